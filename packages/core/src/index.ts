@@ -1,0 +1,91 @@
+export { createOrchestrator } from "./orchestrator/create-orchestrator.js";
+export type {
+  AgentInfo,
+  AuthorizeFunction,
+  DrainResult,
+  Orchestrator,
+  OrchestratorOptions,
+} from "./orchestrator-types.js";
+
+export { defineAgent } from "./model/agent-definition.js";
+export type { AgentDefinition } from "./model/agent-definition.js";
+export { DEFAULT_RUN_POLICIES } from "./model/agent-policies.js";
+export type {
+  AdmissionPolicy,
+  BreakerPolicy,
+  ConcurrencyPolicy,
+  RetryPolicy,
+  RunPolicies,
+  RunPolicyOverrides,
+} from "./model/agent-policies.js";
+export type { AgentRun, AgentRunWithTools, StoredError } from "./model/agent-run.js";
+export type { CallerContext, OrchestrateRequest } from "./model/orchestrate-request.js";
+export type { RunContext, ToolCallContext, ToolCallOptions, ToolName } from "./model/run-context.js";
+export type { RunMetric } from "./model/run-metric.js";
+export { RUN_STATUSES, TOOL_EXECUTION_STATUSES, isFinalRunStatus } from "./model/run-status.js";
+export type { FinalRunStatus, RunStatus, ToolExecutionStatus } from "./model/run-status.js";
+export type { ToolExecution } from "./model/tool-execution.js";
+
+export { ERROR_CODES } from "./errors/error-codes.js";
+export type { ErrorCode } from "./errors/error-codes.js";
+export { NeonhubError, isNeonhubError } from "./errors/neonhub-error.js";
+export type { NeonhubErrorOptions } from "./errors/neonhub-error.js";
+export {
+  AgentNotFoundError,
+  CancelledError,
+  CircuitOpenError,
+  ConfigurationError,
+  HandlerFailedError,
+  IdempotencyConflictError,
+  RateLimitedError,
+  RunNotFoundError,
+  StoreUnavailableError,
+  TimeoutError,
+  UnauthorizedError,
+  ValidationError,
+} from "./errors/errors.js";
+export type { FieldError } from "./errors/errors.js";
+export { isTransientError } from "./errors/is-transient-error.js";
+export { fieldErrorsFromZod } from "./errors/field-errors-from-zod.js";
+
+export type { Clock } from "./ports/clock.js";
+export type { LogFields, Logger } from "./ports/logger.js";
+export type { BreakerKind, BreakerState, MetricsSink } from "./ports/metrics-sink.js";
+export type { RateLimitDecision, RateLimitRule, RateLimiter } from "./ports/rate-limiter.js";
+export type { RunJob, RunQueue } from "./ports/run-queue.js";
+export type {
+  CreateRunInput,
+  CreateRunResult,
+  FinishRunInput,
+  FinishToolExecutionInput,
+  ListRunsQuery,
+  RecoverOrphanedRunsInput,
+  RunPage,
+  RunStore,
+  StartRunInput,
+  StartToolExecutionInput,
+} from "./ports/run-store.js";
+export type { Span, SpanAttributeValue, SpanOptions, Tracer } from "./ports/tracer.js";
+
+export { systemClock } from "./telemetry/system-clock.js";
+export { silentLogger } from "./telemetry/silent-logger.js";
+export { createRedactingLogger } from "./telemetry/redacting-logger.js";
+export { createRedactor, DEFAULT_REDACT_KEYS, REDACTED } from "./telemetry/redactor.js";
+export type { Redactor, RedactorOptions } from "./telemetry/redactor.js";
+export { noopMetricsSink } from "./telemetry/noop-metrics-sink.js";
+export { createOpenTelemetryTracer, noopTracer } from "./telemetry/open-telemetry-tracer.js";
+
+export { createMemoryRunStore } from "./store/memory-run-store.js";
+export type { MemoryRunStoreOptions } from "./store/memory-run-store.js";
+export { createMemoryRateLimiter } from "./policies/memory-rate-limiter.js";
+export type { MemoryRateLimiterOptions } from "./policies/memory-rate-limiter.js";
+export { createInProcessRunQueue } from "./policies/in-process-run-queue.js";
+export { createCircuitBreaker } from "./policies/circuit-breaker.js";
+export type { CircuitBreaker, CircuitBreakerOptions } from "./policies/circuit-breaker.js";
+export { retryWithBackoff } from "./policies/retry-with-backoff.js";
+export type { RetryOptions } from "./policies/retry-with-backoff.js";
+export { BoundedMap } from "./util/bounded-map.js";
+export { encodeCursor, decodeCursor } from "./util/run-cursor.js";
+export type { RunCursor } from "./util/run-cursor.js";
+export type { ConnectionAuthType, ConnectionCredentials, CredentialChanges, CredentialStore } from "./ports/credential-store.js";
+export type { ApiKeyRecord, ApiKeyStore } from "./ports/api-key-store.js";

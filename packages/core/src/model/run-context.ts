@@ -1,0 +1,43 @@
+import type { Logger } from "../ports/logger.js";
+
+/** Names a tool call: a connector action, or a plain tool (then `action` defaults to the connector name). */
+export type ToolName = string | { connector: string; action: string };
+
+/** Options of one tool call. */
+export interface ToolCallOptions {
+  /** Credential values to redact from the recorded input, output and error, on top of the redaction rules. */
+  secretValues?: readonly string[];
+}
+
+/** What the function wrapped by `ctx.tool` receives. */
+export interface ToolCallContext {
+  /** Aborts when the run times out or is cancelled. */
+  signal: AbortSignal;
+  /** Attempt of the run, from 1. */
+  attempt: number;
+  logger: Logger;
+}
+
+/** What an agent's handler receives besides its input. */
+export interface RunContext {
+  runId: string;
+  agentName: string;
+  userId: string;
+  organizationId: string;
+  intent: string | null;
+  /** Attempt of the run, from 1. */
+  attempt: number;
+  /** Aborts when the run times out or is cancelled: pass it to every call that can wait. */
+  signal: AbortSignal;
+  /** Logger bound to the run, with secrets redacted. */
+  logger: Logger;
+  /**
+   * Runs `fn` as a recorded tool execution (status, attempt, timing, redacted input and output) and a traced
+   * `execute_tool` span.
+   * @example
+   * const message = await ctx.tool("slack.postMessage", payload, (call) => slack.post(payload, call.signal));
+   */
+  tool<T>(name: ToolName, input: unknown, fn: (call: ToolCallContext) => Promise<T>, options?: ToolCallOptions): Promise<T>;
+  /** Adds a metric to the run's `AgentRunMetric` rows (for example tokens used). */
+  reportMetric(name: string, value: number, unit?: string): void;
+}

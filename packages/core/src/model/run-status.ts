@@ -1,0 +1,19 @@
+/** Every state a run can be in. `QUEUED` and `RUNNING` are open; the rest are final. */
+export const RUN_STATUSES = ["QUEUED", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"] as const;
+
+/** The state of an {@link AgentRun}. */
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** The states a run ends in. */
+export type FinalRunStatus = Exclude<RunStatus, "QUEUED" | "RUNNING">;
+
+/** True when the run has ended and will not change again. */
+export function isFinalRunStatus(status: RunStatus): status is FinalRunStatus {
+  return status !== "QUEUED" && status !== "RUNNING";
+}
+
+/** Every state a tool execution can be in. */
+export const TOOL_EXECUTION_STATUSES = ["RUNNING", "SUCCEEDED", "FAILED"] as const;
+
+/** The state of a {@link ToolExecution}. */
+export type ToolExecutionStatus = (typeof TOOL_EXECUTION_STATUSES)[number];

@@ -1,0 +1,87 @@
+import type { AgentDefinition } from "./model/agent-definition.js";
+import type { RunPolicyOverrides } from "./model/agent-policies.js";
+import type { AgentRun, AgentRunWithTools } from "./model/agent-run.js";
+import type { CallerContext, OrchestrateRequest } from "./model/orchestrate-request.js";
+import type { BreakerState } from "./ports/metrics-sink.js";
+import type { Clock } from "./ports/clock.js";
+import type { Logger } from "./ports/logger.js";
+import type { MetricsSink } from "./ports/metrics-sink.js";
+import type { RateLimiter } from "./ports/rate-limiter.js";
+import type { ListRunsQuery, RunPage, RunStore } from "./ports/run-store.js";
+import type { RunQueue } from "./ports/run-queue.js";
+import type { Tracer } from "./ports/tracer.js";
+
+/** Decides whether a caller may run an agent; the orchestrator already requires both ids. */
+export type AuthorizeFunction = (caller: CallerContext, agent: AgentDefinition) => boolean | Promise<boolean>;
+
+/** Options of {@link createOrchestrator}. Everything but `agents` has a default. */
+export interface OrchestratorOptions {
+  agents: AgentDefinition[];
+  /** Defaults to an in-memory store (bounded; for tests and development). */
+  store?: RunStore;
+  /** Defaults to a sink that drops everything. */
+  metrics?: MetricsSink;
+  /** Defaults to the OpenTelemetry API tracer (no-op unless an SDK is registered). */
+  tracer?: Tracer;
+  /** Defaults to a silent logger. Whatever is given is wrapped with secret redaction. */
+  logger?: Logger;
+  /** Defaults applied to every agent; agents override them field by field. */
+  policies?: RunPolicyOverrides;
+  /** Defaults to the system clock. */
+  clock?: Clock;
+  /** Defaults to a bounded in-memory fixed-window limiter. */
+  rateLimiter?: RateLimiter;
+  /** Defaults to an in-process queue. */
+  queue?: RunQueue;
+  /** Extra authorization on top of the required user and organization ids. */
+  authorize?: AuthorizeFunction;
+  /** Key names (case-insensitive, substring match) whose values are redacted, added to the built-in list. */
+  redactKeys?: string[];
+  /** Upper bound of keys kept by the default limiter and of idempotency entries in flight. Default 100,000. */
+  maxTrackedKeys?: number;
+}
+
+/** Public description of a registered agent. */
+export interface AgentInfo {
+  name: string;
+  version: string;
+  description: string;
+  kind: string | null;
+  /** JSON Schema of the input, generated from the zod schema. */
+  inputSchema: Record<string, unknown>;
+  outputSchema: Record<string, unknown>;
+  breakerState: BreakerState;
+}
+
+/** Result of {@link Orchestrator.drain}. */
+export interface DrainResult {
+  /** Runs that finished before the deadline. */
+  finished: number;
+  /** Runs still open at the deadline, cancelled and recorded as such. */
+  interrupted: string[];
+}
+
+/** The orchestrator. Create with {@link createOrchestrator}. */
+export interface Orchestrator {
+  /**
+   * Runs an agent through the whole pipeline and returns the finished run.
+   * @throws NeonhubError with a stable code; `runId` is set when a run was persisted.
+   */
+  orchestrate(request: OrchestrateRequest): Promise<AgentRun>;
+  /** Validates, authorizes and admits the request, persists it `QUEUED` and executes it in the background. */
+  enqueue(request: OrchestrateRequest): Promise<AgentRun>;
+  /** Cancels a queued or running run of the organization; returns the run as it ended. */
+  cancel(organizationId: string, runId: string): Promise<AgentRun>;
+  /** The run with its tool executions, or null when it does not exist in the organization. */
+  getRun(organizationId: string, runId: string): Promise<AgentRunWithTools | null>;
+  listRuns(query: ListRunsQuery): Promise<RunPage>;
+  /** Marks runs left `RUNNING` by a dead process as `FAILED` with reason `abandoned`. */
+  recoverOrphanedRuns(options: { olderThanMs: number }): Promise<string[]>;
+  listAgents(): AgentInfo[];
+  /** Registers another agent; names are unique. */
+  registerAgent(agent: AgentDefinition): void;
+  /** Stops accepting runs, waits up to `deadlineMs` for open ones, then cancels what is left. */
+  drain(options: { deadlineMs: number }): Promise<DrainResult>;
+  /** The store the orchestrator writes to. */
+  readonly store: RunStore;
+}

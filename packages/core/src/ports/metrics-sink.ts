@@ -1,0 +1,29 @@
+import type { FinalRunStatus } from "../model/run-status.js";
+
+/** State of a circuit breaker. */
+export type BreakerState = "closed" | "open" | "half_open";
+
+/** What a breaker protects: an agent or a connector. */
+export type BreakerKind = "agent" | "connector";
+
+/**
+ * Receives what happens in the orchestrator and connectors, to turn it into metrics. Every method must be cheap
+ * and must not throw; label values passed here come from registries (agent and connector names), never from
+ * user input. `@neonhub/metrics` implements it with prom-client.
+ */
+export interface MetricsSink {
+  /** A run reached a final status. */
+  runFinished(event: { agent: string; status: FinalRunStatus; durationMs: number; attempts: number }): void;
+  /** An attempt of a run failed and another is scheduled after `delayMs`. */
+  retryScheduled(event: { agent: string; attempt: number; delayMs: number }): void;
+  /** A breaker changed state. */
+  breakerStateChanged(event: { name: string; kind: BreakerKind; state: BreakerState }): void;
+  /** A call protected by a breaker failed. */
+  breakerFailure(event: { name: string; kind: BreakerKind }): void;
+  /** A run or call was rejected by a limit. */
+  rateLimited(event: { agent: string; scope: "admission" | "concurrency" | "connector" }): void;
+  /** A tool execution ended. */
+  toolExecutionFinished(event: { connector: string; action: string; status: "SUCCEEDED" | "FAILED"; durationMs: number }): void;
+  /** The number of jobs waiting in a queue changed. */
+  queueDepthChanged(event: { queue: string; pending: number }): void;
+}

@@ -1,0 +1,18 @@
+/** A queued run to execute. */
+export interface RunJob {
+  organizationId: string;
+  runId: string;
+}
+
+/**
+ * Carries queued runs (`enqueue`) to a worker that executes them. The default keeps them in process; a host can
+ * put them on BullMQ so that any instance picks them up.
+ */
+export interface RunQueue {
+  /** Hands a run to the queue. `execute` is what a worker must call for it. */
+  add(job: RunJob, execute: (job: RunJob) => Promise<void>): Promise<void>;
+  /** Jobs waiting, for the `queue_jobs_pending` metric. */
+  pending(): number;
+  /** Stops taking jobs and waits for those started to end. */
+  close(): Promise<void>;
+}
