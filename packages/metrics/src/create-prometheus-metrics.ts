@@ -1,0 +1,143 @@
+import { ConfigurationError, type MetricsSink } from "@neonhub/core";
+import { collectDefaultMetrics, Registry } from "prom-client";
+import { createInstruments } from "./create-instruments.js";
+import { LabelValueGuard } from "./label-value-guard.js";
+import {
+  DEFAULT_MAX_LABEL_VALUES,
+  DEFAULT_METRIC_PREFIX,
+  DEFAULT_RUN_DURATION_BUCKETS,
+  DEFAULT_TOOL_DURATION_BUCKETS,
+  METRIC_NAMES,
+} from "./metric-names.js";
+import { PrometheusMetricsSink } from "./prometheus-metrics-sink.js";
+import type { PrometheusRegistry } from "./prometheus-registry.js";
+
+/** Options of {@link createPrometheusMetrics}. Everything has a default. */
+export interface PrometheusMetricsOptions {
+  /** The prom-client registry to register on. Default: a new registry owned by these metrics (never the global one). */
+  registry?: PrometheusRegistry;
+  /** Prefix of every metric name. Default `neonhub_`. */
+  prefix?: string;
+  /**
+   * Also export prom-client's default process and Node.js metrics (`process_cpu_seconds_total`,
+   * `nodejs_eventloop_lag_seconds`, ...), unprefixed, without the three `nodejs_active_*_total` gauges that promtool
+   * rejects (`sum(nodejs_active_handles)` gives the same). Default: true when the package creates the registry, false when
+   * one is passed (it may already collect them).
+   */
+  collectDefaultMetrics?: boolean;
+  /** Agent names that always get their own label value (for example the orchestrator's registered agents). */
+  knownAgents?: Iterable<string>;
+  /** Connector ids that always get their own label value (for example the connector catalog). */
+  knownConnectors?: Iterable<string>;
+  /** Connector action names that always get their own label value. */
+  knownActions?: Iterable<string>;
+  /** Queue names that always get their own label value. */
+  knownQueues?: Iterable<string>;
+  /**
+   * How many other distinct values each of the `agent`, `connector`, `action` and `queue` labels accepts, first come
+   * first served; later ones are counted under `other`. Default 100. Use 0 to accept only the known names.
+   */
+  maxLabelValues?: number;
+  /** Histogram buckets of run durations, in seconds. Default {@link DEFAULT_RUN_DURATION_BUCKETS}. */
+  runDurationBuckets?: readonly number[];
+  /** Histogram buckets of tool execution durations, in seconds. Default {@link DEFAULT_TOOL_DURATION_BUCKETS}. */
+  toolDurationBuckets?: readonly number[];
+}
+
+/** What {@link createPrometheusMetrics} returns. */
+export interface PrometheusMetrics {
+  /** The sink to pass to `createOrchestrator({ metrics })` and to connectors. */
+  sink: MetricsSink;
+  /** The registry holding the metrics. */
+  registry: PrometheusRegistry;
+  /** Content type to answer a scrape with. */
+  contentType: string;
+  /** The exposition in the Prometheus text format, to answer a scrape with. */
+  render(): Promise<string>;
+  /** Full names of the metrics this package registered (without prom-client's default metrics). */
+  metricNames: readonly string[];
+}
+
+const GAUGES_NAMED_LIKE_COUNTERS = ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"];
+
+const METRIC_PREFIX_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/**
+ * Creates the NeonHub metrics on a prom-client registry and a `MetricsSink` that feeds them.
+ * @example
+ * const metrics = createPrometheusMetrics({ knownAgents: agents.map((agent) => agent.name) });
+ * const orchestrator = createOrchestrator({ agents, metrics: metrics.sink });
+ * app.get("/metrics", async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
+ * @throws ConfigurationError when an option is invalid or a metric name is already registered on the registry.
+ */
+export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}): PrometheusMetrics {
+  const prefix = options.prefix ?? DEFAULT_METRIC_PREFIX;
+  if (prefix !== "" && !METRIC_PREFIX_PATTERN.test(prefix)) {
+    throw new ConfigurationError(`Metric prefix "${prefix}" is invalid: use letters, digits, "_" and ":", not starting with a digit.`);
+  }
+  const maxLabelValues = options.maxLabelValues ?? DEFAULT_MAX_LABEL_VALUES;
+  if (!Number.isInteger(maxLabelValues) || maxLabelValues < 0) {
+    throw new ConfigurationError(`maxLabelValues must be a non-negative integer, got ${String(maxLabelValues)}.`);
+  }
+  const runDurationBuckets = checkedBuckets("runDurationBuckets", options.runDurationBuckets ?? DEFAULT_RUN_DURATION_BUCKETS);
+  const toolDurationBuckets = checkedBuckets("toolDurationBuckets", options.toolDurationBuckets ?? DEFAULT_TOOL_DURATION_BUCKETS);
+  if (options.registry !== undefined && typeof options.registry.registerMetric !== "function") {
+    throw new ConfigurationError("registry must be a prom-client Registry.");
+  }
+
+  const registry = (options.registry as Registry | undefined) ?? new Registry();
+  const metricNames = Object.values(METRIC_NAMES).map((name) => `${prefix}${name}`);
+  const taken = metricNames.filter((name) => registry.getSingleMetric(name) !== undefined);
+  if (taken.length > 0) {
+    throw new ConfigurationError(`The registry already holds ${taken.join(", ")}: create the metrics once per registry, or use another prefix.`);
+  }
+  const instruments = registerOrExplain(() => createInstruments({ registry, prefix, runDurationBuckets, toolDurationBuckets }));
+  if (options.collectDefaultMetrics ?? options.registry === undefined) {
+    registerOrExplain(() => collectDefaultMetrics({ register: registry }));
+    // prom-client names these gauges `*_total`, which `promtool check metrics` rejects; `sum(nodejs_active_handles)`
+    // and its siblings carry the same totals.
+    for (const name of GAUGES_NAMED_LIKE_COUNTERS) registry.removeSingleMetric(name);
+  }
+
+  const guards = {
+    agent: new LabelValueGuard(options.knownAgents ?? [], maxLabelValues),
+    connector: new LabelValueGuard(options.knownConnectors ?? [], maxLabelValues),
+    action: new LabelValueGuard(options.knownActions ?? [], maxLabelValues),
+    queue: new LabelValueGuard(options.knownQueues ?? [], maxLabelValues),
+  };
+  // Known names start at zero so that rates and "no runs" alerts work before the first event.
+  for (const agent of guards.agent.values()) {
+    instruments.circuitBreakerState.set({ agent }, 0);
+    for (const status of ["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"]) instruments.agentRuns.inc({ agent, status }, 0);
+  }
+  for (const connector of guards.connector.values()) instruments.connectorCircuitBreakerState.set({ connector }, 0);
+
+  return {
+    sink: new PrometheusMetricsSink(instruments, guards),
+    registry: registry as PrometheusRegistry,
+    contentType: registry.contentType,
+    render: () => registry.metrics(),
+    metricNames,
+  };
+}
+
+function checkedBuckets(option: string, buckets: readonly number[]): readonly number[] {
+  const valid =
+    Array.isArray(buckets) &&
+    buckets.length > 0 &&
+    buckets.every((bound, index) => Number.isFinite(bound) && bound > 0 && (index === 0 || bound > (buckets[index - 1] as number)));
+  if (!valid) throw new ConfigurationError(`${option} must be a non-empty list of increasing positive numbers of seconds.`);
+  return buckets;
+}
+
+function registerOrExplain<T>(register: () => T): T {
+  try {
+    return register();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigurationError(
+      `Could not register the metrics on the registry (${reason}). Pass collectDefaultMetrics: false when the registry already collects the default metrics.`,
+      { cause: error },
+    );
+  }
+}

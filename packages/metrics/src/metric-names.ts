@@ -1,0 +1,45 @@
+/** Prefix of every metric unless another is given. */
+export const DEFAULT_METRIC_PREFIX = "neonhub_";
+
+/**
+ * Names of the metrics, without the prefix. With the default prefix, `agentRuns` is exported as
+ * `neonhub_agent_runs_total`.
+ */
+export const METRIC_NAMES = Object.freeze({
+  agentRuns: "agent_runs_total",
+  agentRunDuration: "agent_run_duration_seconds",
+  agentRunAttempts: "agent_run_attempts_total",
+  agentRunRetries: "agent_run_retries_total",
+  circuitBreakerState: "circuit_breaker_state",
+  circuitBreakerFailures: "circuit_breaker_failures_total",
+  circuitBreakerTransitions: "circuit_breaker_transitions_total",
+  connectorCircuitBreakerState: "connector_circuit_breaker_state",
+  connectorCircuitBreakerFailures: "connector_circuit_breaker_failures_total",
+  connectorCircuitBreakerTransitions: "connector_circuit_breaker_transitions_total",
+  rateLimited: "rate_limited_total",
+  toolExecutions: "tool_executions_total",
+  toolExecutionDuration: "tool_execution_duration_seconds",
+  queueJobsPending: "queue_jobs_pending",
+});
+
+/**
+ * Buckets of `agent_run_duration_seconds`: from 5 ms (an agent answering from memory) to 10 minutes (a long
+ * chain of model and connector calls with retries).
+ */
+export const DEFAULT_RUN_DURATION_BUCKETS: readonly number[] = Object.freeze([
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600,
+]);
+
+/** Buckets of `tool_execution_duration_seconds`: from 1 ms (a mock) to 2 minutes (a slow provider). */
+export const DEFAULT_TOOL_DURATION_BUCKETS: readonly number[] = Object.freeze([
+  0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
+]);
+
+/** Value of the breaker state gauges for each state. */
+export const BREAKER_STATE_VALUES = Object.freeze({ closed: 0, half_open: 1, open: 2 });
+
+/** Label value that stands for every name beyond the allowed ones. */
+export const OTHER_LABEL_VALUE = "other";
+
+/** Distinct values each label (agent, connector, action, queue) takes beyond the known names, by default. */
+export const DEFAULT_MAX_LABEL_VALUES = 100;

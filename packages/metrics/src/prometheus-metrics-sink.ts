@@ -1,0 +1,139 @@
+import type { BreakerKind, BreakerState, FinalRunStatus, MetricsSink } from "@neonhub/core";
+import type { Counter, Histogram } from "prom-client";
+import type { Instruments } from "./create-instruments.js";
+import type { LabelValueGuard } from "./label-value-guard.js";
+import { BREAKER_STATE_VALUES, OTHER_LABEL_VALUE } from "./metric-names.js";
+
+type CounterChild = Counter.Internal;
+type HistogramChild = Histogram.Internal<string>;
+
+const RUN_STATUS_LABELS: ReadonlySet<string> = new Set<FinalRunStatus>(["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"]);
+const TOOL_STATUS_LABELS: ReadonlySet<string> = new Set(["SUCCEEDED", "FAILED"]);
+const RATE_LIMIT_SCOPES: ReadonlySet<string> = new Set(["admission", "concurrency", "connector"]);
+
+/** The bounded label guards of the sink, one per label that carries names. */
+export interface LabelGuards {
+  agent: LabelValueGuard;
+  connector: LabelValueGuard;
+  action: LabelValueGuard;
+  queue: LabelValueGuard;
+}
+
+interface AgentSeries {
+  agent: string;
+  runs: Map<string, CounterChild>;
+  durations: Map<string, HistogramChild>;
+  attempts: CounterChild;
+}
+
+interface ToolSeries {
+  connector: string;
+  action: string;
+  byStatus: Map<string, CounterChild>;
+  duration: HistogramChild;
+}
+
+/**
+ * MetricsSink on prom-client. The hot paths (`runFinished`, `toolExecutionFinished`) reuse label-bound children
+ * cached per label value; the caches stay bounded because the guards bound the label values.
+ */
+export class PrometheusMetricsSink implements MetricsSink {
+  private readonly agentSeries = new Map<string, AgentSeries>();
+  private readonly toolSeries = new Map<string, Map<string, ToolSeries>>();
+
+  constructor(
+    private readonly instruments: Instruments,
+    private readonly guards: LabelGuards,
+  ) {}
+
+  runFinished(event: { agent: string; status: FinalRunStatus; durationMs: number; attempts: number }): void {
+    const series = this.seriesOfAgent(this.guards.agent.resolve(event.agent));
+    const status = RUN_STATUS_LABELS.has(event.status) ? event.status : OTHER_LABEL_VALUE;
+    let runs = series.runs.get(status);
+    let durations = series.durations.get(status);
+    if (runs === undefined || durations === undefined) {
+      runs = this.instruments.agentRuns.labels(series.agent, status);
+      durations = this.instruments.agentRunDuration.labels(series.agent, status);
+      series.runs.set(status, runs);
+      series.durations.set(status, durations);
+    }
+    runs.inc();
+    if (isNonNegativeNumber(event.durationMs)) durations.observe(event.durationMs / 1000);
+    if (isNonNegativeNumber(event.attempts)) series.attempts.inc(event.attempts);
+  }
+
+  retryScheduled(event: { agent: string; attempt: number; delayMs: number }): void {
+    this.instruments.agentRunRetries.inc({ agent: this.guards.agent.resolve(event.agent) });
+  }
+
+  breakerStateChanged(event: { name: string; kind: BreakerKind; state: BreakerState }): void {
+    const value = BREAKER_STATE_VALUES[event.state];
+    if (value === undefined) return;
+    if (event.kind === "connector") {
+      const connector = this.guards.connector.resolve(event.name);
+      this.instruments.connectorCircuitBreakerState.set({ connector }, value);
+      this.instruments.connectorCircuitBreakerTransitions.inc({ connector, state: event.state });
+    } else {
+      const agent = this.guards.agent.resolve(event.name);
+      this.instruments.circuitBreakerState.set({ agent }, value);
+      this.instruments.circuitBreakerTransitions.inc({ agent, state: event.state });
+    }
+  }
+
+  breakerFailure(event: { name: string; kind: BreakerKind }): void {
+    if (event.kind === "connector") {
+      this.instruments.connectorCircuitBreakerFailures.inc({ connector: this.guards.connector.resolve(event.name) });
+    } else {
+      this.instruments.circuitBreakerFailures.inc({ agent: this.guards.agent.resolve(event.name) });
+    }
+  }
+
+  rateLimited(event: { agent: string; scope: "admission" | "concurrency" | "connector" }): void {
+    const scope = RATE_LIMIT_SCOPES.has(event.scope) ? event.scope : OTHER_LABEL_VALUE;
+    this.instruments.rateLimited.inc({ agent: this.guards.agent.resolve(event.agent), scope });
+  }
+
+  toolExecutionFinished(event: { connector: string; action: string; status: "SUCCEEDED" | "FAILED"; durationMs: number }): void {
+    const series = this.seriesOfTool(this.guards.connector.resolve(event.connector), this.guards.action.resolve(event.action));
+    const status = TOOL_STATUS_LABELS.has(event.status) ? event.status : OTHER_LABEL_VALUE;
+    let executions = series.byStatus.get(status);
+    if (executions === undefined) {
+      executions = this.instruments.toolExecutions.labels(series.connector, series.action, status);
+      series.byStatus.set(status, executions);
+    }
+    executions.inc();
+    if (isNonNegativeNumber(event.durationMs)) series.duration.observe(event.durationMs / 1000);
+  }
+
+  queueDepthChanged(event: { queue: string; pending: number }): void {
+    if (!isNonNegativeNumber(event.pending)) return;
+    this.instruments.queueJobsPending.set({ queue: this.guards.queue.resolve(event.queue) }, event.pending);
+  }
+
+  private seriesOfAgent(agent: string): AgentSeries {
+    let series = this.agentSeries.get(agent);
+    if (series === undefined) {
+      series = { agent, runs: new Map(), durations: new Map(), attempts: this.instruments.agentRunAttempts.labels(agent) };
+      this.agentSeries.set(agent, series);
+    }
+    return series;
+  }
+
+  private seriesOfTool(connector: string, action: string): ToolSeries {
+    let actions = this.toolSeries.get(connector);
+    if (actions === undefined) {
+      actions = new Map();
+      this.toolSeries.set(connector, actions);
+    }
+    let series = actions.get(action);
+    if (series === undefined) {
+      series = { connector, action, byStatus: new Map(), duration: this.instruments.toolExecutionDuration.labels(connector, action) };
+      actions.set(action, series);
+    }
+    return series;
+  }
+}
+
+function isNonNegativeNumber(value: number): boolean {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0;
+}
