@@ -9,6 +9,8 @@ export interface RunJob {
  * put them on BullMQ so that any instance picks them up.
  */
 export interface RunQueue {
+  /** True when queued jobs survive a restart (BullMQ); an in-process queue's leftovers are cancelled on drain. */
+  readonly durable: boolean;
   /** Hands a run to the queue. `execute` is what a worker must call for it. */
   add(job: RunJob, execute: (job: RunJob) => Promise<void>): Promise<void>;
   /** Jobs waiting, for the `queue_jobs_pending` metric. */

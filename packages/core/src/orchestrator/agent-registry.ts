@@ -1,0 +1,94 @@
+import { z } from "zod";
+import { AgentNotFoundError, ConfigurationError } from "../errors/errors.js";
+import { CancelledError } from "../errors/errors.js";
+import { NeonhubError } from "../errors/neonhub-error.js";
+import type { AgentDefinition } from "../model/agent-definition.js";
+import type { RunPolicies, RunPolicyOverrides } from "../model/agent-policies.js";
+import type { Clock } from "../ports/clock.js";
+import type { MetricsSink } from "../ports/metrics-sink.js";
+import { createCircuitBreaker, type CircuitBreaker } from "../policies/circuit-breaker.js";
+import { createConcurrencyLimiter, type ConcurrencyLimiter } from "../policies/concurrency-limiter.js";
+import { resolvePolicies } from "../policies/resolve-policies.js";
+
+const AGENT_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** A registered agent with its resolved policies and its own breaker and limiter. */
+export interface RegisteredAgent {
+  definition: AgentDefinition;
+  policies: RunPolicies;
+  breaker: CircuitBreaker | null;
+  concurrency: ConcurrencyLimiter | null;
+  jsonSchemas(): { input: Record<string, unknown>; output: Record<string, unknown> };
+}
+
+// Cancellations and the caller's own mistakes say nothing about the agent's health.
+const countsAsBreakerFailure = (error: unknown): boolean =>
+  !(NeonhubError.isInstance(error) && (error.code === "CANCELLED" || error.code === "RATE_LIMITED")) && !CancelledError.isInstance(error);
+
+const toJsonSchema = (schema: z.ZodType): Record<string, unknown> => {
+  try {
+    return z.toJSONSchema(schema, { unrepresentable: "any" }) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+};
+
+/** The agents of one orchestrator. Their number is what the user registers, so breakers per agent stay bounded. */
+export class AgentRegistry {
+  private readonly agents = new Map<string, RegisteredAgent>();
+
+  constructor(
+    private readonly defaults: RunPolicyOverrides | undefined,
+    private readonly metrics: MetricsSink,
+    private readonly clock: Clock,
+  ) {}
+
+  register(definition: AgentDefinition): RegisteredAgent {
+    if (typeof definition !== "object" || definition === null) throw new ConfigurationError("An agent must be an object.");
+    if (typeof definition.name !== "string" || !AGENT_NAME.test(definition.name)) {
+      throw new ConfigurationError(`Agent name "${String(definition.name)}" is invalid: use 1 to 64 lower-case letters, digits, "-" or "_".`);
+    }
+    if (this.agents.has(definition.name)) throw new ConfigurationError(`An agent named "${definition.name}" is already registered.`);
+    if (typeof definition.handle !== "function") throw new ConfigurationError(`Agent "${definition.name}" has no handle function.`);
+    if (typeof definition.input?.safeParse !== "function" || typeof definition.output?.safeParse !== "function") {
+      throw new ConfigurationError(`Agent "${definition.name}" needs zod schemas for input and output.`);
+    }
+    if (typeof definition.version !== "string" || definition.version.length === 0) throw new ConfigurationError(`Agent "${definition.name}" needs a version.`);
+    const policies = resolvePolicies(`Agent "${definition.name}"`, this.defaults, definition.policies);
+    let schemas: { input: Record<string, unknown>; output: Record<string, unknown> } | undefined;
+    const entry: RegisteredAgent = {
+      definition,
+      policies,
+      breaker: policies.breaker.enabled
+        ? createCircuitBreaker({
+            name: definition.name,
+            kind: "agent",
+            failureThreshold: policies.breaker.failureThreshold,
+            resetTimeoutMs: policies.breaker.resetTimeoutMs,
+            metrics: this.metrics,
+            clock: this.clock,
+            isFailure: countsAsBreakerFailure,
+          })
+        : null,
+      concurrency: policies.concurrency ? createConcurrencyLimiter(definition.name, policies.concurrency) : null,
+      jsonSchemas: () => (schemas ??= { input: toJsonSchema(definition.input), output: toJsonSchema(definition.output) }),
+    };
+    this.agents.set(definition.name, entry);
+    return entry;
+  }
+
+  /** @throws AgentNotFoundError listing the registered agents. */
+  get(name: string): RegisteredAgent {
+    const entry = this.agents.get(name);
+    if (!entry) throw new AgentNotFoundError(name, [...this.agents.keys()]);
+    return entry;
+  }
+
+  list(): RegisteredAgent[] {
+    return [...this.agents.values()];
+  }
+
+  shutdown(): void {
+    for (const entry of this.agents.values()) entry.breaker?.shutdown();
+  }
+}

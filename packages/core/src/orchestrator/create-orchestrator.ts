@@ -1,0 +1,294 @@
+import { randomUUID } from "node:crypto";
+import { CancelledError, ConfigurationError, IdempotencyConflictError, RateLimitedError, RunNotFoundError, StoreUnavailableError, UnauthorizedError, ValidationError } from "../errors/errors.js";
+import { fieldErrorsFromZod } from "../errors/field-errors-from-zod.js";
+import { NeonhubError } from "../errors/neonhub-error.js";
+import type { AgentRun } from "../model/agent-run.js";
+import type { OrchestrateRequest } from "../model/orchestrate-request.js";
+import { isFinalRunStatus } from "../model/run-status.js";
+import type { RunJob } from "../ports/run-queue.js";
+import type { RateLimitDecision } from "../ports/rate-limiter.js";
+import type { Orchestrator, OrchestratorOptions } from "../orchestrator-types.js";
+import { createInProcessRunQueue } from "../policies/in-process-run-queue.js";
+import { createMemoryRateLimiter } from "../policies/memory-rate-limiter.js";
+import { createMemoryRunStore } from "../store/memory-run-store.js";
+import { noopMetricsSink } from "../telemetry/noop-metrics-sink.js";
+import { createOpenTelemetryTracer } from "../telemetry/open-telemetry-tracer.js";
+import { createRedactingLogger } from "../telemetry/redacting-logger.js";
+import { createRedactor } from "../telemetry/redactor.js";
+import { silentLogger } from "../telemetry/silent-logger.js";
+import { systemClock } from "../telemetry/system-clock.js";
+import { requestHash } from "../util/request-hash.js";
+import { AgentRegistry, type RegisteredAgent } from "./agent-registry.js";
+import type { ExecutionDependencies } from "./execution-dependencies.js";
+import { errorFromStoredRun } from "./run-outcome.js";
+import { executeRun, type ActiveRun } from "./run-executor.js";
+import { validateRequest, requireCaller } from "./validate-request.js";
+import { waitForFinalRun } from "./wait-for-final-run.js";
+
+/** A request that passed validation, authorization and admission. */
+interface AdmittedRequest {
+  request: OrchestrateRequest;
+  agent: RegisteredAgent;
+  input: unknown;
+  hash: string | null;
+}
+
+const isPromise = <T>(value: T | Promise<T>): value is Promise<T> => typeof (value as { then?: unknown }).then === "function";
+
+/**
+ * Creates the orchestrator: every run is validated, authorized, checked against its idempotency key, admitted
+ * by the rate limit, persisted, and executed behind the agent's breaker, retries and deadline.
+ * @example
+ * const orchestrator = createOrchestrator({ agents: [echo], store: createMemoryRunStore() });
+ * const run = await orchestrator.orchestrate({ agent: "echo", input: { text: "hi" }, context: { userId: "u1", organizationId: "o1" } });
+ */
+export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
+  if (typeof options !== "object" || options === null || !Array.isArray(options.agents)) {
+    throw new ConfigurationError("createOrchestrator needs { agents: AgentDefinition[] }.");
+  }
+  const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? noopMetricsSink;
+  const redactor = createRedactor({ keys: options.redactKeys ?? [] });
+  const dependencies: ExecutionDependencies = {
+    store: options.store ?? createMemoryRunStore(),
+    metrics,
+    tracer: options.tracer ?? createOpenTelemetryTracer(),
+    logger: createRedactingLogger(options.logger ?? silentLogger, redactor),
+    redactor,
+    clock,
+  };
+  const { store, logger, tracer } = dependencies;
+  const rateLimiter = options.rateLimiter ?? createMemoryRateLimiter({ maxKeys: options.maxTrackedKeys ?? 100_000, clock });
+  const queue = options.queue ?? createInProcessRunQueue({ metrics });
+  const registry = new AgentRegistry(options.policies, metrics, clock);
+  for (const agent of options.agents) registry.register(agent);
+  // Bounded by the runs executing at once, which admission and concurrency caps bound.
+  const active = new Map<string, ActiveRun>();
+  // Queued runs this process holds in an in-process queue, by run id, with their organization.
+  const queuedHere = new Map<string, string>();
+  let draining = false;
+
+  const admit = async (request: OrchestrateRequest): Promise<AdmittedRequest> => {
+    if (draining) throw new StoreUnavailableError("The orchestrator is shutting down; retry on another instance.", { retryAfterMs: 1_000 });
+    validateRequest(request);
+    const agent = registry.get(request.agent);
+    const parsed = agent.definition.input.safeParse(request.input);
+    if (!parsed.success) {
+      throw new ValidationError(`The input does not match the schema of agent "${request.agent}".`, fieldErrorsFromZod(parsed.error).map((field) => ({ ...field, path: field.path ? `input.${field.path}` : "input" })));
+    }
+    requireCaller(request);
+    if (options.authorize && !(await options.authorize(request.context, agent.definition))) {
+      throw new UnauthorizedError(`The caller may not run agent "${request.agent}".`);
+    }
+    return { request, agent, input: parsed.data, hash: request.idempotencyKey === undefined ? null : requestHash(request.agent, request.intent ?? null, request.input) };
+  };
+
+  const checkAdmission = async ({ request, agent }: AdmittedRequest): Promise<void> => {
+    if (!agent.policies.admission.enabled) return;
+    const { limit, windowMs } = agent.policies.admission;
+    const pending = rateLimiter.consume(`${request.agent}\u0000${request.context.organizationId}\u0000${request.context.userId}`, { limit, windowMs });
+    const decision: RateLimitDecision = isPromise(pending) ? await pending : pending;
+    if (!decision.allowed) {
+      metrics.rateLimited({ agent: request.agent, scope: "admission" });
+      throw new RateLimitedError(`Too many runs of agent "${request.agent}" for this user; retry in ${decision.retryAfterMs} ms.`, decision.retryAfterMs);
+    }
+  };
+
+  const replay = async (existing: AgentRun, admitted: AdmittedRequest, waitForEnd: boolean): Promise<AgentRun> => {
+    if (existing.requestHash !== admitted.hash) throw new IdempotencyConflictError(admitted.request.idempotencyKey as string, { runId: existing.id });
+    if (!waitForEnd) return existing;
+    const final = isFinalRunStatus(existing.status) ? existing : await waitForFinalRun(store, clock, existing, active.get(existing.id)?.done, admitted.agent.policies.timeoutMs * 2);
+    if (final.status !== "COMPLETED") throw errorFromStoredRun(final);
+    return final;
+  };
+
+  const persist = async (admitted: AdmittedRequest, status: "QUEUED" | "RUNNING") => {
+    const { request, agent } = admitted;
+    const now = clock.now();
+    const span = tracer.startSpan(`invoke_agent ${request.agent}`, {
+      kind: "internal",
+      attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": request.agent, "gen_ai.agent.version": agent.definition.version },
+    });
+    try {
+      const result = await store.createRun({
+        id: randomUUID(),
+        agentName: request.agent,
+        agentVersion: agent.definition.version,
+        organizationId: request.context.organizationId,
+        userId: request.context.userId,
+        intent: request.intent ?? null,
+        input: redactor.redact(request.input),
+        idempotencyKey: request.idempotencyKey ?? null,
+        requestHash: admitted.hash,
+        status,
+        createdAt: new Date(now),
+        startedAt: status === "RUNNING" ? new Date(now) : null,
+        traceId: span.traceId,
+        parentRunId: request.parentRunId ?? null,
+      });
+      if (result.created) span.setAttribute("gen_ai.agent.id", result.run.id);
+      else span.end();
+      return { ...result, span };
+    } catch (error) {
+      span.recordFailure("STORE_UNAVAILABLE");
+      span.end();
+      if (NeonhubError.isInstance(error) && error.code !== "STORE_UNAVAILABLE") throw error;
+      throw new StoreUnavailableError("The run could not be recorded, so it was not started.", { cause: error });
+    }
+  };
+
+  const execute = (run: AgentRun, agent: RegisteredAgent, input: unknown, span: ReturnType<typeof tracer.startSpan>, request: Pick<OrchestrateRequest, "timeoutMs" | "signal">) => {
+    const controller = new AbortController();
+    const done = executeRun(dependencies, { run, agent, input, span, controller, timeoutMs: request.timeoutMs ?? agent.policies.timeoutMs, callerSignal: request.signal });
+    const entry: ActiveRun = { organizationId: run.organizationId, controller, done: done.catch(() => undefined) };
+    active.set(run.id, entry);
+    void entry.done.finally(() => active.delete(run.id));
+    return done;
+  };
+
+  const runAdmitted = async (admitted: AdmittedRequest): Promise<AgentRun> => {
+    admitted.agent.concurrency?.reserve();
+    let reserved = admitted.agent.concurrency !== null;
+    try {
+      const { created, run, span } = await persist(admitted, "RUNNING");
+      if (!created) return replay(run, admitted, true);
+      reserved = false;
+      const start = () => execute(run, admitted.agent, admitted.input, span, admitted.request);
+      return admitted.agent.concurrency ? admitted.agent.concurrency.run(start) : start();
+    } finally {
+      if (reserved) admitted.agent.concurrency?.release();
+    }
+  };
+
+  const executeQueued = async (job: RunJob): Promise<void> => {
+    queuedHere.delete(job.runId);
+    const queued = await store.getRun(job.organizationId, job.runId);
+    if (!queued || queued.status !== "QUEUED") return;
+    const agent = registry.get(queued.agentName);
+    const span = tracer.startSpan(`invoke_agent ${queued.agentName}`, {
+      kind: "internal",
+      attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": queued.agentName, "gen_ai.agent.id": queued.id },
+    });
+    const run = await store.startRun({ organizationId: job.organizationId, runId: job.runId, startedAt: new Date(clock.now()), traceId: span.traceId });
+    if (!run) return span.end();
+    const parsed = agent.definition.input.safeParse(run.input);
+    await execute(run, agent, parsed.success ? parsed.data : run.input, span, {}).catch((error: unknown) => {
+      logger.warn({ runId: run.id, agent: run.agentName, code: NeonhubError.isInstance(error) ? error.code : "HANDLER_FAILED" }, "queued run failed");
+    });
+  };
+
+  const finishOutside = (organizationId: string, runId: string, reason: string) =>
+    store.finishRun({
+      organizationId,
+      runId,
+      status: "CANCELLED",
+      statusReason: reason,
+      output: null,
+      error: { code: "CANCELLED", message: reason === "shutdown" ? "The host shut down before the run started." : "The run was cancelled." },
+      attempts: 0,
+      completedAt: new Date(clock.now()),
+      durationMs: 0,
+      metrics: [],
+    });
+
+  return {
+    store,
+
+    async orchestrate(request) {
+      const admitted = await admit(request);
+      if (admitted.request.idempotencyKey !== undefined) {
+        const existing = await store.findRunByIdempotencyKey(request.context.organizationId, admitted.request.idempotencyKey);
+        if (existing) return replay(existing, admitted, true);
+      }
+      await checkAdmission(admitted);
+      return runAdmitted(admitted);
+    },
+
+    async enqueue(request) {
+      const admitted = await admit(request);
+      if (admitted.request.idempotencyKey !== undefined) {
+        const existing = await store.findRunByIdempotencyKey(request.context.organizationId, admitted.request.idempotencyKey);
+        if (existing) return replay(existing, admitted, false);
+      }
+      await checkAdmission(admitted);
+      const { created, run, span } = await persist(admitted, "QUEUED");
+      if (!created) return replay(run, admitted, false);
+      span.end();
+      queuedHere.set(run.id, run.organizationId);
+      try {
+        await queue.add({ organizationId: run.organizationId, runId: run.id }, executeQueued);
+      } catch (error) {
+        queuedHere.delete(run.id);
+        await finishOutside(run.organizationId, run.id, "queue_rejected").catch(() => undefined);
+        throw error;
+      }
+      metrics.queueDepthChanged({ queue: "runs", pending: queue.pending() });
+      return run;
+    },
+
+    async cancel(organizationId, runId) {
+      const running = active.get(runId);
+      if (running && running.organizationId === organizationId) {
+        running.controller.abort(new CancelledError("The run was cancelled."));
+        await running.done;
+        return (await store.getRun(organizationId, runId)) as AgentRun;
+      }
+      const run = await store.getRun(organizationId, runId);
+      if (!run) throw new RunNotFoundError(runId);
+      if (isFinalRunStatus(run.status)) return run;
+      return finishOutside(organizationId, runId, "cancelled");
+    },
+
+    async getRun(organizationId, runId) {
+      const run = await store.getRun(organizationId, runId);
+      if (!run) return null;
+      return { ...run, toolExecutions: await store.listToolExecutions(organizationId, runId) };
+    },
+
+    listRuns: (query) => store.listRuns(query),
+
+    async recoverOrphanedRuns({ olderThanMs }) {
+      if (!Number.isFinite(olderThanMs) || olderThanMs < 0) throw new ConfigurationError("olderThanMs must be a non-negative number.");
+      const now = clock.now();
+      const recovered = await store.recoverOrphanedRuns({ startedBefore: new Date(now - olderThanMs), statusReason: "abandoned", completedAt: new Date(now) });
+      if (recovered.length > 0) logger.warn({ runIds: recovered }, "marked abandoned runs as failed");
+      return recovered;
+    },
+
+    listAgents: () =>
+      registry.list().map(({ definition, breaker, jsonSchemas }) => ({
+        name: definition.name,
+        version: definition.version,
+        description: definition.description,
+        kind: definition.kind ?? null,
+        inputSchema: jsonSchemas().input,
+        outputSchema: jsonSchemas().output,
+        breakerState: breaker?.state() ?? "closed",
+      })),
+
+    registerAgent: (agent) => void registry.register(agent),
+
+    async drain({ deadlineMs }) {
+      draining = true;
+      const open = [...active.values()];
+      let timedOut = false;
+      const deadline = clock.sleep(deadlineMs).then(() => void (timedOut = true));
+      await Promise.race([Promise.all(open.map((run) => run.done)), deadline]);
+      const interrupted: string[] = [];
+      if (timedOut) {
+        for (const [runId, run] of active) {
+          interrupted.push(runId);
+          run.controller.abort(new CancelledError("The host shut down before the run finished.", { details: { reason: "shutdown" } }));
+        }
+        await Promise.all([...active.values()].map((run) => run.done));
+      }
+      if (!queue.durable) {
+        for (const [runId, organizationId] of queuedHere) await finishOutside(organizationId, runId, "shutdown").catch(() => undefined);
+        queuedHere.clear();
+      }
+      await queue.close();
+      registry.shutdown();
+      return { finished: open.length - interrupted.length, interrupted };
+    },
+  };
+}

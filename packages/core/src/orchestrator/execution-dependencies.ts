@@ -1,0 +1,16 @@
+import type { Clock } from "../ports/clock.js";
+import type { Logger } from "../ports/logger.js";
+import type { MetricsSink } from "../ports/metrics-sink.js";
+import type { RunStore } from "../ports/run-store.js";
+import type { Tracer } from "../ports/tracer.js";
+import type { Redactor } from "../telemetry/redactor.js";
+
+/** What executing a run needs from the orchestrator. */
+export interface ExecutionDependencies {
+  store: RunStore;
+  metrics: MetricsSink;
+  tracer: Tracer;
+  logger: Logger;
+  redactor: Redactor;
+  clock: Clock;
+}

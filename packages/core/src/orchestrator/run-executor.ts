@@ -1,0 +1,149 @@
+import { CancelledError, StoreUnavailableError, TimeoutError, ValidationError } from "../errors/errors.js";
+import { fieldErrorsFromZod } from "../errors/field-errors-from-zod.js";
+import { isTransientError } from "../errors/is-transient-error.js";
+import type { AgentRun } from "../model/agent-run.js";
+import type { RunContext } from "../model/run-context.js";
+import type { RunMetric } from "../model/run-metric.js";
+import type { Logger } from "../ports/logger.js";
+import type { FinishRunInput } from "../ports/run-store.js";
+import type { Span } from "../ports/tracer.js";
+import { retryWithBackoff } from "../policies/retry-with-backoff.js";
+import type { RegisteredAgent } from "./agent-registry.js";
+import type { ExecutionDependencies } from "./execution-dependencies.js";
+import { raceWithAbort } from "./race-with-abort.js";
+import { failureOutcome } from "./run-outcome.js";
+import { recordToolCall } from "./tool-recorder.js";
+
+/** A run being executed in this process, so that it can be cancelled and awaited. */
+export interface ActiveRun {
+  organizationId: string;
+  controller: AbortController;
+  done: Promise<unknown>;
+}
+
+/** One run to execute; the run is already persisted as `RUNNING`. */
+export interface Execution {
+  run: AgentRun;
+  agent: RegisteredAgent;
+  input: unknown;
+  timeoutMs: number;
+  span: Span;
+  callerSignal: AbortSignal | undefined;
+  controller: AbortController;
+}
+
+const FINISH_RETRY_DELAYS_MS = [50, 250, 1_000];
+
+async function finishWithRetries(dependencies: ExecutionDependencies, input: FinishRunInput): Promise<AgentRun> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await dependencies.store.finishRun(input);
+    } catch (error) {
+      const delay = FINISH_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined) {
+        dependencies.logger.error({ runId: input.runId, status: input.status, error }, "run finished but could not be recorded; recoverOrphanedRuns will close it");
+        throw new StoreUnavailableError(`Run ${input.runId} ended ${input.status} but could not be recorded.`, { cause: error, runId: input.runId });
+      }
+      await dependencies.clock.sleep(delay);
+    }
+  }
+}
+
+/**
+ * Executes a persisted run: breaker around retries around attempts, each attempt raced against the run's
+ * deadline and cancellation, the output validated, and the run finished with its metrics.
+ * @returns the finished run when it completed; throws a NeonHub error carrying the run id otherwise.
+ */
+export async function executeRun(dependencies: ExecutionDependencies, execution: Execution): Promise<AgentRun> {
+  const { store, metrics, clock, redactor } = dependencies;
+  const { run, agent, span, controller } = execution;
+  const definition = agent.definition;
+  const startedAt = run.startedAt?.getTime() ?? clock.now();
+  const cancelTimer = clock.schedule(execution.timeoutMs, () => controller.abort(new TimeoutError(`The run did not finish within ${execution.timeoutMs} ms.`)));
+  const onCallerAbort = () => controller.abort(new CancelledError("The caller cancelled the run."));
+  if (execution.callerSignal?.aborted) onCallerAbort();
+  else execution.callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+
+  let attempts = 1;
+  let toolCalls = 0;
+  const reported: RunMetric[] = [];
+  let runLogger: Logger | undefined;
+  const logger = () => (runLogger ??= dependencies.logger.child({ runId: run.id, agent: definition.name }));
+
+  const attempt = async (attemptNumber: number): Promise<unknown> => {
+    attempts = attemptNumber;
+    if (attemptNumber > 1) void store.recordAttempt(run.organizationId, run.id, attemptNumber).catch(() => undefined);
+    const scope = { run, attempt: attemptNumber, signal: controller.signal, runSpan: span, logger, onToolCall: () => void (toolCalls += 1) };
+    const context: RunContext = {
+      runId: run.id,
+      agentName: definition.name,
+      userId: run.userId,
+      organizationId: run.organizationId,
+      intent: run.intent,
+      attempt: attemptNumber,
+      signal: controller.signal,
+      get logger() {
+        return logger();
+      },
+      tool: (name, input, fn, options) => recordToolCall(dependencies, scope, name, input, fn, options),
+      reportMetric: (name, value, unit = "count") => void reported.push({ name, value, unit }),
+    };
+    const output = await raceWithAbort(definition.handle(execution.input, context), controller.signal);
+    const parsed = definition.output.safeParse(output);
+    if (!parsed.success) {
+      throw new ValidationError(`Agent "${definition.name}" returned output that does not match its schema.`, fieldErrorsFromZod(parsed.error));
+    }
+    return parsed.data;
+  };
+
+  const withRetries = () =>
+    retryWithBackoff(attempt, {
+      ...agent.policies.retry,
+      signal: controller.signal,
+      clock,
+      shouldRetry: isTransientError,
+      onRetry: ({ attempt: next, delayMs }) => metrics.retryScheduled({ agent: definition.name, attempt: next, delayMs }),
+    });
+
+  let output: unknown = null;
+  let failure: ReturnType<typeof failureOutcome> | undefined;
+  try {
+    output = agent.breaker ? await agent.breaker.execute(withRetries) : await withRetries();
+  } catch (thrown) {
+    failure = failureOutcome(thrown, controller.signal.reason, run.id, redactor);
+  } finally {
+    cancelTimer();
+    execution.callerSignal?.removeEventListener("abort", onCallerAbort);
+  }
+
+  const completedAt = clock.now();
+  const durationMs = completedAt - startedAt;
+  const status = failure?.status ?? "COMPLETED";
+  const finished = await finishWithRetries(dependencies, {
+    organizationId: run.organizationId,
+    runId: run.id,
+    status,
+    statusReason: failure?.statusReason ?? "completed",
+    output: failure ? null : redactor.redact(output),
+    error: failure?.stored ?? null,
+    attempts,
+    completedAt: new Date(completedAt),
+    durationMs,
+    metrics: [
+      { name: "duration_ms", value: durationMs, unit: "ms" },
+      { name: "attempts", value: attempts, unit: "count" },
+      { name: "tool_calls", value: toolCalls, unit: "count" },
+      ...reported,
+    ],
+  }).finally(() => {
+    metrics.runFinished({ agent: definition.name, status, durationMs, attempts });
+    if (failure) span.recordFailure(failure.error.code, failure.stored.message);
+    span.setAttribute("neonhub.run.status", status);
+    span.end();
+  });
+  dependencies.logger.info({ runId: run.id, agent: definition.name, status, statusReason: finished.statusReason, durationMs, attempts }, "run finished");
+  // A concurrent cancel may have finished the run first; the stored record is the truth.
+  if (finished.status !== status) throw failureOutcome(null, new CancelledError(finished.error?.message ?? "The run was cancelled."), run.id, redactor).error;
+  if (failure) throw failure.error;
+  return finished;
+}

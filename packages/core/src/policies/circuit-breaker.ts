@@ -1,0 +1,101 @@
+import OpossumBreaker from "opossum";
+import { CircuitOpenError, ConfigurationError } from "../errors/errors.js";
+import type { Clock } from "../ports/clock.js";
+import type { BreakerKind, BreakerState, MetricsSink } from "../ports/metrics-sink.js";
+import { noopMetricsSink } from "../telemetry/noop-metrics-sink.js";
+import { systemClock } from "../telemetry/system-clock.js";
+
+/** Options of {@link createCircuitBreaker}. */
+export interface CircuitBreakerOptions {
+  /** Agent or connector name; used in errors and metrics. */
+  name: string;
+  kind: BreakerKind;
+  /** Failed calls in a row that open the circuit. */
+  failureThreshold: number;
+  /** How long the circuit stays open before a trial call is let through (half-open). */
+  resetTimeoutMs: number;
+  metrics?: MetricsSink;
+  clock?: Clock;
+  /** Which errors count as failures; by default all do. Errors that do not count still reach the caller. */
+  isFailure?: (error: unknown) => boolean;
+}
+
+/** A circuit breaker around async calls. */
+export interface CircuitBreaker {
+  /**
+   * Runs `call` unless the circuit is open.
+   * @throws CircuitOpenError while open, with `retryAfterMs` until the next trial.
+   */
+  execute<T>(call: () => Promise<T>): Promise<T>;
+  state(): BreakerState;
+  /** Milliseconds until an open circuit lets a trial call through; 0 when not open. */
+  retryAfterMs(): number;
+  /** Stops the breaker's timers. */
+  shutdown(): void;
+}
+
+type Call = () => Promise<unknown>;
+
+/**
+ * Creates a breaker that opens after `failureThreshold` failures in a row (opossum's own percentage rule is
+ * switched off because the platform's contract counts consecutive failures) and half-opens after
+ * `resetTimeoutMs`; in half-open the first failure opens it again and the first success closes it.
+ */
+export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBreaker {
+  if (!Number.isInteger(options.failureThreshold) || options.failureThreshold < 1) {
+    throw new ConfigurationError(`failureThreshold of breaker "${options.name}" must be a positive integer.`);
+  }
+  if (!Number.isFinite(options.resetTimeoutMs) || options.resetTimeoutMs < 1) {
+    throw new ConfigurationError(`resetTimeoutMs of breaker "${options.name}" must be a positive number.`);
+  }
+  const metrics = options.metrics ?? noopMetricsSink;
+  const clock = options.clock ?? systemClock;
+  const isFailure = options.isFailure ?? (() => true);
+  const target = { name: options.name, kind: options.kind };
+  const breaker = new OpossumBreaker((call: Call) => call(), {
+    timeout: false,
+    resetTimeout: options.resetTimeoutMs,
+    volumeThreshold: Number.MAX_SAFE_INTEGER,
+    errorFilter: (error: unknown) => !isFailure(error),
+    enableSnapshots: false,
+  });
+  let consecutiveFailures = 0;
+  let openedAt = 0;
+
+  breaker.on("failure", () => {
+    metrics.breakerFailure(target);
+    consecutiveFailures += 1;
+    if (breaker.closed && consecutiveFailures >= options.failureThreshold) breaker.open();
+  });
+  breaker.on("success", () => {
+    consecutiveFailures = 0;
+  });
+  breaker.on("open", () => {
+    openedAt = clock.now();
+    metrics.breakerStateChanged({ ...target, state: "open" });
+  });
+  breaker.on("halfOpen", () => metrics.breakerStateChanged({ ...target, state: "half_open" }));
+  breaker.on("close", () => {
+    consecutiveFailures = 0;
+    metrics.breakerStateChanged({ ...target, state: "closed" });
+  });
+
+  const state = (): BreakerState => (breaker.opened ? "open" : breaker.halfOpen ? "half_open" : "closed");
+  const retryAfterMs = (): number => (breaker.opened ? Math.max(0, openedAt + options.resetTimeoutMs - clock.now()) : 0);
+
+  return {
+    async execute<T>(call: () => Promise<T>): Promise<T> {
+      try {
+        return (await breaker.fire(call)) as T;
+      } catch (error) {
+        if ((error as { code?: unknown }).code === "EOPENBREAKER") {
+          throw new CircuitOpenError(options.name, Math.max(1, retryAfterMs()));
+        }
+        throw error;
+      }
+    },
+    state,
+    retryAfterMs,
+    shutdown: () => breaker.shutdown(),
+  };
+}

@@ -1,0 +1,14 @@
+import type { MetricsSink } from "../ports/metrics-sink.js";
+
+const ignore = (): void => undefined;
+
+/** A metrics sink that drops everything; the default when none is given. */
+export const noopMetricsSink: MetricsSink = Object.freeze({
+  runFinished: ignore,
+  retryScheduled: ignore,
+  breakerStateChanged: ignore,
+  breakerFailure: ignore,
+  rateLimited: ignore,
+  toolExecutionFinished: ignore,
+  queueDepthChanged: ignore,
+});

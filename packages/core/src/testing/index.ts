@@ -1,0 +1,10 @@
+export { runRunStoreConformanceSuite, sampleRunInput } from "./run-store-conformance-suite.js";
+export type { RunStoreConformanceOptions } from "./run-store-conformance-suite.js";
+export { runRateLimiterConformanceSuite } from "./rate-limiter-conformance-suite.js";
+export type { RateLimiterConformanceOptions } from "./rate-limiter-conformance-suite.js";
+export { createManualClock } from "./manual-clock.js";
+export type { ManualClock } from "./manual-clock.js";
+export { createRecordingMetricsSink } from "./recording-metrics-sink.js";
+export type { RecordedMetricEvent, RecordingMetricsSink } from "./recording-metrics-sink.js";
+export { createRecordingLogger } from "./recording-logger.js";
+export type { RecordedLogLine, RecordingLogger } from "./recording-logger.js";

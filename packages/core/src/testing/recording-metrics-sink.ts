@@ -1,0 +1,33 @@
+import type { MetricsSink } from "../ports/metrics-sink.js";
+
+/** One event received by a {@link RecordingMetricsSink}. */
+export type RecordedMetricEvent = {
+  [Method in keyof MetricsSink]: { type: Method; event: Parameters<MetricsSink[Method]>[0] };
+}[keyof MetricsSink];
+
+/** A metrics sink that keeps every event, to assert on. */
+export interface RecordingMetricsSink extends MetricsSink {
+  readonly events: RecordedMetricEvent[];
+  /** The events of one type. */
+  ofType<Type extends keyof MetricsSink>(type: Type): Array<Parameters<MetricsSink[Type]>[0]>;
+}
+
+/** Creates a metrics sink that records its calls. */
+export function createRecordingMetricsSink(): RecordingMetricsSink {
+  const events: RecordedMetricEvent[] = [];
+  const record =
+    <Type extends keyof MetricsSink>(type: Type) =>
+    (event: Parameters<MetricsSink[Type]>[0]) =>
+      void events.push({ type, event } as RecordedMetricEvent);
+  return {
+    events,
+    ofType: (type) => events.filter((entry) => entry.type === type).map((entry) => entry.event) as never,
+    runFinished: record("runFinished"),
+    retryScheduled: record("retryScheduled"),
+    breakerStateChanged: record("breakerStateChanged"),
+    breakerFailure: record("breakerFailure"),
+    rateLimited: record("rateLimited"),
+    toolExecutionFinished: record("toolExecutionFinished"),
+    queueDepthChanged: record("queueDepthChanged"),
+  };
+}
