@@ -1,0 +1,63 @@
+import { ConfigurationError, type ApiKeyStore, type Orchestrator } from "@neonhub/core";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { apiKeyAuth } from "../plugins/api-key-auth-plugin.js";
+import { openApi } from "../plugins/openapi-plugin.js";
+import { handleError, problemDetails } from "../plugins/problem-details-plugin.js";
+import { catalogRoutes, type ConnectorCatalog } from "../routes/catalog-routes.js";
+import { operationsRoutes, type HealthCheck, type MetricsExporter } from "../routes/operations-routes.js";
+import { runsRoutes } from "../routes/runs-routes.js";
+
+/** Everything the HTTP API needs; tests pass in-memory parts, the process entry real ones. */
+export interface HostAppDependencies {
+  orchestrator: Orchestrator;
+  apiKeyStore: ApiKeyStore;
+  connectors: ConnectorCatalog;
+  metrics: MetricsExporter;
+  /** `database` at least; `redis` when configured. */
+  healthChecks: Record<string, HealthCheck>;
+  version: string;
+  /** A pino logger; none (silent) by default. */
+  logger?: FastifyBaseLogger;
+  /** Largest accepted body. Default 1 MiB. */
+  bodyLimitBytes?: number;
+}
+
+/** Default body limit: generous for agent inputs, small enough to refuse abuse early. */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Builds the Fastify app of the NeonHub API (not listening yet).
+ * @example
+ * const app = await createHostApp({ orchestrator, apiKeyStore, connectors, metrics, healthChecks, version: "1.0.0" });
+ * await app.listen({ port: 3000, host: "127.0.0.1" });
+ */
+export async function createHostApp(dependencies: HostAppDependencies): Promise<FastifyInstance> {
+  if (!dependencies?.orchestrator || !dependencies.apiKeyStore) throw new ConfigurationError("createHostApp needs an orchestrator and an apiKeyStore.");
+  const app = Fastify({
+    ...(dependencies.logger ? { loggerInstance: dependencies.logger } : { logger: false }),
+    bodyLimit: dependencies.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    // Errors raised before routing (a malformed URL, for example) get the same problem documents.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // The API speaks JSON only: any other body is refused with 415 before it is read.
+  app.removeContentTypeParser("text/plain");
+
+  await app.register(problemDetails);
+  await app.register(openApi, { version: dependencies.version });
+  await app.register(apiKeyAuth, { apiKeyStore: dependencies.apiKeyStore });
+  await app.register(operationsRoutes, { version: dependencies.version, healthChecks: dependencies.healthChecks, metrics: dependencies.metrics });
+  await app.register(
+    async (v1) => {
+      v1.addHook("onRequest", v1.authenticate);
+      await v1.register(runsRoutes, { orchestrator: dependencies.orchestrator });
+      await v1.register(catalogRoutes, { orchestrator: dependencies.orchestrator, connectors: dependencies.connectors });
+    },
+    { prefix: "/v1" },
+  );
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,46 @@
+import { BoundedMap, type ApiKeyRecord, type ApiKeyStore } from "@neonhub/core";
+
+/** Options of {@link createMemoryApiKeyStore}. */
+export interface MemoryApiKeyStoreOptions {
+  /** Keys kept at most; the least recently used are forgotten beyond it. Default 10,000. */
+  maxKeys?: number;
+}
+
+interface StoredKey {
+  record: ApiKeyRecord;
+}
+
+/** An {@link ApiKeyStore} in memory, for tests and benchmarks. */
+export function createMemoryApiKeyStore(options: MemoryApiKeyStoreOptions = {}): ApiKeyStore {
+  const byHash = new BoundedMap<string, StoredKey>(options.maxKeys ?? 10_000);
+  const copy = (record: ApiKeyRecord): ApiKeyRecord => ({ ...record, scopes: [...record.scopes] });
+
+  return {
+    specificationVersion: "v1",
+    async create(input) {
+      const { keyHash, ...fields } = input;
+      const record: ApiKeyRecord = { ...fields, scopes: [...fields.scopes], createdAt: new Date(), revokedAt: null };
+      byHash.set(keyHash, { record });
+      return copy(record);
+    },
+    async findByHash(keyHash) {
+      const stored = byHash.get(keyHash);
+      return stored ? copy(stored.record) : null;
+    },
+    async revoke(organizationId, id) {
+      for (const stored of byHash.values()) {
+        if (stored.record.id !== id || stored.record.organizationId !== organizationId) continue;
+        if (stored.record.revokedAt === null) stored.record.revokedAt = new Date();
+        return true;
+      }
+      return false;
+    },
+    async list(organizationId) {
+      return [...byHash.values()]
+        .map((stored) => stored.record)
+        .filter((record) => record.organizationId === organizationId)
+        .sort((left, right) => left.createdAt.getTime() - right.createdAt.getTime())
+        .map(copy);
+    },
+  };
+}

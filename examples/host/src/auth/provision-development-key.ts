@@ -1,0 +1,24 @@
+import type { ApiKeyStore } from "@neonhub/core";
+import { hashApiKey } from "./api-key.js";
+import { issueApiKey, type IssuedApiKey } from "./issue-api-key.js";
+
+/** The organization and user that the quick start's development key belongs to. */
+export const DEVELOPMENT_CALLER = Object.freeze({ organizationId: "org_development", userId: "user_development" });
+
+const DEVELOPMENT_KEY_NAME = "development";
+
+/**
+ * Creates the development key on first start: `requestedKey` when given (and not stored yet), otherwise a random
+ * key when the development organization has no active key. Returns the new key so that it can be printed once,
+ * or null when nothing was created.
+ */
+export async function provisionDevelopmentKey(store: ApiKeyStore, requestedKey: string | null): Promise<IssuedApiKey | null> {
+  if (requestedKey !== null) {
+    const existing = await store.findByHash(hashApiKey(requestedKey));
+    if (existing) return null;
+    return issueApiKey(store, { ...DEVELOPMENT_CALLER, name: DEVELOPMENT_KEY_NAME, key: requestedKey });
+  }
+  const keys = await store.list(DEVELOPMENT_CALLER.organizationId);
+  if (keys.some((record) => record.revokedAt === null)) return null;
+  return issueApiKey(store, { ...DEVELOPMENT_CALLER, name: DEVELOPMENT_KEY_NAME });
+}

@@ -1,0 +1,59 @@
+import { ConfigurationError, UnauthorizedError, type ApiKeyStore, type CallerContext } from "@neonhub/core";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import fastifyPlugin from "fastify-plugin";
+import { hashApiKey } from "../auth/api-key.js";
+
+/** Options of {@link apiKeyAuth}. */
+export interface ApiKeyAuthOptions {
+  apiKeyStore: ApiKeyStore;
+}
+
+/** The authenticated caller of a request, with the key that identified it. */
+export interface AuthenticatedCaller extends CallerContext {
+  apiKeyId: string;
+  scopes: string[];
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Set by the `authenticate` hook on protected routes; null elsewhere. */
+    caller: AuthenticatedCaller | null;
+  }
+  interface FastifyInstance {
+    /** `onRequest` hook that requires `Authorization: Bearer <key>` and sets `request.caller`. */
+    authenticate(request: FastifyRequest): Promise<void>;
+  }
+}
+
+const BEARER_PATTERN = /^Bearer ([A-Za-z0-9._~+/=-]{1,512})$/;
+
+async function apiKeyAuthPlugin(fastify: FastifyInstance, options: ApiKeyAuthOptions): Promise<void> {
+  if (typeof options?.apiKeyStore?.findByHash !== "function") {
+    throw new ConfigurationError("apiKeyAuth needs an apiKeyStore implementing the ApiKeyStore port.");
+  }
+  const { apiKeyStore } = options;
+  fastify.decorateRequest("caller", null);
+  fastify.decorate("authenticate", async (request: FastifyRequest) => {
+    const match = BEARER_PATTERN.exec(request.headers.authorization ?? "");
+    // One message for every failure, so that a caller cannot tell a revoked key from an unknown one.
+    if (!match?.[1]) throw new UnauthorizedError("Send a valid API key as `Authorization: Bearer <key>`.");
+    const record = await apiKeyStore.findByHash(hashApiKey(match[1]));
+    if (!record || record.revokedAt !== null) throw new UnauthorizedError("Send a valid API key as `Authorization: Bearer <key>`.");
+    request.caller = { organizationId: record.organizationId, userId: record.userId, apiKeyId: record.id, scopes: record.scopes };
+  });
+}
+
+/**
+ * Authenticates callers with hashed API keys. Register it once; then add `fastify.authenticate` as an `onRequest`
+ * hook in the scope of the protected routes.
+ * @example
+ * await app.register(apiKeyAuth, { apiKeyStore });
+ * await app.register(async (v1) => { v1.addHook("onRequest", v1.authenticate); v1.register(runsRoutes); });
+ */
+export const apiKeyAuth = fastifyPlugin(apiKeyAuthPlugin, { name: "neonhub-api-key-auth", fastify: "5.x" });
+
+/** The caller of a request that passed `authenticate`. */
+export function requireCaller(request: FastifyRequest): AuthenticatedCaller {
+  if (!request.caller) throw new UnauthorizedError("Send a valid API key as `Authorization: Bearer <key>`.");
+  return request.caller;
+}

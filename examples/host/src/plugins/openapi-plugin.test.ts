@@ -1,0 +1,48 @@
+import SwaggerParser from "@apidevtools/swagger-parser";
+import type { OpenAPIV3 } from "openapi-types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestHost, type TestHost } from "../testing/create-test-host.js";
+
+let host: TestHost;
+beforeAll(async () => {
+  host = await createTestHost();
+});
+afterAll(async () => {
+  await host.app.close();
+});
+
+describe("OpenAPI document", () => {
+  it("is a valid OpenAPI 3 document with every route of the contract", async () => {
+    const response = await host.app.inject({ method: "GET", url: "/openapi.json" });
+    expect(response.statusCode).toBe(200);
+    const document = response.json() as OpenAPIV3.Document;
+    await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeTruthy();
+    expect(Object.keys(document.paths).sort()).toEqual(["/api/health", "/metrics", "/v1/agents", "/v1/connectors", "/v1/runs", "/v1/runs/{id}", "/v1/runs/{id}/cancel"]);
+    expect(document.info.version).toBe("9.9.9-test");
+  });
+
+  it("documents bodies, statuses and problem responses from the zod schemas", async () => {
+    const document = (await host.app.inject({ method: "GET", url: "/openapi.json" })).json() as OpenAPIV3.Document;
+    const createRun = document.paths["/v1/runs"]?.post as OpenAPIV3.OperationObject;
+    expect(Object.keys(createRun.responses).sort()).toEqual(["200", "202", "400", "401", "404", "409", "413", "415", "429", "500", "503"]);
+    expect(Object.keys((createRun.responses["429"] as OpenAPIV3.ResponseObject).content ?? {})).toEqual(["application/problem+json"]);
+    const body = JSON.stringify(createRun.requestBody);
+    expect(body).toContain("CreateRunRequest");
+    const schemas = document.components?.schemas ?? {};
+    expect(schemas.CreateRunRequest).toMatchObject({ required: expect.arrayContaining(["agent", "input"]) });
+    expect(Object.keys(schemas)).toEqual(expect.arrayContaining(["AgentRun", "AgentRunWithTools", "ToolExecution", "Problem", "RunPage", "Health"]));
+    expect(createRun.security).toEqual([{ apiKey: [] }]);
+  });
+
+  it("serves the interactive documentation without anything from a CDN", async () => {
+    const page = await host.app.inject({ method: "GET", url: "/docs/" });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers["content-type"]).toContain("text/html");
+    const resources = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] as string);
+    expect(resources.length).toBeGreaterThan(0);
+    for (const resource of resources) {
+      expect(resource).not.toMatch(/^(https?:)?\/\//);
+      expect((await host.app.inject({ method: "GET", url: new URL(resource, "http://host/docs/").pathname })).statusCode, resource).toBe(200);
+    }
+  });
+});

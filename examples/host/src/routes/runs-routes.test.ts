@@ -1,0 +1,189 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createTestHost, type TestHost } from "../testing/create-test-host.js";
+
+let host: TestHost;
+beforeEach(async () => {
+  host = await createTestHost();
+});
+afterEach(async () => {
+  await host.app.close();
+});
+
+const postRun = (body: unknown, headers: Record<string, string> = host.alpha) =>
+  host.app.inject({ method: "POST", url: "/v1/runs", headers, payload: body as Record<string, unknown> });
+
+describe("POST /v1/runs", () => {
+  it("answers 200 with the finished run of the caller's organization", async () => {
+    const response = await postRun({ agent: "echo", intent: "say hello", input: { text: "hello" } });
+    expect(response.statusCode).toBe(200);
+    const run = response.json();
+    expect(run).toMatchObject({ agentName: "echo", status: "COMPLETED", organizationId: "org_alpha", userId: "user_alpha", intent: "say hello", output: { text: "hello" } });
+    expect(new Date(run.completedAt).getTime()).toBeGreaterThan(0);
+    expect(run).not.toHaveProperty("requestHash");
+  });
+
+  it("answers 202 with the queued run when async, and runs it in the background", async () => {
+    const response = await postRun({ agent: "echo", input: { text: "later" }, async: true });
+    expect(response.statusCode).toBe(202);
+    const body = response.json();
+    expect(body).toEqual({ id: expect.any(String), status: "QUEUED" });
+    expect(response.headers.location).toBe(`/v1/runs/${body.id}`);
+    await vi.waitFor(async () => expect((await host.orchestrator.getRun("org_alpha", body.id))?.status).toBe("COMPLETED"));
+  });
+
+  it("replays an idempotency key with the same run and refuses a different request with 409", async () => {
+    const first = await postRun({ agent: "echo", input: { text: "once" }, idempotencyKey: "launch-1" });
+    const replay = await postRun({ agent: "echo", input: { text: "once" }, idempotencyKey: "launch-1" });
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json().id).toBe(first.json().id);
+    const conflict = await postRun({ agent: "echo", input: { text: "twice" }, idempotencyKey: "launch-1" });
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.headers["content-type"]).toContain("application/problem+json");
+    expect(conflict.json()).toMatchObject({ status: 409, code: "IDEMPOTENCY_CONFLICT", runId: first.json().id });
+    const page = await host.orchestrator.listRuns({ organizationId: "org_alpha", limit: 10 });
+    expect(page.runs).toHaveLength(1);
+  });
+
+  it("keeps idempotency keys per organization", async () => {
+    const alpha = await postRun({ agent: "echo", input: { text: "a" }, idempotencyKey: "shared" });
+    const beta = await postRun({ agent: "echo", input: { text: "b" }, idempotencyKey: "shared" }, host.beta);
+    expect(beta.statusCode).toBe(200);
+    expect(beta.json().id).not.toBe(alpha.json().id);
+  });
+
+  it("answers 400 with field errors for a body or an agent input that does not match", async () => {
+    const missing = await postRun({ input: { text: "x" }, unexpected: true });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json()).toMatchObject({ code: "VALIDATION_FAILED", status: 400, title: "Bad Request" });
+    const paths = missing.json().fieldErrors.map((field: { path: string }) => field.path);
+    expect(paths).toContain("body.agent");
+
+    const badInput = await postRun({ agent: "echo", input: { text: "" } });
+    expect(badInput.statusCode).toBe(400);
+    expect(badInput.json().fieldErrors).toEqual([expect.objectContaining({ path: "input.text" })]);
+
+    const noInput = await postRun({ agent: "echo" });
+    expect(noInput.statusCode).toBe(400);
+    expect(noInput.json().fieldErrors).toEqual([expect.objectContaining({ path: "body.input", message: "is required" })]);
+  });
+
+  it("answers 404 for an agent that is not registered", async () => {
+    const response = await postRun({ agent: "nobody", input: {} });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ code: "AGENT_NOT_FOUND", type: "urn:neonhub:problem:agent-not-found" });
+  });
+
+  it("answers 429 with Retry-After when the admission limit is reached", async () => {
+    expect((await postRun({ agent: "scarce", input: {} })).statusCode).toBe(200);
+    const limited = await postRun({ agent: "scarce", input: {} });
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers["retry-after"])).toBeLessThanOrEqual(60);
+    expect(limited.json()).toMatchObject({ code: "RATE_LIMITED", retryAfterSeconds: Number(limited.headers["retry-after"]) });
+  });
+
+  it("answers 200 with the failed run, then 503 with Retry-After once the breaker opens", async () => {
+    const failed = await postRun({ agent: "broken", input: {} });
+    expect(failed.statusCode).toBe(200);
+    expect(failed.json()).toMatchObject({ status: "FAILED", error: { code: "HANDLER_FAILED", message: "The provider refused the request." } });
+    await postRun({ agent: "broken", input: {} });
+    const open = await postRun({ agent: "broken", input: {} });
+    expect(open.statusCode).toBe(503);
+    expect(open.json()).toMatchObject({ code: "CIRCUIT_OPEN", status: 503 });
+    expect(Number(open.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    expect(Number(open.headers["retry-after"])).toBeLessThanOrEqual(30);
+  });
+});
+
+describe("GET /v1/runs/:id", () => {
+  it("answers the run with its tool executions", async () => {
+    const created = (await postRun({ agent: "echo", input: { text: "traced" } })).json();
+    const response = await host.app.inject({ method: "GET", url: `/v1/runs/${created.id}`, headers: host.alpha });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      id: created.id,
+      status: "COMPLETED",
+      toolExecutions: [{ connector: "slack", action: "postMessage", status: "SUCCEEDED", attempt: 1, input: { channel: "#echo", text: "traced" } }],
+    });
+  });
+
+  it("answers 404 for a run of another organization and for an unknown id", async () => {
+    const created = (await postRun({ agent: "echo", input: { text: "private" } })).json();
+    const foreign = await host.app.inject({ method: "GET", url: `/v1/runs/${created.id}`, headers: host.beta });
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json()).toMatchObject({ code: "RUN_NOT_FOUND" });
+    expect(foreign.body).not.toContain("private");
+    const unknown = await host.app.inject({ method: "GET", url: "/v1/runs/00000000-0000-4000-8000-000000000000", headers: host.alpha });
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  it("answers 400 for an id that cannot be a run id", async () => {
+    const response = await host.app.inject({ method: "GET", url: "/v1/runs/not%20an%20id;drop", headers: host.alpha });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().fieldErrors[0].path).toBe("params.id");
+  });
+});
+
+describe("GET /v1/runs", () => {
+  it("lists the organization's runs newest first with filters and cursor pagination", async () => {
+    for (const text of ["one", "two", "three"]) await postRun({ agent: "echo", input: { text } });
+    await postRun({ agent: "broken", input: {} });
+    await postRun({ agent: "echo", input: { text: "other org" } }, host.beta);
+
+    const first = await host.app.inject({ method: "GET", url: "/v1/runs?agent=echo&status=COMPLETED&limit=2", headers: host.alpha });
+    expect(first.statusCode).toBe(200);
+    const firstPage = first.json();
+    expect(firstPage.runs.map((run: { input: { text: string } }) => run.input.text)).toEqual(["three", "two"]);
+    expect(firstPage.nextCursor).toEqual(expect.any(String));
+    const second = await host.app.inject({ method: "GET", url: `/v1/runs?agent=echo&status=COMPLETED&limit=2&cursor=${encodeURIComponent(firstPage.nextCursor)}`, headers: host.alpha });
+    expect(second.json().runs.map((run: { input: { text: string } }) => run.input.text)).toEqual(["one"]);
+    expect(second.json().nextCursor).toBeNull();
+
+    const failed = await host.app.inject({ method: "GET", url: "/v1/runs?status=FAILED", headers: host.alpha });
+    expect(failed.json().runs).toHaveLength(1);
+    const all = await host.app.inject({ method: "GET", url: "/v1/runs", headers: host.alpha });
+    expect(all.json().runs).toHaveLength(4);
+  });
+
+  it("filters by creation time", async () => {
+    await postRun({ agent: "echo", input: { text: "now" } });
+    const future = new Date(Date.now() + 60_000).toISOString();
+    const after = await host.app.inject({ method: "GET", url: `/v1/runs?createdAfter=${future}`, headers: host.alpha });
+    expect(after.json().runs).toHaveLength(0);
+    const before = await host.app.inject({ method: "GET", url: `/v1/runs?createdBefore=${future}`, headers: host.alpha });
+    expect(before.json().runs).toHaveLength(1);
+  });
+
+  it("answers 400 for a bad filter, limit or cursor", async () => {
+    for (const query of ["status=DONE", "limit=0", "limit=1000", "createdAfter=yesterday", "cursor=%25%25garbage", "sort=asc"]) {
+      const response = await host.app.inject({ method: "GET", url: `/v1/runs?${query}`, headers: host.alpha });
+      expect(response.statusCode, query).toBe(400);
+      expect(response.json().code, query).toBe("VALIDATION_FAILED");
+    }
+  });
+});
+
+describe("POST /v1/runs/:id/cancel", () => {
+  it("cancels a running run of the organization", async () => {
+    const queued = (await postRun({ agent: "waiting", input: {}, async: true })).json();
+    await vi.waitFor(async () => expect((await host.orchestrator.getRun("org_alpha", queued.id))?.status).toBe("RUNNING"));
+    const response = await host.app.inject({ method: "POST", url: `/v1/runs/${queued.id}/cancel`, headers: host.alpha });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ id: queued.id, status: "CANCELLED" });
+  });
+
+  it("answers 404 for a run of another organization and leaves it running", async () => {
+    const queued = (await postRun({ agent: "waiting", input: {}, async: true })).json();
+    await vi.waitFor(async () => expect((await host.orchestrator.getRun("org_alpha", queued.id))?.status).toBe("RUNNING"));
+    const foreign = await host.app.inject({ method: "POST", url: `/v1/runs/${queued.id}/cancel`, headers: host.beta });
+    expect(foreign.statusCode).toBe(404);
+    expect((await host.orchestrator.getRun("org_alpha", queued.id))?.status).toBe("RUNNING");
+    await host.app.inject({ method: "POST", url: `/v1/runs/${queued.id}/cancel`, headers: host.alpha });
+  });
+
+  it("answers a finished run unchanged", async () => {
+    const done = (await postRun({ agent: "echo", input: { text: "done" } })).json();
+    const response = await host.app.inject({ method: "POST", url: `/v1/runs/${done.id}/cancel`, headers: host.alpha });
+    expect(response.json()).toMatchObject({ status: "COMPLETED" });
+  });
+});

@@ -1,0 +1,147 @@
+import { ConfigurationError, isNeonhubError, RunNotFoundError, type Orchestrator, type OrchestrateRequest } from "@neonhub/core";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { requireCaller } from "../plugins/api-key-auth-plugin.js";
+import { authenticatedErrorResponses, problemResponses } from "../schemas/problem-schema.js";
+import {
+  createRunBodySchema,
+  listRunsQuerySchema,
+  queuedRunSchema,
+  runIdSchema,
+  runPageSchema,
+  runSchema,
+  runWithToolsSchema,
+  toRunResource,
+  toRunWithToolsResource,
+} from "../schemas/run-schemas.js";
+
+/** Options of {@link runsRoutes}. */
+export interface RunsRoutesOptions {
+  orchestrator: Orchestrator;
+}
+
+/** Errors that describe how an executed run ended: the run is the answer, not the error. */
+const RUN_OUTCOME_CODES = new Set(["HANDLER_FAILED", "TIMEOUT", "CANCELLED"]);
+const runParamsSchema = z.object({ id: runIdSchema });
+const security = [{ apiKey: [] }];
+
+/** `/v1/runs` routes: start, read, list and cancel runs of the caller's organization. */
+export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fastify, options) => {
+  if (typeof options?.orchestrator?.orchestrate !== "function") throw new ConfigurationError("runsRoutes needs an orchestrator.");
+  const { orchestrator } = options;
+
+  fastify.post(
+    "/runs",
+    {
+      schema: {
+        summary: "Run an agent",
+        description: "Runs the agent and answers with the finished run (whatever its outcome), or queues it when `async` is true.",
+        tags: ["runs"],
+        security,
+        body: createRunBodySchema,
+        response: {
+          200: runSchema,
+          202: queuedRunSchema,
+          ...authenticatedErrorResponses,
+          ...problemResponses({
+            404: "No agent of that name.",
+            409: "The idempotency key was used with a different request.",
+            413: "The body is larger than the limit.",
+            415: "The body is not JSON.",
+            429: "Admission limit reached; see Retry-After.",
+            503: "The agent's circuit is open or the store is unavailable; see Retry-After.",
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const caller = requireCaller(request);
+      const { body } = request;
+      const runRequest: OrchestrateRequest = {
+        agent: body.agent,
+        input: body.input,
+        context: { organizationId: caller.organizationId, userId: caller.userId },
+        ...(body.intent === undefined ? {} : { intent: body.intent }),
+        ...(body.idempotencyKey === undefined ? {} : { idempotencyKey: body.idempotencyKey }),
+        ...(body.timeoutMs === undefined ? {} : { timeoutMs: body.timeoutMs }),
+      };
+      if (body.async) {
+        const run = await orchestrator.enqueue(runRequest);
+        // A replayed key whose run already left the queue answers with the run as it is now.
+        if (run.status !== "QUEUED") return reply.code(200).send(toRunResource(run));
+        return reply.code(202).header("location", `/v1/runs/${run.id}`).send({ id: run.id, status: "QUEUED" as const });
+      }
+      try {
+        return reply.code(200).send(toRunResource(await orchestrator.orchestrate(runRequest)));
+      } catch (error) {
+        if (!isNeonhubError(error) || !RUN_OUTCOME_CODES.has(error.code) || error.runId === undefined) throw error;
+        const run = await orchestrator.getRun(caller.organizationId, error.runId);
+        if (!run) throw error;
+        return reply.code(200).send(toRunResource(run));
+      }
+    },
+  );
+
+  fastify.get(
+    "/runs/:id",
+    {
+      schema: {
+        summary: "Read a run with its tool executions",
+        tags: ["runs"],
+        security,
+        params: runParamsSchema,
+        response: { 200: runWithToolsSchema, ...authenticatedErrorResponses, ...problemResponses({ 404: "No such run in your organization." }) },
+      },
+    },
+    async (request) => {
+      const caller = requireCaller(request);
+      const run = await orchestrator.getRun(caller.organizationId, request.params.id);
+      if (!run) throw new RunNotFoundError(request.params.id);
+      return toRunWithToolsResource(run);
+    },
+  );
+
+  fastify.get(
+    "/runs",
+    {
+      schema: {
+        summary: "List runs, newest first",
+        tags: ["runs"],
+        security,
+        querystring: listRunsQuerySchema,
+        response: { 200: runPageSchema, ...authenticatedErrorResponses },
+      },
+    },
+    async (request) => {
+      const caller = requireCaller(request);
+      const { query } = request;
+      const page = await orchestrator.listRuns({
+        organizationId: caller.organizationId,
+        limit: query.limit,
+        ...(query.agent === undefined ? {} : { agentName: query.agent }),
+        ...(query.status === undefined ? {} : { status: query.status }),
+        ...(query.createdAfter === undefined ? {} : { createdAfter: new Date(query.createdAfter) }),
+        ...(query.createdBefore === undefined ? {} : { createdBefore: new Date(query.createdBefore) }),
+        ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+      });
+      return { runs: page.runs.map(toRunResource), nextCursor: page.nextCursor };
+    },
+  );
+
+  fastify.post(
+    "/runs/:id/cancel",
+    {
+      schema: {
+        summary: "Cancel a queued or running run",
+        tags: ["runs"],
+        security,
+        params: runParamsSchema,
+        response: { 200: runSchema, ...authenticatedErrorResponses, ...problemResponses({ 404: "No such run in your organization." }) },
+      },
+    },
+    async (request) => {
+      const caller = requireCaller(request);
+      return toRunResource(await orchestrator.cancel(caller.organizationId, request.params.id));
+    },
+  );
+};

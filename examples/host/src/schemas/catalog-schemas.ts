@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+const jsonSchemaObject = z.record(z.string(), z.unknown()).meta({ description: "A JSON Schema." });
+
+/** A registered agent. */
+export const agentSchema = z
+  .object({
+    name: z.string(),
+    version: z.string(),
+    description: z.string(),
+    kind: z.string().nullable(),
+    inputSchema: jsonSchemaObject,
+    outputSchema: jsonSchemaObject,
+    breakerState: z.enum(["closed", "open", "half_open"]),
+  })
+  .meta({ id: "Agent" });
+
+/** Answer of `GET /v1/agents`. */
+export const agentListSchema = z.object({ agents: z.array(agentSchema) }).meta({ id: "AgentList" });
+
+/** A connector of the catalog. */
+export const connectorSchema = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    displayName: z.string(),
+    mode: z.enum(["mock", "live"]),
+    actions: z.array(z.object({ name: z.string(), description: z.string() })),
+  })
+  .meta({ id: "Connector" });
+
+/** Answer of `GET /v1/connectors`. */
+export const connectorListSchema = z.object({ connectors: z.array(connectorSchema) }).meta({ id: "ConnectorList" });
+
+/** One dependency checked by `/api/health`. */
+export const healthCheckResultSchema = z.object({
+  status: z.enum(["up", "down"]),
+  durationMs: z.number(),
+  detail: z.string().optional(),
+});
+
+/** Answer of `GET /api/health`. */
+export const healthSchema = z
+  .object({
+    status: z.enum(["ok", "unavailable"]),
+    version: z.string(),
+    uptime: z.number().meta({ description: "Seconds since the process started." }),
+    checks: z.record(z.string(), healthCheckResultSchema),
+  })
+  .meta({ id: "Health" });

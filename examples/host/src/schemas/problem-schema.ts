@@ -1,0 +1,35 @@
+import { z } from "zod";
+
+/** RFC 9457 problem document of every error response. */
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    fieldErrors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    runId: z.string().optional(),
+    retryAfterSeconds: z.number().int().optional(),
+  })
+  .meta({ id: "Problem", description: "An error (RFC 9457 problem details), sent as application/problem+json." });
+
+/** A response entry for an error status, documented with the problem media type. */
+function problemResponse(description: string) {
+  return { description, content: { "application/problem+json": { schema: problemSchema } } };
+}
+
+/** Error responses every authenticated route can give. */
+export const authenticatedErrorResponses = {
+  400: problemResponse("The request is invalid; `fieldErrors` says which fields."),
+  401: problemResponse("No API key, or an unknown or revoked one."),
+  500: problemResponse("Unexpected failure; details are logged, never sent."),
+} as const;
+
+/** Builds the problem responses of a route for more statuses. */
+export function problemResponses<Status extends number>(descriptions: Record<Status, string>) {
+  return Object.fromEntries(Object.entries(descriptions).map(([status, description]) => [status, problemResponse(description as string)])) as Record<
+    Status,
+    ReturnType<typeof problemResponse>
+  >;
+}

@@ -1,0 +1,128 @@
+import { RUN_STATUSES, TOOL_EXECUTION_STATUSES, type AgentRun, type AgentRunWithTools, type ToolExecution } from "@neonhub/core";
+import { z } from "zod";
+
+const storedErrorSchema = z.object({ code: z.string(), message: z.string() }).meta({ id: "RunError" });
+const timestamp = z.iso.datetime();
+const anyJson = z.unknown().meta({ description: "Any JSON value." });
+
+/** Run ids as the stores issue them; anything else cannot exist and is refused before a lookup. */
+export const runIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a run id");
+
+/** A run as the API shows it. */
+export const runSchema = z
+  .object({
+    id: z.string(),
+    agentName: z.string(),
+    agentVersion: z.string(),
+    organizationId: z.string(),
+    userId: z.string(),
+    intent: z.string().nullable(),
+    status: z.enum(RUN_STATUSES),
+    statusReason: z.string().nullable(),
+    input: anyJson,
+    output: anyJson,
+    error: storedErrorSchema.nullable(),
+    idempotencyKey: z.string().nullable(),
+    attempts: z.number().int(),
+    createdAt: timestamp,
+    startedAt: timestamp.nullable(),
+    completedAt: timestamp.nullable(),
+    durationMs: z.number().nullable(),
+    traceId: z.string().nullable(),
+    parentRunId: z.string().nullable(),
+  })
+  .meta({ id: "AgentRun" });
+
+/** A recorded connector or tool call. */
+export const toolExecutionSchema = z
+  .object({
+    id: z.string(),
+    runId: z.string(),
+    connector: z.string(),
+    action: z.string(),
+    status: z.enum(TOOL_EXECUTION_STATUSES),
+    input: anyJson,
+    output: anyJson,
+    error: storedErrorSchema.nullable(),
+    attempt: z.number().int(),
+    startedAt: timestamp,
+    completedAt: timestamp.nullable(),
+    durationMs: z.number().nullable(),
+  })
+  .meta({ id: "ToolExecution" });
+
+/** A run with its tool executions. */
+export const runWithToolsSchema = runSchema.extend({ toolExecutions: z.array(toolExecutionSchema) }).meta({ id: "AgentRunWithTools" });
+
+/** Body of `POST /v1/runs`. */
+export const createRunBodySchema = z
+  .object({
+    agent: z.string().min(1).max(100),
+    intent: z.string().max(2_000).optional(),
+    input: z.unknown().refine((value) => value !== undefined, { message: "is required" }),
+    idempotencyKey: z.string().min(1).max(255).optional(),
+    async: z.boolean().default(false),
+    timeoutMs: z.number().int().min(1).max(600_000).optional(),
+  })
+  .strict()
+  .meta({ id: "CreateRunRequest" });
+
+/** Answer of an asynchronous `POST /v1/runs`. */
+export const queuedRunSchema = z.object({ id: z.string(), status: z.literal("QUEUED") }).meta({ id: "QueuedRun" });
+
+/** Query of `GET /v1/runs`. */
+export const listRunsQuerySchema = z
+  .object({
+    agent: z.string().min(1).max(100).optional(),
+    status: z.enum(RUN_STATUSES).optional(),
+    createdAfter: z.iso.datetime({ offset: true }).optional().meta({ description: "Inclusive lower bound on createdAt." }),
+    createdBefore: z.iso.datetime({ offset: true }).optional().meta({ description: "Exclusive upper bound on createdAt." }),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().min(1).max(512).optional().meta({ description: "nextCursor of the previous page." }),
+  })
+  .strict();
+
+/** One page of runs. */
+export const runPageSchema = z.object({ runs: z.array(runSchema), nextCursor: z.string().nullable() }).meta({ id: "RunPage" });
+
+const toIso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
+
+/** The API view of a run: dates as ISO strings, the request fingerprint left out. */
+export function toRunResource(run: AgentRun): z.input<typeof runSchema> {
+  return {
+    id: run.id,
+    agentName: run.agentName,
+    agentVersion: run.agentVersion,
+    organizationId: run.organizationId,
+    userId: run.userId,
+    intent: run.intent,
+    status: run.status,
+    statusReason: run.statusReason,
+    input: run.input,
+    output: run.output ?? null,
+    error: run.error,
+    idempotencyKey: run.idempotencyKey,
+    attempts: run.attempts,
+    createdAt: run.createdAt.toISOString(),
+    startedAt: toIso(run.startedAt),
+    completedAt: toIso(run.completedAt),
+    durationMs: run.durationMs,
+    traceId: run.traceId,
+    parentRunId: run.parentRunId,
+  };
+}
+
+/** The API view of a tool execution. */
+export function toToolExecutionResource(execution: ToolExecution): z.input<typeof toolExecutionSchema> {
+  return {
+    ...execution,
+    output: execution.output ?? null,
+    startedAt: execution.startedAt.toISOString(),
+    completedAt: toIso(execution.completedAt),
+  };
+}
+
+/** The API view of a run with its tool executions. */
+export function toRunWithToolsResource(run: AgentRunWithTools): z.input<typeof runWithToolsSchema> {
+  return { ...toRunResource(run), toolExecutions: run.toolExecutions.map(toToolExecutionResource) };
+}

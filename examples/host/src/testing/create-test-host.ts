@@ -1,0 +1,57 @@
+import { createMemoryRunStore, createOrchestrator, type AgentDefinition, type Orchestrator, type RunStore } from "@neonhub/core";
+import type { FastifyInstance } from "fastify";
+import { createHostApp } from "../app/create-host-app.js";
+import { issueApiKey } from "../auth/issue-api-key.js";
+import { createMemoryApiKeyStore } from "../auth/memory-api-key-store.js";
+import type { ConnectorCatalogEntry } from "../routes/catalog-routes.js";
+import { brokenAgent, echoAgent, scarceAgent, waitingAgent } from "./test-agents.js";
+
+/** A host on in-memory parts, with keys for two organizations and a revoked one. */
+export interface TestHost {
+  app: FastifyInstance;
+  orchestrator: Orchestrator;
+  store: RunStore;
+  keys: { alpha: string; beta: string; revoked: string };
+  /** Headers with the alpha organization's key. */
+  alpha: { authorization: string };
+  beta: { authorization: string };
+}
+
+export const TEST_CONNECTORS: ConnectorCatalogEntry[] = [
+  { id: "slack", kind: "SLACK", displayName: "Slack", mode: "mock", actions: [{ name: "postMessage", description: "Posts a message" }] },
+];
+
+/** Builds the app with test agents; `databaseUp` lets a test take the store's health check down. */
+export async function createTestHost(options: { agents?: AgentDefinition[]; bodyLimitBytes?: number } = {}): Promise<TestHost & { health: { databaseUp: boolean } }> {
+  const store = createMemoryRunStore();
+  const orchestrator = createOrchestrator({ agents: options.agents ?? [echoAgent, brokenAgent, waitingAgent, scarceAgent], store });
+  const apiKeyStore = createMemoryApiKeyStore();
+  const alpha = await issueApiKey(apiKeyStore, { organizationId: "org_alpha", userId: "user_alpha", name: "alpha" });
+  const beta = await issueApiKey(apiKeyStore, { organizationId: "org_beta", userId: "user_beta", name: "beta" });
+  const revoked = await issueApiKey(apiKeyStore, { organizationId: "org_alpha", userId: "user_gone", name: "gone" });
+  await apiKeyStore.revoke("org_alpha", revoked.record.id);
+  const health = { databaseUp: true };
+  const app = await createHostApp({
+    orchestrator,
+    apiKeyStore,
+    connectors: { list: () => TEST_CONNECTORS },
+    metrics: { contentType: "text/plain; version=0.0.4; charset=utf-8", render: async () => "# TYPE neonhub_up gauge\nneonhub_up 1\n" },
+    healthChecks: {
+      database: async () => {
+        if (!health.databaseUp) throw new Error("connect ECONNREFUSED postgres://app:secret@db:5432/neonhub");
+        await store.checkHealth();
+      },
+    },
+    version: "9.9.9-test",
+    ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+  });
+  return {
+    app,
+    orchestrator,
+    store,
+    health,
+    keys: { alpha: alpha.key, beta: beta.key, revoked: revoked.key },
+    alpha: { authorization: `Bearer ${alpha.key}` },
+    beta: { authorization: `Bearer ${beta.key}` },
+  };
+}
