@@ -1,5 +1,6 @@
-import { isNeonhubError } from "@neonhub/core";
+import { createOrchestrator, defineAgent, isNeonhubError, REDACTED } from "@neonhub/core";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { createPinoLogger } from "./create-pino-logger.js";
 
 function capture() {
@@ -34,5 +35,28 @@ describe("createPinoLogger", () => {
     }
     expect(isNeonhubError(caught, "CONFIGURATION_INVALID")).toBe(true);
     expect((caught as Error).message).toContain('"verbose"');
+  });
+
+  it("carries the orchestrator's run-end line with run id, agent, status and duration, secrets redacted", async () => {
+    const { lines, destination } = capture();
+    const agent = defineAgent({
+      name: "mailer",
+      version: "1.0.0",
+      description: "Sends mail",
+      input: z.object({ to: z.string() }),
+      output: z.object({ sent: z.boolean() }),
+      handle: async (input, context) => {
+        context.logger.info({ to: input.to, apiKey: "sk-live-0123456789abcdef" }, "sending");
+        return { sent: true };
+      },
+    });
+    const orchestrator = createOrchestrator({ agents: [agent], logger: createPinoLogger({ destination, base: {} }) });
+    const run = await orchestrator.orchestrate({ agent: "mailer", input: { to: "team" }, context: { userId: "user-1", organizationId: "org-1" } });
+
+    const sending = lines.find((line) => line.msg === "sending");
+    expect(sending).toMatchObject({ runId: run.id, agent: "mailer", apiKey: REDACTED });
+    expect(JSON.stringify(lines)).not.toContain("sk-live-0123456789abcdef");
+    const finished = lines.find((line) => line.msg === "run finished");
+    expect(finished).toMatchObject({ level: 30, runId: run.id, agent: "mailer", status: "COMPLETED", durationMs: run.durationMs, attempts: 1 });
   });
 });
