@@ -1,0 +1,60 @@
+import { randomUUID } from "node:crypto";
+import { createMemoryRunStore, createOrchestrator, type RunJob } from "@neonhub/core";
+import { Queue } from "bullmq";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { echoAgent, waitingAgent } from "../testing/test-agents.js";
+import { createBullmqRunQueue } from "./bullmq-run-queue.js";
+
+const redisUrl = process.env.TEST_REDIS_URL;
+if (!redisUrl) console.warn("TEST_REDIS_URL is not set: skipping the BullMQ run queue tests (they need a real Redis).");
+
+const queueNames: string[] = [];
+function uniqueQueueName(): string {
+  const name = `neonhub-test-${randomUUID()}`;
+  queueNames.push(name);
+  return name;
+}
+
+afterEach(async () => {
+  for (const name of queueNames.splice(0)) {
+    const url = new URL(redisUrl as string);
+    const queue = new Queue(name, { connection: { host: url.hostname, port: Number(url.port || 6379) } });
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
+});
+
+describe.skipIf(!redisUrl)("BullMQ run queue", () => {
+  it("runs each job once, on whichever instance takes it", async () => {
+    const queueName = uniqueQueueName();
+    const instanceA = createBullmqRunQueue({ redisUrl: redisUrl as string, queueName, concurrency: 2 });
+    const instanceB = createBullmqRunQueue({ redisUrl: redisUrl as string, queueName, concurrency: 2 });
+    const executed: string[] = [];
+    const execute = async (job: RunJob) => void executed.push(job.runId);
+    const runIds = Array.from({ length: 10 }, () => randomUUID());
+    for (const [index, runId] of runIds.entries()) await (index % 2 === 0 ? instanceA : instanceB).add({ organizationId: "org", runId }, execute);
+    // Adding a run id twice does not queue it twice.
+    await instanceA.add({ organizationId: "org", runId: runIds[0] as string }, execute);
+    await vi.waitFor(() => expect(executed.length).toBeGreaterThanOrEqual(10), { timeout: 10_000 });
+    await instanceA.close();
+    await instanceB.close();
+    expect([...executed].sort()).toEqual([...runIds].sort());
+    expect(instanceA.durable).toBe(true);
+  });
+
+  it("executes queued runs of an orchestrator and lets close wait for the running ones", async () => {
+    const queue = createBullmqRunQueue({ redisUrl: redisUrl as string, queueName: uniqueQueueName() });
+    const orchestrator = createOrchestrator({ agents: [echoAgent, waitingAgent], store: createMemoryRunStore(), queue });
+    const context = { organizationId: "org", userId: "user" };
+    const queued = await orchestrator.enqueue({ agent: "echo", input: { text: "queued" }, context });
+    expect(queued.status).toBe("QUEUED");
+    await vi.waitFor(async () => expect((await orchestrator.getRun("org", queued.id))?.status).toBe("COMPLETED"), { timeout: 10_000 });
+    expect((await orchestrator.getRun("org", queued.id))?.toolExecutions).toHaveLength(1);
+
+    const waiting = await orchestrator.enqueue({ agent: "waiting", input: {}, context });
+    await vi.waitFor(async () => expect((await orchestrator.getRun("org", waiting.id))?.status).toBe("RUNNING"), { timeout: 10_000 });
+    const drained = await orchestrator.drain({ deadlineMs: 50 });
+    expect(drained.interrupted).toEqual([waiting.id]);
+    expect((await orchestrator.getRun("org", waiting.id))?.status).toBe("CANCELLED");
+  });
+});

@@ -1,0 +1,136 @@
+import { randomUUID } from "node:crypto";
+import { runRateLimiterConformanceSuite } from "@neonhub/core/testing";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startTcpProxy } from "../testing/tcp-proxy.js";
+import { createRedisRateLimiter } from "./redis-rate-limiter.js";
+
+const redisUrl = process.env.TEST_REDIS_URL;
+if (!redisUrl) console.warn("TEST_REDIS_URL is not set: skipping the Redis rate limiter tests (they need a real Redis).");
+
+/** Moves a limiter's time forward by shortening the TTL of its window keys, which is where its windows live. */
+async function advanceWindows(redis: Redis, prefix: string, ms: number): Promise<void> {
+  const keys = await redis.keys(`${prefix}*`);
+  for (const key of keys) {
+    const ttl = await redis.pttl(key);
+    if (ttl <= ms) await redis.del(key);
+    else await redis.pexpire(key, ttl - ms);
+  }
+}
+
+const clients: Redis[] = [];
+/** A database index that only this suite flushes. */
+const FLUSHABLE_DATABASE = 13;
+
+function connect(database?: number, port?: number): Redis {
+  const url = new URL(redisUrl as string);
+  const client = new Redis({
+    host: url.hostname,
+    port: port ?? Number(url.port || 6379),
+    db: database ?? Number(url.pathname.slice(1) || 0),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => 20,
+  });
+  client.on("error", () => undefined);
+  clients.push(client);
+  return client;
+}
+async function ready(client: Redis): Promise<Redis> {
+  if (client.status !== "ready") await new Promise((resolve) => client.once("ready", resolve));
+  return client;
+}
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
+});
+
+if (redisUrl) {
+  runRateLimiterConformanceSuite({
+    name: "Redis (rate-limiter-flexible)",
+    createLimiter: async () => {
+      const redis = await ready(connect());
+      const keyPrefix = `neonhub-test:${randomUUID()}`;
+      return {
+        limiter: createRedisRateLimiter({ redis, keyPrefix }),
+        advance: (ms) => advanceWindows(redis, keyPrefix, ms),
+        close: async () => {
+          const keys = await redis.keys(`${keyPrefix}*`);
+          if (keys.length > 0) await redis.del(...keys);
+        },
+      };
+    },
+  });
+}
+
+describe.skipIf(!redisUrl)("Redis rate limiter across instances and key loss", () => {
+  let first: Redis;
+  let second: Redis;
+  beforeAll(async () => {
+    first = await ready(connect());
+    second = await ready(connect());
+  });
+
+  it("shares one limit between two host instances", async () => {
+    const keyPrefix = `neonhub-test:${randomUUID()}`;
+    const instanceA = createRedisRateLimiter({ redis: first, keyPrefix });
+    const instanceB = createRedisRateLimiter({ redis: second, keyPrefix });
+    const rule = { limit: 4, windowMs: 60_000 };
+    const decisions = await Promise.all([instanceA, instanceB, instanceA, instanceB, instanceA, instanceB].map((limiter) => limiter.consume("agent\u0000org\u0000user", rule)));
+    expect(decisions.filter((decision) => decision.allowed)).toHaveLength(4);
+    expect(decisions.filter((decision) => !decision.allowed).every((decision) => decision.retryAfterMs > 0)).toBe(true);
+  });
+
+  it("keeps working after its keys are deleted or the database is flushed mid-run", async () => {
+    const keyPrefix = `neonhub-test:${randomUUID()}`;
+    const limiter = createRedisRateLimiter({ redis: first, keyPrefix });
+    const rule = { limit: 2, windowMs: 60_000 };
+    expect((await limiter.consume("user", rule)).allowed).toBe(true);
+    expect((await limiter.consume("user", rule)).allowed).toBe(true);
+    expect((await limiter.consume("user", rule)).allowed).toBe(false);
+
+    await first.del(...(await first.keys(`${keyPrefix}*`)));
+    expect((await limiter.consume("user", rule)).allowed).toBe(true);
+    expect((await limiter.consume("user", rule)).allowed).toBe(true);
+    expect((await limiter.consume("user", rule)).allowed).toBe(false);
+
+  });
+
+  it("keeps working after FLUSHDB (on a database of its own, so other suites keep their keys)", async () => {
+    const isolated = await ready(connect(FLUSHABLE_DATABASE));
+    const limiter = createRedisRateLimiter({ redis: isolated, keyPrefix: `neonhub-test:${randomUUID()}` });
+    const rule = { limit: 2, windowMs: 60_000 };
+    const consumeThree = async () => {
+      const allowed = [];
+      for (let index = 0; index < 3; index += 1) allowed.push((await limiter.consume("user", rule)).allowed);
+      return allowed;
+    };
+    expect(await consumeThree()).toEqual([true, true, false]);
+    await isolated.flushdb();
+    expect(await consumeThree()).toEqual([true, true, false]);
+  });
+
+  it("falls back to a per-instance limit while Redis is unreachable, then uses Redis again", async () => {
+    const keyPrefix = `neonhub-test:${randomUUID()}`;
+    const url = new URL(redisUrl as string);
+    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 6379) });
+    try {
+      const redis = await ready(connect(undefined, proxy.port));
+      const limiter = createRedisRateLimiter({ redis, keyPrefix });
+      const rule = { limit: 2, windowMs: 60_000 };
+      expect((await limiter.consume("user", rule)).allowed).toBe(true);
+      await proxy.cut();
+      await vi.waitFor(() => expect(redis.status).not.toBe("ready"));
+      const during = [];
+      for (let index = 0; index < 3; index += 1) during.push((await limiter.consume("user", rule)).allowed);
+      expect(during).toEqual([true, true, false]);
+      await proxy.restore();
+      await ready(redis);
+      // Back on Redis: the window that was open there before the outage still counts.
+      expect((await limiter.consume("user", rule)).allowed).toBe(true);
+      expect((await limiter.consume("user", rule)).allowed).toBe(false);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
