@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { ERROR_CODES } from "./error-codes.js";
+import {
+  AgentNotFoundError,
+  CancelledError,
+  CircuitOpenError,
+  ConfigurationError,
+  HandlerFailedError,
+  IdempotencyConflictError,
+  RateLimitedError,
+  RunNotFoundError,
+  StoreUnavailableError,
+  TimeoutError,
+  UnauthorizedError,
+  ValidationError,
+} from "./errors.js";
+import { isTransientError } from "./is-transient-error.js";
+import { NeonhubError, isNeonhubError } from "./neonhub-error.js";
+
+const cases: Array<[NeonhubError, string, boolean]> = [
+  [new ValidationError("bad", [{ path: "input.text", message: "Required" }]), "VALIDATION_FAILED", false],
+  [new UnauthorizedError("who"), "UNAUTHORIZED", false],
+  [new AgentNotFoundError("ghost", ["echo", "seo"]), "AGENT_NOT_FOUND", false],
+  [new RunNotFoundError("run-1"), "RUN_NOT_FOUND", false],
+  [new RateLimitedError("slow", 1_500), "RATE_LIMITED", true],
+  [new CircuitOpenError("echo", 9_000), "CIRCUIT_OPEN", false],
+  [new TimeoutError("late"), "TIMEOUT", false],
+  [new CancelledError(), "CANCELLED", false],
+  [new IdempotencyConflictError("key-1"), "IDEMPOTENCY_CONFLICT", false],
+  [new HandlerFailedError("boom"), "HANDLER_FAILED", false],
+  [new StoreUnavailableError("down"), "STORE_UNAVAILABLE", true],
+  [new ConfigurationError("bad option"), "CONFIGURATION_INVALID", false],
+];
+
+describe("errors", () => {
+  it.each(cases)("%s has code %s and retryability %s", (error, code, retryable) => {
+    expect(error.code).toBe(code);
+    expect(error.isRetryable).toBe(retryable);
+    expect(error).toBeInstanceOf(Error);
+    expect(NeonhubError.isInstance(error)).toBe(true);
+    expect(isNeonhubError(error, code as never)).toBe(true);
+    expect(isTransientError(error)).toBe(retryable);
+  });
+
+  it("covers every stable code", () => {
+    expect(new Set(cases.map(([, code]) => code))).toEqual(new Set(Object.values(ERROR_CODES)));
+  });
+
+  it("recognises errors from another copy of the package by their brand", () => {
+    const foreign = Object.assign(new Error("elsewhere"), { [Symbol.for("@neonhub/core/error")]: true, code: "TIMEOUT" });
+    expect(isNeonhubError(foreign, "TIMEOUT")).toBe(true);
+    expect(isNeonhubError(new Error("plain"))).toBe(false);
+    expect(isNeonhubError({ code: "TIMEOUT" })).toBe(false);
+  });
+
+  it("tells codes apart in the guard", () => {
+    expect(isNeonhubError(new TimeoutError("late"), "CANCELLED")).toBe(false);
+  });
+
+  it("carries retry-after, run id, field errors and a safe JSON form", () => {
+    const error = new RateLimitedError("slow", 1_500, { runId: "run-9" });
+    expect(error.toJSON()).toEqual({ name: "RateLimitedError", code: "RATE_LIMITED", message: "slow", retryAfterMs: 1_500, runId: "run-9" });
+    const validation = new ValidationError("bad", [{ path: "a", message: "Required" }]);
+    expect(validation.fieldErrors).toEqual([{ path: "a", message: "Required" }]);
+    expect(validation.details).toEqual({ fieldErrors: [{ path: "a", message: "Required" }] });
+    expect(new AgentNotFoundError("ghost", ["echo"]).message).toContain("echo");
+  });
+
+  it("keeps the cause", () => {
+    const cause = new Error("socket hang up");
+    expect(new StoreUnavailableError("down", { cause }).cause).toBe(cause);
+  });
+
+  it("treats network error codes and retryable flags as transient, other errors not", () => {
+    expect(isTransientError(Object.assign(new Error("reset"), { code: "ECONNRESET" }))).toBe(true);
+    expect(isTransientError(new Error("x", { cause: Object.assign(new Error("y"), { code: "ETIMEDOUT" }) }))).toBe(true);
+    expect(isTransientError(Object.assign(new Error("flaky"), { retryable: true }))).toBe(true);
+    expect(isTransientError(new TypeError("bug"))).toBe(false);
+    expect(isTransientError("string")).toBe(false);
+    expect(isTransientError(new HandlerFailedError("flaky", { isRetryable: true }))).toBe(true);
+  });
+});

@@ -1,0 +1,44 @@
+import { vi } from "vitest";
+import { z } from "zod";
+import { HandlerFailedError } from "../errors/errors.js";
+import { defineAgent, type AgentDefinition } from "../model/agent-definition.js";
+import type { RunContext } from "../model/run-context.js";
+import type { RunStore } from "../ports/run-store.js";
+import { createMemoryRunStore } from "../store/memory-run-store.js";
+import { createRecordingLogger } from "../testing/recording-logger.js";
+import { createRecordingMetricsSink } from "../testing/recording-metrics-sink.js";
+import type { OrchestratorOptions } from "../orchestrator-types.js";
+import { createOrchestrator } from "./create-orchestrator.js";
+
+/** Shared fixtures of the orchestrator tests. */
+export const caller = { userId: "user-1", organizationId: "org-1" };
+
+export type Handler = (input: { text: string }, context: RunContext) => Promise<{ text: string }>;
+
+/** An agent whose behaviour each test scripts through `handle`. */
+export function scriptedAgent(handle: Handler, overrides: Partial<AgentDefinition> = {}): AgentDefinition {
+  return defineAgent({
+    name: "writer",
+    version: "1.2.0",
+    description: "Writes text",
+    kind: "content",
+    input: z.object({ text: z.string().min(1) }),
+    output: z.object({ text: z.string() }),
+    handle: vi.fn(handle),
+    ...overrides,
+  } as AgentDefinition<z.ZodObject<{ text: z.ZodString }>, z.ZodObject<{ text: z.ZodString }>>) as unknown as AgentDefinition;
+}
+
+export const transientFailure = () => new HandlerFailedError("upstream flaked", { isRetryable: true });
+
+/** An orchestrator with recording metrics and logs around the given agents. */
+export function setup(agents: AgentDefinition[], options: Partial<OrchestratorOptions> & { store?: RunStore } = {}) {
+  const store = options.store ?? createMemoryRunStore();
+  const metrics = createRecordingMetricsSink();
+  const logger = createRecordingLogger();
+  const orchestrator = createOrchestrator({ agents, store, metrics, logger, ...options });
+  return { orchestrator, store, metrics, logger };
+}
+
+/** Settles a promise into a value or the error, so tests can drive fake time while it is pending. */
+export const settle = <T>(promise: Promise<T>): Promise<T | unknown> => promise.catch((error: unknown) => error);
