@@ -1,0 +1,131 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { createPrometheusMetrics } from "./create-prometheus-metrics.js";
+import { parseExposition, metricTypes } from "./test-support/exposition.js";
+import { promtoolAvailable, promtoolMissingMessage, runPromtool } from "./test-support/promtool.js";
+import { labelNamesIn, metricNamesIn } from "./test-support/promql.js";
+
+const observabilityFile = (name: string) => fileURLToPath(new URL(`../../../observability/${name}`, import.meta.url));
+
+interface DashboardPanel {
+  id: number;
+  type: string;
+  title: string;
+  gridPos: { x: number; y: number; w: number; h: number };
+  datasource: { type: string; uid: string };
+  targets: Array<{ expr: string; refId: string }>;
+}
+
+interface AlertRule {
+  alert: string;
+  expr: string;
+  for: string;
+  labels: { severity: string };
+  annotations: { summary: string; description: string };
+}
+
+const dashboard = JSON.parse(readFileSync(observabilityFile("grafana-dashboard.json"), "utf8")) as {
+  uid: string;
+  panels: DashboardPanel[];
+  templating: { list: Array<{ name: string; query: unknown }> };
+};
+const alertRules = (parseYaml(readFileSync(observabilityFile("prometheus-alerts.yml"), "utf8")) as { groups: Array<{ rules: AlertRule[] }> }).groups.flatMap(
+  (group) => group.rules,
+);
+
+// Every metric family and label name the exposition can contain, with the series names histograms add.
+const exported = { metrics: new Set<string>(), labels: new Set<string>() };
+beforeAll(async () => {
+  const metrics = createPrometheusMetrics();
+  metrics.sink.runFinished({ agent: "writer", status: "COMPLETED", durationMs: 1, attempts: 1 });
+  metrics.sink.retryScheduled({ agent: "writer", attempt: 2, delayMs: 1 });
+  metrics.sink.breakerStateChanged({ name: "writer", kind: "agent", state: "open" });
+  metrics.sink.breakerStateChanged({ name: "slack", kind: "connector", state: "open" });
+  metrics.sink.breakerFailure({ name: "writer", kind: "agent" });
+  metrics.sink.breakerFailure({ name: "slack", kind: "connector" });
+  metrics.sink.rateLimited({ agent: "writer", scope: "admission" });
+  metrics.sink.toolExecutionFinished({ connector: "slack", action: "postMessage", status: "SUCCEEDED", durationMs: 1 });
+  metrics.sink.queueDepthChanged({ queue: "runs", pending: 1 });
+  const exposition = await metrics.render();
+  for (const [name, type] of metricTypes(exposition)) {
+    exported.metrics.add(name);
+    if (type === "histogram") for (const suffix of ["_bucket", "_sum", "_count"]) exported.metrics.add(`${name}${suffix}`);
+  }
+  for (const sample of parseExposition(exposition)) for (const label of Object.keys(sample.labels)) exported.labels.add(label);
+});
+
+function expectKnownNames(where: string, expression: string): void {
+  const names = metricNamesIn(expression);
+  expect(names.length, `${where} selects no metric: ${expression}`).toBeGreaterThan(0);
+  for (const name of names) expect(exported.metrics.has(name), `${where} uses ${name}, which is not exported`).toBe(true);
+  for (const label of labelNamesIn(expression)) expect(exported.labels.has(label), `${where} uses label ${label}, which no metric has`).toBe(true);
+}
+
+describe("Grafana dashboard", () => {
+  it("queries only metrics and labels the package exports", () => {
+    const expressions = dashboard.panels.flatMap((panel) => panel.targets.map((target) => ({ where: `panel "${panel.title}"`, expression: target.expr })));
+    expect(expressions.length).toBeGreaterThan(0);
+    for (const { where, expression } of expressions) expectKnownNames(where, expression);
+    const agentVariable = dashboard.templating.list.find((variable) => variable.name === "agent");
+    expectKnownNames("variable agent", (agentVariable?.query as { query: string }).query.replace(/^label_values\((\w+),.*$/, "$1"));
+  });
+
+  it("covers runs by status, errors, duration quantiles, breakers, limits, tool calls and queue depth", () => {
+    const used = new Set(dashboard.panels.flatMap((panel) => panel.targets.flatMap((target) => metricNamesIn(target.expr))));
+    for (const name of [
+      "neonhub_agent_runs_total",
+      "neonhub_agent_run_duration_seconds_bucket",
+      "neonhub_circuit_breaker_state",
+      "neonhub_connector_circuit_breaker_state",
+      "neonhub_rate_limited_total",
+      "neonhub_tool_executions_total",
+      "neonhub_queue_jobs_pending",
+    ]) {
+      expect(used, name).toContain(name);
+    }
+    const quantiles = dashboard.panels.flatMap((panel) => panel.targets.map((target) => /histogram_quantile\((0\.\d+)/.exec(target.expr)?.[1]));
+    expect(quantiles).toEqual(expect.arrayContaining(["0.5", "0.95", "0.99"]));
+  });
+
+  it("has unique panel ids, a layout and the data source variable on every panel", () => {
+    const ids = dashboard.panels.map((panel) => panel.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const panel of dashboard.panels) {
+      expect(panel.title).not.toBe("");
+      expect(panel.gridPos.w).toBeGreaterThan(0);
+      expect(panel.datasource).toEqual({ type: "prometheus", uid: "${datasource}" });
+    }
+    expect(dashboard.templating.list.map((variable) => variable.name)).toEqual(["datasource", "agent"]);
+  });
+});
+
+describe("Prometheus alert rules", () => {
+  it("alert on the error ratio, open breakers and missing runs, using only exported metrics and labels", () => {
+    expect(alertRules.map((rule) => rule.alert)).toEqual([
+      "NeonhubAgentErrorRatioHigh",
+      "NeonhubAgentCircuitBreakerOpen",
+      "NeonhubConnectorCircuitBreakerOpen",
+      "NeonhubNoAgentRuns",
+    ]);
+    for (const rule of alertRules) {
+      expectKnownNames(`alert ${rule.alert}`, rule.expr);
+      expect(["warning", "critical"]).toContain(rule.labels.severity);
+      expect(rule.annotations.summary).not.toBe("");
+    }
+  });
+
+  const inCi = process.env.CI === "true";
+  if (!promtoolAvailable && !inCi) console.warn(promtoolMissingMessage);
+
+  it.skipIf(!promtoolAvailable && !inCi)("pass promtool check rules and the rule unit tests", () => {
+    expect(promtoolAvailable, promtoolMissingMessage).toBe(true);
+    const check = runPromtool(["check", "rules", observabilityFile("prometheus-alerts.yml")]);
+    expect(check.output).toContain("SUCCESS: 4 rules found");
+    expect(check.status).toBe(0);
+    const unitTests = runPromtool(["test", "rules", observabilityFile("prometheus-alerts.test.yml")]);
+    expect(unitTests.output).toContain("SUCCESS");
+    expect(unitTests.status).toBe(0);
+  });
+});
