@@ -1,0 +1,58 @@
+/** No credentials: the provider's API is public or authenticated some other way. */
+export interface NoAuthSpec {
+  type: "none";
+}
+
+/** An API key sent in a header or in the query string. */
+export interface ApiKeyAuthSpec {
+  type: "api_key";
+  in: "header" | "query";
+  /** Header or query parameter name, for example `X-Api-Key` or `api_key`. */
+  name: string;
+  /** Credential field holding the key. Default `apiKey`. */
+  field?: string;
+  /** Text put before the key in a header, for example `Token `. */
+  prefix?: string;
+}
+
+/** A static bearer token (`Authorization: Bearer <token>`). */
+export interface BearerAuthSpec {
+  type: "bearer";
+  /** Credential field holding the token. Default `accessToken`. */
+  field?: string;
+}
+
+/** HTTP basic authentication from two credential fields. */
+export interface BasicAuthSpec {
+  type: "basic";
+  /** Default `username`. */
+  usernameField?: string;
+  /** Default `password`. */
+  passwordField?: string;
+}
+
+/**
+ * OAuth2 with refresh tokens. The connection holds `accessToken`, `refreshToken`, `clientId`, `clientSecret`;
+ * access tokens are refreshed before they expire and again when the provider answers 401.
+ */
+export interface OAuth2AuthSpec {
+  type: "oauth2";
+  /** Token endpoint; a connection may override it with a `tokenUrl` credential field. */
+  tokenUrl: string;
+  /** Refresh when the token expires within this many milliseconds. Default 60,000. */
+  refreshBeforeMs?: number;
+  /** Where the client id and secret go in the refresh request. Default `body`. */
+  clientAuthentication?: "body" | "basic";
+}
+
+/** Headers filled from credential fields on every request, such as Google Ads' `developer-token`. */
+export interface CredentialHeaders {
+  /** Header name to credential field name. Headers whose field is missing are left out. */
+  credentialHeaders?: Record<string, string>;
+}
+
+/** How a connector authenticates its requests. */
+export type AuthSpec = (NoAuthSpec | ApiKeyAuthSpec | BearerAuthSpec | BasicAuthSpec | OAuth2AuthSpec) & CredentialHeaders;
+
+/** Credential fields that hold settings rather than secrets; they are not redacted. */
+export const NON_SECRET_CREDENTIAL_FIELDS: readonly string[] = ["baseUrl", "tokenUrl"];

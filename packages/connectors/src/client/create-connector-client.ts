@@ -1,0 +1,182 @@
+import {
+  type BreakerState,
+  type Clock,
+  ConfigurationError,
+  type CredentialStore,
+  type Logger,
+  type MetricsSink,
+  type RunContext,
+  noopMetricsSink,
+  silentLogger,
+  systemClock,
+} from "@neonhub/core";
+import { createOAuth2Refresher } from "../auth/oauth2-refresher.js";
+import { builtInConnectors } from "../connectors/built-in-connectors.js";
+import { createMockEngine } from "../mock/mock-engine.js";
+import type { MockController, MockOptions, MockScenario } from "../mock/mock-types.js";
+import { type CatalogEntry, type ConnectorRegistry, createConnectorRegistry } from "../registry/connector-registry.js";
+import { createConnectorResilience } from "../resilience/connector-resilience.js";
+import type { ActionInput, ActionOutput, ConnectorDefinition, ConnectorPlugin, RetrySpec } from "../sdk/connector-definition.js";
+import { type CallTarget, type InvocationRuntime, executeCall, prepareCall } from "./invoke-action.js";
+import { type ConnectorMode, resolveConnectorMode } from "./resolve-mode.js";
+
+/** Options of {@link createConnectorClient}. Everything has a default. */
+export interface ConnectorClientOptions {
+  /** `live` or `mock`; the environment can force mock (see {@link resolveConnectorMode}). */
+  mode?: ConnectorMode;
+  /** Connectors to register. Default: every built-in connector. */
+  connectors?: readonly ConnectorDefinition[];
+  /** Plugin packages to register on top of `connectors`. */
+  plugins?: readonly ConnectorPlugin[];
+  /** A registry to use instead of `connectors` and `plugins`. */
+  registry?: ConnectorRegistry;
+  /** Where connections' credentials live. Required in live mode for connectors that authenticate. */
+  credentials?: CredentialStore;
+  /** Organization of calls made outside a run. Default `default`. */
+  organizationId?: string;
+  /** Base URL per connector id, over the connector's default (a connection's `baseUrl` credential wins). */
+  baseUrls?: Record<string, string>;
+  clock?: Clock;
+  logger?: Logger;
+  metrics?: MetricsSink;
+  /** Overrides every connector's retry settings; `false` makes one attempt only. */
+  retry?: Partial<RetrySpec> | false;
+  /** Mock mode's seed, latency, fixtures and strictness. */
+  mock?: MockOptions;
+  /** More values to redact everywhere, on top of every connection's credentials. */
+  secretValues?: readonly string[];
+  /** More key fragments to redact, on top of the default list. */
+  redactKeys?: readonly string[];
+  /** Environment read for the mode. Default `process.env`. */
+  environment?: Record<string, string | undefined>;
+  /** Bound of per-connection state (refreshes in flight). Default 10,000. */
+  maxConnections?: number;
+}
+
+/** Options of one call. */
+export interface InvokeOptions {
+  /** Outside runs only: the organization whose connection is used. */
+  organizationId?: string;
+  /** Outside runs only: aborts the call. */
+  signal?: AbortSignal;
+  /** Mock mode only: the scenario of this call. */
+  scenario?: MockScenario;
+}
+
+/** Calls connector actions; typed when given the connector definition, untyped with its id. */
+export interface ConnectorInvoker {
+  invoke<C extends ConnectorDefinition, A extends keyof C["actions"] & string>(connector: C, action: A, input: ActionInput<C, A>, options?: InvokeOptions): Promise<ActionOutput<C, A>>;
+  invoke(connector: string, action: string, input: unknown, options?: InvokeOptions): Promise<unknown>;
+}
+
+/** A catalog entry with the mode this client calls it in. */
+export type ClientCatalogEntry = CatalogEntry & { mode: ConnectorMode };
+
+/** The connector client. Create with {@link createConnectorClient}. */
+export interface ConnectorClient extends ConnectorInvoker {
+  readonly mode: ConnectorMode;
+  readonly registry: ConnectorRegistry;
+  /** Mock mode's fixtures, scenarios and call log; throws `CONFIGURATION_INVALID` in live mode. */
+  readonly mock: MockController;
+  /** Calls made inside a run: each one is recorded as a ToolExecution through `ctx.tool`. */
+  forRun(context: RunContext): ConnectorInvoker;
+  catalog(): ClientCatalogEntry[];
+  breakerState(connectorId: string): BreakerState;
+  /** Stops pacing queues and breakers' timers. */
+  close(): Promise<void>;
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
+/**
+ * Creates a connector client.
+ * @example
+ * const connectors = createConnectorClient({ credentials, metrics });
+ * const agent = defineAgent({ ..., handle: async (input, ctx) => {
+ *   const message = await connectors.forRun(ctx).invoke(slackConnector, "postMessage", { channel: "C0123", text: input.text });
+ *   return { ts: message.ts };
+ * } });
+ */
+export function createConnectorClient(options: ConnectorClientOptions = {}): ConnectorClient {
+  const mode = resolveConnectorMode(options.mode, options.environment);
+  const registry = options.registry ?? createConnectorRegistry({ connectors: options.connectors ?? builtInConnectors, plugins: options.plugins ?? [] });
+  const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? noopMetricsSink;
+  const logger = options.logger ?? silentLogger;
+  const credentials = options.credentials ?? null;
+  const mockEngine = mode === "mock" ? createMockEngine(options.mock ?? {}, clock) : null;
+  const resilience = createConnectorResilience({ metrics, clock, retry: options.retry, pacing: mode === "live", maxConnectors: 1_000 });
+  const runtime: InvocationRuntime = {
+    mode,
+    clock,
+    credentials,
+    refresher: credentials === null ? null : createOAuth2Refresher({ store: credentials, clock, maxConnections: options.maxConnections }),
+    resilience,
+    mock: mockEngine,
+    metrics,
+    baseUrls: { ...options.baseUrls },
+    secretValues: options.secretValues ?? [],
+    redactKeys: options.redactKeys ?? [],
+  };
+
+  const targetOf = (connector: string | ConnectorDefinition, actionName: string): CallTarget => {
+    const found = registry.getAction(typeof connector === "string" ? connector : connector.id, actionName);
+    return { connector: found.connector, actionName, action: found.action };
+  };
+
+  async function invokeOutsideRun(connector: string | ConnectorDefinition, actionName: string, input: unknown, invokeOptions: InvokeOptions = {}): Promise<unknown> {
+    const target = targetOf(connector, actionName);
+    const organizationId = invokeOptions.organizationId ?? options.organizationId ?? "default";
+    const startedAt = clock.now();
+    const prepared = await prepareCall(runtime, target, organizationId);
+    try {
+      const output = await executeCall(runtime, target, prepared, input, {
+        organizationId,
+        signal: invokeOptions.signal ?? NEVER_ABORTED,
+        logger,
+        metricsAgent: target.connector.id,
+        ...(invokeOptions.scenario === undefined ? {} : { scenario: invokeOptions.scenario }),
+      });
+      metrics.toolExecutionFinished({ connector: target.connector.id, action: actionName, status: "SUCCEEDED", durationMs: clock.now() - startedAt });
+      return output;
+    } catch (error) {
+      metrics.toolExecutionFinished({ connector: target.connector.id, action: actionName, status: "FAILED", durationMs: clock.now() - startedAt });
+      throw error;
+    }
+  }
+
+  const forRun = (context: RunContext): ConnectorInvoker => ({
+    async invoke(connector: string | ConnectorDefinition, actionName: string, input: unknown, invokeOptions: InvokeOptions = {}): Promise<never> {
+      const target = targetOf(connector, actionName);
+      const prepared = await prepareCall(runtime, target, context.organizationId);
+      // ctx.tool records the ToolExecution (redacted with the connection's values) and reports its metric.
+      return context.tool(
+        { connector: target.connector.id, action: actionName },
+        input,
+        (call) =>
+          executeCall(runtime, target, prepared, input, {
+            organizationId: context.organizationId,
+            signal: call.signal,
+            logger: call.logger,
+            metricsAgent: context.agentName,
+            ...(invokeOptions.scenario === undefined ? {} : { scenario: invokeOptions.scenario }),
+          }),
+        { secretValues: prepared.secretValues },
+      ) as Promise<never>;
+    },
+  });
+
+  return {
+    mode,
+    registry,
+    get mock(): MockController {
+      if (mockEngine === null) throw new ConfigurationError("The connector client is in live mode; client.mock exists in mock mode only.");
+      return mockEngine.controller;
+    },
+    invoke: invokeOutsideRun as ConnectorInvoker["invoke"],
+    forRun,
+    catalog: () => registry.catalog().map((entry) => ({ ...entry, mode })),
+    breakerState: (connectorId) => resilience.breakerState(connectorId),
+    close: () => resilience.stop(),
+  };
+}

@@ -1,0 +1,122 @@
+import {
+  type Clock,
+  type ConnectionCredentials,
+  type CredentialStore,
+  HandlerFailedError,
+  type Logger,
+  type MetricsSink,
+  type Redactor,
+  ValidationError,
+  createRedactingLogger,
+  createRedactor,
+  fieldErrorsFromZod,
+} from "@neonhub/core";
+import { NON_SECRET_CREDENTIAL_FIELDS } from "../auth/auth-spec.js";
+import type { OAuth2Refresher } from "../auth/oauth2-refresher.js";
+import type { MockEngine } from "../mock/mock-engine.js";
+import type { MockScenario } from "../mock/mock-types.js";
+import type { ConnectorResilience } from "../resilience/connector-resilience.js";
+import { runWithDeadline } from "../resilience/run-with-deadline.js";
+import type { ActionDefinition, ConnectorDefinition } from "../sdk/connector-definition.js";
+import { normalizeError } from "./normalize-error.js";
+import type { ConnectorMode } from "./resolve-mode.js";
+import { runLiveAction } from "./run-live-action.js";
+
+/** Default deadline of one attempt of a connector call. */
+export const DEFAULT_CONNECTOR_TIMEOUT_MS = 30_000;
+
+/** What every call of one client shares. */
+export interface InvocationRuntime {
+  mode: ConnectorMode;
+  clock: Clock;
+  credentials: CredentialStore | null;
+  refresher: OAuth2Refresher | null;
+  resilience: ConnectorResilience;
+  mock: MockEngine | null;
+  metrics: MetricsSink;
+  baseUrls: Readonly<Record<string, string>>;
+  secretValues: readonly string[];
+  redactKeys: readonly string[];
+}
+
+/** The connector action being called. */
+export interface CallTarget {
+  connector: ConnectorDefinition;
+  actionName: string;
+  action: ActionDefinition;
+}
+
+/** Who calls, with what signal and logger. */
+export interface CallScope {
+  organizationId: string;
+  signal: AbortSignal;
+  logger: Logger;
+  /** Label for the `rateLimited` metric: the agent inside a run, the connector outside. */
+  metricsAgent: string;
+  scenario?: MockScenario;
+}
+
+/** The connection and redaction of a call, loaded before it starts so that its recorder knows the secrets. */
+export interface PreparedCall {
+  connection: ConnectionCredentials | null;
+  secretValues: string[];
+  redactor: Redactor;
+}
+
+const secretValuesOf = (connection: ConnectionCredentials | null): string[] =>
+  Object.entries(connection?.credentials ?? {})
+    .filter(([field, value]) => !NON_SECRET_CREDENTIAL_FIELDS.includes(field) && value !== "")
+    .map(([, value]) => value);
+
+/** Loads the connection (when there is a store) and builds the redactor of every value it holds. */
+export async function prepareCall(runtime: InvocationRuntime, target: CallTarget, organizationId: string): Promise<PreparedCall> {
+  let connection: ConnectionCredentials | null = null;
+  if (runtime.credentials !== null && target.connector.auth.type !== "none") {
+    connection = await runtime.credentials.get(organizationId, target.connector.id);
+  }
+  const secretValues = [...secretValuesOf(connection), ...runtime.secretValues];
+  return { connection, secretValues, redactor: createRedactor({ keys: runtime.redactKeys, values: secretValues }) };
+}
+
+/**
+ * Validates the input, then runs the action (live or mocked) through the connector's pacing, breaker, retries
+ * and deadline, validates its output, and returns it. Every error that leaves is a redacted NeonHub error.
+ */
+export async function executeCall(runtime: InvocationRuntime, target: CallTarget, prepared: PreparedCall, rawInput: unknown, scope: CallScope): Promise<unknown> {
+  const { connector, actionName, action } = target;
+  const label = `${connector.id}.${actionName}`;
+  const logger = createRedactingLogger(scope.logger.child({ connector: connector.id, action: actionName }), prepared.redactor);
+  try {
+    const parsed = action.input.safeParse(rawInput);
+    if (!parsed.success) {
+      const fieldErrors = fieldErrorsFromZod(parsed.error);
+      const summary = fieldErrors.map((problem) => `${problem.path || "(root)"}: ${problem.message}`).join("; ");
+      throw new ValidationError(`Invalid input for ${label}: ${summary}`, fieldErrors, { details: { connector: connector.id, action: actionName } });
+    }
+    const attempt = (signal: AbortSignal) =>
+      runtime.mode === "mock" && runtime.mock !== null
+        ? runtime.mock.execute({ connector, actionName, action, input: parsed.data, organizationId: scope.organizationId, signal, ...(scope.scenario === undefined ? {} : { scenario: scope.scenario }) })
+        : runLiveAction(runtime, target, prepared, parsed.data, { organizationId: scope.organizationId, signal, logger });
+    const output = await runtime.resilience.execute(
+      connector,
+      async () => {
+        try {
+          return await runWithDeadline(attempt, { clock: runtime.clock, timeoutMs: connector.timeoutMs ?? DEFAULT_CONNECTOR_TIMEOUT_MS, description: `${connector.displayName} ${actionName}`, signal: scope.signal });
+        } catch (error) {
+          throw normalizeError(error, prepared.redactor, label, scope.signal);
+        }
+      },
+      { signal: scope.signal, onRetry: (error) => logger.warn({ code: (error as { code?: unknown }).code }, `${label} failed; trying again`) },
+    );
+    const checked = action.output.safeParse(output);
+    if (!checked.success) {
+      throw new HandlerFailedError(`${label} answered with an output that does not match its schema.`, { details: { connector: connector.id, action: actionName, fieldErrors: fieldErrorsFromZod(checked.error) } });
+    }
+    return checked.data;
+  } catch (error) {
+    const safe = normalizeError(error, prepared.redactor, label, scope.signal);
+    if (safe.code === "RATE_LIMITED") runtime.metrics.rateLimited({ agent: scope.metricsAgent, scope: "connector" });
+    logger.warn({ code: safe.code, retryable: safe.isRetryable }, `${label} failed: ${safe.message}`);
+    throw safe;
+  }
+}

@@ -1,0 +1,70 @@
+import { HandlerFailedError, type NeonhubError, RateLimitedError, ValidationError } from "@neonhub/core";
+import { z } from "zod";
+import { DEFAULT_RATE_LIMIT_WAIT_MS } from "../http/map-http-error.js";
+import type { HttpResponse } from "../http/http-types.js";
+import { parseRetryAfter } from "../http/parse-retry-after.js";
+import { ConnectorAuthError } from "../sdk/connector-auth-error.js";
+import { defineAction, defineConnector } from "../sdk/define-connector.js";
+
+const AUTH_ERRORS = new Set(["not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired", "no_permission", "missing_scope", "not_allowed_token_type", "ekm_access_denied"]);
+const INPUT_ERRORS = new Set(["invalid_arguments", "invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text", "too_many_attachments", "invalid_attachments", "invalid_metadata_format", "metadata_too_large"]);
+const TRANSIENT_ERRORS = new Set(["internal_error", "fatal_error", "service_unavailable", "request_timeout"]);
+
+/** Maps Slack's `ok: false` answers (sent with HTTP 200) to typed errors. */
+export function mapSlackResponse(response: HttpResponse, context: { action: string; nowMs: number }): NeonhubError | undefined {
+  const body = response.body as { ok?: unknown; error?: unknown } | null;
+  if (response.status >= 300 || body === null || typeof body !== "object" || body.ok !== false) return undefined;
+  const code = typeof body.error === "string" ? body.error : "unknown_error";
+  const message = `Slack ${context.action} failed: ${code}`;
+  const details = { connector: "slack", action: context.action, slackError: code };
+  if (code === "ratelimited" || code === "rate_limited") {
+    return new RateLimitedError(message, parseRetryAfter(response.headers["retry-after"], context.nowMs) ?? DEFAULT_RATE_LIMIT_WAIT_MS, { details });
+  }
+  if (AUTH_ERRORS.has(code)) return new ConnectorAuthError("slack", code === "missing_scope" || code === "no_permission" ? "forbidden" : "unauthorized", message);
+  if (INPUT_ERRORS.has(code)) return new ValidationError(message, [], { details });
+  return new HandlerFailedError(message, { isRetryable: TRANSIENT_ERRORS.has(code), details });
+}
+
+/** SLACK: `chat.postMessage` with a bot token. */
+export const slackConnector = defineConnector({
+  id: "slack",
+  kind: "SLACK",
+  displayName: "Slack",
+  description: "Posts messages to Slack channels.",
+  baseUrl: "https://slack.com/api",
+  auth: { type: "bearer", field: "accessToken" },
+  mapResponse: mapSlackResponse,
+  actions: {
+    postMessage: defineAction({
+      description: "Posts a message to a channel, or a reply in a thread.",
+      input: z
+        .object({
+          channel: z.string().min(1),
+          text: z.string().min(1).max(40_000).optional(),
+          blocks: z.array(z.record(z.string(), z.unknown())).max(50).optional(),
+          threadTs: z.string().regex(/^\d+\.\d+$/).optional(),
+          unfurlLinks: z.boolean().optional(),
+        })
+        .refine((input) => input.text !== undefined || input.blocks !== undefined, { message: "Give text or blocks.", path: ["text"] }),
+      output: z.object({ channel: z.string(), ts: z.string(), threadTs: z.string().nullable() }),
+      async run(input, ctx) {
+        const response = await ctx.http.request({
+          method: "POST",
+          path: "/chat.postMessage",
+          headers: { "content-type": "application/json; charset=utf-8" },
+          json: { channel: input.channel, text: input.text, blocks: input.blocks, thread_ts: input.threadTs, unfurl_links: input.unfurlLinks },
+        });
+        const body = response.body as { channel?: string; ts?: string; message?: { thread_ts?: string } };
+        return { channel: body.channel ?? input.channel, ts: body.ts ?? "", threadTs: body.message?.thread_ts ?? input.threadTs ?? null };
+      },
+      fixture: (input, mock) => {
+        const time = mock.now().getTime();
+        return {
+          channel: /^[CDG][A-Z0-9]+$/.test(input.channel) ? input.channel : `C${mock.id("", 10).toUpperCase()}`,
+          ts: `${Math.floor(time / 1000)}.${String(mock.integer(0, 999_999)).padStart(6, "0")}`,
+          threadTs: input.threadTs ?? null,
+        };
+      },
+    }),
+  },
+});

@@ -1,0 +1,72 @@
+import { ConfigurationError } from "@neonhub/core";
+import { z } from "zod";
+import { defineAction, defineConnector } from "../sdk/define-connector.js";
+
+const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, "Use E.164 format, such as +14155550100.");
+
+interface TwilioMessage {
+  sid?: string;
+  status?: string;
+  to?: string;
+  from?: string | null;
+  date_created?: string | null;
+  num_segments?: string | null;
+}
+
+/** SMS through Twilio's Messages API: form-encoded, basic auth with the account SID and auth token. */
+export const smsConnector = defineConnector({
+  id: "sms",
+  kind: "SMS",
+  displayName: "SMS (Twilio)",
+  description: "Sends text messages through Twilio.",
+  baseUrl: "https://api.twilio.com",
+  auth: { type: "basic", usernameField: "accountSid", passwordField: "authToken" },
+  actions: {
+    sendSms: defineAction({
+      description: "Sends a text message from a Twilio number or messaging service.",
+      input: z
+        .object({
+          to: e164,
+          from: e164.optional(),
+          messagingServiceSid: z.string().regex(/^MG[0-9a-fA-F]{32}$/).optional(),
+          body: z.string().min(1).max(1600),
+          statusCallback: z.url().optional(),
+        })
+        .refine((input) => input.from !== undefined || input.messagingServiceSid !== undefined, { message: "Give from or messagingServiceSid.", path: ["from"] }),
+      output: z.object({
+        sid: z.string().min(1),
+        status: z.string(),
+        to: z.string(),
+        from: z.string().nullable(),
+        dateCreated: z.string().nullable(),
+        segments: z.number().int().nonnegative(),
+      }),
+      async run(input, ctx) {
+        const accountSid = ctx.credential("accountSid");
+        if (accountSid === undefined) throw new ConfigurationError("The sms connection needs an accountSid credential.");
+        const response = await ctx.http.request({
+          method: "POST",
+          path: `/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`,
+          form: { To: input.to, From: input.from, MessagingServiceSid: input.messagingServiceSid, Body: input.body, StatusCallback: input.statusCallback },
+        });
+        const message = response.body as TwilioMessage;
+        return {
+          sid: message.sid ?? "",
+          status: message.status ?? "queued",
+          to: message.to ?? input.to,
+          from: message.from ?? null,
+          dateCreated: message.date_created ?? null,
+          segments: Number(message.num_segments ?? 0),
+        };
+      },
+      fixture: (input, mock) => ({
+        sid: `SM${mock.hex(32)}`,
+        status: "queued",
+        to: input.to,
+        from: input.from ?? null,
+        dateCreated: mock.now().toUTCString().replace("GMT", "+0000"),
+        segments: Math.max(1, Math.ceil(input.body.length / 160)),
+      }),
+    }),
+  },
+});

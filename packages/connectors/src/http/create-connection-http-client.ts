@@ -1,0 +1,61 @@
+import type { Clock, ConnectionCredentials } from "@neonhub/core";
+import { authAdditions } from "../auth/auth-headers.js";
+import type { OAuth2Refresher } from "../auth/oauth2-refresher.js";
+import type { ConnectorDefinition } from "../sdk/connector-definition.js";
+import type { HttpClient, HttpRequest, HttpResponse } from "./http-types.js";
+import { mapHttpError } from "./map-http-error.js";
+import { prepareRequest, sendRequest } from "./send-request.js";
+
+/** Options of {@link createConnectionHttpClient}. */
+export interface ConnectionHttpClientOptions {
+  connector: ConnectorDefinition;
+  action: string;
+  baseUrl: string;
+  /** Null for connectors without authentication. */
+  connection: ConnectionCredentials | null;
+  signal: AbortSignal;
+  clock: Clock;
+  refresher: OAuth2Refresher | null;
+  /** Called with the connection after its tokens were refreshed. */
+  onRefreshed?: (connection: ConnectionCredentials) => void;
+}
+
+/**
+ * The HTTP client an action receives: adds the connection's credentials, refreshes OAuth2 tokens before expiry
+ * and once after a 401, and throws mapped errors for failed answers.
+ */
+export function createConnectionHttpClient(options: ConnectionHttpClientOptions): HttpClient {
+  const { connector, clock, refresher, signal } = options;
+  const auth = connector.auth;
+  let connection = options.connection;
+  const refresh = async (current: ConnectionCredentials, spec: Parameters<OAuth2Refresher["refresh"]>[1]) => {
+    const refreshed = await (refresher as OAuth2Refresher).refresh(current, spec);
+    options.onRefreshed?.(refreshed);
+    return refreshed;
+  };
+
+  const send = async (request: HttpRequest): Promise<HttpResponse> => {
+    const additions = authAdditions(connector.id, auth, connection?.credentials ?? {});
+    const prepared = prepareRequest(options.baseUrl, { ...request, query: { ...request.query, ...additions.query } }, additions.headers);
+    return sendRequest(prepared, signal, connector.displayName);
+  };
+
+  return {
+    async request(request) {
+      if (auth.type === "oauth2" && connection !== null && refresher !== null && refresher.isExpiring(connection, auth)) {
+        connection = await refresh(connection, auth);
+      }
+      let response = await send(request);
+      if (response.status === 401 && auth.type === "oauth2" && connection !== null && refresher !== null) {
+        connection = await refresh(connection, auth);
+        response = await send(request);
+      }
+      const mapped = connector.mapResponse?.(response, { action: options.action, nowMs: clock.now() });
+      if (mapped !== undefined) throw mapped;
+      if (response.status >= 400) {
+        throw mapHttpError(response, { connector: connector.id, displayName: connector.displayName, action: options.action, nowMs: clock.now() });
+      }
+      return response;
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { HandlerFailedError, type NeonhubError, RateLimitedError, TimeoutError, ValidationError } from "@neonhub/core";
+import { ConnectorAuthError } from "../sdk/connector-auth-error.js";
+import type { HttpResponse } from "./http-types.js";
+import { parseRetryAfter } from "./parse-retry-after.js";
+
+/** Wait used when a provider answers 429 without `Retry-After`. */
+export const DEFAULT_RATE_LIMIT_WAIT_MS = 1_000;
+const MAX_DETAIL_LENGTH = 300;
+
+/** The provider's own error message from the common body shapes, shortened. */
+export function providerMessage(body: unknown): string {
+  let text: unknown;
+  if (typeof body === "string") text = body;
+  else if (typeof body === "object" && body !== null) {
+    const record = body as Record<string, unknown>;
+    const nested = record.error;
+    const errors = Array.isArray(record.errors) ? (record.errors[0] as Record<string, unknown> | undefined) : undefined;
+    text =
+      (typeof nested === "object" && nested !== null ? (nested as Record<string, unknown>).message : nested) ??
+      record.message ??
+      record.detail ??
+      errors?.message ??
+      record.title;
+  }
+  const message = typeof text === "string" ? text : "no error message";
+  return message.length > MAX_DETAIL_LENGTH ? `${message.slice(0, MAX_DETAIL_LENGTH)}...` : message;
+}
+
+/** Where a failed response came from, for the error message and details. */
+export interface HttpErrorSource {
+  connector: string;
+  displayName: string;
+  action: string;
+  nowMs: number;
+}
+
+/**
+ * Maps a failed provider response to a NeonHub error: 400/422 validation, 401/403 connector auth, 404 and other
+ * 4xx non-retryable, 408 timeout, 429 rate limited with `Retry-After`, 5xx retryable.
+ */
+export function mapHttpError(response: HttpResponse, source: HttpErrorSource): NeonhubError {
+  const { status } = response;
+  const message = `${source.displayName} ${source.action} failed with HTTP ${status}: ${providerMessage(response.body)}`;
+  const details = { connector: source.connector, action: source.action, status };
+  const retryAfterMs = parseRetryAfter(response.headers["retry-after"], source.nowMs);
+  if (status === 401) return new ConnectorAuthError(source.connector, "unauthorized", message, { status });
+  if (status === 403) return new ConnectorAuthError(source.connector, "forbidden", message, { status });
+  if (status === 429) return new RateLimitedError(message, retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS, { details });
+  if (status === 408) return new TimeoutError(message, { isRetryable: true, details });
+  if (status === 400 || status === 422) return new ValidationError(message, [], { details });
+  if (status >= 500) return new HandlerFailedError(message, { isRetryable: true, details, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+  return new HandlerFailedError(message, { isRetryable: false, details });
+}

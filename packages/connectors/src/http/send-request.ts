@@ -1,0 +1,77 @@
+import { HandlerFailedError, isNeonhubError } from "@neonhub/core";
+import type { HttpRequest, HttpResponse, ParameterValue } from "./http-types.js";
+
+/** A request ready to send: absolute URL, final headers and encoded body. */
+export interface PreparedRequest {
+  method: HttpRequest["method"];
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+function appendParameters(target: URLSearchParams, parameters: Record<string, ParameterValue> | undefined): void {
+  for (const [name, value] of Object.entries(parameters ?? {})) {
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value];
+    for (const item of values) target.append(name, String(item));
+  }
+}
+
+/** Joins the base URL and the request's path, query and body into a {@link PreparedRequest}. */
+export function prepareRequest(baseUrl: string, request: HttpRequest, headers: Record<string, string>): PreparedRequest {
+  const url = new URL(baseUrl.replace(/\/+$/, "") + request.path);
+  appendParameters(url.searchParams, request.query);
+  const contentType = request.json !== undefined ? "application/json" : request.form !== undefined ? "application/x-www-form-urlencoded" : undefined;
+  const extra = Object.fromEntries(Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  const prepared: PreparedRequest = {
+    method: request.method,
+    url,
+    headers: { accept: "application/json", ...(contentType === undefined ? {} : { "content-type": contentType }), ...extra, ...headers },
+  };
+  if (request.json !== undefined) prepared.body = JSON.stringify(request.json);
+  else if (request.form !== undefined) {
+    const form = new URLSearchParams();
+    appendParameters(form, request.form);
+    prepared.body = form.toString();
+  }
+  return prepared;
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text === "") return null;
+  if ((response.headers.get("content-type") ?? "").includes("json")) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/**
+ * Sends a prepared request with the global fetch. An aborted signal rethrows its reason (a timeout or a
+ * cancellation); a network failure becomes a retryable error that names the provider, never the URL (it may
+ * carry a query-string key).
+ */
+export async function sendRequest(request: PreparedRequest, signal: AbortSignal, providerName: string): Promise<HttpResponse> {
+  let response: Response;
+  try {
+    response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal, redirect: "manual" });
+  } catch (error) {
+    if (signal.aborted) throw isNeonhubError(signal.reason) ? signal.reason : error;
+    const code = (error as { cause?: { code?: unknown } }).cause?.code;
+    throw new HandlerFailedError(`Could not reach ${providerName}${typeof code === "string" ? ` (${code})` : ""}.`, { isRetryable: true });
+  }
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  try {
+    return { status: response.status, headers, body: await readBody(response) };
+  } catch (error) {
+    if (signal.aborted && isNeonhubError(signal.reason)) throw signal.reason;
+    throw new HandlerFailedError(`${providerName} closed the response before it was read.`, { isRetryable: true, cause: error });
+  }
+}

@@ -1,0 +1,66 @@
+export { defineAction, defineConnector, defineConnectorPlugin } from "./sdk/define-connector.js";
+export type {
+  ActionContext,
+  ActionDefinition,
+  ActionInput,
+  ActionOutput,
+  BreakerSpec,
+  ConnectorDefinition,
+  ConnectorPlugin,
+  MockContext,
+  RateLimitSpec,
+  RetrySpec,
+} from "./sdk/connector-definition.js";
+export { ConnectorAuthError, isConnectorAuthError } from "./sdk/connector-auth-error.js";
+export type { ConnectorAuthReason } from "./sdk/connector-auth-error.js";
+
+export type {
+  ApiKeyAuthSpec,
+  AuthSpec,
+  BasicAuthSpec,
+  BearerAuthSpec,
+  CredentialHeaders,
+  NoAuthSpec,
+  OAuth2AuthSpec,
+} from "./auth/auth-spec.js";
+export { NON_SECRET_CREDENTIAL_FIELDS } from "./auth/auth-spec.js";
+export { createMemoryCredentialStore } from "./auth/memory-credential-store.js";
+export type { MemoryCredentialStoreOptions } from "./auth/memory-credential-store.js";
+export { DEFAULT_REFRESH_BEFORE_MS } from "./auth/oauth2-refresher.js";
+
+export type { HttpClient, HttpRequest, HttpResponse, ParameterValue } from "./http/http-types.js";
+export { mapHttpError, DEFAULT_RATE_LIMIT_WAIT_MS } from "./http/map-http-error.js";
+export type { HttpErrorSource } from "./http/map-http-error.js";
+export { parseRetryAfter } from "./http/parse-retry-after.js";
+
+export { DEFAULT_CONNECTOR_BREAKER, DEFAULT_CONNECTOR_RETRY } from "./resilience/connector-resilience.js";
+
+export { createConnectorRegistry, MAX_REGISTERED_CONNECTORS } from "./registry/connector-registry.js";
+export type { CatalogAction, CatalogEntry, ConnectorRegistry } from "./registry/connector-registry.js";
+export { PLATFORM_CATALOG } from "./registry/catalog.js";
+export type { CatalogKind } from "./registry/catalog.js";
+
+export { createConnectorClient } from "./client/create-connector-client.js";
+export type { ClientCatalogEntry, ConnectorClient, ConnectorClientOptions, ConnectorInvoker, InvokeOptions } from "./client/create-connector-client.js";
+export { resolveConnectorMode } from "./client/resolve-mode.js";
+export type { ConnectorMode } from "./client/resolve-mode.js";
+export { DEFAULT_CONNECTOR_TIMEOUT_MS } from "./client/invoke-action.js";
+
+export type {
+  MockCall,
+  MockController,
+  MockFixture,
+  MockInputMatcher,
+  MockLatency,
+  MockOptions,
+  MockScenario,
+  MockScenarioName,
+  ScenarioSelection,
+} from "./mock/mock-types.js";
+export { DEFAULT_MOCK_RETRY_AFTER_MS } from "./mock/scenario-error.js";
+
+export { builtInConnectors } from "./connectors/built-in-connectors.js";
+export { emailConnector } from "./connectors/email-connector.js";
+export { smsConnector } from "./connectors/sms-connector.js";
+export { slackConnector, mapSlackResponse } from "./connectors/slack-connector.js";
+export { llmConnector } from "./connectors/llm-connector.js";

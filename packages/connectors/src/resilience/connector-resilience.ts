@@ -1,0 +1,100 @@
+import {
+  BoundedMap,
+  type CircuitBreaker,
+  type Clock,
+  type MetricsSink,
+  createCircuitBreaker,
+  isNeonhubError,
+  retryWithBackoff,
+} from "@neonhub/core";
+import type { ConnectorDefinition, RetrySpec } from "../sdk/connector-definition.js";
+import { type Pacer, createPacer, declaresPacing } from "./create-pacer.js";
+
+/** Defaults of a connector's retry policy. */
+export const DEFAULT_CONNECTOR_RETRY: Required<RetrySpec> = { attempts: 3, baseDelayMs: 200, maxDelayMs: 10_000, maxRetryAfterMs: 30_000 };
+/** Defaults of a connector's breaker. */
+export const DEFAULT_CONNECTOR_BREAKER = { failureThreshold: 5, resetTimeoutMs: 30_000 };
+
+/** Options of {@link createConnectorResilience}. */
+export interface ConnectorResilienceOptions {
+  metrics: MetricsSink;
+  clock: Clock;
+  /** Replaces every connector's retry settings, field by field; `false` turns retries off. */
+  retry?: Partial<RetrySpec> | false;
+  /** Whether declared pacing applies (live mode). */
+  pacing: boolean;
+  maxConnectors?: number;
+}
+
+/** What happens around each call of a connector: pacing, breaker and retries. */
+export interface ConnectorResilience {
+  execute<T>(connector: ConnectorDefinition, fn: (attempt: number) => Promise<T>, options: { signal: AbortSignal; onRetry?: (error: unknown) => void }): Promise<T>;
+  breakerState(connectorId: string): "closed" | "open" | "half_open";
+  stop(): Promise<void>;
+}
+
+/** Transient failures that count against the breaker: 5xx, timeouts, network errors. 429s and 4xx do not. */
+function isBreakerFailure(error: unknown): boolean {
+  if (!isNeonhubError(error)) return true;
+  return error.isRetryable && error.code !== "RATE_LIMITED";
+}
+
+/** Creates the per-connector breakers (core's, kind `connector`) and pacers, bounded by connector count. */
+export function createConnectorResilience(options: ConnectorResilienceOptions): ConnectorResilience {
+  const max = options.maxConnectors ?? 1_000;
+  const breakers = new BoundedMap<string, CircuitBreaker>(max, (_id, breaker) => breaker.shutdown());
+  const pacers = new BoundedMap<string, Pacer | null>(max);
+
+  const breakerFor = (connector: ConnectorDefinition) => {
+    let breaker = breakers.get(connector.id);
+    if (breaker === undefined) {
+      breaker = createCircuitBreaker({
+        name: connector.id,
+        kind: "connector",
+        failureThreshold: connector.breaker?.failureThreshold ?? DEFAULT_CONNECTOR_BREAKER.failureThreshold,
+        resetTimeoutMs: connector.breaker?.resetTimeoutMs ?? DEFAULT_CONNECTOR_BREAKER.resetTimeoutMs,
+        metrics: options.metrics,
+        clock: options.clock,
+        isFailure: isBreakerFailure,
+      });
+      breakers.set(connector.id, breaker);
+    }
+    return breaker;
+  };
+
+  const pacerFor = (connector: ConnectorDefinition) => {
+    if (!options.pacing || !declaresPacing(connector.rateLimit)) return null;
+    let pacer = pacers.get(connector.id);
+    if (pacer === undefined) {
+      pacer = createPacer(connector.rateLimit);
+      pacers.set(connector.id, pacer);
+    }
+    return pacer;
+  };
+
+  return {
+    async execute(connector, fn, { signal, onRetry }) {
+      const settings = options.retry === false ? { ...DEFAULT_CONNECTOR_RETRY, attempts: 1 } : { ...DEFAULT_CONNECTOR_RETRY, ...connector.retry, ...options.retry };
+      const breaker = breakerFor(connector);
+      const pacer = pacerFor(connector);
+      const once = (attempt: number) => breaker.execute(() => (pacer === null ? fn(attempt) : pacer.schedule(() => fn(attempt))));
+      if (settings.attempts <= 1) return once(1);
+      return retryWithBackoff(once, {
+        attempts: settings.attempts,
+        baseDelayMs: settings.baseDelayMs,
+        maxDelayMs: settings.maxDelayMs,
+        jitter: true,
+        signal,
+        clock: options.clock,
+        shouldRetry: (error) =>
+          isNeonhubError(error) && error.isRetryable && !signal.aborted && (error.retryAfterMs ?? 0) <= settings.maxRetryAfterMs,
+        onRetry: ({ error }) => onRetry?.(error),
+      });
+    },
+    breakerState: (connectorId) => breakers.get(connectorId)?.state() ?? "closed",
+    async stop() {
+      for (const breaker of breakers.values()) breaker.shutdown();
+      for (const pacer of pacers.values()) await pacer?.stop();
+    },
+  };
+}

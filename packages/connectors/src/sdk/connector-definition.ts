@@ -1,0 +1,110 @@
+import type { Logger, NeonhubError } from "@neonhub/core";
+import type { z } from "zod";
+import type { AuthSpec } from "../auth/auth-spec.js";
+import type { HttpClient, HttpResponse } from "../http/http-types.js";
+
+/** What an action's `run` receives besides its input. */
+export interface ActionContext {
+  /** HTTP client bound to the connection's credentials, deadline and signal. */
+  http: HttpClient;
+  /** Aborts when the run is cancelled or the call's deadline passes. */
+  signal: AbortSignal;
+  /** Logger with every credential value of the connection redacted. */
+  logger: Logger;
+  organizationId: string;
+  /** A credential field of the connection, for values that go in paths or bodies (Twilio's account SID). */
+  credential(name: string): string | undefined;
+}
+
+/** Deterministic helpers for mock fixtures: the same seed, input and call order give the same values. */
+export interface MockContext {
+  /** A seeded identifier made of `prefix` and `length` letters and digits. */
+  id(prefix?: string, length?: number): string;
+  /** A seeded lower-case hexadecimal string of `length` digits. */
+  hex(length: number): string;
+  /** A seeded UUID (version 4 layout). */
+  uuid(): string;
+  /** A seeded integer between `min` and `max`, both included. */
+  integer(min: number, max: number): number;
+  /** A seeded element of `values`. */
+  pick<T>(values: readonly T[]): T;
+  /** A fixed point in time (the mock epoch plus the call's position), never the wall clock. */
+  now(): Date;
+  /** How many earlier calls had exactly this input (0 for the first). */
+  occurrence: number;
+}
+
+/** One action of a connector. */
+export interface ActionDefinition<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType> {
+  description: string;
+  input: Input;
+  output: Output;
+  /** Performs the action against the provider. */
+  run(input: z.output<Input>, context: ActionContext): Promise<z.input<Output>>;
+  /** The default mock answer; must satisfy `output`. */
+  fixture(input: z.output<Input>, context: MockContext): z.input<Output>;
+}
+
+/** Requests a connector may make: pacing through a queue, only applied when declared. */
+export interface RateLimitSpec {
+  /** Requests allowed per `intervalMs`. */
+  requests?: number;
+  intervalMs?: number;
+  /** Minimum time between two requests. */
+  minTimeMs?: number;
+  /** Requests in flight at once. */
+  maxConcurrent?: number;
+}
+
+/** Retries of transient failures (429, 5xx, timeouts), honouring `Retry-After`. */
+export interface RetrySpec {
+  /** Total attempts including the first. Default 3. */
+  attempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** A `Retry-After` longer than this is not waited for; the error goes to the caller. Default 30,000. */
+  maxRetryAfterMs?: number;
+}
+
+/** The per-connector circuit breaker. */
+export interface BreakerSpec {
+  /** Consecutive transient failures that open it. Default 5. */
+  failureThreshold?: number;
+  /** How long it stays open before letting one call through. Default 30,000. */
+  resetTimeoutMs?: number;
+}
+
+/** A connector: a provider's API as a set of typed actions. Create with {@link defineConnector}. */
+export interface ConnectorDefinition<Actions extends Record<string, ActionDefinition> = Record<string, ActionDefinition>> {
+  /** Registry key: lower-case letters, digits and `-` (`slack`, `google-ads`). */
+  id: string;
+  /** Platform kind (`SLACK`, `EMAIL`) or the plugin's own upper-case kind. */
+  kind: string;
+  displayName: string;
+  description?: string;
+  /** Default base URL; a connection overrides it with a `baseUrl` credential field or the client's `baseUrls`. */
+  baseUrl: string;
+  auth: AuthSpec;
+  rateLimit?: RateLimitSpec;
+  retry?: RetrySpec;
+  breaker?: BreakerSpec;
+  /** Deadline of one attempt. Default 30,000 ms. */
+  timeoutMs?: number;
+  /**
+   * Turns a provider answer into an error before the default status mapping, for APIs that report failures in
+   * the body (Slack's `ok: false`). Return undefined to keep the default behaviour.
+   */
+  mapResponse?(response: HttpResponse, context: { action: string; nowMs: number }): NeonhubError | undefined;
+  actions: Actions;
+}
+
+/** A package of connectors, registered at once. */
+export interface ConnectorPlugin {
+  name: string;
+  connectors: readonly ConnectorDefinition[];
+}
+
+/** Input type of an action of a connector. */
+export type ActionInput<C extends ConnectorDefinition, A extends keyof C["actions"]> = z.input<C["actions"][A]["input"]>;
+/** Output type of an action of a connector. */
+export type ActionOutput<C extends ConnectorDefinition, A extends keyof C["actions"]> = z.output<C["actions"][A]["output"]>;

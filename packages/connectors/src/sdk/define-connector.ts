@@ -1,0 +1,87 @@
+import { ConfigurationError } from "@neonhub/core";
+import type { z } from "zod";
+import type { ActionDefinition, ConnectorDefinition, ConnectorPlugin } from "./connector-definition.js";
+
+const CONNECTOR_ID = /^[a-z][a-z0-9-]{0,62}$/;
+const ACTION_NAME = /^[a-zA-Z][a-zA-Z0-9_.]{0,62}$/;
+const AUTH_TYPES = new Set(["none", "api_key", "bearer", "basic", "oauth2"]);
+
+function isSchema(value: unknown): boolean {
+  return typeof value === "object" && value !== null && typeof (value as { safeParse?: unknown }).safeParse === "function";
+}
+
+function checkAction(connectorId: string, name: string, action: ActionDefinition): void {
+  const where = `Connector "${connectorId}" action "${name}"`;
+  if (!ACTION_NAME.test(name)) throw new ConfigurationError(`${where}: names start with a letter and use letters, digits, "_" or ".".`);
+  if (typeof action.description !== "string" || action.description.trim() === "") throw new ConfigurationError(`${where} needs a description.`);
+  if (!isSchema(action.input) || !isSchema(action.output)) throw new ConfigurationError(`${where} needs zod "input" and "output" schemas.`);
+  if (typeof action.run !== "function") throw new ConfigurationError(`${where} needs a "run" function.`);
+  if (typeof action.fixture !== "function") throw new ConfigurationError(`${where} needs a "fixture" function for mock mode.`);
+}
+
+/**
+ * Declares one action with its input type inferred from the `input` schema (so `run` and `fixture` are typed).
+ * @example
+ * const postMessage = defineAction({
+ *   description: "Posts a message",
+ *   input: z.object({ channel: z.string(), text: z.string() }),
+ *   output: z.object({ ts: z.string() }),
+ *   run: async (input, ctx) => ({ ts: String((await ctx.http.request({ method: "POST", path: "/post", json: input })).body) }),
+ *   fixture: (_input, mock) => ({ ts: mock.id("", 10) }),
+ * });
+ */
+export function defineAction<Input extends z.ZodType, Output extends z.ZodType>(action: ActionDefinition<Input, Output>): ActionDefinition<Input, Output> {
+  return action;
+}
+
+/**
+ * Declares a connector and checks its shape at once, so a mistake fails at import rather than at the first call.
+ * @example
+ * export const airtable = defineConnector({
+ *   id: "airtable", kind: "AIRTABLE", displayName: "Airtable", baseUrl: "https://api.airtable.com",
+ *   auth: { type: "bearer" },
+ *   actions: {
+ *     createRecord: defineAction({
+ *       description: "Creates a record in a table",
+ *       input: z.object({ baseId: z.string(), table: z.string(), fields: z.record(z.string(), z.unknown()) }),
+ *       output: z.object({ id: z.string() }),
+ *       run: async (input, ctx) => {
+ *         const response = await ctx.http.request({ method: "POST", path: `/v0/${input.baseId}/${input.table}`, json: { fields: input.fields } });
+ *         return { id: (response.body as { id: string }).id };
+ *       },
+ *       fixture: (_input, mock) => ({ id: mock.id("rec", 14) }),
+ *     }),
+ *   },
+ * });
+ */
+export function defineConnector<const Actions extends Record<string, ActionDefinition>>(
+  definition: ConnectorDefinition<Actions>,
+): ConnectorDefinition<Actions> {
+  const { id } = definition;
+  if (typeof id !== "string" || !CONNECTOR_ID.test(id)) {
+    throw new ConfigurationError(`Connector id "${String(id)}" is invalid: use lower-case letters, digits and "-", starting with a letter.`);
+  }
+  if (typeof definition.kind !== "string" || !/^[A-Z][A-Z0-9_]*$/.test(definition.kind)) {
+    throw new ConfigurationError(`Connector "${id}" needs an upper-case kind such as "SLACK".`);
+  }
+  if (typeof definition.displayName !== "string" || definition.displayName.trim() === "") throw new ConfigurationError(`Connector "${id}" needs a displayName.`);
+  try {
+    new URL(definition.baseUrl);
+  } catch {
+    throw new ConfigurationError(`Connector "${id}" needs an absolute baseUrl; got "${String(definition.baseUrl)}".`);
+  }
+  if (!definition.auth || !AUTH_TYPES.has(definition.auth.type)) {
+    throw new ConfigurationError(`Connector "${id}" needs auth.type, one of ${[...AUTH_TYPES].join(", ")}.`);
+  }
+  const names = Object.keys(definition.actions ?? {});
+  if (names.length === 0) throw new ConfigurationError(`Connector "${id}" declares no actions.`);
+  for (const name of names) checkAction(id, name, definition.actions[name] as ActionDefinition);
+  return definition;
+}
+
+/** Groups connectors of a plugin package for `registry.use(plugin)`. */
+export function defineConnectorPlugin(plugin: ConnectorPlugin): ConnectorPlugin {
+  if (typeof plugin.name !== "string" || plugin.name === "") throw new ConfigurationError("A connector plugin needs a name.");
+  if (plugin.connectors.length === 0) throw new ConfigurationError(`Connector plugin "${plugin.name}" has no connectors.`);
+  return plugin;
+}
