@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import { isNeonhubError } from "@neonhub/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { isConnectorAuthError } from "../sdk/connector-auth-error.js";
+import { type LiveHarness, startLiveHarness } from "../testing/start-live-harness.js";
+import { emailConnector } from "./email-connector.js";
+
+const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8"));
+const API_KEY = "re_123456789_AbCdEfGhIjKlMnOpQrStUv";
+const email = { from: "Acme <onboarding@acme.dev>", to: ["delivered@acme.dev"], subject: "Welcome", html: "<p>Hello</p>" };
+
+describe("email connector (Resend POST /emails)", () => {
+  let harness: LiveHarness;
+  afterEach(() => harness?.close());
+  const start = (handler: Parameters<typeof startLiveHarness>[0]["handler"]) =>
+    startLiveHarness({ connector: emailConnector, credentials: { apiKey: API_KEY }, handler }).then((started) => (harness = started));
+
+  it("sends JSON with the API key as bearer token and the idempotency key", async () => {
+    await start(() => ({ status: 200, json: fixture("resend-send-email.200.json") }));
+    const result = await harness.client.invoke(emailConnector, "sendEmail", { ...email, replyTo: "support@acme.dev", idempotencyKey: "welcome/42" });
+    expect(result).toEqual({ id: "49a3999c-0ce1-4ea6-ab68-afcd6dc2e794" });
+    const [request] = harness.server.requests;
+    expect(request?.method).toBe("POST");
+    expect(request?.path).toBe("/emails");
+    expect(request?.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(request?.headers["content-type"]).toBe("application/json");
+    expect(request?.headers["idempotency-key"]).toBe("welcome/42");
+    expect(request?.json).toEqual({ from: email.from, to: email.to, subject: "Welcome", html: "<p>Hello</p>", reply_to: "support@acme.dev" });
+  });
+
+  it("maps Resend's 422 validation_error to VALIDATION_FAILED with the provider's message", async () => {
+    await start(() => ({ status: 422, json: fixture("resend-validation-error.422.json") }));
+    const error = await harness.client.invoke(emailConnector, "sendEmail", email).catch((caught: unknown) => caught);
+    expect(isNeonhubError(error, "VALIDATION_FAILED")).toBe(true);
+    expect((error as Error).message).toContain("Invalid `from` field");
+  });
+
+  it("maps 403 invalid_api_key to a forbidden connector auth error", async () => {
+    await start(() => ({ status: 403, json: fixture("resend-invalid-api-key.403.json") }));
+    const error = await harness.client.invoke(emailConnector, "sendEmail", email).catch((caught: unknown) => caught);
+    expect(isConnectorAuthError(error, "forbidden")).toBe(true);
+  });
+
+  it("maps 429 with Retry-After to RATE_LIMITED", async () => {
+    await start(() => ({ status: 429, headers: { "retry-after": "1" }, json: fixture("resend-rate-limit.429.json") }));
+    const error = await harness.client.invoke(emailConnector, "sendEmail", email).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "RATE_LIMITED", retryAfterMs: 1_000 });
+  });
+
+  it("requires html or text before any request", async () => {
+    await start(() => ({ status: 200, json: fixture("resend-send-email.200.json") }));
+    const error = await harness.client.invoke("email", "sendEmail", { from: email.from, to: email.to, subject: "x" }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "html" }] });
+    expect(harness.server.requests).toHaveLength(0);
+  });
+});
