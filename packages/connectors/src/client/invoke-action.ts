@@ -103,7 +103,10 @@ export async function executeCall(runtime: InvocationRuntime, target: CallTarget
         try {
           return await runWithDeadline(attempt, { clock: runtime.clock, timeoutMs: connector.timeoutMs ?? DEFAULT_CONNECTOR_TIMEOUT_MS, description: `${connector.displayName} ${actionName}`, signal: scope.signal });
         } catch (error) {
-          throw normalizeError(error, prepared.redactor, label, scope.signal);
+          const failure = normalizeError(error, prepared.redactor, label, scope.signal);
+          // Reported for every refused attempt, where it happens, even when a retry then succeeds.
+          if (failure.code === "RATE_LIMITED") runtime.metrics.rateLimited({ agent: scope.metricsAgent, scope: "connector" });
+          throw failure;
         }
       },
       { signal: scope.signal, onRetry: (error) => logger.warn({ code: (error as { code?: unknown }).code }, `${label} failed; trying again`) },
@@ -115,7 +118,6 @@ export async function executeCall(runtime: InvocationRuntime, target: CallTarget
     return checked.data;
   } catch (error) {
     const safe = normalizeError(error, prepared.redactor, label, scope.signal);
-    if (safe.code === "RATE_LIMITED") runtime.metrics.rateLimited({ agent: scope.metricsAgent, scope: "connector" });
     logger.warn({ code: safe.code, retryable: safe.isRetryable }, `${label} failed: ${safe.message}`);
     throw safe;
   }

@@ -1,0 +1,114 @@
+import { createManualClock } from "@neonhub/core/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { isConnectorAuthError } from "../sdk/connector-auth-error.js";
+import { defineAction, defineConnector } from "../sdk/define-connector.js";
+import type { ProviderAnswer, ReceivedRequest } from "../testing/provider-server.js";
+import { type LiveHarness, startLiveHarness } from "../testing/start-live-harness.js";
+
+const acme = defineConnector({
+  id: "acme",
+  kind: "ACME",
+  displayName: "Acme",
+  baseUrl: "https://api.acme.test",
+  auth: { type: "oauth2", tokenUrl: "https://auth.acme.test/token" },
+  actions: {
+    whoAmI: defineAction({
+      description: "Returns the account",
+      input: z.object({}),
+      output: z.object({ account: z.string() }),
+      run: async (_input, ctx) => ({ account: String((await ctx.http.request({ method: "GET", path: "/me" })).body) }),
+      fixture: () => ({ account: "mock" }),
+    }),
+  },
+});
+
+const START = Date.UTC(2026, 5, 1);
+const credentials = { accessToken: "at-old-111111", refreshToken: "rt-old-222222", clientId: "client-333", clientSecret: "cs-444444" };
+const tokenAnswer: ProviderAnswer = { status: 200, json: { access_token: "at-new-555555", token_type: "Bearer", expires_in: 3600, refresh_token: "rt-new-666666" } };
+const isToken = (request: ReceivedRequest) => request.path === "/oauth/token";
+const api = (request: ReceivedRequest): ProviderAnswer =>
+  request.headers.authorization === "Bearer at-new-555555" ? { status: 200, text: "acct_1" } : { status: 401, json: { error: "expired" } };
+
+describe("OAuth2 refresh", () => {
+  let harness: LiveHarness;
+  afterEach(() => harness?.close());
+
+  const start = (handler: (request: ReceivedRequest) => ProviderAnswer | Promise<ProviderAnswer>, expiresAt: Date | null, retry?: { attempts: number; baseDelayMs: number; maxDelayMs: number }) =>
+    startLiveHarness({ connector: acme, credentials, expiresAt, handler, client: { clock: createManualClock(START), ...(retry ? { retry } : {}) } }).then((started) => (harness = started));
+
+  it("refreshes before expiry, persists the rotated tokens and uses the new access token", async () => {
+    await start((request) => (isToken(request) ? tokenAnswer : api(request)), new Date(START + 30_000));
+    await expect(harness.client.invoke(acme, "whoAmI", {})).resolves.toEqual({ account: "acct_1" });
+    const [token, call] = harness.server.requests;
+    expect(token?.form).toEqual({ grant_type: "refresh_token", refresh_token: "rt-old-222222", client_id: "client-333", client_secret: "cs-444444" });
+    expect(call?.headers.authorization).toBe("Bearer at-new-555555");
+    const stored = await harness.store.get(harness.organizationId, "acme");
+    expect(stored).toMatchObject({ version: 2, status: "ACTIVE", credentials: { accessToken: "at-new-555555", refreshToken: "rt-new-666666" } });
+    expect(stored?.expiresAt?.getTime()).toBe(START + 3_600_000);
+  });
+
+  it("refreshes once after a 401 and repeats the request", async () => {
+    await start((request) => (isToken(request) ? tokenAnswer : api(request)), null);
+    await expect(harness.client.invoke(acme, "whoAmI", {})).resolves.toEqual({ account: "acct_1" });
+    expect(harness.server.requests.map((request) => request.path)).toEqual(["/me", "/oauth/token", "/me"]);
+  });
+
+  it("asks the token endpoint once for concurrent calls of one connection", async () => {
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    await start(async (request) => (isToken(request) ? gate.then(() => tokenAnswer) : api(request)), new Date(START + 1_000));
+    const calls = Array.from({ length: 5 }, () => harness.client.invoke(acme, "whoAmI", {}));
+    await harness.server.waitForRequests(1);
+    for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    openGate();
+    await expect(Promise.all(calls)).resolves.toHaveLength(5);
+    expect(harness.server.requests.filter(isToken)).toHaveLength(1);
+    expect(harness.server.requests.filter((request) => !isToken(request)).every((request) => request.headers.authorization === "Bearer at-new-555555")).toBe(true);
+  });
+
+  it("marks the connection NEEDS_REAUTH on invalid_grant and stops calling the provider", async () => {
+    await start(
+      (request) => (isToken(request) ? { status: 400, json: { error: "invalid_grant", error_description: "Token has been expired or revoked." } } : api(request)),
+      new Date(START - 1),
+    );
+    const error = await harness.client.invoke(acme, "whoAmI", {}).catch((caught: unknown) => caught);
+    expect(isConnectorAuthError(error, "needs_reauth")).toBe(true);
+    expect((error as Error).message).toContain("invalid_grant");
+    expect((await harness.store.get(harness.organizationId, "acme"))?.status).toBe("NEEDS_REAUTH");
+    const requestsBefore = harness.server.requests.length;
+    const again = await harness.client.invoke(acme, "whoAmI", {}).catch((caught: unknown) => caught);
+    expect(isConnectorAuthError(again, "needs_reauth")).toBe(true);
+    expect(harness.server.requests).toHaveLength(requestsBefore);
+  });
+
+  it("retries a refresh that failed with 503 and keeps the connection active", async () => {
+    let tokenCalls = 0;
+    await start(
+      (request) => {
+        if (!isToken(request)) return api(request);
+        tokenCalls += 1;
+        return tokenCalls === 1 ? { status: 503, json: { error: "temporarily_unavailable" } } : tokenAnswer;
+      },
+      new Date(START - 1),
+      { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+    );
+    await expect(harness.client.invoke(acme, "whoAmI", {})).resolves.toEqual({ account: "acct_1" });
+    expect(tokenCalls).toBe(2);
+    expect((await harness.store.get(harness.organizationId, "acme"))?.status).toBe("ACTIVE");
+  });
+
+  it("uses the tokens of a process that won the compare-and-swap instead of its own", async () => {
+    await start(async (request) => {
+      if (!isToken(request)) return request.headers.authorization === "Bearer at-winner-777777" ? { status: 200, text: "acct_1" } : { status: 401, json: {} };
+      const current = await harness.store.get(harness.organizationId, "acme");
+      await harness.store.update(harness.organizationId, "acme", current?.version ?? 0, {
+        credentials: { ...credentials, accessToken: "at-winner-777777", refreshToken: "rt-winner-888888" },
+        expiresAt: new Date(START + 3_600_000),
+      });
+      return tokenAnswer;
+    }, new Date(START - 1));
+    await expect(harness.client.invoke(acme, "whoAmI", {})).resolves.toEqual({ account: "acct_1" });
+    expect((await harness.store.get(harness.organizationId, "acme"))?.credentials.refreshToken).toBe("rt-winner-888888");
+  });
+});
