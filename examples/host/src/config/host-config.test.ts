@@ -13,7 +13,10 @@ describe("loadHostConfig", () => {
       connectorsMode: "mock",
       developmentApiKey: null,
       logLevel: "info",
+      credentialsKey: null,
       shutdownDeadlineMs: 10_000,
+      queueName: "neonhub-runs",
+      mockLatencyMs: 0,
     });
   });
 

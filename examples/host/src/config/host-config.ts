@@ -15,8 +15,14 @@ export interface HostConfig {
   /** The key that the first start provisions for the development organization, instead of a random one. */
   developmentApiKey: string | null;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Key that decrypts connector credentials (`ConnectorAuth`); required in live mode. */
+  credentialsKey: string | null;
   /** How long a SIGTERM waits for in-flight runs before cancelling them. */
   shutdownDeadlineMs: number;
+  /** BullMQ queue of queued runs when `redisUrl` is set; instances sharing work use the same name. */
+  queueName: string;
+  /** Latency added to every mocked connector call (demonstrations and shutdown drills); 0 by default. */
+  mockLatencyMs: number;
 }
 
 const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
@@ -44,7 +50,10 @@ const environmentSchema = z.object({
     message: "must be at least 24 characters long",
   }),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default("info")),
+  NEONHUB_CREDENTIALS_KEY: optionalText,
   NEONHUB_SHUTDOWN_DEADLINE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(600_000).default(10_000)),
+  NEONHUB_QUEUE_NAME: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "use letters, digits, - and _").default("neonhub-runs")),
+  NEONHUB_MOCK_LATENCY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(0)),
 });
 
 /**
@@ -70,6 +79,9 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     connectorsMode: values.NEONHUB_CONNECTORS_MODE ?? "mock",
     developmentApiKey: values.NEONHUB_DEV_API_KEY ?? null,
     logLevel: values.LOG_LEVEL,
+    credentialsKey: values.NEONHUB_CREDENTIALS_KEY ?? null,
     shutdownDeadlineMs: values.NEONHUB_SHUTDOWN_DEADLINE_MS,
+    queueName: values.NEONHUB_QUEUE_NAME,
+    mockLatencyMs: values.NEONHUB_MOCK_LATENCY_MS,
   };
 }

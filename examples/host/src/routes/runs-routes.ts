@@ -1,4 +1,4 @@
-import { ConfigurationError, isNeonhubError, RunNotFoundError, type Orchestrator, type OrchestrateRequest } from "@neonhub/core";
+import { ConfigurationError, isFinalRunStatus, isNeonhubError, RunNotFoundError, type Orchestrator, type OrchestrateRequest } from "@neonhub/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { requireCaller } from "../plugins/api-key-auth-plugin.js";
@@ -20,8 +20,8 @@ export interface RunsRoutesOptions {
   orchestrator: Orchestrator;
 }
 
-/** Errors that describe how an executed run ended: the run is the answer, not the error. */
-const RUN_OUTCOME_CODES = new Set(["HANDLER_FAILED", "TIMEOUT", "CANCELLED"]);
+/** Errors that carry a run id but refuse the request: they stay errors (409, 503) even though a run exists. */
+const REFUSAL_CODES = new Set(["IDEMPOTENCY_CONFLICT", "CIRCUIT_OPEN"]);
 const runParamsSchema = z.object({ id: runIdSchema });
 const security = [{ apiKey: [] }];
 
@@ -74,9 +74,10 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
       try {
         return reply.code(200).send(toRunResource(await orchestrator.orchestrate(runRequest)));
       } catch (error) {
-        if (!isNeonhubError(error) || !RUN_OUTCOME_CODES.has(error.code) || error.runId === undefined) throw error;
+        // The run executed and ended FAILED, TIMED_OUT or CANCELLED: that record is the answer, as on a replay.
+        if (!isNeonhubError(error) || REFUSAL_CODES.has(error.code) || error.runId === undefined) throw error;
         const run = await orchestrator.getRun(caller.organizationId, error.runId);
-        if (!run) throw error;
+        if (!run || !isFinalRunStatus(run.status)) throw error;
         return reply.code(200).send(toRunResource(run));
       }
     },

@@ -25,6 +25,7 @@ export const connectorSchema = z
     kind: z.string(),
     displayName: z.string(),
     mode: z.enum(["mock", "live"]),
+    implemented: z.boolean().meta({ description: "False for platform kinds that no connector implements yet." }),
     actions: z.array(z.object({ name: z.string(), description: z.string() })),
   })
   .meta({ id: "Connector" });

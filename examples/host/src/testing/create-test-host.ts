@@ -18,7 +18,7 @@ export interface TestHost {
 }
 
 export const TEST_CONNECTORS: ConnectorCatalogEntry[] = [
-  { id: "slack", kind: "SLACK", displayName: "Slack", mode: "mock", actions: [{ name: "postMessage", description: "Posts a message" }] },
+  { id: "slack", kind: "SLACK", displayName: "Slack", mode: "mock", implemented: true, actions: [{ name: "postMessage", description: "Posts a message" }] },
 ];
 
 /** Builds the app with test agents; `databaseUp` lets a test take the store's health check down. */

@@ -1,0 +1,54 @@
+import { defineAgent } from "@neonhub/core";
+import { z } from "zod";
+import type { RunConnectors } from "./run-connectors.js";
+
+const completion = z.object({ content: z.string(), usage: z.object({ totalTokens: z.number() }) });
+const slackMessage = z.object({ ts: z.string() });
+const socialPost = z.object({ id: z.string() });
+const sentEmail = z.object({ id: z.string() });
+
+/** Campaign launcher: drafts copy with the LLM, announces it on Slack, posts it on X and emails it. */
+export function createCampaignLauncher(connectors: RunConnectors) {
+  return defineAgent({
+    name: "campaign-launcher",
+    version: "1.0.0",
+    description: "Drafts launch copy with the LLM, posts it to Slack, publishes a social post and sends the announcement email.",
+    kind: "content",
+    input: z.object({
+      campaign: z.string().min(1).max(200),
+      product: z.string().min(1).max(200),
+      audience: z.string().min(1).max(200).default("existing customers"),
+      slackChannel: z.string().min(1).default("#marketing"),
+      from: z.string().min(3).default("NeonHub <launch@example.com>"),
+      recipients: z.array(z.email()).min(1).max(50),
+    }),
+    output: z.object({ copy: z.string(), slackTs: z.string(), socialPostId: z.string(), emailId: z.string(), tokens: z.number() }),
+    handle: async (input, context) => {
+      const tools = connectors.forRun(context);
+      const draft = completion.parse(
+        await tools.invoke("llm", "chatCompletion", {
+          messages: [
+            { role: "system", content: "You write short, concrete launch copy: one headline sentence and one call to action, under 240 characters." },
+            { role: "user", content: `Campaign "${input.campaign}" launches ${input.product} for ${input.audience}.` },
+          ],
+          temperature: 0.2,
+        }),
+      );
+      context.reportMetric("llm_tokens", draft.usage.totalTokens, "tokens");
+      const copy = draft.content.slice(0, 240);
+      const slack = slackMessage.parse(await tools.invoke("slack", "postMessage", { channel: input.slackChannel, text: `Launching "${input.campaign}": ${copy}` }));
+      const post = socialPost.parse(await tools.invoke("x", "createPost", { text: copy.slice(0, 280) }));
+      const email = sentEmail.parse(
+        await tools.invoke("email", "sendEmail", {
+          from: input.from,
+          to: input.recipients,
+          subject: `${input.product}: ${input.campaign}`,
+          text: copy,
+          // A retried run must not email everyone twice.
+          idempotencyKey: `${context.runId}:announcement`,
+        }),
+      );
+      return { copy, slackTs: slack.ts, socialPostId: post.id, emailId: email.id, tokens: draft.usage.totalTokens };
+    },
+  });
+}

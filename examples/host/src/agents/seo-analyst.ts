@@ -1,0 +1,53 @@
+import { defineAgent } from "@neonhub/core";
+import { z } from "zod";
+import { findKeywordOpportunities } from "./keyword-opportunities.js";
+import type { RunConnectors } from "./run-connectors.js";
+
+const analytics = z.object({
+  rows: z.array(z.object({ keys: z.array(z.string()), clicks: z.number(), impressions: z.number(), ctr: z.number(), position: z.number() })),
+});
+
+const opportunity = z.object({ query: z.string(), impressions: z.number(), position: z.number(), ctr: z.number(), potentialClicks: z.number() });
+
+/** SEO analyst: reads Search Console analytics by query and ranks the keywords closest to paying off. */
+export function createSeoAnalyst(connectors: RunConnectors) {
+  return defineAgent({
+    name: "seo-analyst",
+    version: "1.0.0",
+    description: "Reads search analytics from Search Console and lists keyword opportunities: queries just below the top results.",
+    kind: "seo",
+    input: z.object({
+      siteUrl: z.string().min(1),
+      startDate: z.iso.date(),
+      endDate: z.iso.date(),
+      minImpressions: z.number().int().min(0).default(100),
+      limit: z.number().int().min(1).max(50).default(10),
+    }),
+    output: z.object({
+      totals: z.object({ queries: z.number(), clicks: z.number(), impressions: z.number() }),
+      opportunities: z.array(opportunity),
+    }),
+    handle: async (input, context) => {
+      const report = analytics.parse(
+        await connectors.forRun(context).invoke("google-search-console", "querySearchAnalytics", {
+          siteUrl: input.siteUrl,
+          startDate: input.startDate,
+          endDate: input.endDate,
+          dimensions: ["query"],
+          rowLimit: 1_000,
+        }),
+      );
+      const rows = report.rows.map((row) => ({ query: row.keys[0] ?? "", clicks: row.clicks, impressions: row.impressions, ctr: row.ctr, position: row.position }));
+      const opportunities = findKeywordOpportunities(rows, { minImpressions: input.minImpressions, limit: input.limit });
+      context.reportMetric("keyword_opportunities", opportunities.length, "count");
+      return {
+        totals: {
+          queries: rows.length,
+          clicks: rows.reduce((total, row) => total + row.clicks, 0),
+          impressions: rows.reduce((total, row) => total + row.impressions, 0),
+        },
+        opportunities,
+      };
+    },
+  });
+}

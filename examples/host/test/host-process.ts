@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** The host's package folder: processes start there, as `pnpm dev` does. */
+export const HOST_DIRECTORY = fileURLToPath(new URL("..", import.meta.url));
+
+/** A host started as a real process from its sources. */
+export interface HostProcess {
+  child: ChildProcess;
+  url: string;
+  stdout(): string;
+  stderr(): string;
+  /** Sends SIGTERM and resolves with the exit code. */
+  terminate(): Promise<number | null>;
+}
+
+const START_TIMEOUT_MS = 60_000;
+
+/** Runs a TypeScript entry of the host with tsx; resolves when the process exits. */
+export function runTsx(entry: string, args: string[], environment: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], { cwd: HOST_DIRECTORY, env: { ...process.env, ...environment } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts `src/main.ts` on 127.0.0.1 and a free port; resolves once it listens, rejects if it exits first. */
+export function startHostProcess(environment: Record<string, string>): Promise<HostProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: HOST_DIRECTORY,
+    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...environment },
+  });
+  let stdout = "";
+  let stderr = "";
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the host did not start within ${START_TIMEOUT_MS} ms:\n${stdout}\n${stderr}`));
+    }, START_TIMEOUT_MS);
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const listening = /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"NeonHub host listening"/.exec(stdout);
+      if (!listening?.[1]) return;
+      clearTimeout(timer);
+      resolve({
+        child,
+        url: listening[1],
+        stdout: () => stdout,
+        stderr: () => stderr,
+        terminate: () => {
+          child.kill("SIGTERM");
+          return exited;
+        },
+      });
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the host exited with ${code} before listening:\n${stdout}\n${stderr}`));
+    });
+  });
+}
+
+/** The development key printed by the first start, if any. */
+export function printedDevelopmentKey(stdout: string): string | null {
+  return /Development API key \(shown once, stored hashed\): (nh_[A-Za-z0-9_-]+)/.exec(stdout)?.[1] ?? null;
+}
