@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { builtInConnectors } from "../connectors/built-in-connectors.js";
+import { defineAction, defineConnector, defineConnectorPlugin } from "../sdk/define-connector.js";
+import { createConnectorRegistry } from "./connector-registry.js";
+
+const notion = defineConnector({
+  id: "notion",
+  kind: "NOTION",
+  displayName: "Notion",
+  baseUrl: "https://api.notion.com",
+  auth: { type: "bearer" },
+  actions: {
+    createPage: defineAction({ description: "Creates a page", input: z.object({ title: z.string() }), output: z.object({ id: z.string() }), run: async () => ({ id: "p" }), fixture: () => ({ id: "p" }) }),
+  },
+});
+
+describe("connector registry", () => {
+  it("lists the sixteen platform kinds and the LLM connector, marking which are implemented", () => {
+    const catalog = createConnectorRegistry({ connectors: builtInConnectors }).catalog();
+    expect(catalog.map((entry) => entry.kind)).toEqual([
+      "EMAIL", "SMS", "WHATSAPP", "REDDIT", "INSTAGRAM", "FACEBOOK", "X", "YOUTUBE", "TIKTOK",
+      "GOOGLE_ADS", "GOOGLE_SEARCH_CONSOLE", "SHOPIFY", "STRIPE", "SLACK", "DISCORD", "LINKEDIN", "LLM",
+    ]);
+    const implemented = new Set(builtInConnectors.map((connector) => connector.kind));
+    for (const entry of catalog) expect(entry.implemented).toBe(implemented.has(entry.kind));
+    expect(catalog.find((entry) => entry.kind === "SLACK")).toEqual({
+      id: "slack", kind: "SLACK", displayName: "Slack", authType: "bearer", implemented: true, source: "platform",
+      actions: [{ name: "postMessage", description: "Posts a message to a channel, or a reply in a thread." }],
+    });
+    expect(catalog.find((entry) => entry.kind === "DISCORD")).toMatchObject({ implemented: false, authType: "bearer", actions: [{ name: "sendChannelMessage" }] });
+  });
+
+  it("registers plugins and lists their connectors after the platform kinds", () => {
+    const registry = createConnectorRegistry({ connectors: builtInConnectors, plugins: [defineConnectorPlugin({ name: "@acme/notion", connectors: [notion] })] });
+    expect(registry.catalog().at(-1)).toMatchObject({ id: "notion", kind: "NOTION", source: "@acme/notion", implemented: true });
+    expect(registry.getAction("notion", "createPage").action.description).toBe("Creates a page");
+  });
+
+  it("names what exists when a connector or action is unknown", () => {
+    const registry = createConnectorRegistry({ connectors: builtInConnectors });
+    expect(() => registry.get("mailchimp")).toThrow(/Connector "mailchimp" is not registered\. Registered connectors: .*email.*slack/);
+    expect(() => registry.get("discord")).toThrow(/in the catalog but not implemented yet/);
+    expect(() => registry.getAction("slack", "deleteMessage")).toThrow('Connector "slack" has no action "deleteMessage". Its actions: postMessage.');
+    try {
+      registry.getAction("slack", "deleteMessage");
+    } catch (error) {
+      expect(error).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "action" }] });
+    }
+  });
+
+  it("refuses a second connector with the same id", () => {
+    const registry = createConnectorRegistry({ connectors: [notion] });
+    expect(() => registry.register(notion)).toThrow(/already registered/);
+  });
+});
+
+describe("defineConnector", () => {
+  it("checks the definition at once", () => {
+    const base = { kind: "ACME", displayName: "Acme", baseUrl: "https://acme.test", auth: { type: "none" as const } };
+    expect(() => defineConnector({ ...base, id: "Bad Id", actions: notion.actions })).toThrow(/Connector id "Bad Id" is invalid/);
+    expect(() => defineConnector({ ...base, id: "acme", baseUrl: "acme.test", actions: notion.actions })).toThrow(/absolute baseUrl/);
+    expect(() => defineConnector({ ...base, id: "acme", actions: {} })).toThrow(/declares no actions/);
+    expect(() => defineConnector({ ...base, id: "acme", actions: { broken: { ...notion.actions.createPage, description: "" } } })).toThrow(/needs a description/);
+    expect(() => defineConnector({ ...base, id: "acme", actions: { broken: { ...notion.actions.createPage, fixture: undefined as never } } })).toThrow(/"fixture" function/);
+  });
+});
