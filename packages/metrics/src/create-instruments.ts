@@ -1,21 +1,26 @@
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { Gauge, type Registry } from "prom-client";
+import { AccumulatedCounter } from "./accumulated-counter.js";
+import { AccumulatedHistogram } from "./accumulated-histogram.js";
 import { METRIC_NAMES } from "./metric-names.js";
 
-/** The prom-client metrics behind the sink. Internal: prom-client types stay out of the public API. */
+/**
+ * The metrics behind the sink, all on one prom-client registry: counters and histograms accumulate in plain numbers
+ * (they sit on the path of every run), gauges are prom-client's own. Internal: no prom-client type is public.
+ */
 export interface Instruments {
-  agentRuns: Counter<"agent" | "status">;
-  agentRunDuration: Histogram<"agent" | "status">;
-  agentRunAttempts: Counter<"agent">;
-  agentRunRetries: Counter<"agent">;
+  agentRuns: AccumulatedCounter<"agent" | "status">;
+  agentRunDuration: AccumulatedHistogram<"agent" | "status">;
+  agentRunAttempts: AccumulatedCounter<"agent">;
+  agentRunRetries: AccumulatedCounter<"agent">;
   circuitBreakerState: Gauge<"agent">;
-  circuitBreakerFailures: Counter<"agent">;
-  circuitBreakerTransitions: Counter<"agent" | "state">;
+  circuitBreakerFailures: AccumulatedCounter<"agent">;
+  circuitBreakerTransitions: AccumulatedCounter<"agent" | "state">;
   connectorCircuitBreakerState: Gauge<"connector">;
-  connectorCircuitBreakerFailures: Counter<"connector">;
-  connectorCircuitBreakerTransitions: Counter<"connector" | "state">;
-  rateLimited: Counter<"agent" | "scope">;
-  toolExecutions: Counter<"connector" | "action" | "status">;
-  toolExecutionDuration: Histogram<"connector" | "action">;
+  connectorCircuitBreakerFailures: AccumulatedCounter<"connector">;
+  connectorCircuitBreakerTransitions: AccumulatedCounter<"connector" | "state">;
+  rateLimited: AccumulatedCounter<"agent" | "scope">;
+  toolExecutions: AccumulatedCounter<"connector" | "action" | "status">;
+  toolExecutionDuration: AccumulatedHistogram<"connector" | "action">;
   queueJobsPending: Gauge<"queue">;
 }
 
@@ -32,87 +37,52 @@ export function createInstruments(settings: InstrumentSettings): Instruments {
   const { registry, prefix } = settings;
   const registers = [registry];
   const name = (key: keyof typeof METRIC_NAMES) => `${prefix}${METRIC_NAMES[key]}`;
+  const counter = <Label extends string>(key: keyof typeof METRIC_NAMES, help: string, labelNames: readonly Label[]) =>
+    new AccumulatedCounter<Label>({ registry, name: name(key), help, labelNames });
 
   return {
-    agentRuns: new Counter({
-      name: name("agentRuns"),
-      help: "Agent runs that reached a final status (COMPLETED, FAILED, CANCELLED, TIMED_OUT).",
-      labelNames: ["agent", "status"],
-      registers,
-    }),
-    agentRunDuration: new Histogram({
+    agentRuns: counter("agentRuns", "Agent runs that reached a final status (COMPLETED, FAILED, CANCELLED, TIMED_OUT).", ["agent", "status"]),
+    agentRunDuration: new AccumulatedHistogram({
+      registry,
       name: name("agentRunDuration"),
       help: "Duration of finished agent runs in seconds, all attempts included.",
       labelNames: ["agent", "status"],
-      buckets: [...settings.runDurationBuckets],
-      registers,
+      buckets: settings.runDurationBuckets,
     }),
-    agentRunAttempts: new Counter({
-      name: name("agentRunAttempts"),
-      help: "Attempts made by finished agent runs (1 per run plus one per retry).",
-      labelNames: ["agent"],
-      registers,
-    }),
-    agentRunRetries: new Counter({
-      name: name("agentRunRetries"),
-      help: "Retries scheduled after a transient failure of an attempt, counted when scheduled.",
-      labelNames: ["agent"],
-      registers,
-    }),
+    agentRunAttempts: counter("agentRunAttempts", "Attempts made by finished agent runs (1 per run plus one per retry).", ["agent"]),
+    agentRunRetries: counter("agentRunRetries", "Retries scheduled after a transient failure of an attempt, counted when scheduled.", ["agent"]),
     circuitBreakerState: new Gauge({
       name: name("circuitBreakerState"),
       help: "State of an agent's circuit breaker: 0 closed, 1 half-open, 2 open.",
       labelNames: ["agent"],
       registers,
     }),
-    circuitBreakerFailures: new Counter({
-      name: name("circuitBreakerFailures"),
-      help: "Failed calls counted by an agent's circuit breaker.",
-      labelNames: ["agent"],
-      registers,
-    }),
-    circuitBreakerTransitions: new Counter({
-      name: name("circuitBreakerTransitions"),
-      help: "State changes of an agent's circuit breaker, by the state entered (closed, half_open, open).",
-      labelNames: ["agent", "state"],
-      registers,
-    }),
+    circuitBreakerFailures: counter("circuitBreakerFailures", "Failed calls counted by an agent's circuit breaker.", ["agent"]),
+    circuitBreakerTransitions: counter(
+      "circuitBreakerTransitions",
+      "State changes of an agent's circuit breaker, by the state entered (closed, half_open, open).",
+      ["agent", "state"],
+    ),
     connectorCircuitBreakerState: new Gauge({
       name: name("connectorCircuitBreakerState"),
       help: "State of a connector's circuit breaker: 0 closed, 1 half-open, 2 open.",
       labelNames: ["connector"],
       registers,
     }),
-    connectorCircuitBreakerFailures: new Counter({
-      name: name("connectorCircuitBreakerFailures"),
-      help: "Failed calls counted by a connector's circuit breaker.",
-      labelNames: ["connector"],
-      registers,
-    }),
-    connectorCircuitBreakerTransitions: new Counter({
-      name: name("connectorCircuitBreakerTransitions"),
-      help: "State changes of a connector's circuit breaker, by the state entered (closed, half_open, open).",
-      labelNames: ["connector", "state"],
-      registers,
-    }),
-    rateLimited: new Counter({
-      name: name("rateLimited"),
-      help: "Runs or calls rejected by a limit, by scope (admission, concurrency, connector).",
-      labelNames: ["agent", "scope"],
-      registers,
-    }),
-    toolExecutions: new Counter({
-      name: name("toolExecutions"),
-      help: "Tool executions (connector calls) that ended, by status (SUCCEEDED, FAILED).",
-      labelNames: ["connector", "action", "status"],
-      registers,
-    }),
-    toolExecutionDuration: new Histogram({
+    connectorCircuitBreakerFailures: counter("connectorCircuitBreakerFailures", "Failed calls counted by a connector's circuit breaker.", ["connector"]),
+    connectorCircuitBreakerTransitions: counter(
+      "connectorCircuitBreakerTransitions",
+      "State changes of a connector's circuit breaker, by the state entered (closed, half_open, open).",
+      ["connector", "state"],
+    ),
+    rateLimited: counter("rateLimited", "Runs or calls rejected by a limit, by scope (admission, concurrency, connector).", ["agent", "scope"]),
+    toolExecutions: counter("toolExecutions", "Tool executions (connector calls) that ended, by status (SUCCEEDED, FAILED).", ["connector", "action", "status"]),
+    toolExecutionDuration: new AccumulatedHistogram({
+      registry,
       name: name("toolExecutionDuration"),
       help: "Duration of tool executions (connector calls) in seconds.",
       labelNames: ["connector", "action"],
-      buckets: [...settings.toolDurationBuckets],
-      registers,
+      buckets: settings.toolDurationBuckets,
     }),
     queueJobsPending: new Gauge({
       name: name("queueJobsPending"),

@@ -108,7 +108,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   // Known names start at zero so that rates and "no runs" alerts work before the first event.
   for (const agent of guards.agent.values()) {
     instruments.circuitBreakerState.set({ agent }, 0);
-    for (const status of ["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"]) instruments.agentRuns.inc({ agent, status }, 0);
+    for (const status of ["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"]) instruments.agentRuns.cell({ agent, status });
   }
   for (const connector of guards.connector.values()) instruments.connectorCircuitBreakerState.set({ connector }, 0);
 

@@ -93,7 +93,7 @@ describe("PrometheusMetricsSink", () => {
     expect(sampleValue(await render(), "neonhub_queue_jobs_pending", { queue: "runs" })).toBe(1);
   });
 
-  it("never throws on bad numbers and records nothing it cannot measure", async () => {
+  it("never throws on bad numbers and observes nothing it cannot measure", async () => {
     const { sink, render } = setup();
     expect(() => {
       sink.runFinished({ agent: "writer", status: "FAILED", durationMs: Number.NaN, attempts: -1 });
@@ -103,9 +103,9 @@ describe("PrometheusMetricsSink", () => {
     }).not.toThrow();
     const text = await render();
     expect(sampleValue(text, "neonhub_agent_runs_total", { agent: "writer", status: "FAILED" })).toBe(1);
-    expect(sampleValue(text, "neonhub_agent_run_duration_seconds_count", { agent: "writer", status: "FAILED" })).toBeUndefined();
-    expect(sampleValue(text, "neonhub_agent_run_attempts_total", { agent: "writer" })).toBeUndefined();
-    expect(sampleValue(text, "neonhub_tool_execution_duration_seconds_count", { connector: "slack", action: "post" })).toBeUndefined();
+    expect(sampleValue(text, "neonhub_agent_run_duration_seconds_count", { agent: "writer", status: "FAILED" })).toBe(0);
+    expect(sampleValue(text, "neonhub_agent_run_attempts_total", { agent: "writer" })).toBe(0);
+    expect(sampleValue(text, "neonhub_tool_execution_duration_seconds_count", { connector: "slack", action: "post" })).toBe(0);
     expect(sampleValue(text, "neonhub_queue_jobs_pending", { queue: "runs" })).toBeUndefined();
     expect(sampleValue(text, "neonhub_circuit_breaker_state", { agent: "writer" })).toBeUndefined();
   });

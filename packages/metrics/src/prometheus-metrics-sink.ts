@@ -1,11 +1,10 @@
 import type { BreakerKind, BreakerState, FinalRunStatus, MetricsSink } from "@neonhub/core";
-import type { Counter, Histogram } from "prom-client";
+import type { CounterCell } from "./accumulated-counter.js";
+import type { HistogramCell } from "./accumulated-histogram.js";
 import type { Instruments } from "./create-instruments.js";
 import type { LabelValueGuard } from "./label-value-guard.js";
 import { BREAKER_STATE_VALUES, OTHER_LABEL_VALUE } from "./metric-names.js";
 
-type CounterChild = Counter.Internal;
-type HistogramChild = Histogram.Internal<string>;
 
 const RUN_STATUS_LABELS: ReadonlySet<string> = new Set<FinalRunStatus>(["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"]);
 const TOOL_STATUS_LABELS: ReadonlySet<string> = new Set(["SUCCEEDED", "FAILED"]);
@@ -21,21 +20,21 @@ export interface LabelGuards {
 
 interface AgentSeries {
   agent: string;
-  runs: Map<string, CounterChild>;
-  durations: Map<string, HistogramChild>;
-  attempts: CounterChild;
+  runs: Map<string, CounterCell>;
+  durations: Map<string, HistogramCell>;
+  attempts: CounterCell;
 }
 
 interface ToolSeries {
   connector: string;
   action: string;
-  byStatus: Map<string, CounterChild>;
-  duration: HistogramChild;
+  byStatus: Map<string, CounterCell>;
+  duration: HistogramCell;
 }
 
 /**
- * MetricsSink on prom-client. The hot paths (`runFinished`, `toolExecutionFinished`) reuse label-bound children
- * cached per label value; the caches stay bounded because the guards bound the label values.
+ * MetricsSink on prom-client. The hot paths (`runFinished`, `toolExecutionFinished`) reuse counter cells and
+ * histogram children cached per label value; the caches stay bounded because the guards bound the label values.
  */
 export class PrometheusMetricsSink implements MetricsSink {
   private readonly agentSeries = new Map<string, AgentSeries>();
@@ -52,18 +51,18 @@ export class PrometheusMetricsSink implements MetricsSink {
     let runs = series.runs.get(status);
     let durations = series.durations.get(status);
     if (runs === undefined || durations === undefined) {
-      runs = this.instruments.agentRuns.labels(series.agent, status);
-      durations = this.instruments.agentRunDuration.labels(series.agent, status);
+      runs = this.instruments.agentRuns.cell({ agent: series.agent, status });
+      durations = this.instruments.agentRunDuration.cell({ agent: series.agent, status });
       series.runs.set(status, runs);
       series.durations.set(status, durations);
     }
-    runs.inc();
+    runs.value += 1;
     if (isNonNegativeNumber(event.durationMs)) durations.observe(event.durationMs / 1000);
-    if (isNonNegativeNumber(event.attempts)) series.attempts.inc(event.attempts);
+    if (isNonNegativeNumber(event.attempts)) series.attempts.value += event.attempts;
   }
 
   retryScheduled(event: { agent: string; attempt: number; delayMs: number }): void {
-    this.instruments.agentRunRetries.inc({ agent: this.guards.agent.resolve(event.agent) });
+    this.instruments.agentRunRetries.add({ agent: this.guards.agent.resolve(event.agent) });
   }
 
   breakerStateChanged(event: { name: string; kind: BreakerKind; state: BreakerState }): void {
@@ -72,25 +71,25 @@ export class PrometheusMetricsSink implements MetricsSink {
     if (event.kind === "connector") {
       const connector = this.guards.connector.resolve(event.name);
       this.instruments.connectorCircuitBreakerState.set({ connector }, value);
-      this.instruments.connectorCircuitBreakerTransitions.inc({ connector, state: event.state });
+      this.instruments.connectorCircuitBreakerTransitions.add({ connector, state: event.state });
     } else {
       const agent = this.guards.agent.resolve(event.name);
       this.instruments.circuitBreakerState.set({ agent }, value);
-      this.instruments.circuitBreakerTransitions.inc({ agent, state: event.state });
+      this.instruments.circuitBreakerTransitions.add({ agent, state: event.state });
     }
   }
 
   breakerFailure(event: { name: string; kind: BreakerKind }): void {
     if (event.kind === "connector") {
-      this.instruments.connectorCircuitBreakerFailures.inc({ connector: this.guards.connector.resolve(event.name) });
+      this.instruments.connectorCircuitBreakerFailures.add({ connector: this.guards.connector.resolve(event.name) });
     } else {
-      this.instruments.circuitBreakerFailures.inc({ agent: this.guards.agent.resolve(event.name) });
+      this.instruments.circuitBreakerFailures.add({ agent: this.guards.agent.resolve(event.name) });
     }
   }
 
   rateLimited(event: { agent: string; scope: "admission" | "concurrency" | "connector" }): void {
     const scope = RATE_LIMIT_SCOPES.has(event.scope) ? event.scope : OTHER_LABEL_VALUE;
-    this.instruments.rateLimited.inc({ agent: this.guards.agent.resolve(event.agent), scope });
+    this.instruments.rateLimited.add({ agent: this.guards.agent.resolve(event.agent), scope });
   }
 
   toolExecutionFinished(event: { connector: string; action: string; status: "SUCCEEDED" | "FAILED"; durationMs: number }): void {
@@ -98,10 +97,10 @@ export class PrometheusMetricsSink implements MetricsSink {
     const status = TOOL_STATUS_LABELS.has(event.status) ? event.status : OTHER_LABEL_VALUE;
     let executions = series.byStatus.get(status);
     if (executions === undefined) {
-      executions = this.instruments.toolExecutions.labels(series.connector, series.action, status);
+      executions = this.instruments.toolExecutions.cell({ connector: series.connector, action: series.action, status });
       series.byStatus.set(status, executions);
     }
-    executions.inc();
+    executions.value += 1;
     if (isNonNegativeNumber(event.durationMs)) series.duration.observe(event.durationMs / 1000);
   }
 
@@ -113,7 +112,7 @@ export class PrometheusMetricsSink implements MetricsSink {
   private seriesOfAgent(agent: string): AgentSeries {
     let series = this.agentSeries.get(agent);
     if (series === undefined) {
-      series = { agent, runs: new Map(), durations: new Map(), attempts: this.instruments.agentRunAttempts.labels(agent) };
+      series = { agent, runs: new Map(), durations: new Map(), attempts: this.instruments.agentRunAttempts.cell({ agent }) };
       this.agentSeries.set(agent, series);
     }
     return series;
@@ -127,7 +126,7 @@ export class PrometheusMetricsSink implements MetricsSink {
     }
     let series = actions.get(action);
     if (series === undefined) {
-      series = { connector, action, byStatus: new Map(), duration: this.instruments.toolExecutionDuration.labels(connector, action) };
+      series = { connector, action, byStatus: new Map(), duration: this.instruments.toolExecutionDuration.cell({ connector, action }) };
       actions.set(action, series);
     }
     return series;
