@@ -78,7 +78,7 @@ export { createOpenTelemetryTracer, noopTracer } from "./telemetry/open-telemetr
 export { createMemoryRunStore } from "./store/memory-run-store.js";
 export type { MemoryRunStoreOptions } from "./store/memory-run-store.js";
 export { createMemoryRateLimiter } from "./policies/memory-rate-limiter.js";
-export type { MemoryRateLimiterOptions } from "./policies/memory-rate-limiter.js";
+export type { MemoryRateLimiterOptions, SynchronousRateLimiter } from "./policies/memory-rate-limiter.js";
 export { createInProcessRunQueue } from "./policies/in-process-run-queue.js";
 export { createCircuitBreaker } from "./policies/circuit-breaker.js";
 export type { CircuitBreaker, CircuitBreakerOptions } from "./policies/circuit-breaker.js";

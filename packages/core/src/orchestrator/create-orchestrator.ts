@@ -21,6 +21,7 @@ import { requestHash } from "../util/request-hash.js";
 import { AgentRegistry, type RegisteredAgent } from "./agent-registry.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
 import { errorFromStoredRun } from "./run-outcome.js";
+import { RunCancellation } from "./run-cancellation.js";
 import { executeRun, type ActiveRun } from "./run-executor.js";
 import { validateRequest, requireCaller } from "./validate-request.js";
 import { waitForFinalRun } from "./wait-for-final-run.js";
@@ -138,7 +139,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   };
 
   const execute = (run: AgentRun, agent: RegisteredAgent, input: unknown, span: ReturnType<typeof tracer.startSpan>, request: Pick<OrchestrateRequest, "timeoutMs" | "signal">) => {
-    const controller = new AbortController();
+    const controller = new RunCancellation();
     const done = executeRun(dependencies, { run, agent, input, span, controller, timeoutMs: request.timeoutMs ?? agent.policies.timeoutMs, callerSignal: request.signal });
     const entry: ActiveRun = { organizationId: run.organizationId, controller, done: done.catch(() => undefined) };
     active.set(run.id, entry);

@@ -1,16 +1,17 @@
-/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts (a handler may ignore it). */
-export function raceWithAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+import type { RunCancellation } from "./run-cancellation.js";
+
+/** Settles with `promise`, or rejects with the abort reason as soon as the run is aborted (a handler may ignore it). */
+export function raceWithAbort<T>(promise: Promise<T>, cancellation: RunCancellation): Promise<T> {
+  if (cancellation.aborted) return Promise.reject(cancellation.reason);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
+    const remove = cancellation.onAbort(reject);
     promise.then(
       (value) => {
-        signal.removeEventListener("abort", onAbort);
+        remove();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
+        remove();
         reject(error);
       },
     );

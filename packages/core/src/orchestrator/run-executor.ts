@@ -11,13 +11,14 @@ import { retryWithBackoff } from "../policies/retry-with-backoff.js";
 import type { RegisteredAgent } from "./agent-registry.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
 import { raceWithAbort } from "./race-with-abort.js";
+import type { RunCancellation } from "./run-cancellation.js";
 import { failureOutcome } from "./run-outcome.js";
 import { recordToolCall } from "./tool-recorder.js";
 
 /** A run being executed in this process, so that it can be cancelled and awaited. */
 export interface ActiveRun {
   organizationId: string;
-  controller: AbortController;
+  controller: RunCancellation;
   done: Promise<unknown>;
 }
 
@@ -29,7 +30,7 @@ export interface Execution {
   timeoutMs: number;
   span: Span;
   callerSignal: AbortSignal | undefined;
-  controller: AbortController;
+  controller: RunCancellation;
 }
 
 const FINISH_RETRY_DELAYS_MS = [50, 250, 1_000];
@@ -73,7 +74,16 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
   const attempt = async (attemptNumber: number): Promise<unknown> => {
     attempts = attemptNumber;
     if (attemptNumber > 1) void store.recordAttempt(run.organizationId, run.id, attemptNumber).catch(() => undefined);
-    const scope = { run, attempt: attemptNumber, signal: controller.signal, runSpan: span, logger, onToolCall: () => void (toolCalls += 1) };
+    const scope = {
+      run,
+      attempt: attemptNumber,
+      get signal() {
+        return controller.signal;
+      },
+      runSpan: span,
+      logger,
+      onToolCall: () => void (toolCalls += 1),
+    };
     const context: RunContext = {
       runId: run.id,
       agentName: definition.name,
@@ -81,14 +91,16 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
       organizationId: run.organizationId,
       intent: run.intent,
       attempt: attemptNumber,
-      signal: controller.signal,
+      get signal() {
+        return controller.signal;
+      },
       get logger() {
         return logger();
       },
       tool: (name, input, fn, options) => recordToolCall(dependencies, scope, name, input, fn, options),
       reportMetric: (name, value, unit = "count") => void reported.push({ name, value, unit }),
     };
-    const output = await raceWithAbort(definition.handle(execution.input, context), controller.signal);
+    const output = await raceWithAbort(definition.handle(execution.input, context), controller);
     const parsed = definition.output.safeParse(output);
     if (!parsed.success) {
       throw new ValidationError(`Agent "${definition.name}" returned output that does not match its schema.`, fieldErrorsFromZod(parsed.error));
@@ -99,7 +111,9 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
   const withRetries = () =>
     retryWithBackoff(attempt, {
       ...agent.policies.retry,
-      signal: controller.signal,
+      get signal() {
+        return controller.signal;
+      },
       clock,
       shouldRetry: isTransientError,
       onRetry: ({ attempt: next, delayMs }) => metrics.retryScheduled({ agent: definition.name, attempt: next, delayMs }),
@@ -110,7 +124,7 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
   try {
     output = agent.breaker ? await agent.breaker.execute(withRetries) : await withRetries();
   } catch (thrown) {
-    failure = failureOutcome(thrown, controller.signal.reason, run.id, redactor);
+    failure = failureOutcome(thrown, controller.reason, run.id, redactor);
   } finally {
     cancelTimer();
     execution.callerSignal?.removeEventListener("abort", onCallerAbort);

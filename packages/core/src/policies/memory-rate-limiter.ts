@@ -11,6 +11,11 @@ export interface MemoryRateLimiterOptions {
   clock?: Clock;
 }
 
+/** A limiter that answers synchronously. */
+export interface SynchronousRateLimiter extends RateLimiter {
+  consume(key: string, rule: RateLimitRule): RateLimitDecision;
+}
+
 interface Window {
   startedAt: number;
   count: number;
@@ -20,7 +25,7 @@ interface Window {
  * A fixed-window limiter in process memory that answers synchronously. An evicted key starts a fresh window, so
  * `maxKeys` should exceed the number of keys active within one window (100,000 keys take about 10 MB).
  */
-export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}): RateLimiter {
+export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}): SynchronousRateLimiter {
   const maxKeys = options.maxKeys ?? 100_000;
   if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new ConfigurationError("maxKeys must be a positive integer.");
   const clock = options.clock ?? systemClock;

@@ -47,15 +47,22 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     for (const tool of stored.tools) toolOwners.delete(tool.id);
   };
 
+  // Creation order, kept apart from the Map: evicting from a Map's front makes V8 skip ever more holes.
+  let order: string[] = [];
+  let head = 0;
   const evictIfFull = (): void => {
-    if (runs.size < maxRuns) return;
-    let scanned = 0;
-    for (const [runId, stored] of runs) {
-      if (stored.run.status !== "RUNNING" && stored.run.status !== "QUEUED") return forget(runId, stored);
-      if (++scanned >= MAX_EVICTION_SCAN) break;
+    for (let scanned = 0; runs.size >= maxRuns && head < order.length; scanned += 1) {
+      const runId = order[head++] as string;
+      const stored = runs.get(runId);
+      if (!stored) continue;
+      // Open runs are still being written; keep them unless nothing else can go.
+      if ((stored.run.status === "RUNNING" || stored.run.status === "QUEUED") && scanned < MAX_EVICTION_SCAN) order.push(runId);
+      else forget(runId, stored);
     }
-    const oldest = runs.entries().next().value as [string, StoredRun];
-    forget(oldest[0], oldest[1]);
+    if (head > 1_024 && head * 2 > order.length) {
+      order = order.slice(head);
+      head = 0;
+    }
   };
 
   const toolOf = (organizationId: string, id: string): ToolExecution | undefined => {
@@ -83,6 +90,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         durationMs: null,
       };
       runs.set(run.id, { run, tools: [], metrics: [] });
+      order.push(run.id);
       if (input.idempotencyKey !== null) idempotency.set(idempotencyKeyOf(input.organizationId, input.idempotencyKey), run.id);
       return { created: true, run: copyRun(run) };
     },
