@@ -8,7 +8,9 @@ import type { PrometheusMetrics } from "./create-prometheus-metrics.js";
  * @example
  * http.createServer(createMetricsHandler(metrics)).listen(9464);
  */
-export function createMetricsHandler(metrics: Pick<PrometheusMetrics, "contentType" | "render">) {
+export function createMetricsHandler(
+  metrics: Pick<PrometheusMetrics, "contentType" | "render">,
+): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (request.method !== "GET" && request.method !== "HEAD") {
       response.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" });

@@ -34,7 +34,7 @@ interface ToolSeries {
 
 /**
  * MetricsSink on prom-client. The hot paths (`runFinished`, `toolExecutionFinished`) reuse counter cells and
- * histogram children cached per label value; the caches stay bounded because the guards bound the label values.
+ * histogram cells cached per label value; the caches stay bounded because the guards bound the label values.
  */
 export class PrometheusMetricsSink implements MetricsSink {
   private readonly agentSeries = new Map<string, AgentSeries>();
