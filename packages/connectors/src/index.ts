@@ -64,3 +64,8 @@ export { emailConnector } from "./connectors/email-connector.js";
 export { smsConnector } from "./connectors/sms-connector.js";
 export { slackConnector, mapSlackResponse } from "./connectors/slack-connector.js";
 export { llmConnector } from "./connectors/llm-connector.js";
+export { xConnector, mapXResponse } from "./connectors/x-connector.js";
+export { linkedinConnector, LINKEDIN_API_VERSION } from "./connectors/linkedin-connector.js";
+export { googleSearchConsoleConnector } from "./connectors/google-search-console-connector.js";
+export { googleAdsConnector } from "./connectors/google-ads-connector.js";
+export { stripeConnector } from "./connectors/stripe-connector.js";

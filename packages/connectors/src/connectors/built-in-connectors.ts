@@ -1,8 +1,23 @@
 import type { ConnectorDefinition } from "../sdk/connector-definition.js";
 import { emailConnector } from "./email-connector.js";
+import { googleAdsConnector } from "./google-ads-connector.js";
+import { googleSearchConsoleConnector } from "./google-search-console-connector.js";
+import { linkedinConnector } from "./linkedin-connector.js";
 import { llmConnector } from "./llm-connector.js";
 import { slackConnector } from "./slack-connector.js";
 import { smsConnector } from "./sms-connector.js";
+import { stripeConnector } from "./stripe-connector.js";
+import { xConnector } from "./x-connector.js";
 
 /** Every connector shipped with the package, registered by default. */
-export const builtInConnectors: readonly ConnectorDefinition[] = Object.freeze([emailConnector, smsConnector, slackConnector, llmConnector]);
+export const builtInConnectors: readonly ConnectorDefinition[] = Object.freeze([
+  emailConnector,
+  smsConnector,
+  slackConnector,
+  llmConnector,
+  xConnector,
+  linkedinConnector,
+  googleSearchConsoleConnector,
+  googleAdsConnector,
+  stripeConnector,
+]);

@@ -1,0 +1,76 @@
+import { readFileSync } from "node:fs";
+import { createManualClock } from "@neonhub/core/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { isConnectorAuthError } from "../sdk/connector-auth-error.js";
+import { type LiveHarness, startLiveHarness } from "../testing/start-live-harness.js";
+import { googleAdsConnector } from "./google-ads-connector.js";
+import { googleSearchConsoleConnector } from "./google-search-console-connector.js";
+
+const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8"));
+const oauth = { accessToken: "ya29.old-token", refreshToken: "1//0g-refresh-token", clientId: "123.apps.googleusercontent.com", clientSecret: "GOCSPX-secret-123456" };
+
+describe("google search console connector (searchAnalytics.query)", () => {
+  let harness: LiveHarness;
+  afterEach(() => harness?.close());
+
+  it("posts the query to the encoded site path after refreshing an expired token", async () => {
+    const clock = createManualClock();
+    harness = await startLiveHarness({
+      connector: googleSearchConsoleConnector,
+      credentials: oauth,
+      expiresAt: new Date(clock.now() - 1_000),
+      client: { clock },
+      handler: (request) => (request.path === "/oauth/token" ? { status: 200, json: fixture("google-token.200.json") } : { status: 200, json: fixture("gsc-search-analytics.200.json") }),
+    });
+    const result = await harness.client.invoke(googleSearchConsoleConnector, "querySearchAnalytics", { siteUrl: "https://www.example.com/", startDate: "2026-10-01", endDate: "2026-10-31", rowLimit: 2 });
+    expect(result.rows[0]).toEqual({ keys: ["neonhub agents"], clicks: 120, impressions: 1500, ctr: 0.08, position: 2.3 });
+    expect(result.responseAggregationType).toBe("byProperty");
+    const [token, query] = harness.server.requests;
+    expect(token?.form).toMatchObject({ grant_type: "refresh_token", refresh_token: "1//0g-refresh-token", client_id: oauth.clientId });
+    expect(query).toMatchObject({ method: "POST", path: "/webmasters/v3/sites/https%3A%2F%2Fwww.example.com%2F/searchAnalytics/query" });
+    expect(query?.headers.authorization).toBe("Bearer ya29.a0AfB_byC-refreshed-token");
+    expect(query?.json).toEqual({ startDate: "2026-10-01", endDate: "2026-10-31", dimensions: ["query"], type: "web", rowLimit: 2, startRow: 0 });
+  });
+
+  it("returns no rows when Google leaves them out, and maps PERMISSION_DENIED to forbidden", async () => {
+    harness = await startLiveHarness({ connector: googleSearchConsoleConnector, credentials: oauth, handler: () => ({ status: 200, json: { responseAggregationType: "auto" } }) });
+    const input = { siteUrl: "sc-domain:example.com", startDate: "2026-10-01", endDate: "2026-10-02" };
+    await expect(harness.client.invoke(googleSearchConsoleConnector, "querySearchAnalytics", input)).resolves.toEqual({ rows: [], responseAggregationType: "auto" });
+    harness.server.handle(() => ({ status: 403, json: fixture("gsc-permission-denied.403.json") }));
+    const error = await harness.client.invoke(googleSearchConsoleConnector, "querySearchAnalytics", input).catch((caught: unknown) => caught);
+    expect(isConnectorAuthError(error, "forbidden")).toBe(true);
+    expect((error as Error).message).toContain("sufficient permission");
+  });
+});
+
+describe("google ads connector (searchStream and campaigns:mutate)", () => {
+  let harness: LiveHarness;
+  afterEach(() => harness?.close());
+  const start = (handler: Parameters<typeof startLiveHarness>[0]["handler"]) =>
+    startLiveHarness({ connector: googleAdsConnector, credentials: { ...oauth, developerToken: "dev-token-abcdef", loginCustomerId: "9876543210" }, handler }).then((started) => (harness = started));
+
+  it("streams campaign spend with the developer token and sums every batch", async () => {
+    await start(() => ({ status: 200, json: fixture("google-ads-search-stream.200.json") }));
+    const result = await harness.client.invoke(googleAdsConnector, "campaignSpend", { customerId: "123-456-7890", dateRange: "LAST_30_DAYS" });
+    expect(result.totalCostMicros).toBe(16_250_000);
+    expect(result.campaigns.map((item) => item.name)).toEqual(["Brand", "Retargeting", "Search - Generic"]);
+    const [request] = harness.server.requests;
+    expect(request).toMatchObject({ method: "POST", path: "/customers/1234567890/googleAds:searchStream" });
+    expect(request?.headers).toMatchObject({ authorization: "Bearer ya29.old-token", "developer-token": "dev-token-abcdef", "login-customer-id": "9876543210" });
+    expect(request?.json).toEqual({ query: "SELECT campaign.id, campaign.name, campaign.status, metrics.cost_micros FROM campaign WHERE segments.date DURING LAST_30_DAYS" });
+  });
+
+  it("pauses a campaign with an update operation and a status field mask", async () => {
+    await start(() => ({ status: 200, json: fixture("google-ads-mutate.200.json") }));
+    await expect(harness.client.invoke(googleAdsConnector, "pauseCampaign", { customerId: "1234567890", campaignId: "20765432101" })).resolves.toEqual({ resourceName: "customers/1234567890/campaigns/20765432101" });
+    expect(harness.server.requests[0]).toMatchObject({ path: "/customers/1234567890/campaigns:mutate" });
+    expect(harness.server.requests[0]?.json).toEqual({ operations: [{ update: { resourceName: "customers/1234567890/campaigns/20765432101", status: "PAUSED" }, updateMask: "status" }] });
+  });
+
+  it("maps INVALID_ARGUMENT to VALIDATION_FAILED and rejects a malformed customer id before any request", async () => {
+    await start(() => ({ status: 400, json: fixture("google-ads-invalid-argument.400.json") }));
+    await expect(harness.client.invoke(googleAdsConnector, "pauseCampaign", { customerId: "1234567890", campaignId: "1" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("invalid argument") });
+    await expect(harness.client.invoke("google-ads", "campaignSpend", { customerId: "12-34" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "customerId" }] });
+    expect(harness.server.requests).toHaveLength(1);
+  });
+});

@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { defineAction, defineConnector } from "../sdk/define-connector.js";
+
+/** The Marketing API version sent as `LinkedIn-Version` (YYYYMM); LinkedIn supports each for a year. */
+export const LINKEDIN_API_VERSION = "202610";
+
+/** LINKEDIN: create a post (`POST /rest/posts`) as a member or an organization. */
+export const linkedinConnector = defineConnector({
+  id: "linkedin",
+  kind: "LINKEDIN",
+  displayName: "LinkedIn",
+  description: "Publishes posts on LinkedIn.",
+  baseUrl: "https://api.linkedin.com",
+  auth: { type: "oauth2", tokenUrl: "https://www.linkedin.com/oauth/v2/accessToken" },
+  actions: {
+    createPost: defineAction({
+      description: "Publishes a text post to the main feed.",
+      input: z.object({
+        author: z.string().regex(/^urn:li:(person|organization):[A-Za-z0-9_-]+$/, "Use a person or organization URN."),
+        commentary: z.string().min(1).max(3_000),
+        visibility: z.enum(["PUBLIC", "CONNECTIONS", "LOGGED_IN"]).default("PUBLIC"),
+      }),
+      output: z.object({ id: z.string().min(1) }),
+      async run(input, ctx) {
+        const response = await ctx.http.request({
+          method: "POST",
+          path: "/rest/posts",
+          headers: { "LinkedIn-Version": LINKEDIN_API_VERSION, "X-Restli-Protocol-Version": "2.0.0" },
+          json: {
+            author: input.author,
+            commentary: input.commentary,
+            visibility: input.visibility,
+            distribution: { feedDistribution: "MAIN_FEED", targetEntities: [], thirdPartyDistributionChannels: [] },
+            lifecycleState: "PUBLISHED",
+            isReshareDisabledByAuthor: false,
+          },
+        });
+        // The post's URN comes back in a header; the body is empty.
+        return { id: response.headers["x-restli-id"] ?? response.headers["x-linkedin-id"] ?? "" };
+      },
+      fixture: (_input, mock) => ({ id: `urn:li:share:${7_000_000_000_000_000_000n + BigInt(mock.integer(0, 999_999_999))}` }),
+    }),
+  },
+});

@@ -1,0 +1,41 @@
+import { type NeonhubError, RateLimitedError } from "@neonhub/core";
+import { z } from "zod";
+import { DEFAULT_RATE_LIMIT_WAIT_MS } from "../http/map-http-error.js";
+import type { HttpResponse } from "../http/http-types.js";
+import { defineAction, defineConnector } from "../sdk/define-connector.js";
+
+/** X answers 429 with `x-rate-limit-reset` (epoch seconds) instead of `Retry-After`. */
+export function mapXResponse(response: HttpResponse, context: { action: string; nowMs: number }): NeonhubError | undefined {
+  if (response.status !== 429 || response.headers["retry-after"] !== undefined) return undefined;
+  const resetSeconds = Number(response.headers["x-rate-limit-reset"]);
+  const retryAfterMs = Number.isFinite(resetSeconds) && resetSeconds > 0 ? Math.max(0, resetSeconds * 1000 - context.nowMs) : DEFAULT_RATE_LIMIT_WAIT_MS;
+  return new RateLimitedError(`X ${context.action} failed with HTTP 429: Too Many Requests`, retryAfterMs, { details: { connector: "x", action: context.action, status: 429 } });
+}
+
+/** X: create a post (`POST /2/tweets`) with an OAuth2 user-context token. */
+export const xConnector = defineConnector({
+  id: "x",
+  kind: "X",
+  displayName: "X",
+  description: "Publishes posts on X.",
+  baseUrl: "https://api.x.com",
+  auth: { type: "oauth2", tokenUrl: "https://api.x.com/2/oauth2/token", clientAuthentication: "basic" },
+  mapResponse: mapXResponse,
+  actions: {
+    createPost: defineAction({
+      description: "Publishes a post, optionally as a reply.",
+      input: z.object({ text: z.string().min(1).max(280), replyToPostId: z.string().regex(/^\d+$/).optional() }),
+      output: z.object({ id: z.string(), text: z.string() }),
+      async run(input, ctx) {
+        const response = await ctx.http.request({
+          method: "POST",
+          path: "/2/tweets",
+          json: { text: input.text, ...(input.replyToPostId === undefined ? {} : { reply: { in_reply_to_tweet_id: input.replyToPostId } }) },
+        });
+        const data = (response.body as { data?: { id?: string; text?: string } }).data;
+        return { id: data?.id ?? "", text: data?.text ?? input.text };
+      },
+      fixture: (input, mock) => ({ id: String(1_800_000_000_000_000_000n + BigInt(mock.integer(0, 999_999_999))), text: input.text }),
+    }),
+  },
+});
