@@ -1,8 +1,8 @@
-// Cost of the prom-client sink per run against the no-op sink, measured in one process and one run.
+// Cost of the prom-client sink per run against the no-op sink (and of core's tracer with no SDK registered), in one run.
 // Usage: pnpm bench (writes <repo root>/bench/results/metrics.json).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { noopMetricsSink, type FinalRunStatus, type MetricsSink } from "@neonhub/core";
+import { createOpenTelemetryTracer, noopMetricsSink, noopTracer, type FinalRunStatus, type MetricsSink, type Tracer } from "@neonhub/core";
 import { createPrometheusMetrics } from "../src/index.js";
 
 const TARGET_US_PER_RUN = 2;
@@ -39,6 +39,23 @@ function recordRuns(sink: MetricsSink, count: number): number {
   return Number(process.hrtime.bigint() - started) / 1_000 / count;
 }
 
+// The spans of one run (a run span and one tool span under it), as the orchestrator starts them.
+function traceRuns(tracer: Tracer, count: number): number {
+  const started = process.hrtime.bigint();
+  for (let index = 0; index < count; index += 1) {
+    const runSpan = tracer.startSpan("invoke_agent writer", { kind: "internal", attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "writer" } });
+    const toolSpan = tracer.startSpan("execute_tool slack.postMessage", {
+      kind: "internal",
+      parent: runSpan,
+      attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "slack.postMessage" },
+    });
+    toolSpan.end();
+    runSpan.setAttribute("neonhub.run.status", "COMPLETED");
+    runSpan.end();
+  }
+  return Number(process.hrtime.bigint() - started) / 1_000 / count;
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 const prometheus = createPrometheusMetrics({
@@ -59,6 +76,15 @@ for (let round = 0; round < ROUNDS; round += 1) {
   for (const name of order) samples[name].push(recordRuns(sinks[name], RUNS_PER_ROUND));
 }
 
+// No OpenTelemetry SDK is registered in this process: the tracer must cost next to nothing.
+const tracers = { noop: noopTracer, openTelemetry: createOpenTelemetryTracer() };
+traceRuns(tracers.noop, WARM_UP_RUNS);
+traceRuns(tracers.openTelemetry, WARM_UP_RUNS);
+const tracing = { noop: [] as number[], openTelemetry: [] as number[] };
+for (let round = 0; round < ROUNDS; round += 1) {
+  for (const name of ["noop", "openTelemetry"] as const) tracing[name].push(traceRuns(tracers[name], RUNS_PER_ROUND / 4));
+}
+
 // The exposition must still be complete, or the loop measured a broken sink.
 const exposition = await prometheus.render();
 if (!exposition.includes('neonhub_agent_runs_total{agent="writer",status="COMPLETED"}')) throw new Error("the sink recorded nothing");
@@ -74,6 +100,8 @@ const result = {
   noopSinkUsPerRun: Number(noopUsPerRun.toFixed(4)),
   targetUsPerRun: TARGET_US_PER_RUN,
   withinTarget: sinkOverheadUsPerRun <= TARGET_US_PER_RUN,
+  tracerWithoutSdkUsPerRun: Number(median(tracing.openTelemetry).toFixed(3)),
+  noopTracerUsPerRun: Number(median(tracing.noop).toFixed(4)),
   runsPerRound: RUNS_PER_ROUND,
   rounds: ROUNDS,
   warmUpRuns: WARM_UP_RUNS,
@@ -85,4 +113,5 @@ const result = {
 const resultsDirectory = fileURLToPath(new URL("../../../bench/results/", import.meta.url));
 mkdirSync(resultsDirectory, { recursive: true });
 writeFileSync(`${resultsDirectory}metrics.json`, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`OpenTelemetry tracer without an SDK: ${result.tracerWithoutSdkUsPerRun} µs per run (two spans; no-op tracer ${result.noopTracerUsPerRun} µs)`);
 console.log(`metrics sink overhead: ${result.sinkOverheadUsPerRun} µs per run (prom-client ${result.prometheusSinkUsPerRun} µs, no-op ${result.noopSinkUsPerRun} µs; target ≤ ${TARGET_US_PER_RUN} µs)`);
