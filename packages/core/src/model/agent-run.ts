@@ -1,4 +1,5 @@
 import type { RunStatus } from "./run-status.js";
+import type { ToolExecution } from "./tool-execution.js";
 
 /** What went wrong, as stored on a run or tool execution (already redacted). */
 export interface StoredError {
@@ -34,5 +35,5 @@ export interface AgentRun {
 
 /** A run together with the tool executions it made. */
 export interface AgentRunWithTools extends AgentRun {
-  toolExecutions: import("./tool-execution.js").ToolExecution[];
+  toolExecutions: ToolExecution[];
 }
