@@ -148,7 +148,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   };
 
   const runAdmitted = async (admitted: AdmittedRequest): Promise<AgentRun> => {
-    admitted.agent.concurrency?.reserve();
+    try {
+      admitted.agent.concurrency?.reserve();
+    } catch (error) {
+      metrics.rateLimited({ agent: admitted.request.agent, scope: "concurrency" });
+      throw error;
+    }
     let reserved = admitted.agent.concurrency !== null;
     try {
       const { created, run, span } = await persist(admitted, "RUNNING");

@@ -77,7 +77,7 @@ describe("orchestrate: breaker, retries, deadline and cancellation", () => {
     const rejected = await settle(orchestrator.orchestrate(request));
     expect(rejected).toMatchObject({ code: "CIRCUIT_OPEN", retryAfterMs: 10_000, runId: expect.any(String) });
     expect(agent.handle).toHaveBeenCalledTimes(3);
-    expect(await store.getRun("org-1", (rejected as { runId: string }).runId)).toMatchObject({ status: "FAILED", statusReason: "circuit_open" });
+    expect(await store.getRun("org-1", (rejected as { runId: string }).runId)).toMatchObject({ status: "FAILED", statusReason: "circuit_open", attempts: 0 });
     healthy = true;
     await vi.advanceTimersByTimeAsync(10_000);
     expect(orchestrator.listAgents()[0]?.breakerState).toBe("half_open");
@@ -167,12 +167,13 @@ describe("orchestrate: breaker, retries, deadline and cancellation", () => {
       await new Promise<void>((resolve) => releases.push(resolve));
       return input;
     }, { policies: { concurrency: { maxConcurrent: 1, maxQueued: 1 } } });
-    const { orchestrator, store } = setup([agent]);
+    const { orchestrator, store, metrics } = setup([agent]);
     const first = settle(orchestrator.orchestrate(request));
     const second = settle(orchestrator.orchestrate(request));
     await vi.advanceTimersByTimeAsync(50);
     const third = await settle(orchestrator.orchestrate(request));
     expect(third).toMatchObject({ code: "RATE_LIMITED", details: { scope: "concurrency" } });
+    expect(metrics.ofType("rateLimited")).toEqual([{ agent: "writer", scope: "concurrency" }]);
     expect(releases).toHaveLength(1);
     releases[0]!();
     await vi.advanceTimersByTimeAsync(50);

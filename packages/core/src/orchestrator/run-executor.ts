@@ -65,7 +65,8 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
   if (execution.callerSignal?.aborted) onCallerAbort();
   else execution.callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
 
-  let attempts = 1;
+  // Stays 0 when the breaker rejects the run before any attempt.
+  let attempts = 0;
   let toolCalls = 0;
   const reported: RunMetric[] = [];
   let runLogger: Logger | undefined;
