@@ -54,7 +54,7 @@ const echoingRejection = (request: ReceivedRequest): ProviderAnswer => ({
   json: { message: `Rejected ${request.headers.authorization ?? ""} ${request.path} ${request.body}`.slice(0, 280), error: { message: `Rejected ${request.headers.authorization ?? ""}` } },
 });
 
-const credentialsFor = (connectorId: string): Record<string, string> => {
+const canaryCredentials = (): Record<string, string> => {
   const fields = ["apiKey", "accessToken", "refreshToken", "clientId", "clientSecret", "accountSid", "authToken", "developerToken"];
   return Object.fromEntries(fields.map((field) => [field, CANARY])) as Record<string, string>;
 };
@@ -100,7 +100,7 @@ async function runEveryAction(client: ConnectorClient, logger: ReturnType<typeof
 
 const credentialStore = () =>
   createMemoryCredentialStore({
-    connections: builtInConnectors.map((connector) => ({ organizationId: ORGANIZATION, connector: connector.id, authType: connector.auth.type, credentials: credentialsFor(connector.id), expiresAt: null })),
+    connections: builtInConnectors.map((connector) => ({ organizationId: ORGANIZATION, connector: connector.id, authType: connector.auth.type, credentials: canaryCredentials(), expiresAt: null })),
   });
 
 describe("a canary credential never leaks from any action of any built-in connector", () => {

@@ -1,0 +1,1 @@
+export { airtableConnector, airtablePlugin } from "./airtable-connector.js";
