@@ -1,6 +1,18 @@
-export { startProviderServer } from "./provider-server.js";
-export type { ProviderAnswer, ProviderServer, ReceivedRequest } from "./provider-server.js";
-export { startLiveHarness } from "./start-live-harness.js";
-export type { LiveHarness, LiveHarnessOptions } from "./start-live-harness.js";
+export { createMockConnectorClient } from "./create-mock-connector-client.js";
 export { runConnectorContractTests } from "./run-connector-contract-tests.js";
 export type { ConnectorContractOptions } from "./run-connector-contract-tests.js";
+export { startLiveHarness } from "./start-live-harness.js";
+export type { LiveHarness, LiveHarnessOptions } from "./start-live-harness.js";
+export { startProviderServer } from "./provider-server.js";
+export type { ProviderAnswer, ProviderServer, ReceivedRequest } from "./provider-server.js";
+export type {
+  MockCall,
+  MockController,
+  MockFixture,
+  MockInputMatcher,
+  MockLatency,
+  MockOptions,
+  MockScenario,
+  MockScenarioName,
+  ScenarioSelection,
+} from "../mock/mock-types.js";
