@@ -1,0 +1,46 @@
+import type { ApiKeyRecord, ApiKeyStore } from "@neonhub/core";
+import type { ApiKey, PrismaClient } from "../generated/prisma/client.js";
+import { guarded } from "../errors/guarded.js";
+
+const toRecord = (row: ApiKey): ApiKeyRecord => ({
+  id: row.id,
+  organizationId: row.organizationId,
+  userId: row.userId,
+  name: row.name,
+  prefix: row.prefix,
+  scopes: [...row.scopes],
+  createdAt: row.createdAt,
+  revokedAt: row.revokedAt,
+});
+
+/** An {@link ApiKeyStore} on `ApiKey` rows; only the hash of a key is stored. */
+export function createPrismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
+  return {
+    specificationVersion: "v1",
+    create: (input) =>
+      guarded("store the API key", async () =>
+        toRecord(
+          await prisma.apiKey.create({
+            data: { id: input.id, organizationId: input.organizationId, userId: input.userId, name: input.name, prefix: input.prefix, scopes: input.scopes, keyHash: input.keyHash },
+          }),
+        ),
+      ),
+    findByHash: (keyHash) =>
+      guarded("look up the API key", async () => {
+        const row = await prisma.apiKey.findUnique({ where: { keyHash } });
+        return row ? toRecord(row) : null;
+      }),
+    revoke: (organizationId, id) =>
+      guarded("revoke the API key", async () => {
+        const { count } = await prisma.apiKey.updateMany({ where: { id, organizationId, revokedAt: null }, data: { revokedAt: new Date() } });
+        if (count > 0) return true;
+        // Already revoked keys count as revoked; unknown keys (or keys of another organization) do not.
+        return (await prisma.apiKey.count({ where: { id, organizationId } })) > 0;
+      }),
+    list: (organizationId) =>
+      guarded("list API keys", async () => {
+        const rows = await prisma.apiKey.findMany({ where: { organizationId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+        return rows.map(toRecord);
+      }),
+  };
+}

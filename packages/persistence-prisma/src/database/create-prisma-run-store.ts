@@ -1,0 +1,16 @@
+import type { RunStore } from "@neonhub/core";
+import type { DatabaseConnectionOptions } from "./connection-options.js";
+import { openNeonhubDatabase } from "./open-neonhub-database.js";
+
+/**
+ * A {@link RunStore} on PostgreSQL (`{ url }`) or on an embedded PGlite database (`{ embedded: { dataDir } }`,
+ * migrated on open; a later open of the same folder finds every run). For PostgreSQL, apply the migrations first
+ * (`pnpm db:migrate`), or use {@link openNeonhubDatabase} with `applyMigrations: true`.
+ * @example
+ * const store = await createPrismaRunStore({ embedded: { dataDir: "./.neonhub" } });
+ * const orchestrator = createOrchestrator({ agents, store });
+ */
+export async function createPrismaRunStore(options: DatabaseConnectionOptions): Promise<RunStore> {
+  const database = await openNeonhubDatabase(options);
+  return database.runStore;
+}

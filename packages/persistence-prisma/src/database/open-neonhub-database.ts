@@ -1,0 +1,68 @@
+import type { ApiKeyStore, CredentialStore, RunStore } from "@neonhub/core";
+import { createPrismaApiKeyStore } from "../api-keys/prisma-api-key-store.js";
+import { createPrismaCredentialStore } from "../credentials/prisma-credential-store.js";
+import { guarded } from "../errors/guarded.js";
+import { locateMigrations } from "../migrations/locate-migrations.js";
+import { createMigrator } from "../migrations/migrator.js";
+import { readMigrations } from "../migrations/read-migrations.js";
+import { createRunStoreOnPrisma } from "../run-store/prisma-run-store.js";
+import { resolveConnection, type OpenNeonhubDatabaseOptions } from "./connection-options.js";
+import { openDatabaseConnection } from "./database-connection.js";
+
+/** Every NeonHub store on one database connection pool (or one embedded database). */
+export interface NeonhubDatabase {
+  /** Runs, tool executions and run metrics. Its `close` closes the whole database. */
+  readonly runStore: RunStore;
+  /** Hashed API keys of the host. */
+  readonly apiKeyStore: ApiKeyStore;
+  /**
+   * Connector credentials, encrypted at rest with AES-256-GCM.
+   * @param options.encryptionKey 32 bytes as 64 hex characters or base64; anything else throws `ConfigurationError`.
+   */
+  createCredentialStore(options: { encryptionKey: string }): CredentialStore;
+  /** Committed migrations this database has not applied yet, oldest first. */
+  pendingMigrations(): Promise<string[]>;
+  /** Applies the pending migrations (recorded in `_prisma_migrations` as Prisma does); returns their names. */
+  applyMigrations(): Promise<string[]>;
+  /** Resolves when the database answers; rejects with `StoreUnavailableError` otherwise. */
+  checkHealth(): Promise<void>;
+  /** Closes the pool (or the embedded database). Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the NeonHub database: PostgreSQL through a connection URL, or an embedded PGlite database in a folder.
+ * Embedded databases are migrated on open; PostgreSQL only with `applyMigrations: true`, so that a deployment can
+ * migrate in its own step (with the migration role) and refuse to start while `pendingMigrations()` is not empty.
+ * @throws ConfigurationError for invalid options or a failed migration; StoreUnavailableError when the database cannot be reached.
+ * @example
+ * const database = await openNeonhubDatabase({ url: process.env.DATABASE_URL! });
+ * if ((await database.pendingMigrations()).length > 0) throw new Error("Run `pnpm db:migrate` first.");
+ * const orchestrator = createOrchestrator({ agents, store: database.runStore });
+ */
+export async function openNeonhubDatabase(options: OpenNeonhubDatabaseOptions): Promise<NeonhubDatabase> {
+  const connection = resolveConnection(options);
+  const migrations = readMigrations(locateMigrations());
+  const opened = await openDatabaseConnection(connection);
+  const migrator = createMigrator(opened.sessions, migrations, { useAdvisoryLock: opened.kind === "postgres" });
+  const applyMigrations = () => guarded("apply migrations", () => migrator.apply());
+  const shouldMigrate = connection.kind === "embedded" ? options.applyMigrations !== false : options.applyMigrations === true;
+  if (shouldMigrate) {
+    try {
+      await applyMigrations();
+    } catch (error) {
+      await opened.close();
+      throw error;
+    }
+  }
+  const runStore = createRunStoreOnPrisma(opened.prisma, opened.close);
+  return {
+    runStore,
+    apiKeyStore: createPrismaApiKeyStore(opened.prisma),
+    createCredentialStore: ({ encryptionKey }) => createPrismaCredentialStore(opened.prisma, encryptionKey),
+    pendingMigrations: () => guarded("read the applied migrations", () => migrator.pending()),
+    applyMigrations,
+    checkHealth: () => runStore.checkHealth(),
+    close: opened.close,
+  };
+}

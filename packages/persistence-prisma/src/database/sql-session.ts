@@ -1,0 +1,72 @@
+import type { PGlite } from "@electric-sql/pglite";
+import type pg from "pg";
+
+/** Plain SQL access beside Prisma, used by the migrator and the tooling (one connection at a time). */
+export interface SqlSession {
+  /** One statement with `$1`-style parameters; returns its rows. */
+  query<Row = Record<string, unknown>>(text: string, parameters?: unknown[]): Promise<Row[]>;
+  /** A script of several statements, applied atomically. */
+  executeScriptInTransaction(script: string): Promise<void>;
+}
+
+/** Where sessions come from: a PostgreSQL pool or an embedded PGlite database. */
+export interface SqlSessionSource {
+  /** Runs `work` on one dedicated connection. */
+  withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+}
+
+/** Sessions on clients checked out of a `pg` pool. */
+export function poolSessionSource(pool: pg.Pool): SqlSessionSource {
+  return {
+    async withSession(work) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        return await work({
+          async query<Row>(text: string, parameters?: unknown[]) {
+            const result = await client.query(text, parameters);
+            return result.rows as Row[];
+          },
+          async executeScriptInTransaction(script) {
+            await client.query("BEGIN");
+            try {
+              await client.query(script);
+              await client.query("COMMIT");
+            } catch (error) {
+              await client.query("ROLLBACK").catch(() => {
+                broken = true;
+              });
+              throw error;
+            }
+          },
+        });
+      } catch (error) {
+        broken ||= !isServerReportedError(error);
+        throw error;
+      } finally {
+        // A connection that failed below the SQL level is discarded rather than reused.
+        client.release(broken);
+      }
+    },
+  };
+}
+
+/** Sessions on an embedded PGlite database (a single connection that serialises queries itself). */
+export function pgliteSessionSource(database: PGlite): SqlSessionSource {
+  const session: SqlSession = {
+    async query<Row>(text: string, parameters?: unknown[]) {
+      const result = await database.query<Row>(text, parameters);
+      return result.rows;
+    },
+    async executeScriptInTransaction(script) {
+      await database.transaction(async (transaction) => {
+        await transaction.exec(script);
+      });
+    },
+  };
+  return { withSession: (work) => work(session) };
+}
+
+function isServerReportedError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string" && /^[0-9A-Z]{5}$/.test((error as { code: string }).code);
+}

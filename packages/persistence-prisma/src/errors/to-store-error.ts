@@ -1,0 +1,75 @@
+import { NeonhubError, StoreUnavailableError } from "@neonhub/core";
+
+interface DatabaseFailure {
+  /** SQLSTATE, socket error code, Prisma code or driver adapter kind. */
+  codes: string[];
+}
+
+const CONNECTION_KINDS = new Set([
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+  "DatabaseDoesNotExist",
+  "DatabaseAccessDenied",
+  "AuthenticationFailed",
+  "TlsConnectionError",
+]);
+const CONNECTION_PRISMA_CODES = new Set(["P1000", "P1001", "P1002", "P1003", "P1008", "P1010", "P1011", "P1017", "P2024", "P2028"]);
+const CONNECTION_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "EHOSTUNREACH"]);
+// SQLSTATE classes 08 (connection), 53 (resources), 57P (shutdown, terminated), 40 (serialization, deadlock: worth a retry).
+const RETRYABLE_SQLSTATE = /^(08...|53...|57P0[1-4]|40001|40P01)$/;
+const CONNECTION_MESSAGES = /connection terminated|connection error|client has encountered a connection error|pglite is closed|cannot use a pool after calling end|timeout exceeded when trying to connect/i;
+
+const DESCRIPTIONS: Record<string, string> = {
+  "23505": "a unique constraint was violated",
+  "23503": "a referenced record does not exist",
+  "23502": "a required value is missing",
+  "23514": "a check constraint was violated",
+  "22P02": "a value has the wrong format",
+  "22001": "a value is too long",
+  "42501": "the database role lacks the privilege",
+  "42P01": "a table is missing (are the migrations applied?)",
+  "42703": "a column is missing (are the migrations applied?)",
+};
+
+function collectCodes(error: unknown): DatabaseFailure {
+  const codes: string[] = [];
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (typeof current === "object" && current !== null && !seen.has(current)) {
+    seen.add(current);
+    const record = current as { code?: unknown; kind?: unknown; originalCode?: unknown; meta?: { driverAdapterError?: { cause?: unknown } }; cause?: unknown };
+    for (const value of [record.originalCode, record.code, record.kind]) if (typeof value === "string") codes.push(value);
+    current = record.meta?.driverAdapterError?.cause ?? record.cause;
+  }
+  return { codes };
+}
+
+/** True when the error means the database could not be reached or dropped the connection. */
+export function isConnectionFailure(error: unknown): boolean {
+  const { codes } = collectCodes(error);
+  if (codes.some((code) => CONNECTION_KINDS.has(code) || CONNECTION_PRISMA_CODES.has(code) || CONNECTION_SOCKET_CODES.has(code) || RETRYABLE_SQLSTATE.test(code))) {
+    return true;
+  }
+  return error instanceof Error && CONNECTION_MESSAGES.test(error.message);
+}
+
+/** The SQLSTATE of a database error, when there is one. */
+export function sqlStateOf(error: unknown): string | undefined {
+  return collectCodes(error).codes.find((code) => /^[0-9A-Z]{5}$/.test(code) && !code.startsWith("P"));
+}
+
+/**
+ * Normalises anything a database call throws into a NeonHub error. Driver and Prisma messages stay in `cause`
+ * only: callers see a short message naming the action and the kind of failure.
+ */
+export function toStoreError(error: unknown, action: string): NeonhubError {
+  if (NeonhubError.isInstance(error)) return error;
+  if (isConnectionFailure(error)) {
+    return new StoreUnavailableError(`The run store is unavailable: could not ${action} because the database connection failed.`, { cause: error });
+  }
+  const sqlState = sqlStateOf(error);
+  const description = (sqlState && DESCRIPTIONS[sqlState]) ?? (sqlState ? `database error ${sqlState}` : "unexpected database error");
+  return new StoreUnavailableError(`The run store refused to ${action}: ${description}.`, { cause: error, isRetryable: false, details: sqlState ? { sqlState } : undefined });
+}

@@ -1,0 +1,94 @@
+import type { AgentRun, RunStatus, StoredError, ToolExecution, ToolExecutionStatus } from "@neonhub/core";
+
+/** The columns of an `AgentRun` row, as Prisma returns them from typed and raw queries alike. */
+export interface AgentRunRow {
+  id: string;
+  agentName: string;
+  agentVersion: string;
+  organizationId: string;
+  userId: string;
+  intent: string | null;
+  status: string;
+  statusReason: string | null;
+  input: unknown;
+  output: unknown;
+  error: unknown;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  attempts: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  durationMs: number | null;
+  traceId: string | null;
+  parentRunId: string | null;
+}
+
+/** The columns of a `ToolExecution` row. */
+export interface ToolExecutionRow {
+  id: string;
+  runId: string;
+  connector: string;
+  action: string;
+  status: string;
+  input: unknown;
+  output: unknown;
+  error: unknown;
+  attempt: number;
+  startedAt: Date;
+  completedAt: Date | null;
+  durationMs: number | null;
+}
+
+/** JSON text for a `jsonb` parameter; `undefined` is stored as JSON null. */
+export function toJsonText(value: unknown): string {
+  return JSON.stringify(value ?? null);
+}
+
+function toStoredError(value: unknown): StoredError | null {
+  if (typeof value !== "object" || value === null) return null;
+  const { code, message } = value as { code?: unknown; message?: unknown };
+  return { code: String(code ?? "UNKNOWN"), message: String(message ?? "") };
+}
+
+export function toAgentRun(row: AgentRunRow): AgentRun {
+  return {
+    id: row.id,
+    agentName: row.agentName,
+    agentVersion: row.agentVersion,
+    organizationId: row.organizationId,
+    userId: row.userId,
+    intent: row.intent,
+    status: row.status as RunStatus,
+    statusReason: row.statusReason,
+    input: row.input ?? null,
+    output: row.output ?? null,
+    error: toStoredError(row.error),
+    idempotencyKey: row.idempotencyKey,
+    requestHash: row.requestHash,
+    attempts: row.attempts,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    completedAt: row.completedAt,
+    durationMs: row.durationMs,
+    traceId: row.traceId,
+    parentRunId: row.parentRunId,
+  };
+}
+
+export function toToolExecution(row: ToolExecutionRow): ToolExecution {
+  return {
+    id: row.id,
+    runId: row.runId,
+    connector: row.connector,
+    action: row.action,
+    status: row.status as ToolExecutionStatus,
+    input: row.input ?? null,
+    output: row.output ?? null,
+    error: toStoredError(row.error),
+    attempt: row.attempt,
+    startedAt: row.startedAt,
+    completedAt: row.completedAt,
+    durationMs: row.durationMs,
+  };
+}
