@@ -4,7 +4,7 @@ export default {
   schema: "./schema.prisma",
   migrations: {
     path: "./migrations",
-    seed: "node --import tsx ./seed.ts",
+    seed: "pnpm db:seed",
   },
   datasource: {
     url: process.env.DATABASE_URL ?? "",

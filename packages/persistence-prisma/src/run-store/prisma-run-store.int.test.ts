@@ -1,7 +1,7 @@
 import { runRunStoreConformanceSuite } from "@neonhub/core/testing";
 import { describe } from "vitest";
 import { openNeonhubDatabase } from "../index.js";
-import { TEST_DATABASE_URL, createScratchDatabase, type ScratchDatabase } from "../testing/scratch-database.js";
+import { TEST_DATABASE_URL, createScratchDatabase, type ScratchDatabase } from "../tooling/scratch-database.js";
 
 if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the RunStore conformance suite on PostgreSQL.");
 

@@ -1,7 +1,7 @@
 import { runRunStoreConformanceSuite, sampleRunInput } from "@neonhub/core/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPrismaRunStore } from "../index.js";
-import { createScratchFolder } from "../testing/scratch-database.js";
+import { createScratchFolder } from "../tooling/scratch-database.js";
 
 // One embedded database for the file: the first open of a folder (initdb) is the slow part.
 const folder = await createScratchFolder();
