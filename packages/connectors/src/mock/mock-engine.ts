@@ -69,10 +69,12 @@ export function createMockEngine(options: MockOptions, clock: Clock): MockEngine
   const addFixture = (fixture: MockFixture) => fixtures.unshift({ fixture, remaining: fixture.times ?? Number.POSITIVE_INFINITY });
   for (const fixture of options.fixtures ?? []) addFixture(fixture);
 
+  // Trimmed in batches so that a full log does not cost a copy per call; readers see the newest maxCalls.
   const record = (call: MockCall) => {
     calls.push(call);
-    if (calls.length > maxCalls) calls = calls.slice(calls.length - maxCalls);
+    if (calls.length > maxCalls + Math.max(16, maxCalls >> 3)) calls = calls.slice(calls.length - maxCalls);
   };
+  const recent = () => (calls.length > maxCalls ? calls.slice(calls.length - maxCalls) : calls);
 
   const takeRule = (connector: string, action: string): MockScenario | undefined => {
     const rule = rules.find((candidate) => candidate.connector === connector && candidate.action === action) ?? rules.find((candidate) => candidate.connector === connector && candidate.action === undefined);
@@ -130,7 +132,7 @@ export function createMockEngine(options: MockOptions, clock: Clock): MockEngine
   }
 
   const controller: MockController = {
-    calls: (connector, action) => calls.filter((call) => (connector === undefined || call.connector === connector) && (action === undefined || call.action === action)),
+    calls: (connector, action) => recent().filter((call) => (connector === undefined || call.connector === connector) && (action === undefined || call.action === action)),
     addFixture,
     setScenario(connector: string, scenario: MockScenario | null, selection: ScenarioSelection = {}) {
       rules = rules.filter((rule) => !(rule.connector === connector && rule.action === selection.action));
