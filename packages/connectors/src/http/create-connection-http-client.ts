@@ -1,5 +1,5 @@
 import type { Clock, ConnectionCredentials } from "@neonhub/core";
-import { authAdditions } from "../auth/auth-headers.js";
+import { authAdditions } from "../auth/auth-additions.js";
 import type { OAuth2Refresher } from "../auth/oauth2-refresher.js";
 import type { ConnectorDefinition } from "../sdk/connector-definition.js";
 import type { HttpClient, HttpRequest, HttpResponse } from "./http-types.js";

@@ -16,3 +16,5 @@ export type {
   MockScenarioName,
   ScenarioSelection,
 } from "../mock/mock-types.js";
+export { runCredentialStoreConformanceSuite } from "./run-credential-store-conformance-suite.js";
+export type { CredentialStoreConformanceOptions } from "./run-credential-store-conformance-suite.js";
