@@ -1,0 +1,80 @@
+import { randomBytes } from "node:crypto";
+import { sampleRunInput } from "@neonhub/core/testing";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openNeonhubDatabase } from "../index.js";
+import { createDatabaseRolesAt } from "./create-database-roles.js";
+import { TEST_DATABASE_URL, createScratchDatabase, withAdmin, type ScratchDatabase } from "./scratch-database.js";
+
+if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the database role tests.");
+
+describe.skipIf(!TEST_DATABASE_URL)("migration and application roles", () => {
+  const suffix = randomBytes(4).toString("hex");
+  const roles = { migratorRole: `neonhub_migrator_${suffix}`, appRole: `neonhub_app_${suffix}`, migratorPassword: "migrator-secret", appPassword: "app-secret" };
+  let scratch: ScratchDatabase;
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase(TEST_DATABASE_URL!);
+    await createDatabaseRolesAt(scratch.url, roles);
+    // Migrations run as the migration role, which then owns every table.
+    const asMigrator = await openNeonhubDatabase({ url: scratch.urlAs(roles.migratorRole, roles.migratorPassword), applyMigrations: true });
+    await asMigrator.close();
+  });
+  afterAll(async () => {
+    await scratch?.drop();
+    await withAdmin(TEST_DATABASE_URL!, async (client) => {
+      for (const role of [roles.appRole, roles.migratorRole]) await client.query(`DROP ROLE IF EXISTS "${role}"`);
+    });
+  });
+
+  it("lets the application role write and read runs", async () => {
+    const database = await openNeonhubDatabase({ url: scratch.urlAs(roles.appRole, roles.appPassword) });
+    try {
+      expect(await database.pendingMigrations()).toEqual([]);
+      const input = sampleRunInput();
+      await database.runStore.createRun(input);
+      const finished = await database.runStore.finishRun({
+        organizationId: input.organizationId,
+        runId: input.id,
+        status: "COMPLETED",
+        statusReason: "completed",
+        output: { ok: true },
+        error: null,
+        attempts: 1,
+        completedAt: new Date(),
+        durationMs: 5,
+        metrics: [{ name: "duration_ms", value: 5, unit: "ms" }],
+      });
+      expect(finished.status).toBe("COMPLETED");
+      expect(await database.runStore.listRunMetrics(input.organizationId, input.id)).toHaveLength(1);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it.each([
+    ["create", 'CREATE TABLE "Intruder" ("id" TEXT)'],
+    ["alter", 'ALTER TABLE "AgentRun" ADD COLUMN "intruder" TEXT'],
+    ["drop", 'DROP TABLE "ToolExecution"'],
+    ["truncate", 'TRUNCATE "AgentRun" CASCADE'],
+  ])("refuses the application role to %s tables", async (_verb, statement) => {
+    const client = new pg.Client({ connectionString: scratch.urlAs(roles.appRole, roles.appPassword) });
+    await client.connect();
+    try {
+      await expect(client.query(statement)).rejects.toMatchObject({ code: "42501" });
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("lets the migration role change the schema", async () => {
+    const client = new pg.Client({ connectionString: scratch.urlAs(roles.migratorRole, roles.migratorPassword) });
+    await client.connect();
+    try {
+      await client.query('ALTER TABLE "AgentRun" ADD COLUMN "scratch" TEXT');
+      await client.query('ALTER TABLE "AgentRun" DROP COLUMN "scratch"');
+    } finally {
+      await client.end();
+    }
+  });
+});
