@@ -48,7 +48,7 @@ describe("connector calls: retries, deadline, cancellation and breaker", () => {
     expect(harness.server.requests).toHaveLength(1);
   });
 
-  it("retries a 503 and succeeds, but makes one request for a 404", async () => {
+  it("retries a 503 and succeeds, but makes one request for a 404 or a redirect", async () => {
     harness = await startLiveHarness({
       connector: slackConnector,
       credentials: { accessToken: "xoxb-retry-token" },
@@ -60,6 +60,9 @@ describe("connector calls: retries, deadline, cancellation and breaker", () => {
     harness.server.handle(() => ({ status: 404, text: "not found" }));
     await expect(harness.client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "HANDLER_FAILED", isRetryable: false });
     expect(harness.server.requests).toHaveLength(3);
+    harness.server.handle(() => ({ status: 302, headers: { location: "http://127.0.0.1:9/elsewhere" }, text: "" }));
+    await expect(harness.client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "HANDLER_FAILED", isRetryable: false });
+    expect(harness.server.requests).toHaveLength(4);
   });
 
   it("fails an attempt that outlives the connector's deadline with a retryable TIMEOUT", async () => {

@@ -52,7 +52,8 @@ export function createConnectionHttpClient(options: ConnectionHttpClientOptions)
       }
       const mapped = connector.mapResponse?.(response, { action: options.action, nowMs: clock.now() });
       if (mapped !== undefined) throw mapped;
-      if (response.status >= 400) {
+      // Redirects are not followed (credentials must not travel to another host), so one is a failure here.
+      if (response.status >= 300) {
         throw mapHttpError(response, { connector: connector.id, displayName: connector.displayName, action: options.action, nowMs: clock.now() });
       }
       return response;

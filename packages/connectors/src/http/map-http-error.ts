@@ -35,8 +35,8 @@ export interface HttpErrorSource {
 }
 
 /**
- * Maps a failed provider response to a NeonHub error: 400/422 validation, 401/403 connector auth, 404 and other
- * 4xx non-retryable, 408 timeout, 429 rate limited with `Retry-After`, 5xx retryable.
+ * Maps a failed provider response to a NeonHub error: 400/422 validation, 401/403 connector auth, 404, other 4xx
+ * and unfollowed 3xx redirects non-retryable, 408 timeout, 429 rate limited with `Retry-After`, 5xx retryable.
  */
 export function mapHttpError(response: HttpResponse, source: HttpErrorSource): NeonhubError {
   const { status } = response;
