@@ -98,6 +98,17 @@ describe("OAuth2 refresh", () => {
     expect((await harness.store.get(harness.organizationId, "acme"))?.status).toBe("ACTIVE");
   });
 
+  it("gives up on a token endpoint that does not answer with a retryable TIMEOUT, leaving the connection active", async () => {
+    const clock = createManualClock(START);
+    harness = await startLiveHarness({ connector: acme, credentials, expiresAt: new Date(START - 1), handler: (request) => (isToken(request) ? "hang" : api(request)), client: { clock } });
+    const call = harness.client.invoke(acme, "whoAmI", {}).catch((caught: unknown) => caught);
+    await harness.server.waitForRequests(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    await clock.advance(15_000);
+    expect(await call).toMatchObject({ code: "TIMEOUT", isRetryable: true });
+    expect((await harness.store.get(harness.organizationId, "acme"))?.status).toBe("ACTIVE");
+  });
+
   it("uses the tokens of a process that won the compare-and-swap instead of its own", async () => {
     await start(async (request) => {
       if (!isToken(request)) return request.headers.authorization === "Bearer at-winner-777777" ? { status: 200, text: "acct_1" } : { status: 401, json: {} };
