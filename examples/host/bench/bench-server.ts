@@ -1,0 +1,62 @@
+// A server for the benchmark, in its own process so that the load generator does not share its event loop.
+// Usage: tsx bench/bench-server.ts hello|runs-memory|runs-postgres [databaseUrl]
+import { createMemoryRunStore, createOrchestrator, defineAgent, type RunStore } from "@neonhub/core";
+import { createPrometheusMetrics } from "@neonhub/metrics";
+import { openNeonhubDatabase } from "@neonhub/persistence-prisma";
+import Fastify from "fastify";
+import { z } from "zod";
+import { createHostApp } from "../src/app/create-host-app.js";
+import { issueApiKey } from "../src/auth/issue-api-key.js";
+import { createMemoryApiKeyStore } from "../src/auth/memory-api-key-store.js";
+
+export const BENCH_API_KEY = "nh_benchmark_key_0123456789abcdef";
+
+const noopAgent = defineAgent({
+  name: "noop",
+  version: "1.0.0",
+  description: "Does nothing",
+  input: z.object({ n: z.number() }),
+  output: z.object({ n: z.number() }),
+  handle: async (input) => input,
+});
+
+async function start(variant: string, databaseUrl: string | undefined): Promise<{ url: string; close: () => Promise<void> }> {
+  if (variant === "hello") {
+    const app = Fastify({ logger: false });
+    app.post("/hello", async () => ({ hello: "world" }));
+    const url = await app.listen({ port: 0, host: "127.0.0.1" });
+    return { url: `${url}/hello`, close: () => app.close() };
+  }
+  let store: RunStore = createMemoryRunStore({ maxRuns: 100_000 });
+  let closeStore = async () => undefined;
+  if (variant === "runs-postgres") {
+    const database = await openNeonhubDatabase({ url: databaseUrl as string, applyMigrations: true });
+    store = database.runStore;
+    closeStore = () => database.close();
+  }
+  const metrics = createPrometheusMetrics();
+  // The admission limit is raised so that no request is rejected: the benchmark measures the accepted path.
+  const orchestrator = createOrchestrator({ agents: [noopAgent], store, metrics: metrics.sink, policies: { admission: { enabled: true, limit: 1_000_000_000, windowMs: 60_000 } } });
+  const apiKeyStore = createMemoryApiKeyStore();
+  await issueApiKey(apiKeyStore, { organizationId: "org_bench", userId: "user_bench", name: "bench", key: BENCH_API_KEY });
+  const app = await createHostApp({
+    orchestrator,
+    apiKeyStore,
+    connectors: { list: () => [] },
+    metrics,
+    healthChecks: { database: () => store.checkHealth() },
+    version: "bench",
+  });
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  return {
+    url: `${url}/v1/runs`,
+    close: async () => {
+      await app.close();
+      await closeStore();
+    },
+  };
+}
+
+const server = await start(process.argv[2] ?? "hello", process.argv[3]);
+process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+process.on("SIGTERM", () => void server.close().then(() => process.exit(0)));
