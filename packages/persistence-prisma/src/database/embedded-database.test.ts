@@ -145,4 +145,15 @@ describe("errors", () => {
     expect(isNeonhubError(failure, "STORE_UNAVAILABLE")).toBe(true);
     expect(failure).toMatchObject({ isRetryable: false, message: "The run store refused to record the tool execution: a unique constraint was violated." });
   });
+  it("fails only the bad write of a batch of concurrent creates", async () => {
+    const organizationId = `org-${randomUUID()}`;
+    const inputs = Array.from({ length: 5 }, (_, index) => ({
+      id: randomUUID(), agentName: "a", agentVersion: "1", organizationId, userId: "u", intent: null, input: { index }, idempotencyKey: null,
+      requestHash: null, status: (index === 2 ? "BOGUS" : "RUNNING") as "RUNNING", createdAt: new Date(), startedAt: new Date(), traceId: null, parentRunId: null,
+    }));
+    const results = await Promise.allSettled(inputs.map((input) => database.runStore.createRun(input)));
+    expect(results.map((result) => result.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: "STORE_UNAVAILABLE", isRetryable: false });
+    expect((await database.runStore.listRuns({ organizationId, limit: 10 })).runs).toHaveLength(4);
+  });
 });

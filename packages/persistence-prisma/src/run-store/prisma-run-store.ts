@@ -1,17 +1,50 @@
-import { RunNotFoundError, StoreUnavailableError, ValidationError, decodeCursor, encodeCursor, type ListRunsQuery, type RunStore } from "@neonhub/core";
+import {
+  RunNotFoundError,
+  StoreUnavailableError,
+  ValidationError,
+  decodeCursor,
+  encodeCursor,
+  type AgentRun,
+  type CreateRunInput,
+  type CreateRunResult,
+  type FinishRunInput,
+  type ListRunsQuery,
+  type RunStore,
+} from "@neonhub/core";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
 import { toAgentRun, toJsonText, toToolExecution, type ToolExecutionRow } from "./run-records.js";
-import { finishOpenRun, insertRun } from "./run-writes.js";
+import { finishOpenRun, finishRuns, insertRun, insertRuns, validateFinish } from "./run-writes.js";
+import { createWriteBatcher } from "./write-batcher.js";
+
+// Batches in flight per kind of write; two kinds stay below the default pool of 10 connections.
+const MAX_CONCURRENT_BATCHES = 4;
+const MAX_BATCH_SIZE = 100;
 
 const ORPHAN_ERROR = { code: "HANDLER_FAILED", message: "The process running this run stopped before it finished." };
 
 /** A {@link RunStore} on a Prisma client (PostgreSQL or PGlite); `close` is given by the owner of the connection. */
 export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promise<void>): RunStore {
+  // Concurrent creates and finishes share statements (group commit); each caller still waits for its commit.
+  const createRun = createWriteBatcher<CreateRunInput, CreateRunResult>({
+    maxBatchSize: MAX_BATCH_SIZE,
+    maxConcurrentBatches: MAX_CONCURRENT_BATCHES,
+    canJoin: (batch, item) => !batch.some((other) => other.id === item.id),
+    writeBatch: (items) => insertRuns(prisma, items),
+    writeOne: (item) => insertRun(prisma, item),
+  });
+  const finishRun = createWriteBatcher<FinishRunInput, AgentRun>({
+    maxBatchSize: MAX_BATCH_SIZE,
+    maxConcurrentBatches: MAX_CONCURRENT_BATCHES,
+    canJoin: (batch, item) => !batch.some((other) => other.runId === item.runId),
+    writeBatch: (items) => finishRuns(prisma, items),
+    writeOne: (item) => finishOpenRun(prisma, item),
+  });
+
   return {
     specificationVersion: "v1",
 
-    createRun: (input) => guarded("create the run", () => insertRun(prisma, input)),
+    createRun: (input) => guarded("create the run", () => createRun(input)),
 
     startRun: (input) =>
       guarded("start the run", async () => {
@@ -27,7 +60,10 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promis
         await prisma.agentRun.updateMany({ where: { id: runId, organizationId, attempts: { lt: attempts } }, data: { attempts } });
       }),
 
-    finishRun: (input) => guarded("finish the run", () => finishOpenRun(prisma, input)),
+    finishRun: async (input) => {
+      validateFinish(input);
+      return guarded("finish the run", () => finishRun(input));
+    },
 
     getRun: (organizationId, runId) =>
       guarded("read the run", async () => {

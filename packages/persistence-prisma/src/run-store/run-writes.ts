@@ -2,11 +2,15 @@ import { RunNotFoundError, ValidationError, type CreateRunInput, type CreateRunR
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { toAgentRun, toJsonText, type AgentRunRow } from "./run-records.js";
 
-/** The columns of a run as the port returns it. */
-export const RUN_COLUMNS = Prisma.raw(
-  `"id", "agentName", "agentVersion", "organizationId", "userId", "intent", "status"::text AS "status", "statusReason", "input", "output", ` +
-    `"error", "idempotencyKey", "requestHash", "attempts", "createdAt", "startedAt", "completedAt", "durationMs", "traceId", "parentRunId"`,
-);
+const COLUMN_NAMES = ["id", "agentName", "agentVersion", "organizationId", "userId", "intent", "status", "statusReason", "input", "output", "error",
+  "idempotencyKey", "requestHash", "attempts", "createdAt", "startedAt", "completedAt", "durationMs", "traceId", "parentRunId"];
+
+/** The columns of a run as the port returns it, optionally qualified by a table alias. */
+function runColumns(alias?: string): Prisma.Sql {
+  const prefix = alias ? `"${alias}".` : "";
+  return Prisma.raw(COLUMN_NAMES.map((name) => (name === "status" ? `${prefix}"status"::text AS "status"` : `${prefix}"${name}"`)).join(", "));
+}
+const RUN_COLUMNS = runColumns();
 
 async function findRun(prisma: PrismaClient, organizationId: string, runId: string): Promise<AgentRun | null> {
   const row = await prisma.agentRun.findFirst({ where: { id: runId, organizationId } });
@@ -30,7 +34,11 @@ export async function insertRun(prisma: PrismaClient, input: CreateRunInput): Pr
     RETURNING ${RUN_COLUMNS}`;
   const row = inserted[0];
   if (row) return { created: true, run: toAgentRun(row) };
+  return findExistingForCreate(prisma, input);
+}
 
+/** The run a create did not insert: the one under its idempotency key, or the one with its id. */
+async function findExistingForCreate(prisma: PrismaClient, input: CreateRunInput): Promise<CreateRunResult> {
   if (input.idempotencyKey !== null) {
     const byKey = await prisma.agentRun.findUnique({
       where: { organizationId_idempotencyKey: { organizationId: input.organizationId, idempotencyKey: input.idempotencyKey } },
@@ -47,11 +55,6 @@ export async function insertRun(prisma: PrismaClient, input: CreateRunInput): Pr
  * already final is returned unchanged: the first finish wins.
  */
 export async function finishOpenRun(prisma: PrismaClient, input: FinishRunInput): Promise<AgentRun> {
-  for (const metric of input.metrics) {
-    if (!Number.isFinite(metric.value) || typeof metric.name !== "string" || typeof metric.unit !== "string") {
-      throw new ValidationError(`Metric "${String(metric.name)}" must have a name, a unit and a finite value.`, [{ path: "metrics", message: "Invalid metric" }]);
-    }
-  }
   const finished = await prisma.$queryRaw<AgentRunRow[]>`
     WITH "finished" AS (
       UPDATE "AgentRun" SET "status" = ${input.status}::"RunStatus", "statusReason" = ${input.statusReason},
@@ -69,7 +72,78 @@ export async function finishOpenRun(prisma: PrismaClient, input: FinishRunInput)
     SELECT * FROM "finished"`;
   const row = finished[0];
   if (row) return toAgentRun(row);
+  return findUnfinished(prisma, input);
+}
+
+/** The run a finish did not change: already final (the first finish won), or unknown. */
+async function findUnfinished(prisma: PrismaClient, input: FinishRunInput): Promise<AgentRun> {
   const existing = await findRun(prisma, input.organizationId, input.runId);
   if (!existing) throw new RunNotFoundError(input.runId);
   return existing;
+}
+
+/** Checks the metrics of a finish before anything is written. */
+export function validateFinish(input: FinishRunInput): void {
+  for (const metric of input.metrics) {
+    if (!Number.isFinite(metric.value) || typeof metric.name !== "string" || typeof metric.unit !== "string") {
+      throw new ValidationError(`Metric "${String(metric.name)}" must have a name, a unit and a finite value.`, [{ path: "metrics", message: "Invalid metric" }]);
+    }
+  }
+}
+
+/** {@link insertRun} for several runs in one statement (ids must differ); results are in the order of `inputs`. */
+export async function insertRuns(prisma: PrismaClient, inputs: CreateRunInput[]): Promise<Array<CreateRunResult | Error>> {
+  const rows = inputs.map((input) => ({ ...input, attempts: input.status === "RUNNING" ? 1 : 0, input: input.input ?? null }));
+  const inserted = await prisma.$queryRaw<AgentRunRow[]>`
+    INSERT INTO "AgentRun" ("id", "agentId", "agentName", "agentVersion", "organizationId", "userId", "intent", "status", "input",
+      "idempotencyKey", "requestHash", "attempts", "createdAt", "startedAt", "traceId", "parentRunId")
+    SELECT "run"."id", "agent"."id", "run"."agentName", "run"."agentVersion", "run"."organizationId", "run"."userId", "run"."intent",
+      "run"."status"::"RunStatus", COALESCE("run"."input", 'null'::jsonb), "run"."idempotencyKey", "run"."requestHash", "run"."attempts",
+      "run"."createdAt", "run"."startedAt", "run"."traceId", "run"."parentRunId"
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS "run"("id" text, "agentName" text, "agentVersion" text, "organizationId" text,
+      "userId" text, "intent" text, "status" text, "input" jsonb, "idempotencyKey" text, "requestHash" text, "attempts" integer,
+      "createdAt" timestamptz, "startedAt" timestamptz, "traceId" text, "parentRunId" text)
+    LEFT JOIN "Agent" AS "agent" ON "agent"."name" = "run"."agentName"
+    ON CONFLICT DO NOTHING
+    RETURNING ${RUN_COLUMNS}`;
+  const byId = new Map(inserted.map((row) => [row.id, row]));
+  return Promise.all(
+    inputs.map(async (input) => {
+      const row = byId.get(input.id);
+      if (row) return { created: true as const, run: toAgentRun(row) };
+      return findExistingForCreate(prisma, input).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    }),
+  );
+}
+
+/** {@link finishOpenRun} for several runs in one statement (run ids must differ); results are in the order of `inputs`. */
+export async function finishRuns(prisma: PrismaClient, inputs: FinishRunInput[]): Promise<Array<AgentRun | Error>> {
+  const rows = inputs.map((input) => ({ ...input, durationMs: Math.round(input.durationMs), output: input.output ?? null }));
+  const finished = await prisma.$queryRaw<AgentRunRow[]>`
+    WITH "request" AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS "request"("runId" text, "organizationId" text, "status" text,
+        "statusReason" text, "output" jsonb, "error" jsonb, "attempts" integer, "completedAt" timestamptz, "durationMs" integer, "metrics" jsonb)
+    ), "finished" AS (
+      UPDATE "AgentRun" AS "run" SET "status" = "request"."status"::"RunStatus", "statusReason" = "request"."statusReason",
+        "output" = COALESCE("request"."output", 'null'::jsonb), "error" = "request"."error", "attempts" = "request"."attempts",
+        "completedAt" = "request"."completedAt", "durationMs" = "request"."durationMs"
+      FROM "request"
+      WHERE "run"."id" = "request"."runId" AND "run"."organizationId" = "request"."organizationId" AND "run"."status" IN ('QUEUED', 'RUNNING')
+      RETURNING ${runColumns("run")}, "request"."metrics" AS "reportedMetrics"
+    ), "written" AS (
+      INSERT INTO "AgentRunMetric" ("runId", "name", "value", "unit")
+      SELECT "finished"."id", "metric"."name", "metric"."value", "metric"."unit"
+      FROM "finished", ROWS FROM (jsonb_to_recordset("finished"."reportedMetrics") AS ("name" text, "value" double precision, "unit" text))
+        WITH ORDINALITY AS "metric"("name", "value", "unit", "position")
+      ORDER BY "finished"."id", "metric"."position"
+    )
+    SELECT ${RUN_COLUMNS} FROM "finished"`;
+  const byId = new Map(finished.map((row) => [row.id, row]));
+  return Promise.all(
+    inputs.map(async (input) => {
+      const row = byId.get(input.runId);
+      if (row) return toAgentRun(row);
+      return findUnfinished(prisma, input).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    }),
+  );
 }
