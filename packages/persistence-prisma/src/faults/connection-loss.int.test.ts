@@ -1,5 +1,5 @@
 import { createOrchestrator, defineAgent, isFinalRunStatus, isNeonhubError, type AgentRun } from "@neonhub/core";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { openNeonhubDatabase, type NeonhubDatabase } from "../index.js";
