@@ -33,7 +33,6 @@ describe("the host as a real process on the embedded database", () => {
     const smoke = await runTsx("src/smoke/smoke.ts", ["--url", host.url, "--key", key], {});
     expect(smoke.stdout, smoke.stderr).toMatch(/All \d+ checks passed/);
     expect(smoke.code).toBe(0);
-    expect(host.stdout()).not.toContain(key.slice(3));
   });
 
   it("exits cleanly on SIGTERM and keeps its runs and key across a restart", async () => {

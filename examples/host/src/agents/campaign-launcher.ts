@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { defineAgent } from "@neonhub/core";
 import { z } from "zod";
 import type { RunConnectors } from "./run-connectors.js";
@@ -6,6 +7,9 @@ const completion = z.object({ content: z.string(), usage: z.object({ totalTokens
 const slackMessage = z.object({ ts: z.string() });
 const socialPost = z.object({ id: z.string() });
 const sentEmail = z.object({ id: z.string() });
+
+const announcementKey = (organizationId: string, campaign: string, copy: string, recipients: readonly string[]) =>
+  `campaign-announcement-${createHash("sha256").update(JSON.stringify([organizationId, campaign, copy, [...recipients].sort()])).digest("hex").slice(0, 32)}`;
 
 /** Campaign launcher: drafts copy with the LLM, announces it on Slack, posts it on X and emails it. */
 export function createCampaignLauncher(connectors: RunConnectors) {
@@ -44,8 +48,8 @@ export function createCampaignLauncher(connectors: RunConnectors) {
           to: input.recipients,
           subject: `${input.product}: ${input.campaign}`,
           text: copy,
-          // A retried run must not email everyone twice.
-          idempotencyKey: `${context.runId}:announcement`,
+          // The same announcement to the same people is delivered once, however often the run is retried.
+          idempotencyKey: announcementKey(context.organizationId, input.campaign, copy, input.recipients),
         }),
       );
       return { copy, slackTs: slack.ts, socialPostId: post.id, emailId: email.id, tokens: draft.usage.totalTokens };

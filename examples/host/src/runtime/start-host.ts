@@ -24,6 +24,8 @@ export interface RunningHost {
   stop(): Promise<void>;
 }
 
+const IDLE_SWEEP_MS = 25;
+
 /** Runs left `RUNNING` this long on a shared database belong to a dead instance (several times the longest run). */
 const SHARED_DATABASE_ORPHAN_AGE_MS = 15 * 60_000;
 
@@ -85,8 +87,13 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
     let stopping: Promise<void> | null = null;
     const stop = () =>
       (stopping ??= (async () => {
-        const [drained] = await Promise.all([orchestrator.drain({ deadlineMs: config.shutdownDeadlineMs }), app.close()]);
+        // Stop listening first (requests on open connections now get 503), then let runs end or cancel them.
+        const closed = app.close();
+        const drained = await orchestrator.drain({ deadlineMs: config.shutdownDeadlineMs });
         logger.info({ finished: drained.finished, interrupted: drained.interrupted }, "runs drained");
+        // Keep-alive connections whose last response was in flight become idle only now: close them as they do.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MS);
+        await closed.finally(() => clearInterval(sweep));
         for (const close of closers) await close().catch((error: unknown) => logger.warn({ err: error }, "closing a dependency failed"));
       })());
     return { app, orchestrator, url, stop };

@@ -1,0 +1,127 @@
+import { createConnectorClient } from "@neonhub/connectors";
+import { createMemoryRunStore, createOrchestrator, type AgentRunWithTools } from "@neonhub/core";
+import { describe, expect, it } from "vitest";
+import { createExampleAgents } from "./example-agents.js";
+
+const context = { organizationId: "org_agents", userId: "user_agents" };
+
+/** Runs one example agent on mock connectors and returns the stored run with its tool executions. */
+async function runInMockMode(agent: string, input: unknown, fixtures: Parameters<typeof createConnectorClient>[0] = {}): Promise<AgentRunWithTools> {
+  const connectors = createConnectorClient({ mode: "mock", ...fixtures });
+  // Short backoff: these tests are about what the agents do, not about the retry schedule.
+  const orchestrator = createOrchestrator({ agents: createExampleAgents(connectors), store: createMemoryRunStore(), policies: { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } } });
+  try {
+    const runId = await orchestrator.orchestrate({ agent, input, context }).then(
+      (run) => run.id,
+      (error: { runId?: string }) => {
+        if (!error.runId) throw error;
+        return error.runId;
+      },
+    );
+    return (await orchestrator.getRun(context.organizationId, runId)) as AgentRunWithTools;
+  } finally {
+    await connectors.close();
+  }
+}
+
+const toolNames = (run: AgentRunWithTools) => run.toolExecutions.map((tool) => `${tool.connector}.${tool.action}:${tool.status}`);
+
+describe("campaign-launcher", () => {
+  const input = { campaign: "Spring launch", product: "NeonHub Studio", recipients: ["ana@example.com", "ben@example.com"] };
+
+  it("drafts copy, posts it to Slack and X, and emails it, each as a tool execution", async () => {
+    const run = await runInMockMode("campaign-launcher", input);
+    expect(run.status).toBe("COMPLETED");
+    expect(toolNames(run)).toEqual(["llm.chatCompletion:SUCCEEDED", "slack.postMessage:SUCCEEDED", "x.createPost:SUCCEEDED", "email.sendEmail:SUCCEEDED"]);
+    const output = run.output as { copy: string; socialPostId: string; emailId: string };
+    expect(output.copy).toContain("NeonHub Studio");
+    expect(run.toolExecutions[3]?.input).toMatchObject({ to: input.recipients, text: output.copy, idempotencyKey: expect.stringMatching(/^campaign-announcement-[0-9a-f]{32}$/) });
+  });
+
+  it("gives the same output for the same input in mock mode", async () => {
+    const first = await runInMockMode("campaign-launcher", input);
+    const second = await runInMockMode("campaign-launcher", input);
+    expect(second.output).toEqual(first.output);
+  });
+
+  it("fails the run, and sends no email, when Slack keeps failing", async () => {
+    const run = await runInMockMode("campaign-launcher", input, {
+      retry: false,
+      mock: { fixtures: [{ connector: "slack", action: "postMessage", scenario: "server_error" }] },
+    });
+    expect(run.status).toBe("FAILED");
+    expect(run.attempts).toBe(2);
+    expect(toolNames(run)).toEqual(["llm.chatCompletion:SUCCEEDED", "slack.postMessage:FAILED", "llm.chatCompletion:SUCCEEDED", "slack.postMessage:FAILED"]);
+  });
+});
+
+describe("seo-analyst", () => {
+  it("turns Search Console rows into ranked keyword opportunities", async () => {
+    const rows = [
+      { keys: ["neon signs"], clicks: 40, impressions: 4_000, ctr: 0.01, position: 8.2 },
+      { keys: ["neon hub"], clicks: 900, impressions: 3_000, ctr: 0.3, position: 1.1 },
+      { keys: ["led neon"], clicks: 30, impressions: 1_000, ctr: 0.03, position: 11 },
+    ];
+    const run = await runInMockMode(
+      "seo-analyst",
+      { siteUrl: "sc-domain:example.com", startDate: "2026-01-01", endDate: "2026-01-31" },
+      { mock: { fixtures: [{ connector: "google-search-console", action: "querySearchAnalytics", output: { rows, responseAggregationType: "byProperty" } }] } },
+    );
+    expect(toolNames(run)).toEqual(["google-search-console.querySearchAnalytics:SUCCEEDED"]);
+    expect(run.output).toEqual({
+      totals: { queries: 3, clicks: 970, impressions: 8_000 },
+      opportunities: [
+        { query: "neon signs", impressions: 4_000, position: 8.2, ctr: 0.01, potentialClicks: 360 },
+        { query: "led neon", impressions: 1_000, position: 11, ctr: 0.03, potentialClicks: 70 },
+      ],
+    });
+  });
+});
+
+describe("budget-guard", () => {
+  const spend = (costMicros: number) => ({
+    campaigns: [
+      { id: "111", name: "Brand", status: "ENABLED", costMicros },
+      { id: "222", name: "Generic", status: "ENABLED", costMicros: 1_000_000 },
+    ],
+    totalCostMicros: costMicros + 1_000_000,
+  });
+  const payments = (amounts: number[]) => ({
+    transactions: amounts.map((amount, index) => ({ id: `txn_${index}`, amount, currency: "usd", net: amount, fee: 0, type: "charge", status: "available", created: 1_767_225_600, description: null })),
+    hasMore: false,
+  });
+  const fixturesFor = (costMicros: number, amounts: number[]) => ({
+    mock: {
+      fixtures: [
+        { connector: "google-ads", action: "campaignSpend", output: spend(costMicros) },
+        { connector: "stripe", action: "listBalanceTransactions", output: payments(amounts) },
+      ],
+    },
+  });
+
+  it("pauses the biggest spender when it overspends its budget", async () => {
+    const run = await runInMockMode("budget-guard", { customerId: "123-456-7890", budget: 100 }, fixturesFor(150_000_000, [50_000]));
+    expect(toolNames(run)).toEqual(["google-ads.campaignSpend:SUCCEEDED", "stripe.listBalanceTransactions:SUCCEEDED", "google-ads.pauseCampaign:SUCCEEDED"]);
+    expect(run.toolExecutions[2]?.input).toEqual({ customerId: "1234567890", campaignId: "111" });
+    expect(run.output).toMatchObject({ campaign: { id: "111", name: "Brand" }, action: "pause", paused: true, spend: 150, revenue: 500 });
+  });
+
+  it("keeps a campaign that pays back within budget, without touching it", async () => {
+    const run = await runInMockMode("budget-guard", { customerId: "1234567890", campaignId: "111", budget: 100 }, fixturesFor(80_000_000, [10_000, 20_000]));
+    expect(toolNames(run)).toEqual(["google-ads.campaignSpend:SUCCEEDED", "stripe.listBalanceTransactions:SUCCEEDED"]);
+    expect(run.output).toMatchObject({ action: "keep", paused: false, spend: 80, revenue: 300, returnOnAdSpend: 3.75 });
+  });
+
+  it("only reports in a dry run", async () => {
+    const run = await runInMockMode("budget-guard", { customerId: "1234567890", budget: 100, dryRun: true }, fixturesFor(150_000_000, []));
+    expect(run.output).toMatchObject({ action: "pause", paused: false });
+    expect(toolNames(run)).not.toContain("google-ads.pauseCampaign:SUCCEEDED");
+  });
+
+  it("is deterministic on the default fixtures", async () => {
+    const input = { customerId: "1234567890", budget: 1_000 };
+    const first = await runInMockMode("budget-guard", input);
+    expect(first.status).toBe("COMPLETED");
+    expect((await runInMockMode("budget-guard", input)).output).toEqual(first.output);
+  });
+});
