@@ -28,7 +28,7 @@ async function start(variant: string, databaseUrl: string | undefined): Promise<
     return { url: `${url}/hello`, close: () => app.close() };
   }
   let store: RunStore = createMemoryRunStore({ maxRuns: 100_000 });
-  let closeStore = async () => undefined;
+  let closeStore = async (): Promise<void> => undefined;
   if (variant === "runs-postgres") {
     const database = await openNeonhubDatabase({ url: databaseUrl as string, applyMigrations: true });
     store = database.runStore;

@@ -1,0 +1,82 @@
+import { randomUUID } from "node:crypto";
+import { openNeonhubDatabase } from "@neonhub/persistence-prisma";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runTsx, startHostProcess, type HostProcess } from "./host-process.js";
+
+const baseUrl = process.env.TEST_DATABASE_URL;
+const redisUrl = process.env.TEST_REDIS_URL;
+if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: skipping the host process tests on PostgreSQL.");
+if (baseUrl && !redisUrl) console.warn("TEST_REDIS_URL is not set: the PostgreSQL host test runs without Redis.");
+
+describe.skipIf(!baseUrl)("the host as a real process on PostgreSQL", () => {
+  const databaseName = `neonhub_host_e2e_${randomUUID().replaceAll("-", "")}`;
+  const key = `nh_e2e_${randomUUID().replaceAll("-", "")}`;
+  let databaseUrl: string;
+  let host: HostProcess | null = null;
+  let admin: pg.Client;
+
+  beforeAll(async () => {
+    admin = new pg.Client({ connectionString: baseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${databaseName}`);
+    const url = new URL(baseUrl as string);
+    url.pathname = `/${databaseName}`;
+    databaseUrl = url.toString();
+  });
+  afterAll(async () => {
+    if (host) await host.terminate();
+    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it("refuses to start while migrations are pending, saying what to do", async () => {
+    const result = await runTsx("src/main.ts", [], { DATABASE_URL: databaseUrl, PORT: "0" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/pending migration/);
+    expect(result.stderr).toContain("pnpm db:migrate");
+  });
+
+  it("starts once migrated, reports its dependencies, and passes the smoke test", async () => {
+    const database = await openNeonhubDatabase({ url: databaseUrl, applyMigrations: true });
+    await database.close();
+    host = await startHostProcess({
+      DATABASE_URL: databaseUrl,
+      NEONHUB_DEV_API_KEY: key,
+      ...(redisUrl ? { REDIS_URL: redisUrl, NEONHUB_QUEUE_NAME: `neonhub-e2e-${randomUUID()}` } : {}),
+    });
+    const health = (await (await fetch(`${host.url}/api/health`)).json()) as { status: string; checks: Record<string, { status: string }> };
+    expect(health.status).toBe("ok");
+    expect(Object.keys(health.checks).sort()).toEqual(redisUrl ? ["database", "redis"] : ["database"]);
+
+    const smoke = await runTsx("src/smoke/smoke.ts", ["--url", host.url, "--key", key], {});
+    expect(smoke.stdout, smoke.stderr).toMatch(/All \d+ checks passed/);
+    expect(smoke.code).toBe(0);
+
+    // Queued runs go through the configured queue (BullMQ with Redis) and end up completed in PostgreSQL.
+    const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+    const queued = await fetch(`${host.url}/v1/runs`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ agent: "budget-guard", input: { customerId: "1234567890", budget: 100, dryRun: true }, async: true }),
+    });
+    expect(queued.status).toBe(202);
+    const { id } = (await queued.json()) as { id: string };
+    let status = "QUEUED";
+    for (let attempt = 0; attempt < 200 && (status === "QUEUED" || status === "RUNNING"); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      status = ((await (await fetch(`${host.url}/v1/runs/${id}`, { headers })).json()) as { status: string }).status;
+    }
+    expect(status).toBe("COMPLETED");
+    const rows = await new pg.Client({ connectionString: databaseUrl });
+    await rows.connect();
+    try {
+      const stored = await rows.query(`SELECT status FROM "AgentRun" WHERE id = $1`, [id]);
+      expect(stored.rows).toEqual([{ status: "COMPLETED" }]);
+    } finally {
+      await rows.end();
+    }
+    expect(await host.terminate()).toBe(0);
+    host = null;
+  });
+});
