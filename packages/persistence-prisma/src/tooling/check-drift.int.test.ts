@@ -11,9 +11,13 @@ if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the
 const repositoryRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 const schemaPath = join(repositoryRoot, "prisma", "schema.prisma");
 
+// The pnpm that runs the tests when there is one (it may not be on the PATH), else the one on the PATH.
+const pnpmPath = process.env.npm_execpath?.includes("pnpm") ? process.env.npm_execpath : undefined;
+const [pnpmCommand, ...pnpmPrefix] = pnpmPath ? [process.execPath, pnpmPath] : ["pnpm"];
+
 /** Runs `pnpm db:drift` the way a developer does, optionally against another schema file. */
 function runDriftCommand(schema?: string): { status: number | null; output: string } {
-  const result = spawnSync("pnpm", ["-s", "db:drift", ...(schema ? ["--schema", schema] : [])], {
+  const result = spawnSync(pnpmCommand!, [...pnpmPrefix, "-s", "db:drift", ...(schema ? ["--schema", schema] : [])], {
     cwd: repositoryRoot,
     encoding: "utf8",
     env: { ...process.env, DRIFT_DATABASE_URL: TEST_DATABASE_URL },
