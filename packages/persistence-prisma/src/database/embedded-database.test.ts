@@ -116,6 +116,13 @@ describe("API key store", () => {
 });
 
 describe("errors", () => {
+  it("rejects an invalid run before writing anything", async () => {
+    const failure = await database.runStore
+      .createRun({ id: "", agentName: "a", agentVersion: "1", organizationId: "org", userId: "u", intent: null, input: {}, idempotencyKey: null, requestHash: null, status: "DONE" as "RUNNING", createdAt: new Date(Number.NaN), startedAt: null, traceId: null, parentRunId: null })
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "id" }, { path: "status" }, { path: "createdAt" }] });
+  });
+
   it("rejects invalid options before opening anything", async () => {
     await expect(openNeonhubDatabase({ url: "mysql://nope" })).rejects.toMatchObject({ code: "CONFIGURATION_INVALID" });
     await expect(openNeonhubDatabase({ embedded: { dataDir: "" } })).rejects.toMatchObject({ code: "CONFIGURATION_INVALID" });
@@ -148,8 +155,9 @@ describe("errors", () => {
   it("fails only the bad write of a batch of concurrent creates", async () => {
     const organizationId = `org-${randomUUID()}`;
     const inputs = Array.from({ length: 5 }, (_, index) => ({
-      id: randomUUID(), agentName: "a", agentVersion: "1", organizationId, userId: "u", intent: null, input: { index }, idempotencyKey: null,
-      requestHash: null, status: (index === 2 ? "BOGUS" : "RUNNING") as "RUNNING", createdAt: new Date(), startedAt: new Date(), traceId: null, parentRunId: null,
+      id: randomUUID(), agentName: "a", agentVersion: "1", organizationId, userId: "u", intent: null,
+      // PostgreSQL's jsonb refuses the NUL character, so this one write fails in the database.
+      input: { text: index === 2 ? "a\u0000b" : "fine" }, idempotencyKey: null, requestHash: null, status: "RUNNING" as const, createdAt: new Date(), startedAt: new Date(), traceId: null, parentRunId: null,
     }));
     const results = await Promise.allSettled(inputs.map((input) => database.runStore.createRun(input)));
     expect(results.map((result) => result.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);

@@ -14,7 +14,7 @@ import {
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
 import { toAgentRun, toJsonText, toToolExecution, type ToolExecutionRow } from "./run-records.js";
-import { finishOpenRun, finishRuns, insertRun, insertRuns, validateFinish } from "./run-writes.js";
+import { finishOpenRun, finishRuns, insertRun, insertRuns, validateCreate, validateFinish } from "./run-writes.js";
 import { createWriteBatcher } from "./write-batcher.js";
 
 // Batches in flight per kind of write; two kinds stay below the default pool of 10 connections.
@@ -44,7 +44,10 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promis
   return {
     specificationVersion: "v1",
 
-    createRun: (input) => guarded("create the run", () => createRun(input)),
+    createRun: async (input) => {
+      validateCreate(input);
+      return guarded("create the run", () => createRun(input));
+    },
 
     startRun: (input) =>
       guarded("start the run", async () => {

@@ -82,6 +82,17 @@ async function findUnfinished(prisma: PrismaClient, input: FinishRunInput): Prom
   return existing;
 }
 
+/** Checks a new run before anything is written. */
+export function validateCreate(input: CreateRunInput): void {
+  const problems: { path: string; message: string }[] = [];
+  for (const field of ["id", "agentName", "agentVersion", "organizationId", "userId"] as const) {
+    if (typeof input[field] !== "string" || input[field] === "") problems.push({ path: field, message: "Must be a non-empty string" });
+  }
+  if (input.status !== "QUEUED" && input.status !== "RUNNING") problems.push({ path: "status", message: "Must be QUEUED or RUNNING" });
+  if (!(input.createdAt instanceof Date) || Number.isNaN(input.createdAt.getTime())) problems.push({ path: "createdAt", message: "Must be a valid date" });
+  if (problems.length > 0) throw new ValidationError(`The run to create is invalid: ${problems.map((problem) => problem.path).join(", ")}.`, problems);
+}
+
 /** Checks the metrics of a finish before anything is written. */
 export function validateFinish(input: FinishRunInput): void {
   for (const metric of input.metrics) {
