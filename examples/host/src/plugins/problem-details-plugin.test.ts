@@ -1,4 +1,6 @@
+import { createMemoryRunStore, defineAgent, StoreUnavailableError, type RunStore } from "@neonhub/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { createTestHost, type TestHost } from "../testing/create-test-host.js";
 
 let host: TestHost;
@@ -81,5 +83,41 @@ describe("problem details for hostile requests", () => {
   it("keeps serving after all of the above", async () => {
     const response = await host.app.inject({ method: "POST", url: "/v1/runs", headers: host.alpha, payload: { agent: "echo", input: { text: "still here" } } });
     expect(response.statusCode).toBe(200);
+  });
+});
+
+describe("problem details for failures on the server's side", () => {
+  it("answers 503 with Retry-After when the store cannot record the run, and runs nothing", async () => {
+    const store = createMemoryRunStore();
+    let handled = 0;
+    const failingStore: RunStore = { ...store, createRun: async () => Promise.reject(new StoreUnavailableError("connection refused")) };
+    const counting = defineAgent({ name: "counting", version: "1", description: "", input: z.object({}), output: z.object({}), handle: async () => ((handled += 1), {}) });
+    const failing = await createTestHost({ store: failingStore, agents: [counting] });
+    try {
+      const response = await failing.app.inject({ method: "POST", url: "/v1/runs", headers: failing.alpha, payload: { agent: "counting", input: {} } });
+      expectProblem(response, 503, "STORE_UNAVAILABLE");
+      expect(Number(response.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+      expect(handled).toBe(0);
+    } finally {
+      await failing.app.close();
+    }
+  });
+
+  it("answers 500 without details when something unexpected throws, and keeps serving", async () => {
+    const broken = await createTestHost({
+      orchestratorOverrides: {
+        listAgents: () => {
+          throw new TypeError("Cannot read properties of undefined (reading 'secret')");
+        },
+      },
+    });
+    try {
+      const response = await broken.app.inject({ method: "GET", url: "/v1/agents", headers: broken.alpha });
+      expectProblem(response, 500, "INTERNAL_ERROR");
+      expect(response.body).not.toContain("secret");
+      expect((await broken.app.inject({ method: "GET", url: "/v1/connectors", headers: broken.alpha })).statusCode).toBe(200);
+    } finally {
+      await broken.app.close();
+    }
   });
 });

@@ -22,9 +22,14 @@ export const TEST_CONNECTORS: ConnectorCatalogEntry[] = [
 ];
 
 /** Builds the app with test agents; `databaseUp` lets a test take the store's health check down. */
-export async function createTestHost(options: { agents?: AgentDefinition[]; bodyLimitBytes?: number } = {}): Promise<TestHost & { health: { databaseUp: boolean } }> {
-  const store = createMemoryRunStore();
-  const orchestrator = createOrchestrator({ agents: options.agents ?? [echoAgent, brokenAgent, waitingAgent, scarceAgent], store });
+export async function createTestHost(
+  options: { agents?: AgentDefinition[]; bodyLimitBytes?: number; store?: RunStore; orchestratorOverrides?: Partial<Orchestrator> } = {},
+): Promise<TestHost & { health: { databaseUp: boolean } }> {
+  const store = options.store ?? createMemoryRunStore();
+  const orchestrator: Orchestrator = {
+    ...createOrchestrator({ agents: options.agents ?? [echoAgent, brokenAgent, waitingAgent, scarceAgent], store }),
+    ...options.orchestratorOverrides,
+  };
   const apiKeyStore = createMemoryApiKeyStore();
   const alpha = await issueApiKey(apiKeyStore, { organizationId: "org_alpha", userId: "user_alpha", name: "alpha" });
   const beta = await issueApiKey(apiKeyStore, { organizationId: "org_beta", userId: "user_beta", name: "beta" });
