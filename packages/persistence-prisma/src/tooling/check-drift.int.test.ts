@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_DATABASE_URL } from "./scratch-database.js";
 
 if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the drift check tests (they build scratch databases on PostgreSQL).");
@@ -26,7 +26,10 @@ function runDriftCommand(schema?: string): { status: number | null; output: stri
 }
 
 describe.skipIf(!TEST_DATABASE_URL)("pnpm db:drift", () => {
-  const folder = mkdtempSync(join(tmpdir(), "neonhub-drift-"));
+  let folder: string;
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), "neonhub-drift-"));
+  });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
   it("passes when schema.prisma and the committed migrations agree", () => {
