@@ -2,14 +2,14 @@ import { randomUUID } from "node:crypto";
 import { openNeonhubDatabase } from "@neonhub/persistence-prisma";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runTsx, startHostProcess, type HostProcess } from "./host-process.js";
+import { PROCESS_TEST_TIMEOUT_MS, runTsx, startHostProcess, type HostProcess } from "./host-process.js";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
 if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: skipping the host process tests on PostgreSQL.");
 if (baseUrl && !redisUrl) console.warn("TEST_REDIS_URL is not set: the PostgreSQL host test runs without Redis.");
 
-describe.skipIf(!baseUrl)("the host as a real process on PostgreSQL", () => {
+describe.skipIf(!baseUrl)("the host as a real process on PostgreSQL", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   const databaseName = `neonhub_host_e2e_${randomUUID().replaceAll("-", "")}`;
   const key = `nh_e2e_${randomUUID().replaceAll("-", "")}`;
   let databaseUrl: string;

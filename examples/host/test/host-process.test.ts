@@ -2,9 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { printedDevelopmentKey, runTsx, startHostProcess, type HostProcess } from "./host-process.js";
+import { PROCESS_TEST_TIMEOUT_MS, printedDevelopmentKey, runTsx, startHostProcess, type HostProcess } from "./host-process.js";
 
-describe("the host as a real process on the embedded database", () => {
+describe("the host as a real process on the embedded database", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   let dataDir: string;
   let host: HostProcess | null = null;
   let key: string;

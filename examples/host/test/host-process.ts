@@ -16,6 +16,9 @@ export interface HostProcess {
 
 const START_TIMEOUT_MS = 60_000;
 
+/** Tests that start processes several times (each start opens a database) get this long on a busy machine. */
+export const PROCESS_TEST_TIMEOUT_MS = 120_000;
+
 /** Runs a TypeScript entry of the host with tsx; resolves when the process exits. */
 export function runTsx(entry: string, args: string[], environment: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

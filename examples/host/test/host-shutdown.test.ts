@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHostProcess, type HostProcess } from "./host-process.js";
+import { PROCESS_TEST_TIMEOUT_MS, startHostProcess, type HostProcess } from "./host-process.js";
 
 const KEY = "nh_shutdown_test_key_0123456789abcdef";
 const headers = { authorization: `Bearer ${KEY}`, "content-type": "application/json" };
@@ -17,7 +17,7 @@ async function waitForStatus(host: HostProcess, runId: string, status: string): 
   throw new Error(`run ${runId} never reached ${status}`);
 }
 
-describe("graceful shutdown of the host process", () => {
+describe("graceful shutdown of the host process", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   let dataDir: string;
   let host: HostProcess | null = null;
   beforeAll(async () => {
