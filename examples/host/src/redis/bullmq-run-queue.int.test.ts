@@ -3,6 +3,7 @@ import { createMemoryRunStore, createOrchestrator, type RunJob } from "@neonhub/
 import { Queue } from "bullmq";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { echoAgent, waitingAgent } from "../testing/test-agents.js";
+import { startTcpProxy } from "../testing/tcp-proxy.js";
 import { createBullmqRunQueue } from "./bullmq-run-queue.js";
 
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -40,6 +41,29 @@ describe.skipIf(!redisUrl)("BullMQ run queue", () => {
     await instanceB.close();
     expect([...executed].sort()).toEqual([...runIds].sort());
     expect(instanceA.durable).toBe(true);
+  });
+
+  it("refuses new jobs at once with STORE_UNAVAILABLE while Redis cannot be reached", async () => {
+    const url = new URL(redisUrl as string);
+    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 6379) });
+    const queue = createBullmqRunQueue({ redisUrl: `redis://127.0.0.1:${proxy.port}`, queueName: uniqueQueueName() });
+    const executed: string[] = [];
+    const execute = async (job: RunJob) => void executed.push(job.runId);
+    try {
+      await queue.add({ organizationId: "org", runId: randomUUID() }, execute);
+      await proxy.cut();
+      const startedAt = Date.now();
+      await expect(queue.add({ organizationId: "org", runId: randomUUID() }, execute)).rejects.toMatchObject({ code: "STORE_UNAVAILABLE", retryAfterMs: 5_000 });
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+      await proxy.restore();
+      await vi.waitFor(async () => {
+        await queue.add({ organizationId: "org", runId: randomUUID() }, execute);
+      }, { timeout: 10_000, interval: 100 });
+      await vi.waitFor(() => expect(executed.length).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
+    } finally {
+      await queue.close();
+      await proxy.close();
+    }
   });
 
   it("executes queued runs of an orchestrator and lets close wait for the running ones", async () => {

@@ -1,4 +1,4 @@
-import { ConfigurationError, noopMetricsSink, type MetricsSink, type RunJob, type RunQueue } from "@neonhub/core";
+import { ConfigurationError, noopMetricsSink, StoreUnavailableError, type MetricsSink, type RunJob, type RunQueue } from "@neonhub/core";
 import { Queue, Worker } from "bullmq";
 
 /** Options of {@link createBullmqRunQueue}. */
@@ -16,6 +16,8 @@ export interface BullmqRunQueueOptions {
 
 const DEFAULT_QUEUE_NAME = "neonhub-runs";
 const COMPLETED_JOBS_KEPT = 10_000;
+const QUEUE_RETRY_AFTER_MS = 5_000;
+const QUEUE_ADD_TIMEOUT_MS = 2_000;
 
 function connectionFromUrl(redisUrl: string) {
   const url = new URL(redisUrl);
@@ -43,7 +45,8 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): RunQueue {
   const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
   const metrics = options.metrics ?? noopMetricsSink;
   const connection = connectionFromUrl(options.redisUrl);
-  const queue = new Queue<RunJob>(queueName, { connection });
+  // The producer fails fast while Redis is away, so that a request is refused (503) instead of hanging.
+  const queue = new Queue<RunJob>(queueName, { connection: { ...connection, enableOfflineQueue: false } });
   let worker: Worker<RunJob> | null = null;
   let execute: ((job: RunJob) => Promise<void>) | null = null;
   let pending = 0;
@@ -72,13 +75,26 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): RunQueue {
       if (closed) throw new ConfigurationError("The run queue is closed.");
       execute = executeJob;
       if (!worker) startWorker();
-      await queue.add("run", { organizationId: job.organizationId, runId: job.runId }, {
-        jobId: job.runId,
-        // Finished jobs are kept (bounded) so that their run ids stay taken: a run is queued at most once.
-        removeOnComplete: { count: COMPLETED_JOBS_KEPT },
-        removeOnFail: options.keepFailedJobs ?? 1_000,
-      });
-      await refreshPending();
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const added = queue.add("run", { organizationId: job.organizationId, runId: job.runId }, {
+          jobId: job.runId,
+          // Finished jobs are kept (bounded) so that their run ids stay taken: a run is queued at most once.
+          removeOnComplete: { count: COMPLETED_JOBS_KEPT },
+          removeOnFail: options.keepFailedJobs ?? 1_000,
+        });
+        // A job that lands after this gave up finds its run no longer QUEUED and does nothing.
+        const gaveUp = new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer from Redis within ${QUEUE_ADD_TIMEOUT_MS} ms`)), QUEUE_ADD_TIMEOUT_MS);
+        });
+        added.catch(() => undefined);
+        await Promise.race([added, gaveUp]);
+      } catch (error) {
+        throw new StoreUnavailableError("The run queue (Redis) cannot be reached; the run was not queued.", { cause: error, retryAfterMs: QUEUE_RETRY_AFTER_MS });
+      } finally {
+        clearTimeout(timer);
+      }
+      void refreshPending();
     },
     pending: () => pending,
     async close() {
