@@ -77,5 +77,9 @@ describe("the host as a real process on the embedded database", { timeout: PROCE
     expect(result.stderr).toContain("PORT");
     expect(result.stderr).toContain("NEONHUB_CONNECTORS_MODE");
     expect(result.stderr).not.toMatch(/\n\s+at /);
+
+    const live = await runTsx("src/main.ts", [], { NEONHUB_DATA_DIR: dataDir, NEONHUB_CONNECTORS_MODE: "live", NEONHUB_CREDENTIALS_KEY: "" });
+    expect(live.code).toBe(1);
+    expect(live.stderr).toContain("NEONHUB_CREDENTIALS_KEY");
   });
 });
