@@ -82,7 +82,7 @@ export type { MemoryRateLimiterOptions, SynchronousRateLimiter } from "./policie
 export { createInProcessRunQueue } from "./policies/in-process-run-queue.js";
 export { createCircuitBreaker } from "./policies/circuit-breaker.js";
 export type { CircuitBreaker, CircuitBreakerOptions } from "./policies/circuit-breaker.js";
-export { retryWithBackoff } from "./policies/retry-with-backoff.js";
+export { retryAfterFirstFailure, retryWithBackoff } from "./policies/retry-with-backoff.js";
 export type { RetryOptions } from "./policies/retry-with-backoff.js";
 export { BoundedMap } from "./util/bounded-map.js";
 export { encodeCursor, decodeCursor } from "./util/run-cursor.js";

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { AgentNotFoundError, ConfigurationError } from "../errors/errors.js";
-import { CancelledError } from "../errors/errors.js";
 import { NeonhubError } from "../errors/neonhub-error.js";
 import type { AgentDefinition } from "../model/agent-definition.js";
 import type { RunPolicies, RunPolicyOverrides } from "../model/agent-policies.js";
@@ -21,9 +20,8 @@ export interface RegisteredAgent {
   jsonSchemas(): { input: Record<string, unknown>; output: Record<string, unknown> };
 }
 
-// Cancellations and the caller's own mistakes say nothing about the agent's health.
-const countsAsBreakerFailure = (error: unknown): boolean =>
-  !(NeonhubError.isInstance(error) && (error.code === "CANCELLED" || error.code === "RATE_LIMITED")) && !CancelledError.isInstance(error);
+// Cancellations and rate limits say nothing about the agent's health.
+const countsAsBreakerFailure = (error: unknown): boolean => !(NeonhubError.isInstance(error) && (error.code === "CANCELLED" || error.code === "RATE_LIMITED"));
 
 const toJsonSchema = (schema: z.ZodType): Record<string, unknown> => {
   try {

@@ -183,6 +183,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     });
   };
 
+  queue.start?.(executeQueued);
+
   const finishOutside = (organizationId: string, runId: string, reason: string) =>
     store.finishRun({
       organizationId,

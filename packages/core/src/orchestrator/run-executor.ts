@@ -7,13 +7,14 @@ import type { RunMetric } from "../model/run-metric.js";
 import type { Logger } from "../ports/logger.js";
 import type { FinishRunInput } from "../ports/run-store.js";
 import type { Span } from "../ports/tracer.js";
-import { retryWithBackoff } from "../policies/retry-with-backoff.js";
+import { silentLogger } from "../telemetry/silent-logger.js";
+import { retryAfterFirstFailure } from "../policies/retry-with-backoff.js";
 import type { RegisteredAgent } from "./agent-registry.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
 import { raceWithAbort } from "./race-with-abort.js";
 import type { RunCancellation } from "./run-cancellation.js";
 import { failureOutcome } from "./run-outcome.js";
-import { recordToolCall } from "./tool-recorder.js";
+import { recordToolCall, type ToolScope } from "./tool-recorder.js";
 
 /** A run being executed in this process, so that it can be cancelled and awaited. */
 export interface ActiveRun {
@@ -72,19 +73,22 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
   let runLogger: Logger | undefined;
   const logger = () => (runLogger ??= dependencies.logger.child({ runId: run.id, agent: definition.name }));
 
+  let scope: ToolScope | undefined;
   const attempt = async (attemptNumber: number): Promise<unknown> => {
     attempts = attemptNumber;
     if (attemptNumber > 1) void store.recordAttempt(run.organizationId, run.id, attemptNumber).catch(() => undefined);
-    const scope = {
-      run,
-      attempt: attemptNumber,
-      get signal() {
-        return controller.signal;
-      },
-      runSpan: span,
-      logger,
-      onToolCall: () => void (toolCalls += 1),
-    };
+    scope = undefined;
+    const toolScope = (): ToolScope =>
+      (scope ??= {
+        run,
+        attempt: attemptNumber,
+        get signal() {
+          return controller.signal;
+        },
+        runSpan: span,
+        logger,
+        onToolCall: () => void (toolCalls += 1),
+      });
     const context: RunContext = {
       runId: run.id,
       agentName: definition.name,
@@ -98,7 +102,7 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
       get logger() {
         return logger();
       },
-      tool: (name, input, fn, options) => recordToolCall(dependencies, scope, name, input, fn, options),
+      tool: (name, input, fn, options) => recordToolCall(dependencies, toolScope(), name, input, fn, options),
       reportMetric: (name, value, unit = "count") => void reported.push({ name, value, unit }),
     };
     const output = await raceWithAbort(definition.handle(execution.input, context), controller);
@@ -109,16 +113,20 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
     return parsed.data;
   };
 
-  const withRetries = () =>
-    retryWithBackoff(attempt, {
-      ...agent.policies.retry,
-      get signal() {
-        return controller.signal;
-      },
-      clock,
-      shouldRetry: isTransientError,
-      onRetry: ({ attempt: next, delayMs }) => metrics.retryScheduled({ agent: definition.name, attempt: next, delayMs }),
-    });
+  // The first attempt runs without building retry options: most runs need no second one.
+  const withRetries = async (): Promise<unknown> => {
+    try {
+      return await attempt(1);
+    } catch (firstError) {
+      return retryAfterFirstFailure(attempt, firstError, {
+        ...agent.policies.retry,
+        signal: controller.signal,
+        clock,
+        shouldRetry: isTransientError,
+        onRetry: ({ attempt: next, delayMs }) => metrics.retryScheduled({ agent: definition.name, attempt: next, delayMs }),
+      });
+    }
+  };
 
   let output: unknown = null;
   let failure: ReturnType<typeof failureOutcome> | undefined;
@@ -156,7 +164,9 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
     span.setAttribute("neonhub.run.status", status);
     span.end();
   });
-  dependencies.logger.info({ runId: run.id, agent: definition.name, status, statusReason: finished.statusReason, durationMs, attempts }, "run finished");
+  if (dependencies.logger !== silentLogger) {
+    dependencies.logger.info({ runId: run.id, agent: definition.name, status, statusReason: finished.statusReason, durationMs, attempts }, "run finished");
+  }
   // A concurrent cancel may have finished the run first; the stored record is the truth.
   if (finished.status !== status) throw failureOutcome(null, new CancelledError(finished.error?.message ?? "The run was cancelled."), run.id, redactor).error;
   if (failure) throw failure.error;

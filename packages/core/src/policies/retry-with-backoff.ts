@@ -28,10 +28,20 @@ const retryAfterOf = (error: unknown): number | undefined => (NeonhubError.isIns
  * The first attempt runs outside p-retry so that a call that succeeds at once pays nothing for retries.
  */
 export async function retryWithBackoff<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const shouldRetry = options.shouldRetry ?? isTransientError;
   try {
     return await operation(1);
   } catch (firstError) {
+    return retryAfterFirstFailure(operation, firstError, options);
+  }
+}
+
+/**
+ * Continues {@link retryWithBackoff} after a first attempt made by the caller failed with `firstError`; rethrows
+ * it when it is not worth retrying. Lets hot paths make the first attempt without building retry options.
+ */
+export async function retryAfterFirstFailure<T>(operation: (attempt: number) => Promise<T>, firstError: unknown, options: RetryOptions): Promise<T> {
+  const shouldRetry = options.shouldRetry ?? isTransientError;
+  {
     if (options.attempts <= 1 || options.signal?.aborted || !shouldRetry(firstError)) throw firstError;
     const clock = options.clock ?? systemClock;
     let replayedFirstFailure = false;

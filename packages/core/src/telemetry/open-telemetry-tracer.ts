@@ -22,6 +22,13 @@ class OpenTelemetrySpanAdapter implements Span {
   }
 }
 
+const noopSpan: Span = Object.freeze({
+  traceId: null,
+  setAttribute: () => undefined,
+  recordFailure: () => undefined,
+  end: () => undefined,
+});
+
 /**
  * A {@link Tracer} on the OpenTelemetry API. Spans go to whatever SDK the application registered; with none,
  * the API hands out non-recording spans and `traceId` is null.
@@ -32,17 +39,12 @@ export function createOpenTelemetryTracer(options: { name?: string; version?: st
     startSpan(name: string, spanOptions: SpanOptions): Span {
       const parent = spanOptions.parent instanceof OpenTelemetrySpanAdapter ? spanOptions.parent.span : undefined;
       const parentContext = parent ? trace.setSpan(context.active(), parent) : context.active();
-      return new OpenTelemetrySpanAdapter(tracer.startSpan(name, { kind: SPAN_KINDS[spanOptions.kind], attributes: spanOptions.attributes }, parentContext));
+      const span = tracer.startSpan(name, { kind: SPAN_KINDS[spanOptions.kind], attributes: spanOptions.attributes }, parentContext);
+      // Without an SDK every span is a non-recording one with no trace: share one adapter instead of making one per run.
+      return span.isRecording() || isSpanContextValid(span.spanContext()) ? new OpenTelemetrySpanAdapter(span) : noopSpan;
     },
   };
 }
-
-const noopSpan: Span = Object.freeze({
-  traceId: null,
-  setAttribute: () => undefined,
-  recordFailure: () => undefined,
-  end: () => undefined,
-});
 
 /** A tracer that records nothing, for when tracing is explicitly off. */
 export const noopTracer: Tracer = Object.freeze({ startSpan: () => noopSpan });

@@ -65,24 +65,37 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     return result.includes("Bearer") || result.includes("Basic") ? result.replace(BEARER_PATTERN, `$1 ${REDACTED}`) : result;
   };
 
-  const redactValue = (value: unknown, depth: number, seen: WeakSet<object>): unknown => {
+  // Redaction is synchronous, so the value being redacted can be kept here for the cycle check.
+  let root: unknown;
+  // `seen` is made only when a nested object appears: most values are flat and need no cycle tracking.
+  const redactValue = (value: unknown, depth: number, seen: WeakSet<object> | undefined): unknown => {
     if (typeof value === "string") return redactText(value);
     if (value === null || typeof value !== "object") return value;
     if (depth >= MAX_DEPTH) return "[Truncated]";
-    if (seen.has(value)) return "[Circular]";
-    seen.add(value);
     if (value instanceof Date) return value;
+    if (depth > 0) {
+      seen ??= new WeakSet([root as object]);
+      if (seen.has(value)) return "[Circular]";
+      seen.add(value);
+    }
     if (value instanceof Error) {
       return { name: value.name, message: redactText(value.message), ...("code" in value ? { code: (value as { code: unknown }).code } : {}) };
     }
     if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1, seen));
     const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) copy[key] = isSecretKey(key) ? REDACTED : redactValue(item, depth + 1, seen);
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      const item = (value as Record<string, unknown>)[key];
+      copy[key] = isSecretKey(key) ? REDACTED : redactValue(item, depth + 1, seen);
+    }
     return copy;
   };
 
   return {
-    redact: (value) => redactValue(value, 0, new WeakSet()),
+    redact: (value) => {
+      root = value;
+      return redactValue(value, 0, undefined);
+    },
     redactText,
     withValues: (extra) => createRedactor({ keys: options.keys, values: [...(options.values ?? []), ...extra] }),
   };
