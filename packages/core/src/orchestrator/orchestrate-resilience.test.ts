@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ValidationError } from "../errors/errors.js";
+import { HandlerFailedError, TimeoutError, ValidationError } from "../errors/errors.js";
 import { caller, scriptedAgent, settle, setup, transientFailure } from "./orchestrator-test-kit.js";
 
 const request = { agent: "writer", input: { text: "x" }, context: caller };
@@ -84,6 +84,18 @@ describe("orchestrate: breaker, retries, deadline and cancellation", () => {
     await expect(orchestrator.orchestrate(request)).resolves.toMatchObject({ status: "COMPLETED" });
     expect(orchestrator.listAgents()[0]?.breakerState).toBe("closed");
     expect(metrics.ofType("breakerStateChanged").map((event) => event.state)).toEqual(["open", "half_open", "closed"]);
+  });
+
+  it.each([
+    ["a NeonHub handler failure", () => new HandlerFailedError("upstream said no")],
+    ["a timeout inside the handler", () => new TimeoutError("tool too slow")],
+  ])("counts %s against the breaker", async (_label, makeError) => {
+    const agent = scriptedAgent(async () => {
+      throw makeError();
+    });
+    const { orchestrator } = setup([agent]);
+    for (let index = 0; index < 3; index += 1) await settle(orchestrator.orchestrate(request));
+    expect(orchestrator.listAgents()[0]?.breakerState).toBe("open");
   });
 
   it("ends a run that passes its deadline TIMED_OUT, aborts the handler's signal and stops retrying", async () => {
