@@ -66,6 +66,20 @@ describe.skipIf(!redisUrl)("BullMQ run queue", () => {
     }
   });
 
+  it("picks up jobs left in Redis by a previous process as soon as it is started", async () => {
+    const queueName = uniqueQueueName();
+    const url = new URL(redisUrl as string);
+    const leftover = new Queue(queueName, { connection: { host: url.hostname, port: Number(url.port || 6379) } });
+    const runId = randomUUID();
+    await leftover.add("run", { organizationId: "org", runId }, { jobId: runId });
+    await leftover.close();
+    const restarted = createBullmqRunQueue({ redisUrl: redisUrl as string, queueName });
+    const executed: string[] = [];
+    restarted.start?.(async (job) => void executed.push(job.runId));
+    await vi.waitFor(() => expect(executed).toEqual([runId]), { timeout: 10_000 });
+    await restarted.close();
+  });
+
   it("executes queued runs of an orchestrator and lets close wait for the running ones", async () => {
     const queue = createBullmqRunQueue({ redisUrl: redisUrl as string, queueName: uniqueQueueName() });
     const orchestrator = createOrchestrator({ agents: [echoAgent, waitingAgent], store: createMemoryRunStore(), queue });

@@ -35,8 +35,8 @@ function connectionFromUrl(redisUrl: string) {
 
 /**
  * Queued runs on BullMQ: any host instance sharing the Redis picks them up, and jobs survive a restart.
- * The job id is the run id, so a run is never queued twice. The worker starts with the first `add`, which is
- * when the orchestrator hands over its executor.
+ * The job id is the run id, so a run is never queued twice. The worker starts when the orchestrator hands
+ * over its executor (`start`), so jobs left in Redis before a restart are picked up without a new `add`.
  */
 export function createBullmqRunQueue(options: BullmqRunQueueOptions): RunQueue {
   if (typeof options?.redisUrl !== "string" || !URL.canParse(options.redisUrl)) throw new ConfigurationError("createBullmqRunQueue needs a redisUrl.");
@@ -71,6 +71,10 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): RunQueue {
 
   return {
     durable: true,
+    start(executeJob) {
+      execute = executeJob;
+      if (!worker && !closed) startWorker();
+    },
     async add(job, executeJob) {
       if (closed) throw new ConfigurationError("The run queue is closed.");
       execute = executeJob;
