@@ -37,6 +37,7 @@ export async function createTestHost(
   await apiKeyStore.revoke("org_alpha", revoked.record.id);
   const health = { databaseUp: true };
   const app = await createHostApp({
+    validateResponses: true,
     orchestrator,
     apiKeyStore,
     connectors: { list: () => TEST_CONNECTORS },

@@ -1,0 +1,30 @@
+import { createMemoryRunStore, createOrchestrator, defineAgent } from "@neonhub/core";
+import { createPrometheusMetrics } from "@neonhub/metrics";
+import Fastify from "fastify";
+import { z } from "zod";
+import { createHostApp } from "../src/app/create-host-app.js";
+import { issueApiKey } from "../src/auth/issue-api-key.js";
+import { createMemoryApiKeyStore } from "../src/auth/memory-api-key-store.js";
+const KEY = "nh_benchmark_key_0123456789abcdef";
+const noop = defineAgent({ name: "noop", version: "1", description: "", input: z.object({ n: z.number() }), output: z.object({ n: z.number() }), handle: async (i) => i });
+const hello = Fastify({ logger: false });
+hello.post("/hello", async () => ({ hello: "world" }));
+await hello.ready();
+const store = createMemoryRunStore({ maxRuns: 100_000 });
+const metrics = createPrometheusMetrics();
+const orchestrator = createOrchestrator({ agents: [noop], store, metrics: metrics.sink, policies: { admission: { enabled: true, limit: 1e9, windowMs: 60_000 } } });
+const apiKeyStore = createMemoryApiKeyStore();
+await issueApiKey(apiKeyStore, { organizationId: "o", userId: "u", name: "b", key: KEY });
+const app = await createHostApp({ orchestrator, apiKeyStore, connectors: { list: () => [] }, metrics, healthChecks: { database: async () => undefined }, version: "b" });
+await app.ready();
+const payload = JSON.stringify({ agent: "noop", input: { n: 1 } });
+const headers = { "content-type": "application/json", authorization: `Bearer ${KEY}` };
+async function loop(label: string, fn: () => Promise<unknown>, n = 20000) {
+  for (let i = 0; i < 2000; i++) await fn();
+  const t = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) await fn();
+  console.log(label, (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(1), "us/req");
+}
+if (!process.env.ONLY_RUNS) await loop("hello inject", () => hello.inject({ method: "POST", url: "/hello", payload, headers }));
+await loop("runs inject", () => app.inject({ method: "POST", url: "/v1/runs", payload, headers }));
+if (!process.env.ONLY_RUNS) await loop("orchestrate only", () => orchestrator.orchestrate({ agent: "noop", input: { n: 1 }, context: { userId: "u", organizationId: "o" } }));
