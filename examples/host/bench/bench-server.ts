@@ -27,7 +27,7 @@ async function start(variant: string, databaseUrl: string | undefined): Promise<
     const url = await app.listen({ port: 0, host: "127.0.0.1" });
     return { url: `${url}/hello`, close: () => app.close() };
   }
-  let store: RunStore = createMemoryRunStore({ maxRuns: 100_000 });
+  let store: RunStore = createMemoryRunStore();
   let closeStore = async (): Promise<void> => undefined;
   if (variant === "runs-postgres") {
     const database = await openNeonhubDatabase({ url: databaseUrl as string, applyMigrations: true });

@@ -9,8 +9,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createConnectorClient, createMemoryCredentialStore, defineConnector, slackConnector } from "../src/index.js";
-import { startProviderServer } from "../src/testing/index.js";
+import { createConnectorClient, createMemoryCredentialStore, defineConnector, slackConnector } from "@neonhub/connectors";
+import { startProviderServer } from "@neonhub/connectors/testing";
 
 const MOCK_CALLS = Number(process.env.BENCH_MOCK_CALLS ?? 20_000);
 const LIVE_CALLS = Number(process.env.BENCH_LIVE_CALLS ?? 2_000);

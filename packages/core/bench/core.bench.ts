@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import OpossumBreaker from "opossum";
 import pRetry from "p-retry";
 import { z } from "zod";
-import { createMemoryRunStore, createOrchestrator, defineAgent } from "../src/index.js";
+import { createMemoryRunStore, createOrchestrator, defineAgent } from "@neonhub/core";
 
 const THROUGHPUT_RUNS = Number(process.env.BENCH_RUNS ?? 100_000);
 const LATENCY_RUNS = 20_000;

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createOpenTelemetryTracer, noopMetricsSink, noopTracer, type FinalRunStatus, type MetricsSink, type Tracer } from "@neonhub/core";
-import { createPrometheusMetrics } from "../src/index.js";
+import { createPrometheusMetrics } from "@neonhub/metrics";
 
 const TARGET_US_PER_RUN = 2;
 const WARM_UP_RUNS = 300_000;

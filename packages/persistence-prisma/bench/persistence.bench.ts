@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import type { RunStore } from "@neonhub/core";
 import pg from "pg";
-import { createPrismaRunStore, openNeonhubDatabase } from "../src/index.js";
+import { createPrismaRunStore, openNeonhubDatabase } from "@neonhub/persistence-prisma";
 import { createScratchDatabase, createScratchFolder } from "../src/tooling/scratch-database.js";
 
 const SERVER_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
