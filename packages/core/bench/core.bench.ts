@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   const orchestrateRunsPerSec = await throughput(orchestrate);
   const naiveCompositionRunsPerSec = await throughput(naive, 5_000);
   const cockatielRunsPerSec = await throughput(cockatiel);
-  const concurrencyCapRunsPerSec = await throughput(capped, 5_000);
+  const concurrencyCapRunsPerSec = await throughput(capped);
   const { p50, p99 } = await latency(orchestrate);
   const rssMbAfter1MRuns = await measureMemory();
 
