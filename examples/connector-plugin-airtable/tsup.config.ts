@@ -1,11 +1,3 @@
-import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.base.config.js";
 
-export default defineConfig({
-  entry: { index: "src/index.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  tsconfig: "tsconfig.build.json",
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-});
+export default packageBuild({ entry: { index: "src/index.ts" } });

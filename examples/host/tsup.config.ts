@@ -1,10 +1,4 @@
-import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.base.config.js";
 
-export default defineConfig({
-  entry: { main: "src/main.ts", keys: "src/cli/keys.ts", smoke: "src/smoke/smoke.ts" },
-  format: ["esm"],
-  tsconfig: "tsconfig.build.json",
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-});
+// The host is an application: ES modules only and no declarations.
+export default packageBuild({ entry: { main: "src/main.ts", keys: "src/cli/keys.ts", smoke: "src/smoke/smoke.ts" }, format: ["esm"], dts: false });

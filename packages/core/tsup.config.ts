@@ -1,13 +1,7 @@
-import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.base.config.js";
 
-export default defineConfig({
+export default packageBuild({
   entry: { index: "src/index.ts", "testing/index": "src/testing/index.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  tsconfig: "tsconfig.build.json",
-  clean: true,
-  sourcemap: true,
-  target: "node20",
   // p-retry is ESM-only; bundling it keeps the CommonJS build loadable everywhere.
   noExternal: ["p-retry", "is-network-error"],
 });

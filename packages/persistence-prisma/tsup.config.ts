@@ -1,14 +1,8 @@
 import { cp } from "node:fs/promises";
-import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.base.config.js";
 
-export default defineConfig({
+export default packageBuild({
   entry: { index: "src/index.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  tsconfig: "tsconfig.build.json",
-  clean: true,
-  sourcemap: true,
-  target: "node20",
   // The generated Prisma client and the migrations folder are located through import.meta.url, also in CommonJS.
   shims: true,
   // The committed migrations ship inside the package, where openNeonhubDatabase looks for them first.
