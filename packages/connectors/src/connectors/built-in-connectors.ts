@@ -1,12 +1,16 @@
 import type { ConnectorDefinition } from "../sdk/connector-definition.js";
 import { emailConnector } from "./email-connector.js";
+import { facebookConnector } from "./facebook-connector.js";
 import { googleAdsConnector } from "./google-ads-connector.js";
 import { googleSearchConsoleConnector } from "./google-search-console-connector.js";
+import { instagramConnector } from "./instagram-connector.js";
 import { linkedinConnector } from "./linkedin-connector.js";
 import { llmConnector } from "./llm-connector.js";
+import { redditConnector } from "./reddit-connector.js";
 import { slackConnector } from "./slack-connector.js";
 import { smsConnector } from "./sms-connector.js";
 import { stripeConnector } from "./stripe-connector.js";
+import { whatsappConnector } from "./whatsapp-connector.js";
 import { xConnector } from "./x-connector.js";
 
 /** Every connector shipped with the package, registered by default. */
@@ -20,4 +24,8 @@ export const builtInConnectors: readonly ConnectorDefinition[] = Object.freeze([
   googleSearchConsoleConnector,
   googleAdsConnector,
   stripeConnector,
+  whatsappConnector,
+  redditConnector,
+  instagramConnector,
+  facebookConnector,
 ]);

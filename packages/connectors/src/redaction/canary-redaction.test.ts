@@ -43,6 +43,16 @@ function success(connector: string, request: ReceivedRequest): ProviderAnswer {
       const list = fixture("stripe-balance-transactions.200.json");
       return { status: 200, json: { ...list, data: (list.data as object[]).map((item) => ({ ...item, description: `type ${request.query.type}` })) } };
     }
+    case "whatsapp":
+      return { status: 200, json: fixture("whatsapp-send-message.200.json") };
+    case "reddit": {
+      const id = "1h0x9kq";
+      return { status: 200, json: { json: { errors: [], data: { id, name: `t3_${id}`, url: `https://www.reddit.com/r/acmedev/comments/${id}/${encodeURIComponent(request.form?.title ?? "")}/` } } } };
+    }
+    case "instagram":
+      return { status: 200, json: fixture(request.path.endsWith("/media_publish") ? "instagram-media-publish.200.json" : "instagram-media-container.200.json") };
+    case "facebook":
+      return { status: 200, json: fixture("facebook-page-post.200.json") };
     default:
       return { status: 404, json: { message: "unknown connector" } };
   }

@@ -10,5 +10,9 @@ export function sampleInputs(marker: string): Record<string, Record<string, unkn
     "google-search-console": { querySearchAnalytics: { siteUrl: `https://www.example.com/${marker}/`, startDate: "2026-10-01", endDate: "2026-10-31" } },
     "google-ads": { campaignSpend: { customerId: "1234567890" }, pauseCampaign: { customerId: "1234567890", campaignId: "20765432101" } },
     stripe: { listBalanceTransactions: { limit: 5, type: marker } },
+    whatsapp: { sendMessage: { phoneNumberId: "106540352242922", to: "+16505551234", text: `Order shipped ${marker}` } },
+    reddit: { submitPost: { subreddit: "acmedev", title: `Launch ${marker}`, text: `Details ${marker}` } },
+    instagram: { publishMedia: { igUserId: "17841405822304914", imageUrl: "https://cdn.acme.dev/launch.jpg", caption: `Launch ${marker}` } },
+    facebook: { createPagePost: { pageId: "546349135390552", message: `Launch day ${marker}` } },
   };
 }
