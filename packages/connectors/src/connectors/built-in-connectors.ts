@@ -1,4 +1,5 @@
 import type { ConnectorDefinition } from "../sdk/connector-definition.js";
+import { discordConnector } from "./discord-connector.js";
 import { emailConnector } from "./email-connector.js";
 import { facebookConnector } from "./facebook-connector.js";
 import { googleAdsConnector } from "./google-ads-connector.js";
@@ -7,11 +8,14 @@ import { instagramConnector } from "./instagram-connector.js";
 import { linkedinConnector } from "./linkedin-connector.js";
 import { llmConnector } from "./llm-connector.js";
 import { redditConnector } from "./reddit-connector.js";
+import { shopifyConnector } from "./shopify-connector.js";
 import { slackConnector } from "./slack-connector.js";
 import { smsConnector } from "./sms-connector.js";
 import { stripeConnector } from "./stripe-connector.js";
+import { tiktokConnector } from "./tiktok-connector.js";
 import { whatsappConnector } from "./whatsapp-connector.js";
 import { xConnector } from "./x-connector.js";
+import { youtubeConnector } from "./youtube-connector.js";
 
 /** Every connector shipped with the package, registered by default. */
 export const builtInConnectors: readonly ConnectorDefinition[] = Object.freeze([
@@ -28,4 +32,8 @@ export const builtInConnectors: readonly ConnectorDefinition[] = Object.freeze([
   redditConnector,
   instagramConnector,
   facebookConnector,
+  youtubeConnector,
+  tiktokConnector,
+  shopifyConnector,
+  discordConnector,
 ]);

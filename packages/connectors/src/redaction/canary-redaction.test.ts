@@ -53,6 +53,14 @@ function success(connector: string, request: ReceivedRequest): ProviderAnswer {
       return { status: 200, json: fixture(request.path.endsWith("/media_publish") ? "instagram-media-publish.200.json" : "instagram-media-container.200.json") };
     case "facebook":
       return { status: 200, json: fixture("facebook-page-post.200.json") };
+    case "youtube":
+      return { status: 200, json: { ...fixture("youtube-search.200.json"), nextPageToken: request.query.pageToken } };
+    case "tiktok":
+      return { status: 200, json: fixture("tiktok-video-init.200.json") };
+    case "shopify":
+      return { status: 200, json: fixture("shopify-orders.200.json") };
+    case "discord":
+      return { status: 200, json: { ...fixture("discord-message.200.json"), content: json.content } };
     default:
       return { status: 404, json: { message: "unknown connector" } };
   }

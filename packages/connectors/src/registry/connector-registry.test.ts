@@ -28,7 +28,12 @@ describe("connector registry", () => {
       id: "slack", kind: "SLACK", displayName: "Slack", authType: "bearer", implemented: true, source: "platform",
       actions: [{ name: "postMessage", description: "Posts a message to a channel, or a reply in a thread." }],
     });
-    expect(catalog.find((entry) => entry.kind === "DISCORD")).toMatchObject({ implemented: false, authType: "bearer", actions: [{ name: "sendChannelMessage" }] });
+    // A kind without a registered connector is listed from the catalog's own entry.
+    const withoutDiscord = createConnectorRegistry({ connectors: builtInConnectors.filter((connector) => connector.kind !== "DISCORD") }).catalog();
+    expect(withoutDiscord.find((entry) => entry.kind === "DISCORD")).toEqual({
+      id: "discord", kind: "DISCORD", displayName: "Discord", authType: "bearer", implemented: false, source: "platform",
+      actions: [{ name: "sendChannelMessage", description: "Not implemented yet." }],
+    });
   });
 
   it("registers plugins and lists their connectors after the platform kinds", () => {
@@ -40,7 +45,8 @@ describe("connector registry", () => {
   it("names what exists when a connector or action is unknown", () => {
     const registry = createConnectorRegistry({ connectors: builtInConnectors });
     expect(() => registry.get("mailchimp")).toThrow(/Connector "mailchimp" is not registered\. Registered connectors: .*email.*slack/);
-    expect(() => registry.get("discord")).toThrow(/in the catalog but not implemented yet/);
+    const withoutDiscord = createConnectorRegistry({ connectors: builtInConnectors.filter((connector) => connector.id !== "discord") });
+    expect(() => withoutDiscord.get("discord")).toThrow(/Connector "discord" \(Discord\) is in the catalog but not implemented yet/);
     expect(() => registry.getAction("slack", "deleteMessage")).toThrow('Connector "slack" has no action "deleteMessage". Its actions: postMessage.');
     try {
       registry.getAction("slack", "deleteMessage");

@@ -1,0 +1,74 @@
+import type { NeonhubError } from "@neonhub/core";
+import { z } from "zod";
+import { mapHttpError } from "../http/map-http-error.js";
+import type { HttpResponse } from "../http/http-types.js";
+import { defineAction, defineConnector } from "../sdk/define-connector.js";
+
+/** The Admin REST API version in request paths; Shopify supports each quarterly version for a year. */
+export const SHOPIFY_API_VERSION = "2026-10";
+
+/** Shopify's `errors` field (a string, or field names to messages) as a message the default mapping can use. */
+function errorsText(errors: unknown): string | undefined {
+  if (typeof errors === "string") return errors;
+  if (typeof errors !== "object" || errors === null) return undefined;
+  const [field, messages] = Object.entries(errors)[0] ?? [];
+  if (field === undefined) return undefined;
+  return `${field} ${Array.isArray(messages) ? messages.join(", ") : String(messages)}`;
+}
+
+/** Keeps the status mapping of every connector but reads Shopify's `{ errors }` body for the message. */
+export function mapShopifyResponse(response: HttpResponse, context: { action: string; nowMs: number }): NeonhubError | undefined {
+  if (response.status < 300) return undefined;
+  const text = errorsText((response.body as { errors?: unknown } | null)?.errors);
+  if (text === undefined) return undefined;
+  return mapHttpError({ ...response, body: { message: text } }, { connector: "shopify", displayName: "Shopify", action: context.action, nowMs: context.nowMs });
+}
+
+const order = z.object({ id: z.number().int(), name: z.string(), totalPrice: z.string(), currency: z.string(), createdAt: z.string() });
+type ShopifyOrder = { id: number; name: string; total_price: string; currency: string; created_at: string };
+
+/**
+ * SHOPIFY: a store's orders (`GET /admin/api/{version}/orders.json`) with an Admin API access token. Each store has
+ * its own host, so a connection sets `baseUrl` to `https://{shop}.myshopify.com`; the default host never resolves.
+ */
+export const shopifyConnector = defineConnector({
+  id: "shopify",
+  kind: "SHOPIFY",
+  displayName: "Shopify",
+  description: "Reads orders from a Shopify store.",
+  baseUrl: "https://shop-not-configured.invalid",
+  auth: { type: "api_key", in: "header", name: "X-Shopify-Access-Token", field: "accessToken" },
+  mapResponse: mapShopifyResponse,
+  actions: {
+    listOrders: defineAction({
+      description: "Lists the store's orders, newest first, of any status unless one is given.",
+      input: z.object({
+        limit: z.number().int().min(1).max(250).default(50),
+        status: z.enum(["open", "closed", "cancelled", "any"]).default("any"),
+        createdAtMin: z.iso.datetime({ offset: true }).optional(),
+      }),
+      output: z.object({ orders: z.array(order) }),
+      async run(input, ctx) {
+        const response = await ctx.http.request({
+          method: "GET",
+          path: `/admin/api/${SHOPIFY_API_VERSION}/orders.json`,
+          query: { status: input.status, limit: input.limit, created_at_min: input.createdAtMin },
+        });
+        const orders = (response.body as { orders?: ShopifyOrder[] }).orders ?? [];
+        return { orders: orders.map((item) => ({ id: item.id, name: item.name, totalPrice: item.total_price, currency: item.currency, createdAt: item.created_at })) };
+      },
+      fixture: (input, mock) => {
+        const first = mock.integer(1_001, 9_000);
+        return {
+          orders: Array.from({ length: Math.min(input.limit, 3) }, (_, index) => ({
+            id: 5_600_000_000_000 + mock.integer(0, 99_999_999),
+            name: `#${first - index}`,
+            totalPrice: (mock.integer(500, 50_000) / 100).toFixed(2),
+            currency: "USD",
+            createdAt: new Date(mock.now().getTime() - index * 3_600_000).toISOString(),
+          })),
+        };
+      },
+    }),
+  },
+});
