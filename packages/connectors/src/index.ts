@@ -69,3 +69,12 @@ export { linkedinConnector, LINKEDIN_API_VERSION } from "./connectors/linkedin-c
 export { googleSearchConsoleConnector } from "./connectors/google-search-console-connector.js";
 export { googleAdsConnector } from "./connectors/google-ads-connector.js";
 export { stripeConnector } from "./connectors/stripe-connector.js";
+export { whatsappConnector } from "./connectors/whatsapp-connector.js";
+export { redditConnector, mapRedditResponse, REDDIT_DEFAULT_USER_AGENT } from "./connectors/reddit-connector.js";
+export { instagramConnector } from "./connectors/instagram-connector.js";
+export { facebookConnector } from "./connectors/facebook-connector.js";
+export { GRAPH_API_VERSION } from "./connectors/graph-api-response.js";
+export { youtubeConnector, mapYoutubeResponse } from "./connectors/youtube-connector.js";
+export { tiktokConnector, mapTiktokResponse } from "./connectors/tiktok-connector.js";
+export { shopifyConnector, mapShopifyResponse, SHOPIFY_API_VERSION } from "./connectors/shopify-connector.js";
+export { discordConnector, mapDiscordResponse } from "./connectors/discord-connector.js";

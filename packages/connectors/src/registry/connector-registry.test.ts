@@ -31,7 +31,7 @@ describe("connector registry", () => {
     // A kind without a registered connector is listed from the catalog's own entry.
     const withoutDiscord = createConnectorRegistry({ connectors: builtInConnectors.filter((connector) => connector.kind !== "DISCORD") }).catalog();
     expect(withoutDiscord.find((entry) => entry.kind === "DISCORD")).toEqual({
-      id: "discord", kind: "DISCORD", displayName: "Discord", authType: "bearer", implemented: false, source: "platform",
+      id: "discord", kind: "DISCORD", displayName: "Discord", authType: "api_key", implemented: false, source: "platform",
       actions: [{ name: "sendChannelMessage", description: "Not implemented yet." }],
     });
   });
@@ -69,5 +69,15 @@ describe("defineConnector", () => {
     expect(() => defineConnector({ ...base, id: "acme", actions: {} })).toThrow(/declares no actions/);
     expect(() => defineConnector({ ...base, id: "acme", actions: { broken: { ...notion.actions.createPage, description: "" } } })).toThrow(/needs a description/);
     expect(() => defineConnector({ ...base, id: "acme", actions: { broken: { ...notion.actions.createPage, fixture: undefined as never } } })).toThrow(/"fixture" function/);
+  });
+});
+
+describe("catalog entries", () => {
+  it("declare the auth type that each built-in connector uses", () => {
+    const catalog = createConnectorRegistry({ connectors: builtInConnectors }).catalog();
+    const declared = createConnectorRegistry({ connectors: [] }).catalog();
+    for (const entry of catalog.filter((candidate) => candidate.source === "platform")) {
+      expect(declared.find((candidate) => candidate.kind === entry.kind)?.authType, entry.kind).toBe(entry.authType);
+    }
   });
 });
