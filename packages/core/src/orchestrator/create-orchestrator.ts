@@ -69,7 +69,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const queuedHere = new Map<string, string>();
   let draining = false;
 
-  const admit = async (request: OrchestrateRequest): Promise<AdmittedRequest> => {
+  // Synchronous on purpose: each async step is another promise and more microtask turns on every run.
+  const admit = (request: OrchestrateRequest): AdmittedRequest => {
     if (draining) throw new StoreUnavailableError("The orchestrator is shutting down; retry on another instance.", { retryAfterMs: 1_000 });
     validateRequest(request);
     const agent = registry.get(request.agent);
@@ -78,21 +79,28 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       throw new ValidationError(`The input does not match the schema of agent "${request.agent}".`, fieldErrorsFromZod(parsed.error).map((field) => ({ ...field, path: field.path ? `input.${field.path}` : "input" })));
     }
     requireCaller(request);
-    if (options.authorize && !(await options.authorize(request.context, agent.definition))) {
-      throw new UnauthorizedError(`The caller may not run agent "${request.agent}".`);
-    }
     return { request, agent, input: parsed.data, hash: request.idempotencyKey === undefined ? null : requestHash(request.agent, request.intent ?? null, request.input) };
   };
 
-  const checkAdmission = async ({ request, agent }: AdmittedRequest): Promise<void> => {
+  const authorize = async ({ request, agent }: AdmittedRequest): Promise<void> => {
+    if (options.authorize && !(await options.authorize(request.context, agent.definition))) {
+      throw new UnauthorizedError(`The caller may not run agent "${request.agent}".`);
+    }
+  };
+
+  const enforceDecision = (agentName: string, decision: RateLimitDecision): void => {
+    if (decision.allowed) return;
+    metrics.rateLimited({ agent: agentName, scope: "admission" });
+    throw new RateLimitedError(`Too many runs of agent "${agentName}" for this user; retry in ${decision.retryAfterMs} ms.`, decision.retryAfterMs);
+  };
+
+  /** Answers synchronously when the limiter does (the in-memory one), so that admitted runs wait for nothing. */
+  const checkAdmission = ({ request, agent }: AdmittedRequest): void | Promise<void> => {
     if (!agent.policies.admission.enabled) return;
     const { limit, windowMs } = agent.policies.admission;
     const pending = rateLimiter.consume(`${request.agent}\u0000${request.context.organizationId}\u0000${request.context.userId}`, { limit, windowMs });
-    const decision: RateLimitDecision = isPromise(pending) ? await pending : pending;
-    if (!decision.allowed) {
-      metrics.rateLimited({ agent: request.agent, scope: "admission" });
-      throw new RateLimitedError(`Too many runs of agent "${request.agent}" for this user; retry in ${decision.retryAfterMs} ms.`, decision.retryAfterMs);
-    }
+    if (isPromise(pending)) return pending.then((decision) => enforceDecision(request.agent, decision));
+    enforceDecision(request.agent, pending);
   };
 
   const replay = async (existing: AgentRun, admitted: AdmittedRequest, waitForEnd: boolean): Promise<AgentRun> => {
@@ -141,9 +149,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const execute = (run: AgentRun, agent: RegisteredAgent, input: unknown, span: ReturnType<typeof tracer.startSpan>, request: Pick<OrchestrateRequest, "timeoutMs" | "signal">) => {
     const controller = new RunCancellation();
     const done = executeRun(dependencies, { run, agent, input, span, controller, timeoutMs: request.timeoutMs ?? agent.policies.timeoutMs, callerSignal: request.signal });
-    const entry: ActiveRun = { organizationId: run.organizationId, controller, done: done.catch(() => undefined) };
-    active.set(run.id, entry);
-    void entry.done.finally(() => active.delete(run.id));
+    const forget = (): void => void active.delete(run.id);
+    active.set(run.id, { organizationId: run.organizationId, controller, done: done.then(forget, forget) });
     return done;
   };
 
@@ -203,17 +210,20 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     store,
 
     async orchestrate(request) {
-      const admitted = await admit(request);
+      const admitted = admit(request);
+      if (options.authorize) await authorize(admitted);
       if (admitted.request.idempotencyKey !== undefined) {
         const existing = await store.findRunByIdempotencyKey(request.context.organizationId, admitted.request.idempotencyKey);
         if (existing) return replay(existing, admitted, true);
       }
-      await checkAdmission(admitted);
+      const admission = checkAdmission(admitted);
+      if (admission) await admission;
       return runAdmitted(admitted);
     },
 
     async enqueue(request) {
-      const admitted = await admit(request);
+      const admitted = admit(request);
+      if (options.authorize) await authorize(admitted);
       if (admitted.request.idempotencyKey !== undefined) {
         const existing = await store.findRunByIdempotencyKey(request.context.organizationId, admitted.request.idempotencyKey);
         if (existing) return replay(existing, admitted, false);

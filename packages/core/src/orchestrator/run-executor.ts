@@ -142,28 +142,31 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
   const completedAt = clock.now();
   const durationMs = completedAt - startedAt;
   const status = failure?.status ?? "COMPLETED";
-  const finished = await finishWithRetries(dependencies, {
-    organizationId: run.organizationId,
-    runId: run.id,
-    status,
-    statusReason: failure?.statusReason ?? "completed",
-    output: failure ? null : redactor.redact(output),
-    error: failure?.stored ?? null,
-    attempts,
-    completedAt: new Date(completedAt),
-    durationMs,
-    metrics: [
-      { name: "duration_ms", value: durationMs, unit: "ms" },
-      { name: "attempts", value: attempts, unit: "count" },
-      { name: "tool_calls", value: toolCalls, unit: "count" },
-      ...reported,
-    ],
-  }).finally(() => {
+  let finished: AgentRun;
+  try {
+    finished = await finishWithRetries(dependencies, {
+      organizationId: run.organizationId,
+      runId: run.id,
+      status,
+      statusReason: failure?.statusReason ?? "completed",
+      output: failure ? null : redactor.redact(output),
+      error: failure?.stored ?? null,
+      attempts,
+      completedAt: new Date(completedAt),
+      durationMs,
+      metrics: [
+        { name: "duration_ms", value: durationMs, unit: "ms" },
+        { name: "attempts", value: attempts, unit: "count" },
+        { name: "tool_calls", value: toolCalls, unit: "count" },
+        ...reported,
+      ],
+    });
+  } finally {
     metrics.runFinished({ agent: definition.name, status, durationMs, attempts });
     if (failure) span.recordFailure(failure.error.code, failure.stored.message);
     span.setAttribute("neonhub.run.status", status);
     span.end();
-  });
+  }
   if (dependencies.logger !== silentLogger) {
     dependencies.logger.info({ runId: run.id, agent: definition.name, status, statusReason: finished.statusReason, durationMs, attempts }, "run finished");
   }
