@@ -58,6 +58,11 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
     volumeThreshold: Number.MAX_SAFE_INTEGER,
     errorFilter: (error: unknown) => !isFailure(error),
     enableSnapshots: false,
+    // Opening is decided by the consecutive-failure count below, not by opossum's rolling statistics, which keep
+    // every call's latency for the whole window: one short bucket keeps that memory small at high call rates.
+    rollingPercentilesEnabled: false,
+    rollingCountTimeout: 1_000,
+    rollingCountBuckets: 1,
   });
   let consecutiveFailures = 0;
   let openedAt = 0;
