@@ -65,7 +65,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   for (const agent of options.agents) registry.register(agent);
   // Bounded by the runs executing at once, which admission and concurrency caps bound.
   const active = new Map<string, ActiveRun>();
-  // Queued runs this process holds in an in-process queue, by run id, with their organization.
+  // Queued runs this process holds in an in-process queue, by run id, with their organization (bounded by the
+  // queue's own limit on pending jobs).
   const queuedHere = new Map<string, string>();
   let draining = false;
 
@@ -232,7 +233,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const { created, run, span } = await persist(admitted, "QUEUED");
       if (!created) return replay(run, admitted, false);
       span.end();
-      queuedHere.set(run.id, run.organizationId);
+      // Only an in-process queue loses its jobs on shutdown; a durable queue's jobs may run on another instance.
+      if (!queue.durable) queuedHere.set(run.id, run.organizationId);
       try {
         await queue.add({ organizationId: run.organizationId, runId: run.id }, executeQueued);
       } catch (error) {
