@@ -5,7 +5,7 @@ export interface BreakerPolicy {
   resetTimeoutMs: number;
 }
 
-/** Retry settings for transient failures: exponential backoff from `baseDelayMs` with full jitter. */
+/** Retry settings for transient failures: exponential backoff from `baseDelayMs`, each delay randomized between 1x and 2x. */
 export interface RetryPolicy {
   /** Total attempts, including the first. 1 disables retries. */
   attempts: number;
