@@ -85,7 +85,19 @@ export const listRunsQuerySchema = z
 /** One page of runs. */
 export const runPageSchema = z.object({ runs: z.array(runSchema), nextCursor: z.string().nullable() }).meta({ id: "RunPage" });
 
-const toIso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
+// toISOString is slow next to the rest of a response, and a run's timestamps (and those of runs answered in the same
+// millisecond) are often equal: remember the last one formatted.
+let lastFormattedTime = Number.NaN;
+let lastFormatted = "";
+const formatTimestamp = (date: Date): string => {
+  const time = date.getTime();
+  if (time !== lastFormattedTime) {
+    lastFormatted = date.toISOString();
+    lastFormattedTime = time;
+  }
+  return lastFormatted;
+};
+const toIso = (date: Date | null): string | null => (date === null ? null : formatTimestamp(date));
 
 /** The API view of a run: dates as ISO strings, the request fingerprint left out. */
 export function toRunResource(run: AgentRun): z.input<typeof runSchema> {
@@ -103,7 +115,7 @@ export function toRunResource(run: AgentRun): z.input<typeof runSchema> {
     error: run.error,
     idempotencyKey: run.idempotencyKey,
     attempts: run.attempts,
-    createdAt: run.createdAt.toISOString(),
+    createdAt: formatTimestamp(run.createdAt),
     startedAt: toIso(run.startedAt),
     completedAt: toIso(run.completedAt),
     durationMs: run.durationMs,

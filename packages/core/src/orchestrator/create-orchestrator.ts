@@ -119,8 +119,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       kind: "internal",
       attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": request.agent, "gen_ai.agent.version": agent.definition.version },
     });
+    // One Date for both fields: the run starts as it is created.
+    const createdAt = new Date(now);
     try {
-      const result = await store.createRun({
+      const { created, run } = await store.createRun({
         id: randomUUID(),
         agentName: request.agent,
         agentVersion: agent.definition.version,
@@ -131,14 +133,14 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         idempotencyKey: request.idempotencyKey ?? null,
         requestHash: admitted.hash,
         status,
-        createdAt: new Date(now),
-        startedAt: status === "RUNNING" ? new Date(now) : null,
+        createdAt,
+        startedAt: status === "RUNNING" ? createdAt : null,
         traceId: span.traceId,
         parentRunId: request.parentRunId ?? null,
       });
-      if (result.created) span.setAttribute("gen_ai.agent.id", result.run.id);
+      if (created) span.setAttribute("gen_ai.agent.id", run.id);
       else span.end();
-      return { ...result, span };
+      return { created, run, span };
     } catch (error) {
       span.recordFailure("STORE_UNAVAILABLE");
       span.end();

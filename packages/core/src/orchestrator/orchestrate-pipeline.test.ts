@@ -37,6 +37,26 @@ describe("orchestrate: the pipeline before execution", () => {
     expect(logger.lines.at(-1)).toMatchObject({ level: "info", message: "run finished", fields: { runId: run.id, agent: "writer", status: "COMPLETED", durationMs: 0 } });
   });
 
+  it("hands the handler a context whose members still work when destructured", async () => {
+    const agent = scriptedAgent(async (input, context) => {
+      const { tool, reportMetric, signal, logger, runId, attempt } = context;
+      const echoed = await tool("echo.say", { text: input.text }, async (call) => {
+        expect(call.signal).toBe(signal);
+        return input.text;
+      });
+      reportMetric("tokens", 7, "tokens");
+      logger.info({ attempt }, "handled");
+      return { text: `${echoed}:${runId}` };
+    });
+    const { orchestrator, logger } = setup([agent]);
+    const run = await orchestrator.orchestrate({ agent: "writer", input: { text: "hi" }, context: caller });
+    expect(run.output).toEqual({ text: `hi:${run.id}` });
+    expect(await orchestrator.store.listRunMetrics("org-1", run.id)).toContainEqual({ name: "tokens", value: 7, unit: "tokens" });
+    expect(await orchestrator.store.listRunMetrics("org-1", run.id)).toContainEqual({ name: "tool_calls", value: 1, unit: "count" });
+    expect((await orchestrator.getRun("org-1", run.id))?.toolExecutions).toMatchObject([{ connector: "echo", action: "say", status: "SUCCEEDED" }]);
+    expect(logger.lines).toContainEqual(expect.objectContaining({ message: "handled", fields: expect.objectContaining({ runId: run.id, attempt: 1 }) }));
+  });
+
   it.each([
     [{ agent: "", input: {}, context: caller }, "agent"],
     [{ agent: "writer", input: { text: "x" }, context: caller, idempotencyKey: "" }, "idempotencyKey"],

@@ -4,14 +4,14 @@ import type { RunCancellation } from "./run-cancellation.js";
 export function raceWithAbort<T>(promise: Promise<T>, cancellation: RunCancellation): Promise<T> {
   if (cancellation.aborted) return Promise.reject(cancellation.reason);
   return new Promise<T>((resolve, reject) => {
-    const remove = cancellation.onAbort(reject);
+    cancellation.onAbort(reject);
     promise.then(
       (value) => {
-        remove();
+        cancellation.offAbort(reject);
         resolve(value);
       },
       (error: unknown) => {
-        remove();
+        cancellation.offAbort(reject);
         reject(error);
       },
     );

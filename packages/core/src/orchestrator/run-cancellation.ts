@@ -6,7 +6,8 @@ export class RunCancellation {
   aborted = false;
   reason: unknown = undefined;
   private controller: AbortController | undefined;
-  private listeners: Array<(reason: unknown) => void> = [];
+  // Made on first use too: a run's attempts race the abort one at a time, and most runs never abort.
+  private listeners: Array<(reason: unknown) => void> | undefined;
 
   get signal(): AbortSignal {
     if (!this.controller) {
@@ -21,15 +22,18 @@ export class RunCancellation {
     this.aborted = true;
     this.reason = reason;
     this.controller?.abort(reason);
-    for (const listener of this.listeners.splice(0)) listener(reason);
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    if (listeners) for (const listener of listeners) listener(reason);
   }
 
-  /** Calls `listener` on abort; the returned function removes it. */
-  onAbort(listener: (reason: unknown) => void): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const index = this.listeners.indexOf(listener);
-      if (index >= 0) this.listeners.splice(index, 1);
-    };
+  /** Calls `listener` on abort, until {@link offAbort} removes it. */
+  onAbort(listener: (reason: unknown) => void): void {
+    (this.listeners ??= []).push(listener);
+  }
+
+  offAbort(listener: (reason: unknown) => void): void {
+    const index = this.listeners?.indexOf(listener) ?? -1;
+    if (index >= 0) this.listeners?.splice(index, 1);
   }
 }

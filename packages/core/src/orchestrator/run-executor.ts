@@ -2,7 +2,6 @@ import { CancelledError, StoreUnavailableError, TimeoutError, ValidationError } 
 import { fieldErrorsFromZod } from "../errors/field-errors-from-zod.js";
 import { isTransientError } from "../errors/is-transient-error.js";
 import type { AgentRun } from "../model/agent-run.js";
-import type { RunContext } from "../model/run-context.js";
 import type { RunMetric } from "../model/run-metric.js";
 import type { Logger } from "../ports/logger.js";
 import type { FinishRunInput } from "../ports/run-store.js";
@@ -14,7 +13,7 @@ import type { ExecutionDependencies } from "./execution-dependencies.js";
 import { raceWithAbort } from "./race-with-abort.js";
 import type { RunCancellation } from "./run-cancellation.js";
 import { failureOutcome } from "./run-outcome.js";
-import { recordToolCall, type ToolScope } from "./tool-recorder.js";
+import { HandlerContext, type RunScope } from "./handler-context.js";
 
 /** A run being executed in this process, so that it can be cancelled and awaited. */
 export interface ActiveRun {
@@ -51,6 +50,17 @@ async function finishWithRetries(dependencies: ExecutionDependencies, input: Fin
   }
 }
 
+/** The metrics every run records, then the handler's own. */
+function runMetrics(durationMs: number, attempts: number, toolCalls: number, reported: RunMetric[]): RunMetric[] {
+  const metrics: RunMetric[] = [
+    { name: "duration_ms", value: durationMs, unit: "ms" },
+    { name: "attempts", value: attempts, unit: "count" },
+    { name: "tool_calls", value: toolCalls, unit: "count" },
+  ];
+  for (const metric of reported) metrics.push(metric);
+  return metrics;
+}
+
 /**
  * Executes a persisted run: breaker around retries around attempts, each attempt raced against the run's
  * deadline and cancellation, the output validated, and the run finished with its metrics.
@@ -62,50 +72,31 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
   const definition = agent.definition;
   const startedAt = run.startedAt?.getTime() ?? clock.now();
   const cancelTimer = clock.schedule(execution.timeoutMs, () => controller.abort(new TimeoutError(`The run did not finish within ${execution.timeoutMs} ms.`)));
-  const onCallerAbort = () => controller.abort(new CancelledError("The caller cancelled the run."));
-  if (execution.callerSignal?.aborted) onCallerAbort();
-  else execution.callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+  const callerSignal = execution.callerSignal;
+  const onCallerAbort = callerSignal ? () => controller.abort(new CancelledError("The caller cancelled the run.")) : undefined;
+  if (callerSignal && onCallerAbort) {
+    if (callerSignal.aborted) onCallerAbort();
+    else callerSignal.addEventListener("abort", onCallerAbort, { once: true });
+  }
 
   // Stays 0 when the breaker rejects the run before any attempt.
   let attempts = 0;
   let toolCalls = 0;
-  const reported: RunMetric[] = [];
   let runLogger: Logger | undefined;
-  const logger = () => (runLogger ??= dependencies.logger.child({ runId: run.id, agent: definition.name }));
+  const scope: RunScope = {
+    dependencies,
+    run,
+    span,
+    cancellation: controller,
+    reported: [],
+    logger: () => (runLogger ??= dependencies.logger.child({ runId: run.id, agent: definition.name })),
+    onToolCall: () => void (toolCalls += 1),
+  };
 
-  let scope: ToolScope | undefined;
   const attempt = async (attemptNumber: number): Promise<unknown> => {
     attempts = attemptNumber;
     if (attemptNumber > 1) void store.recordAttempt(run.organizationId, run.id, attemptNumber).catch(() => undefined);
-    scope = undefined;
-    const toolScope = (): ToolScope =>
-      (scope ??= {
-        run,
-        attempt: attemptNumber,
-        get signal() {
-          return controller.signal;
-        },
-        runSpan: span,
-        logger,
-        onToolCall: () => void (toolCalls += 1),
-      });
-    const context: RunContext = {
-      runId: run.id,
-      agentName: definition.name,
-      userId: run.userId,
-      organizationId: run.organizationId,
-      intent: run.intent,
-      attempt: attemptNumber,
-      get signal() {
-        return controller.signal;
-      },
-      get logger() {
-        return logger();
-      },
-      tool: (name, input, fn, options) => recordToolCall(dependencies, toolScope(), name, input, fn, options),
-      reportMetric: (name, value, unit = "count") => void reported.push({ name, value, unit }),
-    };
-    const output = await raceWithAbort(definition.handle(execution.input, context), controller);
+    const output = await raceWithAbort(definition.handle(execution.input, new HandlerContext(scope, attemptNumber)), controller);
     const parsed = definition.output.safeParse(output);
     if (!parsed.success) {
       throw new ValidationError(`Agent "${definition.name}" returned output that does not match its schema.`, fieldErrorsFromZod(parsed.error));
@@ -136,7 +127,7 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
     failure = failureOutcome(thrown, controller.reason, run.id, redactor);
   } finally {
     cancelTimer();
-    execution.callerSignal?.removeEventListener("abort", onCallerAbort);
+    if (callerSignal && onCallerAbort) callerSignal.removeEventListener("abort", onCallerAbort);
   }
 
   const completedAt = clock.now();
@@ -154,12 +145,7 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
       attempts,
       completedAt: new Date(completedAt),
       durationMs,
-      metrics: [
-        { name: "duration_ms", value: durationMs, unit: "ms" },
-        { name: "attempts", value: attempts, unit: "count" },
-        { name: "tool_calls", value: toolCalls, unit: "count" },
-        ...reported,
-      ],
+      metrics: runMetrics(durationMs, attempts, toolCalls, scope.reported),
     });
   } finally {
     metrics.runFinished({ agent: definition.name, status, durationMs, attempts });

@@ -18,6 +18,9 @@ interface StoredRun {
 }
 
 const MAX_EVICTION_SCAN = 64;
+// Shared by every run until its first tool call or finish: most runs of a busy store would otherwise each keep
+// two empty arrays alive.
+const NONE: never[] = Object.freeze([]) as never[];
 
 // Records are copied in and out so that callers can never change what is stored.
 const copyRun = (run: AgentRun): AgentRun => ({ ...run });
@@ -104,7 +107,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         traceId: input.traceId,
         parentRunId: input.parentRunId,
       };
-      runs.set(run.id, { run, tools: [], metrics: [] });
+      runs.set(run.id, { run, tools: NONE, metrics: NONE });
       order.push(run.id);
       if (input.idempotencyKey !== null) idempotency.set(idempotencyKeyOf(input.organizationId, input.idempotencyKey), run.id);
       return { created: true, run: copyRun(run) };
@@ -188,6 +191,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         completedAt: null,
         durationMs: null,
       };
+      if (stored.tools === NONE) stored.tools = [];
       stored.tools.push(tool);
       toolOwners.set(tool.id, input.runId);
       return copyTool(tool);
