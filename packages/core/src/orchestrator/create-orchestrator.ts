@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { CancelledError, ConfigurationError, IdempotencyConflictError, RateLimitedError, RunNotFoundError, StoreUnavailableError, UnauthorizedError, ValidationError } from "../errors/errors.js";
 import { fieldErrorsFromZod } from "../errors/field-errors-from-zod.js";
 import { NeonhubError } from "../errors/neonhub-error.js";
@@ -18,6 +17,7 @@ import { createRedactor } from "../telemetry/redactor.js";
 import { silentLogger } from "../telemetry/silent-logger.js";
 import { systemClock } from "../telemetry/system-clock.js";
 import { requestHash } from "../util/request-hash.js";
+import { timeOrderedId } from "../util/time-ordered-id.js";
 import { AgentRegistry, type RegisteredAgent } from "./agent-registry.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
 import { errorFromStoredRun } from "./run-outcome.js";
@@ -123,7 +123,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const createdAt = new Date(now);
     try {
       const { created, run } = await store.createRun({
-        id: randomUUID(),
+        id: timeOrderedId(now),
         agentName: request.agent,
         agentVersion: agent.definition.version,
         organizationId: request.context.organizationId,

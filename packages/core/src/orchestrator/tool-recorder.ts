@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { StoreUnavailableError } from "../errors/errors.js";
 import { NeonhubError } from "../errors/neonhub-error.js";
 import type { AgentRun } from "../model/agent-run.js";
 import type { ToolCallContext, ToolCallOptions, ToolName } from "../model/run-context.js";
 import type { Logger } from "../ports/logger.js";
 import type { Span } from "../ports/tracer.js";
+import { timeOrderedId } from "../util/time-ordered-id.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
 
 /** What one run's tool calls share. */
@@ -40,8 +40,8 @@ export async function recordToolCall<T>(
   const { store, metrics, tracer, clock } = dependencies;
   const redactor = options.secretValues?.length ? dependencies.redactor.withValues(options.secretValues) : dependencies.redactor;
   const { connector, action, label } = parseToolName(name);
-  const id = randomUUID();
   const startedAt = clock.now();
+  const id = timeOrderedId(startedAt);
   const span = tracer.startSpan(`execute_tool ${label}`, {
     kind: "internal",
     parent: scope.runSpan,

@@ -8,21 +8,22 @@ const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 /** Checks the request's own fields (not the agent input); throws before anything else happens. */
 export function validateRequest(request: OrchestrateRequest): void {
   if (typeof request !== "object" || request === null) throw new ValidationError("The request must be an object.", [{ path: "", message: "Expected an object" }]);
-  const problems: FieldError[] = [];
-  if (typeof request.agent !== "string" || request.agent.length === 0) problems.push({ path: "agent", message: "Required: the name of a registered agent" });
+  // Made only when something is wrong: this runs on every request.
+  let problems: FieldError[] | undefined;
+  if (typeof request.agent !== "string" || request.agent.length === 0) (problems ??= []).push({ path: "agent", message: "Required: the name of a registered agent" });
   if (request.intent !== undefined && (typeof request.intent !== "string" || request.intent.length > MAX_INTENT_LENGTH)) {
-    problems.push({ path: "intent", message: `Must be a string of at most ${MAX_INTENT_LENGTH} characters` });
+    (problems ??= []).push({ path: "intent", message: `Must be a string of at most ${MAX_INTENT_LENGTH} characters` });
   }
   if (
     request.idempotencyKey !== undefined &&
     (typeof request.idempotencyKey !== "string" || request.idempotencyKey.length === 0 || request.idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)
   ) {
-    problems.push({ path: "idempotencyKey", message: `Must be a string of 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` });
+    (problems ??= []).push({ path: "idempotencyKey", message: `Must be a string of 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` });
   }
   if (request.timeoutMs !== undefined && (!Number.isInteger(request.timeoutMs) || request.timeoutMs < 1 || request.timeoutMs > MAX_TIMEOUT_MS)) {
-    problems.push({ path: "timeoutMs", message: `Must be an integer from 1 to ${MAX_TIMEOUT_MS}` });
+    (problems ??= []).push({ path: "timeoutMs", message: `Must be an integer from 1 to ${MAX_TIMEOUT_MS}` });
   }
-  if (problems.length > 0) throw new ValidationError(`The request is invalid: ${problems.map((problem) => problem.path).join(", ")}.`, problems);
+  if (problems) throw new ValidationError(`The request is invalid: ${problems.map((problem) => problem.path).join(", ")}.`, problems);
 }
 
 /** Every run belongs to one user of one organization; both ids are required. */

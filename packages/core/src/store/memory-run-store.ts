@@ -129,15 +129,14 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       const stored = find(input.organizationId, input.runId);
       if (!stored) throw new RunNotFoundError(input.runId);
       if (stored.run.status !== "RUNNING" && stored.run.status !== "QUEUED") return copyRun(stored.run);
-      Object.assign(stored.run, {
-        status: input.status,
-        statusReason: input.statusReason,
-        output: input.output,
-        error: input.error,
-        attempts: input.attempts,
-        completedAt: input.completedAt,
-        durationMs: input.durationMs,
-      });
+      const run = stored.run;
+      run.status = input.status;
+      run.statusReason = input.statusReason;
+      run.output = input.output;
+      run.error = input.error;
+      run.attempts = input.attempts;
+      run.completedAt = input.completedAt;
+      run.durationMs = input.durationMs;
       stored.metrics = input.metrics.map((metric) => ({ ...metric }));
       return copyRun(stored.run);
     },
