@@ -85,17 +85,21 @@ export const listRunsQuerySchema = z
 /** One page of runs. */
 export const runPageSchema = z.object({ runs: z.array(runSchema), nextCursor: z.string().nullable() }).meta({ id: "RunPage" });
 
-// toISOString is slow next to the rest of a response, and a run's timestamps (and those of runs answered in the same
-// millisecond) are often equal: remember the last one formatted.
-let lastFormattedTime = Number.NaN;
-let lastFormatted = "";
+// toISOString is slow next to the rest of a response, and a run's timestamps repeat: createdAt equals startedAt,
+// and runs answered together share milliseconds. The last two formatted are remembered (a run has at most two
+// distinct ones: created and completed).
+const recentTimes = [Number.NaN, Number.NaN];
+const recentTexts = ["", ""];
+let nextSlot = 0;
 const formatTimestamp = (date: Date): string => {
   const time = date.getTime();
-  if (time !== lastFormattedTime) {
-    lastFormatted = date.toISOString();
-    lastFormattedTime = time;
-  }
-  return lastFormatted;
+  if (time === recentTimes[0]) return recentTexts[0] as string;
+  if (time === recentTimes[1]) return recentTexts[1] as string;
+  const text = date.toISOString();
+  recentTimes[nextSlot] = time;
+  recentTexts[nextSlot] = text;
+  nextSlot = 1 - nextSlot;
+  return text;
 };
 const toIso = (date: Date | null): string | null => (date === null ? null : formatTimestamp(date));
 
