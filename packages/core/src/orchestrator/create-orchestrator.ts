@@ -170,7 +170,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       if (!created) return replay(run, admitted, true);
       reserved = false;
       const start = () => execute(run, admitted.agent, admitted.input, span, admitted.request);
-      return admitted.agent.concurrency ? admitted.agent.concurrency.run(start) : start();
+      // `return await`: returning a promise from an async function costs two more microtask turns than awaiting it.
+      return await (admitted.agent.concurrency ? admitted.agent.concurrency.run(start) : start());
     } finally {
       if (reserved) admitted.agent.concurrency?.release();
     }
@@ -221,7 +222,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       }
       const admission = checkAdmission(admitted);
       if (admission) await admission;
-      return runAdmitted(admitted);
+      return await runAdmitted(admitted);
     },
 
     async enqueue(request) {
