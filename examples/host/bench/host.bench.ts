@@ -10,7 +10,7 @@ import pg from "pg";
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const CONNECTIONS = 16;
-const ROUNDS = 2;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const hostDirectory = fileURLToPath(new URL("..", import.meta.url));
 const resultsDirectory = fileURLToPath(new URL("../../../bench/results/", import.meta.url));
 const body = JSON.stringify({ agent: "noop", input: { n: 1 } });
@@ -65,16 +65,20 @@ async function withFreshDatabase<T>(baseUrl: string, use: (url: string) => Promi
   }
 }
 
-// Other work on the machine skews single runs: alternate the two servers and keep each one's best round.
-const best = (rounds: Measured[]) => rounds.reduce((left, right) => (right.requestsPerSecond > left.requestsPerSecond ? right : left));
+// The machine's speed drifts by tens of percent over a minute (other tenants), so each round measures the two
+// servers back to back and the figures are the medians over the rounds: a round's ratio compares like with like.
+const median = (values: number[]) => {
+  const sorted = [...values].sort((left, right) => left - right);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
 const helloRounds: Measured[] = [];
 const runsRounds: Measured[] = [];
 for (let round = 0; round < ROUNDS; round += 1) {
   helloRounds.push(await withServer("hello", [], measure));
   runsRounds.push(await withServer("runs-memory", [], measure));
 }
-const hello = best(helloRounds);
-const runs = best(runsRounds);
+const roundRatios = runsRounds.map((runs, round) => runs.requestsPerSecond / (helloRounds[round] as Measured).requestsPerSecond);
 const databaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const postgres = await withFreshDatabase(databaseUrl, (url) => withServer("runs-postgres", [url], measure));
 
@@ -82,11 +86,13 @@ for (const [name, measured] of Object.entries({ hello: helloRounds, runs: runsRo
   if (measured.non2xx > 0 || measured.errors > 0) throw new Error(`${name}: ${measured.non2xx} non-2xx answers and ${measured.errors} errors; the benchmark is not valid.`);
 }
 
+const roundTo = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
 const result = {
-  runsReqPerSec: Math.round(runs.requestsPerSecond),
-  helloReqPerSec: Math.round(hello.requestsPerSecond),
-  ratio: Math.round((runs.requestsPerSecond / hello.requestsPerSecond) * 1000) / 1000,
-  runsP99Ms: runs.p99Ms,
+  runsReqPerSec: Math.round(median(runsRounds.map((round) => round.requestsPerSecond))),
+  helloReqPerSec: Math.round(median(helloRounds.map((round) => round.requestsPerSecond))),
+  ratio: roundTo(median(roundRatios), 3),
+  roundRatios: roundRatios.map((ratio) => roundTo(ratio, 3)),
+  runsP99Ms: median(runsRounds.map((round) => round.p99Ms)),
   pgRunsReqPerSec: Math.round(postgres.requestsPerSecond),
   pgRunsP99Ms: postgres.p99Ms,
   durationSeconds: DURATION_SECONDS,
