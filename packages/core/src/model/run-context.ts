@@ -18,7 +18,10 @@ export interface ToolCallContext {
   logger: Logger;
 }
 
-/** What an agent's handler receives besides its input. */
+/**
+ * What an agent's handler receives besides its input. Pass it on as it is: its `signal`, `logger`, `tool` and
+ * `reportMetric` live on its prototype, so a spread copy (`{ ...ctx }`) drops them. Destructuring works.
+ */
 export interface RunContext {
   runId: string;
   agentName: string;
