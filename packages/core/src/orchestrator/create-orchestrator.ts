@@ -17,7 +17,7 @@ import { createRedactor } from "../telemetry/redactor.js";
 import { silentLogger } from "../telemetry/silent-logger.js";
 import { systemClock } from "../telemetry/system-clock.js";
 import { requestHash } from "../util/request-hash.js";
-import { timeOrderedId } from "../util/time-ordered-id.js";
+import { createTimeOrderedIds } from "../util/time-ordered-id.js";
 import { AgentRegistry, type RegisteredAgent } from "./agent-registry.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
 import { errorFromStoredRun } from "./run-outcome.js";
@@ -57,6 +57,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     logger: createRedactingLogger(options.logger ?? silentLogger, redactor),
     redactor,
     clock,
+    newId: createTimeOrderedIds(),
   };
   const { store, logger, tracer } = dependencies;
   const rateLimiter = options.rateLimiter ?? createMemoryRateLimiter({ maxKeys: options.maxTrackedKeys ?? 100_000, clock });
@@ -123,7 +124,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const createdAt = new Date(now);
     try {
       const { created, run } = await store.createRun({
-        id: timeOrderedId(now),
+        id: dependencies.newId(now),
         agentName: request.agent,
         agentVersion: agent.definition.version,
         organizationId: request.context.organizationId,

@@ -13,4 +13,6 @@ export interface ExecutionDependencies {
   logger: Logger;
   redactor: Redactor;
   clock: Clock;
+  /** New run and tool-execution ids (time-ordered, in the order they are made), from a time on `clock`. */
+  newId: (unixMs: number) => string;
 }

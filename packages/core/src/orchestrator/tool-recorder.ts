@@ -4,7 +4,6 @@ import type { AgentRun } from "../model/agent-run.js";
 import type { ToolCallContext, ToolCallOptions, ToolName } from "../model/run-context.js";
 import type { Logger } from "../ports/logger.js";
 import type { Span } from "../ports/tracer.js";
-import { timeOrderedId } from "../util/time-ordered-id.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
 
 /** What one run's tool calls share. */
@@ -41,7 +40,7 @@ export async function recordToolCall<T>(
   const redactor = options.secretValues?.length ? dependencies.redactor.withValues(options.secretValues) : dependencies.redactor;
   const { connector, action, label } = parseToolName(name);
   const startedAt = clock.now();
-  const id = timeOrderedId(startedAt);
+  const id = dependencies.newId(startedAt);
   const span = tracer.startSpan(`execute_tool ${label}`, {
     kind: "internal",
     parent: scope.runSpan,
