@@ -73,11 +73,9 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
   const startedAt = run.startedAt?.getTime() ?? clock.now();
   const cancelTimer = clock.schedule(execution.timeoutMs, () => controller.abort(new TimeoutError(`The run did not finish within ${execution.timeoutMs} ms.`)));
   const callerSignal = execution.callerSignal;
-  const onCallerAbort = callerSignal ? () => controller.abort(new CancelledError("The caller cancelled the run.")) : undefined;
-  if (callerSignal && onCallerAbort) {
-    if (callerSignal.aborted) onCallerAbort();
-    else callerSignal.addEventListener("abort", onCallerAbort, { once: true });
-  }
+  const onCallerAbort = () => controller.abort(new CancelledError("The caller cancelled the run."));
+  if (callerSignal?.aborted) onCallerAbort();
+  else callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
 
   // Stays 0 when the breaker rejects the run before any attempt.
   let attempts = 0;
@@ -127,7 +125,7 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
     failure = failureOutcome(thrown, controller.reason, run.id, redactor);
   } finally {
     cancelTimer();
-    if (callerSignal && onCallerAbort) callerSignal.removeEventListener("abort", onCallerAbort);
+    callerSignal?.removeEventListener("abort", onCallerAbort);
   }
 
   const completedAt = clock.now();

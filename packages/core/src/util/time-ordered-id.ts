@@ -25,6 +25,9 @@ const takeRandom = (): number => {
   return offset;
 };
 
+/** A new millisecond's counter, from the id's random bytes. */
+const seedCounter = (offset: number): number => (((pool[offset] as number) << 8) | (pool[offset + 1] as number)) & 0x7ff;
+
 /**
  * Makes version 7 UUIDs (RFC 9562): 48 bits of Unix milliseconds, a 12-bit counter, then 62 random bits. Ids made
  * close in time sort and sit close together in a database's primary-key index, which random (version 4) ids
@@ -42,12 +45,12 @@ export function createTimeOrderedIds(): (unixMs: number) => string {
     const now = Math.max(0, Math.floor(unixMs));
     if (now > lastTime) {
       lastTime = now;
-      counter = (((pool[offset] as number) << 8) | (pool[offset + 1] as number)) & 0x7ff;
+      counter = seedCounter(offset);
     } else if (counter < COUNTER_LIMIT) {
       counter += 1;
     } else {
       lastTime += 1;
-      counter = (((pool[offset] as number) << 8) | (pool[offset + 1] as number)) & 0x7ff;
+      counter = seedCounter(offset);
     }
     const high = Math.floor(lastTime / 0x1_0000_0000);
     const low = lastTime >>> 0;
