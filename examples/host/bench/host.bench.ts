@@ -2,15 +2,16 @@
 // Writes <repo root>/bench/results/host.json. Run with `pnpm bench` (or `pnpm --filter @neonhub/example-host bench`).
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
 
-const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
+const WINDOW_SECONDS = Number(process.env.BENCH_WINDOW_SECONDS ?? 2);
+const PG_DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const CONNECTIONS = 16;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
 const hostDirectory = fileURLToPath(new URL("..", import.meta.url));
 const resultsDirectory = fileURLToPath(new URL("../../../bench/results/", import.meta.url));
 const body = JSON.stringify({ agent: "noop", input: { n: 1 } });
@@ -21,9 +22,17 @@ interface Measured {
   p99Ms: number;
   non2xx: number;
   errors: number;
+  /** Server CPU time per request, all threads (kernel time included); null where /proc is missing. */
+  serverCpuUs: number | null;
 }
 
-async function withServer<T>(variant: string, extra: string[], use: (url: string) => Promise<T>): Promise<T> {
+interface BenchServer {
+  url: string;
+  pid: number;
+  stop: () => Promise<void>;
+}
+
+async function startServer(variant: string, extra: string[]): Promise<BenchServer> {
   const child = spawn(process.execPath, ["--import", "tsx", "bench/bench-server.ts", variant, ...extra], { cwd: hostDirectory, stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((resolve, reject) => {
     let output = "";
@@ -34,21 +43,46 @@ async function withServer<T>(variant: string, extra: string[], use: (url: string
     });
     child.on("exit", (code) => reject(new Error(`bench server ${variant} exited with ${code}`)));
   });
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  return {
+    url,
+    pid: child.pid as number,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+async function withServer<T>(variant: string, extra: string[], use: (server: BenchServer) => Promise<T>): Promise<T> {
+  const server = await startServer(variant, extra);
   try {
-    return await use(url);
+    return await use(server);
   } finally {
-    const exited = new Promise((resolve) => child.on("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
+    await server.stop();
   }
 }
 
-async function measure(url: string): Promise<Measured> {
-  // A short warm-up lets the JIT settle before the measured run.
-  await autocannon({ url, method: "POST", headers, body, connections: CONNECTIONS, duration: 1 });
-  const result = await autocannon({ url, method: "POST", headers, body, connections: CONNECTIONS, duration: DURATION_SECONDS });
-  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+/** CPU seconds the server process has used (all its threads), where Linux's /proc tells; null elsewhere. */
+async function cpuSecondsOf(pid: number): Promise<number | null> {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
+
+async function measure(server: BenchServer, seconds: number): Promise<Measured> {
+  const cpuBefore = await cpuSecondsOf(server.pid);
+  const result = await autocannon({ url: server.url, method: "POST", headers, body, connections: CONNECTIONS, duration: seconds });
+  const cpuAfter = await cpuSecondsOf(server.pid);
+  const serverCpuUs = cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total;
+  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors, serverCpuUs };
+}
+
+// A short warm-up lets the JIT settle before anything is measured.
+const warmUp = (server: BenchServer) => measure(server, 2);
 
 async function withFreshDatabase<T>(baseUrl: string, use: (url: string) => Promise<T>): Promise<T> {
   const name = `neonhub_bench_${randomUUID().replaceAll("-", "")}`;
@@ -65,38 +99,64 @@ async function withFreshDatabase<T>(baseUrl: string, use: (url: string) => Promi
   }
 }
 
-// The machine's speed drifts by tens of percent over a minute (other tenants), so each round measures the two
-// servers back to back and the figures are the medians over the rounds: a round's ratio compares like with like.
+// The machine's speed drifts by tens of percent within a minute (other tenants), so both servers stay up and are
+// measured in short alternating windows, in the order A B B A A B ..., and every figure is a median over the pairs:
+// a pair's ratio compares two routes measured seconds apart, and the alternating order cancels a steady drift.
 const median = (values: number[]) => {
   const sorted = [...values].sort((left, right) => left - right);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
-const helloRounds: Measured[] = [];
-const runsRounds: Measured[] = [];
-for (let round = 0; round < ROUNDS; round += 1) {
-  helloRounds.push(await withServer("hello", [], measure));
-  runsRounds.push(await withServer("runs-memory", [], measure));
+const helloWindows: Measured[] = [];
+const runsWindows: Measured[] = [];
+const hello = await startServer("hello", []);
+const runs = await startServer("runs-memory", []);
+try {
+  await warmUp(hello);
+  await warmUp(runs);
+  for (let pair = 0; pair < PAIRS; pair += 1) {
+    if (pair % 2 === 0) {
+      helloWindows.push(await measure(hello, WINDOW_SECONDS));
+      runsWindows.push(await measure(runs, WINDOW_SECONDS));
+    } else {
+      runsWindows.push(await measure(runs, WINDOW_SECONDS));
+      helloWindows.push(await measure(hello, WINDOW_SECONDS));
+    }
+  }
+} finally {
+  await hello.stop();
+  await runs.stop();
 }
-const roundRatios = runsRounds.map((runs, round) => runs.requestsPerSecond / (helloRounds[round] as Measured).requestsPerSecond);
+const pairRatios = runsWindows.map((measured, pair) => measured.requestsPerSecond / (helloWindows[pair] as Measured).requestsPerSecond);
 const databaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const postgres = await withFreshDatabase(databaseUrl, (url) => withServer("runs-postgres", [url], measure));
+const postgres = await withFreshDatabase(databaseUrl, (url) =>
+  withServer("runs-postgres", [url], async (server) => {
+    await warmUp(server);
+    return measure(server, PG_DURATION_SECONDS);
+  }),
+);
 
-for (const [name, measured] of Object.entries({ hello: helloRounds, runs: runsRounds, postgres: [postgres] }).flatMap(([name, rounds]) => rounds.map((round) => [name, round] as const))) {
+for (const [name, measured] of Object.entries({ hello: helloWindows, runs: runsWindows, postgres: [postgres] }).flatMap(([name, windows]) => windows.map((window) => [name, window] as const))) {
   if (measured.non2xx > 0 || measured.errors > 0) throw new Error(`${name}: ${measured.non2xx} non-2xx answers and ${measured.errors} errors; the benchmark is not valid.`);
 }
 
+const cpuMedian = (windows: Measured[]) => (windows.every((window) => window.serverCpuUs !== null) ? median(windows.map((window) => window.serverCpuUs as number)) : null);
 const roundTo = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
+const helloCpuUs = cpuMedian(helloWindows);
+const runsCpuUs = cpuMedian(runsWindows);
 const result = {
-  runsReqPerSec: Math.round(median(runsRounds.map((round) => round.requestsPerSecond))),
-  helloReqPerSec: Math.round(median(helloRounds.map((round) => round.requestsPerSecond))),
-  ratio: roundTo(median(roundRatios), 3),
-  roundRatios: roundRatios.map((ratio) => roundTo(ratio, 3)),
-  runsP99Ms: median(runsRounds.map((round) => round.p99Ms)),
+  runsReqPerSec: Math.round(median(runsWindows.map((window) => window.requestsPerSecond))),
+  helloReqPerSec: Math.round(median(helloWindows.map((window) => window.requestsPerSecond))),
+  ratio: roundTo(median(pairRatios), 3),
+  pairRatios: pairRatios.map((ratio) => roundTo(ratio, 3)),
+  runsP99Ms: median(runsWindows.map((window) => window.p99Ms)),
+  // Server CPU per request (median over the windows): the cost of each route, whatever the load generator does.
+  helloServerCpuUs: helloCpuUs === null ? null : roundTo(helloCpuUs, 1),
+  runsServerCpuUs: runsCpuUs === null ? null : roundTo(runsCpuUs, 1),
   pgRunsReqPerSec: Math.round(postgres.requestsPerSecond),
   pgRunsP99Ms: postgres.p99Ms,
-  durationSeconds: DURATION_SECONDS,
-  rounds: ROUNDS,
+  windowSeconds: WINDOW_SECONDS,
+  pairs: PAIRS,
   connections: CONNECTIONS,
   cpus: availableParallelism(),
   node: process.version,
