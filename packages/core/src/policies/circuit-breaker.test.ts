@@ -16,6 +16,13 @@ describe("circuit breaker", () => {
     return { breaker, metrics };
   };
 
+  it("runs no timer while closed, however many calls it lets through", async () => {
+    const { breaker } = setup();
+    for (let index = 0; index < 600; index += 1) await breaker.execute(succeed);
+    expect(vi.getTimerCount()).toBe(0);
+    breaker.shutdown();
+  });
+
   it("stays closed below the threshold and counts only consecutive failures", async () => {
     const { breaker } = setup();
     await expect(breaker.execute(fail)).rejects.toThrow("down");

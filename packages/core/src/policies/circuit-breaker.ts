@@ -3,6 +3,7 @@ import { CircuitOpenError, ConfigurationError } from "../errors/errors.js";
 import type { Clock } from "../ports/clock.js";
 import type { BreakerKind, BreakerState, MetricsSink } from "../ports/metrics-sink.js";
 import { noopMetricsSink } from "../telemetry/noop-metrics-sink.js";
+import { CallCountedStatistics } from "./opossum-statistics.js";
 import { systemClock } from "../telemetry/system-clock.js";
 
 /** Options of {@link createCircuitBreaker}. */
@@ -52,18 +53,20 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
   const clock = options.clock ?? systemClock;
   const isFailure = options.isFailure ?? (() => true);
   const target = { name: options.name, kind: options.kind };
+  // Opening is decided by the consecutive-failure count below, not by opossum's rolling statistics; those keep
+  // every call's latency, so their bucket turns over by call count to stay small.
+  const statistics = new CallCountedStatistics();
   const breaker = new OpossumBreaker((call: Call) => call(), {
     timeout: false,
     resetTimeout: options.resetTimeoutMs,
     volumeThreshold: Number.MAX_SAFE_INTEGER,
     errorFilter: (error: unknown) => !isFailure(error),
     enableSnapshots: false,
-    // Opening is decided by the consecutive-failure count below, not by opossum's rolling statistics, which keep
-    // every call's latency for the whole window: one short bucket keeps that memory small at high call rates.
     rollingPercentilesEnabled: false,
-    rollingCountTimeout: 1_000,
     rollingCountBuckets: 1,
+    rotateBucketController: statistics.rotateBucketController,
   });
+  statistics.watch(breaker);
   let consecutiveFailures = 0;
   let openedAt = 0;
 
