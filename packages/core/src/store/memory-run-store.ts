@@ -1,7 +1,6 @@
 import { ConfigurationError, RunNotFoundError, ValidationError } from "../errors/errors.js";
-import type { AgentRun, StoredError } from "../model/agent-run.js";
+import type { AgentRun } from "../model/agent-run.js";
 import type { RunMetric } from "../model/run-metric.js";
-import type { RunStatus } from "../model/run-status.js";
 import type { ToolExecution } from "../model/tool-execution.js";
 import type { ListRunsQuery, RunPage, RunStore } from "../ports/run-store.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
@@ -18,27 +17,10 @@ export interface MemoryRunStoreOptions {
  * and a `Date` is a 96-byte object and each metric one more, so fewer objects per run make a busy store cheaper.
  * Callers only ever see `AgentRun` copies.
  */
-interface KeptRun {
-  id: string;
-  agentName: string;
-  agentVersion: string;
-  organizationId: string;
-  userId: string;
-  intent: string | null;
-  status: RunStatus;
-  statusReason: string | null;
-  input: unknown;
-  output: unknown;
-  error: StoredError | null;
-  idempotencyKey: string | null;
-  requestHash: string | null;
-  attempts: number;
+interface KeptRun extends Omit<AgentRun, "createdAt" | "startedAt" | "completedAt"> {
   createdAt: number;
   startedAt: number | null;
   completedAt: number | null;
-  durationMs: number | null;
-  traceId: string | null;
-  parentRunId: string | null;
   tools: ToolExecution[];
   metrics: Array<string | number>;
 }
