@@ -3,8 +3,8 @@ import { CircuitOpenError, ConfigurationError } from "../errors/errors.js";
 import type { Clock } from "../ports/clock.js";
 import type { BreakerKind, BreakerState, MetricsSink } from "../ports/metrics-sink.js";
 import { noopMetricsSink } from "../telemetry/noop-metrics-sink.js";
-import { CallCountedStatistics } from "./opossum-statistics.js";
 import { systemClock } from "../telemetry/system-clock.js";
+import { CallCountedStatistics } from "./opossum-statistics.js";
 
 /** Options of {@link createCircuitBreaker}. */
 export interface CircuitBreakerOptions {

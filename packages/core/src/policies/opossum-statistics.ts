@@ -7,8 +7,8 @@ export const CALLS_PER_STATISTICS_BUCKET = 256;
 /**
  * Keeps an opossum breaker's rolling statistics small. Opossum stores every call's latency in its current bucket
  * and starts a new bucket on a timer; at thousands of calls per second that array grows to megabytes, and the
- * garbage collector copies and promotes it again on every young-generation collection (this alone doubled the
- * cost of a run). The platform opens breakers on consecutive failures and never reads those statistics, so the
+ * garbage collector copies and promotes it again on every young-generation collection (with a small run store,
+ * this alone nearly doubled the cost of a run). The platform opens breakers on consecutive failures and never reads those statistics, so the
  * bucket is rotated by call count instead: it holds at most {@link CALLS_PER_STATISTICS_BUCKET} latencies, and no
  * timer runs.
  *
