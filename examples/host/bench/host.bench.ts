@@ -2,6 +2,7 @@
 // Writes <repo root>/bench/results/host.json. Run with `pnpm bench` (or `pnpm --filter @neonhub/example-host bench`).
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -13,6 +14,10 @@ const PG_DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const CONNECTIONS = 16;
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
 const hostDirectory = fileURLToPath(new URL("..", import.meta.url));
+// The build configuration has no source paths, so the servers import the packages as they ship: their built
+// `dist`, not their sources through tsx (whose transform names every function it creates, on every call).
+const buildTsconfig = fileURLToPath(new URL("../../../tsconfig.build.json", import.meta.url));
+const builtPackages = ["core", "connectors", "metrics", "persistence-prisma"].map((name) => fileURLToPath(new URL(`../../../packages/${name}/dist/index.js`, import.meta.url)));
 const resultsDirectory = fileURLToPath(new URL("../../../bench/results/", import.meta.url));
 const body = JSON.stringify({ agent: "noop", input: { n: 1 } });
 const headers = { "content-type": "application/json", authorization: "Bearer nh_benchmark_key_0123456789abcdef" };
@@ -24,6 +29,10 @@ interface Measured {
   errors: number;
   /** Server CPU time per request, all threads (kernel time included); null where /proc is missing. */
   serverCpuUs: number | null;
+  /** The kernel's part of {@link serverCpuUs}. */
+  serverKernelUs: number | null;
+  /** Share of one core the load generator (this process) used: near 1, it and not the server set the pace. */
+  loadGeneratorBusy: number;
 }
 
 interface BenchServer {
@@ -33,7 +42,11 @@ interface BenchServer {
 }
 
 async function startServer(variant: string, extra: string[]): Promise<BenchServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/bench-server.ts", variant, ...extra], { cwd: hostDirectory, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/bench-server.ts", variant, ...extra], {
+    cwd: hostDirectory,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, TSX_TSCONFIG_PATH: buildTsconfig },
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -63,11 +76,16 @@ async function withServer<T>(variant: string, extra: string[], use: (server: Ben
   }
 }
 
+interface CpuSeconds {
+  user: number;
+  kernel: number;
+}
+
 /** CPU seconds the server process has used (all its threads), where Linux's /proc tells; null elsewhere. */
-async function cpuSecondsOf(pid: number): Promise<number | null> {
+async function cpuSecondsOf(pid: number): Promise<CpuSeconds | null> {
   try {
     const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return { user: Number(fields[11]) / 100, kernel: Number(fields[12]) / 100 };
   } catch {
     return null;
   }
@@ -75,10 +93,23 @@ async function cpuSecondsOf(pid: number): Promise<number | null> {
 
 async function measure(server: BenchServer, seconds: number): Promise<Measured> {
   const cpuBefore = await cpuSecondsOf(server.pid);
+  const ownBefore = process.cpuUsage();
+  const startedAt = performance.now();
   const result = await autocannon({ url: server.url, method: "POST", headers, body, connections: CONNECTIONS, duration: seconds });
+  const own = process.cpuUsage(ownBefore);
+  const loadGeneratorBusy = (own.user + own.system) / 1e3 / (performance.now() - startedAt);
   const cpuAfter = await cpuSecondsOf(server.pid);
-  const serverCpuUs = cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total;
-  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors, serverCpuUs };
+  const perRequestUs = (secondsUsed: number) => (secondsUsed * 1e6) / result.requests.total;
+  const measured = cpuBefore !== null && cpuAfter !== null;
+  return {
+    requestsPerSecond: result.requests.average,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    serverCpuUs: measured ? perRequestUs(cpuAfter.user + cpuAfter.kernel - cpuBefore.user - cpuBefore.kernel) : null,
+    serverKernelUs: measured ? perRequestUs(cpuAfter.kernel - cpuBefore.kernel) : null,
+    loadGeneratorBusy,
+  };
 }
 
 // A short warm-up lets the JIT settle before anything is measured.
@@ -107,6 +138,8 @@ const median = (values: number[]) => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
+const missing = builtPackages.filter((file) => !existsSync(file));
+if (missing.length > 0) throw new Error(`The benchmark measures the built packages; build them first (\`pnpm build\`; \`pnpm bench\` does). Missing: ${missing.join(", ")}`);
 const helloWindows: Measured[] = [];
 const runsWindows: Measured[] = [];
 const hello = await startServer("hello", []);
@@ -140,10 +173,12 @@ for (const [name, measured] of Object.entries({ hello: helloWindows, runs: runsW
   if (measured.non2xx > 0 || measured.errors > 0) throw new Error(`${name}: ${measured.non2xx} non-2xx answers and ${measured.errors} errors; the benchmark is not valid.`);
 }
 
-const cpuMedian = (windows: Measured[]) => (windows.every((window) => window.serverCpuUs !== null) ? median(windows.map((window) => window.serverCpuUs as number)) : null);
 const roundTo = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
-const helloCpuUs = cpuMedian(helloWindows);
-const runsCpuUs = cpuMedian(runsWindows);
+/** Median of one per-window figure, rounded; null when a window could not read it. */
+const medianOf = (windows: Measured[], figure: (window: Measured) => number | null, places: number) => {
+  const values = windows.map(figure);
+  return values.every((value) => value !== null) ? roundTo(median(values as number[]), places) : null;
+};
 const result = {
   runsReqPerSec: Math.round(median(runsWindows.map((window) => window.requestsPerSecond))),
   helloReqPerSec: Math.round(median(helloWindows.map((window) => window.requestsPerSecond))),
@@ -151,8 +186,12 @@ const result = {
   pairRatios: pairRatios.map((ratio) => roundTo(ratio, 3)),
   runsP99Ms: median(runsWindows.map((window) => window.p99Ms)),
   // Server CPU per request (median over the windows): the cost of each route, whatever the load generator does.
-  helloServerCpuUs: helloCpuUs === null ? null : roundTo(helloCpuUs, 1),
-  runsServerCpuUs: runsCpuUs === null ? null : roundTo(runsCpuUs, 1),
+  helloServerCpuUs: medianOf(helloWindows, (window) => window.serverCpuUs, 1),
+  runsServerCpuUs: medianOf(runsWindows, (window) => window.serverCpuUs, 1),
+  helloServerKernelUs: medianOf(helloWindows, (window) => window.serverKernelUs, 1),
+  runsServerKernelUs: medianOf(runsWindows, (window) => window.serverKernelUs, 1),
+  helloLoadGeneratorBusy: medianOf(helloWindows, (window) => window.loadGeneratorBusy, 2),
+  runsLoadGeneratorBusy: medianOf(runsWindows, (window) => window.loadGeneratorBusy, 2),
   pgRunsReqPerSec: Math.round(postgres.requestsPerSecond),
   pgRunsP99Ms: postgres.p99Ms,
   windowSeconds: WINDOW_SECONDS,
