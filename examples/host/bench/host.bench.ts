@@ -13,6 +13,9 @@ const WINDOW_SECONDS = Number(process.env.BENCH_WINDOW_SECONDS ?? 2);
 const PG_DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const CONNECTIONS = 16;
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
+const PACED_PAIRS = Number(process.env.BENCH_PACED_PAIRS ?? 4);
+// The paced windows offer both routes the same load, below what the run route can take.
+const PACED_SHARE_OF_RUNS = 0.7;
 const hostDirectory = fileURLToPath(new URL("..", import.meta.url));
 // The build configuration has no source paths, so the servers import the packages as they ship: their built
 // `dist`, not their sources through tsx (whose transform names every function it creates, on every call).
@@ -91,11 +94,20 @@ async function cpuSecondsOf(pid: number): Promise<CpuSeconds | null> {
   }
 }
 
-async function measure(server: BenchServer, seconds: number): Promise<Measured> {
+/** Measures one window; `rate` paces the load (requests per second in all), otherwise as fast as answered. */
+async function measure(server: BenchServer, seconds: number, rate?: number): Promise<Measured> {
   const cpuBefore = await cpuSecondsOf(server.pid);
   const ownBefore = process.cpuUsage();
   const startedAt = performance.now();
-  const result = await autocannon({ url: server.url, method: "POST", headers, body, connections: CONNECTIONS, duration: seconds });
+  const result = await autocannon({
+    url: server.url,
+    method: "POST",
+    headers,
+    body,
+    connections: CONNECTIONS,
+    duration: seconds,
+    ...(rate === undefined ? {} : { overallRate: rate }),
+  });
   const own = process.cpuUsage(ownBefore);
   const loadGeneratorBusy = (own.user + own.system) / 1e3 / (performance.now() - startedAt);
   const cpuAfter = await cpuSecondsOf(server.pid);
@@ -140,26 +152,37 @@ const median = (values: number[]) => {
 };
 const missing = builtPackages.filter((file) => !existsSync(file));
 if (missing.length > 0) throw new Error(`The benchmark measures the built packages; build them first (\`pnpm build\`; \`pnpm bench\` does). Missing: ${missing.join(", ")}`);
-const helloWindows: Measured[] = [];
-const runsWindows: Measured[] = [];
 const hello = await startServer("hello", []);
 const runs = await startServer("runs-memory", []);
+/** Windows of both servers in the order A B B A A B ..., so that a steady drift of the machine cancels out. */
+async function alternate(pairs: number, rate?: number): Promise<{ helloWindows: Measured[]; runsWindows: Measured[] }> {
+  const helloWindows: Measured[] = [];
+  const runsWindows: Measured[] = [];
+  for (let pair = 0; pair < pairs; pair += 1) {
+    if (pair % 2 === 0) {
+      helloWindows.push(await measure(hello, WINDOW_SECONDS, rate));
+      runsWindows.push(await measure(runs, WINDOW_SECONDS, rate));
+    } else {
+      runsWindows.push(await measure(runs, WINDOW_SECONDS, rate));
+      helloWindows.push(await measure(hello, WINDOW_SECONDS, rate));
+    }
+  }
+  return { helloWindows, runsWindows };
+}
+let full: Awaited<ReturnType<typeof alternate>>;
+let paced: Awaited<ReturnType<typeof alternate>>;
+let pacedRate: number;
 try {
   await warmUp(hello);
   await warmUp(runs);
-  for (let pair = 0; pair < PAIRS; pair += 1) {
-    if (pair % 2 === 0) {
-      helloWindows.push(await measure(hello, WINDOW_SECONDS));
-      runsWindows.push(await measure(runs, WINDOW_SECONDS));
-    } else {
-      runsWindows.push(await measure(runs, WINDOW_SECONDS));
-      helloWindows.push(await measure(hello, WINDOW_SECONDS));
-    }
-  }
+  full = await alternate(PAIRS);
+  pacedRate = Math.max(100, Math.floor((median(full.runsWindows.map((window) => window.requestsPerSecond)) * PACED_SHARE_OF_RUNS) / 100) * 100);
+  paced = await alternate(PACED_PAIRS, pacedRate);
 } finally {
   await hello.stop();
   await runs.stop();
 }
+const { helloWindows, runsWindows } = full;
 const pairRatios = runsWindows.map((measured, pair) => measured.requestsPerSecond / (helloWindows[pair] as Measured).requestsPerSecond);
 const databaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const postgres = await withFreshDatabase(databaseUrl, (url) =>
@@ -169,7 +192,7 @@ const postgres = await withFreshDatabase(databaseUrl, (url) =>
   }),
 );
 
-for (const [name, measured] of Object.entries({ hello: helloWindows, runs: runsWindows, postgres: [postgres] }).flatMap(([name, windows]) => windows.map((window) => [name, window] as const))) {
+for (const [name, measured] of Object.entries({ hello: helloWindows, runs: runsWindows, pacedHello: paced.helloWindows, pacedRuns: paced.runsWindows, postgres: [postgres] }).flatMap(([name, windows]) => windows.map((window) => [name, window] as const))) {
   if (measured.non2xx > 0 || measured.errors > 0) throw new Error(`${name}: ${measured.non2xx} non-2xx answers and ${measured.errors} errors; the benchmark is not valid.`);
 }
 
@@ -192,10 +215,18 @@ const result = {
   runsServerKernelUs: medianOf(runsWindows, (window) => window.serverKernelUs, 1),
   helloLoadGeneratorBusy: medianOf(helloWindows, (window) => window.loadGeneratorBusy, 2),
   runsLoadGeneratorBusy: medianOf(runsWindows, (window) => window.loadGeneratorBusy, 2),
+  // The same costs with both routes offered the same load: how much of the gap is the route's own work, and how
+  // much the kernel's cost of waking the load generator, which grows as answers take longer.
+  pacedReqPerSec: pacedRate,
+  pacedHelloServerCpuUs: medianOf(paced.helloWindows, (window) => window.serverCpuUs, 1),
+  pacedRunsServerCpuUs: medianOf(paced.runsWindows, (window) => window.serverCpuUs, 1),
+  pacedHelloServerKernelUs: medianOf(paced.helloWindows, (window) => window.serverKernelUs, 1),
+  pacedRunsServerKernelUs: medianOf(paced.runsWindows, (window) => window.serverKernelUs, 1),
   pgRunsReqPerSec: Math.round(postgres.requestsPerSecond),
   pgRunsP99Ms: postgres.p99Ms,
   windowSeconds: WINDOW_SECONDS,
   pairs: PAIRS,
+  pacedPairs: PACED_PAIRS,
   connections: CONNECTIONS,
   cpus: availableParallelism(),
   node: process.version,
