@@ -1,6 +1,6 @@
 // A server for the benchmark, in its own process so that the load generator does not share its event loop.
-// Usage: tsx bench/bench-server.ts hello|runs-memory|runs-postgres [databaseUrl]
-import { createMemoryRunStore, createOrchestrator, defineAgent, type RunStore } from "@neonhub/core";
+// Usage: tsx bench/bench-server.ts hello|runs-constant|runs-memory|runs-postgres [databaseUrl]
+import { createMemoryRunStore, createOrchestrator, defineAgent, type AgentRun, type Orchestrator, type RunStore } from "@neonhub/core";
 import { createPrometheusMetrics } from "@neonhub/metrics";
 import { openNeonhubDatabase } from "@neonhub/persistence-prisma";
 import Fastify from "fastify";
@@ -19,6 +19,37 @@ const noopAgent = defineAgent({
   output: z.object({ n: z.number() }),
   handle: async (input) => input,
 });
+
+/**
+ * The host's run route with `orchestrate` answering one fixed finished run: what the host's own work (authentication,
+ * validation, hooks, mapping and serializing the run) costs without the orchestrator's.
+ */
+function withConstantRun(orchestrator: Orchestrator): Orchestrator {
+  const at = new Date();
+  const run: AgentRun = {
+    id: "01900000-0000-7000-8000-000000000000",
+    agentName: "noop",
+    agentVersion: noopAgent.version,
+    organizationId: "org_bench",
+    userId: "user_bench",
+    intent: null,
+    status: "COMPLETED",
+    statusReason: "completed",
+    input: { n: 1 },
+    output: { n: 1 },
+    error: null,
+    idempotencyKey: null,
+    requestHash: null,
+    attempts: 1,
+    createdAt: at,
+    startedAt: at,
+    completedAt: at,
+    durationMs: 0,
+    traceId: null,
+    parentRunId: null,
+  };
+  return { ...orchestrator, orchestrate: async () => run };
+}
 
 async function start(variant: string, databaseUrl: string | undefined): Promise<{ url: string; close: () => Promise<void> }> {
   if (variant === "hello") {
@@ -40,7 +71,7 @@ async function start(variant: string, databaseUrl: string | undefined): Promise<
   const apiKeyStore = createMemoryApiKeyStore();
   await issueApiKey(apiKeyStore, { organizationId: "org_bench", userId: "user_bench", name: "bench", key: BENCH_API_KEY });
   const app = await createHostApp({
-    orchestrator,
+    orchestrator: variant === "runs-constant" ? withConstantRun(orchestrator) : orchestrator,
     apiKeyStore,
     connectors: { list: () => [] },
     metrics,

@@ -12,9 +12,9 @@ import pg from "pg";
 const WINDOW_SECONDS = Number(process.env.BENCH_WINDOW_SECONDS ?? 2);
 const PG_DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const CONNECTIONS = 16;
-const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
-const PACED_PAIRS = Number(process.env.BENCH_PACED_PAIRS ?? 4);
-// The paced windows offer both routes the same load, below what the run route can take.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const PACED_ROUNDS = Number(process.env.BENCH_PACED_ROUNDS ?? 4);
+// The paced windows offer every route the same load, below what the run route can take.
 const PACED_SHARE_OF_RUNS = 0.7;
 const hostDirectory = fileURLToPath(new URL("..", import.meta.url));
 // The build configuration has no source paths, so the servers import the packages as they ship: their built
@@ -142,9 +142,9 @@ async function withFreshDatabase<T>(baseUrl: string, use: (url: string) => Promi
   }
 }
 
-// The machine's speed drifts by tens of percent within a minute (other tenants), so both servers stay up and are
-// measured in short alternating windows, in the order A B B A A B ..., and every figure is a median over the pairs:
-// a pair's ratio compares two routes measured seconds apart, and the alternating order cancels a steady drift.
+// The machine's speed drifts by tens of percent within a minute (other tenants), so every server stays up and they
+// are measured in short alternating windows, and every figure is a median over the rounds: a round's ratio
+// compares routes measured seconds apart.
 const median = (values: number[]) => {
   const sorted = [...values].sort((left, right) => left - right);
   const middle = Math.floor(sorted.length / 2);
@@ -154,43 +154,48 @@ const missing = builtPackages.filter((file) => !existsSync(file));
 if (missing.length > 0) throw new Error(`The benchmark measures the built packages; build them first (\`pnpm build\`; \`pnpm bench\` does). Missing: ${missing.join(", ")}`);
 const medianRequestsPerSecond = (windows: Measured[]) => median(windows.map((window) => window.requestsPerSecond));
 
-/** Windows of both servers in the order A B B A A B ..., so that a steady drift of the machine cancels out. */
-async function alternate(hello: BenchServer, runs: BenchServer, pairs: number, rate?: number): Promise<{ helloWindows: Measured[]; runsWindows: Measured[] }> {
-  const helloWindows: Measured[] = [];
-  const runsWindows: Measured[] = [];
-  for (let pair = 0; pair < pairs; pair += 1) {
-    if (pair % 2 === 0) {
-      helloWindows.push(await measure(hello, WINDOW_SECONDS, rate));
-      runsWindows.push(await measure(runs, WINDOW_SECONDS, rate));
-    } else {
-      runsWindows.push(await measure(runs, WINDOW_SECONDS, rate));
-      helloWindows.push(await measure(hello, WINDOW_SECONDS, rate));
-    }
+/** The routes measured side by side, each on its own server. */
+const ROUTES = {
+  hello: "hello",
+  // The run route with `orchestrate` answering a fixed run: the host's own share of the gap, measured in the same run.
+  constant: "runs-constant",
+  runs: "runs-memory",
+} as const;
+type Route = keyof typeof ROUTES;
+type Windows = Record<Route, Measured[]>;
+
+/** One window of every server per round, in the order A B C, then C B A, ..., so that a steady drift cancels out. */
+async function alternate(servers: Record<Route, BenchServer>, rounds: number, rate?: number): Promise<Windows> {
+  const windows: Windows = { hello: [], constant: [], runs: [] };
+  const routes = Object.keys(ROUTES) as Route[];
+  for (let round = 0; round < rounds; round += 1) {
+    for (const route of round % 2 === 0 ? routes : [...routes].reverse()) windows[route].push(await measure(servers[route], WINDOW_SECONDS, rate));
   }
-  return { helloWindows, runsWindows };
+  return windows;
 }
 
-/** Both routes at full load, then both offered the same load, below what the run route took. */
-async function measureRoutes() {
-  const hello = await startServer("hello", []);
+/** Starts every route's server, measures them at full load and then all offered the same load, and stops them. */
+async function measureRoutes(): Promise<{ full: Windows; paced: Windows; pacedRate: number }> {
+  const started: BenchServer[] = [];
   try {
-    const runs = await startServer("runs-memory", []);
-    try {
-      await warmUp(hello);
-      await warmUp(runs);
-      const full = await alternate(hello, runs, PAIRS);
-      const pacedRate = Math.max(100, Math.floor((medianRequestsPerSecond(full.runsWindows) * PACED_SHARE_OF_RUNS) / 100) * 100);
-      return { full, pacedRate, paced: await alternate(hello, runs, PACED_PAIRS, pacedRate) };
-    } finally {
-      await runs.stop();
+    const servers = {} as Record<Route, BenchServer>;
+    for (const route of Object.keys(ROUTES) as Route[]) {
+      servers[route] = await startServer(ROUTES[route], []);
+      started.push(servers[route]);
     }
+    for (const server of started) await warmUp(server);
+    const full = await alternate(servers, ROUNDS);
+    const pacedRate = Math.max(100, Math.floor((medianRequestsPerSecond(full.runs) * PACED_SHARE_OF_RUNS) / 100) * 100);
+    return { full, pacedRate, paced: await alternate(servers, PACED_ROUNDS, pacedRate) };
   } finally {
-    await hello.stop();
+    await Promise.all(started.map((server) => server.stop()));
   }
 }
 const { full, paced, pacedRate } = await measureRoutes();
-const { helloWindows, runsWindows } = full;
-const pairRatios = runsWindows.map((measured, pair) => measured.requestsPerSecond / (helloWindows[pair] as Measured).requestsPerSecond);
+/** Each round's throughput of a route over the bare route's in the same round. */
+const roundRatios = (windows: Measured[]) => windows.map((measured, round) => measured.requestsPerSecond / (full.hello[round] as Measured).requestsPerSecond);
+const runsRatios = roundRatios(full.runs);
+const constantRatios = roundRatios(full.constant);
 const databaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const postgres = await withFreshDatabase(databaseUrl, (url) =>
   withServer("runs-postgres", [url], async (server) => {
@@ -199,7 +204,7 @@ const postgres = await withFreshDatabase(databaseUrl, (url) =>
   }),
 );
 
-for (const [name, measured] of Object.entries({ hello: helloWindows, runs: runsWindows, pacedHello: paced.helloWindows, pacedRuns: paced.runsWindows, postgres: [postgres] }).flatMap(([name, windows]) => windows.map((window) => [name, window] as const))) {
+for (const [name, measured] of Object.entries({ ...full, pacedHello: paced.hello, pacedConstant: paced.constant, pacedRuns: paced.runs, postgres: [postgres] }).flatMap(([name, windows]) => windows.map((window) => [name, window] as const))) {
   if (measured.non2xx > 0 || measured.errors > 0) throw new Error(`${name}: ${measured.non2xx} non-2xx answers and ${measured.errors} errors; the benchmark is not valid.`);
 }
 
@@ -209,31 +214,36 @@ const medianOf = (windows: Measured[], figure: (window: Measured) => number | nu
   const values = windows.map(figure);
   return values.every((value) => value !== null) ? roundTo(median(values as number[]), places) : null;
 };
+/** A route's costs per request, each a median over its windows, under field names that start with the route's. */
+const costsOf = (route: string, windows: Measured[], withLoadGenerator = true) => ({
+  [`${route}ServerCpuUs`]: medianOf(windows, (window) => window.serverCpuUs, 1),
+  [`${route}ServerKernelUs`]: medianOf(windows, (window) => window.serverKernelUs, 1),
+  ...(withLoadGenerator ? { [`${route}LoadGeneratorBusy`]: medianOf(windows, (window) => window.loadGeneratorBusy, 2) } : {}),
+});
 const result = {
-  runsReqPerSec: Math.round(medianRequestsPerSecond(runsWindows)),
-  helloReqPerSec: Math.round(medianRequestsPerSecond(helloWindows)),
-  ratio: roundTo(median(pairRatios), 3),
-  pairRatios: pairRatios.map((ratio) => roundTo(ratio, 3)),
-  runsP99Ms: median(runsWindows.map((window) => window.p99Ms)),
-  // Server CPU per request (median over the windows): the cost of each route, whatever the load generator does.
-  helloServerCpuUs: medianOf(helloWindows, (window) => window.serverCpuUs, 1),
-  runsServerCpuUs: medianOf(runsWindows, (window) => window.serverCpuUs, 1),
-  helloServerKernelUs: medianOf(helloWindows, (window) => window.serverKernelUs, 1),
-  runsServerKernelUs: medianOf(runsWindows, (window) => window.serverKernelUs, 1),
-  helloLoadGeneratorBusy: medianOf(helloWindows, (window) => window.loadGeneratorBusy, 2),
-  runsLoadGeneratorBusy: medianOf(runsWindows, (window) => window.loadGeneratorBusy, 2),
-  // The same costs with both routes offered the same load: how much of the gap is the route's own work, and how
+  runsReqPerSec: Math.round(medianRequestsPerSecond(full.runs)),
+  helloReqPerSec: Math.round(medianRequestsPerSecond(full.hello)),
+  ratio: roundTo(median(runsRatios), 3),
+  roundRatios: runsRatios.map((ratio) => roundTo(ratio, 3)),
+  runsP99Ms: median(full.runs.map((window) => window.p99Ms)),
+  // The same route answering a fixed run: the ratio no orchestrator could beat on this machine in this run.
+  constantReqPerSec: Math.round(medianRequestsPerSecond(full.constant)),
+  constantRatio: roundTo(median(constantRatios), 3),
+  // Server CPU per request: the cost of each route, whatever the load generator does.
+  ...costsOf("hello", full.hello),
+  ...costsOf("constant", full.constant),
+  ...costsOf("runs", full.runs),
+  // The same costs with every route offered the same load: how much of the gap is the route's own work, and how
   // much the kernel's cost of waking the load generator, which grows as answers take longer.
   pacedReqPerSec: pacedRate,
-  pacedHelloServerCpuUs: medianOf(paced.helloWindows, (window) => window.serverCpuUs, 1),
-  pacedRunsServerCpuUs: medianOf(paced.runsWindows, (window) => window.serverCpuUs, 1),
-  pacedHelloServerKernelUs: medianOf(paced.helloWindows, (window) => window.serverKernelUs, 1),
-  pacedRunsServerKernelUs: medianOf(paced.runsWindows, (window) => window.serverKernelUs, 1),
+  ...costsOf("pacedHello", paced.hello, false),
+  ...costsOf("pacedConstant", paced.constant, false),
+  ...costsOf("pacedRuns", paced.runs, false),
   pgRunsReqPerSec: Math.round(postgres.requestsPerSecond),
   pgRunsP99Ms: postgres.p99Ms,
   windowSeconds: WINDOW_SECONDS,
-  pairs: PAIRS,
-  pacedPairs: PACED_PAIRS,
+  rounds: ROUNDS,
+  pacedRounds: PACED_ROUNDS,
   connections: CONNECTIONS,
   cpus: availableParallelism(),
   node: process.version,
