@@ -18,11 +18,12 @@ import { silentLogger } from "../telemetry/silent-logger.js";
 import { systemClock } from "../telemetry/system-clock.js";
 import { requestHash } from "../util/request-hash.js";
 import { createTimeOrderedIds } from "../util/time-ordered-id.js";
+import { ActiveRuns } from "./active-runs.js";
 import { AgentRegistry, type RegisteredAgent } from "./agent-registry.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
 import { errorFromStoredRun } from "./run-outcome.js";
 import { RunCancellation } from "./run-cancellation.js";
-import { executeRun, type ActiveRun } from "./run-executor.js";
+import { executeRun } from "./run-executor.js";
 import { validateRequest, requireCaller } from "./validate-request.js";
 import { waitForFinalRun } from "./wait-for-final-run.js";
 
@@ -65,7 +66,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const registry = new AgentRegistry(options.policies, metrics, clock);
   for (const agent of options.agents) registry.register(agent);
   // Bounded by the runs executing at once, which admission and concurrency caps bound.
-  const active = new Map<string, ActiveRun>();
+  const active = new ActiveRuns();
   // Queued runs this process holds in an in-process queue, by run id, with their organization (bounded by the
   // queue's own limit on pending jobs).
   const queuedHere = new Map<string, string>();
@@ -153,8 +154,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const execute = (run: AgentRun, agent: RegisteredAgent, input: unknown, span: ReturnType<typeof tracer.startSpan>, request: Pick<OrchestrateRequest, "timeoutMs" | "signal">) => {
     const controller = new RunCancellation();
     const done = executeRun(dependencies, { run, agent, input, span, controller, timeoutMs: request.timeoutMs ?? agent.policies.timeoutMs, callerSignal: request.signal });
-    const forget = (): void => void active.delete(run.id);
-    active.set(run.id, { organizationId: run.organizationId, controller, done: done.then(forget, forget) });
+    active.add(run.id, run.organizationId, controller, done);
     return done;
   };
 
@@ -294,17 +294,17 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
     async drain({ deadlineMs }) {
       draining = true;
-      const open = [...active.values()];
+      const open = active.values();
       let timedOut = false;
       const deadline = clock.sleep(deadlineMs).then(() => void (timedOut = true));
       await Promise.race([Promise.all(open.map((run) => run.done)), deadline]);
       const interrupted: string[] = [];
       if (timedOut) {
-        for (const [runId, run] of active) {
-          interrupted.push(runId);
+        for (const run of active.values()) {
+          interrupted.push(run.runId);
           run.controller.abort(new CancelledError("The host shut down before the run finished.", { details: { reason: "shutdown" } }));
         }
-        await Promise.all([...active.values()].map((run) => run.done));
+        await Promise.all(active.values().map((run) => run.done));
       }
       if (!queue.durable) {
         for (const [runId, organizationId] of queuedHere) await finishOutside(organizationId, runId, "shutdown").catch(() => undefined);

@@ -15,13 +15,6 @@ import type { RunCancellation } from "./run-cancellation.js";
 import { failureOutcome } from "./run-outcome.js";
 import { HandlerContext, type RunScope } from "./handler-context.js";
 
-/** A run being executed in this process, so that it can be cancelled and awaited. */
-export interface ActiveRun {
-  organizationId: string;
-  controller: RunCancellation;
-  done: Promise<unknown>;
-}
-
 /** One run to execute; the run is already persisted as `RUNNING`. */
 export interface Execution {
   run: AgentRun;
