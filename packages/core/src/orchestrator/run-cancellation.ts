@@ -33,7 +33,11 @@ export class RunCancellation {
   }
 
   offAbort(listener: (reason: unknown) => void): void {
-    const index = this.listeners?.indexOf(listener) ?? -1;
-    if (index >= 0) this.listeners?.splice(index, 1);
+    const listeners = this.listeners;
+    if (!listeners) return;
+    const index = listeners.indexOf(listener);
+    // The listener is almost always the only one: `pop` leaves it without the array `splice` returns.
+    if (index === listeners.length - 1) listeners.pop();
+    else if (index >= 0) listeners.splice(index, 1);
   }
 }

@@ -28,17 +28,20 @@ export interface Execution {
 
 const FINISH_RETRY_DELAYS_MS = [50, 250, 1_000];
 
-async function finishWithRetries(dependencies: ExecutionDependencies, input: FinishRunInput): Promise<AgentRun> {
+/** Writes the run's end again after `firstError`, after each of {@link FINISH_RETRY_DELAYS_MS}. */
+async function finishAfterFailure(dependencies: ExecutionDependencies, input: FinishRunInput, firstError: unknown): Promise<AgentRun> {
+  let lastError = firstError;
   for (let attempt = 0; ; attempt += 1) {
+    const delay = FINISH_RETRY_DELAYS_MS[attempt];
+    if (delay === undefined) {
+      dependencies.logger.error({ runId: input.runId, status: input.status, error: lastError }, "run finished but could not be recorded; recoverOrphanedRuns will close it");
+      throw new StoreUnavailableError(`Run ${input.runId} ended ${input.status} but could not be recorded.`, { cause: lastError, runId: input.runId });
+    }
+    await dependencies.clock.sleep(delay);
     try {
       return await dependencies.store.finishRun(input);
     } catch (error) {
-      const delay = FINISH_RETRY_DELAYS_MS[attempt];
-      if (delay === undefined) {
-        dependencies.logger.error({ runId: input.runId, status: input.status, error }, "run finished but could not be recorded; recoverOrphanedRuns will close it");
-        throw new StoreUnavailableError(`Run ${input.runId} ended ${input.status} but could not be recorded.`, { cause: error, runId: input.runId });
-      }
-      await dependencies.clock.sleep(delay);
+      lastError = error;
     }
   }
 }
@@ -124,20 +127,26 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
   const completedAt = clock.now();
   const durationMs = completedAt - startedAt;
   const status = failure?.status ?? "COMPLETED";
+  const finish: FinishRunInput = {
+    organizationId: run.organizationId,
+    runId: run.id,
+    status,
+    statusReason: failure?.statusReason ?? "completed",
+    output: failure ? null : redactor.redact(output),
+    error: failure?.stored ?? null,
+    attempts,
+    completedAt: new Date(completedAt),
+    durationMs,
+    metrics: runMetrics(durationMs, attempts, toolCalls, scope.reported),
+  };
   let finished: AgentRun;
   try {
-    finished = await finishWithRetries(dependencies, {
-      organizationId: run.organizationId,
-      runId: run.id,
-      status,
-      statusReason: failure?.statusReason ?? "completed",
-      output: failure ? null : redactor.redact(output),
-      error: failure?.stored ?? null,
-      attempts,
-      completedAt: new Date(completedAt),
-      durationMs,
-      metrics: runMetrics(durationMs, attempts, toolCalls, scope.reported),
-    });
+    // The first write is awaited here rather than in a helper: another async frame would cost every run.
+    try {
+      finished = await store.finishRun(finish);
+    } catch (error) {
+      finished = await finishAfterFailure(dependencies, finish, error);
+    }
   } finally {
     metrics.runFinished({ agent: definition.name, status, durationMs, attempts });
     if (failure) span.recordFailure(failure.error.code, failure.stored.message);
