@@ -34,10 +34,11 @@ export class RunCancellation {
 
   offAbort(listener: (reason: unknown) => void): void {
     const listeners = this.listeners;
-    if (!listeners) return;
+    if (listeners === undefined) return;
     const index = listeners.indexOf(listener);
-    // The listener is almost always the only one: `pop` leaves it without the array `splice` returns.
+    if (index < 0) return;
+    // The listener is almost always the only one: `pop` removes it without the array `splice` returns.
     if (index === listeners.length - 1) listeners.pop();
-    else if (index >= 0) listeners.splice(index, 1);
+    else listeners.splice(index, 1);
   }
 }
