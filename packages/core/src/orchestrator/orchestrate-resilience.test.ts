@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { HandlerFailedError, TimeoutError, ValidationError } from "../errors/errors.js";
-import { caller, scriptedAgent, settle, setup, transientFailure } from "./orchestrator-test-kit.js";
+import { caller, scriptedAgent, settle, setup, transientFailure, type Handler } from "./orchestrator-test-kit.js";
 
 const request = { agent: "writer", input: { text: "x" }, context: caller };
 
@@ -38,6 +38,24 @@ describe("orchestrate: breaker, retries, deadline and cancellation", () => {
     expect(error).toMatchObject({ code: "HANDLER_FAILED", runId: expect.any(String), message: "bug in handler with sk-secret-value" });
     expect(agent.handle).toHaveBeenCalledTimes(1);
     expect(await store.getRun("org-1", (error as { runId: string }).runId)).toMatchObject({ status: "FAILED", statusReason: "handler_failed", attempts: 1, error: { code: "HANDLER_FAILED" } });
+  });
+
+  it("treats a handler that throws before returning a promise like one that rejects, retries included", async () => {
+    // A plain-JavaScript handler that is not async throws synchronously.
+    let calls = 0;
+    const agent = scriptedAgent(((input: { text: string }) => {
+      calls += 1;
+      if (calls === 1) throw transientFailure();
+      if (calls === 2) return Promise.resolve({ text: input.text });
+      throw new TypeError("thrown before any await");
+    }) as unknown as Handler);
+    const { orchestrator, store } = setup([agent], { policies: { retry: { jitter: false } } });
+    const retried = settle(orchestrator.orchestrate(request));
+    await vi.advanceTimersByTimeAsync(75);
+    expect(await retried).toMatchObject({ status: "COMPLETED", attempts: 2 });
+    const error = await settle(orchestrator.orchestrate(request));
+    expect(error).toMatchObject({ code: "HANDLER_FAILED", message: "thrown before any await" });
+    expect(await store.getRun("org-1", (error as { runId: string }).runId)).toMatchObject({ status: "FAILED", attempts: 1 });
   });
 
   it("fails with the last error when attempts run out", async () => {

@@ -1,14 +1,22 @@
 import type { RunCancellation } from "./run-cancellation.js";
 
-/** Settles with `promise`, or rejects with the abort reason as soon as the run is aborted (a handler may ignore it). */
-export function raceWithAbort<T>(promise: Promise<T>, cancellation: RunCancellation): Promise<T> {
+/**
+ * Settles with `map` of what `promise` resolves to (or its rejection), or rejects with the abort reason as soon as
+ * the run is aborted (a handler may ignore it). `map` runs inside the race, so that mapping costs no promise of its own.
+ */
+export function raceWithAbort<T, R = T>(promise: Promise<T>, cancellation: RunCancellation, map?: (value: T) => R): Promise<R> {
   if (cancellation.aborted) return Promise.reject(cancellation.reason);
-  return new Promise<T>((resolve, reject) => {
+  return new Promise<R>((resolve, reject) => {
     cancellation.onAbort(reject);
     promise.then(
       (value) => {
         cancellation.offAbort(reject);
-        resolve(value);
+        if (map === undefined) return resolve(value as unknown as R);
+        try {
+          resolve(map(value));
+        } catch (error) {
+          reject(error);
+        }
       },
       (error: unknown) => {
         cancellation.offAbort(reject);

@@ -87,10 +87,7 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
     onToolCall: () => void (toolCalls += 1),
   };
 
-  const attempt = async (attemptNumber: number): Promise<unknown> => {
-    attempts = attemptNumber;
-    if (attemptNumber > 1) void store.recordAttempt(run.organizationId, run.id, attemptNumber).catch(() => undefined);
-    const output = await raceWithAbort(definition.handle(execution.input, new HandlerContext(scope, attemptNumber)), controller);
+  const checkOutput = (output: unknown): unknown => {
     const parsed = definition.output.safeParse(output);
     if (!parsed.success) {
       throw new ValidationError(`Agent "${definition.name}" returned output that does not match its schema.`, fieldErrorsFromZod(parsed.error));
@@ -98,20 +95,30 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
     return parsed.data;
   };
 
-  // The first attempt runs without building retry options: most runs need no second one.
-  const withRetries = async (): Promise<unknown> => {
+  // Promise chains, not async functions: each async frame is one more object and microtask turn on every run.
+  const attempt = (attemptNumber: number): Promise<unknown> => {
+    attempts = attemptNumber;
+    if (attemptNumber > 1) void store.recordAttempt(run.organizationId, run.id, attemptNumber).catch(() => undefined);
+    let handled: Promise<unknown>;
     try {
-      return await attempt(1);
-    } catch (firstError) {
-      return retryAfterFirstFailure(attempt, firstError, {
+      handled = definition.handle(execution.input, new HandlerContext(scope, attemptNumber));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return raceWithAbort(handled, controller, checkOutput);
+  };
+
+  // The first attempt runs without building retry options: most runs need no second one.
+  const withRetries = (): Promise<unknown> =>
+    attempt(1).catch((firstError: unknown) =>
+      retryAfterFirstFailure(attempt, firstError, {
         ...agent.policies.retry,
         signal: controller.signal,
         clock,
         shouldRetry: isTransientError,
         onRetry: ({ attempt: next, delayMs }) => metrics.retryScheduled({ agent: definition.name, attempt: next, delayMs }),
-      });
-    }
-  };
+      }),
+    );
 
   let output: unknown = null;
   let failure: ReturnType<typeof failureOutcome> | undefined;

@@ -61,6 +61,23 @@ describe("circuit breaker", () => {
     breaker.shutdown();
   });
 
+  it("lets one trial call through in half-open and refuses the others while it runs", async () => {
+    const { breaker } = setup();
+    for (let index = 0; index < 3; index += 1) await expect(breaker.execute(fail)).rejects.toThrow();
+    await vi.advanceTimersByTimeAsync(10_000);
+    let finishTrial: (value: string) => void = () => undefined;
+    const trial = breaker.execute(() => new Promise<string>((resolve) => (finishTrial = resolve)));
+    const second = vi.fn(succeed);
+    const refusal = await breaker.execute(second).catch((error: unknown) => error);
+    expect(isNeonhubError(refusal, "CIRCUIT_OPEN")).toBe(true);
+    expect(second).not.toHaveBeenCalled();
+    finishTrial("ok");
+    await expect(trial).resolves.toBe("ok");
+    expect(breaker.state()).toBe("closed");
+    await expect(breaker.execute(second)).resolves.toBe("ok");
+    breaker.shutdown();
+  });
+
   it("closes on the first success in half-open", async () => {
     const { breaker, metrics } = setup();
     for (let index = 0; index < 3; index += 1) await expect(breaker.execute(fail)).rejects.toThrow();
