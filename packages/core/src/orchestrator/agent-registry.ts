@@ -17,6 +17,8 @@ export interface RegisteredAgent {
   policies: RunPolicies;
   breaker: CircuitBreaker | null;
   concurrency: ConcurrencyLimiter | null;
+  /** The name and attributes of each run's `invoke_agent` span, made once rather than on every run. */
+  span: { name: string; attributes: Readonly<Record<string, string>> };
   jsonSchemas(): { input: Record<string, unknown>; output: Record<string, unknown> };
 }
 
@@ -69,6 +71,10 @@ export class AgentRegistry {
           })
         : null,
       concurrency: policies.concurrency ? createConcurrencyLimiter(definition.name, policies.concurrency) : null,
+      span: {
+        name: `invoke_agent ${definition.name}`,
+        attributes: Object.freeze({ "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": definition.name, "gen_ai.agent.version": definition.version }),
+      },
       jsonSchemas: () => (schemas ??= { input: toJsonSchema(definition.input), output: toJsonSchema(definition.output) }),
     };
     this.agents.set(definition.name, entry);

@@ -117,10 +117,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const persist = async (admitted: AdmittedRequest, status: "QUEUED" | "RUNNING") => {
     const { request, agent } = admitted;
     const now = clock.now();
-    const span = tracer.startSpan(`invoke_agent ${request.agent}`, {
-      kind: "internal",
-      attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": request.agent, "gen_ai.agent.version": agent.definition.version },
-    });
+    const span = tracer.startSpan(agent.span.name, { kind: "internal", attributes: agent.span.attributes });
     // One Date for both fields: the run starts as it is created.
     const createdAt = new Date(now);
     try {

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, context, isSpanContextValid, trace } from "@opentelemetry/api";
+import { INVALID_TRACEID, SpanKind, SpanStatusCode, context, isSpanContextValid, trace } from "@opentelemetry/api";
 import type { Span as OpenTelemetrySpan } from "@opentelemetry/api";
 import type { Span, SpanAttributeValue, SpanOptions, Tracer } from "../ports/tracer.js";
 
@@ -40,8 +40,10 @@ export function createOpenTelemetryTracer(options: { name?: string; version?: st
       const parent = spanOptions.parent instanceof OpenTelemetrySpanAdapter ? spanOptions.parent.span : undefined;
       const parentContext = parent ? trace.setSpan(context.active(), parent) : context.active();
       const span = tracer.startSpan(name, { kind: SPAN_KINDS[spanOptions.kind], attributes: spanOptions.attributes }, parentContext);
-      // Without an SDK every span is a non-recording one with no trace: share one adapter instead of making one per run.
-      return span.isRecording() || isSpanContextValid(span.spanContext()) ? new OpenTelemetrySpanAdapter(span) : noopSpan;
+      // Without an SDK every span is a non-recording one with the invalid trace id: share one adapter instead of making
+      // one per run, and skip the validity check's pattern tests for that id.
+      const spanContext = span.spanContext();
+      return span.isRecording() || (spanContext.traceId !== INVALID_TRACEID && isSpanContextValid(spanContext)) ? new OpenTelemetrySpanAdapter(span) : noopSpan;
     },
   };
 }
