@@ -1,10 +1,55 @@
 import { describe, expect, it } from "vitest";
+import type { RunStore } from "../ports/run-store.js";
 import { runRunStoreConformanceSuite, sampleRunInput } from "../testing/index.js";
 import { createMemoryRunStore } from "./memory-run-store.js";
 
 runRunStoreConformanceSuite({ name: "memory", createStore: async () => createMemoryRunStore() });
 
+/** Creates and finishes `count` runs, one millisecond apart; returns their ids, oldest first. */
+async function finishedRuns(store: RunStore, organizationId: string, count: number, from = 0): Promise<string[]> {
+  const ids: string[] = [];
+  for (let index = from; index < from + count; index += 1) {
+    const input = sampleRunInput({ organizationId, createdAt: new Date(Date.UTC(2026, 0, 1) + index), startedAt: new Date(Date.UTC(2026, 0, 1) + index) });
+    await store.createRun(input);
+    await store.finishRun({ organizationId, runId: input.id, status: "COMPLETED", statusReason: "completed", output: null, error: null, attempts: 1, completedAt: new Date(), durationMs: 1, metrics: [] });
+    ids.push(input.id);
+  }
+  return ids;
+}
+
+const keptIds = async (store: RunStore, organizationId: string) => (await store.listRuns({ organizationId, limit: 500 })).runs.map((run) => run.id).reverse();
+
 describe("memory run store retention", () => {
+  it("fills up to maxRuns, then drops its older half at once and keeps the newest runs", async () => {
+    const store = createMemoryRunStore({ maxRuns: 10 });
+    const organizationId = "org-halves";
+    const first = await finishedRuns(store, organizationId, 10);
+    expect(await keptIds(store, organizationId)).toEqual(first);
+    const next = await finishedRuns(store, organizationId, 1, 10);
+    expect(await keptIds(store, organizationId)).toEqual([...first.slice(5), ...next]);
+    const later = await finishedRuns(store, organizationId, 9, 11);
+    expect(await keptIds(store, organizationId)).toEqual([...first.slice(5), ...next, ...later].slice(-10));
+    expect(await store.getRun(organizationId, first[4] as string)).toBeNull();
+  });
+
+  it("keeps an open run and its tool executions however many runs come after it", async () => {
+    const store = createMemoryRunStore({ maxRuns: 2 });
+    const organizationId = "org-open";
+    const open = sampleRunInput({ organizationId });
+    await store.createRun(open);
+    await store.startToolExecution({ id: "tool-1", organizationId, runId: open.id, connector: "slack", action: "post", input: {}, attempt: 1, startedAt: new Date() });
+    const finished = await finishedRuns(store, organizationId, 7);
+    expect((await store.getRun(organizationId, open.id))?.status).toBe("RUNNING");
+    expect((await store.finishToolExecution({ organizationId, id: "tool-1", status: "SUCCEEDED", output: { ok: true }, error: null, completedAt: new Date(), durationMs: 3 })).status).toBe("SUCCEEDED");
+    expect(await store.getRun(organizationId, finished[0] as string)).toBeNull();
+  });
+
+  it("with maxRuns 1 keeps only the newest run", async () => {
+    const store = createMemoryRunStore({ maxRuns: 1 });
+    const ids = await finishedRuns(store, "org-one", 3);
+    expect(await keptIds(store, "org-one")).toEqual(ids.slice(-1));
+  });
+
   it("keeps at most maxRuns, dropping the oldest finished run first", async () => {
     const store = createMemoryRunStore({ maxRuns: 3 });
     const organizationId = "org-retention";
