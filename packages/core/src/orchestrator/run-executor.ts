@@ -69,9 +69,12 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
   const startedAt = run.startedAt?.getTime() ?? clock.now();
   const cancelTimer = clock.schedule(execution.timeoutMs, () => controller.abort(new TimeoutError(`The run did not finish within ${execution.timeoutMs} ms.`)));
   const callerSignal = execution.callerSignal;
-  const onCallerAbort = () => controller.abort(new CancelledError("The caller cancelled the run."));
-  if (callerSignal?.aborted) onCallerAbort();
-  else callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+  // Made only for a caller that passed a signal: most runs have none.
+  const onCallerAbort = callerSignal === undefined ? undefined : () => controller.abort(new CancelledError("The caller cancelled the run."));
+  if (callerSignal !== undefined && onCallerAbort !== undefined) {
+    if (callerSignal.aborted) onCallerAbort();
+    else callerSignal.addEventListener("abort", onCallerAbort, { once: true });
+  }
 
   // Stays 0 when the breaker rejects the run before any attempt.
   let attempts = 0;
@@ -128,7 +131,7 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
     failure = failureOutcome(thrown, controller.reason, run.id, redactor);
   } finally {
     cancelTimer();
-    callerSignal?.removeEventListener("abort", onCallerAbort);
+    if (onCallerAbort !== undefined) callerSignal?.removeEventListener("abort", onCallerAbort);
   }
 
   const completedAt = clock.now();
