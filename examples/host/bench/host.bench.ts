@@ -12,8 +12,11 @@ import pg from "pg";
 const WINDOW_SECONDS = Number(process.env.BENCH_WINDOW_SECONDS ?? 2);
 const PG_DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const CONNECTIONS = 16;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
-const PACED_ROUNDS = Number(process.env.BENCH_PACED_ROUNDS ?? 4);
+// Every route runs on several server processes: two processes of the same server differ by up to a third in CPU
+// per request (where the JIT's warm-up left Node's stream code), so one process per route measures its luck.
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const PACED_ROUNDS = Number(process.env.BENCH_PACED_ROUNDS ?? 2);
 // The paced windows offer every route the same load, below what the run route can take.
 const PACED_SHARE_OF_RUNS = 0.7;
 const hostDirectory = fileURLToPath(new URL("..", import.meta.url));
@@ -162,26 +165,39 @@ const ROUTES = {
   runs: "runs-memory",
 } as const;
 type Route = keyof typeof ROUTES;
+/** Each route's windows, in the order (round, process): the same index in two routes is one slot of one round. */
 type Windows = Record<Route, Measured[]>;
+type Servers = Record<Route, BenchServer[]>;
+const routes = Object.keys(ROUTES) as Route[];
 
-/** One window of every server per round, in the order A B C, then C B A, ..., so that a steady drift cancels out. */
-async function alternate(servers: Record<Route, BenchServer>, rounds: number, rate?: number): Promise<Windows> {
+/**
+ * One window of every server per round. Within a round, each process slot measures the routes in turn; the order
+ * is A B C for each slot, then reversed in the next round (C B A, last slot first), so that a steady drift cancels out.
+ */
+async function alternate(servers: Servers, rounds: number, rate?: number): Promise<Windows> {
   const windows: Windows = { hello: [], constant: [], runs: [] };
-  const routes = Object.keys(ROUTES) as Route[];
+  const slots = Array.from({ length: PROCESSES }, (_, slot) => slot);
   for (let round = 0; round < rounds; round += 1) {
-    for (const route of round % 2 === 0 ? routes : [...routes].reverse()) windows[route].push(await measure(servers[route], WINDOW_SECONDS, rate));
+    const measured: Record<Route, Measured[]> = { hello: [], constant: [], runs: [] };
+    for (const slot of round % 2 === 0 ? slots : [...slots].reverse()) {
+      for (const route of round % 2 === 0 ? routes : [...routes].reverse()) measured[route][slot] = await measure(servers[route][slot] as BenchServer, WINDOW_SECONDS, rate);
+    }
+    for (const route of routes) windows[route].push(...measured[route]);
   }
   return windows;
 }
 
-/** Starts every route's server, measures them at full load and then all offered the same load, and stops them. */
+/** Starts every route's servers, measures them at full load and then all offered the same load, and stops them. */
 async function measureRoutes(): Promise<{ full: Windows; paced: Windows; pacedRate: number }> {
   const started: BenchServer[] = [];
   try {
-    const servers = {} as Record<Route, BenchServer>;
-    for (const route of Object.keys(ROUTES) as Route[]) {
-      servers[route] = await startServer(ROUTES[route], []);
-      started.push(servers[route]);
+    const servers: Servers = { hello: [], constant: [], runs: [] };
+    for (let slot = 0; slot < PROCESSES; slot += 1) {
+      for (const route of routes) {
+        const server = await startServer(ROUTES[route], []);
+        servers[route].push(server);
+        started.push(server);
+      }
     }
     for (const server of started) await warmUp(server);
     const full = await alternate(servers, ROUNDS);
@@ -192,8 +208,11 @@ async function measureRoutes(): Promise<{ full: Windows; paced: Windows; pacedRa
   }
 }
 const { full, paced, pacedRate } = await measureRoutes();
-/** Each round's throughput of a route over the bare route's in the same round. */
-const roundRatios = (windows: Measured[]) => windows.map((measured, round) => measured.requestsPerSecond / (full.hello[round] as Measured).requestsPerSecond);
+/** Each slot's throughput of a route over the bare route's in the same slot of the same round. */
+const roundRatios = (windows: Measured[]) => windows.map((measured, index) => measured.requestsPerSecond / (full.hello[index] as Measured).requestsPerSecond);
+/** The median throughput of each of a route's processes: how far apart identical servers land. */
+const perProcess = (windows: Measured[]) =>
+  Array.from({ length: PROCESSES }, (_, slot) => Math.round(medianRequestsPerSecond(windows.filter((_, index) => index % PROCESSES === slot))));
 const runsRatios = roundRatios(full.runs);
 const constantRatios = roundRatios(full.constant);
 const databaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -226,6 +245,7 @@ const result = {
   ratio: roundTo(median(runsRatios), 3),
   roundRatios: runsRatios.map((ratio) => roundTo(ratio, 3)),
   runsP99Ms: median(full.runs.map((window) => window.p99Ms)),
+  processReqPerSec: { hello: perProcess(full.hello), constant: perProcess(full.constant), runs: perProcess(full.runs) },
   // The same route answering a fixed run: the ratio no orchestrator could beat on this machine in this run.
   constantReqPerSec: Math.round(medianRequestsPerSecond(full.constant)),
   constantRatio: roundTo(median(constantRatios), 3),
@@ -242,6 +262,7 @@ const result = {
   pgRunsReqPerSec: Math.round(postgres.requestsPerSecond),
   pgRunsP99Ms: postgres.p99Ms,
   windowSeconds: WINDOW_SECONDS,
+  processes: PROCESSES,
   rounds: ROUNDS,
   pacedRounds: PACED_ROUNDS,
   connections: CONNECTIONS,
