@@ -70,8 +70,9 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
   const cancelTimer = clock.schedule(execution.timeoutMs, () => controller.abort(new TimeoutError(`The run did not finish within ${execution.timeoutMs} ms.`)));
   const callerSignal = execution.callerSignal;
   // Made only for a caller that passed a signal: most runs have none.
-  const onCallerAbort = callerSignal === undefined ? undefined : () => controller.abort(new CancelledError("The caller cancelled the run."));
-  if (callerSignal !== undefined && onCallerAbort !== undefined) {
+  let onCallerAbort: (() => void) | undefined;
+  if (callerSignal !== undefined) {
+    onCallerAbort = () => controller.abort(new CancelledError("The caller cancelled the run."));
     if (callerSignal.aborted) onCallerAbort();
     else callerSignal.addEventListener("abort", onCallerAbort, { once: true });
   }

@@ -44,6 +44,20 @@ describe("memory run store retention", () => {
     expect(await store.getRun(organizationId, finished[0] as string)).toBeNull();
   });
 
+  it("stays bounded when its runs are never finished", async () => {
+    const store = createMemoryRunStore({ maxRuns: 4 });
+    const organizationId = "org-never-finished";
+    const ids: string[] = [];
+    for (let index = 0; index < 20; index += 1) {
+      const input = sampleRunInput({ organizationId });
+      await store.createRun(input);
+      ids.push(input.id);
+    }
+    const kept = (await store.listRuns({ organizationId, limit: 500 })).runs;
+    expect(kept.length).toBeLessThanOrEqual(4);
+    expect(kept.map((run) => run.id)).toContain(ids[19]);
+  });
+
   it("with maxRuns 1 keeps only the newest run", async () => {
     const store = createMemoryRunStore({ maxRuns: 1 });
     const ids = await finishedRuns(store, "org-one", 3);

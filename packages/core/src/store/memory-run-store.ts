@@ -8,8 +8,9 @@ import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 /** Options of {@link createMemoryRunStore}. */
 export interface MemoryRunStoreOptions {
   /**
-   * Runs kept at most. When the store is full, its older half is dropped at once; runs still open (queued or
-   * running) are never dropped. So it holds the newest `maxRuns / 2` to `maxRuns` runs. Default 10,000.
+   * Runs kept at most. When the store is full, its older half is dropped at once, except runs still open (queued
+   * or running), which are dropped only when open runs alone fill the store. So it holds the newest `maxRuns / 2`
+   * to `maxRuns` runs. Default 10,000.
    */
   maxRuns?: number;
 }
@@ -108,24 +109,35 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
   const isOpen = (run: KeptRun): boolean => run.status === "RUNNING" || run.status === "QUEUED";
 
+  const forget = (run: KeptRun): void => {
+    if (run.idempotencyKey !== null) idempotency.delete(idempotencyKeyOf(run.organizationId, run.idempotencyKey));
+    for (const tool of run.tools) toolOwners.delete(tool.id);
+  };
+
   /** Drops the older generation, except its open runs, which move to the newer one; the newer becomes the older. */
   const dropOlderGeneration = (): void => {
     const dropped = older;
     older = newer;
     newer = new Map();
     for (const run of dropped.values()) {
-      if (isOpen(run)) {
-        newer.set(run.id, run);
-        continue;
-      }
-      if (run.idempotencyKey !== null) idempotency.delete(idempotencyKeyOf(run.organizationId, run.idempotencyKey));
-      for (const tool of run.tools) toolOwners.delete(tool.id);
+      if (isOpen(run)) newer.set(run.id, run);
+      else forget(run);
     }
   };
 
+  /** Drops the oldest run, open or not. */
+  const dropOldest = (): void => {
+    const generation = older.size > 0 ? older : newer;
+    const oldest = generation.values().next().value as KeptRun;
+    generation.delete(oldest.id);
+    forget(oldest);
+  };
+
   const makeRoom = (): void => {
-    // Twice at most: a second drop is needed only when maxRuns is 1 or open runs fill the store.
+    // Twice at most: a second drop is needed only when maxRuns is 1 or 2, or when open runs fill a generation.
     for (let drops = 0; drops < 2 && (newer.size >= generationSize || newer.size + older.size >= maxRuns); drops += 1) dropOlderGeneration();
+    // Left full only by open runs, from a caller that never finishes its runs: the store stays bounded anyway.
+    while (newer.size + older.size >= maxRuns) dropOldest();
   };
 
   const toolOf = (organizationId: string, id: string): ToolExecution | undefined => {
