@@ -6,8 +6,11 @@ import { createConnectorClient } from "./create-connector-client.js";
 
 const ok = { status: 200, json: { ok: true, channel: "C1", ts: "1700000000.000100" } };
 const message = { channel: "C1", text: "hello" };
-const until = async (condition: () => boolean) => {
-  for (let turn = 0; turn < 1_000 && !condition(); turn += 1) await new Promise((resolve) => setImmediate(resolve));
+// Waits for the real HTTP round trip to the local server, however busy the machine (a count of event-loop turns
+// ran out under a loaded test run); the clock under test stays manual.
+const until = async (condition: () => boolean, withinMs = 10_000) => {
+  const deadline = performance.now() + withinMs;
+  while (!condition() && performance.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
   if (!condition()) throw new Error("condition not reached");
 };
 
