@@ -1,5 +1,6 @@
 import { ConfigurationError, RunNotFoundError, ValidationError } from "../errors/errors.js";
 import type { AgentRun } from "../model/agent-run.js";
+import { isFinalRunStatus } from "../model/run-status.js";
 import type { RunMetric } from "../model/run-metric.js";
 import type { ToolExecution } from "../model/tool-execution.js";
 import type { ListRunsQuery, RunPage, RunStore } from "../ports/run-store.js";
@@ -107,8 +108,6 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     return run && run.organizationId === organizationId ? run : undefined;
   };
 
-  const isOpen = (run: KeptRun): boolean => run.status === "RUNNING" || run.status === "QUEUED";
-
   const forget = (run: KeptRun): void => {
     if (run.idempotencyKey !== null) idempotency.delete(idempotencyKeyOf(run.organizationId, run.idempotencyKey));
     for (const tool of run.tools) toolOwners.delete(tool.id);
@@ -120,7 +119,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     older = newer;
     newer = new Map();
     for (const run of dropped.values()) {
-      if (isOpen(run)) newer.set(run.id, run);
+      if (!isFinalRunStatus(run.status)) newer.set(run.id, run);
       else forget(run);
     }
   };
@@ -204,7 +203,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     async finishRun(input) {
       const kept = find(input.organizationId, input.runId);
       if (!kept) throw new RunNotFoundError(input.runId);
-      if (!isOpen(kept)) return toAgentRun(kept);
+      if (isFinalRunStatus(kept.status)) return toAgentRun(kept);
       kept.status = input.status;
       kept.statusReason = input.statusReason;
       kept.output = input.output;
