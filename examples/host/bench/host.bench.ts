@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
+import { placeOnSeparateCpus } from "./cpu-placement.js";
 
 const WINDOW_SECONDS = Number(process.env.BENCH_WINDOW_SECONDS ?? 2);
 const PG_DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
@@ -27,6 +28,8 @@ const builtPackages = ["core", "connectors", "metrics", "persistence-prisma"].ma
 const resultsDirectory = fileURLToPath(new URL("../../../bench/results/", import.meta.url));
 const body = JSON.stringify({ agent: "noop", input: { n: 1 } });
 const headers = { "content-type": "application/json", authorization: "Bearer nh_benchmark_key_0123456789abcdef" };
+const placement = placeOnSeparateCpus();
+if (!placement.pinned) process.stderr.write(`The load generator and the servers share the CPUs: ${placement.notPinnedBecause}. Figures vary more.\n`);
 
 interface Measured {
   requestsPerSecond: number;
@@ -48,7 +51,8 @@ interface BenchServer {
 }
 
 async function startServer(variant: string, extra: string[]): Promise<BenchServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/bench-server.ts", variant, ...extra], {
+  const [command, args] = placement.command(["--import", "tsx", "bench/bench-server.ts", variant, ...extra]);
+  const child = spawn(command, args, {
     cwd: hostDirectory,
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, TSX_TSCONFIG_PATH: buildTsconfig },
@@ -267,6 +271,9 @@ const result = {
   pacedRounds: PACED_ROUNDS,
   connections: CONNECTIONS,
   cpus: availableParallelism(),
+  pinned: placement.pinned,
+  loadGeneratorCpus: placement.loadGeneratorCpus,
+  serverCpus: placement.serverCpus,
   node: process.version,
 };
 await mkdir(resultsDirectory, { recursive: true });
