@@ -58,6 +58,16 @@ describe("memory run store retention", () => {
     expect(kept.map((run) => run.id)).toContain(ids[19]);
   });
 
+  it("keeps 1,000 runs by default, then drops the older 500", async () => {
+    const store = createMemoryRunStore();
+    const organizationId = "org-default";
+    const first = await finishedRuns(store, organizationId, 1_000);
+    expect(await store.getRun(organizationId, first[0] as string)).not.toBeNull();
+    await finishedRuns(store, organizationId, 1, 1_000);
+    expect(await store.getRun(organizationId, first[499] as string)).toBeNull();
+    expect(await store.getRun(organizationId, first[500] as string)).not.toBeNull();
+  });
+
   it("with maxRuns 1 keeps only the newest run", async () => {
     const store = createMemoryRunStore({ maxRuns: 1 });
     const ids = await finishedRuns(store, "org-one", 3);

@@ -6,12 +6,17 @@ import type { ToolExecution } from "../model/tool-execution.js";
 import type { ListRunsQuery, RunPage, RunStore } from "../ports/run-store.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 
+/** Runs a memory store keeps when `maxRuns` is not given. */
+export const DEFAULT_MAX_RUNS = 1_000;
+
 /** Options of {@link createMemoryRunStore}. */
 export interface MemoryRunStoreOptions {
   /**
    * Runs kept at most. When the store is full, its older half is dropped at once, except runs still open (queued
    * or running), which are dropped only when open runs alone fill the store. So it holds the newest `maxRuns / 2`
-   * to `maxRuns` runs. Default 10,000.
+   * to `maxRuns` runs. Default 1,000: enough history for tests and development, and small enough that at high
+   * rates most runs are collected while still young. A store that keeps each run past a young-generation
+   * collection (10,000 runs at thousands of runs per second) doubles what `orchestrate` costs per run.
    */
   maxRuns?: number;
 }
@@ -85,7 +90,7 @@ const isNewerFirst = (a: { createdAt: number; id: string }, b: { createdAt: numb
  * `maxRuns` runs, the older half of its finished runs (with their tool executions and metrics) is dropped.
  */
 export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunStore {
-  const maxRuns = options.maxRuns ?? 10_000;
+  const maxRuns = options.maxRuns ?? DEFAULT_MAX_RUNS;
   if (!Number.isInteger(maxRuns) || maxRuns < 1) throw new ConfigurationError("maxRuns must be a positive integer.");
   // Two generations. Runs are added to `newer`; when it is full, `older` is dropped as a whole and `newer` takes its
   // place. Deleting the oldest run on every create instead cost most of a microsecond per run in a busy process:
