@@ -50,7 +50,12 @@ export function placeOnSeparateCpus(): CpuPlacement {
   const [loadGenerator, ...servers] = allowed;
   if (loadGenerator === undefined || servers.length === 0) return unpinned("this process may use only one CPU");
   const serverCpus = servers.join(",");
-  execFileSync("taskset", ["-a", "-c", "-p", String(loadGenerator), String(process.pid)], { stdio: "ignore" });
+  try {
+    execFileSync("taskset", ["-a", "-c", "-p", String(loadGenerator), String(process.pid)], { stdio: "ignore" });
+  } catch {
+    // A container may forbid changing affinity; the benchmark still runs, unpinned.
+    return unpinned("taskset could not pin this process");
+  }
   return {
     pinned: true,
     loadGeneratorCpus: String(loadGenerator),
