@@ -22,10 +22,11 @@ export interface MemoryRunStoreOptions {
 }
 
 /**
- * A kept run: the fields of an `AgentRun`, with its times as epoch milliseconds and its metrics as one flat list
- * (name, value, unit, name, ...). Every kept run is copied and then promoted by V8's young-generation collector,
- * and a `Date` is a 96-byte object and each metric one more, so fewer objects per run make a busy store cheaper.
- * Callers only ever see `AgentRun` copies.
+ * A kept run: the fields of an `AgentRun`, with its times as milliseconds since the store's own epoch and its
+ * metrics as one flat list (name, value, unit, name, ...). Every kept run is copied and then promoted by V8's
+ * young-generation collector, and a `Date` is a 96-byte object, each metric one more, and a time since 1970 a
+ * heap-allocated number, where a time since the store was made fits in a small integer for 24 days. So fewer
+ * objects per run make a busy store cheaper. Callers only ever see `AgentRun` copies.
  */
 interface KeptRun extends Omit<AgentRun, "createdAt" | "startedAt" | "completedAt"> {
   createdAt: number;
@@ -39,11 +40,14 @@ interface KeptRun extends Omit<AgentRun, "createdAt" | "startedAt" | "completedA
 // two empty arrays alive.
 const NONE: never[] = Object.freeze([]) as never[];
 
-const timeOf = (date: Date | null): number | null => (date === null ? null : date.getTime());
-const dateOf = (time: number | null): Date | null => (time === null ? null : new Date(time));
+/** Converts between `Date`s and a store's times, milliseconds since its epoch. */
+interface StoreTimes {
+  of(date: Date): number;
+  date(time: number): Date;
+}
 
 // Records are copied in and out so that callers can never change what is stored; each copy gets its own Dates.
-const toAgentRun = (kept: KeptRun): AgentRun => ({
+const toAgentRun = (kept: KeptRun, times: StoreTimes): AgentRun => ({
   id: kept.id,
   agentName: kept.agentName,
   agentVersion: kept.agentVersion,
@@ -58,9 +62,9 @@ const toAgentRun = (kept: KeptRun): AgentRun => ({
   idempotencyKey: kept.idempotencyKey,
   requestHash: kept.requestHash,
   attempts: kept.attempts,
-  createdAt: new Date(kept.createdAt),
-  startedAt: dateOf(kept.startedAt),
-  completedAt: dateOf(kept.completedAt),
+  createdAt: times.date(kept.createdAt),
+  startedAt: kept.startedAt === null ? null : times.date(kept.startedAt),
+  completedAt: kept.completedAt === null ? null : times.date(kept.completedAt),
   durationMs: kept.durationMs,
   traceId: kept.traceId,
   parentRunId: kept.parentRunId,
@@ -69,8 +73,15 @@ const copyTool = (tool: ToolExecution): ToolExecution => ({ ...tool });
 
 const flattenMetrics = (metrics: RunMetric[]): Array<string | number> => {
   if (metrics.length === 0) return NONE;
-  const flat: Array<string | number> = [];
-  for (const metric of metrics) flat.push(metric.name, metric.value, metric.unit);
+  // Sized once: an array grown by `push` keeps room for more, which the collector copies with it.
+  const flat = new Array<string | number>(metrics.length * 3);
+  let index = 0;
+  for (const metric of metrics) {
+    flat[index] = metric.name;
+    flat[index + 1] = metric.value;
+    flat[index + 2] = metric.unit;
+    index += 3;
+  }
   return flat;
 };
 const expandMetrics = (flat: Array<string | number>): RunMetric[] => {
@@ -96,6 +107,9 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
   // place. Deleting the oldest run on every create instead cost most of a microsecond per run in a busy process:
   // each delete reads a long-untouched run, its id and the Map's table, all out of the CPU's caches.
   const generationSize = Math.ceil(maxRuns / 2);
+  const epoch = Date.now();
+  const times: StoreTimes = { of: (date) => date.getTime() - epoch, date: (time) => new Date(time + epoch) };
+  const copyOf = (kept: KeptRun): AgentRun => toAgentRun(kept, times);
   let newer = new Map<string, KeptRun>();
   let older = new Map<string, KeptRun>();
   const idempotency = new Map<string, string>();
@@ -156,7 +170,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       if (input.idempotencyKey !== null) {
         const existingId = idempotency.get(idempotencyKeyOf(input.organizationId, input.idempotencyKey));
         const existing = existingId === undefined ? undefined : byId(existingId);
-        if (existing) return { created: false, run: toAgentRun(existing) };
+        if (existing) return { created: false, run: copyOf(existing) };
       }
       makeRoom();
       // Fields are listed one by one: spreading the input and adding more puts V8 objects this large in
@@ -176,8 +190,8 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         idempotencyKey: input.idempotencyKey,
         requestHash: input.requestHash,
         attempts: input.status === "RUNNING" ? 1 : 0,
-        createdAt: input.createdAt.getTime(),
-        startedAt: timeOf(input.startedAt),
+        createdAt: times.of(input.createdAt),
+        startedAt: input.startedAt === null ? null : times.of(input.startedAt),
         completedAt: null,
         durationMs: null,
         traceId: input.traceId,
@@ -187,17 +201,17 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       };
       newer.set(run.id, run);
       if (input.idempotencyKey !== null) idempotency.set(idempotencyKeyOf(input.organizationId, input.idempotencyKey), run.id);
-      return { created: true, run: toAgentRun(run) };
+      return { created: true, run: copyOf(run) };
     },
 
     async startRun(input) {
       const kept = find(input.organizationId, input.runId);
       if (!kept || kept.status !== "QUEUED") return null;
       kept.status = "RUNNING";
-      kept.startedAt = input.startedAt.getTime();
+      kept.startedAt = times.of(input.startedAt);
       kept.traceId = input.traceId;
       kept.attempts = 1;
-      return toAgentRun(kept);
+      return copyOf(kept);
     },
 
     async recordAttempt(organizationId, runId, attempts) {
@@ -208,27 +222,27 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     async finishRun(input) {
       const kept = find(input.organizationId, input.runId);
       if (!kept) throw new RunNotFoundError(input.runId);
-      if (isFinalRunStatus(kept.status)) return toAgentRun(kept);
+      if (isFinalRunStatus(kept.status)) return copyOf(kept);
       kept.status = input.status;
       kept.statusReason = input.statusReason;
       kept.output = input.output;
       kept.error = input.error;
       kept.attempts = input.attempts;
-      kept.completedAt = input.completedAt.getTime();
+      kept.completedAt = times.of(input.completedAt);
       kept.durationMs = input.durationMs;
       kept.metrics = flattenMetrics(input.metrics);
-      return toAgentRun(kept);
+      return copyOf(kept);
     },
 
     async getRun(organizationId, runId) {
       const kept = find(organizationId, runId);
-      return kept ? toAgentRun(kept) : null;
+      return kept ? copyOf(kept) : null;
     },
 
     async findRunByIdempotencyKey(organizationId, key) {
       const runId = idempotency.get(idempotencyKeyOf(organizationId, key));
       const run = runId === undefined ? undefined : byId(runId);
-      return run ? toAgentRun(run) : null;
+      return run ? copyOf(run) : null;
     },
 
     async listRuns(query: ListRunsQuery): Promise<RunPage> {
@@ -236,9 +250,9 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         throw new ValidationError("limit must be an integer from 1 to 500.", [{ path: "limit", message: "Must be from 1 to 500" }]);
       }
       const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-      const after = cursor === undefined ? undefined : { createdAt: cursor.createdAt.getTime(), id: cursor.id };
-      const createdAfter = query.createdAfter?.getTime();
-      const createdBefore = query.createdBefore?.getTime();
+      const after = cursor === undefined ? undefined : { createdAt: times.of(cursor.createdAt), id: cursor.id };
+      const createdAfter = query.createdAfter === undefined ? undefined : times.of(query.createdAfter);
+      const createdBefore = query.createdBefore === undefined ? undefined : times.of(query.createdBefore);
       const matching: KeptRun[] = [];
       for (const kept of allRuns()) {
         if (kept.organizationId !== query.organizationId) continue;
@@ -250,7 +264,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         matching.push(kept);
       }
       matching.sort(isNewerFirst);
-      const page = matching.slice(0, query.limit).map(toAgentRun);
+      const page = matching.slice(0, query.limit).map(copyOf);
       const last = page[page.length - 1];
       return { runs: page, nextCursor: matching.length > query.limit && last ? encodeCursor(last) : null };
     },
@@ -296,13 +310,13 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
     async recoverOrphanedRuns(input) {
       const recovered: string[] = [];
-      const startedBefore = input.startedBefore.getTime();
+      const startedBefore = times.of(input.startedBefore);
       for (const kept of allRuns()) {
         if (kept.status !== "RUNNING" || kept.startedAt === null || kept.startedAt >= startedBefore) continue;
         kept.status = "FAILED";
         kept.statusReason = input.statusReason;
         kept.error = { code: "HANDLER_FAILED", message: "The process running this run stopped before it finished." };
-        kept.completedAt = input.completedAt.getTime();
+        kept.completedAt = times.of(input.completedAt);
         kept.durationMs = kept.completedAt - kept.startedAt;
         recovered.push(kept.id);
       }
