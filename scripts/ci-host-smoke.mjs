@@ -3,7 +3,7 @@
 // smoke test against it, then stops it with SIGTERM and checks that it shut down cleanly.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -26,7 +26,10 @@ const port = await freePort();
 const dataDir = mkdtempSync(join(tmpdir(), "neonhub-ci-host-"));
 const key = `nh_ci_${randomBytes(24).toString("hex")}`;
 const baseUrl = `http://127.0.0.1:${port}`;
-const host = spawn(process.execPath, ["examples/host/dist/main.js"], {
+// The host starts as `npm start` starts it, with the Node flags of its start script.
+const startScript = JSON.parse(readFileSync(join(root, "examples/host/package.json"), "utf8")).scripts.start.split(" ");
+const nodeFlags = startScript.slice(1, startScript.indexOf("dist/main.js"));
+const host = spawn(process.execPath, [...nodeFlags, "examples/host/dist/main.js"], {
   cwd: root,
   stdio: ["ignore", "inherit", "inherit"],
   env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NEONHUB_DATA_DIR: dataDir, NEONHUB_DEV_API_KEY: key, LOG_LEVEL: "warn", DATABASE_URL: "", REDIS_URL: "" },

@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
+import { HOST_NODE_FLAGS } from "../src/runtime/host-node-flags.js";
 import { placeOnSeparateCpus } from "./cpu-placement.js";
 
 const WINDOW_SECONDS = Number(process.env.BENCH_WINDOW_SECONDS ?? 2);
@@ -51,7 +52,8 @@ interface BenchServer {
 }
 
 async function startServer(variant: string, extra: string[]): Promise<BenchServer> {
-  const [command, args] = placement.command(["--import", "tsx", "bench/bench-server.ts", variant, ...extra]);
+  // Every server, the bare route's too, runs with the host's production Node flags.
+  const [command, args] = placement.command([...HOST_NODE_FLAGS, "--import", "tsx", "bench/bench-server.ts", variant, ...extra]);
   const child = spawn(command, args, {
     cwd: hostDirectory,
     stdio: ["ignore", "pipe", "inherit"],
@@ -271,6 +273,7 @@ const result = {
   pacedRounds: PACED_ROUNDS,
   connections: CONNECTIONS,
   cpus: availableParallelism(),
+  nodeFlags: HOST_NODE_FLAGS,
   pinned: placement.pinned,
   loadGeneratorCpus: placement.loadGeneratorCpus,
   serverCpus: placement.serverCpus,
