@@ -1,6 +1,6 @@
 // Gives the load generator (the benchmark's own process) and the servers separate CPUs. Left alone, Linux's
-// scheduler wakes the load generator on the server's CPU (each wakes the other on every request) and keeps the two
-// sharing one CPU for seconds while the other CPU idles: the figures then measure where the scheduler put them.
+// scheduler moves a server between the CPUs and now and then onto the load generator's, and identical servers then
+// differ by up to a factor of two: the figures measure where the scheduler put them as much as the route.
 import { execFileSync } from "node:child_process";
 
 /** Where the benchmark runs its processes. */

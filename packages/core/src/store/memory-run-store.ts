@@ -7,7 +7,7 @@ import type { ListRunsQuery, RunPage, RunStore } from "../ports/run-store.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 
 /** Runs a memory store keeps when `maxRuns` is not given. */
-export const DEFAULT_MAX_RUNS = 1_000;
+const DEFAULT_MAX_RUNS = 1_000;
 
 /** Options of {@link createMemoryRunStore}. */
 export interface MemoryRunStoreOptions {
