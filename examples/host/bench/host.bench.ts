@@ -10,6 +10,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { HOST_NODE_FLAGS } from "../src/runtime/host-node-flags.js";
 import { placeOnSeparateCpus } from "./cpu-placement.js";
+import { keepEventLoopPolling } from "./event-loop-polling.js";
 
 const WINDOW_SECONDS = Number(process.env.BENCH_WINDOW_SECONDS ?? 2);
 const PG_DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
@@ -18,9 +19,8 @@ const CONNECTIONS = 16;
 // per request (where the JIT's warm-up left Node's stream code), so one process per route measures its luck.
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
-const PACED_ROUNDS = Number(process.env.BENCH_PACED_ROUNDS ?? 2);
-// The paced windows offer every route the same load, below what the run route can take.
-const PACED_SHARE_OF_RUNS = 0.7;
+// More rounds with the load generator sleeping between answers, as it did before it polled, for comparison.
+const SLEEPING_ROUNDS = Number(process.env.BENCH_SLEEPING_ROUNDS ?? 2);
 const hostDirectory = fileURLToPath(new URL("..", import.meta.url));
 // The build configuration has no source paths, so the servers import the packages as they ship: their built
 // `dist`, not their sources through tsx (whose transform names every function it creates, on every call).
@@ -31,6 +31,9 @@ const body = JSON.stringify({ agent: "noop", input: { n: 1 } });
 const headers = { "content-type": "application/json", authorization: "Bearer nh_benchmark_key_0123456789abcdef" };
 const placement = placeOnSeparateCpus();
 if (!placement.pinned) process.stderr.write(`The load generator and the servers share the CPUs: ${placement.notPinnedBecause}. Figures vary more.\n`);
+// Polling takes the load generator's whole CPU, so it polls only on a CPU of its own (see event-loop-polling.ts).
+const POLLS = placement.pinned && process.env.BENCH_POLL !== "0";
+if (!POLLS) process.stderr.write(`The load generator sleeps between answers (${placement.pinned ? "BENCH_POLL=0" : "not pinned"}): waking it costs the server more on slower routes.\n`);
 
 interface Measured {
   requestsPerSecond: number;
@@ -44,6 +47,9 @@ interface Measured {
   /** Share of one core the load generator (this process) used: near 1, it and not the server set the pace. */
   loadGeneratorBusy: number;
 }
+
+/** How the load generator waits for answers: polling its event loop, or blocked in the kernel until woken. */
+type Waiting = "polls" | "sleeps";
 
 interface BenchServer {
   url: string;
@@ -103,20 +109,18 @@ async function cpuSecondsOf(pid: number): Promise<CpuSeconds | null> {
   }
 }
 
-/** Measures one window; `rate` paces the load (requests per second in all), otherwise as fast as answered. */
-async function measure(server: BenchServer, seconds: number, rate?: number): Promise<Measured> {
+/** Measures one window at full load. */
+async function measure(server: BenchServer, seconds: number, waiting: Waiting): Promise<Measured> {
   const cpuBefore = await cpuSecondsOf(server.pid);
   const ownBefore = process.cpuUsage();
   const startedAt = performance.now();
-  const result = await autocannon({
-    url: server.url,
-    method: "POST",
-    headers,
-    body,
-    connections: CONNECTIONS,
-    duration: seconds,
-    ...(rate === undefined ? {} : { overallRate: rate }),
-  });
+  const stopPolling = waiting === "polls" ? keepEventLoopPolling() : () => undefined;
+  let result: autocannon.Result;
+  try {
+    result = await autocannon({ url: server.url, method: "POST", headers, body, connections: CONNECTIONS, duration: seconds });
+  } finally {
+    stopPolling();
+  }
   const own = process.cpuUsage(ownBefore);
   const loadGeneratorBusy = (own.user + own.system) / 1e3 / (performance.now() - startedAt);
   const cpuAfter = await cpuSecondsOf(server.pid);
@@ -134,7 +138,7 @@ async function measure(server: BenchServer, seconds: number, rate?: number): Pro
 }
 
 // A short warm-up lets the JIT settle before anything is measured.
-const warmUp = (server: BenchServer) => measure(server, 2);
+const warmUp = (server: BenchServer, waiting: Waiting) => measure(server, 2, waiting);
 
 async function withFreshDatabase<T>(baseUrl: string, use: (url: string) => Promise<T>): Promise<T> {
   const name = `neonhub_bench_${randomUUID().replaceAll("-", "")}`;
@@ -180,21 +184,21 @@ const routes = Object.keys(ROUTES) as Route[];
  * One window of every server per round. Within a round, each process slot measures the routes in turn; the order
  * is A B C for each slot, then reversed in the next round (C B A, last slot first), so that a steady drift cancels out.
  */
-async function alternate(servers: Servers, rounds: number, rate?: number): Promise<Windows> {
+async function alternate(servers: Servers, rounds: number, waiting: Waiting): Promise<Windows> {
   const windows: Windows = { hello: [], constant: [], runs: [] };
   const slots = Array.from({ length: PROCESSES }, (_, slot) => slot);
   for (let round = 0; round < rounds; round += 1) {
     const measured: Record<Route, Measured[]> = { hello: [], constant: [], runs: [] };
     for (const slot of round % 2 === 0 ? slots : [...slots].reverse()) {
-      for (const route of round % 2 === 0 ? routes : [...routes].reverse()) measured[route][slot] = await measure(servers[route][slot] as BenchServer, WINDOW_SECONDS, rate);
+      for (const route of round % 2 === 0 ? routes : [...routes].reverse()) measured[route][slot] = await measure(servers[route][slot] as BenchServer, WINDOW_SECONDS, waiting);
     }
     for (const route of routes) windows[route].push(...measured[route]);
   }
   return windows;
 }
 
-/** Starts every route's servers, measures them at full load and then all offered the same load, and stops them. */
-async function measureRoutes(): Promise<{ full: Windows; paced: Windows; pacedRate: number }> {
+/** Starts every route's servers, measures them with the load generator polling and then sleeping, and stops them. */
+async function measureRoutes(): Promise<{ full: Windows; sleeping: Windows }> {
   const started: BenchServer[] = [];
   try {
     const servers: Servers = { hello: [], constant: [], runs: [] };
@@ -205,17 +209,16 @@ async function measureRoutes(): Promise<{ full: Windows; paced: Windows; pacedRa
         started.push(server);
       }
     }
-    for (const server of started) await warmUp(server);
-    const full = await alternate(servers, ROUNDS);
-    const pacedRate = Math.max(100, Math.floor((medianRequestsPerSecond(full.runs) * PACED_SHARE_OF_RUNS) / 100) * 100);
-    return { full, pacedRate, paced: await alternate(servers, PACED_ROUNDS, pacedRate) };
+    for (const server of started) await warmUp(server, POLLS ? "polls" : "sleeps");
+    const full = await alternate(servers, ROUNDS, POLLS ? "polls" : "sleeps");
+    return { full, sleeping: await alternate(servers, POLLS ? SLEEPING_ROUNDS : 0, "sleeps") };
   } finally {
     await Promise.all(started.map((server) => server.stop()));
   }
 }
-const { full, paced, pacedRate } = await measureRoutes();
+const { full, sleeping } = await measureRoutes();
 /** Each slot's throughput of a route over the bare route's in the same slot of the same round. */
-const roundRatios = (windows: Measured[]) => windows.map((measured, index) => measured.requestsPerSecond / (full.hello[index] as Measured).requestsPerSecond);
+const roundRatios = (windows: Measured[], hello = full.hello) => windows.map((measured, index) => measured.requestsPerSecond / (hello[index] as Measured).requestsPerSecond);
 /** The median throughput of each of a route's processes: how far apart identical servers land. */
 const perProcess = (windows: Measured[]) =>
   Array.from({ length: PROCESSES }, (_, slot) => Math.round(medianRequestsPerSecond(windows.filter((_, index) => index % PROCESSES === slot))));
@@ -224,12 +227,13 @@ const constantRatios = roundRatios(full.constant);
 const databaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const postgres = await withFreshDatabase(databaseUrl, (url) =>
   withServer("runs-postgres", [url], async (server) => {
-    await warmUp(server);
-    return measure(server, PG_DURATION_SECONDS);
+    // PostgreSQL needs CPU time too, which a polling load generator would take from it.
+    await warmUp(server, "sleeps");
+    return measure(server, PG_DURATION_SECONDS, "sleeps");
   }),
 );
 
-for (const [name, measured] of Object.entries({ ...full, pacedHello: paced.hello, pacedConstant: paced.constant, pacedRuns: paced.runs, postgres: [postgres] }).flatMap(([name, windows]) => windows.map((window) => [name, window] as const))) {
+for (const [name, measured] of Object.entries({ ...full, sleepingHello: sleeping.hello, sleepingConstant: sleeping.constant, sleepingRuns: sleeping.runs, postgres: [postgres] }).flatMap(([name, windows]) => windows.map((window) => [name, window] as const))) {
   if (measured.non2xx > 0 || measured.errors > 0) throw new Error(`${name}: ${measured.non2xx} non-2xx answers and ${measured.errors} errors; the benchmark is not valid.`);
 }
 
@@ -240,7 +244,7 @@ const medianOf = (windows: Measured[], figure: (window: Measured) => number | nu
   return values.every((value) => value !== null) ? roundTo(median(values as number[]), places) : null;
 };
 /** A route's costs per request, each a median over its windows, under field names that start with the route's. */
-const costsOf = (route: string, windows: Measured[], withLoadGenerator = true) => ({
+const costsOf = (route: string, windows: Measured[], withLoadGenerator: boolean) => ({
   [`${route}ServerCpuUs`]: medianOf(windows, (window) => window.serverCpuUs, 1),
   [`${route}ServerKernelUs`]: medianOf(windows, (window) => window.serverKernelUs, 1),
   ...(withLoadGenerator ? { [`${route}LoadGeneratorBusy`]: medianOf(windows, (window) => window.loadGeneratorBusy, 2) } : {}),
@@ -255,22 +259,24 @@ const result = {
   // The same route answering a fixed run: the ratio no orchestrator could beat on this machine in this run.
   constantReqPerSec: Math.round(medianRequestsPerSecond(full.constant)),
   constantRatio: roundTo(median(constantRatios), 3),
-  // Server CPU per request: the cost of each route, whatever the load generator does.
-  ...costsOf("hello", full.hello),
-  ...costsOf("constant", full.constant),
-  ...costsOf("runs", full.runs),
-  // The same costs with every route offered the same load: how much of the gap is the route's own work, and how
-  // much the kernel's cost of waking the load generator, which grows as answers take longer.
-  pacedReqPerSec: pacedRate,
-  ...costsOf("pacedHello", paced.hello, false),
-  ...costsOf("pacedConstant", paced.constant, false),
-  ...costsOf("pacedRuns", paced.runs, false),
+  // Server CPU per request: the cost of each route. A polling load generator is always busy, so its share is left out.
+  ...costsOf("hello", full.hello, !POLLS),
+  ...costsOf("constant", full.constant, !POLLS),
+  ...costsOf("runs", full.runs, !POLLS),
+  loadGeneratorPolls: POLLS,
+  // The same routes with the load generator sleeping between answers: the difference is what waking it costs the
+  // servers, which grows as answers take longer (null without these rounds).
+  sleepingRatio: sleeping.runs.length > 0 ? roundTo(median(roundRatios(sleeping.runs, sleeping.hello)), 3) : null,
+  sleepingConstantRatio: sleeping.runs.length > 0 ? roundTo(median(roundRatios(sleeping.constant, sleeping.hello)), 3) : null,
+  ...(sleeping.runs.length > 0
+    ? { ...costsOf("sleepingHello", sleeping.hello, true), ...costsOf("sleepingConstant", sleeping.constant, true), ...costsOf("sleepingRuns", sleeping.runs, true) }
+    : {}),
   pgRunsReqPerSec: Math.round(postgres.requestsPerSecond),
   pgRunsP99Ms: postgres.p99Ms,
   windowSeconds: WINDOW_SECONDS,
   processes: PROCESSES,
   rounds: ROUNDS,
-  pacedRounds: PACED_ROUNDS,
+  sleepingRounds: sleeping.runs.length / PROCESSES,
   connections: CONNECTIONS,
   cpus: availableParallelism(),
   nodeFlags: HOST_NODE_FLAGS,
