@@ -1,11 +1,12 @@
 // A server for the benchmark, in its own process so that the load generator does not share its event loop.
 // Usage: tsx bench/bench-server.ts hello|runs-constant|runs-memory|runs-postgres [databaseUrl]
-import { createMemoryRunStore, createOrchestrator, defineAgent, type AgentRun, type Orchestrator, type RunStore } from "@neonhub/core";
+import { createMemoryRunStore, createOrchestrator, defineAgent, type AgentRun, type ApiKeyStore, type Orchestrator, type RunStore } from "@neonhub/core";
 import { createPrometheusMetrics } from "@neonhub/metrics";
 import { openNeonhubDatabase } from "@neonhub/persistence-prisma";
 import Fastify from "fastify";
 import { z } from "zod";
 import { createHostApp } from "../src/app/create-host-app.js";
+import { createCachedApiKeyStore, DEFAULT_API_KEY_CACHE_TTL_MS } from "../src/auth/cached-api-key-store.js";
 import { issueApiKey } from "../src/auth/issue-api-key.js";
 import { createMemoryApiKeyStore } from "../src/auth/memory-api-key-store.js";
 
@@ -60,19 +61,21 @@ async function start(variant: string, databaseUrl: string | undefined): Promise<
   }
   let store: RunStore = createMemoryRunStore();
   let closeStore = async (): Promise<void> => undefined;
+  let apiKeyStore: ApiKeyStore = createMemoryApiKeyStore();
   if (variant === "runs-postgres") {
     const database = await openNeonhubDatabase({ url: databaseUrl as string, applyMigrations: true });
     store = database.runStore;
+    apiKeyStore = database.apiKeyStore;
     closeStore = () => database.close();
   }
   const metrics = createPrometheusMetrics();
   // The admission limit is raised so that no request is rejected: the benchmark measures the accepted path.
   const orchestrator = createOrchestrator({ agents: [noopAgent], store, metrics: metrics.sink, policies: { admission: { enabled: true, limit: 1_000_000_000, windowMs: 60_000 } } });
-  const apiKeyStore = createMemoryApiKeyStore();
   await issueApiKey(apiKeyStore, { organizationId: "org_bench", userId: "user_bench", name: "bench", key: BENCH_API_KEY });
   const app = await createHostApp({
     orchestrator: variant === "runs-constant" ? withConstantRun(orchestrator) : orchestrator,
-    apiKeyStore,
+    // As the deployed host does (start-host.ts): keys are looked up in their store, then answered from memory.
+    apiKeyStore: createCachedApiKeyStore(apiKeyStore, { ttlMs: DEFAULT_API_KEY_CACHE_TTL_MS }),
     connectors: { list: () => [] },
     metrics,
     healthChecks: { database: () => store.checkHealth() },

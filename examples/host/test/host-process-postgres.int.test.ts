@@ -79,4 +79,25 @@ describe.skipIf(!baseUrl)("the host as a real process on PostgreSQL", { timeout:
     expect(await host.terminate()).toBe(0);
     host = null;
   });
+
+  it("answers a key revoked while it runs from its cache until the time to live is up, or refuses it at once with 0", async () => {
+    const keys = (args: string[]) => runTsx("src/cli/keys.ts", args, { DATABASE_URL: databaseUrl });
+    const revokedWhileRunning = async (ttl: string): Promise<number> => {
+      const created = await keys(["create", "--org", "org_ops", "--user", "user_ops", "--name", `ttl-${ttl}`]);
+      expect(created.code, created.stderr).toBe(0);
+      const opsKey = /\n(nh_[A-Za-z0-9_-]+)\n/.exec(created.stdout)?.[1] as string;
+      const keyId = /Created key ([0-9a-f-]{36})/.exec(created.stdout)?.[1] as string;
+      host = await startHostProcess({ DATABASE_URL: databaseUrl, NEONHUB_API_KEY_CACHE_TTL_MS: ttl });
+      const call = () => fetch(`${(host as HostProcess).url}/v1/agents`, { headers: { authorization: `Bearer ${opsKey}` } });
+      expect((await call()).status).toBe(200);
+      expect((await keys(["revoke", "--org", "org_ops", "--id", keyId])).code).toBe(0);
+      const status = (await call()).status;
+      expect(await host.terminate()).toBe(0);
+      host = null;
+      return status;
+    };
+    // Ten minutes: far longer than the test, so the cached answer cannot have expired.
+    expect(await revokedWhileRunning("600000")).toBe(200);
+    expect(await revokedWhileRunning("0")).toBe(401);
+  });
 });

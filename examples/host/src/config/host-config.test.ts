@@ -17,7 +17,16 @@ describe("loadHostConfig", () => {
       shutdownDeadlineMs: 10_000,
       queueName: "neonhub-runs",
       mockLatencyMs: 0,
+      apiKeyCacheTtlMs: 10_000,
     });
+  });
+
+  it("reads the API key cache's time to live, 0 turning the cache off, and refuses other values", () => {
+    expect(loadHostConfig({ NEONHUB_API_KEY_CACHE_TTL_MS: "0" }).apiKeyCacheTtlMs).toBe(0);
+    expect(loadHostConfig({ NEONHUB_API_KEY_CACHE_TTL_MS: "60000" }).apiKeyCacheTtlMs).toBe(60_000);
+    for (const value of ["-1", "1.5", "soon", "3600001"]) {
+      expect(() => loadHostConfig({ NEONHUB_API_KEY_CACHE_TTL_MS: value })).toThrow(/NEONHUB_API_KEY_CACHE_TTL_MS/);
+    }
   });
 
   it("reads every variable of the configuration table", () => {

@@ -1,5 +1,6 @@
 import { ConfigurationError } from "@neonhub/core";
 import { z } from "zod";
+import { DEFAULT_API_KEY_CACHE_TTL_MS } from "../auth/cached-api-key-store.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -23,6 +24,8 @@ export interface HostConfig {
   queueName: string;
   /** Latency added to every mocked connector call (demonstrations and shutdown drills); 0 by default. */
   mockLatencyMs: number;
+  /** How long a looked-up API key is answered from memory (a revoked key works this long at most); 0 asks the database on every request. */
+  apiKeyCacheTtlMs: number;
 }
 
 const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
@@ -54,6 +57,7 @@ const environmentSchema = z.object({
   NEONHUB_SHUTDOWN_DEADLINE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(600_000).default(10_000)),
   NEONHUB_QUEUE_NAME: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "use letters, digits, - and _").default("neonhub-runs")),
   NEONHUB_MOCK_LATENCY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(0)),
+  NEONHUB_API_KEY_CACHE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_API_KEY_CACHE_TTL_MS)),
 });
 
 /**
@@ -83,5 +87,6 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     shutdownDeadlineMs: values.NEONHUB_SHUTDOWN_DEADLINE_MS,
     queueName: values.NEONHUB_QUEUE_NAME,
     mockLatencyMs: values.NEONHUB_MOCK_LATENCY_MS,
+    apiKeyCacheTtlMs: values.NEONHUB_API_KEY_CACHE_TTL_MS,
   };
 }

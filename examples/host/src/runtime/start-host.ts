@@ -6,6 +6,7 @@ import { Redis } from "ioredis";
 import type { Logger as PinoLogger } from "pino";
 import { createExampleAgents } from "../agents/example-agents.js";
 import { createHostApp } from "../app/create-host-app.js";
+import { createCachedApiKeyStore } from "../auth/cached-api-key-store.js";
 import { provisionDevelopmentKey } from "../auth/provision-development-key.js";
 import type { HostConfig } from "../config/host-config.js";
 import { createBullmqRunQueue } from "../redis/bullmq-run-queue.js";
@@ -67,7 +68,8 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
     if (redis) healthChecks.redis = async () => void (await redis.ping());
     const app = await createHostApp({
       orchestrator,
-      apiKeyStore: database.apiKeyStore,
+      // Every authenticated request looks its key up: from memory for a while, rather than with a query each time.
+      apiKeyStore: config.apiKeyCacheTtlMs > 0 ? createCachedApiKeyStore(database.apiKeyStore, { ttlMs: config.apiKeyCacheTtlMs }) : database.apiKeyStore,
       connectors: { list: () => connectors.catalog().map(({ id, kind, displayName, mode, actions, implemented }) => ({ id, kind, displayName, mode, implemented, actions })) },
       metrics,
       healthChecks,
