@@ -7,7 +7,7 @@ import { createMemoryApiKeyStore } from "./memory-api-key-store.js";
 
 const TTL_MS = 10_000;
 
-/** A memory store standing in for the database, counting lookups, with lookups held until released when asked. */
+/** A memory store standing in for the database, counting lookups; when asked, lookups read, then wait for release. */
 function backingStore() {
   const store = createMemoryApiKeyStore();
   const counts = { lookups: 0 };
@@ -16,8 +16,9 @@ function backingStore() {
     ...store,
     async findByHash(keyHash) {
       counts.lookups += 1;
+      const found = await store.findByHash(keyHash);
       if (holding) await new Promise<void>((release) => holding?.push(release));
-      return store.findByHash(keyHash);
+      return found;
     },
   };
   return {
@@ -81,10 +82,13 @@ describe("createCachedApiKeyStore", () => {
     const before = cache.findByHash(hashApiKey(key));
     const revoked = cache.revoke("org_a", record.id);
     expect(await revoked).toBe(true);
+    // Asked while the first lookup is still out: it must not share that lookup's answer.
+    const after = cache.findByHash(hashApiKey(key));
     release();
-    await before;
+    // The held lookup read the key before the revocation: its caller gets that answer, but no one after it.
+    expect((await before)?.revokedAt).toBeNull();
+    expect((await after)?.revokedAt).toBeInstanceOf(Date);
     expect((await cache.findByHash(hashApiKey(key)))?.revokedAt).toBeInstanceOf(Date);
-    expect(counts.lookups).toBe(2);
   });
 
   it("does not remember unknown keys, so a key created elsewhere works at once", async () => {

@@ -36,7 +36,7 @@ export function createCachedApiKeyStore(store: ApiKeyStore, options: CachedApiKe
   const cached = new BoundedMap<string, CachedKey>(maxKeys);
   // Holds one entry per distinct key being looked up right now, so it is bounded by the requests in flight.
   const pending = new Map<string, Promise<ApiKeyRecord | null>>();
-  // A lookup that a revocation overtook may have read the key before it was revoked: its answer is not kept.
+  // Counts revocations, so that a lookup that one overtook does not keep what it read before.
   let revocations = 0;
 
   const lookUp = (keyHash: string): Promise<ApiKeyRecord | null> => {
@@ -65,9 +65,8 @@ export function createCachedApiKeyStore(store: ApiKeyStore, options: CachedApiKe
       return pending.get(keyHash) ?? lookUp(keyHash);
     },
     async revoke(organizationId, id) {
-      revocations += 1;
-      pending.clear();
       const revoked = await store.revoke(organizationId, id);
+      // Lookups still out may have read the key before: later callers start their own, and their answers are dropped.
       revocations += 1;
       pending.clear();
       for (const entry of [...cached.values()]) {
