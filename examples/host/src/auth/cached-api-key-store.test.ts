@@ -76,7 +76,7 @@ describe("createCachedApiKeyStore", () => {
   });
 
   it("does not keep what a lookup read before a revocation that overtook it", async () => {
-    const { cache, issue, hold, release, counts } = setUp();
+    const { cache, issue, hold, release } = setUp();
     const { key, record } = await issue("ci");
     hold();
     const before = cache.findByHash(hashApiKey(key));
