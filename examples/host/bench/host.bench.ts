@@ -50,6 +50,8 @@ interface Measured {
 
 /** How the load generator waits for answers: polling its event loop, or blocked in the kernel until woken. */
 type Waiting = "polls" | "sleeps";
+/** How it waits in the windows that give `ratio`. */
+const HEADLINE_WAITING: Waiting = POLLS ? "polls" : "sleeps";
 
 interface BenchServer {
   url: string;
@@ -209,8 +211,8 @@ async function measureRoutes(): Promise<{ full: Windows; sleeping: Windows }> {
         started.push(server);
       }
     }
-    for (const server of started) await warmUp(server, POLLS ? "polls" : "sleeps");
-    const full = await alternate(servers, ROUNDS, POLLS ? "polls" : "sleeps");
+    for (const server of started) await warmUp(server, HEADLINE_WAITING);
+    const full = await alternate(servers, ROUNDS, HEADLINE_WAITING);
     return { full, sleeping: await alternate(servers, POLLS ? SLEEPING_ROUNDS : 0, "sleeps") };
   } finally {
     await Promise.all(started.map((server) => server.stop()));
@@ -249,6 +251,7 @@ const costsOf = (route: string, windows: Measured[], withLoadGenerator: boolean)
   [`${route}ServerKernelUs`]: medianOf(windows, (window) => window.serverKernelUs, 1),
   ...(withLoadGenerator ? { [`${route}LoadGeneratorBusy`]: medianOf(windows, (window) => window.loadGeneratorBusy, 2) } : {}),
 });
+const measuredSleeping = sleeping.runs.length > 0;
 const result = {
   runsReqPerSec: Math.round(medianRequestsPerSecond(full.runs)),
   helloReqPerSec: Math.round(medianRequestsPerSecond(full.hello)),
@@ -266,9 +269,9 @@ const result = {
   loadGeneratorPolls: POLLS,
   // The same routes with the load generator sleeping between answers: the difference is what waking it costs the
   // servers, which grows as answers take longer (null without these rounds).
-  sleepingRatio: sleeping.runs.length > 0 ? roundTo(median(roundRatios(sleeping.runs, sleeping.hello)), 3) : null,
-  sleepingConstantRatio: sleeping.runs.length > 0 ? roundTo(median(roundRatios(sleeping.constant, sleeping.hello)), 3) : null,
-  ...(sleeping.runs.length > 0
+  sleepingRatio: measuredSleeping ? roundTo(median(roundRatios(sleeping.runs, sleeping.hello)), 3) : null,
+  sleepingConstantRatio: measuredSleeping ? roundTo(median(roundRatios(sleeping.constant, sleeping.hello)), 3) : null,
+  ...(measuredSleeping
     ? { ...costsOf("sleepingHello", sleeping.hello, true), ...costsOf("sleepingConstant", sleeping.constant, true), ...costsOf("sleepingRuns", sleeping.runs, true) }
     : {}),
   pgRunsReqPerSec: Math.round(postgres.requestsPerSecond),
