@@ -12,15 +12,23 @@ import { HOST_NODE_FLAGS } from "../src/runtime/host-node-flags.js";
 import { placeOnSeparateCpus } from "./cpu-placement.js";
 import { keepEventLoopPolling } from "./event-loop-polling.js";
 
-const WINDOW_SECONDS = Number(process.env.BENCH_WINDOW_SECONDS ?? 2);
+// Short windows: the machine's speed drifts over seconds, so the two windows a ratio compares should be close in
+// time, and more of them give a steadier median (see docs/performance.md, "Short windows").
+const WINDOW_SECONDS = Number(process.env.BENCH_WINDOW_SECONDS ?? 0.5);
+// autocannon ends a run at its first sample after the duration; sampling every 100 ms keeps a window near its length.
+const SAMPLE_INTERVAL_MS = 100;
+// Nine servers take turns on one CPU, so each starts its window with caches the others filled, and the first
+// 200 to 300 ms run up to a quarter slower (docs/performance.md, "Short windows"). A deployed host under steady
+// load has no such start, so a window is counted from this point on.
+const SETTLE_MS = 300;
 const PG_DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const CONNECTIONS = 16;
 // Every route runs on several server processes: two processes of the same server differ by up to a third in CPU
 // per request (where the JIT's warm-up left Node's stream code), so one process per route measures its luck.
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 16);
 // More rounds with the load generator sleeping between answers, as it did before it polled, for comparison.
-const SLEEPING_ROUNDS = Number(process.env.BENCH_SLEEPING_ROUNDS ?? 2);
+const SLEEPING_ROUNDS = Number(process.env.BENCH_SLEEPING_ROUNDS ?? 4);
 const hostDirectory = fileURLToPath(new URL("..", import.meta.url));
 // The build configuration has no source paths, so the servers import the packages as they ship: their built
 // `dist`, not their sources through tsx (whose transform names every function it creates, on every call).
@@ -111,26 +119,54 @@ async function cpuSecondsOf(pid: number): Promise<CpuSeconds | null> {
   }
 }
 
-/** Measures one window at full load. */
+/** What was read when a window's counting began. */
+interface Settled {
+  at: number;
+  cpu: CpuSeconds | null;
+  own: NodeJS.CpuUsage;
+}
+
+/** Runs autocannon for the window and counts the answers that arrive after `settleMs`. */
+function loadWindow(server: BenchServer, seconds: number, onSettled: () => Promise<Settled>): Promise<{ result: autocannon.Result; settled: Settled; counted: number; endedAt: number }> {
+  return new Promise((resolve, reject) => {
+    let settled: Settled | null = null;
+    let counted = 0;
+    const instance = autocannon(
+      { url: server.url, method: "POST", headers, body, connections: CONNECTIONS, duration: SETTLE_MS / 1000 + seconds, sampleInt: SAMPLE_INTERVAL_MS },
+      (error, result) => {
+        const endedAt = performance.now();
+        if (error) reject(error);
+        else if (settled === null) reject(new Error("The window ended before it settled."));
+        else resolve({ result, settled, counted, endedAt });
+      },
+    );
+    instance.on("response", () => {
+      if (settled !== null) counted += 1;
+    });
+    setTimeout(() => void onSettled().then((value) => void (settled = value), reject), SETTLE_MS);
+  });
+}
+
+/** Measures one window at full load, from {@link SETTLE_MS} after its start to its end. */
 async function measure(server: BenchServer, seconds: number, waiting: Waiting): Promise<Measured> {
-  const cpuBefore = await cpuSecondsOf(server.pid);
-  const ownBefore = process.cpuUsage();
-  const startedAt = performance.now();
   const stopPolling = waiting === "polls" ? keepEventLoopPolling() : () => undefined;
-  let result: autocannon.Result;
+  let window: Awaited<ReturnType<typeof loadWindow>>;
   try {
-    result = await autocannon({ url: server.url, method: "POST", headers, body, connections: CONNECTIONS, duration: seconds });
+    window = await loadWindow(server, seconds, async () => ({ cpu: await cpuSecondsOf(server.pid), own: process.cpuUsage(), at: performance.now() }));
   } finally {
     stopPolling();
   }
-  const own = process.cpuUsage(ownBefore);
-  const loadGeneratorBusy = (own.user + own.system) / 1e3 / (performance.now() - startedAt);
+  const { result, settled, counted, endedAt } = window;
+  const own = process.cpuUsage(settled.own);
+  const loadGeneratorBusy = (own.user + own.system) / 1e3 / (endedAt - settled.at);
   const cpuAfter = await cpuSecondsOf(server.pid);
-  const perRequestUs = (secondsUsed: number) => (secondsUsed * 1e6) / result.requests.total;
+  const cpuBefore = settled.cpu;
+  const perRequestUs = (secondsUsed: number) => (secondsUsed * 1e6) / counted;
   const measured = cpuBefore !== null && cpuAfter !== null;
   return {
-    requestsPerSecond: result.requests.average,
+    requestsPerSecond: (counted * 1000) / (endedAt - settled.at),
     p99Ms: result.latency.p99,
+    // Over the whole window, its first moments included: any failed answer invalidates the benchmark.
     non2xx: result.non2xx,
     errors: result.errors,
     serverCpuUs: measured ? perRequestUs(cpuAfter.user + cpuAfter.kernel - cpuBefore.user - cpuBefore.kernel) : null,
@@ -170,11 +206,12 @@ if (missing.length > 0) throw new Error(`The benchmark measures the built packag
 const medianRequestsPerSecond = (windows: Measured[]) => median(windows.map((window) => window.requestsPerSecond));
 
 /** The routes measured side by side, each on its own server. */
+// In this order, the windows `ratio` compares (hello, runs) are next to each other in every round, either way round.
 const ROUTES = {
   hello: "hello",
+  runs: "runs-memory",
   // The run route with `orchestrate` answering a fixed run: the host's own share of the gap, measured in the same run.
   constant: "runs-constant",
-  runs: "runs-memory",
 } as const;
 type Route = keyof typeof ROUTES;
 /** Each route's windows, in the order (round, process): the same index in two routes is one slot of one round. */
@@ -184,7 +221,8 @@ const routes = Object.keys(ROUTES) as Route[];
 
 /**
  * One window of every server per round. Within a round, each process slot measures the routes in turn; the order
- * is A B C for each slot, then reversed in the next round (C B A, last slot first), so that a steady drift cancels out.
+ * is hello, runs, constant for each slot, then reversed in the next round (last slot first), so that a steady drift
+ * cancels out.
  */
 async function alternate(servers: Servers, rounds: number, waiting: Waiting): Promise<Windows> {
   const windows: Windows = { hello: [], constant: [], runs: [] };
