@@ -18,7 +18,7 @@ const WINDOW_SECONDS = Number(process.env.BENCH_WINDOW_SECONDS ?? 0.5);
 // autocannon ends a run at its first sample after the duration; sampling every 100 ms keeps a window near its length.
 const SAMPLE_INTERVAL_MS = 100;
 // Nine servers take turns on one CPU, so each starts its window with caches the others filled, and the first
-// 200 to 300 ms run up to a quarter slower (docs/performance.md, "Short windows"). A deployed host under steady
+// 200 to 300 ms run up to 28% slower (docs/performance.md, "Short windows"). A deployed host under steady
 // load has no such start, so a window is counted from this point on.
 const SETTLE_MS = 300;
 const PG_DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
@@ -126,7 +126,7 @@ interface Settled {
   own: NodeJS.CpuUsage;
 }
 
-/** Runs autocannon for the window and counts the answers that arrive after `settleMs`. */
+/** Runs autocannon for the window and counts the answers that arrive after {@link SETTLE_MS}. */
 function loadWindow(server: BenchServer, seconds: number, onSettled: () => Promise<Settled>): Promise<{ result: autocannon.Result; settled: Settled; counted: number; endedAt: number }> {
   return new Promise((resolve, reject) => {
     let settled: Settled | null = null;
@@ -205,8 +205,10 @@ const missing = builtPackages.filter((file) => !existsSync(file));
 if (missing.length > 0) throw new Error(`The benchmark measures the built packages; build them first (\`pnpm build\`; \`pnpm bench\` does). Missing: ${missing.join(", ")}`);
 const medianRequestsPerSecond = (windows: Measured[]) => median(windows.map((window) => window.requestsPerSecond));
 
-/** The routes measured side by side, each on its own server. */
-// In this order, the windows `ratio` compares (hello, runs) are next to each other in every round, either way round.
+/**
+ * The routes measured in turn, each on its own server. In this order, the two windows that `ratio` compares (hello
+ * and runs) are next to each other in every round, either way round.
+ */
 const ROUTES = {
   hello: "hello",
   runs: "runs-memory",
