@@ -126,8 +126,16 @@ interface Settled {
   own: NodeJS.CpuUsage;
 }
 
+/** A window's autocannon result, with the answers counted from its settle point to its end. */
+interface LoadedWindow {
+  result: autocannon.Result;
+  settled: Settled;
+  counted: number;
+  endedAt: number;
+}
+
 /** Runs autocannon for the window and counts the answers that arrive after {@link SETTLE_MS}. */
-function loadWindow(server: BenchServer, seconds: number, onSettled: () => Promise<Settled>): Promise<{ result: autocannon.Result; settled: Settled; counted: number; endedAt: number }> {
+function loadWindow(server: BenchServer, seconds: number): Promise<LoadedWindow> {
   return new Promise((resolve, reject) => {
     let settled: Settled | null = null;
     let counted = 0;
@@ -143,16 +151,20 @@ function loadWindow(server: BenchServer, seconds: number, onSettled: () => Promi
     instance.on("response", () => {
       if (settled !== null) counted += 1;
     });
-    setTimeout(() => void onSettled().then((value) => void (settled = value), reject), SETTLE_MS);
+    const settle = async (): Promise<void> => {
+      const cpu = await cpuSecondsOf(server.pid);
+      settled = { cpu, own: process.cpuUsage(), at: performance.now() };
+    };
+    setTimeout(() => void settle().catch(reject), SETTLE_MS);
   });
 }
 
 /** Measures one window at full load, from {@link SETTLE_MS} after its start to its end. */
 async function measure(server: BenchServer, seconds: number, waiting: Waiting): Promise<Measured> {
   const stopPolling = waiting === "polls" ? keepEventLoopPolling() : () => undefined;
-  let window: Awaited<ReturnType<typeof loadWindow>>;
+  let window: LoadedWindow;
   try {
-    window = await loadWindow(server, seconds, async () => ({ cpu: await cpuSecondsOf(server.pid), own: process.cpuUsage(), at: performance.now() }));
+    window = await loadWindow(server, seconds);
   } finally {
     stopPolling();
   }
