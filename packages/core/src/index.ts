@@ -20,7 +20,9 @@ export type {
 } from "./model/agent-policies.js";
 export type { AgentRun, AgentRunWithTools, StoredError } from "./model/agent-run.js";
 export type { CallerContext, OrchestrateRequest } from "./model/orchestrate-request.js";
-export type { RunContext, ToolCallContext, ToolCallOptions, ToolName } from "./model/run-context.js";
+export type { RunContext, SignalResult, StepContext, StepOptions, ToolCallContext, ToolCallOptions, ToolName } from "./model/run-context.js";
+export { REPEAT_SAFETIES } from "./model/repeat-safety.js";
+export type { RepeatSafety } from "./model/repeat-safety.js";
 export type { RunMetric } from "./model/run-metric.js";
 export { RUN_STATUSES, TOOL_EXECUTION_STATUSES, isFinalRunStatus } from "./model/run-status.js";
 export type { FinalRunStatus, RunStatus, ToolExecutionStatus } from "./model/run-status.js";
@@ -45,6 +47,7 @@ export {
   ValidationError,
 } from "./errors/errors.js";
 export type { FieldError } from "./errors/errors.js";
+export { LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./errors/durable-errors.js";
 export { isTransientError } from "./errors/is-transient-error.js";
 export { fieldErrorsFromZod } from "./errors/field-errors-from-zod.js";
 

@@ -38,6 +38,12 @@ export const HTTP_STATUS_BY_ERROR_CODE: Readonly<Record<ErrorCode, number>> = Ob
   [ERROR_CODES.STORE_UNAVAILABLE]: 503,
   [ERROR_CODES.TIMEOUT]: 504,
   [ERROR_CODES.CONFIGURATION_INVALID]: 500,
+  // The run failed for a reason a person must look at; repeating the request replays the same run.
+  [ERROR_CODES.NON_DETERMINISTIC]: 500,
+  [ERROR_CODES.STEP_OUTCOME_UNKNOWN]: 502,
+  // The instance lost the run to another one, which finishes it: ask again for the run's final state.
+  [ERROR_CODES.LEASE_LOST]: 503,
+  [ERROR_CODES.SIGNAL_CONFLICT]: 409,
 });
 
 const TITLE_BY_STATUS: Readonly<Record<number, string>> = Object.freeze({

@@ -14,6 +14,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from "./errors.js";
+import { LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./durable-errors.js";
 import { isTransientError } from "./is-transient-error.js";
 import { NeonhubError, isNeonhubError } from "./neonhub-error.js";
 
@@ -30,6 +31,10 @@ const cases: Array<[NeonhubError, string, boolean]> = [
   [new HandlerFailedError("boom"), "HANDLER_FAILED", false],
   [new StoreUnavailableError("down"), "STORE_UNAVAILABLE", true],
   [new ConfigurationError("bad option"), "CONFIGURATION_INVALID", false],
+  [new NonDeterministicError("moved"), "NON_DETERMINISTIC", false],
+  [new StepOutcomeUnknownError("unknown", { stepKey: "x.createPost#0" }), "STEP_OUTCOME_UNKNOWN", false],
+  [new LeaseLostError("run-1"), "LEASE_LOST", false],
+  [new SignalConflictError("run-1", "approval"), "SIGNAL_CONFLICT", false],
 ];
 
 describe("errors", () => {

@@ -1,4 +1,5 @@
 import type { Logger } from "../ports/logger.js";
+import type { RepeatSafety } from "./repeat-safety.js";
 
 /** Names a tool call: a connector action, or a plain tool (then `action` defaults to the connector name). */
 export type ToolName = string | { connector: string; action: string };
@@ -7,16 +8,42 @@ export type ToolName = string | { connector: string; action: string };
 export interface ToolCallOptions {
   /** Credential values to redact from the recorded input, output and error, on top of the redaction rules. */
   secretValues?: readonly string[];
+  /**
+   * The step's key in the run's journal. Default: the tool's name and its occurrence among the run's calls of
+   * that tool (`slack.postMessage#0`). Give one when calls of a tool may happen in a different order.
+   */
+  key?: string;
+  /** Whether the call may be repeated when its outcome is unknown. Default `unsafe` for tools. */
+  repeatSafety?: RepeatSafety;
 }
 
-/** What the function wrapped by `ctx.tool` receives. */
-export interface ToolCallContext {
+/** Options of `ctx.step`. */
+export interface StepOptions {
+  /** Whether the step may be repeated when its outcome is unknown. Default `safe` for steps. */
+  repeatSafety?: RepeatSafety;
+}
+
+/** What the function of a journaled step receives. */
+export interface StepContext {
   /** Aborts when the run times out or is cancelled. */
   signal: AbortSignal;
   /** Attempt of the run, from 1. */
   attempt: number;
   logger: Logger;
+  /** The step's key in the run's journal. */
+  stepKey: string;
+  /**
+   * Deterministic idempotency key of the step (from the run id and the step key): the same on every retry and
+   * resume of the run. Pass it to providers that deduplicate by key.
+   */
+  idempotencyKey: string;
 }
+
+/** What `ctx.waitForSignal` resolves to. */
+export type SignalResult<T = unknown> = { received: true; payload: T; sentBy: string | null; sentAt: Date } | { received: false; timedOut: true };
+
+/** What the function wrapped by `ctx.tool` receives. */
+export type ToolCallContext = StepContext;
 
 /**
  * What an agent's handler receives besides its input. Pass it on as it is: its `signal`, `logger`, `tool` and

@@ -5,6 +5,7 @@ import type { Logger } from "../ports/logger.js";
 import type { Span } from "../ports/tracer.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
 import type { RunCancellation } from "./run-cancellation.js";
+import { StepKeys } from "./step-keys.js";
 import { recordToolCall } from "./tool-recorder.js";
 
 /** What every attempt of one run shares. */
@@ -33,6 +34,7 @@ export class HandlerContext implements RunContext {
   readonly #scope: RunScope;
   #tool: RunContext["tool"] | undefined;
   #reportMetric: RunContext["reportMetric"] | undefined;
+  #stepKeys: StepKeys | undefined;
 
   constructor(
     scope: RunScope,
@@ -59,7 +61,15 @@ export class HandlerContext implements RunContext {
     return (this.#tool ??= (name, input, fn, options) => {
       const scope = this.#scope;
       // The signal is made here: only runs that call tools need an AbortController.
-      const toolScope = { run: scope.run, attempt: this.attempt, signal: scope.cancellation.signal, runSpan: scope.span, logger: scope.logger, onToolCall: scope.onToolCall };
+      const toolScope = {
+        run: scope.run,
+        attempt: this.attempt,
+        signal: scope.cancellation.signal,
+        runSpan: scope.span,
+        logger: scope.logger,
+        onToolCall: scope.onToolCall,
+        stepKeys: (this.#stepKeys ??= new StepKeys()),
+      };
       return recordToolCall(scope.dependencies, toolScope, name, input, fn, options);
     });
   }

@@ -4,7 +4,9 @@ import type { AgentRun } from "../model/agent-run.js";
 import type { ToolCallContext, ToolCallOptions, ToolName } from "../model/run-context.js";
 import type { Logger } from "../ports/logger.js";
 import type { Span } from "../ports/tracer.js";
+import { stepIdempotencyKey } from "../util/step-idempotency-key.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
+import type { StepKeys } from "./step-keys.js";
 
 /** What one run's tool calls share. */
 export interface ToolScope {
@@ -14,6 +16,7 @@ export interface ToolScope {
   runSpan: Span;
   logger: () => Logger;
   onToolCall: () => void;
+  stepKeys: StepKeys;
 }
 
 const parseToolName = (name: ToolName): { connector: string; action: string; label: string } => {
@@ -39,6 +42,7 @@ export async function recordToolCall<T>(
   const { store, metrics, tracer, clock } = dependencies;
   const redactor = options.secretValues?.length ? dependencies.redactor.withValues(options.secretValues) : dependencies.redactor;
   const { connector, action, label } = parseToolName(name);
+  const stepKey = scope.stepKeys.next(options.key ?? label, options.key !== undefined);
   const startedAt = clock.now();
   const id = dependencies.newId(startedAt);
   const span = tracer.startSpan(`execute_tool ${label}`, {
@@ -84,7 +88,7 @@ export async function recordToolCall<T>(
   };
 
   try {
-    const output = await fn({ signal: scope.signal, attempt: scope.attempt, logger: scope.logger() });
+    const output = await fn({ signal: scope.signal, attempt: scope.attempt, logger: scope.logger(), stepKey, idempotencyKey: stepIdempotencyKey(scope.run.id, stepKey) });
     await finish("SUCCEEDED", output, null);
     return output;
   } catch (error) {

@@ -1,0 +1,43 @@
+import { ERROR_CODES } from "./error-codes.js";
+import { NeonhubError, type NeonhubErrorOptions } from "./neonhub-error.js";
+
+/**
+ * A replayed handler asked, at a journaled position, for a different step than the journal holds (or the run's
+ * agent version changed while it was in flight). The run fails instead of silently taking another path.
+ */
+export class NonDeterministicError extends NeonhubError {
+  constructor(message: string, options: NeonhubErrorOptions = {}) {
+    super(ERROR_CODES.NON_DETERMINISTIC, message, options);
+    this.name = "NonDeterministicError";
+  }
+}
+
+/**
+ * A step that is not safe to repeat may or may not have taken effect (a timeout or a connection lost after the
+ * request was sent, or a process that died during the call). It is not repeated blindly: the run fails, naming
+ * the step, for a person to check.
+ */
+export class StepOutcomeUnknownError extends NeonhubError {
+  readonly stepKey: string | undefined;
+  constructor(message: string, options: NeonhubErrorOptions & { stepKey?: string } = {}) {
+    super(ERROR_CODES.STEP_OUTCOME_UNKNOWN, message, { ...options, isRetryable: false, details: { ...options.details, ...(options.stepKey ? { stepKey: options.stepKey } : {}) } });
+    this.name = "StepOutcomeUnknownError";
+    this.stepKey = options.stepKey;
+  }
+}
+
+/** Another executor took the run over (its lease had expired): this one must stop, and its writes are refused. */
+export class LeaseLostError extends NeonhubError {
+  constructor(runId: string, options: NeonhubErrorOptions = {}) {
+    super(ERROR_CODES.LEASE_LOST, `Run "${runId}" is now owned by another executor; this one stopped.`, { ...options, runId });
+    this.name = "LeaseLostError";
+  }
+}
+
+/** A signal of that name was already delivered to the run. */
+export class SignalConflictError extends NeonhubError {
+  constructor(runId: string, name: string, options: NeonhubErrorOptions = {}) {
+    super(ERROR_CODES.SIGNAL_CONFLICT, `Run "${runId}" already received signal "${name}".`, { ...options, runId });
+    this.name = "SignalConflictError";
+  }
+}
