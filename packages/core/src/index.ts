@@ -3,6 +3,7 @@ export type {
   AgentInfo,
   AuthorizeFunction,
   DrainResult,
+  DurabilityOptions,
   Orchestrator,
   OrchestratorOptions,
 } from "./orchestrator-types.js";
@@ -59,15 +60,21 @@ export type { RunJob, RunQueue } from "./ports/run-queue.js";
 export type {
   CreateRunInput,
   CreateRunResult,
+  ClaimRunsInput,
   FinishRunInput,
-  FinishToolExecutionInput,
   ListRunsQuery,
-  RecoverOrphanedRunsInput,
+  RecordStepInput,
+  RenewLeasesInput,
+  RunLease,
   RunPage,
   RunStore,
+  SendSignalInput,
   StartRunInput,
-  StartToolExecutionInput,
+  SuspendRunInput,
 } from "./ports/run-store.js";
+export { STEP_KINDS, STEP_STATUSES } from "./model/journal-step.js";
+export type { JournalStep, JournalStepSummary, StepKind, StepStatus } from "./model/journal-step.js";
+export type { RunSignal } from "./model/run-signal.js";
 export type { Span, SpanAttributeValue, SpanOptions, Tracer } from "./ports/tracer.js";
 
 export { systemClock } from "./telemetry/system-clock.js";

@@ -39,6 +39,21 @@ export interface OrchestratorOptions {
   redactKeys?: string[];
   /** Upper bound of keys kept by the default limiter and of idempotency entries in flight. Default 100,000. */
   maxTrackedKeys?: number;
+  /** Leases and resumption of durable runs. */
+  durability?: DurabilityOptions;
+}
+
+/** How this orchestrator holds runs and takes over others' (see the "Durable runs" docs). */
+export interface DurabilityOptions {
+  /** This executor's id in run leases. Default: a random UUID per orchestrator. */
+  executorId?: string;
+  /** How long a run's lease lasts; it is renewed every third of that. Default 30,000 ms. */
+  leaseMs?: number;
+  /**
+   * How often to look for runs to take over (lapsed leases) or wake (due waits). Default 1,000 ms; 0 turns the
+   * periodic sweep off (call `resumeDueRuns` yourself).
+   */
+  sweepIntervalMs?: number;
 }
 
 /** Public description of a registered agent. */
@@ -75,8 +90,17 @@ export interface Orchestrator {
   /** The run with its tool executions, or null when it does not exist in the organization. */
   getRun(organizationId: string, runId: string): Promise<AgentRunWithTools | null>;
   listRuns(query: ListRunsQuery): Promise<RunPage>;
-  /** Marks runs left `RUNNING` by a dead process as `FAILED` with reason `abandoned`. */
-  recoverOrphanedRuns(options: { olderThanMs: number }): Promise<string[]>;
+  /**
+   * Sends a signal to a run: a run waiting for it (`ctx.waitForSignal(name)`) resumes; one that is not waiting yet
+   * takes it when its wait begins. One signal per name and run.
+   * @throws RunNotFoundError for a run of another organization; SignalConflictError for a name already used or a run that ended.
+   */
+  signal(organizationId: string, runId: string, name: string, payload: unknown, options?: { sentBy?: string }): Promise<AgentRun>;
+  /**
+   * Takes over runs whose executor died (lapsed lease) and waiting runs that are due, and resumes them from their
+   * journal here; resolves with how many were taken. The orchestrator does this every `sweepIntervalMs` by itself.
+   */
+  resumeDueRuns(): Promise<number>;
   listAgents(): AgentInfo[];
   /** Registers another agent; names are unique. */
   registerAgent(agent: AgentDefinition): void;

@@ -34,10 +34,10 @@ export class LeaseLostError extends NeonhubError {
   }
 }
 
-/** A signal of that name was already delivered to the run. */
+/** A signal of that name was already delivered to the run, or the run has ended and takes no more signals. */
 export class SignalConflictError extends NeonhubError {
-  constructor(runId: string, name: string, options: NeonhubErrorOptions = {}) {
-    super(ERROR_CODES.SIGNAL_CONFLICT, `Run "${runId}" already received signal "${name}".`, { ...options, runId });
+  constructor(runId: string, message: string, options: NeonhubErrorOptions = {}) {
+    super(ERROR_CODES.SIGNAL_CONFLICT, message, { ...options, runId });
     this.name = "SignalConflictError";
   }
 }

@@ -34,7 +34,7 @@ const cases: Array<[NeonhubError, string, boolean]> = [
   [new NonDeterministicError("moved"), "NON_DETERMINISTIC", false],
   [new StepOutcomeUnknownError("unknown", { stepKey: "x.createPost#0" }), "STEP_OUTCOME_UNKNOWN", false],
   [new LeaseLostError("run-1"), "LEASE_LOST", false],
-  [new SignalConflictError("run-1", "approval"), "SIGNAL_CONFLICT", false],
+  [new SignalConflictError("run-1", "Run run-1 already received signal approval."), "SIGNAL_CONFLICT", false],
 ];
 
 describe("errors", () => {

@@ -1,3 +1,4 @@
+import type { JournalStepSummary } from "./journal-step.js";
 import type { RunStatus } from "./run-status.js";
 import type { ToolExecution } from "./tool-execution.js";
 
@@ -31,9 +32,21 @@ export interface AgentRun {
   durationMs: number | null;
   traceId: string | null;
   parentRunId: string | null;
+  /**
+   * Fencing token of the run's lease: raised each time an executor takes the run, so that a previous owner's late
+   * writes are refused.
+   */
+  fence: number;
+  /** Executor holding the run while it is `RUNNING`. */
+  leaseOwner: string | null;
+  /** When the lease lapses unless renewed; after that another executor may take the run over. */
+  leaseExpiresAt: Date | null;
+  /** When a `WAITING` run is due to resume (its sleep ends, its wait times out, or a signal arrived). */
+  wakeAt: Date | null;
 }
 
-/** A run together with the tool executions it made. */
+/** A run together with the tool executions it made and its journal (without the replayed outputs). */
 export interface AgentRunWithTools extends AgentRun {
   toolExecutions: ToolExecution[];
+  steps: JournalStepSummary[];
 }

@@ -40,7 +40,7 @@ export interface StepContext {
 }
 
 /** What `ctx.waitForSignal` resolves to. */
-export type SignalResult<T = unknown> = { received: true; payload: T; sentBy: string | null; sentAt: Date } | { received: false; timedOut: true };
+export type SignalResult<T = unknown> = { received: true; payload: T; sentBy: string | null; sentAt: string } | { received: false; timedOut: true };
 
 /** What the function wrapped by `ctx.tool` receives. */
 export type ToolCallContext = StepContext;
@@ -68,6 +68,24 @@ export interface RunContext {
    * const message = await ctx.tool("slack.postMessage", payload, (call) => slack.post(payload, call.signal));
    */
   tool<T>(name: ToolName, input: unknown, fn: (call: ToolCallContext) => Promise<T>, options?: ToolCallOptions): Promise<T>;
+  /**
+   * Runs `fn` once per run as a journaled step: on a retry or a resumed run, a step that succeeded returns its
+   * journaled output without calling `fn`. For work that is not a connector call (an LLM call through any client,
+   * a computation whose result must not change). The output must be JSON-serializable.
+   * @example
+   * const draft = await ctx.step("draft", () => llm.complete(prompt));
+   */
+  step<T>(key: string, fn: (step: StepContext) => Promise<T>, options?: StepOptions): Promise<T>;
+  /**
+   * Sleeps durably: the run is `WAITING` and holds no worker slot until `ms` have passed, then resumes from its
+   * journal (on this instance or another).
+   */
+  sleep(key: string, ms: number): Promise<void>;
+  /**
+   * Waits durably for the signal `name` (`orchestrator.signal`, `POST /v1/runs/{id}/signals/{name}`). A signal
+   * sent before the wait begins is kept and returned at once. After `timeoutMs` it resolves `{ received: false }`.
+   */
+  waitForSignal<T = unknown>(name: string, options: { timeoutMs: number }): Promise<SignalResult<T>>;
   /** Adds a metric to the run's `AgentRunMetric` rows (for example tokens used). */
   reportMetric(name: string, value: number, unit?: string): void;
 }

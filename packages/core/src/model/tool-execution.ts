@@ -13,6 +13,8 @@ export interface ToolExecution {
   input: unknown;
   output: unknown;
   error: StoredError | null;
+  /** Key of the journal step the call belongs to; null for calls recorded before runs were journaled. */
+  stepKey: string | null;
   /** Attempt of the run during which the call was made, from 1. */
   attempt: number;
   startedAt: Date;

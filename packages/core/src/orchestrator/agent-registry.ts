@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AgentNotFoundError, ConfigurationError } from "../errors/errors.js";
+import { RunInterruption } from "./run-interruption.js";
 import { NeonhubError } from "../errors/neonhub-error.js";
 import type { AgentDefinition } from "../model/agent-definition.js";
 import type { RunPolicies, RunPolicyOverrides } from "../model/agent-policies.js";
@@ -23,7 +24,8 @@ export interface RegisteredAgent {
 }
 
 // Cancellations and rate limits say nothing about the agent's health.
-const countsAsBreakerFailure = (error: unknown): boolean => !(NeonhubError.isInstance(error) && (error.code === "CANCELLED" || error.code === "RATE_LIMITED"));
+const countsAsBreakerFailure = (error: unknown): boolean =>
+  !RunInterruption.isInstance(error) && !(NeonhubError.isInstance(error) && (error.code === "CANCELLED" || error.code === "RATE_LIMITED"));
 
 const toJsonSchema = (schema: z.ZodType): Record<string, unknown> => {
   try {

@@ -18,7 +18,13 @@ import { silentLogger } from "../telemetry/silent-logger.js";
 import { systemClock } from "../telemetry/system-clock.js";
 import { requestHash } from "../util/request-hash.js";
 import { createTimeOrderedIds } from "../util/time-ordered-id.js";
+import { randomUUID } from "node:crypto";
+import { NonDeterministicError } from "../errors/durable-errors.js";
 import { ActiveRuns } from "./active-runs.js";
+import { LeaseKeeper } from "./lease-keeper.js";
+import { RunJournal } from "./run-journal.js";
+import { RunResumer } from "./run-resumer.js";
+import { validateSignalName } from "./validate-request.js";
 import { AgentRegistry, type RegisteredAgent } from "./agent-registry.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
 import { errorFromStoredRun } from "./run-outcome.js";
@@ -26,6 +32,18 @@ import { RunCancellation } from "./run-cancellation.js";
 import { executeRun } from "./run-executor.js";
 import { validateRequest, requireCaller } from "./validate-request.js";
 import { waitForFinalRun } from "./wait-for-final-run.js";
+
+/** Defaults of durable execution: a lapsed lease is taken over after 30 s; due runs are looked for every second. */
+const DEFAULT_LEASE_MS = 30_000;
+const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
+
+function resolveDurability(durability: OrchestratorOptions["durability"] = {}): { executorId: string; leaseMs: number; sweepIntervalMs: number } {
+  const leaseMs = durability.leaseMs ?? DEFAULT_LEASE_MS;
+  const sweepIntervalMs = durability.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+  if (!Number.isFinite(leaseMs) || leaseMs < 3) throw new ConfigurationError("durability.leaseMs must be a number of milliseconds, at least 3.");
+  if (!Number.isFinite(sweepIntervalMs) || sweepIntervalMs < 0) throw new ConfigurationError("durability.sweepIntervalMs must be a non-negative number (0 turns sweeping off).");
+  return { executorId: durability.executorId ?? randomUUID(), leaseMs, sweepIntervalMs };
+}
 
 /** A request that passed validation, authorization and admission. */
 interface AdmittedRequest {
@@ -67,6 +85,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   for (const agent of options.agents) registry.register(agent);
   // Bounded by the runs executing at once, which admission and concurrency caps bound.
   const active = new ActiveRuns();
+  const durability = resolveDurability(options.durability);
+  const leases = new LeaseKeeper(dependencies, active, durability.executorId, durability.leaseMs);
   // Queued runs this process holds in an in-process queue, by run id, with their organization (bounded by the
   // queue's own limit on pending jobs).
   const queuedHere = new Map<string, string>();
@@ -108,7 +128,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   const replay = async (existing: AgentRun, admitted: AdmittedRequest, waitForEnd: boolean): Promise<AgentRun> => {
     if (existing.requestHash !== admitted.hash) throw new IdempotencyConflictError(admitted.request.idempotencyKey as string, { runId: existing.id });
-    if (!waitForEnd) return existing;
+    if (!waitForEnd || existing.status === "WAITING") return existing;
     const final = isFinalRunStatus(existing.status) ? existing : await waitForFinalRun(store, clock, existing, active.get(existing.id)?.done, admitted.agent.policies.timeoutMs * 2);
     if (final.status !== "COMPLETED") throw errorFromStoredRun(final);
     return final;
@@ -136,6 +156,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         startedAt: status === "RUNNING" ? createdAt : null,
         traceId: span.traceId,
         parentRunId: request.parentRunId ?? null,
+        lease: status === "RUNNING" ? leases.lease(now) : null,
       });
       if (created) span.setAttribute("gen_ai.agent.id", run.id);
       else span.end();
@@ -148,12 +169,58 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     }
   };
 
-  const execute = (run: AgentRun, agent: RegisteredAgent, input: unknown, span: ReturnType<typeof tracer.startSpan>, request: Pick<OrchestrateRequest, "timeoutMs" | "signal">) => {
+  const execute = (
+    run: AgentRun,
+    agent: RegisteredAgent,
+    input: unknown,
+    span: ReturnType<typeof tracer.startSpan>,
+    request: Pick<OrchestrateRequest, "timeoutMs" | "signal">,
+    journal = new RunJournal(dependencies, run),
+  ) => {
     const controller = new RunCancellation();
-    const done = executeRun(dependencies, { run, agent, input, span, controller, timeoutMs: request.timeoutMs ?? agent.policies.timeoutMs, callerSignal: request.signal });
+    const done = executeRun(dependencies, { run, agent, input, span, controller, timeoutMs: request.timeoutMs ?? agent.policies.timeoutMs, callerSignal: request.signal, journal });
     active.add(run.id, run.organizationId, controller, done);
     return done;
   };
+
+  /** A run that went on waiting is woken here when it is due soon. */
+  const noteWaiting = (run: AgentRun): AgentRun => {
+    if (run.status === "WAITING") resumer.wakeAt(run);
+    return run;
+  };
+
+  const invokeSpan = (run: AgentRun) =>
+    tracer.startSpan(`invoke_agent ${run.agentName}`, {
+      kind: "internal",
+      attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": run.agentName, "gen_ai.agent.id": run.id },
+    });
+
+  /** Continues a run this executor claimed, from its journal, on the agent version it started on. */
+  const resume = async (claimed: AgentRun): Promise<void> => {
+    const agent = registry.get(claimed.agentName);
+    if (agent.definition.version !== claimed.agentVersion) {
+      const error = new NonDeterministicError(`Run ${claimed.id} started on version ${claimed.agentVersion} of agent "${claimed.agentName}", but this instance has version ${agent.definition.version}; it cannot be resumed here.`);
+      await store.finishRun({
+        organizationId: claimed.organizationId,
+        runId: claimed.id,
+        status: "FAILED",
+        statusReason: "agent_version_changed",
+        output: null,
+        error: { code: error.code, message: error.message },
+        attempts: claimed.attempts,
+        completedAt: new Date(clock.now()),
+        durationMs: clock.now() - (claimed.startedAt?.getTime() ?? clock.now()),
+        metrics: [],
+        fence: claimed.fence,
+      });
+      return;
+    }
+    const steps = await store.listSteps(claimed.organizationId, claimed.id);
+    const parsed = agent.definition.input.safeParse(claimed.input);
+    noteWaiting(await execute(claimed, agent, parsed.success ? parsed.data : claimed.input, invokeSpan(claimed), {}, new RunJournal(dependencies, claimed, steps)));
+  };
+
+  const resumer = new RunResumer(dependencies, leases, { agentNames: () => registry.list().map((entry) => entry.definition.name), resume, sweepIntervalMs: durability.sweepIntervalMs });
 
   const runAdmitted = async (admitted: AdmittedRequest): Promise<AgentRun> => {
     try {
@@ -168,8 +235,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       if (!created) return replay(run, admitted, true);
       reserved = false;
       const start = () => execute(run, admitted.agent, admitted.input, span, admitted.request);
-      // `return await`: returning a promise from an async function costs two more microtask turns than awaiting it.
-      return await (admitted.agent.concurrency ? admitted.agent.concurrency.run(start) : start());
+      const finished = await (admitted.agent.concurrency ? admitted.agent.concurrency.run(start) : start());
+      return finished.status === "WAITING" ? noteWaiting(finished) : finished;
     } finally {
       if (reserved) admitted.agent.concurrency?.release();
     }
@@ -180,19 +247,18 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const queued = await store.getRun(job.organizationId, job.runId);
     if (!queued || queued.status !== "QUEUED") return;
     const agent = registry.get(queued.agentName);
-    const span = tracer.startSpan(`invoke_agent ${queued.agentName}`, {
-      kind: "internal",
-      attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": queued.agentName, "gen_ai.agent.id": queued.id },
-    });
-    const run = await store.startRun({ organizationId: job.organizationId, runId: job.runId, startedAt: new Date(clock.now()), traceId: span.traceId });
+    const span = invokeSpan(queued);
+    const now = clock.now();
+    const run = await store.startRun({ organizationId: job.organizationId, runId: job.runId, startedAt: new Date(now), traceId: span.traceId, lease: leases.lease(now) });
     if (!run) return span.end();
     const parsed = agent.definition.input.safeParse(run.input);
-    await execute(run, agent, parsed.success ? parsed.data : run.input, span, {}).catch((error: unknown) => {
+    await execute(run, agent, parsed.success ? parsed.data : run.input, span, {}).then(noteWaiting, (error: unknown) => {
       logger.warn({ runId: run.id, agent: run.agentName, code: NeonhubError.isInstance(error) ? error.code : "HANDLER_FAILED" }, "queued run failed");
     });
   };
 
   queue.start?.(executeQueued);
+  resumer.start();
 
   const finishOutside = (organizationId: string, runId: string, reason: string) =>
     store.finishRun({
@@ -263,18 +329,22 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     async getRun(organizationId, runId) {
       const run = await store.getRun(organizationId, runId);
       if (!run) return null;
-      return { ...run, toolExecutions: await store.listToolExecutions(organizationId, runId) };
+      const [toolExecutions, steps] = await Promise.all([store.listToolExecutions(organizationId, runId), store.listSteps(organizationId, runId)]);
+      // Journaled outputs are what replays use, unredacted: they never leave the orchestrator.
+      return { ...run, toolExecutions, steps: steps.map(({ output: _output, ...summary }) => summary) };
     },
+
+    async signal(organizationId, runId, name, payload, signalOptions = {}) {
+      validateSignalName(name);
+      const now = clock.now();
+      const run = await store.sendSignal({ organizationId, runId, name, payload: payload ?? null, sentBy: signalOptions.sentBy ?? null, sentAt: new Date(now) });
+      if (run.status === "WAITING" && run.wakeAt !== null && run.wakeAt.getTime() <= now) void resumer.sweep();
+      return run;
+    },
+
+    resumeDueRuns: () => resumer.sweep(),
 
     listRuns: (query) => store.listRuns(query),
-
-    async recoverOrphanedRuns({ olderThanMs }) {
-      if (!Number.isFinite(olderThanMs) || olderThanMs < 0) throw new ConfigurationError("olderThanMs must be a non-negative number.");
-      const now = clock.now();
-      const recovered = await store.recoverOrphanedRuns({ startedBefore: new Date(now - olderThanMs), statusReason: "abandoned", completedAt: new Date(now) });
-      if (recovered.length > 0) logger.warn({ runIds: recovered }, "marked abandoned runs as failed");
-      return recovered;
-    },
 
     listAgents: () =>
       registry.list().map(({ definition, breaker, jsonSchemas }) => ({
@@ -291,6 +361,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
     async drain({ deadlineMs }) {
       draining = true;
+      resumer.stop();
       const open = active.values();
       let timedOut = false;
       const deadline = clock.sleep(deadlineMs).then(() => void (timedOut = true));
@@ -308,6 +379,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         queuedHere.clear();
       }
       await queue.close();
+      leases.stop();
       registry.shutdown();
       return { finished: open.length - interrupted.length, interrupted };
     },

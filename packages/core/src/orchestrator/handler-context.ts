@@ -1,25 +1,38 @@
 import type { AgentRun } from "../model/agent-run.js";
-import type { RunContext } from "../model/run-context.js";
+import type { RunContext, SignalResult } from "../model/run-context.js";
 import type { RunMetric } from "../model/run-metric.js";
 import type { Logger } from "../ports/logger.js";
 import type { Span } from "../ports/tracer.js";
+import { durableSleep, durableWaitForSignal } from "./durable-waits.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
+import { runJournaledStep } from "./journaled-step.js";
 import type { RunCancellation } from "./run-cancellation.js";
-import { StepKeys } from "./step-keys.js";
-import { recordToolCall } from "./tool-recorder.js";
+import type { RunJournal } from "./run-journal.js";
+import { StepPositions } from "./step-positions.js";
+import type { SuspensionGate } from "./suspension-gate.js";
 
-/** What every attempt of one run shares. */
+/** What every attempt of one execution of a run shares. */
 export interface RunScope {
   readonly dependencies: ExecutionDependencies;
   readonly run: AgentRun;
   readonly span: Span;
   readonly cancellation: RunCancellation;
+  readonly journal: RunJournal;
+  readonly gate: SuspensionGate;
   /** Metrics the handler reported, over all attempts. */
   readonly reported: RunMetric[];
   /** The run's logger, made on first use. */
   logger(): Logger;
   onToolCall(): void;
+  /** Ends the run with `error`, whatever the handler does with it; returns it to be thrown. */
+  failRun(error: unknown): unknown;
 }
+
+const parseToolName = (name: Parameters<RunContext["tool"]>[0]): { connector: string; action: string; label: string } => {
+  if (typeof name === "object") return { ...name, label: `${name.connector}.${name.action}` };
+  const dot = name.indexOf(".");
+  return dot > 0 ? { connector: name.slice(0, dot), action: name.slice(dot + 1), label: name } : { connector: name, action: name, label: name };
+};
 
 /**
  * The context a handler receives for one attempt. A class, so that its getters live on the prototype: an object
@@ -33,8 +46,9 @@ export class HandlerContext implements RunContext {
   readonly intent: string | null;
   readonly #scope: RunScope;
   #tool: RunContext["tool"] | undefined;
+  #step: RunContext["step"] | undefined;
   #reportMetric: RunContext["reportMetric"] | undefined;
-  #stepKeys: StepKeys | undefined;
+  #positions: StepPositions | undefined;
 
   constructor(
     scope: RunScope,
@@ -56,22 +70,39 @@ export class HandlerContext implements RunContext {
     return this.#scope.logger();
   }
 
+  /** This attempt's step positions, made on first use: runs that take no step allocate nothing. */
+  get #places(): StepPositions {
+    return (this.#positions ??= new StepPositions());
+  }
+
   /** Bound on first use, so that handlers may destructure it and runs that never call tools allocate nothing. */
   get tool(): RunContext["tool"] {
-    return (this.#tool ??= (name, input, fn, options) => {
+    return (this.#tool ??= (name, input, fn, options = {}) => {
       const scope = this.#scope;
-      // The signal is made here: only runs that call tools need an AbortController.
-      const toolScope = {
-        run: scope.run,
-        attempt: this.attempt,
-        signal: scope.cancellation.signal,
-        runSpan: scope.span,
-        logger: scope.logger,
-        onToolCall: scope.onToolCall,
-        stepKeys: (this.#stepKeys ??= new StepKeys()),
-      };
-      return recordToolCall(scope.dependencies, toolScope, name, input, fn, options);
+      const { connector, action, label } = parseToolName(name);
+      const redactor = options.secretValues?.length ? scope.dependencies.redactor.withValues(options.secretValues) : scope.dependencies.redactor;
+      return runJournaledStep(scope, this.attempt, this.#places, {
+        name: options.key ?? label,
+        explicitKey: options.key !== undefined,
+        repeatSafety: options.repeatSafety ?? "unsafe",
+        run: fn,
+        tool: { connector, action, label, input, redactor },
+      });
     });
+  }
+
+  /** Bound on first use, as `tool`. */
+  get step(): RunContext["step"] {
+    return (this.#step ??= (key, fn, options = {}) =>
+      runJournaledStep(this.#scope, this.attempt, this.#places, { name: key, explicitKey: true, repeatSafety: options.repeatSafety ?? "safe", run: fn }));
+  }
+
+  sleep(key: string, ms: number): Promise<void> {
+    return durableSleep(this.#scope, this.#places, key, ms);
+  }
+
+  waitForSignal<T = unknown>(name: string, options: { timeoutMs: number }): Promise<SignalResult<T>> {
+    return durableWaitForSignal<T>(this.#scope, this.#places, name, options.timeoutMs);
   }
 
   /** Bound on first use, as `tool`. */

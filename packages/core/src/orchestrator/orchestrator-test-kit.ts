@@ -42,3 +42,8 @@ export function setup(agents: AgentDefinition[], options: Partial<OrchestratorOp
 
 /** Settles a promise into a value or the error, so tests can drive fake time while it is pending. */
 export const settle = <T>(promise: Promise<T>): Promise<T | unknown> => promise.catch((error: unknown) => error);
+
+/** Lets every pending promise chain run (a manual clock only yields between its timers). */
+export const flush = async (): Promise<void> => {
+  for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+};

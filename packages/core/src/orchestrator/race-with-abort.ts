@@ -5,7 +5,11 @@ import type { RunCancellation } from "./run-cancellation.js";
  * the run is aborted (a handler may ignore it). `map` runs inside the race, so that mapping costs no promise of its own.
  */
 export function raceWithAbort<T, R = T>(promise: Promise<T>, cancellation: RunCancellation, map?: (value: T) => R): Promise<R> {
-  if (cancellation.aborted) return Promise.reject(cancellation.reason);
+  if (cancellation.aborted) {
+    // Aborted while the handler was starting: its own rejection, if any, is not what the caller sees.
+    promise.catch(() => undefined);
+    return Promise.reject(cancellation.reason);
+  }
   return new Promise<R>((resolve, reject) => {
     cancellation.onAbort(reject);
     promise.then(

@@ -1,3 +1,4 @@
+import { LeaseLostError } from "../errors/durable-errors.js";
 import { CancelledError, StoreUnavailableError, TimeoutError, ValidationError } from "../errors/errors.js";
 import { fieldErrorsFromZod } from "../errors/field-errors-from-zod.js";
 import { isTransientError } from "../errors/is-transient-error.js";
@@ -12,8 +13,13 @@ import type { RegisteredAgent } from "./agent-registry.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
 import { raceWithAbort } from "./race-with-abort.js";
 import type { RunCancellation } from "./run-cancellation.js";
-import { failureOutcome } from "./run-outcome.js";
+import { errorFromStoredRun, failureOutcome } from "./run-outcome.js";
 import { HandlerContext, type RunScope } from "./handler-context.js";
+import { RunInterruption } from "./run-interruption.js";
+import type { RunJournal } from "./run-journal.js";
+import { SuspensionGate } from "./suspension-gate.js";
+import { NeonhubError } from "../errors/neonhub-error.js";
+import { isFinalRunStatus } from "../model/run-status.js";
 
 /** One run to execute; the run is already persisted as `RUNNING`. */
 export interface Execution {
@@ -24,6 +30,8 @@ export interface Execution {
   span: Span;
   callerSignal: AbortSignal | undefined;
   controller: RunCancellation;
+  /** The run's journal: empty for a new run, read from the store for a resumed one. */
+  journal: RunJournal;
 }
 
 const FINISH_RETRY_DELAYS_MS = [50, 250, 1_000];
@@ -41,9 +49,51 @@ async function finishAfterFailure(dependencies: ExecutionDependencies, input: Fi
     try {
       return await dependencies.store.finishRun(input);
     } catch (error) {
+      if (isLeaseLost(error)) throw error;
       lastError = error;
     }
   }
+}
+
+const isLeaseLost = (error: unknown): boolean => NeonhubError.isInstance(error) && error.code === "LEASE_LOST";
+
+/**
+ * What the caller of an execution that lost its run gets: the run's end when it has ended (cancelled, or finished
+ * by the executor that took it over), else `LEASE_LOST`.
+ */
+async function endedElsewhere(dependencies: ExecutionDependencies, run: AgentRun): Promise<AgentRun> {
+  const current = await dependencies.store.getRun(run.organizationId, run.id).catch(() => null);
+  if (current === null || !isFinalRunStatus(current.status)) throw new LeaseLostError(run.id);
+  if (current.status !== "COMPLETED") throw errorFromStoredRun(current);
+  return current;
+}
+
+/** Ends an execution that stopped without ending its run: parks a waiting run, or leaves it to be resumed. */
+async function interrupted(dependencies: ExecutionDependencies, execution: Execution, interruption: RunInterruption): Promise<AgentRun> {
+  const { store, clock, logger } = dependencies;
+  const { run, span } = execution;
+  if (interruption.kind === "suspended") {
+    try {
+      const waiting = await store.suspendRun({
+        organizationId: run.organizationId,
+        runId: run.id,
+        fence: execution.journal.fence,
+        wakeAt: new Date(interruption.wakeAt),
+        signalName: interruption.signalName,
+        now: new Date(clock.now()),
+      });
+      span.setAttribute("neonhub.run.status", "WAITING");
+      return waiting;
+    } catch (error) {
+      if (isLeaseLost(error)) return endedElsewhere(dependencies, run);
+      // Its wait is journaled: whoever resumes the run once its lease lapses parks it again.
+      logger.warn({ runId: run.id, error }, "run could not be parked as waiting; it resumes once its lease lapses");
+      throw new StoreUnavailableError(`Run ${run.id} is waiting but could not be recorded as such; it will be resumed.`, { cause: error, runId: run.id });
+    }
+  }
+  if (interruption.kind === "lease_lost") return endedElsewhere(dependencies, run);
+  logger.error({ runId: run.id, error: interruption.cause }, "the run's journal could not be written; the run stopped and resumes from its journal once its lease lapses");
+  throw new StoreUnavailableError(`Run ${run.id} stopped: its journal could not be written. It resumes from its journal on this or another instance.`, { cause: interruption.cause, runId: run.id, isRetryable: false });
 }
 
 /** The metrics every run records, then the handler's own. */
@@ -81,14 +131,21 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
   let attempts = 0;
   let toolCalls = 0;
   let runLogger: Logger | undefined;
+  execution.journal.attach((interruption) => controller.abort(interruption));
   const scope: RunScope = {
     dependencies,
     run,
     span,
     cancellation: controller,
+    journal: execution.journal,
+    gate: new SuspensionGate(controller),
     reported: [],
     logger: () => (runLogger ??= dependencies.logger.child({ runId: run.id, agent: definition.name })),
     onToolCall: () => void (toolCalls += 1),
+    failRun: (error) => {
+      controller.abort(error);
+      return error;
+    },
   };
 
   const checkOutput = (output: unknown): unknown => {
@@ -126,13 +183,23 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
 
   let output: unknown = null;
   let failure: ReturnType<typeof failureOutcome> | undefined;
+  let interruption: RunInterruption | undefined;
   try {
     output = agent.breaker ? await agent.breaker.execute(withRetries) : await withRetries();
   } catch (thrown) {
-    failure = failureOutcome(thrown, controller.reason, run.id, redactor);
+    if (RunInterruption.isInstance(controller.reason)) interruption = controller.reason;
+    else if (RunInterruption.isInstance(thrown)) interruption = thrown;
+    else failure = failureOutcome(thrown, controller.reason, run.id, redactor);
   } finally {
     cancelTimer();
     if (onCallerAbort !== undefined) callerSignal?.removeEventListener("abort", onCallerAbort);
+  }
+  if (interruption !== undefined) {
+    try {
+      return await interrupted(dependencies, execution, interruption);
+    } finally {
+      span.end();
+    }
   }
 
   const completedAt = clock.now();
@@ -149,6 +216,7 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
     completedAt: new Date(completedAt),
     durationMs,
     metrics: runMetrics(durationMs, attempts, toolCalls, scope.reported),
+    fence: execution.journal.fence,
   };
   let finished: AgentRun;
   try {
@@ -156,6 +224,7 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
     try {
       finished = await store.finishRun(finish);
     } catch (error) {
+      if (isLeaseLost(error)) return await endedElsewhere(dependencies, run);
       finished = await finishAfterFailure(dependencies, finish, error);
     }
   } finally {

@@ -20,6 +20,9 @@ const REASONS: Partial<Record<ErrorCode, string>> = {
   VALIDATION_FAILED: "output_invalid",
   RATE_LIMITED: "rate_limited",
   STORE_UNAVAILABLE: "store_unavailable",
+  NON_DETERMINISTIC: "non_deterministic",
+  STEP_OUTCOME_UNKNOWN: "step_outcome_unknown",
+  LEASE_LOST: "lease_lost",
 };
 
 /** Turns whatever ended a run into its final status and a NeonHub error carrying the run id. */

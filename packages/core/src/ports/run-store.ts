@@ -1,5 +1,7 @@
 import type { AgentRun } from "../model/agent-run.js";
 import type { StoredError } from "../model/agent-run.js";
+import type { JournalStep } from "../model/journal-step.js";
+import type { RunSignal } from "../model/run-signal.js";
 import type { RunMetric } from "../model/run-metric.js";
 import type { FinalRunStatus, RunStatus } from "../model/run-status.js";
 import type { ToolExecution } from "../model/tool-execution.js";
@@ -21,17 +23,27 @@ export interface CreateRunInput {
   startedAt: Date | null;
   traceId: string | null;
   parentRunId: string | null;
+  /** The executor's lease, for a run created `RUNNING`; its fence starts at 1. */
+  lease: RunLease | null;
+}
+
+/** An executor's hold on a running run. */
+export interface RunLease {
+  /** The executor's id. */
+  owner: string;
+  expiresAt: Date;
 }
 
 /** Whether `createRun` wrote a new run or found one under the same idempotency key. */
 export type CreateRunResult = { created: true; run: AgentRun } | { created: false; run: AgentRun };
 
-/** Moves a `QUEUED` run to `RUNNING`. */
+/** Moves a `QUEUED` run to `RUNNING` under an executor's lease (its fence is raised). */
 export interface StartRunInput {
   organizationId: string;
   runId: string;
   startedAt: Date;
   traceId: string | null;
+  lease: RunLease;
 }
 
 /** Ends an open run. */
@@ -47,6 +59,11 @@ export interface FinishRunInput {
   durationMs: number;
   /** Written as `AgentRunMetric` rows in the same transaction as the status. */
   metrics: RunMetric[];
+  /**
+   * The executor's fencing token. When given, an open run whose fence differs is not finished: the store throws
+   * `LeaseLostError`. Without it (a cancel from outside) any open run is finished.
+   */
+  fence?: number;
 }
 
 /** Filters and page of {@link RunStore.listRuns}; results are newest first. */
@@ -71,35 +88,50 @@ export interface RunPage {
   nextCursor: string | null;
 }
 
-/** A tool call that has started. */
-export interface StartToolExecutionInput {
-  id: string;
+/** A journal write: the step at a position, with the tool execution it recorded, under the executor's fence. */
+export interface RecordStepInput {
   organizationId: string;
   runId: string;
-  connector: string;
-  action: string;
-  input: unknown;
-  attempt: number;
-  startedAt: Date;
+  /** Refused with `LeaseLostError` unless the run is `RUNNING` with this fence. */
+  fence: number;
+  /** Written over any entry at the same position. */
+  step: Omit<JournalStep, "runId">;
+  /** Written (inserted, or updated by id) in the same transaction. */
+  toolExecution?: Omit<ToolExecution, "runId">;
 }
 
-/** The end of a tool call. */
-export interface FinishToolExecutionInput {
+/** Renews the leases of the runs an executor is running. */
+export interface RenewLeasesInput {
+  owner: string;
+  runIds: readonly string[];
+  expiresAt: Date;
+}
+
+/** Takes over runs for an executor: `RUNNING` runs whose lease lapsed and `WAITING` runs that are due. */
+export interface ClaimRunsInput {
+  owner: string;
+  now: Date;
+  /** The new lease's end. */
+  leaseExpiresAt: Date;
+  /** Only runs of these agents (the ones the executor has). */
+  agentNames: readonly string[];
+  limit: number;
+}
+
+/** Parks a running run as `WAITING` until `wakeAt`, releasing its lease. */
+export interface SuspendRunInput {
   organizationId: string;
-  id: string;
-  status: "SUCCEEDED" | "FAILED";
-  output: unknown;
-  error: StoredError | null;
-  completedAt: Date;
-  durationMs: number;
+  runId: string;
+  fence: number;
+  wakeAt: Date;
+  /** The signal the run waits for: when it is already there, the run is due at once. */
+  signalName: string | null;
+  now: Date;
 }
 
-/** Which open runs {@link RunStore.recoverOrphanedRuns} marks as failed. */
-export interface RecoverOrphanedRunsInput {
-  /** Runs `RUNNING` since before this instant are taken to be abandoned. */
-  startedBefore: Date;
-  statusReason: string;
-  completedAt: Date;
+/** A signal to deliver to an open run. */
+export interface SendSignalInput extends RunSignal {
+  organizationId: string;
 }
 
 /**
@@ -109,7 +141,7 @@ export interface RecoverOrphanedRunsInput {
  */
 export interface RunStore {
   /** Version of this port that the adapter implements. */
-  readonly specificationVersion: "v1";
+  readonly specificationVersion: "v2";
 
   /** Persists a run; with an idempotency key already used in the organization, returns that run instead (atomically). */
   createRun(input: CreateRunInput): Promise<CreateRunResult>;
@@ -121,8 +153,10 @@ export interface RunStore {
   recordAttempt(organizationId: string, runId: string, attempts: number): Promise<void>;
 
   /**
-   * Ends an open run with its metrics. The first finish wins: finishing a run that is already final returns it
-   * unchanged, so a cancel and a completion racing each other leave one consistent record.
+   * Ends an open run with its metrics, and marks its tool executions still `RUNNING` as `FAILED` (interrupted).
+   * The first finish wins: finishing a run that is already final returns it unchanged, so a cancel and a
+   * completion racing each other leave one consistent record.
+   * @throws LeaseLostError when `fence` is given and the open run's fence differs.
    * @throws RunNotFoundError when no such run exists in the organization.
    */
   finishRun(input: FinishRunInput): Promise<AgentRun>;
@@ -136,20 +170,44 @@ export interface RunStore {
   /** Runs of one organization, newest first, with stable cursor pagination. */
   listRuns(query: ListRunsQuery): Promise<RunPage>;
 
-  /** Records a tool call as `RUNNING`. */
-  startToolExecution(input: StartToolExecutionInput): Promise<ToolExecution>;
-
-  /** Ends a tool call. */
-  finishToolExecution(input: FinishToolExecutionInput): Promise<ToolExecution>;
-
   /** The tool executions of a run, in the order they started; empty for an unknown run. */
   listToolExecutions(organizationId: string, runId: string): Promise<ToolExecution[]>;
 
   /** The metrics recorded when the run finished. */
   listRunMetrics(organizationId: string, runId: string): Promise<RunMetric[]>;
 
-  /** Marks runs left `RUNNING` by a process that died as `FAILED`; returns their ids. */
-  recoverOrphanedRuns(input: RecoverOrphanedRunsInput): Promise<string[]>;
+  /** The run's journal, in position order; empty for an unknown run. */
+  listSteps(organizationId: string, runId: string): Promise<JournalStep[]>;
+
+  /**
+   * Writes a journal step (and its tool execution) atomically, fenced.
+   * @throws LeaseLostError when the run is not `RUNNING` under this fence.
+   */
+  recordStep(input: RecordStepInput): Promise<void>;
+
+  /** Extends the leases of the owner's runs; returns the ids still held (the others were taken over or ended). */
+  renewLeases(input: RenewLeasesInput): Promise<string[]>;
+
+  /**
+   * Takes over runs whose lease lapsed and waiting runs that are due, atomically (compare-and-set: of executors
+   * racing for one run, exactly one gets it), raising each run's fence. Returns the runs taken, now `RUNNING`.
+   */
+  claimRuns(input: ClaimRunsInput): Promise<AgentRun[]>;
+
+  /**
+   * Parks a running run as `WAITING`, fenced.
+   * @throws LeaseLostError when the run is not `RUNNING` under this fence.
+   */
+  suspendRun(input: SuspendRunInput): Promise<AgentRun>;
+
+  /**
+   * Keeps a signal for the run (one per name) and makes a run waiting for it due at once.
+   * @throws RunNotFoundError for an unknown run; SignalConflictError when the name was used or the run ended.
+   */
+  sendSignal(input: SendSignalInput): Promise<AgentRun>;
+
+  /** The signal of that name sent to the run, or null. */
+  getSignal(organizationId: string, runId: string, name: string): Promise<RunSignal | null>;
 
   /** Resolves when the store can serve requests; rejects with `StoreUnavailableError` otherwise. */
   checkHealth(): Promise<void>;

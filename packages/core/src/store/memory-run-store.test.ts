@@ -37,10 +37,21 @@ describe("memory run store retention", () => {
     const organizationId = "org-open";
     const open = sampleRunInput({ organizationId });
     await store.createRun(open);
-    await store.startToolExecution({ id: "tool-1", organizationId, runId: open.id, connector: "slack", action: "post", input: {}, attempt: 1, startedAt: new Date() });
+    const startedAt = new Date();
+    const step = { position: 0, key: "slack.post#0", kind: "TOOL" as const, output: null, error: null, attempts: 1, startedAt, wakeAt: null };
+    const tool = { id: "tool-1", stepKey: "slack.post#0", connector: "slack", action: "post", input: {}, output: null, error: null, attempt: 1, startedAt };
+    await store.recordStep({ organizationId, runId: open.id, fence: 1, step: { ...step, status: "STARTED", completedAt: null }, toolExecution: { ...tool, status: "RUNNING", completedAt: null, durationMs: null } });
     const finished = await finishedRuns(store, organizationId, 7);
     expect((await store.getRun(organizationId, open.id))?.status).toBe("RUNNING");
-    expect((await store.finishToolExecution({ organizationId, id: "tool-1", status: "SUCCEEDED", output: { ok: true }, error: null, completedAt: new Date(), durationMs: 3 })).status).toBe("SUCCEEDED");
+    await store.recordStep({
+      organizationId,
+      runId: open.id,
+      fence: 1,
+      step: { ...step, status: "SUCCEEDED", output: { ok: true }, completedAt: new Date() },
+      toolExecution: { ...tool, status: "SUCCEEDED", output: { ok: true }, completedAt: new Date(), durationMs: 3 },
+    });
+    expect((await store.listToolExecutions(organizationId, open.id)).map((execution) => execution.status)).toEqual(["SUCCEEDED"]);
+    expect((await store.listSteps(organizationId, open.id)).map((entry) => [entry.key, entry.status, entry.output])).toEqual([["slack.post#0", "SUCCEEDED", { ok: true }]]);
     expect(await store.getRun(organizationId, finished[0] as string)).toBeNull();
   });
 

@@ -1,5 +1,8 @@
+import { LeaseLostError, SignalConflictError } from "../errors/durable-errors.js";
 import { ConfigurationError, RunNotFoundError, ValidationError } from "../errors/errors.js";
 import type { AgentRun } from "../model/agent-run.js";
+import type { JournalStep } from "../model/journal-step.js";
+import type { RunSignal } from "../model/run-signal.js";
 import { isFinalRunStatus } from "../model/run-status.js";
 import type { RunMetric } from "../model/run-metric.js";
 import type { ToolExecution } from "../model/tool-execution.js";
@@ -28,17 +31,23 @@ export interface MemoryRunStoreOptions {
  * heap-allocated number, where a time since the store was made fits in a small integer for 24 days. So fewer
  * objects per run make a busy store cheaper. Callers only ever see `AgentRun` copies.
  */
-interface KeptRun extends Omit<AgentRun, "createdAt" | "startedAt" | "completedAt"> {
+interface KeptRun extends Omit<AgentRun, "createdAt" | "startedAt" | "completedAt" | "leaseExpiresAt" | "wakeAt"> {
   createdAt: number;
   startedAt: number | null;
   completedAt: number | null;
+  leaseExpiresAt: number | null;
+  wakeAt: number | null;
   tools: ToolExecution[];
   metrics: Array<string | number>;
+  steps: JournalStep[];
+  signals: RunSignal[];
 }
 
 // Shared by every run until its first tool call or finish: most runs of a busy store would otherwise each keep
 // two empty arrays alive.
 const NONE: never[] = Object.freeze([]) as never[];
+
+const INTERRUPTED = Object.freeze({ code: "STEP_OUTCOME_UNKNOWN", message: "The run ended while this call was in flight." });
 
 /** Converts between `Date`s and a store's times, milliseconds since its epoch. */
 interface StoreTimes {
@@ -68,7 +77,12 @@ const toAgentRun = (kept: KeptRun, times: StoreTimes): AgentRun => ({
   durationMs: kept.durationMs,
   traceId: kept.traceId,
   parentRunId: kept.parentRunId,
+  fence: kept.fence,
+  leaseOwner: kept.leaseOwner,
+  leaseExpiresAt: kept.leaseExpiresAt === null ? null : times.date(kept.leaseExpiresAt),
+  wakeAt: kept.wakeAt === null ? null : times.date(kept.wakeAt),
 });
+const copyStep = (step: JournalStep): JournalStep => ({ ...step });
 const copyTool = (tool: ToolExecution): ToolExecution => ({ ...tool });
 
 const flattenMetrics = (metrics: RunMetric[]): Array<string | number> => {
@@ -113,7 +127,6 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
   let newer = new Map<string, KeptRun>();
   let older = new Map<string, KeptRun>();
   const idempotency = new Map<string, string>();
-  const toolOwners = new Map<string, string>();
   const idempotencyKeyOf = (organizationId: string, key: string) => `${organizationId}\u0000${key}`;
   const byId = (runId: string): KeptRun | undefined => newer.get(runId) ?? older.get(runId);
   /** Every kept run, the newer generation first. */
@@ -129,7 +142,6 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
   const forget = (run: KeptRun): void => {
     if (run.idempotencyKey !== null) idempotency.delete(idempotencyKeyOf(run.organizationId, run.idempotencyKey));
-    for (const tool of run.tools) toolOwners.delete(tool.id);
   };
 
   /** Drops the older generation, except its open runs, which move to the newer one; the newer becomes the older. */
@@ -158,13 +170,23 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     while (newer.size + older.size >= maxRuns) dropOldest();
   };
 
-  const toolOf = (organizationId: string, id: string): ToolExecution | undefined => {
-    const runId = toolOwners.get(id);
-    return runId === undefined ? undefined : find(organizationId, runId)?.tools.find((tool) => tool.id === id);
+  /** Gives the run to an executor: a new lease and a higher fence. */
+  const hold = (kept: KeptRun, lease: { owner: string; expiresAt: Date }): void => {
+    kept.fence += 1;
+    kept.leaseOwner = lease.owner;
+    kept.leaseExpiresAt = times.of(lease.expiresAt);
+  };
+
+  /** The run, when it is `RUNNING` under this fence. */
+  const fenced = (organizationId: string, runId: string, fence: number): KeptRun => {
+    const kept = find(organizationId, runId);
+    if (!kept) throw new RunNotFoundError(runId);
+    if (kept.status !== "RUNNING" || kept.fence !== fence) throw new LeaseLostError(runId);
+    return kept;
   };
 
   return {
-    specificationVersion: "v1",
+    specificationVersion: "v2",
 
     async createRun(input) {
       if (input.idempotencyKey !== null) {
@@ -196,8 +218,14 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         durationMs: null,
         traceId: input.traceId,
         parentRunId: input.parentRunId,
+        fence: input.lease === null ? 0 : 1,
+        leaseOwner: input.lease === null ? null : input.lease.owner,
+        leaseExpiresAt: input.lease === null ? null : times.of(input.lease.expiresAt),
+        wakeAt: null,
         tools: NONE,
         metrics: NONE,
+        steps: NONE,
+        signals: NONE,
       };
       newer.set(run.id, run);
       if (input.idempotencyKey !== null) idempotency.set(idempotencyKeyOf(input.organizationId, input.idempotencyKey), run.id);
@@ -211,6 +239,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       kept.startedAt = times.of(input.startedAt);
       kept.traceId = input.traceId;
       kept.attempts = 1;
+      hold(kept, input.lease);
       return copyOf(kept);
     },
 
@@ -223,6 +252,13 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       const kept = find(input.organizationId, input.runId);
       if (!kept) throw new RunNotFoundError(input.runId);
       if (isFinalRunStatus(kept.status)) return copyOf(kept);
+      if (input.fence !== undefined && input.fence !== kept.fence) throw new LeaseLostError(kept.id);
+      for (const tool of kept.tools) {
+        if (tool.status === "RUNNING") Object.assign(tool, { status: "FAILED", error: INTERRUPTED, completedAt: input.completedAt });
+      }
+      kept.leaseOwner = null;
+      kept.leaseExpiresAt = null;
+      kept.wakeAt = null;
       kept.status = input.status;
       kept.statusReason = input.statusReason;
       kept.output = input.output;
@@ -269,36 +305,6 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       return { runs: page, nextCursor: matching.length > query.limit && last ? encodeCursor(last) : null };
     },
 
-    async startToolExecution(input) {
-      const kept = find(input.organizationId, input.runId);
-      if (!kept) throw new RunNotFoundError(input.runId);
-      const tool: ToolExecution = {
-        id: input.id,
-        runId: input.runId,
-        connector: input.connector,
-        action: input.action,
-        status: "RUNNING",
-        input: input.input,
-        output: null,
-        error: null,
-        attempt: input.attempt,
-        startedAt: input.startedAt,
-        completedAt: null,
-        durationMs: null,
-      };
-      if (kept.tools === NONE) kept.tools = [];
-      kept.tools.push(tool);
-      toolOwners.set(tool.id, input.runId);
-      return copyTool(tool);
-    },
-
-    async finishToolExecution(input) {
-      const tool = toolOf(input.organizationId, input.id);
-      if (!tool) throw new RunNotFoundError(input.id, { details: { entity: "toolExecution" } });
-      Object.assign(tool, { status: input.status, output: input.output, error: input.error, completedAt: input.completedAt, durationMs: input.durationMs });
-      return copyTool(tool);
-    },
-
     async listToolExecutions(organizationId, runId) {
       return (find(organizationId, runId)?.tools ?? []).map(copyTool);
     },
@@ -308,19 +314,81 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       return kept ? expandMetrics(kept.metrics) : [];
     },
 
-    async recoverOrphanedRuns(input) {
-      const recovered: string[] = [];
-      const startedBefore = times.of(input.startedBefore);
-      for (const kept of allRuns()) {
-        if (kept.status !== "RUNNING" || kept.startedAt === null || kept.startedAt >= startedBefore) continue;
-        kept.status = "FAILED";
-        kept.statusReason = input.statusReason;
-        kept.error = { code: "HANDLER_FAILED", message: "The process running this run stopped before it finished." };
-        kept.completedAt = times.of(input.completedAt);
-        kept.durationMs = kept.completedAt - kept.startedAt;
-        recovered.push(kept.id);
+    async listSteps(organizationId, runId) {
+      return (find(organizationId, runId)?.steps ?? []).map(copyStep).sort((a, b) => a.position - b.position);
+    },
+
+    async recordStep(input) {
+      const kept = fenced(input.organizationId, input.runId, input.fence);
+      const step: JournalStep = { ...input.step, runId: kept.id };
+      if (kept.steps === NONE) kept.steps = [];
+      const at = kept.steps.findIndex((candidate) => candidate.position === step.position);
+      if (at >= 0) kept.steps[at] = step;
+      else kept.steps.push(step);
+      if (input.toolExecution) {
+        const tool: ToolExecution = { ...input.toolExecution, runId: kept.id };
+        if (kept.tools === NONE) kept.tools = [];
+        const existing = kept.tools.findIndex((candidate) => candidate.id === tool.id);
+        if (existing >= 0) kept.tools[existing] = tool;
+        else kept.tools.push(tool);
       }
-      return recovered;
+    },
+
+    async renewLeases(input) {
+      const expiresAt = times.of(input.expiresAt);
+      const held: string[] = [];
+      for (const runId of input.runIds) {
+        const kept = byId(runId);
+        if (!kept || kept.status !== "RUNNING" || kept.leaseOwner !== input.owner) continue;
+        kept.leaseExpiresAt = expiresAt;
+        held.push(runId);
+      }
+      return held;
+    },
+
+    async claimRuns(input) {
+      const now = times.of(input.now);
+      const agents = new Set(input.agentNames);
+      const claimed: AgentRun[] = [];
+      for (const kept of allRuns()) {
+        if (claimed.length >= input.limit) break;
+        if (!agents.has(kept.agentName)) continue;
+        const lapsed = kept.status === "RUNNING" && (kept.leaseExpiresAt ?? kept.startedAt ?? now) < now;
+        const due = kept.status === "WAITING" && kept.wakeAt !== null && kept.wakeAt <= now;
+        if (!lapsed && !due) continue;
+        kept.status = "RUNNING";
+        kept.wakeAt = null;
+        hold(kept, { owner: input.owner, expiresAt: input.leaseExpiresAt });
+        claimed.push(copyOf(kept));
+      }
+      return claimed;
+    },
+
+    async suspendRun(input) {
+      const kept = fenced(input.organizationId, input.runId, input.fence);
+      const signalled = input.signalName !== null && kept.signals.some((signal) => signal.name === input.signalName);
+      kept.status = "WAITING";
+      kept.leaseOwner = null;
+      kept.leaseExpiresAt = null;
+      kept.wakeAt = times.of(signalled ? input.now : input.wakeAt);
+      return copyOf(kept);
+    },
+
+    async sendSignal(input) {
+      const kept = find(input.organizationId, input.runId);
+      if (!kept) throw new RunNotFoundError(input.runId);
+      if (isFinalRunStatus(kept.status)) throw new SignalConflictError(kept.id, `Run "${kept.id}" has ended (${kept.status}) and takes no signals.`);
+      if (kept.signals.some((signal) => signal.name === input.name)) throw new SignalConflictError(kept.id, `Run "${kept.id}" already received signal "${input.name}".`);
+      if (kept.signals === NONE) kept.signals = [];
+      kept.signals.push({ runId: kept.id, name: input.name, payload: input.payload, sentBy: input.sentBy, sentAt: input.sentAt });
+      const sentAt = times.of(input.sentAt);
+      if (kept.status === "WAITING" && (kept.wakeAt === null || kept.wakeAt > sentAt)) kept.wakeAt = sentAt;
+      return copyOf(kept);
+    },
+
+    async getSignal(organizationId, runId, name) {
+      const signal = find(organizationId, runId)?.signals.find((candidate) => candidate.name === name);
+      return signal ? { ...signal } : null;
     },
 
     async checkHealth() {},

@@ -1,4 +1,4 @@
-export { runRunStoreConformanceSuite, sampleRunInput } from "./run-store-conformance-suite.js";
+export { runRunStoreConformanceSuite, sampleRunInput, sampleStepInput } from "./run-store-conformance-suite.js";
 export type { RunStoreConformanceOptions } from "./run-store-conformance-suite.js";
 export { runRateLimiterConformanceSuite } from "./rate-limiter-conformance-suite.js";
 export type { RateLimiterConformanceOptions } from "./rate-limiter-conformance-suite.js";

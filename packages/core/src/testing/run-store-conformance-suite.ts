@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isNeonhubError } from "../errors/neonhub-error.js";
-import type { CreateRunInput, FinishRunInput, RunStore } from "../ports/run-store.js";
+import type { JournalStep } from "../model/journal-step.js";
+import type { ToolExecution } from "../model/tool-execution.js";
+import type { CreateRunInput, FinishRunInput, RecordStepInput, RunStore } from "../ports/run-store.js";
 
 /** Options of {@link runRunStoreConformanceSuite}. */
 export interface RunStoreConformanceOptions {
@@ -32,8 +34,50 @@ export function sampleRunInput(overrides: Partial<CreateRunInput> = {}): CreateR
     startedAt: new Date(BASE_TIME),
     traceId: null,
     parentRunId: null,
+    lease: overrides.status === "QUEUED" ? null : { owner: "executor-1", expiresAt: new Date(BASE_TIME + 30_000) },
     ...overrides,
   };
+}
+
+/** A journal write at `position` of a run held under `fence`; a tool execution goes with it unless told otherwise. */
+export function sampleStepInput(
+  run: Pick<CreateRunInput, "id" | "organizationId">,
+  position: number,
+  overrides: Partial<Omit<JournalStep, "runId">> = {},
+  options: { fence?: number; toolExecution?: Partial<Omit<ToolExecution, "runId">> | null } = {},
+): RecordStepInput {
+  const step: Omit<JournalStep, "runId"> = {
+    position,
+    key: `slack.postMessage#${position}`,
+    kind: "TOOL",
+    status: "SUCCEEDED",
+    output: { ts: `${position}.0001`, at: "2026-06-01T12:00:00.000Z", nested: { list: [1, 2, { deep: true }] } },
+    error: null,
+    attempts: 1,
+    startedAt: new Date(BASE_TIME + position * 10),
+    completedAt: new Date(BASE_TIME + position * 10 + 5),
+    wakeAt: null,
+    ...overrides,
+  };
+  const tool: Omit<ToolExecution, "runId"> | undefined =
+    options.toolExecution === null
+      ? undefined
+      : {
+          id: randomUUID(),
+          stepKey: step.key,
+          connector: "slack",
+          action: "postMessage",
+          status: step.status === "STARTED" ? "RUNNING" : step.status,
+          input: { channel: "#general", position },
+          output: step.status === "SUCCEEDED" ? { ts: "[shown]" } : null,
+          error: step.error,
+          attempt: 1,
+          startedAt: step.startedAt,
+          completedAt: step.completedAt,
+          durationMs: step.completedAt ? step.completedAt.getTime() - step.startedAt.getTime() : null,
+          ...options.toolExecution,
+        };
+  return { organizationId: run.organizationId, runId: run.id, fence: options.fence ?? 1, step, ...(tool ? { toolExecution: tool } : {}) };
 }
 
 const finishInput = (organizationId: string, runId: string, overrides: Partial<FinishRunInput> = {}): FinishRunInput => ({
@@ -69,7 +113,7 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
     });
 
     it("declares the port version and is healthy", async () => {
-      expect(store.specificationVersion).toBe("v1");
+      expect(store.specificationVersion).toBe("v2");
       await expect(store.checkHealth()).resolves.toBeUndefined();
     });
 
@@ -96,7 +140,11 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
           parentRunId: input.parentRunId,
           completedAt: null,
           durationMs: null,
+          fence: 1,
+          leaseOwner: "executor-1",
+          wakeAt: null,
         });
+        expect(candidate?.leaseExpiresAt?.getTime()).toBe(BASE_TIME + 30_000);
         expect(candidate?.createdAt).toBeInstanceOf(Date);
         expect(candidate?.createdAt.getTime()).toBe(BASE_TIME);
         expect(candidate?.startedAt?.getTime()).toBe(BASE_TIME);
@@ -151,17 +199,19 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       expect(failed).toMatchObject({ status: "TIMED_OUT", statusReason: "timeout", error: { code: "TIMEOUT", message: "too slow" }, output: null });
     });
 
-    it("starts queued runs once, and not cancelled ones", async () => {
+    it("starts queued runs once, under a lease, and not cancelled ones", async () => {
       const input = sampleRunInput({ status: "QUEUED", startedAt: null });
       const { run } = await store.createRun(input);
-      expect(run).toMatchObject({ status: "QUEUED", startedAt: null, attempts: 0 });
-      const started = await store.startRun({ organizationId: input.organizationId, runId: input.id, startedAt: new Date(BASE_TIME + 10), traceId: "trace-1" });
-      expect(started).toMatchObject({ status: "RUNNING", traceId: "trace-1", attempts: 1 });
-      expect(await store.startRun({ organizationId: input.organizationId, runId: input.id, startedAt: new Date(BASE_TIME + 20), traceId: null })).toBeNull();
+      expect(run).toMatchObject({ status: "QUEUED", startedAt: null, attempts: 0, fence: 0, leaseOwner: null });
+      const lease = { owner: "worker-1", expiresAt: new Date(BASE_TIME + 30_000) };
+      const started = await store.startRun({ organizationId: input.organizationId, runId: input.id, startedAt: new Date(BASE_TIME + 10), traceId: "trace-1", lease });
+      expect(started).toMatchObject({ status: "RUNNING", traceId: "trace-1", attempts: 1, fence: 1, leaseOwner: "worker-1" });
+      expect(started?.leaseExpiresAt?.getTime()).toBe(BASE_TIME + 30_000);
+      expect(await store.startRun({ organizationId: input.organizationId, runId: input.id, startedAt: new Date(BASE_TIME + 20), traceId: null, lease })).toBeNull();
       const cancelled = sampleRunInput({ status: "QUEUED", startedAt: null });
       await store.createRun(cancelled);
       await store.finishRun(finishInput(cancelled.organizationId, cancelled.id, { status: "CANCELLED", statusReason: "cancelled", output: null, attempts: 0 }));
-      expect(await store.startRun({ organizationId: cancelled.organizationId, runId: cancelled.id, startedAt: new Date(), traceId: null })).toBeNull();
+      expect(await store.startRun({ organizationId: cancelled.organizationId, runId: cancelled.id, startedAt: new Date(), traceId: null, lease })).toBeNull();
     });
 
     it("returns the first run for a reused idempotency key, per organization", async () => {
@@ -231,63 +281,175 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       await expect(store.listRuns({ organizationId: "org", limit: 10, cursor: "not-a-cursor" })).rejects.toSatisfy((error) => isNeonhubError(error, "VALIDATION_FAILED"));
     });
 
-    it("records tool executions in order and finishes them", async () => {
+    it("records tool executions with their journal steps, in order, and finishes them", async () => {
       const input = sampleRunInput();
       await store.createRun(input);
-      const ids = [randomUUID(), randomUUID()];
-      for (const [index, id] of ids.entries()) {
-        const started = await store.startToolExecution({
-          id,
-          organizationId: input.organizationId,
-          runId: input.id,
-          connector: "slack",
-          action: "postMessage",
-          input: { channel: "#general", index },
-          attempt: 1,
-          startedAt: new Date(BASE_TIME + index * 10),
-        });
-        expect(started).toMatchObject({ id, status: "RUNNING", output: null, error: null, completedAt: null });
-      }
-      const finished = await store.finishToolExecution({
-        organizationId: input.organizationId,
-        id: ids[0]!,
-        status: "SUCCEEDED",
-        output: { ts: "1.2" },
-        error: null,
-        completedAt: new Date(BASE_TIME + 5),
-        durationMs: 5,
-      });
-      expect(finished).toMatchObject({ status: "SUCCEEDED", output: { ts: "1.2" }, durationMs: 5 });
-      await store.finishToolExecution({
-        organizationId: input.organizationId,
-        id: ids[1]!,
-        status: "FAILED",
-        output: null,
-        error: { code: "RATE_LIMITED", message: "slow down" },
-        completedAt: new Date(BASE_TIME + 30),
-        durationMs: 20,
-      });
+      const first = sampleStepInput(input, 0, { status: "STARTED", output: null, completedAt: null });
+      const second = sampleStepInput(input, 1, { status: "STARTED", output: null, completedAt: null });
+      for (const write of [first, second]) await store.recordStep(write);
+      const started = await store.listToolExecutions(input.organizationId, input.id);
+      expect(started.map((tool) => [tool.id, tool.status, tool.stepKey])).toEqual([
+        [first.toolExecution?.id, "RUNNING", "slack.postMessage#0"],
+        [second.toolExecution?.id, "RUNNING", "slack.postMessage#1"],
+      ]);
+      await store.recordStep(sampleStepInput(input, 0, {}, { toolExecution: { id: first.toolExecution?.id as string, output: { ts: "1.2" }, durationMs: 5 } }));
+      await store.recordStep(
+        sampleStepInput(input, 1, { status: "FAILED", output: null, error: { code: "RATE_LIMITED", message: "slow down" } }, { toolExecution: { id: second.toolExecution?.id as string } }),
+      );
       const tools = await store.listToolExecutions(input.organizationId, input.id);
       expect(tools.map((tool) => [tool.id, tool.status, tool.connector, tool.action])).toEqual([
-        [ids[0], "SUCCEEDED", "slack", "postMessage"],
-        [ids[1], "FAILED", "slack", "postMessage"],
+        [first.toolExecution?.id, "SUCCEEDED", "slack", "postMessage"],
+        [second.toolExecution?.id, "FAILED", "slack", "postMessage"],
       ]);
-      expect(tools[1]).toMatchObject({ error: { code: "RATE_LIMITED", message: "slow down" }, input: { channel: "#general", index: 1 } });
+      expect(tools[0]).toMatchObject({ output: { ts: "1.2" }, durationMs: 5, runId: input.id });
+      expect(tools[1]).toMatchObject({ error: { code: "RATE_LIMITED", message: "slow down" }, input: { channel: "#general", position: 1 } });
+      expect(await store.listToolExecutions("another-org", input.id)).toEqual([]);
     });
 
-    it("marks only runs left running before the cut-off as abandoned", async () => {
-      const organizationId = `org-${randomUUID()}`;
-      const stale = sampleRunInput({ organizationId, startedAt: new Date(BASE_TIME - 60_000) });
-      const fresh = sampleRunInput({ organizationId, startedAt: new Date(BASE_TIME + 60_000) });
-      const queued = sampleRunInput({ organizationId, status: "QUEUED", startedAt: null });
-      for (const input of [stale, fresh, queued]) await store.createRun(input);
-      const recovered = await store.recoverOrphanedRuns({ startedBefore: new Date(BASE_TIME), statusReason: "abandoned", completedAt: new Date(BASE_TIME + 1) });
-      expect(recovered).toContain(stale.id);
-      expect(recovered).not.toContain(fresh.id);
-      expect(recovered).not.toContain(queued.id);
-      expect(await store.getRun(organizationId, stale.id)).toMatchObject({ status: "FAILED", statusReason: "abandoned" });
-      expect((await store.getRun(organizationId, fresh.id))?.status).toBe("RUNNING");
-      expect((await store.getRun(organizationId, queued.id))?.status).toBe("QUEUED");
+    it("replays journaled outputs as written, in position order, and hides them from other organizations", async () => {
+      const input = sampleRunInput();
+      await store.createRun(input);
+      const writes = [2, 0, 1].map((position) => sampleStepInput(input, position, { kind: position === 1 ? "STEP" : "TOOL", key: position === 1 ? "draft" : `slack.postMessage#${position}` }, { toolExecution: position === 1 ? null : {} }));
+      for (const write of writes) await store.recordStep(write);
+      const steps = await store.listSteps(input.organizationId, input.id);
+      expect(steps.map((step) => [step.position, step.key, step.kind, step.status])).toEqual([
+        [0, "slack.postMessage#0", "TOOL", "SUCCEEDED"],
+        [1, "draft", "STEP", "SUCCEEDED"],
+        [2, "slack.postMessage#2", "TOOL", "SUCCEEDED"],
+      ]);
+      expect(steps[1]).toMatchObject({ runId: input.id, output: { ts: "1.0001", at: "2026-06-01T12:00:00.000Z", nested: { list: [1, 2, { deep: true }] } }, attempts: 1, error: null });
+      expect(steps[1]?.startedAt.getTime()).toBe(BASE_TIME + 10);
+      expect(steps[1]?.completedAt?.getTime()).toBe(BASE_TIME + 15);
+      expect((await store.listToolExecutions(input.organizationId, input.id)).map((tool) => tool.stepKey)).toEqual(["slack.postMessage#2", "slack.postMessage#0"]);
+      expect(await store.listSteps("another-org", input.id)).toEqual([]);
+      await expect(store.recordStep({ ...sampleStepInput(input, 3), organizationId: "another-org" })).rejects.toSatisfy((error) => isNeonhubError(error, "RUN_NOT_FOUND"));
+    });
+
+    it("writes a step again at its position: a failed step that runs again, a sleep that ends", async () => {
+      const input = sampleRunInput();
+      await store.createRun(input);
+      await store.recordStep(sampleStepInput(input, 0, { status: "FAILED", output: null, error: { code: "HANDLER_FAILED", message: "503" } }, { toolExecution: null }));
+      await store.recordStep(sampleStepInput(input, 0, { attempts: 2, output: { ok: true } }, { toolExecution: null }));
+      await store.recordStep(sampleStepInput(input, 1, { kind: "SLEEP", key: "cool-down", status: "STARTED", output: null, completedAt: null, wakeAt: new Date(BASE_TIME + 60_000) }, { toolExecution: null }));
+      const steps = await store.listSteps(input.organizationId, input.id);
+      expect(steps.map((step) => [step.position, step.status, step.attempts, step.output, step.error])).toEqual([
+        [0, "SUCCEEDED", 2, { ok: true }, null],
+        [1, "STARTED", 1, null, null],
+      ]);
+      expect(steps[1]?.wakeAt?.getTime()).toBe(BASE_TIME + 60_000);
+    });
+
+    it("refuses journal writes, suspends and finishes from a fenced executor", async () => {
+      const input = sampleRunInput({ agentName: `fence-${randomUUID()}`, startedAt: new Date(BASE_TIME - 120_000), lease: { owner: "old", expiresAt: new Date(BASE_TIME - 60_000) } });
+      await store.createRun(input);
+      const [claimed] = await store.claimRuns({ owner: "new", now: new Date(BASE_TIME), leaseExpiresAt: new Date(BASE_TIME + 30_000), agentNames: [input.agentName], limit: 500 }).then((runs) => runs.filter((run) => run.id === input.id));
+      expect(claimed).toMatchObject({ status: "RUNNING", leaseOwner: "new", fence: 2 });
+      await expect(store.recordStep(sampleStepInput(input, 0, {}, { fence: 1 }))).rejects.toSatisfy((error) => isNeonhubError(error, "LEASE_LOST"));
+      await expect(store.suspendRun({ organizationId: input.organizationId, runId: input.id, fence: 1, wakeAt: new Date(BASE_TIME + 1), signalName: null, now: new Date(BASE_TIME) })).rejects.toSatisfy((error) =>
+        isNeonhubError(error, "LEASE_LOST"),
+      );
+      await expect(store.finishRun(finishInput(input.organizationId, input.id, { fence: 1 }))).rejects.toSatisfy((error) => isNeonhubError(error, "LEASE_LOST"));
+      expect(await store.listSteps(input.organizationId, input.id)).toEqual([]);
+      expect(await store.listToolExecutions(input.organizationId, input.id)).toEqual([]);
+      await store.recordStep(sampleStepInput(input, 0, {}, { fence: 2 }));
+      expect(await store.finishRun(finishInput(input.organizationId, input.id, { fence: 2 }))).toMatchObject({ status: "COMPLETED", leaseOwner: null });
+      // A final run takes no more journal writes, whatever the fence.
+      await expect(store.recordStep(sampleStepInput(input, 1, {}, { fence: 2 }))).rejects.toSatisfy((error) => isNeonhubError(error, "LEASE_LOST"));
+    });
+
+    it("leaves exactly one owner when executors race for one lapsed lease", async () => {
+      const agentName = `race-${randomUUID()}`;
+      const input = sampleRunInput({ agentName, lease: { owner: "dead", expiresAt: new Date(BASE_TIME - 1) } });
+      await store.createRun(input);
+      const claims = await Promise.all(
+        Array.from({ length: 8 }, (_, index) => store.claimRuns({ owner: `executor-${index}`, now: new Date(BASE_TIME), leaseExpiresAt: new Date(BASE_TIME + 30_000), agentNames: [agentName], limit: 10 })),
+      );
+      const winners = claims.flatMap((runs, index) => runs.map((run) => ({ index, run })));
+      expect(winners).toHaveLength(1);
+      const winner = winners[0]!;
+      expect(winner.run).toMatchObject({ id: input.id, leaseOwner: `executor-${winner.index}`, fence: 2, status: "RUNNING" });
+      expect(await store.getRun(input.organizationId, input.id)).toMatchObject({ leaseOwner: `executor-${winner.index}`, fence: 2 });
+      // Held and unexpired now: nobody else takes it.
+      expect(await store.claimRuns({ owner: "late", now: new Date(BASE_TIME + 1_000), leaseExpiresAt: new Date(BASE_TIME + 31_000), agentNames: [agentName], limit: 10 })).toEqual([]);
+    });
+
+    it("renews only the leases an executor still holds, and claims only lapsed leases of its agents", async () => {
+      const agentName = `renew-${randomUUID()}`;
+      const held = sampleRunInput({ agentName, lease: { owner: "me", expiresAt: new Date(BASE_TIME + 1_000) } });
+      const other = sampleRunInput({ agentName, lease: { owner: "someone-else", expiresAt: new Date(BASE_TIME + 1_000) } });
+      const foreignAgent = sampleRunInput({ agentName: `${agentName}-other`, lease: { owner: "dead", expiresAt: new Date(BASE_TIME - 1) } });
+      for (const run of [held, other, foreignAgent]) await store.createRun(run);
+      expect(await store.renewLeases({ owner: "me", runIds: [held.id, other.id, randomUUID()], expiresAt: new Date(BASE_TIME + 40_000) })).toEqual([held.id]);
+      const claimed = await store.claimRuns({ owner: "sweeper", now: new Date(BASE_TIME + 20_000), leaseExpiresAt: new Date(BASE_TIME + 50_000), agentNames: [agentName], limit: 10 });
+      expect(claimed.map((run) => run.id)).toEqual([other.id]);
+      expect((await store.getRun(held.organizationId, held.id))?.leaseExpiresAt?.getTime()).toBe(BASE_TIME + 40_000);
+      expect((await store.getRun(foreignAgent.organizationId, foreignAgent.id))?.leaseOwner).toBe("dead");
+    });
+
+    it("parks a run as waiting and claims it once it is due", async () => {
+      const agentName = `wait-${randomUUID()}`;
+      const input = sampleRunInput({ agentName });
+      await store.createRun(input);
+      const waiting = await store.suspendRun({ organizationId: input.organizationId, runId: input.id, fence: 1, wakeAt: new Date(BASE_TIME + 60_000), signalName: null, now: new Date(BASE_TIME) });
+      expect(waiting).toMatchObject({ status: "WAITING", leaseOwner: null });
+      expect(waiting.wakeAt?.getTime()).toBe(BASE_TIME + 60_000);
+      const claim = (at: number) => store.claimRuns({ owner: "sweeper", now: new Date(at), leaseExpiresAt: new Date(at + 30_000), agentNames: [agentName], limit: 10 });
+      expect(await claim(BASE_TIME + 59_999)).toEqual([]);
+      const [resumed] = await claim(BASE_TIME + 60_000);
+      expect(resumed).toMatchObject({ id: input.id, status: "RUNNING", leaseOwner: "sweeper", fence: 2, wakeAt: null });
+    });
+
+    it("keeps a signal sent before the wait begins, and wakes a waiting run at once", async () => {
+      const agentName = `signal-${randomUUID()}`;
+      const early = sampleRunInput({ agentName });
+      await store.createRun(early);
+      await store.sendSignal({ organizationId: early.organizationId, runId: early.id, name: "approval", payload: { approved: true }, sentBy: "user-9", sentAt: new Date(BASE_TIME + 5) });
+      const parked = await store.suspendRun({ organizationId: early.organizationId, runId: early.id, fence: 1, wakeAt: new Date(BASE_TIME + 86_400_000), signalName: "approval", now: new Date(BASE_TIME + 10) });
+      expect(parked.wakeAt?.getTime()).toBe(BASE_TIME + 10);
+      expect(await store.getSignal(early.organizationId, early.id, "approval")).toMatchObject({ runId: early.id, name: "approval", payload: { approved: true }, sentBy: "user-9" });
+      expect((await store.getSignal(early.organizationId, early.id, "approval"))?.sentAt.getTime()).toBe(BASE_TIME + 5);
+
+      const late = sampleRunInput({ agentName });
+      await store.createRun(late);
+      await store.suspendRun({ organizationId: late.organizationId, runId: late.id, fence: 1, wakeAt: new Date(BASE_TIME + 86_400_000), signalName: "approval", now: new Date(BASE_TIME) });
+      const woken = await store.sendSignal({ organizationId: late.organizationId, runId: late.id, name: "approval", payload: { approved: false }, sentBy: null, sentAt: new Date(BASE_TIME + 20) });
+      expect(woken.wakeAt?.getTime()).toBe(BASE_TIME + 20);
+      const claimed = await store.claimRuns({ owner: "sweeper", now: new Date(BASE_TIME + 20), leaseExpiresAt: new Date(BASE_TIME + 30_020), agentNames: [agentName], limit: 10 });
+      expect(claimed.map((run) => run.id).sort()).toEqual([early.id, late.id].sort());
+      expect(await store.getSignal(late.organizationId, late.id, "other")).toBeNull();
+      expect(await store.getSignal("another-org", late.id, "approval")).toBeNull();
+    });
+
+    it("refuses a second signal of one name, a signal to an ended run, and one to another organization's run", async () => {
+      const input = sampleRunInput();
+      await store.createRun(input);
+      const signal = { organizationId: input.organizationId, runId: input.id, name: "approval", payload: { approved: true }, sentBy: "u", sentAt: new Date(BASE_TIME) };
+      await store.sendSignal(signal);
+      await expect(store.sendSignal({ ...signal, payload: { approved: false } })).rejects.toSatisfy((error) => isNeonhubError(error, "SIGNAL_CONFLICT"));
+      expect((await store.getSignal(input.organizationId, input.id, "approval"))?.payload).toEqual({ approved: true });
+      await expect(store.sendSignal({ ...signal, organizationId: "another-org", name: "other" })).rejects.toSatisfy((error) => isNeonhubError(error, "RUN_NOT_FOUND"));
+      await store.finishRun(finishInput(input.organizationId, input.id));
+      await expect(store.sendSignal({ ...signal, name: "late" })).rejects.toSatisfy((error) => isNeonhubError(error, "SIGNAL_CONFLICT"));
+    });
+
+    it("closes tool executions left running when the run finishes", async () => {
+      const input = sampleRunInput();
+      await store.createRun(input);
+      await store.recordStep(sampleStepInput(input, 0, { status: "STARTED", output: null, completedAt: null }));
+      await store.finishRun(finishInput(input.organizationId, input.id, { status: "FAILED", statusReason: "handler_failed", output: null, error: { code: "HANDLER_FAILED", message: "x" } }));
+      const [tool] = await store.listToolExecutions(input.organizationId, input.id);
+      expect(tool).toMatchObject({ status: "FAILED", error: { code: "STEP_OUTCOME_UNKNOWN" } });
+      expect(tool?.completedAt?.getTime()).toBe(BASE_TIME + 1_500);
+    });
+
+    it("finishes a waiting run from outside (a cancel)", async () => {
+      const input = sampleRunInput({ agentName: `cancel-${randomUUID()}` });
+      await store.createRun(input);
+      await store.suspendRun({ organizationId: input.organizationId, runId: input.id, fence: 1, wakeAt: new Date(BASE_TIME + 60_000), signalName: null, now: new Date(BASE_TIME) });
+      const cancelled = await store.finishRun(finishInput(input.organizationId, input.id, { status: "CANCELLED", statusReason: "cancelled", output: null, attempts: 1 }));
+      expect(cancelled).toMatchObject({ status: "CANCELLED", wakeAt: null });
+      const claimed = await store.claimRuns({ owner: "x", now: new Date(BASE_TIME + 120_000), leaseExpiresAt: new Date(BASE_TIME + 150_000), agentNames: [input.agentName], limit: 500 });
+      expect(claimed.map((run) => run.id)).not.toContain(input.id);
     });
   });
 }

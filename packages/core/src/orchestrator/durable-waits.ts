@@ -1,0 +1,91 @@
+import { ValidationError } from "../errors/errors.js";
+import type { JournalStep, StepKind } from "../model/journal-step.js";
+import type { SignalResult } from "../model/run-context.js";
+import type { RunScope } from "./handler-context.js";
+import { NEVER } from "./suspension-gate.js";
+import { checkReplayedStep, type StepPlace, type StepPositions } from "./step-positions.js";
+
+const requireDuration = (name: string, value: number): void => {
+  if (!Number.isFinite(value) || value < 0) throw new ValidationError(`${name} must be a non-negative number of milliseconds.`, [{ path: name, message: "Must be a non-negative number" }]);
+};
+
+/** The journaled entry at the wait's place, checked against what the handler asked for. */
+function replayed(scope: RunScope, place: StepPlace, kind: StepKind): Omit<JournalStep, "runId"> | undefined {
+  const journaled = scope.journal.at(place.position);
+  if (journaled === undefined) return undefined;
+  try {
+    checkReplayedStep(place, kind, journaled);
+  } catch (error) {
+    throw scope.failRun(error);
+  }
+  return journaled;
+}
+
+/** Ends a wait: journals its result so that replays return it. */
+async function complete(scope: RunScope, place: StepPlace, kind: StepKind, startedAt: Date, output: unknown, wakeAt: Date | null): Promise<void> {
+  const now = new Date(scope.dependencies.clock.now());
+  await scope.journal.write({ step: { position: place.position, key: place.key, kind, status: "SUCCEEDED", output, error: null, attempts: 1, startedAt, completedAt: now, wakeAt } });
+}
+
+/** Journals the start of a wait, so that its deadline is the same whenever the run is resumed. */
+async function begin(scope: RunScope, place: StepPlace, kind: StepKind, wakeAt: number): Promise<Omit<JournalStep, "runId">> {
+  const step: Omit<JournalStep, "runId"> = {
+    position: place.position,
+    key: place.key,
+    kind,
+    status: "STARTED",
+    output: null,
+    error: null,
+    attempts: 1,
+    startedAt: new Date(scope.dependencies.clock.now()),
+    completedAt: null,
+    wakeAt: new Date(wakeAt),
+  };
+  await scope.journal.write({ step });
+  return step;
+}
+
+/** `ctx.sleep`: a journaled deadline; until it passes, the run waits durably (`WAITING`, no worker held). */
+export async function durableSleep(scope: RunScope, positions: StepPositions, key: string, ms: number): Promise<void> {
+  requireDuration("ms", ms);
+  if (scope.gate.suspending) return NEVER;
+  const place = positions.place(key, true);
+  let step = replayed(scope, place, "SLEEP");
+  if (step?.status === "SUCCEEDED") return;
+  const now = scope.dependencies.clock.now();
+  step ??= await begin(scope, place, "SLEEP", now + ms);
+  const wakeAt = (step.wakeAt as Date).getTime();
+  if (now >= wakeAt) return complete(scope, place, "SLEEP", step.startedAt, null, step.wakeAt);
+  scope.gate.suspend(wakeAt, null);
+  return NEVER;
+}
+
+/**
+ * `ctx.waitForSignal`: a signal already sent (before or during the wait) is journaled and returned; otherwise the
+ * run waits durably until the signal wakes it or the timeout passes.
+ */
+export async function durableWaitForSignal<T>(scope: RunScope, positions: StepPositions, name: string, timeoutMs: number): Promise<SignalResult<T>> {
+  requireDuration("timeoutMs", timeoutMs);
+  if (scope.gate.suspending) return NEVER;
+  const place = positions.place(name, true);
+  let step = replayed(scope, place, "SIGNAL");
+  if (step?.status === "SUCCEEDED") return step.output as SignalResult<T>;
+  const { store, clock } = scope.dependencies;
+  const signal = await store.getSignal(scope.run.organizationId, scope.run.id, name);
+  const startedAt = step?.startedAt ?? new Date(clock.now());
+  if (signal !== null) {
+    const result: SignalResult<T> = { received: true, payload: signal.payload as T, sentBy: signal.sentBy, sentAt: signal.sentAt.toISOString() };
+    await complete(scope, place, "SIGNAL", startedAt, result, step?.wakeAt ?? null);
+    return result;
+  }
+  const now = clock.now();
+  step ??= await begin(scope, place, "SIGNAL", now + timeoutMs);
+  const wakeAt = (step.wakeAt as Date).getTime();
+  if (now >= wakeAt) {
+    const result: SignalResult<T> = { received: false, timedOut: true };
+    await complete(scope, place, "SIGNAL", step.startedAt, result, step.wakeAt);
+    return result;
+  }
+  scope.gate.suspend(wakeAt, name);
+  return NEVER;
+}

@@ -1,0 +1,120 @@
+import { StepOutcomeUnknownError } from "../errors/durable-errors.js";
+import { NeonhubError } from "../errors/neonhub-error.js";
+import type { StoredError } from "../model/agent-run.js";
+import type { JournalStep } from "../model/journal-step.js";
+import type { RepeatSafety } from "../model/repeat-safety.js";
+import type { StepContext } from "../model/run-context.js";
+import type { ToolExecution } from "../model/tool-execution.js";
+import type { Span } from "../ports/tracer.js";
+import type { Redactor } from "../telemetry/redactor.js";
+import type { RunScope } from "./handler-context.js";
+import { StepCallContext } from "./step-context.js";
+import { NEVER } from "./suspension-gate.js";
+import { checkReplayedStep, type StepPlace, type StepPositions } from "./step-positions.js";
+
+/** A connector or tool call: recorded as a `ToolExecution` (redacted), traced and counted. */
+export interface ToolCallTarget {
+  connector: string;
+  action: string;
+  label: string;
+  input: unknown;
+  redactor: Redactor;
+}
+
+/** One step a handler asks for. */
+export interface StepRequest<T> {
+  /** The step's key, or the tool's name from which a key is derived. */
+  name: string;
+  explicitKey: boolean;
+  repeatSafety: RepeatSafety;
+  run: (context: StepContext) => Promise<T>;
+  /** Present for `ctx.tool`; plain steps are journaled only. */
+  tool?: ToolCallTarget;
+}
+
+const errorCodeOf = (error: unknown): string => (NeonhubError.isInstance(error) ? error.code : error instanceof Error ? error.name : "Error");
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Runs a journaled step. A step the journal holds as succeeded returns its output without running; a step that
+ * failed runs again; a step whose outcome is unknown (started, never finished) runs again only when repeating it
+ * is safe. An unsafe step is journaled as started before it runs, every step's outcome after, and the handler
+ * goes on only once that write is made.
+ */
+export function runJournaledStep<T>(scope: RunScope, attempt: number, positions: StepPositions, request: StepRequest<T>): Promise<T> {
+  if (scope.gate.suspending) return NEVER;
+  const place = positions.place(request.name, request.explicitKey);
+  const kind = request.tool ? "TOOL" : "STEP";
+  const journaled = scope.journal.at(place.position);
+  if (journaled !== undefined) {
+    try {
+      checkReplayedStep(place, kind, journaled);
+    } catch (error) {
+      return Promise.reject(scope.failRun(error));
+    }
+    if (journaled.status === "SUCCEEDED") return Promise.resolve(journaled.output as T);
+    if (journaled.status === "STARTED" && request.repeatSafety === "unsafe") {
+      return Promise.reject(scope.failRun(new StepOutcomeUnknownError(`Step "${place.key}" may or may not have taken effect before the run was interrupted, and repeating it is not safe.`, { stepKey: place.key, runId: scope.run.id })));
+    }
+  }
+  scope.gate.enter();
+  return executeStep(scope, attempt, place, request, (journaled?.attempts ?? 0) + 1).finally(() => scope.gate.leave());
+}
+
+async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace, request: StepRequest<T>, stepAttempts: number): Promise<T> {
+  const { dependencies, journal } = scope;
+  const { clock } = dependencies;
+  const tool = request.tool;
+  const startedAt = clock.now();
+  const started = new Date(startedAt);
+  const step: Omit<JournalStep, "runId"> = { position: place.position, key: place.key, kind: tool ? "TOOL" : "STEP", status: "STARTED", output: null, error: null, attempts: stepAttempts, startedAt: started, completedAt: null, wakeAt: null };
+  const execution: Omit<ToolExecution, "runId"> | undefined = tool
+    ? { id: dependencies.newId(startedAt), stepKey: place.key, connector: tool.connector, action: tool.action, status: "RUNNING", input: tool.input, output: null, error: null, attempt, startedAt: started, completedAt: null, durationMs: null }
+    : undefined;
+  let span: Span | undefined;
+  if (tool) {
+    scope.onToolCall();
+    span = dependencies.tracer.startSpan(`execute_tool ${tool.label}`, {
+      kind: "internal",
+      parent: scope.span,
+      attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool.label, "neonhub.run.id": scope.run.id, "neonhub.step.key": place.key },
+    });
+    execution!.input = tool.redactor.redact(tool.input);
+  }
+  try {
+    // Only an unsafe step needs its start on record: it is what tells a resumed run the outcome is unknown.
+    if (request.repeatSafety === "unsafe") await journal.write({ step, ...(execution ? { toolExecution: execution } : {}) });
+    let output: T;
+    try {
+      output = await request.run(new StepCallContext(scope.run.id, place.key, scope.cancellation.signal, attempt, scope.logger()));
+    } catch (error) {
+      await recordFailure(scope, step, execution, tool, error, startedAt);
+      throw NeonhubError.isInstance(error) && error.code === "STEP_OUTCOME_UNKNOWN" ? scope.failRun(error) : error;
+    }
+    const completedAt = clock.now();
+    await journal.write({
+      step: { ...step, status: "SUCCEEDED", output, completedAt: new Date(completedAt) },
+      ...(execution && tool ? { toolExecution: { ...execution, status: "SUCCEEDED", output: tool.redactor.redact(output), completedAt: new Date(completedAt), durationMs: completedAt - startedAt } } : {}),
+    });
+    if (tool) dependencies.metrics.toolExecutionFinished({ connector: tool.connector, action: tool.action, status: "SUCCEEDED", durationMs: completedAt - startedAt });
+    return output;
+  } catch (error) {
+    span?.recordFailure(errorCodeOf(error), tool ? tool.redactor.redactText(messageOf(error)) : messageOf(error));
+    throw error;
+  } finally {
+    span?.end();
+  }
+}
+
+/** Journals a failed step: `FAILED` (it runs again on the next attempt), or left `STARTED` when its outcome is unknown. */
+async function recordFailure(scope: RunScope, step: Omit<JournalStep, "runId">, execution: Omit<ToolExecution, "runId"> | undefined, tool: ToolCallTarget | undefined, error: unknown, startedAt: number): Promise<void> {
+  const completedAt = scope.dependencies.clock.now();
+  const redactText = tool ? tool.redactor.redactText : scope.dependencies.redactor.redactText;
+  const stored: StoredError = { code: errorCodeOf(error), message: redactText(messageOf(error)) };
+  const unknownOutcome = stored.code === "STEP_OUTCOME_UNKNOWN";
+  if (tool) scope.dependencies.metrics.toolExecutionFinished({ connector: tool.connector, action: tool.action, status: "FAILED", durationMs: completedAt - startedAt });
+  await scope.journal.write({
+    step: { ...step, status: unknownOutcome ? "STARTED" : "FAILED", error: stored, completedAt: unknownOutcome ? null : new Date(completedAt) },
+    ...(execution ? { toolExecution: { ...execution, status: "FAILED", error: stored, completedAt: new Date(completedAt), durationMs: completedAt - startedAt } } : {}),
+  });
+}

@@ -1,0 +1,102 @@
+import type { AgentRun } from "../model/agent-run.js";
+import type { ExecutionDependencies } from "./execution-dependencies.js";
+import type { LeaseKeeper } from "./lease-keeper.js";
+
+/** Runs claimed in one sweep at most. */
+const CLAIM_BATCH = 100;
+/** Waiting runs this process keeps a wake-up timer for; later ones are found by the periodic sweep. */
+const MAX_LOCAL_WAKEUPS = 10_000;
+
+/** Options of {@link RunResumer}. */
+export interface RunResumerOptions {
+  /** Agents this executor can run: only their runs are claimed. */
+  agentNames: () => readonly string[];
+  /** Executes a claimed run from its journal. */
+  resume: (run: AgentRun) => Promise<unknown>;
+  /** Time between sweeps; 0 turns the periodic sweep off (then call `sweep`). */
+  sweepIntervalMs: number;
+}
+
+/**
+ * Takes over runs that need an executor: `RUNNING` runs whose lease lapsed (their process died) and `WAITING` runs
+ * that are due (a sleep ended, a signal arrived, a wait timed out). A sweep claims them in the store, so that of
+ * several instances sweeping at once each run goes to one, and resumes each from its journal. Waiting runs that are
+ * due soon also get a local timer, so that a short sleep does not wait for the next sweep.
+ */
+export class RunResumer {
+  readonly #dependencies: ExecutionDependencies;
+  readonly #leases: LeaseKeeper;
+  readonly #options: RunResumerOptions;
+  readonly #wakeups = new Map<string, () => void>();
+  #cancelSweep: (() => void) | undefined;
+  #sweeping: Promise<number> | undefined;
+  #stopped = false;
+
+  constructor(dependencies: ExecutionDependencies, leases: LeaseKeeper, options: RunResumerOptions) {
+    this.#dependencies = dependencies;
+    this.#leases = leases;
+    this.#options = options;
+  }
+
+  /** Starts the periodic sweep, when it is on. */
+  start(): void {
+    if (this.#options.sweepIntervalMs > 0 && !this.#stopped) this.#armSweep();
+  }
+
+  /** Claims due and lapsed runs and starts resuming them; resolves with how many were claimed. */
+  sweep(): Promise<number> {
+    // One sweep at a time: sweeps racing in one process would only contend for the same rows.
+    return (this.#sweeping ??= this.#claimAndResume().finally(() => (this.#sweeping = undefined)));
+  }
+
+  /** Resumes a waiting run here when it is due, if that is soon; otherwise a sweep finds it. */
+  wakeAt(run: AgentRun): void {
+    if (this.#stopped || run.wakeAt === null || this.#wakeups.has(run.id)) return;
+    const delay = run.wakeAt.getTime() - this.#dependencies.clock.now();
+    const horizon = this.#options.sweepIntervalMs > 0 ? this.#options.sweepIntervalMs : Number.POSITIVE_INFINITY;
+    if (delay > horizon || this.#wakeups.size >= MAX_LOCAL_WAKEUPS) return;
+    const cancel = this.#dependencies.clock.schedule(Math.max(0, delay), () => {
+      this.#wakeups.delete(run.id);
+      void this.sweep();
+    });
+    this.#wakeups.set(run.id, cancel);
+  }
+
+  /** Stops sweeping and drops wake-up timers (drain). */
+  stop(): void {
+    this.#stopped = true;
+    this.#cancelSweep?.();
+    for (const cancel of this.#wakeups.values()) cancel();
+    this.#wakeups.clear();
+  }
+
+  async #claimAndResume(): Promise<number> {
+    const { store, clock, logger } = this.#dependencies;
+    const agentNames = this.#options.agentNames();
+    if (this.#stopped || agentNames.length === 0) return 0;
+    const now = clock.now();
+    let claimed: AgentRun[];
+    try {
+      const lease = this.#leases.lease(now);
+      claimed = await store.claimRuns({ owner: lease.owner, now: new Date(now), leaseExpiresAt: lease.expiresAt, agentNames, limit: CLAIM_BATCH });
+    } catch (error) {
+      logger.warn({ error }, "runs to resume could not be claimed");
+      return 0;
+    }
+    for (const run of claimed) {
+      this.#wakeups.get(run.id)?.();
+      this.#wakeups.delete(run.id);
+      logger.info({ runId: run.id, agent: run.agentName, fence: run.fence }, "resuming run from its journal");
+      void this.#options.resume(run).catch((error: unknown) => logger.warn({ runId: run.id, error }, "resumed run did not complete"));
+    }
+    return claimed.length;
+  }
+
+  #armSweep(): void {
+    this.#cancelSweep = this.#dependencies.clock.schedule(this.#options.sweepIntervalMs, () => {
+      void this.sweep().finally(() => {
+        if (!this.#stopped) this.#armSweep();
+      });
+    });
+  }
+}
