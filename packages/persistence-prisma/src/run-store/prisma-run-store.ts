@@ -1,5 +1,4 @@
 import {
-  RunNotFoundError,
   StoreUnavailableError,
   ValidationError,
   decodeCursor,
@@ -11,7 +10,8 @@ import {
   type ListRunsQuery,
   type RunStore,
 } from "@neonhub/core";
-import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
+import type { Prisma} from "../generated/prisma/client.js";
+import { type PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
 import { claimRuns, recordStep, renewLeases, sendSignal, suspendRun } from "./journal-writes.js";
 import { toAgentRun, toJournalStep, toRunSignal, toToolExecution } from "./run-records.js";
