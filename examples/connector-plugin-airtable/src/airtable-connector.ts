@@ -18,10 +18,16 @@ export const airtableConnector = defineConnector({
   auth: { type: "bearer", field: "accessToken" },
   // Airtable allows 5 requests per second per base; after a 429 it asks clients to wait 30 seconds.
   rateLimit: { requests: 5, intervalMs: 1_000 },
+  // The Web API has one version, in its paths; Airtable announces breaking changes on its changelog.
+  apiVersion: { version: "v0", docsUrl: "https://airtable.com/developers/web/api/changelog" },
   retry: { attempts: 3, maxRetryAfterMs: 30_000 },
   actions: {
     createRecord: defineAction({
       description: "Creates one record in a table; `typecast` lets Airtable convert strings to field types.",
+      // Airtable has no idempotency key: a second create makes a second record.
+      repeatSafety: "unsafe",
+      endpoint: "POST /v0/{baseId}/{tableIdOrName}",
+      docsUrl: "https://airtable.com/developers/web/api/create-records",
       input: z.object({ baseId, table, fields: fieldValues, typecast: z.boolean().default(false) }),
       output: record,
       async run(input, ctx) {
@@ -32,6 +38,9 @@ export const airtableConnector = defineConnector({
     }),
     listRecords: defineAction({
       description: "Lists records of a table, optionally filtered by a formula, one page at a time.",
+      repeatSafety: "safe",
+      endpoint: "GET /v0/{baseId}/{tableIdOrName}",
+      docsUrl: "https://airtable.com/developers/web/api/list-records",
       input: z.object({
         baseId,
         table,

@@ -44,14 +44,15 @@ describe("campaign-launcher", () => {
     expect(second.output).toEqual(first.output);
   });
 
-  it("fails the run, and sends no email, when Slack keeps failing", async () => {
+  it("fails the run without repeating a Slack post whose outcome is unknown, and sends no email", async () => {
     const run = await runInMockMode("campaign-launcher", input, {
       retry: false,
       mock: { fixtures: [{ connector: "slack", action: "postMessage", scenario: "server_error" }] },
     });
     expect(run.status).toBe("FAILED");
-    expect(run.attempts).toBe(2);
-    expect(toolNames(run)).toEqual(["llm.chatCompletion:SUCCEEDED", "slack.postMessage:FAILED", "llm.chatCompletion:SUCCEEDED", "slack.postMessage:FAILED"]);
+    expect(run.error).toMatchObject({ code: "STEP_OUTCOME_UNKNOWN" });
+    expect(run.attempts).toBe(1);
+    expect(toolNames(run)).toEqual(["llm.chatCompletion:SUCCEEDED", "slack.postMessage:FAILED"]);
   });
 });
 

@@ -61,6 +61,13 @@ export interface InvokeOptions {
   signal?: AbortSignal;
   /** Mock mode only: the scenario of this call. */
   scenario?: MockScenario;
+  /**
+   * The key `with-key` actions send to their provider. Inside a run the step's own key is used unless this is
+   * given; outside runs there is none unless this is given (and a `with-key` action is then treated as unsafe).
+   */
+  idempotencyKey?: string;
+  /** Inside runs only: the step's key in the run's journal, instead of the derived `connector.action#n`. */
+  stepKey?: string;
 }
 
 /** Calls connector actions; typed when given the connector definition, untyped with its id. */
@@ -136,6 +143,7 @@ export function createConnectorClient(options: ConnectorClientOptions = {}): Con
         logger,
         metricsAgent: target.connector.id,
         ...(invokeOptions.scenario === undefined ? {} : { scenario: invokeOptions.scenario }),
+        ...(invokeOptions.idempotencyKey === undefined ? {} : { idempotencyKey: invokeOptions.idempotencyKey }),
       });
       metrics.toolExecutionFinished({ connector: target.connector.id, action: actionName, status: "SUCCEEDED", durationMs: clock.now() - startedAt });
       return output;
@@ -160,8 +168,14 @@ export function createConnectorClient(options: ConnectorClientOptions = {}): Con
             logger: call.logger,
             metricsAgent: context.agentName,
             ...(invokeOptions.scenario === undefined ? {} : { scenario: invokeOptions.scenario }),
+            idempotencyKey: invokeOptions.idempotencyKey ?? call.idempotencyKey,
+            stepKey: call.stepKey,
           }),
-        { secretValues: prepared.secretValues },
+        {
+          secretValues: prepared.secretValues,
+          repeatSafety: target.action.repeatSafety,
+          ...(invokeOptions.stepKey === undefined ? {} : { key: invokeOptions.stepKey }),
+        },
       ) as Promise<never>;
     },
   });

@@ -11,10 +11,14 @@ export const googleSearchConsoleConnector = defineConnector({
   displayName: "Google Search Console",
   description: "Reads search performance of a site.",
   baseUrl: "https://searchconsole.googleapis.com",
+  apiVersion: { version: "v3", docsUrl: "https://developers.google.com/webmaster-tools/v1/how-tos/migrating" },
   auth: { type: "oauth2", tokenUrl: "https://oauth2.googleapis.com/token" },
   actions: {
     querySearchAnalytics: defineAction({
       description: "Clicks, impressions, CTR and position grouped by the given dimensions.",
+      repeatSafety: "safe",
+      endpoint: "POST /webmasters/v3/sites/{siteUrl}/searchAnalytics/query",
+      docsUrl: "https://developers.google.com/webmaster-tools/v1/searchanalytics/query",
       input: z.object({
         siteUrl: z.string().min(1),
         startDate: isoDate,

@@ -3,9 +3,16 @@ import { DEFAULT_RATE_LIMIT_WAIT_MS, providerMessage } from "../http/map-http-er
 import type { HttpResponse } from "../http/http-types.js";
 import { parseRetryAfter } from "../http/parse-retry-after.js";
 import { ConnectorAuthError } from "../sdk/connector-auth-error.js";
+import type { ApiVersionSpec } from "../sdk/connector-definition.js";
 
 /** The Graph API version used by the WhatsApp, Instagram and Facebook connectors. */
 export const GRAPH_API_VERSION = "v25.0";
+
+/**
+ * The Graph API version as a connector declares it. Meta keeps each version for about two years after the next
+ * one ships and publishes the exact end date in its changelog once it is set.
+ */
+export const GRAPH_API_VERSION_SPEC: ApiVersionSpec = { version: GRAPH_API_VERSION, docsUrl: "https://developers.facebook.com/docs/graph-api/changelog/versions" };
 
 /** Meta's error body: `{ error: { message, type, code, error_subcode?, is_transient?, fbtrace_id } }`. */
 interface GraphError {

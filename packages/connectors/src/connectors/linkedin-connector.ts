@@ -11,10 +11,15 @@ export const linkedinConnector = defineConnector({
   displayName: "LinkedIn",
   description: "Publishes posts on LinkedIn.",
   baseUrl: "https://api.linkedin.com",
+  // LinkedIn serves each monthly version for at least one year after its release.
+  apiVersion: { version: LINKEDIN_API_VERSION, sunsetAt: "2027-10-01", docsUrl: "https://learn.microsoft.com/en-us/linkedin/marketing/versioning" },
   auth: { type: "oauth2", tokenUrl: "https://www.linkedin.com/oauth/v2/accessToken" },
   actions: {
     createPost: defineAction({
       description: "Publishes a text post to the main feed.",
+      repeatSafety: "unsafe",
+      endpoint: "POST /rest/posts",
+      docsUrl: "https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api",
       input: z.object({
         author: z.string().regex(/^urn:li:(person|organization):[A-Za-z0-9_-]+$/, "Use a person or organization URN."),
         commentary: z.string().min(1).max(3_000),

@@ -37,11 +37,16 @@ export const shopifyConnector = defineConnector({
   displayName: "Shopify",
   description: "Reads orders from a Shopify store.",
   baseUrl: "https://shop-not-configured.invalid",
+  // Shopify releases a version each quarter and supports it for at least twelve months.
+  apiVersion: { version: SHOPIFY_API_VERSION, sunsetAt: "2027-10-01", docsUrl: "https://shopify.dev/docs/api/usage/versioning" },
   auth: { type: "api_key", in: "header", name: "X-Shopify-Access-Token", field: "accessToken" },
   mapResponse: mapShopifyResponse,
   actions: {
     listOrders: defineAction({
       description: "Lists the store's orders, newest first, of any status unless one is given.",
+      repeatSafety: "safe",
+      endpoint: "GET /admin/api/{version}/orders.json",
+      docsUrl: "https://shopify.dev/docs/api/admin-rest/latest/resources/order#get-orders",
       input: z.object({
         limit: z.number().int().min(1).max(250).default(50),
         status: z.enum(["open", "closed", "cancelled", "any"]).default("any"),

@@ -32,11 +32,15 @@ export const slackConnector = defineConnector({
   displayName: "Slack",
   description: "Posts messages to Slack channels.",
   baseUrl: "https://slack.com/api",
+  apiVersion: { version: "unversioned", docsUrl: "https://docs.slack.dev/apis/web-api/" },
   auth: { type: "bearer", field: "accessToken" },
   mapResponse: mapSlackResponse,
   actions: {
     postMessage: defineAction({
       description: "Posts a message to a channel, or a reply in a thread.",
+      repeatSafety: "unsafe",
+      endpoint: "POST /api/chat.postMessage",
+      docsUrl: "https://docs.slack.dev/reference/methods/chat.postMessage",
       input: z
         .object({
           channel: z.string().min(1),

@@ -20,12 +20,16 @@ export const stripeConnector = defineConnector({
   displayName: "Stripe",
   description: "Reads payments and fees from Stripe.",
   baseUrl: "https://api.stripe.com",
+  apiVersion: { version: "v1", docsUrl: "https://docs.stripe.com/api/versioning" },
   auth: { type: "bearer", field: "apiKey" },
   // Stripe allows 100 read requests per second in live mode; 25 in test mode.
   rateLimit: { requests: 25, intervalMs: 1_000 },
   actions: {
     listBalanceTransactions: defineAction({
       description: "Lists balance transactions, newest first, optionally from a time on and of one type.",
+      repeatSafety: "safe",
+      endpoint: "GET /v1/balance_transactions",
+      docsUrl: "https://docs.stripe.com/api/balance_transactions/list",
       input: z.object({
         limit: z.number().int().min(1).max(100).default(10),
         createdFrom: z.number().int().positive().optional(),

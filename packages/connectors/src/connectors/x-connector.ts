@@ -19,11 +19,15 @@ export const xConnector = defineConnector({
   displayName: "X",
   description: "Publishes posts on X.",
   baseUrl: "https://api.x.com",
+  apiVersion: { version: "2", docsUrl: "https://docs.x.com/x-api/introduction" },
   auth: { type: "oauth2", tokenUrl: "https://api.x.com/2/oauth2/token", clientAuthentication: "basic" },
   mapResponse: mapXResponse,
   actions: {
     createPost: defineAction({
       description: "Publishes a post, optionally as a reply.",
+      repeatSafety: "unsafe",
+      endpoint: "POST /2/tweets",
+      docsUrl: "https://docs.x.com/x-api/posts/create-post",
       input: z.object({ text: z.string().min(1).max(280), replyToPostId: z.string().regex(/^\d+$/).optional() }),
       output: z.object({ id: z.string(), text: z.string() }),
       async run(input, ctx) {

@@ -41,11 +41,15 @@ export const youtubeConnector = defineConnector({
   displayName: "YouTube",
   description: "Reads the videos of YouTube channels.",
   baseUrl: "https://www.googleapis.com",
+  apiVersion: { version: "v3", docsUrl: "https://developers.google.com/youtube/v3/revision_history" },
   auth: { type: "oauth2", tokenUrl: "https://oauth2.googleapis.com/token" },
   mapResponse: mapYoutubeResponse,
   actions: {
     listChannelVideos: defineAction({
       description: "Lists a channel's videos, newest first, one page at a time.",
+      repeatSafety: "safe",
+      endpoint: "GET /youtube/v3/search",
+      docsUrl: "https://developers.google.com/youtube/v3/docs/search/list",
       input: z.object({
         channelId: z.string().regex(/^UC[A-Za-z0-9_-]{22}$/, "Use a channel id (UC followed by 22 characters)."),
         maxResults: z.number().int().min(1).max(50).default(10),

@@ -33,10 +33,13 @@ export interface ConnectorResilience {
   stop(): Promise<void>;
 }
 
-/** Transient failures that count against the breaker: 5xx, timeouts, network errors. 429s and 4xx do not. */
+/**
+ * Transient failures that count against the breaker: 5xx, timeouts, network errors, also when an unsafe action's
+ * outcome is therefore unknown. 429s and 4xx do not.
+ */
 function isBreakerFailure(error: unknown): boolean {
   if (!isNeonhubError(error)) return true;
-  return error.isRetryable && error.code !== "RATE_LIMITED";
+  return (error.isRetryable && error.code !== "RATE_LIMITED") || error.code === "STEP_OUTCOME_UNKNOWN";
 }
 
 /** Creates the per-connector breakers (core's, kind `connector`) and pacers, bounded by connector count. */
