@@ -142,7 +142,11 @@ export async function executeCall(runtime: InvocationRuntime, target: CallTarget
           throw failure;
         }
       },
-      { signal: scope.signal, onRetry: (error) => logger.warn({ code: (error as { code?: unknown }).code }, `${label} failed; trying again`) },
+      {
+        signal: scope.signal,
+        onRetry: (error) => logger.warn({ code: (error as { code?: unknown }).code }, `${label} failed; trying again`),
+        pacingKey: connector.keyedPacing?.key({ action: actionName, input: parsed.data, organizationId: scope.organizationId }),
+      },
     );
     const checked = action.output.safeParse(output);
     if (!checked.success) {

@@ -73,6 +73,12 @@ export interface RateLimitSpec {
   maxConcurrent?: number;
 }
 
+/** Calls with the same key start at least `minTimeMs` apart. */
+export interface KeyedPacingSpec {
+  minTimeMs: number;
+  key(call: { action: string; input: unknown; organizationId: string }): string | undefined;
+}
+
 /** Retries of transient failures (429, 5xx, timeouts), honouring `Retry-After`. */
 export interface RetrySpec {
   /** Total attempts including the first. Default 3. */
@@ -103,6 +109,11 @@ export interface ConnectorDefinition<Actions extends Record<string, ActionDefini
   baseUrl: string;
   auth: AuthSpec;
   rateLimit?: RateLimitSpec;
+  /**
+   * Spacing of calls that share a key, in live mode: Slack's one message per second per channel, Shopify's
+   * requests per store. `key` returns undefined for calls that are not spaced.
+   */
+  keyedPacing?: KeyedPacingSpec;
   retry?: RetrySpec;
   breaker?: BreakerSpec;
   /** Deadline of one attempt. Default 30,000 ms. */
