@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
+import { mapGoogleAdsResponse } from "./google-ads-failure.js";
 
 /**
  * The Google Ads API major version in request paths. v26 was released on 2026-10-14; Google's published schedule
@@ -32,6 +33,7 @@ export const googleAdsConnector = defineConnector({
   baseUrl: `https://googleads.googleapis.com/${GOOGLE_ADS_API_VERSION}`,
   apiVersion: { version: GOOGLE_ADS_API_VERSION, sunsetAt: "2027-11-01", docsUrl: "https://developers.google.com/google-ads/api/docs/sunset-dates" },
   auth: { type: "oauth2", tokenUrl: "https://oauth2.googleapis.com/token", credentialHeaders: { "developer-token": "developerToken", "login-customer-id": "loginCustomerId" } },
+  mapResponse: mapGoogleAdsResponse,
   actions: {
     campaignSpend: defineAction({
       description: "Cost of every campaign over a date range, in micros of the account currency.",

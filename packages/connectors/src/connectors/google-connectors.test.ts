@@ -3,7 +3,7 @@ import { createManualClock } from "@neonhub/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { isConnectorAuthError } from "../sdk/connector-auth-error.js";
 import { type LiveHarness, startLiveHarness } from "../testing/start-live-harness.js";
-import { googleAdsConnector } from "./google-ads-connector.js";
+import { GOOGLE_ADS_API_VERSION, googleAdsConnector } from "./google-ads-connector.js";
 import { googleSearchConsoleConnector } from "./google-search-console-connector.js";
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8"));
@@ -60,6 +60,20 @@ describe("google ads connector (searchStream and campaigns:mutate)", () => {
     expect(request?.json).toEqual({ query: "SELECT campaign.id, campaign.name, campaign.status, metrics.cost_micros FROM campaign WHERE segments.date DURING LAST_30_DAYS" });
   });
 
+  it("keeps the GoogleAdsFailure of a query error: its code, message and trigger", async () => {
+    await start(() => ({ status: 400, json: fixture("google-ads-query-error.400.json") }));
+    await expect(harness.client.invoke(googleAdsConnector, "campaignSpend", { customerId: "1234567890" })).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      message: "Google Ads campaignSpend failed with HTTP 400: queryError.UNRECOGNIZED_FIELD: Unrecognized field in the query: 'metrics.cost_micro'.",
+      details: { googleAdsErrors: [{ errorCode: { queryError: "UNRECOGNIZED_FIELD" }, trigger: { stringValue: "metrics.cost_micro" } }], requestId: "k0X9dT3wQ1mGZf8hYbPq2A" },
+    });
+  });
+
+  it("calls the supported API version declared on the connector", () => {
+    expect(googleAdsConnector.baseUrl).toBe(`https://googleads.googleapis.com/${GOOGLE_ADS_API_VERSION}`);
+    expect(googleAdsConnector.apiVersion).toMatchObject({ version: "v26", sunsetAt: "2027-11-01" });
+  });
+
   it("pauses a campaign with an update operation and a status field mask", async () => {
     await start(() => ({ status: 200, json: fixture("google-ads-mutate.200.json") }));
     await expect(harness.client.invoke(googleAdsConnector, "pauseCampaign", { customerId: "1234567890", campaignId: "20765432101" })).resolves.toEqual({ resourceName: "customers/1234567890/campaigns/20765432101" });
@@ -69,7 +83,11 @@ describe("google ads connector (searchStream and campaigns:mutate)", () => {
 
   it("maps INVALID_ARGUMENT to VALIDATION_FAILED and rejects a malformed customer id before any request", async () => {
     await start(() => ({ status: 400, json: fixture("google-ads-invalid-argument.400.json") }));
-    await expect(harness.client.invoke(googleAdsConnector, "pauseCampaign", { customerId: "1234567890", campaignId: "1" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("invalid argument") });
+    await expect(harness.client.invoke(googleAdsConnector, "pauseCampaign", { customerId: "1234567890", campaignId: "1" })).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      message: expect.stringContaining("mutateError.RESOURCE_NOT_FOUND: Resource was not found."),
+      details: { googleAdsErrors: [{ errorCode: { mutateError: "RESOURCE_NOT_FOUND" }, message: "Resource was not found." }], requestId: "Ih2mBEq8XqV3o2PFoYyDkg" },
+    });
     await expect(harness.client.invoke("google-ads", "campaignSpend", { customerId: "12-34" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "customerId" }] });
     expect(harness.server.requests).toHaveLength(1);
   });

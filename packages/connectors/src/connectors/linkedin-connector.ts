@@ -4,6 +4,17 @@ import { defineAction, defineConnector } from "../sdk/define-connector.js";
 /** The Marketing API version sent as `LinkedIn-Version` (YYYYMM); LinkedIn supports each for a year. */
 export const LINKEDIN_API_VERSION = "202610";
 
+// The reserved characters of LinkedIn's "little text" format; unescaped, the text after one may be dropped.
+const LITTLE_TEXT_RESERVED = /[\\|{}@[\]()<>#*_~]/g;
+
+/**
+ * Escapes plain text for a `commentary` field, which LinkedIn reads as "little text": each of
+ * `\ | { } @ [ ] ( ) < > # * _ ~` gets a backslash, so the post shows the text as written.
+ */
+export function escapeLittleText(text: string): string {
+  return text.replace(LITTLE_TEXT_RESERVED, "\\$&");
+}
+
 /** LINKEDIN: create a post (`POST /rest/posts`) as a member or an organization. */
 export const linkedinConnector = defineConnector({
   id: "linkedin",
@@ -16,7 +27,7 @@ export const linkedinConnector = defineConnector({
   auth: { type: "oauth2", tokenUrl: "https://www.linkedin.com/oauth/v2/accessToken" },
   actions: {
     createPost: defineAction({
-      description: "Publishes a text post to the main feed.",
+      description: "Publishes a text post to the main feed; the commentary is plain text, escaped for LinkedIn's little text format.",
       repeatSafety: "unsafe",
       endpoint: "POST /rest/posts",
       docsUrl: "https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api",
@@ -33,7 +44,7 @@ export const linkedinConnector = defineConnector({
           headers: { "LinkedIn-Version": LINKEDIN_API_VERSION, "X-Restli-Protocol-Version": "2.0.0" },
           json: {
             author: input.author,
-            commentary: input.commentary,
+            commentary: escapeLittleText(input.commentary),
             visibility: input.visibility,
             distribution: { feedDistribution: "MAIN_FEED", targetEntities: [], thirdPartyDistributionChannels: [] },
             lifecycleState: "PUBLISHED",
