@@ -4,7 +4,9 @@ export type {
   ActionDefinition,
   ActionInput,
   ActionOutput,
+  ApiVersionSpec,
   BreakerSpec,
+  KeyedPacingSpec,
   ConnectorDefinition,
   ConnectorPlugin,
   MockContext,
@@ -41,6 +43,16 @@ export { PLATFORM_CATALOG } from "./registry/catalog.js";
 export type { CatalogKind } from "./registry/catalog.js";
 
 export { createConnectorClient } from "./client/create-connector-client.js";
+export { paginate } from "./client/paginate.js";
+export type { PageItem, PaginateOptions, PaginateResult } from "./client/paginate.js";
+export { nextLinkParameter, pageCursor, pageSchema } from "./sdk/page.js";
+export type { Page, PagingSpec, PagingStyle } from "./sdk/page.js";
+export { discordNonce } from "./connectors/discord-connector.js";
+export { escapeLittleText } from "./connectors/linkedin-connector.js";
+export { xWeightedLength, X_MAX_WEIGHTED_LENGTH } from "./connectors/x-connector.js";
+export { mapGoogleAdsResponse } from "./connectors/google-ads-failure.js";
+export { GOOGLE_ADS_API_VERSION } from "./connectors/google-ads-connector.js";
+export { GRAPH_API_VERSION_SPEC } from "./connectors/graph-api-response.js";
 export type { ClientCatalogEntry, ConnectorClient, ConnectorClientOptions, ConnectorInvoker, InvokeOptions } from "./client/create-connector-client.js";
 export { resolveConnectorMode } from "./client/resolve-mode.js";
 export type { ConnectorMode } from "./client/resolve-mode.js";
@@ -60,6 +72,7 @@ export type {
 export { DEFAULT_MOCK_RETRY_AFTER_MS } from "./mock/scenario-error.js";
 
 export { builtInConnectors } from "./connectors/built-in-connectors.js";
+export type { BuiltInConnectorId, BuiltInConnectorMap } from "./connectors/built-in-connectors.js";
 export { emailConnector } from "./connectors/email-connector.js";
 export { smsConnector } from "./connectors/sms-connector.js";
 export { slackConnector, mapSlackResponse } from "./connectors/slack-connector.js";

@@ -88,8 +88,8 @@ describe("budget-guard", () => {
     totalCostMicros: costMicros + 1_000_000,
   });
   const payments = (amounts: number[]) => ({
-    transactions: amounts.map((amount, index) => ({ id: `txn_${index}`, amount, currency: "usd", net: amount, fee: 0, type: "charge", status: "available", created: 1_767_225_600, description: null })),
-    hasMore: false,
+    items: amounts.map((amount, index) => ({ id: `txn_${index}`, amount, currency: "usd", net: amount, fee: 0, type: "charge", status: "available", created: 1_767_225_600, description: null })),
+    nextCursor: null,
   });
   const fixturesFor = (costMicros: number, amounts: number[]) => ({
     mock: {

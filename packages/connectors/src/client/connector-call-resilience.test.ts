@@ -60,7 +60,7 @@ describe("connector calls: retries, deadline, cancellation and breaker", () => {
       handler: () => (harness.server.requests.length === 1 ? { status: 503, text: "upstream unavailable" } : page),
       client: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
     });
-    await expect(harness.client.invoke(stripeConnector, "listBalanceTransactions", {})).resolves.toMatchObject({ transactions: [] });
+    await expect(harness.client.invoke(stripeConnector, "listBalanceTransactions", {})).resolves.toMatchObject({ items: [] });
     expect(harness.server.requests).toHaveLength(2);
     harness.server.handle(() => ({ status: 404, text: "not found" }));
     await expect(harness.client.invoke(stripeConnector, "listBalanceTransactions", {})).rejects.toMatchObject({ code: "HANDLER_FAILED", isRetryable: false });

@@ -2,6 +2,7 @@ import type { Logger, NeonhubError, RepeatSafety } from "@neonhub/core";
 import type { z } from "zod";
 import type { AuthSpec } from "../auth/auth-spec.js";
 import type { HttpClient, HttpResponse } from "../http/http-types.js";
+import type { PagingSpec } from "./page.js";
 
 /** What an action's `run` receives besides its input. */
 export interface ActionContext {
@@ -56,6 +57,8 @@ export interface ActionDefinition<Input extends z.ZodType = z.ZodType, Output ex
   docsUrl?: string;
   /** The HTTP method and path the action calls, as the provider's reference names them (`POST /2/tweets`). */
   endpoint?: string;
+  /** For list actions: how the provider pages. The action then takes `cursor` and answers `{ items, nextCursor }`. */
+  paging?: PagingSpec;
   /** Performs the action against the provider. */
   run(input: z.output<Input>, context: ActionContext): Promise<z.input<Output>>;
   /** The default mock answer; must satisfy `output`. */

@@ -41,7 +41,8 @@ const tokenAnswer = (request: ReceivedRequest): ProviderAnswer | undefined =>
 
 /**
  * Registers a vitest suite that checks a connector against the SDK's contract: its declaration and schemas,
- * its provider API version, each action's repeat safety, endpoint and documentation link, sample inputs,
+ * its provider API version, each action's repeat safety, endpoint and documentation link, the page shape of list
+ * actions, sample inputs,
  * deterministic fixtures that satisfy the output schemas, input validation before any request, error mapping
  * (401, 403, 404, 429 with Retry-After, 5xx, timeout) against a local server it starts, that unsafe actions are
  * never repeated after an unknown outcome while the others are, that with-key actions send the idempotency key,
@@ -107,6 +108,18 @@ export function runConnectorContractTests(connector: ConnectorDefinition, option
         expect(REPEAT_SAFETIES, `${name}.repeatSafety`).toContain(action.repeatSafety);
         expect(action.docsUrl, `${name}.docsUrl`).toMatch(/^https:\/\//);
         expect(action.endpoint, `${name}.endpoint`).toMatch(/^(GET|POST|PUT|PATCH|DELETE) \//);
+      }
+    });
+
+    it("takes a cursor and answers { items, nextCursor } in every list action that declares paging", () => {
+      for (const name of actions.filter((candidate) => connector.actions[candidate]?.paging !== undefined)) {
+        const action = connector.actions[name] as ActionDefinition;
+        const input = z.toJSONSchema(action.input, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, unknown> };
+        const output = z.toJSONSchema(action.output, { io: "output", unrepresentable: "any" }) as { properties?: Record<string, { type?: unknown }>; required?: string[] };
+        expect(input.properties, `${name} input`).toHaveProperty("cursor");
+        expect(output.properties?.items?.type, `${name} output.items`).toBe("array");
+        expect(output.required, `${name} output`).toEqual(expect.arrayContaining(["items", "nextCursor"]));
+        expect(["cursor", "link-header", "page-token", "offset"], `${name}.paging.style`).toContain(action.paging?.style);
       }
     });
 
