@@ -40,6 +40,8 @@ export { DEFAULT_CONNECTOR_BREAKER, DEFAULT_CONNECTOR_RETRY } from "./resilience
 export { createConnectorRegistry, MAX_REGISTERED_CONNECTORS } from "./registry/connector-registry.js";
 export type { CatalogAction, CatalogEntry, ConnectorRegistry } from "./registry/connector-registry.js";
 export { PLATFORM_CATALOG } from "./registry/catalog.js";
+export { checkApiVersions, DEFAULT_SUNSET_WARNING_DAYS } from "./registry/check-api-versions.js";
+export type { ApiVersionStatus, CheckApiVersionsOptions } from "./registry/check-api-versions.js";
 export type { CatalogKind } from "./registry/catalog.js";
 
 export { createConnectorClient } from "./client/create-connector-client.js";
