@@ -66,7 +66,7 @@ describe("seo-analyst", () => {
     const run = await runInMockMode(
       "seo-analyst",
       { siteUrl: "sc-domain:example.com", startDate: "2026-01-01", endDate: "2026-01-31" },
-      { mock: { fixtures: [{ connector: "google-search-console", action: "querySearchAnalytics", output: { rows, responseAggregationType: "byProperty" } }] } },
+      { mock: { fixtures: [{ connector: "google-search-console", action: "querySearchAnalytics", output: { items: rows, nextCursor: null, responseAggregationType: "byProperty" } }] } },
     );
     expect(toolNames(run)).toEqual(["google-search-console.querySearchAnalytics:SUCCEEDED"]);
     expect(run.output).toEqual({

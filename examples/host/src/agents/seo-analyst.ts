@@ -31,7 +31,7 @@ export function createSeoAnalyst(connectors: RunConnectors) {
         dimensions: ["query"],
         rowLimit: 1_000,
       });
-      const rows = report.rows.map((row) => ({ query: row.keys[0] ?? "", clicks: row.clicks, impressions: row.impressions, ctr: row.ctr, position: row.position }));
+      const rows = report.items.map((row) => ({ query: row.keys[0] ?? "", clicks: row.clicks, impressions: row.impressions, ctr: row.ctr, position: row.position }));
       const opportunities = findKeywordOpportunities(rows, { minImpressions: input.minImpressions, limit: input.limit });
       context.reportMetric("keyword_opportunities", opportunities.length, "count");
       return {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createManualClock } from "@neonhub/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
+import { paginate } from "../client/paginate.js";
 import { isConnectorAuthError } from "../sdk/connector-auth-error.js";
 import { type LiveHarness, startLiveHarness } from "../testing/start-live-harness.js";
 import { GOOGLE_ADS_API_VERSION, googleAdsConnector } from "./google-ads-connector.js";
@@ -23,7 +24,8 @@ describe("google search console connector (searchAnalytics.query)", () => {
       handler: (request) => (request.path === "/oauth/token" ? { status: 200, json: fixture("google-token.200.json") } : { status: 200, json: fixture("gsc-search-analytics.200.json") }),
     });
     const result = await harness.client.invoke(googleSearchConsoleConnector, "querySearchAnalytics", { siteUrl: "https://www.example.com/", startDate: "2026-10-01", endDate: "2026-10-31", rowLimit: 2 });
-    expect(result.rows[0]).toEqual({ keys: ["neonhub agents"], clicks: 120, impressions: 1500, ctr: 0.08, position: 2.3 });
+    expect(result.items[0]).toEqual({ keys: ["neonhub agents"], clicks: 120, impressions: 1500, ctr: 0.08, position: 2.3 });
+    expect(result.nextCursor).toBe("2");
     expect(result.responseAggregationType).toBe("byProperty");
     const [token, query] = harness.server.requests;
     expect(token?.form).toMatchObject({ grant_type: "refresh_token", refresh_token: "1//0g-refresh-token", client_id: oauth.clientId });
@@ -32,10 +34,24 @@ describe("google search console connector (searchAnalytics.query)", () => {
     expect(query?.json).toEqual({ startDate: "2026-10-01", endDate: "2026-10-31", dimensions: ["query"], type: "web", rowLimit: 2, startRow: 0 });
   });
 
+  it("pages by row number: the next page starts after the rows received, and a short page is the last", async () => {
+    const page = fixture("gsc-search-analytics.200.json") as { rows: unknown[] };
+    harness = await startLiveHarness({
+      connector: googleSearchConsoleConnector,
+      credentials: oauth,
+      handler: (request) => ({ status: 200, json: (request.json as { startRow: number }).startRow === 0 ? page : { rows: page.rows.slice(0, 1), responseAggregationType: "byProperty" } }),
+    });
+    const input = { siteUrl: "sc-domain:example.com", startDate: "2026-10-01", endDate: "2026-10-31", rowLimit: 2 };
+    const result = await paginate(harness.client, googleSearchConsoleConnector, "querySearchAnalytics", input, { limit: 100 });
+    expect(result).toMatchObject({ pages: 2, complete: true });
+    expect(result.items).toHaveLength(3);
+    expect(harness.server.requests.map((request) => (request.json as { startRow: number }).startRow)).toEqual([0, 2]);
+  });
+
   it("returns no rows when Google leaves them out, and maps PERMISSION_DENIED to forbidden", async () => {
     harness = await startLiveHarness({ connector: googleSearchConsoleConnector, credentials: oauth, handler: () => ({ status: 200, json: { responseAggregationType: "auto" } }) });
     const input = { siteUrl: "sc-domain:example.com", startDate: "2026-10-01", endDate: "2026-10-02" };
-    await expect(harness.client.invoke(googleSearchConsoleConnector, "querySearchAnalytics", input)).resolves.toEqual({ rows: [], responseAggregationType: "auto" });
+    await expect(harness.client.invoke(googleSearchConsoleConnector, "querySearchAnalytics", input)).resolves.toEqual({ items: [], nextCursor: null, responseAggregationType: "auto" });
     harness.server.handle(() => ({ status: 403, json: fixture("gsc-permission-denied.403.json") }));
     const error = await harness.client.invoke(googleSearchConsoleConnector, "querySearchAnalytics", input).catch((caught: unknown) => caught);
     expect(isConnectorAuthError(error, "forbidden")).toBe(true);
