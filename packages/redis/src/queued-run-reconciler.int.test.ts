@@ -1,4 +1,4 @@
-import { createMemoryRunStore, createOrchestrator, defineAgent } from "@neonhub/core";
+import { createMemoryRunStore, createOrchestrator, defineAgent, type AgentRun } from "@neonhub/core";
 import { createManualClock } from "@neonhub/core/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
@@ -45,7 +45,7 @@ describe.skipIf(!TEST_REDIS_URL)("queued run reconciler on Redis", () => {
     const orchestrator = createOrchestrator({ agents: [fetcher], store, queue: openQueue() });
     cleanups.push(() => orchestrator.drain({ deadlineMs: 1_000 }));
     const context = { organizationId: "org", userId: "user" };
-    const runs = [];
+    const runs: AgentRun[] = [];
     for (let index = 0; index < 6; index += 1) runs.push(await orchestrator.enqueue({ agent: "fetcher", input: { url: `https://example.com/${index}` }, context }));
     await vi.waitFor(() => expect(executions.size).toBe(1), { timeout: 10_000 });
 
