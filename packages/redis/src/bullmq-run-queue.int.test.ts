@@ -130,13 +130,16 @@ describe.skipIf(!TEST_REDIS_URL)("BullMQ run queue", () => {
     const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 6379) });
     const prefix = uniquePrefix();
     const queue = createBullmqRunQueue({ redisUrl: `redis://127.0.0.1:${proxy.port}`, prefix });
-    opened.push({ prefix, queues: [queue] });
+    // Closed here, while the proxy still forwards; only its keys are left to the shared clean-up.
+    opened.push({ prefix, queues: [] });
     const executed: string[] = [];
     const execute = async (received: RunJob) => void executed.push(received.runId);
     queue.start?.(execute);
+    let cut = false;
     try {
       await vi.waitFor(() => queue.add(job(), execute), { timeout: 10_000, interval: 100 });
       await proxy.cut();
+      cut = true;
       const startedAt = Date.now();
       await Promise.all([
         expect(queue.add(job(), execute)).rejects.toMatchObject({ code: "STORE_UNAVAILABLE", retryAfterMs: 5_000 }),
@@ -144,13 +147,16 @@ describe.skipIf(!TEST_REDIS_URL)("BullMQ run queue", () => {
       ]);
       expect(Date.now() - startedAt).toBeLessThan(5_000);
       await proxy.restore();
+      cut = false;
       await vi.waitFor(() => queue.add(job(), execute), { timeout: 10_000, interval: 100 });
       // The worker's own connection comes back on ioredis's reconnection backoff (BullMQ's: up to 20 s).
       await vi.waitFor(() => expect(executed.length).toBeGreaterThanOrEqual(2), { timeout: 25_000 });
     } finally {
+      if (cut) await proxy.restore();
+      await queue.close();
       await proxy.close();
     }
-  });
+  }, 60_000);
 
   it("picks up jobs left in Redis by a previous process as soon as it is started", async () => {
     const prefix = uniquePrefix();
