@@ -42,6 +42,7 @@ export {
   StoreUnavailableError,
   TimeoutError,
   UnauthorizedError,
+  UpstreamFailedError,
   ValidationError,
 } from "./errors/errors.js";
 export type { FieldError } from "./errors/errors.js";
@@ -82,6 +83,7 @@ export type { MemoryRateLimiterOptions, SynchronousRateLimiter } from "./policie
 export { createInProcessRunQueue } from "./policies/in-process-run-queue.js";
 export { createCircuitBreaker } from "./policies/circuit-breaker.js";
 export type { CircuitBreaker, CircuitBreakerOptions } from "./policies/circuit-breaker.js";
+export { CALL_TIMEOUT_REASON, CONNECTION_UNAUTHORIZED_REASON, STATUS_REASONS } from "./orchestrator/run-outcome.js";
 export { retryAfterFirstFailure, retryWithBackoff } from "./policies/retry-with-backoff.js";
 export type { RetryOptions } from "./policies/retry-with-backoff.js";
 export { BoundedMap } from "./util/bounded-map.js";

@@ -61,10 +61,10 @@ describe("connector calls: retries, deadline, cancellation and breaker", () => {
     await expect(harness.client.invoke(slackConnector, "postMessage", message)).resolves.toMatchObject({ channel: "C1" });
     expect(harness.server.requests).toHaveLength(2);
     harness.server.handle(() => ({ status: 404, text: "not found" }));
-    await expect(harness.client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "HANDLER_FAILED", isRetryable: false });
+    await expect(harness.client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "UPSTREAM_FAILED", isRetryable: false });
     expect(harness.server.requests).toHaveLength(3);
     harness.server.handle(() => ({ status: 302, headers: { location: "http://127.0.0.1:9/elsewhere" }, text: "" }));
-    await expect(harness.client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "HANDLER_FAILED", isRetryable: false });
+    await expect(harness.client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "UPSTREAM_FAILED", isRetryable: false });
     expect(harness.server.requests).toHaveLength(4);
   });
 
@@ -92,7 +92,7 @@ describe("connector calls: retries, deadline, cancellation and breaker", () => {
     const metrics = createRecordingMetricsSink();
     const client = createConnectorClient({ mode: "mock", environment: {}, retry: false, metrics });
     client.mock.setScenario("slack", "server_error");
-    for (let call = 0; call < 5; call += 1) await expect(client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "HANDLER_FAILED" });
+    for (let call = 0; call < 5; call += 1) await expect(client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "UPSTREAM_FAILED" });
     await expect(client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "CIRCUIT_OPEN" });
     expect(client.mock.calls("slack", "postMessage")).toHaveLength(5);
     expect(client.breakerState("slack")).toBe("open");

@@ -1,4 +1,4 @@
-import { HandlerFailedError, type NeonhubError, RateLimitedError, ValidationError } from "@neonhub/core";
+import { type NeonhubError, RateLimitedError, UpstreamFailedError, ValidationError } from "@neonhub/core";
 import { z } from "zod";
 import { DEFAULT_RATE_LIMIT_WAIT_MS } from "../http/map-http-error.js";
 import type { HttpResponse } from "../http/http-types.js";
@@ -22,7 +22,7 @@ export function mapSlackResponse(response: HttpResponse, context: { action: stri
   }
   if (AUTH_ERRORS.has(code)) return new ConnectorAuthError("slack", code === "missing_scope" || code === "no_permission" ? "forbidden" : "unauthorized", message);
   if (INPUT_ERRORS.has(code)) return new ValidationError(message, [], { details });
-  return new HandlerFailedError(message, { isRetryable: TRANSIENT_ERRORS.has(code), details });
+  return new UpstreamFailedError(message, { isRetryable: TRANSIENT_ERRORS.has(code), details });
 }
 
 /** SLACK: `chat.postMessage` with a bot token. */

@@ -1,4 +1,4 @@
-import { HandlerFailedError, isNeonhubError } from "@neonhub/core";
+import { isNeonhubError, UpstreamFailedError } from "@neonhub/core";
 import type { HttpRequest, HttpResponse, ParameterValue } from "./http-types.js";
 
 /** A request ready to send: absolute URL, final headers and encoded body. */
@@ -62,7 +62,7 @@ export async function sendRequest(request: PreparedRequest, signal: AbortSignal,
   } catch (error) {
     if (signal.aborted) throw isNeonhubError(signal.reason) ? signal.reason : error;
     const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    throw new HandlerFailedError(`Could not reach ${providerName}${typeof code === "string" ? ` (${code})` : ""}.`, { isRetryable: true });
+    throw new UpstreamFailedError(`Could not reach ${providerName}${typeof code === "string" ? ` (${code})` : ""}.`, { isRetryable: true });
   }
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
@@ -72,6 +72,6 @@ export async function sendRequest(request: PreparedRequest, signal: AbortSignal,
     return { status: response.status, headers, body: await readBody(response) };
   } catch (error) {
     if (signal.aborted && isNeonhubError(signal.reason)) throw signal.reason;
-    throw new HandlerFailedError(`${providerName} closed the response before it was read.`, { isRetryable: true, cause: error });
+    throw new UpstreamFailedError(`${providerName} closed the response before it was read.`, { isRetryable: true, cause: error });
   }
 }

@@ -62,7 +62,7 @@ describe("mock mode", () => {
 
   it.each([
     ["rate_limited", { code: "RATE_LIMITED", retryAfterMs: 1_000, isRetryable: true }],
-    ["server_error", { code: "HANDLER_FAILED", isRetryable: true }],
+    ["server_error", { code: "UPSTREAM_FAILED", isRetryable: true }],
     ["timeout", { code: "TIMEOUT", isRetryable: true }],
     ["auth_expired", { code: "UNAUTHORIZED", details: expect.objectContaining({ connector: "slack", reason: "needs_reauth" }) }],
     ["invalid_input", { code: "VALIDATION_FAILED", isRetryable: false }],
@@ -78,7 +78,7 @@ describe("mock mode", () => {
     await expect(client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "RATE_LIMITED", retryAfterMs: 7_000 });
     await expect(client.invoke(slackConnector, "postMessage", message)).resolves.toHaveProperty("ts");
     client.mock.setScenario("slack", "server_error");
-    await expect(client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "HANDLER_FAILED" });
+    await expect(client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "UPSTREAM_FAILED" });
     client.mock.setScenario("slack", null);
     await expect(client.invoke(slackConnector, "postMessage", message)).resolves.toHaveProperty("ts");
   });

@@ -23,10 +23,10 @@ const MARKER = "contract-secret-5b2f9e";
 const STATUS_CASES = [
   { status: 401, expected: { code: "UNAUTHORIZED" } },
   { status: 403, expected: { code: "UNAUTHORIZED" } },
-  { status: 404, expected: { code: "HANDLER_FAILED", isRetryable: false } },
+  { status: 404, expected: { code: "UPSTREAM_FAILED", isRetryable: false } },
   { status: 429, headers: { "retry-after": "7" }, expected: { code: "RATE_LIMITED", isRetryable: true, retryAfterMs: 7_000 } },
-  { status: 500, expected: { code: "HANDLER_FAILED", isRetryable: true } },
-  { status: 503, expected: { code: "HANDLER_FAILED", isRetryable: true } },
+  { status: 500, expected: { code: "UPSTREAM_FAILED", isRetryable: true } },
+  { status: 503, expected: { code: "UPSTREAM_FAILED", isRetryable: true } },
 ] as const;
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));

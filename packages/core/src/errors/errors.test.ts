@@ -12,6 +12,7 @@ import {
   StoreUnavailableError,
   TimeoutError,
   UnauthorizedError,
+  UpstreamFailedError,
   ValidationError,
 } from "./errors.js";
 import { isTransientError } from "./is-transient-error.js";
@@ -28,6 +29,7 @@ const cases: Array<[NeonhubError, string, boolean]> = [
   [new CancelledError(), "CANCELLED", false],
   [new IdempotencyConflictError("key-1"), "IDEMPOTENCY_CONFLICT", false],
   [new HandlerFailedError("boom"), "HANDLER_FAILED", false],
+  [new UpstreamFailedError("provider down"), "UPSTREAM_FAILED", false],
   [new StoreUnavailableError("down"), "STORE_UNAVAILABLE", true],
   [new ConfigurationError("bad option"), "CONFIGURATION_INVALID", false],
 ];
