@@ -87,5 +87,14 @@ export type { RetryOptions } from "./policies/retry-with-backoff.js";
 export { BoundedMap } from "./util/bounded-map.js";
 export { encodeCursor, decodeCursor } from "./util/run-cursor.js";
 export type { RunCursor } from "./util/run-cursor.js";
-export type { ConnectionAuthType, ConnectionCredentials, CredentialChanges, CredentialStore } from "./ports/credential-store.js";
+export type {
+  ConnectionAuthType,
+  ConnectionCredentials,
+  ConnectionInput,
+  ConnectionStatus,
+  ConnectionSummary,
+  CredentialChanges,
+  CredentialStore,
+} from "./ports/credential-store.js";
+export type { OAuthStateRecord, OAuthStateStore } from "./ports/oauth-state-store.js";
 export type { ApiKeyRecord, ApiKeyStore } from "./ports/api-key-store.js";

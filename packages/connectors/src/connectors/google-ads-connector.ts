@@ -24,7 +24,8 @@ export const googleAdsConnector = defineConnector({
   displayName: "Google Ads",
   description: "Reads campaign spend and pauses campaigns.",
   baseUrl: "https://googleads.googleapis.com/v22",
-  auth: { type: "oauth2", tokenUrl: "https://oauth2.googleapis.com/token", credentialHeaders: { "developer-token": "developerToken", "login-customer-id": "loginCustomerId" } },
+  auth: { type: "oauth2", tokenUrl: "https://oauth2.googleapis.com/token", authorizationUrl: "https://accounts.google.com/o/oauth2/v2/auth", revocationUrl: "https://oauth2.googleapis.com/revoke", authorizationParameters: { access_type: "offline", prompt: "consent" }, scopes: ["https://www.googleapis.com/auth/adwords"], credentialHeaders: { "developer-token": "developerToken", "login-customer-id": "loginCustomerId" } },
+  connectionTest: { method: "GET", path: "/customers:listAccessibleCustomers" },
   actions: {
     campaignSpend: defineAction({
       description: "Cost of every campaign over a date range, in micros of the account currency.",

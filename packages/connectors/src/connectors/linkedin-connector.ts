@@ -11,7 +11,8 @@ export const linkedinConnector = defineConnector({
   displayName: "LinkedIn",
   description: "Publishes posts on LinkedIn.",
   baseUrl: "https://api.linkedin.com",
-  auth: { type: "oauth2", tokenUrl: "https://www.linkedin.com/oauth/v2/accessToken" },
+  auth: { type: "oauth2", tokenUrl: "https://www.linkedin.com/oauth/v2/accessToken", authorizationUrl: "https://www.linkedin.com/oauth/v2/authorization", scopes: ["openid", "profile", "w_member_social"] },
+  connectionTest: { method: "GET", path: "/v2/userinfo" },
   actions: {
     createPost: defineAction({
       description: "Publishes a text post to the main feed.",

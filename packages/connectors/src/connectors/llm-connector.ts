@@ -21,6 +21,7 @@ export const llmConnector = defineConnector({
   baseUrl: "https://api.openai.com/v1",
   auth: { type: "bearer", field: "apiKey" },
   timeoutMs: 120_000,
+  connectionTest: { method: "GET", path: "/models" },
   actions: {
     chatCompletion: defineAction({
       description: "Completes a conversation; returns the assistant's message and token usage.",

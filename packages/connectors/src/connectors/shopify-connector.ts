@@ -39,6 +39,7 @@ export const shopifyConnector = defineConnector({
   baseUrl: "https://shop-not-configured.invalid",
   auth: { type: "api_key", in: "header", name: "X-Shopify-Access-Token", field: "accessToken" },
   mapResponse: mapShopifyResponse,
+  connectionTest: { method: "GET", path: `/admin/api/${SHOPIFY_API_VERSION}/shop.json` },
   actions: {
     listOrders: defineAction({
       description: "Lists the store's orders, newest first, of any status unless one is given.",

@@ -34,6 +34,8 @@ export const slackConnector = defineConnector({
   baseUrl: "https://slack.com/api",
   auth: { type: "bearer", field: "accessToken" },
   mapResponse: mapSlackResponse,
+  connectionTest: { method: "POST", path: "/auth.test" },
+  revocation: { method: "POST", path: "/auth.revoke" },
   actions: {
     postMessage: defineAction({
       description: "Posts a message to a channel, or a reply in a thread.",

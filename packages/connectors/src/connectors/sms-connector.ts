@@ -21,6 +21,7 @@ export const smsConnector = defineConnector({
   description: "Sends text messages through Twilio.",
   baseUrl: "https://api.twilio.com",
   auth: { type: "basic", usernameField: "accountSid", passwordField: "authToken" },
+  connectionTest: (credential) => ({ method: "GET", path: `/2010-04-01/Accounts/${encodeURIComponent(credential("accountSid") ?? "")}.json` }),
   actions: {
     sendSms: defineAction({
       description: "Sends a text message from a Twilio number or messaging service.",

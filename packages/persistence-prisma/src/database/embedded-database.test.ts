@@ -91,7 +91,7 @@ describe("credential store", () => {
     expect(racers.filter((result) => result !== null)).toHaveLength(1);
     const stored = await store.get(organizationId, "google_ads");
     expect(stored?.version).toBe(2);
-    expect(await store.update(organizationId, "google_ads", 2, { status: "NEEDS_REAUTH" })).toMatchObject({ status: "NEEDS_REAUTH", version: 3 });
+    expect(await store.update(organizationId, "google_ads", 2, { status: "EXPIRED" })).toMatchObject({ status: "EXPIRED", version: 3 });
     expect((await store.put({ organizationId, connector: "google_ads", authType: "oauth2", credentials: { accessToken: "b" }, expiresAt: null })).version).toBe(4);
     expect(await store.get(`org-${randomUUID()}`, "google_ads")).toBeNull();
     expect(await store.delete(organizationId, "google_ads")).toBe(true);
