@@ -51,6 +51,8 @@ export interface OAuth2AuthSpec {
   authorizationParameters?: Readonly<Record<string, string>>;
   /** Token revocation endpoint (RFC 7009), called when a connection is deleted. */
   revocationUrl?: string;
+  /** OpenID issuer, checked against the id_token that OpenID providers add to the code exchange. Default: the authorization URL's origin. */
+  issuer?: string;
 }
 
 /** Headers filled from credential fields on every request, such as Google Ads' `developer-token`. */

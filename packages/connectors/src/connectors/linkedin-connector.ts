@@ -11,7 +11,7 @@ export const linkedinConnector = defineConnector({
   displayName: "LinkedIn",
   description: "Publishes posts on LinkedIn.",
   baseUrl: "https://api.linkedin.com",
-  auth: { type: "oauth2", tokenUrl: "https://www.linkedin.com/oauth/v2/accessToken", authorizationUrl: "https://www.linkedin.com/oauth/v2/authorization", scopes: ["openid", "profile", "w_member_social"] },
+  auth: { type: "oauth2", tokenUrl: "https://www.linkedin.com/oauth/v2/accessToken", authorizationUrl: "https://www.linkedin.com/oauth/v2/authorization", issuer: "https://www.linkedin.com/oauth", scopes: ["openid", "profile", "w_member_social"] },
   connectionTest: { method: "GET", path: "/v2/userinfo" },
   actions: {
     createPost: defineAction({
