@@ -3,6 +3,7 @@ import { type ProviderServer, startProviderServer } from "@neonhub/connectors/te
 import type { CredentialStore } from "@neonhub/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnectionService } from "../connections/connection-service.js";
+import { createHostLogger } from "../runtime/create-logger.js";
 import { createTestHost, type TestHost } from "../testing/create-test-host.js";
 
 const SLACK_TOKEN = "xoxb-canary-7f3a9c2e51d04b86";
@@ -12,6 +13,7 @@ describe("connection routes", () => {
   let host: TestHost;
   let provider: ProviderServer;
   let store: CredentialStore;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
     provider = await startProviderServer((request) => {
@@ -32,7 +34,7 @@ describe("connection routes", () => {
       baseUrls: { slack: provider.url, stripe: provider.url },
     });
     const connections = createConnectionService({ store, states: createMemoryOAuthStateStore(), connectors, oauthClients: {}, redirectUri: null, returnUrls: [] });
-    host = await createTestHost({ connections });
+    host = await createTestHost({ connections, logger: createHostLogger({ logLevel: "trace" }, { write: (line: string) => void logLines.push(line) }) });
   });
   afterAll(async () => {
     await host.app.close();
@@ -118,6 +120,13 @@ describe("connection routes", () => {
     for (const [method, url] of [["GET", "/v1/connections"], ["PUT", "/v1/connections/slack"], ["DELETE", "/v1/connections/slack"], ["POST", "/v1/connections/slack/test"], ["POST", "/v1/connections/slack/authorize"]] as const) {
       expect((await host.app.inject({ method, url })).statusCode, `${method} ${url}`).toBe(401);
     }
+  });
+
+  it("never writes a credential or a callback's code and state to the logs", async () => {
+    await host.app.inject({ method: "GET", url: "/v1/oauth/callback?code=code-canary-93b1&state=state-canary-5d2e" });
+    const logs = logLines.join("");
+    expect(logs).toContain("/v1/oauth/callback?code=[REDACTED]&state=[REDACTED]");
+    for (const secret of [SLACK_TOKEN, STRIPE_KEY, "code-canary-93b1", "state-canary-5d2e"]) expect(logs).not.toContain(secret);
   });
 
   it("documents the connection routes in the OpenAPI document", async () => {

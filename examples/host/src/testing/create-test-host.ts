@@ -1,5 +1,5 @@
 import { createMemoryRunStore, createOrchestrator, type AgentDefinition, type Orchestrator, type RunStore } from "@neonhub/core";
-import type { FastifyInstance } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { createHostApp } from "../app/create-host-app.js";
 import type { ConnectionService } from "../connections/connection-service.js";
 import { issueApiKey } from "../auth/issue-api-key.js";
@@ -24,7 +24,7 @@ export const TEST_CONNECTORS: ConnectorCatalogEntry[] = [
 
 /** Builds the app with test agents; `databaseUp` lets a test take the store's health check down. */
 export async function createTestHost(
-  options: { agents?: AgentDefinition[]; bodyLimitBytes?: number; store?: RunStore; orchestratorOverrides?: Partial<Orchestrator>; connections?: ConnectionService } = {},
+  options: { agents?: AgentDefinition[]; bodyLimitBytes?: number; store?: RunStore; orchestratorOverrides?: Partial<Orchestrator>; connections?: ConnectionService; logger?: FastifyBaseLogger } = {},
 ): Promise<TestHost & { health: { databaseUp: boolean } }> {
   const store = options.store ?? createMemoryRunStore();
   const orchestrator: Orchestrator = {
@@ -52,6 +52,7 @@ export async function createTestHost(
     version: "9.9.9-test",
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.connections === undefined ? {} : { connections: options.connections }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   return {
     app,
