@@ -56,7 +56,8 @@ export interface CredentialStore {
   /**
    * Holds the connection exclusively (across processes for database adapters: a row lock), calls `change` with its
    * current value and writes what `change` returns (nothing when it returns null). Other callers wait, then see the
-   * written value. Returns the connection as stored afterwards, or null when there is none.
+   * written value. Returns the connection as stored afterwards, or null when there is none. When `change` throws,
+   * nothing is written and its error is rethrown as it is.
    */
   updateExclusively(
     organizationId: string,

@@ -105,21 +105,31 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
         });
         return row ? toConnection(row) : null;
       }),
-    updateExclusively: (organizationId, connector, change) =>
-      guarded("update the connection exclusively", () =>
-        prisma.$transaction(
-          async (transaction) => {
-            // The row lock makes every other host's exclusive update of this connection wait until this one commits.
-            const locked = await transaction.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "ConnectorAuth" WHERE "organizationId" = ${organizationId} AND "connector" = ${connector} FOR UPDATE`;
-            if (locked.length === 0) return null;
-            const current = await transaction.connectorAuth.findUniqueOrThrow({ where: key(organizationId, connector) });
-            const changes = await change(toConnection(current));
-            if (changes === null) return toConnection(current);
-            return toConnection(await transaction.connectorAuth.update({ where: key(organizationId, connector), data: changedFields(organizationId, connector, changes) }));
-          },
-          { timeout: EXCLUSIVE_UPDATE_TIMEOUT_MS, maxWait: EXCLUSIVE_UPDATE_TIMEOUT_MS },
-        ),
-      ),
+    async updateExclusively(organizationId, connector, change) {
+      // An error of `change` leaves as it was thrown; only database failures become store errors.
+      const failed: { error?: unknown } = {};
+      try {
+        return await guarded("update the connection exclusively", () =>
+          prisma.$transaction(
+            async (transaction) => {
+              // The row lock makes every other host's exclusive update of this connection wait until this one commits.
+              const locked = await transaction.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "ConnectorAuth" WHERE "organizationId" = ${organizationId} AND "connector" = ${connector} FOR UPDATE`;
+              if (locked.length === 0) return null;
+              const current = await transaction.connectorAuth.findUniqueOrThrow({ where: key(organizationId, connector) });
+              const changes = await change(toConnection(current)).catch((error: unknown) => {
+                failed.error = error;
+                throw error;
+              });
+              if (changes === null) return toConnection(current);
+              return toConnection(await transaction.connectorAuth.update({ where: key(organizationId, connector), data: changedFields(organizationId, connector, changes) }));
+            },
+            { timeout: EXCLUSIVE_UPDATE_TIMEOUT_MS, maxWait: EXCLUSIVE_UPDATE_TIMEOUT_MS },
+          ),
+        );
+      } catch (error) {
+        throw "error" in failed ? failed.error : error;
+      }
+    },
     recordUse: (organizationId, connector, use) =>
       guarded("record the use of the connection", async () => {
         await prisma.connectorAuth.updateMany({ where: { organizationId, connector }, data: { lastUsedAt: use.at, lastError: use.error } });
