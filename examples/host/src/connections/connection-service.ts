@@ -151,16 +151,23 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
     async test(organizationId, connectorId) {
       const connector = connectorOf(connectorId);
       if (connector.connectionTest === undefined) throw new ConnectionApiError("CONNECTION_TEST_UNAVAILABLE", `The ${connector.displayName} connector declares no connection test.`);
-      if ((await store.get(organizationId, connector.id)) === null) throw new ConnectionApiError("CONNECTION_NOT_FOUND", `This organization has no ${connector.displayName} connection.`);
+      const connection = await store.get(organizationId, connector.id);
+      if (connection === null) throw new ConnectionApiError("CONNECTION_NOT_FOUND", `This organization has no ${connector.displayName} connection.`);
       const startedAt = clock.now();
       try {
         const response = await connectors.callConnection(connector.id, organizationId, "test");
         await store.recordUse(organizationId, connector.id, { at: new Date(clock.now()), error: null });
+        // A passing test clears the doubt of an earlier refused one.
+        if (connection.status === "ERROR") await store.update(organizationId, connector.id, connection.version, { status: "ACTIVE", lastError: null });
         return { connector: connector.id, ok: true, providerStatus: response?.status ?? null, durationMs: clock.now() - startedAt, error: null };
       } catch (error) {
         // Errors of the connector client are already redacted of every credential value.
         const failure = isNeonhubError(error) ? { code: error.code, message: error.message } : { code: "HANDLER_FAILED", message: `The ${connector.displayName} test call failed.` };
         const status = isNeonhubError(error) && typeof error.details?.status === "number" ? error.details.status : null;
+        // The provider refused the credentials: the connection is in doubt until a test passes or it is replaced.
+        if (failure.code === "UNAUTHORIZED" && connection.status === "ACTIVE") {
+          await store.update(organizationId, connector.id, connection.version, { status: "ERROR", lastError: failure.message });
+        }
         return { connector: connector.id, ok: false, providerStatus: status, durationMs: clock.now() - startedAt, error: failure };
       }
     },

@@ -91,7 +91,7 @@ describe("connection routes", () => {
     expect(tested.json()).toMatchObject({ connector: "stripe", ok: false, providerStatus: 401, error: { code: "UNAUTHORIZED" } });
     expect(tested.body).not.toContain(STRIPE_KEY);
     const listed = await host.app.inject({ method: "GET", url: "/v1/connections", headers: host.beta });
-    expect(listed.json().connections[0].lastError).toContain("Invalid API Key");
+    expect(listed.json().connections[0]).toMatchObject({ status: "ERROR", lastError: expect.stringContaining("Invalid API Key") });
     expect(listed.body).not.toContain(STRIPE_KEY);
   });
 
