@@ -80,6 +80,12 @@ describe("connection service: the OAuth 2.0 authorization refusals", () => {
     // An expired state is spent too: asking again says it is unknown.
     await expect(service.callback(callbackOf(late), null)).rejects.toMatchObject({ code: "OAUTH_STATE_INVALID" });
 
+    // Starting another authorization sweeps the expired ones.
+    const abandoned = (await start()).searchParams.get("state") as string;
+    await clock.advance(600_001);
+    await start();
+    expect(await states.consume(abandoned)).toBeNull();
+
     await states.create({ state: "no-verifier-state", ...alpha, connector: "acme", codeVerifier: "", redirectUri: "https://api.example.com/v1/oauth/callback", returnUrl: "https://app.example.com/settings/", expiresAt: new Date(clock.now() + 60_000) });
     await expect(service.callback(callbackOf("no-verifier-state"), null)).rejects.toMatchObject({ code: "OAUTH_PKCE_MISSING" });
     expect(await store.list("org_alpha")).toEqual([]);

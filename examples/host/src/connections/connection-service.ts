@@ -178,6 +178,8 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
       if (!isReturnUrlAllowed(returnUrl, options.returnUrls)) {
         throw new ConnectionApiError("RETURN_URL_NOT_ALLOWED", "The return URL is not in the host's allowlist of return URLs.");
       }
+      // Abandoned authorizations are swept here, one indexed delete, so that nothing needs a timer.
+      await states.deleteExpired(new Date(clock.now()));
       const secrets = await newAuthorizationSecrets();
       const redirectUri = options.redirectUri as string;
       const expiresAt = new Date(clock.now() + stateTtlMs);
