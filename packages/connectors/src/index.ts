@@ -7,6 +7,7 @@ export type {
   ApiVersionSpec,
   BreakerSpec,
   KeyedPacingSpec,
+  ConnectionRequest,
   ConnectorDefinition,
   ConnectorPlugin,
   MockContext,
@@ -27,6 +28,10 @@ export type {
 } from "./auth/auth-spec.js";
 export { NON_SECRET_CREDENTIAL_FIELDS } from "./auth/auth-spec.js";
 export { createMemoryCredentialStore } from "./auth/memory-credential-store.js";
+export { createMemoryOAuthStateStore } from "./auth/memory-oauth-state-store.js";
+export type { MemoryOAuthStateStoreOptions } from "./auth/memory-oauth-state-store.js";
+export { connectionUnusableError } from "./auth/oauth-client.js";
+export type { OAuthClientCredentials, OAuthClientLookup } from "./auth/oauth-client.js";
 export type { MemoryCredentialStoreOptions } from "./auth/memory-credential-store.js";
 export { DEFAULT_REFRESH_BEFORE_MS } from "./auth/oauth2-refresher.js";
 
@@ -57,6 +62,7 @@ export { GOOGLE_ADS_API_VERSION } from "./connectors/google-ads-connector.js";
 export { GRAPH_API_VERSION_SPEC } from "./connectors/graph-api-response.js";
 export type { ClientCatalogEntry, ConnectorClient, ConnectorClientOptions, ConnectorInvoker, InvokeOptions } from "./client/create-connector-client.js";
 export { resolveConnectorMode } from "./client/resolve-mode.js";
+export type { ConnectionPurpose } from "./client/call-connection.js";
 export type { ConnectorMode } from "./client/resolve-mode.js";
 export { DEFAULT_CONNECTOR_TIMEOUT_MS } from "./client/invoke-action.js";
 

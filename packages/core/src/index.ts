@@ -115,5 +115,14 @@ export {
   storableTextProblem,
   storableValueProblems,
 } from "./util/storable-value.js";
-export type { ConnectionAuthType, ConnectionCredentials, CredentialChanges, CredentialStore } from "./ports/credential-store.js";
+export type {
+  ConnectionAuthType,
+  ConnectionCredentials,
+  ConnectionInput,
+  ConnectionStatus,
+  ConnectionSummary,
+  CredentialChanges,
+  CredentialStore,
+} from "./ports/credential-store.js";
+export type { OAuthStateRecord, OAuthStateStore } from "./ports/oauth-state-store.js";
 export type { ApiKeyRecord, ApiKeyStore } from "./ports/api-key-store.js";

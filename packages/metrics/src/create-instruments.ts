@@ -22,6 +22,8 @@ export interface Instruments {
   toolExecutions: AccumulatedCounter<"connector" | "action" | "status">;
   toolExecutionDuration: AccumulatedHistogram<"connector" | "action">;
   queueJobsPending: Gauge<"queue">;
+  connections: Gauge<"connector" | "status">;
+  connectionRefreshes: AccumulatedCounter<"connector" | "outcome">;
 }
 
 /** Settings of {@link createInstruments}. */
@@ -30,7 +32,14 @@ export interface InstrumentSettings {
   prefix: string;
   runDurationBuckets: readonly number[];
   toolDurationBuckets: readonly number[];
+  /** Read at each scrape to set the `connections` gauge; empty until a source is given. */
+  connectionCounts: { source: ConnectionCountSource | null };
+  /** Bounds the `connector` label's values. */
+  resolveConnector: (connector: string) => string;
 }
+
+/** Counts connections by connector and status, for the `connections` gauge. */
+export type ConnectionCountSource = () => Promise<ReadonlyArray<{ connector: string; status: string; count: number }>>;
 
 /** Registers every metric of the design on the registry. Throws prom-client's error when a name is taken. */
 export function createInstruments(settings: InstrumentSettings): Instruments {
@@ -90,5 +99,23 @@ export function createInstruments(settings: InstrumentSettings): Instruments {
       labelNames: ["queue"],
       registers,
     }),
+    connections: new Gauge({
+      name: name("connections"),
+      help: "Organizations' connections by connector and status (ACTIVE, EXPIRED, REVOKED, ERROR), read at each scrape.",
+      labelNames: ["connector", "status"],
+      registers,
+      async collect() {
+        const source = settings.connectionCounts.source;
+        if (source === null) return;
+        const counts = await source();
+        this.reset();
+        for (const { connector, status, count } of counts) this.inc({ connector: settings.resolveConnector(connector), status }, count);
+      },
+    }),
+    connectionRefreshes: counter(
+      "connectionRefreshes",
+      "OAuth2 token refreshes by outcome (refreshed, reused, rejected, failed).",
+      ["connector", "outcome"],
+    ),
   };
 }

@@ -21,6 +21,8 @@ const EXPECTED_TYPES: Record<string, string> = {
   neonhub_queue_jobs_pending: "gauge",
   neonhub_connector_api_version_deprecated: "gauge",
   neonhub_connector_api_version_sunset_timestamp_seconds: "gauge",
+  neonhub_connections: "gauge",
+  neonhub_connection_refreshes_total: "counter",
 };
 
 function expectConfigurationError(create: () => unknown, message: RegExp): void {
@@ -42,6 +44,31 @@ describe("createPrometheusMetrics", () => {
     expect([...metrics.metricNames].sort()).toEqual(Object.keys(EXPECTED_TYPES).sort());
     expect(await globalRegistry.metrics()).not.toContain("neonhub_");
     expect(metrics.contentType).toBe("text/plain; version=0.0.4; charset=utf-8");
+  });
+
+  it("counts refreshes by connector and outcome, and reads connections by connector and status at each scrape", async () => {
+    const metrics = createPrometheusMetrics({ collectDefaultMetrics: false, knownConnectors: ["slack"], maxLabelValues: 1 });
+    metrics.sink.connectionRefreshed({ connector: "slack", outcome: "refreshed" });
+    metrics.sink.connectionRefreshed({ connector: "slack", outcome: "refreshed" });
+    metrics.sink.connectionRefreshed({ connector: "slack", outcome: "rejected" });
+    let counts = [
+      { connector: "slack", status: "ACTIVE", count: 3 },
+      { connector: "plugin-a", status: "EXPIRED", count: 1 },
+      { connector: "plugin-b", status: "EXPIRED", count: 2 },
+    ];
+    expect(await metrics.render()).not.toContain("neonhub_connections{");
+    metrics.observeConnections(async () => counts);
+    const text = await metrics.render();
+    expect(text).toContain('neonhub_connection_refreshes_total{connector="slack",outcome="refreshed"} 2');
+    expect(text).toContain('neonhub_connection_refreshes_total{connector="slack",outcome="rejected"} 1');
+    expect(text).toContain('neonhub_connections{connector="slack",status="ACTIVE"} 3');
+    // Beyond the allowed connector names, counts add up under "other".
+    expect(text).toContain('neonhub_connections{connector="plugin-a",status="EXPIRED"} 1');
+    expect(text).toContain('neonhub_connections{connector="other",status="EXPIRED"} 2');
+    counts = [{ connector: "slack", status: "REVOKED", count: 1 }];
+    const next = await metrics.render();
+    expect(next).toContain('neonhub_connections{connector="slack",status="REVOKED"} 1');
+    expect(next).not.toContain('neonhub_connections{connector="slack",status="ACTIVE"}');
   });
 
   it("collects the default process metrics on a registry it creates, without the gauges named like counters", async () => {

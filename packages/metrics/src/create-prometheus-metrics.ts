@@ -1,7 +1,7 @@
 import { ConfigurationError, type MetricsSink } from "@neonhub/core";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { type ConnectorApiVersionReading, registerConnectorApiVersionGauges } from "./connector-api-version-gauges.js";
-import { createInstruments } from "./create-instruments.js";
+import { type ConnectionCountSource, createInstruments } from "./create-instruments.js";
 import { LabelValueGuard } from "./label-value-guard.js";
 import {
   DEFAULT_MAX_LABEL_VALUES,
@@ -62,6 +62,11 @@ export interface PrometheusMetrics {
   render(): Promise<string>;
   /** Full names of the metrics this package registered (without prom-client's default metrics). */
   metricNames: readonly string[];
+  /**
+   * Sets where the `connections` gauge reads its counts at each scrape (the credential store's counts by connector
+   * and status). Until then the gauge has no series.
+   */
+  observeConnections(source: ConnectionCountSource): void;
 }
 
 const GAUGES_NAMED_LIKE_COUNTERS = ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"];
@@ -97,7 +102,11 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   if (taken.length > 0) {
     throw new ConfigurationError(`The registry already holds ${taken.join(", ")}: create the metrics once per registry, or use another prefix.`);
   }
-  const instruments = registerOrExplain(() => createInstruments({ registry, prefix, runDurationBuckets, toolDurationBuckets }));
+  const connectionCounts: { source: ConnectionCountSource | null } = { source: null };
+  const connectorGuard = new LabelValueGuard(options.knownConnectors ?? [], maxLabelValues);
+  const instruments = registerOrExplain(() =>
+    createInstruments({ registry, prefix, runDurationBuckets, toolDurationBuckets, connectionCounts, resolveConnector: (connector) => connectorGuard.resolve(connector) }),
+  );
   if (options.collectDefaultMetrics ?? options.registry === undefined) {
     registerOrExplain(() => collectDefaultMetrics({ register: registry }));
     // prom-client names these gauges `*_total`, which `promtool check metrics` rejects; `sum(nodejs_active_handles)`
@@ -107,7 +116,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
 
   const guards = {
     agent: new LabelValueGuard(options.knownAgents ?? [], maxLabelValues),
-    connector: new LabelValueGuard(options.knownConnectors ?? [], maxLabelValues),
+    connector: connectorGuard,
     action: new LabelValueGuard(options.knownActions ?? [], maxLabelValues),
     queue: new LabelValueGuard(options.knownQueues ?? [], maxLabelValues),
   };
@@ -133,6 +142,10 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     contentType: registry.contentType,
     render: () => registry.metrics(),
     metricNames,
+    observeConnections(source) {
+      if (typeof source !== "function") throw new ConfigurationError("observeConnections needs a function that counts connections.");
+      connectionCounts.source = source;
+    },
   };
 }
 

@@ -2,6 +2,7 @@ export { createPrometheusMetrics } from "./create-prometheus-metrics.js";
 export type { PrometheusMetrics, PrometheusMetricsOptions } from "./create-prometheus-metrics.js";
 export type { PrometheusRegistry } from "./prometheus-registry.js";
 export type { ConnectorApiVersionReading } from "./connector-api-version-gauges.js";
+export type { ConnectionCountSource } from "./create-instruments.js";
 export { createMetricsHandler } from "./create-metrics-handler.js";
 export { createPinoLogger } from "./create-pino-logger.js";
 export type { PinoLoggerOptions } from "./create-pino-logger.js";

@@ -22,6 +22,8 @@ export const METRIC_NAMES = Object.freeze({
   queueJobsPending: "queue_jobs_pending",
   connectorApiVersionDeprecated: "connector_api_version_deprecated",
   connectorApiVersionSunsetTimestamp: "connector_api_version_sunset_timestamp_seconds",
+  connections: "connections",
+  connectionRefreshes: "connection_refreshes_total",
 });
 
 /**
@@ -45,3 +47,9 @@ export const OTHER_LABEL_VALUE = "other";
 
 /** Distinct values each label (agent, connector, action, queue) takes beyond the known names, by default. */
 export const DEFAULT_MAX_LABEL_VALUES = 100;
+
+/** Outcomes of OAuth2 token refreshes, the values of the `outcome` label of `connection_refreshes_total`. */
+export const REFRESH_OUTCOMES: readonly string[] = Object.freeze(["refreshed", "reused", "rejected", "failed"]);
+
+/** Statuses of connections, the values of the `status` label of `connections`. */
+export const CONNECTION_STATUSES: readonly string[] = Object.freeze(["ACTIVE", "EXPIRED", "REVOKED", "ERROR"]);

@@ -3,8 +3,7 @@ import type { CounterCell } from "./accumulated-counter.js";
 import type { HistogramCell } from "./accumulated-histogram.js";
 import type { Instruments } from "./create-instruments.js";
 import type { LabelValueGuard } from "./label-value-guard.js";
-import { BREAKER_STATE_VALUES, OTHER_LABEL_VALUE } from "./metric-names.js";
-
+import { BREAKER_STATE_VALUES, OTHER_LABEL_VALUE, REFRESH_OUTCOMES } from "./metric-names.js";
 
 const RUN_STATUS_LABELS: ReadonlySet<string> = new Set<FinalRunStatus>(["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"]);
 const TOOL_STATUS_LABELS: ReadonlySet<string> = new Set(["SUCCEEDED", "FAILED"]);
@@ -107,6 +106,11 @@ export class PrometheusMetricsSink implements MetricsSink {
   queueDepthChanged(event: { queue: string; pending: number }): void {
     if (!isNonNegativeNumber(event.pending)) return;
     this.instruments.queueJobsPending.set({ queue: this.guards.queue.resolve(event.queue) }, event.pending);
+  }
+
+  connectionRefreshed(event: { connector: string; outcome: "refreshed" | "reused" | "rejected" | "failed" }): void {
+    const outcome = REFRESH_OUTCOMES.includes(event.outcome) ? event.outcome : OTHER_LABEL_VALUE;
+    this.instruments.connectionRefreshes.cell({ connector: this.guards.connector.resolve(event.connector), outcome }).value += 1;
   }
 
   private seriesOfAgent(agent: string): AgentSeries {

@@ -6,7 +6,10 @@ import { answerClientError } from "../http/answer-client-error.js";
 import { apiKeyAuth } from "../plugins/api-key-auth-plugin.js";
 import { openApi } from "../plugins/openapi-plugin.js";
 import { handleError, problemDetails } from "../plugins/problem-details-plugin.js";
+import type { ConnectionService } from "../connections/connection-service.js";
 import { catalogRoutes, type ConnectorCatalog } from "../routes/catalog-routes.js";
+import { connectionsRoutes } from "../routes/connections-routes.js";
+import { oauthCallbackRoutes } from "../routes/oauth-callback-routes.js";
 import { operationsRoutes, type HealthCheck, type MetricsExporter } from "../routes/operations-routes.js";
 import { runsRoutes } from "../routes/runs-routes.js";
 
@@ -25,6 +28,8 @@ export interface HostAppDependencies {
   logger?: FastifyBaseLogger;
   /** Largest accepted body. Default 1 MiB. */
   bodyLimitBytes?: number;
+  /** The connection API (`/v1/connections`, `/v1/oauth/callback`); left out when the host has no credentials key. */
+  connections?: ConnectionService;
   /** Check every response against its zod schema before sending it (tests turn this on). Default false. */
   validateResponses?: boolean;
 }
@@ -71,9 +76,11 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
       v1.addHook("onRequest", v1.authenticate);
       await v1.register(runsRoutes, { orchestrator: dependencies.orchestrator });
       await v1.register(catalogRoutes, { orchestrator: dependencies.orchestrator, connectors: dependencies.connectors });
+      if (dependencies.connections) await v1.register(connectionsRoutes, { connections: dependencies.connections });
     },
     { prefix: "/v1" },
   );
+  if (dependencies.connections) await app.register(oauthCallbackRoutes, { prefix: "/v1", connections: dependencies.connections });
   await app.ready();
   return app;
 }

@@ -22,7 +22,30 @@ describe("loadHostConfig", () => {
       queuedRunAlertMs: 300_000,
       mockLatencyMs: 0,
       apiKeyCacheTtlMs: 10_000,
+      previousCredentialsKeys: [],
+      publicUrl: null,
+      oauthReturnUrls: [],
+      oauthClients: {},
+      allowInsecureOAuthRequests: false,
     });
+  });
+
+  it("reads the connection settings: previous keys, public URL, return URLs and OAuth clients per connector", () => {
+    const config = loadHostConfig({
+      NEONHUB_CREDENTIALS_PREVIOUS_KEYS: " old-1 , old-2 ",
+      NEONHUB_PUBLIC_URL: "https://api.example.com/",
+      NEONHUB_OAUTH_RETURN_URLS: "https://app.example.com/settings/,https://admin.example.com",
+      NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_ID: "client-1.apps.googleusercontent.com",
+      NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_SECRET: "secret-1",
+      NEONHUB_OAUTH_X_CLIENT_ID: "x-public-client",
+    });
+    expect(config).toMatchObject({
+      previousCredentialsKeys: ["old-1", "old-2"],
+      publicUrl: "https://api.example.com",
+      oauthReturnUrls: ["https://app.example.com/settings/", "https://admin.example.com"],
+      oauthClients: { "google-ads": { clientId: "client-1.apps.googleusercontent.com", clientSecret: "secret-1" }, x: { clientId: "x-public-client" } },
+    });
+    expect(() => loadHostConfig({ NEONHUB_OAUTH_RETURN_URLS: "https://ok.example.com,not a url" })).toThrow(/NEONHUB_OAUTH_RETURN_URLS/);
   });
 
   it("reads the API key cache's time to live, 0 turning the cache off, and refuses other values", () => {

@@ -32,12 +32,37 @@ export interface HostConfig {
   queuedRunAlertMs: number;
   /** Latency added to every mocked connector call (demonstrations and shutdown drills); 0 by default. */
   mockLatencyMs: number;
+  /** Keys that sealed credentials still stored, readable until `connections rotate-key` has re-encrypted them. */
+  previousCredentialsKeys: string[];
+  /** The host's public URL; the OAuth redirect URI is `<publicUrl>/v1/oauth/callback`. Null disables the OAuth code flow. */
+  publicUrl: string | null;
+  /** URL prefixes that OAuth callbacks may send people back to. */
+  oauthReturnUrls: string[];
+  /** OAuth clients by connector id, from `NEONHUB_OAUTH_<CONNECTOR>_CLIENT_ID` and `_CLIENT_SECRET`. */
+  oauthClients: Record<string, { clientId: string; clientSecret?: string }>;
+  /** Lets OAuth requests go to plain-HTTP providers (`NEONHUB_OAUTH_ALLOW_HTTP=true`); local test servers only. */
+  allowInsecureOAuthRequests: boolean;
   /** How long a looked-up API key is answered from memory (a revoked key works this long at most); 0 asks the database on every request. */
   apiKeyCacheTtlMs: number;
   /** How long a run's lease lasts: a run whose host died is taken over by another once it lapses. */
   runLeaseMs: number;
   /** How often a host looks for runs to take over or to wake. */
   sweepIntervalMs: number;
+}
+
+const commaList = (value: string | undefined) => (value ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry.length > 0);
+const OAUTH_CLIENT_VARIABLE = /^NEONHUB_OAUTH_([A-Z0-9_]+)_CLIENT_ID$/;
+
+/** OAuth clients named in the environment: `NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_ID` configures connector `google-ads`. */
+function readOAuthClients(environment: Record<string, string | undefined>): Record<string, { clientId: string; clientSecret?: string }> {
+  const clients: Record<string, { clientId: string; clientSecret?: string }> = {};
+  for (const [name, value] of Object.entries(environment)) {
+    const match = OAUTH_CLIENT_VARIABLE.exec(name);
+    if (!match?.[1] || value === undefined || value.trim() === "") continue;
+    const secret = environment[`NEONHUB_OAUTH_${match[1]}_CLIENT_SECRET`]?.trim();
+    clients[match[1].toLowerCase().replaceAll("_", "-")] = { clientId: value.trim(), ...(secret ? { clientSecret: secret } : {}) };
+  }
+  return clients;
 }
 
 const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
@@ -71,6 +96,12 @@ const environmentSchema = z.object({
   NEONHUB_RECONCILE_DELAY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(5_000).max(86_400_000).default(DEFAULT_RECONCILE_DELAY_MS)),
   NEONHUB_QUEUED_RUN_ALERT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(7 * 86_400_000).default(DEFAULT_QUEUED_RUN_ALERT_MS)),
   NEONHUB_MOCK_LATENCY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(0)),
+  NEONHUB_CREDENTIALS_PREVIOUS_KEYS: optionalText,
+  NEONHUB_PUBLIC_URL: urlWithProtocols(["https:", "http:"]),
+  NEONHUB_OAUTH_RETURN_URLS: optionalText.refine((value) => value === undefined || commaList(value).every((entry) => URL.canParse(entry)), {
+    message: "must be a comma-separated list of absolute URLs",
+  }),
+  NEONHUB_OAUTH_ALLOW_HTTP: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).default("false")),
   NEONHUB_API_KEY_CACHE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_API_KEY_CACHE_TTL_MS)),
   NEONHUB_RUN_LEASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(300).max(3_600_000).default(30_000)),
   NEONHUB_SWEEP_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).default(1_000)),
@@ -108,5 +139,10 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     apiKeyCacheTtlMs: values.NEONHUB_API_KEY_CACHE_TTL_MS,
     runLeaseMs: values.NEONHUB_RUN_LEASE_MS,
     sweepIntervalMs: values.NEONHUB_SWEEP_INTERVAL_MS,
+    previousCredentialsKeys: commaList(values.NEONHUB_CREDENTIALS_PREVIOUS_KEYS),
+    publicUrl: values.NEONHUB_PUBLIC_URL?.replace(/\/+$/, "") ?? null,
+    oauthReturnUrls: commaList(values.NEONHUB_OAUTH_RETURN_URLS),
+    oauthClients: readOAuthClients(environment),
+    allowInsecureOAuthRequests: values.NEONHUB_OAUTH_ALLOW_HTTP === "true",
   };
 }

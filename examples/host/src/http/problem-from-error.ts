@@ -1,5 +1,6 @@
 import { ERROR_CODES, type FieldError } from "@neonhub/core";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { ConnectionApiError } from "./host-error.js";
 import { createProblem, HOST_ERROR_CODES, problemFromNeonhubError, type ProblemDetails } from "./problem-details.js";
 
 const CODE_BY_CLIENT_STATUS: Readonly<Record<number, string>> = Object.freeze({
@@ -25,6 +26,7 @@ interface FastifyLikeError {
 export function problemFromError(error: unknown): ProblemDetails {
   const fromCore = problemFromNeonhubError(error);
   if (fromCore) return fromCore;
+  if (error instanceof ConnectionApiError) return createProblem(error.status, error.code, error.message, error.status === 400 ? { fieldErrors: [] } : {});
   if (typeof error !== "object" || error === null) return internalProblem();
   const candidate = error as FastifyLikeError;
 

@@ -26,6 +26,7 @@ async function openApiPlugin(fastify: FastifyInstance, options: OpenApiOptions):
       tags: [
         { name: "runs", description: "Agent runs and their tool executions" },
         { name: "catalog", description: "Agents and connectors" },
+        { name: "connections", description: "Organizations' connections to connectors: credentials and OAuth 2.0" },
         { name: "operations", description: "Health and metrics" },
       ],
     },

@@ -7,6 +7,7 @@ import { Redis } from "ioredis";
 import type { Logger as PinoLogger } from "pino";
 import { createExampleAgents } from "../agents/example-agents.js";
 import { createHostApp } from "../app/create-host-app.js";
+import { createConnectionService } from "../connections/connection-service.js";
 import { createCachedApiKeyStore } from "../auth/cached-api-key-store.js";
 import { provisionDevelopmentKey } from "../auth/provision-development-key.js";
 import type { HostConfig } from "../config/host-config.js";
@@ -46,13 +47,17 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
     // Read at every scrape and health answer, against the wall clock's day.
     const connectorApiVersions = () => checkApiVersions(registry.list(), { clock: systemClock });
     const metrics = createPrometheusMetrics({ connectorApiVersions, knownQueues: Object.keys(PLATFORM_QUEUES) });
+    const keys = config.credentialsKey === null ? null : { encryptionKey: config.credentialsKey, previousKeys: config.previousCredentialsKeys };
+    const credentials = keys === null ? null : database.createCredentialStore(keys);
+    if (credentials) metrics.observeConnections(() => credentials.countByStatus());
     const connectors = createConnectorClient({
       registry,
       mode: config.connectorsMode,
       metrics: metrics.sink,
       logger,
+      oauthClients: (connector) => config.oauthClients[connector],
       ...(config.mockLatencyMs > 0 ? { mock: { latency: { fixedMs: config.mockLatencyMs } } } : {}),
-      ...(config.connectorsMode === "live" ? { credentials: database.createCredentialStore({ encryptionKey: config.credentialsKey as string }) } : {}),
+      ...(config.connectorsMode === "live" && credentials ? { credentials } : {}),
     });
     closers.unshift(() => connectors.close());
     const rateLimiter: RateLimiter | undefined = redis ? createRedisRateLimiter({ redis }) : undefined;
@@ -89,6 +94,19 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
       connectorApiVersions,
       version,
       logger,
+      ...(credentials && keys
+        ? {
+            connections: createConnectionService({
+              store: credentials,
+              states: database.createOAuthStateStore(keys),
+              connectors,
+              oauthClients: config.oauthClients,
+              redirectUri: config.publicUrl === null ? null : `${config.publicUrl}/v1/oauth/callback`,
+              returnUrls: config.oauthReturnUrls,
+              allowInsecureOAuthRequests: config.allowInsecureOAuthRequests,
+            }),
+          }
+        : {}),
     });
     const url = await app.listen({ port: config.port, host: config.host });
     if (issued) {

@@ -1,7 +1,8 @@
 import type { ApiVersionStatus } from "@neonhub/connectors";
 import { createMemoryRunStore, createOrchestrator, type AgentDefinition, type Orchestrator, type RunStore } from "@neonhub/core";
-import type { FastifyInstance } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { createHostApp } from "../app/create-host-app.js";
+import type { ConnectionService } from "../connections/connection-service.js";
 import { issueApiKey } from "../auth/issue-api-key.js";
 import { createMemoryApiKeyStore } from "../auth/memory-api-key-store.js";
 import type { ConnectorCatalogEntry } from "../routes/catalog-routes.js";
@@ -30,6 +31,8 @@ export async function createTestHost(
     store?: RunStore;
     orchestratorOverrides?: Partial<Orchestrator>;
     connectorApiVersions?: () => readonly ApiVersionStatus[];
+    connections?: ConnectionService;
+    logger?: FastifyBaseLogger;
   } = {},
 ): Promise<TestHost & { health: { databaseUp: boolean } }> {
   const store = options.store ?? createMemoryRunStore();
@@ -58,6 +61,8 @@ export async function createTestHost(
     version: "9.9.9-test",
     ...(options.connectorApiVersions === undefined ? {} : { connectorApiVersions: options.connectorApiVersions }),
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+    ...(options.connections === undefined ? {} : { connections: options.connections }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   return {
     app,

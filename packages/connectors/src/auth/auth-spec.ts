@@ -43,6 +43,16 @@ export interface OAuth2AuthSpec {
   refreshBeforeMs?: number;
   /** Where the client id and secret go in the refresh request. Default `body`. */
   clientAuthentication?: "body" | "basic";
+  /** Authorization endpoint of the code flow; without it the connection can only be stored with tokens obtained elsewhere. */
+  authorizationUrl?: string;
+  /** Scopes requested by the code flow. */
+  scopes?: readonly string[];
+  /** Extra query parameters of the authorization request, such as Google's `access_type: "offline"`. */
+  authorizationParameters?: Readonly<Record<string, string>>;
+  /** Token revocation endpoint (RFC 7009), called when a connection is deleted. */
+  revocationUrl?: string;
+  /** OpenID issuer, checked against the id_token that OpenID providers add to the code exchange. Default: the authorization URL's origin. */
+  issuer?: string;
 }
 
 /** Headers filled from credential fields on every request, such as Google Ads' `developer-token`. */

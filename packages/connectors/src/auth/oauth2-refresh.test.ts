@@ -1,6 +1,7 @@
 import { createManualClock } from "@neonhub/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { createConnectorClient } from "../client/create-connector-client.js";
 import { isConnectorAuthError } from "../sdk/connector-auth-error.js";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
 import type { ProviderAnswer, ReceivedRequest } from "../testing/provider-server.js";
@@ -68,7 +69,7 @@ describe("OAuth2 refresh", () => {
     expect(harness.server.requests.filter((request) => !isToken(request)).every((request) => request.headers.authorization === "Bearer at-new-555555")).toBe(true);
   });
 
-  it("marks the connection NEEDS_REAUTH on invalid_grant and stops calling the provider", async () => {
+  it("marks the connection EXPIRED on invalid_grant and stops calling the provider", async () => {
     await start(
       (request) => (isToken(request) ? { status: 400, json: { error: "invalid_grant", error_description: "Token has been expired or revoked." } } : api(request)),
       new Date(START - 1),
@@ -76,7 +77,7 @@ describe("OAuth2 refresh", () => {
     const error = await harness.client.invoke(acme, "whoAmI", {}).catch((caught: unknown) => caught);
     expect(isConnectorAuthError(error, "needs_reauth")).toBe(true);
     expect((error as Error).message).toContain("invalid_grant");
-    expect((await harness.store.get(harness.organizationId, "acme"))?.status).toBe("NEEDS_REAUTH");
+    expect(await harness.store.get(harness.organizationId, "acme")).toMatchObject({ status: "EXPIRED", lastError: expect.stringContaining("invalid_grant") });
     const requestsBefore = harness.server.requests.length;
     const again = await harness.client.invoke(acme, "whoAmI", {}).catch((caught: unknown) => caught);
     expect(isConnectorAuthError(again, "needs_reauth")).toBe(true);
@@ -110,17 +111,18 @@ describe("OAuth2 refresh", () => {
     expect((await harness.store.get(harness.organizationId, "acme"))?.status).toBe("ACTIVE");
   });
 
-  it("uses the tokens of a process that won the compare-and-swap instead of its own", async () => {
-    await start(async (request) => {
-      if (!isToken(request)) return request.headers.authorization === "Bearer at-winner-777777" ? { status: 200, text: "acct_1" } : { status: 401, json: {} };
-      const current = await harness.store.get(harness.organizationId, "acme");
-      await harness.store.update(harness.organizationId, "acme", current?.version ?? 0, {
-        credentials: { ...credentials, accessToken: "at-winner-777777", refreshToken: "rt-winner-888888" },
-        expiresAt: new Date(START + 3_600_000),
-      });
-      return tokenAnswer;
-    }, new Date(START - 1));
-    await expect(harness.client.invoke(acme, "whoAmI", {})).resolves.toEqual({ account: "acct_1" });
-    expect((await harness.store.get(harness.organizationId, "acme"))?.credentials.refreshToken).toBe("rt-winner-888888");
+  it("makes one refresh for two clients sharing the store, the second using the tokens the first stored", async () => {
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    await start(async (request) => (isToken(request) ? gate.then(() => tokenAnswer) : api(request)), new Date(START - 1));
+    const other = createConnectorClient({ mode: "live", environment: {}, retry: false, connectors: [acme], organizationId: harness.organizationId, credentials: harness.store, baseUrls: { acme: harness.server.url }, clock: createManualClock(START) });
+    const calls = [harness.client.invoke(acme, "whoAmI", {}), other.invoke(acme, "whoAmI", {})];
+    await harness.server.waitForRequests(1);
+    for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    openGate();
+    await expect(Promise.all(calls)).resolves.toEqual([{ account: "acct_1" }, { account: "acct_1" }]);
+    expect(harness.server.requests.filter(isToken)).toHaveLength(1);
+    expect(await harness.store.get(harness.organizationId, "acme")).toMatchObject({ version: 2, credentials: { refreshToken: "rt-new-666666" } });
+    await other.close();
   });
 });

@@ -10,6 +10,7 @@ import {
   silentLogger,
   systemClock,
 } from "@neonhub/core";
+import type { OAuthClientLookup } from "../auth/oauth-client.js";
 import { createOAuth2Refresher } from "../auth/oauth2-refresher.js";
 import { type BuiltInConnectorId, type BuiltInConnectorMap, builtInConnectors } from "../connectors/built-in-connectors.js";
 import { createMockEngine } from "../mock/mock-engine.js";
@@ -17,6 +18,8 @@ import type { MockController, MockOptions, MockScenario } from "../mock/mock-typ
 import { type CatalogEntry, type ConnectorRegistry, createConnectorRegistry } from "../registry/connector-registry.js";
 import { createConnectorResilience } from "../resilience/connector-resilience.js";
 import type { ActionInput, ActionOutput, ConnectorDefinition, ConnectorPlugin, RetrySpec } from "../sdk/connector-definition.js";
+import type { HttpResponse } from "../http/http-types.js";
+import { type ConnectionPurpose, callConnection } from "./call-connection.js";
 import { type CallTarget, type InvocationRuntime, executeCall, prepareCall } from "./invoke-action.js";
 import { type ConnectorMode, resolveConnectorMode } from "./resolve-mode.js";
 
@@ -51,6 +54,8 @@ export interface ConnectorClientOptions {
   environment?: Record<string, string | undefined>;
   /** Bound of per-connection state (refreshes in flight). Default 10,000. */
   maxConnections?: number;
+  /** OAuth clients configured per connector, used to refresh tokens (over a connection's own `clientId`). */
+  oauthClients?: OAuthClientLookup;
 }
 
 /** Options of one call. */
@@ -101,6 +106,12 @@ export interface ConnectorClient extends ConnectorInvoker {
   /** Calls made inside a run: each one is recorded as a ToolExecution through `ctx.tool`. */
   forRun(context: RunContext): ConnectorInvoker;
   catalog(): ClientCatalogEntry[];
+  /**
+   * Makes the connector's declared `connectionTest` or `revocation` request with the organization's connection
+   * (refreshing OAuth2 tokens as calls do). Null when the connector declares none; in mock mode nothing is sent
+   * and a 200 answer without a body is returned.
+   */
+  callConnection(connectorId: string, organizationId: string, purpose: ConnectionPurpose): Promise<HttpResponse | null>;
   breakerState(connectorId: string): BreakerState;
   /** Stops pacing queues and breakers' timers. */
   close(): Promise<void>;
@@ -130,7 +141,13 @@ export function createConnectorClient(options: ConnectorClientOptions = {}): Con
     mode,
     clock,
     credentials,
-    refresher: credentials === null ? null : createOAuth2Refresher({ store: credentials, clock, maxConnections: options.maxConnections }),
+    refresher: credentials === null ? null : createOAuth2Refresher({
+        store: credentials,
+        clock,
+        metrics,
+        ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+        ...(options.oauthClients === undefined ? {} : { clients: options.oauthClients }),
+      }),
     resilience,
     mock: mockEngine,
     metrics,
@@ -203,6 +220,7 @@ export function createConnectorClient(options: ConnectorClientOptions = {}): Con
     invoke: invokeOutsideRun as ConnectorInvoker["invoke"],
     forRun,
     catalog: () => registry.catalog().map((entry) => ({ ...entry, mode })),
+    callConnection: (connectorId, organizationId, purpose) => callConnection(runtime, registry.get(connectorId), organizationId, purpose),
     breakerState: (connectorId) => resilience.breakerState(connectorId),
     close: () => resilience.stop(),
   };

@@ -1,6 +1,7 @@
 import type { Logger } from "@neonhub/core";
+import { connectionUnusableError } from "../auth/oauth-client.js";
 import { createConnectionHttpClient } from "../http/create-connection-http-client.js";
-import { ConnectorAuthError } from "../sdk/connector-auth-error.js";
+import { ConnectorAuthError, isConnectorAuthError } from "../sdk/connector-auth-error.js";
 import type { CallTarget, InvocationRuntime, PreparedCall } from "./invoke-action.js";
 
 /** Runs one attempt of an action against the provider with the connection's credentials. */
@@ -15,7 +16,7 @@ export async function runLiveAction(
   const connection = prepared.connection;
   if (connector.auth.type !== "none") {
     if (connection === null) throw new ConnectorAuthError(connector.id, "missing_connection", `There is no ${connector.displayName} connection for this organization.`);
-    if (connection.status === "NEEDS_REAUTH") throw new ConnectorAuthError(connector.id, "needs_reauth", `The ${connector.displayName} connection must be authorized again.`);
+    if (connection.status === "EXPIRED" || connection.status === "REVOKED") throw connectionUnusableError(connector.id, connection.status);
   }
   const http = createConnectionHttpClient({
     connector,
@@ -32,12 +33,34 @@ export async function runLiveAction(
     },
     onSend: scope.onSend,
   });
-  return action.run(input, {
-    http,
-    signal: scope.signal,
-    logger: scope.logger,
-    organizationId: scope.organizationId,
-    credential: (name) => prepared.connection?.credentials[name],
-    idempotencyKey: scope.idempotencyKey,
-  });
+  try {
+    const output = await action.run(input, {
+      http,
+      signal: scope.signal,
+      logger: scope.logger,
+      organizationId: scope.organizationId,
+      credential: (name) => prepared.connection?.credentials[name],
+      idempotencyKey: scope.idempotencyKey,
+    });
+    recordUse(runtime, prepared, null);
+    return output;
+  } catch (error) {
+    if (isConnectorAuthError(error)) recordUse(runtime, prepared, error.message);
+    throw error;
+  }
+}
+
+/** Connections record their last use at most this often, so that busy connections do not write on every call. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+function recordUse(runtime: InvocationRuntime, prepared: PreparedCall, error: string | null): void {
+  const connection = prepared.connection;
+  if (connection === null || runtime.credentials === null) return;
+  const now = runtime.clock.now();
+  const recent = connection.lastUsedAt !== null && now - connection.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS;
+  if (recent && error === connection.lastError) return;
+  connection.lastUsedAt = new Date(now);
+  connection.lastError = error;
+  // Bookkeeping only: a failed write must not fail the call.
+  runtime.credentials.recordUse(connection.organizationId, connection.connector, { at: new Date(now), error }).catch(() => undefined);
 }

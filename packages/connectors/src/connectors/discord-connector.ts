@@ -33,6 +33,7 @@ export const discordConnector = defineConnector({
   apiVersion: { version: "v10", docsUrl: "https://discord.com/developers/docs/reference#api-versioning" },
   auth: { type: "api_key", in: "header", name: "Authorization", prefix: "Bot ", field: "accessToken" },
   mapResponse: mapDiscordResponse,
+  connectionTest: { method: "GET", path: "/api/v10/users/@me" },
   actions: {
     sendChannelMessage: defineAction({
       description: "Posts a text message in a channel; @everyone, role and user mentions do not ping unless allowed.",

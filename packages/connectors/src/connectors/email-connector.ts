@@ -31,6 +31,7 @@ export const emailConnector = defineConnector({
   auth: { type: "bearer", field: "apiKey" },
   // Resend's default limit is 2 requests per second per team.
   rateLimit: { requests: 2, intervalMs: 1_000 },
+  connectionTest: { method: "GET", path: "/domains" },
   actions: {
     sendEmail: defineAction({
       description: "Sends one email to up to 50 recipients.",

@@ -12,6 +12,8 @@ export const facebookConnector = defineConnector({
   apiVersion: GRAPH_API_VERSION_SPEC,
   auth: { type: "bearer", field: "accessToken" },
   mapResponse: graphApiResponseMapper("facebook", "Facebook Pages"),
+  connectionTest: { method: "GET", path: `/${GRAPH_API_VERSION}/me` },
+  revocation: { method: "DELETE", path: `/${GRAPH_API_VERSION}/me/permissions` },
   actions: {
     createPagePost: defineAction({
       description: "Publishes a text post, optionally with a link, on a Page's feed.",

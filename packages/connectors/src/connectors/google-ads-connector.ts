@@ -32,8 +32,9 @@ export const googleAdsConnector = defineConnector({
   description: "Reads campaign spend and pauses campaigns.",
   baseUrl: `https://googleads.googleapis.com/${GOOGLE_ADS_API_VERSION}`,
   apiVersion: { version: GOOGLE_ADS_API_VERSION, sunsetAt: "2027-11-01", docsUrl: "https://developers.google.com/google-ads/api/docs/sunset-dates" },
-  auth: { type: "oauth2", tokenUrl: "https://oauth2.googleapis.com/token", credentialHeaders: { "developer-token": "developerToken", "login-customer-id": "loginCustomerId" } },
+  auth: { type: "oauth2", tokenUrl: "https://oauth2.googleapis.com/token", authorizationUrl: "https://accounts.google.com/o/oauth2/v2/auth", revocationUrl: "https://oauth2.googleapis.com/revoke", authorizationParameters: { access_type: "offline", prompt: "consent" }, scopes: ["https://www.googleapis.com/auth/adwords"], credentialHeaders: { "developer-token": "developerToken", "login-customer-id": "loginCustomerId" } },
   mapResponse: mapGoogleAdsResponse,
+  connectionTest: { method: "GET", path: "/customers:listAccessibleCustomers" },
   actions: {
     campaignSpend: defineAction({
       description: "Cost of every campaign over a date range, in micros of the account currency.",

@@ -13,7 +13,8 @@ export const googleSearchConsoleConnector = defineConnector({
   description: "Reads search performance of a site.",
   baseUrl: "https://searchconsole.googleapis.com",
   apiVersion: { version: "v3", docsUrl: "https://developers.google.com/webmaster-tools/v1/how-tos/migrating" },
-  auth: { type: "oauth2", tokenUrl: "https://oauth2.googleapis.com/token" },
+  auth: { type: "oauth2", tokenUrl: "https://oauth2.googleapis.com/token", authorizationUrl: "https://accounts.google.com/o/oauth2/v2/auth", revocationUrl: "https://oauth2.googleapis.com/revoke", authorizationParameters: { access_type: "offline", prompt: "consent" }, scopes: ["https://www.googleapis.com/auth/webmasters.readonly"] },
+  connectionTest: { method: "GET", path: "/webmasters/v3/sites" },
   actions: {
     querySearchAnalytics: defineAction({
       description: "Clicks, impressions, CTR and position grouped by the given dimensions, one page of rows at a time.",

@@ -24,7 +24,8 @@ export const linkedinConnector = defineConnector({
   baseUrl: "https://api.linkedin.com",
   // LinkedIn serves each monthly version for at least one year after its release.
   apiVersion: { version: LINKEDIN_API_VERSION, sunsetAt: "2027-10-01", docsUrl: "https://learn.microsoft.com/en-us/linkedin/marketing/versioning" },
-  auth: { type: "oauth2", tokenUrl: "https://www.linkedin.com/oauth/v2/accessToken" },
+  auth: { type: "oauth2", tokenUrl: "https://www.linkedin.com/oauth/v2/accessToken", authorizationUrl: "https://www.linkedin.com/oauth/v2/authorization", issuer: "https://www.linkedin.com/oauth", scopes: ["openid", "profile", "w_member_social"] },
+  connectionTest: { method: "GET", path: "/v2/userinfo" },
   actions: {
     createPost: defineAction({
       description: "Publishes a text post to the main feed; the commentary is plain text, escaped for LinkedIn's little text format.",

@@ -22,6 +22,7 @@ export const llmConnector = defineConnector({
   apiVersion: { version: "v1", docsUrl: "https://platform.openai.com/docs/api-reference/introduction" },
   auth: { type: "bearer", field: "apiKey" },
   timeoutMs: 120_000,
+  connectionTest: { method: "GET", path: "/models" },
   actions: {
     chatCompletion: defineAction({
       description: "Completes a conversation; returns the assistant's message and token usage.",

@@ -48,8 +48,9 @@ export const redditConnector = defineConnector({
   baseUrl: "https://oauth.reddit.com",
   apiVersion: { version: "unversioned", docsUrl: "https://www.reddit.com/dev/api/" },
   // Reddit's token endpoint takes the client id and secret with HTTP basic only.
-  auth: { type: "oauth2", tokenUrl: "https://www.reddit.com/api/v1/access_token", clientAuthentication: "basic", credentialHeaders: { "user-agent": "userAgent" } },
+  auth: { type: "oauth2", tokenUrl: "https://www.reddit.com/api/v1/access_token", clientAuthentication: "basic", authorizationUrl: "https://www.reddit.com/api/v1/authorize", revocationUrl: "https://www.reddit.com/api/v1/revoke_token", scopes: ["identity", "submit"], authorizationParameters: { duration: "permanent" }, credentialHeaders: { "user-agent": "userAgent" } },
   mapResponse: mapRedditResponse,
+  connectionTest: { method: "GET", path: "/api/v1/me" },
   actions: {
     submitPost: defineAction({
       description: "Submits a text (self) post to a subreddit.",

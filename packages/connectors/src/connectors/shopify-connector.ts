@@ -44,6 +44,7 @@ export const shopifyConnector = defineConnector({
   mapResponse: mapShopifyResponse,
   // The REST Admin API's bucket holds 40 requests per store and app and empties at 2 per second: stay at that rate.
   keyedPacing: { minTimeMs: 500, key: ({ organizationId }) => organizationId },
+  connectionTest: { method: "GET", path: `/admin/api/${SHOPIFY_API_VERSION}/shop.json` },
   actions: {
     listOrders: defineAction({
       description: "Lists the store's orders, newest first, of any status unless one is given.",

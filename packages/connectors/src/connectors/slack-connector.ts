@@ -44,6 +44,8 @@ export const slackConnector = defineConnector({
   mapResponse: mapSlackResponse,
   // Slack allows about one message per second per channel, with short bursts.
   keyedPacing: { minTimeMs: 1_000, key: ({ input, organizationId }) => `${organizationId}:${(input as { channel: string }).channel}` },
+  connectionTest: { method: "POST", path: "/auth.test" },
+  revocation: { method: "POST", path: "/auth.revoke" },
   actions: {
     postMessage: defineAction({
       description: "Posts a message to a channel, or a reply in a thread.",

@@ -22,6 +22,7 @@ export const smsConnector = defineConnector({
   baseUrl: "https://api.twilio.com",
   apiVersion: { version: "2010-04-01", docsUrl: "https://www.twilio.com/docs/usage/api" },
   auth: { type: "basic", usernameField: "accountSid", passwordField: "authToken" },
+  connectionTest: (credential) => ({ method: "GET", path: `/2010-04-01/Accounts/${encodeURIComponent(credential("accountSid") ?? "")}.json` }),
   actions: {
     sendSms: defineAction({
       description: "Sends a text message from a Twilio number or messaging service.",

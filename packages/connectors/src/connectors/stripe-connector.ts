@@ -25,6 +25,7 @@ export const stripeConnector = defineConnector({
   auth: { type: "bearer", field: "apiKey" },
   // Stripe allows 100 read requests per second in live mode; 25 in test mode.
   rateLimit: { requests: 25, intervalMs: 1_000 },
+  connectionTest: { method: "GET", path: "/v1/balance" },
   actions: {
     listBalanceTransactions: defineAction({
       description: "Lists balance transactions, newest first, optionally from a time on and of one type.",

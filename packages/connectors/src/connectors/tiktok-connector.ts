@@ -36,6 +36,7 @@ export const tiktokConnector = defineConnector({
   apiVersion: { version: "v2", docsUrl: "https://developers.tiktok.com/doc/content-posting-api-get-started" },
   auth: { type: "oauth2", tokenUrl: "https://open.tiktokapis.com/v2/oauth/token/" },
   mapResponse: mapTiktokResponse,
+  connectionTest: { method: "GET", path: "/v2/user/info/", query: { fields: "open_id" } },
   actions: {
     publishVideo: defineAction({
       description: "Starts publishing a video from a URL on a verified domain; TikTok processes it afterwards.",

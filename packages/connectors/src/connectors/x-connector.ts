@@ -35,8 +35,9 @@ export const xConnector = defineConnector({
   description: "Publishes posts on X.",
   baseUrl: "https://api.x.com",
   apiVersion: { version: "2", docsUrl: "https://docs.x.com/x-api/introduction" },
-  auth: { type: "oauth2", tokenUrl: "https://api.x.com/2/oauth2/token", clientAuthentication: "basic" },
+  auth: { type: "oauth2", tokenUrl: "https://api.x.com/2/oauth2/token", clientAuthentication: "basic", authorizationUrl: "https://x.com/i/oauth2/authorize", revocationUrl: "https://api.x.com/2/oauth2/revoke", scopes: ["tweet.read", "tweet.write", "users.read", "offline.access"] },
   mapResponse: mapXResponse,
+  connectionTest: { method: "GET", path: "/2/users/me" },
   actions: {
     createPost: defineAction({
       description: "Publishes a post, optionally as a reply.",

@@ -43,8 +43,9 @@ export const youtubeConnector = defineConnector({
   description: "Reads the videos of YouTube channels.",
   baseUrl: "https://www.googleapis.com",
   apiVersion: { version: "v3", docsUrl: "https://developers.google.com/youtube/v3/revision_history" },
-  auth: { type: "oauth2", tokenUrl: "https://oauth2.googleapis.com/token" },
+  auth: { type: "oauth2", tokenUrl: "https://oauth2.googleapis.com/token", authorizationUrl: "https://accounts.google.com/o/oauth2/v2/auth", revocationUrl: "https://oauth2.googleapis.com/revoke", authorizationParameters: { access_type: "offline", prompt: "consent" }, scopes: ["https://www.googleapis.com/auth/youtube.readonly"] },
   mapResponse: mapYoutubeResponse,
+  connectionTest: { method: "GET", path: "/youtube/v3/channels", query: { part: "id", mine: true } },
   actions: {
     listChannelVideos: defineAction({
       description: "Lists a channel's videos, newest first, one page at a time.",

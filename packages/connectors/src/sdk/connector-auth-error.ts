@@ -1,7 +1,7 @@
 import { UnauthorizedError, isNeonhubError } from "@neonhub/core";
 
 /** Why a connector refused the connection's credentials. */
-export type ConnectorAuthReason = "unauthorized" | "forbidden" | "needs_reauth" | "missing_connection";
+export type ConnectorAuthReason = "unauthorized" | "forbidden" | "needs_reauth" | "revoked" | "missing_connection";
 
 /**
  * The provider refused the connection's credentials, or the connection must be authorized again. Its code is

@@ -1,7 +1,7 @@
 import type { Logger, NeonhubError, RepeatSafety } from "@neonhub/core";
 import type { z } from "zod";
 import type { AuthSpec } from "../auth/auth-spec.js";
-import type { HttpClient, HttpResponse } from "../http/http-types.js";
+import type { HttpClient, HttpRequest, HttpResponse } from "../http/http-types.js";
 import type { PagingSpec } from "./page.js";
 
 /** What an action's `run` receives besides its input. */
@@ -100,6 +100,12 @@ export interface BreakerSpec {
   resetTimeoutMs?: number;
 }
 
+/**
+ * A request made with a connection's credentials: a fixed request, or one built from the connection's non-secret
+ * fields (an account id in the path).
+ */
+export type ConnectionRequest = HttpRequest | ((credential: (name: string) => string | undefined) => HttpRequest);
+
 /** A connector: a provider's API as a set of typed actions. Create with {@link defineConnector}. */
 export interface ConnectorDefinition<Actions extends Record<string, ActionDefinition> = Record<string, ActionDefinition>> {
   /** Registry key: lower-case letters, digits and `-` (`slack`, `google-ads`). */
@@ -128,6 +134,13 @@ export interface ConnectorDefinition<Actions extends Record<string, ActionDefini
   mapResponse?(response: HttpResponse, context: { action: string; nowMs: number }): NeonhubError | undefined;
   /** The provider API version the connector is pinned to, with its published deprecation and sunset dates. */
   apiVersion?: ApiVersionSpec;
+  /** A cheap read-only call that proves a connection works (Slack `auth.test`, Stripe's balance). */
+  connectionTest?: ConnectionRequest;
+  /**
+   * A call that withdraws the connection's grant at the provider (Slack `auth.revoke`), made when a connection is
+   * deleted. OAuth2 connectors with a `revocationUrl` are revoked through RFC 7009 instead.
+   */
+  revocation?: ConnectionRequest;
   actions: Actions;
 }
 

@@ -11,7 +11,8 @@ export interface CredentialStoreConformanceOptions {
 
 /**
  * Registers a vitest suite every `CredentialStore` adapter runs: create and replace with versions, compare-and-swap
- * updates, one winner among concurrent updates of the same version, status changes, copies and deletion.
+ * updates, one winner among concurrent updates of the same version, exclusive updates that run one at a time,
+ * status changes, use records, lists without secrets, copies and deletion.
  * @example
  * runCredentialStoreConformanceSuite({ name: "prisma", createStore: async () => createPrismaCredentialStore(...) });
  */
@@ -56,7 +57,7 @@ export function runCredentialStoreConformanceSuite(options: CredentialStoreConfo
       expect(updated?.expiresAt?.toISOString()).toBe("2026-01-02T00:00:00.000Z");
       expect(await store.update(organizationId, "slack", 1, { credentials: { accessToken: "stale" } })).toBeNull();
       expect((await store.get(organizationId, "slack"))?.credentials.accessToken).toBe("access-2");
-      expect(await store.update(organizationId, "missing", 1, { status: "NEEDS_REAUTH" })).toBeNull();
+      expect(await store.update(organizationId, "missing", 1, { status: "EXPIRED" })).toBeNull();
     });
 
     it("lets exactly one of concurrent updates of the same version win", async () => {
@@ -69,7 +70,56 @@ export function runCredentialStoreConformanceSuite(options: CredentialStoreConfo
 
     it("changes the status alone and keeps the credentials", async () => {
       await store.put(connection());
-      expect(await store.update(organizationId, "slack", 1, { status: "NEEDS_REAUTH" })).toMatchObject({ status: "NEEDS_REAUTH", version: 2, credentials: { accessToken: "access-1" } });
+      expect(await store.update(organizationId, "slack", 1, { status: "EXPIRED" })).toMatchObject({ status: "EXPIRED", version: 2, credentials: { accessToken: "access-1" } });
+    });
+
+    it("runs exclusive updates of one connection one at a time, each seeing the previous one's write", async () => {
+      await store.put(connection());
+      let inside = 0;
+      let most = 0;
+      const seen: string[] = [];
+      const results = await Promise.all(
+        ["a", "b", "c"].map((token) =>
+          store.updateExclusively(organizationId, "slack", async (current) => {
+            inside += 1;
+            most = Math.max(most, inside);
+            seen.push(current.credentials.accessToken ?? "");
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            inside -= 1;
+            return { credentials: { accessToken: token } };
+          }),
+        ),
+      );
+      expect(most).toBe(1);
+      expect(seen[0]).toBe("access-1");
+      expect(new Set(seen).size).toBe(3);
+      expect(results.map((result) => result?.version).sort()).toEqual([2, 3, 4]);
+      expect(await store.updateExclusively(organizationId, "slack", async () => null)).toMatchObject({ version: 4 });
+      expect(await store.updateExclusively(organizationId, "missing", async () => ({ status: "EXPIRED" }))).toBeNull();
+    });
+
+    it("releases the connection when an exclusive update throws, and writes nothing", async () => {
+      await store.put(connection());
+      await expect(store.updateExclusively(organizationId, "slack", async () => Promise.reject(new Error("provider down")))).rejects.toThrow("provider down");
+      expect(await store.updateExclusively(organizationId, "slack", async () => ({ status: "EXPIRED", lastError: "refused" }))).toMatchObject({
+        version: 2,
+        status: "EXPIRED",
+        lastError: "refused",
+      });
+    });
+
+    it("records uses without changing the version, lists without secrets, and clears the error on replace", async () => {
+      await store.put(connection());
+      const at = new Date(Date.UTC(2026, 0, 3));
+      await store.recordUse(organizationId, "slack", { at, error: "Slack refused the token." });
+      expect(await store.get(organizationId, "slack")).toMatchObject({ version: 1, lastUsedAt: at, lastError: "Slack refused the token." });
+      const [listed, ...others] = await store.list(organizationId);
+      expect(others).toEqual([]);
+      expect(listed).toMatchObject({ connector: "slack", authType: "oauth2", status: "ACTIVE", version: 1, lastUsedAt: at, lastError: "Slack refused the token." });
+      expect(listed).not.toHaveProperty("credentials");
+      expect(JSON.stringify(listed)).not.toContain("access-1");
+      expect(await store.list(`${organizationId}_other`)).toEqual([]);
+      expect(await store.put(connection())).toMatchObject({ version: 2, lastError: null, lastUsedAt: at });
     });
 
     it("returns values that callers cannot change, and deletes", async () => {

@@ -1,6 +1,12 @@
 /** How a connection authenticates. */
 export type ConnectionAuthType = "none" | "api_key" | "bearer" | "basic" | "oauth2";
 
+/**
+ * State of a connection. `EXPIRED`: the provider refused to refresh it, a person must connect again. `REVOKED`: the
+ * grant was withdrawn. `ERROR`: the last use failed for another reason (the connection may still work).
+ */
+export type ConnectionStatus = "ACTIVE" | "EXPIRED" | "REVOKED" | "ERROR";
+
 /** The credentials of one organization's connection to one connector. Secret values are plain here and encrypted at rest by adapters. */
 export interface ConnectionCredentials {
   organizationId: string;
@@ -10,29 +16,55 @@ export interface ConnectionCredentials {
   credentials: Record<string, string>;
   /** When the access credentials expire; null when they do not. */
   expiresAt: Date | null;
-  /** `NEEDS_REAUTH` after a terminal refresh failure: a person must connect again. */
-  status: "ACTIVE" | "NEEDS_REAUTH";
+  status: ConnectionStatus;
   /** Incremented by every write; used for compare-and-swap. */
   version: number;
+  /** When a call last used the connection; null before the first. */
+  lastUsedAt: Date | null;
+  /** What went wrong the last time, without secret values; null after a success. */
+  lastError: string | null;
 }
+
+/** What a connection list shows: everything but the secrets. */
+export type ConnectionSummary = Omit<ConnectionCredentials, "credentials"> & { createdAt: Date; updatedAt: Date };
 
 /** What a write to a connection changes. */
 export interface CredentialChanges {
   credentials?: Record<string, string>;
   expiresAt?: Date | null;
-  status?: "ACTIVE" | "NEEDS_REAUTH";
+  status?: ConnectionStatus;
+  lastError?: string | null;
 }
+
+/** The input of {@link CredentialStore.put}. */
+export type ConnectionInput = Omit<ConnectionCredentials, "version" | "status" | "lastUsedAt" | "lastError"> & { status?: ConnectionStatus };
 
 /**
  * Where connector credentials live (`ConnectorAuth` rows in PostgreSQL). Refreshed OAuth2 tokens are written
- * with `update`, a compare-and-swap on `version`, so that two processes refreshing at once cannot lose a token.
+ * with `updateExclusively`, which holds the connection while the new tokens are fetched, so that processes that
+ * need a new token at the same moment make one refresh; `update` is a compare-and-swap on `version`.
  */
 export interface CredentialStore {
   readonly specificationVersion: "v1";
   get(organizationId: string, connector: string): Promise<ConnectionCredentials | null>;
-  /** Creates or replaces a connection (version starts again from 1 on create, is incremented on replace). */
-  put(input: Omit<ConnectionCredentials, "version" | "status"> & { status?: "ACTIVE" | "NEEDS_REAUTH" }): Promise<ConnectionCredentials>;
+  /** The organization's connections, by connector id, without secrets. */
+  list(organizationId: string): Promise<ConnectionSummary[]>;
+  /** Creates or replaces a connection (version starts again from 1 on create, is incremented on replace); clears `lastError`. */
+  put(input: ConnectionInput): Promise<ConnectionCredentials>;
   /** Applies `changes` when the stored version equals `expectedVersion`; returns null when it does not. */
   update(organizationId: string, connector: string, expectedVersion: number, changes: CredentialChanges): Promise<ConnectionCredentials | null>;
+  /**
+   * Holds the connection exclusively (across processes for database adapters: a row lock), calls `change` with its
+   * current value and writes what `change` returns (nothing when it returns null). Other callers wait, then see the
+   * written value. Returns the connection as stored afterwards, or null when there is none. When `change` throws,
+   * nothing is written and its error is rethrown as it is.
+   */
+  updateExclusively(
+    organizationId: string,
+    connector: string,
+    change: (current: ConnectionCredentials) => Promise<CredentialChanges | null>,
+  ): Promise<ConnectionCredentials | null>;
+  /** Records a use: sets `lastUsedAt`, and `lastError` (null after a success). Does not change the version. */
+  recordUse(organizationId: string, connector: string, use: { at: Date; error: string | null }): Promise<void>;
   delete(organizationId: string, connector: string): Promise<boolean>;
 }

@@ -26,4 +26,9 @@ export interface MetricsSink {
   toolExecutionFinished(event: { connector: string; action: string; status: "SUCCEEDED" | "FAILED"; durationMs: number }): void;
   /** The number of jobs waiting in a queue changed. */
   queueDepthChanged(event: { queue: string; pending: number }): void;
+  /**
+   * An OAuth2 token refresh ended: `refreshed` (new tokens stored), `reused` (another caller had just refreshed),
+   * `rejected` (the provider refused, the connection is now `EXPIRED`) or `failed` (transient, to be retried).
+   */
+  connectionRefreshed(event: { connector: string; outcome: "refreshed" | "reused" | "rejected" | "failed" }): void;
 }

@@ -11,4 +11,5 @@ export const noopMetricsSink: MetricsSink = Object.freeze({
   rateLimited: ignore,
   toolExecutionFinished: ignore,
   queueDepthChanged: ignore,
+  connectionRefreshed: ignore,
 });

@@ -29,5 +29,6 @@ export function createRecordingMetricsSink(): RecordingMetricsSink {
     rateLimited: record("rateLimited"),
     toolExecutionFinished: record("toolExecutionFinished"),
     queueDepthChanged: record("queueDepthChanged"),
+    connectionRefreshed: record("connectionRefreshed"),
   };
 }

@@ -1,14 +1,31 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { ConfigurationError, StoreUnavailableError } from "@neonhub/core";
 
-const FORMAT_VERSION = 1;
+const LEGACY_FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+const KEY_ID_PATTERN = /^[0-9a-f]{16}$/;
 
-/** AES-256-GCM for credentials at rest; the row's organization and connector are bound in as associated data. */
+/** The keys credentials are sealed with: new values with `current`, old ones read with any of them. */
+export interface CredentialKeyring {
+  /** 32 bytes as 64 hex characters or base64. */
+  current: string;
+  /** Keys that sealed values still stored, during a rotation. */
+  previous?: readonly string[];
+}
+
+/**
+ * AES-256-GCM for credentials at rest; the row's organization and connector are bound in as associated data. Each
+ * sealed value starts with the id of its key (`<key id>:<base64>`), so a rotation knows what is left to re-encrypt.
+ */
 export interface CredentialCipher {
+  /** Id of the key new values are sealed with. */
+  readonly currentKeyId: string;
   encrypt(plain: Record<string, string>, organizationId: string, connector: string): string;
   decrypt(sealed: string, organizationId: string, connector: string): Record<string, string>;
+  /** Id of the key that sealed the value; null for values sealed before key ids existed. */
+  keyIdOf(sealed: string): string | null;
 }
 
 /** Reads a 32-byte key given as 64 hex characters or as base64. */
@@ -23,34 +40,76 @@ export function parseEncryptionKey(encoded: unknown): Buffer {
   );
 }
 
-export function createCredentialCipher(encodedKey: string): CredentialCipher {
-  const key = parseEncryptionKey(encodedKey);
+/** The id of a key: 16 hex digits of a SHA-256 of the key, the same on every host that has the key. */
+export function encryptionKeyId(encodedKey: string): string {
+  return createHash("sha256").update("neonhub-credentials-key\u0000").update(parseEncryptionKey(encodedKey)).digest("hex").slice(0, 16);
+}
+
+function unreadable(connector: string, reason: string, cause?: unknown): StoreUnavailableError {
+  return new StoreUnavailableError(`The stored credentials of "${connector}" could not be decrypted: ${reason}.`, { isRetryable: false, ...(cause === undefined ? {} : { cause }) });
+}
+
+/**
+ * Creates the cipher of credentials at rest from one key or a keyring.
+ * @example
+ * const cipher = createCredentialCipher({ current: process.env.NEONHUB_CREDENTIALS_KEY, previous: [oldKey] });
+ */
+export function createCredentialCipher(keys: string | CredentialKeyring): CredentialCipher {
+  const keyring = typeof keys === "string" ? { current: keys } : keys;
+  const current = parseEncryptionKey(keyring.current);
+  const currentKeyId = encryptionKeyId(keyring.current);
+  const byId = new Map<string, Buffer>([[currentKeyId, current]]);
+  for (const encoded of keyring.previous ?? []) byId.set(encryptionKeyId(encoded), parseEncryptionKey(encoded));
   const associatedData = (organizationId: string, connector: string) => Buffer.from(`${organizationId}\u0000${connector}`, "utf8");
+
+  const open = (key: Buffer, bytes: Buffer, organizationId: string, connector: string): Record<string, string> => {
+    const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(1, 1 + IV_BYTES));
+    decipher.setAAD(associatedData(organizationId, connector));
+    decipher.setAuthTag(bytes.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES));
+    return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8")) as Record<string, string>;
+  };
+
+  const keyIdOf = (sealed: string) => {
+    const separator = sealed.indexOf(":");
+    return separator === -1 ? null : sealed.slice(0, separator);
+  };
+
   return {
+    currentKeyId,
+    keyIdOf,
     encrypt(plain, organizationId, connector) {
       const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv("aes-256-gcm", key, iv);
+      const cipher = createCipheriv("aes-256-gcm", current, iv);
       cipher.setAAD(associatedData(organizationId, connector));
       const body = Buffer.concat([cipher.update(JSON.stringify(plain), "utf8"), cipher.final()]);
-      return Buffer.concat([Buffer.from([FORMAT_VERSION]), iv, cipher.getAuthTag(), body]).toString("base64");
+      return `${currentKeyId}:${Buffer.concat([Buffer.from([FORMAT_VERSION]), iv, cipher.getAuthTag(), body]).toString("base64")}`;
     },
     decrypt(sealed, organizationId, connector) {
-      const bytes = Buffer.from(sealed, "base64");
-      if (bytes[0] !== FORMAT_VERSION || bytes.length < 1 + IV_BYTES + TAG_BYTES) {
+      const keyId = keyIdOf(sealed);
+      const bytes = Buffer.from(keyId === null ? sealed : sealed.slice(keyId.length + 1), "base64");
+      const expectedVersion = keyId === null ? LEGACY_FORMAT_VERSION : FORMAT_VERSION;
+      if (bytes[0] !== expectedVersion || bytes.length < 1 + IV_BYTES + TAG_BYTES || (keyId !== null && !KEY_ID_PATTERN.test(keyId))) {
         throw new StoreUnavailableError(`The stored credentials of "${connector}" have an unknown format.`, { isRetryable: false });
       }
-      try {
-        const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(1, 1 + IV_BYTES));
-        decipher.setAAD(associatedData(organizationId, connector));
-        decipher.setAuthTag(bytes.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES));
-        const plain = Buffer.concat([decipher.update(bytes.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
-        return JSON.parse(plain) as Record<string, string>;
-      } catch (error) {
-        throw new StoreUnavailableError(`The stored credentials of "${connector}" could not be decrypted: wrong encryption key or altered data.`, {
-          cause: error,
-          isRetryable: false,
-        });
+      if (keyId !== null) {
+        const key = byId.get(keyId);
+        if (key === undefined) throw unreadable(connector, `they were sealed with key ${keyId}, which is not configured`);
+        try {
+          return open(key, bytes, organizationId, connector);
+        } catch (error) {
+          throw unreadable(connector, "wrong encryption key or altered data", error);
+        }
       }
+      // The first format named no key: try each configured one.
+      let lastError: unknown;
+      for (const key of byId.values()) {
+        try {
+          return open(key, bytes, organizationId, connector);
+        } catch (error) {
+          lastError = error;
+        }
+      }
+      throw unreadable(connector, "wrong encryption key or altered data", lastError);
     },
   };
 }

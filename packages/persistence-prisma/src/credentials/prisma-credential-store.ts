@@ -1,39 +1,93 @@
-import type { ConnectionAuthType, ConnectionCredentials, CredentialStore } from "@neonhub/core";
+import type { ConnectionAuthType, ConnectionCredentials, ConnectionSummary, CredentialChanges, CredentialStore } from "@neonhub/core";
 import type { ConnectorAuth, ConnectorAuthType, PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
-import { createCredentialCipher } from "./credential-cipher.js";
+import { type CredentialCipher, type CredentialKeyring, createCredentialCipher } from "./credential-cipher.js";
 
 const AUTH_TYPES: Record<ConnectionAuthType, ConnectorAuthType> = { none: "NONE", api_key: "API_KEY", bearer: "BEARER", basic: "BASIC", oauth2: "OAUTH2" };
 const AUTH_TYPE_NAMES = Object.fromEntries(Object.entries(AUTH_TYPES).map(([name, value]) => [value, name])) as Record<ConnectorAuthType, ConnectionAuthType>;
 
-/** A {@link CredentialStore} on `ConnectorAuth` rows, with credentials sealed by AES-256-GCM. */
-export function createPrismaCredentialStore(prisma: PrismaClient, encryptionKey: string): CredentialStore {
-  const cipher = createCredentialCipher(encryptionKey);
-  const toConnection = (row: ConnectorAuth): ConnectionCredentials => ({
+/** How long an exclusive update may hold a connection: longer than a token refresh's own 15 s deadline. */
+const EXCLUSIVE_UPDATE_TIMEOUT_MS = 30_000;
+/** Rows re-encrypted per query during a key rotation. */
+const ROTATION_BATCH = 100;
+
+/** The result of {@link PrismaCredentialStore.reencrypt}. */
+export interface ReencryptionResult {
+  /** Connections now sealed with the current key. */
+  reencrypted: number;
+  /** Connections changed by another writer meanwhile (already sealed with the current key by that write). */
+  skipped: number;
+}
+
+/** A {@link CredentialStore} on PostgreSQL, with the counts and the key rotation that operators need. */
+export interface PrismaCredentialStore extends CredentialStore {
+  /** Id of the key new credentials are sealed with. */
+  readonly currentKeyId: string;
+  /** Connections by connector and status, across organizations (for the `connections` gauge). */
+  countByStatus(): Promise<Array<{ connector: string; status: string; count: number }>>;
+  /** Connections not sealed with the current key yet. */
+  countStale(): Promise<number>;
+  /**
+   * Re-encrypts every connection sealed with another key than the current one, batch by batch, each row with a
+   * compare-and-swap on its version so that it can run while hosts keep serving and refreshing.
+   */
+  reencrypt(): Promise<ReencryptionResult>;
+}
+
+/**
+ * A {@link CredentialStore} on `ConnectorAuth` rows, with credentials sealed by AES-256-GCM under a keyring. Exclusive
+ * updates hold the row with `SELECT ... FOR UPDATE` in a transaction, so that hosts sharing the database refresh a
+ * token once.
+ */
+export function createPrismaCredentialStore(prisma: PrismaClient, keys: string | CredentialKeyring): PrismaCredentialStore {
+  const cipher: CredentialCipher = createCredentialCipher(keys);
+  const toSummary = (row: ConnectorAuth): ConnectionSummary => ({
     organizationId: row.organizationId,
     connector: row.connector,
     authType: AUTH_TYPE_NAMES[row.authType],
-    credentials: cipher.decrypt(row.encryptedCredentials, row.organizationId, row.connector),
     expiresAt: row.expiresAt,
     status: row.status,
     version: row.version,
+    lastUsedAt: row.lastUsedAt,
+    lastError: row.lastError,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
   });
+  const toConnection = (row: ConnectorAuth): ConnectionCredentials => {
+    const { createdAt: _created, updatedAt: _updated, ...summary } = toSummary(row);
+    return { ...summary, credentials: cipher.decrypt(row.encryptedCredentials, row.organizationId, row.connector) };
+  };
   const key = (organizationId: string, connector: string) => ({ organizationId_connector: { organizationId, connector } });
+  const sealed = (credentials: Record<string, string>, organizationId: string, connector: string) => ({
+    encryptedCredentials: cipher.encrypt(credentials, organizationId, connector),
+    encryptionKeyId: cipher.currentKeyId,
+  });
+  const changedFields = (organizationId: string, connector: string, changes: CredentialChanges) => ({
+    version: { increment: 1 },
+    ...(changes.credentials === undefined ? {} : sealed(changes.credentials, organizationId, connector)),
+    ...(changes.expiresAt === undefined ? {} : { expiresAt: changes.expiresAt }),
+    ...(changes.status === undefined ? {} : { status: changes.status }),
+    ...(changes.lastError === undefined ? {} : { lastError: changes.lastError }),
+  });
 
   return {
     specificationVersion: "v1",
+    currentKeyId: cipher.currentKeyId,
     get: (organizationId, connector) =>
       guarded("read the connection", async () => {
         const row = await prisma.connectorAuth.findUnique({ where: key(organizationId, connector) });
         return row ? toConnection(row) : null;
       }),
+    list: (organizationId) =>
+      guarded("list the connections", async () => (await prisma.connectorAuth.findMany({ where: { organizationId }, orderBy: { connector: "asc" } })).map(toSummary)),
     put: (input) =>
       guarded("store the connection", async () => {
         const fields = {
           authType: AUTH_TYPES[input.authType],
-          encryptedCredentials: cipher.encrypt(input.credentials, input.organizationId, input.connector),
+          ...sealed(input.credentials, input.organizationId, input.connector),
           expiresAt: input.expiresAt,
           status: input.status ?? "ACTIVE",
+          lastError: null,
         };
         const row = await prisma.connectorAuth.upsert({
           where: key(input.organizationId, input.connector),
@@ -47,19 +101,79 @@ export function createPrismaCredentialStore(prisma: PrismaClient, encryptionKey:
         // Compare-and-swap: the version check and the write are one statement.
         const [row] = await prisma.connectorAuth.updateManyAndReturn({
           where: { organizationId, connector, version: expectedVersion },
-          data: {
-            version: { increment: 1 },
-            ...(changes.credentials === undefined ? {} : { encryptedCredentials: cipher.encrypt(changes.credentials, organizationId, connector) }),
-            ...(changes.expiresAt === undefined ? {} : { expiresAt: changes.expiresAt }),
-            ...(changes.status === undefined ? {} : { status: changes.status }),
-          },
+          data: changedFields(organizationId, connector, changes),
         });
         return row ? toConnection(row) : null;
+      }),
+    async updateExclusively(organizationId, connector, change) {
+      // An error of `change` leaves as it was thrown; only database failures become store errors.
+      const failed: { error?: unknown } = {};
+      try {
+        return await guarded("update the connection exclusively", () =>
+          prisma.$transaction(
+            async (transaction) => {
+              // The row lock makes every other host's exclusive update of this connection wait until this one commits.
+              const locked = await transaction.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "ConnectorAuth" WHERE "organizationId" = ${organizationId} AND "connector" = ${connector} FOR UPDATE`;
+              if (locked.length === 0) return null;
+              const current = await transaction.connectorAuth.findUniqueOrThrow({ where: key(organizationId, connector) });
+              const changes = await change(toConnection(current)).catch((error: unknown) => {
+                failed.error = error;
+                throw error;
+              });
+              if (changes === null) return toConnection(current);
+              return toConnection(await transaction.connectorAuth.update({ where: key(organizationId, connector), data: changedFields(organizationId, connector, changes) }));
+            },
+            { timeout: EXCLUSIVE_UPDATE_TIMEOUT_MS, maxWait: EXCLUSIVE_UPDATE_TIMEOUT_MS },
+          ),
+        );
+      } catch (error) {
+        throw "error" in failed ? failed.error : error;
+      }
+    },
+    recordUse: (organizationId, connector, use) =>
+      guarded("record the use of the connection", async () => {
+        await prisma.connectorAuth.updateMany({ where: { organizationId, connector }, data: { lastUsedAt: use.at, lastError: use.error } });
       }),
     delete: (organizationId, connector) =>
       guarded("delete the connection", async () => {
         const { count } = await prisma.connectorAuth.deleteMany({ where: { organizationId, connector } });
         return count > 0;
+      }),
+    countByStatus: () =>
+      guarded("count the connections", async () =>
+        (await prisma.connectorAuth.groupBy({ by: ["connector", "status"], _count: { _all: true } })).map((group) => ({
+          connector: group.connector,
+          status: group.status,
+          count: group._count._all,
+        })),
+      ),
+    countStale: () =>
+      guarded("count the connections to re-encrypt", () =>
+        prisma.connectorAuth.count({ where: { OR: [{ encryptionKeyId: null }, { encryptionKeyId: { not: cipher.currentKeyId } }] } }),
+      ),
+    reencrypt: () =>
+      guarded("re-encrypt the connections", async () => {
+        const result: ReencryptionResult = { reencrypted: 0, skipped: 0 };
+        let after = "";
+        for (;;) {
+          const rows = await prisma.connectorAuth.findMany({
+            where: { id: { gt: after === "" ? "00000000-0000-0000-0000-000000000000" : after }, OR: [{ encryptionKeyId: null }, { encryptionKeyId: { not: cipher.currentKeyId } }] },
+            orderBy: { id: "asc" },
+            take: ROTATION_BATCH,
+          });
+          for (const row of rows) {
+            const plain = cipher.decrypt(row.encryptedCredentials, row.organizationId, row.connector);
+            // The version is left alone: a refresh that read the row before still writes its tokens.
+            const { count } = await prisma.connectorAuth.updateMany({
+              where: { id: row.id, encryptedCredentials: row.encryptedCredentials },
+              data: sealed(plain, row.organizationId, row.connector),
+            });
+            if (count === 1) result.reencrypted += 1;
+            else result.skipped += 1;
+          }
+          if (rows.length < ROTATION_BATCH) return result;
+          after = (rows.at(-1) as ConnectorAuth).id;
+        }
       }),
   };
 }

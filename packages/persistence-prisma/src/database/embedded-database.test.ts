@@ -79,6 +79,24 @@ describe("credential store", () => {
     await expect(other.get(organizationId, "x")).rejects.toSatisfy((error) => isNeonhubError(error, "STORE_UNAVAILABLE") && !error.isRetryable);
   });
 
+  it("runs exclusive updates one after the other on the embedded database too", async () => {
+    const organizationId = `org-${randomUUID()}`;
+    const store = database.createCredentialStore({ encryptionKey });
+    await store.put({ organizationId, connector: "x", authType: "oauth2", credentials: { accessToken: "a0" }, expiresAt: null });
+    const seen: string[] = [];
+    const results = await Promise.all(
+      ["a1", "a2"].map((token) =>
+        store.updateExclusively(organizationId, "x", async (current) => {
+          seen.push(current.credentials.accessToken ?? "");
+          return { credentials: { accessToken: token } };
+        }),
+      ),
+    );
+    expect(results.map((result) => result?.version).sort()).toEqual([2, 3]);
+    expect(seen[0]).toBe("a0");
+    expect(new Set(seen).size).toBe(2);
+  });
+
   it("applies compare-and-swap updates only on the expected version", async () => {
     const organizationId = `org-${randomUUID()}`;
     const store = database.createCredentialStore({ encryptionKey });
@@ -91,7 +109,7 @@ describe("credential store", () => {
     expect(racers.filter((result) => result !== null)).toHaveLength(1);
     const stored = await store.get(organizationId, "google_ads");
     expect(stored?.version).toBe(2);
-    expect(await store.update(organizationId, "google_ads", 2, { status: "NEEDS_REAUTH" })).toMatchObject({ status: "NEEDS_REAUTH", version: 3 });
+    expect(await store.update(organizationId, "google_ads", 2, { status: "EXPIRED" })).toMatchObject({ status: "EXPIRED", version: 3 });
     expect((await store.put({ organizationId, connector: "google_ads", authType: "oauth2", credentials: { accessToken: "b" }, expiresAt: null })).version).toBe(4);
     expect(await store.get(`org-${randomUUID()}`, "google_ads")).toBeNull();
     expect(await store.delete(organizationId, "google_ads")).toBe(true);

@@ -1,6 +1,8 @@
-import type { ApiKeyStore, CredentialStore, RunStore } from "@neonhub/core";
+import type { ApiKeyStore, OAuthStateStore, RunStore } from "@neonhub/core";
 import { createPrismaApiKeyStore } from "../api-keys/prisma-api-key-store.js";
-import { createPrismaCredentialStore } from "../credentials/prisma-credential-store.js";
+import type { CredentialKeyring } from "../credentials/credential-cipher.js";
+import { createPrismaCredentialStore, type PrismaCredentialStore } from "../credentials/prisma-credential-store.js";
+import { createPrismaOAuthStateStore } from "../credentials/prisma-oauth-state-store.js";
 import { guarded } from "../errors/guarded.js";
 import { locateMigrations } from "../migrations/locate-migrations.js";
 import { createMigrator } from "../migrations/migrator.js";
@@ -18,8 +20,11 @@ export interface NeonhubDatabase {
   /**
    * Connector credentials, encrypted at rest with AES-256-GCM.
    * @param options.encryptionKey 32 bytes as 64 hex characters or base64; anything else throws `ConfigurationError`.
+   * @param options.previousKeys keys that sealed credentials still stored, readable until `reencrypt` has run.
    */
-  createCredentialStore(options: { encryptionKey: string }): CredentialStore;
+  createCredentialStore(options: { encryptionKey: string; previousKeys?: readonly string[] }): PrismaCredentialStore;
+  /** Pending OAuth 2.0 authorizations, their PKCE verifiers sealed with the same keys. */
+  createOAuthStateStore(options: { encryptionKey: string; previousKeys?: readonly string[] }): OAuthStateStore;
   /** Committed migrations this database has not applied yet, oldest first. */
   pendingMigrations(): Promise<string[]>;
   /** Applies the pending migrations (recorded in `_prisma_migrations` as Prisma does); returns their names. */
@@ -59,10 +64,16 @@ export async function openNeonhubDatabase(options: OpenNeonhubDatabaseOptions): 
   return {
     runStore,
     apiKeyStore: createPrismaApiKeyStore(opened.prisma),
-    createCredentialStore: ({ encryptionKey }) => createPrismaCredentialStore(opened.prisma, encryptionKey),
+    createCredentialStore: (keys) => createPrismaCredentialStore(opened.prisma, keyringOf(keys)),
+    createOAuthStateStore: (keys) => createPrismaOAuthStateStore(opened.prisma, keyringOf(keys)),
     pendingMigrations: () => guarded("read the applied migrations", () => migrator.pending()),
     applyMigrations,
     checkHealth: () => runStore.checkHealth(),
     close: opened.close,
   };
 }
+
+const keyringOf = (options: { encryptionKey: string; previousKeys?: readonly string[] }): CredentialKeyring => ({
+  current: options.encryptionKey,
+  previous: options.previousKeys ?? [],
+});

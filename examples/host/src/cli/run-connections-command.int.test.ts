@@ -1,0 +1,80 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { runCredentialStoreConformanceSuite } from "@neonhub/connectors/testing";
+import { type NeonhubDatabase, openNeonhubDatabase } from "@neonhub/persistence-prisma";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runConnectionsCommand } from "./run-connections-command.js";
+
+const baseUrl = process.env.TEST_DATABASE_URL;
+if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: skipping the connections command and the credential store suite on PostgreSQL.");
+
+describe.skipIf(!baseUrl)("connections on PostgreSQL", () => {
+  const databaseName = `neonhub_connections_${randomUUID().replaceAll("-", "")}`;
+  const oldKey = randomBytes(32).toString("base64");
+  const newKey = randomBytes(32).toString("hex");
+  let admin: pg.Client;
+  let databaseUrl = "";
+  let database: NeonhubDatabase | undefined;
+
+  beforeAll(async () => {
+    admin = new pg.Client({ connectionString: baseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${databaseName}`);
+    const url = new URL(baseUrl as string);
+    url.pathname = `/${databaseName}`;
+    databaseUrl = url.toString();
+    database = await openNeonhubDatabase({ url: databaseUrl, applyMigrations: true });
+  });
+  afterAll(async () => {
+    await database?.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  runCredentialStoreConformanceSuite({ name: "Prisma on PostgreSQL", createStore: async () => (database as NeonhubDatabase).createCredentialStore({ encryptionKey: oldKey }) });
+
+  const run = async (argv: string[], environment: Record<string, string>, input = "") => {
+    let output = "";
+    const code = await runConnectionsCommand(argv, { DATABASE_URL: databaseUrl, ...environment }, (text) => (output += text), async () => input);
+    return { code, output };
+  };
+
+  it("sets from standard input, lists without secrets, rotates the key while a host keeps refreshing, and deletes", async () => {
+    const organizationId = `org_cli_${randomUUID()}`;
+    const set = await run(["set", "--org", organizationId, "--connector", "stripe"], { NEONHUB_CREDENTIALS_KEY: oldKey }, JSON.stringify({ credentials: { apiKey: "sk_live_canary_51c0ffee" } }));
+    expect(set).toEqual({ code: 0, output: `Stored the stripe connection of ${organizationId} (bearer, ACTIVE).\n` });
+    const refused = run(["set", "--org", organizationId, "--connector", "stripe"], { NEONHUB_CREDENTIALS_KEY: oldKey }, JSON.stringify({ credentials: { token: "x" } }));
+    await expect(refused).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    const host = (database as NeonhubDatabase).createCredentialStore({ encryptionKey: oldKey });
+    for (let index = 0; index < 120; index += 1) {
+      await host.put({ organizationId, connector: `plugin-${index}`, authType: "oauth2", credentials: { accessToken: `at-${index}`, refreshToken: `rt-${index}` }, expiresAt: null });
+    }
+    const listed = await run(["list", "--org", organizationId], { NEONHUB_CREDENTIALS_KEY: oldKey });
+    expect(listed.output).toContain("stripe  bearer  ACTIVE  lastUsed=never");
+    expect(listed.output).not.toContain("sk_live_canary");
+
+    // A host with both keys keeps writing refreshed tokens during the rotation.
+    const servingHost = (database as NeonhubDatabase).createCredentialStore({ encryptionKey: newKey, previousKeys: [oldKey] });
+    const refreshes = (async () => {
+      for (let round = 0; round < 20; round += 1) {
+        await servingHost.updateExclusively(organizationId, "plugin-7", async (current) => ({ credentials: { ...current.credentials, accessToken: `at-7-${round}` } }));
+      }
+    })();
+    const rotated = await run(["rotate-key"], { NEONHUB_CREDENTIALS_KEY: newKey, NEONHUB_CREDENTIALS_PREVIOUS_KEYS: oldKey });
+    await refreshes;
+    expect(rotated.code).toBe(0);
+    expect(rotated.output).toMatch(/^Re-encrypted \d+ connection\(s\) with key [0-9a-f]{16}; \d+ changed meanwhile; 0 left on other keys\.\n$/);
+
+    // Only the new key is needed from now on, and every value survived.
+    const newOnly = (database as NeonhubDatabase).createCredentialStore({ encryptionKey: newKey });
+    expect(await newOnly.countStale()).toBe(0);
+    expect((await newOnly.get(organizationId, "stripe"))?.credentials).toEqual({ apiKey: "sk_live_canary_51c0ffee" });
+    expect((await newOnly.get(organizationId, "plugin-119"))?.credentials).toEqual({ accessToken: "at-119", refreshToken: "rt-119" });
+    expect((await newOnly.get(organizationId, "plugin-7"))?.credentials.accessToken).toBe("at-7-19");
+    await expect((database as NeonhubDatabase).createCredentialStore({ encryptionKey: oldKey }).get(organizationId, "stripe")).rejects.toMatchObject({ code: "STORE_UNAVAILABLE" });
+
+    const deleted = await run(["delete", "--org", organizationId, "--connector", "stripe"], { NEONHUB_CREDENTIALS_KEY: newKey });
+    expect(deleted).toEqual({ code: 0, output: `Deleted the stripe connection of ${organizationId}; revocation at the provider: not_offered.\n` });
+    expect(await newOnly.get(organizationId, "stripe")).toBeNull();
+  });
+});

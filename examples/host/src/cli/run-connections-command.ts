@@ -1,0 +1,121 @@
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { ConfigurationError, ValidationError } from "@neonhub/core";
+import { createConnectorClient } from "@neonhub/connectors";
+import { loadHostConfig } from "../config/host-config.js";
+import { createConnectionService } from "../connections/connection-service.js";
+import { openHostDatabase } from "../runtime/open-host-database.js";
+
+const USAGE = `Manage organizations' connections to connectors (credentials stored encrypted in the configured database).
+
+  pnpm connections list       --org <organizationId>
+  pnpm connections set        --org <organizationId> --connector <id> [--file <credentials.json>]   (standard input without --file)
+  pnpm connections delete     --org <organizationId> --connector <id>
+  pnpm connections test       --org <organizationId> --connector <id>
+  pnpm connections rotate-key
+
+The credentials document is {"credentials": {"accessToken": "..."}, "authType"?: "bearer", "expiresAt"?: "<ISO date>"}.
+NEONHUB_CREDENTIALS_KEY is the key credentials are sealed with; rotate-key re-encrypts every connection sealed with a
+key of NEONHUB_CREDENTIALS_PREVIOUS_KEYS (hosts may keep serving meanwhile). The database is chosen as for the host.
+`;
+
+const COMMANDS = ["list", "set", "delete", "test", "rotate-key"];
+
+/** Runs one connections command; returns the process exit code. */
+export async function runConnectionsCommand(
+  argv: string[],
+  environment: Record<string, string | undefined>,
+  write: (text: string) => void,
+  readStandardInput: () => Promise<string>,
+): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { org: { type: "string" }, connector: { type: "string" }, file: { type: "string" }, help: { type: "boolean" } },
+  });
+  const command = positionals[0];
+  if (values.help || !command || !COMMANDS.includes(command)) {
+    write(USAGE);
+    return values.help ? 0 : 2;
+  }
+  if (command !== "rotate-key" && (!values.org || (command !== "list" && !values.connector))) {
+    write(`Missing option for "${command}".\n\n${USAGE}`);
+    return 2;
+  }
+  const config = loadHostConfig(environment);
+  if (config.credentialsKey === null) throw new ConfigurationError("Set NEONHUB_CREDENTIALS_KEY: connections are sealed with it.");
+  const input = command === "set" ? await (values.file ? readFile(values.file, "utf8") : readStandardInput()) : "";
+  const database = await openHostDatabase(config);
+  const store = database.createCredentialStore({ encryptionKey: config.credentialsKey, previousKeys: config.previousCredentialsKeys });
+  const connectors = createConnectorClient({ mode: "live", environment: {}, credentials: store, oauthClients: (connector) => config.oauthClients[connector] });
+  const service = createConnectionService({
+    store,
+    states: database.createOAuthStateStore({ encryptionKey: config.credentialsKey, previousKeys: config.previousCredentialsKeys }),
+    connectors,
+    oauthClients: config.oauthClients,
+    redirectUri: null,
+    returnUrls: [],
+  });
+  const organizationId = values.org as string;
+  const connector = values.connector as string;
+  try {
+    switch (command) {
+      case "list": {
+        const connections = await service.list(organizationId);
+        for (const connection of connections) {
+          write(
+            `${connection.connector}  ${connection.authType}  ${connection.status}  lastUsed=${connection.lastUsedAt?.toISOString() ?? "never"}` +
+              `${connection.lastError ? `  lastError=${JSON.stringify(connection.lastError)}` : ""}\n`,
+          );
+        }
+        if (connections.length === 0) write(`No connections for ${organizationId}.\n`);
+        return 0;
+      }
+      case "set": {
+        const document = parseDocument(input);
+        const saved = await service.set(organizationId, connector, document);
+        write(`Stored the ${saved.connector} connection of ${organizationId} (${saved.authType}, ${saved.status}).\n`);
+        return 0;
+      }
+      case "delete": {
+        const deleted = await service.remove(organizationId, connector);
+        write(`Deleted the ${deleted.connector} connection of ${organizationId}; revocation at the provider: ${deleted.revocation}.\n`);
+        return 0;
+      }
+      case "test": {
+        const result = await service.test(organizationId, connector);
+        write(result.ok ? `${connector}: OK (${result.durationMs} ms)\n` : `${connector}: FAILED ${result.error?.code}: ${result.error?.message}\n`);
+        return result.ok ? 0 : 1;
+      }
+      default: {
+        const result = await store.reencrypt();
+        const remaining = await store.countStale();
+        write(`Re-encrypted ${result.reencrypted} connection(s) with key ${store.currentKeyId}; ${result.skipped} changed meanwhile; ${remaining} left on other keys.\n`);
+        return remaining === 0 ? 0 : 1;
+      }
+    }
+  } finally {
+    await connectors.close();
+    await database.close();
+  }
+}
+
+function parseDocument(text: string): { credentials: Record<string, string>; authType?: "api_key" | "bearer" | "basic" | "oauth2"; expiresAt?: Date } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ValidationError("The credentials document is not JSON.", [{ path: "(root)", message: "is not JSON" }]);
+  }
+  const document = (typeof parsed === "object" && parsed !== null ? parsed : {}) as { credentials?: unknown; authType?: unknown; expiresAt?: unknown };
+  const credentials = document.credentials;
+  if (typeof credentials !== "object" || credentials === null || !Object.values(credentials).every((value) => typeof value === "string")) {
+    throw new ValidationError("The credentials document needs a `credentials` object of strings.", [{ path: "credentials", message: "must be an object of strings" }]);
+  }
+  const authTypes = ["api_key", "bearer", "basic", "oauth2"] as const;
+  const authType = authTypes.find((type) => type === document.authType);
+  if (document.authType !== undefined && authType === undefined) throw new ValidationError("Unknown authType.", [{ path: "authType", message: `must be one of ${authTypes.join(", ")}` }]);
+  const expiresAt = typeof document.expiresAt === "string" ? new Date(document.expiresAt) : undefined;
+  if (expiresAt !== undefined && Number.isNaN(expiresAt.getTime())) throw new ValidationError("expiresAt is not a date.", [{ path: "expiresAt", message: "must be an ISO date" }]);
+  return { credentials: credentials as Record<string, string>, ...(authType === undefined ? {} : { authType }), ...(expiresAt === undefined ? {} : { expiresAt }) };
+}

@@ -1,0 +1,115 @@
+import { createConnectorClient, createMemoryCredentialStore, createMemoryOAuthStateStore, defineAction, defineConnector } from "@neonhub/connectors";
+import type { CredentialStore, OAuthStateStore } from "@neonhub/core";
+import { createManualClock } from "@neonhub/core/testing";
+import { beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createConnectionService, type ConnectionService } from "./connection-service.js";
+
+const acme = defineConnector({
+  id: "acme",
+  kind: "ACME",
+  displayName: "Acme",
+  baseUrl: "https://api.acme.test",
+  auth: { type: "oauth2", tokenUrl: "https://auth.acme.test/token", authorizationUrl: "https://auth.acme.test/authorize", scopes: ["read", "write"], authorizationParameters: { access_type: "offline" } },
+  actions: { ping: defineAction({ description: "Ping", repeatSafety: "safe", input: z.object({}), output: z.object({}), run: async () => ({}), fixture: () => ({}) }) },
+});
+
+const alpha = { organizationId: "org_alpha", userId: "user_alpha" };
+const START = Date.UTC(2026, 11, 4, 12);
+
+describe("connection service: the OAuth 2.0 authorization refusals", () => {
+  let store: CredentialStore;
+  let states: OAuthStateStore;
+  let service: ConnectionService;
+  const clock = createManualClock(START);
+
+  beforeEach(() => {
+    store = createMemoryCredentialStore();
+    states = createMemoryOAuthStateStore();
+    service = createConnectionService({
+      store,
+      states,
+      connectors: createConnectorClient({ mode: "live", environment: {}, connectors: [acme], credentials: store }),
+      oauthClients: { acme: { clientId: "client-1", clientSecret: "secret-1" } },
+      redirectUri: "https://api.example.com/v1/oauth/callback",
+      returnUrls: ["https://app.example.com/settings/"],
+      clock,
+      stateTtlMs: 600_000,
+    });
+  });
+
+  const start = async () => {
+    const { authorizationUrl } = await service.authorize(alpha, "acme", "https://app.example.com/settings/acme");
+    return new URL(authorizationUrl);
+  };
+  const callbackOf = (state: string) => new URLSearchParams({ code: "code-1", state });
+
+  it("answers the provider URL with scopes, parameters, an S256 challenge and a state, and keeps the verifier", async () => {
+    const url = await start();
+    expect(`${url.origin}${url.pathname}`).toBe("https://auth.acme.test/authorize");
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      response_type: "code",
+      client_id: "client-1",
+      redirect_uri: "https://api.example.com/v1/oauth/callback",
+      scope: "read write",
+      access_type: "offline",
+      code_challenge_method: "S256",
+    });
+    expect(url.searchParams.get("code_challenge")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const pending = await states.consume(url.searchParams.get("state") as string);
+    expect(pending).toMatchObject({ ...alpha, connector: "acme", returnUrl: "https://app.example.com/settings/acme", expiresAt: new Date(START + 600_000) });
+    expect(pending?.codeVerifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
+  });
+
+  it("refuses a return URL outside the allowlist before storing any state", async () => {
+    for (const returnUrl of ["https://evil.example.com/settings/", "https://app.example.com/other", "https://user:pw@app.example.com/settings/x", "javascript:alert(1)"]) {
+      await expect(service.authorize(alpha, "acme", returnUrl)).rejects.toMatchObject({ code: "RETURN_URL_NOT_ALLOWED", status: 400 });
+    }
+    expect(await states.deleteExpired(new Date(START + 10 * 600_000))).toBe(0);
+  });
+
+  it("refuses a reused state, an unknown one, an expired one and a missing verifier, storing nothing", async () => {
+    const state = (await start()).searchParams.get("state") as string;
+    await states.consume(state);
+    await expect(service.callback(callbackOf(state), null)).rejects.toMatchObject({ code: "OAUTH_STATE_INVALID" });
+    await expect(service.callback(new URLSearchParams({ code: "x" }), null)).rejects.toMatchObject({ code: "OAUTH_STATE_INVALID" });
+
+    const late = (await start()).searchParams.get("state") as string;
+    await clock.advance(600_000);
+    await expect(service.callback(callbackOf(late), null)).rejects.toMatchObject({ code: "OAUTH_STATE_EXPIRED", status: 400 });
+    // An expired state is spent too: asking again says it is unknown.
+    await expect(service.callback(callbackOf(late), null)).rejects.toMatchObject({ code: "OAUTH_STATE_INVALID" });
+
+    // Starting another authorization sweeps the expired ones.
+    const abandoned = (await start()).searchParams.get("state") as string;
+    await clock.advance(600_001);
+    await start();
+    expect(await states.consume(abandoned)).toBeNull();
+
+    await states.create({ state: "no-verifier-state", ...alpha, connector: "acme", codeVerifier: "", redirectUri: "https://api.example.com/v1/oauth/callback", returnUrl: "https://app.example.com/settings/", expiresAt: new Date(clock.now() + 60_000) });
+    await expect(service.callback(callbackOf("no-verifier-state"), null)).rejects.toMatchObject({ code: "OAUTH_PKCE_MISSING" });
+    expect(await store.list("org_alpha")).toEqual([]);
+  });
+
+  it("refuses a callback carrying another organization's or user's key, and stores nothing for either", async () => {
+    const state = (await start()).searchParams.get("state") as string;
+    await expect(service.callback(callbackOf(state), { organizationId: "org_beta", userId: "user_beta" })).rejects.toMatchObject({ code: "OAUTH_STATE_MISMATCH", status: 403 });
+    const other = (await start()).searchParams.get("state") as string;
+    await expect(service.callback(callbackOf(other), { organizationId: "org_alpha", userId: "user_gone" })).rejects.toMatchObject({ code: "OAUTH_STATE_MISMATCH" });
+    expect(await store.list("org_alpha")).toEqual([]);
+    expect(await store.list("org_beta")).toEqual([]);
+  });
+
+  it("refuses to authorize without a configured client, and for connectors without an authorization endpoint", async () => {
+    const unconfigured = createConnectionService({
+      store,
+      states,
+      connectors: createConnectorClient({ mode: "live", environment: {}, connectors: [acme], credentials: store }),
+      oauthClients: {},
+      redirectUri: "https://api.example.com/v1/oauth/callback",
+      returnUrls: ["https://app.example.com/settings/"],
+    });
+    await expect(unconfigured.authorize(alpha, "acme", "https://app.example.com/settings/")).rejects.toMatchObject({ code: "OAUTH_NOT_CONFIGURED" });
+    await expect(service.authorize(alpha, "missing", "https://app.example.com/settings/")).rejects.toMatchObject({ code: "CONNECTOR_NOT_FOUND" });
+  });
+});

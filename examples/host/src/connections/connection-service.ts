@@ -1,0 +1,220 @@
+import {
+  type Clock,
+  type ConnectionAuthType,
+  type ConnectionSummary,
+  ConfigurationError,
+  type CredentialStore,
+  type OAuthStateStore,
+  isNeonhubError,
+  systemClock,
+} from "@neonhub/core";
+import type { ConnectorClient, ConnectorDefinition, OAuth2AuthSpec, OAuthClientCredentials } from "@neonhub/connectors";
+import { ConnectionApiError } from "../http/host-error.js";
+import { isReturnUrlAllowed } from "./return-url-allowlist.js";
+import { authorizationUrlOf, exchangeCode, newAuthorizationSecrets, oauthErrorCode, oauthProviderOf, revokeToken, type OAuthProvider } from "./oauth-provider.js";
+import { validateCredentials } from "./validate-credentials.js";
+
+/** How long a person has to finish an authorization at the provider. */
+export const DEFAULT_OAUTH_STATE_TTL_MS = 10 * 60_000;
+
+/** Options of {@link createConnectionService}. */
+export interface ConnectionServiceOptions {
+  store: CredentialStore;
+  states: OAuthStateStore;
+  /** The live connector client: its registry describes connectors, `callConnection` makes tests and revocations. */
+  connectors: Pick<ConnectorClient, "registry" | "callConnection">;
+  /** OAuth clients by connector id. */
+  oauthClients: Readonly<Record<string, OAuthClientCredentials>>;
+  /** The host's callback URL registered with each provider (`https://api.example.com/v1/oauth/callback`); null disables the code flow. */
+  redirectUri: string | null;
+  /** Where callbacks may send people back: URL prefixes (`https://app.example.com/settings/`). */
+  returnUrls: readonly string[];
+  clock?: Clock;
+  stateTtlMs?: number;
+  /** Lets OAuth requests go to plain-HTTP endpoints; for local test servers only. */
+  allowInsecureOAuthRequests?: boolean;
+}
+
+/** Who asks: the API key's organization and user. */
+export interface ConnectionCaller {
+  organizationId: string;
+  userId: string;
+}
+
+/** The answer of a connection test. */
+export interface ConnectionTestResult {
+  connector: string;
+  ok: boolean;
+  /** The provider's HTTP status, when it answered. */
+  providerStatus: number | null;
+  durationMs: number;
+  error: { code: string; message: string } | null;
+}
+
+/** What deleting a connection did at the provider. */
+export interface ConnectionDeletion {
+  connector: string;
+  /** `revoked`: the provider withdrew the grant; `not_offered`: the connector declares no revocation; `failed`: the provider refused or could not be reached (the connection is deleted anyway). */
+  revocation: "revoked" | "not_offered" | "failed";
+}
+
+/** What a callback leads to: a redirect to the return URL. */
+export interface CallbackOutcome {
+  location: string;
+}
+
+/** The connection API, independent of HTTP. */
+export interface ConnectionService {
+  list(organizationId: string): Promise<ConnectionSummary[]>;
+  set(organizationId: string, connectorId: string, input: { authType?: ConnectionAuthType; credentials: Record<string, string>; expiresAt?: Date | null }): Promise<ConnectionSummary>;
+  remove(organizationId: string, connectorId: string): Promise<ConnectionDeletion>;
+  test(organizationId: string, connectorId: string): Promise<ConnectionTestResult>;
+  authorize(caller: ConnectionCaller, connectorId: string, returnUrl: string): Promise<{ authorizationUrl: string; expiresAt: Date }>;
+  /** Finishes an authorization; `caller` is set when the callback request carried an API key. */
+  callback(parameters: URLSearchParams, caller: ConnectionCaller | null): Promise<CallbackOutcome>;
+}
+
+type OAuthSpec = OAuth2AuthSpec & { authorizationUrl: string };
+
+const summaryOf = ({ credentials: _credentials, ...rest }: { credentials: Record<string, string> } & Omit<ConnectionSummary, "createdAt" | "updatedAt">, now: Date): ConnectionSummary => ({
+  ...rest,
+  createdAt: now,
+  updatedAt: now,
+});
+
+/** Creates the {@link ConnectionService}. */
+export function createConnectionService(options: ConnectionServiceOptions): ConnectionService {
+  if (options.redirectUri !== null && !URL.canParse(options.redirectUri)) throw new ConfigurationError("The OAuth redirect URI must be an absolute URL.");
+  const { store, states, connectors } = options;
+  const clock = options.clock ?? systemClock;
+  const stateTtlMs = options.stateTtlMs ?? DEFAULT_OAUTH_STATE_TTL_MS;
+
+  const connectorOf = (connectorId: string): ConnectorDefinition => {
+    if (!connectors.registry.has(connectorId)) throw new ConnectionApiError("CONNECTOR_NOT_FOUND", `There is no connector "${connectorId}".`);
+    return connectors.registry.get(connectorId);
+  };
+  const oauthOf = (connector: ConnectorDefinition): { spec: OAuthSpec; provider: OAuthProvider } => {
+    const auth = connector.auth;
+    if (auth.type !== "oauth2" || auth.authorizationUrl === undefined) {
+      throw new ConnectionApiError("OAUTH_NOT_SUPPORTED", `The ${connector.displayName} connector does not connect through OAuth 2.0 authorization.`);
+    }
+    const client = options.oauthClients[connector.id];
+    if (client === undefined || options.redirectUri === null) {
+      throw new ConnectionApiError("OAUTH_NOT_CONFIGURED", `No OAuth client is configured for ${connector.displayName}; an operator must set one.`);
+    }
+    const spec = { ...auth, authorizationUrl: auth.authorizationUrl };
+    return { spec, provider: oauthProviderOf(spec, client, options.allowInsecureOAuthRequests === true) };
+  };
+  const withQuery = (base: string, parameters: Record<string, string>) => {
+    const url = new URL(base);
+    for (const [name, value] of Object.entries(parameters)) url.searchParams.set(name, value);
+    return url.href;
+  };
+
+  return {
+    list: (organizationId) => store.list(organizationId),
+
+    async set(organizationId, connectorId, input) {
+      const connector = connectorOf(connectorId);
+      const authType = input.authType ?? connector.auth.type;
+      validateCredentials(connector.id, connector.auth, authType, input.credentials);
+      const stored = await store.put({ organizationId, connector: connector.id, authType, credentials: input.credentials, expiresAt: input.expiresAt ?? null });
+      const [listed] = (await store.list(organizationId)).filter((summary) => summary.connector === connector.id);
+      return listed ?? summaryOf(stored, new Date(clock.now()));
+    },
+
+    async remove(organizationId, connectorId) {
+      const connector = connectorOf(connectorId);
+      const connection = await store.get(organizationId, connector.id);
+      if (connection === null) throw new ConnectionApiError("CONNECTION_NOT_FOUND", `This organization has no ${connector.displayName} connection.`);
+      let revocation: ConnectionDeletion["revocation"] = "not_offered";
+      try {
+        const auth = connector.auth;
+        if (auth.type === "oauth2" && auth.revocationUrl !== undefined && auth.authorizationUrl !== undefined && options.oauthClients[connector.id] !== undefined) {
+          const { provider } = oauthOf(connector);
+          const refreshToken = connection.credentials.refreshToken;
+          // Revoking the refresh token withdraws the whole grant at providers that follow RFC 7009.
+          if (refreshToken !== undefined && refreshToken !== "") await revokeToken(provider, refreshToken, "refresh_token");
+          else await revokeToken(provider, connection.credentials.accessToken ?? "", "access_token");
+          revocation = "revoked";
+        } else if (connector.revocation !== undefined) {
+          await connectors.callConnection(connector.id, organizationId, "revocation");
+          revocation = "revoked";
+        }
+      } catch {
+        revocation = "failed";
+      }
+      await store.delete(organizationId, connector.id);
+      return { connector: connector.id, revocation };
+    },
+
+    async test(organizationId, connectorId) {
+      const connector = connectorOf(connectorId);
+      if (connector.connectionTest === undefined) throw new ConnectionApiError("CONNECTION_TEST_UNAVAILABLE", `The ${connector.displayName} connector declares no connection test.`);
+      const connection = await store.get(organizationId, connector.id);
+      if (connection === null) throw new ConnectionApiError("CONNECTION_NOT_FOUND", `This organization has no ${connector.displayName} connection.`);
+      const startedAt = clock.now();
+      try {
+        const response = await connectors.callConnection(connector.id, organizationId, "test");
+        await store.recordUse(organizationId, connector.id, { at: new Date(clock.now()), error: null });
+        // A passing test clears the doubt of an earlier refused one.
+        if (connection.status === "ERROR") await store.update(organizationId, connector.id, connection.version, { status: "ACTIVE", lastError: null });
+        return { connector: connector.id, ok: true, providerStatus: response?.status ?? null, durationMs: clock.now() - startedAt, error: null };
+      } catch (error) {
+        // Errors of the connector client are already redacted of every credential value.
+        const failure = isNeonhubError(error) ? { code: error.code, message: error.message } : { code: "HANDLER_FAILED", message: `The ${connector.displayName} test call failed.` };
+        const status = isNeonhubError(error) && typeof error.details?.status === "number" ? error.details.status : null;
+        // The provider refused the credentials: the connection is in doubt until a test passes or it is replaced.
+        if (failure.code === "UNAUTHORIZED" && connection.status === "ACTIVE") {
+          await store.update(organizationId, connector.id, connection.version, { status: "ERROR", lastError: failure.message });
+        }
+        return { connector: connector.id, ok: false, providerStatus: status, durationMs: clock.now() - startedAt, error: failure };
+      }
+    },
+
+    async authorize(caller, connectorId, returnUrl) {
+      const connector = connectorOf(connectorId);
+      const { spec, provider } = oauthOf(connector);
+      if (!isReturnUrlAllowed(returnUrl, options.returnUrls)) {
+        throw new ConnectionApiError("RETURN_URL_NOT_ALLOWED", "The return URL is not in the host's allowlist of return URLs.");
+      }
+      // Abandoned authorizations are swept here, one indexed delete, so that nothing needs a timer.
+      await states.deleteExpired(new Date(clock.now()));
+      const secrets = await newAuthorizationSecrets();
+      const redirectUri = options.redirectUri as string;
+      const expiresAt = new Date(clock.now() + stateTtlMs);
+      await states.create({ state: secrets.state, organizationId: caller.organizationId, userId: caller.userId, connector: connector.id, codeVerifier: secrets.codeVerifier, redirectUri, returnUrl, expiresAt });
+      return { authorizationUrl: authorizationUrlOf(spec, provider, { state: secrets.state, codeChallenge: secrets.codeChallenge, redirectUri }), expiresAt };
+    },
+
+    async callback(parameters, caller) {
+      const state = parameters.get("state") ?? "";
+      if (state === "") throw new ConnectionApiError("OAUTH_STATE_INVALID", "The callback has no state.");
+      // Consumed before anything else: a state is good for one callback, whatever that callback's fate.
+      const pending = await states.consume(state);
+      if (pending === null) throw new ConnectionApiError("OAUTH_STATE_INVALID", "The state is unknown or was already used; start the connection again.");
+      if (pending.expiresAt.getTime() <= clock.now()) throw new ConnectionApiError("OAUTH_STATE_EXPIRED", "The authorization took too long; start the connection again.");
+      if (caller !== null && (caller.organizationId !== pending.organizationId || caller.userId !== pending.userId)) {
+        throw new ConnectionApiError("OAUTH_STATE_MISMATCH", "This authorization was started by another user or organization.");
+      }
+      if (pending.codeVerifier === "") throw new ConnectionApiError("OAUTH_PKCE_MISSING", "The authorization has no PKCE verifier; start the connection again.");
+      const connector = connectorOf(pending.connector);
+      const { provider } = oauthOf(connector);
+      const back = (result: Record<string, string>) => ({ location: withQuery(pending.returnUrl, { connector: connector.id, ...result }) });
+      let tokens;
+      try {
+        tokens = await exchangeCode(provider, parameters, { state, codeVerifier: pending.codeVerifier, redirectUri: pending.redirectUri });
+      } catch (error) {
+        return back({ status: "error", error: oauthErrorCode(error) });
+      }
+      await store.put({
+        organizationId: pending.organizationId,
+        connector: connector.id,
+        authType: "oauth2",
+        credentials: { accessToken: tokens.accessToken, ...(tokens.refreshToken === null ? {} : { refreshToken: tokens.refreshToken }) },
+        expiresAt: tokens.expiresInSeconds === null ? null : new Date(clock.now() + tokens.expiresInSeconds * 1000),
+      });
+      return back({ status: "connected" });
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { type ConnectionAuthType, type FieldError, ValidationError } from "@neonhub/core";
+import type { AuthSpec } from "@neonhub/connectors";
+
+const OAUTH2_OPTIONAL_FIELDS = ["refreshToken", "clientId", "clientSecret"];
+const MAX_VALUE_LENGTH = 8_192;
+
+/** The fields a connection of this auth spec must have, and those it may have. */
+export function credentialFieldsOf(auth: AuthSpec): { required: string[]; optional: string[] } {
+  const headers = Object.values(auth.credentialHeaders ?? {});
+  switch (auth.type) {
+    case "none":
+      return { required: [], optional: headers };
+    case "api_key":
+      return { required: [auth.field ?? "apiKey"], optional: [...headers, "baseUrl"] };
+    case "bearer":
+      return { required: [auth.field ?? "accessToken"], optional: [...headers, "baseUrl"] };
+    case "basic":
+      return { required: [auth.usernameField ?? "username", auth.passwordField ?? "password"], optional: [...headers, "baseUrl"] };
+    case "oauth2":
+      return { required: ["accessToken"], optional: [...OAUTH2_OPTIONAL_FIELDS, ...headers, "baseUrl"] };
+  }
+}
+
+/**
+ * Checks credentials given for a connector against its auth spec: every required field, no unknown field, a
+ * `baseUrl` only over HTTPS. Errors name fields, never values.
+ * @throws ValidationError before anything is stored.
+ */
+export function validateCredentials(connector: string, auth: AuthSpec, authType: ConnectionAuthType, credentials: Record<string, string>): void {
+  const fieldErrors: FieldError[] = [];
+  if (authType !== auth.type) fieldErrors.push({ path: "authType", message: `The ${connector} connector authenticates with ${auth.type}, not ${authType}.` });
+  const { required, optional } = credentialFieldsOf(auth);
+  for (const field of required) {
+    if ((credentials[field] ?? "") === "") fieldErrors.push({ path: `credentials.${field}`, message: "is required" });
+  }
+  for (const [field, value] of Object.entries(credentials)) {
+    if (!required.includes(field) && !optional.includes(field)) fieldErrors.push({ path: `credentials.${field}`, message: `is not a credential of ${connector} (expected ${[...required, ...optional].join(", ")})` });
+    else if (value.length > MAX_VALUE_LENGTH) fieldErrors.push({ path: `credentials.${field}`, message: `is longer than ${MAX_VALUE_LENGTH} characters` });
+  }
+  const baseUrl = credentials.baseUrl;
+  if (baseUrl !== undefined && !(URL.canParse(baseUrl) && new URL(baseUrl).protocol === "https:")) {
+    fieldErrors.push({ path: "credentials.baseUrl", message: "must be an https:// URL" });
+  }
+  if (fieldErrors.length > 0) throw new ValidationError(`The ${connector} credentials are invalid.`, fieldErrors);
+}

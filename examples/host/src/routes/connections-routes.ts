@@ -1,0 +1,126 @@
+import { ConfigurationError, type ConnectionSummary } from "@neonhub/core";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { ConnectionService } from "../connections/connection-service.js";
+import { requireCaller } from "../plugins/api-key-auth-plugin.js";
+import {
+  authorizationSchema,
+  authorizeInputSchema,
+  connectionDeletionSchema,
+  connectionInputSchema,
+  connectionListSchema,
+  connectionParamsSchema,
+  connectionSchema,
+  connectionTestSchema,
+} from "../schemas/connection-schemas.js";
+import { authenticatedErrorResponses, problemResponses } from "../schemas/problem-schema.js";
+
+/** Options of {@link connectionsRoutes}. */
+export interface ConnectionsRoutesOptions {
+  connections: ConnectionService;
+}
+
+const security = [{ apiKey: [] }];
+const iso = (date: Date | null) => (date === null ? null : date.toISOString());
+
+/** The API view of a connection: never its credentials. */
+export function connectionView(summary: ConnectionSummary) {
+  return {
+    connector: summary.connector,
+    authType: summary.authType,
+    status: summary.status,
+    expiresAt: iso(summary.expiresAt),
+    lastUsedAt: iso(summary.lastUsedAt),
+    lastError: summary.lastError,
+    createdAt: summary.createdAt.toISOString(),
+    updatedAt: summary.updatedAt.toISOString(),
+  };
+}
+
+/** `/v1/connections`: the caller's organization's connections to connectors. */
+export const connectionsRoutes: FastifyPluginAsyncZod<ConnectionsRoutesOptions> = async (fastify, options) => {
+  if (typeof options?.connections?.list !== "function") throw new ConfigurationError("connectionsRoutes needs a connection service.");
+  const { connections } = options;
+
+  fastify.get(
+    "/connections",
+    { schema: { summary: "The organization's connections with their status (never their credentials)", tags: ["connections"], security, response: { 200: connectionListSchema, ...authenticatedErrorResponses } } },
+    async (request) => ({ connections: (await connections.list(requireCaller(request).organizationId)).map(connectionView) }),
+  );
+
+  fastify.put(
+    "/connections/:connector",
+    {
+      schema: {
+        summary: "Creates or replaces a connection from API-key, basic or bearer credentials",
+        tags: ["connections"],
+        security,
+        params: connectionParamsSchema,
+        body: connectionInputSchema,
+        response: { 200: connectionSchema, ...authenticatedErrorResponses, ...problemResponses({ 404: "No such connector." }) },
+      },
+    },
+    async (request) => {
+      const { authType, credentials, expiresAt } = request.body;
+      const summary = await connections.set(requireCaller(request).organizationId, request.params.connector, {
+        credentials,
+        ...(authType === undefined ? {} : { authType }),
+        ...(expiresAt === undefined ? {} : { expiresAt: new Date(expiresAt) }),
+      });
+      return connectionView(summary);
+    },
+  );
+
+  fastify.delete(
+    "/connections/:connector",
+    {
+      schema: {
+        summary: "Deletes a connection, revoking the grant at the provider where it offers revocation",
+        tags: ["connections"],
+        security,
+        params: connectionParamsSchema,
+        response: { 200: connectionDeletionSchema, ...authenticatedErrorResponses, ...problemResponses({ 404: "No such connector, or no connection to it." }) },
+      },
+    },
+    async (request) => ({ ...(await connections.remove(requireCaller(request).organizationId, request.params.connector)), deleted: true as const }),
+  );
+
+  fastify.post(
+    "/connections/:connector/test",
+    {
+      schema: {
+        summary: "Tests a connection with the connector's cheap live call (Slack auth.test, Stripe balance, ...)",
+        tags: ["connections"],
+        security,
+        params: connectionParamsSchema,
+        response: {
+          200: connectionTestSchema,
+          ...authenticatedErrorResponses,
+          ...problemResponses({ 404: "No such connector, or no connection to it.", 409: "The connector declares no connection test." }),
+        },
+      },
+    },
+    async (request) => connections.test(requireCaller(request).organizationId, request.params.connector),
+  );
+
+  fastify.post(
+    "/connections/:connector/authorize",
+    {
+      schema: {
+        summary: "Starts an OAuth 2.0 authorization (code flow with PKCE): answers the provider URL to send the person to",
+        tags: ["connections"],
+        security,
+        params: connectionParamsSchema,
+        body: authorizeInputSchema,
+        response: {
+          200: authorizationSchema,
+          ...authenticatedErrorResponses,
+          ...problemResponses({ 404: "No such connector.", 409: "The connector has no OAuth authorization, or no OAuth client is configured for it." }),
+        },
+      },
+    },
+    async (request) => {
+      const started = await connections.authorize(requireCaller(request), request.params.connector, request.body.returnUrl);
+      return { authorizationUrl: started.authorizationUrl, expiresAt: started.expiresAt.toISOString() };
+    },
+  );
+};

@@ -1,0 +1,31 @@
+import { defineAction, defineConnector } from "@neonhub/connectors";
+import { z } from "zod";
+
+/** A connector whose OAuth 2.0 endpoints are a local authorization server and whose API is a local stand-in. */
+export function createOAuthTestConnector(authorizationServerUrl: string, apiUrl: string) {
+  return defineConnector({
+    id: "acme-oauth",
+    kind: "ACME_OAUTH",
+    displayName: "Acme OAuth",
+    baseUrl: apiUrl,
+    auth: {
+      type: "oauth2",
+      tokenUrl: `${authorizationServerUrl}/token`,
+      authorizationUrl: `${authorizationServerUrl}/authorize`,
+      revocationUrl: `${authorizationServerUrl}/revoke`,
+      issuer: authorizationServerUrl,
+      scopes: ["profile.read", "posts.write"],
+    },
+    connectionTest: { method: "GET", path: "/me" },
+    actions: {
+      whoAmI: defineAction({
+        description: "Returns the connected account",
+        repeatSafety: "safe",
+        input: z.object({}),
+        output: z.object({ account: z.string() }),
+        run: async (_input, context) => ({ account: String((await context.http.request({ method: "GET", path: "/me" })).body) }),
+        fixture: () => ({ account: "mock" }),
+      }),
+    },
+  });
+}
