@@ -32,7 +32,7 @@ function storeWriter(store: RunStore, organizationId: string): RunWriter {
     const startedAt = new Date();
     await store.createRun({
       id, agentName: "noop", agentVersion: "1.0.0", organizationId, userId: "bench", intent: null, input: { noop: true }, idempotencyKey: null,
-      requestHash: null, status: "RUNNING", createdAt: startedAt, startedAt, traceId: null, parentRunId: null,
+      requestHash: null, status: "RUNNING", createdAt: startedAt, startedAt, traceId: null, parentRunId: null, lease: null,
     });
     const completedAt = new Date();
     await store.finishRun({

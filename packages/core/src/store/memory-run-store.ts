@@ -328,7 +328,8 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async listToolExecutions(organizationId, runId) {
-      return (find(organizationId, runId)?.tools ?? []).map(copyTool);
+      // Stable sort: calls that started in the same millisecond keep the order they were recorded in.
+      return (find(organizationId, runId)?.tools ?? []).map(copyTool).sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
     },
 
     async listRunMetrics(organizationId, runId) {

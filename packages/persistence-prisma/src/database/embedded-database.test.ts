@@ -118,7 +118,7 @@ describe("API key store", () => {
 describe("errors", () => {
   it("rejects an invalid run before writing anything", async () => {
     const failure = await database.runStore
-      .createRun({ id: "", agentName: "a", agentVersion: "1", organizationId: "org", userId: "u", intent: null, input: {}, idempotencyKey: null, requestHash: null, status: "DONE" as "RUNNING", createdAt: new Date(Number.NaN), startedAt: null, traceId: null, parentRunId: null })
+      .createRun({ id: "", agentName: "a", agentVersion: "1", organizationId: "org", userId: "u", intent: null, input: {}, idempotencyKey: null, requestHash: null, status: "DONE" as "RUNNING", createdAt: new Date(Number.NaN), startedAt: null, traceId: null, parentRunId: null, lease: null })
       .catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "id" }, { path: "status" }, { path: "createdAt" }] });
   });
@@ -142,22 +142,18 @@ describe("errors", () => {
   });
 
   it("maps a refused write to a typed, non-retryable error with a short message", async () => {
-    const run = await database.runStore.createRun({
-      id: randomUUID(), agentName: "a", agentVersion: "1", organizationId: "org", userId: "u", intent: null, input: {}, idempotencyKey: null,
-      requestHash: null, status: "RUNNING", createdAt: new Date(), startedAt: new Date(), traceId: null, parentRunId: null,
-    });
-    const tool = { id: randomUUID(), organizationId: "org", runId: run.run.id, connector: "slack", action: "post", input: {}, attempt: 1, startedAt: new Date() };
-    await database.runStore.startToolExecution(tool);
-    const failure = await database.runStore.startToolExecution(tool).catch((error: unknown) => error);
+    const key = { id: randomUUID(), organizationId: "org", userId: "u", name: "ci", prefix: "nh_dup", keyHash: `hash-${randomUUID()}`, scopes: [] };
+    await database.apiKeyStore.create(key);
+    const failure = await database.apiKeyStore.create({ ...key, id: randomUUID() }).catch((error: unknown) => error);
     expect(isNeonhubError(failure, "STORE_UNAVAILABLE")).toBe(true);
-    expect(failure).toMatchObject({ isRetryable: false, message: "The run store refused to record the tool execution: a unique constraint was violated." });
+    expect(failure).toMatchObject({ isRetryable: false, message: "The run store refused to store the API key: a unique constraint was violated." });
   });
   it("fails only the bad write of a batch of concurrent creates", async () => {
     const organizationId = `org-${randomUUID()}`;
     const inputs = Array.from({ length: 5 }, (_, index) => ({
       id: randomUUID(), agentName: "a", agentVersion: "1", organizationId, userId: "u", intent: null,
       // PostgreSQL's jsonb refuses the NUL character, so this one write fails in the database.
-      input: { text: index === 2 ? "a\u0000b" : "fine" }, idempotencyKey: null, requestHash: null, status: "RUNNING" as const, createdAt: new Date(), startedAt: new Date(), traceId: null, parentRunId: null,
+      input: { text: index === 2 ? "a\u0000b" : "fine" }, idempotencyKey: null, requestHash: null, status: "RUNNING" as const, createdAt: new Date(), startedAt: new Date(), traceId: null, parentRunId: null, lease: null,
     }));
     const results = await Promise.allSettled(inputs.map((input) => database.runStore.createRun(input)));
     expect(results.map((result) => result.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);

@@ -1,5 +1,4 @@
 import {
-  RunNotFoundError,
   StoreUnavailableError,
   ValidationError,
   decodeCursor,
@@ -11,9 +10,11 @@ import {
   type ListRunsQuery,
   type RunStore,
 } from "@neonhub/core";
-import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
+import type { Prisma} from "../generated/prisma/client.js";
+import { type PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
-import { toAgentRun, toJsonText, toToolExecution, type ToolExecutionRow } from "./run-records.js";
+import { claimRuns, recordStep, renewLeases, sendSignal, suspendRun } from "./journal-writes.js";
+import { toAgentRun, toJournalStep, toRunSignal, toToolExecution } from "./run-records.js";
 import { finishOpenRun, finishRuns, insertRun, insertRuns, validateCreate, validateFinish } from "./run-writes.js";
 import { createWriteBatcher } from "./write-batcher.js";
 
@@ -21,7 +22,6 @@ import { createWriteBatcher } from "./write-batcher.js";
 const MAX_CONCURRENT_BATCHES = 4;
 const MAX_BATCH_SIZE = 100;
 
-const ORPHAN_ERROR = { code: "HANDLER_FAILED", message: "The process running this run stopped before it finished." };
 
 /** A {@link RunStore} on a Prisma client (PostgreSQL or PGlite); `close` is given by the owner of the connection. */
 export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promise<void>): RunStore {
@@ -42,7 +42,7 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promis
   });
 
   return {
-    specificationVersion: "v1",
+    specificationVersion: "v2",
 
     createRun: async (input) => {
       validateCreate(input);
@@ -53,7 +53,7 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promis
       guarded("start the run", async () => {
         const [row] = await prisma.agentRun.updateManyAndReturn({
           where: { id: input.runId, organizationId: input.organizationId, status: "QUEUED" },
-          data: { status: "RUNNING", startedAt: input.startedAt, traceId: input.traceId, attempts: 1 },
+          data: { status: "RUNNING", startedAt: input.startedAt, traceId: input.traceId, attempts: 1, fence: { increment: 1 }, leaseOwner: input.lease.owner, leaseExpiresAt: input.lease.expiresAt },
         });
         return row ? toAgentRun(row) : null;
       }),
@@ -98,37 +98,6 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promis
       });
     },
 
-    startToolExecution: (input) =>
-      guarded("record the tool execution", async () => {
-        // Inserted only when the run exists in the organization, in one statement.
-        const rows = await prisma.$queryRaw<ToolExecutionRow[]>`
-          INSERT INTO "ToolExecution" ("id", "runId", "organizationId", "connector", "action", "status", "input", "attempt", "startedAt")
-          SELECT ${input.id}, "id", "organizationId", ${input.connector}, ${input.action}, 'RUNNING', ${toJsonText(input.input)}::jsonb,
-            ${input.attempt}, ${input.startedAt}::timestamptz
-          FROM "AgentRun" WHERE "id" = ${input.runId} AND "organizationId" = ${input.organizationId}
-          RETURNING "id", "runId", "connector", "action", "status"::text AS "status", "input", "output", "error", "attempt",
-            "startedAt", "completedAt", "durationMs"`;
-        const row = rows[0];
-        if (!row) throw new RunNotFoundError(input.runId);
-        return toToolExecution(row);
-      }),
-
-    finishToolExecution: (input) =>
-      guarded("finish the tool execution", async () => {
-        const [row] = await prisma.toolExecution.updateManyAndReturn({
-          where: { id: input.id, organizationId: input.organizationId },
-          data: {
-            status: input.status,
-            output: input.output === null || input.output === undefined ? Prisma.JsonNull : (input.output as Prisma.InputJsonValue),
-            error: input.error === null ? Prisma.JsonNull : { code: input.error.code, message: input.error.message },
-            completedAt: input.completedAt,
-            durationMs: Math.round(input.durationMs),
-          },
-        });
-        if (!row) throw new RunNotFoundError(input.id, { details: { entity: "toolExecution" } });
-        return toToolExecution(row);
-      }),
-
     listToolExecutions: (organizationId, runId) =>
       guarded("list tool executions", async () => {
         const rows = await prisma.toolExecution.findMany({ where: { runId, organizationId }, orderBy: [{ startedAt: "asc" }, { sequence: "asc" }] });
@@ -141,15 +110,26 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promis
         return rows.map((row) => ({ name: row.name, value: row.value, unit: row.unit }));
       }),
 
-    recoverOrphanedRuns: (input) =>
-      guarded("recover orphaned runs", async () => {
-        const rows = await prisma.$queryRaw<{ id: string }[]>`
-          UPDATE "AgentRun" SET "status" = 'FAILED', "statusReason" = ${input.statusReason}, "error" = ${JSON.stringify(ORPHAN_ERROR)}::jsonb,
-            "completedAt" = ${input.completedAt}::timestamptz,
-            "durationMs" = GREATEST(0, ROUND(EXTRACT(EPOCH FROM (${input.completedAt}::timestamptz - "startedAt")) * 1000))::integer
-          WHERE "status" = 'RUNNING' AND "startedAt" < ${input.startedBefore}::timestamptz
-          RETURNING "id"`;
-        return rows.map((row) => row.id);
+    listSteps: (organizationId, runId) =>
+      guarded("read the run's journal", async () => {
+        const rows = await prisma.runStep.findMany({ where: { runId, run: { organizationId } }, orderBy: { position: "asc" } });
+        return rows.map(toJournalStep);
+      }),
+
+    recordStep: (input) => guarded("write the run's journal", () => recordStep(prisma, input)),
+
+    renewLeases: (input) => guarded("renew run leases", () => renewLeases(prisma, input)),
+
+    claimRuns: (input) => guarded("claim runs to resume", () => claimRuns(prisma, input)),
+
+    suspendRun: (input) => guarded("park the waiting run", () => suspendRun(prisma, input)),
+
+    sendSignal: (input) => guarded("send the signal", () => sendSignal(prisma, input)),
+
+    getSignal: (organizationId, runId, name) =>
+      guarded("read the signal", async () => {
+        const row = await prisma.runSignal.findFirst({ where: { runId, name, run: { organizationId } } });
+        return row ? toRunSignal(row) : null;
       }),
 
     checkHealth: async () => {

@@ -1,4 +1,4 @@
-import type { AgentRun, RunStatus, StoredError, ToolExecution, ToolExecutionStatus } from "@neonhub/core";
+import type { AgentRun, JournalStep, RunSignal, RunStatus, StepKind, StepStatus, StoredError, ToolExecution, ToolExecutionStatus } from "@neonhub/core";
 
 /** The columns of an `AgentRun` row, as Prisma returns them from typed and raw queries alike. */
 export interface AgentRunRow {
@@ -22,6 +22,34 @@ export interface AgentRunRow {
   durationMs: number | null;
   traceId: string | null;
   parentRunId: string | null;
+  fence: number;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  wakeAt: Date | null;
+}
+
+/** The columns of a `RunStep` row. */
+export interface RunStepRow {
+  runId: string;
+  position: number;
+  key: string;
+  kind: string;
+  status: string;
+  output: unknown;
+  error: unknown;
+  attempts: number;
+  startedAt: Date;
+  completedAt: Date | null;
+  wakeAt: Date | null;
+}
+
+/** The columns of a `RunSignal` row. */
+export interface RunSignalRow {
+  runId: string;
+  name: string;
+  payload: unknown;
+  sentBy: string | null;
+  sentAt: Date;
 }
 
 /** The columns of a `ToolExecution` row. */
@@ -38,6 +66,7 @@ export interface ToolExecutionRow {
   startedAt: Date;
   completedAt: Date | null;
   durationMs: number | null;
+  stepKey: string | null;
 }
 
 /** JSON text for a `jsonb` parameter; `undefined` is stored as JSON null. */
@@ -73,7 +102,31 @@ export function toAgentRun(row: AgentRunRow): AgentRun {
     durationMs: row.durationMs,
     traceId: row.traceId,
     parentRunId: row.parentRunId,
+    fence: row.fence,
+    leaseOwner: row.leaseOwner,
+    leaseExpiresAt: row.leaseExpiresAt,
+    wakeAt: row.wakeAt,
   };
+}
+
+export function toJournalStep(row: RunStepRow): JournalStep {
+  return {
+    runId: row.runId,
+    position: row.position,
+    key: row.key,
+    kind: row.kind as StepKind,
+    status: row.status as StepStatus,
+    output: row.output ?? null,
+    error: toStoredError(row.error),
+    attempts: row.attempts,
+    startedAt: row.startedAt,
+    completedAt: row.completedAt,
+    wakeAt: row.wakeAt,
+  };
+}
+
+export function toRunSignal(row: RunSignalRow): RunSignal {
+  return { runId: row.runId, name: row.name, payload: row.payload ?? null, sentBy: row.sentBy, sentAt: row.sentAt };
 }
 
 export function toToolExecution(row: ToolExecutionRow): ToolExecution {
@@ -90,5 +143,6 @@ export function toToolExecution(row: ToolExecutionRow): ToolExecution {
     startedAt: row.startedAt,
     completedAt: row.completedAt,
     durationMs: row.durationMs,
+    stepKey: row.stepKey,
   };
 }

@@ -1,0 +1,135 @@
+import {
+  LeaseLostError,
+  RunNotFoundError,
+  SignalConflictError,
+  isFinalRunStatus,
+  type AgentRun,
+  type ClaimRunsInput,
+  type RecordStepInput,
+  type RenewLeasesInput,
+  type SendSignalInput,
+  type SuspendRunInput,
+} from "@neonhub/core";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { toAgentRun, toJsonText, type AgentRunRow } from "./run-records.js";
+import { RUN_COLUMNS, runColumns } from "./run-writes.js";
+
+const errorText = (error: { code: string; message: string } | null): string | null => (error === null ? null : JSON.stringify({ code: error.code, message: error.message }));
+
+/** Why a fenced write changed nothing: the run is unknown in the organization, or not held under this fence. */
+async function refusal(prisma: PrismaClient, organizationId: string, runId: string): Promise<Error> {
+  const row = await prisma.agentRun.findFirst({ where: { id: runId, organizationId }, select: { id: true } });
+  return row ? new LeaseLostError(runId) : new RunNotFoundError(runId);
+}
+
+/**
+ * Writes a journal step and its tool execution in one statement. The run's row is read `FOR SHARE` with its fence:
+ * a takeover (which updates the row) waits for the write to commit, and a write after a takeover finds no row.
+ */
+export async function recordStep(prisma: PrismaClient, input: RecordStepInput): Promise<void> {
+  const { step, toolExecution: tool } = input;
+  const rows = await prisma.$queryRaw<{ runId: string }[]>`
+    WITH "run" AS (
+      SELECT "id" FROM "AgentRun"
+      WHERE "id" = ${input.runId} AND "organizationId" = ${input.organizationId} AND "status" = 'RUNNING' AND "fence" = ${input.fence}
+      FOR SHARE
+    ), "step" AS (
+      INSERT INTO "RunStep" ("runId", "position", "key", "kind", "status", "output", "error", "attempts", "startedAt", "completedAt", "wakeAt")
+      SELECT "run"."id", ${step.position}, ${step.key}, ${step.kind}::"StepKind", ${step.status}::"StepStatus", ${toJsonText(step.output)}::jsonb,
+        ${errorText(step.error)}::jsonb, ${step.attempts}, ${step.startedAt}::timestamptz, ${step.completedAt}::timestamptz, ${step.wakeAt}::timestamptz
+      FROM "run"
+      ON CONFLICT ("runId", "position") DO UPDATE SET "key" = EXCLUDED."key", "kind" = EXCLUDED."kind", "status" = EXCLUDED."status",
+        "output" = EXCLUDED."output", "error" = EXCLUDED."error", "attempts" = EXCLUDED."attempts", "startedAt" = EXCLUDED."startedAt",
+        "completedAt" = EXCLUDED."completedAt", "wakeAt" = EXCLUDED."wakeAt"
+      RETURNING "runId"
+    ), "tool" AS (
+      INSERT INTO "ToolExecution" ("id", "runId", "organizationId", "connector", "action", "status", "input", "output", "error", "attempt",
+        "startedAt", "completedAt", "durationMs", "stepKey")
+      SELECT ${tool?.id ?? null}, "run"."id", ${input.organizationId}, ${tool?.connector ?? null}, ${tool?.action ?? null},
+        ${tool?.status ?? null}::"ToolExecutionStatus", ${toJsonText(tool?.input)}::jsonb, ${tool?.output === null || tool?.output === undefined ? null : toJsonText(tool.output)}::jsonb,
+        ${errorText(tool?.error ?? null)}::jsonb, ${tool?.attempt ?? 0}, ${tool?.startedAt ?? null}::timestamptz, ${tool?.completedAt ?? null}::timestamptz,
+        ${tool?.durationMs === null || tool?.durationMs === undefined ? null : Math.round(tool.durationMs)}::integer, ${tool?.stepKey ?? null}
+      FROM "run" WHERE ${tool !== undefined}
+      ON CONFLICT ("id") DO UPDATE SET "status" = EXCLUDED."status", "output" = EXCLUDED."output", "error" = EXCLUDED."error",
+        "completedAt" = EXCLUDED."completedAt", "durationMs" = EXCLUDED."durationMs"
+      WHERE "ToolExecution"."runId" = EXCLUDED."runId"
+    )
+    SELECT "runId" FROM "step"`;
+  if (rows.length === 0) throw await refusal(prisma, input.organizationId, input.runId);
+}
+
+/** Extends the leases the owner still holds. */
+export async function renewLeases(prisma: PrismaClient, input: RenewLeasesInput): Promise<string[]> {
+  if (input.runIds.length === 0) return [];
+  const rows = await prisma.$queryRaw<{ id: string }[]>`
+    UPDATE "AgentRun" SET "leaseExpiresAt" = ${input.expiresAt}::timestamptz
+    WHERE "id" = ANY(${[...input.runIds]}::text[]) AND "leaseOwner" = ${input.owner} AND "status" = 'RUNNING'
+    RETURNING "id"`;
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Takes over lapsed and due runs. `FOR UPDATE SKIP LOCKED` lets executors sweeping at once take different runs, and
+ * the re-check of the row under its lock means a run another executor just took is not taken twice.
+ */
+export async function claimRuns(prisma: PrismaClient, input: ClaimRunsInput): Promise<AgentRun[]> {
+  if (input.agentNames.length === 0 || input.limit < 1) return [];
+  const rows = await prisma.$queryRaw<AgentRunRow[]>`
+    UPDATE "AgentRun" AS "run" SET "status" = 'RUNNING', "leaseOwner" = ${input.owner}, "leaseExpiresAt" = ${input.leaseExpiresAt}::timestamptz,
+      "fence" = "run"."fence" + 1, "wakeAt" = NULL
+    WHERE "run"."id" IN (
+      SELECT "id" FROM "AgentRun"
+      WHERE "agentName" = ANY(${[...input.agentNames]}::text[])
+        AND (("status" = 'RUNNING' AND COALESCE("leaseExpiresAt", "startedAt") < ${input.now}::timestamptz)
+          OR ("status" = 'WAITING' AND "wakeAt" <= ${input.now}::timestamptz))
+      ORDER BY COALESCE("wakeAt", "leaseExpiresAt", "startedAt")
+      LIMIT ${input.limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    AND (("run"."status" = 'RUNNING' AND COALESCE("run"."leaseExpiresAt", "run"."startedAt") < ${input.now}::timestamptz)
+      OR ("run"."status" = 'WAITING' AND "run"."wakeAt" <= ${input.now}::timestamptz))
+    RETURNING ${runColumns("run")}`;
+  return rows.map(toAgentRun);
+}
+
+/**
+ * Parks a run as waiting. Two statements in one transaction: the second reads signals committed after the first
+ * took the run's row lock, so a signal sent while the run was parking is never missed (see `sendSignal`).
+ */
+export async function suspendRun(prisma: PrismaClient, input: SuspendRunInput): Promise<AgentRun> {
+  const row = await prisma.$transaction(async (transaction) => {
+    const [parked] = await transaction.$queryRaw<AgentRunRow[]>`
+      UPDATE "AgentRun" SET "status" = 'WAITING', "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "wakeAt" = ${input.wakeAt}::timestamptz
+      WHERE "id" = ${input.runId} AND "organizationId" = ${input.organizationId} AND "status" = 'RUNNING' AND "fence" = ${input.fence}
+      RETURNING ${RUN_COLUMNS}`;
+    if (!parked || input.signalName === null) return parked;
+    const [woken] = await transaction.$queryRaw<AgentRunRow[]>`
+      UPDATE "AgentRun" SET "wakeAt" = ${input.now}::timestamptz
+      WHERE "id" = ${input.runId} AND EXISTS (SELECT 1 FROM "RunSignal" WHERE "runId" = ${input.runId} AND "name" = ${input.signalName})
+      RETURNING ${RUN_COLUMNS}`;
+    return woken ?? parked;
+  });
+  if (!row) throw await refusal(prisma, input.organizationId, input.runId);
+  return toAgentRun(row);
+}
+
+/** Keeps a signal and wakes a run waiting for it; the run's row is locked first (see `suspendRun`). */
+export async function sendSignal(prisma: PrismaClient, input: SendSignalInput): Promise<AgentRun> {
+  const row = await prisma.$transaction(async (transaction) => {
+    const [run] = await transaction.$queryRaw<AgentRunRow[]>`
+      SELECT ${RUN_COLUMNS} FROM "AgentRun" WHERE "id" = ${input.runId} AND "organizationId" = ${input.organizationId} FOR UPDATE`;
+    if (!run) throw new RunNotFoundError(input.runId);
+    if (isFinalRunStatus(toAgentRun(run).status)) throw new SignalConflictError(input.runId, `Run "${input.runId}" has ended (${run.status}) and takes no signals.`);
+    const inserted = await transaction.$queryRaw<{ name: string }[]>`
+      INSERT INTO "RunSignal" ("runId", "name", "payload", "sentBy", "sentAt")
+      VALUES (${input.runId}, ${input.name}, ${toJsonText(input.payload)}::jsonb, ${input.sentBy}, ${input.sentAt}::timestamptz)
+      ON CONFLICT DO NOTHING RETURNING "name"`;
+    if (inserted.length === 0) throw new SignalConflictError(input.runId, `Run "${input.runId}" already received signal "${input.name}".`);
+    const [woken] = await transaction.$queryRaw<AgentRunRow[]>`
+      UPDATE "AgentRun" SET "wakeAt" = ${input.sentAt}::timestamptz
+      WHERE "id" = ${input.runId} AND "status" = 'WAITING' AND ("wakeAt" IS NULL OR "wakeAt" > ${input.sentAt}::timestamptz)
+      RETURNING ${RUN_COLUMNS}`;
+    return woken ?? run;
+  });
+  return toAgentRun(row);
+}
