@@ -48,6 +48,10 @@ function withConstantRun(orchestrator: Orchestrator): Orchestrator {
     durationMs: 0,
     traceId: null,
     parentRunId: null,
+    fence: 1,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    wakeAt: null,
   };
   return { ...orchestrator, orchestrate: async () => run };
 }

@@ -15,6 +15,8 @@ describe("loadHostConfig", () => {
       logLevel: "info",
       credentialsKey: null,
       shutdownDeadlineMs: 10_000,
+      runLeaseMs: 30_000,
+      sweepIntervalMs: 1_000,
       queueName: "neonhub-runs",
       mockLatencyMs: 0,
       apiKeyCacheTtlMs: 10_000,

@@ -26,6 +26,10 @@ export interface HostConfig {
   mockLatencyMs: number;
   /** How long a looked-up API key is answered from memory (a revoked key works this long at most); 0 asks the database on every request. */
   apiKeyCacheTtlMs: number;
+  /** How long a run's lease lasts: a run whose host died is taken over by another once it lapses. */
+  runLeaseMs: number;
+  /** How often a host looks for runs to take over or to wake. */
+  sweepIntervalMs: number;
 }
 
 const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
@@ -58,6 +62,8 @@ const environmentSchema = z.object({
   NEONHUB_QUEUE_NAME: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "use letters, digits, - and _").default("neonhub-runs")),
   NEONHUB_MOCK_LATENCY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(0)),
   NEONHUB_API_KEY_CACHE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_API_KEY_CACHE_TTL_MS)),
+  NEONHUB_RUN_LEASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(300).max(3_600_000).default(30_000)),
+  NEONHUB_SWEEP_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).default(1_000)),
 });
 
 /**
@@ -88,5 +94,7 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     queueName: values.NEONHUB_QUEUE_NAME,
     mockLatencyMs: values.NEONHUB_MOCK_LATENCY_MS,
     apiKeyCacheTtlMs: values.NEONHUB_API_KEY_CACHE_TTL_MS,
+    runLeaseMs: values.NEONHUB_RUN_LEASE_MS,
+    sweepIntervalMs: values.NEONHUB_SWEEP_INTERVAL_MS,
   };
 }

@@ -14,7 +14,7 @@ describe("GET /v1/agents", () => {
     const response = await host.app.inject({ method: "GET", url: "/v1/agents", headers: host.alpha });
     expect(response.statusCode).toBe(200);
     const { agents } = response.json();
-    expect(agents.map((agent: { name: string }) => agent.name).sort()).toEqual(["broken", "echo", "scarce", "waiting"]);
+    expect(agents.map((agent: { name: string }) => agent.name).sort()).toEqual(["approval", "broken", "echo", "scarce", "waiting"]);
     const echo = agents.find((agent: { name: string }) => agent.name === "echo");
     expect(echo).toMatchObject({ version: "1.0.0", kind: "test", breakerState: "closed", inputSchema: { type: "object", properties: { text: { type: "string" } } } });
   });

@@ -187,3 +187,37 @@ describe("POST /v1/runs/:id/cancel", () => {
     expect(response.json()).toMatchObject({ status: "COMPLETED" });
   });
 });
+
+describe("POST /v1/runs/{id}/signals/{name}", () => {
+  const signal = (runId: string, name: string, payload: unknown, headers: Record<string, string> = host.alpha) =>
+    host.app.inject({ method: "POST", url: `/v1/runs/${runId}/signals/${name}`, headers, payload: { payload } as Record<string, unknown> });
+
+  it("answers a run that waits with 202 and WAITING, wakes it with a signal, and shows its steps", async () => {
+    const started = await postRun({ agent: "approval", input: { text: "raise budget" } });
+    expect(started.statusCode).toBe(202);
+    const run = started.json();
+    expect(run).toMatchObject({ status: "WAITING", wakeAt: expect.any(String) });
+    expect(started.headers.location).toBe(`/v1/runs/${run.id}`);
+    const sent = await signal(run.id, "approval", { approved: true });
+    expect(sent.statusCode).toBe(202);
+    await vi.waitFor(async () => expect((await host.orchestrator.getRun("org_alpha", run.id))?.status).toBe("COMPLETED"));
+    const read = (await host.app.inject({ method: "GET", url: `/v1/runs/${run.id}`, headers: host.alpha })).json();
+    expect(read.output).toEqual({ text: "approved by user_alpha" });
+    expect(read.steps).toEqual([expect.objectContaining({ position: 0, key: "approval", kind: "SIGNAL", status: "SUCCEEDED", attempts: 1 })]);
+    expect(read.steps[0]).not.toHaveProperty("output");
+  });
+
+  it("answers 404 for another organization's run and 409 for a second signal of a name, leaving the run waiting", async () => {
+    const run = (await postRun({ agent: "approval", input: { text: "x" } })).json();
+    const foreign = await signal(run.id, "approval", { approved: true }, host.beta);
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json()).toMatchObject({ code: "RUN_NOT_FOUND" });
+    expect((await host.orchestrator.getRun("org_alpha", run.id))?.status).toBe("WAITING");
+    expect((await signal(run.id, "other", 1)).statusCode).toBe(202);
+    const again = await signal(run.id, "other", 2);
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: "SIGNAL_CONFLICT" });
+    const bad = await signal(run.id, "..%2Fx", 1);
+    expect(bad.statusCode).toBe(400);
+  });
+});

@@ -11,6 +11,8 @@ import {
   runPageSchema,
   runSchema,
   runWithToolsSchema,
+  signalBodySchema,
+  signalNameSchema,
   toRunResource,
   toRunWithToolsResource,
 } from "../schemas/run-schemas.js";
@@ -35,13 +37,14 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
     {
       schema: {
         summary: "Run an agent",
-        description: "Runs the agent and answers with the finished run (whatever its outcome), or queues it when `async` is true.",
+        description:
+          "Runs the agent and answers with the finished run (whatever its outcome), or queues it when `async` is true. A run that goes on waiting durably (a sleep, a signal such as an approval) answers 202 with the run as `WAITING`.",
         tags: ["runs"],
         security,
         body: createRunBodySchema,
         response: {
           200: runSchema,
-          202: queuedRunSchema,
+          202: z.union([queuedRunSchema, runSchema]),
           ...authenticatedErrorResponses,
           ...problemResponses({
             404: "No agent of that name.",
@@ -72,7 +75,9 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
         return reply.code(202).header("location", `/v1/runs/${run.id}`).send({ id: run.id, status: "QUEUED" as const });
       }
       try {
-        return reply.code(200).send(toRunResource(await orchestrator.orchestrate(runRequest)));
+        const run = await orchestrator.orchestrate(runRequest);
+        if (run.status === "WAITING") return reply.code(202).header("location", `/v1/runs/${run.id}`).send(toRunResource(run));
+        return reply.code(200).send(toRunResource(run));
       } catch (error) {
         // The run executed and ended FAILED, TIMED_OUT or CANCELLED: that record is the answer, as on a replay.
         if (!isNeonhubError(error) || REFUSAL_CODES.has(error.code) || error.runId === undefined) throw error;
@@ -87,7 +92,7 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
     "/runs/:id",
     {
       schema: {
-        summary: "Read a run with its tool executions",
+        summary: "Read a run with its tool executions and its journal's steps",
         tags: ["runs"],
         security,
         params: runParamsSchema,
@@ -143,6 +148,31 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
     async (request) => {
       const caller = requireCaller(request);
       return toRunResource(await orchestrator.cancel(caller.organizationId, request.params.id));
+    },
+  );
+
+  fastify.post(
+    "/runs/:id/signals/:name",
+    {
+      schema: {
+        summary: "Send a signal to a run",
+        description:
+          "Wakes a run waiting for this signal (`ctx.waitForSignal(name)`), or keeps it for a run that has not begun waiting yet. One signal per name and run; it is recorded with who sent it and when.",
+        tags: ["runs"],
+        security,
+        params: z.object({ id: runIdSchema, name: signalNameSchema }),
+        body: signalBodySchema,
+        response: {
+          202: runSchema,
+          ...authenticatedErrorResponses,
+          ...problemResponses({ 404: "No such run in your organization.", 409: "A signal of that name was already sent, or the run has ended." }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const caller = requireCaller(request);
+      const run = await orchestrator.signal(caller.organizationId, request.params.id, request.params.name, request.body.payload ?? null, { sentBy: caller.userId });
+      return reply.code(202).send(toRunResource(run));
     },
   );
 };

@@ -27,9 +27,6 @@ export interface RunningHost {
 
 const IDLE_SWEEP_MS = 25;
 
-/** Runs left `RUNNING` this long on a shared database belong to a dead instance (several times the longest run). */
-const SHARED_DATABASE_ORPHAN_AGE_MS = 15 * 60_000;
-
 /** Opens every dependency named by the configuration, builds the app and starts listening. */
 export async function startHost(config: HostConfig, logger: PinoLogger, announce: (text: string) => void = (text) => process.stdout.write(text)): Promise<RunningHost> {
   if (config.connectorsMode === "live" && config.credentialsKey === null) {
@@ -59,9 +56,9 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
       logger,
       ...(rateLimiter ? { rateLimiter } : {}),
       ...(queue ? { queue } : {}),
+      // Runs left by a host that died are taken over once their lease lapses, and waiting runs woken when due.
+      durability: { leaseMs: config.runLeaseMs, sweepIntervalMs: config.sweepIntervalMs },
     });
-    // One process owns an embedded database, so anything still RUNNING there was left by a crash.
-    await orchestrator.recoverOrphanedRuns({ olderThanMs: config.databaseUrl === null ? 0 : SHARED_DATABASE_ORPHAN_AGE_MS });
 
     const issued = await provisionDevelopmentKey(database.apiKeyStore, config.developmentApiKey);
     const healthChecks: Record<string, HealthCheck> = { database: () => database.checkHealth() };

@@ -23,6 +23,10 @@ const runAt = (created: number, completed: number | null): AgentRun => ({
   durationMs: completed === null ? null : completed - created,
   traceId: null,
   parentRunId: null,
+  fence: 1,
+  leaseOwner: null,
+  leaseExpiresAt: null,
+  wakeAt: null,
 });
 
 describe("toRunResource", () => {

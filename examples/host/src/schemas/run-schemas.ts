@@ -1,4 +1,4 @@
-import { RUN_STATUSES, TOOL_EXECUTION_STATUSES, type AgentRun, type AgentRunWithTools, type ToolExecution } from "@neonhub/core";
+import { RUN_STATUSES, STEP_KINDS, STEP_STATUSES, TOOL_EXECUTION_STATUSES, type AgentRun, type AgentRunWithTools, type JournalStepSummary, type ToolExecution } from "@neonhub/core";
 import { z } from "zod";
 
 const storedErrorSchema = z.object({ code: z.string(), message: z.string() }).meta({ id: "RunError" });
@@ -30,8 +30,24 @@ export const runSchema = z
     durationMs: z.number().nullable(),
     traceId: z.string().nullable(),
     parentRunId: z.string().nullable(),
+    wakeAt: timestamp.nullable().meta({ description: "When a WAITING run is due to resume (its sleep ends or its wait times out)." }),
   })
   .meta({ id: "AgentRun" });
+
+/** A step of a run's journal, without its output (which replays use and the API never shows). */
+export const runStepSchema = z
+  .object({
+    position: z.number().int(),
+    key: z.string(),
+    kind: z.enum(STEP_KINDS),
+    status: z.enum(STEP_STATUSES),
+    error: storedErrorSchema.nullable(),
+    attempts: z.number().int(),
+    startedAt: timestamp,
+    completedAt: timestamp.nullable(),
+    wakeAt: timestamp.nullable(),
+  })
+  .meta({ id: "RunStep" });
 
 /** A recorded connector or tool call. */
 export const toolExecutionSchema = z
@@ -48,11 +64,21 @@ export const toolExecutionSchema = z
     startedAt: timestamp,
     completedAt: timestamp.nullable(),
     durationMs: z.number().nullable(),
+    stepKey: z.string().nullable(),
   })
   .meta({ id: "ToolExecution" });
 
-/** A run with its tool executions. */
-export const runWithToolsSchema = runSchema.extend({ toolExecutions: z.array(toolExecutionSchema) }).meta({ id: "AgentRunWithTools" });
+/** A run with its tool executions and its journal's steps. */
+export const runWithToolsSchema = runSchema.extend({ toolExecutions: z.array(toolExecutionSchema), steps: z.array(runStepSchema) }).meta({ id: "AgentRunWithTools" });
+
+/** Names of signals: as `orchestrator.signal` accepts them. */
+export const signalNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, "must be 1 to 100 letters, digits, '.', '_', ':' or '-'");
+
+/** Body of `POST /v1/runs/{id}/signals/{name}`. */
+export const signalBodySchema = z
+  .object({ payload: z.unknown().optional().meta({ description: "What the waiting handler receives; null when absent." }) })
+  .strict()
+  .meta({ id: "SignalRequest" });
 
 /** Body of `POST /v1/runs`. */
 export const createRunBodySchema = z
@@ -125,6 +151,22 @@ export function toRunResource(run: AgentRun): z.input<typeof runSchema> {
     durationMs: run.durationMs,
     traceId: run.traceId,
     parentRunId: run.parentRunId,
+    wakeAt: toIso(run.wakeAt),
+  };
+}
+
+/** The API view of a journal step. */
+export function toRunStepResource(step: JournalStepSummary): z.input<typeof runStepSchema> {
+  return {
+    position: step.position,
+    key: step.key,
+    kind: step.kind,
+    status: step.status,
+    error: step.error,
+    attempts: step.attempts,
+    startedAt: step.startedAt.toISOString(),
+    completedAt: toIso(step.completedAt),
+    wakeAt: toIso(step.wakeAt),
   };
 }
 
@@ -140,5 +182,5 @@ export function toToolExecutionResource(execution: ToolExecution): z.input<typeo
 
 /** The API view of a run with its tool executions. */
 export function toRunWithToolsResource(run: AgentRunWithTools): z.input<typeof runWithToolsSchema> {
-  return { ...toRunResource(run), toolExecutions: run.toolExecutions.map(toToolExecutionResource) };
+  return { ...toRunResource(run), toolExecutions: run.toolExecutions.map(toToolExecutionResource), steps: run.steps.map(toRunStepResource) };
 }

@@ -4,7 +4,7 @@ import { createHostApp } from "../app/create-host-app.js";
 import { issueApiKey } from "../auth/issue-api-key.js";
 import { createMemoryApiKeyStore } from "../auth/memory-api-key-store.js";
 import type { ConnectorCatalogEntry } from "../routes/catalog-routes.js";
-import { brokenAgent, echoAgent, scarceAgent, waitingAgent } from "./test-agents.js";
+import { approvalAgent, brokenAgent, echoAgent, scarceAgent, waitingAgent } from "./test-agents.js";
 
 /** A host on in-memory parts, with keys for two organizations and a revoked one. */
 export interface TestHost {
@@ -27,7 +27,7 @@ export async function createTestHost(
 ): Promise<TestHost & { health: { databaseUp: boolean } }> {
   const store = options.store ?? createMemoryRunStore();
   const orchestrator: Orchestrator = {
-    ...createOrchestrator({ agents: options.agents ?? [echoAgent, brokenAgent, waitingAgent, scarceAgent], store }),
+    ...createOrchestrator({ agents: options.agents ?? [echoAgent, brokenAgent, waitingAgent, scarceAgent, approvalAgent], store }),
     ...options.orchestratorOverrides,
   };
   const apiKeyStore = createMemoryApiKeyStore();

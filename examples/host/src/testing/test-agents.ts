@@ -42,6 +42,20 @@ export const waitingAgent = defineAgent({
     }),
 });
 
+/** Waits durably for the signal `approval` and says who approved. */
+export const approvalAgent = defineAgent({
+  name: "approval",
+  version: "1.0.0",
+  description: "Waits for an approval",
+  input: z.object({ text: z.string() }),
+  output: z.object({ text: z.string() }),
+  handle: async (_input, context) => {
+    const answer = await context.waitForSignal<{ approved: boolean }>("approval", { timeoutMs: 3_600_000 });
+    if (!answer.received) return { text: "timed out" };
+    return { text: `${answer.payload.approved ? "approved" : "rejected"} by ${answer.sentBy}` };
+  },
+});
+
 /** Admits one run per minute per user. */
 export const scarceAgent = defineAgent({
   name: "scarce",
