@@ -22,11 +22,11 @@ const IN_FLIGHT = 32;
 const POOL_SIZE = 10;
 const THROUGHPUT_ROUNDS = Number(process.env.BENCH_DURABLE_ROUNDS ?? 4);
 const DURABLE_RUNS_PER_ROUND = Number(process.env.BENCH_DURABLE_RUNS ?? 2_000);
-const DBOS_WORKFLOWS_PER_ROUND = Number(process.env.BENCH_DBOS_WORKFLOWS ?? 800);
+const DBOS_WORKFLOWS_PER_ROUND = Number(process.env.BENCH_DBOS_WORKFLOWS ?? 600);
 const OVERHEAD_STEPS = 10;
 const MEMORY_RUNS_PER_ROUND = Number(process.env.BENCH_MEMORY_RUNS ?? 20_000);
 const MEMORY_ROUNDS = 10;
-const POSTGRES_RUNS_PER_ROUND = Number(process.env.BENCH_POSTGRES_RUNS ?? 150);
+const POSTGRES_RUNS_PER_ROUND = Number(process.env.BENCH_POSTGRES_RUNS ?? 80);
 const POSTGRES_ROUNDS = 6;
 const TARGETS = { durableOverDbos: 5, journaledStepOverheadUs: 5 };
 
