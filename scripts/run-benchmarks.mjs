@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const only = process.argv.slice(2);
-const workspaces = ["packages", "examples"].flatMap((folder) =>
+const workspaces = ["packages", "examples", "bench"].flatMap((folder) =>
   readdirSync(join(root, folder), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => join(root, folder, entry.name)),

@@ -1,7 +1,7 @@
 import { StepOutcomeUnknownError } from "../errors/durable-errors.js";
 import { NeonhubError } from "../errors/neonhub-error.js";
 import type { StoredError } from "../model/agent-run.js";
-import type { JournalStep } from "../model/journal-step.js";
+import type { JournalStep, StepKind, StepStatus } from "../model/journal-step.js";
 import type { RepeatSafety } from "../model/repeat-safety.js";
 import type { StepContext } from "../model/run-context.js";
 import type { ToolExecution } from "../model/tool-execution.js";
@@ -57,52 +57,71 @@ export function runJournaledStep<T>(scope: RunScope, attempt: number, positions:
       return Promise.reject(scope.failRun(new StepOutcomeUnknownError(`Step "${place.key}" may or may not have taken effect before the run was interrupted, and repeating it is not safe.`, { stepKey: place.key, runId: scope.run.id })));
     }
   }
-  scope.gate.enter();
-  return executeStep(scope, attempt, place, request, (journaled?.attempts ?? 0) + 1).finally(() => scope.gate.leave());
+  return executeStep(scope, attempt, place, request, kind, (journaled?.attempts ?? 0) + 1);
 }
 
-async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace, request: StepRequest<T>, stepAttempts: number): Promise<T> {
-  const { dependencies, journal } = scope;
+/** The journal entry of a step that began at `startedAt`, in the given state. */
+const stepEntry = (place: StepPlace, kind: StepKind, status: StepStatus, attempts: number, startedAt: Date): Omit<JournalStep, "runId"> => ({
+  position: place.position,
+  key: place.key,
+  kind,
+  status,
+  output: null,
+  error: null,
+  attempts,
+  startedAt,
+  completedAt: null,
+  wakeAt: null,
+});
+
+// An async function with the gate entered and left inside it: a `.finally` around it was another promise and two
+// more microtask turns on every step.
+async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace, request: StepRequest<T>, kind: StepKind, stepAttempts: number): Promise<T> {
+  const { dependencies, journal, gate } = scope;
   const { clock } = dependencies;
   const tool = request.tool;
+  gate.enter();
   const startedAt = clock.now();
   const started = new Date(startedAt);
-  const step: Omit<JournalStep, "runId"> = { position: place.position, key: place.key, kind: tool ? "TOOL" : "STEP", status: "STARTED", output: null, error: null, attempts: stepAttempts, startedAt: started, completedAt: null, wakeAt: null };
-  const execution: Omit<ToolExecution, "runId"> | undefined = tool
-    ? { id: dependencies.newId(startedAt), stepKey: place.key, connector: tool.connector, action: tool.action, status: "RUNNING", input: tool.input, output: null, error: null, attempt, startedAt: started, completedAt: null, durationMs: null }
-    : undefined;
+  let execution: Omit<ToolExecution, "runId"> | undefined;
   let span: Span | undefined;
   if (tool) {
+    execution = { id: dependencies.newId(startedAt), stepKey: place.key, connector: tool.connector, action: tool.action, status: "RUNNING", input: tool.input, output: null, error: null, attempt, startedAt: started, completedAt: null, durationMs: null };
     scope.onToolCall();
     span = dependencies.tracer.startSpan(`execute_tool ${tool.label}`, {
       kind: "internal",
       parent: scope.span,
       attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool.label, "neonhub.run.id": scope.run.id, "neonhub.step.key": place.key },
     });
-    execution!.input = tool.redactor.redact(tool.input);
+    execution.input = tool.redactor.redact(tool.input);
   }
   try {
     // Only an unsafe step needs its start on record: it is what tells a resumed run the outcome is unknown.
-    if (request.repeatSafety === "unsafe") await journal.write({ step, ...(execution ? { toolExecution: execution } : {}) });
+    if (request.repeatSafety === "unsafe") await journal.write({ step: stepEntry(place, kind, "STARTED", stepAttempts, started), toolExecution: execution });
     let output: T;
     try {
-      output = await request.run(new StepCallContext(scope.run.id, place.key, scope.cancellation.signal, attempt, scope.logger()));
+      output = await request.run(new StepCallContext(scope, place.key, attempt));
     } catch (error) {
-      await recordFailure(scope, step, execution, tool, error, startedAt);
+      await recordFailure(scope, stepEntry(place, kind, "STARTED", stepAttempts, started), execution, tool, error, startedAt);
       throw NeonhubError.isInstance(error) && error.code === "STEP_OUTCOME_UNKNOWN" ? scope.failRun(error) : error;
     }
     const completedAt = clock.now();
-    await journal.write({
-      step: { ...step, status: "SUCCEEDED", output, completedAt: new Date(completedAt) },
-      ...(execution && tool ? { toolExecution: { ...execution, status: "SUCCEEDED", output: tool.redactor.redact(output), completedAt: new Date(completedAt), durationMs: completedAt - startedAt } } : {}),
-    });
-    if (tool) dependencies.metrics.toolExecutionFinished({ connector: tool.connector, action: tool.action, status: "SUCCEEDED", durationMs: completedAt - startedAt });
+    const step = stepEntry(place, kind, "SUCCEEDED", stepAttempts, started);
+    step.output = output;
+    step.completedAt = new Date(completedAt);
+    if (execution && tool) {
+      await journal.write({ step, toolExecution: { ...execution, status: "SUCCEEDED", output: tool.redactor.redact(output), completedAt: step.completedAt, durationMs: completedAt - startedAt } });
+      dependencies.metrics.toolExecutionFinished({ connector: tool.connector, action: tool.action, status: "SUCCEEDED", durationMs: completedAt - startedAt });
+    } else {
+      await journal.write({ step, toolExecution: undefined });
+    }
     return output;
   } catch (error) {
     span?.recordFailure(errorCodeOf(error), tool ? tool.redactor.redactText(messageOf(error)) : messageOf(error));
     throw error;
   } finally {
     span?.end();
+    gate.leave();
   }
 }
 
@@ -115,6 +134,6 @@ async function recordFailure(scope: RunScope, step: Omit<JournalStep, "runId">, 
   if (tool) scope.dependencies.metrics.toolExecutionFinished({ connector: tool.connector, action: tool.action, status: "FAILED", durationMs: completedAt - startedAt });
   await scope.journal.write({
     step: { ...step, status: unknownOutcome ? "STARTED" : "FAILED", error: stored, completedAt: unknownOutcome ? null : new Date(completedAt) },
-    ...(execution ? { toolExecution: { ...execution, status: "FAILED", error: stored, completedAt: new Date(completedAt), durationMs: completedAt - startedAt } } : {}),
+    toolExecution: execution ? { ...execution, status: "FAILED", error: stored, completedAt: new Date(completedAt), durationMs: completedAt - startedAt } : undefined,
   });
 }

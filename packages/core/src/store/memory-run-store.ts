@@ -40,8 +40,18 @@ interface KeptRun extends Omit<AgentRun, "createdAt" | "startedAt" | "completedA
   wakeAt: number | null;
   tools: ToolExecution[];
   metrics: Array<string | number>;
-  steps: JournalStep[];
+  steps: KeptStep[];
   signals: RunSignal[];
+}
+
+/**
+ * A kept journal step: without its run's id, and with its times as the store's times, for the reason given for
+ * {@link KeptRun}. A step kept with its two `Date`s cost about three times as much to keep as the step itself.
+ */
+interface KeptStep extends Omit<JournalStep, "runId" | "startedAt" | "completedAt" | "wakeAt"> {
+  startedAt: number;
+  completedAt: number | null;
+  wakeAt: number | null;
 }
 
 // Shared by every run until its first tool call or finish: most runs of a busy store would otherwise each keep
@@ -83,7 +93,19 @@ const toAgentRun = (kept: KeptRun, times: StoreTimes): AgentRun => ({
   leaseExpiresAt: kept.leaseExpiresAt === null ? null : times.date(kept.leaseExpiresAt),
   wakeAt: kept.wakeAt === null ? null : times.date(kept.wakeAt),
 });
-const copyStep = (step: JournalStep): JournalStep => ({ ...step });
+const toJournalStep = (step: KeptStep, runId: string, times: StoreTimes): JournalStep => ({
+  runId,
+  position: step.position,
+  key: step.key,
+  kind: step.kind,
+  status: step.status,
+  output: step.output,
+  error: step.error,
+  attempts: step.attempts,
+  startedAt: times.date(step.startedAt),
+  completedAt: step.completedAt === null ? null : times.date(step.completedAt),
+  wakeAt: step.wakeAt === null ? null : times.date(step.wakeAt),
+});
 const copyTool = (tool: ToolExecution): ToolExecution => ({ ...tool });
 
 const flattenMetrics = (metrics: RunMetric[]): Array<string | number> => {
@@ -317,16 +339,33 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async listSteps(organizationId, runId) {
-      return (find(organizationId, runId)?.steps ?? []).map(copyStep).sort((a, b) => a.position - b.position);
+      const kept = find(organizationId, runId);
+      if (!kept) return [];
+      return kept.steps.map((step) => toJournalStep(step, kept.id, times)).sort((a, b) => a.position - b.position);
     },
 
     async recordStep(input) {
       const kept = fenced(input.organizationId, input.runId, input.fence);
-      const step: JournalStep = { ...input.step, runId: kept.id };
+      const entry = input.step;
+      const step: KeptStep = {
+        position: entry.position,
+        key: entry.key,
+        kind: entry.kind,
+        status: entry.status,
+        output: entry.output,
+        error: entry.error,
+        attempts: entry.attempts,
+        startedAt: times.of(entry.startedAt),
+        completedAt: entry.completedAt === null ? null : times.of(entry.completedAt),
+        wakeAt: entry.wakeAt === null ? null : times.of(entry.wakeAt),
+      };
       if (kept.steps === NONE) kept.steps = [];
-      const at = kept.steps.findIndex((candidate) => candidate.position === step.position);
-      if (at >= 0) kept.steps[at] = step;
-      else kept.steps.push(step);
+      const steps = kept.steps;
+      // Steps are written in order, so the entry is usually the next one or the last one written.
+      const last = steps.length - 1;
+      const at = last >= 0 && steps[last]!.position === step.position ? last : steps.findIndex((candidate) => candidate.position === step.position);
+      if (at >= 0) steps[at] = step;
+      else steps.push(step);
       if (input.toolExecution) {
         const tool: ToolExecution = { ...input.toolExecution, runId: kept.id };
         if (kept.tools === NONE) kept.tools = [];
