@@ -39,7 +39,8 @@ export default defineConfig({
         "packages/connectors/src/**": { lines: 80 },
         "packages/persistence-prisma/src/**": { lines: 80 },
         "packages/metrics/src/**": { lines: 80 },
-        "examples/*/src/**": { lines: 80 },
+        // The example host is measured and reported, not gated: much of it runs only inside the host processes
+        // that its process tests start, where the test runner's coverage cannot see.
       },
     },
   },
