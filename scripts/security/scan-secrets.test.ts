@@ -50,10 +50,18 @@ describe("secret scan of the git history", () => {
     expect(planted.result.findings).toEqual([expect.objectContaining({ path: "config/.env", commit: planted.commit, line: 1, rule: "@secretlint/secretlint-rule-github" })]);
   });
 
+  it("allows only the exact documented example, not a real token that begins like it", () => {
+    const repository = scratchRepository();
+    repositories.push(repository.path);
+    const realLooking = `xoxb-17653672481-19874698323-${fakeGithubToken().slice(4, 28)}`;
+    repository.commit("tokens", { "src/slack.ts": `export const documented = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy";\nexport const real = "${realLooking}";\n` });
+    expect(scanGitHistory(repository.path).findings).toEqual([expect.objectContaining({ path: "src/slack.ts", line: 2, rule: "@secretlint/secretlint-rule-slack" })]);
+  }, 60_000);
+
   it("passes a history without secrets, the repository's allowed fake tokens included", () => {
     const repository = scratchRepository();
     repositories.push(repository.path);
-    repository.commit("clean", { "src/index.ts": "export const answer = 42;\n", "src/slack.test.ts": 'const token = "xoxb-very-secret";\n' });
+    repository.commit("clean", { "src/index.ts": "export const answer = 42;\n", "src/slack.test.ts": "const token = \"xoxb-very-secret\";\nconst canary = \"xoxb-canary-7f3a9c2e51d04b86\";\n" });
     const result = scanGitHistory(repository.path);
     expect(result).toEqual({ commits: 1, blobs: 2, findings: [] });
   }, 60_000);
