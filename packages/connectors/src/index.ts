@@ -82,6 +82,7 @@ export { DEFAULT_MOCK_RETRY_AFTER_MS } from "./mock/scenario-error.js";
 export { builtInConnectors } from "./connectors/built-in-connectors.js";
 export type { BuiltInConnectorId, BuiltInConnectorMap } from "./connectors/built-in-connectors.js";
 export { emailConnector } from "./connectors/email-connector.js";
+export type { EmailBody, SendEmailInput } from "./connectors/email-connector.js";
 export { smsConnector } from "./connectors/sms-connector.js";
 export { slackConnector, mapSlackResponse } from "./connectors/slack-connector.js";
 export { llmConnector } from "./connectors/llm-connector.js";

@@ -42,9 +42,9 @@ describe("packaging: @neonhub/core installed from its tarball", () => {
     expect(JSON.parse(execFileSync("node", ["consumer.mjs"], { cwd: consumer, encoding: "utf8" }))).toEqual(expected);
   });
 
-  it("works from CommonJS (the testing subpath is ESM-only, as vitest is)", () => {
-    writeFileSync(join(consumer, "consumer.cjs"), consumerScript('const core = require("@neonhub/core");\nconst testing = undefined;\nconst { z } = require("zod");'));
-    expect(JSON.parse(execFileSync("node", ["consumer.cjs"], { cwd: consumer, encoding: "utf8" }))).toEqual({ ...expected, testing: "undefined" });
+  it("works from CommonJS, the testing subpath included", () => {
+    writeFileSync(join(consumer, "consumer.cjs"), consumerScript('const core = require("@neonhub/core");\nconst testing = require("@neonhub/core/testing");\nconst { z } = require("zod");'));
+    expect(JSON.parse(execFileSync("node", ["consumer.cjs"], { cwd: consumer, encoding: "utf8" }))).toEqual(expected);
   });
 
   it("ships only the build, not sources or tests", () => {

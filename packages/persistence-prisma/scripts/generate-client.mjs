@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Generates the Prisma client into src/generated (never committed). Runs on `pnpm install` in the repository and
-// from `pnpm db:generate`. Installed from the registry the package ships built, so there is nothing to do.
+// Generates the Prisma client into src/generated (never committed). Runs on `pnpm install` in the repository (the root
+// postinstall) and
+// from `pnpm db:generate`. The published package ships the client bundled in dist, so it has no install script.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isNeonhubError } from "@neonhub/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
+import type { ActionInput } from "../sdk/connector-definition.js";
 import { isConnectorAuthError } from "../sdk/connector-auth-error.js";
 import { type LiveHarness, startLiveHarness } from "../testing/start-live-harness.js";
 import { emailConnector } from "./email-connector.js";
@@ -49,8 +50,20 @@ describe("email connector (Resend POST /emails)", () => {
 
   it("requires html or text before any request", async () => {
     await start(() => ({ status: 200, json: fixture("resend-send-email.200.json") }));
-    const error = await harness.client.invoke("email", "sendEmail", { from: email.from, to: email.to, subject: "x" }).catch((caught: unknown) => caught);
+    // The input type refuses this too; the cast shows the runtime check for untyped callers.
+    const error = await harness.client.invoke(emailConnector, "sendEmail", { from: email.from, to: email.to, subject: "x" } as never).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "html" }] });
     expect(harness.server.requests).toHaveLength(0);
+  });
+
+  it("requires html or text in the input type as well", () => {
+    type Input = ActionInput<typeof emailConnector, "sendEmail">;
+    const base = { from: "a@acme.dev", to: "b@acme.dev", subject: "Hi" };
+    expectTypeOf({ ...base, html: "<p>Hi</p>" }).toExtend<Input>();
+    expectTypeOf({ ...base, text: "Hi" }).toExtend<Input>();
+    expectTypeOf(base).not.toExtend<Input>();
+    // @ts-expect-error a message with neither html nor text does not type-check
+    const missingBody: Input = base;
+    expect(emailConnector.actions.sendEmail.input.safeParse(missingBody).success).toBe(false);
   });
 });

@@ -3,22 +3,32 @@ import { defineAction, defineConnector } from "../sdk/define-connector.js";
 
 const recipients = z.union([z.string().min(3), z.array(z.string().min(3)).min(1).max(50)]);
 
-const sendEmailInput = z
-  .object({
-    /** `Name <sender@example.com>` or a plain address of a verified domain. */
-    from: z.string().min(3),
-    to: recipients,
-    subject: z.string().min(1).max(998),
-    html: z.string().optional(),
-    text: z.string().optional(),
-    cc: recipients.optional(),
-    bcc: recipients.optional(),
-    replyTo: recipients.optional(),
-    tags: z.array(z.object({ name: z.string().min(1), value: z.string().min(1) })).optional(),
-    /** Sent as `Idempotency-Key` so that a retried send is delivered once. */
-    idempotencyKey: z.string().min(1).max(256).optional(),
-  })
-  .refine((input) => input.html !== undefined || input.text !== undefined, { message: "Give html or text (or both).", path: ["html"] });
+const sendEmailFields = z.object({
+  /** `Name <sender@example.com>` or a plain address of a verified domain. */
+  from: z.string().min(3),
+  to: recipients,
+  subject: z.string().min(1).max(998),
+  html: z.string().optional(),
+  text: z.string().optional(),
+  cc: recipients.optional(),
+  bcc: recipients.optional(),
+  replyTo: recipients.optional(),
+  tags: z.array(z.object({ name: z.string().min(1), value: z.string().min(1) })).optional(),
+  /** Sent as `Idempotency-Key` so that a retried send is delivered once. */
+  idempotencyKey: z.string().min(1).max(256).optional(),
+});
+
+/** The message body of an email: `html`, `text` or both, never neither (checked at run time too). */
+export type EmailBody = { html: string; text?: string } | { html?: string; text: string };
+
+/** Input of `sendEmail`: the fields of the schema, with the body required at the type level. */
+export type SendEmailInput = Omit<z.input<typeof sendEmailFields>, "html" | "text"> & EmailBody;
+
+// zod's `refine` cannot narrow a type, so the schema is typed with the union that the refinement enforces.
+const sendEmailInput = sendEmailFields.refine((input) => input.html !== undefined || input.text !== undefined, {
+  message: "Give html or text (or both).",
+  path: ["html"],
+}) as unknown as z.ZodType<Omit<z.output<typeof sendEmailFields>, "html" | "text"> & EmailBody, SendEmailInput>;
 
 /** EMAIL through Resend's API (`POST /emails`, bearer API key), with no SMTP server involved. */
 export const emailConnector = defineConnector({

@@ -1,6 +1,6 @@
 import { REPEAT_SAFETIES, isNeonhubError } from "@neonhub/core";
 import { createManualClock, createRecordingLogger } from "@neonhub/core/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "./vitest-api.js";
 import { z } from "zod";
 import { createConnectorClient } from "../client/create-connector-client.js";
 import type { ActionDefinition, ConnectorDefinition } from "../sdk/connector-definition.js";

@@ -1,5 +1,5 @@
 import type { CredentialStore } from "@neonhub/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "./vitest-api.js";
 
 /** Options of {@link runCredentialStoreConformanceSuite}. */
 export interface CredentialStoreConformanceOptions {

@@ -8,3 +8,5 @@ export { createRecordingMetricsSink } from "./recording-metrics-sink.js";
 export type { RecordedMetricEvent, RecordingMetricsSink } from "./recording-metrics-sink.js";
 export { createRecordingLogger } from "./recording-logger.js";
 export type { RecordedLogLine, RecordingLogger } from "./recording-logger.js";
+export { runAgentForTest, TEST_CALLER } from "./run-agent-for-test.js";
+export type { AgentTestResult, RunAgentForTestOptions } from "./run-agent-for-test.js";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it } from "./vitest-api.js";
 import type { RateLimiter } from "../ports/rate-limiter.js";
 
 /** Options of {@link runRateLimiterConformanceSuite}. */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "./vitest-api.js";
 import { isNeonhubError } from "../errors/neonhub-error.js";
 import type { JournalStep } from "../model/journal-step.js";
 import type { ToolExecution } from "../model/tool-execution.js";

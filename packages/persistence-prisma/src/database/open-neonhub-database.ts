@@ -42,7 +42,7 @@ export interface NeonhubDatabase {
  * @throws ConfigurationError for invalid options or a failed migration; StoreUnavailableError when the database cannot be reached.
  * @example
  * const database = await openNeonhubDatabase({ url: process.env.DATABASE_URL! });
- * if ((await database.pendingMigrations()).length > 0) throw new Error("Run `pnpm db:migrate` first.");
+ * if ((await database.pendingMigrations()).length > 0) throw new Error("Run `npx neonhub-migrate` first.");
  * const orchestrator = createOrchestrator({ agents, store: database.runStore });
  */
 export async function openNeonhubDatabase(options: OpenNeonhubDatabaseOptions): Promise<NeonhubDatabase> {

@@ -4,13 +4,14 @@ import { fileURLToPath } from "node:url";
 import { ConfigurationError } from "@neonhub/core";
 
 /**
- * The folder of committed migrations: `migrations/` beside the built module (copied there by the build), or
- * `prisma/migrations` of the repository when running from sources.
+ * The folder of committed migrations: `dist/migrations` of the installed package (copied there by the build; the
+ * bin's module sits one folder below it), or `prisma/migrations` of the repository when running from sources.
  */
 export function locateMigrations(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const bundled = join(here, "migrations");
-  if (existsSync(bundled)) return bundled;
+  for (const bundled of [join(here, "migrations"), join(here, "..", "migrations")]) {
+    if (existsSync(join(bundled, "migration_lock.toml"))) return bundled;
+  }
   for (let folder = here, depth = 0; depth < 6; folder = dirname(folder), depth += 1) {
     const candidate = join(folder, "prisma", "migrations");
     if (existsSync(candidate)) return candidate;
