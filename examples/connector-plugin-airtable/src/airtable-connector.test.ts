@@ -33,8 +33,8 @@ describe("airtable connector requests", () => {
     const harness = await startLiveHarness({ connector: airtableConnector, credentials: { accessToken: "patAbc.123secret" }, handler: () => ({ status: 200, json: fixture("airtable-list-records.200.json") }) });
     try {
       const page = await harness.client.invoke(airtableConnector, "listRecords", { baseId: BASE, table: "Leads", filterByFormula: "{Status} = 'Lead'", pageSize: 2 });
-      expect(page.records.map((item) => item.fields.Name)).toEqual(["Ada Lovelace", "Grace Hopper"]);
-      expect(page.offset).toBe("itrKKkcdRdvIkEbOA/rec3lbPRG4aVqkeOQ");
+      expect(page.items.map((item) => item.fields.Name)).toEqual(["Ada Lovelace", "Grace Hopper"]);
+      expect(page.nextCursor).toBe("itrKKkcdRdvIkEbOA/rec3lbPRG4aVqkeOQ");
       expect(harness.server.requests[0]?.query).toEqual({ filterByFormula: "{Status} = 'Lead'", pageSize: "2" });
     } finally {
       await harness.close();

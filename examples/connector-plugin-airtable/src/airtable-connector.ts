@@ -1,4 +1,4 @@
-import { defineAction, defineConnector, defineConnectorPlugin } from "@neonhub/connectors";
+import { defineAction, defineConnector, defineConnectorPlugin, pageCursor, pageSchema } from "@neonhub/connectors";
 import { z } from "zod";
 
 const baseId = z.string().regex(/^app[A-Za-z0-9]{14}$/, "Use the base id (app...) from the Airtable URL.");
@@ -18,10 +18,16 @@ export const airtableConnector = defineConnector({
   auth: { type: "bearer", field: "accessToken" },
   // Airtable allows 5 requests per second per base; after a 429 it asks clients to wait 30 seconds.
   rateLimit: { requests: 5, intervalMs: 1_000 },
+  // The Web API has one version, in its paths; Airtable announces breaking changes on its changelog.
+  apiVersion: { version: "v0", docsUrl: "https://airtable.com/developers/web/api/changelog" },
   retry: { attempts: 3, maxRetryAfterMs: 30_000 },
   actions: {
     createRecord: defineAction({
       description: "Creates one record in a table; `typecast` lets Airtable convert strings to field types.",
+      // Airtable has no idempotency key: a second create makes a second record.
+      repeatSafety: "unsafe",
+      endpoint: "POST /v0/{baseId}/{tableIdOrName}",
+      docsUrl: "https://airtable.com/developers/web/api/create-records",
       input: z.object({ baseId, table, fields: fieldValues, typecast: z.boolean().default(false) }),
       output: record,
       async run(input, ctx) {
@@ -32,30 +38,36 @@ export const airtableConnector = defineConnector({
     }),
     listRecords: defineAction({
       description: "Lists records of a table, optionally filtered by a formula, one page at a time.",
+      repeatSafety: "safe",
+      // Airtable's `offset` is an opaque token for the next page, not a row number.
+      paging: { style: "page-token" },
+      endpoint: "GET /v0/{baseId}/{tableIdOrName}",
+      docsUrl: "https://airtable.com/developers/web/api/list-records",
       input: z.object({
         baseId,
         table,
         filterByFormula: z.string().optional(),
         pageSize: z.number().int().min(1).max(100).default(100),
-        offset: z.string().optional(),
+        /** The `offset` Airtable answered for the previous page. */
+        cursor: pageCursor,
       }),
-      output: z.object({ records: z.array(record), offset: z.string().nullable() }),
+      output: pageSchema(record),
       async run(input, ctx) {
         const response = await ctx.http.request({
           method: "GET",
           path: tablePath(input),
-          query: { filterByFormula: input.filterByFormula, pageSize: input.pageSize, offset: input.offset },
+          query: { filterByFormula: input.filterByFormula, pageSize: input.pageSize, offset: input.cursor },
         });
         const body = response.body as { records?: z.input<typeof record>[]; offset?: string };
-        return { records: body.records ?? [], offset: body.offset ?? null };
+        return { items: body.records ?? [], nextCursor: body.offset ?? null };
       },
       fixture: (input, mock) => ({
-        records: Array.from({ length: Math.min(input.pageSize, 2) }, (_, index) => ({
+        items: Array.from({ length: Math.min(input.pageSize, 2) }, (_, index) => ({
           id: mock.id("rec", 14),
           createdTime: mock.now().toISOString(),
           fields: { Name: `Record ${index + 1}` },
         })),
-        offset: null,
+        nextCursor: null,
       }),
     }),
   },

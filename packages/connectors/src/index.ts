@@ -4,7 +4,9 @@ export type {
   ActionDefinition,
   ActionInput,
   ActionOutput,
+  ApiVersionSpec,
   BreakerSpec,
+  KeyedPacingSpec,
   ConnectorDefinition,
   ConnectorPlugin,
   MockContext,
@@ -38,9 +40,21 @@ export { DEFAULT_CONNECTOR_BREAKER, DEFAULT_CONNECTOR_RETRY } from "./resilience
 export { createConnectorRegistry, MAX_REGISTERED_CONNECTORS } from "./registry/connector-registry.js";
 export type { CatalogAction, CatalogEntry, ConnectorRegistry } from "./registry/connector-registry.js";
 export { PLATFORM_CATALOG } from "./registry/catalog.js";
+export { checkApiVersions, DEFAULT_SUNSET_WARNING_DAYS } from "./registry/check-api-versions.js";
+export type { ApiVersionStatus, CheckApiVersionsOptions } from "./registry/check-api-versions.js";
 export type { CatalogKind } from "./registry/catalog.js";
 
 export { createConnectorClient } from "./client/create-connector-client.js";
+export { paginate } from "./client/paginate.js";
+export type { PageItem, PaginateOptions, PaginateResult } from "./client/paginate.js";
+export { nextLinkParameter, pageCursor, pageSchema } from "./sdk/page.js";
+export type { Page, PagingSpec, PagingStyle } from "./sdk/page.js";
+export { discordNonce } from "./connectors/discord-connector.js";
+export { escapeLittleText } from "./connectors/linkedin-connector.js";
+export { xWeightedLength, X_MAX_WEIGHTED_LENGTH } from "./connectors/x-connector.js";
+export { mapGoogleAdsResponse } from "./connectors/google-ads-failure.js";
+export { GOOGLE_ADS_API_VERSION } from "./connectors/google-ads-connector.js";
+export { GRAPH_API_VERSION_SPEC } from "./connectors/graph-api-response.js";
 export type { ClientCatalogEntry, ConnectorClient, ConnectorClientOptions, ConnectorInvoker, InvokeOptions } from "./client/create-connector-client.js";
 export { resolveConnectorMode } from "./client/resolve-mode.js";
 export type { ConnectorMode } from "./client/resolve-mode.js";
@@ -60,6 +74,7 @@ export type {
 export { DEFAULT_MOCK_RETRY_AFTER_MS } from "./mock/scenario-error.js";
 
 export { builtInConnectors } from "./connectors/built-in-connectors.js";
+export type { BuiltInConnectorId, BuiltInConnectorMap } from "./connectors/built-in-connectors.js";
 export { emailConnector } from "./connectors/email-connector.js";
 export { smsConnector } from "./connectors/sms-connector.js";
 export { slackConnector, mapSlackResponse } from "./connectors/slack-connector.js";

@@ -49,6 +49,7 @@ export {
 } from "./errors/errors.js";
 export type { FieldError } from "./errors/errors.js";
 export { LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./errors/durable-errors.js";
+export { ContentRefusedError } from "./errors/content-refused-error.js";
 export { isTransientError } from "./errors/is-transient-error.js";
 export { fieldErrorsFromZod } from "./errors/field-errors-from-zod.js";
 

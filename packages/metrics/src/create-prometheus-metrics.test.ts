@@ -19,6 +19,8 @@ const EXPECTED_TYPES: Record<string, string> = {
   neonhub_tool_executions_total: "counter",
   neonhub_tool_execution_duration_seconds: "histogram",
   neonhub_queue_jobs_pending: "gauge",
+  neonhub_connector_api_version_deprecated: "gauge",
+  neonhub_connector_api_version_sunset_timestamp_seconds: "gauge",
 };
 
 function expectConfigurationError(create: () => unknown, message: RegExp): void {

@@ -1,5 +1,6 @@
 import { ConfigurationError, type MetricsSink } from "@neonhub/core";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { type ConnectorApiVersionReading, registerConnectorApiVersionGauges } from "./connector-api-version-gauges.js";
 import { createInstruments } from "./create-instruments.js";
 import { LabelValueGuard } from "./label-value-guard.js";
 import {
@@ -38,6 +39,11 @@ export interface PrometheusMetricsOptions {
    * first served; later ones are counted under `other`. Default 100. Use 0 to accept only the known names.
    */
   maxLabelValues?: number;
+  /**
+   * Read at every scrape for the `connector_api_version_deprecated` and `connector_api_version_sunset_timestamp_seconds` gauges
+   * (pass the connectors package's `checkApiVersions` over the registry). Without it those gauges have no series.
+   */
+  connectorApiVersions?: () => Iterable<ConnectorApiVersionReading>;
   /** Histogram buckets of run durations, in seconds. Default {@link DEFAULT_RUN_DURATION_BUCKETS}. */
   runDurationBuckets?: readonly number[];
   /** Histogram buckets of tool execution durations, in seconds. Default {@link DEFAULT_TOOL_DURATION_BUCKETS}. */
@@ -105,6 +111,15 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     action: new LabelValueGuard(options.knownActions ?? [], maxLabelValues),
     queue: new LabelValueGuard(options.knownQueues ?? [], maxLabelValues),
   };
+  registerOrExplain(() =>
+    registerConnectorApiVersionGauges({
+      registry,
+      deprecatedName: `${prefix}${METRIC_NAMES.connectorApiVersionDeprecated}`,
+      sunsetTimestampName: `${prefix}${METRIC_NAMES.connectorApiVersionSunsetTimestamp}`,
+      readings: options.connectorApiVersions,
+      connectorLabel: guards.connector,
+    }),
+  );
   // Known names start at zero so that rates and "no runs" alerts work before the first event.
   for (const agent of guards.agent.values()) {
     instruments.circuitBreakerState.set({ agent }, 0);

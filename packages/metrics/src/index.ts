@@ -1,6 +1,7 @@
 export { createPrometheusMetrics } from "./create-prometheus-metrics.js";
 export type { PrometheusMetrics, PrometheusMetricsOptions } from "./create-prometheus-metrics.js";
 export type { PrometheusRegistry } from "./prometheus-registry.js";
+export type { ConnectorApiVersionReading } from "./connector-api-version-gauges.js";
 export { createMetricsHandler } from "./create-metrics-handler.js";
 export { createPinoLogger } from "./create-pino-logger.js";
 export type { PinoLoggerOptions } from "./create-pino-logger.js";

@@ -20,6 +20,8 @@ export const METRIC_NAMES = Object.freeze({
   toolExecutions: "tool_executions_total",
   toolExecutionDuration: "tool_execution_duration_seconds",
   queueJobsPending: "queue_jobs_pending",
+  connectorApiVersionDeprecated: "connector_api_version_deprecated",
+  connectorApiVersionSunsetTimestamp: "connector_api_version_sunset_timestamp_seconds",
 });
 
 /**

@@ -44,14 +44,15 @@ describe("campaign-launcher", () => {
     expect(second.output).toEqual(first.output);
   });
 
-  it("fails the run, and sends no email, when Slack keeps failing; the retry reuses the journaled draft", async () => {
+  it("fails the run without repeating a Slack post whose outcome is unknown, and sends no email", async () => {
     const run = await runInMockMode("campaign-launcher", input, {
       retry: false,
       mock: { fixtures: [{ connector: "slack", action: "postMessage", scenario: "server_error" }] },
     });
     expect(run.status).toBe("FAILED");
-    expect(run.attempts).toBe(2);
-    expect(toolNames(run)).toEqual(["llm.chatCompletion:SUCCEEDED", "slack.postMessage:FAILED", "slack.postMessage:FAILED"]);
+    expect(run.error).toMatchObject({ code: "STEP_OUTCOME_UNKNOWN" });
+    expect(run.attempts).toBe(1);
+    expect(toolNames(run)).toEqual(["llm.chatCompletion:SUCCEEDED", "slack.postMessage:FAILED"]);
   });
 });
 
@@ -65,7 +66,7 @@ describe("seo-analyst", () => {
     const run = await runInMockMode(
       "seo-analyst",
       { siteUrl: "sc-domain:example.com", startDate: "2026-01-01", endDate: "2026-01-31" },
-      { mock: { fixtures: [{ connector: "google-search-console", action: "querySearchAnalytics", output: { rows, responseAggregationType: "byProperty" } }] } },
+      { mock: { fixtures: [{ connector: "google-search-console", action: "querySearchAnalytics", output: { items: rows, nextCursor: null, responseAggregationType: "byProperty" } }] } },
     );
     expect(toolNames(run)).toEqual(["google-search-console.querySearchAnalytics:SUCCEEDED"]);
     expect(run.output).toEqual({
@@ -87,8 +88,8 @@ describe("budget-guard", () => {
     totalCostMicros: costMicros + 1_000_000,
   });
   const payments = (amounts: number[]) => ({
-    transactions: amounts.map((amount, index) => ({ id: `txn_${index}`, amount, currency: "usd", net: amount, fee: 0, type: "charge", status: "available", created: 1_767_225_600, description: null })),
-    hasMore: false,
+    items: amounts.map((amount, index) => ({ id: `txn_${index}`, amount, currency: "usd", net: amount, fee: 0, type: "charge", status: "available", created: 1_767_225_600, description: null })),
+    nextCursor: null,
   });
   const fixturesFor = (costMicros: number, amounts: number[]) => ({
     mock: {

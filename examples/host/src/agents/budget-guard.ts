@@ -1,10 +1,9 @@
 import { defineAgent, HandlerFailedError } from "@neonhub/core";
 import { z } from "zod";
 import { decideBudgetAction } from "./budget-decision.js";
+import { paginate, stripeConnector } from "@neonhub/connectors";
 import type { RunConnectors } from "./run-connectors.js";
 
-const spendReport = z.object({ campaigns: z.array(z.object({ id: z.string(), name: z.string(), status: z.string(), costMicros: z.number() })) });
-const balanceTransactions = z.object({ transactions: z.array(z.object({ amount: z.number(), type: z.string() })) });
 
 const DATE_RANGES = ["LAST_7_DAYS", "LAST_14_DAYS", "LAST_30_DAYS", "THIS_MONTH", "LAST_MONTH"] as const;
 
@@ -56,23 +55,24 @@ export function createBudgetGuard(connectors: RunConnectors) {
     handle: async (input, context) => {
       const tools = connectors.forRun(context);
       const customerId = input.customerId.replaceAll("-", "");
-      const report = spendReport.parse(await tools.invoke("google-ads", "campaignSpend", { customerId, dateRange: input.dateRange }));
+      const report = await tools.invoke("google-ads", "campaignSpend", { customerId, dateRange: input.dateRange });
       const campaign = input.campaignId
         ? report.campaigns.find((candidate) => candidate.id === input.campaignId)
         : [...report.campaigns].sort((left, right) => right.costMicros - left.costMicros)[0];
       if (!campaign) throw new HandlerFailedError(`Campaign ${input.campaignId ?? "(any)"} has no spend in ${input.dateRange} for customer ${customerId}.`);
-      const payments = balanceTransactions.parse(
-        await tools.invoke("stripe", "listBalanceTransactions", {
-          type: "charge",
-          limit: 100,
-          ...(input.revenueSince === undefined ? {} : { createdFrom: Math.floor(Date.parse(`${input.revenueSince}T00:00:00Z`) / 1000) }),
-        }),
+      // Every charge of the period, page after page (each page a recorded step), up to a thousand.
+      const payments = await paginate(
+        tools,
+        stripeConnector,
+        "listBalanceTransactions",
+        { type: "charge", limit: 100, ...(input.revenueSince === undefined ? {} : { createdFrom: Math.floor(Date.parse(`${input.revenueSince}T00:00:00Z`) / 1000) }) },
+        { limit: 1_000 },
       );
       const facts = {
         spend: campaign.costMicros / 1_000_000,
         budget: input.budget,
         // Stripe amounts are in the smallest currency unit.
-        revenue: payments.transactions.filter((transaction) => transaction.type === "charge").reduce((total, transaction) => total + transaction.amount, 0) / 100,
+        revenue: payments.items.filter((transaction) => transaction.type === "charge").reduce((total, transaction) => total + transaction.amount, 0) / 100,
       };
       const decision = decideBudgetAction(facts, { maxSpendRatio: input.maxSpendRatio, minReturnOnAdSpend: input.minReturnOnAdSpend });
       const wouldPause = decision.action === "pause" && !input.dryRun && campaign.status !== "PAUSED";

@@ -1,12 +1,15 @@
 import { createHash } from "node:crypto";
 import { defineAgent } from "@neonhub/core";
 import { z } from "zod";
+import { X_MAX_WEIGHTED_LENGTH, xWeightedLength } from "@neonhub/connectors";
 import type { RunConnectors } from "./run-connectors.js";
 
-const completion = z.object({ content: z.string(), usage: z.object({ totalTokens: z.number() }) });
-const slackMessage = z.object({ ts: z.string() });
-const socialPost = z.object({ id: z.string() });
-const sentEmail = z.object({ id: z.string() });
+/** The longest prefix of `text` that X accepts, counted by X's weighted length. */
+const fitToX = (text: string) => {
+  let fitted = text;
+  while (xWeightedLength(fitted) > X_MAX_WEIGHTED_LENGTH) fitted = Array.from(fitted).slice(0, -1).join("");
+  return fitted;
+};
 
 const announcementKey = (organizationId: string, campaign: string, copy: string, recipients: readonly string[]) =>
   `campaign-announcement-${createHash("sha256").update(JSON.stringify([organizationId, campaign, copy, [...recipients].sort()])).digest("hex").slice(0, 32)}`;
@@ -29,29 +32,25 @@ export function createCampaignLauncher(connectors: RunConnectors) {
     output: z.object({ copy: z.string(), slackTs: z.string(), socialPostId: z.string(), emailId: z.string(), tokens: z.number() }),
     handle: async (input, context) => {
       const tools = connectors.forRun(context);
-      const draft = completion.parse(
-        await tools.invoke("llm", "chatCompletion", {
-          messages: [
-            { role: "system", content: "You write short, concrete launch copy: one headline sentence and one call to action, under 240 characters." },
-            { role: "user", content: `Campaign "${input.campaign}" launches ${input.product} for ${input.audience}.` },
-          ],
-          temperature: 0.2,
-        }),
-      );
+      const draft = await tools.invoke("llm", "chatCompletion", {
+        messages: [
+          { role: "system", content: "You write short, concrete launch copy: one headline sentence and one call to action, under 240 characters." },
+          { role: "user", content: `Campaign "${input.campaign}" launches ${input.product} for ${input.audience}.` },
+        ],
+        temperature: 0.2,
+      });
       context.reportMetric("llm_tokens", draft.usage.totalTokens, "tokens");
       const copy = draft.content.slice(0, 240);
-      const slack = slackMessage.parse(await tools.invoke("slack", "postMessage", { channel: input.slackChannel, text: `Launching "${input.campaign}": ${copy}` }));
-      const post = socialPost.parse(await tools.invoke("x", "createPost", { text: copy.slice(0, 280) }));
-      const email = sentEmail.parse(
-        await tools.invoke("email", "sendEmail", {
-          from: input.from,
-          to: input.recipients,
-          subject: `${input.product}: ${input.campaign}`,
-          text: copy,
-          // The same announcement to the same people is delivered once, however often the run is retried.
-          idempotencyKey: announcementKey(context.organizationId, input.campaign, copy, input.recipients),
-        }),
-      );
+      const slack = await tools.invoke("slack", "postMessage", { channel: input.slackChannel, text: `Launching "${input.campaign}": ${copy}` });
+      const post = await tools.invoke("x", "createPost", { text: fitToX(copy) });
+      const email = await tools.invoke("email", "sendEmail", {
+        from: input.from,
+        to: input.recipients,
+        subject: `${input.product}: ${input.campaign}`,
+        text: copy,
+        // The same announcement to the same people is delivered once, however often the run is retried.
+        idempotencyKey: announcementKey(context.organizationId, input.campaign, copy, input.recipients),
+      });
       return { copy, slackTs: slack.ts, socialPostId: post.id, emailId: email.id, tokens: draft.usage.totalTokens };
     },
   });

@@ -3,10 +3,6 @@ import { z } from "zod";
 import { findKeywordOpportunities } from "./keyword-opportunities.js";
 import type { RunConnectors } from "./run-connectors.js";
 
-const analytics = z.object({
-  rows: z.array(z.object({ keys: z.array(z.string()), clicks: z.number(), impressions: z.number(), ctr: z.number(), position: z.number() })),
-});
-
 const opportunity = z.object({ query: z.string(), impressions: z.number(), position: z.number(), ctr: z.number(), potentialClicks: z.number() });
 
 /** SEO analyst: reads Search Console analytics by query and ranks the keywords closest to paying off. */
@@ -28,16 +24,14 @@ export function createSeoAnalyst(connectors: RunConnectors) {
       opportunities: z.array(opportunity),
     }),
     handle: async (input, context) => {
-      const report = analytics.parse(
-        await connectors.forRun(context).invoke("google-search-console", "querySearchAnalytics", {
-          siteUrl: input.siteUrl,
-          startDate: input.startDate,
-          endDate: input.endDate,
-          dimensions: ["query"],
-          rowLimit: 1_000,
-        }),
-      );
-      const rows = report.rows.map((row) => ({ query: row.keys[0] ?? "", clicks: row.clicks, impressions: row.impressions, ctr: row.ctr, position: row.position }));
+      const report = await connectors.forRun(context).invoke("google-search-console", "querySearchAnalytics", {
+        siteUrl: input.siteUrl,
+        startDate: input.startDate,
+        endDate: input.endDate,
+        dimensions: ["query"],
+        rowLimit: 1_000,
+      });
+      const rows = report.items.map((row) => ({ query: row.keys[0] ?? "", clicks: row.clicks, impressions: row.impressions, ctr: row.ctr, position: row.position }));
       const opportunities = findKeywordOpportunities(rows, { minImpressions: input.minImpressions, limit: input.limit });
       context.reportMetric("keyword_opportunities", opportunities.length, "count");
       return {

@@ -1,3 +1,4 @@
+import type { ApiVersionStatus } from "@neonhub/connectors";
 import { ConfigurationError, type ApiKeyStore, type Orchestrator } from "@neonhub/core";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
@@ -16,6 +17,8 @@ export interface HostAppDependencies {
   metrics: MetricsExporter;
   /** `database` at least; `redis` when configured. */
   healthChecks: Record<string, HealthCheck>;
+  /** The standing of the connectors' provider API versions, listed by `/api/health` when one needs moving. */
+  connectorApiVersions?: () => readonly ApiVersionStatus[];
   version: string;
   /** A pino logger; none (silent) by default. */
   logger?: FastifyBaseLogger;
@@ -54,7 +57,12 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
   await app.register(problemDetails);
   await app.register(openApi, { version: dependencies.version });
   await app.register(apiKeyAuth, { apiKeyStore: dependencies.apiKeyStore });
-  await app.register(operationsRoutes, { version: dependencies.version, healthChecks: dependencies.healthChecks, metrics: dependencies.metrics });
+  await app.register(operationsRoutes, {
+    version: dependencies.version,
+    healthChecks: dependencies.healthChecks,
+    metrics: dependencies.metrics,
+    ...(dependencies.connectorApiVersions === undefined ? {} : { connectorApiVersions: dependencies.connectorApiVersions }),
+  });
   await app.register(
     async (v1) => {
       v1.addHook("onRequest", v1.authenticate);

@@ -44,6 +44,8 @@ export const HTTP_STATUS_BY_ERROR_CODE: Readonly<Record<ErrorCode, number>> = Ob
   // The instance lost the run to another one, which finishes it: ask again for the run's final state.
   [ERROR_CODES.LEASE_LOST]: 503,
   [ERROR_CODES.SIGNAL_CONFLICT]: 409,
+  // The provider understood the request and refused its content (a duplicate post, a message too long).
+  [ERROR_CODES.CONTENT_REFUSED]: 422,
 });
 
 const TITLE_BY_STATUS: Readonly<Record<number, string>> = Object.freeze({
@@ -55,6 +57,7 @@ const TITLE_BY_STATUS: Readonly<Record<number, string>> = Object.freeze({
   409: "Conflict",
   413: "Content Too Large",
   415: "Unsupported Media Type",
+  422: "Unprocessable Content",
   429: "Too Many Requests",
   500: "Internal Server Error",
   502: "Bad Gateway",

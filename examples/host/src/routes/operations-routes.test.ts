@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { builtInConnectors, checkApiVersions } from "@neonhub/connectors";
+import { createManualClock } from "@neonhub/core/testing";
 import { createTestHost } from "../testing/create-test-host.js";
 
 let host: Awaited<ReturnType<typeof createTestHost>>;
@@ -26,6 +28,26 @@ describe("GET /api/health", () => {
     } finally {
       host.health.databaseUp = true;
     }
+  });
+});
+
+describe("GET /api/health with connector API versions", () => {
+  it("lists a connector whose pinned version is near its sunset or deprecated, and stays 200", async () => {
+    const clock = createManualClock(Date.UTC(2027, 7, 10));
+    const withVersions = await createTestHost({ connectorApiVersions: () => checkApiVersions(builtInConnectors, { clock }) });
+    try {
+      const response = await withVersions.app.inject({ method: "GET", url: "/api/health" });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().connectorApiVersions).toEqual([
+        { connector: "linkedin", version: "202610", status: "sunset_soon", daysUntilSunset: 52, sunsetAt: "2027-10-01", docsUrl: "https://learn.microsoft.com/en-us/linkedin/marketing/versioning" },
+        { connector: "google-ads", version: "v26", status: "sunset_soon", daysUntilSunset: 83, sunsetAt: "2027-11-01", docsUrl: "https://developers.google.com/google-ads/api/docs/sunset-dates" },
+        { connector: "shopify", version: "2026-10", status: "sunset_soon", daysUntilSunset: 52, sunsetAt: "2027-10-01", docsUrl: "https://shopify.dev/docs/api/usage/versioning" },
+      ]);
+    } finally {
+      await withVersions.app.close();
+    }
+    const today = await host.app.inject({ method: "GET", url: "/api/health" });
+    expect(today.json().connectorApiVersions).toEqual([]);
   });
 });
 

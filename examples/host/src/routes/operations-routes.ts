@@ -1,5 +1,6 @@
 import { ConfigurationError } from "@neonhub/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { ApiVersionStatus } from "@neonhub/connectors";
 import type { z } from "zod";
 import { healthSchema, type healthCheckResultSchema } from "../schemas/catalog-schemas.js";
 
@@ -20,6 +21,11 @@ export interface OperationsRoutesOptions {
   metrics: MetricsExporter;
   /** A check that has not answered after this is reported down. Default 2,000 ms. */
   healthCheckTimeoutMs?: number;
+  /**
+   * The standing of the connectors' pinned provider API versions (the connectors package's `checkApiVersions`);
+   * those not `ok` are listed in the health answer, which stays 200: a version to move is work, not an outage.
+   */
+  connectorApiVersions?: () => readonly ApiVersionStatus[];
 }
 
 const DEFAULT_HEALTH_CHECK_TIMEOUT_MS = 2_000;
@@ -45,7 +51,10 @@ export const operationsRoutes: FastifyPluginAsyncZod<OperationsRoutesOptions> = 
       const entries = await Promise.all(Object.entries(healthChecks).map(async ([name, check]) => [name, await runCheck(check, timeoutMs)] as const));
       const checks = Object.fromEntries(entries);
       const healthy = entries.every(([, result]) => result.status === "up");
-      return reply.code(healthy ? 200 : 503).send({ status: healthy ? "ok" : "unavailable", version, uptime: process.uptime(), checks });
+      const connectorApiVersions = (options.connectorApiVersions?.() ?? []).flatMap(({ connector, version: pinned, status, daysUntilSunset, sunsetAt, docsUrl }) =>
+        status === "ok" ? [] : [{ connector, version: pinned, status, daysUntilSunset, sunsetAt, docsUrl }],
+      );
+      return reply.code(healthy ? 200 : 503).send({ status: healthy ? "ok" : "unavailable", version, uptime: process.uptime(), checks, connectorApiVersions });
     },
   );
 

@@ -1,5 +1,5 @@
-import { ConfigurationError, createOrchestrator, type Orchestrator, type RateLimiter, type RunQueue } from "@neonhub/core";
-import { createConnectorClient } from "@neonhub/connectors";
+import { ConfigurationError, createOrchestrator, systemClock, type Orchestrator, type RateLimiter, type RunQueue } from "@neonhub/core";
+import { builtInConnectors, checkApiVersions, createConnectorClient, createConnectorRegistry } from "@neonhub/connectors";
 import { createPrometheusMetrics } from "@neonhub/metrics";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
@@ -38,8 +38,12 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
   try {
     const redis = config.redisUrl === null ? null : await connectRedis(config.redisUrl, logger);
     if (redis) closers.unshift(() => redis.quit().catch(() => redis.disconnect()));
-    const metrics = createPrometheusMetrics();
+    const registry = createConnectorRegistry({ connectors: builtInConnectors });
+    // Read at every scrape and health answer, against the wall clock's day.
+    const connectorApiVersions = () => checkApiVersions(registry.list(), { clock: systemClock });
+    const metrics = createPrometheusMetrics({ connectorApiVersions });
     const connectors = createConnectorClient({
+      registry,
       mode: config.connectorsMode,
       metrics: metrics.sink,
       logger,
@@ -70,6 +74,7 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
       connectors: { list: () => connectors.catalog().map(({ id, kind, displayName, mode, actions, implemented }) => ({ id, kind, displayName, mode, implemented, actions })) },
       metrics,
       healthChecks,
+      connectorApiVersions,
       version,
       logger,
     });

@@ -40,6 +40,16 @@ export const healthCheckResultSchema = z.object({
   detail: z.string().optional(),
 });
 
+/** A connector whose pinned provider API version needs moving. */
+export const apiVersionWarningSchema = z.object({
+  connector: z.string(),
+  version: z.string(),
+  status: z.enum(["deprecated", "sunset_soon", "sunset"]),
+  daysUntilSunset: z.number().int().nullable(),
+  sunsetAt: z.string().nullable(),
+  docsUrl: z.string(),
+});
+
 /** Answer of `GET /api/health`. */
 export const healthSchema = z
   .object({
@@ -47,5 +57,8 @@ export const healthSchema = z
     version: z.string(),
     uptime: z.number().meta({ description: "Seconds since the process started." }),
     checks: z.record(z.string(), healthCheckResultSchema),
+    connectorApiVersions: z
+      .array(apiVersionWarningSchema)
+      .meta({ description: "Connectors whose pinned provider API version is deprecated or within 90 days of its sunset (or past it). Empty when none." }),
   })
   .meta({ id: "Health" });

@@ -1,3 +1,4 @@
+import type { ApiVersionStatus } from "@neonhub/connectors";
 import { createMemoryRunStore, createOrchestrator, type AgentDefinition, type Orchestrator, type RunStore } from "@neonhub/core";
 import type { FastifyInstance } from "fastify";
 import { createHostApp } from "../app/create-host-app.js";
@@ -23,7 +24,13 @@ export const TEST_CONNECTORS: ConnectorCatalogEntry[] = [
 
 /** Builds the app with test agents; `databaseUp` lets a test take the store's health check down. */
 export async function createTestHost(
-  options: { agents?: AgentDefinition[]; bodyLimitBytes?: number; store?: RunStore; orchestratorOverrides?: Partial<Orchestrator> } = {},
+  options: {
+    agents?: AgentDefinition[];
+    bodyLimitBytes?: number;
+    store?: RunStore;
+    orchestratorOverrides?: Partial<Orchestrator>;
+    connectorApiVersions?: () => readonly ApiVersionStatus[];
+  } = {},
 ): Promise<TestHost & { health: { databaseUp: boolean } }> {
   const store = options.store ?? createMemoryRunStore();
   const orchestrator: Orchestrator = {
@@ -49,6 +56,7 @@ export async function createTestHost(
       },
     },
     version: "9.9.9-test",
+    ...(options.connectorApiVersions === undefined ? {} : { connectorApiVersions: options.connectorApiVersions }),
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
   });
   return {

@@ -8,6 +8,7 @@ const lookup = defineAction({
   description: "Looks a word up",
   input: z.object({ word: z.string() }),
   output: z.object({ found: z.boolean() }),
+  repeatSafety: "safe",
   run: async (input, ctx) => ({ found: Boolean((await ctx.http.request({ method: "GET", path: "/words", query: { q: input.word } })).body) }),
   fixture: () => ({ found: true }),
 });

@@ -17,6 +17,7 @@ const acme = defineConnector({
       description: "Returns the account",
       input: z.object({}),
       output: z.object({ account: z.string() }),
+      repeatSafety: "safe",
       run: async (_input, ctx) => ({ account: String((await ctx.http.request({ method: "GET", path: "/me" })).body) }),
       fixture: () => ({ account: "mock" }),
     }),

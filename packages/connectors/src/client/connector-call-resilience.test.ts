@@ -1,6 +1,7 @@
 import { createManualClock, createRecordingLogger, createRecordingMetricsSink } from "@neonhub/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { slackConnector } from "../connectors/slack-connector.js";
+import { stripeConnector } from "../connectors/stripe-connector.js";
 import { type LiveHarness, startLiveHarness } from "../testing/start-live-harness.js";
 import { createConnectorClient } from "./create-connector-client.js";
 
@@ -51,31 +52,38 @@ describe("connector calls: retries, deadline, cancellation and breaker", () => {
     expect(harness.server.requests).toHaveLength(1);
   });
 
-  it("retries a 503 and succeeds, but makes one request for a 404 or a redirect", async () => {
+  it("retries a 503 of an action that is safe to repeat and succeeds, but makes one request for a 404 or a redirect", async () => {
+    const page = { status: 200, json: { object: "list", data: [], has_more: false, url: "/v1/balance_transactions" } };
     harness = await startLiveHarness({
-      connector: slackConnector,
-      credentials: { accessToken: "xoxb-retry-token" },
-      handler: () => (harness.server.requests.length === 1 ? { status: 503, text: "upstream unavailable" } : ok),
+      connector: stripeConnector,
+      credentials: { apiKey: "sk_test_retry" },
+      handler: () => (harness.server.requests.length === 1 ? { status: 503, text: "upstream unavailable" } : page),
       client: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
     });
-    await expect(harness.client.invoke(slackConnector, "postMessage", message)).resolves.toMatchObject({ channel: "C1" });
+    await expect(harness.client.invoke(stripeConnector, "listBalanceTransactions", {})).resolves.toMatchObject({ items: [] });
     expect(harness.server.requests).toHaveLength(2);
     harness.server.handle(() => ({ status: 404, text: "not found" }));
-    await expect(harness.client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "HANDLER_FAILED", isRetryable: false });
+    await expect(harness.client.invoke(stripeConnector, "listBalanceTransactions", {})).rejects.toMatchObject({ code: "HANDLER_FAILED", isRetryable: false });
     expect(harness.server.requests).toHaveLength(3);
     harness.server.handle(() => ({ status: 302, headers: { location: "http://127.0.0.1:9/elsewhere" }, text: "" }));
-    await expect(harness.client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "HANDLER_FAILED", isRetryable: false });
+    await expect(harness.client.invoke(stripeConnector, "listBalanceTransactions", {})).rejects.toMatchObject({ code: "HANDLER_FAILED", isRetryable: false });
     expect(harness.server.requests).toHaveLength(4);
   });
 
-  it("fails an attempt that outlives the connector's deadline with a retryable TIMEOUT", async () => {
+  it("fails an unsafe action whose attempt outlives the deadline with STEP_OUTCOME_UNKNOWN, and a safe one with a retryable TIMEOUT", async () => {
     const clock = createManualClock();
     harness = await startLiveHarness({ connector: slackConnector, credentials: { accessToken: "xoxb-timeout" }, handler: () => "hang", client: { clock } });
     const call = harness.client.invoke(slackConnector, "postMessage", message).catch((caught: unknown) => caught);
     await harness.server.waitForRequests(1);
     await clock.advance(29_999);
     await clock.advance(1);
-    expect(await call).toMatchObject({ code: "TIMEOUT", isRetryable: true });
+    expect(await call).toMatchObject({ code: "STEP_OUTCOME_UNKNOWN", isRetryable: false, details: { connector: "slack", action: "postMessage", failureCode: "TIMEOUT" } });
+    await harness.close();
+    harness = await startLiveHarness({ connector: stripeConnector, credentials: { apiKey: "sk_test_timeout" }, handler: () => "hang", client: { clock } });
+    const read = harness.client.invoke(stripeConnector, "listBalanceTransactions", {}).catch((caught: unknown) => caught);
+    await harness.server.waitForRequests(1);
+    await clock.advance(30_000);
+    expect(await read).toMatchObject({ code: "TIMEOUT", isRetryable: true });
   });
 
   it("stops a call when its signal aborts, without retrying", async () => {
@@ -92,7 +100,8 @@ describe("connector calls: retries, deadline, cancellation and breaker", () => {
     const metrics = createRecordingMetricsSink();
     const client = createConnectorClient({ mode: "mock", environment: {}, retry: false, metrics });
     client.mock.setScenario("slack", "server_error");
-    for (let call = 0; call < 5; call += 1) await expect(client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "HANDLER_FAILED" });
+    // An unsafe action's unknown outcome is not retried, but it still counts as the provider failing.
+    for (let call = 0; call < 5; call += 1) await expect(client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "STEP_OUTCOME_UNKNOWN" });
     await expect(client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "CIRCUIT_OPEN" });
     expect(client.mock.calls("slack", "postMessage")).toHaveLength(5);
     expect(client.breakerState("slack")).toBe("open");

@@ -11,7 +11,7 @@ import {
   systemClock,
 } from "@neonhub/core";
 import { createOAuth2Refresher } from "../auth/oauth2-refresher.js";
-import { builtInConnectors } from "../connectors/built-in-connectors.js";
+import { type BuiltInConnectorId, type BuiltInConnectorMap, builtInConnectors } from "../connectors/built-in-connectors.js";
 import { createMockEngine } from "../mock/mock-engine.js";
 import type { MockController, MockOptions, MockScenario } from "../mock/mock-types.js";
 import { type CatalogEntry, type ConnectorRegistry, createConnectorRegistry } from "../registry/connector-registry.js";
@@ -61,12 +61,32 @@ export interface InvokeOptions {
   signal?: AbortSignal;
   /** Mock mode only: the scenario of this call. */
   scenario?: MockScenario;
+  /**
+   * The key `with-key` actions send to their provider. Inside a run the step's own key is used unless this is
+   * given; outside runs there is none unless this is given (and a `with-key` action is then treated as unsafe).
+   */
+  idempotencyKey?: string;
+  /** Inside runs only: the step's key in the run's journal, instead of the derived `connector.action#n`. */
+  stepKey?: string;
 }
 
-/** Calls connector actions; typed when given the connector definition, untyped with its id. */
+/**
+ * Calls connector actions; typed (input and output inferred from the action's schemas) when given the connector
+ * definition or a built-in connector's id, untyped with any other id (a plugin's, named by string).
+ * @example
+ * const completion = await connectors.forRun(ctx).invoke("llm", "chatCompletion", { messages });
+ * completion.content; // string, no parsing needed
+ */
 export interface ConnectorInvoker {
   invoke<C extends ConnectorDefinition, A extends keyof C["actions"] & string>(connector: C, action: A, input: ActionInput<C, A>, options?: InvokeOptions): Promise<ActionOutput<C, A>>;
-  invoke(connector: string, action: string, input: unknown, options?: InvokeOptions): Promise<unknown>;
+  invoke<Id extends BuiltInConnectorId, A extends keyof BuiltInConnectorMap[Id]["actions"] & string>(
+    connector: Id,
+    action: A,
+    input: ActionInput<BuiltInConnectorMap[Id], A>,
+    options?: InvokeOptions,
+  ): Promise<ActionOutput<BuiltInConnectorMap[Id], A>>;
+  // A built-in id never falls through to the untyped form, so a wrong input is a type error, not an `unknown`.
+  invoke<Id extends string>(connector: Id extends BuiltInConnectorId ? never : Id, action: string, input: unknown, options?: InvokeOptions): Promise<unknown>;
 }
 
 /** A catalog entry with the mode this client calls it in. */
@@ -136,6 +156,7 @@ export function createConnectorClient(options: ConnectorClientOptions = {}): Con
         logger,
         metricsAgent: target.connector.id,
         ...(invokeOptions.scenario === undefined ? {} : { scenario: invokeOptions.scenario }),
+        ...(invokeOptions.idempotencyKey === undefined ? {} : { idempotencyKey: invokeOptions.idempotencyKey }),
       });
       metrics.toolExecutionFinished({ connector: target.connector.id, action: actionName, status: "SUCCEEDED", durationMs: clock.now() - startedAt });
       return output;
@@ -160,8 +181,14 @@ export function createConnectorClient(options: ConnectorClientOptions = {}): Con
             logger: call.logger,
             metricsAgent: context.agentName,
             ...(invokeOptions.scenario === undefined ? {} : { scenario: invokeOptions.scenario }),
+            idempotencyKey: invokeOptions.idempotencyKey ?? call.idempotencyKey,
+            stepKey: call.stepKey,
           }),
-        { secretValues: prepared.secretValues },
+        {
+          secretValues: prepared.secretValues,
+          repeatSafety: target.action.repeatSafety,
+          ...(invokeOptions.stepKey === undefined ? {} : { key: invokeOptions.stepKey }),
+        },
       ) as Promise<never>;
     },
   });

@@ -4,7 +4,10 @@ import {
   type CredentialStore,
   HandlerFailedError,
   type Logger,
+  type RepeatSafety,
+  StepOutcomeUnknownError,
   type MetricsSink,
+  type NeonhubError,
   type Redactor,
   ValidationError,
   createRedactingLogger,
@@ -18,6 +21,7 @@ import type { MockScenario } from "../mock/mock-types.js";
 import type { ConnectorResilience } from "../resilience/connector-resilience.js";
 import { runWithDeadline } from "../resilience/run-with-deadline.js";
 import type { ActionDefinition, ConnectorDefinition } from "../sdk/connector-definition.js";
+import { mayHaveActed } from "./may-have-acted.js";
 import { normalizeError } from "./normalize-error.js";
 import type { ConnectorMode } from "./resolve-mode.js";
 import { runLiveAction } from "./run-live-action.js";
@@ -54,6 +58,10 @@ export interface CallScope {
   /** Label for the `rateLimited` metric: the agent inside a run, the connector outside. */
   metricsAgent: string;
   scenario?: MockScenario;
+  /** The call's idempotency key (the step's inside a run), given to the action. */
+  idempotencyKey?: string;
+  /** The run's step key, to name the step in a `STEP_OUTCOME_UNKNOWN` error. */
+  stepKey?: string;
 }
 
 /** The connection and redaction of a call, loaded before it starts so that its recorder knows the secrets. */
@@ -78,6 +86,21 @@ export async function prepareCall(runtime: InvocationRuntime, target: CallTarget
   return { connection, secretValues, redactor: createRedactor({ keys: runtime.redactKeys, values: secretValues }) };
 }
 
+/** A `with-key` action called without a key cannot be deduplicated by its provider: it is as unsafe as any. */
+function effectiveRepeatSafety(declared: RepeatSafety, idempotencyKey: string | undefined): RepeatSafety {
+  return declared === "with-key" && idempotencyKey === undefined ? "unsafe" : declared;
+}
+
+function outcomeUnknown(target: CallTarget, failure: NeonhubError, stepKey: string | undefined): StepOutcomeUnknownError {
+  const connector = target.connector.id;
+  const action = target.actionName;
+  const label = `${connector}.${action}`;
+  return new StepOutcomeUnknownError(
+    `${label}${stepKey === undefined ? "" : ` (step ${stepKey})`} may or may not have taken effect (${failure.message}); it is not repeated because repeating it is unsafe.`,
+    { cause: failure, details: { connector, action, failureCode: failure.code }, ...(stepKey === undefined ? {} : { stepKey }) },
+  );
+}
+
 /**
  * Validates the input, then runs the action (live or mocked) through the connector's pacing, breaker, retries
  * and deadline, validates its output, and returns it. Every error that leaves is a redacted NeonHub error.
@@ -93,23 +116,37 @@ export async function executeCall(runtime: InvocationRuntime, target: CallTarget
       const summary = fieldErrors.map((problem) => `${problem.path || "(root)"}: ${problem.message}`).join("; ");
       throw new ValidationError(`Invalid input for ${label}: ${summary}`, fieldErrors, { details: { connector: connector.id, action: actionName } });
     }
-    const attempt = (signal: AbortSignal) =>
-      runtime.mode === "mock" && runtime.mock !== null
-        ? runtime.mock.execute({ connector, actionName, action, input: parsed.data, organizationId: scope.organizationId, signal, ...(scope.scenario === undefined ? {} : { scenario: scope.scenario }) })
-        : runLiveAction(runtime, target, prepared, parsed.data, { organizationId: scope.organizationId, signal, logger });
+    const safety = effectiveRepeatSafety(action.repeatSafety, scope.idempotencyKey);
     const output = await runtime.resilience.execute(
       connector,
       async () => {
+        const sent = { request: false };
+        const onSend = () => {
+          sent.request = true;
+        };
+        const attempt = (signal: AbortSignal) => {
+          if (runtime.mode === "mock" && runtime.mock !== null) {
+            // A mocked failure stands for the provider's answer, so the mock has "received" the request.
+            onSend();
+            return runtime.mock.execute({ connector, actionName, action, input: parsed.data, organizationId: scope.organizationId, signal, ...(scope.scenario === undefined ? {} : { scenario: scope.scenario }) });
+          }
+          return runLiveAction(runtime, target, prepared, parsed.data, { organizationId: scope.organizationId, signal, logger, idempotencyKey: scope.idempotencyKey, onSend });
+        };
         try {
           return await runWithDeadline(attempt, { clock: runtime.clock, timeoutMs: connector.timeoutMs ?? DEFAULT_CONNECTOR_TIMEOUT_MS, description: `${connector.displayName} ${actionName}`, signal: scope.signal });
         } catch (error) {
           const failure = normalizeError(error, prepared.redactor, label, scope.signal);
           // Reported for every refused attempt, where it happens, even when a retry then succeeds.
           if (failure.code === "RATE_LIMITED") runtime.metrics.rateLimited({ agent: scope.metricsAgent, scope: "connector" });
+          if (safety === "unsafe" && !scope.signal.aborted && mayHaveActed(failure, sent.request)) throw outcomeUnknown(target, failure, scope.stepKey);
           throw failure;
         }
       },
-      { signal: scope.signal, onRetry: (error) => logger.warn({ code: (error as { code?: unknown }).code }, `${label} failed; trying again`) },
+      {
+        signal: scope.signal,
+        onRetry: (error) => logger.warn({ code: (error as { code?: unknown }).code }, `${label} failed; trying again`),
+        pacingKey: connector.keyedPacing?.key({ action: actionName, input: parsed.data, organizationId: scope.organizationId }),
+      },
     );
     const checked = action.output.safeParse(output);
     if (!checked.success) {

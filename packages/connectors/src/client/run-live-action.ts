@@ -9,7 +9,7 @@ export async function runLiveAction(
   target: CallTarget,
   prepared: PreparedCall,
   input: unknown,
-  scope: { organizationId: string; signal: AbortSignal; logger: Logger },
+  scope: { organizationId: string; signal: AbortSignal; logger: Logger; idempotencyKey: string | undefined; onSend: () => void },
 ): Promise<unknown> {
   const { connector, actionName, action } = target;
   const connection = prepared.connection;
@@ -30,6 +30,7 @@ export async function runLiveAction(
       prepared.connection = refreshed;
       prepared.redactor = prepared.redactor.withValues(Object.values(refreshed.credentials));
     },
+    onSend: scope.onSend,
   });
   return action.run(input, {
     http,
@@ -37,5 +38,6 @@ export async function runLiveAction(
     logger: scope.logger,
     organizationId: scope.organizationId,
     credential: (name) => prepared.connection?.credentials[name],
+    idempotencyKey: scope.idempotencyKey,
   });
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type NeonhubError, RateLimitedError } from "@neonhub/core";
 import { z } from "zod";
 import type { HttpResponse } from "../http/http-types.js";
@@ -13,6 +14,15 @@ export function mapDiscordResponse(response: HttpResponse, context: { action: st
   });
 }
 
+/** Discord's longest nonce. */
+const MAX_NONCE_LENGTH = 25;
+
+/** The key itself when it fits Discord's 25 characters, else a digest of it (the same key gives the same nonce). */
+export function discordNonce(idempotencyKey: string): string {
+  if (idempotencyKey.length <= MAX_NONCE_LENGTH) return idempotencyKey;
+  return createHash("sha256").update(idempotencyKey).digest("base64url").slice(0, MAX_NONCE_LENGTH);
+}
+
 /** DISCORD: a bot posts a message in a channel (`POST /api/v10/channels/{channel.id}/messages`). */
 export const discordConnector = defineConnector({
   id: "discord",
@@ -20,11 +30,15 @@ export const discordConnector = defineConnector({
   displayName: "Discord",
   description: "Posts messages to Discord channels as a bot.",
   baseUrl: "https://discord.com",
+  apiVersion: { version: "v10", docsUrl: "https://discord.com/developers/docs/reference#api-versioning" },
   auth: { type: "api_key", in: "header", name: "Authorization", prefix: "Bot ", field: "accessToken" },
   mapResponse: mapDiscordResponse,
   actions: {
     sendChannelMessage: defineAction({
       description: "Posts a text message in a channel; @everyone, role and user mentions do not ping unless allowed.",
+      repeatSafety: "with-key",
+      endpoint: "POST /api/v10/channels/{channel.id}/messages",
+      docsUrl: "https://discord.com/developers/docs/resources/message#create-message",
       input: z.object({
         channelId: z.string().regex(/^\d{17,20}$/, "Use a channel id (a snowflake)."),
         content: z.string().min(1).max(2_000),
@@ -36,7 +50,12 @@ export const discordConnector = defineConnector({
           method: "POST",
           path: `/api/v10/channels/${input.channelId}/messages`,
           // Text written by an agent must not ping a whole server by accident.
-          json: { content: input.content, ...(input.allowMentions ? {} : { allowed_mentions: { parse: [] } }) },
+          json: {
+            content: input.content,
+            ...(input.allowMentions ? {} : { allowed_mentions: { parse: [] } }),
+            // With enforce_nonce, Discord returns the message already created with this nonce instead of a second one.
+            ...(ctx.idempotencyKey === undefined ? {} : { nonce: discordNonce(ctx.idempotencyKey), enforce_nonce: true }),
+          },
         });
         const body = response.body as { id?: string; channel_id?: string; content?: string; timestamp?: string };
         return { id: body.id ?? "", channelId: body.channel_id ?? input.channelId, content: body.content ?? input.content, timestamp: body.timestamp ?? "" };

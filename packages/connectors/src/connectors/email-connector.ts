@@ -27,19 +27,25 @@ export const emailConnector = defineConnector({
   displayName: "Email (Resend)",
   description: "Sends transactional and marketing email through Resend.",
   baseUrl: "https://api.resend.com",
+  apiVersion: { version: "unversioned", docsUrl: "https://resend.com/docs/api-reference/introduction" },
   auth: { type: "bearer", field: "apiKey" },
   // Resend's default limit is 2 requests per second per team.
   rateLimit: { requests: 2, intervalMs: 1_000 },
   actions: {
     sendEmail: defineAction({
       description: "Sends one email to up to 50 recipients.",
+      repeatSafety: "with-key",
+      endpoint: "POST /emails",
+      docsUrl: "https://resend.com/docs/api-reference/emails/send-email",
       input: sendEmailInput,
       output: z.object({ id: z.string().min(1) }),
       async run(input, ctx) {
+        // The input's own key wins over the call's; Resend remembers a key for 24 hours.
+        const idempotencyKey = input.idempotencyKey ?? ctx.idempotencyKey;
         const response = await ctx.http.request({
           method: "POST",
           path: "/emails",
-          ...(input.idempotencyKey === undefined ? {} : { headers: { "Idempotency-Key": input.idempotencyKey } }),
+          ...(idempotencyKey === undefined ? {} : { headers: { "Idempotency-Key": idempotencyKey } }),
           json: {
             from: input.from,
             to: input.to,

@@ -35,11 +35,15 @@ describe("facebook connector (POST /{version}/{page-id}/feed)", () => {
     expect(harness.server.requests[0]?.json).toEqual({ message: "We ship on Monday." });
   });
 
-  it("maps a duplicate post (400, code 506) to a non-retryable VALIDATION_FAILED", async () => {
+  it("maps a duplicate post (400, code 506) to a non-retryable CONTENT_REFUSED that keeps Meta's subcode", async () => {
     await start(() => ({ status: 400, json: fixture("facebook-duplicate-post.400.json") }));
     const error = await harness.client.invoke(facebookConnector, "createPagePost", input).catch((caught: unknown) => caught);
-    expect(isNeonhubError(error, "VALIDATION_FAILED")).toBe(true);
-    expect(error).toMatchObject({ isRetryable: false });
+    expect(isNeonhubError(error, "CONTENT_REFUSED")).toBe(true);
+    expect(error).toMatchObject({
+      isRetryable: false,
+      reason: "duplicate",
+      details: { graphErrorCode: 506, graphErrorSubcode: 1455006, graphErrorUserTitle: "Duplicate Post", fbtraceId: "AhJ7TfxqBq2sEf4mRzQ1p0L" },
+    });
     expect((error as Error).message).toContain("Duplicate status message");
   });
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
-import { GRAPH_API_VERSION, graphApiResponseMapper } from "./graph-api-response.js";
+import { GRAPH_API_VERSION, GRAPH_API_VERSION_SPEC, graphApiResponseMapper } from "./graph-api-response.js";
 
 /** FACEBOOK: publish a post on a Page's feed (`POST /{version}/{page-id}/feed`) with a Page access token. */
 export const facebookConnector = defineConnector({
@@ -9,11 +9,15 @@ export const facebookConnector = defineConnector({
   displayName: "Facebook Pages",
   description: "Publishes posts on Facebook Pages.",
   baseUrl: "https://graph.facebook.com",
+  apiVersion: GRAPH_API_VERSION_SPEC,
   auth: { type: "bearer", field: "accessToken" },
   mapResponse: graphApiResponseMapper("facebook", "Facebook Pages"),
   actions: {
     createPagePost: defineAction({
       description: "Publishes a text post, optionally with a link, on a Page's feed.",
+      repeatSafety: "unsafe",
+      endpoint: "POST /{version}/{page-id}/feed",
+      docsUrl: "https://developers.facebook.com/docs/graph-api/reference/page/feed/",
       input: z.object({
         pageId: z.string().regex(/^\d+$/, "Use the numeric Page id."),
         message: z.string().min(1).max(63_206),

@@ -1,5 +1,12 @@
 import { z } from "zod";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
+import { mapGoogleAdsResponse } from "./google-ads-failure.js";
+
+/**
+ * The Google Ads API major version in request paths. v26 was released on 2026-10-14; Google's published schedule
+ * projects its sunset for November 2027 (each major version lives about a year). v22 was sunset on 2026-10-07.
+ */
+export const GOOGLE_ADS_API_VERSION = "v26";
 
 const customerId = z
   .string()
@@ -23,11 +30,16 @@ export const googleAdsConnector = defineConnector({
   kind: "GOOGLE_ADS",
   displayName: "Google Ads",
   description: "Reads campaign spend and pauses campaigns.",
-  baseUrl: "https://googleads.googleapis.com/v22",
+  baseUrl: `https://googleads.googleapis.com/${GOOGLE_ADS_API_VERSION}`,
+  apiVersion: { version: GOOGLE_ADS_API_VERSION, sunsetAt: "2027-11-01", docsUrl: "https://developers.google.com/google-ads/api/docs/sunset-dates" },
   auth: { type: "oauth2", tokenUrl: "https://oauth2.googleapis.com/token", credentialHeaders: { "developer-token": "developerToken", "login-customer-id": "loginCustomerId" } },
+  mapResponse: mapGoogleAdsResponse,
   actions: {
     campaignSpend: defineAction({
       description: "Cost of every campaign over a date range, in micros of the account currency.",
+      repeatSafety: "safe",
+      endpoint: "POST /{version}/customers/{customerId}/googleAds:searchStream",
+      docsUrl: "https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.googleAds/searchStream",
       input: z.object({ customerId, dateRange: z.enum(DATE_RANGES).default("LAST_7_DAYS") }),
       output: z.object({ campaigns: z.array(campaign), totalCostMicros: z.number().int().nonnegative() }),
       async run(input, ctx) {
@@ -60,6 +72,9 @@ export const googleAdsConnector = defineConnector({
     }),
     pauseCampaign: defineAction({
       description: "Sets a campaign's status to PAUSED.",
+      repeatSafety: "safe",
+      endpoint: "POST /{version}/customers/{customerId}/campaigns:mutate",
+      docsUrl: "https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.campaigns/mutate",
       input: z.object({ customerId, campaignId: z.string().regex(/^\d+$/) }),
       output: z.object({ resourceName: z.string() }),
       async run(input, ctx) {

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { createManualClock } from "@neonhub/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
+import { paginate } from "../client/paginate.js";
 import { isConnectorAuthError } from "../sdk/connector-auth-error.js";
 import { type LiveHarness, startLiveHarness } from "../testing/start-live-harness.js";
-import { googleAdsConnector } from "./google-ads-connector.js";
+import { GOOGLE_ADS_API_VERSION, googleAdsConnector } from "./google-ads-connector.js";
 import { googleSearchConsoleConnector } from "./google-search-console-connector.js";
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8"));
@@ -23,7 +24,8 @@ describe("google search console connector (searchAnalytics.query)", () => {
       handler: (request) => (request.path === "/oauth/token" ? { status: 200, json: fixture("google-token.200.json") } : { status: 200, json: fixture("gsc-search-analytics.200.json") }),
     });
     const result = await harness.client.invoke(googleSearchConsoleConnector, "querySearchAnalytics", { siteUrl: "https://www.example.com/", startDate: "2026-10-01", endDate: "2026-10-31", rowLimit: 2 });
-    expect(result.rows[0]).toEqual({ keys: ["neonhub agents"], clicks: 120, impressions: 1500, ctr: 0.08, position: 2.3 });
+    expect(result.items[0]).toEqual({ keys: ["neonhub agents"], clicks: 120, impressions: 1500, ctr: 0.08, position: 2.3 });
+    expect(result.nextCursor).toBe("2");
     expect(result.responseAggregationType).toBe("byProperty");
     const [token, query] = harness.server.requests;
     expect(token?.form).toMatchObject({ grant_type: "refresh_token", refresh_token: "1//0g-refresh-token", client_id: oauth.clientId });
@@ -32,10 +34,24 @@ describe("google search console connector (searchAnalytics.query)", () => {
     expect(query?.json).toEqual({ startDate: "2026-10-01", endDate: "2026-10-31", dimensions: ["query"], type: "web", rowLimit: 2, startRow: 0 });
   });
 
+  it("pages by row number: the next page starts after the rows received, and a short page is the last", async () => {
+    const page = fixture("gsc-search-analytics.200.json") as { rows: unknown[] };
+    harness = await startLiveHarness({
+      connector: googleSearchConsoleConnector,
+      credentials: oauth,
+      handler: (request) => ({ status: 200, json: (request.json as { startRow: number }).startRow === 0 ? page : { rows: page.rows.slice(0, 1), responseAggregationType: "byProperty" } }),
+    });
+    const input = { siteUrl: "sc-domain:example.com", startDate: "2026-10-01", endDate: "2026-10-31", rowLimit: 2 };
+    const result = await paginate(harness.client, googleSearchConsoleConnector, "querySearchAnalytics", input, { limit: 100 });
+    expect(result).toMatchObject({ pages: 2, complete: true });
+    expect(result.items).toHaveLength(3);
+    expect(harness.server.requests.map((request) => (request.json as { startRow: number }).startRow)).toEqual([0, 2]);
+  });
+
   it("returns no rows when Google leaves them out, and maps PERMISSION_DENIED to forbidden", async () => {
     harness = await startLiveHarness({ connector: googleSearchConsoleConnector, credentials: oauth, handler: () => ({ status: 200, json: { responseAggregationType: "auto" } }) });
     const input = { siteUrl: "sc-domain:example.com", startDate: "2026-10-01", endDate: "2026-10-02" };
-    await expect(harness.client.invoke(googleSearchConsoleConnector, "querySearchAnalytics", input)).resolves.toEqual({ rows: [], responseAggregationType: "auto" });
+    await expect(harness.client.invoke(googleSearchConsoleConnector, "querySearchAnalytics", input)).resolves.toEqual({ items: [], nextCursor: null, responseAggregationType: "auto" });
     harness.server.handle(() => ({ status: 403, json: fixture("gsc-permission-denied.403.json") }));
     const error = await harness.client.invoke(googleSearchConsoleConnector, "querySearchAnalytics", input).catch((caught: unknown) => caught);
     expect(isConnectorAuthError(error, "forbidden")).toBe(true);
@@ -60,6 +76,20 @@ describe("google ads connector (searchStream and campaigns:mutate)", () => {
     expect(request?.json).toEqual({ query: "SELECT campaign.id, campaign.name, campaign.status, metrics.cost_micros FROM campaign WHERE segments.date DURING LAST_30_DAYS" });
   });
 
+  it("keeps the GoogleAdsFailure of a query error: its code, message and trigger", async () => {
+    await start(() => ({ status: 400, json: fixture("google-ads-query-error.400.json") }));
+    await expect(harness.client.invoke(googleAdsConnector, "campaignSpend", { customerId: "1234567890" })).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      message: "Google Ads campaignSpend failed with HTTP 400: queryError.UNRECOGNIZED_FIELD: Unrecognized field in the query: 'metrics.cost_micro'.",
+      details: { googleAdsErrors: [{ errorCode: { queryError: "UNRECOGNIZED_FIELD" }, trigger: { stringValue: "metrics.cost_micro" } }], requestId: "k0X9dT3wQ1mGZf8hYbPq2A" },
+    });
+  });
+
+  it("calls the supported API version declared on the connector", () => {
+    expect(googleAdsConnector.baseUrl).toBe(`https://googleads.googleapis.com/${GOOGLE_ADS_API_VERSION}`);
+    expect(googleAdsConnector.apiVersion).toMatchObject({ version: "v26", sunsetAt: "2027-11-01" });
+  });
+
   it("pauses a campaign with an update operation and a status field mask", async () => {
     await start(() => ({ status: 200, json: fixture("google-ads-mutate.200.json") }));
     await expect(harness.client.invoke(googleAdsConnector, "pauseCampaign", { customerId: "1234567890", campaignId: "20765432101" })).resolves.toEqual({ resourceName: "customers/1234567890/campaigns/20765432101" });
@@ -69,7 +99,11 @@ describe("google ads connector (searchStream and campaigns:mutate)", () => {
 
   it("maps INVALID_ARGUMENT to VALIDATION_FAILED and rejects a malformed customer id before any request", async () => {
     await start(() => ({ status: 400, json: fixture("google-ads-invalid-argument.400.json") }));
-    await expect(harness.client.invoke(googleAdsConnector, "pauseCampaign", { customerId: "1234567890", campaignId: "1" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("invalid argument") });
+    await expect(harness.client.invoke(googleAdsConnector, "pauseCampaign", { customerId: "1234567890", campaignId: "1" })).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      message: expect.stringContaining("mutateError.RESOURCE_NOT_FOUND: Resource was not found."),
+      details: { googleAdsErrors: [{ errorCode: { mutateError: "RESOURCE_NOT_FOUND" }, message: "Resource was not found." }], requestId: "Ih2mBEq8XqV3o2PFoYyDkg" },
+    });
     await expect(harness.client.invoke("google-ads", "campaignSpend", { customerId: "12-34" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "customerId" }] });
     expect(harness.server.requests).toHaveLength(1);
   });

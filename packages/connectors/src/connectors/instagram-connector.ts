@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
-import { GRAPH_API_VERSION, graphApiResponseMapper } from "./graph-api-response.js";
+import { GRAPH_API_VERSION, GRAPH_API_VERSION_SPEC, graphApiResponseMapper } from "./graph-api-response.js";
 
 const graphId = (response: { body: unknown }): string => (response.body as { id?: string } | null)?.id ?? "";
 
@@ -11,11 +11,15 @@ export const instagramConnector = defineConnector({
   displayName: "Instagram",
   description: "Publishes images on Instagram professional accounts.",
   baseUrl: "https://graph.facebook.com",
+  apiVersion: GRAPH_API_VERSION_SPEC,
   auth: { type: "bearer", field: "accessToken" },
   mapResponse: graphApiResponseMapper("instagram", "Instagram"),
   actions: {
     publishMedia: defineAction({
       description: "Creates a media container for a public image URL, then publishes it.",
+      repeatSafety: "unsafe",
+      endpoint: "POST /{version}/{ig-user-id}/media, then POST /{version}/{ig-user-id}/media_publish",
+      docsUrl: "https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media_publish",
       input: z.object({
         igUserId: z.string().regex(/^\d+$/, "Use the numeric Instagram professional account id."),
         imageUrl: z.url({ protocol: /^https?$/ }),

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createManualClock } from "@neonhub/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type LiveHarness, startLiveHarness } from "../testing/start-live-harness.js";
-import { LINKEDIN_API_VERSION, linkedinConnector } from "./linkedin-connector.js";
+import { LINKEDIN_API_VERSION, escapeLittleText, linkedinConnector } from "./linkedin-connector.js";
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8"));
 const credentials = { accessToken: "AQV-linkedin-token", refreshToken: "AQX-linkedin-refresh", clientId: "li-client", clientSecret: "li-secret-123456" };
@@ -33,6 +33,15 @@ describe("linkedin connector (POST /rest/posts)", () => {
       lifecycleState: "PUBLISHED",
       isReshareDisabledByAuthor: false,
     });
+  });
+
+  it("escapes every reserved character of the little text format in the commentary", async () => {
+    await start(() => ({ status: 201, headers: { "x-restli-id": "urn:li:share:6844785523593134081" }, text: "" }));
+    const commentary = "Launch (today) [beta] {v2} @team #news *bold* _it_ ~x~ <tag> a|b C:\\path";
+    await harness.client.invoke(linkedinConnector, "createPost", { author: "urn:li:organization:5515715", commentary });
+    const sent = (harness.server.requests[0]?.json as { commentary: string }).commentary;
+    expect(sent).toBe("Launch \\(today\\) \\[beta\\] \\{v2\\} \\@team \\#news \\*bold\\* \\_it\\_ \\~x\\~ \\<tag\\> a\\|b C:\\\\path");
+    expect(escapeLittleText("plain words, 100% fine!")).toBe("plain words, 100% fine!");
   });
 
   it("refreshes after INVALID_ACCESS_TOKEN with the client credentials in the form body", async () => {

@@ -19,11 +19,15 @@ export const llmConnector = defineConnector({
   displayName: "LLM (OpenAI-compatible)",
   description: "Chat completions from OpenAI or any server with the same API.",
   baseUrl: "https://api.openai.com/v1",
+  apiVersion: { version: "v1", docsUrl: "https://platform.openai.com/docs/api-reference/introduction" },
   auth: { type: "bearer", field: "apiKey" },
   timeoutMs: 120_000,
   actions: {
     chatCompletion: defineAction({
       description: "Completes a conversation; returns the assistant's message and token usage.",
+      repeatSafety: "safe",
+      endpoint: "POST /v1/chat/completions",
+      docsUrl: "https://platform.openai.com/docs/api-reference/chat/create",
       input: z.object({
         model: z.string().min(1).default("gpt-4o-mini"),
         messages: z.array(message).min(1),

@@ -46,12 +46,16 @@ export const redditConnector = defineConnector({
   displayName: "Reddit",
   description: "Submits posts to subreddits.",
   baseUrl: "https://oauth.reddit.com",
+  apiVersion: { version: "unversioned", docsUrl: "https://www.reddit.com/dev/api/" },
   // Reddit's token endpoint takes the client id and secret with HTTP basic only.
   auth: { type: "oauth2", tokenUrl: "https://www.reddit.com/api/v1/access_token", clientAuthentication: "basic", credentialHeaders: { "user-agent": "userAgent" } },
   mapResponse: mapRedditResponse,
   actions: {
     submitPost: defineAction({
       description: "Submits a text (self) post to a subreddit.",
+      repeatSafety: "unsafe",
+      endpoint: "POST /api/submit",
+      docsUrl: "https://www.reddit.com/dev/api/#POST_api_submit",
       input: z.object({
         subreddit: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_]{1,20}$/, "Use the subreddit's name without r/."),
         title: z.string().min(1).max(300),

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { mapHttpError } from "../http/map-http-error.js";
 import type { HttpResponse } from "../http/http-types.js";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
+import { nextLinkParameter, pageCursor, pageSchema } from "../sdk/page.js";
 
 /** The Admin REST API version in request paths; Shopify supports each quarterly version for a year. */
 export const SHOPIFY_API_VERSION = "2026-10";
@@ -37,30 +38,45 @@ export const shopifyConnector = defineConnector({
   displayName: "Shopify",
   description: "Reads orders from a Shopify store.",
   baseUrl: "https://shop-not-configured.invalid",
+  // Shopify releases a version each quarter and supports it for at least twelve months.
+  apiVersion: { version: SHOPIFY_API_VERSION, sunsetAt: "2027-10-01", docsUrl: "https://shopify.dev/docs/api/usage/versioning" },
   auth: { type: "api_key", in: "header", name: "X-Shopify-Access-Token", field: "accessToken" },
   mapResponse: mapShopifyResponse,
+  // The REST Admin API's bucket holds 40 requests per store and app and empties at 2 per second: stay at that rate.
+  keyedPacing: { minTimeMs: 500, key: ({ organizationId }) => organizationId },
   actions: {
     listOrders: defineAction({
       description: "Lists the store's orders, newest first, of any status unless one is given.",
+      repeatSafety: "safe",
+      endpoint: "GET /admin/api/{version}/orders.json",
+      docsUrl: "https://shopify.dev/docs/api/admin-rest/latest/resources/order#get-orders",
+      paging: { style: "link-header" },
       input: z.object({
         limit: z.number().int().min(1).max(250).default(50),
         status: z.enum(["open", "closed", "cancelled", "any"]).default("any"),
         createdAtMin: z.iso.datetime({ offset: true }).optional(),
+        /** The `page_info` of a later page; the filters of the first page then apply. */
+        cursor: pageCursor,
       }),
-      output: z.object({ orders: z.array(order) }),
+      output: pageSchema(order),
       async run(input, ctx) {
         const response = await ctx.http.request({
           method: "GET",
           path: `/admin/api/${SHOPIFY_API_VERSION}/orders.json`,
-          query: { status: input.status, limit: input.limit, created_at_min: input.createdAtMin },
+          // With page_info Shopify accepts only limit (and fields): the cursor carries the first page's filters.
+          query: input.cursor === undefined ? { status: input.status, limit: input.limit, created_at_min: input.createdAtMin } : { limit: input.limit, page_info: input.cursor },
         });
         const orders = (response.body as { orders?: ShopifyOrder[] }).orders ?? [];
-        return { orders: orders.map((item) => ({ id: item.id, name: item.name, totalPrice: item.total_price, currency: item.currency, createdAt: item.created_at })) };
+        return {
+          items: orders.map((item) => ({ id: item.id, name: item.name, totalPrice: item.total_price, currency: item.currency, createdAt: item.created_at })),
+          nextCursor: nextLinkParameter(response.headers.link, "page_info"),
+        };
       },
       fixture: (input, mock) => {
         const first = mock.integer(1_001, 9_000);
         return {
-          orders: Array.from({ length: Math.min(input.limit, 3) }, (_, index) => ({
+          nextCursor: null,
+          items: Array.from({ length: Math.min(input.limit, 3) }, (_, index) => ({
             id: 5_600_000_000_000 + mock.integer(0, 99_999_999),
             name: `#${first - index}`,
             totalPrice: (mock.integer(500, 50_000) / 100).toFixed(2),

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { isNeonhubError } from "@neonhub/core";
+import { createManualClock } from "@neonhub/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { isConnectorAuthError } from "../sdk/connector-auth-error.js";
 import { type LiveHarness, startLiveHarness } from "../testing/start-live-harness.js";
@@ -47,6 +48,40 @@ describe("slack connector (chat.postMessage)", () => {
     const error = await harness.client.invoke("slack", "postMessage", { channel: "C1", text: "hi" }).catch((caught: unknown) => caught);
     expect(isNeonhubError(error, "RATE_LIMITED")).toBe(true);
     expect(error).toMatchObject({ retryAfterMs: 30_000 });
+  });
+
+  it("does not repeat a post answered fatal_error or internal_error, whose outcome Slack leaves unknown", async () => {
+    harness = await startLiveHarness({
+      connector: slackConnector,
+      credentials: { accessToken: TOKEN },
+      handler: () => ({ status: 200, json: fixture("slack-fatal-error.200.json") }),
+      client: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
+    });
+    await expect(harness.client.invoke("slack", "postMessage", { channel: "C1", text: "hi" })).rejects.toMatchObject({
+      code: "STEP_OUTCOME_UNKNOWN",
+      message: expect.stringContaining("fatal_error"),
+    });
+    expect(harness.server.requests).toHaveLength(1);
+  });
+
+  it("maps msg_too_long to a non-retryable CONTENT_REFUSED", async () => {
+    await start(() => ({ status: 200, json: fixture("slack-msg-too-long.200.json") }));
+    await expect(harness.client.invoke("slack", "postMessage", { channel: "C1", text: "long" })).rejects.toMatchObject({ code: "CONTENT_REFUSED", isRetryable: false, reason: "msg_too_long" });
+  });
+
+  it("spaces posts to one channel a second apart, and does not hold back other channels", async () => {
+    const clock = createManualClock();
+    harness = await startLiveHarness({ connector: slackConnector, credentials: { accessToken: TOKEN }, handler: () => ({ status: 200, json: fixture("slack-post-message.200.json") }), client: { clock } });
+    await harness.client.invoke("slack", "postMessage", { channel: "C1", text: "one" });
+    await harness.client.invoke("slack", "postMessage", { channel: "C2", text: "other channel" });
+    let second = false;
+    const call = harness.client.invoke("slack", "postMessage", { channel: "C1", text: "two" }).then(() => (second = true));
+    for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(second).toBe(false);
+    expect(harness.server.requests).toHaveLength(2);
+    await clock.advance(1_000);
+    await call;
+    expect(harness.server.requests.map((request) => (request.json as { text: string }).text)).toEqual(["one", "other channel", "two"]);
   });
 
   it("rejects a message without text or blocks before any request", async () => {

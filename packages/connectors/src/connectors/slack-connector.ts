@@ -1,4 +1,4 @@
-import { HandlerFailedError, type NeonhubError, RateLimitedError, ValidationError } from "@neonhub/core";
+import { ContentRefusedError, HandlerFailedError, type NeonhubError, RateLimitedError, ValidationError } from "@neonhub/core";
 import { z } from "zod";
 import { DEFAULT_RATE_LIMIT_WAIT_MS } from "../http/map-http-error.js";
 import type { HttpResponse } from "../http/http-types.js";
@@ -7,8 +7,13 @@ import { ConnectorAuthError } from "../sdk/connector-auth-error.js";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
 
 const AUTH_ERRORS = new Set(["not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired", "no_permission", "missing_scope", "not_allowed_token_type", "ekm_access_denied"]);
-const INPUT_ERRORS = new Set(["invalid_arguments", "invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text", "too_many_attachments", "invalid_attachments", "invalid_metadata_format", "metadata_too_large"]);
-const TRANSIENT_ERRORS = new Set(["internal_error", "fatal_error", "service_unavailable", "request_timeout"]);
+const INPUT_ERRORS = new Set(["invalid_arguments", "invalid_blocks", "invalid_blocks_format", "no_text", "too_many_attachments", "invalid_attachments", "invalid_metadata_format", "metadata_too_large"]);
+// The request is fine; Slack refuses what it says.
+const CONTENT_ERRORS = new Set(["msg_too_long", "msg_blocks_too_long"]);
+const TRANSIENT_ERRORS = new Set(["service_unavailable", "request_timeout"]);
+// Slack documents these as "the server could not complete your operation(s) without encountering an error, likely
+// due to a transient issue on our end... some aspect of the operation may have succeeded": not repeated blindly.
+const OUTCOME_UNKNOWN_ERRORS = new Set(["internal_error", "fatal_error"]);
 
 /** Maps Slack's `ok: false` answers (sent with HTTP 200) to typed errors. */
 export function mapSlackResponse(response: HttpResponse, context: { action: string; nowMs: number }): NeonhubError | undefined {
@@ -22,6 +27,8 @@ export function mapSlackResponse(response: HttpResponse, context: { action: stri
   }
   if (AUTH_ERRORS.has(code)) return new ConnectorAuthError("slack", code === "missing_scope" || code === "no_permission" ? "forbidden" : "unauthorized", message);
   if (INPUT_ERRORS.has(code)) return new ValidationError(message, [], { details });
+  if (CONTENT_ERRORS.has(code)) return new ContentRefusedError(message, { reason: code, details });
+  if (OUTCOME_UNKNOWN_ERRORS.has(code)) return new HandlerFailedError(message, { isRetryable: false, details: { ...details, outcome: "unknown" } });
   return new HandlerFailedError(message, { isRetryable: TRANSIENT_ERRORS.has(code), details });
 }
 
@@ -32,11 +39,17 @@ export const slackConnector = defineConnector({
   displayName: "Slack",
   description: "Posts messages to Slack channels.",
   baseUrl: "https://slack.com/api",
+  apiVersion: { version: "unversioned", docsUrl: "https://docs.slack.dev/apis/web-api/" },
   auth: { type: "bearer", field: "accessToken" },
   mapResponse: mapSlackResponse,
+  // Slack allows about one message per second per channel, with short bursts.
+  keyedPacing: { minTimeMs: 1_000, key: ({ input, organizationId }) => `${organizationId}:${(input as { channel: string }).channel}` },
   actions: {
     postMessage: defineAction({
       description: "Posts a message to a channel, or a reply in a thread.",
+      repeatSafety: "unsafe",
+      endpoint: "POST /api/chat.postMessage",
+      docsUrl: "https://docs.slack.dev/reference/methods/chat.postMessage",
       input: z
         .object({
           channel: z.string().min(1),

@@ -20,10 +20,14 @@ export const smsConnector = defineConnector({
   displayName: "SMS (Twilio)",
   description: "Sends text messages through Twilio.",
   baseUrl: "https://api.twilio.com",
+  apiVersion: { version: "2010-04-01", docsUrl: "https://www.twilio.com/docs/usage/api" },
   auth: { type: "basic", usernameField: "accountSid", passwordField: "authToken" },
   actions: {
     sendSms: defineAction({
       description: "Sends a text message from a Twilio number or messaging service.",
+      repeatSafety: "unsafe",
+      endpoint: "POST /2010-04-01/Accounts/{AccountSid}/Messages.json",
+      docsUrl: "https://www.twilio.com/docs/messaging/api/message-resource#create-a-message-resource",
       input: z
         .object({
           to: e164,

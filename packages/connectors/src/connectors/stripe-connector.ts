@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
+import { pageSchema } from "../sdk/page.js";
 
 const transaction = z.object({
   id: z.string(),
@@ -20,43 +21,47 @@ export const stripeConnector = defineConnector({
   displayName: "Stripe",
   description: "Reads payments and fees from Stripe.",
   baseUrl: "https://api.stripe.com",
+  apiVersion: { version: "v1", docsUrl: "https://docs.stripe.com/api/versioning" },
   auth: { type: "bearer", field: "apiKey" },
   // Stripe allows 100 read requests per second in live mode; 25 in test mode.
   rateLimit: { requests: 25, intervalMs: 1_000 },
   actions: {
     listBalanceTransactions: defineAction({
       description: "Lists balance transactions, newest first, optionally from a time on and of one type.",
+      repeatSafety: "safe",
+      endpoint: "GET /v1/balance_transactions",
+      docsUrl: "https://docs.stripe.com/api/balance_transactions/list",
+      paging: { style: "cursor" },
       input: z.object({
         limit: z.number().int().min(1).max(100).default(10),
         createdFrom: z.number().int().positive().optional(),
         type: z.string().min(1).optional(),
-        startingAfter: z.string().startsWith("txn_").optional(),
+        /** The id of the last transaction of the previous page (`starting_after`). */
+        cursor: z.string().startsWith("txn_").optional(),
       }),
-      output: z.object({ transactions: z.array(transaction), hasMore: z.boolean() }),
+      output: pageSchema(transaction),
       async run(input, ctx) {
         const response = await ctx.http.request({
           method: "GET",
           path: "/v1/balance_transactions",
-          query: { limit: input.limit, "created[gte]": input.createdFrom, type: input.type, starting_after: input.startingAfter },
+          query: { limit: input.limit, "created[gte]": input.createdFrom, type: input.type, starting_after: input.cursor },
         });
         const body = response.body as { data?: z.infer<typeof transaction>[]; has_more?: boolean };
-        return {
-          transactions: (body.data ?? []).map((item) => ({
-            id: item.id,
-            amount: item.amount,
-            currency: item.currency,
-            net: item.net,
-            fee: item.fee,
-            type: item.type,
-            status: item.status,
-            created: item.created,
-            description: item.description ?? null,
-          })),
-          hasMore: body.has_more ?? false,
-        };
+        const items = (body.data ?? []).map((item) => ({
+          id: item.id,
+          amount: item.amount,
+          currency: item.currency,
+          net: item.net,
+          fee: item.fee,
+          type: item.type,
+          status: item.status,
+          created: item.created,
+          description: item.description ?? null,
+        }));
+        return { items, nextCursor: body.has_more === true ? (items.at(-1)?.id ?? null) : null };
       },
       fixture: (input, mock) => ({
-        transactions: Array.from({ length: Math.min(input.limit, 3) }, (_, index) => {
+        items: Array.from({ length: Math.min(input.limit, 3) }, (_, index) => {
           const amount = mock.integer(500, 50_000);
           const fee = Math.round(amount * 0.029) + 30;
           return {
@@ -71,7 +76,7 @@ export const stripeConnector = defineConnector({
             description: null,
           };
         }),
-        hasMore: false,
+        nextCursor: null,
       }),
     }),
   },

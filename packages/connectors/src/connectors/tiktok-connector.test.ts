@@ -66,7 +66,7 @@ describe("tiktok connector (POST /v2/post/publish/video/init/)", () => {
   it("rejects a video URL that is not https and a missing privacy level before any request", async () => {
     await start(() => ({ status: 200, json: fixture("tiktok-video-init.200.json") }));
     for (const bad of [{ ...input, videoUrl: "http://media.acme.dev/cat.mp4" }, { title: "x", videoUrl: input.videoUrl }]) {
-      const error = await harness.client.invoke("tiktok", "publishVideo", bad).catch((caught: unknown) => caught);
+      const error = await harness.client.invoke("tiktok", "publishVideo", bad as never).catch((caught: unknown) => caught);
       expect(isNeonhubError(error, "VALIDATION_FAILED")).toBe(true);
     }
     expect(harness.server.requests).toHaveLength(0);

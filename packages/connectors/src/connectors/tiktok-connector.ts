@@ -33,11 +33,15 @@ export const tiktokConnector = defineConnector({
   displayName: "TikTok",
   description: "Publishes videos on TikTok.",
   baseUrl: "https://open.tiktokapis.com",
+  apiVersion: { version: "v2", docsUrl: "https://developers.tiktok.com/doc/content-posting-api-get-started" },
   auth: { type: "oauth2", tokenUrl: "https://open.tiktokapis.com/v2/oauth/token/" },
   mapResponse: mapTiktokResponse,
   actions: {
     publishVideo: defineAction({
       description: "Starts publishing a video from a URL on a verified domain; TikTok processes it afterwards.",
+      repeatSafety: "unsafe",
+      endpoint: "POST /v2/post/publish/video/init/",
+      docsUrl: "https://developers.tiktok.com/doc/content-posting-api-reference-direct-post",
       input: z.object({
         title: z.string().max(2_200).default(""),
         videoUrl: z.url({ protocol: /^https$/ }),

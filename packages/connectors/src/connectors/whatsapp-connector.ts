@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
-import { GRAPH_API_VERSION, graphApiResponseMapper } from "./graph-api-response.js";
+import { GRAPH_API_VERSION, GRAPH_API_VERSION_SPEC, graphApiResponseMapper } from "./graph-api-response.js";
 
 interface WhatsAppSendResponse {
   contacts?: Array<{ input?: string; wa_id?: string }>;
@@ -14,11 +14,15 @@ export const whatsappConnector = defineConnector({
   displayName: "WhatsApp Business",
   description: "Sends WhatsApp messages from a business phone number.",
   baseUrl: "https://graph.facebook.com",
+  apiVersion: GRAPH_API_VERSION_SPEC,
   auth: { type: "bearer", field: "accessToken" },
   mapResponse: graphApiResponseMapper("whatsapp", "WhatsApp Business"),
   actions: {
     sendMessage: defineAction({
       description: "Sends a text message to a WhatsApp user from a business phone number.",
+      repeatSafety: "unsafe",
+      endpoint: "POST /{version}/{phone-number-id}/messages",
+      docsUrl: "https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages",
       input: z.object({
         phoneNumberId: z.string().regex(/^\d+$/, "Use the numeric id of the business phone number."),
         to: z.string().regex(/^\+?[1-9]\d{6,14}$/, "Use the recipient's phone number with country code, such as +16505551234."),

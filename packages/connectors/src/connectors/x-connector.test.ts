@@ -3,7 +3,7 @@ import { createManualClock } from "@neonhub/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { isConnectorAuthError } from "../sdk/connector-auth-error.js";
 import { type LiveHarness, startLiveHarness } from "../testing/start-live-harness.js";
-import { xConnector } from "./x-connector.js";
+import { xConnector, xWeightedLength } from "./x-connector.js";
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8"));
 const credentials = { accessToken: "x-user-token-123456", refreshToken: "x-refresh-654321", clientId: "x-client", clientSecret: "x-secret-999999" };
@@ -22,11 +22,25 @@ describe("x connector (POST /2/tweets)", () => {
     expect(request?.json).toEqual({ text: "Hello world!", reply: { in_reply_to_tweet_id: "1445880548472328000" } });
   });
 
-  it("maps 403 duplicate content to a forbidden auth error with X's detail", async () => {
+  it("maps 403 duplicate content to a non-retryable CONTENT_REFUSED, not an auth error", async () => {
     await start(() => ({ status: 403, json: fixture("x-duplicate-content.403.json") }));
     const error = await harness.client.invoke(xConnector, "createPost", { text: "again" }).catch((caught: unknown) => caught);
-    expect(isConnectorAuthError(error, "forbidden")).toBe(true);
+    expect(error).toMatchObject({ code: "CONTENT_REFUSED", isRetryable: false, reason: "duplicate", details: { connector: "x", reason: "duplicate" } });
+    expect(isConnectorAuthError(error)).toBe(false);
     expect((error as Error).message).toContain("duplicate content");
+    harness.server.handle(() => ({ status: 403, json: fixture("x-client-forbidden.403.json") }));
+    expect(isConnectorAuthError(await harness.client.invoke(xConnector, "createPost", { text: "hi" }).catch((caught: unknown) => caught), "forbidden")).toBe(true);
+  });
+
+  it("counts text the way X does: links as 23 and CJK characters as 2", async () => {
+    await start(() => ({ status: 201, json: fixture("x-create-post.201.json") }));
+    const link = `https://example.com/${"a".repeat(200)}`;
+    expect(xWeightedLength(`Read ${link}`)).toBe(28);
+    expect(xWeightedLength("日本語")).toBe(6);
+    await expect(harness.client.invoke(xConnector, "createPost", { text: `${"x".repeat(250)} ${link}` })).resolves.toHaveProperty("id");
+    await expect(harness.client.invoke(xConnector, "createPost", { text: "日".repeat(141) })).rejects.toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "text" }] });
+    await expect(harness.client.invoke(xConnector, "createPost", { text: "日".repeat(140) })).resolves.toHaveProperty("id");
+    expect(harness.server.requests).toHaveLength(2);
   });
 
   it("reads the wait of a 429 from x-rate-limit-reset", async () => {

@@ -21,13 +21,13 @@ describe("youtube connector (GET /youtube/v3/search)", () => {
 
   it("searches the channel's videos by date with the OAuth2 token and returns one page", async () => {
     await start(() => ({ status: 200, json: fixture("youtube-search.200.json") }));
-    const result = await harness.client.invoke(youtubeConnector, "listChannelVideos", { channelId: CHANNEL, maxResults: 2, pageToken: "CAEQAA" });
+    const result = await harness.client.invoke(youtubeConnector, "listChannelVideos", { channelId: CHANNEL, maxResults: 2, cursor: "CAEQAA" });
     expect(result).toEqual({
-      videos: [
+      items: [
         { videoId: "M7FIvfx5J10", title: "What's new in Chrome DevTools", publishedAt: "2026-11-20T17:00:06Z" },
         { videoId: "dQ4v0hmGZ2s", title: "Building agents with the Gemini API", publishedAt: "2026-11-18T16:30:00Z" },
       ],
-      nextPageToken: "CAIQAA",
+      nextCursor: "CAIQAA",
     });
     const [request] = harness.server.requests;
     expect(request).toMatchObject({ method: "GET", path: "/youtube/v3/search", headers: { authorization: `Bearer ${credentials.accessToken}` } });
@@ -37,7 +37,7 @@ describe("youtube connector (GET /youtube/v3/search)", () => {
 
   it("asks for ten results by default and answers null when there is no next page", async () => {
     await start(() => ({ status: 200, json: { kind: "youtube#searchListResponse", items: [] } }));
-    await expect(harness.client.invoke(youtubeConnector, "listChannelVideos", { channelId: CHANNEL })).resolves.toEqual({ videos: [], nextPageToken: null });
+    await expect(harness.client.invoke(youtubeConnector, "listChannelVideos", { channelId: CHANNEL })).resolves.toEqual({ items: [], nextCursor: null });
     expect(harness.server.requests[0]?.query).toEqual({ part: "snippet", channelId: CHANNEL, type: "video", order: "date", maxResults: "10" });
   });
 
@@ -58,7 +58,7 @@ describe("youtube connector (GET /youtube/v3/search)", () => {
 
   it("maps 400 invalidPageToken to VALIDATION_FAILED with YouTube's message", async () => {
     await start(() => ({ status: 400, json: fixture("youtube-invalid-page-token.400.json") }));
-    const error = await harness.client.invoke(youtubeConnector, "listChannelVideos", { channelId: CHANNEL, pageToken: "bogus" }).catch((caught: unknown) => caught);
+    const error = await harness.client.invoke(youtubeConnector, "listChannelVideos", { channelId: CHANNEL, cursor: "bogus" }).catch((caught: unknown) => caught);
     expect(isNeonhubError(error, "VALIDATION_FAILED")).toBe(true);
     expect((error as Error).message).toContain("invalid page token");
   });
@@ -77,8 +77,8 @@ describe("youtube connector (GET /youtube/v3/search)", () => {
     const [first, second] = [createConnectorClient({ mode: "mock", environment: {} }), createConnectorClient({ mode: "mock", environment: {} })];
     const answer = await first.invoke(youtubeConnector, "listChannelVideos", input);
     expect(answer).toEqual(await second.invoke(youtubeConnector, "listChannelVideos", input));
-    expect(answer.videos).toHaveLength(2);
-    expect(answer.videos[0]?.videoId).toMatch(/^[A-Za-z0-9]{11}$/);
+    expect(answer.items).toHaveLength(2);
+    expect(answer.items[0]?.videoId).toMatch(/^[A-Za-z0-9]{11}$/);
   });
 });
 

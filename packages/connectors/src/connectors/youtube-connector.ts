@@ -4,6 +4,7 @@ import { DEFAULT_RATE_LIMIT_WAIT_MS } from "../http/map-http-error.js";
 import type { HttpResponse } from "../http/http-types.js";
 import { parseRetryAfter } from "../http/parse-retry-after.js";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
+import { pageCursor, pageSchema } from "../sdk/page.js";
 
 const DAY_MS = 86_400_000;
 const pacificClock = new Intl.DateTimeFormat("en-US", { timeZone: "America/Los_Angeles", hourCycle: "h23", hour: "numeric", minute: "numeric", second: "numeric" });
@@ -41,36 +42,42 @@ export const youtubeConnector = defineConnector({
   displayName: "YouTube",
   description: "Reads the videos of YouTube channels.",
   baseUrl: "https://www.googleapis.com",
+  apiVersion: { version: "v3", docsUrl: "https://developers.google.com/youtube/v3/revision_history" },
   auth: { type: "oauth2", tokenUrl: "https://oauth2.googleapis.com/token" },
   mapResponse: mapYoutubeResponse,
   actions: {
     listChannelVideos: defineAction({
       description: "Lists a channel's videos, newest first, one page at a time.",
+      paging: { style: "page-token" },
+      repeatSafety: "safe",
+      endpoint: "GET /youtube/v3/search",
+      docsUrl: "https://developers.google.com/youtube/v3/docs/search/list",
       input: z.object({
         channelId: z.string().regex(/^UC[A-Za-z0-9_-]{22}$/, "Use a channel id (UC followed by 22 characters)."),
         maxResults: z.number().int().min(1).max(50).default(10),
-        pageToken: z.string().min(1).optional(),
+        /** The `nextPageToken` of the previous page. */
+        cursor: pageCursor,
       }),
-      output: z.object({ videos: z.array(video), nextPageToken: z.string().nullable() }),
+      output: pageSchema(video),
       async run(input, ctx) {
         const response = await ctx.http.request({
           method: "GET",
           path: "/youtube/v3/search",
-          query: { part: "snippet", channelId: input.channelId, type: "video", order: "date", maxResults: input.maxResults, pageToken: input.pageToken },
+          query: { part: "snippet", channelId: input.channelId, type: "video", order: "date", maxResults: input.maxResults, pageToken: input.cursor },
         });
         const body = response.body as { items?: SearchItem[]; nextPageToken?: string };
         return {
-          videos: (body.items ?? []).map((item) => ({ videoId: item.id?.videoId ?? "", title: item.snippet?.title ?? "", publishedAt: item.snippet?.publishedAt ?? "" })),
-          nextPageToken: body.nextPageToken ?? null,
+          items: (body.items ?? []).map((item) => ({ videoId: item.id?.videoId ?? "", title: item.snippet?.title ?? "", publishedAt: item.snippet?.publishedAt ?? "" })),
+          nextCursor: body.nextPageToken ?? null,
         };
       },
       fixture: (input, mock) => ({
-        videos: Array.from({ length: Math.min(input.maxResults, 3) }, (_, index) => ({
+        items: Array.from({ length: Math.min(input.maxResults, 3) }, (_, index) => ({
           videoId: mock.id("", 11),
           title: `Video ${mock.integer(1, 999)}`,
           publishedAt: new Date(mock.now().getTime() - index * DAY_MS).toISOString().replace(/\.\d{3}Z$/, "Z"),
         })),
-        nextPageToken: input.maxResults > 3 ? null : mock.id("CA", 4).toUpperCase(),
+        nextCursor: input.maxResults > 3 ? null : mock.id("CA", 4).toUpperCase(),
       }),
     }),
   },

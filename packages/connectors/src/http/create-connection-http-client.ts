@@ -18,6 +18,8 @@ export interface ConnectionHttpClientOptions {
   refresher: OAuth2Refresher | null;
   /** Called with the connection after its tokens were refreshed. */
   onRefreshed?: (connection: ConnectionCredentials) => void;
+  /** Called as each request to the provider's API leaves (not token refreshes), to know what may have acted. */
+  onSend?: () => void;
 }
 
 /**
@@ -37,6 +39,7 @@ export function createConnectionHttpClient(options: ConnectionHttpClientOptions)
   const send = async (request: HttpRequest): Promise<HttpResponse> => {
     const additions = authAdditions(connector.id, auth, connection?.credentials ?? {});
     const prepared = prepareRequest(options.baseUrl, { ...request, query: { ...request.query, ...additions.query } }, additions.headers);
+    options.onSend?.();
     return sendRequest(prepared, signal, connector.displayName);
   };
 

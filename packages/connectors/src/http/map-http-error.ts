@@ -32,6 +32,8 @@ export interface HttpErrorSource {
   displayName: string;
   action: string;
   nowMs: number;
+  /** The provider's own error details to keep in the error (Google Ads' `GoogleAdsFailure`, Meta's subcode). */
+  details?: Record<string, unknown>;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface HttpErrorSource {
 export function mapHttpError(response: HttpResponse, source: HttpErrorSource): NeonhubError {
   const { status } = response;
   const message = `${source.displayName} ${source.action} failed with HTTP ${status}: ${providerMessage(response.body)}`;
-  const details = { connector: source.connector, action: source.action, status };
+  const details = { ...source.details, connector: source.connector, action: source.action, status };
   const retryAfterMs = parseRetryAfter(response.headers["retry-after"], source.nowMs);
   if (status === 401) return new ConnectorAuthError(source.connector, "unauthorized", message, { status });
   if (status === 403) return new ConnectorAuthError(source.connector, "forbidden", message, { status });

@@ -1,6 +1,9 @@
 import { HandlerFailedError, isNeonhubError } from "@neonhub/core";
 import type { HttpRequest, HttpResponse, ParameterValue } from "./http-types.js";
 
+/** Network error codes that mean the request never reached the provider (no connection, no address). */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ERR_INVALID_URL", "UND_ERR_CONNECT_TIMEOUT"]);
+
 /** A request ready to send: absolute URL, final headers and encoded body. */
 export interface PreparedRequest {
   method: HttpRequest["method"];
@@ -62,7 +65,9 @@ export async function sendRequest(request: PreparedRequest, signal: AbortSignal,
   } catch (error) {
     if (signal.aborted) throw isNeonhubError(signal.reason) ? signal.reason : error;
     const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    throw new HandlerFailedError(`Could not reach ${providerName}${typeof code === "string" ? ` (${code})` : ""}.`, { isRetryable: true });
+    // Refused connections and failed lookups happen before the request leaves; anything else may follow it.
+    const outcome = typeof code === "string" && NOT_SENT_CODES.has(code) ? "not_acted" : "unknown";
+    throw new HandlerFailedError(`Could not reach ${providerName}${typeof code === "string" ? ` (${code})` : ""}.`, { isRetryable: true, details: { outcome } });
   }
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
@@ -72,6 +77,6 @@ export async function sendRequest(request: PreparedRequest, signal: AbortSignal,
     return { status: response.status, headers, body: await readBody(response) };
   } catch (error) {
     if (signal.aborted && isNeonhubError(signal.reason)) throw signal.reason;
-    throw new HandlerFailedError(`${providerName} closed the response before it was read.`, { isRetryable: true, cause: error });
+    throw new HandlerFailedError(`${providerName} closed the response before it was read.`, { isRetryable: true, cause: error, details: { outcome: "unknown" } });
   }
 }

@@ -4,6 +4,7 @@ import { createConnectorClient } from "../client/create-connector-client.js";
 import { emailConnector } from "../connectors/email-connector.js";
 import { slackConnector } from "../connectors/slack-connector.js";
 import { smsConnector } from "../connectors/sms-connector.js";
+import { stripeConnector } from "../connectors/stripe-connector.js";
 
 const mockClient = (options: Parameters<typeof createConnectorClient>[0] = {}) => createConnectorClient({ mode: "mock", environment: {}, retry: false, ...options });
 const message = { channel: "C0LAUNCH", text: "We are live" };
@@ -60,16 +61,25 @@ describe("mock mode", () => {
     expect(client.mock.calls()).toHaveLength(0);
   });
 
+  const outcomeUnknown = (cause: string) => ({ code: "STEP_OUTCOME_UNKNOWN", isRetryable: false, cause: expect.objectContaining({ code: cause }) });
   it.each([
-    ["rate_limited", { code: "RATE_LIMITED", retryAfterMs: 1_000, isRetryable: true }],
-    ["server_error", { code: "HANDLER_FAILED", isRetryable: true }],
-    ["timeout", { code: "TIMEOUT", isRetryable: true }],
-    ["auth_expired", { code: "UNAUTHORIZED", details: expect.objectContaining({ connector: "slack", reason: "needs_reauth" }) }],
-    ["invalid_input", { code: "VALIDATION_FAILED", isRetryable: false }],
-  ] as const)("produces the live error for the %s scenario", async (scenario, expected) => {
+    ["rate_limited", "RATE_LIMITED", { code: "RATE_LIMITED", retryAfterMs: 1_000, isRetryable: true }],
+    ["server_error", "HANDLER_FAILED", outcomeUnknown("HANDLER_FAILED")],
+    ["timeout", "TIMEOUT", outcomeUnknown("TIMEOUT")],
+    ["auth_expired", "UNAUTHORIZED", { code: "UNAUTHORIZED", details: expect.objectContaining({ connector: "slack", reason: "needs_reauth" }) }],
+    ["invalid_input", "VALIDATION_FAILED", { code: "VALIDATION_FAILED", isRetryable: false }],
+  ] as const)("produces the live error for the %s scenario (an unsafe action's unknown outcome is not repeated)", async (scenario, providerCode, expected) => {
     const client = mockClient();
     await expect(client.invoke(slackConnector, "postMessage", message, { scenario })).rejects.toMatchObject(expected);
-    expect(client.mock.calls("slack")[0]).toMatchObject({ scenario, errorCode: expected.code });
+    expect(client.mock.calls("slack")[0]).toMatchObject({ scenario, errorCode: providerCode });
+  });
+
+  it.each([
+    ["server_error", { code: "HANDLER_FAILED", isRetryable: true }],
+    ["timeout", { code: "TIMEOUT", isRetryable: true }],
+  ] as const)("keeps the retryable %s error for an action that is safe to repeat", async (scenario, expected) => {
+    const client = mockClient();
+    await expect(client.invoke(stripeConnector, "listBalanceTransactions", {}, { scenario })).rejects.toMatchObject(expected);
   });
 
   it("applies connector and action scenarios for the next calls only when times is given", async () => {
@@ -78,7 +88,7 @@ describe("mock mode", () => {
     await expect(client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "RATE_LIMITED", retryAfterMs: 7_000 });
     await expect(client.invoke(slackConnector, "postMessage", message)).resolves.toHaveProperty("ts");
     client.mock.setScenario("slack", "server_error");
-    await expect(client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "HANDLER_FAILED" });
+    await expect(client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "STEP_OUTCOME_UNKNOWN" });
     client.mock.setScenario("slack", null);
     await expect(client.invoke(slackConnector, "postMessage", message)).resolves.toHaveProperty("ts");
   });
@@ -132,7 +142,7 @@ describe("mock mode", () => {
     const call = client.invoke(slackConnector, "postMessage", message).catch((caught: unknown) => caught);
     await settle();
     await clock.advance(30_000);
-    expect(await call).toMatchObject({ code: "TIMEOUT" });
+    expect(await call).toMatchObject({ code: "STEP_OUTCOME_UNKNOWN", cause: expect.objectContaining({ code: "TIMEOUT" }) });
   });
 
   it("reset forgets calls, fixtures, scenarios and counters", async () => {

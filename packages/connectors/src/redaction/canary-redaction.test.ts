@@ -89,31 +89,39 @@ function serializeError(error: unknown): string {
 
 async function runEveryAction(client: ConnectorClient, logger: ReturnType<typeof createRecordingLogger>): Promise<{ outcome: Outcome; recorded: string }> {
   const outcome: Outcome = { outputs: [], errors: [] };
+  // One run per action: an unsafe action whose outcome is unknown ends its run, and every action must be tried.
   const agent = defineAgent({
     name: "canary-agent",
     version: "1.0.0",
-    description: "Calls every action of every connector",
-    input: z.object({}),
+    description: "Calls one action of one connector",
+    input: z.object({ index: z.number().int() }),
     output: z.object({ calls: z.number() }),
-    handle: async (_input, ctx) => {
-      for (const { connector, action } of calls) {
-        await client
-          .forRun(ctx)
-          .invoke(connector, action, inputs[connector]?.[action])
-          .then((output) => outcome.outputs.push(output), (error: unknown) => outcome.errors.push(error));
-      }
-      return { calls: calls.length };
+    handle: async (input, ctx) => {
+      const { connector, action } = calls[input.index]!;
+      await client
+        .forRun(ctx)
+        .invoke(connector, action, inputs[connector]?.[action])
+        .then((output) => outcome.outputs.push(output), (error: unknown) => outcome.errors.push(error));
+      return { calls: 1 };
     },
   });
   const store = createMemoryRunStore();
-  const orchestrator = createOrchestrator({ agents: [agent], store, logger, policies: { retry: { attempts: 1 } } });
-  const run = await orchestrator.orchestrate({ agent: "canary-agent", input: {}, context: { userId: "user_1", organizationId: ORGANIZATION } });
-  const withTools = await orchestrator.getRun(ORGANIZATION, run.id);
-  expect(withTools?.toolExecutions).toHaveLength(calls.length);
+  const orchestrator = createOrchestrator({ agents: [agent], store, logger, policies: { retry: { attempts: 1 }, breaker: { enabled: false }, admission: { enabled: false } } });
+  const toolExecutions: unknown[] = [];
+  for (const [index] of calls.entries()) {
+    const runId = await orchestrator.orchestrate({ agent: "canary-agent", input: { index }, context: { userId: "user_1", organizationId: ORGANIZATION } }).then(
+      (run) => run.id,
+      // The run's error is the action's, which the handler already collected.
+      (error: { runId?: string }) => error.runId as string,
+    );
+    const recorded = await orchestrator.getRun(ORGANIZATION, runId);
+    toolExecutions.push(...(recorded?.toolExecutions ?? []), ...(recorded?.error ? [recorded.error] : []));
+  }
+  expect(toolExecutions.filter((entry) => (entry as { stepKey?: unknown }).stepKey !== undefined)).toHaveLength(calls.length);
   for (const { connector, action } of calls) {
     await client.invoke(connector, action, inputs[connector]?.[action], { organizationId: ORGANIZATION }).then((output) => outcome.outputs.push(output), (error: unknown) => outcome.errors.push(error));
   }
-  return { outcome, recorded: JSON.stringify(withTools?.toolExecutions) };
+  return { outcome, recorded: JSON.stringify(toolExecutions) };
 }
 
 const credentialStore = () =>

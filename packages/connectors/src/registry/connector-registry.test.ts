@@ -11,7 +11,7 @@ const notion = defineConnector({
   baseUrl: "https://api.notion.com",
   auth: { type: "bearer" },
   actions: {
-    createPage: defineAction({ description: "Creates a page", input: z.object({ title: z.string() }), output: z.object({ id: z.string() }), run: async () => ({ id: "p" }), fixture: () => ({ id: "p" }) }),
+    createPage: defineAction({ description: "Creates a page", input: z.object({ title: z.string() }), output: z.object({ id: z.string() }), repeatSafety: "unsafe", run: async () => ({ id: "p" }), fixture: () => ({ id: "p" }) }),
   },
 });
 
@@ -69,6 +69,9 @@ describe("defineConnector", () => {
     expect(() => defineConnector({ ...base, id: "acme", actions: {} })).toThrow(/declares no actions/);
     expect(() => defineConnector({ ...base, id: "acme", actions: { broken: { ...notion.actions.createPage, description: "" } } })).toThrow(/needs a description/);
     expect(() => defineConnector({ ...base, id: "acme", actions: { broken: { ...notion.actions.createPage, fixture: undefined as never } } })).toThrow(/"fixture" function/);
+    expect(() => defineConnector({ ...base, id: "acme", actions: { broken: { ...notion.actions.createPage, repeatSafety: undefined as never } } })).toThrow(/needs repeatSafety/);
+    expect(() => defineConnector({ ...base, id: "acme", actions: { broken: { ...notion.actions.createPage, docsUrl: "http://docs.test" } } })).toThrow(/docsUrl must be an https URL/);
+    expect(() => defineConnector({ ...base, id: "acme", apiVersion: { version: "v1", sunsetAt: "next year", docsUrl: "https://docs.test" }, actions: notion.actions })).toThrow(/sunsetAt must be a YYYY-MM-DD date/);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   retryWithBackoff,
 } from "@neonhub/core";
 import type { ConnectorDefinition, RetrySpec } from "../sdk/connector-definition.js";
+import { type KeyedPacer, createKeyedPacer } from "./create-keyed-pacer.js";
 import { type Pacer, createPacer, declaresPacing } from "./create-pacer.js";
 
 /** Defaults of a connector's retry policy. */
@@ -28,15 +29,22 @@ export interface ConnectorResilienceOptions {
 
 /** What happens around each call of a connector: pacing, breaker and retries. */
 export interface ConnectorResilience {
-  execute<T>(connector: ConnectorDefinition, fn: (attempt: number) => Promise<T>, options: { signal: AbortSignal; onRetry?: (error: unknown) => void }): Promise<T>;
+  execute<T>(
+    connector: ConnectorDefinition,
+    fn: (attempt: number) => Promise<T>,
+    options: { signal: AbortSignal; onRetry?: (error: unknown) => void; pacingKey?: string },
+  ): Promise<T>;
   breakerState(connectorId: string): "closed" | "open" | "half_open";
   stop(): Promise<void>;
 }
 
-/** Transient failures that count against the breaker: 5xx, timeouts, network errors. 429s and 4xx do not. */
+/**
+ * Transient failures that count against the breaker: 5xx, timeouts, network errors, also when an unsafe action's
+ * outcome is therefore unknown. 429s and 4xx do not.
+ */
 function isBreakerFailure(error: unknown): boolean {
   if (!isNeonhubError(error)) return true;
-  return error.isRetryable && error.code !== "RATE_LIMITED";
+  return (error.isRetryable && error.code !== "RATE_LIMITED") || error.code === "STEP_OUTCOME_UNKNOWN";
 }
 
 /** Creates the per-connector breakers (core's, kind `connector`) and pacers, bounded by connector count. */
@@ -44,6 +52,17 @@ export function createConnectorResilience(options: ConnectorResilienceOptions): 
   const max = options.maxConnectors ?? 1_000;
   const breakers = new BoundedMap<string, CircuitBreaker>(max, (_id, breaker) => breaker.shutdown());
   const pacers = new BoundedMap<string, Pacer | null>(max);
+  const keyedPacers = new BoundedMap<string, KeyedPacer>(max);
+
+  const keyedPacerFor = (connector: ConnectorDefinition) => {
+    if (!options.pacing || connector.keyedPacing === undefined) return null;
+    let pacer = keyedPacers.get(connector.id);
+    if (pacer === undefined) {
+      pacer = createKeyedPacer({ clock: options.clock, minTimeMs: connector.keyedPacing.minTimeMs });
+      keyedPacers.set(connector.id, pacer);
+    }
+    return pacer;
+  };
 
   const breakerFor = (connector: ConnectorDefinition) => {
     let breaker = breakers.get(connector.id);
@@ -73,11 +92,16 @@ export function createConnectorResilience(options: ConnectorResilienceOptions): 
   };
 
   return {
-    async execute(connector, fn, { signal, onRetry }) {
+    async execute(connector, fn, { signal, onRetry, pacingKey }) {
       const settings = options.retry === false ? { ...DEFAULT_CONNECTOR_RETRY, attempts: 1 } : { ...DEFAULT_CONNECTOR_RETRY, ...connector.retry, ...options.retry };
       const breaker = breakerFor(connector);
       const pacer = pacerFor(connector);
-      const once = (attempt: number) => breaker.execute(() => (pacer === null ? fn(attempt) : pacer.schedule(() => fn(attempt))));
+      const keyed = pacingKey === undefined ? null : keyedPacerFor(connector);
+      const paced = (attempt: number) => breaker.execute(() => (pacer === null ? fn(attempt) : pacer.schedule(() => fn(attempt))));
+      const once = keyed === null ? paced : async (attempt: number) => {
+        await keyed.wait(pacingKey as string, signal);
+        return paced(attempt);
+      };
       if (settings.attempts <= 1) return once(1);
       return retryWithBackoff(once, {
         attempts: settings.attempts,

@@ -1,7 +1,8 @@
-import type { Logger, NeonhubError } from "@neonhub/core";
+import type { Logger, NeonhubError, RepeatSafety } from "@neonhub/core";
 import type { z } from "zod";
 import type { AuthSpec } from "../auth/auth-spec.js";
 import type { HttpClient, HttpResponse } from "../http/http-types.js";
+import type { PagingSpec } from "./page.js";
 
 /** What an action's `run` receives besides its input. */
 export interface ActionContext {
@@ -14,6 +15,12 @@ export interface ActionContext {
   organizationId: string;
   /** A credential field of the connection, for values that go in paths or bodies (Twilio's account SID). */
   credential(name: string): string | undefined;
+  /**
+   * The call's idempotency key: inside a run, the step's key (the same on every retry and resume of the run);
+   * outside runs, `InvokeOptions.idempotencyKey` when given. An action declared `with-key` sends it the way its
+   * provider documents (Stripe's and Resend's `Idempotency-Key` header, Discord's message `nonce`).
+   */
+  idempotencyKey: string | undefined;
 }
 
 /** Deterministic helpers for mock fixtures: the same seed, input and call order give the same values. */
@@ -39,6 +46,19 @@ export interface ActionDefinition<Input extends z.ZodType = z.ZodType, Output ex
   description: string;
   input: Input;
   output: Output;
+  /**
+   * Whether the action may be repeated when its outcome is unknown: `safe` for reads (and actions that set a
+   * value absolutely), `with-key` when the provider deduplicates by the call's idempotency key (the action must
+   * send {@link ActionContext.idempotencyKey}), `unsafe` for anything else that acts. An unsafe action is never
+   * retried after a timeout, a lost connection or a 5xx; it fails with `STEP_OUTCOME_UNKNOWN` instead.
+   */
+  repeatSafety: RepeatSafety;
+  /** The provider's reference page of the endpoint(s) the action calls. */
+  docsUrl?: string;
+  /** The HTTP method and path the action calls, as the provider's reference names them (`POST /2/tweets`). */
+  endpoint?: string;
+  /** For list actions: how the provider pages. The action then takes `cursor` and answers `{ items, nextCursor }`. */
+  paging?: PagingSpec;
   /** Performs the action against the provider. */
   run(input: z.output<Input>, context: ActionContext): Promise<z.input<Output>>;
   /** The default mock answer; must satisfy `output`. */
@@ -54,6 +74,12 @@ export interface RateLimitSpec {
   minTimeMs?: number;
   /** Requests in flight at once. */
   maxConcurrent?: number;
+}
+
+/** Calls with the same key start at least `minTimeMs` apart. */
+export interface KeyedPacingSpec {
+  minTimeMs: number;
+  key(call: { action: string; input: unknown; organizationId: string }): string | undefined;
 }
 
 /** Retries of transient failures (429, 5xx, timeouts), honouring `Retry-After`. */
@@ -86,6 +112,11 @@ export interface ConnectorDefinition<Actions extends Record<string, ActionDefini
   baseUrl: string;
   auth: AuthSpec;
   rateLimit?: RateLimitSpec;
+  /**
+   * Spacing of calls that share a key, in live mode: Slack's one message per second per channel, Shopify's
+   * requests per store. `key` returns undefined for calls that are not spaced.
+   */
+  keyedPacing?: KeyedPacingSpec;
   retry?: RetrySpec;
   breaker?: BreakerSpec;
   /** Deadline of one attempt. Default 30,000 ms. */
@@ -95,7 +126,21 @@ export interface ConnectorDefinition<Actions extends Record<string, ActionDefini
    * the body (Slack's `ok: false`). Return undefined to keep the default behaviour.
    */
   mapResponse?(response: HttpResponse, context: { action: string; nowMs: number }): NeonhubError | undefined;
+  /** The provider API version the connector is pinned to, with its published deprecation and sunset dates. */
+  apiVersion?: ApiVersionSpec;
   actions: Actions;
+}
+
+/** The provider API version a connector is pinned to: declared once, read by health checks and metrics. */
+export interface ApiVersionSpec {
+  /** As the provider names it (`v23`, `2026-10`, `202610`). */
+  version: string;
+  /** When the provider deprecated it, as `YYYY-MM-DD`, when it publishes one. */
+  deprecatedAt?: string;
+  /** When the provider stops serving it, as `YYYY-MM-DD`, when it publishes one. */
+  sunsetAt?: string;
+  /** The provider's page of versions and their dates. */
+  docsUrl: string;
 }
 
 /** A package of connectors, registered at once. */

@@ -1,6 +1,6 @@
-import { ConfigurationError } from "@neonhub/core";
+import { ConfigurationError, REPEAT_SAFETIES } from "@neonhub/core";
 import type { z } from "zod";
-import type { ActionDefinition, ConnectorDefinition, ConnectorPlugin } from "./connector-definition.js";
+import type { ActionDefinition, ApiVersionSpec, ConnectorDefinition, ConnectorPlugin } from "./connector-definition.js";
 
 const CONNECTOR_ID = /^[a-z][a-z0-9-]{0,62}$/;
 const ACTION_NAME = /^[a-zA-Z][a-zA-Z0-9_.]{0,62}$/;
@@ -17,6 +17,30 @@ function checkAction(connectorId: string, name: string, action: ActionDefinition
   if (!isSchema(action.input) || !isSchema(action.output)) throw new ConfigurationError(`${where} needs zod "input" and "output" schemas.`);
   if (typeof action.run !== "function") throw new ConfigurationError(`${where} needs a "run" function.`);
   if (typeof action.fixture !== "function") throw new ConfigurationError(`${where} needs a "fixture" function for mock mode.`);
+  if (!REPEAT_SAFETIES.includes(action.repeatSafety)) {
+    throw new ConfigurationError(`${where} needs repeatSafety, one of ${REPEAT_SAFETIES.join(", ")}: is repeating it after an unknown outcome safe?`);
+  }
+  if (action.docsUrl !== undefined && !isHttpsUrl(action.docsUrl)) throw new ConfigurationError(`${where}: docsUrl must be an https URL.`);
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isHttpsUrl(value: unknown): boolean {
+  try {
+    return typeof value === "string" && new URL(value).protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+function checkApiVersion(connectorId: string, spec: ApiVersionSpec): void {
+  const where = `Connector "${connectorId}" apiVersion`;
+  if (typeof spec.version !== "string" || spec.version.trim() === "") throw new ConfigurationError(`${where} needs a version.`);
+  if (!isHttpsUrl(spec.docsUrl)) throw new ConfigurationError(`${where} needs an https docsUrl.`);
+  for (const field of ["deprecatedAt", "sunsetAt"] as const) {
+    const value = spec[field];
+    if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(value)))) throw new ConfigurationError(`${where}.${field} must be a YYYY-MM-DD date.`);
+  }
 }
 
 /**
@@ -26,6 +50,7 @@ function checkAction(connectorId: string, name: string, action: ActionDefinition
  *   description: "Posts a message",
  *   input: z.object({ channel: z.string(), text: z.string() }),
  *   output: z.object({ ts: z.string() }),
+ *   repeatSafety: "unsafe",
  *   run: async (input, ctx) => ({ ts: String((await ctx.http.request({ method: "POST", path: "/post", json: input })).body) }),
  *   fixture: (_input, mock) => ({ ts: mock.id("", 10) }),
  * });
@@ -45,6 +70,7 @@ export function defineAction<Input extends z.ZodType, Output extends z.ZodType>(
  *       description: "Creates a record in a table",
  *       input: z.object({ baseId: z.string(), table: z.string(), fields: z.record(z.string(), z.unknown()) }),
  *       output: z.object({ id: z.string() }),
+ *       repeatSafety: "unsafe",
  *       run: async (input, ctx) => {
  *         const response = await ctx.http.request({ method: "POST", path: `/v0/${input.baseId}/${input.table}`, json: { fields: input.fields } });
  *         return { id: (response.body as { id: string }).id };
@@ -73,6 +99,7 @@ export function defineConnector<const Actions extends Record<string, ActionDefin
   if (!definition.auth || !AUTH_TYPES.has(definition.auth.type)) {
     throw new ConfigurationError(`Connector "${id}" needs auth.type, one of ${[...AUTH_TYPES].join(", ")}.`);
   }
+  if (definition.apiVersion !== undefined) checkApiVersion(id, definition.apiVersion);
   const names = Object.keys(definition.actions ?? {});
   if (names.length === 0) throw new ConfigurationError(`Connector "${id}" declares no actions.`);
   for (const name of names) checkAction(id, name, definition.actions[name] as ActionDefinition);

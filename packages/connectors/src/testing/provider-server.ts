@@ -17,8 +17,11 @@ export interface ReceivedRequest {
   form: Record<string, string> | undefined;
 }
 
-/** What the server answers: a status with a JSON or text body, or `hang` to never answer. */
-export type ProviderAnswer = { status: number; headers?: Record<string, string>; json?: unknown; text?: string } | "hang";
+/**
+ * What the server answers: a status with a JSON or text body, `hang` to never answer, or `drop` to close the
+ * connection without an answer after receiving the request (as a provider that crashed mid-call).
+ */
+export type ProviderAnswer = { status: number; headers?: Record<string, string>; json?: unknown; text?: string } | "hang" | "drop";
 
 /** A local HTTP server on 127.0.0.1 that plays a provider's API in tests. */
 export interface ProviderServer {
@@ -77,6 +80,10 @@ export async function startProviderServer(handler?: (request: ReceivedRequest) =
         (answer) => {
           if (answer === "hang") {
             hanging.add(response);
+            return;
+          }
+          if (answer === "drop") {
+            request.socket.destroy();
             return;
           }
           const headers: Record<string, string> = { ...answer.headers };

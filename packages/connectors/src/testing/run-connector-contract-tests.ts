@@ -1,9 +1,9 @@
-import { isNeonhubError } from "@neonhub/core";
+import { REPEAT_SAFETIES, isNeonhubError } from "@neonhub/core";
 import { createManualClock, createRecordingLogger } from "@neonhub/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createConnectorClient } from "../client/create-connector-client.js";
-import type { ConnectorDefinition } from "../sdk/connector-definition.js";
+import type { ActionDefinition, ConnectorDefinition } from "../sdk/connector-definition.js";
 import { defineConnector } from "../sdk/define-connector.js";
 import { contractCredentials } from "./contract-credentials.js";
 import type { ProviderAnswer, ReceivedRequest } from "./provider-server.js";
@@ -20,6 +20,7 @@ export interface ConnectorContractOptions {
 }
 
 const MARKER = "contract-secret-5b2f9e";
+const IDEMPOTENCY_KEY = "contract-key-5b2f9e";
 const STATUS_CASES = [
   { status: 401, expected: { code: "UNAUTHORIZED" } },
   { status: 403, expected: { code: "UNAUTHORIZED" } },
@@ -28,6 +29,11 @@ const STATUS_CASES = [
   { status: 500, expected: { code: "HANDLER_FAILED", isRetryable: true } },
   { status: 503, expected: { code: "HANDLER_FAILED", isRetryable: true } },
 ] as const;
+/** What an unsafe action gives instead of a retryable failure when the provider may have acted. */
+const OUTCOME_UNKNOWN = { code: "STEP_OUTCOME_UNKNOWN", isRetryable: false };
+
+const expectedFor = (action: ActionDefinition, expected: Record<string, unknown>) =>
+  action.repeatSafety === "unsafe" && (expected.code === "HANDLER_FAILED" || expected.code === "TIMEOUT") && expected.isRetryable === true ? OUTCOME_UNKNOWN : expected;
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 const tokenAnswer = (request: ReceivedRequest): ProviderAnswer | undefined =>
@@ -35,9 +41,12 @@ const tokenAnswer = (request: ReceivedRequest): ProviderAnswer | undefined =>
 
 /**
  * Registers a vitest suite that checks a connector against the SDK's contract: its declaration and schemas,
- * sample inputs, deterministic fixtures that satisfy the output schemas, input validation before any request,
- * error mapping (401, 403, 404, 429 with Retry-After, 5xx, timeout) against a local server it starts, and that
- * no credential value appears in errors or log lines. Call it at the top level of a test file.
+ * its provider API version, each action's repeat safety, endpoint and documentation link, the page shape of list
+ * actions, sample inputs,
+ * deterministic fixtures that satisfy the output schemas, input validation before any request, error mapping
+ * (401, 403, 404, 429 with Retry-After, 5xx, timeout) against a local server it starts, that unsafe actions are
+ * never repeated after an unknown outcome while the others are, that with-key actions send the idempotency key,
+ * and that no credential value appears in errors or log lines. Call it at the top level of a test file.
  * @example
  * runConnectorContractTests(airtableConnector, { sampleInputs: { createRecord: { baseId: "appX", table: "Leads", fields: { Name: "Ada" } } } });
  */
@@ -91,23 +100,77 @@ export function runConnectorContractTests(connector: ConnectorDefinition, option
       expect(server.requests).toHaveLength(0);
     });
 
-    it.each(STATUS_CASES)("maps HTTP $status to $expected.code", async ({ status, expected, ...rest }) => {
-      const headers = "headers" in rest ? rest.headers : {};
-      const { client } = await start((request) => tokenAnswer(request) ?? { status, headers, json: { error: { message: `HTTP ${status} from the provider` } } });
+    it("declares its provider API version, and a repeat safety, endpoint and documentation link for every action", () => {
+      expect(connector.apiVersion?.version, "apiVersion.version").toEqual(expect.any(String));
+      expect(connector.apiVersion?.docsUrl, "apiVersion.docsUrl").toMatch(/^https:\/\//);
       for (const name of actions) {
-        await expect(client.invoke(connector.id, name, options.sampleInputs[name]), name).rejects.toMatchObject(expected);
+        const action = connector.actions[name] as ActionDefinition;
+        expect(REPEAT_SAFETIES, `${name}.repeatSafety`).toContain(action.repeatSafety);
+        expect(action.docsUrl, `${name}.docsUrl`).toMatch(/^https:\/\//);
+        expect(action.endpoint, `${name}.endpoint`).toMatch(/^(GET|POST|PUT|PATCH|DELETE) \//);
       }
     });
 
-    it("fails with a retryable TIMEOUT when the provider does not answer before the deadline", async () => {
+    it("takes a cursor and answers { items, nextCursor } in every list action that declares paging", () => {
+      for (const name of actions.filter((candidate) => connector.actions[candidate]?.paging !== undefined)) {
+        const action = connector.actions[name] as ActionDefinition;
+        const input = z.toJSONSchema(action.input, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, unknown> };
+        const output = z.toJSONSchema(action.output, { io: "output", unrepresentable: "any" }) as { properties?: Record<string, { type?: unknown }>; required?: string[] };
+        expect(input.properties, `${name} input`).toHaveProperty("cursor");
+        expect(output.properties?.items?.type, `${name} output.items`).toBe("array");
+        expect(output.required, `${name} output`).toEqual(expect.arrayContaining(["items", "nextCursor"]));
+        expect(["cursor", "link-header", "page-token", "offset"], `${name}.paging.style`).toContain(action.paging?.style);
+      }
+    });
+
+    it.each(STATUS_CASES)("maps HTTP $status to $expected.code (STEP_OUTCOME_UNKNOWN for unsafe actions that may have acted)", async ({ status, expected, ...rest }) => {
+      const headers = "headers" in rest ? rest.headers : {};
+      const { client } = await start((request) => tokenAnswer(request) ?? { status, headers, json: { error: { message: `HTTP ${status} from the provider` } } });
+      for (const name of actions) {
+        const action = connector.actions[name] as ActionDefinition;
+        await expect(client.invoke(connector.id, name, options.sampleInputs[name], { idempotencyKey: IDEMPOTENCY_KEY }), name).rejects.toMatchObject(expectedFor(action, expected));
+      }
+    });
+
+    it("fails with a retryable TIMEOUT (STEP_OUTCOME_UNKNOWN when unsafe) when the provider does not answer before the deadline", async () => {
       const clock = createManualClock();
       const { client, server } = await start((request) => tokenAnswer(request) ?? "hang", { clock });
       const [name] = actions as [string];
-      const call = client.invoke(connector.id, name, options.sampleInputs[name]).catch((caught: unknown) => caught);
+      const call = client.invoke(connector.id, name, options.sampleInputs[name], { idempotencyKey: IDEMPOTENCY_KEY }).catch((caught: unknown) => caught);
       await server.waitForRequests(1);
       await settle();
       await clock.advance(connector.timeoutMs ?? 30_000);
-      expect(await call).toMatchObject({ code: "TIMEOUT", isRetryable: true });
+      expect(await call).toMatchObject(expectedFor(connector.actions[name] as ActionDefinition, { code: "TIMEOUT", isRetryable: true }));
+    });
+
+    it("never repeats an unsafe action whose connection dropped after the request, and repeats the others", async () => {
+      for (const name of actions) {
+        const action = connector.actions[name] as ActionDefinition;
+        const { client, server } = await start((request) => tokenAnswer(request) ?? "drop", { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+        const error = await client.invoke(connector.id, name, options.sampleInputs[name], { idempotencyKey: IDEMPOTENCY_KEY }).catch((caught: unknown) => caught);
+        const calls = server.requests.filter((request) => request.path !== "/oauth/token");
+        if (action.repeatSafety === "unsafe") {
+          expect(error, name).toMatchObject(OUTCOME_UNKNOWN);
+          expect(calls, name).toHaveLength(1);
+        } else {
+          expect(error, name).toMatchObject({ code: "HANDLER_FAILED", isRetryable: true });
+          expect(calls.length, name).toBeGreaterThan(1);
+        }
+        await harness?.close();
+        harness = undefined;
+      }
+    });
+
+    it("sends the call's idempotency key to the provider from every with-key action", async () => {
+      for (const name of actions.filter((candidate) => connector.actions[candidate]?.repeatSafety === "with-key")) {
+        const { client, server } = await start((request) => tokenAnswer(request) ?? { status: 500, json: { error: { message: "stop after one request" } } });
+        await client.invoke(connector.id, name, options.sampleInputs[name], { idempotencyKey: IDEMPOTENCY_KEY }).catch(() => undefined);
+        const sent = server.requests.filter((request) => request.path !== "/oauth/token").map((request) => JSON.stringify(request.headers) + request.body);
+        for (const request of sent) expect(request, name).toContain(IDEMPOTENCY_KEY);
+        expect(sent.length, name).toBeGreaterThan(0);
+        await harness?.close();
+        harness = undefined;
+      }
     });
 
     it("keeps every credential value out of errors and log lines, even when the provider quotes them", async () => {

@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   STEP_OUTCOME_UNKNOWN: "STEP_OUTCOME_UNKNOWN",
   LEASE_LOST: "LEASE_LOST",
   SIGNAL_CONFLICT: "SIGNAL_CONFLICT",
+  CONTENT_REFUSED: "CONTENT_REFUSED",
 } as const;
 
 /** One of the stable codes in {@link ERROR_CODES}. */

@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from "./errors.js";
 import { LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./durable-errors.js";
+import { ContentRefusedError } from "./content-refused-error.js";
 import { isTransientError } from "./is-transient-error.js";
 import { NeonhubError, isNeonhubError } from "./neonhub-error.js";
 
@@ -35,6 +36,7 @@ const cases: Array<[NeonhubError, string, boolean]> = [
   [new StepOutcomeUnknownError("unknown", { stepKey: "x.createPost#0" }), "STEP_OUTCOME_UNKNOWN", false],
   [new LeaseLostError("run-1"), "LEASE_LOST", false],
   [new SignalConflictError("run-1", "Run run-1 already received signal approval."), "SIGNAL_CONFLICT", false],
+  [new ContentRefusedError("duplicate", { reason: "duplicate" }), "CONTENT_REFUSED", false],
 ];
 
 describe("errors", () => {

@@ -14,7 +14,7 @@ export function sampleInputs(marker: string): Record<string, Record<string, unkn
     reddit: { submitPost: { subreddit: "acmedev", title: `Launch ${marker}`, text: `Details ${marker}` } },
     instagram: { publishMedia: { igUserId: "17841405822304914", imageUrl: "https://cdn.acme.dev/launch.jpg", caption: `Launch ${marker}` } },
     facebook: { createPagePost: { pageId: "546349135390552", message: `Launch day ${marker}` } },
-    youtube: { listChannelVideos: { channelId: "UC_x5XG1OV2P6uZZ5FSM9Ttw", maxResults: 5, pageToken: marker } },
+    youtube: { listChannelVideos: { channelId: "UC_x5XG1OV2P6uZZ5FSM9Ttw", maxResults: 5, cursor: marker } },
     tiktok: { publishVideo: { title: `Launch ${marker}`, videoUrl: `https://media.acme.dev/videos/${marker}.mp4`, privacyLevel: "SELF_ONLY" } },
     shopify: { listOrders: { limit: 5, status: "any" } },
     discord: { sendChannelMessage: { channelId: "1101234567890123456", content: `Shipped ${marker}` } },

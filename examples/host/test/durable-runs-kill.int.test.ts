@@ -1,0 +1,116 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { openNeonhubDatabase } from "@neonhub/persistence-prisma";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEVELOPMENT_CALLER } from "../src/auth/provision-development-key.js";
+import { startHostProcess, type HostProcess } from "./host-process.js";
+import { ProviderLedger } from "./provider-ledger.js";
+
+const baseUrl = process.env.TEST_DATABASE_URL;
+if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: skipping the SIGKILL tests of durable runs on PostgreSQL.");
+
+/** Rounds of kill and restart; each kills the host at one of the agent's five side effects. */
+const ROUNDS = Number(process.env.NEONHUB_KILL_ROUNDS ?? 20);
+const STEPS = 5;
+const CHANNEL_ID = "1311000000000000001";
+
+describe.skipIf(!baseUrl)("durable runs when the host is killed with SIGKILL mid-run", { timeout: 30 * 60_000 }, () => {
+  const databaseName = `neonhub_kill_${randomUUID().replaceAll("-", "")}`;
+  const key = `nh_kill_${randomUUID().replaceAll("-", "")}`;
+  const credentialsKey = randomBytes(32).toString("hex");
+  const ledger = new ProviderLedger();
+  let databaseUrl: string;
+  let admin: pg.Client;
+  let host: HostProcess | null = null;
+
+  const environment = () => ({
+    DATABASE_URL: databaseUrl,
+    NEONHUB_DEV_API_KEY: key,
+    NEONHUB_CONNECTORS_MODE: "live",
+    NEONHUB_CREDENTIALS_KEY: credentialsKey,
+    // Short leases, frequent sweeps: a dead host's run is taken over within about two seconds.
+    NEONHUB_RUN_LEASE_MS: "1500",
+    NEONHUB_SWEEP_INTERVAL_MS: "200",
+    LOG_LEVEL: "warn",
+  });
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${host!.url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...init.headers } });
+  const killHost = async () => {
+    const exited = new Promise((resolve) => host!.child.once("exit", resolve));
+    host!.child.kill("SIGKILL");
+    await exited;
+  };
+  const openRows = async () =>
+    (await admin.query<{ status: string; count: number }>(`SELECT "status"::text AS "status", count(*)::int AS "count" FROM "AgentRun" WHERE "status" IN ('QUEUED', 'RUNNING', 'WAITING') GROUP BY 1`, [])).rows;
+
+  beforeAll(async () => {
+    await ledger.start();
+    admin = new pg.Client({ connectionString: baseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${databaseName}`);
+    const url = new URL(baseUrl as string);
+    url.pathname = `/${databaseName}`;
+    databaseUrl = url.toString();
+    const database = await openNeonhubDatabase({ url: databaseUrl, applyMigrations: true });
+    const credentials = database.createCredentialStore({ encryptionKey: credentialsKey });
+    const organizationId = DEVELOPMENT_CALLER.organizationId;
+    await credentials.put({ organizationId, connector: "email", authType: "bearer", credentials: { apiKey: "re_test_kill", baseUrl: ledger.url }, expiresAt: null });
+    await credentials.put({ organizationId, connector: "discord", authType: "api_key", credentials: { accessToken: "bot-test-kill", baseUrl: ledger.url }, expiresAt: null });
+    await database.close();
+    host = await startHostProcess(environment());
+  }, 180_000);
+  afterAll(async () => {
+    if (host) await host.terminate();
+    await ledger.close();
+    await admin?.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await admin?.end();
+  }, 60_000);
+
+  it(`delivers every side effect once and completes every run, over ${ROUNDS} kills at varied steps`, async () => {
+    const runIds: string[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const killAt = (round % STEPS) + 1;
+      const queued = round % 2 === 1;
+      const held = ledger.holdDelivery(killAt);
+      const started = api("/v1/runs", {
+        method: "POST",
+        body: JSON.stringify({ agent: "onboarding-sequence", input: { name: `Customer ${round}`, email: `customer-${round}@example.com`, teamChannelId: CHANNEL_ID }, async: queued }),
+      }).catch(() => null);
+      await held;
+      const killedAt = Date.now();
+      await killHost();
+      // The caller of a synchronous run lost its answer with the host; the run itself is in PostgreSQL.
+      await started;
+      const [run] = (await admin.query<{ id: string }>(`SELECT "id" FROM "AgentRun" WHERE "input"->>'email' = $1`, [`customer-${round}@example.com`])).rows;
+      expect(run, `round ${round}: the run was recorded before its first side effect`).toBeDefined();
+      runIds.push(run!.id);
+
+      host = await startHostProcess(environment());
+      let final: { status: string; toolExecutions: Array<{ stepKey: string; startedAt: string; status: string }>; steps: Array<{ key: string; status: string }> } | undefined;
+      for (let poll = 0; poll < 600; poll += 1) {
+        const body = (await (await api(`/v1/runs/${run!.id}`)).json()) as typeof final;
+        if (body && body.status !== "RUNNING" && body.status !== "QUEUED") {
+          final = body;
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(final?.status, `round ${round} (killed at side effect ${killAt}, ${queued ? "queued" : "synchronous"})`).toBe("COMPLETED");
+      expect(final!.steps.map((step) => step.status)).toEqual(Array(STEPS).fill("SUCCEEDED"));
+      // Steps that ended before the kill were replayed from the journal, not executed again.
+      const beforeKill = final!.toolExecutions.filter((tool) => Date.parse(tool.startedAt) < killedAt);
+      const afterRestart = final!.toolExecutions.filter((tool) => Date.parse(tool.startedAt) >= killedAt);
+      expect(beforeKill.map((tool) => tool.stepKey)).toEqual(final!.steps.slice(0, killAt - 1).map((step) => step.key));
+      expect(afterRestart.map((tool) => tool.stepKey)).toEqual(final!.steps.slice(killAt - 1).map((step) => step.key));
+      expect(ledger.duplicates(), `round ${round}`).toEqual([]);
+      expect(await openRows(), `round ${round}: nothing left open`).toEqual([]);
+    }
+    expect(new Set(runIds).size).toBe(ROUNDS);
+    expect(ledger.entries.size).toBe(ROUNDS * STEPS);
+    // The step the host died in was sent again with its key, and the provider did not act twice.
+    expect([...ledger.entries.values()].filter((entry) => entry.requests === 2)).toHaveLength(ROUNDS);
+    const runningTools = await admin.query<{ count: number }>(`SELECT count(*)::int AS "count" FROM "ToolExecution" WHERE "status" = 'RUNNING'`);
+    expect(runningTools.rows[0]?.count).toBe(0);
+    console.info(`durable runs: ${ROUNDS} SIGKILLs, ${ledger.entries.size} side effects, none delivered twice`);
+  });
+});
