@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^@neonhub\/connectors$/, replacement: fromRoot("./packages/connectors/src/index.ts") },
       { find: /^@neonhub\/persistence-prisma$/, replacement: fromRoot("./packages/persistence-prisma/src/index.ts") },
       { find: /^@neonhub\/metrics$/, replacement: fromRoot("./packages/metrics/src/index.ts") },
+      { find: /^@neonhub\/redis$/, replacement: fromRoot("./packages/redis/src/index.ts") },
     ],
   },
   test: {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { openNeonhubDatabase } from "@neonhub/persistence-prisma";
+import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROCESS_TEST_TIMEOUT_MS, runTsx, startHostProcess, type HostProcess } from "./host-process.js";
@@ -9,9 +10,25 @@ const redisUrl = process.env.TEST_REDIS_URL;
 if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: skipping the host process tests on PostgreSQL.");
 if (baseUrl && !redisUrl) console.warn("TEST_REDIS_URL is not set: the PostgreSQL host test runs without Redis.");
 
+/** Deletes the keys of this test's queues (SCAN under its own prefix; the Redis is shared). */
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
 describe.skipIf(!baseUrl)("the host as a real process on PostgreSQL", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   const databaseName = `neonhub_host_e2e_${randomUUID().replaceAll("-", "")}`;
   const key = `nh_e2e_${randomUUID().replaceAll("-", "")}`;
+  const queuePrefix = `neonhub-e2e-${randomUUID()}`;
   let databaseUrl: string;
   let host: HostProcess | null = null;
   let admin: pg.Client;
@@ -27,6 +44,7 @@ describe.skipIf(!baseUrl)("the host as a real process on PostgreSQL", { timeout:
   afterAll(async () => {
     if (host) await host.terminate();
     await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    if (redisUrl) await deleteKeys(redisUrl, queuePrefix);
     await admin.end();
   });
 
@@ -43,11 +61,11 @@ describe.skipIf(!baseUrl)("the host as a real process on PostgreSQL", { timeout:
     host = await startHostProcess({
       DATABASE_URL: databaseUrl,
       NEONHUB_DEV_API_KEY: key,
-      ...(redisUrl ? { REDIS_URL: redisUrl, NEONHUB_QUEUE_NAME: `neonhub-e2e-${randomUUID()}` } : {}),
+      ...(redisUrl ? { REDIS_URL: redisUrl, NEONHUB_QUEUE_PREFIX: queuePrefix } : {}),
     });
     const health = (await (await fetch(`${host.url}/api/health`)).json()) as { status: string; checks: Record<string, { status: string }> };
     expect(health.status).toBe("ok");
-    expect(Object.keys(health.checks).sort()).toEqual(redisUrl ? ["database", "redis"] : ["database"]);
+    expect(Object.keys(health.checks).sort()).toEqual(redisUrl ? ["database", "queuedRuns", "redis"] : ["database"]);
 
     const smoke = await runTsx("src/smoke/smoke.ts", ["--url", host.url, "--key", key], {});
     expect(smoke.stdout, smoke.stderr).toMatch(/All \d+ checks passed/);
@@ -68,6 +86,9 @@ describe.skipIf(!baseUrl)("the host as a real process on PostgreSQL", { timeout:
       status = ((await (await fetch(`${host.url}/v1/runs/${id}`, { headers })).json()) as { status: string }).status;
     }
     expect(status).toBe("COMPLETED");
+    // Every platform queue reports its depth, the budget agent's included.
+    const exposition = await (await fetch(`${host.url}/metrics`)).text();
+    for (const queue of ["intake.fetch", "email.send", "sms.send", "budget.execute", "seo.analytics"]) expect(exposition).toContain(`neonhub_queue_jobs_pending{queue="${queue}"}`);
     const rows = await new pg.Client({ connectionString: databaseUrl });
     await rows.connect();
     try {

@@ -57,13 +57,16 @@ export type { Clock } from "./ports/clock.js";
 export type { LogFields, Logger } from "./ports/logger.js";
 export type { BreakerKind, BreakerState, MetricsSink } from "./ports/metrics-sink.js";
 export type { RateLimitDecision, RateLimitRule, RateLimiter } from "./ports/rate-limiter.js";
-export type { RunJob, RunQueue } from "./ports/run-queue.js";
+export { DEFAULT_RUN_QUEUE } from "./ports/run-queue.js";
+export type { QueueRateLimit, QueueSettings, RunJob, RunQueue } from "./ports/run-queue.js";
 export type {
   CreateRunInput,
   CreateRunResult,
   ClaimRunsInput,
   FinishRunInput,
+  ListQueuedRunsInput,
   ListRunsQuery,
+  QueuedRunReference,
   RecordStepInput,
   RenewLeasesInput,
   RunLease,
@@ -91,12 +94,16 @@ export type { MemoryRunStoreOptions } from "./store/memory-run-store.js";
 export { createMemoryRateLimiter } from "./policies/memory-rate-limiter.js";
 export type { MemoryRateLimiterOptions, SynchronousRateLimiter } from "./policies/memory-rate-limiter.js";
 export { createInProcessRunQueue } from "./policies/in-process-run-queue.js";
+export type { InProcessRunQueueOptions } from "./policies/in-process-run-queue.js";
+export { assertQueueName, DEFAULT_QUEUE_CONCURRENCY, MAX_NAMED_QUEUES, resolveQueueSettings } from "./policies/queue-settings.js";
+export type { ResolvedQueueSettings } from "./policies/queue-settings.js";
 export { createCircuitBreaker } from "./policies/circuit-breaker.js";
 export type { CircuitBreaker, CircuitBreakerOptions } from "./policies/circuit-breaker.js";
 export { retryAfterFirstFailure, retryWithBackoff } from "./policies/retry-with-backoff.js";
 export type { RetryOptions } from "./policies/retry-with-backoff.js";
 export { BoundedMap } from "./util/bounded-map.js";
 export { encodeCursor, decodeCursor } from "./util/run-cursor.js";
+export { checkQueuedRunsLimit, MAX_QUEUED_RUNS_PAGE } from "./util/queued-runs-limit.js";
 export type { RunCursor } from "./util/run-cursor.js";
 export type { ConnectionAuthType, ConnectionCredentials, CredentialChanges, CredentialStore } from "./ports/credential-store.js";
 export type { ApiKeyRecord, ApiKeyStore } from "./ports/api-key-store.js";

@@ -26,6 +26,7 @@ export function createBudgetGuard(connectors: RunConnectors) {
     description:
       "Reads Google Ads campaign spend and Stripe payments, and pauses the campaign (the given one, or the biggest spender) when it overspends its budget or does not pay back. A pause of a campaign spending at least `approvalAbove` waits for a person's approval.",
     kind: "ads",
+    queue: "budget.execute",
     input: z.object({
       customerId: z.string().regex(/^\d{3}-?\d{3}-?\d{4}$/, "must be a 10-digit Google Ads customer id"),
       campaignId: z.string().regex(/^\d+$/).optional(),

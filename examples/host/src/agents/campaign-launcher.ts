@@ -21,6 +21,7 @@ export function createCampaignLauncher(connectors: RunConnectors) {
     version: "1.0.0",
     description: "Drafts launch copy with the LLM, posts it to Slack, publishes a social post and sends the announcement email.",
     kind: "content",
+    queue: "social.publish",
     input: z.object({
       campaign: z.string().min(1).max(200),
       product: z.string().min(1).max(200),

@@ -12,6 +12,7 @@ export function createSeoAnalyst(connectors: RunConnectors) {
     version: "1.0.0",
     description: "Reads search analytics from Search Console and lists keyword opportunities: queries just below the top results.",
     kind: "seo",
+    queue: "seo.analytics",
     input: z.object({
       siteUrl: z.string().min(1),
       startDate: z.iso.date(),

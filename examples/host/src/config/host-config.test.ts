@@ -17,7 +17,9 @@ describe("loadHostConfig", () => {
       shutdownDeadlineMs: 10_000,
       runLeaseMs: 30_000,
       sweepIntervalMs: 1_000,
-      queueName: "neonhub-runs",
+      queuePrefix: "neonhub",
+      reconcileDelayMs: 30_000,
+      queuedRunAlertMs: 300_000,
       mockLatencyMs: 0,
       apiKeyCacheTtlMs: 10_000,
     });
@@ -52,6 +54,17 @@ describe("loadHostConfig", () => {
       developmentApiKey: "nh_development_key_0123456789",
       logLevel: "warn",
     });
+  });
+
+  it("reads the queue prefix, the reconcile delay and the queued-run alert, and refuses values out of range", () => {
+    expect(loadHostConfig({ NEONHUB_QUEUE_PREFIX: "eu.west-1", NEONHUB_RECONCILE_DELAY_MS: "60000", NEONHUB_QUEUED_RUN_ALERT_MS: "120000" })).toMatchObject({
+      queuePrefix: "eu.west-1",
+      reconcileDelayMs: 60_000,
+      queuedRunAlertMs: 120_000,
+    });
+    expect(() => loadHostConfig({ NEONHUB_QUEUE_PREFIX: "a:b" })).toThrow(/NEONHUB_QUEUE_PREFIX/);
+    expect(() => loadHostConfig({ NEONHUB_RECONCILE_DELAY_MS: "100" })).toThrow(/NEONHUB_RECONCILE_DELAY_MS/);
+    expect(() => loadHostConfig({ NEONHUB_QUEUED_RUN_ALERT_MS: "soon" })).toThrow(/NEONHUB_QUEUED_RUN_ALERT_MS/);
   });
 
   it("treats empty variables as unset", () => {

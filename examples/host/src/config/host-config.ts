@@ -1,6 +1,10 @@
 import { ConfigurationError } from "@neonhub/core";
 import { z } from "zod";
+import { DEFAULT_RECONCILE_DELAY_MS } from "@neonhub/redis";
 import { DEFAULT_API_KEY_CACHE_TTL_MS } from "../auth/cached-api-key-store.js";
+
+/** Longer than the reconciler needs to put a lost run back (its delay plus one interval), with room for a backlog. */
+const DEFAULT_QUEUED_RUN_ALERT_MS = 5 * 60_000;
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -20,8 +24,12 @@ export interface HostConfig {
   credentialsKey: string | null;
   /** How long a SIGTERM waits for in-flight runs before cancelling them. */
   shutdownDeadlineMs: number;
-  /** BullMQ queue of queued runs when `redisUrl` is set; instances sharing work use the same name. */
-  queueName: string;
+  /** Prefix of the BullMQ keys of the named queues when `redisUrl` is set; instances sharing work use the same one. */
+  queuePrefix: string;
+  /** With Redis, a run `QUEUED` this long that has no job in its queue is put back on it. */
+  reconcileDelayMs: number;
+  /** `/api/health` reports the queue down while a run has been `QUEUED` longer than this. */
+  queuedRunAlertMs: number;
   /** Latency added to every mocked connector call (demonstrations and shutdown drills); 0 by default. */
   mockLatencyMs: number;
   /** How long a looked-up API key is answered from memory (a revoked key works this long at most); 0 asks the database on every request. */
@@ -59,7 +67,9 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default("info")),
   NEONHUB_CREDENTIALS_KEY: optionalText,
   NEONHUB_SHUTDOWN_DEADLINE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(600_000).default(10_000)),
-  NEONHUB_QUEUE_NAME: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "use letters, digits, - and _").default("neonhub-runs")),
+  NEONHUB_QUEUE_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "use letters, digits, ., - and _").default("neonhub")),
+  NEONHUB_RECONCILE_DELAY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(5_000).max(86_400_000).default(DEFAULT_RECONCILE_DELAY_MS)),
+  NEONHUB_QUEUED_RUN_ALERT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(7 * 86_400_000).default(DEFAULT_QUEUED_RUN_ALERT_MS)),
   NEONHUB_MOCK_LATENCY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(0)),
   NEONHUB_API_KEY_CACHE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_API_KEY_CACHE_TTL_MS)),
   NEONHUB_RUN_LEASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(300).max(3_600_000).default(30_000)),
@@ -91,7 +101,9 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     logLevel: values.LOG_LEVEL,
     credentialsKey: values.NEONHUB_CREDENTIALS_KEY ?? null,
     shutdownDeadlineMs: values.NEONHUB_SHUTDOWN_DEADLINE_MS,
-    queueName: values.NEONHUB_QUEUE_NAME,
+    queuePrefix: values.NEONHUB_QUEUE_PREFIX,
+    reconcileDelayMs: values.NEONHUB_RECONCILE_DELAY_MS,
+    queuedRunAlertMs: values.NEONHUB_QUEUED_RUN_ALERT_MS,
     mockLatencyMs: values.NEONHUB_MOCK_LATENCY_MS,
     apiKeyCacheTtlMs: values.NEONHUB_API_KEY_CACHE_TTL_MS,
     runLeaseMs: values.NEONHUB_RUN_LEASE_MS,

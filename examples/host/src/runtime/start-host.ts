@@ -1,7 +1,8 @@
-import { ConfigurationError, createOrchestrator, systemClock, type Orchestrator, type RateLimiter, type RunQueue } from "@neonhub/core";
+import { ConfigurationError, createInProcessRunQueue, createOrchestrator, systemClock, type Orchestrator, type RateLimiter, type RunQueue } from "@neonhub/core";
 import { builtInConnectors, checkApiVersions, createConnectorClient, createConnectorRegistry } from "@neonhub/connectors";
 import { createPrometheusMetrics } from "@neonhub/metrics";
 import type { FastifyInstance } from "fastify";
+import { createBullmqRunQueue, createQueuedRunReconciler, createRedisRateLimiter } from "@neonhub/redis";
 import { Redis } from "ioredis";
 import type { Logger as PinoLogger } from "pino";
 import { createExampleAgents } from "../agents/example-agents.js";
@@ -9,11 +10,11 @@ import { createHostApp } from "../app/create-host-app.js";
 import { createCachedApiKeyStore } from "../auth/cached-api-key-store.js";
 import { provisionDevelopmentKey } from "../auth/provision-development-key.js";
 import type { HostConfig } from "../config/host-config.js";
-import { createBullmqRunQueue } from "../redis/bullmq-run-queue.js";
-import { createRedisRateLimiter } from "../redis/redis-rate-limiter.js";
 import type { HealthCheck } from "../routes/operations-routes.js";
 import { readHostVersion } from "./host-version.js";
 import { openHostDatabase } from "./open-host-database.js";
+import { PLATFORM_QUEUES } from "./platform-queues.js";
+import { queuedRunsHealthCheck } from "./queued-runs-health-check.js";
 
 /** A started host: listening, with the means to stop it gracefully. */
 export interface RunningHost {
@@ -26,6 +27,9 @@ export interface RunningHost {
 }
 
 const IDLE_SWEEP_MS = 25;
+
+/** Queued runs executing at once in one process without Redis, across its queues; free slots go by priority. */
+const IN_PROCESS_MAX_CONCURRENCY = 16;
 
 /** Opens every dependency named by the configuration, builds the app and starts listening. */
 export async function startHost(config: HostConfig, logger: PinoLogger, announce: (text: string) => void = (text) => process.stdout.write(text)): Promise<RunningHost> {
@@ -41,7 +45,7 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
     const registry = createConnectorRegistry({ connectors: builtInConnectors });
     // Read at every scrape and health answer, against the wall clock's day.
     const connectorApiVersions = () => checkApiVersions(registry.list(), { clock: systemClock });
-    const metrics = createPrometheusMetrics({ connectorApiVersions });
+    const metrics = createPrometheusMetrics({ connectorApiVersions, knownQueues: Object.keys(PLATFORM_QUEUES) });
     const connectors = createConnectorClient({
       registry,
       mode: config.connectorsMode,
@@ -52,21 +56,29 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
     });
     closers.unshift(() => connectors.close());
     const rateLimiter: RateLimiter | undefined = redis ? createRedisRateLimiter({ redis }) : undefined;
-    const queue: RunQueue | undefined = config.redisUrl ? createBullmqRunQueue({ redisUrl: config.redisUrl, queueName: config.queueName, metrics: metrics.sink }) : undefined;
+    const agents = createExampleAgents(connectors);
+    const bullmq = config.redisUrl ? createBullmqRunQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, queues: PLATFORM_QUEUES, metrics: metrics.sink }) : null;
+    const queue: RunQueue = bullmq ?? createInProcessRunQueue({ queues: PLATFORM_QUEUES, maxConcurrency: IN_PROCESS_MAX_CONCURRENCY, metrics: metrics.sink });
     const orchestrator = createOrchestrator({
-      agents: createExampleAgents(connectors),
+      agents,
       store: database.runStore,
       metrics: metrics.sink,
       logger,
       ...(rateLimiter ? { rateLimiter } : {}),
-      ...(queue ? { queue } : {}),
+      queue,
       // Runs left by a host that died are taken over once their lease lapses, and waiting runs woken when due.
       durability: { leaseMs: config.runLeaseMs, sweepIntervalMs: config.sweepIntervalMs },
     });
+    // Redis may lose its data; PostgreSQL keeps what was accepted, and the reconciler puts lost runs back.
+    const reconciler = bullmq ? createQueuedRunReconciler({ store: database.runStore, queue: bullmq, agents, delayMs: config.reconcileDelayMs, logger }) : null;
+    reconciler?.start();
+    closers.unshift(async () => reconciler?.stop());
 
     const issued = await provisionDevelopmentKey(database.apiKeyStore, config.developmentApiKey);
     const healthChecks: Record<string, HealthCheck> = { database: () => database.checkHealth() };
     if (redis) healthChecks.redis = async () => void (await redis.ping());
+    // Only where queued runs survive and are reconciled: an in-process queue's leftovers are cancelled on shutdown.
+    if (bullmq) healthChecks.queuedRuns = queuedRunsHealthCheck(database.runStore, config.queuedRunAlertMs, systemClock);
     const app = await createHostApp({
       orchestrator,
       // Every authenticated request looks its key up: from memory for a while, rather than with a query each time.
@@ -91,6 +103,7 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
     let stopping: Promise<void> | null = null;
     const stop = () =>
       (stopping ??= (async () => {
+        await reconciler?.stop();
         // Stop listening first (requests on open connections now get 503), then let runs end or cancel them.
         const closed = app.close();
         const drained = await orchestrator.drain({ deadlineMs: config.shutdownDeadlineMs });

@@ -20,6 +20,11 @@ export interface AgentDefinition<Input extends z.ZodType = z.ZodType, Output ext
   kind?: string;
   input: Input;
   output: Output;
+  /**
+   * The named queue that carries its queued runs (`enqueue`), with that queue's concurrency, pace and retention.
+   * Default `runs`.
+   */
+  queue?: string;
   /** Overrides of the orchestrator's default policies for this agent. */
   policies?: RunPolicyOverrides;
   handle(input: z.output<Input>, context: RunContext): Promise<z.input<Output>>;

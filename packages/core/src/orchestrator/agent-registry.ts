@@ -9,6 +9,7 @@ import type { MetricsSink } from "../ports/metrics-sink.js";
 import { createCircuitBreaker, type CircuitBreaker } from "../policies/circuit-breaker.js";
 import { createConcurrencyLimiter, type ConcurrencyLimiter } from "../policies/concurrency-limiter.js";
 import { resolvePolicies } from "../policies/resolve-policies.js";
+import { assertQueueName } from "../policies/queue-settings.js";
 
 const AGENT_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
@@ -56,6 +57,7 @@ export class AgentRegistry {
       throw new ConfigurationError(`Agent "${definition.name}" needs zod schemas for input and output.`);
     }
     if (typeof definition.version !== "string" || definition.version.length === 0) throw new ConfigurationError(`Agent "${definition.name}" needs a version.`);
+    if (definition.queue !== undefined) assertQueueName(definition.queue);
     const policies = resolvePolicies(`Agent "${definition.name}"`, this.defaults, definition.policies);
     let schemas: { input: Record<string, unknown>; output: Record<string, unknown> } | undefined;
     const entry: RegisteredAgent = {

@@ -4,7 +4,7 @@ import { NeonhubError } from "../errors/neonhub-error.js";
 import type { AgentRun } from "../model/agent-run.js";
 import type { OrchestrateRequest } from "../model/orchestrate-request.js";
 import { isFinalRunStatus } from "../model/run-status.js";
-import type { RunJob } from "../ports/run-queue.js";
+import { DEFAULT_RUN_QUEUE, type RunJob } from "../ports/run-queue.js";
 import type { RateLimitDecision } from "../ports/rate-limiter.js";
 import type { Orchestrator, OrchestratorOptions } from "../orchestrator-types.js";
 import { createInProcessRunQueue } from "../policies/in-process-run-queue.js";
@@ -302,14 +302,15 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       span.end();
       // Only an in-process queue loses its jobs on shutdown; a durable queue's jobs may run on another instance.
       if (!queue.durable) queuedHere.set(run.id, run.organizationId);
+      const job: RunJob = { organizationId: run.organizationId, runId: run.id, queue: admitted.agent.definition.queue ?? DEFAULT_RUN_QUEUE };
       try {
-        await queue.add({ organizationId: run.organizationId, runId: run.id }, executeQueued);
+        await queue.add(job, executeQueued);
       } catch (error) {
         queuedHere.delete(run.id);
         await finishOutside(run.organizationId, run.id, "queue_rejected").catch(() => undefined);
         throw error;
       }
-      metrics.queueDepthChanged({ queue: "runs", pending: queue.pending() });
+      metrics.queueDepthChanged({ queue: job.queue, pending: queue.pending(job.queue) });
       return run;
     },
 

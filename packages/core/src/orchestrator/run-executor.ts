@@ -42,7 +42,7 @@ async function finishAfterFailure(dependencies: ExecutionDependencies, input: Fi
   for (let attempt = 0; ; attempt += 1) {
     const delay = FINISH_RETRY_DELAYS_MS[attempt];
     if (delay === undefined) {
-      dependencies.logger.error({ runId: input.runId, status: input.status, error: lastError }, "run finished but could not be recorded; recoverOrphanedRuns will close it");
+      dependencies.logger.error({ runId: input.runId, status: input.status, error: lastError }, "run finished but could not be recorded; it resumes from its journal once its lease lapses");
       throw new StoreUnavailableError(`Run ${input.runId} ended ${input.status} but could not be recorded.`, { cause: lastError, runId: input.runId });
     }
     await dependencies.clock.sleep(delay);

@@ -134,6 +134,24 @@ export interface SendSignalInput extends RunSignal {
   organizationId: string;
 }
 
+/** Which runs {@link RunStore.listQueuedRuns} returns. */
+export interface ListQueuedRunsInput {
+  /** Runs created before this instant. */
+  createdBefore: Date;
+  /** At most this many, 1 to 1,000. */
+  limit: number;
+  /** The last run of the previous page: only runs after it (by creation time, then id) are returned. */
+  after?: { createdAt: Date; runId: string };
+}
+
+/** A run still `QUEUED`, with what a queue needs to carry it again. */
+export interface QueuedRunReference {
+  organizationId: string;
+  runId: string;
+  agentName: string;
+  createdAt: Date;
+}
+
 /**
  * Where runs, tool executions and run metrics are persisted. Every method that takes an id also takes the
  * organization: a run of another organization is "not found". Adapters throw `StoreUnavailableError` when the
@@ -208,6 +226,13 @@ export interface RunStore {
 
   /** The signal of that name sent to the run, or null. */
   getSignal(organizationId: string, runId: string, name: string): Promise<RunSignal | null>;
+
+  /**
+   * Runs of every organization still `QUEUED` that were created before `createdBefore`, oldest first: what a
+   * reconciler compares with the queue, and what health reports as waiting too long. Served by an index on
+   * status and creation time.
+   */
+  listQueuedRuns(input: ListQueuedRunsInput): Promise<QueuedRunReference[]>;
 
   /** Resolves when the store can serve requests; rejects with `StoreUnavailableError` otherwise. */
   checkHealth(): Promise<void>;

@@ -7,6 +7,7 @@ import { isFinalRunStatus } from "../model/run-status.js";
 import type { RunMetric } from "../model/run-metric.js";
 import type { ToolExecution } from "../model/tool-execution.js";
 import type { ListRunsQuery, RunPage, RunStore } from "../ports/run-store.js";
+import { checkQueuedRunsLimit } from "../util/queued-runs-limit.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 
 /** Runs a memory store keeps when `maxRuns` is not given. */
@@ -390,6 +391,17 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     async getSignal(organizationId, runId, name) {
       const signal = find(organizationId, runId)?.signals.find((candidate) => candidate.name === name);
       return signal ? { ...signal } : null;
+    },
+
+    async listQueuedRuns(input) {
+      const limit = checkQueuedRunsLimit(input.limit);
+      const createdBefore = times.of(input.createdBefore);
+      const queued: KeptRun[] = [];
+      const after = input.after === undefined ? null : { createdAt: times.of(input.after.createdAt), id: input.after.runId };
+      const isAfter = (kept: KeptRun) => after === null || kept.createdAt > after.createdAt || (kept.createdAt === after.createdAt && kept.id > after.id);
+      for (const kept of allRuns()) if (kept.status === "QUEUED" && kept.createdAt < createdBefore && isAfter(kept)) queued.push(kept);
+      queued.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return queued.slice(0, limit).map((kept) => ({ organizationId: kept.organizationId, runId: kept.id, agentName: kept.agentName, createdAt: times.date(kept.createdAt) }));
     },
 
     async checkHealth() {},

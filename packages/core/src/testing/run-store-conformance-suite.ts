@@ -452,5 +452,29 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       const claimed = await store.claimRuns({ owner: "x", now: new Date(BASE_TIME + 120_000), leaseExpiresAt: new Date(BASE_TIME + 150_000), agentNames: [input.agentName], limit: 500 });
       expect(claimed.map((run) => run.id)).not.toContain(input.id);
     });
+
+    it("lists runs still queued before a cut-off across organizations, oldest first, up to the limit", async () => {
+      // Far in the past, so that queued runs of the other cases (created at the base time) stay out of the way.
+      const at = (offsetMs: number) => new Date(BASE_TIME - 86_400_000 + offsetMs);
+      const queued = (createdAt: Date) => sampleRunInput({ status: "QUEUED", startedAt: null, createdAt });
+      const oldest = queued(at(0));
+      const older = queued(at(1_000));
+      const started = queued(at(500));
+      const finished = queued(at(600));
+      const recent = queued(at(5_000));
+      for (const input of [recent, older, oldest, started, finished]) await store.createRun(input);
+      await store.startRun({ organizationId: started.organizationId, runId: started.id, startedAt: at(700), traceId: null, lease: { owner: "worker-1", expiresAt: at(30_700) } });
+      await store.finishRun(finishInput(finished.organizationId, finished.id, { status: "CANCELLED", statusReason: "cancelled", completedAt: at(800) }));
+
+      const listed = await store.listQueuedRuns({ createdBefore: at(2_000), limit: 10 });
+      expect(listed).toEqual([
+        { organizationId: oldest.organizationId, runId: oldest.id, agentName: "sample-agent", createdAt: at(0) },
+        { organizationId: older.organizationId, runId: older.id, agentName: "sample-agent", createdAt: at(1_000) },
+      ]);
+      expect(await store.listQueuedRuns({ createdBefore: at(2_000), limit: 1 })).toEqual([listed[0]]);
+      expect(await store.listQueuedRuns({ createdBefore: at(2_000), limit: 10, after: { createdAt: at(0), runId: oldest.id } })).toEqual([listed[1]]);
+      expect((await store.listQueuedRuns({ createdBefore: at(6_000), limit: 10 })).map((run) => run.runId)).toEqual([oldest.id, older.id, recent.id]);
+      await expect(store.listQueuedRuns({ createdBefore: at(2_000), limit: 0 })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    });
   });
 }

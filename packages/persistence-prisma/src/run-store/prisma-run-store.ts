@@ -1,6 +1,7 @@
 import {
   StoreUnavailableError,
   ValidationError,
+  checkQueuedRunsLimit,
   decodeCursor,
   encodeCursor,
   type AgentRun,
@@ -131,6 +132,23 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promis
         const row = await prisma.runSignal.findFirst({ where: { runId, name, run: { organizationId } } });
         return row ? toRunSignal(row) : null;
       }),
+
+    listQueuedRuns: async (input) => {
+      const limit = checkQueuedRunsLimit(input.limit);
+      return guarded("list queued runs", async () => {
+        const rows = await prisma.agentRun.findMany({
+          where: {
+            status: "QUEUED",
+            createdAt: { lt: input.createdBefore },
+            ...(input.after ? { OR: [{ createdAt: { gt: input.after.createdAt } }, { createdAt: input.after.createdAt, id: { gt: input.after.runId } }] } : {}),
+          },
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+          take: limit,
+          select: { organizationId: true, id: true, agentName: true, createdAt: true },
+        });
+        return rows.map((row) => ({ organizationId: row.organizationId, runId: row.id, agentName: row.agentName, createdAt: row.createdAt }));
+      });
+    },
 
     checkHealth: async () => {
       try {

@@ -1,0 +1,241 @@
+import { randomUUID } from "node:crypto";
+import { createMemoryRunStore, createOrchestrator, defineAgent, type RunJob } from "@neonhub/core";
+import { Queue } from "bullmq";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import { createBullmqRunQueue, type BullmqRunQueue } from "./bullmq-run-queue.js";
+import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from "./test-support/redis-test-keys.js";
+import { startTcpProxy } from "./test-support/tcp-proxy.js";
+
+const redisUrl = TEST_REDIS_URL as string;
+if (!TEST_REDIS_URL) console.warn("TEST_REDIS_URL is not set: skipping the BullMQ run queue tests (they need a real Redis).");
+
+const opened: Array<{ prefix: string; queues: BullmqRunQueue[] }> = [];
+function openQueues(count: number, options: Omit<Parameters<typeof createBullmqRunQueue>[0], "redisUrl" | "prefix"> = {}, prefix = uniquePrefix()) {
+  const queues = Array.from({ length: count }, () => createBullmqRunQueue({ redisUrl, prefix, ...options }));
+  opened.push({ prefix, queues });
+  return { prefix, queues };
+}
+
+afterEach(async () => {
+  for (const { prefix, queues } of opened.splice(0)) {
+    await Promise.all(queues.map((queue) => queue.close()));
+    await deleteKeys(redisUrl, prefix);
+  }
+});
+
+const job = (queue = "runs", organizationId = "org"): RunJob => ({ organizationId, runId: randomUUID(), queue });
+
+/** An executor whose jobs stay open until released, counting how many run at once per queue. */
+function gatedExecutor() {
+  const executed: RunJob[] = [];
+  const open = new Map<string, number>();
+  const peak = new Map<string, number>();
+  let release: () => void = () => undefined;
+  let gate = new Promise<void>((resolve) => (release = resolve));
+  const execute = async (received: RunJob) => {
+    open.set(received.queue, (open.get(received.queue) ?? 0) + 1);
+    peak.set(received.queue, Math.max(peak.get(received.queue) ?? 0, open.get(received.queue) as number));
+    await gate;
+    open.set(received.queue, (open.get(received.queue) as number) - 1);
+    executed.push(received);
+  };
+  return {
+    executed,
+    peak,
+    execute,
+    open: () => [...open.values()].reduce((sum, count) => sum + count, 0),
+    release: () => {
+      release();
+      gate = new Promise<void>((resolve) => (release = resolve));
+    },
+  };
+}
+
+describe.skipIf(!TEST_REDIS_URL)("BullMQ run queue", () => {
+  it("runs each job once, on whichever instance takes it", async () => {
+    const { queues: [instanceA, instanceB] } = openQueues(2, { concurrency: 2 });
+    const executed: string[] = [];
+    const execute = async (received: RunJob) => void executed.push(received.runId);
+    instanceA!.start?.(execute);
+    instanceB!.start?.(execute);
+    const jobs = Array.from({ length: 10 }, () => job());
+    for (const [index, each] of jobs.entries()) await (index % 2 === 0 ? instanceA! : instanceB!).add(each, execute);
+    // Adding a run id twice does not queue it twice.
+    await instanceA!.add(jobs[0]!, execute);
+    await vi.waitFor(() => expect(executed.length).toBeGreaterThanOrEqual(10), { timeout: 10_000 });
+    expect([...executed].sort()).toEqual(jobs.map((each) => each.runId).sort());
+    expect(instanceA!.durable).toBe(true);
+  });
+
+  it("gives each named queue its own concurrency and reports its own depth", async () => {
+    const depths: Array<{ queue: string; pending: number }> = [];
+    const metrics = { queueDepthChanged: (event: { queue: string; pending: number }) => void depths.push(event) };
+    const { queues: [queue] } = openQueues(1, { queues: { "sms.send": { concurrency: 1 }, "email.send": { concurrency: 3 } }, metrics: metrics as never });
+    const executor = gatedExecutor();
+    queue!.start?.(executor.execute);
+    for (let index = 0; index < 4; index += 1) {
+      await queue!.add(job("sms.send"), executor.execute);
+      await queue!.add(job("email.send"), executor.execute);
+    }
+    await vi.waitFor(() => expect(executor.open()).toBe(4), { timeout: 10_000 });
+    expect(executor.peak.get("sms.send")).toBe(1);
+    expect(executor.peak.get("email.send")).toBe(3);
+    await vi.waitFor(() => expect(depths.filter((depth) => depth.queue === "sms.send").at(-1)?.pending).toBe(3), { timeout: 10_000 });
+    expect(queue!.queueNames().sort()).toEqual(["email.send", "sms.send"]);
+    for (let round = 0; round < 4; round += 1) executor.release();
+    await vi.waitFor(() => {
+      executor.release();
+      expect(executor.executed).toHaveLength(8);
+    }, { timeout: 10_000 });
+    expect(executor.peak.get("sms.send")).toBe(1);
+  });
+
+  it("paces a queue per organization: one organization over its limit does not hold back another", async () => {
+    const { queues: [queue] } = openQueues(1, { queues: { "sms.send": { concurrency: 4, rateLimit: { limit: 1, windowMs: 60_000, per: "organization" } } } });
+    const executed: RunJob[] = [];
+    const execute = async (received: RunJob) => void executed.push(received);
+    queue!.start?.(execute);
+    for (let index = 0; index < 3; index += 1) await queue!.add(job("sms.send", "busy-org"), execute);
+    await queue!.add(job("sms.send", "quiet-org"), execute);
+    await vi.waitFor(() => expect(executed.map((each) => each.organizationId).sort()).toEqual(["busy-org", "quiet-org"]), { timeout: 10_000 });
+    // The two other jobs of the busy organization wait (delayed) for its next window instead of running.
+    await vi.waitFor(() => expect(queue!.pending("sms.send")).toBe(2), { timeout: 10_000 });
+    expect(executed).toHaveLength(2);
+  });
+
+  it("keeps as many finished and failed jobs as the queue's retention says, with its priority", async () => {
+    const { prefix, queues: [queue] } = openQueues(1, { queues: { "seo.analytics": { keepCompleted: 2, keepFailed: 1, priority: 3 } } });
+    let calls = 0;
+    const execute = async () => {
+      calls += 1;
+      if (calls > 4) throw new Error("the store did not answer");
+    };
+    queue!.start?.(execute);
+    const jobs = Array.from({ length: 6 }, () => job("seo.analytics"));
+    for (const each of jobs) await queue!.add(each, execute);
+    const url = new URL(redisUrl);
+    const inspector = new Queue("seo.analytics", { connection: { host: url.hostname, port: Number(url.port || 6379) }, prefix });
+    try {
+      await vi.waitFor(async () => expect(await inspector.getJobCounts("completed", "failed", "wait", "prioritized", "active")).toEqual({ completed: 2, failed: 1, wait: 0, prioritized: 0, active: 0 }), { timeout: 10_000 });
+      const kept = await inspector.getJobs(["completed"]);
+      expect(kept.every((each) => each.opts.priority === 3)).toBe(true);
+    } finally {
+      await inspector.close();
+    }
+  });
+
+  it("refuses new jobs at once with STORE_UNAVAILABLE while Redis cannot be reached", async () => {
+    const url = new URL(redisUrl);
+    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 6379) });
+    const prefix = uniquePrefix();
+    const queue = createBullmqRunQueue({ redisUrl: `redis://127.0.0.1:${proxy.port}`, prefix });
+    // Closed here, while the proxy still forwards; only its keys are left to the shared clean-up.
+    opened.push({ prefix, queues: [] });
+    const executed: string[] = [];
+    const execute = async (received: RunJob) => void executed.push(received.runId);
+    queue.start?.(execute);
+    let cut = false;
+    try {
+      await vi.waitFor(() => queue.add(job(), execute), { timeout: 10_000, interval: 100 });
+      await proxy.cut();
+      cut = true;
+      const startedAt = Date.now();
+      await Promise.all([
+        expect(queue.add(job(), execute)).rejects.toMatchObject({ code: "STORE_UNAVAILABLE", retryAfterMs: 5_000 }),
+        expect(queue.restore(job())).rejects.toMatchObject({ code: "STORE_UNAVAILABLE" }),
+      ]);
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+      await proxy.restore();
+      cut = false;
+      await vi.waitFor(() => queue.add(job(), execute), { timeout: 10_000, interval: 100 });
+      // The worker's own connection comes back on ioredis's reconnection backoff (BullMQ's: up to 20 s).
+      await vi.waitFor(() => expect(executed.length).toBeGreaterThanOrEqual(2), { timeout: 25_000 });
+    } finally {
+      if (cut) await proxy.restore();
+      await queue.close();
+      await proxy.close();
+    }
+  }, 60_000);
+
+  it("picks up jobs left in Redis by a previous process as soon as it is started", async () => {
+    const prefix = uniquePrefix();
+    const url = new URL(redisUrl);
+    const leftover = new Queue("runs", { connection: { host: url.hostname, port: Number(url.port || 6379) }, prefix });
+    const runId = randomUUID();
+    // A job written before jobs carried their queue's name.
+    await leftover.add("run", { organizationId: "org", runId } as RunJob, { jobId: runId });
+    await leftover.close();
+    const { queues: [restarted] } = openQueues(1, { queues: { runs: {} } }, prefix);
+    const executed: RunJob[] = [];
+    restarted!.start?.(async (received) => void executed.push(received));
+    await vi.waitFor(() => expect(executed).toEqual([{ organizationId: "org", runId, queue: "runs" }]), { timeout: 10_000 });
+  });
+
+  it("restores a lost job, leaves a waiting one alone, and replaces one that ended without starting its run", async () => {
+    const { queues: [queue] } = openQueues(1, { queues: { "email.send": { concurrency: 1 } } });
+    const executor = gatedExecutor();
+    queue!.start?.(executor.execute);
+    const active = job("email.send");
+    const waiting = job("email.send");
+    await queue!.add(active, executor.execute);
+    await queue!.add(waiting, executor.execute);
+    await vi.waitFor(() => expect(executor.open()).toBe(1), { timeout: 10_000 });
+    expect(await queue!.restore(active)).toBe(false);
+    expect(await queue!.restore(waiting)).toBe(false);
+    const lost = job("email.send");
+    expect(await queue!.restore(lost)).toBe(true);
+    await vi.waitFor(() => {
+      executor.release();
+      expect(executor.executed.map((each) => each.runId).sort()).toEqual([active.runId, waiting.runId, lost.runId].sort());
+    }, { timeout: 10_000 });
+    // Its job has ended; the reconciler only asks again when the run is still QUEUED, so it is queued again.
+    expect(await queue!.restore(lost)).toBe(true);
+    await vi.waitFor(() => {
+      executor.release();
+      expect(executor.executed.filter((each) => each.runId === lost.runId)).toHaveLength(2);
+    }, { timeout: 10_000 });
+  });
+
+  it("executes queued runs of an orchestrator on the agent's queue and lets drain cancel the running ones", async () => {
+    const { queues: [queue] } = openQueues(1, { queues: { "email.compose": { concurrency: 2 } } });
+    const seen: string[] = [];
+    const composer = defineAgent({
+      name: "composer",
+      version: "1.0.0",
+      description: "Composes an email",
+      queue: "email.compose",
+      input: z.object({ subject: z.string() }),
+      output: z.object({ subject: z.string() }),
+      handle: async (input) => ({ subject: input.subject.toUpperCase() }),
+    });
+    const waiting = defineAgent({
+      name: "waiting",
+      version: "1.0.0",
+      description: "Waits until cancelled",
+      input: z.object({}),
+      output: z.object({}),
+      policies: { retry: { attempts: 1 } },
+      handle: (_input, context) => new Promise((_resolve, reject) => context.signal.addEventListener("abort", () => reject(context.signal.reason), { once: true })),
+    });
+    const recorder = { ...queue!, add: (received: RunJob, execute: (job: RunJob) => Promise<void>) => (seen.push(received.queue), queue!.add(received, execute)) };
+    const orchestrator = createOrchestrator({ agents: [composer, waiting], store: createMemoryRunStore(), queue: recorder });
+    const context = { organizationId: "org", userId: "user" };
+    const queued = await orchestrator.enqueue({ agent: "composer", input: { subject: "launch" }, context });
+    expect(queued.status).toBe("QUEUED");
+    await vi.waitFor(async () => expect((await orchestrator.getRun("org", queued.id))?.output).toEqual({ subject: "LAUNCH" }), { timeout: 10_000 });
+
+    const running = await orchestrator.enqueue({ agent: "waiting", input: {}, context });
+    expect(seen).toEqual(["email.compose", "runs"]);
+    await vi.waitFor(async () => expect((await orchestrator.getRun("org", running.id))?.status).toBe("RUNNING"), { timeout: 10_000 });
+    const drained = await orchestrator.drain({ deadlineMs: 50 });
+    expect(drained.interrupted).toEqual([running.id]);
+    expect((await orchestrator.getRun("org", running.id))?.status).toBe("CANCELLED");
+  });
+
+  it("refuses settings out of range before connecting", () => {
+    expect(() => createBullmqRunQueue({ redisUrl, queues: { "sms.send": { concurrency: 0 } } })).toThrow(/concurrency/);
+    expect(() => createBullmqRunQueue({ redisUrl, queues: { "Bad:Name": {} } })).toThrow(/queue name/);
+    expect(() => createBullmqRunQueue({ redisUrl: "http://localhost" })).toThrow(/redis:\/\//);
+  });
+});

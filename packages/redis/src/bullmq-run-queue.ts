@@ -1,0 +1,215 @@
+import {
+  ConfigurationError,
+  DEFAULT_QUEUE_CONCURRENCY,
+  MAX_NAMED_QUEUES,
+  noopMetricsSink,
+  resolveQueueSettings,
+  StoreUnavailableError,
+  type MetricsSink,
+  type QueueSettings,
+  type RateLimiter,
+  type ResolvedQueueSettings,
+  type RunJob,
+  type RunQueue,
+} from "@neonhub/core";
+import { DelayedError, Queue, Worker, type Job } from "bullmq";
+import { Redis } from "ioredis";
+import { redisConnectionOptions } from "./redis-connection-options.js";
+import { createRedisRateLimiter } from "./redis-rate-limiter.js";
+
+/** Options of {@link createBullmqRunQueue}. */
+export interface BullmqRunQueueOptions {
+  /** Redis URL (`redis://` or `rediss://`); every instance of the host must use the same one. */
+  redisUrl: string;
+  /** Prefix of every BullMQ key (`<prefix>:<queue>:...`); instances that share work use the same one. Default `neonhub`. */
+  prefix?: string;
+  /** Settings of each named queue; a job of a queue not named here runs with the defaults. */
+  queues?: Record<string, QueueSettings>;
+  /** Concurrency, per instance, of queues whose settings give none. Default 8. */
+  concurrency?: number;
+  metrics?: MetricsSink;
+  /** Paces queues limited per organization. Default: a Redis limiter on this queue's connection. */
+  rateLimiter?: RateLimiter;
+}
+
+/** Run queues on BullMQ, with what a reconciler needs to put lost jobs back. */
+export interface BullmqRunQueue extends RunQueue {
+  /**
+   * Puts a run back on its queue unless a job for it is waiting, delayed or active there; returns whether it did.
+   * A job that ended while its run is still `QUEUED` (it did not start the run) is replaced.
+   */
+  restore(job: RunJob): Promise<boolean>;
+  /** The named queues configured or used so far. */
+  queueNames(): string[];
+}
+
+const DEFAULT_PREFIX = "neonhub";
+/** Kept when the queue's settings say nothing: enough to inspect recent failures, bounded. */
+const DEFAULT_KEEP_COMPLETED = 1_000;
+const DEFAULT_KEEP_FAILED = 1_000;
+const QUEUE_RETRY_AFTER_MS = 5_000;
+const QUEUE_ADD_TIMEOUT_MS = 2_000;
+const ENDED_STATES = new Set(["completed", "failed"]);
+
+interface NamedQueue {
+  name: string;
+  settings: ResolvedQueueSettings;
+  producer: Queue<RunJob>;
+  worker: Worker<RunJob> | null;
+  pending: number;
+}
+
+const withTimeout = async <T>(work: Promise<T>, ms: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  // Work that lands after this gave up is harmless: a job id is its run id, and a run starts once.
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/**
+ * Queued runs on BullMQ, one BullMQ queue per named queue: any host instance sharing the Redis picks them up,
+ * with each queue's concurrency (per instance), rate limit (BullMQ's limiter for the whole queue, or a Redis
+ * limiter per organization that delays the job), retention and priority. The job id is the run id, so a run is
+ * never queued twice. Workers start when the orchestrator hands over its executor (`start`), so jobs left in
+ * Redis before a restart are picked up without a new `add`.
+ * @example
+ * const queue = createBullmqRunQueue({ redisUrl, queues: { "sms.send": { concurrency: 4, rateLimit: { limit: 1, windowMs: 1_000, per: "organization" } } } });
+ * const orchestrator = createOrchestrator({ agents, store, queue });
+ */
+export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQueue {
+  const connection = redisConnectionOptions(options?.redisUrl);
+  const defaultConcurrency = options.concurrency ?? DEFAULT_QUEUE_CONCURRENCY;
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(prefix)) throw new ConfigurationError("The queue prefix takes 1 to 100 letters, digits, '.', '_' and '-'.");
+  const resolved = Object.entries(options.queues ?? {}).map(([name, settings]) => [name, resolveQueueSettings(name, settings, defaultConcurrency)] as const);
+  const metrics = options.metrics ?? noopMetricsSink;
+  // One connection for every producer, failing fast while Redis is away, so that a request is refused (503)
+  // instead of hanging. Workers block on their own connections.
+  const client = new Redis({ ...connection, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  client.on("error", () => undefined);
+  const pace = options.rateLimiter ?? createRedisRateLimiter({ redis: client, keyPrefix: `${prefix}:pace` });
+  const queues = new Map<string, NamedQueue>();
+  let execute: ((job: RunJob) => Promise<void>) | null = null;
+  let closed = false;
+
+  const refreshPending = async (queue: NamedQueue) => {
+    try {
+      queue.pending = await queue.producer.getJobCountByTypes("wait", "prioritized", "delayed");
+      metrics.queueDepthChanged({ queue: queue.name, pending: queue.pending });
+    } catch {
+      // A depth that cannot be read now is read again after the next job.
+    }
+  };
+
+  const processJob = async (queue: NamedQueue, job: Job<RunJob>, token?: string) => {
+    const { rateLimit } = queue.settings;
+    if (rateLimit?.per === "organization") {
+      const decision = await pace.consume(`${queue.name}\u0000${job.data.organizationId}`, { limit: rateLimit.limit, windowMs: rateLimit.windowMs });
+      if (!decision.allowed) {
+        // Only this organization's job waits; the others of the queue go on.
+        await job.moveToDelayed(Date.now() + decision.retryAfterMs, token);
+        throw new DelayedError();
+      }
+    }
+    await execute?.({ organizationId: job.data.organizationId, runId: job.data.runId, queue: queue.name });
+  };
+
+  const startWorker = (queue: NamedQueue) => {
+    if (queue.worker || closed || !execute) return;
+    const { rateLimit, concurrency } = queue.settings;
+    queue.worker = new Worker<RunJob>(queue.name, (job, token) => processJob(queue, job, token), {
+      connection,
+      prefix,
+      concurrency,
+      ...(rateLimit && rateLimit.per === "queue" ? { limiter: { max: rateLimit.limit, duration: rateLimit.windowMs } } : {}),
+    });
+    queue.worker.on("completed", () => void refreshPending(queue));
+    queue.worker.on("failed", () => void refreshPending(queue));
+    // Connection errors are retried by ioredis; the health check reports a lasting outage.
+    queue.worker.on("error", () => undefined);
+  };
+
+  const declare = (name: string, settings: ResolvedQueueSettings): NamedQueue => {
+    if (queues.size >= MAX_NAMED_QUEUES) throw new ConfigurationError(`A run queue serves at most ${MAX_NAMED_QUEUES} named queues.`);
+    const producer = new Queue<RunJob>(name, { connection: client, prefix });
+    producer.on("error", () => undefined);
+    const queue: NamedQueue = { name, settings, producer, worker: null, pending: 0 };
+    queues.set(name, queue);
+    startWorker(queue);
+    return queue;
+  };
+  for (const [name, settings] of resolved) declare(name, settings);
+  const queueFor = (name: string) => queues.get(name) ?? declare(name, resolveQueueSettings(name, {}, defaultConcurrency));
+
+  const addJob = (queue: NamedQueue, job: RunJob) =>
+    queue.producer.add("run", { organizationId: job.organizationId, runId: job.runId, queue: queue.name }, {
+      jobId: job.runId,
+      removeOnComplete: { count: queue.settings.keepCompleted ?? DEFAULT_KEEP_COMPLETED },
+      removeOnFail: { count: queue.settings.keepFailed ?? DEFAULT_KEEP_FAILED },
+      ...(queue.settings.priority === null ? {} : { priority: queue.settings.priority }),
+    });
+
+  const unavailable = (error: unknown) =>
+    new StoreUnavailableError("The run queue (Redis) cannot be reached; the run was not queued.", { cause: error, retryAfterMs: QUEUE_RETRY_AFTER_MS });
+
+  return {
+    durable: true,
+    start(executeJob) {
+      execute = executeJob;
+      for (const queue of queues.values()) {
+        startWorker(queue);
+        void refreshPending(queue);
+      }
+    },
+    async add(job, executeJob) {
+      if (closed) throw new ConfigurationError("The run queue is closed.");
+      const queue = queueFor(job.queue);
+      if (!execute) {
+        execute = executeJob;
+        for (const named of queues.values()) startWorker(named);
+      }
+      try {
+        await withTimeout(addJob(queue, job), QUEUE_ADD_TIMEOUT_MS);
+      } catch (error) {
+        throw unavailable(error);
+      }
+      void refreshPending(queue);
+    },
+    async restore(job) {
+      if (closed) throw new ConfigurationError("The run queue is closed.");
+      const queue = queueFor(job.queue);
+      try {
+        return await withTimeout(
+          (async () => {
+            const existing = await queue.producer.getJob(job.runId);
+            if (existing) {
+              const state = await existing.getState();
+              if (!ENDED_STATES.has(state)) return false;
+              // Removed by another reconciler at the same moment: the add below finds the id free or taken, both fine.
+              await existing.remove().catch(() => undefined);
+            }
+            await addJob(queue, job);
+            return true;
+          })(),
+          QUEUE_ADD_TIMEOUT_MS,
+        );
+      } catch (error) {
+        throw new StoreUnavailableError("The run queue (Redis) cannot be reached; the run was not put back.", { cause: error, retryAfterMs: QUEUE_RETRY_AFTER_MS });
+      } finally {
+        void refreshPending(queue);
+      }
+    },
+    pending: (name) => (name === undefined ? [...queues.values()].reduce((sum, queue) => sum + queue.pending, 0) : (queues.get(name)?.pending ?? 0)),
+    queueNames: () => [...queues.keys()],
+    async close() {
+      closed = true;
+      await Promise.all([...queues.values()].map((queue) => queue.worker?.close()));
+      await Promise.all([...queues.values()].map((queue) => queue.producer.close()));
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { createMemoryRunStore, createOrchestrator, defineAgent, type AgentRun } from "@neonhub/core";
+import { createManualClock } from "@neonhub/core/testing";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import { createBullmqRunQueue, type BullmqRunQueue } from "./bullmq-run-queue.js";
+import { createQueuedRunReconciler } from "./queued-run-reconciler.js";
+import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from "./test-support/redis-test-keys.js";
+
+const redisUrl = TEST_REDIS_URL as string;
+if (!TEST_REDIS_URL) console.warn("TEST_REDIS_URL is not set: skipping the queued run reconciler tests (they need a real Redis).");
+
+const DELAY_MS = 30_000;
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe.skipIf(!TEST_REDIS_URL)("queued run reconciler on Redis", () => {
+  it("puts back, exactly once, the queued runs whose jobs Redis lost", async () => {
+    const prefix = uniquePrefix();
+    const queues: BullmqRunQueue[] = [];
+    const openQueue = () => {
+      const queue = createBullmqRunQueue({ redisUrl, prefix, queues: { "intake.fetch": { concurrency: 1 } } });
+      queues.push(queue);
+      return queue;
+    };
+    cleanups.push(() => deleteKeys(redisUrl, prefix));
+    const executions = new Map<string, number>();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const fetcher = defineAgent({
+      name: "fetcher",
+      version: "1.0.0",
+      description: "Fetches a page",
+      queue: "intake.fetch",
+      input: z.object({ url: z.string() }),
+      output: z.object({ url: z.string() }),
+      handle: async (input, context) => {
+        executions.set(context.runId, (executions.get(context.runId) ?? 0) + 1);
+        await gate;
+        return input;
+      },
+    });
+    const store = createMemoryRunStore();
+    const orchestrator = createOrchestrator({ agents: [fetcher], store, queue: openQueue() });
+    cleanups.push(() => orchestrator.drain({ deadlineMs: 1_000 }));
+    const context = { organizationId: "org", userId: "user" };
+    const runs: AgentRun[] = [];
+    for (let index = 0; index < 6; index += 1) runs.push(await orchestrator.enqueue({ agent: "fetcher", input: { url: `https://example.com/${index}` }, context }));
+    await vi.waitFor(() => expect(executions.size).toBe(1), { timeout: 10_000 });
+
+    // Redis loses every key of these queues, as a restart of a Redis that keeps nothing on disk would do.
+    expect(await deleteKeys(redisUrl, prefix)).toBeGreaterThan(0);
+    release();
+    const statuses = async () => Promise.all(runs.map(async (run) => (await store.getRun("org", run.id))?.status));
+    await vi.waitFor(async () => expect((await statuses()).filter((status) => status === "COMPLETED")).toHaveLength(1), { timeout: 10_000 });
+    expect((await statuses()).filter((status) => status === "QUEUED")).toHaveLength(5);
+
+    // Two hosts reconcile at the same moment, once the delay has passed.
+    const clock = createManualClock(Date.now() + DELAY_MS + 1_000);
+    const agents = [fetcher];
+    const [first, second] = await Promise.all([
+      createQueuedRunReconciler({ store, queue: queues[0]!, agents, delayMs: DELAY_MS, clock }).reconcile(),
+      createQueuedRunReconciler({ store, queue: openQueue(), agents, delayMs: DELAY_MS, clock }).reconcile(),
+    ]);
+    expect(first.checked + second.checked).toBe(10);
+    const restored = [...first.restored, ...second.restored];
+    expect(new Set(restored).size).toBe(5);
+
+    await vi.waitFor(async () => expect(await statuses()).toEqual(runs.map(() => "COMPLETED")), { timeout: 15_000 });
+    expect([...executions.values()]).toEqual(runs.map(() => 1));
+    expect(await createQueuedRunReconciler({ store, queue: queues[0]!, agents, delayMs: DELAY_MS, clock }).reconcile()).toEqual({ checked: 0, restored: [] });
+    cleanups.push(() => Promise.all(queues.slice(1).map((queue) => queue.close())));
+  });
+
+  it("leaves alone runs queued for less than the delay, and runs whose jobs are still there", async () => {
+    const prefix = uniquePrefix();
+    const queue = createBullmqRunQueue({ redisUrl, prefix });
+    cleanups.push(() => deleteKeys(redisUrl, prefix), () => queue.close());
+    const store = createMemoryRunStore();
+    const agent = defineAgent({ name: "idle", version: "1.0.0", description: "Never starts here", input: z.object({}), output: z.object({}), handle: async () => ({}) });
+    // No worker: the queue only stores its job.
+    const job = { organizationId: "org", runId: "", queue: "runs" };
+    const { run } = await store.createRun({ id: "run-1", agentName: "idle", agentVersion: "1.0.0", organizationId: "org", userId: "user", intent: null, input: {}, idempotencyKey: null, requestHash: null, status: "QUEUED", createdAt: new Date(), startedAt: null, traceId: null, parentRunId: null, lease: null });
+    await queue.restore({ ...job, runId: run.id });
+    const clock = createManualClock(Date.now());
+    const reconciler = createQueuedRunReconciler({ store, queue, agents: [agent], delayMs: DELAY_MS, clock });
+    expect(await reconciler.reconcile()).toEqual({ checked: 0, restored: [] });
+    await clock.advance(DELAY_MS + 1_000);
+    expect(await reconciler.reconcile()).toEqual({ checked: 1, restored: [] });
+  });
+
+  it("runs a pass every interval once started, and stops", async () => {
+    const clock = createManualClock(Date.now());
+    const passes: Date[] = [];
+    const store = { listQueuedRuns: async ({ createdBefore }: { createdBefore: Date }) => (passes.push(createdBefore), []) };
+    const reconciler = createQueuedRunReconciler({ store, queue: { restore: async () => true }, agents: [], delayMs: 1_000, intervalMs: 5_000, clock });
+    reconciler.start();
+    await clock.advance(5_000);
+    await clock.advance(5_000);
+    expect(passes.map((cutOff) => cutOff.getTime())).toEqual([clock.now() - 5_000 - 1_000, clock.now() - 1_000]);
+    await reconciler.stop();
+    await clock.advance(20_000);
+    expect(passes).toHaveLength(2);
+  });
+});

@@ -1,0 +1,118 @@
+import { ConfigurationError, DEFAULT_RUN_QUEUE, silentLogger, systemClock, type AgentDefinition, type Clock, type Logger, type RunJob, type RunStore } from "@neonhub/core";
+
+/** Options of {@link createQueuedRunReconciler}. */
+export interface QueuedRunReconcilerOptions {
+  /** The run store, the record of what was accepted. */
+  store: Pick<RunStore, "listQueuedRuns">;
+  /** The queue to compare with and put runs back on. */
+  queue: { restore(job: RunJob): Promise<boolean> };
+  /** The agents served, for the queue each run belongs to; runs of other agents go to `runs`. */
+  agents: readonly Pick<AgentDefinition, "name" | "queue">[];
+  /**
+   * A run `QUEUED` for longer than this is checked against the queue. It must exceed the time an accepted run
+   * takes to reach the queue (a few milliseconds; at most the queue's 2-second add timeout). Default 30 s.
+   */
+  delayMs?: number;
+  /** Time between passes when started. Default 15 s. */
+  intervalMs?: number;
+  /** Queued runs read per page; a pass reads at most 10 pages. Default 500. */
+  pageSize?: number;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** What one pass found. */
+export interface ReconcileResult {
+  /** Runs queued for longer than the delay that were compared with the queue. */
+  checked: number;
+  /** Ids of the runs put back on their queue. */
+  restored: string[];
+}
+
+/** Compares the runs the store holds as `QUEUED` with the queue and puts back those the queue lost. */
+export interface QueuedRunReconciler {
+  /** One pass; safe to run on several instances at once (a job id is its run id). */
+  reconcile(): Promise<ReconcileResult>;
+  /** Runs a pass every `intervalMs` until `stop`. */
+  start(): void;
+  /** Stops the passes and waits for the one in progress. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_RECONCILE_DELAY_MS = 30_000;
+export const DEFAULT_RECONCILE_INTERVAL_MS = 15_000;
+const DEFAULT_PAGE_SIZE = 500;
+const MAX_PAGES_PER_PASS = 10;
+
+/**
+ * The run store (PostgreSQL) is the record of what was accepted; Redis may lose its data (a restart of a Redis
+ * that keeps nothing on disk, a flush, a failover). Each pass lists the runs `QUEUED` for longer than `delayMs`
+ * and puts back on their queue those that have no job there. A run put back twice still starts once: the job id
+ * is the run id, and only a `QUEUED` run can start. So a lost run is queued again within `delayMs + intervalMs`.
+ * @example
+ * const reconciler = createQueuedRunReconciler({ store, queue, agents });
+ * reconciler.start();
+ */
+export function createQueuedRunReconciler(options: QueuedRunReconcilerOptions): QueuedRunReconciler {
+  if (typeof options?.store?.listQueuedRuns !== "function") throw new ConfigurationError("createQueuedRunReconciler needs a run store.");
+  if (typeof options.queue?.restore !== "function") throw new ConfigurationError("createQueuedRunReconciler needs a queue that can restore jobs.");
+  const delayMs = options.delayMs ?? DEFAULT_RECONCILE_DELAY_MS;
+  const intervalMs = options.intervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS;
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  for (const [name, value] of Object.entries({ delayMs, intervalMs, pageSize })) {
+    if (!Number.isInteger(value) || value < 1) throw new ConfigurationError(`Reconciler ${name} must be a positive integer.`);
+  }
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const queueOf = new Map(options.agents.map((agent) => [agent.name, agent.queue ?? DEFAULT_RUN_QUEUE]));
+  let cancelTimer: (() => void) | null = null;
+  let inProgress: Promise<unknown> | null = null;
+  let stopped = true;
+
+  const reconcile = async (): Promise<ReconcileResult> => {
+    const createdBefore = new Date(clock.now() - delayMs);
+    const restored: string[] = [];
+    let checked = 0;
+    let after: { createdAt: Date; runId: string } | undefined;
+    for (let page = 0; page < MAX_PAGES_PER_PASS; page += 1) {
+      const runs = await options.store.listQueuedRuns({ createdBefore, limit: pageSize, ...(after ? { after } : {}) });
+      for (const run of runs) {
+        checked += 1;
+        const job = { organizationId: run.organizationId, runId: run.runId, queue: queueOf.get(run.agentName) ?? DEFAULT_RUN_QUEUE };
+        if (await options.queue.restore(job)) restored.push(run.runId);
+      }
+      const last = runs.at(-1);
+      if (runs.length < pageSize || !last) break;
+      after = { createdAt: last.createdAt, runId: last.runId };
+    }
+    if (restored.length > 0) logger.warn({ restored: restored.length, runIds: restored.slice(0, 20) }, "put queued runs the queue had lost back on it");
+    return { checked, restored };
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    cancelTimer = clock.schedule(intervalMs, () => {
+      inProgress = reconcile()
+        .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, "queued run reconciliation failed; retrying at the next pass"))
+        .finally(() => {
+          inProgress = null;
+          schedule();
+        });
+    });
+  };
+
+  return {
+    reconcile,
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      cancelTimer?.();
+      cancelTimer = null;
+      await inProgress;
+    },
+  };
+}

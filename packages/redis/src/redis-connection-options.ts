@@ -1,0 +1,31 @@
+import { ConfigurationError } from "@neonhub/core";
+
+/** What ioredis and BullMQ need to connect, read from a `redis://` or `rediss://` URL. */
+export interface RedisConnectionOptions {
+  host: string;
+  port: number;
+  db: number;
+  username?: string;
+  password?: string;
+  tls?: Record<string, never>;
+  /** BullMQ's blocking commands must wait for Redis to come back rather than fail. */
+  maxRetriesPerRequest: null;
+}
+
+/**
+ * Reads connection options from a Redis URL.
+ * @throws ConfigurationError when the URL is not a `redis://` or `rediss://` URL.
+ */
+export function redisConnectionOptions(redisUrl: string): RedisConnectionOptions {
+  const url = typeof redisUrl === "string" && URL.canParse(redisUrl) ? new URL(redisUrl) : null;
+  if (!url || (url.protocol !== "redis:" && url.protocol !== "rediss:")) throw new ConfigurationError("A redis:// or rediss:// URL is needed.");
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    db: Number(url.pathname.slice(1) || 0),
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.protocol === "rediss:" ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+  };
+}
