@@ -45,6 +45,7 @@ export {
   StoreUnavailableError,
   TimeoutError,
   UnauthorizedError,
+  UpstreamFailedError,
   ValidationError,
 } from "./errors/errors.js";
 export type { FieldError } from "./errors/errors.js";
@@ -99,11 +100,20 @@ export { assertQueueName, DEFAULT_QUEUE_CONCURRENCY, MAX_NAMED_QUEUES, resolveQu
 export type { ResolvedQueueSettings } from "./policies/queue-settings.js";
 export { createCircuitBreaker } from "./policies/circuit-breaker.js";
 export type { CircuitBreaker, CircuitBreakerOptions } from "./policies/circuit-breaker.js";
+export { CALL_TIMEOUT_REASON, CONNECTION_UNAUTHORIZED_REASON, STATUS_REASONS } from "./orchestrator/run-outcome.js";
 export { retryAfterFirstFailure, retryWithBackoff } from "./policies/retry-with-backoff.js";
 export type { RetryOptions } from "./policies/retry-with-backoff.js";
 export { BoundedMap } from "./util/bounded-map.js";
 export { encodeCursor, decodeCursor } from "./util/run-cursor.js";
 export { checkQueuedRunsLimit, MAX_QUEUED_RUNS_PAGE } from "./util/queued-runs-limit.js";
 export type { RunCursor } from "./util/run-cursor.js";
+export {
+  assertStorableValue,
+  isStorableDate,
+  isStorableText,
+  STORABLE_VALUE_LIMITS,
+  storableTextProblem,
+  storableValueProblems,
+} from "./util/storable-value.js";
 export type { ConnectionAuthType, ConnectionCredentials, CredentialChanges, CredentialStore } from "./ports/credential-store.js";
 export type { ApiKeyRecord, ApiKeyStore } from "./ports/api-key-store.js";

@@ -2,6 +2,7 @@ import type { ApiVersionStatus } from "@neonhub/connectors";
 import { ConfigurationError, type ApiKeyStore, type Orchestrator } from "@neonhub/core";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { answerClientError } from "../http/answer-client-error.js";
 import { apiKeyAuth } from "../plugins/api-key-auth-plugin.js";
 import { openApi } from "../plugins/openapi-plugin.js";
 import { handleError, problemDetails } from "../plugins/problem-details-plugin.js";
@@ -44,6 +45,8 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
     bodyLimit: dependencies.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     // Errors raised before routing (a malformed URL, for example) get the same problem documents.
     frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+    // Requests Node's parser refuses (oversized headers, malformed HTTP) get problem documents too.
+    clientErrorHandler: answerClientError,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

@@ -1,4 +1,5 @@
 import { ConfigurationError, type ApiKeyStore } from "@neonhub/core";
+import { createManualClock } from "@neonhub/core/testing";
 import { describe, expect, it } from "vitest";
 import { hashApiKey } from "./api-key.js";
 import { createCachedApiKeyStore } from "./cached-api-key-store.js";
@@ -36,8 +37,8 @@ function backingStore() {
 
 function setUp(maxKeys?: number) {
   const backing = backingStore();
-  const time = { now: 1_000 };
-  const cache = createCachedApiKeyStore(backing.counted, { ttlMs: TTL_MS, clock: { now: () => time.now }, ...(maxKeys === undefined ? {} : { maxKeys }) });
+  const time = createManualClock();
+  const cache = createCachedApiKeyStore(backing.counted, { ttlMs: TTL_MS, clock: time, ...(maxKeys === undefined ? {} : { maxKeys }) });
   const issue = (name: string) => issueApiKey(backing.store, { organizationId: "org_a", userId: "user_a", name });
   return { ...backing, time, cache, issue };
 }
@@ -47,10 +48,10 @@ describe("createCachedApiKeyStore", () => {
     const { cache, counts, issue, time } = setUp();
     const { key, record } = await issue("ci");
     expect((await cache.findByHash(hashApiKey(key)))?.id).toBe(record.id);
-    time.now += TTL_MS - 1;
+    await time.advance(TTL_MS - 1);
     expect((await cache.findByHash(hashApiKey(key)))?.id).toBe(record.id);
     expect(counts.lookups).toBe(1);
-    time.now += 1;
+    await time.advance(1);
     expect((await cache.findByHash(hashApiKey(key)))?.id).toBe(record.id);
     expect(counts.lookups).toBe(2);
   });
@@ -61,7 +62,7 @@ describe("createCachedApiKeyStore", () => {
     await cache.findByHash(hashApiKey(key));
     await store.revoke("org_a", record.id);
     expect((await cache.findByHash(hashApiKey(key)))?.revokedAt).toBeNull();
-    time.now += TTL_MS;
+    await time.advance(TTL_MS);
     expect((await cache.findByHash(hashApiKey(key)))?.revokedAt).toBeInstanceOf(Date);
     expect((await cache.findByHash(hashApiKey(key)))?.revokedAt).toBeInstanceOf(Date);
     expect(counts.lookups).toBe(2);

@@ -21,6 +21,12 @@ export const HOST_ERROR_CODES = {
   NOT_FOUND: "NOT_FOUND",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  /** The request is not well-formed HTTP; the connection is closed. */
+  MALFORMED_REQUEST: "MALFORMED_REQUEST",
+  /** The request line and headers are larger than the server reads (16 KiB by default). */
+  HEADERS_TOO_LARGE: "HEADERS_TOO_LARGE",
+  /** The request did not arrive in full within the server's request timeout. */
+  REQUEST_TIMEOUT: "REQUEST_TIMEOUT",
   INTERNAL_ERROR: "INTERNAL_ERROR",
 } as const;
 
@@ -34,6 +40,7 @@ export const HTTP_STATUS_BY_ERROR_CODE: Readonly<Record<ErrorCode, number>> = Ob
   [ERROR_CODES.CANCELLED]: 409,
   [ERROR_CODES.RATE_LIMITED]: 429,
   [ERROR_CODES.HANDLER_FAILED]: 502,
+  [ERROR_CODES.UPSTREAM_FAILED]: 502,
   [ERROR_CODES.CIRCUIT_OPEN]: 503,
   [ERROR_CODES.STORE_UNAVAILABLE]: 503,
   [ERROR_CODES.TIMEOUT]: 504,
@@ -54,11 +61,13 @@ const TITLE_BY_STATUS: Readonly<Record<number, string>> = Object.freeze({
   404: "Not Found",
   405: "Method Not Allowed",
   406: "Not Acceptable",
+  408: "Request Timeout",
   409: "Conflict",
   413: "Content Too Large",
   415: "Unsupported Media Type",
   422: "Unprocessable Content",
   429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
   500: "Internal Server Error",
   502: "Bad Gateway",
   503: "Service Unavailable",

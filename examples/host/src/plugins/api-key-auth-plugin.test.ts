@@ -44,6 +44,16 @@ describe("API key authentication", () => {
     expect(bodies.size).toBe(1);
   });
 
+  it.each(["Bearer", "bearer", "BEARER", "bEaReR", "Bearer  "])("accepts the scheme written %j, as RFC 9110 allows", async (scheme) => {
+    const response = await host.app.inject({ method: "GET", url: "/v1/agents", headers: { authorization: `${scheme} ${host.keys.alpha}` } });
+    expect(response.statusCode).toBe(200);
+  });
+
+  it.each(["Bearerx", "Bear", "Token"])("refuses the scheme %j", async (scheme) => {
+    const response = await host.app.inject({ method: "GET", url: "/v1/agents", headers: { authorization: `${scheme} ${host.keys.alpha}` } });
+    expect(response.statusCode).toBe(401);
+  });
+
   it("authenticates a valid key before reading the body", async () => {
     const response = await host.app.inject({ method: "POST", url: "/v1/runs", headers: { "content-type": "application/json" }, payload: "{not json" });
     expect(response.statusCode).toBe(401);

@@ -25,7 +25,8 @@ declare module "fastify" {
   }
 }
 
-const BEARER_PATTERN = /^Bearer ([A-Za-z0-9._~+/=-]{1,512})$/;
+// RFC 9110 section 11.1: the scheme name is case-insensitive, and one or more spaces separate it from the token68.
+const BEARER_PATTERN = /^bearer +([A-Za-z0-9._~+/=-]{1,512})$/i;
 
 async function apiKeyAuthPlugin(fastify: FastifyInstance, options: ApiKeyAuthOptions): Promise<void> {
   if (typeof options?.apiKeyStore?.findByHash !== "function") {

@@ -85,7 +85,7 @@ describe("POST /v1/runs", () => {
   it("answers 200 with the failed run, then 503 with Retry-After once the breaker opens", async () => {
     const failed = await postRun({ agent: "broken", input: {} });
     expect(failed.statusCode).toBe(200);
-    expect(failed.json()).toMatchObject({ status: "FAILED", error: { code: "HANDLER_FAILED", message: "The provider refused the request." } });
+    expect(failed.json()).toMatchObject({ status: "FAILED", statusReason: "upstream_failed", error: { code: "UPSTREAM_FAILED", message: "The provider refused the request." } });
     await postRun({ agent: "broken", input: {} });
     const open = await postRun({ agent: "broken", input: {} });
     expect(open.statusCode).toBe(503);

@@ -1,4 +1,4 @@
-import { RUN_STATUSES, STEP_KINDS, STEP_STATUSES, TOOL_EXECUTION_STATUSES, type AgentRun, type AgentRunWithTools, type JournalStepSummary, type ToolExecution } from "@neonhub/core";
+import { isStorableDate, isStorableText, RUN_STATUSES, STEP_KINDS, STEP_STATUSES, TOOL_EXECUTION_STATUSES, type AgentRun, type AgentRunWithTools, type JournalStepSummary, type ToolExecution } from "@neonhub/core";
 import { z } from "zod";
 
 const storedErrorSchema = z.object({ code: z.string(), message: z.string() }).meta({ id: "RunError" });
@@ -96,15 +96,22 @@ export const createRunBodySchema = z
 /** Answer of an asynchronous `POST /v1/runs`. */
 export const queuedRunSchema = z.object({ id: z.string(), status: z.literal("QUEUED") }).meta({ id: "QueuedRun" });
 
+/** Text a filter may hold: what the store can compare with (no NUL, no unpaired surrogate). */
+const storableText = (schema: z.ZodString) => schema.refine(isStorableText, { message: "must not contain NUL or unpaired UTF-16 surrogates" });
+/** A timestamp with offset, from year 1 to 9999 (what every store can hold). */
+const storableTimestamp = z.iso
+  .datetime({ offset: true })
+  .refine((value) => isStorableDate(new Date(value)), { message: "must be a valid time from 0001-01-01 to 9999-12-31 (UTC)" });
+
 /** Query of `GET /v1/runs`. */
 export const listRunsQuerySchema = z
   .object({
-    agent: z.string().min(1).max(100).optional(),
+    agent: storableText(z.string().min(1).max(100)).optional(),
     status: z.enum(RUN_STATUSES).optional(),
-    createdAfter: z.iso.datetime({ offset: true }).optional().meta({ description: "Inclusive lower bound on createdAt." }),
-    createdBefore: z.iso.datetime({ offset: true }).optional().meta({ description: "Exclusive upper bound on createdAt." }),
+    createdAfter: storableTimestamp.optional().meta({ description: "Inclusive lower bound on createdAt." }),
+    createdBefore: storableTimestamp.optional().meta({ description: "Exclusive upper bound on createdAt." }),
     limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().min(1).max(512).optional().meta({ description: "nextCursor of the previous page." }),
+    cursor: storableText(z.string().min(1).max(512)).optional().meta({ description: "nextCursor of the previous page." }),
   })
   .strict();
 

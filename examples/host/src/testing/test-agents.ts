@@ -1,4 +1,4 @@
-import { defineAgent, HandlerFailedError } from "@neonhub/core";
+import { defineAgent, UpstreamFailedError } from "@neonhub/core";
 import { z } from "zod";
 
 /** Repeats its input after recording one tool call. */
@@ -24,7 +24,7 @@ export const brokenAgent = defineAgent({
   output: z.object({}),
   policies: { breaker: { failureThreshold: 2, resetTimeoutMs: 30_000 }, retry: { attempts: 1 } },
   handle: async () => {
-    throw new HandlerFailedError("The provider refused the request.");
+    throw new UpstreamFailedError("The provider refused the request.");
   },
 });
 

@@ -36,7 +36,7 @@ describe("API key auth", () => {
     });
     const error = await harness.client.invoke("dictionary", "lookup", { word: "neon" }).catch((caught: unknown) => caught);
     expect(harness.server.requests[0]?.query).toEqual({ q: "neon", api_key: "dk-query-654321" });
-    expect(error).toMatchObject({ code: "HANDLER_FAILED", isRetryable: true });
+    expect(error).toMatchObject({ code: "UPSTREAM_FAILED", isRetryable: true });
     expect(JSON.stringify([(error as Error).message, (error as Error).stack, logger.lines])).not.toContain("dk-query-654321");
   });
 

@@ -3,8 +3,8 @@ import {
   type Clock,
   type ConnectionCredentials,
   type CredentialStore,
-  HandlerFailedError,
   RateLimitedError,
+  UpstreamFailedError,
 } from "@neonhub/core";
 import { DEFAULT_RATE_LIMIT_WAIT_MS, providerMessage } from "../http/map-http-error.js";
 import { parseRetryAfter } from "../http/parse-retry-after.js";
@@ -78,13 +78,13 @@ export function createOAuth2Refresher(options: OAuth2RefresherOptions): OAuth2Re
       const retryAfterMs = parseRetryAfter(response.headers["retry-after"], clock.now()) ?? DEFAULT_RATE_LIMIT_WAIT_MS;
       throw new RateLimitedError(`The ${connector} token endpoint is rate limiting refreshes.`, retryAfterMs, { details: { connector } });
     }
-    if (response.status >= 500) throw new HandlerFailedError(`The ${connector} token endpoint failed with HTTP ${response.status}.`, { isRetryable: true, details: { connector } });
+    if (response.status >= 500) throw new UpstreamFailedError(`The ${connector} token endpoint failed with HTTP ${response.status}.`, { isRetryable: true, details: { connector } });
     if (response.status >= 400) {
       const reason = typeof answer.error === "string" ? answer.error : providerMessage(response.body);
       return markNeedsReauth(latest, `The ${connector} token refresh was refused (${reason}); authorize the connection again.`, response.status);
     }
     if (typeof answer.access_token !== "string" || answer.access_token === "") {
-      throw new HandlerFailedError(`The ${connector} token endpoint answered without an access token.`, { details: { connector } });
+      throw new UpstreamFailedError(`The ${connector} token endpoint answered without an access token.`, { details: { connector } });
     }
     const expiresIn = Number(answer.expires_in);
     const changes = {

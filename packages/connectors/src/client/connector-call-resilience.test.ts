@@ -63,10 +63,10 @@ describe("connector calls: retries, deadline, cancellation and breaker", () => {
     await expect(harness.client.invoke(stripeConnector, "listBalanceTransactions", {})).resolves.toMatchObject({ items: [] });
     expect(harness.server.requests).toHaveLength(2);
     harness.server.handle(() => ({ status: 404, text: "not found" }));
-    await expect(harness.client.invoke(stripeConnector, "listBalanceTransactions", {})).rejects.toMatchObject({ code: "HANDLER_FAILED", isRetryable: false });
+    await expect(harness.client.invoke(stripeConnector, "listBalanceTransactions", {})).rejects.toMatchObject({ code: "UPSTREAM_FAILED", isRetryable: false });
     expect(harness.server.requests).toHaveLength(3);
     harness.server.handle(() => ({ status: 302, headers: { location: "http://127.0.0.1:9/elsewhere" }, text: "" }));
-    await expect(harness.client.invoke(stripeConnector, "listBalanceTransactions", {})).rejects.toMatchObject({ code: "HANDLER_FAILED", isRetryable: false });
+    await expect(harness.client.invoke(stripeConnector, "listBalanceTransactions", {})).rejects.toMatchObject({ code: "UPSTREAM_FAILED", isRetryable: false });
     expect(harness.server.requests).toHaveLength(4);
   });
 

@@ -2,7 +2,7 @@ import {
   type Clock,
   type ConnectionCredentials,
   type CredentialStore,
-  HandlerFailedError,
+  UpstreamFailedError,
   type Logger,
   type RepeatSafety,
   StepOutcomeUnknownError,
@@ -150,7 +150,7 @@ export async function executeCall(runtime: InvocationRuntime, target: CallTarget
     );
     const checked = action.output.safeParse(output);
     if (!checked.success) {
-      throw new HandlerFailedError(`${label} answered with an output that does not match its schema.`, { details: { connector: connector.id, action: actionName, fieldErrors: fieldErrorsFromZod(checked.error) } });
+      throw new UpstreamFailedError(`${label} answered with an output that does not match its schema.`, { details: { connector: connector.id, action: actionName, fieldErrors: fieldErrorsFromZod(checked.error) } });
     }
     return checked.data;
   } catch (error) {

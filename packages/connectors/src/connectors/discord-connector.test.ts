@@ -49,7 +49,7 @@ describe("discord connector (POST /api/v10/channels/{channel.id}/messages)", () 
     expect(isConnectorAuthError(forbidden, "forbidden")).toBe(true);
     expect((forbidden as Error).message).toContain("Missing Access");
     const missing = await harness.client.invoke(discordConnector, "sendChannelMessage", { channelId: "404404404404404404", content: "hi" }).catch((caught: unknown) => caught);
-    expect(isNeonhubError(missing, "HANDLER_FAILED")).toBe(true);
+    expect(isNeonhubError(missing, "UPSTREAM_FAILED")).toBe(true);
     expect(missing).toMatchObject({ isRetryable: false });
     expect((missing as Error).message).toContain("Unknown Channel");
   });

@@ -1,4 +1,4 @@
-import { ContentRefusedError, HandlerFailedError, type NeonhubError, RateLimitedError, ValidationError } from "@neonhub/core";
+import { ContentRefusedError, type NeonhubError, RateLimitedError, UpstreamFailedError, ValidationError } from "@neonhub/core";
 import { DEFAULT_RATE_LIMIT_WAIT_MS, mapHttpError, providerMessage } from "../http/map-http-error.js";
 import type { HttpResponse } from "../http/http-types.js";
 import { parseRetryAfter } from "../http/parse-retry-after.js";
@@ -60,7 +60,7 @@ export function graphApiResponseMapper(connector: string, displayName: string) {
     if (RATE_LIMIT_CODES.has(code)) {
       return new RateLimitedError(message, parseRetryAfter(response.headers["retry-after"], context.nowMs) ?? DEFAULT_RATE_LIMIT_WAIT_MS, { details });
     }
-    if (TRANSIENT_CODES.has(code) || error.is_transient === true) return new HandlerFailedError(message, { isRetryable: true, details });
+    if (TRANSIENT_CODES.has(code) || error.is_transient === true) return new UpstreamFailedError(message, { isRetryable: true, details });
     if (code === 100 || code === 131008 || code === 131009) return new ValidationError(message, [], { details });
     const refused = CONTENT_REFUSED_CODES.get(code);
     if (refused !== undefined) return new ContentRefusedError(message, { reason: refused, details });

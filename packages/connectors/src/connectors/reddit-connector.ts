@@ -1,4 +1,4 @@
-import { HandlerFailedError, type NeonhubError, RateLimitedError, ValidationError } from "@neonhub/core";
+import { type NeonhubError, RateLimitedError, UpstreamFailedError, ValidationError } from "@neonhub/core";
 import { z } from "zod";
 import { DEFAULT_RATE_LIMIT_WAIT_MS } from "../http/map-http-error.js";
 import type { HttpResponse } from "../http/http-types.js";
@@ -36,7 +36,7 @@ export function mapRedditResponse(response: HttpResponse, context: { action: str
   if (code === "RATELIMIT") return new RateLimitedError(message, rateLimitWaitMs(json.ratelimit, text ?? ""), { details });
   if (code !== undefined && FORBIDDEN_ERRORS.has(code)) return new ConnectorAuthError("reddit", "forbidden", message);
   if (field !== undefined && field !== "") return new ValidationError(message, [{ path: field, message: text ?? code ?? "invalid" }], { details });
-  return new HandlerFailedError(message, { isRetryable: false, details });
+  return new UpstreamFailedError(message, { isRetryable: false, details });
 }
 
 /** REDDIT: submit a text post (`POST /api/submit`, form-encoded) with an OAuth2 user token. */

@@ -32,7 +32,7 @@ describe("slack connector (chat.postMessage)", () => {
   it("maps ok:false channel_not_found to a non-retryable failure", async () => {
     await start(() => ({ status: 200, json: fixture("slack-channel-not-found.200.json") }));
     const error = await harness.client.invoke("slack", "postMessage", { channel: "C404", text: "hi" }).catch((caught: unknown) => caught);
-    expect(isNeonhubError(error, "HANDLER_FAILED")).toBe(true);
+    expect(isNeonhubError(error, "UPSTREAM_FAILED")).toBe(true);
     expect(error).toMatchObject({ isRetryable: false, details: { slackError: "channel_not_found" } });
   });
 

@@ -1,4 +1,4 @@
-import { ContentRefusedError, HandlerFailedError, type NeonhubError, RateLimitedError, ValidationError } from "@neonhub/core";
+import { ContentRefusedError, type NeonhubError, RateLimitedError, UpstreamFailedError, ValidationError } from "@neonhub/core";
 import { z } from "zod";
 import { DEFAULT_RATE_LIMIT_WAIT_MS } from "../http/map-http-error.js";
 import type { HttpResponse } from "../http/http-types.js";
@@ -28,8 +28,8 @@ export function mapSlackResponse(response: HttpResponse, context: { action: stri
   if (AUTH_ERRORS.has(code)) return new ConnectorAuthError("slack", code === "missing_scope" || code === "no_permission" ? "forbidden" : "unauthorized", message);
   if (INPUT_ERRORS.has(code)) return new ValidationError(message, [], { details });
   if (CONTENT_ERRORS.has(code)) return new ContentRefusedError(message, { reason: code, details });
-  if (OUTCOME_UNKNOWN_ERRORS.has(code)) return new HandlerFailedError(message, { isRetryable: false, details: { ...details, outcome: "unknown" } });
-  return new HandlerFailedError(message, { isRetryable: TRANSIENT_ERRORS.has(code), details });
+  if (OUTCOME_UNKNOWN_ERRORS.has(code)) return new UpstreamFailedError(message, { isRetryable: false, details: { ...details, outcome: "unknown" } });
+  return new UpstreamFailedError(message, { isRetryable: TRANSIENT_ERRORS.has(code), details });
 }
 
 /** SLACK: `chat.postMessage` with a bot token. */

@@ -41,7 +41,7 @@ describe("tiktok connector (POST /v2/post/publish/video/init/)", () => {
   it("maps a 403 spam-risk cap to a non-retryable failure, not to refused credentials", async () => {
     await start(() => ({ status: 403, json: fixture("tiktok-spam-risk.403.json") }));
     const error = await harness.client.invoke(tiktokConnector, "publishVideo", input).catch((caught: unknown) => caught);
-    expect(isNeonhubError(error, "HANDLER_FAILED")).toBe(true);
+    expect(isNeonhubError(error, "UPSTREAM_FAILED")).toBe(true);
     expect(error).toMatchObject({ isRetryable: false, details: { tiktokError: "spam_risk_too_many_posts" } });
     expect((error as Error).message).toContain("daily post cap");
   });

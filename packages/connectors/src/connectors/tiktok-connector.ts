@@ -1,4 +1,4 @@
-import { HandlerFailedError, type NeonhubError, RateLimitedError, ValidationError } from "@neonhub/core";
+import { type NeonhubError, RateLimitedError, UpstreamFailedError, ValidationError } from "@neonhub/core";
 import { z } from "zod";
 import type { HttpResponse } from "../http/http-types.js";
 import { parseRetryAfter } from "../http/parse-retry-after.js";
@@ -23,7 +23,7 @@ export function mapTiktokResponse(response: HttpResponse, context: { action: str
   if (AUTH_ERRORS.has(code)) return new ConnectorAuthError("tiktok", "unauthorized", message, { status: response.status });
   if (SCOPE_ERRORS.has(code)) return new ConnectorAuthError("tiktok", "forbidden", message, { status: response.status });
   if (INPUT_ERRORS.has(code)) return new ValidationError(message, [], { details });
-  return new HandlerFailedError(message, { isRetryable: code === "internal_error" || response.status >= 500, details });
+  return new UpstreamFailedError(message, { isRetryable: code === "internal_error" || response.status >= 500, details });
 }
 
 /** TIKTOK: Direct Post of a video that TikTok pulls from a URL (`POST /v2/post/publish/video/init/`). */

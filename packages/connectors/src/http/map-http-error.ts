@@ -1,4 +1,4 @@
-import { HandlerFailedError, type NeonhubError, RateLimitedError, TimeoutError, ValidationError } from "@neonhub/core";
+import { type NeonhubError, RateLimitedError, TimeoutError, UpstreamFailedError, ValidationError } from "@neonhub/core";
 import { ConnectorAuthError } from "../sdk/connector-auth-error.js";
 import type { HttpResponse } from "./http-types.js";
 import { parseRetryAfter } from "./parse-retry-after.js";
@@ -39,6 +39,7 @@ export interface HttpErrorSource {
 /**
  * Maps a failed provider response to a NeonHub error: 400/422 validation, 401/403 connector auth, 404, other 4xx
  * and unfollowed 3xx redirects non-retryable, 408 timeout, 429 rate limited with `Retry-After`, 5xx retryable.
+ * Provider failures are `UPSTREAM_FAILED`, never `HANDLER_FAILED` (the code of a bug in the handler).
  */
 export function mapHttpError(response: HttpResponse, source: HttpErrorSource): NeonhubError {
   const { status } = response;
@@ -50,6 +51,6 @@ export function mapHttpError(response: HttpResponse, source: HttpErrorSource): N
   if (status === 429) return new RateLimitedError(message, retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS, { details });
   if (status === 408) return new TimeoutError(message, { isRetryable: true, details });
   if (status === 400 || status === 422) return new ValidationError(message, [], { details });
-  if (status >= 500) return new HandlerFailedError(message, { isRetryable: true, details, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
-  return new HandlerFailedError(message, { isRetryable: false, details });
+  if (status >= 500) return new UpstreamFailedError(message, { isRetryable: true, details, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+  return new UpstreamFailedError(message, { isRetryable: false, details });
 }

@@ -1,4 +1,4 @@
-import { HandlerFailedError, isNeonhubError } from "@neonhub/core";
+import { isNeonhubError, UpstreamFailedError } from "@neonhub/core";
 import type { HttpRequest, HttpResponse, ParameterValue } from "./http-types.js";
 
 /** Network error codes that mean the request never reached the provider (no connection, no address). */
@@ -67,7 +67,7 @@ export async function sendRequest(request: PreparedRequest, signal: AbortSignal,
     const code = (error as { cause?: { code?: unknown } }).cause?.code;
     // Refused connections and failed lookups happen before the request leaves; anything else may follow it.
     const outcome = typeof code === "string" && NOT_SENT_CODES.has(code) ? "not_acted" : "unknown";
-    throw new HandlerFailedError(`Could not reach ${providerName}${typeof code === "string" ? ` (${code})` : ""}.`, { isRetryable: true, details: { outcome } });
+    throw new UpstreamFailedError(`Could not reach ${providerName}${typeof code === "string" ? ` (${code})` : ""}.`, { isRetryable: true, details: { outcome } });
   }
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
@@ -77,6 +77,6 @@ export async function sendRequest(request: PreparedRequest, signal: AbortSignal,
     return { status: response.status, headers, body: await readBody(response) };
   } catch (error) {
     if (signal.aborted && isNeonhubError(signal.reason)) throw signal.reason;
-    throw new HandlerFailedError(`${providerName} closed the response before it was read.`, { isRetryable: true, cause: error, details: { outcome: "unknown" } });
+    throw new UpstreamFailedError(`${providerName} closed the response before it was read.`, { isRetryable: true, cause: error, details: { outcome: "unknown" } });
   }
 }

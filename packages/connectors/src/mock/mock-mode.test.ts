@@ -64,7 +64,7 @@ describe("mock mode", () => {
   const outcomeUnknown = (cause: string) => ({ code: "STEP_OUTCOME_UNKNOWN", isRetryable: false, cause: expect.objectContaining({ code: cause }) });
   it.each([
     ["rate_limited", "RATE_LIMITED", { code: "RATE_LIMITED", retryAfterMs: 1_000, isRetryable: true }],
-    ["server_error", "HANDLER_FAILED", outcomeUnknown("HANDLER_FAILED")],
+    ["server_error", "UPSTREAM_FAILED", outcomeUnknown("UPSTREAM_FAILED")],
     ["timeout", "TIMEOUT", outcomeUnknown("TIMEOUT")],
     ["auth_expired", "UNAUTHORIZED", { code: "UNAUTHORIZED", details: expect.objectContaining({ connector: "slack", reason: "needs_reauth" }) }],
     ["invalid_input", "VALIDATION_FAILED", { code: "VALIDATION_FAILED", isRetryable: false }],

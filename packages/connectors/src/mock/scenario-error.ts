@@ -1,4 +1,4 @@
-import { HandlerFailedError, type NeonhubError, RateLimitedError, TimeoutError, ValidationError } from "@neonhub/core";
+import { type NeonhubError, RateLimitedError, TimeoutError, UpstreamFailedError, ValidationError } from "@neonhub/core";
 import { ConnectorAuthError } from "../sdk/connector-auth-error.js";
 import type { MockScenario, MockScenarioName } from "./mock-types.js";
 
@@ -24,7 +24,7 @@ export function scenarioError(scenario: MockScenario, target: { connector: strin
         details: { ...details, status: 429 },
       });
     case "server_error":
-      return new HandlerFailedError(options.message ?? `Mocked ${label} failed with HTTP 503.`, { isRetryable: true, details: { ...details, status: 503 } });
+      return new UpstreamFailedError(options.message ?? `Mocked ${label} failed with HTTP 503.`, { isRetryable: true, details: { ...details, status: 503 } });
     case "timeout":
       return new TimeoutError(options.message ?? `Mocked ${label} timed out.`, { isRetryable: true, details });
     case "auth_expired":

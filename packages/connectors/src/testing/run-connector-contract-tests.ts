@@ -24,10 +24,10 @@ const IDEMPOTENCY_KEY = "contract-key-5b2f9e";
 const STATUS_CASES = [
   { status: 401, expected: { code: "UNAUTHORIZED" } },
   { status: 403, expected: { code: "UNAUTHORIZED" } },
-  { status: 404, expected: { code: "HANDLER_FAILED", isRetryable: false } },
+  { status: 404, expected: { code: "UPSTREAM_FAILED", isRetryable: false } },
   { status: 429, headers: { "retry-after": "7" }, expected: { code: "RATE_LIMITED", isRetryable: true, retryAfterMs: 7_000 } },
-  { status: 500, expected: { code: "HANDLER_FAILED", isRetryable: true } },
-  { status: 503, expected: { code: "HANDLER_FAILED", isRetryable: true } },
+  { status: 500, expected: { code: "UPSTREAM_FAILED", isRetryable: true } },
+  { status: 503, expected: { code: "UPSTREAM_FAILED", isRetryable: true } },
 ] as const;
 /** What an unsafe action gives instead of a retryable failure when the provider may have acted. */
 const OUTCOME_UNKNOWN = { code: "STEP_OUTCOME_UNKNOWN", isRetryable: false };

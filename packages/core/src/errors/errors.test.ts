@@ -12,6 +12,7 @@ import {
   StoreUnavailableError,
   TimeoutError,
   UnauthorizedError,
+  UpstreamFailedError,
   ValidationError,
 } from "./errors.js";
 import { LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./durable-errors.js";
@@ -30,6 +31,7 @@ const cases: Array<[NeonhubError, string, boolean]> = [
   [new CancelledError(), "CANCELLED", false],
   [new IdempotencyConflictError("key-1"), "IDEMPOTENCY_CONFLICT", false],
   [new HandlerFailedError("boom"), "HANDLER_FAILED", false],
+  [new UpstreamFailedError("provider down"), "UPSTREAM_FAILED", false],
   [new StoreUnavailableError("down"), "STORE_UNAVAILABLE", true],
   [new ConfigurationError("bad option"), "CONFIGURATION_INVALID", false],
   [new NonDeterministicError("moved"), "NON_DETERMINISTIC", false],

@@ -90,6 +90,18 @@ export class HandlerFailedError extends NeonhubError {
   }
 }
 
+/**
+ * A provider or other remote service the run called failed (an HTTP 5xx, an unreachable host, a dropped
+ * response) or refused the call for a reason of its own. Not a bug in the handler; set `isRetryable` when repeating
+ * the call may succeed.
+ */
+export class UpstreamFailedError extends NeonhubError {
+  constructor(message: string, options: NeonhubErrorOptions = {}) {
+    super(ERROR_CODES.UPSTREAM_FAILED, message, options);
+    this.name = "UpstreamFailedError";
+  }
+}
+
 /** The run store could not be reached or refused the write. */
 export class StoreUnavailableError extends NeonhubError {
   constructor(message: string, options: NeonhubErrorOptions = {}) {

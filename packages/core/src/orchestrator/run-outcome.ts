@@ -13,29 +13,53 @@ export interface FailureOutcome {
   stored: StoredError;
 }
 
-const REASONS: Partial<Record<ErrorCode, string>> = {
+/** The `statusReason` of a run that failed with each code, when nothing more specific applies. */
+export const STATUS_REASONS: Readonly<Record<ErrorCode, string>> = Object.freeze({
+  VALIDATION_FAILED: "output_invalid",
+  UNAUTHORIZED: "unauthorized",
+  AGENT_NOT_FOUND: "handler_failed",
+  RUN_NOT_FOUND: "handler_failed",
+  RATE_LIMITED: "rate_limited",
+  CIRCUIT_OPEN: "circuit_open",
   TIMEOUT: "timeout",
   CANCELLED: "cancelled",
-  CIRCUIT_OPEN: "circuit_open",
-  VALIDATION_FAILED: "output_invalid",
-  RATE_LIMITED: "rate_limited",
+  IDEMPOTENCY_CONFLICT: "handler_failed",
+  HANDLER_FAILED: "handler_failed",
+  UPSTREAM_FAILED: "upstream_failed",
   STORE_UNAVAILABLE: "store_unavailable",
   NON_DETERMINISTIC: "non_deterministic",
   STEP_OUTCOME_UNKNOWN: "step_outcome_unknown",
   LEASE_LOST: "lease_lost",
-};
+  SIGNAL_CONFLICT: "handler_failed",
+  CONTENT_REFUSED: "content_refused",
+  CONFIGURATION_INVALID: "configuration_invalid",
+});
+
+/** Reason of a run whose call timed out on its own deadline, while the run's deadline had not passed. */
+export const CALL_TIMEOUT_REASON = "call_timeout";
+/** Reason of a run failed by a connector that refused the connection's credentials (expired, revoked). */
+export const CONNECTION_UNAUTHORIZED_REASON = "connection_unauthorized";
+
+function reasonOf(error: NeonhubError, fromRunAbort: boolean): string {
+  if (error.code === "CANCELLED" && typeof error.details?.reason === "string") return error.details.reason;
+  if (error.code === "TIMEOUT" && !fromRunAbort) return CALL_TIMEOUT_REASON;
+  // Connectors name themselves in the details of the errors they raise; a caller that is not allowed has none.
+  if (error.code === "UNAUTHORIZED" && typeof error.details?.connector === "string") return CONNECTION_UNAUTHORIZED_REASON;
+  return STATUS_REASONS[error.code] ?? "handler_failed";
+}
 
 /** Turns whatever ended a run into its final status and a NeonHub error carrying the run id. */
 export function failureOutcome(thrown: unknown, abortReason: unknown, runId: string, redactor: Redactor): FailureOutcome {
   // An abort explains the failure better than the error the handler threw when it noticed the abort.
-  const cause = NeonhubError.isInstance(abortReason) ? abortReason : thrown;
+  const fromRunAbort = NeonhubError.isInstance(abortReason);
+  const cause = fromRunAbort ? abortReason : thrown;
   const error = NeonhubError.isInstance(cause)
     ? cause
     : new HandlerFailedError(redactor.redactText(cause instanceof Error ? cause.message : String(cause)), { cause });
   error.runId = runId;
-  const status: FinalRunStatus = error.code === "TIMEOUT" ? "TIMED_OUT" : error.code === "CANCELLED" ? "CANCELLED" : "FAILED";
-  const reason = error.code === "CANCELLED" && typeof error.details?.reason === "string" ? error.details.reason : REASONS[error.code] ?? "handler_failed";
-  return { status, statusReason: reason, error, stored: { code: error.code, message: redactor.redactText(error.message) } };
+  // Only the run's own deadline times the run out; a call that timed out (and was not retried away) fails it.
+  const status: FinalRunStatus = error.code === "TIMEOUT" ? (fromRunAbort ? "TIMED_OUT" : "FAILED") : error.code === "CANCELLED" ? "CANCELLED" : "FAILED";
+  return { status, statusReason: reasonOf(error, fromRunAbort), error, stored: { code: error.code, message: redactor.redactText(error.message) } };
 }
 
 /** The error a caller gets when replaying an idempotency key whose run did not complete. */

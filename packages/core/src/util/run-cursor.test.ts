@@ -8,7 +8,8 @@ describe("run cursor", () => {
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
   });
 
-  it.each(["", "abc", Buffer.from("[1]").toString("base64url"), Buffer.from('["x","y"]').toString("base64url")])("rejects %j", (value) => {
+  const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  it.each(["", "abc", forged([1]), forged(["x", "y"]), forged([-62_198_755_200_000, "run-1"]), forged([1e17, "run-1"]), forged([0, "run\u0000"]), forged([0, "\ud800"])])("rejects %j", (value) => {
     expect(() => decodeCursor(value)).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
     try {
       decodeCursor(value);

@@ -1,4 +1,5 @@
 import { ValidationError } from "../errors/errors.js";
+import { isStorableDate, isStorableText } from "./storable-value.js";
 
 /** Position after the last run of a page (runs are ordered by `createdAt` desc, then `id` desc). */
 export interface RunCursor {
@@ -18,8 +19,10 @@ export function encodeCursor(cursor: RunCursor): string {
 export function decodeCursor(value: string): RunCursor {
   try {
     const decoded: unknown = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
-    if (Array.isArray(decoded) && decoded.length === 2 && Number.isFinite(decoded[0]) && typeof decoded[1] === "string") {
-      return { createdAt: new Date(decoded[0] as number), id: decoded[1] };
+    if (Array.isArray(decoded) && decoded.length === 2 && Number.isFinite(decoded[0]) && typeof decoded[1] === "string" && isStorableText(decoded[1])) {
+      const createdAt = new Date(decoded[0] as number);
+      // A forged cursor must not carry a time or text the database cannot compare with.
+      if (isStorableDate(createdAt)) return { createdAt, id: decoded[1] };
     }
   } catch {
     // Falls through to the typed error below.

@@ -157,7 +157,18 @@ describe("errors", () => {
     }));
     const results = await Promise.allSettled(inputs.map((input) => database.runStore.createRun(input)));
     expect(results.map((result) => result.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
-    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: "STORE_UNAVAILABLE", isRetryable: false });
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: "VALIDATION_FAILED", isRetryable: false });
     expect((await database.runStore.listRuns({ organizationId, limit: 10 })).runs).toHaveLength(4);
+  });
+
+  it("reports values the database refuses as VALIDATION_FAILED, never STORE_UNAVAILABLE", async () => {
+    const failures = await Promise.all([
+      database.runStore.listRuns({ organizationId: "org", limit: 10, createdAfter: new Date("0000-01-01T00:00:00Z") }).catch((error: unknown) => error),
+      database.runStore.listRuns({ organizationId: "org", limit: 10, agentName: "\u0000" }).catch((error: unknown) => error),
+      database.runStore.getRun("org", "run\u0000").catch((error: unknown) => error),
+    ]);
+    for (const failure of failures) expect(failure).toMatchObject({ code: "VALIDATION_FAILED", isRetryable: false });
+    expect(failures.map((failure) => (failure as { details: { sqlState: string } }).details.sqlState)).toEqual(["22008", "22021", "22021"]);
+    await expect(database.checkHealth()).resolves.toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { NeonhubError, StoreUnavailableError } from "@neonhub/core";
+import { NeonhubError, StoreUnavailableError, ValidationError } from "@neonhub/core";
 
 interface DatabaseFailure {
   /** SQLSTATE, socket error code, Prisma code or driver adapter kind. */
@@ -21,7 +21,16 @@ const CONNECTION_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUN
 const RETRYABLE_SQLSTATE = /^(08...|53...|57P0[1-4]|40001|40P01)$/;
 const CONNECTION_MESSAGES = /connection terminated|connection error|client has encountered a connection error|pglite is closed|cannot use a pool after calling end|timeout exceeded when trying to connect/i;
 
+// SQLSTATE class 22 (data exception) and the driver adapter's names for it: the value itself was refused, so
+// repeating the call can never succeed.
+const DATA_EXCEPTION_SQLSTATE = /^22[0-9A-Z]{3}$/;
+const DATA_EXCEPTION_KINDS = new Set(["InvalidInputValue", "ValueOutOfRange", "LengthMismatch"]);
+
 const DESCRIPTIONS: Record<string, string> = {
+  "22021": "a text holds a character the database cannot store (such as NUL)",
+  "22P05": "a JSON value holds a character the database cannot store (such as \\u0000)",
+  "22008": "a date or time is out of range",
+  "22003": "a number is out of range",
   "23505": "a unique constraint was violated",
   "23503": "a referenced record does not exist",
   "23502": "a required value is missing",
@@ -60,8 +69,14 @@ export function sqlStateOf(error: unknown): string | undefined {
   return collectCodes(error).codes.find((code) => /^[0-9A-Z]{5}$/.test(code) && !code.startsWith("P"));
 }
 
+/** True when the database refused a value as malformed or out of range (not a failure of the database). */
+export function isDataException(error: unknown): boolean {
+  return collectCodes(error).codes.some((code) => DATA_EXCEPTION_SQLSTATE.test(code) || DATA_EXCEPTION_KINDS.has(code));
+}
+
 /**
- * Normalises anything a database call throws into a NeonHub error. Driver and Prisma messages stay in `cause`
+ * Normalises anything a database call throws into a NeonHub error: a lost connection is `STORE_UNAVAILABLE`
+ * (retryable), a value the database refused is `VALIDATION_FAILED` (the caller's to fix, never retried). Driver and Prisma messages stay in `cause`
  * only: callers see a short message naming the action and the kind of failure.
  */
 export function toStoreError(error: unknown, action: string): NeonhubError {
@@ -71,5 +86,11 @@ export function toStoreError(error: unknown, action: string): NeonhubError {
   }
   const sqlState = sqlStateOf(error);
   const description = (sqlState && DESCRIPTIONS[sqlState]) ?? (sqlState ? `database error ${sqlState}` : "unexpected database error");
+  if (isDataException(error)) {
+    return new ValidationError(`The run store could not ${action}: ${description}.`, [{ path: "", message: description }], {
+      cause: error,
+      details: sqlState ? { sqlState } : {},
+    });
+  }
   return new StoreUnavailableError(`The run store refused to ${action}: ${description}.`, { cause: error, isRetryable: false, details: sqlState ? { sqlState } : undefined });
 }

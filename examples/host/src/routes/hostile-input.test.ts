@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestHost, type TestHost } from "../testing/create-test-host.js";
+
+let host: TestHost;
+beforeAll(async () => {
+  host = await createTestHost();
+});
+afterAll(async () => {
+  await host.app.close();
+});
+
+const deepInput = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+
+describe("input the store cannot hold", () => {
+  it.each([
+    ["a NUL in the input", JSON.stringify({ agent: "echo", input: { text: "a\u0000b" } }), "input.text"],
+    ["a lone surrogate in the intent", '{"agent":"echo","input":{"text":"x"},"intent":"\\ud800"}', "intent"],
+    ["a NUL in the idempotency key", JSON.stringify({ agent: "echo", input: { text: "x" }, idempotencyKey: "k\u0000" }), "idempotencyKey"],
+    ["an input 5,000 levels deep with an idempotency key", `{"agent":"echo","idempotencyKey":"deep","input":${deepInput(5_000)}}`, "input.a.a"],
+  ])("answers 400 with the field's path for %s", async (_label, payload, path) => {
+    const response = await host.app.inject({ method: "POST", url: "/v1/runs", headers: { ...host.alpha, "content-type": "application/json" }, payload });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers["content-type"]).toContain("application/problem+json");
+    expect(response.json().code).toBe("VALIDATION_FAILED");
+    expect(response.json().fieldErrors[0].path.startsWith(path)).toBe(true);
+  });
+
+  it.each([
+    ["agent=%00", "querystring.agent"],
+    ["createdAfter=0000-01-01T00:00:00Z", "querystring.createdAfter"],
+    ["createdBefore=0001-01-01T00:00:00%2B01:00", "querystring.createdBefore"],
+    ["cursor=%00", "querystring.cursor"],
+  ])("answers 400 for the filter %s", async (query, path) => {
+    const response = await host.app.inject({ method: "GET", url: `/v1/runs?${query}`, headers: host.alpha });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path }] });
+  });
+
+  it("accepts the edges of the time range", async () => {
+    const response = await host.app.inject({ method: "GET", url: "/v1/runs?createdAfter=0001-01-01T00:00:00Z&createdBefore=9999-12-31T23:59:59.999Z", headers: host.alpha });
+    expect(response.statusCode).toBe(200);
+  });
+});
