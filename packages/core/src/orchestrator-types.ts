@@ -85,9 +85,12 @@ export interface Orchestrator {
   orchestrate(request: OrchestrateRequest): Promise<AgentRun>;
   /** Validates, authorizes and admits the request, persists it `QUEUED` and executes it in the background. */
   enqueue(request: OrchestrateRequest): Promise<AgentRun>;
-  /** Cancels a queued or running run of the organization; returns the run as it ended. */
+  /** Cancels a queued, running or waiting run of the organization; returns the run as it ended. */
   cancel(organizationId: string, runId: string): Promise<AgentRun>;
-  /** The run with its tool executions, or null when it does not exist in the organization. */
+  /**
+   * The run with its tool executions and its journal's steps (without their outputs, which only replays use), or
+   * null when it does not exist in the organization.
+   */
   getRun(organizationId: string, runId: string): Promise<AgentRunWithTools | null>;
   listRuns(query: ListRunsQuery): Promise<RunPage>;
   /**

@@ -17,7 +17,10 @@ export interface AgentRun {
   userId: string;
   intent: string | null;
   status: RunStatus;
-  /** Why the run ended as it did (`completed`, `handler_failed`, `timeout`, `abandoned`, ...). */
+  /**
+   * Why the run ended as it did (`completed`, `handler_failed`, `timeout`, `step_outcome_unknown`,
+   * `agent_version_changed`, ...).
+   */
   statusReason: string | null;
   input: unknown;
   output: unknown;

@@ -62,8 +62,9 @@ export interface RunContext {
   /** Logger bound to the run, with secrets redacted. */
   logger: Logger;
   /**
-   * Runs `fn` as a recorded tool execution (status, attempt, timing, redacted input and output) and a traced
-   * `execute_tool` span.
+   * Runs `fn` as a journaled step, a recorded tool execution (status, attempt, timing, redacted input and output)
+   * and a traced `execute_tool` span. On a retry or a resumed run, a call that succeeded returns its journaled
+   * output without calling `fn`. The output must be JSON-serializable.
    * @example
    * const message = await ctx.tool("slack.postMessage", payload, (call) => slack.post(payload, call.signal));
    */
@@ -83,7 +84,8 @@ export interface RunContext {
   sleep(key: string, ms: number): Promise<void>;
   /**
    * Waits durably for the signal `name` (`orchestrator.signal`, `POST /v1/runs/{id}/signals/{name}`). A signal
-   * sent before the wait begins is kept and returned at once. After `timeoutMs` it resolves `{ received: false }`.
+   * sent before the wait begins is kept and returned at once. After `timeoutMs` it resolves
+   * `{ received: false, timedOut: true }`.
    */
   waitForSignal<T = unknown>(name: string, options: { timeoutMs: number }): Promise<SignalResult<T>>;
   /** Adds a metric to the run's `AgentRunMetric` rows (for example tokens used). */
