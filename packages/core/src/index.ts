@@ -61,13 +61,25 @@ export type {
   CreateRunResult,
   FinishRunInput,
   FinishToolExecutionInput,
+  AgentRunSummary,
   ListRunsQuery,
   RecoverOrphanedRunsInput,
+  RunMinuteSummary,
   RunPage,
   RunStore,
+  RunSummary,
+  SummarizeRunsQuery,
   StartRunInput,
   StartToolExecutionInput,
 } from "./ports/run-store.js";
+export {
+  MAX_INTENT_SEARCH_LENGTH,
+  MAX_SUMMARY_WINDOW_MS,
+  summarizeRunRecords,
+  validateListRunsFilters,
+  validateSummarizeRunsQuery,
+} from "./util/run-summary.js";
+export type { SummarizedRun } from "./util/run-summary.js";
 export type { Span, SpanAttributeValue, SpanOptions, Tracer } from "./ports/tracer.js";
 
 export { systemClock } from "./telemetry/system-clock.js";

@@ -10,11 +10,14 @@ import {
   type FinishRunInput,
   type ListRunsQuery,
   type RunStore,
+  validateListRunsFilters,
+  validateSummarizeRunsQuery,
 } from "@neonhub/core";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
 import { toAgentRun, toJsonText, toToolExecution, type ToolExecutionRow } from "./run-records.js";
 import { finishOpenRun, finishRuns, insertRun, insertRuns, validateCreate, validateFinish } from "./run-writes.js";
+import { summarizeRunsOnPrisma } from "./summarize-runs.js";
 import { createWriteBatcher } from "./write-batcher.js";
 
 // Batches in flight per kind of write; two kinds stay below the default pool of 10 connections.
@@ -86,6 +89,7 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promis
       }
       let where: Prisma.AgentRunWhereInput;
       try {
+        validateListRunsFilters(query);
         where = listWhere(query);
       } catch (error) {
         return Promise.reject(error);
@@ -96,6 +100,15 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promis
         const last = page[page.length - 1];
         return { runs: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
       });
+    },
+
+    summarizeRuns: (query) => {
+      try {
+        validateSummarizeRunsQuery(query);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return guarded("summarize runs", () => summarizeRunsOnPrisma(prisma, query));
     },
 
     startToolExecution: (input) =>
@@ -170,7 +183,12 @@ function listWhere(query: ListRunsQuery): Prisma.AgentRunWhereInput {
     organizationId: query.organizationId,
     ...(query.agentName === undefined ? {} : { agentName: query.agentName }),
     ...(query.status === undefined ? {} : { status: query.status }),
+    ...(query.userId === undefined ? {} : { userId: query.userId }),
+    ...(query.intentContains === undefined ? {} : { intent: { contains: escapeLikePattern(query.intentContains), mode: "insensitive" as const } }),
     createdAt: { ...(query.createdAfter ? { gte: query.createdAfter } : {}), ...(query.createdBefore ? { lt: query.createdBefore } : {}) },
     ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
   };
 }
+
+// `contains` becomes ILIKE '%text%': the search text's own wildcards must match literally.
+const escapeLikePattern = (text: string): string => text.replace(/[\\%_]/g, (character) => `\\${character}`);
