@@ -18,6 +18,7 @@ describe("loadHostConfig", () => {
       queueName: "neonhub-runs",
       mockLatencyMs: 0,
       apiKeyCacheTtlMs: 10_000,
+      inspectorAssetsDirectory: null,
     });
   });
 

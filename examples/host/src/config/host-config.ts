@@ -26,6 +26,8 @@ export interface HostConfig {
   mockLatencyMs: number;
   /** How long a looked-up API key is answered from memory (a revoked key works this long at most); 0 asks the database on every request. */
   apiKeyCacheTtlMs: number;
+  /** Folder of the built inspector served at `/`; null finds the one the build wrote. */
+  inspectorAssetsDirectory: string | null;
 }
 
 const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
@@ -57,6 +59,7 @@ const environmentSchema = z.object({
   NEONHUB_SHUTDOWN_DEADLINE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(600_000).default(10_000)),
   NEONHUB_QUEUE_NAME: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "use letters, digits, - and _").default("neonhub-runs")),
   NEONHUB_MOCK_LATENCY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(0)),
+  NEONHUB_INSPECTOR_ASSETS_DIR: optionalText,
   NEONHUB_API_KEY_CACHE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_API_KEY_CACHE_TTL_MS)),
 });
 
@@ -88,5 +91,6 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     queueName: values.NEONHUB_QUEUE_NAME,
     mockLatencyMs: values.NEONHUB_MOCK_LATENCY_MS,
     apiKeyCacheTtlMs: values.NEONHUB_API_KEY_CACHE_TTL_MS,
+    inspectorAssetsDirectory: values.NEONHUB_INSPECTOR_ASSETS_DIR ?? null,
   };
 }

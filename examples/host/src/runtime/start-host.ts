@@ -9,6 +9,9 @@ import { createHostApp } from "../app/create-host-app.js";
 import { createCachedApiKeyStore } from "../auth/cached-api-key-store.js";
 import { provisionDevelopmentKey } from "../auth/provision-development-key.js";
 import type { HostConfig } from "../config/host-config.js";
+import { locateInspectorAssets, readInspectorAssets } from "../inspector/inspector-assets.js";
+import { createRunEventHub } from "../inspector/run-event-hub.js";
+import { withRunEvents } from "../inspector/with-run-events.js";
 import { createBullmqRunQueue } from "../redis/bullmq-run-queue.js";
 import { createRedisRateLimiter } from "../redis/redis-rate-limiter.js";
 import type { HealthCheck } from "../routes/operations-routes.js";
@@ -52,9 +55,11 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
     closers.unshift(() => connectors.close());
     const rateLimiter: RateLimiter | undefined = redis ? createRedisRateLimiter({ redis }) : undefined;
     const queue: RunQueue | undefined = config.redisUrl ? createBullmqRunQueue({ redisUrl: config.redisUrl, queueName: config.queueName, metrics: metrics.sink }) : undefined;
+    const runEvents = createRunEventHub();
+    closers.push(async () => runEvents.close());
     const orchestrator = createOrchestrator({
       agents: createExampleAgents(connectors),
-      store: database.runStore,
+      store: withRunEvents(database.runStore, runEvents),
       metrics: metrics.sink,
       logger,
       ...(rateLimiter ? { rateLimiter } : {}),
@@ -75,6 +80,8 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
       healthChecks,
       version,
       logger,
+      runEvents,
+      inspectorAssets: readInspectorAssets(locateInspectorAssets(config.inspectorAssetsDirectory)),
     });
     const url = await app.listen({ port: config.port, host: config.host });
     if (issued) {

@@ -1,8 +1,11 @@
-import { createMemoryRunStore, createOrchestrator, type AgentDefinition, type Orchestrator, type RunStore } from "@neonhub/core";
+import { createMemoryRunStore, createOrchestrator, type AgentDefinition, type ApiKeyStore, type Orchestrator, type RunStore } from "@neonhub/core";
 import type { FastifyInstance } from "fastify";
 import { createHostApp } from "../app/create-host-app.js";
 import { issueApiKey } from "../auth/issue-api-key.js";
 import { createMemoryApiKeyStore } from "../auth/memory-api-key-store.js";
+import { createRunEventHub, type RunEventHub } from "../inspector/run-event-hub.js";
+import { createSessionStore, type SessionStore } from "../inspector/session-store.js";
+import { withRunEvents } from "../inspector/with-run-events.js";
 import type { ConnectorCatalogEntry } from "../routes/catalog-routes.js";
 import { brokenAgent, echoAgent, scarceAgent, waitingAgent } from "./test-agents.js";
 
@@ -15,6 +18,9 @@ export interface TestHost {
   /** Headers with the alpha organization's key. */
   alpha: { authorization: string };
   beta: { authorization: string };
+  runEvents: RunEventHub;
+  sessions: SessionStore;
+  apiKeyStore: ApiKeyStore;
 }
 
 export const TEST_CONNECTORS: ConnectorCatalogEntry[] = [
@@ -23,9 +29,11 @@ export const TEST_CONNECTORS: ConnectorCatalogEntry[] = [
 
 /** Builds the app with test agents; `databaseUp` lets a test take the store's health check down. */
 export async function createTestHost(
-  options: { agents?: AgentDefinition[]; bodyLimitBytes?: number; store?: RunStore; orchestratorOverrides?: Partial<Orchestrator> } = {},
+  options: { agents?: AgentDefinition[]; bodyLimitBytes?: number; store?: RunStore; orchestratorOverrides?: Partial<Orchestrator>; sessions?: SessionStore } = {},
 ): Promise<TestHost & { health: { databaseUp: boolean } }> {
-  const store = options.store ?? createMemoryRunStore();
+  const runEvents = createRunEventHub();
+  const sessions = options.sessions ?? createSessionStore();
+  const store = withRunEvents(options.store ?? createMemoryRunStore(), runEvents);
   const orchestrator: Orchestrator = {
     ...createOrchestrator({ agents: options.agents ?? [echoAgent, brokenAgent, waitingAgent, scarceAgent], store }),
     ...options.orchestratorOverrides,
@@ -49,6 +57,8 @@ export async function createTestHost(
       },
     },
     version: "9.9.9-test",
+    runEvents,
+    sessions,
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
   });
   return {
@@ -56,6 +66,9 @@ export async function createTestHost(
     orchestrator,
     store,
     health,
+    runEvents,
+    sessions,
+    apiKeyStore,
     keys: { alpha: alpha.key, beta: beta.key, revoked: revoked.key },
     alpha: { authorization: `Bearer ${alpha.key}` },
     beta: { authorization: `Bearer ${beta.key}` },
