@@ -35,14 +35,15 @@ function minutesOf(summary: RunSummary) {
 export function RunsPerMinuteChart({ summary }: { summary: RunSummary }) {
   const buckets = minutesOf(summary);
   const totals = buckets.map((bucket) => [...bucket.byStatus.values()].reduce((sum, value) => sum + value, 0));
-  const max = Math.max(1, ...totals);
+  const peak = Math.max(0, ...totals);
+  const max = Math.max(1, peak);
   const barWidth = WIDTH / buckets.length;
   const present = new Set(summary.minutes.map((entry) => entry.status));
   const total = totals.reduce((sum, value) => sum + value, 0);
   return (
     <figure class="chart">
-      <figcaption>Runs per minute by status (last {buckets.length} min, {total} runs, peak {max === 1 && total === 0 ? 0 : max}/min)</figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Runs per minute: ${total} runs, at most ${max} in a minute`} preserveAspectRatio="none">
+      <figcaption>Runs per minute by status (last {Math.round((new Date(summary.until).getTime() - new Date(summary.since).getTime()) / MINUTE_MS)} min, {total} runs, peak {peak}/min)</figcaption>
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Runs per minute: ${total} runs, at most ${peak} in a minute`} preserveAspectRatio="none">
         {buckets.map((bucket, index) => {
           let y = HEIGHT;
           return [...bucket.byStatus.entries()].map(([status, count]) => {
@@ -66,12 +67,13 @@ export function RunsPerMinuteChart({ summary }: { summary: RunSummary }) {
 /** The p95 duration of each minute's runs, as bars. */
 export function DurationChart({ summary }: { summary: RunSummary }) {
   const buckets = minutesOf(summary);
-  const max = Math.max(1, ...buckets.map((bucket) => bucket.p95 ?? 0));
+  const peak = Math.max(0, ...buckets.map((bucket) => bucket.p95 ?? 0));
+  const max = Math.max(1, peak);
   const barWidth = WIDTH / buckets.length;
   return (
     <figure class="chart">
-      <figcaption>p95 run duration per minute (peak {formatDuration(max === 1 ? null : max)})</figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`p95 duration per minute, peak ${formatDuration(max)}`} preserveAspectRatio="none">
+      <figcaption>p95 run duration per minute (peak {formatDuration(peak === 0 ? null : peak)})</figcaption>
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`p95 duration per minute, peak ${formatDuration(peak === 0 ? null : peak)}`} preserveAspectRatio="none">
         {buckets.map((bucket, index) =>
           bucket.p95 === null ? null : (
             <rect key={index} x={index * barWidth + 0.5} y={HEIGHT - (bucket.p95 / max) * (HEIGHT - 4)} width={Math.max(1, barWidth - 1)} height={(bucket.p95 / max) * (HEIGHT - 4)} fill="#4338ca" />
