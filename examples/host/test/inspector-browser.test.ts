@@ -28,10 +28,9 @@ const seoInput = { siteUrl: "sc-domain:example.com", startDate: "2026-01-01", en
 async function accessibilityViolations(page: Page): Promise<Array<{ id: string; impact: string; nodes: number }>> {
   // Evaluated through the protocol, so the page's content security policy stays in force for its own scripts.
   await page.evaluate(axeSource);
-  const results = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: Document): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
-    return (await axe.run(document)).violations.map((violation) => ({ id: violation.id, impact: violation.impact, nodes: violation.nodes.length }));
-  });
+  const results = await page.evaluate<Array<{ id: string; impact: string; nodes: number }>>(
+    "axe.run(document).then((result) => result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, nodes: violation.nodes.length })))",
+  );
   return results.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
 }
 
@@ -118,7 +117,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
     const cookies = await page.context().cookies();
     expect(cookies.map(({ name, httpOnly, sameSite }) => ({ name, httpOnly, sameSite }))).toEqual([{ name: "neonhub_session", httpOnly: true, sameSite: "Strict" }]);
     expect(cookies[0]?.value).not.toContain(DEVELOPMENT_KEY);
-    expect(await page.evaluate(() => document.cookie + JSON.stringify(localStorage) + JSON.stringify(sessionStorage))).toBe("{}{}");
+    expect(await page.evaluate("document.cookie + JSON.stringify(localStorage) + JSON.stringify(sessionStorage)")).toBe("{}{}");
 
     const form = page.locator("details.start-run");
     await form.locator("summary").click();
@@ -173,7 +172,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
     await page.getByRole("link", { name: "Agents" }).click();
     const seo = page.locator("tr[data-agent='seo-analyst']");
     await seo.getByText("closed").waitFor();
-    await page.waitForFunction(() => document.querySelector("tr[data-agent='budget-guard'] td:nth-child(6)")?.textContent === "0%");
+    await page.waitForFunction("document.querySelector(\"tr[data-agent='budget-guard'] td:nth-child(6)\")?.textContent === '0%'");
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, "inspector-agents");
     await page.getByRole("link", { name: "Connections" }).click();

@@ -33,9 +33,10 @@ describe("createRunEventHub", () => {
     const hub = createRunEventHub({ flushIntervalMs: 100 });
     const alpha: string[] = [];
     const beta: string[] = [];
-    hub.subscribe("alpha", (chunk) => alpha.push(chunk));
-    hub.subscribe("beta", (chunk) => beta.push(chunk));
+    hub.subscribe("alpha", (chunk) => alpha.push(chunk.toString()));
+    hub.subscribe("beta", (chunk) => beta.push(chunk.toString()));
     hub.publish("alpha", run("r1", "alpha"));
+    hub.publish("alpha", run("r2", "alpha"));
     hub.publish("alpha", run("r1", "alpha", "COMPLETED"));
     hub.publish("gamma", run("r2", "gamma"));
     expect(alpha).toEqual([]);
@@ -44,8 +45,9 @@ describe("createRunEventHub", () => {
     expect(alpha).toHaveLength(1);
     expect(alpha[0]).toMatch(/^event: runs\ndata: .*\n\n$/);
     const events = JSON.parse(alpha[0]!.split("data: ")[1]!) as Array<{ id: string; status: string }>;
+    // A run that changed twice within one flush is sent once, as it is now, after the others.
     expect(events.map((event) => [event.id, event.status])).toEqual([
-      ["r1", "RUNNING"],
+      ["r2", "RUNNING"],
       ["r1", "COMPLETED"],
     ]);
     expect(alpha[0]).not.toContain("never sent");
@@ -54,7 +56,7 @@ describe("createRunEventHub", () => {
   it("tells streams to reload when more events wait than it keeps", () => {
     const hub = createRunEventHub({ maxPendingPerOrganization: 2 });
     const chunks: string[] = [];
-    hub.subscribe("alpha", (chunk) => chunks.push(chunk));
+    hub.subscribe("alpha", (chunk) => chunks.push(chunk.toString()));
     for (let index = 0; index < 3; index += 1) hub.publish("alpha", run(`r${index}`, "alpha"));
     hub.flush();
     expect(chunks).toEqual(["event: resync\ndata: {}\n\n"]);

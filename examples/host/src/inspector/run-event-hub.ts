@@ -26,7 +26,7 @@ export interface RunEventHubOptions {
 export interface RunEventHub {
   publish(organizationId: string, run: AgentRun): void;
   /** Registers a stream; returns its unsubscribe function, or null when the hub is full. */
-  subscribe(organizationId: string, send: (chunk: string) => void): (() => void) | null;
+  subscribe(organizationId: string, send: (chunk: Buffer) => void): (() => void) | null;
   readonly subscriberCount: number;
   /** Sends what is pending now (the timer does it otherwise). */
   flush(): void;
@@ -39,9 +39,12 @@ export const DEFAULT_EVENT_FLUSH_INTERVAL_MS = 250;
 export const DEFAULT_MAX_PENDING_EVENTS = 500;
 
 interface Pending {
-  events: RunEvent[];
+  /** The latest event of each run: a run that started and finished within one flush is sent once. */
+  events: Map<string, RunEvent>;
   overflowed: boolean;
 }
+
+const RESYNC = Buffer.from("event: resync\ndata: {}\n\n");
 
 const toRunEvent = (run: AgentRun): RunEvent => ({
   id: run.id,
@@ -70,7 +73,7 @@ export function createRunEventHub(options: RunEventHubOptions = {}): RunEventHub
     if (!Number.isInteger(value) || value < 1) throw new ConfigurationError(`createRunEventHub: ${name} must be a positive integer.`);
   }
   // Both maps hold only organizations with an open stream, so they are bounded by maxSubscribers.
-  const subscribers = new Map<string, Set<(chunk: string) => void>>();
+  const subscribers = new Map<string, Set<(chunk: Buffer) => void>>();
   const pending = new Map<string, Pending>();
   let subscriberCount = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -79,7 +82,8 @@ export function createRunEventHub(options: RunEventHubOptions = {}): RunEventHub
     if (timer) clearTimeout(timer);
     timer = null;
     for (const [organizationId, batch] of pending) {
-      const chunk = batch.overflowed ? "event: resync\ndata: {}\n\n" : `event: runs\ndata: ${JSON.stringify(batch.events)}\n\n`;
+      // Encoded once, written to every stream of the organization.
+      const chunk = batch.overflowed ? RESYNC : Buffer.from(`event: runs\ndata: ${JSON.stringify([...batch.events.values()])}\n\n`);
       for (const send of subscribers.get(organizationId) ?? []) send(chunk);
     }
     pending.clear();
@@ -93,14 +97,16 @@ export function createRunEventHub(options: RunEventHubOptions = {}): RunEventHub
       if (!subscribers.has(organizationId)) return;
       let batch = pending.get(organizationId);
       if (!batch) {
-        batch = { events: [], overflowed: false };
+        batch = { events: new Map(), overflowed: false };
         pending.set(organizationId, batch);
       }
-      if (batch.events.length >= maxPending) {
-        batch.overflowed = true;
-        batch.events = [];
-      } else if (!batch.overflowed) {
-        batch.events.push(toRunEvent(run));
+      if (!batch.overflowed) {
+        batch.events.delete(run.id);
+        batch.events.set(run.id, toRunEvent(run));
+        if (batch.events.size > maxPending) {
+          batch.overflowed = true;
+          batch.events.clear();
+        }
       }
       if (!timer) {
         timer = setTimeout(flush, flushIntervalMs);

@@ -51,7 +51,7 @@ export const runEventsRoutes: FastifyPluginAsyncZod<RunEventsRoutesOptions> = as
         open.delete(end);
         raw.end();
       };
-      const send = (chunk: string): void => {
+      const send = (chunk: Buffer | string): void => {
         if (raw.writableLength > MAX_BUFFERED_BYTES) end();
         else raw.write(chunk);
       };
