@@ -102,14 +102,14 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
       NEONHUB_MOCK_LATENCY_MS: "1000",
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   afterAll(async () => {
     await browser?.close();
     if (host) await host.terminate();
     await dropDatabase?.();
     await rm(dataDir, { recursive: true, force: true });
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it("signs in with a session cookie the page cannot read, starts a run and watches it finish live", async () => {
     const page = await signedInPage(DEVELOPMENT_KEY);
