@@ -14,4 +14,6 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  // The inspector runs in the browser.
+  { files: ["examples/host/inspector/**"], languageOptions: { globals: { ...globals.browser } } },
 );

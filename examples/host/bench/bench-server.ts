@@ -1,5 +1,6 @@
 // A server for the benchmark, in its own process so that the load generator does not share its event loop.
-// Usage: tsx bench/bench-server.ts hello|runs-constant|runs-memory|runs-postgres [databaseUrl]
+// Usage: tsx bench/bench-server.ts hello|runs-constant|runs-memory|runs-postgres|runs-postgres-events [databaseUrl]
+// runs-postgres-events is runs-postgres with live run events (the inspector's streams) wired as start-host.ts does.
 import { createMemoryRunStore, createOrchestrator, defineAgent, type AgentRun, type ApiKeyStore, type Orchestrator, type RunStore } from "@neonhub/core";
 import { createPrometheusMetrics } from "@neonhub/metrics";
 import { openNeonhubDatabase } from "@neonhub/persistence-prisma";
@@ -9,6 +10,8 @@ import { createHostApp } from "../src/app/create-host-app.js";
 import { createCachedApiKeyStore, DEFAULT_API_KEY_CACHE_TTL_MS } from "../src/auth/cached-api-key-store.js";
 import { issueApiKey } from "../src/auth/issue-api-key.js";
 import { createMemoryApiKeyStore } from "../src/auth/memory-api-key-store.js";
+import { createRunEventHub } from "../src/inspector/run-event-hub.js";
+import { withRunEvents } from "../src/inspector/with-run-events.js";
 
 export const BENCH_API_KEY = "nh_benchmark_key_0123456789abcdef";
 
@@ -66,12 +69,14 @@ async function start(variant: string, databaseUrl: string | undefined): Promise<
   let store: RunStore = createMemoryRunStore();
   let closeStore = async (): Promise<void> => undefined;
   let apiKeyStore: ApiKeyStore = createMemoryApiKeyStore();
-  if (variant === "runs-postgres") {
+  if (variant === "runs-postgres" || variant === "runs-postgres-events") {
     const database = await openNeonhubDatabase({ url: databaseUrl as string, applyMigrations: true });
     store = database.runStore;
     apiKeyStore = database.apiKeyStore;
     closeStore = () => database.close();
   }
+  const runEvents = createRunEventHub();
+  if (variant === "runs-postgres-events") store = withRunEvents(store, runEvents);
   const metrics = createPrometheusMetrics();
   // The admission limit is raised so that no request is rejected: the benchmark measures the accepted path.
   const orchestrator = createOrchestrator({ agents: [noopAgent], store, metrics: metrics.sink, policies: { admission: { enabled: true, limit: 1_000_000_000, windowMs: 60_000 } } });
@@ -84,6 +89,7 @@ async function start(variant: string, databaseUrl: string | undefined): Promise<
     metrics,
     healthChecks: { database: () => store.checkHealth() },
     version: "bench",
+    runEvents,
   });
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
   return {

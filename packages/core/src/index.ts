@@ -65,21 +65,33 @@ export type {
   CreateRunResult,
   ClaimRunsInput,
   FinishRunInput,
+  AgentRunSummary,
   ListQueuedRunsInput,
   ListRunsQuery,
   QueuedRunReference,
   RecordStepInput,
   RenewLeasesInput,
   RunLease,
+  RunMinuteSummary,
   RunPage,
   RunStore,
+  RunSummary,
   SendSignalInput,
+  SummarizeRunsQuery,
   StartRunInput,
   SuspendRunInput,
 } from "./ports/run-store.js";
 export { STEP_KINDS, STEP_STATUSES } from "./model/journal-step.js";
 export type { JournalStep, JournalStepSummary, StepKind, StepStatus } from "./model/journal-step.js";
 export type { RunSignal } from "./model/run-signal.js";
+export {
+  MAX_INTENT_SEARCH_LENGTH,
+  MAX_SUMMARY_WINDOW_MS,
+  summarizeRunRecords,
+  validateListRunsFilters,
+  validateSummarizeRunsQuery,
+} from "./util/run-summary.js";
+export type { SummarizedRun } from "./util/run-summary.js";
 export type { Span, SpanAttributeValue, SpanOptions, Tracer } from "./ports/tracer.js";
 
 export { systemClock } from "./telemetry/system-clock.js";

@@ -66,6 +66,8 @@ export interface AgentInfo {
   inputSchema: Record<string, unknown>;
   outputSchema: Record<string, unknown>;
   breakerState: BreakerState;
+  /** The admission limit per (agent, user), or null when admission is not limited. */
+  admission: { limit: number; windowMs: number } | null;
 }
 
 /** Result of {@link Orchestrator.drain}. */

@@ -3,6 +3,9 @@ import { ConfigurationError, type ApiKeyStore, type Orchestrator } from "@neonhu
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { answerClientError } from "../http/answer-client-error.js";
+import type { InspectorAssets } from "../inspector/inspector-assets.js";
+import { createRunEventHub, type RunEventHub } from "../inspector/run-event-hub.js";
+import { createSessionStore, type SessionStore } from "../inspector/session-store.js";
 import { apiKeyAuth } from "../plugins/api-key-auth-plugin.js";
 import { openApi } from "../plugins/openapi-plugin.js";
 import { handleError, problemDetails } from "../plugins/problem-details-plugin.js";
@@ -11,7 +14,11 @@ import { catalogRoutes, type ConnectorCatalog } from "../routes/catalog-routes.j
 import { connectionsRoutes } from "../routes/connections-routes.js";
 import { oauthCallbackRoutes } from "../routes/oauth-callback-routes.js";
 import { operationsRoutes, type HealthCheck, type MetricsExporter } from "../routes/operations-routes.js";
+import { inspectorRoutes } from "../routes/inspector-routes.js";
+import { runEventsRoutes } from "../routes/run-events-routes.js";
+import { runSummaryRoutes } from "../routes/run-summary-routes.js";
 import { runsRoutes } from "../routes/runs-routes.js";
+import { sessionRoutes } from "../routes/session-routes.js";
 
 /** Everything the HTTP API needs; tests pass in-memory parts, the process entry real ones. */
 export interface HostAppDependencies {
@@ -30,6 +37,15 @@ export interface HostAppDependencies {
   bodyLimitBytes?: number;
   /** The connection API (`/v1/connections`, `/v1/oauth/callback`); left out when the host has no credentials key. */
   connections?: ConnectionService;
+  /** Browser sessions of the inspector. Default: an in-memory store with the default limits. */
+  sessions?: SessionStore;
+  /**
+   * Where live run events come from; wrap the orchestrator's store with `withRunEvents` on the same hub.
+   * Default: a hub that nothing publishes to (streams then only carry heartbeats).
+   */
+  runEvents?: RunEventHub;
+  /** The built inspector served at `/`; null or absent serves a page that says how to build it. */
+  inspectorAssets?: InspectorAssets | null;
   /** Check every response against its zod schema before sending it (tests turn this on). Default false. */
   validateResponses?: boolean;
 }
@@ -64,7 +80,11 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
 
   await app.register(problemDetails);
   await app.register(openApi, { version: dependencies.version });
-  await app.register(apiKeyAuth, { apiKeyStore: dependencies.apiKeyStore });
+  const sessions = dependencies.sessions ?? createSessionStore();
+  const runEvents = dependencies.runEvents ?? createRunEventHub();
+  await app.register(apiKeyAuth, { apiKeyStore: dependencies.apiKeyStore, sessions });
+  await app.register(inspectorRoutes, { assets: dependencies.inspectorAssets ?? null });
+  await app.register(sessionRoutes, { apiKeyStore: dependencies.apiKeyStore, sessions });
   await app.register(operationsRoutes, {
     version: dependencies.version,
     healthChecks: dependencies.healthChecks,
@@ -74,6 +94,8 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
   await app.register(
     async (v1) => {
       v1.addHook("onRequest", v1.authenticate);
+      await v1.register(runEventsRoutes, { hub: runEvents });
+      await v1.register(runSummaryRoutes, { orchestrator: dependencies.orchestrator });
       await v1.register(runsRoutes, { orchestrator: dependencies.orchestrator });
       await v1.register(catalogRoutes, { orchestrator: dependencies.orchestrator, connectors: dependencies.connectors });
       if (dependencies.connections) await v1.register(connectionsRoutes, { connections: dependencies.connections });

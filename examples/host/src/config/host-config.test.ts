@@ -27,6 +27,7 @@ describe("loadHostConfig", () => {
       oauthReturnUrls: [],
       oauthClients: {},
       allowInsecureOAuthRequests: false,
+      inspectorAssetsDirectory: null,
     });
   });
 

@@ -48,6 +48,8 @@ export interface HostConfig {
   runLeaseMs: number;
   /** How often a host looks for runs to take over or to wake. */
   sweepIntervalMs: number;
+  /** Folder of the built inspector served at `/`; null finds the one the build wrote. */
+  inspectorAssetsDirectory: string | null;
 }
 
 const commaList = (value: string | undefined) => (value ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry.length > 0);
@@ -102,6 +104,7 @@ const environmentSchema = z.object({
     message: "must be a comma-separated list of absolute URLs",
   }),
   NEONHUB_OAUTH_ALLOW_HTTP: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).default("false")),
+  NEONHUB_INSPECTOR_ASSETS_DIR: optionalText,
   NEONHUB_API_KEY_CACHE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_API_KEY_CACHE_TTL_MS)),
   NEONHUB_RUN_LEASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(300).max(3_600_000).default(30_000)),
   NEONHUB_SWEEP_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).default(1_000)),
@@ -144,5 +147,6 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     oauthReturnUrls: commaList(values.NEONHUB_OAUTH_RETURN_URLS),
     oauthClients: readOAuthClients(environment),
     allowInsecureOAuthRequests: values.NEONHUB_OAUTH_ALLOW_HTTP === "true",
+    inspectorAssetsDirectory: values.NEONHUB_INSPECTOR_ASSETS_DIR ?? null,
   };
 }

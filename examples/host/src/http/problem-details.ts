@@ -19,6 +19,7 @@ export interface ProblemDetails {
 /** Codes of failures that happen in the HTTP layer, before core sees the request. */
 export const HOST_ERROR_CODES = {
   NOT_FOUND: "NOT_FOUND",
+  FORBIDDEN: "FORBIDDEN",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   /** The request is not well-formed HTTP; the connection is closed. */

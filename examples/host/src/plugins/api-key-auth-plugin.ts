@@ -2,10 +2,19 @@ import { ConfigurationError, UnauthorizedError, type ApiKeyStore, type CallerCon
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fastifyPlugin from "fastify-plugin";
 import { hashApiKey } from "../auth/api-key.js";
+import { ForbiddenRequestError } from "../http/forbidden-request-error.js";
+import { CSRF_HEADER, readCookie, SESSION_COOKIE } from "../inspector/session-cookie.js";
+import { tokensMatch, type SessionStore } from "../inspector/session-store.js";
 
 /** Options of {@link apiKeyAuth}. */
 export interface ApiKeyAuthOptions {
   apiKeyStore: ApiKeyStore;
+  /**
+   * Browser sessions of the inspector. When given, a request without an `Authorization` header may authenticate
+   * with the session cookie instead; then any method other than GET and HEAD also needs the session's CSRF token
+   * in the `x-csrf-token` header.
+   */
+  sessions?: SessionStore;
 }
 
 /** The authenticated caller of a request, with the key that identified it. */
@@ -25,6 +34,7 @@ declare module "fastify" {
   }
 }
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 // RFC 9110 section 11.1: the scheme name is case-insensitive, and one or more spaces separate it from the token68.
 const BEARER_PATTERN = /^bearer +([A-Za-z0-9._~+/=-]{1,512})$/i;
 
@@ -32,13 +42,26 @@ async function apiKeyAuthPlugin(fastify: FastifyInstance, options: ApiKeyAuthOpt
   if (typeof options?.apiKeyStore?.findByHash !== "function") {
     throw new ConfigurationError("apiKeyAuth needs an apiKeyStore implementing the ApiKeyStore port.");
   }
-  const { apiKeyStore } = options;
+  const { apiKeyStore, sessions } = options;
   fastify.decorateRequest("caller", null);
   fastify.decorate("authenticate", async (request: FastifyRequest) => {
-    const match = BEARER_PATTERN.exec(request.headers.authorization ?? "");
-    // One message for every failure, so that a caller cannot tell a revoked key from an unknown one.
-    if (!match?.[1]) throw new UnauthorizedError("Send a valid API key as `Authorization: Bearer <key>`.");
-    const record = await apiKeyStore.findByHash(hashApiKey(match[1]));
+    const sessionId = sessions && request.headers.authorization === undefined ? readCookie(request.headers.cookie, SESSION_COOKIE) : null;
+    let keyHash: string;
+    if (sessions && sessionId !== null) {
+      const session = sessions.find(sessionId);
+      if (!session) throw new UnauthorizedError("The session has ended: sign in again.");
+      const token = request.headers[CSRF_HEADER];
+      if (!SAFE_METHODS.has(request.method) && !tokensMatch(session.csrfToken, typeof token === "string" ? token : undefined)) {
+        throw new ForbiddenRequestError(`A request made with the session cookie must carry the session's CSRF token in \`${CSRF_HEADER}\`.`);
+      }
+      keyHash = session.apiKeyHash;
+    } else {
+      const match = BEARER_PATTERN.exec(request.headers.authorization ?? "");
+      // One message for every failure, so that a caller cannot tell a revoked key from an unknown one.
+      if (!match?.[1]) throw new UnauthorizedError("Send a valid API key as `Authorization: Bearer <key>`.");
+      keyHash = hashApiKey(match[1]);
+    }
+    const record = await apiKeyStore.findByHash(keyHash);
     if (!record || record.revokedAt !== null) throw new UnauthorizedError("Send a valid API key as `Authorization: Bearer <key>`.");
     request.caller = { organizationId: record.organizationId, userId: record.userId, apiKeyId: record.id, scopes: record.scopes };
   });

@@ -17,7 +17,19 @@ describe("OpenAPI document", () => {
     expect(response.statusCode).toBe(200);
     const document = response.json() as OpenAPIV3.Document;
     await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeTruthy();
-    expect(Object.keys(document.paths).sort()).toEqual(["/api/health", "/metrics", "/v1/agents", "/v1/connectors", "/v1/runs", "/v1/runs/{id}", "/v1/runs/{id}/cancel", "/v1/runs/{id}/signals/{name}"]);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      "/api/health",
+      "/metrics",
+      "/ui/session",
+      "/v1/agents",
+      "/v1/connectors",
+      "/v1/runs",
+      "/v1/runs/events",
+      "/v1/runs/summary",
+      "/v1/runs/{id}",
+      "/v1/runs/{id}/cancel",
+      "/v1/runs/{id}/signals/{name}",
+    ]);
     expect(document.info.version).toBe("9.9.9-test");
   });
 

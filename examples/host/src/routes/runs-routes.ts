@@ -126,6 +126,8 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
         limit: query.limit,
         ...(query.agent === undefined ? {} : { agentName: query.agent }),
         ...(query.status === undefined ? {} : { status: query.status }),
+        ...(query.user === undefined ? {} : { userId: query.user }),
+        ...(query.intent === undefined ? {} : { intentContains: query.intent }),
         ...(query.createdAfter === undefined ? {} : { createdAfter: new Date(query.createdAfter) }),
         ...(query.createdBefore === undefined ? {} : { createdBefore: new Date(query.createdBefore) }),
         ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
@@ -147,7 +149,10 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
     },
     async (request) => {
       const caller = requireCaller(request);
-      return toRunResource(await orchestrator.cancel(caller.organizationId, request.params.id));
+      const run = await orchestrator.cancel(caller.organizationId, request.params.id);
+      // Who cancelled is kept in the log: the run record tells only that it was cancelled.
+      request.log.info({ audit: "run.cancel", runId: run.id, organizationId: caller.organizationId, userId: caller.userId, apiKeyId: caller.apiKeyId }, "run cancelled");
+      return toRunResource(run);
     },
   );
 

@@ -11,6 +11,9 @@ import { createConnectionService } from "../connections/connection-service.js";
 import { createCachedApiKeyStore } from "../auth/cached-api-key-store.js";
 import { provisionDevelopmentKey } from "../auth/provision-development-key.js";
 import type { HostConfig } from "../config/host-config.js";
+import { locateInspectorAssets, readInspectorAssets } from "../inspector/inspector-assets.js";
+import { createRunEventHub } from "../inspector/run-event-hub.js";
+import { withRunEvents } from "../inspector/with-run-events.js";
 import type { HealthCheck } from "../routes/operations-routes.js";
 import { readHostVersion } from "./host-version.js";
 import { openHostDatabase } from "./open-host-database.js";
@@ -64,9 +67,11 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
     const agents = createExampleAgents(connectors);
     const bullmq = config.redisUrl ? createBullmqRunQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, queues: PLATFORM_QUEUES, metrics: metrics.sink }) : null;
     const queue: RunQueue = bullmq ?? createInProcessRunQueue({ queues: PLATFORM_QUEUES, maxConcurrency: IN_PROCESS_MAX_CONCURRENCY, metrics: metrics.sink });
+    const runEvents = createRunEventHub();
+    closers.push(async () => runEvents.close());
     const orchestrator = createOrchestrator({
       agents,
-      store: database.runStore,
+      store: withRunEvents(database.runStore, runEvents),
       metrics: metrics.sink,
       logger,
       ...(rateLimiter ? { rateLimiter } : {}),
@@ -107,6 +112,8 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
             }),
           }
         : {}),
+      runEvents,
+      inspectorAssets: readInspectorAssets(locateInspectorAssets(config.inspectorAssetsDirectory)),
     });
     const url = await app.listen({ port: config.port, host: config.host });
     if (issued) {

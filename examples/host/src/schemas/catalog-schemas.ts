@@ -12,6 +12,10 @@ export const agentSchema = z
     inputSchema: jsonSchemaObject,
     outputSchema: jsonSchemaObject,
     breakerState: z.enum(["closed", "open", "half_open"]),
+    admission: z
+      .object({ limit: z.number().int(), windowMs: z.number().int() })
+      .nullable()
+      .meta({ description: "Runs admitted per user and window; null when unlimited." }),
   })
   .meta({ id: "Agent" });
 

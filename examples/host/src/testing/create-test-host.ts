@@ -1,10 +1,13 @@
 import type { ApiVersionStatus } from "@neonhub/connectors";
-import { createMemoryRunStore, createOrchestrator, type AgentDefinition, type Orchestrator, type RunStore } from "@neonhub/core";
+import { createMemoryRunStore, createOrchestrator, type AgentDefinition, type ApiKeyStore, type Orchestrator, type RunStore } from "@neonhub/core";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { createHostApp } from "../app/create-host-app.js";
 import type { ConnectionService } from "../connections/connection-service.js";
 import { issueApiKey } from "../auth/issue-api-key.js";
 import { createMemoryApiKeyStore } from "../auth/memory-api-key-store.js";
+import { createRunEventHub, type RunEventHub } from "../inspector/run-event-hub.js";
+import { createSessionStore, type SessionStore } from "../inspector/session-store.js";
+import { withRunEvents } from "../inspector/with-run-events.js";
 import type { ConnectorCatalogEntry } from "../routes/catalog-routes.js";
 import { approvalAgent, brokenAgent, echoAgent, scarceAgent, waitingAgent } from "./test-agents.js";
 
@@ -17,6 +20,9 @@ export interface TestHost {
   /** Headers with the alpha organization's key. */
   alpha: { authorization: string };
   beta: { authorization: string };
+  runEvents: RunEventHub;
+  sessions: SessionStore;
+  apiKeyStore: ApiKeyStore;
 }
 
 export const TEST_CONNECTORS: ConnectorCatalogEntry[] = [
@@ -33,9 +39,12 @@ export async function createTestHost(
     connectorApiVersions?: () => readonly ApiVersionStatus[];
     connections?: ConnectionService;
     logger?: FastifyBaseLogger;
+    sessions?: SessionStore;
   } = {},
 ): Promise<TestHost & { health: { databaseUp: boolean } }> {
-  const store = options.store ?? createMemoryRunStore();
+  const runEvents = createRunEventHub();
+  const sessions = options.sessions ?? createSessionStore();
+  const store = withRunEvents(options.store ?? createMemoryRunStore(), runEvents);
   const orchestrator: Orchestrator = {
     ...createOrchestrator({ agents: options.agents ?? [echoAgent, brokenAgent, waitingAgent, scarceAgent, approvalAgent], store }),
     ...options.orchestratorOverrides,
@@ -60,6 +69,8 @@ export async function createTestHost(
     },
     version: "9.9.9-test",
     ...(options.connectorApiVersions === undefined ? {} : { connectorApiVersions: options.connectorApiVersions }),
+    runEvents,
+    sessions,
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.connections === undefined ? {} : { connections: options.connections }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
@@ -69,6 +80,9 @@ export async function createTestHost(
     orchestrator,
     store,
     health,
+    runEvents,
+    sessions,
+    apiKeyStore,
     keys: { alpha: alpha.key, beta: beta.key, revoked: revoked.key },
     alpha: { authorization: `Bearer ${alpha.key}` },
     beta: { authorization: `Bearer ${beta.key}` },

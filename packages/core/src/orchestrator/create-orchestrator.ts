@@ -348,7 +348,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     listRuns: (query) => store.listRuns(query),
 
     listAgents: () =>
-      registry.list().map(({ definition, breaker, jsonSchemas }) => ({
+      registry.list().map(({ definition, breaker, jsonSchemas, policies }) => ({
         name: definition.name,
         version: definition.version,
         description: definition.description,
@@ -356,6 +356,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         inputSchema: jsonSchemas().input,
         outputSchema: jsonSchemas().output,
         breakerState: breaker?.state() ?? "closed",
+        admission: policies.admission.enabled ? { limit: policies.admission.limit, windowMs: policies.admission.windowMs } : null,
       })),
 
     registerAgent: (agent) => void registry.register(agent),

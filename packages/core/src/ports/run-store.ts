@@ -71,6 +71,10 @@ export interface ListRunsQuery {
   organizationId: string;
   agentName?: string;
   status?: RunStatus;
+  /** Only runs started for this user. */
+  userId?: string;
+  /** Only runs whose intent contains this text, ignoring case (1 to 200 characters). */
+  intentContains?: string;
   /** Inclusive lower bound on `createdAt`. */
   createdAfter?: Date;
   /** Exclusive upper bound on `createdAt`. */
@@ -86,6 +90,40 @@ export interface RunPage {
   runs: AgentRun[];
   /** Pass as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
+}
+
+/** The window of {@link RunStore.summarizeRuns}: runs of one organization created from `since` to before `until`. */
+export interface SummarizeRunsQuery {
+  organizationId: string;
+  since: Date;
+  until: Date;
+}
+
+/** How one agent's runs of the window went. */
+export interface AgentRunSummary {
+  agentName: string;
+  total: number;
+  completed: number;
+  /** `FAILED` and `TIMED_OUT`. */
+  failed: number;
+  /** 95th percentile (nearest rank) of finished runs' `durationMs`; null when none finished. */
+  p95DurationMs: number | null;
+}
+
+/** Runs of one status created in one minute of the window. */
+export interface RunMinuteSummary {
+  /** Start of the minute (UTC). */
+  minute: Date;
+  status: RunStatus;
+  count: number;
+  /** 95th percentile (nearest rank) of those runs' `durationMs`; null when none finished. */
+  p95DurationMs: number | null;
+}
+
+/** Result of {@link RunStore.summarizeRuns}, sorted by agent name and by minute then status. */
+export interface RunSummary {
+  agents: AgentRunSummary[];
+  minutes: RunMinuteSummary[];
 }
 
 /** A journal write: the step at a position, with the tool execution it recorded, under the executor's fence. */
@@ -187,6 +225,12 @@ export interface RunStore {
 
   /** Runs of one organization, newest first, with stable cursor pagination. */
   listRuns(query: ListRunsQuery): Promise<RunPage>;
+
+  /**
+   * Per-agent outcomes and per-minute counts of an organization's runs in a window (at most 24 hours), from an
+   * index on the organization and creation time.
+   */
+  summarizeRuns(query: SummarizeRunsQuery): Promise<RunSummary>;
 
   /** The tool executions of a run, in the order they started; empty for an unknown run. */
   listToolExecutions(organizationId: string, runId: string): Promise<ToolExecution[]>;

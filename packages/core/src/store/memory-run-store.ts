@@ -9,6 +9,7 @@ import type { ToolExecution } from "../model/tool-execution.js";
 import type { ListRunsQuery, RunPage, RunStore } from "../ports/run-store.js";
 import { checkQueuedRunsLimit } from "../util/queued-runs-limit.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
+import { summarizeRunRecords, validateListRunsFilters, validateSummarizeRunsQuery } from "../util/run-summary.js";
 
 /** Runs a memory store keeps when `maxRuns` is not given. */
 const DEFAULT_MAX_RUNS = 1_000;
@@ -308,7 +309,9 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 500) {
         throw new ValidationError("limit must be an integer from 1 to 500.", [{ path: "limit", message: "Must be from 1 to 500" }]);
       }
+      validateListRunsFilters(query);
       const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      const intentSearch = query.intentContains?.toLowerCase();
       const after = cursor === undefined ? undefined : { createdAt: times.of(cursor.createdAt), id: cursor.id };
       const createdAfter = query.createdAfter === undefined ? undefined : times.of(query.createdAfter);
       const createdBefore = query.createdBefore === undefined ? undefined : times.of(query.createdBefore);
@@ -317,6 +320,8 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         if (kept.organizationId !== query.organizationId) continue;
         if (query.agentName !== undefined && kept.agentName !== query.agentName) continue;
         if (query.status !== undefined && kept.status !== query.status) continue;
+        if (query.userId !== undefined && kept.userId !== query.userId) continue;
+        if (intentSearch !== undefined && !kept.intent?.toLowerCase().includes(intentSearch)) continue;
         if (createdAfter !== undefined && kept.createdAt < createdAfter) continue;
         if (createdBefore !== undefined && kept.createdAt >= createdBefore) continue;
         if (after && isNewerFirst(kept, after) <= 0) continue;
@@ -326,6 +331,18 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       const page = matching.slice(0, query.limit).map(copyOf);
       const last = page[page.length - 1];
       return { runs: page, nextCursor: matching.length > query.limit && last ? encodeCursor(last) : null };
+    },
+
+    async summarizeRuns(query) {
+      validateSummarizeRunsQuery(query);
+      const since = times.of(query.since);
+      const until = times.of(query.until);
+      const window: Array<{ agentName: string; status: AgentRun["status"]; createdAt: Date; durationMs: number | null }> = [];
+      for (const kept of allRuns()) {
+        if (kept.organizationId !== query.organizationId || kept.createdAt < since || kept.createdAt >= until) continue;
+        window.push({ agentName: kept.agentName, status: kept.status, createdAt: times.date(kept.createdAt), durationMs: kept.durationMs });
+      }
+      return summarizeRunRecords(window);
     },
 
     async listToolExecutions(organizationId, runId) {

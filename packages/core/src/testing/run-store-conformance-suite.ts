@@ -277,6 +277,51 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       expect(completed.runs.map((run) => run.id)).toEqual([first.id]);
     });
 
+    it("filters runs by user and by a case-insensitive intent search", async () => {
+      const organizationId = `org-${randomUUID()}`;
+      const ada = sampleRunInput({ organizationId, userId: "ada", intent: "Draft the LAUNCH post" });
+      const bob = sampleRunInput({ organizationId, userId: "bob", intent: "analyse keywords", createdAt: new Date(BASE_TIME + 1) });
+      const silent = sampleRunInput({ organizationId, userId: "ada", intent: null, createdAt: new Date(BASE_TIME + 2) });
+      const elsewhere = sampleRunInput({ userId: "ada", intent: "launch elsewhere" });
+      for (const input of [ada, bob, silent, elsewhere]) await store.createRun(input);
+      const byAda = await store.listRuns({ organizationId, userId: "ada", limit: 10 });
+      expect(byAda.runs.map((run) => run.id)).toEqual([silent.id, ada.id]);
+      const launch = await store.listRuns({ organizationId, intentContains: "launch", limit: 10 });
+      expect(launch.runs.map((run) => run.id)).toEqual([ada.id]);
+      const percent = await store.listRuns({ organizationId, intentContains: "%", limit: 10 });
+      expect(percent.runs).toEqual([]);
+      await expect(store.listRuns({ organizationId, intentContains: "", limit: 10 })).rejects.toSatisfy((error) => isNeonhubError(error, "VALIDATION_FAILED"));
+    });
+
+    it("summarizes an organization's runs per agent and per minute", async () => {
+      const organizationId = `org-${randomUUID()}`;
+      const durations = [100, 200, 300, 400, 500, 600, 700, 800, 900, 1_000, 1_100, 1_200, 1_300, 1_400, 1_500, 1_600, 1_700, 1_800, 1_900, 2_000];
+      for (const [index, durationMs] of durations.entries()) {
+        const input = sampleRunInput({ organizationId, agentName: "writer", createdAt: new Date(BASE_TIME + (index % 2) * 60_000 + index) });
+        await store.createRun(input);
+        await store.finishRun(finishInput(organizationId, input.id, index < 3 ? { status: "FAILED", error: { code: "HANDLER_FAILED", message: "no" }, durationMs } : { durationMs }));
+      }
+      const open = sampleRunInput({ organizationId, agentName: "analyst", createdAt: new Date(BASE_TIME + 5) });
+      const outside = sampleRunInput({ organizationId, agentName: "analyst", createdAt: new Date(BASE_TIME - 1) });
+      for (const input of [open, outside, sampleRunInput({ agentName: "writer", createdAt: new Date(BASE_TIME) })]) await store.createRun(input);
+      const summary = await store.summarizeRuns({ organizationId, since: new Date(BASE_TIME), until: new Date(BASE_TIME + 3_600_000) });
+      expect(summary.agents).toEqual([
+        { agentName: "analyst", total: 1, completed: 0, failed: 0, p95DurationMs: null },
+        { agentName: "writer", total: 20, completed: 17, failed: 3, p95DurationMs: 1_900 },
+      ]);
+      expect(summary.minutes.map((minute) => [minute.minute.getTime() - BASE_TIME, minute.status, minute.count])).toEqual([
+        [0, "COMPLETED", 8],
+        [0, "FAILED", 2],
+        [0, "RUNNING", 1],
+        [60_000, "COMPLETED", 9],
+        [60_000, "FAILED", 1],
+      ]);
+      expect(summary.minutes[3]?.p95DurationMs).toBe(2_000);
+      await expect(store.summarizeRuns({ organizationId, since: new Date(BASE_TIME), until: new Date(BASE_TIME + 25 * 3_600_000) })).rejects.toSatisfy((error) =>
+        isNeonhubError(error, "VALIDATION_FAILED"),
+      );
+    });
+
     it("rejects a cursor it did not make with a validation error", async () => {
       await expect(store.listRuns({ organizationId: "org", limit: 10, cursor: "not-a-cursor" })).rejects.toSatisfy((error) => isNeonhubError(error, "VALIDATION_FAILED"));
     });

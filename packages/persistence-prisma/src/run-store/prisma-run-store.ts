@@ -10,6 +10,8 @@ import {
   type FinishRunInput,
   type ListRunsQuery,
   type RunStore,
+  validateListRunsFilters,
+  validateSummarizeRunsQuery,
 } from "@neonhub/core";
 import type { Prisma} from "../generated/prisma/client.js";
 import { type PrismaClient } from "../generated/prisma/client.js";
@@ -17,6 +19,7 @@ import { guarded } from "../errors/guarded.js";
 import { claimRuns, recordStep, renewLeases, sendSignal, suspendRun } from "./journal-writes.js";
 import { toAgentRun, toJournalStep, toRunSignal, toToolExecution } from "./run-records.js";
 import { finishOpenRun, finishRuns, insertRun, insertRuns, validateCreate, validateFinish } from "./run-writes.js";
+import { summarizeRunsOnPrisma } from "./summarize-runs.js";
 import { createWriteBatcher } from "./write-batcher.js";
 
 // Batches in flight per kind of write; two kinds stay below the default pool of 10 connections.
@@ -87,6 +90,7 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promis
       }
       let where: Prisma.AgentRunWhereInput;
       try {
+        validateListRunsFilters(query);
         where = listWhere(query);
       } catch (error) {
         return Promise.reject(error);
@@ -97,6 +101,15 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promis
         const last = page[page.length - 1];
         return { runs: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
       });
+    },
+
+    summarizeRuns: (query) => {
+      try {
+        validateSummarizeRunsQuery(query);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return guarded("summarize runs", () => summarizeRunsOnPrisma(prisma, query));
     },
 
     listToolExecutions: (organizationId, runId) =>
@@ -168,7 +181,12 @@ function listWhere(query: ListRunsQuery): Prisma.AgentRunWhereInput {
     organizationId: query.organizationId,
     ...(query.agentName === undefined ? {} : { agentName: query.agentName }),
     ...(query.status === undefined ? {} : { status: query.status }),
+    ...(query.userId === undefined ? {} : { userId: query.userId }),
+    ...(query.intentContains === undefined ? {} : { intent: { contains: escapeLikePattern(query.intentContains), mode: "insensitive" as const } }),
     createdAt: { ...(query.createdAfter ? { gte: query.createdAfter } : {}), ...(query.createdBefore ? { lt: query.createdBefore } : {}) },
     ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
   };
 }
+
+// `contains` becomes ILIKE '%text%': the search text's own wildcards must match literally.
+const escapeLikePattern = (text: string): string => text.replace(/[\\%_]/g, (character) => `\\${character}`);

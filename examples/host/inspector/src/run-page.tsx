@@ -1,0 +1,127 @@
+import { useEffect, useState } from "preact/hooks";
+import { api, type ChildRun, type RunDetail } from "./api";
+import { formatDuration, formatJson, formatTime, OPEN_STATUSES, RETRYABLE_STATUSES } from "./format";
+import { subscribeToRuns } from "./live-runs";
+import { RunActions } from "./run-actions";
+import { ErrorNote, StatusBadge } from "./status-badge";
+import { stepRow, toolRow, Waterfall } from "./waterfall";
+
+const OPEN_RUN_POLL_MS = 2_000;
+
+function ChildRunTree({ runs }: { runs: ChildRun[] }) {
+  return (
+    <ul class="child-runs">
+      {runs.map((child) => (
+        <li key={child.id}>
+          <a href={`#/runs/${child.id}`}>{child.agentName ?? child.id}</a> {child.status ? <StatusBadge status={child.status} /> : null}
+          {child.childRuns && child.childRuns.length > 0 ? <ChildRunTree runs={child.childRuns} /> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** One run: what went in and out, its timeline, its steps as a waterfall, its children and the actions on it. */
+export function RunPage({ runId }: { runId: string }) {
+  const [run, setRun] = useState<RunDetail | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const load = () =>
+    api<RunDetail>(`/v1/runs/${encodeURIComponent(runId)}`).then(
+      (loaded) => {
+        setRun(loaded);
+        setError(null);
+      },
+      (failure: unknown) => setError(failure),
+    );
+
+  useEffect(() => {
+    setRun(null);
+    void load();
+    const close = subscribeToRuns(
+      (events) => {
+        if (events.some((event) => event.id === runId)) void load();
+      },
+      () => void load(),
+    );
+    return close;
+  }, [runId]);
+
+  // Steps are not streamed: an open run is read again while it stays open.
+  useEffect(() => {
+    if (!run || !OPEN_STATUSES.has(run.status)) return;
+    const timer = setInterval(() => void load(), OPEN_RUN_POLL_MS);
+    return () => clearInterval(timer);
+  }, [run?.status]);
+
+  if (!run) return error ? <ErrorNote error={error} /> : <p>Loading…</p>;
+  const rows = [...(run.steps ?? []).map(stepRow), ...run.toolExecutions.filter((tool) => !(run.steps ?? []).some((step) => step.kind === "TOOL" && step.key === tool.id)).map(toolRow)];
+  rows.sort((left, right) => (left.startedAt ?? "").localeCompare(right.startedAt ?? ""));
+
+  return (
+    <section aria-labelledby="run-heading">
+      <p>
+        <a href="#/runs">← All runs</a>
+      </p>
+      <h1 id="run-heading">
+        {run.agentName} <StatusBadge status={run.status} />
+      </h1>
+      <p class="run-id">Run {run.id}</p>
+      <ErrorNote error={error} />
+      <RunActions run={run} onChanged={() => void load()} canCancel={OPEN_STATUSES.has(run.status)} canRetry={RETRYABLE_STATUSES.has(run.status)} />
+      {run.error ? (
+        <div class="run-error" role="alert">
+          <h2>Error</h2>
+          <p>
+            <strong>{run.error.code}</strong>: {run.error.message}
+          </p>
+        </div>
+      ) : null}
+      <h2>Timeline</h2>
+      <dl class="timeline">
+        <dt>Created</dt>
+        <dd>{formatTime(run.createdAt)}</dd>
+        <dt>Started</dt>
+        <dd>{formatTime(run.startedAt)}</dd>
+        <dt>Ended</dt>
+        <dd>
+          {formatTime(run.completedAt)} {run.statusReason ? `(${run.statusReason})` : ""}
+        </dd>
+        <dt>Duration</dt>
+        <dd>{formatDuration(run.durationMs)}</dd>
+        <dt>Attempts</dt>
+        <dd>{run.attempts}</dd>
+        <dt>User</dt>
+        <dd>{run.userId}</dd>
+        <dt>Intent</dt>
+        <dd>{run.intent ?? "–"}</dd>
+        {run.parentRunId ? (
+          <>
+            <dt>Parent run</dt>
+            <dd>
+              <a href={`#/runs/${run.parentRunId}`}>{run.parentRunId}</a>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <h2>Steps</h2>
+      <Waterfall rows={rows} runStart={run.startedAt ?? run.createdAt} runEnd={run.completedAt} />
+      {run.childRuns && run.childRuns.length > 0 ? (
+        <>
+          <h2>Child runs</h2>
+          <ChildRunTree runs={run.childRuns} />
+        </>
+      ) : null}
+      <div class="io">
+        <div>
+          <h2>Input</h2>
+          <pre tabIndex={0}>{formatJson(run.input)}</pre>
+        </div>
+        <div>
+          <h2>Output</h2>
+          <pre tabIndex={0}>{formatJson(run.output)}</pre>
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import type { AgentRun } from "@neonhub/core";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createRunEventHub } from "./run-event-hub.js";
+
+const run = (id: string, organizationId: string, status: AgentRun["status"] = "RUNNING"): AgentRun => ({
+  id,
+  agentName: "writer",
+  agentVersion: "1",
+  organizationId,
+  userId: "ada",
+  intent: "post",
+  status,
+  statusReason: null,
+  input: { secret: "never sent" },
+  output: null,
+  error: null,
+  idempotencyKey: null,
+  requestHash: null,
+  attempts: 1,
+  createdAt: new Date(Date.UTC(2026, 0, 1)),
+  startedAt: null,
+  completedAt: null,
+  durationMs: null,
+  traceId: null,
+  parentRunId: null,
+  fence: 1,
+  leaseOwner: null,
+  leaseExpiresAt: null,
+  wakeAt: null,
+});
+
+afterEach(() => vi.useRealTimers());
+
+describe("createRunEventHub", () => {
+  it("sends an organization's events only to its own streams, batched per flush interval", () => {
+    vi.useFakeTimers();
+    const hub = createRunEventHub({ flushIntervalMs: 100 });
+    const alpha: string[] = [];
+    const beta: string[] = [];
+    hub.subscribe("alpha", (chunk) => alpha.push(chunk.toString()));
+    hub.subscribe("beta", (chunk) => beta.push(chunk.toString()));
+    hub.publish("alpha", run("r1", "alpha"));
+    hub.publish("alpha", run("r2", "alpha"));
+    hub.publish("alpha", run("r1", "alpha", "COMPLETED"));
+    hub.publish("gamma", run("r2", "gamma"));
+    expect(alpha).toEqual([]);
+    vi.advanceTimersByTime(100);
+    expect(beta).toEqual([]);
+    expect(alpha).toHaveLength(1);
+    expect(alpha[0]).toMatch(/^event: runs\ndata: .*\n\n$/);
+    const events = JSON.parse(alpha[0]!.split("data: ")[1]!) as Array<{ id: string; status: string }>;
+    // A run that changed twice within one flush is sent once, as it is now, after the others.
+    expect(events.map((event) => [event.id, event.status])).toEqual([
+      ["r2", "RUNNING"],
+      ["r1", "COMPLETED"],
+    ]);
+    expect(alpha[0]).not.toContain("never sent");
+  });
+
+  it("tells streams to reload when more events wait than it keeps", () => {
+    const hub = createRunEventHub({ maxPendingPerOrganization: 2 });
+    const chunks: string[] = [];
+    hub.subscribe("alpha", (chunk) => chunks.push(chunk.toString()));
+    for (let index = 0; index < 3; index += 1) hub.publish("alpha", run(`r${index}`, "alpha"));
+    hub.flush();
+    expect(chunks).toEqual(["event: resync\ndata: {}\n\n"]);
+  });
+
+  it("refuses streams beyond its limit and frees a slot on unsubscribe", () => {
+    const hub = createRunEventHub({ maxSubscribers: 1 });
+    const unsubscribe = hub.subscribe("alpha", () => undefined);
+    expect(unsubscribe).not.toBeNull();
+    expect(hub.subscribe("beta", () => undefined)).toBeNull();
+    unsubscribe?.();
+    unsubscribe?.();
+    expect(hub.subscriberCount).toBe(0);
+    expect(hub.subscribe("beta", () => undefined)).not.toBeNull();
+  });
+});

@@ -1,0 +1,124 @@
+import { request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createHostApp } from "../app/create-host-app.js";
+import { createTestHost, type TestHost } from "../testing/create-test-host.js";
+
+let host: TestHost;
+beforeEach(async () => {
+  host = await createTestHost();
+});
+afterEach(async () => {
+  await host.app.close();
+});
+
+const postRun = (body: Record<string, unknown>, headers = host.alpha) => host.app.inject({ method: "POST", url: "/v1/runs", headers, payload: body });
+
+/** Opens the event stream over real HTTP and collects what arrives. */
+function openStream(url: string, authorization: string): Promise<{ chunks: string[]; status: number; close(): void }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { headers: { authorization, accept: "text/event-stream" } }, (response) => {
+      const chunks: string[] = [];
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => chunks.push(chunk));
+      resolve({ chunks, status: response.statusCode ?? 0, close: () => request.destroy() });
+    });
+    request.on("error", reject);
+    request.end();
+  });
+}
+
+describe("GET /v1/runs/events", () => {
+  it("streams the organization's runs as they start and finish, and nothing of another organization", async () => {
+    await host.app.listen({ host: "127.0.0.1", port: 0 });
+    const base = `http://127.0.0.1:${(host.app.server.address() as AddressInfo).port}`;
+    const alpha = await openStream(`${base}/v1/runs/events`, host.alpha.authorization);
+    const beta = await openStream(`${base}/v1/runs/events`, host.beta.authorization);
+    expect(alpha.status).toBe(200);
+    await vi.waitFor(() => expect(host.runEvents.subscriberCount).toBe(2));
+    const run = (await postRun({ agent: "echo", input: { text: "live" } })).json();
+    await vi.waitFor(() => expect(alpha.chunks.join("")).toContain('"status":"COMPLETED"'), { timeout: 3_000 });
+    const text = alpha.chunks.join("");
+    expect(text).toContain(`"id":"${run.id}"`);
+    expect(text).toMatch(/event: runs\ndata: \[/);
+    expect(beta.chunks.join("")).not.toContain(run.id);
+    alpha.close();
+    await vi.waitFor(() => expect(host.runEvents.subscriberCount).toBe(1));
+    // Closing the host ends the streams still open instead of waiting for them.
+    await host.app.close();
+    expect(host.runEvents.subscriberCount).toBe(0);
+  });
+
+  it("needs a key", async () => {
+    expect((await host.app.inject({ method: "GET", url: "/v1/runs/events" })).statusCode).toBe(401);
+  });
+});
+
+describe("GET /v1/runs filters and /v1/runs/summary", () => {
+  it("filters by user and intent", async () => {
+    await postRun({ agent: "echo", intent: "Launch the spring sale", input: { text: "a" } });
+    await postRun({ agent: "echo", intent: "weekly report", input: { text: "b" } });
+    const launch = await host.app.inject({ method: "GET", url: "/v1/runs?intent=LAUNCH", headers: host.alpha });
+    expect(launch.json().runs.map((run: { intent: string }) => run.intent)).toEqual(["Launch the spring sale"]);
+    const nobody = await host.app.inject({ method: "GET", url: "/v1/runs?user=someone_else", headers: host.alpha });
+    expect(nobody.json().runs).toEqual([]);
+    const mine = await host.app.inject({ method: "GET", url: "/v1/runs?user=user_alpha", headers: host.alpha });
+    expect(mine.json().runs).toHaveLength(2);
+  });
+
+  it("summarizes the last hour per agent and per minute for the caller's organization only", async () => {
+    await postRun({ agent: "echo", input: { text: "a" } });
+    await postRun({ agent: "broken", input: {} });
+    await postRun({ agent: "echo", input: { text: "beta" } }, host.beta);
+    const response = await host.app.inject({ method: "GET", url: "/v1/runs/summary?windowMinutes=60", headers: host.alpha });
+    expect(response.statusCode).toBe(200);
+    const summary = response.json();
+    expect(summary.agents).toEqual([
+      { agentName: "broken", total: 1, completed: 0, failed: 1, p95DurationMs: expect.any(Number) },
+      { agentName: "echo", total: 1, completed: 1, failed: 0, p95DurationMs: expect.any(Number) },
+    ]);
+    expect(summary.minutes.reduce((total: number, minute: { count: number }) => total + minute.count, 0)).toBe(2);
+    expect(new Date(summary.until).getTime() - new Date(summary.since).getTime()).toBe(3_600_000);
+    expect((await host.app.inject({ method: "GET", url: "/v1/runs/summary?windowMinutes=2000", headers: host.alpha })).statusCode).toBe(400);
+  });
+
+  it("lists each agent's admission limit", async () => {
+    const agents = (await host.app.inject({ method: "GET", url: "/v1/agents", headers: host.alpha })).json().agents as Array<{ name: string; admission: unknown }>;
+    expect(agents.find((agent) => agent.name === "scarce")?.admission).toEqual({ limit: 1, windowMs: 60_000 });
+  });
+});
+
+describe("GET /", () => {
+  it("serves the built page with a strict content security policy and its own script", async () => {
+    const built = await createHostApp({
+      orchestrator: host.orchestrator,
+      apiKeyStore: host.apiKeyStore,
+      connectors: { list: () => [] },
+      metrics: { contentType: "text/plain", render: async () => "" },
+      healthChecks: {},
+      version: "1",
+      inspectorAssets: { script: "console.log('inspector')", styles: "body{}" },
+    });
+    try {
+      const page = await built.inject({ method: "GET", url: "/" });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers["content-security-policy"]).toContain("script-src 'self'");
+      expect(page.headers["x-frame-options"]).toBe("DENY");
+      expect(page.body).toContain('<script type="module" src="/inspector/app.js"></script>');
+      const script = await built.inject({ method: "GET", url: "/inspector/app.js" });
+      expect(script.headers["content-type"]).toContain("text/javascript");
+      expect(script.body).toBe("console.log('inspector')");
+      const cached = await built.inject({ method: "GET", url: "/inspector/app.js", headers: { "if-none-match": String(script.headers.etag) } });
+      expect(cached.statusCode).toBe(304);
+    } finally {
+      await built.close();
+    }
+  });
+
+  it("says how to build the inspector when it was not built", async () => {
+    const page = await host.app.inject({ method: "GET", url: "/" });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("pnpm build");
+    expect((await host.app.inject({ method: "GET", url: "/inspector/app.js" })).statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,69 @@
+import { ConfigurationError, RateLimitedError } from "@neonhub/core";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { RunEventHub } from "../inspector/run-event-hub.js";
+import { requireCaller } from "../plugins/api-key-auth-plugin.js";
+import { authenticatedErrorResponses, problemResponses } from "../schemas/problem-schema.js";
+
+/** Options of {@link runEventsRoutes}. */
+export interface RunEventsRoutesOptions {
+  hub: RunEventHub;
+  /** A comment line keeps proxies from closing an idle stream. Default 15 s. */
+  heartbeatMs?: number;
+}
+
+/** A stream whose client reads slower than this many bytes behind is closed; the browser reconnects and reloads. */
+const MAX_BUFFERED_BYTES = 256 * 1024;
+const DEFAULT_HEARTBEAT_MS = 15_000;
+
+/** `GET /v1/runs/events`: server-sent events as the caller's organization's runs are created, started and finished. */
+export const runEventsRoutes: FastifyPluginAsyncZod<RunEventsRoutesOptions> = async (fastify, options) => {
+  if (typeof options?.hub?.subscribe !== "function") throw new ConfigurationError("runEventsRoutes needs a run event hub.");
+  const { hub } = options;
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const open = new Set<() => void>();
+  // Streams never end by themselves: closing the host ends them, or it would wait for every browser tab.
+  fastify.addHook("preClose", async () => {
+    for (const end of [...open]) end();
+  });
+
+  fastify.get(
+    "/runs/events",
+    {
+      schema: {
+        summary: "Live run events (server-sent events)",
+        description:
+          "A `text/event-stream`. Each `runs` event carries a JSON array of runs (id, agentName, userId, intent, status, createdAt, completedAt, durationMs) created, started or finished since the last one; a `resync` event means some were dropped and the list should be read again.",
+        tags: ["runs"],
+        security: [{ apiKey: [] }],
+        response: { 200: z.string().meta({ description: "text/event-stream" }), ...authenticatedErrorResponses, ...problemResponses({ 429: "Too many open streams." }) },
+      },
+    },
+    async (request, reply) => {
+      const caller = requireCaller(request);
+      const raw = reply.raw;
+      let ended = false;
+      const end = (): void => {
+        if (ended) return;
+        ended = true;
+        clearInterval(heartbeat);
+        unsubscribe?.();
+        open.delete(end);
+        raw.end();
+      };
+      const send = (chunk: Buffer | string): void => {
+        if (raw.writableLength > MAX_BUFFERED_BYTES) end();
+        else raw.write(chunk);
+      };
+      const unsubscribe = hub.subscribe(caller.organizationId, send);
+      if (!unsubscribe) throw new RateLimitedError("Too many live streams are open on this host.", 5_000);
+      reply.hijack();
+      raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
+      raw.write("retry: 3000\n: connected\n\n");
+      const heartbeat = setInterval(() => send(": heartbeat\n\n"), heartbeatMs);
+      heartbeat.unref();
+      open.add(end);
+      request.raw.on("close", end);
+    },
+  );
+};

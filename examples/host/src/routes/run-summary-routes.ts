@@ -1,0 +1,58 @@
+import { ConfigurationError, RUN_STATUSES, type Orchestrator } from "@neonhub/core";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { requireCaller } from "../plugins/api-key-auth-plugin.js";
+import { authenticatedErrorResponses } from "../schemas/problem-schema.js";
+
+/** Options of {@link runSummaryRoutes}. */
+export interface RunSummaryRoutesOptions {
+  orchestrator: Orchestrator;
+  /** Current time in ms; tests pass a fixed one. */
+  now?: () => number;
+}
+
+const summaryQuerySchema = z
+  .object({ windowMinutes: z.coerce.number().int().min(1).max(1_440).default(60).meta({ description: "The last this many minutes." }) })
+  .strict();
+
+const p95 = z.number().nullable().meta({ description: "95th percentile (nearest rank) of finished runs' duration, ms." });
+const runSummarySchema = z
+  .object({
+    since: z.iso.datetime(),
+    until: z.iso.datetime(),
+    agents: z.array(z.object({ agentName: z.string(), total: z.number().int(), completed: z.number().int(), failed: z.number().int(), p95DurationMs: p95 })),
+    minutes: z.array(z.object({ minute: z.iso.datetime(), status: z.enum(RUN_STATUSES), count: z.number().int(), p95DurationMs: p95 })),
+  })
+  .meta({ id: "RunSummary" });
+
+/** `GET /v1/runs/summary`: per-agent outcomes and runs per minute of the caller's organization. */
+export const runSummaryRoutes: FastifyPluginAsyncZod<RunSummaryRoutesOptions> = async (fastify, options) => {
+  if (typeof options?.orchestrator?.store?.summarizeRuns !== "function") throw new ConfigurationError("runSummaryRoutes needs an orchestrator with a store.");
+  const { orchestrator } = options;
+  const now = options.now ?? Date.now;
+
+  fastify.get(
+    "/runs/summary",
+    {
+      schema: {
+        summary: "Per-agent success and p95 duration, and runs per minute by status, over a recent window",
+        tags: ["runs"],
+        security: [{ apiKey: [] }],
+        querystring: summaryQuerySchema,
+        response: { 200: runSummarySchema, ...authenticatedErrorResponses },
+      },
+    },
+    async (request) => {
+      const caller = requireCaller(request);
+      const until = new Date(now());
+      const since = new Date(until.getTime() - request.query.windowMinutes * 60_000);
+      const summary = await orchestrator.store.summarizeRuns({ organizationId: caller.organizationId, since, until });
+      return {
+        since: since.toISOString(),
+        until: until.toISOString(),
+        agents: summary.agents,
+        minutes: summary.minutes.map((minute) => ({ ...minute, minute: minute.minute.toISOString() })),
+      };
+    },
+  );
+};
