@@ -54,6 +54,11 @@ export interface DurabilityOptions {
    * periodic sweep off (call `resumeDueRuns` yourself).
    */
   sweepIntervalMs?: number;
+  /**
+   * For replay tests only (`replayRunHistory`): a step the run's journal does not hold as done ends the run with
+   * `NON_DETERMINISTIC` (`details.historyEnded`) instead of running. Never set it on an orchestrator that serves runs.
+   */
+  replayOnly?: boolean;
 }
 
 /** Public description of a registered agent. */

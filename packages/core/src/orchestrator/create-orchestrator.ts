@@ -77,6 +77,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     redactor,
     clock,
     newId: createTimeOrderedIds(),
+    replayOnly: options.durability?.replayOnly === true,
   };
   const { store, logger, tracer } = dependencies;
   const rateLimiter = options.rateLimiter ?? createMemoryRateLimiter({ maxKeys: options.maxTrackedKeys ?? 100_000, clock });

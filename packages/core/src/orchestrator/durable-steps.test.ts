@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { HandlerFailedError } from "../errors/errors.js";
+import { HandlerFailedError, ValidationError } from "../errors/errors.js";
 import { StepOutcomeUnknownError } from "../errors/durable-errors.js";
 import { defineAgent } from "../model/agent-definition.js";
 import type { RunContext } from "../model/run-context.js";
@@ -207,5 +207,17 @@ describe("journaled steps", () => {
     const { orchestrator, clock } = setup(async (context) => String(await context.step("", fn)));
     expect(await runToEnd(orchestrator, clock)).toMatchObject({ code: "VALIDATION_FAILED" });
     expect(fn).not.toHaveBeenCalled();
+  });
+
+  it("fails a run whose output the store refuses, instead of leaving it open to be resumed for ever", async () => {
+    const { orchestrator, store, clock } = setup(async () => "text the store refuses");
+    const finish = store.finishRun.bind(store);
+    store.finishRun = async (input) => {
+      if (input.output !== null) throw new ValidationError("The value has a character the store cannot hold.");
+      return finish(input);
+    };
+    const error = (await runToEnd(orchestrator, clock)) as { code: string; runId: string };
+    expect(error.code).toBe("VALIDATION_FAILED");
+    expect(await store.getRun("org-1", error.runId)).toMatchObject({ status: "FAILED", statusReason: "output_invalid", output: null, error: { code: "VALIDATION_FAILED" } });
   });
 });

@@ -3,7 +3,7 @@ import type { JournalStep, StepKind } from "../model/journal-step.js";
 import type { SignalResult } from "../model/run-context.js";
 import type { RunScope } from "./handler-context.js";
 import { NEVER } from "./suspension-gate.js";
-import { checkReplayedStep, type StepPlace, type StepPositions } from "./step-positions.js";
+import { checkReplayedStep, historyEnded, type StepPlace, type StepPositions } from "./step-positions.js";
 
 const requireDuration = (name: string, value: number): void => {
   if (!Number.isFinite(value) || value < 0) throw new ValidationError(`${name} must be a non-negative number of milliseconds.`, [{ path: name, message: "Must be a non-negative number" }]);
@@ -52,6 +52,7 @@ export async function durableSleep(scope: RunScope, positions: StepPositions, ke
   const place = positions.place(key, true);
   let step = replayed(scope, place, "SLEEP");
   if (step?.status === "SUCCEEDED") return;
+  if (scope.dependencies.replayOnly) throw scope.failRun(historyEnded(place));
   const now = scope.dependencies.clock.now();
   step ??= await begin(scope, place, "SLEEP", now + ms);
   const wakeAt = (step.wakeAt as Date).getTime();
@@ -70,6 +71,7 @@ export async function durableWaitForSignal<T>(scope: RunScope, positions: StepPo
   const place = positions.place(name, true);
   let step = replayed(scope, place, "SIGNAL");
   if (step?.status === "SUCCEEDED") return step.output as SignalResult<T>;
+  if (scope.dependencies.replayOnly) throw scope.failRun(historyEnded(place));
   const { store, clock } = scope.dependencies;
   const signal = await store.getSignal(scope.run.organizationId, scope.run.id, name);
   const startedAt = step?.startedAt ?? new Date(clock.now());

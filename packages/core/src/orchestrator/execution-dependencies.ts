@@ -15,4 +15,6 @@ export interface ExecutionDependencies {
   clock: Clock;
   /** New run and tool-execution ids (time-ordered, in the order they are made), from a time on `clock`. */
   newId: (unixMs: number) => string;
+  /** Replay tests: a step the journal does not hold as succeeded ends the run instead of running (see `replayRunHistory`). */
+  replayOnly: boolean;
 }

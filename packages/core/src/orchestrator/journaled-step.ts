@@ -10,7 +10,7 @@ import type { Redactor } from "../telemetry/redactor.js";
 import type { RunScope } from "./handler-context.js";
 import { StepCallContext } from "./step-context.js";
 import { NEVER } from "./suspension-gate.js";
-import { checkReplayedStep, type StepPlace, type StepPositions } from "./step-positions.js";
+import { checkReplayedStep, historyEnded, type StepPlace, type StepPositions } from "./step-positions.js";
 
 /** A connector or tool call: recorded as a `ToolExecution` (redacted), traced and counted. */
 export interface ToolCallTarget {
@@ -57,6 +57,9 @@ export function runJournaledStep<T>(scope: RunScope, attempt: number, positions:
       return Promise.reject(scope.failRun(new StepOutcomeUnknownError(`Step "${place.key}" may or may not have taken effect before the run was interrupted, and repeating it is not safe.`, { stepKey: place.key, runId: scope.run.id })));
     }
   }
+  // An executor that lost its run (or whose run was cancelled) starts no new call: its writes would be refused anyway.
+  if (scope.cancellation.aborted) return Promise.reject(scope.cancellation.reason);
+  if (scope.dependencies.replayOnly) return Promise.reject(scope.failRun(historyEnded(place)));
   return executeStep(scope, attempt, place, request, kind, (journaled?.attempts ?? 0) + 1);
 }
 

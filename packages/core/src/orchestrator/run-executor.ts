@@ -225,7 +225,15 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
       finished = await store.finishRun(finish);
     } catch (error) {
       if (isLeaseLost(error)) return await endedElsewhere(dependencies, run);
-      finished = await finishAfterFailure(dependencies, finish, error);
+      // Output the store cannot hold (text with NUL) would fail every retry and leave the run open for ever.
+      const unstorable = NeonhubError.isInstance(error) && error.code === "VALIDATION_FAILED" && finish.output !== null;
+      if (!unstorable) finished = await finishAfterFailure(dependencies, finish, error);
+      else {
+        const refused = new ValidationError(`The run's output could not be stored: ${(error as Error).message}`, [], { runId: run.id });
+        const recordable: FinishRunInput = { ...finish, status: "FAILED", statusReason: "output_invalid", output: null, error: { code: refused.code, message: refused.message } };
+        await store.finishRun(recordable).catch((again: unknown) => finishAfterFailure(dependencies, recordable, again));
+        throw refused;
+      }
     }
   } finally {
     metrics.runFinished({ agent: definition.name, status, durationMs, attempts });

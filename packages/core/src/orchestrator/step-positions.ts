@@ -36,3 +36,10 @@ export function checkReplayedStep(place: StepPlace, kind: StepKind, journaled: O
     { details: { position: place.position, requested: place.key, journaled: journaled.key } },
   );
 }
+
+/** In a replay-only execution, the step the recorded history does not hold as done: the replay ends there. */
+export function historyEnded(place: StepPlace): NonDeterministicError {
+  return new NonDeterministicError(`The replay reached step ${place.position} ("${place.key}"), which the recorded history does not hold as done.`, {
+    details: { position: place.position, requested: place.key, historyEnded: true },
+  });
+}

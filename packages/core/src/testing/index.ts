@@ -10,3 +10,5 @@ export { createRecordingLogger } from "./recording-logger.js";
 export type { RecordedLogLine, RecordingLogger } from "./recording-logger.js";
 export { runAgentForTest, TEST_CALLER } from "./run-agent-for-test.js";
 export type { AgentTestResult, RunAgentForTestOptions } from "./run-agent-for-test.js";
+export { replayRunHistory } from "./replay-run-history.js";
+export type { RecordedRun, ReplayResult } from "./replay-run-history.js";
