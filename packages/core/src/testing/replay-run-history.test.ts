@@ -43,6 +43,12 @@ describe("replayRunHistory", () => {
     expect(send).not.toHaveBeenCalled();
   });
 
+  it("replays a history read back from a JSON file", async () => {
+    const history = JSON.parse(JSON.stringify(await record())) as Awaited<ReturnType<typeof record>>;
+    const [result] = await replayRunHistory({ agent: announcer("1.0.1", async (context, post) => post(await context.step("draft", async () => "x"))), history: [history] });
+    expect(result).toMatchObject({ outcome: "completed", output: { summary: "sent:spring sale" } });
+  });
+
   it("reports a change that asks for another step at a recorded position as diverged", async () => {
     const history = await record();
     const [result] = await replayRunHistory({

@@ -4,7 +4,10 @@ import type { JournalStep } from "../model/journal-step.js";
 import { createOrchestrator } from "../orchestrator/create-orchestrator.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 
-/** A run as recorded in a store: the run (`orchestrator.getRun` or `store.getRun`) and its journal (`store.listSteps`). */
+/**
+ * A run as recorded in a store: the run (`orchestrator.getRun` or `store.getRun`) and its journal
+ * (`store.listSteps`). Times may be `Date`s or the ISO strings a JSON file holds.
+ */
 export interface RecordedRun {
   run: AgentRun;
   steps: readonly JournalStep[];
@@ -41,7 +44,7 @@ export async function replayRunHistory(options: { agent: AgentDefinition; histor
   const results: ReplayResult[] = [];
   for (const { run, steps } of options.history) {
     const store = createMemoryRunStore();
-    const createdAt = run.createdAt;
+    const createdAt = new Date(run.createdAt);
     // The recorded run, held by an executor long gone, on the version under test (the point is to try a new one).
     await store.createRun({
       id: run.id,
@@ -55,12 +58,15 @@ export async function replayRunHistory(options: { agent: AgentDefinition; histor
       requestHash: null,
       status: "RUNNING",
       createdAt,
-      startedAt: run.startedAt ?? createdAt,
+      startedAt: run.startedAt === null ? createdAt : new Date(run.startedAt),
       traceId: null,
       parentRunId: run.parentRunId,
       lease: { owner: "recorded", expiresAt: new Date(0) },
     });
-    for (const { runId: _runId, ...step } of steps) await store.recordStep({ organizationId: run.organizationId, runId: run.id, fence: 1, step });
+    for (const { runId: _runId, ...step } of steps) {
+      const times = { startedAt: new Date(step.startedAt), completedAt: step.completedAt === null ? null : new Date(step.completedAt), wakeAt: step.wakeAt === null ? null : new Date(step.wakeAt) };
+      await store.recordStep({ organizationId: run.organizationId, runId: run.id, fence: 1, step: { ...step, ...times } });
+    }
     const orchestrator = createOrchestrator({
       agents: [options.agent],
       store,
