@@ -12,6 +12,6 @@ export function mayHaveActed(error: NeonhubError, requestSent: boolean): boolean
   if (outcome === "not_acted") return false;
   const status = error.details?.status;
   if (error.code === "TIMEOUT") return status === undefined;
-  if (error.code === "HANDLER_FAILED") return typeof status === "number" && status >= 500;
+  if (error.code === "UPSTREAM_FAILED" || error.code === "HANDLER_FAILED") return typeof status === "number" && status >= 500;
   return false;
 }

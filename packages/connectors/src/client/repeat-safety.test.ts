@@ -26,7 +26,7 @@ describe("repeat safety of connector calls", () => {
     await expect(harness.client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({
       code: "STEP_OUTCOME_UNKNOWN",
       message: expect.stringContaining("slack.postMessage may or may not have taken effect"),
-      details: { connector: "slack", action: "postMessage", failureCode: "HANDLER_FAILED" },
+      details: { connector: "slack", action: "postMessage", failureCode: "UPSTREAM_FAILED" },
     });
     expect(harness.server.requests).toHaveLength(1);
     harness.server.handle(() => "drop");
@@ -50,7 +50,7 @@ describe("repeat safety of connector calls", () => {
     const logger = createRecordingLogger();
     const refused = await startLiveHarness({ connector: slackConnector, credentials: { accessToken: "xoxb-unsafe", baseUrl: url }, client: { retry, logger } });
     try {
-      await expect(refused.client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "HANDLER_FAILED", isRetryable: true, details: { outcome: "not_acted" } });
+      await expect(refused.client.invoke(slackConnector, "postMessage", message)).rejects.toMatchObject({ code: "UPSTREAM_FAILED", isRetryable: true, details: { outcome: "not_acted" } });
       expect(logger.lines.filter((line) => line.message?.includes("trying again"))).toHaveLength(2);
     } finally {
       await refused.close();

@@ -75,7 +75,7 @@ describe("mock mode", () => {
   });
 
   it.each([
-    ["server_error", { code: "HANDLER_FAILED", isRetryable: true }],
+    ["server_error", { code: "UPSTREAM_FAILED", isRetryable: true }],
     ["timeout", { code: "TIMEOUT", isRetryable: true }],
   ] as const)("keeps the retryable %s error for an action that is safe to repeat", async (scenario, expected) => {
     const client = mockClient();

@@ -33,7 +33,7 @@ const STATUS_CASES = [
 const OUTCOME_UNKNOWN = { code: "STEP_OUTCOME_UNKNOWN", isRetryable: false };
 
 const expectedFor = (action: ActionDefinition, expected: Record<string, unknown>) =>
-  action.repeatSafety === "unsafe" && (expected.code === "HANDLER_FAILED" || expected.code === "TIMEOUT") && expected.isRetryable === true ? OUTCOME_UNKNOWN : expected;
+  action.repeatSafety === "unsafe" && (expected.code === "UPSTREAM_FAILED" || expected.code === "TIMEOUT") && expected.isRetryable === true ? OUTCOME_UNKNOWN : expected;
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 const tokenAnswer = (request: ReceivedRequest): ProviderAnswer | undefined =>
@@ -153,7 +153,7 @@ export function runConnectorContractTests(connector: ConnectorDefinition, option
           expect(error, name).toMatchObject(OUTCOME_UNKNOWN);
           expect(calls, name).toHaveLength(1);
         } else {
-          expect(error, name).toMatchObject({ code: "HANDLER_FAILED", isRetryable: true });
+          expect(error, name).toMatchObject({ code: "UPSTREAM_FAILED", isRetryable: true });
           expect(calls.length, name).toBeGreaterThan(1);
         }
         await harness?.close();
