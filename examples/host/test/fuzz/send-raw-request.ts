@@ -45,6 +45,13 @@ export function sendRawRequest(baseUrl: string, raw: RawRequest): Promise<RawRes
     let client;
     try {
       client = httpRequest({ host: url.hostname, port: url.port, method: raw.method, path: raw.path, headers: raw.headers, agent }, (response) => {
+        const contentType = String(response.headers["content-type"] ?? "");
+        // A live event stream never ends by itself: its status and headers are the answer.
+        if (contentType.startsWith("text/event-stream")) {
+          resolve({ status: response.statusCode ?? 0, contentType, body: "" });
+          response.destroy();
+          return;
+        }
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("end", () => resolve({ status: response.statusCode ?? 0, contentType: String(response.headers["content-type"] ?? ""), body: Buffer.concat(chunks).toString("utf8") }));
