@@ -21,6 +21,8 @@ describe.skipIf(!baseUrl)("durable runs when the host is killed with SIGKILL mid
   const ledger = new ProviderLedger();
   let databaseUrl: string;
   let admin: pg.Client;
+  /** A connection to the test's own database, to read what the hosts wrote. */
+  let db: pg.Client;
   let host: HostProcess | null = null;
 
   const environment = () => ({
@@ -31,7 +33,6 @@ describe.skipIf(!baseUrl)("durable runs when the host is killed with SIGKILL mid
     // Short leases, frequent sweeps: a dead host's run is taken over within about two seconds.
     NEONHUB_RUN_LEASE_MS: "1500",
     NEONHUB_SWEEP_INTERVAL_MS: "200",
-    LOG_LEVEL: "warn",
   });
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${host!.url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...init.headers } });
@@ -41,7 +42,7 @@ describe.skipIf(!baseUrl)("durable runs when the host is killed with SIGKILL mid
     await exited;
   };
   const openRows = async () =>
-    (await admin.query<{ status: string; count: number }>(`SELECT "status"::text AS "status", count(*)::int AS "count" FROM "AgentRun" WHERE "status" IN ('QUEUED', 'RUNNING', 'WAITING') GROUP BY 1`, [])).rows;
+    (await db.query<{ status: string; count: number }>(`SELECT "status"::text AS "status", count(*)::int AS "count" FROM "AgentRun" WHERE "status" IN ('QUEUED', 'RUNNING', 'WAITING') GROUP BY 1`, [])).rows;
 
   beforeAll(async () => {
     await ledger.start();
@@ -57,11 +58,14 @@ describe.skipIf(!baseUrl)("durable runs when the host is killed with SIGKILL mid
     await credentials.put({ organizationId, connector: "email", authType: "bearer", credentials: { apiKey: "re_test_kill", baseUrl: ledger.url }, expiresAt: null });
     await credentials.put({ organizationId, connector: "discord", authType: "api_key", credentials: { accessToken: "bot-test-kill", baseUrl: ledger.url }, expiresAt: null });
     await database.close();
+    db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
     host = await startHostProcess(environment());
   }, 180_000);
   afterAll(async () => {
     if (host) await host.terminate();
     await ledger.close();
+    await db?.end();
     await admin?.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
     await admin?.end();
   }, 60_000);
@@ -81,7 +85,7 @@ describe.skipIf(!baseUrl)("durable runs when the host is killed with SIGKILL mid
       await killHost();
       // The caller of a synchronous run lost its answer with the host; the run itself is in PostgreSQL.
       await started;
-      const [run] = (await admin.query<{ id: string }>(`SELECT "id" FROM "AgentRun" WHERE "input"->>'email' = $1`, [`customer-${round}@example.com`])).rows;
+      const [run] = (await db.query<{ id: string }>(`SELECT "id" FROM "AgentRun" WHERE "input"->>'email' = $1`, [`customer-${round}@example.com`])).rows;
       expect(run, `round ${round}: the run was recorded before its first side effect`).toBeDefined();
       runIds.push(run!.id);
 
@@ -109,7 +113,7 @@ describe.skipIf(!baseUrl)("durable runs when the host is killed with SIGKILL mid
     expect(ledger.entries.size).toBe(ROUNDS * STEPS);
     // The step the host died in was sent again with its key, and the provider did not act twice.
     expect([...ledger.entries.values()].filter((entry) => entry.requests === 2)).toHaveLength(ROUNDS);
-    const runningTools = await admin.query<{ count: number }>(`SELECT count(*)::int AS "count" FROM "ToolExecution" WHERE "status" = 'RUNNING'`);
+    const runningTools = await db.query<{ count: number }>(`SELECT count(*)::int AS "count" FROM "ToolExecution" WHERE "status" = 'RUNNING'`);
     expect(runningTools.rows[0]?.count).toBe(0);
     console.info(`durable runs: ${ROUNDS} SIGKILLs, ${ledger.entries.size} side effects, none delivered twice`);
   });
