@@ -23,6 +23,8 @@ export interface LedgerEntry {
  */
 export class ProviderLedger {
   readonly entries = new Map<string, LedgerEntry>();
+  /** The keys of the side effects held without an answer, in order. */
+  readonly heldKeys: string[] = [];
   readonly #held = new Set<ServerResponse>();
   #server: Server | undefined;
   #holdAt: number | null = null;
@@ -84,6 +86,7 @@ export class ProviderLedger {
       if (this.#deliveries === this.#holdAt) {
         entry.requests += 1;
         this.#held.add(response);
+        this.heldKeys.push(key);
         this.#holdAt = null;
         this.#onHeld?.();
         return;
