@@ -5,7 +5,8 @@ import { StepOutcomeUnknownError } from "../errors/durable-errors.js";
 import { defineAgent } from "../model/agent-definition.js";
 import type { RunContext } from "../model/run-context.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
-import { createManualClock } from "../testing/manual-clock.js";
+import type { RunStore } from "../ports/run-store.js";
+import { createManualClock, type ManualClock } from "../testing/manual-clock.js";
 import { sampleRunInput } from "../testing/run-store-conformance-suite.js";
 import { stepIdempotencyKey } from "../util/step-idempotency-key.js";
 import { createOrchestrator } from "./create-orchestrator.js";
@@ -31,6 +32,20 @@ function setup(handle: (context: RunContext) => Promise<string>, options: { vers
   const store = createMemoryRunStore();
   const orchestrator = createOrchestrator({ agents: [sideEffectAgent(handle, options.version)], store, clock, durability: { sweepIntervalMs: 0 } });
   return { clock, store, orchestrator };
+}
+
+/** A run whose process died while its first step was in flight: its lease lapsed and its journal holds the step as started. */
+async function crashedMidStep(store: RunStore, clock: ManualClock, stepKey: string) {
+  const crashed = sampleRunInput({ organizationId: "org-1", agentName: "announcer", input: { text: "spring" }, lease: { owner: "dead", expiresAt: new Date(clock.now() - 1) } });
+  await store.createRun(crashed);
+  const startedAt = new Date(clock.now() - 5);
+  await store.recordStep({
+    organizationId: "org-1",
+    runId: crashed.id,
+    fence: 1,
+    step: { position: 0, key: stepKey, kind: "TOOL", status: "STARTED", output: null, error: null, attempts: 1, startedAt, completedAt: null, wakeAt: null },
+  });
+  return crashed;
 }
 
 /** Runs a request to its end while moving the manual clock, so that retries' backoff passes. */
@@ -131,15 +146,7 @@ describe("journaled steps", () => {
       const post = await context.tool("x.createPost", { text: "hi" }, posted);
       return post.id;
     });
-    // A run whose process died while its post was in flight: the journal holds the step as started.
-    const crashed = sampleRunInput({ organizationId: "org-1", agentName: "announcer", input: { text: "spring" }, lease: { owner: "dead", expiresAt: new Date(clock.now() - 1) } });
-    await store.createRun(crashed);
-    await store.recordStep({
-      organizationId: "org-1",
-      runId: crashed.id,
-      fence: 1,
-      step: { position: 0, key: "x.createPost#0", kind: "TOOL", status: "STARTED", output: null, error: null, attempts: 1, startedAt: new Date(clock.now() - 5), completedAt: null, wakeAt: null },
-    });
+    const crashed = await crashedMidStep(store, clock, "x.createPost#0");
     expect(await orchestrator.resumeDueRuns()).toBe(1);
     await flush();
     expect(posted).not.toHaveBeenCalled();
@@ -159,14 +166,7 @@ describe("journaled steps", () => {
       }, { repeatSafety: "with-key" });
       return refund.id;
     });
-    const crashed = sampleRunInput({ organizationId: "org-1", agentName: "announcer", input: { text: "spring" }, lease: { owner: "dead", expiresAt: new Date(clock.now() - 1) } });
-    await store.createRun(crashed);
-    await store.recordStep({
-      organizationId: "org-1",
-      runId: crashed.id,
-      fence: 1,
-      step: { position: 0, key: "stripe.createRefund#0", kind: "TOOL", status: "STARTED", output: null, error: null, attempts: 1, startedAt: new Date(clock.now() - 5), completedAt: null, wakeAt: null },
-    });
+    const crashed = await crashedMidStep(store, clock, "stripe.createRefund#0");
     await orchestrator.resumeDueRuns();
     await flush();
     expect(keys).toEqual([stepIdempotencyKey(crashed.id, "stripe.createRefund#0")]);
