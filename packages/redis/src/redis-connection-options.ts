@@ -10,7 +10,17 @@ export interface RedisConnectionOptions {
   tls?: Record<string, never>;
   /** BullMQ's blocking commands must wait for Redis to come back rather than fail. */
   maxRetriesPerRequest: null;
+  /** Milliseconds before reconnection attempt `times`: doubling from 100 ms, at most {@link MAX_RECONNECT_DELAY_MS}. */
+  retryStrategy(times: number): number;
 }
+
+/**
+ * The longest wait between two reconnection attempts. BullMQ's own default grows to 20 s, so a worker could stay
+ * idle that long after a short Redis outage ended; two seconds keeps the retry load small and the gap short.
+ */
+export const MAX_RECONNECT_DELAY_MS = 2_000;
+
+const reconnectDelay = (times: number): number => Math.min(100 * 2 ** Math.max(0, times - 1), MAX_RECONNECT_DELAY_MS);
 
 /**
  * Reads connection options from a Redis URL.
@@ -27,5 +37,6 @@ export function redisConnectionOptions(redisUrl: string): RedisConnectionOptions
     ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
     ...(url.protocol === "rediss:" ? { tls: {} } : {}),
     maxRetriesPerRequest: null,
+    retryStrategy: reconnectDelay,
   };
 }
