@@ -19,9 +19,10 @@ export type {
   RunPolicies,
   RunPolicyOverrides,
 } from "./model/agent-policies.js";
-export type { AgentRun, AgentRunWithTools, StoredError } from "./model/agent-run.js";
+export type { AgentRun, AgentRunWithTools, ChildRunSummary, StoredError } from "./model/agent-run.js";
+export { MAX_RUN_TREE_NODES } from "./model/agent-run.js";
 export type { CallerContext, OrchestrateRequest } from "./model/orchestrate-request.js";
-export type { RunContext, SignalResult, StepContext, StepOptions, ToolCallContext, ToolCallOptions, ToolName } from "./model/run-context.js";
+export type { ChildAgentReference, RunAgentOptions, RunContext, SignalResult, StepContext, StepOptions, ToolCallContext, ToolCallOptions, ToolName } from "./model/run-context.js";
 export { REPEAT_SAFETIES } from "./model/repeat-safety.js";
 export type { RepeatSafety } from "./model/repeat-safety.js";
 export type { RunMetric } from "./model/run-metric.js";
@@ -49,7 +50,8 @@ export {
   ValidationError,
 } from "./errors/errors.js";
 export type { FieldError } from "./errors/errors.js";
-export { LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./errors/durable-errors.js";
+export { ChildRunFailedError, LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./errors/durable-errors.js";
+export type { ChildRunEnding } from "./errors/durable-errors.js";
 export { ContentRefusedError } from "./errors/content-refused-error.js";
 export { isTransientError } from "./errors/is-transient-error.js";
 export { fieldErrorsFromZod } from "./errors/field-errors-from-zod.js";

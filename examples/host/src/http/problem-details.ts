@@ -54,6 +54,8 @@ export const HTTP_STATUS_BY_ERROR_CODE: Readonly<Record<ErrorCode, number>> = Ob
   [ERROR_CODES.SIGNAL_CONFLICT]: 409,
   // The provider understood the request and refused its content (a duplicate post, a message too long).
   [ERROR_CODES.CONTENT_REFUSED]: 422,
+  // A run the handler started (ctx.runAgent) did not complete; its own record says why.
+  [ERROR_CODES.CHILD_RUN_FAILED]: 502,
 });
 
 const TITLE_BY_STATUS: Readonly<Record<number, string>> = Object.freeze({

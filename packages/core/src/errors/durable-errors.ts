@@ -41,3 +41,29 @@ export class SignalConflictError extends NeonhubError {
     this.name = "SignalConflictError";
   }
 }
+
+/** How a child run ended, as `ctx.runAgent` saw it. */
+export interface ChildRunEnding {
+  childRunId: string;
+  agentName: string;
+  status: string;
+  error: { code: string; message: string } | null;
+}
+
+/**
+ * A child run (`ctx.runAgent`) ended without completing: failed, timed out or cancelled. Not retryable: the child
+ * ran its own retries, and starting it again would repeat what it did. `details` name the child and its error.
+ */
+export class ChildRunFailedError extends NeonhubError {
+  readonly childRunId: string;
+  constructor(ending: ChildRunEnding, options: NeonhubErrorOptions = {}) {
+    const cause = ending.error ? `: ${ending.error.code}: ${ending.error.message}` : "";
+    super(ERROR_CODES.CHILD_RUN_FAILED, `Child run ${ending.childRunId} of agent "${ending.agentName}" ended ${ending.status}${cause}`, {
+      ...options,
+      isRetryable: false,
+      details: { ...options.details, childRunId: ending.childRunId, agentName: ending.agentName, status: ending.status, childError: ending.error },
+    });
+    this.name = "ChildRunFailedError";
+    this.childRunId = ending.childRunId;
+  }
+}

@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   LEASE_LOST: "LEASE_LOST",
   SIGNAL_CONFLICT: "SIGNAL_CONFLICT",
   CONTENT_REFUSED: "CONTENT_REFUSED",
+  CHILD_RUN_FAILED: "CHILD_RUN_FAILED",
 } as const;
 
 /** One of the stable codes in {@link ERROR_CODES}. */

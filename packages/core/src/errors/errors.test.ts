@@ -15,7 +15,7 @@ import {
   UpstreamFailedError,
   ValidationError,
 } from "./errors.js";
-import { LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./durable-errors.js";
+import { ChildRunFailedError, LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./durable-errors.js";
 import { ContentRefusedError } from "./content-refused-error.js";
 import { isTransientError } from "./is-transient-error.js";
 import { NeonhubError, isNeonhubError } from "./neonhub-error.js";
@@ -39,6 +39,7 @@ const cases: Array<[NeonhubError, string, boolean]> = [
   [new LeaseLostError("run-1"), "LEASE_LOST", false],
   [new SignalConflictError("run-1", "Run run-1 already received signal approval."), "SIGNAL_CONFLICT", false],
   [new ContentRefusedError("duplicate", { reason: "duplicate" }), "CONTENT_REFUSED", false],
+  [new ChildRunFailedError({ childRunId: "c1", agentName: "embed", status: "FAILED", error: { code: "TIMEOUT", message: "late" } }), "CHILD_RUN_FAILED", false],
 ];
 
 describe("errors", () => {

@@ -48,8 +48,30 @@ export interface AgentRun {
   wakeAt: Date | null;
 }
 
-/** A run together with the tool executions it made and its journal (without the replayed outputs). */
+/** A run together with the tool executions it made, its journal (without the replayed outputs) and its children. */
 export interface AgentRunWithTools extends AgentRun {
   toolExecutions: ToolExecution[];
   steps: JournalStepSummary[];
+  /** The runs it started (`ctx.runAgent`), oldest first, each with its own children (see {@link ChildRunSummary}). */
+  children: ChildRunSummary[];
 }
+
+/**
+ * A child run in a run's tree. The tree holds at most {@link MAX_RUN_TREE_NODES} runs; `truncated` marks a run
+ * whose children were left out (read that run for them).
+ */
+export interface ChildRunSummary {
+  id: string;
+  agentName: string;
+  status: RunStatus;
+  statusReason: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  durationMs: number | null;
+  children: ChildRunSummary[];
+  truncated: boolean;
+}
+
+/** The most runs a run's tree shows below it. */
+export const MAX_RUN_TREE_NODES = 200;

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { Logger } from "../ports/logger.js";
 import type { RepeatSafety } from "./repeat-safety.js";
 
@@ -37,6 +38,25 @@ export interface StepContext {
    * resume of the run. Pass it to providers that deduplicate by key.
    */
   idempotencyKey: string;
+}
+
+/** Options of `ctx.runAgent`. */
+export interface RunAgentOptions {
+  /**
+   * The child's key in the parent's journal. Default: `agent:` with the agent's name and its occurrence among the
+   * run's children of that agent (`agent:intake-normalize#0`). Give one when children may be started in another
+   * order on a replay.
+   */
+  key?: string;
+  /** Stored as the child run's intent. Default: the parent agent's name. */
+  intent?: string;
+}
+
+/** An agent `ctx.runAgent` can start: its name, or its definition (which types the output). */
+export interface ChildAgentReference<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType> {
+  name: string;
+  input: Input;
+  output: Output;
 }
 
 /** What `ctx.waitForSignal` resolves to. */
@@ -88,6 +108,18 @@ export interface RunContext {
    * `{ received: false, timedOut: true }`.
    */
   waitForSignal<T = unknown>(name: string, options: { timeoutMs: number }): Promise<SignalResult<T>>;
+  /**
+   * Starts a child run of another agent (queued, linked by `parentRunId`, same organization and user) and waits
+   * for it durably: while the child runs, this run is `WAITING` and holds no worker. Resolves with the child's
+   * output; rejects with `ChildRunFailedError` (`CHILD_RUN_FAILED`) when the child fails, times out or is
+   * cancelled. The start is journaled: a retried or resumed parent waits for the same child, never a second one.
+   * Several children may be started at once and awaited together (`Promise.all`). Cancelling the parent cancels
+   * its open children.
+   * @example
+   * const [a, b] = await Promise.all(docs.map((doc) => ctx.runAgent(normalizeAgent, { doc })));
+   */
+  runAgent<Input extends z.ZodType, Output extends z.ZodType>(agent: ChildAgentReference<Input, Output>, input: z.input<Input>, options?: RunAgentOptions): Promise<z.output<Output>>;
+  runAgent<T = unknown>(agent: string, input: unknown, options?: RunAgentOptions): Promise<T>;
   /** Adds a metric to the run's `AgentRunMetric` rows (for example tokens used). */
   reportMetric(name: string, value: number, unit?: string): void;
 }

@@ -26,7 +26,8 @@ import { RunJournal } from "./run-journal.js";
 import { RunResumer } from "./run-resumer.js";
 import { validateSignalName } from "./validate-request.js";
 import { AgentRegistry, type RegisteredAgent } from "./agent-registry.js";
-import type { ExecutionDependencies } from "./execution-dependencies.js";
+import type { ChildRunRequest, ExecutionDependencies } from "./execution-dependencies.js";
+import { ParentNotifier, readChildRunTree } from "./run-tree.js";
 import { errorFromStoredRun } from "./run-outcome.js";
 import { RunCancellation } from "./run-cancellation.js";
 import { executeRun } from "./run-executor.js";
@@ -77,6 +78,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     redactor,
     clock,
     newId: createTimeOrderedIds(),
+    // Defined below, where enqueueing is.
+    startChildRun: (request) => startChildRun(request),
     replayOnly: options.durability?.replayOnly === true,
   };
   const { store, logger, tracer } = dependencies;
@@ -181,6 +184,13 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const controller = new RunCancellation();
     const done = executeRun(dependencies, { run, agent, input, span, controller, timeoutMs: request.timeoutMs ?? agent.policies.timeoutMs, callerSignal: request.signal, journal });
     active.add(run.id, run.organizationId, controller, done);
+    if (run.parentRunId !== null) {
+      done.then(
+        (finished) => parents.childEnded(finished),
+        // A run that failed rejects; one that lost its lease goes on elsewhere: the store says which.
+        () => void store.getRun(run.organizationId, run.id).then((stored) => stored && parents.childEnded(stored), () => undefined),
+      );
+    }
     return done;
   };
 
@@ -201,7 +211,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const agent = registry.get(claimed.agentName);
     if (agent.definition.version !== claimed.agentVersion) {
       const error = new NonDeterministicError(`Run ${claimed.id} started on version ${claimed.agentVersion} of agent "${claimed.agentName}", but this instance has version ${agent.definition.version}; it cannot be resumed here.`);
-      await store.finishRun({
+      const failed = await store.finishRun({
         organizationId: claimed.organizationId,
         runId: claimed.id,
         status: "FAILED",
@@ -214,6 +224,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         metrics: [],
         fence: claimed.fence,
       });
+      parents.childEnded(failed);
       return;
     }
     const steps = await store.listSteps(claimed.organizationId, claimed.id);
@@ -222,6 +233,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   };
 
   const resumer = new RunResumer(dependencies, leases, { agentNames: () => registry.list().map((entry) => entry.definition.name), resume, sweepIntervalMs: durability.sweepIntervalMs });
+  const parents = new ParentNotifier(dependencies, () => void resumer.sweep());
 
   const runAdmitted = async (admitted: AdmittedRequest): Promise<AgentRun> => {
     try {
@@ -261,8 +273,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   queue.start?.(executeQueued);
   resumer.start();
 
-  const finishOutside = (organizationId: string, runId: string, reason: string) =>
-    store.finishRun({
+  const finishOutside = async (organizationId: string, runId: string, reason: string) => {
+    const finished = await store.finishRun({
       organizationId,
       runId,
       status: "CANCELLED",
@@ -274,6 +286,64 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       durationMs: 0,
       metrics: [],
     });
+    parents.childEnded(finished);
+    return finished;
+  };
+
+  /** Queues a run; children (`ctx.runAgent`) skip admission, which their parent already passed. */
+  const enqueueRun = async (request: OrchestrateRequest, admission: boolean): Promise<AgentRun> => {
+    const admitted = admit(request);
+    if (options.authorize) await authorize(admitted);
+    if (admitted.request.idempotencyKey !== undefined) {
+      const existing = await store.findRunByIdempotencyKey(request.context.organizationId, admitted.request.idempotencyKey);
+      if (existing) return replay(existing, admitted, false);
+    }
+    if (admission) await checkAdmission(admitted);
+    const { created, run, span } = await persist(admitted, "QUEUED");
+    if (!created) return replay(run, admitted, false);
+    span.end();
+    // Only an in-process queue loses its jobs on shutdown; a durable queue's jobs may run on another instance.
+    if (!queue.durable) queuedHere.set(run.id, run.organizationId);
+    const job: RunJob = { organizationId: run.organizationId, runId: run.id, queue: admitted.agent.definition.queue ?? DEFAULT_RUN_QUEUE };
+    try {
+      await queue.add(job, executeQueued);
+    } catch (error) {
+      queuedHere.delete(run.id);
+      await finishOutside(run.organizationId, run.id, "queue_rejected").catch(() => undefined);
+      throw error;
+    }
+    metrics.queueDepthChanged({ queue: job.queue, pending: queue.pending(job.queue) });
+    return run;
+  };
+
+  const startChildRun = ({ parent, agent, input, intent, idempotencyKey }: ChildRunRequest): Promise<AgentRun> =>
+    enqueueRun({ agent, input, intent, idempotencyKey, parentRunId: parent.id, context: { organizationId: parent.organizationId, userId: parent.userId } }, false);
+
+  const cancelRun = async (organizationId: string, runId: string): Promise<AgentRun> => {
+    const running = active.get(runId);
+    let cancelled: AgentRun;
+    if (running && running.organizationId === organizationId) {
+      running.controller.abort(new CancelledError("The run was cancelled."));
+      await running.done.catch(() => undefined);
+      cancelled = (await store.getRun(organizationId, runId)) as AgentRun;
+    } else {
+      const run = await store.getRun(organizationId, runId);
+      if (!run) throw new RunNotFoundError(runId);
+      cancelled = isFinalRunStatus(run.status) ? run : await finishOutside(organizationId, runId, "cancelled");
+    }
+    await cancelOpenChildren(organizationId, runId);
+    return cancelled;
+  };
+
+  /** Cancels the open children of a cancelled run, and theirs, page by page. */
+  const cancelOpenChildren = async (organizationId: string, parentRunId: string): Promise<void> => {
+    let cursor: string | undefined;
+    do {
+      const page = await store.listRuns({ organizationId, parentRunId, limit: 500, ...(cursor ? { cursor } : {}) });
+      for (const child of page.runs) if (!isFinalRunStatus(child.status)) await cancelRun(organizationId, child.id);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  };
 
   return {
     store,
@@ -290,50 +360,16 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       return await runAdmitted(admitted);
     },
 
-    async enqueue(request) {
-      const admitted = admit(request);
-      if (options.authorize) await authorize(admitted);
-      if (admitted.request.idempotencyKey !== undefined) {
-        const existing = await store.findRunByIdempotencyKey(request.context.organizationId, admitted.request.idempotencyKey);
-        if (existing) return replay(existing, admitted, false);
-      }
-      await checkAdmission(admitted);
-      const { created, run, span } = await persist(admitted, "QUEUED");
-      if (!created) return replay(run, admitted, false);
-      span.end();
-      // Only an in-process queue loses its jobs on shutdown; a durable queue's jobs may run on another instance.
-      if (!queue.durable) queuedHere.set(run.id, run.organizationId);
-      const job: RunJob = { organizationId: run.organizationId, runId: run.id, queue: admitted.agent.definition.queue ?? DEFAULT_RUN_QUEUE };
-      try {
-        await queue.add(job, executeQueued);
-      } catch (error) {
-        queuedHere.delete(run.id);
-        await finishOutside(run.organizationId, run.id, "queue_rejected").catch(() => undefined);
-        throw error;
-      }
-      metrics.queueDepthChanged({ queue: job.queue, pending: queue.pending(job.queue) });
-      return run;
-    },
+    enqueue: (request) => enqueueRun(request, true),
 
-    async cancel(organizationId, runId) {
-      const running = active.get(runId);
-      if (running && running.organizationId === organizationId) {
-        running.controller.abort(new CancelledError("The run was cancelled."));
-        await running.done;
-        return (await store.getRun(organizationId, runId)) as AgentRun;
-      }
-      const run = await store.getRun(organizationId, runId);
-      if (!run) throw new RunNotFoundError(runId);
-      if (isFinalRunStatus(run.status)) return run;
-      return finishOutside(organizationId, runId, "cancelled");
-    },
+    cancel: cancelRun,
 
     async getRun(organizationId, runId) {
       const run = await store.getRun(organizationId, runId);
       if (!run) return null;
-      const [toolExecutions, steps] = await Promise.all([store.listToolExecutions(organizationId, runId), store.listSteps(organizationId, runId)]);
+      const [toolExecutions, steps, children] = await Promise.all([store.listToolExecutions(organizationId, runId), store.listSteps(organizationId, runId), readChildRunTree(store, run)]);
       // Journaled outputs are what replays use, unredacted: they never leave the orchestrator.
-      return { ...run, toolExecutions, steps: steps.map(({ output: _output, ...summary }) => summary) };
+      return { ...run, toolExecutions, steps: steps.map(({ output: _output, ...summary }) => summary), children };
     },
 
     async signal(organizationId, runId, name, payload, signalOptions = {}) {

@@ -9,6 +9,25 @@ const requireDuration = (name: string, value: number): void => {
   if (!Number.isFinite(value) || value < 0) throw new ValidationError(`${name} must be a non-negative number of milliseconds.`, [{ path: name, message: "Must be a non-negative number" }]);
 };
 
+/** What a wait's work returns after asking the gate to suspend: the wait then never settles. */
+export const SUSPENDED: unique symbol = Symbol("suspended");
+
+/**
+ * Runs a wait's reads and writes as in flight for the suspension gate: when waits run side by side, one that
+ * suspends must not stop the run while another is between its read and its journal write.
+ */
+export async function inFlight<T>(scope: RunScope, work: () => Promise<T | typeof SUSPENDED>): Promise<T> {
+  scope.gate.enter();
+  let result: T | typeof SUSPENDED;
+  try {
+    result = await work();
+  } finally {
+    scope.gate.leave();
+  }
+  return result === SUSPENDED ? NEVER : result;
+}
+
+
 /** The journaled entry at the wait's place, checked against what the handler asked for. */
 function replayed(scope: RunScope, place: StepPlace, kind: StepKind): Omit<JournalStep, "runId"> | undefined {
   const journaled = scope.journal.at(place.position);
@@ -53,12 +72,14 @@ export async function durableSleep(scope: RunScope, positions: StepPositions, ke
   let step = replayed(scope, place, "SLEEP");
   if (step?.status === "SUCCEEDED") return;
   if (scope.dependencies.replayOnly) throw scope.failRun(historyEnded(place));
-  const now = scope.dependencies.clock.now();
-  step ??= await begin(scope, place, "SLEEP", now + ms);
-  const wakeAt = (step.wakeAt as Date).getTime();
-  if (now >= wakeAt) return complete(scope, place, "SLEEP", step.startedAt, null, step.wakeAt);
-  scope.gate.suspend(wakeAt, null);
-  return NEVER;
+  return inFlight(scope, async () => {
+    const now = scope.dependencies.clock.now();
+    step ??= await begin(scope, place, "SLEEP", now + ms);
+    const wakeAt = (step.wakeAt as Date).getTime();
+    if (now >= wakeAt) return complete(scope, place, "SLEEP", step.startedAt, null, step.wakeAt);
+    scope.gate.suspend(wakeAt, null);
+    return SUSPENDED;
+  });
 }
 
 /**
@@ -73,21 +94,23 @@ export async function durableWaitForSignal<T>(scope: RunScope, positions: StepPo
   if (step?.status === "SUCCEEDED") return step.output as SignalResult<T>;
   if (scope.dependencies.replayOnly) throw scope.failRun(historyEnded(place));
   const { store, clock } = scope.dependencies;
-  const signal = await store.getSignal(scope.run.organizationId, scope.run.id, name);
-  const startedAt = step?.startedAt ?? new Date(clock.now());
-  if (signal !== null) {
-    const result: SignalResult<T> = { received: true, payload: signal.payload as T, sentBy: signal.sentBy, sentAt: signal.sentAt.toISOString() };
-    await complete(scope, place, "SIGNAL", startedAt, result, step?.wakeAt ?? null);
-    return result;
-  }
-  const now = clock.now();
-  step ??= await begin(scope, place, "SIGNAL", now + timeoutMs);
-  const wakeAt = (step.wakeAt as Date).getTime();
-  if (now >= wakeAt) {
-    const result: SignalResult<T> = { received: false, timedOut: true };
-    await complete(scope, place, "SIGNAL", step.startedAt, result, step.wakeAt);
-    return result;
-  }
-  scope.gate.suspend(wakeAt, name);
-  return NEVER;
+  return inFlight(scope, async () => {
+    const signal = await store.getSignal(scope.run.organizationId, scope.run.id, name);
+    const startedAt = step?.startedAt ?? new Date(clock.now());
+    if (signal !== null) {
+      const result: SignalResult<T> = { received: true, payload: signal.payload as T, sentBy: signal.sentBy, sentAt: signal.sentAt.toISOString() };
+      await complete(scope, place, "SIGNAL", startedAt, result, step?.wakeAt ?? null);
+      return result;
+    }
+    const now = clock.now();
+    step ??= await begin(scope, place, "SIGNAL", now + timeoutMs);
+    const wakeAt = (step.wakeAt as Date).getTime();
+    if (now >= wakeAt) {
+      const result: SignalResult<T> = { received: false, timedOut: true };
+      await complete(scope, place, "SIGNAL", step.startedAt, result, step.wakeAt);
+      return result;
+    }
+    scope.gate.suspend(wakeAt, name);
+    return SUSPENDED;
+  });
 }

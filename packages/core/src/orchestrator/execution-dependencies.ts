@@ -1,3 +1,4 @@
+import type { AgentRun } from "../model/agent-run.js";
 import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
 import type { MetricsSink } from "../ports/metrics-sink.js";
@@ -15,6 +16,21 @@ export interface ExecutionDependencies {
   clock: Clock;
   /** New run and tool-execution ids (time-ordered, in the order they are made), from a time on `clock`. */
   newId: (unixMs: number) => string;
+  /**
+   * Starts (or, under the same idempotency key, finds) a queued child run for `ctx.runAgent`; set by the
+   * orchestrator.
+   */
+  startChildRun: (request: ChildRunRequest) => Promise<AgentRun>;
   /** Replay tests: a step the journal does not hold as succeeded ends the run instead of running (see `replayRunHistory`). */
   replayOnly: boolean;
+}
+
+/** A child run a handler asks for. */
+export interface ChildRunRequest {
+  parent: AgentRun;
+  agent: string;
+  input: unknown;
+  intent: string;
+  /** Derived from the parent run and the child's step key: a repeated start finds the same child. */
+  idempotencyKey: string;
 }

@@ -1,8 +1,9 @@
 import type { AgentRun } from "../model/agent-run.js";
-import type { RunContext, SignalResult } from "../model/run-context.js";
+import type { RunAgentOptions, RunContext, SignalResult } from "../model/run-context.js";
 import type { RunMetric } from "../model/run-metric.js";
 import type { Logger } from "../ports/logger.js";
 import type { Span } from "../ports/tracer.js";
+import { runChildAgent } from "./child-runs.js";
 import { durableSleep, durableWaitForSignal } from "./durable-waits.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
 import { runJournaledStep } from "./journaled-step.js";
@@ -103,6 +104,10 @@ export class HandlerContext implements RunContext {
 
   waitForSignal<T = unknown>(name: string, options: { timeoutMs: number }): Promise<SignalResult<T>> {
     return durableWaitForSignal<T>(this.#scope, this.#places, name, options.timeoutMs);
+  }
+
+  runAgent<T = unknown>(agent: string | { name: string }, input: unknown, options?: RunAgentOptions): Promise<T> {
+    return runChildAgent<T>(this.#scope, this.attempt, this.#places, typeof agent === "string" ? agent : agent?.name, input, options);
   }
 
   /** Bound on first use, as `tool`. */

@@ -43,7 +43,11 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  */
 export function runJournaledStep<T>(scope: RunScope, attempt: number, positions: StepPositions, request: StepRequest<T>): Promise<T> {
   if (scope.gate.suspending) return NEVER;
-  const place = positions.place(request.name, request.explicitKey);
+  return runJournaledStepAt(scope, attempt, positions.place(request.name, request.explicitKey), request);
+}
+
+/** {@link runJournaledStep} at a place already handed out (a composite step takes its places at once). */
+export function runJournaledStepAt<T>(scope: RunScope, attempt: number, place: StepPlace, request: StepRequest<T>): Promise<T> {
   const kind = request.tool ? "TOOL" : "STEP";
   const journaled = scope.journal.at(place.position);
   if (journaled !== undefined) {

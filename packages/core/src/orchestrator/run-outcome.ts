@@ -32,6 +32,7 @@ export const STATUS_REASONS: Readonly<Record<ErrorCode, string>> = Object.freeze
   LEASE_LOST: "lease_lost",
   SIGNAL_CONFLICT: "handler_failed",
   CONTENT_REFUSED: "content_refused",
+  CHILD_RUN_FAILED: "child_run_failed",
   CONFIGURATION_INVALID: "configuration_invalid",
 });
 

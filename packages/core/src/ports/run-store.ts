@@ -73,6 +73,8 @@ export interface ListRunsQuery {
   status?: RunStatus;
   /** Only runs started for this user. */
   userId?: string;
+  /** Only the child runs of this run (`ctx.runAgent`), served by an index on the parent. */
+  parentRunId?: string;
   /** Only runs whose intent contains this text, ignoring case (1 to 200 characters). */
   intentContains?: string;
   /** Inclusive lower bound on `createdAt`. */

@@ -321,6 +321,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         if (query.agentName !== undefined && kept.agentName !== query.agentName) continue;
         if (query.status !== undefined && kept.status !== query.status) continue;
         if (query.userId !== undefined && kept.userId !== query.userId) continue;
+        if (query.parentRunId !== undefined && kept.parentRunId !== query.parentRunId) continue;
         if (intentSearch !== undefined && !kept.intent?.toLowerCase().includes(intentSearch)) continue;
         if (createdAfter !== undefined && kept.createdAt < createdAfter) continue;
         if (createdBefore !== undefined && kept.createdAt >= createdBefore) continue;

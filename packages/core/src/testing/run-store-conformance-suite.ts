@@ -293,6 +293,19 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       await expect(store.listRuns({ organizationId, intentContains: "", limit: 10 })).rejects.toSatisfy((error) => isNeonhubError(error, "VALIDATION_FAILED"));
     });
 
+    it("lists the child runs of a run, in its organization only", async () => {
+      const organizationId = `org-${randomUUID()}`;
+      const parent = sampleRunInput({ organizationId });
+      const first = sampleRunInput({ organizationId, parentRunId: parent.id, createdAt: new Date(BASE_TIME + 1) });
+      const second = sampleRunInput({ organizationId, parentRunId: parent.id, createdAt: new Date(BASE_TIME + 2) });
+      const unrelated = sampleRunInput({ organizationId, parentRunId: randomUUID() });
+      const otherOrganization = sampleRunInput({ parentRunId: parent.id });
+      for (const input of [parent, first, second, unrelated, otherOrganization]) await store.createRun(input);
+      const children = await store.listRuns({ organizationId, parentRunId: parent.id, limit: 10 });
+      expect(children.runs.map((run) => run.id)).toEqual([second.id, first.id]);
+      expect(children.runs.every((run) => run.parentRunId === parent.id)).toBe(true);
+    });
+
     it("summarizes an organization's runs per agent and per minute", async () => {
       const organizationId = `org-${randomUUID()}`;
       const durations = [100, 200, 300, 400, 500, 600, 700, 800, 900, 1_000, 1_100, 1_200, 1_300, 1_400, 1_500, 1_600, 1_700, 1_800, 1_900, 2_000];

@@ -182,6 +182,7 @@ function listWhere(query: ListRunsQuery): Prisma.AgentRunWhereInput {
     ...(query.agentName === undefined ? {} : { agentName: query.agentName }),
     ...(query.status === undefined ? {} : { status: query.status }),
     ...(query.userId === undefined ? {} : { userId: query.userId }),
+    ...(query.parentRunId === undefined ? {} : { parentRunId: query.parentRunId }),
     ...(query.intentContains === undefined ? {} : { intent: { contains: escapeLikePattern(query.intentContains), mode: "insensitive" as const } }),
     createdAt: { ...(query.createdAfter ? { gte: query.createdAfter } : {}), ...(query.createdBefore ? { lt: query.createdBefore } : {}) },
     ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),

@@ -1,0 +1,155 @@
+import { describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import { HandlerFailedError } from "../errors/errors.js";
+import { defineAgent } from "../model/agent-definition.js";
+import type { RunStore } from "../ports/run-store.js";
+import { createMemoryRunStore } from "../store/memory-run-store.js";
+import { createManualClock } from "../testing/manual-clock.js";
+import { CHILD_RECHECK_MS } from "./child-runs.js";
+import { createOrchestrator } from "./create-orchestrator.js";
+import { flush } from "./orchestrator-test-kit.js";
+
+const caller = { userId: "user-1", organizationId: "org-1" };
+
+function setup(options: { store?: RunStore; failOn?: string; childWaitsForSignal?: boolean; parentFailsOnce?: boolean } = {}) {
+  const clock = createManualClock();
+  const store = options.store ?? createMemoryRunStore();
+  const normalized: string[] = [];
+  const normalize = defineAgent({
+    name: "normalize",
+    version: "1.0.0",
+    description: "Normalizes a text",
+    input: z.object({ text: z.string() }),
+    output: z.object({ text: z.string() }),
+    handle: async ({ text }, context) => {
+      if (options.childWaitsForSignal) await context.waitForSignal("go", { timeoutMs: 3_600_000 });
+      if (text === options.failOn) throw new HandlerFailedError(`cannot normalize ${text}`);
+      normalized.push(text);
+      return { text: text.trim().toLowerCase() };
+    },
+  });
+  let parentAttempts = 0;
+  const pipeline = defineAgent({
+    name: "pipeline",
+    version: "1.0.0",
+    description: "Normalizes every document through child runs",
+    input: z.object({ documents: z.array(z.string()) }),
+    output: z.object({ texts: z.array(z.string()) }),
+    policies: { retry: { retries: 2, minTimeoutMs: 0, maxTimeoutMs: 0 } },
+    handle: async ({ documents }, context) => {
+      parentAttempts += 1;
+      const results = await Promise.all(documents.map((text) => context.runAgent(normalize, { text })));
+      if (options.parentFailsOnce && context.attempt === 1) throw new HandlerFailedError("flaked after its children", { isRetryable: true });
+      return { texts: results.map((result) => result.text) };
+    },
+  });
+  const orchestrator = createOrchestrator({ agents: [pipeline, normalize], store, clock, durability: { sweepIntervalMs: 0 } });
+  const start = (documents: string[]) => orchestrator.orchestrate({ agent: "pipeline", input: { documents }, context: caller });
+  const finalRun = async (runId: string) => {
+    await vi.waitFor(async () => {
+      // What the periodic sweep does, for runs whose wake-up was due while they were suspending.
+      await orchestrator.resumeDueRuns();
+      expect(["COMPLETED", "FAILED", "CANCELLED"]).toContain((await store.getRun("org-1", runId))?.status);
+    });
+    return (await store.getRun("org-1", runId))!;
+  };
+  const children = async (parentRunId: string) => (await store.listRuns({ organizationId: "org-1", parentRunId, limit: 10 })).runs.reverse();
+  return { clock, store, orchestrator, start, finalRun, children, normalized, attempts: () => parentAttempts };
+}
+
+describe("child runs (ctx.runAgent)", () => {
+  it("fans out children that the parent waits for durably, and returns their typed outputs in order", async () => {
+    const { orchestrator, start, finalRun, children, normalized } = setup({ childWaitsForSignal: true });
+    const parent = await start([" Alpha", "BETA ", "Gamma"]);
+    expect(parent).toMatchObject({ status: "WAITING", leaseOwner: null });
+    await vi.waitFor(async () => expect((await children(parent.id)).map((child) => child.status)).toEqual(["WAITING", "WAITING", "WAITING"]));
+    expect((await orchestrator.getRun("org-1", parent.id))?.children.map((child) => child.status)).toEqual(["WAITING", "WAITING", "WAITING"]);
+    // The last child ends first: positions in the parent's journal do not depend on the order children end in.
+    for (const child of (await children(parent.id)).reverse()) await orchestrator.signal("org-1", child.id, "go", null);
+    const done = await finalRun(parent.id);
+    expect(done).toMatchObject({ status: "COMPLETED", output: { texts: ["alpha", "beta", "gamma"] } });
+    expect(normalized.sort()).toEqual([" Alpha", "BETA ", "Gamma"].sort());
+    const ended = await children(parent.id);
+    expect(ended).toHaveLength(3);
+    expect(ended.every((child) => child.agentName === "normalize" && child.userId === "user-1" && child.status === "COMPLETED")).toBe(true);
+    const tree = await orchestrator.getRun("org-1", parent.id);
+    expect(tree?.children.map((child) => [child.agentName, child.status, child.children.length, child.truncated])).toEqual([
+      ["normalize", "COMPLETED", 0, false],
+      ["normalize", "COMPLETED", 0, false],
+      ["normalize", "COMPLETED", 0, false],
+    ]);
+    // Each child has a start and a result in the journal, in the order the handler asked for them.
+    expect(tree?.steps.map((step) => [step.key, step.kind])).toEqual([
+      ["agent:normalize#0", "STEP"],
+      ["agent:normalize#0/result", "CHILD"],
+      ["agent:normalize#1", "STEP"],
+      ["agent:normalize#1/result", "CHILD"],
+      ["agent:normalize#2", "STEP"],
+      ["agent:normalize#2/result", "CHILD"],
+    ]);
+  });
+
+  it("never starts a child twice when the parent is retried", async () => {
+    const { store, start, finalRun, normalized, attempts } = setup({ parentFailsOnce: true });
+    const parent = await start(["One", "Two"]);
+    const done = await finalRun(parent.id);
+    expect(done).toMatchObject({ status: "COMPLETED", output: { texts: ["one", "two"] } });
+    expect(attempts()).toBeGreaterThanOrEqual(2);
+    expect(normalized.sort()).toEqual(["One", "Two"]);
+    expect((await store.listRuns({ organizationId: "org-1", parentRunId: parent.id, limit: 10 })).runs).toHaveLength(2);
+  });
+
+  it("fails the parent with CHILD_RUN_FAILED, naming the child and its error, when a child fails", async () => {
+    const { store, start, finalRun } = setup({ failOn: "bad" });
+    const parent = await start(["good", "bad"]);
+    const done = await finalRun(parent.id);
+    expect(done).toMatchObject({ status: "FAILED", statusReason: "child_run_failed", error: { code: "CHILD_RUN_FAILED" } });
+    const failedChild = (await store.listRuns({ organizationId: "org-1", parentRunId: parent.id, status: "FAILED", limit: 10 })).runs[0];
+    expect(done.error?.message).toContain(failedChild!.id);
+    expect(done.error?.message).toContain("HANDLER_FAILED");
+  });
+
+  it("cancels the open children of a cancelled parent", async () => {
+    const { store, orchestrator, start } = setup({ childWaitsForSignal: true });
+    const parent = await start(["a", "b"]);
+    await vi.waitFor(async () => {
+      const children = (await store.listRuns({ organizationId: "org-1", parentRunId: parent.id, limit: 10 })).runs;
+      expect(children.map((child) => child.status)).toEqual(["WAITING", "WAITING"]);
+    });
+    const cancelled = await orchestrator.cancel("org-1", parent.id);
+    expect(cancelled.status).toBe("CANCELLED");
+    const children = (await store.listRuns({ organizationId: "org-1", parentRunId: parent.id, limit: 10 })).runs;
+    expect(children.map((child) => child.status)).toEqual(["CANCELLED", "CANCELLED"]);
+  });
+
+  it("finds a child that ended without waking its parent when it looks again", async () => {
+    const memory = createMemoryRunStore();
+    // The wake-up is lost: the child's process died between finishing and signalling, or the store was away.
+    const store: RunStore = { ...memory, sendSignal: (input) => (input.name.startsWith("child:") ? Promise.reject(new Error("connection reset")) : memory.sendSignal(input)) };
+    const { clock, orchestrator, start, children } = setup({ store, childWaitsForSignal: true });
+    const parent = await start(["late"]);
+    await vi.waitFor(async () => expect((await children(parent.id)).map((child) => child.status)).toEqual(["WAITING"]));
+    await orchestrator.signal("org-1", (await children(parent.id))[0]!.id, "go", null);
+    await vi.waitFor(async () => expect((await children(parent.id)).map((child) => child.status)).toEqual(["COMPLETED"]));
+    expect((await memory.getRun("org-1", parent.id))?.status).toBe("WAITING");
+    await clock.advance(CHILD_RECHECK_MS);
+    await orchestrator.resumeDueRuns();
+    await flush();
+    expect(await memory.getRun("org-1", parent.id)).toMatchObject({ status: "COMPLETED", output: { texts: ["late"] } });
+  });
+
+  it("refuses an unknown child agent as the step's failure, without queuing anything", async () => {
+    const store = createMemoryRunStore();
+    const lonely = defineAgent({
+      name: "lonely",
+      version: "1.0.0",
+      description: "Calls an agent that does not exist",
+      input: z.object({}),
+      output: z.object({}),
+      handle: async (_input, context) => context.runAgent("ghost", {}),
+    });
+    const orchestrator = createOrchestrator({ agents: [lonely], store, durability: { sweepIntervalMs: 0 } });
+    await expect(orchestrator.orchestrate({ agent: "lonely", input: {}, context: caller })).rejects.toMatchObject({ code: "AGENT_NOT_FOUND" });
+    expect((await store.listRuns({ organizationId: "org-1", agentName: "ghost", limit: 10 })).runs).toEqual([]);
+  });
+});
