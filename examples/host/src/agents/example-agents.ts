@@ -1,11 +1,25 @@
 import type { AgentDefinition } from "@neonhub/core";
 import { createBudgetGuard } from "./budget-guard.js";
 import { createCampaignLauncher } from "./campaign-launcher.js";
+import { createIntakeEmbed } from "./intake/intake-embed.js";
+import { createIntakeFetch } from "./intake/intake-fetch.js";
+import { createIntakeNormalize } from "./intake/intake-normalize.js";
+import { createIntakePipeline } from "./intake/intake-pipeline.js";
 import { createOnboardingSequence } from "./onboarding-sequence.js";
 import type { RunConnectors } from "./run-connectors.js";
 import { createSeoAnalyst } from "./seo-analyst.js";
 
 /** The example agents the host serves, calling connectors through the given client. */
 export function createExampleAgents(connectors: RunConnectors): AgentDefinition[] {
-  return [createCampaignLauncher(connectors), createSeoAnalyst(connectors), createBudgetGuard(connectors), createOnboardingSequence(connectors)];
+  const intake = { fetch: createIntakeFetch(connectors), normalize: createIntakeNormalize(), embed: createIntakeEmbed() };
+  return [
+    createCampaignLauncher(connectors),
+    createSeoAnalyst(connectors),
+    createBudgetGuard(connectors),
+    createOnboardingSequence(connectors),
+    createIntakePipeline(intake),
+    intake.fetch,
+    intake.normalize,
+    intake.embed,
+  ];
 }

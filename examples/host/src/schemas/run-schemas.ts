@@ -1,4 +1,4 @@
-import { isStorableDate, isStorableText, RUN_STATUSES, STEP_KINDS, STEP_STATUSES, TOOL_EXECUTION_STATUSES, type AgentRun, type AgentRunWithTools, type JournalStepSummary, type ToolExecution } from "@neonhub/core";
+import { isStorableDate, isStorableText, RUN_STATUSES, STEP_KINDS, STEP_STATUSES, TOOL_EXECUTION_STATUSES, type AgentRun, type AgentRunWithTools, type ChildRunSummary, type JournalStepSummary, type ToolExecution } from "@neonhub/core";
 import { z } from "zod";
 
 const storedErrorSchema = z.object({ code: z.string(), message: z.string() }).meta({ id: "RunError" });
@@ -68,8 +68,28 @@ export const toolExecutionSchema = z
   })
   .meta({ id: "ToolExecution" });
 
-/** A run with its tool executions and its journal's steps. */
-export const runWithToolsSchema = runSchema.extend({ toolExecutions: z.array(toolExecutionSchema), steps: z.array(runStepSchema) }).meta({ id: "AgentRunWithTools" });
+/** A run started by another run (`ctx.runAgent`), with its own children: a run's tree. */
+export const childRunSchema = z
+  .object({
+    id: z.string(),
+    agentName: z.string(),
+    status: z.enum(RUN_STATUSES),
+    statusReason: z.string().nullable(),
+    createdAt: timestamp,
+    startedAt: timestamp.nullable(),
+    completedAt: timestamp.nullable(),
+    durationMs: z.number().nullable(),
+    truncated: z.boolean().meta({ description: "True when this run's children did not fit in the tree (200 runs at most): read this run for them." }),
+    get children(): z.ZodArray<typeof childRunSchema> {
+      return z.array(childRunSchema);
+    },
+  })
+  .meta({ id: "ChildRun" });
+
+/** A run with its tool executions, its journal's steps and the runs it started. */
+export const runWithToolsSchema = runSchema
+  .extend({ toolExecutions: z.array(toolExecutionSchema), steps: z.array(runStepSchema), children: z.array(childRunSchema).meta({ description: "Child runs (ctx.runAgent), oldest first, each with its own." }) })
+  .meta({ id: "AgentRunWithTools" });
 
 /** Names of signals: as `orchestrator.signal` accepts them. */
 export const signalNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, "must be 1 to 100 letters, digits, '.', '_', ':' or '-'");
@@ -189,7 +209,23 @@ export function toToolExecutionResource(execution: ToolExecution): z.input<typeo
   };
 }
 
-/** The API view of a run with its tool executions. */
+/** The API view of a run's tree. */
+export function toChildRunResource(child: ChildRunSummary): z.input<typeof childRunSchema> {
+  return {
+    id: child.id,
+    agentName: child.agentName,
+    status: child.status,
+    statusReason: child.statusReason,
+    createdAt: child.createdAt.toISOString(),
+    startedAt: toIso(child.startedAt),
+    completedAt: toIso(child.completedAt),
+    durationMs: child.durationMs,
+    truncated: child.truncated,
+    children: child.children.map(toChildRunResource),
+  };
+}
+
+/** The API view of a run with its tool executions, steps and children. */
 export function toRunWithToolsResource(run: AgentRunWithTools): z.input<typeof runWithToolsSchema> {
-  return { ...toRunResource(run), toolExecutions: run.toolExecutions.map(toToolExecutionResource), steps: run.steps.map(toRunStepResource) };
+  return { ...toRunResource(run), toolExecutions: run.toolExecutions.map(toToolExecutionResource), steps: run.steps.map(toRunStepResource), children: run.children.map(toChildRunResource) };
 }
