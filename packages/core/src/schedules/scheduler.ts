@@ -32,8 +32,9 @@ export interface SchedulerOptions {
   /** Time between two passes; default 5,000 ms. 0 turns the timer off (call `runDueSchedules` yourself). */
   intervalMs?: number;
   /**
-   * A tick found at most this late is on time, whatever the catch-up policy; default 60,000 ms. Keep it above
-   * `intervalMs`, or on-time ticks of a `none` schedule would be skipped.
+   * A tick found at most this late is on time, whatever the catch-up policy; default 60,000 ms or twice
+   * `intervalMs`, whichever is longer. Keep it above `intervalMs`, or on-time ticks of a `none` schedule would be
+   * skipped.
    */
   lateToleranceMs?: number;
 }
@@ -75,7 +76,7 @@ export function scheduleTickKey(scheduleId: string, tick: Date): string {
  */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const intervalMs = options.intervalMs ?? DEFAULT_SCHEDULER_INTERVAL_MS;
-  const lateToleranceMs = options.lateToleranceMs ?? DEFAULT_LATE_TOLERANCE_MS;
+  const lateToleranceMs = options.lateToleranceMs ?? Math.max(DEFAULT_LATE_TOLERANCE_MS, 2 * intervalMs);
   if (!Number.isInteger(intervalMs) || intervalMs < 0) throw new ConfigurationError(`intervalMs must be a non-negative integer, got ${intervalMs}.`);
   if (!Number.isInteger(lateToleranceMs) || lateToleranceMs < 0) throw new ConfigurationError(`lateToleranceMs must be a non-negative integer, got ${lateToleranceMs}.`);
   if (typeof options.orchestrator?.enqueue !== "function" || !options.store) throw new ConfigurationError("createScheduler needs an orchestrator and a schedule store.");
