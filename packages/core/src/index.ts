@@ -53,6 +53,7 @@ export type { FieldError } from "./errors/errors.js";
 export { ChildRunFailedError, LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./errors/durable-errors.js";
 export type { ChildRunEnding } from "./errors/durable-errors.js";
 export { ContentRefusedError } from "./errors/content-refused-error.js";
+export { InvalidScheduleError, ScheduleNotFoundError } from "./errors/schedule-errors.js";
 export { isTransientError } from "./errors/is-transient-error.js";
 export { fieldErrorsFromZod } from "./errors/field-errors-from-zod.js";
 
@@ -140,3 +141,18 @@ export type {
 } from "./ports/credential-store.js";
 export type { OAuthStateRecord, OAuthStateStore } from "./ports/oauth-state-store.js";
 export type { ApiKeyRecord, ApiKeyStore } from "./ports/api-key-store.js";
+
+export { CATCH_UP_POLICIES, MAX_CATCH_UP_TICKS } from "./model/schedule.js";
+export type { CatchUpPolicy, Schedule } from "./model/schedule.js";
+export type { ClaimTickInput, ListDueSchedulesInput, ListSchedulesQuery, ScheduleChanges, SchedulePage, ScheduleStore } from "./ports/schedule-store.js";
+export { createMemoryScheduleStore } from "./store/memory-schedule-store.js";
+export type { MemoryScheduleStoreOptions } from "./store/memory-schedule-store.js";
+export { isKnownTimeZone, parseCronExpression } from "./schedules/cron-expression.js";
+export type { CronExpression } from "./schedules/cron-expression.js";
+export { planTicks } from "./schedules/plan-ticks.js";
+export type { PlanTicksInput, TickPlan } from "./schedules/plan-ticks.js";
+export { createScheduleManager } from "./schedules/schedule-manager.js";
+export type { CreateScheduleRequest, ScheduleManager, ScheduleManagerOptions, UpdateScheduleRequest } from "./schedules/schedule-manager.js";
+export { createScheduler, DEFAULT_LATE_TOLERANCE_MS, DEFAULT_SCHEDULER_INTERVAL_MS, scheduleTickKey } from "./schedules/scheduler.js";
+export type { Scheduler, SchedulerOptions, SchedulerPassResult } from "./schedules/scheduler.js";
+export { MAX_DUE_SCHEDULES_BATCH, MAX_SCHEDULES_PAGE, validateListDueSchedules, validateListSchedulesQuery } from "./schedules/validate-schedule-query.js";

@@ -2,6 +2,7 @@ import { createConnectorClient } from "@neonhub/connectors";
 import { createMemoryRunStore, createOrchestrator, type AgentRunWithTools } from "@neonhub/core";
 import { describe, expect, it, vi } from "vitest";
 import { createExampleAgents } from "./example-agents.js";
+import { createSeoAnalyst, lastDaysWindow } from "./seo-analyst.js";
 
 const context = { organizationId: "org_agents", userId: "user_agents" };
 
@@ -76,6 +77,23 @@ describe("seo-analyst", () => {
         { query: "led neon", impressions: 1_000, position: 11, ctr: 0.03, potentialClicks: 70 },
       ],
     });
+  });
+});
+
+describe("seo-analyst on a schedule", () => {
+  it("reads the last N full days up to yesterday when given lastDays", async () => {
+    expect(lastDaysWindow(7, Date.parse("2026-03-10T06:00:00Z"))).toEqual({ startDate: "2026-03-03", endDate: "2026-03-09" });
+    expect(lastDaysWindow(1, Date.parse("2026-01-01T00:00:00Z"))).toEqual({ startDate: "2025-12-31", endDate: "2025-12-31" });
+    const run = await runInMockMode("seo-analyst", { siteUrl: "sc-domain:example.com", lastDays: 7 }, { mock: { fixtures: [{ connector: "google-search-console", action: "querySearchAnalytics", output: { items: [], nextCursor: null, responseAggregationType: "byProperty" } }] } });
+    const query = run.toolExecutions.find((execution) => execution.connector === "google-search-console")?.input as { startDate: string; endDate: string };
+    expect(query).toEqual(expect.objectContaining(lastDaysWindow(7, Date.now())));
+  });
+
+  it("refuses an input with neither a date range nor lastDays, or with both", async () => {
+    const agent = createSeoAnalyst({} as never);
+    expect(agent.input.safeParse({ siteUrl: "sc-domain:example.com" }).success).toBe(false);
+    expect(agent.input.safeParse({ siteUrl: "sc-domain:example.com", startDate: "2026-01-01", endDate: "2026-01-31", lastDays: 7 }).success).toBe(false);
+    expect(agent.input.safeParse({ siteUrl: "sc-domain:example.com", startDate: "2026-01-01", endDate: "2026-01-31" }).success).toBe(true);
   });
 });
 

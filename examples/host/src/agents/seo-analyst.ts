@@ -13,22 +13,33 @@ export function createSeoAnalyst(connectors: RunConnectors) {
     description: "Reads search analytics from Search Console and lists keyword opportunities: queries just below the top results.",
     kind: "seo",
     queue: "seo.analytics",
-    input: z.object({
-      siteUrl: z.string().min(1),
-      startDate: z.iso.date(),
-      endDate: z.iso.date(),
-      minImpressions: z.number().int().min(0).default(100),
-      limit: z.number().int().min(1).max(50).default(10),
-    }),
+    input: z
+      .object({
+        siteUrl: z.string().min(1),
+        startDate: z.iso.date().optional(),
+        endDate: z.iso.date().optional(),
+        // Scheduled runs read a window that moves with the day they run on.
+        lastDays: z.number().int().min(1).max(480).optional().describe("The last N full days up to yesterday (UTC), instead of startDate and endDate."),
+        minImpressions: z.number().int().min(0).default(100),
+        limit: z.number().int().min(1).max(50).default(10),
+      })
+      .refine((input) => (input.lastDays === undefined) === (input.startDate !== undefined && input.endDate !== undefined), {
+        message: "Give either startDate and endDate, or lastDays",
+      }),
     output: z.object({
       totals: z.object({ queries: z.number(), clicks: z.number(), impressions: z.number() }),
       opportunities: z.array(opportunity),
     }),
     handle: async (input, context) => {
+      // Journaled, so that a resumed run reads the window it started with.
+      const window =
+        input.lastDays === undefined
+          ? { startDate: input.startDate as string, endDate: input.endDate as string }
+          : await context.step("report-window", async () => lastDaysWindow(input.lastDays as number, Date.now()));
       const report = await connectors.forRun(context).invoke("google-search-console", "querySearchAnalytics", {
         siteUrl: input.siteUrl,
-        startDate: input.startDate,
-        endDate: input.endDate,
+        startDate: window.startDate,
+        endDate: window.endDate,
         dimensions: ["query"],
         rowLimit: 1_000,
       });
@@ -45,4 +56,13 @@ export function createSeoAnalyst(connectors: RunConnectors) {
       };
     },
   });
+}
+
+const DAY_MS = 86_400_000;
+
+/** The `days` full days (UTC) that end yesterday, as Search Console dates. */
+export function lastDaysWindow(days: number, nowMs: number): { startDate: string; endDate: string } {
+  const yesterday = Math.floor(nowMs / DAY_MS) * DAY_MS - DAY_MS;
+  const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return { startDate: date(yesterday - (days - 1) * DAY_MS), endDate: date(yesterday) };
 }

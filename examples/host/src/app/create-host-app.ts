@@ -1,5 +1,5 @@
 import type { ApiVersionStatus } from "@neonhub/connectors";
-import { ConfigurationError, type ApiKeyStore, type Orchestrator } from "@neonhub/core";
+import { ConfigurationError, type ApiKeyStore, type Orchestrator, type ScheduleManager } from "@neonhub/core";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { answerClientError } from "../http/answer-client-error.js";
@@ -18,6 +18,7 @@ import { inspectorRoutes } from "../routes/inspector-routes.js";
 import { runEventsRoutes } from "../routes/run-events-routes.js";
 import { runSummaryRoutes } from "../routes/run-summary-routes.js";
 import { runsRoutes } from "../routes/runs-routes.js";
+import { schedulesRoutes } from "../routes/schedules-routes.js";
 import { sessionRoutes } from "../routes/session-routes.js";
 
 /** Everything the HTTP API needs; tests pass in-memory parts, the process entry real ones. */
@@ -37,6 +38,8 @@ export interface HostAppDependencies {
   bodyLimitBytes?: number;
   /** The connection API (`/v1/connections`, `/v1/oauth/callback`); left out when the host has no credentials key. */
   connections?: ConnectionService;
+  /** The schedule API (`/v1/schedules`); left out when the host has no schedule store. */
+  schedules?: ScheduleManager;
   /** Browser sessions of the inspector. Default: an in-memory store with the default limits. */
   sessions?: SessionStore;
   /**
@@ -99,6 +102,7 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
       await v1.register(runsRoutes, { orchestrator: dependencies.orchestrator });
       await v1.register(catalogRoutes, { orchestrator: dependencies.orchestrator, connectors: dependencies.connectors });
       if (dependencies.connections) await v1.register(connectionsRoutes, { connections: dependencies.connections });
+      if (dependencies.schedules) await v1.register(schedulesRoutes, { schedules: dependencies.schedules });
     },
     { prefix: "/v1" },
   );

@@ -17,6 +17,7 @@ describe("loadHostConfig", () => {
       shutdownDeadlineMs: 10_000,
       runLeaseMs: 30_000,
       sweepIntervalMs: 1_000,
+      schedulerIntervalMs: 5_000,
       queuePrefix: "neonhub",
       reconcileDelayMs: 30_000,
       queuedRunAlertMs: 300_000,
@@ -115,5 +116,11 @@ describe("loadHostConfig", () => {
   it("honours USE_MOCK_CONNECTORS and refuses a contradiction with live mode", () => {
     expect(loadHostConfig({ USE_MOCK_CONNECTORS: "true" }).connectorsMode).toBe("mock");
     expect(() => loadHostConfig({ USE_MOCK_CONNECTORS: "true", NEONHUB_CONNECTORS_MODE: "live" })).toThrow(/contradicts/);
+  });
+
+  it("reads the scheduler interval, where 0 turns the scheduler off", () => {
+    expect(loadHostConfig({ NEONHUB_SCHEDULER_INTERVAL_MS: "0" }).schedulerIntervalMs).toBe(0);
+    expect(loadHostConfig({ NEONHUB_SCHEDULER_INTERVAL_MS: "1000" }).schedulerIntervalMs).toBe(1_000);
+    expect(() => loadHostConfig({ NEONHUB_SCHEDULER_INTERVAL_MS: "-5" })).toThrow(/NEONHUB_SCHEDULER_INTERVAL_MS/);
   });
 });

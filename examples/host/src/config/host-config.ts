@@ -1,4 +1,4 @@
-import { ConfigurationError } from "@neonhub/core";
+import { ConfigurationError, DEFAULT_SCHEDULER_INTERVAL_MS } from "@neonhub/core";
 import { z } from "zod";
 import { DEFAULT_RECONCILE_DELAY_MS } from "@neonhub/redis";
 import { DEFAULT_API_KEY_CACHE_TTL_MS } from "../auth/cached-api-key-store.js";
@@ -48,6 +48,8 @@ export interface HostConfig {
   runLeaseMs: number;
   /** How often a host looks for runs to take over or to wake. */
   sweepIntervalMs: number;
+  /** How often a host looks for due schedules (`NEONHUB_SCHEDULER_INTERVAL_MS`); 0 runs no scheduler on this host. */
+  schedulerIntervalMs: number;
   /** Folder of the built inspector served at `/`; null finds the one the build wrote. */
   inspectorAssetsDirectory: string | null;
 }
@@ -108,6 +110,7 @@ const environmentSchema = z.object({
   NEONHUB_API_KEY_CACHE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_API_KEY_CACHE_TTL_MS)),
   NEONHUB_RUN_LEASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(300).max(3_600_000).default(30_000)),
   NEONHUB_SWEEP_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).default(1_000)),
+  NEONHUB_SCHEDULER_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(DEFAULT_SCHEDULER_INTERVAL_MS)),
 });
 
 /**
@@ -142,6 +145,7 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     apiKeyCacheTtlMs: values.NEONHUB_API_KEY_CACHE_TTL_MS,
     runLeaseMs: values.NEONHUB_RUN_LEASE_MS,
     sweepIntervalMs: values.NEONHUB_SWEEP_INTERVAL_MS,
+    schedulerIntervalMs: values.NEONHUB_SCHEDULER_INTERVAL_MS,
     previousCredentialsKeys: commaList(values.NEONHUB_CREDENTIALS_PREVIOUS_KEYS),
     publicUrl: values.NEONHUB_PUBLIC_URL?.replace(/\/+$/, "") ?? null,
     oauthReturnUrls: commaList(values.NEONHUB_OAUTH_RETURN_URLS),

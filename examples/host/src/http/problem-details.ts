@@ -56,6 +56,8 @@ export const HTTP_STATUS_BY_ERROR_CODE: Readonly<Record<ErrorCode, number>> = Ob
   [ERROR_CODES.CONTENT_REFUSED]: 422,
   // A run the handler started (ctx.runAgent) did not complete; its own record says why.
   [ERROR_CODES.CHILD_RUN_FAILED]: 502,
+  [ERROR_CODES.INVALID_SCHEDULE]: 400,
+  [ERROR_CODES.SCHEDULE_NOT_FOUND]: 404,
 });
 
 const TITLE_BY_STATUS: Readonly<Record<number, string>> = Object.freeze({
@@ -98,7 +100,8 @@ export function problemFromNeonhubError(error: unknown): ProblemDetails | null {
   if (!isNeonhubError(error)) return null;
   const status = HTTP_STATUS_BY_ERROR_CODE[error.code] ?? 500;
   const extra: Partial<ProblemDetails> = {};
-  if (isNeonhubError(error, "VALIDATION_FAILED")) extra.fieldErrors = readFieldErrors(error.details);
+  // Every 400 carries field errors (VALIDATION_FAILED, INVALID_SCHEDULE), empty when the error names none.
+  if (status === 400) extra.fieldErrors = readFieldErrors(error.details);
   if (error.runId !== undefined) extra.runId = error.runId;
   if (status === 429 || status === 503) {
     extra.retryAfterSeconds =

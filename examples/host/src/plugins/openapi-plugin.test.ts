@@ -29,6 +29,8 @@ describe("OpenAPI document", () => {
       "/v1/runs/{id}",
       "/v1/runs/{id}/cancel",
       "/v1/runs/{id}/signals/{name}",
+      "/v1/schedules",
+      "/v1/schedules/{id}",
     ]);
     expect(document.info.version).toBe("9.9.9-test");
   });

@@ -1,4 +1,4 @@
-import { ConfigurationError, createInProcessRunQueue, createOrchestrator, systemClock, type Orchestrator, type RateLimiter, type RunQueue } from "@neonhub/core";
+import { ConfigurationError, createInProcessRunQueue, createOrchestrator, createScheduleManager, createScheduler, systemClock, type Orchestrator, type RateLimiter, type RunQueue } from "@neonhub/core";
 import { builtInConnectors, checkApiVersions, createConnectorClient, createConnectorRegistry } from "@neonhub/connectors";
 import { createPrometheusMetrics } from "@neonhub/metrics";
 import type { FastifyInstance } from "fastify";
@@ -15,6 +15,7 @@ import { locateInspectorAssets, readInspectorAssets } from "../inspector/inspect
 import { createRunEventHub } from "../inspector/run-event-hub.js";
 import { withRunEvents } from "../inspector/with-run-events.js";
 import type { HealthCheck } from "../routes/operations-routes.js";
+import { provisionDevelopmentSchedules } from "../schedules/development-schedules.js";
 import { readHostVersion } from "./host-version.js";
 import { openHostDatabase } from "./open-host-database.js";
 import { PLATFORM_QUEUES } from "./platform-queues.js";
@@ -84,7 +85,14 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
     reconciler?.start();
     closers.unshift(async () => reconciler?.stop());
 
+    const schedules = createScheduleManager({ store: database.scheduleStore, agents });
+    // Every host may run a scheduler: each tick is claimed by exactly one of them.
+    const scheduler = config.schedulerIntervalMs > 0 ? createScheduler({ orchestrator, store: database.scheduleStore, logger, intervalMs: config.schedulerIntervalMs }) : null;
+    closers.unshift(async () => scheduler?.stop());
+
     const issued = await provisionDevelopmentKey(database.apiKeyStore, config.developmentApiKey);
+    // In mock mode the examples run on fixtures; live, a person enables them once the connections exist.
+    if (issued) await provisionDevelopmentSchedules(schedules, agents.map((agent) => agent.name), { enabled: config.connectorsMode === "mock" });
     const healthChecks: Record<string, HealthCheck> = { database: () => database.checkHealth() };
     if (redis) healthChecks.redis = async () => void (await redis.ping());
     // Only where queued runs survive and are reconciled: an in-process queue's leftovers are cancelled on shutdown.
@@ -113,9 +121,11 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
           }
         : {}),
       runEvents,
+      schedules,
       inspectorAssets: readInspectorAssets(locateInspectorAssets(config.inspectorAssetsDirectory)),
     });
     const url = await app.listen({ port: config.port, host: config.host });
+    scheduler?.start();
     if (issued) {
       announce(
         config.developmentApiKey === null
@@ -129,6 +139,8 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
     const stop = () =>
       (stopping ??= (async () => {
         await reconciler?.stop();
+        // No new scheduled runs while draining; a tick not claimed yet is claimed by another host or on the next start.
+        await scheduler?.stop();
         // Stop listening first (requests on open connections now get 503), then let runs end or cancel them.
         const closed = app.close();
         const drained = await orchestrator.drain({ deadlineMs: config.shutdownDeadlineMs });

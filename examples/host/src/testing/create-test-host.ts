@@ -1,5 +1,5 @@
 import type { ApiVersionStatus } from "@neonhub/connectors";
-import { createMemoryRunStore, createOrchestrator, type AgentDefinition, type ApiKeyStore, type Orchestrator, type RunStore } from "@neonhub/core";
+import { createMemoryRunStore, createMemoryScheduleStore, createOrchestrator, createScheduleManager, type AgentDefinition, type ApiKeyStore, type Orchestrator, type RunStore, type ScheduleManager, type ScheduleStore } from "@neonhub/core";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { createHostApp } from "../app/create-host-app.js";
 import type { ConnectionService } from "../connections/connection-service.js";
@@ -23,6 +23,8 @@ export interface TestHost {
   runEvents: RunEventHub;
   sessions: SessionStore;
   apiKeyStore: ApiKeyStore;
+  scheduleStore: ScheduleStore;
+  schedules: ScheduleManager;
 }
 
 export const TEST_CONNECTORS: ConnectorCatalogEntry[] = [
@@ -40,13 +42,17 @@ export async function createTestHost(
     connections?: ConnectionService;
     logger?: FastifyBaseLogger;
     sessions?: SessionStore;
+    scheduleStore?: ScheduleStore;
   } = {},
 ): Promise<TestHost & { health: { databaseUp: boolean } }> {
   const runEvents = createRunEventHub();
   const sessions = options.sessions ?? createSessionStore();
   const store = withRunEvents(options.store ?? createMemoryRunStore(), runEvents);
+  const agents = options.agents ?? [echoAgent, brokenAgent, waitingAgent, scarceAgent, approvalAgent];
+  const scheduleStore = options.scheduleStore ?? createMemoryScheduleStore();
+  const schedules = createScheduleManager({ store: scheduleStore, agents });
   const orchestrator: Orchestrator = {
-    ...createOrchestrator({ agents: options.agents ?? [echoAgent, brokenAgent, waitingAgent, scarceAgent, approvalAgent], store }),
+    ...createOrchestrator({ agents, store }),
     ...options.orchestratorOverrides,
   };
   const apiKeyStore = createMemoryApiKeyStore();
@@ -71,6 +77,7 @@ export async function createTestHost(
     ...(options.connectorApiVersions === undefined ? {} : { connectorApiVersions: options.connectorApiVersions }),
     runEvents,
     sessions,
+    schedules,
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.connections === undefined ? {} : { connections: options.connections }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
@@ -83,6 +90,8 @@ export async function createTestHost(
     runEvents,
     sessions,
     apiKeyStore,
+    scheduleStore,
+    schedules,
     keys: { alpha: alpha.key, beta: beta.key, revoked: revoked.key },
     alpha: { authorization: `Bearer ${alpha.key}` },
     beta: { authorization: `Bearer ${beta.key}` },

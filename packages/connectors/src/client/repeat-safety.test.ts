@@ -144,6 +144,7 @@ describe("repeat safety of connector calls", () => {
       step: () => Promise.reject(new Error("not used by connectors")),
       sleep: () => Promise.reject(new Error("not used by connectors")),
       waitForSignal: () => Promise.reject(new Error("not used by connectors")),
+      runAgent: () => Promise.reject(new Error("not used by connectors")),
       tool: (_name, _input, fn, options) => {
         seen.push(options);
         return fn({ signal: new AbortController().signal, attempt: 1, logger: silentLogger, stepKey: options?.key ?? "stripe.listBalanceTransactions#0", idempotencyKey: "nh_step" });

@@ -35,7 +35,7 @@ function setup(options: { store?: RunStore; failOn?: string; childWaitsForSignal
     description: "Normalizes every document through child runs",
     input: z.object({ documents: z.array(z.string()) }),
     output: z.object({ texts: z.array(z.string()) }),
-    policies: { retry: { retries: 2, minTimeoutMs: 0, maxTimeoutMs: 0 } },
+    policies: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
     handle: async ({ documents }, context) => {
       parentAttempts += 1;
       const results = await Promise.all(documents.map((text) => context.runAgent(normalize, { text })));

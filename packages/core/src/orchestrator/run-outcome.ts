@@ -34,6 +34,8 @@ export const STATUS_REASONS: Readonly<Record<ErrorCode, string>> = Object.freeze
   CONTENT_REFUSED: "content_refused",
   CHILD_RUN_FAILED: "child_run_failed",
   CONFIGURATION_INVALID: "configuration_invalid",
+  INVALID_SCHEDULE: "handler_failed",
+  SCHEDULE_NOT_FOUND: "handler_failed",
 });
 
 /** Reason of a run whose call timed out on its own deadline, while the run's deadline had not passed. */

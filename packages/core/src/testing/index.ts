@@ -1,5 +1,7 @@
 export { runRunStoreConformanceSuite, sampleRunInput, sampleStepInput } from "./run-store-conformance-suite.js";
 export type { RunStoreConformanceOptions } from "./run-store-conformance-suite.js";
+export { runScheduleStoreConformanceSuite, sampleSchedule } from "./schedule-store-conformance-suite.js";
+export type { ScheduleStoreConformanceOptions } from "./schedule-store-conformance-suite.js";
 export { runRateLimiterConformanceSuite } from "./rate-limiter-conformance-suite.js";
 export type { RateLimiterConformanceOptions } from "./rate-limiter-conformance-suite.js";
 export { createManualClock } from "./manual-clock.js";

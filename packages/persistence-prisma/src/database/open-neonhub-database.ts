@@ -1,4 +1,4 @@
-import type { ApiKeyStore, OAuthStateStore, RunStore } from "@neonhub/core";
+import type { ApiKeyStore, OAuthStateStore, RunStore, ScheduleStore } from "@neonhub/core";
 import { createPrismaApiKeyStore } from "../api-keys/prisma-api-key-store.js";
 import type { CredentialKeyring } from "../credentials/credential-cipher.js";
 import { createPrismaCredentialStore, type PrismaCredentialStore } from "../credentials/prisma-credential-store.js";
@@ -8,6 +8,7 @@ import { locateMigrations } from "../migrations/locate-migrations.js";
 import { createMigrator } from "../migrations/migrator.js";
 import { readMigrations } from "../migrations/read-migrations.js";
 import { createRunStoreOnPrisma } from "../run-store/prisma-run-store.js";
+import { createPrismaScheduleStore } from "../schedules/prisma-schedule-store.js";
 import { resolveConnection, type OpenNeonhubDatabaseOptions } from "./connection-options.js";
 import { openDatabaseConnection } from "./database-connection.js";
 
@@ -17,6 +18,8 @@ export interface NeonhubDatabase {
   readonly runStore: RunStore;
   /** Hashed API keys of the host. */
   readonly apiKeyStore: ApiKeyStore;
+  /** Cron schedules; schedulers of every host sharing the database claim each tick once. */
+  readonly scheduleStore: ScheduleStore;
   /**
    * Connector credentials, encrypted at rest with AES-256-GCM.
    * @param options.encryptionKey 32 bytes as 64 hex characters or base64; anything else throws `ConfigurationError`.
@@ -64,6 +67,7 @@ export async function openNeonhubDatabase(options: OpenNeonhubDatabaseOptions): 
   return {
     runStore,
     apiKeyStore: createPrismaApiKeyStore(opened.prisma),
+    scheduleStore: createPrismaScheduleStore(opened.prisma),
     createCredentialStore: (keys) => createPrismaCredentialStore(opened.prisma, keyringOf(keys)),
     createOAuthStateStore: (keys) => createPrismaOAuthStateStore(opened.prisma, keyringOf(keys)),
     pendingMigrations: () => guarded("read the applied migrations", () => migrator.pending()),

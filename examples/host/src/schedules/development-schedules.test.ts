@@ -1,0 +1,33 @@
+import { createMemoryScheduleStore, createScheduleManager } from "@neonhub/core";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createExampleAgents } from "../agents/example-agents.js";
+import { DEVELOPMENT_CALLER } from "../auth/provision-development-key.js";
+import { DEVELOPMENT_SCHEDULES, provisionDevelopmentSchedules } from "./development-schedules.js";
+
+describe("development schedules", () => {
+  const agents = createExampleAgents({} as never);
+  const setup = () => createScheduleManager({ store: createMemoryScheduleStore(), agents });
+
+  it("schedules the SEO analytics report daily for the development organization, with an input its agent accepts", async () => {
+    const schedules = setup();
+    const created = await provisionDevelopmentSchedules(schedules, agents.map((agent) => agent.name), { enabled: true });
+    expect(created).toEqual([
+      expect.objectContaining({ organizationId: DEVELOPMENT_CALLER.organizationId, createdBy: DEVELOPMENT_CALLER.userId, agentName: "seo-analyst", cron: "0 6 * * *", enabled: true }),
+    ]);
+  });
+
+  it("creates the weekly learning.tune schedule once its agent is registered, and can leave them disabled", async () => {
+    expect(DEVELOPMENT_SCHEDULES.map((schedule) => [schedule.agent, schedule.cron])).toEqual([
+      ["seo-analyst", "0 6 * * *"],
+      ["learning-tune", "0 3 * * 1"],
+    ]);
+    const learningTune = { ...agents[0]!, name: "learning-tune", input: z.object({}) };
+    const schedules = createScheduleManager({ store: createMemoryScheduleStore(), agents: [...agents, learningTune] });
+    const created = await provisionDevelopmentSchedules(schedules, [...agents.map((agent) => agent.name), "learning-tune"], { enabled: false });
+    expect(created.map((schedule) => [schedule.agentName, schedule.enabled])).toEqual([
+      ["seo-analyst", false],
+      ["learning-tune", false],
+    ]);
+  });
+});

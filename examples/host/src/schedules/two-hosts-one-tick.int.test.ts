@@ -1,0 +1,77 @@
+import { randomUUID } from "node:crypto";
+import { createScheduler, type Clock } from "@neonhub/core";
+import { openNeonhubDatabase, type NeonhubDatabase } from "@neonhub/persistence-prisma";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestHost, type TestHost } from "../testing/create-test-host.js";
+
+const baseUrl = process.env.TEST_DATABASE_URL;
+if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: skipping the two-host schedule test on PostgreSQL.");
+
+/** A clock stopped at one instant: both hosts see the same tick come due at the same moment. */
+const stoppedAt = (ms: number): Clock => ({ now: () => ms, sleep: async () => {}, schedule: () => () => {} });
+
+describe.skipIf(!baseUrl)("two hosts sharing PostgreSQL", () => {
+  const databaseName = `neonhub_schedules_${randomUUID().replaceAll("-", "")}`;
+  let admin: pg.Client;
+  let scratchUrl: string;
+  const databases: NeonhubDatabase[] = [];
+  const hosts: Array<{ host: TestHost; url: string; database: NeonhubDatabase }> = [];
+
+  beforeAll(async () => {
+    admin = new pg.Client({ connectionString: baseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${databaseName}`);
+    const url = new URL(baseUrl as string);
+    url.pathname = `/${databaseName}`;
+    scratchUrl = url.toString();
+    // Each host has its own connection pool, as two processes would.
+    databases.push(await openNeonhubDatabase({ url: url.toString(), applyMigrations: true }));
+    databases.push(await openNeonhubDatabase({ url: url.toString() }));
+    for (const database of databases) {
+      const host = await createTestHost({ store: database.runStore, scheduleStore: database.scheduleStore });
+      hosts.push({ host, database, url: await host.app.listen({ port: 0, host: "127.0.0.1" }) });
+    }
+  });
+  afterAll(async () => {
+    for (const { host } of hosts) await host.app.close();
+    for (const database of databases) await database.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it("starts exactly one run per tick when both schedulers fire it at once", async () => {
+    const [first, second] = hosts as [(typeof hosts)[number], (typeof hosts)[number]];
+    const post = await fetch(`${first.url}/v1/schedules`, {
+      method: "POST",
+      headers: { ...first.host.alpha, "content-type": "application/json" },
+      body: JSON.stringify({ agent: "echo", cron: "* * * * *", timeZone: "UTC", input: { text: "every minute" } }),
+    });
+    expect(post.status).toBe(201);
+    const schedule = (await post.json()) as { id: string; nextRunAt: string };
+    // The other host sees it through its own pool.
+    const read = await fetch(`${second.url}/v1/schedules/${schedule.id}`, { headers: second.host.alpha });
+    expect(read.status).toBe(200);
+
+    const tickMs = Date.parse(schedule.nextRunAt);
+    for (let minute = 0; minute < 5; minute += 1) {
+      const now = tickMs + minute * 60_000 + 500;
+      const schedulers = hosts.map(({ host, database }) => createScheduler({ orchestrator: host.orchestrator, store: database.scheduleStore, intervalMs: 0, clock: stoppedAt(now) }));
+      const passes = await Promise.all(schedulers.map((scheduler) => scheduler.runDueSchedules()));
+      expect(passes.reduce((total, pass) => total + pass.claimed, 0), `minute ${minute}`).toBe(1);
+      expect(passes.flatMap((pass) => pass.runIds)).toHaveLength(1);
+    }
+
+    const listed = await fetch(`${second.url}/v1/runs?agent=echo&limit=100`, { headers: second.host.alpha });
+    const runs = ((await listed.json()) as { runs: Array<{ idempotencyKey: string | null }> }).runs.filter((run) => run.idempotencyKey?.startsWith(`schedule:${schedule.id}:`));
+    expect(runs.map((run) => run.idempotencyKey).sort()).toEqual(Array.from({ length: 5 }, (_, minute) => `schedule:${schedule.id}:${new Date(tickMs + minute * 60_000).toISOString()}`));
+    const client = new pg.Client({ connectionString: scratchUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ count: string }>(`SELECT count(*) FROM "AgentRun" WHERE "idempotencyKey" LIKE $1`, [`schedule:${schedule.id}:%`]);
+      expect(rows[0]?.count).toBe("5");
+    } finally {
+      await client.end();
+    }
+  });
+});

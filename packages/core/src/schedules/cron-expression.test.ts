@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { isNeonhubError } from "../errors/neonhub-error.js";
+import { isKnownTimeZone, parseCronExpression } from "./cron-expression.js";
+import { planTicks } from "./plan-ticks.js";
+
+const fieldOf = (run: () => unknown): string[] => {
+  try {
+    run();
+  } catch (error) {
+    if (isNeonhubError(error, "INVALID_SCHEDULE")) return (error.details?.fieldErrors as Array<{ path: string }>).map((field) => field.path);
+    throw error;
+  }
+  throw new Error("expected an InvalidScheduleError");
+};
+
+describe("parseCronExpression", () => {
+  it("reads the expression in its time zone, across daylight saving time changes", () => {
+    const berlin = parseCronExpression("0 6 * * *", "Europe/Berlin");
+    expect(berlin.nextAfter(new Date("2026-01-15T12:00:00Z"))).toEqual(new Date("2026-01-16T05:00:00Z"));
+    expect(berlin.nextAfter(new Date("2026-07-15T12:00:00Z"))).toEqual(new Date("2026-07-16T04:00:00Z"));
+    // 02:30 does not exist on the day New York springs forward: that tick runs at 03:00 local time.
+    const springForward = parseCronExpression("30 2 * * *", "America/New_York");
+    expect(springForward.nextAfter(new Date("2026-03-08T06:00:00Z"))).toEqual(new Date("2026-03-08T07:00:00Z"));
+    // 01:30 happens twice when it falls back: a fixed-time tick runs once.
+    const fallBack = parseCronExpression("30 1 * * *", "America/New_York");
+    expect(fallBack.nextAfter(new Date("2026-11-01T05:30:00Z"))).toEqual(new Date("2026-11-02T06:30:00Z"));
+    expect(parseCronExpression("@weekly", "UTC").nextAfter(new Date("2026-01-01T00:00:00Z"))).toEqual(new Date("2026-01-04T00:00:00Z"));
+  });
+
+  it("lists earlier ticks, most recent first", () => {
+    expect(parseCronExpression("0 * * * *", "UTC").previousBefore(new Date("2026-01-01T03:30:00Z"), 2)).toEqual([new Date("2026-01-01T03:00:00Z"), new Date("2026-01-01T02:00:00Z")]);
+  });
+
+  it("refuses seconds (more often than once a minute), malformed expressions and ones that never fire", () => {
+    expect(fieldOf(() => parseCronExpression("* * * * * *", "UTC"))).toEqual(["cron"]);
+    expect(fieldOf(() => parseCronExpression("*/10 * * * * *", "UTC"))).toEqual(["cron"]);
+    expect(fieldOf(() => parseCronExpression("61 * * * *", "UTC"))).toEqual(["cron"]);
+    expect(fieldOf(() => parseCronExpression("every day", "UTC"))).toEqual(["cron"]);
+    expect(fieldOf(() => parseCronExpression("0 0 30 2 *", "UTC"))).toEqual(["cron"]);
+    expect(fieldOf(() => parseCronExpression("", "UTC"))).toEqual(["cron"]);
+    expect(fieldOf(() => parseCronExpression(`0 ${"1,".repeat(120)}1 * * *`, "UTC"))).toEqual(["cron"]);
+  });
+
+  it("refuses unknown time zones, naming every bad field at once", () => {
+    expect(isKnownTimeZone("Europe/Berlin")).toBe(true);
+    expect(isKnownTimeZone("Mars/Olympus")).toBe(false);
+    expect(fieldOf(() => parseCronExpression("0 6 * * *", "Mars/Olympus"))).toEqual(["timeZone"]);
+    expect(fieldOf(() => parseCronExpression(42, ""))).toEqual(["timeZone", "cron"]);
+  });
+});
+
+describe("planTicks", () => {
+  const hourly = parseCronExpression("0 * * * *", "UTC");
+  const at = (iso: string) => new Date(iso);
+  const plan = (catchUp: "latest" | "none" | "all", now: string, dueAt = "2026-01-01T01:00:00Z") =>
+    planTicks({ expression: hourly, dueAt: at(dueAt), now: at(now), catchUp, lateToleranceMs: 60_000 });
+
+  it("runs an on-time tick whatever the policy", () => {
+    for (const catchUp of ["latest", "none", "all"] as const) {
+      expect(plan(catchUp, "2026-01-01T01:00:30Z")).toEqual({ ticks: [at("2026-01-01T01:00:00Z")], nextRunAt: at("2026-01-01T02:00:00Z") });
+    }
+  });
+
+  it("treats one late tick by the policy", () => {
+    expect(plan("latest", "2026-01-01T01:30:00Z").ticks).toEqual([at("2026-01-01T01:00:00Z")]);
+    expect(plan("none", "2026-01-01T01:30:00Z").ticks).toEqual([]);
+    expect(plan("all", "2026-01-01T01:30:00Z").ticks).toEqual([at("2026-01-01T01:00:00Z")]);
+  });
+
+  it("with several missed, none still runs the latest tick when it is on time", () => {
+    expect(plan("none", "2026-01-01T04:00:10Z").ticks).toEqual([at("2026-01-01T04:00:00Z")]);
+  });
+
+  it("bounds all to the most recent 24 ticks", () => {
+    const result = plan("all", "2026-01-03T01:30:00Z");
+    expect(result.ticks).toHaveLength(24);
+    expect(result.ticks[0]).toEqual(at("2026-01-02T02:00:00Z"));
+    expect(result.ticks.at(-1)).toEqual(at("2026-01-03T01:00:00Z"));
+    expect(result.nextRunAt).toEqual(at("2026-01-03T02:00:00Z"));
+  });
+});

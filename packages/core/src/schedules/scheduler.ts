@@ -1,0 +1,168 @@
+import { ConfigurationError } from "../errors/errors.js";
+import { isNeonhubError } from "../errors/neonhub-error.js";
+import type { Schedule } from "../model/schedule.js";
+import type { Clock } from "../ports/clock.js";
+import type { Logger } from "../ports/logger.js";
+import type { ScheduleStore } from "../ports/schedule-store.js";
+import type { Orchestrator } from "../orchestrator-types.js";
+import { silentLogger } from "../telemetry/silent-logger.js";
+import { systemClock } from "../telemetry/system-clock.js";
+import { STORABLE_VALUE_LIMITS } from "../util/storable-value.js";
+import { parseCronExpression } from "./cron-expression.js";
+import { planTicks } from "./plan-ticks.js";
+
+/** Default time between two looks for due schedules. */
+export const DEFAULT_SCHEDULER_INTERVAL_MS = 5_000;
+/** Default lateness after which a tick counts as missed (and follows the schedule's catch-up policy). */
+export const DEFAULT_LATE_TOLERANCE_MS = 60_000;
+/** Due schedules claimed in one pass at most; the next pass takes the rest. */
+const DUE_BATCH = 100;
+// Where a schedule whose expression fires no more is parked: it is never due again.
+const NEVER = new Date(STORABLE_VALUE_LIMITS.maxTimestampMs);
+
+/** Options of {@link createScheduler}. */
+export interface SchedulerOptions {
+  /** Starts each tick's run with `enqueue`. */
+  orchestrator: Pick<Orchestrator, "enqueue">;
+  store: ScheduleStore;
+  /** Defaults to the system clock. */
+  clock?: Clock;
+  /** Defaults to a silent logger. */
+  logger?: Logger;
+  /** Time between two passes; default 5,000 ms. 0 turns the timer off (call `runDueSchedules` yourself). */
+  intervalMs?: number;
+  /**
+   * A tick found at most this late is on time, whatever the catch-up policy; default 60,000 ms or twice
+   * `intervalMs`, whichever is longer. Keep it above `intervalMs`, or on-time ticks of a `none` schedule would be
+   * skipped.
+   */
+  lateToleranceMs?: number;
+}
+
+/** What one pass did. */
+export interface SchedulerPassResult {
+  /** Ticks this scheduler claimed (each claimed by exactly one scheduler). */
+  claimed: number;
+  /** Ids of the runs started, in order. */
+  runIds: string[];
+  /** Ticks whose run could not be started (refused by the orchestrator, or the store failed); logged with the reason. */
+  failed: number;
+}
+
+/** Starts the runs of due schedules. Several schedulers (one per host) may share a store: each tick runs once. */
+export interface Scheduler {
+  /** Starts the periodic passes, when `intervalMs` is above 0. */
+  start(): void;
+  /** Claims due ticks and starts their runs now; concurrent calls share one pass. */
+  runDueSchedules(): Promise<SchedulerPassResult>;
+  /** Stops the timer and waits for a pass in progress. */
+  stop(): Promise<void>;
+}
+
+/** The idempotency key of the run of a schedule's tick: a second attempt to start it finds the first run. */
+export function scheduleTickKey(scheduleId: string, tick: Date): string {
+  return `schedule:${scheduleId}:${tick.toISOString()}`;
+}
+
+/**
+ * Creates a scheduler: every `intervalMs` it lists due schedules, claims each one's tick in the store (a
+ * compare-and-set on `nextRunAt`, so that of schedulers racing for a tick exactly one gets it) and enqueues a run
+ * per tick with the idempotency key `schedule:<id>:<tick>`, so that even a repeated start finds the first run.
+ * @example
+ * const scheduler = createScheduler({ orchestrator, store: database.scheduleStore });
+ * scheduler.start();
+ * // on shutdown, before draining the orchestrator:
+ * await scheduler.stop();
+ */
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const intervalMs = options.intervalMs ?? DEFAULT_SCHEDULER_INTERVAL_MS;
+  const lateToleranceMs = options.lateToleranceMs ?? Math.max(DEFAULT_LATE_TOLERANCE_MS, 2 * intervalMs);
+  if (!Number.isInteger(intervalMs) || intervalMs < 0) throw new ConfigurationError(`intervalMs must be a non-negative integer, got ${intervalMs}.`);
+  if (!Number.isInteger(lateToleranceMs) || lateToleranceMs < 0) throw new ConfigurationError(`lateToleranceMs must be a non-negative integer, got ${lateToleranceMs}.`);
+  if (typeof options.orchestrator?.enqueue !== "function" || !options.store) throw new ConfigurationError("createScheduler needs an orchestrator and a schedule store.");
+  const { orchestrator, store } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  let cancelTimer: (() => void) | undefined;
+  let passing: Promise<SchedulerPassResult> | undefined;
+  let stopped = false;
+
+  const startRun = async (schedule: Schedule, tick: Date, result: SchedulerPassResult): Promise<void> => {
+    try {
+      const run = await orchestrator.enqueue({
+        agent: schedule.agentName,
+        input: schedule.input,
+        intent: `scheduled run of schedule ${schedule.id} for ${tick.toISOString()}`,
+        context: { organizationId: schedule.organizationId, userId: schedule.createdBy },
+        idempotencyKey: scheduleTickKey(schedule.id, tick),
+      });
+      result.runIds.push(run.id);
+      logger.info({ scheduleId: schedule.id, agent: schedule.agentName, tick: tick.toISOString(), runId: run.id }, "scheduled run started");
+    } catch (error) {
+      result.failed += 1;
+      logger.warn({ scheduleId: schedule.id, agent: schedule.agentName, tick: tick.toISOString(), code: isNeonhubError(error) ? error.code : "UNKNOWN", error }, "scheduled run could not be started");
+    }
+  };
+
+  const claimAndStart = async (due: Schedule, now: Date, result: SchedulerPassResult): Promise<void> => {
+    let plan: ReturnType<typeof planTicks>;
+    try {
+      plan = planTicks({ expression: parseCronExpression(due.cron, due.timeZone, now), dueAt: due.nextRunAt, now, catchUp: due.catchUp, lateToleranceMs });
+    } catch (error) {
+      // Stored by an older version with rules that changed, or edited by hand: parked rather than retried each pass.
+      logger.warn({ scheduleId: due.id, error }, "schedule has an invalid expression; it will not run until it is changed");
+      plan = { ticks: [], nextRunAt: null };
+    }
+        const claimed = await store.claimTick({ organizationId: due.organizationId, scheduleId: due.id, dueAt: due.nextRunAt, nextRunAt: plan.nextRunAt ?? NEVER, lastTickAt: plan.ticks.at(-1) ?? null });
+    if (!claimed) return;
+    result.claimed += 1;
+    if (plan.ticks.length === 0) logger.info({ scheduleId: due.id, skippedFrom: due.nextRunAt.toISOString() }, "missed ticks skipped (catch-up policy none)");
+    // The claimed record carries the input as it is now, should it have changed since the listing.
+    for (const tick of plan.ticks) await startRun(claimed, tick, result);
+  };
+
+  const pass = async (): Promise<SchedulerPassResult> => {
+    const result: SchedulerPassResult = { claimed: 0, runIds: [], failed: 0 };
+    if (stopped) return result;
+    const now = new Date(clock.now());
+    let due: Schedule[];
+    try {
+      due = await store.listDueSchedules({ now, limit: DUE_BATCH });
+    } catch (error) {
+      logger.warn({ error }, "due schedules could not be listed");
+      return result;
+    }
+    for (const schedule of due) {
+      if (stopped) break;
+      try {
+        await claimAndStart(schedule, now, result);
+      } catch (error) {
+        result.failed += 1;
+        logger.warn({ scheduleId: schedule.id, error }, "schedule tick could not be claimed");
+      }
+    }
+    return result;
+  };
+
+  const runDueSchedules = (): Promise<SchedulerPassResult> => (passing ??= pass().finally(() => (passing = undefined)));
+
+  const arm = (): void => {
+    cancelTimer = clock.schedule(intervalMs, () => {
+      void runDueSchedules().finally(() => {
+        if (!stopped) arm();
+      });
+    });
+  };
+
+  return {
+    start() {
+      if (intervalMs > 0 && !stopped && cancelTimer === undefined) arm();
+    },
+    runDueSchedules,
+    async stop() {
+      stopped = true;
+      cancelTimer?.();
+      await passing?.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,179 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "./vitest-api.js";
+import { isNeonhubError } from "../errors/neonhub-error.js";
+import type { Schedule } from "../model/schedule.js";
+import type { ScheduleStore } from "../ports/schedule-store.js";
+
+/** Options of {@link runScheduleStoreConformanceSuite}. */
+export interface ScheduleStoreConformanceOptions {
+  /** Label of the adapter in test names. */
+  name: string;
+  /** Opens a store on an empty database (called once for the suite). */
+  createStore: () => Promise<ScheduleStore>;
+  /** Closes the store and removes what it created. */
+  destroyStore?: (store: ScheduleStore) => Promise<void>;
+}
+
+const BASE_TIME = Date.UTC(2026, 5, 1, 12);
+
+/** A schedule to create; each call gets a fresh id and organization so tests do not see each other's schedules. */
+export function sampleSchedule(overrides: Partial<Schedule> = {}): Schedule {
+  return {
+    id: randomUUID(),
+    organizationId: `org-${randomUUID()}`,
+    agentName: "sample-agent",
+    cron: "0 6 * * *",
+    timeZone: "Europe/Berlin",
+    input: { siteUrl: "https://example.com", tags: ["a", "b"], nested: { count: 2 } },
+    enabled: true,
+    catchUp: "latest",
+    nextRunAt: new Date(BASE_TIME + 3_600_000),
+    lastTickAt: null,
+    createdBy: "user-1",
+    createdAt: new Date(BASE_TIME),
+    updatedAt: new Date(BASE_TIME),
+    ...overrides,
+  };
+}
+
+/**
+ * The behaviour every {@link ScheduleStore} adapter must show, including that of claimers racing for one tick
+ * exactly one wins. Call it at the top level of a vitest file:
+ * @example
+ * runScheduleStoreConformanceSuite({ name: "postgres", createStore: async () => database.scheduleStore });
+ */
+export function runScheduleStoreConformanceSuite(options: ScheduleStoreConformanceOptions): void {
+  describe(`ScheduleStore conformance: ${options.name}`, () => {
+    let store: ScheduleStore;
+    beforeAll(async () => {
+      store = await options.createStore();
+    });
+    afterAll(async () => {
+      if (store && options.destroyStore) await options.destroyStore(store);
+    });
+
+    it("declares the port version and is healthy", async () => {
+      expect(store.specificationVersion).toBe("v1");
+      await expect(store.checkHealth()).resolves.toBeUndefined();
+    });
+
+    it("creates a schedule and reads it back with every field", async () => {
+      const schedule = sampleSchedule({ lastTickAt: new Date(BASE_TIME - 60_000), catchUp: "all" });
+      expect(await store.createSchedule(schedule)).toEqual(schedule);
+      expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual(schedule);
+    });
+
+    it("treats another organization's schedule as not found", async () => {
+      const schedule = sampleSchedule();
+      await store.createSchedule(schedule);
+      const other = `org-${randomUUID()}`;
+      expect(await store.getSchedule(other, schedule.id)).toBeNull();
+      expect(await store.updateSchedule(other, schedule.id, { enabled: false, updatedAt: new Date(BASE_TIME + 1) })).toBeNull();
+      expect(await store.deleteSchedule(other, schedule.id)).toBe(false);
+      expect(await store.claimTick({ organizationId: other, scheduleId: schedule.id, dueAt: schedule.nextRunAt, nextRunAt: new Date(BASE_TIME + 86_400_000), lastTickAt: schedule.nextRunAt })).toBeNull();
+      expect((await store.listSchedules({ organizationId: other, limit: 10 })).schedules).toEqual([]);
+      expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual(schedule);
+    });
+
+    it("lists an organization's schedules newest first, page by page, optionally of one agent", async () => {
+      const organizationId = `org-${randomUUID()}`;
+      const created: Schedule[] = [];
+      for (let index = 0; index < 5; index += 1) {
+        // Two share a creation time: the id breaks the tie.
+        const createdAt = new Date(BASE_TIME + Math.min(index, 3) * 1_000);
+        created.push(await store.createSchedule(sampleSchedule({ organizationId, createdAt, updatedAt: createdAt, agentName: index % 2 === 0 ? "even-agent" : "odd-agent" })));
+      }
+      const expected = [...created].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1)).map((schedule) => schedule.id);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 3; page += 1) {
+        const result = await store.listSchedules({ organizationId, limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+        seen.push(...result.schedules.map((schedule) => schedule.id));
+        if (result.nextCursor === null) break;
+        cursor = result.nextCursor;
+      }
+      expect(seen).toEqual(expected);
+      const even = await store.listSchedules({ organizationId, agentName: "even-agent", limit: 10 });
+      expect(even.schedules.map((schedule) => schedule.agentName)).toEqual(["even-agent", "even-agent", "even-agent"]);
+      expect(even.nextCursor).toBeNull();
+    });
+
+    it("refuses a page size out of range and a forged cursor", async () => {
+      for (const limit of [0, 501, 1.5]) {
+        const error = await store.listSchedules({ organizationId: "org-x", limit }).catch((caught: unknown) => caught);
+        expect(isNeonhubError(error, "VALIDATION_FAILED"), `limit ${limit}`).toBe(true);
+      }
+      const forged = await store.listSchedules({ organizationId: "org-x", limit: 10, cursor: "not-a-cursor" }).catch((caught: unknown) => caught);
+      expect(isNeonhubError(forged, "VALIDATION_FAILED")).toBe(true);
+    });
+
+    it("updates only the fields given", async () => {
+      const schedule = await store.createSchedule(sampleSchedule());
+      const updatedAt = new Date(BASE_TIME + 5_000);
+      const nextRunAt = new Date(BASE_TIME + 7_200_000);
+      const updated = await store.updateSchedule(schedule.organizationId, schedule.id, { cron: "0 7 * * 1", timeZone: "UTC", input: { replaced: [1, { deep: true }] }, enabled: false, catchUp: "none", nextRunAt, updatedAt });
+      expect(updated).toEqual({ ...schedule, cron: "0 7 * * 1", timeZone: "UTC", input: { replaced: [1, { deep: true }] }, enabled: false, catchUp: "none", nextRunAt, updatedAt });
+      const again = await store.updateSchedule(schedule.organizationId, schedule.id, { enabled: true, updatedAt: new Date(BASE_TIME + 6_000) });
+      expect(again).toEqual({ ...updated, enabled: true, updatedAt: new Date(BASE_TIME + 6_000) });
+      expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual(again);
+      expect(await store.updateSchedule(schedule.organizationId, randomUUID(), { enabled: true, updatedAt })).toBeNull();
+    });
+
+    it("deletes a schedule once", async () => {
+      const schedule = await store.createSchedule(sampleSchedule());
+      expect(await store.deleteSchedule(schedule.organizationId, schedule.id)).toBe(true);
+      expect(await store.getSchedule(schedule.organizationId, schedule.id)).toBeNull();
+      expect(await store.deleteSchedule(schedule.organizationId, schedule.id)).toBe(false);
+    });
+
+    it("lists enabled due schedules of every organization, earliest first, up to the limit", async () => {
+      // Long before any other test's schedules, so that only these are due.
+      const epoch = Date.UTC(1990, 0, 1);
+      const first = await store.createSchedule(sampleSchedule({ nextRunAt: new Date(epoch + 1_000) }));
+      const second = await store.createSchedule(sampleSchedule({ nextRunAt: new Date(epoch + 2_000) }));
+      await store.createSchedule(sampleSchedule({ nextRunAt: new Date(epoch), enabled: false }));
+      await store.createSchedule(sampleSchedule({ nextRunAt: new Date(epoch + 10_000) }));
+      const now = new Date(epoch + 2_000);
+      expect((await store.listDueSchedules({ now, limit: 10 })).map((schedule) => schedule.id)).toEqual([first.id, second.id]);
+      expect((await store.listDueSchedules({ now, limit: 1 })).map((schedule) => schedule.id)).toEqual([first.id]);
+      expect(await store.listDueSchedules({ now: new Date(epoch + 999), limit: 10 })).toEqual([]);
+      const refused = await store.listDueSchedules({ now, limit: 0 }).catch((caught: unknown) => caught);
+      expect(isNeonhubError(refused, "VALIDATION_FAILED")).toBe(true);
+    });
+
+    it("claims a due tick once: the next claim of the same tick, and claims of disabled or deleted schedules, get nothing", async () => {
+      const schedule = await store.createSchedule(sampleSchedule());
+      const nextRunAt = new Date(schedule.nextRunAt.getTime() + 86_400_000);
+      const claim = { organizationId: schedule.organizationId, scheduleId: schedule.id, dueAt: schedule.nextRunAt, nextRunAt, lastTickAt: schedule.nextRunAt };
+      expect(await store.claimTick(claim)).toEqual({ ...schedule, nextRunAt, lastTickAt: schedule.nextRunAt });
+      expect(await store.claimTick(claim)).toBeNull();
+      // Skipped ticks (null) keep the last tick as it was.
+      const skipped = await store.claimTick({ ...claim, dueAt: nextRunAt, nextRunAt: new Date(nextRunAt.getTime() + 86_400_000), lastTickAt: null });
+      expect(skipped?.lastTickAt).toEqual(schedule.nextRunAt);
+
+      const disabled = await store.createSchedule(sampleSchedule({ enabled: false }));
+      expect(await store.claimTick({ ...claim, organizationId: disabled.organizationId, scheduleId: disabled.id, dueAt: disabled.nextRunAt })).toBeNull();
+      const deleted = await store.createSchedule(sampleSchedule());
+      await store.deleteSchedule(deleted.organizationId, deleted.id);
+      expect(await store.claimTick({ ...claim, organizationId: deleted.organizationId, scheduleId: deleted.id, dueAt: deleted.nextRunAt })).toBeNull();
+    });
+
+    it("gives a tick to exactly one of several claimers racing for it", async () => {
+      for (let round = 0; round < 10; round += 1) {
+        const schedule = await store.createSchedule(sampleSchedule());
+        const claims = Array.from({ length: 4 }, (_, claimer) =>
+          store.claimTick({
+            organizationId: schedule.organizationId,
+            scheduleId: schedule.id,
+            dueAt: schedule.nextRunAt,
+            nextRunAt: new Date(schedule.nextRunAt.getTime() + 60_000 * (claimer + 1)),
+            lastTickAt: schedule.nextRunAt,
+          }),
+        );
+        const winners = (await Promise.all(claims)).filter((claimed) => claimed !== null);
+        expect(winners).toHaveLength(1);
+        expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual(winners[0]);
+      }
+    });
+  });
+}

@@ -1,0 +1,97 @@
+import { CATCH_UP_POLICIES, decodeCursor, encodeCursor, validateListDueSchedules, validateListSchedulesQuery, type CatchUpPolicy, type Schedule, type ScheduleStore } from "@neonhub/core";
+import { Prisma, type PrismaClient, type Schedule as ScheduleRow } from "../generated/prisma/client.js";
+import { guarded } from "../errors/guarded.js";
+
+const toCatchUp = (value: string): CatchUpPolicy => ((CATCH_UP_POLICIES as readonly string[]).includes(value) ? (value as CatchUpPolicy) : "latest");
+
+const toSchedule = (row: ScheduleRow): Schedule => ({
+  id: row.id,
+  organizationId: row.organizationId,
+  agentName: row.agentName,
+  cron: row.cron,
+  timeZone: row.timeZone,
+  input: row.input,
+  enabled: row.enabled,
+  catchUp: toCatchUp(row.catchUp),
+  nextRunAt: row.nextRunAt,
+  lastTickAt: row.lastTickAt,
+  createdBy: row.createdBy,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+});
+
+// A JSON null must be written as Prisma's marker, not as a missing value.
+const toJson = (value: unknown): Prisma.InputJsonValue | typeof Prisma.JsonNull => (value === null ? Prisma.JsonNull : (value as Prisma.InputJsonValue));
+
+/**
+ * A {@link ScheduleStore} on `Schedule` rows. A claim is one `UPDATE ... WHERE id AND nextRunAt = dueAt AND enabled`:
+ * a second scheduler's update waits for the first one's row lock, then finds `nextRunAt` moved and updates nothing.
+ */
+export function createPrismaScheduleStore(prisma: PrismaClient): ScheduleStore {
+  return {
+    specificationVersion: "v1",
+
+    createSchedule: (schedule) =>
+      guarded("create the schedule", async () => toSchedule(await prisma.schedule.create({ data: { ...schedule, input: toJson(schedule.input) } }))),
+
+    getSchedule: (organizationId, scheduleId) =>
+      guarded("read the schedule", async () => {
+        const row = await prisma.schedule.findFirst({ where: { id: scheduleId, organizationId } });
+        return row ? toSchedule(row) : null;
+      }),
+
+    listSchedules: async (query) => {
+      validateListSchedulesQuery(query);
+      const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+      return guarded("list schedules", async () => {
+        const rows = await prisma.schedule.findMany({
+          where: {
+            organizationId: query.organizationId,
+            ...(query.agentName === undefined ? {} : { agentName: query.agentName }),
+            ...(after === null ? {} : { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }),
+          },
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+          take: query.limit + 1,
+        });
+        const page = rows.slice(0, query.limit);
+        const last = page.at(-1);
+        return { schedules: page.map(toSchedule), nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+      });
+    },
+
+    updateSchedule: (organizationId, scheduleId, changes) =>
+      guarded("update the schedule", async () => {
+        const { input, ...rest } = changes;
+        const [row] = await prisma.schedule.updateManyAndReturn({
+          where: { id: scheduleId, organizationId },
+          data: { ...rest, ...(input === undefined ? {} : { input: toJson(input) }) },
+        });
+        return row ? toSchedule(row) : null;
+      }),
+
+    deleteSchedule: (organizationId, scheduleId) =>
+      guarded("delete the schedule", async () => (await prisma.schedule.deleteMany({ where: { id: scheduleId, organizationId } })).count > 0),
+
+    listDueSchedules: async (input) => {
+      validateListDueSchedules(input);
+      return guarded("list due schedules", async () => {
+        const rows = await prisma.schedule.findMany({ where: { enabled: true, nextRunAt: { lte: input.now } }, orderBy: [{ nextRunAt: "asc" }, { id: "asc" }], take: input.limit });
+        return rows.map(toSchedule);
+      });
+    },
+
+    claimTick: (input) =>
+      guarded("claim the schedule's tick", async () => {
+        const [row] = await prisma.schedule.updateManyAndReturn({
+          where: { id: input.scheduleId, organizationId: input.organizationId, enabled: true, nextRunAt: input.dueAt },
+          data: { nextRunAt: input.nextRunAt, ...(input.lastTickAt === null ? {} : { lastTickAt: input.lastTickAt }) },
+        });
+        return row ? toSchedule(row) : null;
+      }),
+
+    checkHealth: () =>
+      guarded("reach the database", async () => {
+        await prisma.$queryRaw`SELECT 1 FROM "Schedule" LIMIT 1`;
+      }),
+  };
+}
