@@ -177,3 +177,28 @@ describe("budget-guard", () => {
     expect((await runInMockMode("budget-guard", input)).output).toEqual(first.output);
   });
 });
+
+describe("onboarding-sequence", () => {
+  const input = { name: "Ada", email: "ada@example.com", teamChannelId: "1311000000000000099" };
+
+  it("sends three emails and two Discord messages, each under its own step key and idempotency key", async () => {
+    const run = await runInMockMode("onboarding-sequence", input);
+    expect(run.status).toBe("COMPLETED");
+    expect(toolNames(run)).toEqual([
+      "email.sendEmail:SUCCEEDED",
+      "discord.sendChannelMessage:SUCCEEDED",
+      "email.sendEmail:SUCCEEDED",
+      "email.sendEmail:SUCCEEDED",
+      "discord.sendChannelMessage:SUCCEEDED",
+    ]);
+    expect(run.steps.map((step) => step.key)).toEqual(["email:welcome", "discord:joined", "email:first-steps", "email:offer", "discord:onboarded"]);
+    const output = run.output as { emailIds: string[]; messageIds: string[] };
+    expect(output.emailIds).toHaveLength(3);
+    expect(output.messageIds).toHaveLength(2);
+    expect(run.toolExecutions[0]?.input).toMatchObject({ to: "ada@example.com", subject: "Welcome to NeonHub, Ada" });
+  });
+
+  it("refuses a channel id that is not a Discord snowflake before sending anything", async () => {
+    await expect(runInMockMode("onboarding-sequence", { ...input, teamChannelId: "general" })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+  });
+});
