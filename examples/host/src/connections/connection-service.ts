@@ -58,6 +58,11 @@ export interface ConnectionDeletion {
   revocation: "revoked" | "not_offered" | "failed";
 }
 
+/** What revoking a connection did: at the provider, and to the connection, now `REVOKED`. */
+export interface ConnectionRevocation extends ConnectionDeletion {
+  status: "REVOKED";
+}
+
 /** What a callback leads to: a redirect to the return URL. */
 export interface CallbackOutcome {
   location: string;
@@ -68,6 +73,11 @@ export interface ConnectionService {
   list(organizationId: string): Promise<ConnectionSummary[]>;
   set(organizationId: string, connectorId: string, input: { authType?: ConnectionAuthType; credentials: Record<string, string>; expiresAt?: Date | null }): Promise<ConnectionSummary>;
   remove(organizationId: string, connectorId: string): Promise<ConnectionDeletion>;
+  /**
+   * Withdraws the grant at the provider (where it offers revocation) and keeps the connection as `REVOKED`: its
+   * history stays, and no call uses it until it is connected again.
+   */
+  revoke(organizationId: string, connectorId: string): Promise<ConnectionRevocation>;
   test(organizationId: string, connectorId: string): Promise<ConnectionTestResult>;
   authorize(caller: ConnectionCaller, connectorId: string, returnUrl: string): Promise<{ authorizationUrl: string; expiresAt: Date }>;
   /** Finishes an authorization; `caller` is set when the callback request carried an API key. */
@@ -111,6 +121,35 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
     return url.href;
   };
 
+  const existingConnection = async (organizationId: string, connectorId: string) => {
+    const connector = connectorOf(connectorId);
+    const connection = await store.get(organizationId, connector.id);
+    if (connection === null) throw new ConnectionApiError("CONNECTION_NOT_FOUND", `This organization has no ${connector.displayName} connection.`);
+    return { connector, connection };
+  };
+
+  /** Withdraws the grant where the provider offers it; a provider that refuses or cannot be reached is `failed`. */
+  const revokeAtProvider = async (organizationId: string, connector: ConnectorDefinition, credentials: Record<string, string>): Promise<ConnectionDeletion["revocation"]> => {
+    try {
+      const auth = connector.auth;
+      if (auth.type === "oauth2" && auth.revocationUrl !== undefined && auth.authorizationUrl !== undefined && options.oauthClients[connector.id] !== undefined) {
+        const { provider } = oauthOf(connector);
+        const refreshToken = credentials.refreshToken;
+        // Revoking the refresh token withdraws the whole grant at providers that follow RFC 7009.
+        if (refreshToken !== undefined && refreshToken !== "") await revokeToken(provider, refreshToken, "refresh_token");
+        else await revokeToken(provider, credentials.accessToken ?? "", "access_token");
+        return "revoked";
+      }
+      if (connector.revocation !== undefined) {
+        await connectors.callConnection(connector.id, organizationId, "revocation");
+        return "revoked";
+      }
+      return "not_offered";
+    } catch {
+      return "failed";
+    }
+  };
+
   return {
     list: (organizationId) => store.list(organizationId),
 
@@ -124,28 +163,17 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
     },
 
     async remove(organizationId, connectorId) {
-      const connector = connectorOf(connectorId);
-      const connection = await store.get(organizationId, connector.id);
-      if (connection === null) throw new ConnectionApiError("CONNECTION_NOT_FOUND", `This organization has no ${connector.displayName} connection.`);
-      let revocation: ConnectionDeletion["revocation"] = "not_offered";
-      try {
-        const auth = connector.auth;
-        if (auth.type === "oauth2" && auth.revocationUrl !== undefined && auth.authorizationUrl !== undefined && options.oauthClients[connector.id] !== undefined) {
-          const { provider } = oauthOf(connector);
-          const refreshToken = connection.credentials.refreshToken;
-          // Revoking the refresh token withdraws the whole grant at providers that follow RFC 7009.
-          if (refreshToken !== undefined && refreshToken !== "") await revokeToken(provider, refreshToken, "refresh_token");
-          else await revokeToken(provider, connection.credentials.accessToken ?? "", "access_token");
-          revocation = "revoked";
-        } else if (connector.revocation !== undefined) {
-          await connectors.callConnection(connector.id, organizationId, "revocation");
-          revocation = "revoked";
-        }
-      } catch {
-        revocation = "failed";
-      }
+      const { connector, connection } = await existingConnection(organizationId, connectorId);
+      const revocation = await revokeAtProvider(organizationId, connector, connection.credentials);
       await store.delete(organizationId, connector.id);
       return { connector: connector.id, revocation };
+    },
+
+    async revoke(organizationId, connectorId) {
+      const { connector, connection } = await existingConnection(organizationId, connectorId);
+      const revocation = connection.status === "REVOKED" ? "revoked" : await revokeAtProvider(organizationId, connector, connection.credentials);
+      if (connection.status !== "REVOKED") await store.update(organizationId, connector.id, connection.version, { status: "REVOKED", lastError: null });
+      return { connector: connector.id, revocation, status: "REVOKED" as const };
     },
 
     async test(organizationId, connectorId) {

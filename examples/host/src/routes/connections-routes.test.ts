@@ -13,6 +13,7 @@ describe("connection routes", () => {
   let host: TestHost;
   let provider: ProviderServer;
   let store: CredentialStore;
+  let connectors: ReturnType<typeof createConnectorClient>;
   const logLines: string[] = [];
 
   beforeAll(async () => {
@@ -25,7 +26,7 @@ describe("connection routes", () => {
       return { status: 404, json: {} };
     });
     store = createMemoryCredentialStore();
-    const connectors = createConnectorClient({
+    connectors = createConnectorClient({
       mode: "live",
       environment: {},
       retry: false,
@@ -104,6 +105,29 @@ describe("connection routes", () => {
     expect(noState.json().code).toBe("OAUTH_STATE_INVALID");
   });
 
+  it("revokes a connection of the caller's organization only and keeps it REVOKED, unusable, until it is connected again", async () => {
+    const foreign = await host.app.inject({ method: "POST", url: "/v1/connections/slack/revoke", headers: host.beta });
+    expect(foreign.statusCode).toBe(404);
+    const revokesBefore = provider.requests.filter((request) => request.path === "/auth.revoke").length;
+    const revoked = await host.app.inject({ method: "POST", url: "/v1/connections/slack/revoke", headers: host.alpha });
+    expect(revoked.statusCode).toBe(200);
+    expect(revoked.json()).toEqual({ connector: "slack", status: "REVOKED", revocation: "revoked" });
+    expect(provider.requests.filter((request) => request.path === "/auth.revoke")).toHaveLength(revokesBefore + 1);
+    expect(await store.get("org_alpha", "slack")).toMatchObject({ status: "REVOKED" });
+    const listed = (await host.app.inject({ method: "GET", url: "/v1/connections", headers: host.alpha })).json();
+    expect(listed.connections).toEqual(expect.arrayContaining([expect.objectContaining({ connector: "slack", status: "REVOKED" })]));
+    // No call uses a revoked connection: the typed error says to connect it again, and nothing reaches Slack.
+    const callsBefore = provider.requests.length;
+    await expect(connectors.invoke("slack", "postMessage", { channel: "C1", text: "hi" }, { organizationId: "org_alpha" })).rejects.toMatchObject({ code: "UNAUTHORIZED", details: expect.objectContaining({ reason: "revoked" }) });
+    expect(provider.requests.length).toBe(callsBefore);
+    // Revoking again changes nothing at the provider.
+    await host.app.inject({ method: "POST", url: "/v1/connections/slack/revoke", headers: host.alpha });
+    expect(provider.requests.filter((request) => request.path === "/auth.revoke")).toHaveLength(revokesBefore + 1);
+    // Connecting again makes it ACTIVE.
+    expect((await put(host.alpha, "slack", { credentials: { accessToken: SLACK_TOKEN } })).statusCode).toBe(200);
+    expect(await store.get("org_alpha", "slack")).toMatchObject({ status: "ACTIVE" });
+  });
+
   it("deletes a connection of the caller's organization only, revoking it at the provider", async () => {
     const foreign = await host.app.inject({ method: "DELETE", url: "/v1/connections/slack", headers: host.beta });
     expect(foreign.statusCode).toBe(404);
@@ -117,7 +141,7 @@ describe("connection routes", () => {
   });
 
   it("requires an API key on every connection route", async () => {
-    for (const [method, url] of [["GET", "/v1/connections"], ["PUT", "/v1/connections/slack"], ["DELETE", "/v1/connections/slack"], ["POST", "/v1/connections/slack/test"], ["POST", "/v1/connections/slack/authorize"]] as const) {
+    for (const [method, url] of [["GET", "/v1/connections"], ["PUT", "/v1/connections/slack"], ["DELETE", "/v1/connections/slack"], ["POST", "/v1/connections/slack/test"], ["POST", "/v1/connections/slack/revoke"], ["POST", "/v1/connections/slack/authorize"]] as const) {
       expect((await host.app.inject({ method, url })).statusCode, `${method} ${url}`).toBe(401);
     }
   });
@@ -131,6 +155,6 @@ describe("connection routes", () => {
 
   it("documents the connection routes in the OpenAPI document", async () => {
     const document = (await host.app.inject({ method: "GET", url: "/openapi.json" })).json();
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/v1/connections", "/v1/connections/{connector}", "/v1/connections/{connector}/test", "/v1/connections/{connector}/authorize", "/v1/oauth/callback"]));
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/v1/connections", "/v1/connections/{connector}", "/v1/connections/{connector}/test", "/v1/connections/{connector}/revoke", "/v1/connections/{connector}/authorize", "/v1/oauth/callback"]));
   });
 });

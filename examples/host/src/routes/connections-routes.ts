@@ -6,6 +6,7 @@ import {
   authorizationSchema,
   authorizeInputSchema,
   connectionDeletionSchema,
+  connectionRevocationSchema,
   connectionInputSchema,
   connectionListSchema,
   connectionParamsSchema,
@@ -82,6 +83,20 @@ export const connectionsRoutes: FastifyPluginAsyncZod<ConnectionsRoutesOptions> 
       },
     },
     async (request) => ({ ...(await connections.remove(requireCaller(request).organizationId, request.params.connector)), deleted: true as const }),
+  );
+
+  fastify.post(
+    "/connections/:connector/revoke",
+    {
+      schema: {
+        summary: "Revokes a connection: withdraws the grant at the provider where it offers revocation and keeps the connection as REVOKED until it is connected again",
+        tags: ["connections"],
+        security,
+        params: connectionParamsSchema,
+        response: { 200: connectionRevocationSchema, ...authenticatedErrorResponses, ...problemResponses({ 404: "No such connector, or no connection to it." }) },
+      },
+    },
+    async (request) => connections.revoke(requireCaller(request).organizationId, request.params.connector),
   );
 
   fastify.post(

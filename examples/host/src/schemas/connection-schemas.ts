@@ -37,6 +37,11 @@ export const connectionDeletionSchema = z
   .object({ connector: z.string(), deleted: z.literal(true), revocation: z.enum(["revoked", "not_offered", "failed"]) })
   .meta({ id: "ConnectionDeletion" });
 
+/** Answer of `POST /v1/connections/{connector}/revoke`. */
+export const connectionRevocationSchema = z
+  .object({ connector: z.string(), status: z.literal("REVOKED"), revocation: z.enum(["revoked", "not_offered", "failed"]) })
+  .meta({ id: "ConnectionRevocation" });
+
 /** Answer of `POST /v1/connections/{connector}/test`. */
 export const connectionTestSchema = z
   .object({
