@@ -68,8 +68,11 @@ export type {
   CreateRunResult,
   ClaimRunsInput,
   FinishRunInput,
+  AgentPeriodSummary,
   AgentRunSummary,
   ListQueuedRunsInput,
+  PeriodMetricSummary,
+  PeriodToolSummary,
   ListRunsQuery,
   QueuedRunReference,
   RecordStepInput,
@@ -80,6 +83,7 @@ export type {
   RunStore,
   RunSummary,
   SendSignalInput,
+  SummarizeAgentPeriodQuery,
   SummarizeRunsQuery,
   StartRunInput,
   SuspendRunInput,
@@ -95,6 +99,15 @@ export {
   validateSummarizeRunsQuery,
 } from "./util/run-summary.js";
 export type { SummarizedRun } from "./util/run-summary.js";
+export {
+  emptyStatusCounts,
+  MAX_AGENT_PERIOD_MS,
+  sortPeriodGroups,
+  successRateOf,
+  summarizeAgentPeriodRecords,
+  validateSummarizeAgentPeriodQuery,
+} from "./util/agent-period-summary.js";
+export type { PeriodRun } from "./util/agent-period-summary.js";
 export type { Span, SpanAttributeValue, SpanOptions, Tracer } from "./ports/tracer.js";
 
 export { systemClock } from "./telemetry/system-clock.js";

@@ -128,6 +128,58 @@ export interface RunSummary {
   minutes: RunMinuteSummary[];
 }
 
+/**
+ * The period of {@link RunStore.summarizeAgentPeriod}: the runs of one agent in one organization created from
+ * `since` to before `until` (at most 92 days: `MAX_AGENT_PERIOD_MS`).
+ */
+export interface SummarizeAgentPeriodQuery {
+  organizationId: string;
+  agentName: string;
+  since: Date;
+  until: Date;
+}
+
+/** One run metric (`AgentRunMetric`) over the runs of a period, by name and unit. */
+export interface PeriodMetricSummary {
+  name: string;
+  unit: string;
+  /** Runs that recorded it. */
+  count: number;
+  sum: number;
+  /** `sum / count`. */
+  average: number;
+}
+
+/** The tool executions of a period's runs, by connector and action. */
+export interface PeriodToolSummary {
+  connector: string;
+  action: string;
+  calls: number;
+  /** Calls that ended `FAILED`. */
+  failed: number;
+}
+
+/** Result of {@link RunStore.summarizeAgentPeriod}: how one agent's runs of a period went. */
+export interface AgentPeriodSummary {
+  agentName: string;
+  since: Date;
+  until: Date;
+  /** Runs created in the period, whatever their status. */
+  total: number;
+  /** Runs by status; every status is present, zero when none. */
+  byStatus: Record<RunStatus, number>;
+  /** `COMPLETED` runs over `COMPLETED`, `FAILED` and `TIMED_OUT` ones (cancelled runs are left out); null when none. */
+  successRate: number | null;
+  /** Median (nearest rank) of finished runs' `durationMs`; null when none finished. */
+  p50DurationMs: number | null;
+  /** 95th percentile (nearest rank) of finished runs' `durationMs`; null when none finished. */
+  p95DurationMs: number | null;
+  /** The runs' metrics (`duration_ms`, `attempts`, `tool_calls` and those reported with `ctx.reportMetric`), sorted by name then unit. */
+  metrics: PeriodMetricSummary[];
+  /** The runs' tool executions, sorted by connector then action. */
+  tools: PeriodToolSummary[];
+}
+
 /** A journal write: the step at a position, with the tool execution it recorded, under the executor's fence. */
 export interface RecordStepInput {
   organizationId: string;
@@ -233,6 +285,13 @@ export interface RunStore {
    * index on the organization and creation time.
    */
   summarizeRuns(query: SummarizeRunsQuery): Promise<RunSummary>;
+
+  /**
+   * Outcomes, durations, metrics and tool calls of one agent's runs in a period (at most 92 days), from the index on
+   * (organizationId, agentName, createdAt): what a tuning agent reads to adjust the agent's settings.
+   * @throws ValidationError when the period is empty, reversed or longer than 92 days.
+   */
+  summarizeAgentPeriod(query: SummarizeAgentPeriodQuery): Promise<AgentPeriodSummary>;
 
   /** The tool executions of a run, in the order they started; empty for an unknown run. */
   listToolExecutions(organizationId: string, runId: string): Promise<ToolExecution[]>;

@@ -7,6 +7,7 @@ import { isFinalRunStatus } from "../model/run-status.js";
 import type { RunMetric } from "../model/run-metric.js";
 import type { ToolExecution } from "../model/tool-execution.js";
 import type { ListRunsQuery, RunPage, RunStore } from "../ports/run-store.js";
+import { summarizeAgentPeriodRecords, validateSummarizeAgentPeriodQuery, type PeriodRun } from "../util/agent-period-summary.js";
 import { checkQueuedRunsLimit } from "../util/queued-runs-limit.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 import { summarizeRunRecords, validateListRunsFilters, validateSummarizeRunsQuery } from "../util/run-summary.js";
@@ -344,6 +345,18 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         window.push({ agentName: kept.agentName, status: kept.status, createdAt: times.date(kept.createdAt), durationMs: kept.durationMs });
       }
       return summarizeRunRecords(window);
+    },
+
+    async summarizeAgentPeriod(query) {
+      validateSummarizeAgentPeriodQuery(query);
+      const since = times.of(query.since);
+      const until = times.of(query.until);
+      const period: PeriodRun[] = [];
+      for (const kept of allRuns()) {
+        if (kept.organizationId !== query.organizationId || kept.agentName !== query.agentName || kept.createdAt < since || kept.createdAt >= until) continue;
+        period.push({ status: kept.status, durationMs: kept.durationMs, metrics: expandMetrics(kept.metrics), tools: kept.tools });
+      }
+      return summarizeAgentPeriodRecords(query, period);
     },
 
     async listToolExecutions(organizationId, runId) {

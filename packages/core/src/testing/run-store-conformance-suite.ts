@@ -335,6 +335,54 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       );
     });
 
+    it("summarizes one agent's period in its organization: statuses, durations, metrics and tool calls", async () => {
+      const organizationId = `org-${randomUUID()}`;
+      const since = new Date(BASE_TIME);
+      const until = new Date(BASE_TIME + 7 * 86_400_000);
+      const inPeriod = (offsetMs: number, overrides: Partial<CreateRunInput> = {}) => sampleRunInput({ organizationId, agentName: "analyst", createdAt: new Date(BASE_TIME + offsetMs), ...overrides });
+      const found = (value: number) => [{ name: "opportunities", value, unit: "count" }, { name: "duration_ms", value: 100, unit: "ms" }];
+      const first = inPeriod(0);
+      const second = inPeriod(86_400_000);
+      const failed = inPeriod(2 * 86_400_000);
+      const cancelled = inPeriod(3 * 86_400_000);
+      const open = inPeriod(7 * 86_400_000 - 1);
+      for (const input of [first, second, failed, cancelled, open]) await store.createRun(input);
+      await store.recordStep(sampleStepInput(first, 0));
+      await store.recordStep(sampleStepInput(first, 1, { status: "FAILED", output: null, error: { code: "UPSTREAM_FAILED", message: "no" } }));
+      await store.recordStep(sampleStepInput(second, 0));
+      await store.finishRun(finishInput(organizationId, first.id, { durationMs: 100, metrics: found(2) }));
+      await store.finishRun(finishInput(organizationId, second.id, { durationMs: 300, metrics: found(5) }));
+      await store.finishRun(finishInput(organizationId, failed.id, { status: "FAILED", error: { code: "HANDLER_FAILED", message: "no" }, durationMs: 200, metrics: [] }));
+      await store.finishRun(finishInput(organizationId, cancelled.id, { status: "CANCELLED", durationMs: 50, metrics: [] }));
+      // Left out: another agent, another organization, before the period, at its (exclusive) end.
+      for (const input of [inPeriod(0, { agentName: "writer" }), sampleRunInput({ agentName: "analyst", createdAt: since }), inPeriod(-1), inPeriod(7 * 86_400_000)]) {
+        await store.createRun(input);
+        await store.finishRun(finishInput(input.organizationId, input.id, { metrics: found(50) }));
+      }
+      const summary = await store.summarizeAgentPeriod({ organizationId, agentName: "analyst", since, until });
+      expect(summary).toEqual({
+        agentName: "analyst",
+        since,
+        until,
+        total: 5,
+        byStatus: { QUEUED: 0, RUNNING: 1, WAITING: 0, COMPLETED: 2, FAILED: 1, CANCELLED: 1, TIMED_OUT: 0 },
+        successRate: 2 / 3,
+        p50DurationMs: 100,
+        p95DurationMs: 300,
+        metrics: [
+          { name: "duration_ms", unit: "ms", count: 2, sum: 200, average: 100 },
+          { name: "opportunities", unit: "count", count: 2, sum: 7, average: 3.5 },
+        ],
+        tools: [{ connector: "slack", action: "postMessage", calls: 3, failed: 1 }],
+      });
+      const empty = await store.summarizeAgentPeriod({ organizationId, agentName: "nobody", since, until });
+      expect(empty).toMatchObject({ total: 0, successRate: null, p50DurationMs: null, p95DurationMs: null, metrics: [], tools: [] });
+      expect(Object.values(empty.byStatus).every((count) => count === 0)).toBe(true);
+      for (const period of [{ since: until, until: since }, { since, until: new Date(BASE_TIME + 93 * 86_400_000) }]) {
+        await expect(store.summarizeAgentPeriod({ organizationId, agentName: "analyst", ...period })).rejects.toSatisfy((error) => isNeonhubError(error, "VALIDATION_FAILED"));
+      }
+    });
+
     it("rejects a cursor it did not make with a validation error", async () => {
       await expect(store.listRuns({ organizationId: "org", limit: 10, cursor: "not-a-cursor" })).rejects.toSatisfy((error) => isNeonhubError(error, "VALIDATION_FAILED"));
     });

@@ -11,6 +11,7 @@ import {
   type ListRunsQuery,
   type RunStore,
   validateListRunsFilters,
+  validateSummarizeAgentPeriodQuery,
   validateSummarizeRunsQuery,
 } from "@neonhub/core";
 import type { Prisma} from "../generated/prisma/client.js";
@@ -19,6 +20,7 @@ import { guarded } from "../errors/guarded.js";
 import { claimRuns, recordStep, renewLeases, sendSignal, suspendRun } from "./journal-writes.js";
 import { toAgentRun, toJournalStep, toRunSignal, toToolExecution } from "./run-records.js";
 import { finishOpenRun, finishRuns, insertRun, insertRuns, validateCreate, validateFinish } from "./run-writes.js";
+import { summarizeAgentPeriodOnPrisma } from "./summarize-agent-period.js";
 import { summarizeRunsOnPrisma } from "./summarize-runs.js";
 import { createWriteBatcher } from "./write-batcher.js";
 
@@ -110,6 +112,15 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promis
         return Promise.reject(error);
       }
       return guarded("summarize runs", () => summarizeRunsOnPrisma(prisma, query));
+    },
+
+    summarizeAgentPeriod: (query) => {
+      try {
+        validateSummarizeAgentPeriodQuery(query);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return guarded("summarize the agent's period", () => summarizeAgentPeriodOnPrisma(prisma, query));
     },
 
     listToolExecutions: (organizationId, runId) =>
