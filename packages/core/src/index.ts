@@ -155,6 +155,12 @@ export type {
 export type { OAuthStateRecord, OAuthStateStore } from "./ports/oauth-state-store.js";
 export type { ApiKeyRecord, ApiKeyStore } from "./ports/api-key-store.js";
 
+export type { AgentSettings } from "./model/agent-settings.js";
+export type { AgentSettingsStore, PutAgentSettingsInput } from "./ports/agent-settings-store.js";
+export { createMemoryAgentSettingsStore } from "./store/memory-agent-settings-store.js";
+export type { MemoryAgentSettingsStoreOptions } from "./store/memory-agent-settings-store.js";
+export { MAX_AGENT_SETTINGS_BYTES, validatePutAgentSettings } from "./util/validate-agent-settings.js";
+
 export { CATCH_UP_POLICIES, MAX_CATCH_UP_TICKS } from "./model/schedule.js";
 export type { CatchUpPolicy, Schedule } from "./model/schedule.js";
 export type { ClaimTickInput, ListDueSchedulesInput, ListSchedulesQuery, ScheduleChanges, SchedulePage, ScheduleStore } from "./ports/schedule-store.js";

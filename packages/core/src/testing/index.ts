@@ -2,6 +2,8 @@ export { runRunStoreConformanceSuite, sampleRunInput, sampleStepInput } from "./
 export type { RunStoreConformanceOptions } from "./run-store-conformance-suite.js";
 export { runScheduleStoreConformanceSuite, sampleSchedule } from "./schedule-store-conformance-suite.js";
 export type { ScheduleStoreConformanceOptions } from "./schedule-store-conformance-suite.js";
+export { runAgentSettingsStoreConformanceSuite, sampleAgentSettingsInput } from "./agent-settings-store-conformance-suite.js";
+export type { AgentSettingsStoreConformanceOptions } from "./agent-settings-store-conformance-suite.js";
 export { runRateLimiterConformanceSuite } from "./rate-limiter-conformance-suite.js";
 export type { RateLimiterConformanceOptions } from "./rate-limiter-conformance-suite.js";
 export { createManualClock } from "./manual-clock.js";

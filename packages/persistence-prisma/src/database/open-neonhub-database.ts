@@ -1,4 +1,5 @@
-import type { ApiKeyStore, OAuthStateStore, RunStore, ScheduleStore } from "@neonhub/core";
+import type { AgentSettingsStore, ApiKeyStore, OAuthStateStore, RunStore, ScheduleStore } from "@neonhub/core";
+import { createPrismaAgentSettingsStore } from "../agent-settings/prisma-agent-settings-store.js";
 import { createPrismaApiKeyStore } from "../api-keys/prisma-api-key-store.js";
 import type { CredentialKeyring } from "../credentials/credential-cipher.js";
 import { createPrismaCredentialStore, type PrismaCredentialStore } from "../credentials/prisma-credential-store.js";
@@ -20,6 +21,8 @@ export interface NeonhubDatabase {
   readonly apiKeyStore: ApiKeyStore;
   /** Cron schedules; schedulers of every host sharing the database claim each tick once. */
   readonly scheduleStore: ScheduleStore;
+  /** Agents' settings, one small JSON object per organization and agent (what a tuning agent writes). */
+  readonly agentSettingsStore: AgentSettingsStore;
   /**
    * Connector credentials, encrypted at rest with AES-256-GCM.
    * @param options.encryptionKey 32 bytes as 64 hex characters or base64; anything else throws `ConfigurationError`.
@@ -68,6 +71,7 @@ export async function openNeonhubDatabase(options: OpenNeonhubDatabaseOptions): 
     runStore,
     apiKeyStore: createPrismaApiKeyStore(opened.prisma),
     scheduleStore: createPrismaScheduleStore(opened.prisma),
+    agentSettingsStore: createPrismaAgentSettingsStore(opened.prisma),
     createCredentialStore: (keys) => createPrismaCredentialStore(opened.prisma, keyringOf(keys)),
     createOAuthStateStore: (keys) => createPrismaOAuthStateStore(opened.prisma, keyringOf(keys)),
     pendingMigrations: () => guarded("read the applied migrations", () => migrator.pending()),
