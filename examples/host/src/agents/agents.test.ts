@@ -76,6 +76,7 @@ describe("seo-analyst", () => {
         { query: "neon signs", impressions: 4_000, position: 8.2, ctr: 0.01, potentialClicks: 360 },
         { query: "led neon", impressions: 1_000, position: 11, ctr: 0.03, potentialClicks: 70 },
       ],
+      minImpressions: { value: 100, source: "default", settingsVersion: null },
     });
   });
 });

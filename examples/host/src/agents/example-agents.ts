@@ -5,21 +5,27 @@ import { createIntakeEmbed } from "./intake/intake-embed.js";
 import { createIntakeFetch } from "./intake/intake-fetch.js";
 import { createIntakeNormalize } from "./intake/intake-normalize.js";
 import { createIntakePipeline } from "./intake/intake-pipeline.js";
+import { createLearningTune } from "./learning/learning-tune.js";
+import type { LearningStores } from "./learning/learning-stores.js";
 import { createOnboardingSequence } from "./onboarding-sequence.js";
 import type { RunConnectors } from "./run-connectors.js";
 import { createSeoAnalyst } from "./seo-analyst.js";
 
-/** The example agents the host serves, calling connectors through the given client. */
-export function createExampleAgents(connectors: RunConnectors): AgentDefinition[] {
+/**
+ * The example agents the host serves, calling connectors through the given client. With the host's stores, the
+ * learning loop is part of them: learning-tune, and seo-analyst reading the settings it writes.
+ */
+export function createExampleAgents(connectors: RunConnectors, stores?: LearningStores): AgentDefinition[] {
   const intake = { fetch: createIntakeFetch(connectors), normalize: createIntakeNormalize(), embed: createIntakeEmbed() };
   return [
     createCampaignLauncher(connectors),
-    createSeoAnalyst(connectors),
+    createSeoAnalyst(connectors, stores?.settings),
     createBudgetGuard(connectors),
     createOnboardingSequence(connectors),
     createIntakePipeline(intake),
     intake.fetch,
     intake.normalize,
     intake.embed,
+    ...(stores ? [createLearningTune(stores)] : []),
   ];
 }

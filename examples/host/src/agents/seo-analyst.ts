@@ -1,15 +1,20 @@
-import { defineAgent } from "@neonhub/core";
+import { defineAgent, type AgentSettingsStore } from "@neonhub/core";
 import { z } from "zod";
 import { findKeywordOpportunities } from "./keyword-opportunities.js";
 import type { RunConnectors } from "./run-connectors.js";
+import { DEFAULT_MIN_IMPRESSIONS, readSeoAnalystSettings } from "./seo-analyst-settings.js";
 
 const opportunity = z.object({ query: z.string(), impressions: z.number(), position: z.number(), ctr: z.number(), potentialClicks: z.number() });
 
-/** SEO analyst: reads Search Console analytics by query and ranks the keywords closest to paying off. */
-export function createSeoAnalyst(connectors: RunConnectors) {
+/**
+ * SEO analyst: reads Search Console analytics by query and ranks the keywords closest to paying off. With a settings
+ * store, its keyword threshold comes from the organization's settings of the agent (which learning-tune adjusts)
+ * unless the input gives one.
+ */
+export function createSeoAnalyst(connectors: RunConnectors, settings?: AgentSettingsStore) {
   return defineAgent({
     name: "seo-analyst",
-    version: "1.0.0",
+    version: "1.1.0",
     description: "Reads search analytics from Search Console and lists keyword opportunities: queries just below the top results.",
     kind: "seo",
     queue: "seo.analytics",
@@ -20,7 +25,7 @@ export function createSeoAnalyst(connectors: RunConnectors) {
         endDate: z.iso.date().optional(),
         // Scheduled runs read a window that moves with the day they run on.
         lastDays: z.number().int().min(1).max(480).optional().describe("The last N full days up to yesterday (UTC), instead of startDate and endDate."),
-        minImpressions: z.number().int().min(0).default(100),
+        minImpressions: z.number().int().min(0).optional().describe("Ignore queries seen fewer times. Default: the agent's settings, else 100."),
         limit: z.number().int().min(1).max(50).default(10),
       })
       .refine((input) => (input.lastDays === undefined) === (input.startDate !== undefined && input.endDate !== undefined), {
@@ -29,8 +34,22 @@ export function createSeoAnalyst(connectors: RunConnectors) {
     output: z.object({
       totals: z.object({ queries: z.number(), clicks: z.number(), impressions: z.number() }),
       opportunities: z.array(opportunity),
+      /** The threshold applied, and where it came from. */
+      minImpressions: z.object({ value: z.number(), source: z.enum(["input", "settings", "default"]), settingsVersion: z.number().nullable() }),
     }),
     handle: async (input, context) => {
+      // Journaled: a resumed run keeps the settings it started with, whatever was written since.
+      const stored = settings ? await context.step("settings", async () => {
+        const found = await settings.getAgentSettings(context.organizationId, "seo-analyst");
+        return found === null ? null : { values: found.values, version: found.version };
+      }) : null;
+      const tuned = readSeoAnalystSettings(stored?.values).minImpressions;
+      const minImpressions =
+        input.minImpressions !== undefined
+          ? { value: input.minImpressions, source: "input" as const, settingsVersion: stored?.version ?? null }
+          : tuned !== undefined
+            ? { value: tuned, source: "settings" as const, settingsVersion: stored?.version ?? null }
+            : { value: DEFAULT_MIN_IMPRESSIONS, source: "default" as const, settingsVersion: stored?.version ?? null };
       // Journaled, so that a resumed run reads the window it started with.
       const window =
         input.lastDays === undefined
@@ -44,7 +63,7 @@ export function createSeoAnalyst(connectors: RunConnectors) {
         rowLimit: 1_000,
       });
       const rows = report.items.map((row) => ({ query: row.keys[0] ?? "", clicks: row.clicks, impressions: row.impressions, ctr: row.ctr, position: row.position }));
-      const opportunities = findKeywordOpportunities(rows, { minImpressions: input.minImpressions, limit: input.limit });
+      const opportunities = findKeywordOpportunities(rows, { minImpressions: minImpressions.value, limit: input.limit });
       context.reportMetric("keyword_opportunities", opportunities.length, "count");
       return {
         totals: {
@@ -53,6 +72,7 @@ export function createSeoAnalyst(connectors: RunConnectors) {
           impressions: rows.reduce((total, row) => total + row.impressions, 0),
         },
         opportunities,
+        minImpressions,
       };
     },
   });

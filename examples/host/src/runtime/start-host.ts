@@ -65,7 +65,7 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
     });
     closers.unshift(() => connectors.close());
     const rateLimiter: RateLimiter | undefined = redis ? createRedisRateLimiter({ redis }) : undefined;
-    const agents = createExampleAgents(connectors);
+    const agents = createExampleAgents(connectors, { runs: database.runStore, settings: database.agentSettingsStore });
     const bullmq = config.redisUrl ? createBullmqRunQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, queues: PLATFORM_QUEUES, metrics: metrics.sink }) : null;
     const queue: RunQueue = bullmq ?? createInProcessRunQueue({ queues: PLATFORM_QUEUES, maxConcurrency: IN_PROCESS_MAX_CONCURRENCY, metrics: metrics.sink });
     const runEvents = createRunEventHub();

@@ -1,6 +1,5 @@
-import { createMemoryScheduleStore, createScheduleManager } from "@neonhub/core";
+import { createMemoryAgentSettingsStore, createMemoryRunStore, createMemoryScheduleStore, createScheduleManager } from "@neonhub/core";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 import { createExampleAgents } from "../agents/example-agents.js";
 import { DEVELOPMENT_CALLER } from "../auth/provision-development-key.js";
 import { DEVELOPMENT_SCHEDULES, provisionDevelopmentSchedules } from "./development-schedules.js";
@@ -17,14 +16,14 @@ describe("development schedules", () => {
     ]);
   });
 
-  it("creates the weekly learning.tune schedule once its agent is registered, and can leave them disabled", async () => {
+  it("creates the weekly learning.tune schedule when the host's stores give the examples learning-tune, and can leave them disabled", async () => {
     expect(DEVELOPMENT_SCHEDULES.map((schedule) => [schedule.agent, schedule.cron])).toEqual([
       ["seo-analyst", "0 6 * * *"],
       ["learning-tune", "0 3 * * 1"],
     ]);
-    const learningTune = { ...agents[0]!, name: "learning-tune", input: z.object({}) };
-    const schedules = createScheduleManager({ store: createMemoryScheduleStore(), agents: [...agents, learningTune] });
-    const created = await provisionDevelopmentSchedules(schedules, [...agents.map((agent) => agent.name), "learning-tune"], { enabled: false });
+    const withLearning = createExampleAgents({} as never, { runs: createMemoryRunStore(), settings: createMemoryAgentSettingsStore() });
+    const schedules = createScheduleManager({ store: createMemoryScheduleStore(), agents: withLearning });
+    const created = await provisionDevelopmentSchedules(schedules, withLearning.map((agent) => agent.name), { enabled: false });
     expect(created.map((schedule) => [schedule.agentName, schedule.enabled])).toEqual([
       ["seo-analyst", false],
       ["learning-tune", false],

@@ -2,15 +2,15 @@ import type { CreateScheduleRequest, Schedule, ScheduleManager } from "@neonhub/
 import { DEVELOPMENT_CALLER } from "../auth/provision-development-key.js";
 
 /**
- * The example schedules of the development organization: the SEO analytics report every morning and, once its agent
- * exists, the weekly tuning of the learning loop. Each is created only when its agent is registered.
+ * The example schedules of the development organization: the SEO analytics report every morning and the weekly
+ * tuning of the learning loop (learning-tune adjusts seo-analyst's settings from its runs of the week). Each is created
+ * only when its agent is registered.
  */
 export const DEVELOPMENT_SCHEDULES: readonly CreateScheduleRequest[] = Object.freeze([
   // seo.analytics: yesterday's and the six days before, every day at 06:00 UTC.
   { agent: "seo-analyst", cron: "0 6 * * *", timeZone: "UTC", input: { siteUrl: "sc-domain:example.com", lastDays: 7 }, catchUp: "latest" },
-  // learning.tune: weekly on Monday at 03:00 UTC. The agent is not part of the examples yet; this entry is created
-  // as soon as an agent of this name is registered.
-  { agent: "learning-tune", cron: "0 3 * * 1", timeZone: "UTC", input: {}, catchUp: "latest" },
+  // learning.tune: weekly on Monday at 03:00 UTC, seo-analyst's last seven days.
+  { agent: "learning-tune", cron: "0 3 * * 1", timeZone: "UTC", input: { agent: "seo-analyst", periodDays: 7 }, catchUp: "latest" },
 ]);
 
 /**

@@ -1,8 +1,9 @@
 /** The example agents the host ships (see examples/host). */
 export const SEED_AGENTS = [
   { name: "campaign-launcher", kind: "campaign", version: "1.0.0", description: "Plans a multi-channel campaign and schedules its posts." },
-  { name: "seo-analyst", kind: "seo", version: "1.0.0", description: "Reads search performance and proposes content and keyword changes." },
+  { name: "seo-analyst", kind: "seo", version: "1.1.0", description: "Reads search performance and proposes content and keyword changes." },
   { name: "budget-guard", kind: "budget", version: "1.0.0", description: "Watches ad spend against budgets and pauses campaigns that overrun." },
+  { name: "learning-tune", kind: "learning", version: "1.0.0", description: "Reads an agent's runs of the last period and adjusts the settings its next runs read." },
 ] as const;
 
 /** The 16 connector kinds of the catalog. */
