@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PROCESS_TEST_TIMEOUT_MS, printedDevelopmentKey, runTsx, startHostProcess, type HostProcess } from "./host-process.js";
 
 describe("the host as a real process on the embedded database", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
@@ -33,6 +33,17 @@ describe("the host as a real process on the embedded database", { timeout: PROCE
     const smoke = await runTsx("src/smoke/smoke.ts", ["--url", host.url, "--key", key], {});
     expect(smoke.stdout, smoke.stderr).toMatch(/All \d+ checks passed/);
     expect(smoke.code).toBe(0);
+
+    // The learning loop on the embedded database: learning-tune summarizes the smoke test's seo-analyst run.
+    const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+    const started = await fetch(`${host.url}/v1/runs`, { method: "POST", headers, body: JSON.stringify({ agent: "learning-tune", input: {} }) });
+    expect([200, 202]).toContain(started.status);
+    const runId = ((await started.json()) as { id: string }).id;
+    await vi.waitFor(async () => {
+      const tuning = (await (await fetch(`${(host as HostProcess).url}/v1/runs/${runId}`, { headers })).json()) as { status: string; output: unknown };
+      expect(tuning).toMatchObject({ status: "COMPLETED", output: { agent: "seo-analyst", runs: expect.any(Number), change: expect.stringMatching(/^(raised|lowered|kept)$/) } });
+      expect((tuning.output as { runs: number }).runs).toBeGreaterThan(0);
+    }, { timeout: 15_000, interval: 100 });
   });
 
   it("exits cleanly on SIGTERM and keeps its runs and key across a restart", async () => {

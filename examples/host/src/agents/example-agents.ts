@@ -6,7 +6,7 @@ import { createIntakeFetch } from "./intake/intake-fetch.js";
 import { createIntakeNormalize } from "./intake/intake-normalize.js";
 import { createIntakePipeline } from "./intake/intake-pipeline.js";
 import { createLearningTune } from "./learning/learning-tune.js";
-import type { LearningStores } from "./learning/learning-stores.js";
+import type { LearningLoopOptions } from "./learning/learning-loop-options.js";
 import { createOnboardingSequence } from "./onboarding-sequence.js";
 import type { RunConnectors } from "./run-connectors.js";
 import { createSeoAnalyst } from "./seo-analyst.js";
@@ -15,7 +15,7 @@ import { createSeoAnalyst } from "./seo-analyst.js";
  * The example agents the host serves, calling connectors through the given client. With the host's stores, the
  * learning loop is part of them: learning-tune, and seo-analyst reading the settings it writes.
  */
-export function createExampleAgents(connectors: RunConnectors, stores?: LearningStores): AgentDefinition[] {
+export function createExampleAgents(connectors: RunConnectors, stores?: LearningLoopOptions): AgentDefinition[] {
   const intake = { fetch: createIntakeFetch(connectors), normalize: createIntakeNormalize(), embed: createIntakeEmbed() };
   return [
     createCampaignLauncher(connectors),

@@ -1,6 +1,6 @@
-import { defineAgent, type AgentPeriodSummary } from "@neonhub/core";
+import { defineAgent, systemClock, type AgentPeriodSummary } from "@neonhub/core";
 import { z } from "zod";
-import type { LearningStores } from "./learning-stores.js";
+import type { LearningLoopOptions } from "./learning-loop-options.js";
 import { seoAnalystTuning } from "./seo-analyst-tuning.js";
 import type { PeriodEvidence, TuningRule } from "./tuning-rule.js";
 
@@ -22,7 +22,8 @@ const toEvidence = (summary: AgentPeriodSummary): PeriodEvidence => ({
  * retried or resumed run decides on what it read the first time; the write is a compare-and-set on the version it
  * read, so a decision is never applied twice nor over a change it did not see (it reports `conflict` instead).
  */
-export function createLearningTune(stores: LearningStores, rules: readonly TuningRule[] = [seoAnalystTuning]) {
+export function createLearningTune(stores: LearningLoopOptions, rules: readonly TuningRule[] = [seoAnalystTuning]) {
+  const clock = stores.clock ?? systemClock;
   const byAgent = new Map(rules.map((rule) => [rule.agentName, rule]));
   const tunable = rules.map((rule) => rule.agentName) as [string, ...string[]];
   return defineAgent({
@@ -49,7 +50,7 @@ export function createLearningTune(stores: LearningStores, rules: readonly Tunin
     handle: async (input, context) => {
       const rule = byAgent.get(input.agent) as TuningRule;
       const period = await context.step("period", async () => {
-        const until = Date.now();
+        const until = clock.now();
         return { since: new Date(until - input.periodDays * DAY_MS).toISOString(), until: new Date(until).toISOString() };
       });
       const evidence = await context.step("summary", async () =>
@@ -71,7 +72,7 @@ export function createLearningTune(stores: LearningStores, rules: readonly Tunin
           agentName: rule.agentName,
           values: decision.values,
           updatedBy: LEARNING_TUNE_WRITER,
-          updatedAt: new Date(),
+          updatedAt: new Date(clock.now()),
           expectedVersion: current.version,
         });
         return settings === null ? null : { values: settings.values, version: settings.version };
