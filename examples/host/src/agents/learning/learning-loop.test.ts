@@ -43,7 +43,7 @@ async function startLoopHost(settings: AgentSettingsStore = createMemoryAgentSet
     await vi.waitFor(async () => {
       finished = (await host.app.inject({ method: "GET", url: `/v1/runs/${started.json().id}`, headers })).json();
       expect(finished?.status).toBe("COMPLETED");
-    });
+    }, { timeout: 10_000, interval: 20 });
     return finished as AgentRun;
   };
   return { host, settings, run };
