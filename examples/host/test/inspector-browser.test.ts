@@ -139,8 +139,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
 
     await row.getByRole("link").click();
     await page.getByRole("heading", { name: "Steps" }).waitFor();
-    const step = page.locator("tr[data-step='google-search-console.querySearchAnalytics']");
+    const step = page.locator("tr[data-step='google-search-console.querySearchAnalytics#0']");
     await step.getByText("SUCCEEDED").waitFor();
+    // The call its step made is shown once: as the step, not again as a tool execution.
+    expect(await page.locator("tr[data-step^='google-search-console.querySearchAnalytics']").count()).toBe(1);
     expect(await page.locator(".io pre").first().textContent()).toContain("sc-domain:example.com");
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, "inspector-run");
@@ -218,6 +220,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
     expect(await tree.locator(":scope > li").count()).toBe(detail.children.length);
     expect((await tree.locator(":scope > li > a").allTextContents()).sort()).toEqual(detail.children.map((child) => child.agentName).sort());
     expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByRole("heading", { name: "Child runs" }).scrollIntoViewIfNeeded();
     await screenshot(page, "inspector-run-tree");
     // A child's page names its parent.
     await tree.locator("li[data-child-run='intake-fetch'] > a").click();
@@ -243,6 +246,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
     await page.locator("tr[data-connector='sms']").getByRole("button", { name: "Connect SMS" }).click();
     expect(await page.getByRole("form", { name: "Connect SMS" }).locator("input").count()).toBe(2);
     expect(await accessibilityViolations(page)).toEqual([]);
+    await stripe.scrollIntoViewIfNeeded();
     await screenshot(page, "inspector-connections");
 
     await stripe.getByRole("button", { name: "Test Stripe" }).click();

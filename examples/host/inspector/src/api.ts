@@ -39,6 +39,8 @@ export interface ToolExecution {
   startedAt: string;
   completedAt: string | null;
   durationMs: number | null;
+  /** The journal step that made the call, for calls made in a durable run. */
+  stepKey?: string | null;
 }
 
 /** A journaled step of a durable run (present once the host records steps). */

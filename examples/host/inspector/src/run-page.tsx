@@ -62,7 +62,8 @@ export function RunPage({ runId }: { runId: string }) {
   }, [run?.status]);
 
   if (!run) return error ? <ErrorNote error={error} /> : <p>Loading…</p>;
-  const rows = [...(run.steps ?? []).map(stepRow), ...run.toolExecutions.filter((tool) => !(run.steps ?? []).some((step) => step.kind === "TOOL" && step.key === tool.id)).map(toolRow)];
+  // A call made by a journaled step is shown once, as that step.
+  const rows = [...(run.steps ?? []).map(stepRow), ...run.toolExecutions.filter((tool) => !(run.steps ?? []).some((step) => step.kind === "TOOL" && (step.key === tool.stepKey || step.key === tool.id))).map(toolRow)];
   rows.sort((left, right) => (left.startedAt ?? "").localeCompare(right.startedAt ?? ""));
 
   return (
