@@ -100,6 +100,9 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
       NEONHUB_INSPECTOR_ASSETS_DIR: assets,
       // Connector calls take a while, so runs can be watched and cancelled while they are open.
       NEONHUB_MOCK_LATENCY_MS: "1000",
+      // The connections API is served when credentials can be stored encrypted; connectors stay in mock mode.
+      NEONHUB_CREDENTIALS_KEY: "7f".repeat(32),
+      NEONHUB_CONNECTORS_MODE: "mock",
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, PROCESS_TEST_TIMEOUT_MS);
@@ -136,8 +139,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
 
     await row.getByRole("link").click();
     await page.getByRole("heading", { name: "Steps" }).waitFor();
-    const step = page.locator("tr[data-step='google-search-console.querySearchAnalytics']");
+    const step = page.locator("tr[data-step='google-search-console.querySearchAnalytics#0']");
     await step.getByText("SUCCEEDED").waitFor();
+    // The call its step made is shown once: as the step, not again as a tool execution.
+    expect(await page.locator("tr[data-step^='google-search-console.querySearchAnalytics']").count()).toBe(1);
     expect(await page.locator(".io pre").first().textContent()).toContain("sc-domain:example.com");
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, "inspector-run");
@@ -167,24 +172,121 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
     expect(pageErrors).toEqual([]);
   });
 
-  it("shows agents with their breaker, limit and last hour, and the connections page", async () => {
+  it("approves one waiting run and rejects another, each answer recorded with who gave it", async () => {
+    // A pause of a campaign spending at least `approvalAbove` waits for a person's approval.
+    const guard = { customerId: "123-456-7890", budget: 1, approvalAbove: 0 };
+    const [approved, rejected] = await Promise.all([
+      api("/v1/runs", { method: "POST", body: { agent: "budget-guard", intent: "pause after approval", input: guard, async: true } }),
+      api("/v1/runs", { method: "POST", body: { agent: "budget-guard", intent: "pause refused", input: guard, async: true } }),
+    ]);
+    const page = await signedInPage(DEVELOPMENT_KEY);
+    const answer = async (runId: string, button: "Approve" | "Reject", note: string) => {
+      await page.goto(`${host.url}/#/runs/${runId}`);
+      await page.locator("#run-heading").getByText("WAITING").waitFor({ timeout: 15_000 });
+      const approval = page.getByRole("group", { name: "Approval" });
+      await approval.getByLabel("Note").fill(note);
+      if (button === "Approve") {
+        expect(await accessibilityViolations(page)).toEqual([]);
+        await screenshot(page, "inspector-approval");
+      }
+      await approval.getByRole("button", { name: button }).click();
+      await page.locator("#run-heading").getByText("COMPLETED").waitFor({ timeout: 15_000 });
+      return (await api(`/v1/runs/${runId}`)) as { userId: string; output: { paused: boolean; approval: { status: string; by: string; note: string } } };
+    };
+    const yes = await answer(String(approved.id), "Approve", "spend is off track");
+    expect(yes.output.approval).toMatchObject({ status: "approved", by: yes.userId, note: "spend is off track" });
+    expect(yes.output.paused).toBe(true);
+    // The output shown on the page carries who approved.
+    expect(await page.locator(".io pre").nth(1).textContent()).toContain(`"by": "${yes.userId}"`);
+    const no = await answer(String(rejected.id), "Reject", "keep it running");
+    expect(no.output.approval).toMatchObject({ status: "rejected", by: no.userId, note: "keep it running" });
+    expect(no.output.paused).toBe(false);
+    for (const runId of [approved.id, rejected.id]) {
+      expect(host.stdout()).toMatch(new RegExp(`"audit":"run\\.signal","runId":"${String(runId)}","signal":"approval".*"userId":"${yes.userId}".*"msg":"run signalled"`));
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("shows a run's child runs as a tree, each linking to its own page", async () => {
+    const pipeline = await api("/v1/runs", { method: "POST", body: { agent: "intake-pipeline", intent: "intake two documents", input: { channelId: `UC${"a".repeat(22)}`, maxResults: 2 }, async: true } });
+    const page = await signedInPage(DEVELOPMENT_KEY);
+    await page.goto(`${host.url}/#/runs/${String(pipeline.id)}`);
+    await page.locator("#run-heading").getByText("COMPLETED").waitFor({ timeout: 20_000 });
+    const tree = page.getByRole("list", { name: "Child runs" });
+    await tree.locator("li[data-child-run='intake-fetch']").getByText("COMPLETED", { exact: true }).waitFor();
+    const detail = (await api(`/v1/runs/${String(pipeline.id)}`)) as { children: Array<{ id: string; agentName: string; status: string }> };
+    expect(detail.children.length).toBeGreaterThanOrEqual(3);
+    expect(detail.children.every((child) => child.status === "COMPLETED")).toBe(true);
+    expect(await tree.locator(":scope > li").count()).toBe(detail.children.length);
+    expect((await tree.locator(":scope > li > a").allTextContents()).sort()).toEqual(detail.children.map((child) => child.agentName).sort());
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByRole("heading", { name: "Child runs" }).scrollIntoViewIfNeeded();
+    await screenshot(page, "inspector-run-tree");
+    // A child's page names its parent.
+    await tree.locator("li[data-child-run='intake-fetch'] > a").click();
+    await page.locator("#run-heading").getByText("intake-fetch").waitFor();
+    await page.getByRole("link", { name: String(pipeline.id) }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("connects a connector with the form its auth asks for, tests it and revokes it", async () => {
+    const page = await signedInPage(DEVELOPMENT_KEY);
+    await page.getByRole("link", { name: "Connections" }).click();
+    const stripe = page.locator("tr[data-connector='stripe']");
+    await stripe.getByText("not connected", { exact: true }).waitFor();
+    expect(await stripe.locator("td").first().textContent()).toBe("bearer token");
+    await stripe.getByRole("button", { name: "Connect Stripe" }).click();
+    // Stripe authenticates with a bearer API key: the form asks for exactly that field.
+    const form = page.getByRole("form", { name: "Connect Stripe" });
+    expect(await form.locator("input").count()).toBe(1);
+    await form.getByLabel("api key").fill("sk_test_inspector_secret_value");
+    await form.getByRole("button", { name: "Save connection" }).click();
+    await stripe.getByText("ACTIVE", { exact: true }).waitFor();
+    // Basic auth asks for both of its fields.
+    await page.locator("tr[data-connector='sms']").getByRole("button", { name: "Connect SMS" }).click();
+    expect(await page.getByRole("form", { name: "Connect SMS" }).locator("input").count()).toBe(2);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await stripe.scrollIntoViewIfNeeded();
+    await screenshot(page, "inspector-connections");
+
+    await stripe.getByRole("button", { name: "Test Stripe" }).click();
+    await stripe.getByRole("status").getByText(/Test passed/).waitFor();
+    await stripe.getByRole("button", { name: "Revoke Stripe" }).click();
+    await stripe.getByText("REVOKED", { exact: true }).waitFor();
+    expect(await stripe.getByRole("button", { name: "Test Stripe" }).isDisabled()).toBe(true);
+    await stripe.getByRole("button", { name: "Reconnect Stripe" }).waitFor();
+    const listed = (await api("/v1/connections")) as { connections: Array<{ connector: string; status: string }> };
+    expect(listed.connections).toEqual([expect.objectContaining({ connector: "stripe", status: "REVOKED" })]);
+    await stripe.getByRole("button", { name: "Disconnect Stripe" }).click();
+    await stripe.getByText("not connected", { exact: true }).waitFor();
+    expect(((await api("/v1/connections")) as { connections: unknown[] }).connections).toEqual([]);
+    expect(await page.content()).not.toContain("sk_test_inspector_secret_value");
+    expect(host.stdout()).not.toContain("sk_test_inspector_secret_value");
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("shows agents with their breaker, limit and last hour", async () => {
     const page = await signedInPage(DEVELOPMENT_KEY);
     await page.getByRole("link", { name: "Agents" }).click();
     const seo = page.locator("tr[data-agent='seo-analyst']");
     await seo.getByText("closed").waitFor();
-    await page.waitForFunction("document.querySelector(\"tr[data-agent='budget-guard'] td:nth-child(6)\")?.textContent === '0%'");
+    // The success rate of the last hour, as the store counts it: the guard's failed run and its two answered ones.
+    const summary = (await api("/v1/runs/summary")) as { agents: Array<{ agentName: string; completed: number; failed: number }> };
+    const guard = summary.agents.find((agent) => agent.agentName === "budget-guard");
+    expect(guard).toMatchObject({ completed: 2, failed: 1 });
+    await page.locator("tr[data-agent='budget-guard'] td:nth-child(6)").getByText("67%", { exact: true }).waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, "inspector-agents");
-    await page.getByRole("link", { name: "Connections" }).click();
-    await page.getByRole("heading", { name: "Connections" }).waitFor();
-    await page.getByText("Connector catalog", { exact: true }).waitFor();
-    expect(await accessibilityViolations(page)).toEqual([]);
   });
 
   it("shows another organization none of these runs", async () => {
     const mine = (await api("/v1/runs?limit=1")) as { runs: Array<{ id: string }> };
     const runId = mine.runs[0]?.id as string;
     expect(runId).toBeTruthy();
+    // Nor can it act on them: cancelling or answering another organization's run is not found.
+    for (const path of [`/v1/runs/${runId}/cancel`, `/v1/runs/${runId}/signals/approval`]) {
+      expect(await api(path, { method: "POST", key: otherKey, body: path.endsWith("approval") ? { payload: { approved: true } } : undefined })).toMatchObject({ status: 404 });
+    }
     const page = await signedInPage(otherKey);
     expect(await page.locator(".who").textContent()).toContain("org_other");
     await page.getByText("No runs match these filters.").waitFor();

@@ -39,6 +39,8 @@ export interface ToolExecution {
   startedAt: string;
   completedAt: string | null;
   durationMs: number | null;
+  /** The journal step that made the call, for calls made in a durable run. */
+  stepKey?: string | null;
 }
 
 /** A journaled step of a durable run (present once the host records steps). */
@@ -54,17 +56,25 @@ export interface RunStep {
   error?: RunError | null;
 }
 
+/** A run started by another run, with its own children (`GET /v1/runs/{id}` answers the tree). */
 export interface ChildRun {
   id: string;
-  agentName?: string;
-  status?: RunStatus;
-  childRuns?: ChildRun[];
+  agentName: string;
+  status: RunStatus;
+  statusReason: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  durationMs: number | null;
+  /** True when this run's children did not fit in the tree: its own page lists them. */
+  truncated: boolean;
+  children: ChildRun[];
 }
 
 export interface RunDetail extends Run {
   toolExecutions: ToolExecution[];
   steps?: RunStep[];
-  childRuns?: ChildRun[];
+  children?: ChildRun[];
 }
 
 export interface RunPage {
@@ -85,6 +95,32 @@ export interface RunSummary {
   until: string;
   agents: Array<{ agentName: string; total: number; completed: number; failed: number; p95DurationMs: number | null }>;
   minutes: Array<{ minute: string; status: RunStatus; count: number; p95DurationMs: number | null }>;
+}
+
+/** A connection of the organization (never its credentials). */
+export interface Connection {
+  connector: string;
+  authType: string;
+  status: "ACTIVE" | "EXPIRED" | "REVOKED" | "ERROR";
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  lastError: string | null;
+}
+
+/** A connector of the catalog with what its connect form needs. */
+export interface Connector {
+  id: string;
+  displayName: string;
+  mode: string;
+  implemented: boolean;
+  auth: { type: "none" | "api_key" | "bearer" | "basic" | "oauth2"; fields: string[]; optionalFields: string[]; authorize: boolean; test: boolean; revoke: boolean };
+}
+
+/** Answer of a connection test. */
+export interface ConnectionTest {
+  ok: boolean;
+  durationMs: number;
+  error: RunError | null;
 }
 
 export interface Session {

@@ -8,13 +8,20 @@ import { stepRow, toolRow, Waterfall } from "./waterfall";
 
 const OPEN_RUN_POLL_MS = 2_000;
 
-function ChildRunTree({ runs }: { runs: ChildRun[] }) {
+/** The runs a run started, nested as they started each other; each links to its own page. */
+function ChildRunTree({ runs, label }: { runs: ChildRun[]; label?: string }) {
   return (
-    <ul class="child-runs">
+    <ul class="child-runs" {...(label ? { "aria-label": label } : {})}>
       {runs.map((child) => (
-        <li key={child.id}>
-          <a href={`#/runs/${child.id}`}>{child.agentName ?? child.id}</a> {child.status ? <StatusBadge status={child.status} /> : null}
-          {child.childRuns && child.childRuns.length > 0 ? <ChildRunTree runs={child.childRuns} /> : null}
+        <li key={child.id} data-child-run={child.agentName}>
+          <a href={`#/runs/${child.id}`}>{child.agentName}</a> <StatusBadge status={child.status} /> <span class="child-duration">{formatDuration(child.durationMs)}</span>
+          {child.statusReason && child.status !== "COMPLETED" ? <span class="child-reason"> ({child.statusReason})</span> : null}
+          {child.children.length > 0 ? <ChildRunTree runs={child.children} /> : null}
+          {child.truncated ? (
+            <p class="child-truncated">
+              More child runs: <a href={`#/runs/${child.id}`}>open this run</a> for them.
+            </p>
+          ) : null}
         </li>
       ))}
     </ul>
@@ -55,7 +62,8 @@ export function RunPage({ runId }: { runId: string }) {
   }, [run?.status]);
 
   if (!run) return error ? <ErrorNote error={error} /> : <p>Loading…</p>;
-  const rows = [...(run.steps ?? []).map(stepRow), ...run.toolExecutions.filter((tool) => !(run.steps ?? []).some((step) => step.kind === "TOOL" && step.key === tool.id)).map(toolRow)];
+  // A call made by a journaled step is shown once, as that step.
+  const rows = [...(run.steps ?? []).map(stepRow), ...run.toolExecutions.filter((tool) => !(run.steps ?? []).some((step) => step.kind === "TOOL" && (step.key === tool.stepKey || step.key === tool.id))).map(toolRow)];
   rows.sort((left, right) => (left.startedAt ?? "").localeCompare(right.startedAt ?? ""));
 
   return (
@@ -106,10 +114,10 @@ export function RunPage({ runId }: { runId: string }) {
       </dl>
       <h2>Steps</h2>
       <Waterfall rows={rows} runStart={run.startedAt ?? run.createdAt} runEnd={run.completedAt} />
-      {run.childRuns && run.childRuns.length > 0 ? (
+      {run.children && run.children.length > 0 ? (
         <>
-          <h2>Child runs</h2>
-          <ChildRunTree runs={run.childRuns} />
+          <h2 id="child-runs-heading">Child runs</h2>
+          <ChildRunTree runs={run.children} label="Child runs" />
         </>
       ) : null}
       <div class="io">

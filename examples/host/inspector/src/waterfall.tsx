@@ -1,5 +1,5 @@
 import type { RunStep, ToolExecution } from "./api";
-import { formatDuration } from "./format";
+import { formatDuration, formatTime } from "./format";
 import { StatusBadge } from "./status-badge";
 
 /** One bar of the waterfall: a step or a tool execution. */
@@ -24,7 +24,8 @@ export const stepRow = (step: RunStep): WaterfallRow => ({
   startedAt: step.startedAt,
   completedAt: step.completedAt,
   error: step.error ?? null,
-  ...(step.wakeAt ? { detail: `wakes at ${new Date(step.wakeAt).toLocaleTimeString(undefined, { hour12: false })}` } : {}),
+  // A sleep wakes at its time; a wait for a signal gives up then unless the signal comes first.
+  ...(step.wakeAt ? { detail: `${step.kind === "SIGNAL" ? "waits until" : "wakes at"} ${formatTime(step.wakeAt)}` } : {}),
 });
 
 export const toolRow = (tool: ToolExecution): WaterfallRow => ({

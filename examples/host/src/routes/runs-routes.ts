@@ -177,6 +177,8 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
     async (request, reply) => {
       const caller = requireCaller(request);
       const run = await orchestrator.signal(caller.organizationId, request.params.id, request.params.name, request.body.payload ?? null, { sentBy: caller.userId });
+      // The run keeps the signal with its sender; the log also names the key it came with.
+      request.log.info({ audit: "run.signal", runId: run.id, signal: request.params.name, organizationId: caller.organizationId, userId: caller.userId, apiKeyId: caller.apiKeyId }, "run signalled");
       return reply.code(202).send(toRunResource(run));
     },
   );

@@ -8,6 +8,7 @@ import type { Logger as PinoLogger } from "pino";
 import { createExampleAgents } from "../agents/example-agents.js";
 import { createHostApp } from "../app/create-host-app.js";
 import { createConnectionService } from "../connections/connection-service.js";
+import { createConnectorCatalog } from "../connections/connector-catalog.js";
 import { createCachedApiKeyStore } from "../auth/cached-api-key-store.js";
 import { provisionDevelopmentKey } from "../auth/provision-development-key.js";
 import type { HostConfig } from "../config/host-config.js";
@@ -101,7 +102,7 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
       orchestrator,
       // Every authenticated request looks its key up: from memory for a while, rather than with a query each time.
       apiKeyStore: config.apiKeyCacheTtlMs > 0 ? createCachedApiKeyStore(database.apiKeyStore, { ttlMs: config.apiKeyCacheTtlMs }) : database.apiKeyStore,
-      connectors: { list: () => connectors.catalog().map(({ id, kind, displayName, mode, actions, implemented }) => ({ id, kind, displayName, mode, implemented, actions })) },
+      connectors: createConnectorCatalog(connectors, (connector) => config.oauthClients[connector] !== undefined),
       metrics,
       healthChecks,
       connectorApiVersions,

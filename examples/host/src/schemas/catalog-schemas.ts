@@ -31,6 +31,16 @@ export const connectorSchema = z
     mode: z.enum(["mock", "live"]),
     implemented: z.boolean().meta({ description: "False for platform kinds that no connector implements yet." }),
     actions: z.array(z.object({ name: z.string(), description: z.string() })),
+    auth: z
+      .object({
+        type: z.enum(["none", "api_key", "bearer", "basic", "oauth2"]),
+        fields: z.array(z.string()).meta({ description: "Credential fields a connection must have (`PUT /v1/connections/{connector}`)." }),
+        optionalFields: z.array(z.string()).meta({ description: "Credential fields a connection may have." }),
+        authorize: z.boolean().meta({ description: "True when the host can start the OAuth code flow for it (`POST /v1/connections/{connector}/authorize`)." }),
+        test: z.boolean().meta({ description: "True when it declares a connection test (`POST /v1/connections/{connector}/test`)." }),
+        revoke: z.boolean().meta({ description: "True when the provider offers revoking the grant." }),
+      })
+      .meta({ description: "How the connector authenticates, so a client can show the right connect form." }),
   })
   .meta({ id: "Connector" });
 

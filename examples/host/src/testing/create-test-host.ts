@@ -28,7 +28,7 @@ export interface TestHost {
 }
 
 export const TEST_CONNECTORS: ConnectorCatalogEntry[] = [
-  { id: "slack", kind: "SLACK", displayName: "Slack", mode: "mock", implemented: true, actions: [{ name: "postMessage", description: "Posts a message" }] },
+  { id: "slack", kind: "SLACK", displayName: "Slack", mode: "mock", implemented: true, actions: [{ name: "postMessage", description: "Posts a message" }], auth: { type: "oauth2", fields: ["accessToken"], optionalFields: ["refreshToken", "clientId", "clientSecret", "baseUrl"], authorize: false, test: true, revoke: true } },
 ];
 
 /** Builds the app with test agents; `databaseUp` lets a test take the store's health check down. */

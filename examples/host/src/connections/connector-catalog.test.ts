@@ -1,0 +1,41 @@
+import { builtInConnectors, createConnectorClient, createConnectorRegistry } from "@neonhub/connectors";
+import { afterAll, describe, expect, it } from "vitest";
+import { createConnectorCatalog } from "./connector-catalog.js";
+
+const client = createConnectorClient({ registry: createConnectorRegistry({ connectors: builtInConnectors }), mode: "mock" });
+afterAll(() => client.close());
+
+describe("createConnectorCatalog", () => {
+  const listed = (hasOAuthClient: (connector: string) => boolean) => new Map(createConnectorCatalog(client, hasOAuthClient).list().map((entry) => [entry.id, entry]));
+
+  it("gives each connector its auth type and the credential fields its connect form asks for", () => {
+    const catalog = listed(() => false);
+    expect(catalog.get("stripe")?.auth).toEqual({ type: "bearer", fields: ["apiKey"], optionalFields: ["baseUrl"], authorize: false, test: true, revoke: false });
+    expect(catalog.get("sms")?.auth).toMatchObject({ type: "basic", fields: ["accountSid", "authToken"] });
+    expect(catalog.get("shopify")?.auth).toMatchObject({ type: "api_key", fields: ["accessToken"] });
+    expect(catalog.get("slack")?.auth).toMatchObject({ type: "bearer", test: true, revoke: true });
+    expect(catalog.get("google-ads")?.auth).toMatchObject({ type: "oauth2", fields: ["accessToken"], authorize: false });
+    expect(catalog.get("google-ads")?.auth.optionalFields).toContain("refreshToken");
+    expect(catalog.get("stripe")).toMatchObject({ kind: "STRIPE", mode: "mock", implemented: true });
+  });
+
+  it("offers the OAuth code flow only where the connector has an authorization URL and the host an OAuth client", () => {
+    const catalog = listed((connector) => connector === "google-ads" || connector === "tiktok" || connector === "stripe");
+    expect(catalog.get("google-ads")?.auth.authorize).toBe(true);
+    expect(catalog.get("youtube")?.auth.authorize).toBe(false);
+    // TikTok has no authorization URL, Stripe is not OAuth: tokens are entered instead.
+    expect(catalog.get("tiktok")?.auth.authorize).toBe(false);
+    expect(catalog.get("stripe")?.auth.authorize).toBe(false);
+  });
+
+  it("lists platform kinds no connector implements with their auth type and no fields", () => {
+    const withPlanned = {
+      registry: client.registry,
+      catalog: () => [...client.catalog(), { id: "planned", kind: "PLANNED", displayName: "Planned", authType: "oauth2" as const, actions: [], implemented: false, source: "platform", mode: "mock" as const }],
+    };
+    const planned = createConnectorCatalog(withPlanned, () => true)
+      .list()
+      .find((entry) => entry.id === "planned");
+    expect(planned).toMatchObject({ implemented: false, auth: { type: "oauth2", fields: [], optionalFields: [], authorize: false, test: false, revoke: false } });
+  });
+});

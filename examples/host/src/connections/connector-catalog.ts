@@ -1,0 +1,31 @@
+import type { ConnectorClient } from "@neonhub/connectors";
+import type { ConnectorCatalog, ConnectorCatalogEntry } from "../routes/catalog-routes.js";
+import { credentialFieldsOf } from "./validate-credentials.js";
+
+/** What a person needs to connect a connector: how it authenticates and which connection requests it offers. */
+export type ConnectorAuthView = ConnectorCatalogEntry["auth"];
+
+/**
+ * The catalog `GET /v1/connectors` lists: every connector with its mode, actions and `auth` (its auth type, the
+ * credential fields a connection must and may have, and whether it offers the OAuth code flow, a connection test
+ * and revocation), so a client such as the inspector can show the right connect form.
+ * @param hasOAuthClient whether the host has an OAuth client for the connector (the code flow needs one).
+ */
+export function createConnectorCatalog(connectors: Pick<ConnectorClient, "catalog" | "registry">, hasOAuthClient: (connector: string) => boolean): ConnectorCatalog {
+  const authOf = (entry: ReturnType<ConnectorClient["catalog"]>[number]): ConnectorAuthView => {
+    if (!entry.implemented || !connectors.registry.has(entry.id)) return { type: entry.authType, fields: [], optionalFields: [], authorize: false, test: false, revoke: false };
+    const connector = connectors.registry.get(entry.id);
+    const { required, optional } = credentialFieldsOf(connector.auth);
+    return {
+      type: connector.auth.type,
+      fields: required,
+      optionalFields: optional,
+      authorize: connector.auth.type === "oauth2" && connector.auth.authorizationUrl !== undefined && hasOAuthClient(connector.id),
+      test: connector.connectionTest !== undefined,
+      revoke: connector.revocation !== undefined,
+    };
+  };
+  return {
+    list: () => connectors.catalog().map((entry) => ({ id: entry.id, kind: entry.kind, displayName: entry.displayName, mode: entry.mode, implemented: entry.implemented, actions: entry.actions, auth: authOf(entry) })),
+  };
+}
