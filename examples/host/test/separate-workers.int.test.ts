@@ -146,9 +146,16 @@ describe.skipIf(!baseUrl || !redisAvailable)("two API hosts and two workers (Pos
       schedules.push({ id, dueAt });
     }
     await sleep(PHASE_MS);
-    // A worker dies with runs in flight: queued runs, children and scheduled runs it had taken.
-    const killedWith = (await db.query<{ count: number }>(`SELECT count(*)::int AS "count" FROM "AgentRun" WHERE "status" = 'RUNNING'`)).rows[0]?.count ?? 0;
+    // The first worker dies with runs in flight: queued runs, children or scheduled runs it holds the lease of.
+    const executorId = /"executorId":"([^"]+)".*"msg":"NeonHub worker started"/.exec(workers[0]!.stdout())?.[1];
+    expect(executorId).toBeDefined();
+    const heldByDying = async () =>
+      (await db.query<{ id: string; fence: number }>(`SELECT "id", "fence" FROM "AgentRun" WHERE "status" = 'RUNNING' AND "leaseOwner" = $1`, [executorId])).rows;
+    for (let poll = 0; (await heldByDying()).length < 2 && poll < 200; poll += 1) await sleep(20);
     await killProcess(workers[0]!);
+    // What it still held once dead: nothing else will renew those leases.
+    const killedWith = await heldByDying();
+    expect(killedWith.length, "the worker was killed holding runs").toBeGreaterThan(0);
     await sleep(PHASE_MS);
     stop.done = true;
     await running;
@@ -201,10 +208,9 @@ describe.skipIf(!baseUrl || !redisAvailable)("two API hosts and two workers (Pos
     const onboardings = topLevel.filter((run) => run.agentName === "onboarding-sequence").length;
     expect(ledger.entries.size).toBe(onboardings * ONBOARDING_SIDE_EFFECTS);
 
-    // The killed worker had runs in flight, and the others took them over from their journals.
-    const takenOver = runs.filter((run) => run.fence >= 2).length;
-    expect(killedWith, "runs were in flight when the worker died").toBeGreaterThan(0);
-    expect(takenOver, "runs of the killed worker were taken over").toBeGreaterThan(0);
+    // The runs the killed worker held were taken over (a new lease, a higher fence) and completed elsewhere.
+    for (const held of killedWith) expect(runsById.get(held.id)?.fence, `run ${held.id} taken over`).toBeGreaterThan(held.fence);
+    const takenOver = killedWith.length;
     // The surviving worker still reports itself healthy on its own port; the API hosts too.
     expect(workers[0]!.url).toBeNull();
     const workerHealth = await fetch(`${workers[1]!.url}/api/health`);
@@ -213,7 +219,7 @@ describe.skipIf(!baseUrl || !redisAvailable)("two API hosts and two workers (Pos
     for (const host of hosts) expect((await fetch(`${host.url}/api/health`)).status).toBe(200);
     console.info(
       `separate workers: ${sent} requests, ${acknowledged.size} acknowledged, ${scheduled.length} scheduled, ${runs.length} runs in all, ` +
-        `${killedWith} running at the kill, ${takenOver} taken over (${handedOver} synchronous answers handed over), ${ledger.entries.size} side effects, none twice`,
+        `${takenOver} held by the killed worker and taken over (${handedOver} synchronous answers handed over), ${ledger.entries.size} side effects, none twice`,
     );
   });
 });

@@ -18,6 +18,8 @@ import { builtInConnectors, checkApiVersions, createConnectorClient, createConne
 import { createPrometheusMetrics, type PrometheusMetrics } from "@neonhub/metrics";
 import type { NeonhubDatabase, PrismaCredentialStore } from "@neonhub/persistence-prisma";
 import { createBullmqRunQueue, createQueuedRunReconciler, createRedisRateLimiter, type QueuedRunReconciler } from "@neonhub/redis";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { Redis } from "ioredis";
 import type { Logger as PinoLogger } from "pino";
 import { createExampleAgents } from "../agents/example-agents.js";
@@ -39,6 +41,8 @@ const IN_PROCESS_MAX_CONCURRENCY = 16;
  */
 export interface HostRuntime {
   version: string;
+  /** This process's id in run leases (`AgentRun.leaseOwner`): `<hostname>/<pid>/<random>`, logged at start. */
+  executorId: string;
   database: NeonhubDatabase;
   redis: Redis | null;
   metrics: PrometheusMetrics;
@@ -113,6 +117,7 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger): P
     const queue: RunQueue = bullmq ?? createInProcessRunQueue({ queues, maxConcurrency: IN_PROCESS_MAX_CONCURRENCY, metrics: metrics.sink });
     const runEvents = createRunEventHub();
     closers.push(async () => runEvents.close());
+    const executorId = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
     const orchestrator = createOrchestrator({
       agents,
       store: withRunEvents(database.runStore, runEvents),
@@ -121,7 +126,7 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger): P
       ...(rateLimiter ? { rateLimiter } : {}),
       queue,
       // Runs left by a process that died are taken over once their lease lapses, and waiting runs woken when due.
-      durability: { leaseMs: config.runLeaseMs, sweepIntervalMs: config.sweepIntervalMs },
+      durability: { executorId, leaseMs: config.runLeaseMs, sweepIntervalMs: config.sweepIntervalMs },
     });
     const background = config.role !== "api";
     // Redis may lose its data; PostgreSQL keeps what was accepted, and the reconciler puts lost runs back.
@@ -141,6 +146,7 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger): P
 
     return {
       version,
+      executorId,
       database,
       redis,
       metrics,

@@ -70,7 +70,7 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
       );
     }
     logger.info(
-      { url, version: runtime.version, role: config.role, connectorsMode: config.connectorsMode, database: config.databaseUrl === null ? "embedded" : "postgresql", redis: runtime.redis !== null },
+      { url, version: runtime.version, role: config.role, executorId: runtime.executorId, connectorsMode: config.connectorsMode, database: config.databaseUrl === null ? "embedded" : "postgresql", redis: runtime.redis !== null },
       "NeonHub host listening",
     );
     return { app, orchestrator, url, stop: stopGracefully({ runtime, app, deadlineMs: config.shutdownDeadlineMs, logger }) };

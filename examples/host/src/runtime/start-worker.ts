@@ -34,7 +34,7 @@ export async function startWorker(config: HostConfig, logger: PinoLogger): Promi
         : await createWorkerApp({ version: runtime.version, healthChecks: runtime.healthChecks, metrics: runtime.metrics, connectorApiVersions: runtime.connectorApiVersions, logger });
     const url = app === null ? null : await app.listen({ port: config.workerPort ?? 0, host: config.host });
     runtime.startBackgroundWork();
-    logger.info({ url, version: runtime.version, role: "worker", connectorsMode: config.connectorsMode }, "NeonHub worker started");
+    logger.info({ url, version: runtime.version, role: "worker", executorId: runtime.executorId, connectorsMode: config.connectorsMode }, "NeonHub worker started");
     return { orchestrator: runtime.orchestrator, app, url, stop: stopGracefully({ runtime, app, deadlineMs: config.shutdownDeadlineMs, logger }) };
   } catch (error) {
     await runtime.orchestrator.drain({ deadlineMs: 0 }).catch(() => undefined);
