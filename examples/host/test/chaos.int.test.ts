@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { openNeonhubDatabase } from "@neonhub/persistence-prisma";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEVELOPMENT_CALLER } from "../src/auth/provision-development-key.js";
-import { startHostProcess, type HostProcess } from "./host-process.js";
+import { killProcess, startHostProcess, type HostProcess } from "./host-process.js";
 import { hasRedisServer, startPrivateRedis, type PrivateRedis } from "./private-redis.js";
 import { ProviderLedger } from "./provider-ledger.js";
+import { connectToLedger, createScratchDatabase, type ScratchDatabase } from "./scratch-database.js";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
 const redisAvailable = hasRedisServer();
@@ -24,18 +23,16 @@ const OPEN_STATUSES = ["QUEUED", "RUNNING", "WAITING"];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!baseUrl || !redisAvailable)("the host under faults (PostgreSQL and Redis)", { timeout: 10 * 60_000 }, () => {
-  const databaseName = `neonhub_chaos_${randomUUID().replaceAll("-", "")}`;
   const key = `nh_chaos_${randomUUID().replaceAll("-", "")}`;
   const credentialsKey = randomBytes(32).toString("hex");
   const ledger = new ProviderLedger();
-  let databaseUrl: string;
-  let admin: pg.Client;
+  let scratch: ScratchDatabase;
   let db: pg.Client;
   let redis: PrivateRedis;
   let host: HostProcess | null = null;
 
   const environment = () => ({
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: scratch.url,
     REDIS_URL: redis.url,
     NEONHUB_QUEUE_PREFIX: `chaos-${randomUUID().slice(0, 8)}`,
     NEONHUB_DEV_API_KEY: key,
@@ -51,19 +48,9 @@ describe.skipIf(!baseUrl || !redisAvailable)("the host under faults (PostgreSQL 
   beforeAll(async () => {
     await ledger.start();
     redis = await startPrivateRedis();
-    admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${databaseName}`);
-    const url = new URL(baseUrl as string);
-    url.pathname = `/${databaseName}`;
-    databaseUrl = url.toString();
-    const database = await openNeonhubDatabase({ url: databaseUrl, applyMigrations: true });
-    const credentials = database.createCredentialStore({ encryptionKey: credentialsKey });
-    const organizationId = DEVELOPMENT_CALLER.organizationId;
-    await credentials.put({ organizationId, connector: "email", authType: "bearer", credentials: { apiKey: "re_test_chaos", baseUrl: ledger.url }, expiresAt: null });
-    await credentials.put({ organizationId, connector: "discord", authType: "api_key", credentials: { accessToken: "bot-test-chaos", baseUrl: ledger.url }, expiresAt: null });
-    await database.close();
-    db = new pg.Client({ connectionString: databaseUrl, application_name: "chaos-reader" });
+    scratch = await createScratchDatabase(baseUrl as string, "chaos");
+    await connectToLedger(scratch.url, credentialsKey, ledger);
+    db = new pg.Client({ connectionString: scratch.url, application_name: "chaos-reader" });
     await db.connect();
     const env = environment();
     prefix = env.NEONHUB_QUEUE_PREFIX;
@@ -74,8 +61,7 @@ describe.skipIf(!baseUrl || !redisAvailable)("the host under faults (PostgreSQL 
     await redis?.stop();
     await ledger.close();
     await db?.end();
-    await admin?.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin?.end();
+    await scratch?.drop();
   }, 60_000);
 
   /** Runs the host answered for (200 finished, 202 accepted), by id: none of them may be lost. */
@@ -137,7 +123,7 @@ describe.skipIf(!baseUrl || !redisAvailable)("the host under faults (PostgreSQL 
       const end = Date.now() + PHASE_MS;
       while (Date.now() < end) {
         await sleep(400);
-        await admin.query(`SELECT pg_terminate_backend("pid") FROM pg_stat_activity WHERE "datname" = $1 AND "pid" <> pg_backend_pid() AND "application_name" <> 'chaos-reader'`, [databaseName]);
+        await scratch.admin.query(`SELECT pg_terminate_backend("pid") FROM pg_stat_activity WHERE "datname" = $1 AND "pid" <> pg_backend_pid() AND "application_name" <> 'chaos-reader'`, [scratch.name]);
       }
     });
     // 2. Redis flushed (a restart that kept nothing), then killed and started again, empty.
@@ -153,9 +139,7 @@ describe.skipIf(!baseUrl || !redisAvailable)("the host under faults (PostgreSQL 
       await sleep(PHASE_MS / 2);
       const dying = host!;
       host = null;
-      const exited = new Promise((resolve) => dying.child.once("exit", resolve));
-      dying.child.kill("SIGKILL");
-      await exited;
+      await killProcess(dying);
       host = await startHostProcess({ ...environment(), NEONHUB_QUEUE_PREFIX: prefix });
       await sleep(PHASE_MS / 2);
     });

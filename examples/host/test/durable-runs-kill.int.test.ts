@@ -1,10 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { openNeonhubDatabase } from "@neonhub/persistence-prisma";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEVELOPMENT_CALLER } from "../src/auth/provision-development-key.js";
-import { startHostProcess, type HostProcess } from "./host-process.js";
+import { killProcess, startHostProcess, type HostProcess } from "./host-process.js";
 import { ProviderLedger } from "./provider-ledger.js";
+import { connectToLedger, createScratchDatabase, type ScratchDatabase } from "./scratch-database.js";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
 if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: skipping the SIGKILL tests of durable runs on PostgreSQL.");
@@ -15,18 +14,16 @@ const STEPS = 5;
 const CHANNEL_ID = "1311000000000000001";
 
 describe.skipIf(!baseUrl)("durable runs when the host is killed with SIGKILL mid-run", { timeout: 30 * 60_000 }, () => {
-  const databaseName = `neonhub_kill_${randomUUID().replaceAll("-", "")}`;
   const key = `nh_kill_${randomUUID().replaceAll("-", "")}`;
   const credentialsKey = randomBytes(32).toString("hex");
   const ledger = new ProviderLedger();
-  let databaseUrl: string;
-  let admin: pg.Client;
+  let scratch: ScratchDatabase;
   /** A connection to the test's own database, to read what the hosts wrote. */
   let db: pg.Client;
   let host: HostProcess | null = null;
 
   const environment = () => ({
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: scratch.url,
     NEONHUB_DEV_API_KEY: key,
     NEONHUB_CONNECTORS_MODE: "live",
     NEONHUB_CREDENTIALS_KEY: credentialsKey,
@@ -36,29 +33,15 @@ describe.skipIf(!baseUrl)("durable runs when the host is killed with SIGKILL mid
   });
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${host!.url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...init.headers } });
-  const killHost = async () => {
-    const exited = new Promise((resolve) => host!.child.once("exit", resolve));
-    host!.child.kill("SIGKILL");
-    await exited;
-  };
+  const killHost = () => killProcess(host!);
   const openRows = async () =>
     (await db.query<{ status: string; count: number }>(`SELECT "status"::text AS "status", count(*)::int AS "count" FROM "AgentRun" WHERE "status" IN ('QUEUED', 'RUNNING', 'WAITING') GROUP BY 1`, [])).rows;
 
   beforeAll(async () => {
     await ledger.start();
-    admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${databaseName}`);
-    const url = new URL(baseUrl as string);
-    url.pathname = `/${databaseName}`;
-    databaseUrl = url.toString();
-    const database = await openNeonhubDatabase({ url: databaseUrl, applyMigrations: true });
-    const credentials = database.createCredentialStore({ encryptionKey: credentialsKey });
-    const organizationId = DEVELOPMENT_CALLER.organizationId;
-    await credentials.put({ organizationId, connector: "email", authType: "bearer", credentials: { apiKey: "re_test_kill", baseUrl: ledger.url }, expiresAt: null });
-    await credentials.put({ organizationId, connector: "discord", authType: "api_key", credentials: { accessToken: "bot-test-kill", baseUrl: ledger.url }, expiresAt: null });
-    await database.close();
-    db = new pg.Client({ connectionString: databaseUrl });
+    scratch = await createScratchDatabase(baseUrl as string, "kill");
+    await connectToLedger(scratch.url, credentialsKey, ledger);
+    db = new pg.Client({ connectionString: scratch.url });
     await db.connect();
     host = await startHostProcess(environment());
   }, 180_000);
@@ -66,8 +49,7 @@ describe.skipIf(!baseUrl)("durable runs when the host is killed with SIGKILL mid
     if (host) await host.terminate();
     await ledger.close();
     await db?.end();
-    await admin?.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin?.end();
+    await scratch?.drop();
   }, 60_000);
 
   it(`delivers every side effect once and completes every run, over ${ROUNDS} kills at varied steps`, async () => {

@@ -33,10 +33,31 @@ export function runTsx(entry: string, args: string[], environment: Record<string
 }
 
 /** Starts `src/main.ts` on 127.0.0.1 and a free port; resolves once it listens, rejects if it exits first. */
-export function startHostProcess(environment: Record<string, string>): Promise<HostProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+export async function startHostProcess(environment: Record<string, string>): Promise<HostProcess> {
+  const started = await startEntryProcess("src/main.ts", "the host", /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"NeonHub host listening"/, { PORT: "0", ...environment });
+  return { ...started, url: started.url as string };
+}
+
+/** A worker started as a real process from its sources; `url` is its health and metrics server, if it has one. */
+export type WorkerProcess = Omit<HostProcess, "url"> & { url: string | null };
+
+/** Starts `src/worker.ts`; resolves once it consumes queued runs, rejects if it exits first. */
+export function startWorkerProcess(environment: Record<string, string>): Promise<WorkerProcess> {
+  return startEntryProcess("src/worker.ts", "the worker", /"url":(?:"(http:\/\/127\.0\.0\.1:\d+)"|null).*"msg":"NeonHub worker started"/, environment);
+}
+
+/** Kills a process with SIGKILL (nothing drained, nothing closed) and resolves once it is gone. */
+export async function killProcess(process: { child: ChildProcess }): Promise<void> {
+  if (process.child.exitCode !== null || process.child.signalCode !== null) return;
+  const exited = new Promise((resolve) => process.child.once("exit", resolve));
+  process.child.kill("SIGKILL");
+  await exited;
+}
+
+function startEntryProcess(entry: string, label: string, ready: RegExp, environment: Record<string, string>): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: HOST_DIRECTORY,
-    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...environment },
+    env: { ...process.env, HOST: "127.0.0.1", LOG_LEVEL: "info", ...environment },
   });
   let stdout = "";
   let stderr = "";
@@ -44,17 +65,17 @@ export function startHostProcess(environment: Record<string, string>): Promise<H
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`the host did not start within ${START_TIMEOUT_MS} ms:\n${stdout}\n${stderr}`));
+      reject(new Error(`${label} did not start within ${START_TIMEOUT_MS} ms:\n${stdout}\n${stderr}`));
     }, START_TIMEOUT_MS);
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
-      const listening = /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"NeonHub host listening"/.exec(stdout);
-      if (!listening?.[1]) return;
+      const started = ready.exec(stdout);
+      if (!started) return;
       clearTimeout(timer);
       resolve({
         child,
-        url: listening[1],
+        url: started[1] ?? null,
         stdout: () => stdout,
         stderr: () => stderr,
         terminate: () => {
@@ -65,7 +86,7 @@ export function startHostProcess(environment: Record<string, string>): Promise<H
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`the host exited with ${code} before listening:\n${stdout}\n${stderr}`));
+      reject(new Error(`${label} exited with ${code} before it started:\n${stdout}\n${stderr}`));
     });
   });
 }

@@ -18,13 +18,18 @@ export interface LedgerEntry {
 
 /**
  * A stand-in for Resend (`POST /emails`) and Discord (`POST /api/v10/channels/{id}/messages`) that keeps a ledger
- * of side effects by idempotency key, deduplicating as those providers do. `holdDelivery(n)` makes it act on the
+ * of side effects by idempotency key, deduplicating as those providers do. It also answers YouTube's
+ * `GET /youtube/v3/search` (a read, not in the ledger) with videos derived from the channel id. `holdDelivery(n)` makes it act on the
  * n-th new side effect and then never answer, so a test can kill its caller at an exact step.
  */
 export class ProviderLedger {
   readonly entries = new Map<string, LedgerEntry>();
   /** The keys of the side effects held without an answer, in order. */
   readonly heldKeys: string[] = [];
+  /** Reads answered (YouTube searches). */
+  reads = 0;
+  /** Time each answer takes, as a provider's would, so that runs spend time in flight. */
+  latencyMs = 0;
   readonly #held = new Set<ServerResponse>();
   #server: Server | undefined;
   #holdAt: number | null = null;
@@ -33,7 +38,8 @@ export class ProviderLedger {
   url = "";
 
   async start(): Promise<void> {
-    this.#server = createServer((request, response) => void this.#handle(request, response));
+    // A caller killed in the middle of its request leaves it aborted: nothing to answer.
+    this.#server = createServer((request, response) => void this.#handle(request, response).catch(() => response.destroy()));
     await new Promise<void>((resolve) => this.#server!.listen(0, "127.0.0.1", resolve));
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
   }
@@ -63,6 +69,19 @@ export class ProviderLedger {
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const search = request.method === "GET" ? new URL(request.url ?? "/", "http://ledger").searchParams : null;
+    if (search && request.url?.startsWith("/youtube/v3/search?")) {
+      this.reads += 1;
+      const channelId = search.get("channelId") ?? "";
+      const count = Math.min(Number(search.get("maxResults") ?? 5), 3);
+      const items = Array.from({ length: count }, (_, index) => ({
+        id: { videoId: `${channelId.slice(-8)}-${index}` },
+        snippet: { title: `Video ${index} of ${channelId}`, publishedAt: new Date(Date.UTC(2026, 11, 1 - index)).toISOString() },
+      }));
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ items }));
+      return;
+    }
     let body = "";
     for await (const chunk of request) body += String(chunk);
     const json = JSON.parse(body || "{}") as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createMemoryRunStore, createOrchestrator, defineAgent, type RunJob } from "@neonhub/core";
-import { Queue } from "bullmq";
+import { Queue, Worker } from "bullmq";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createBullmqRunQueue, type BullmqRunQueue } from "./bullmq-run-queue.js";
@@ -66,6 +66,24 @@ describe.skipIf(!TEST_REDIS_URL)("BullMQ run queue", () => {
     await vi.waitFor(() => expect(executed.length).toBeGreaterThanOrEqual(10), { timeout: 10_000 });
     expect([...executed].sort()).toEqual(jobs.map((each) => each.runId).sort());
     expect(instanceA!.durable).toBe(true);
+  });
+
+  it("only enqueues with consume false: the jobs run on an instance that consumes", async () => {
+    const prefix = uniquePrefix();
+    const { queues: [producer] } = openQueues(1, { consume: false }, prefix);
+    const ranOnProducer: string[] = [];
+    const producerExecute = async (received: RunJob) => void ranOnProducer.push(received.runId);
+    producer!.start?.(producerExecute);
+    const jobs = Array.from({ length: 6 }, () => job("sms.send"));
+    for (const each of jobs) await producer!.add(each, producerExecute);
+    // A consuming instance runs the queues named in its settings (or that it added jobs to).
+    const { queues: [consumer] } = openQueues(1, { concurrency: 2, queues: { "sms.send": {} } }, prefix);
+    const ranOnConsumer: string[] = [];
+    consumer!.start?.(async (received) => void ranOnConsumer.push(received.runId));
+    await vi.waitFor(() => expect(ranOnConsumer).toHaveLength(jobs.length), { timeout: 10_000 });
+    expect([...ranOnConsumer].sort()).toEqual(jobs.map((each) => each.runId).sort());
+    expect(ranOnProducer).toEqual([]);
+    expect(producer!.queueNames()).toEqual(["sms.send"]);
   });
 
   it("gives each named queue its own concurrency and reports its own depth", async () => {
@@ -172,6 +190,27 @@ describe.skipIf(!TEST_REDIS_URL)("BullMQ run queue", () => {
     await vi.waitFor(() => expect(executed).toEqual([{ organizationId: "org", runId, queue: "runs" }]), { timeout: 10_000 });
   });
 
+  it("takes a job from a holder that died once its lock lapses (lockMs), not after BullMQ's 30 s", async () => {
+    const prefix = uniquePrefix();
+    const { queues: [producer] } = openQueues(1, { consume: false }, prefix);
+    const held = job("runs");
+    await producer!.add(held, async () => undefined);
+    // A holder that takes the job and never renews its lock nor finishes: a process killed mid-job.
+    const url = new URL(redisUrl);
+    const dead = new Worker<RunJob>("runs", null, { connection: { host: url.hostname, port: Number(url.port || 6379) }, prefix, lockDuration: 1_000 });
+    try {
+      expect((await dead.getNextJob("killed-holder"))?.id).toBe(held.runId);
+      const { queues: [survivor] } = openQueues(1, { queues: { runs: {} }, lockMs: 1_000 }, prefix);
+      const executed: string[] = [];
+      const startedAt = Date.now();
+      survivor!.start?.(async (received) => void executed.push(received.runId));
+      await vi.waitFor(() => expect(executed).toEqual([held.runId]), { timeout: 10_000, interval: 50 });
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+    } finally {
+      await dead.close(true);
+    }
+  });
+
   it("restores a lost job, leaves a waiting one alone, and replaces one that ended without starting its run", async () => {
     const { queues: [queue] } = openQueues(1, { queues: { "email.send": { concurrency: 1 } } });
     const executor = gatedExecutor();
@@ -237,5 +276,6 @@ describe.skipIf(!TEST_REDIS_URL)("BullMQ run queue", () => {
     expect(() => createBullmqRunQueue({ redisUrl, queues: { "sms.send": { concurrency: 0 } } })).toThrow(/concurrency/);
     expect(() => createBullmqRunQueue({ redisUrl, queues: { "Bad:Name": {} } })).toThrow(/queue name/);
     expect(() => createBullmqRunQueue({ redisUrl: "http://localhost" })).toThrow(/redis:\/\//);
+    expect(() => createBullmqRunQueue({ redisUrl, lockMs: 100 })).toThrow(/lockMs/);
   });
 });

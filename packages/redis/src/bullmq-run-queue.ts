@@ -30,6 +30,18 @@ export interface BullmqRunQueueOptions {
   metrics?: MetricsSink;
   /** Paces queues limited per organization. Default: a Redis limiter on this queue's connection. */
   rateLimiter?: RateLimiter;
+  /**
+   * Whether this instance runs jobs. Default true; false only enqueues (an API-only process), and the jobs run on
+   * the instances sharing the Redis and prefix that do consume. A consuming instance runs the queues named in
+   * `queues` and those it added jobs to, so a process that only consumes names every queue of its agents.
+   */
+  consume?: boolean;
+  /**
+   * How long a job stays with an instance that stopped renewing its hold on it (it died) before another instance
+   * takes it: BullMQ's lock duration, also its stalled-job check interval. Default 30,000 ms. Keep it near the run
+   * lease: a job taken again while its run is under way starts nothing, since a run starts once.
+   */
+  lockMs?: number;
 }
 
 /** Run queues on BullMQ, with what a reconciler needs to put lost jobs back. */
@@ -44,6 +56,9 @@ export interface BullmqRunQueue extends RunQueue {
 }
 
 const DEFAULT_PREFIX = "neonhub";
+/** BullMQ's own default lock duration and stalled-job interval. */
+const DEFAULT_LOCK_MS = 30_000;
+const MIN_LOCK_MS = 300;
 /** Kept when the queue's settings say nothing: enough to inspect recent failures, bounded. */
 const DEFAULT_KEEP_COMPLETED = 1_000;
 const DEFAULT_KEEP_FAILED = 1_000;
@@ -75,7 +90,8 @@ const withTimeout = async <T>(work: Promise<T>, ms: number): Promise<T> => {
  * with each queue's concurrency (per instance), rate limit (BullMQ's limiter for the whole queue, or a Redis
  * limiter per organization that delays the job), retention and priority. The job id is the run id, so a run is
  * never queued twice. Workers start when the orchestrator hands over its executor (`start`), so jobs left in
- * Redis before a restart are picked up without a new `add`.
+ * Redis before a restart are picked up without a new `add`. With `consume: false` it only enqueues: API-only
+ * processes hand their queued runs to worker processes this way.
  * @example
  * const queue = createBullmqRunQueue({ redisUrl, queues: { "sms.send": { concurrency: 4, rateLimit: { limit: 1, windowMs: 1_000, per: "organization" } } } });
  * const orchestrator = createOrchestrator({ agents, store, queue });
@@ -87,6 +103,9 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(prefix)) throw new ConfigurationError("The queue prefix takes 1 to 100 letters, digits, '.', '_' and '-'.");
   const resolved = Object.entries(options.queues ?? {}).map(([name, settings]) => [name, resolveQueueSettings(name, settings, defaultConcurrency)] as const);
   const metrics = options.metrics ?? noopMetricsSink;
+  const consume = options.consume ?? true;
+  const lockMs = options.lockMs ?? DEFAULT_LOCK_MS;
+  if (!Number.isInteger(lockMs) || lockMs < MIN_LOCK_MS) throw new ConfigurationError(`lockMs must be an integer of at least ${MIN_LOCK_MS} ms.`);
   // One connection for every producer, failing fast while Redis is away, so that a request is refused (503)
   // instead of hanging. Workers block on their own connections.
   const client = new Redis({ ...connection, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -119,12 +138,14 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
   };
 
   const startWorker = (queue: NamedQueue) => {
-    if (queue.worker || closed || !execute) return;
+    if (!consume || queue.worker || closed || !execute) return;
     const { rateLimit, concurrency } = queue.settings;
     queue.worker = new Worker<RunJob>(queue.name, (job, token) => processJob(queue, job, token), {
       connection,
       prefix,
       concurrency,
+      lockDuration: lockMs,
+      stalledInterval: lockMs,
       ...(rateLimit && rateLimit.per === "queue" ? { limiter: { max: rateLimit.limit, duration: rateLimit.windowMs } } : {}),
     });
     queue.worker.on("completed", () => void refreshPending(queue));

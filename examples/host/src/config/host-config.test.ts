@@ -5,6 +5,8 @@ import { loadHostConfig } from "./host-config.js";
 describe("loadHostConfig", () => {
   it("fills the quick-start defaults from an empty environment", () => {
     expect(loadHostConfig({})).toEqual({
+      role: "all",
+      workerPort: null,
       port: 3000,
       host: "127.0.0.1",
       dataDir: "./.neonhub",
@@ -48,6 +50,27 @@ describe("loadHostConfig", () => {
       oauthClients: { "google-ads": { clientId: "client-1.apps.googleusercontent.com", clientSecret: "secret-1" }, x: { clientId: "x-public-client" } },
     });
     expect(() => loadHostConfig({ NEONHUB_OAUTH_RETURN_URLS: "https://ok.example.com,not a url" })).toThrow(/NEONHUB_OAUTH_RETURN_URLS/);
+  });
+
+  it("reads the role, which needs Redis when the API and workers run apart, and a database server for a worker", () => {
+    const redis = { REDIS_URL: "redis://127.0.0.1:6379" };
+    const database = { DATABASE_URL: "postgres://neonhub@127.0.0.1:5432/neonhub" };
+    expect(loadHostConfig({ ...redis, NEONHUB_ROLE: "api" })).toMatchObject({ role: "api", workerPort: null });
+    expect(loadHostConfig({ ...redis, ...database, NEONHUB_ROLE: "worker", NEONHUB_WORKER_PORT: "9464" })).toMatchObject({ role: "worker", workerPort: 9464 });
+    expect(loadHostConfig({ NEONHUB_ROLE: "" }).role).toBe("all");
+    const refusal = (environment: Record<string, string>) => {
+      try {
+        loadHostConfig(environment);
+      } catch (error) {
+        return isNeonhubError(error) ? { code: error.code, message: error.message } : error;
+      }
+      return null;
+    };
+    expect(refusal({ NEONHUB_ROLE: "api", ...database })).toMatchObject({ code: "CONFIGURATION_INVALID", message: expect.stringMatching(/NEONHUB_ROLE=api needs REDIS_URL/) });
+    expect(refusal({ NEONHUB_ROLE: "worker", ...database })).toMatchObject({ code: "CONFIGURATION_INVALID", message: expect.stringMatching(/NEONHUB_ROLE=worker needs REDIS_URL/) });
+    expect(refusal({ NEONHUB_ROLE: "worker", ...redis })).toMatchObject({ code: "CONFIGURATION_INVALID", message: expect.stringMatching(/NEONHUB_ROLE=worker needs DATABASE_URL/) });
+    expect(refusal({ NEONHUB_ROLE: "scheduler" })).toMatchObject({ code: "CONFIGURATION_INVALID", message: expect.stringMatching(/NEONHUB_ROLE/) });
+    expect(refusal({ NEONHUB_WORKER_PORT: "70000" })).toMatchObject({ code: "CONFIGURATION_INVALID", message: expect.stringMatching(/NEONHUB_WORKER_PORT/) });
   });
 
   it("reads the API key cache's time to live, 0 turning the cache off, and refuses other values", () => {

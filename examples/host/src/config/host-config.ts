@@ -8,9 +8,18 @@ const DEFAULT_QUEUED_RUN_ALERT_MS = 5 * 60_000;
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+/** What a process of the host does: everything (`all`), the HTTP API only (`api`), or queued work only (`worker`). */
+export const HOST_ROLES = ["all", "api", "worker"] as const;
+/** One of {@link HOST_ROLES}. */
+export type HostRole = (typeof HOST_ROLES)[number];
+
 /** How the host is configured, read from the environment by {@link loadHostConfig}. */
 export interface HostConfig {
+  /** `NEONHUB_ROLE`: `api` serves HTTP and leaves queued work to workers; `worker` runs queued work without the API. */
+  role: HostRole;
   port: number;
+  /** Port of a worker's `/api/health` and `/metrics` (`NEONHUB_WORKER_PORT`); null serves nothing. */
+  workerPort: number | null;
   host: string;
   /** Folder of the embedded PGlite database; unused when `databaseUrl` is set. */
   dataDir: string;
@@ -83,6 +92,8 @@ const urlWithProtocols = (protocols: string[]) =>
   );
 
 const environmentSchema = z.object({
+  NEONHUB_ROLE: z.preprocess(emptyToUndefined, z.enum(HOST_ROLES).default("all")),
+  NEONHUB_WORKER_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65_535).optional()),
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65_535).default(3000)),
   HOST: z.preprocess(emptyToUndefined, z.string().min(1).default("127.0.0.1")),
   NEONHUB_DATA_DIR: z.preprocess(emptyToUndefined, z.string().min(1).default("./.neonhub")),
@@ -127,7 +138,16 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
   if (values.NEONHUB_CONNECTORS_MODE === "live" && values.USE_MOCK_CONNECTORS === "true") {
     throw new ConfigurationError("Invalid host configuration:\n  NEONHUB_CONNECTORS_MODE=live contradicts USE_MOCK_CONNECTORS=true");
   }
+  // Split processes share work through Redis and PostgreSQL; an in-process queue or an embedded database is one process's.
+  if (values.NEONHUB_ROLE !== "all" && values.REDIS_URL === undefined) {
+    throw new ConfigurationError(`Invalid host configuration:\n  NEONHUB_ROLE=${values.NEONHUB_ROLE} needs REDIS_URL: queued runs go through Redis from API hosts to workers`);
+  }
+  if (values.NEONHUB_ROLE === "worker" && values.DATABASE_URL === undefined) {
+    throw new ConfigurationError("Invalid host configuration:\n  NEONHUB_ROLE=worker needs DATABASE_URL: the embedded database belongs to one process");
+  }
   return {
+    role: values.NEONHUB_ROLE,
+    workerPort: values.NEONHUB_WORKER_PORT ?? null,
     port: values.PORT,
     host: values.HOST,
     dataDir: values.NEONHUB_DATA_DIR,

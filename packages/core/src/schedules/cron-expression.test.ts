@@ -29,6 +29,10 @@ describe("parseCronExpression", () => {
 
   it("lists earlier ticks, most recent first", () => {
     expect(parseCronExpression("0 * * * *", "UTC").previousBefore(new Date("2026-01-01T03:30:00Z"), 2)).toEqual([new Date("2026-01-01T03:00:00Z"), new Date("2026-01-01T02:00:00Z")]);
+    // A tick less than a second before the instant counts; one at the instant itself does not.
+    const everyMinute = parseCronExpression("* * * * *", "UTC");
+    expect(everyMinute.previousBefore(new Date("2026-01-01T00:04:00.500Z"), 2)).toEqual([new Date("2026-01-01T00:04:00Z"), new Date("2026-01-01T00:03:00Z")]);
+    expect(everyMinute.previousBefore(new Date("2026-01-01T00:04:00.000Z"), 1)).toEqual([new Date("2026-01-01T00:03:00Z")]);
   });
 
   it("refuses seconds (more often than once a minute), malformed expressions and ones that never fire", () => {

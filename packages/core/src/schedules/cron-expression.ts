@@ -56,6 +56,12 @@ export function parseCronExpression(cron: unknown, timeZone: unknown, now: Date 
     cron: (cron as string).trim(),
     timeZone: timeZone as string,
     nextAfter: (instant) => job.nextRun(instant),
-    previousBefore: (instant, count) => job.previousRuns(count, instant),
+    // croner counts whole seconds and leaves out a tick in the same second as the instant (00:04:00 before
+    // 00:04:00.500): ask from a second later and keep the ticks strictly before the instant.
+    previousBefore: (instant, count) =>
+      job
+        .previousRuns(count + 1, new Date(instant.getTime() + 1_000))
+        .filter((tick) => tick.getTime() < instant.getTime())
+        .slice(0, count),
   };
 }

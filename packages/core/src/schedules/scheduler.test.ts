@@ -4,6 +4,7 @@ import { defineAgent, type AgentDefinition } from "../model/agent-definition.js"
 import type { Orchestrator } from "../orchestrator-types.js";
 import { createOrchestrator } from "../orchestrator/create-orchestrator.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
+import { StoreUnavailableError } from "../errors/errors.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createMemoryScheduleStore } from "../store/memory-schedule-store.js";
 import { createManualClock, type ManualClock } from "../testing/manual-clock.js";
@@ -180,6 +181,43 @@ describe("scheduler", () => {
     await hosts.clock.advance(10 * 60_000);
     expect(await hosts.runs()).toHaveLength(2);
     expect(await scheduler.runDueSchedules()).toEqual({ claimed: 0, runIds: [], failed: 0 });
+  });
+
+  it("loses no tick when its scheduler dies after starting the runs and before claiming them", async () => {
+    const hosts = twoHosts();
+    const schedule = await hosts.create({ cron: "* * * * *", catchUp: "all" });
+    await hosts.clock.set(START + 4 * 60_000 + 500);
+    // The first host dies at its claim: its runs are started, the schedule is not moved on.
+    const dying = hosts.scheduler(0, { ...hosts.scheduleStore, claimTick: () => Promise.reject(new Error("process killed")) });
+    expect(await dying.runDueSchedules()).toMatchObject({ claimed: 0, failed: 1 });
+    const startedBefore = (await hosts.runs()).map((run) => run.id);
+    expect(startedBefore).toHaveLength(4);
+    const taken = await hosts.scheduler(1).runDueSchedules();
+    expect(taken).toEqual({ claimed: 1, runIds: startedBefore, failed: 0 });
+    expect((await hosts.runs()).map((run) => run.idempotencyKey)).toEqual([1, 2, 3, 4].map((minute) => scheduleTickKey(schedule.id, new Date(START + minute * 60_000))));
+    expect((await hosts.manager.get("org-1", schedule.id)).nextRunAt).toEqual(new Date(START + 5 * 60_000));
+  });
+
+  it("keeps a tick due while its run is refused for a passing reason, and starts it on a later pass", async () => {
+    const hosts = twoHosts();
+    const schedule = await hosts.create();
+    await hosts.clock.set(START + 6 * HOUR + 1_000);
+    const orchestrator = open[0] as unknown as Orchestrator;
+    let queueDown = true;
+    const flaky = createScheduler({
+      orchestrator: { enqueue: (request) => (queueDown ? Promise.reject(new StoreUnavailableError("The run queue (Redis) cannot be reached.")) : orchestrator.enqueue(request)) },
+      store: hosts.scheduleStore,
+      clock: hosts.clock,
+      logger: hosts.logger,
+      intervalMs: 0,
+    });
+    schedulers.push(flaky);
+    expect(await flaky.runDueSchedules()).toEqual({ claimed: 0, runIds: [], failed: 1 });
+    expect(hosts.logger.lines.some((line) => line.message === "scheduled run could not be started" && line.fields.retriedNextPass === true)).toBe(true);
+    expect((await hosts.manager.get("org-1", schedule.id)).nextRunAt).toEqual(new Date(START + 6 * HOUR));
+    queueDown = false;
+    expect(await flaky.runDueSchedules()).toMatchObject({ claimed: 1, failed: 0 });
+    expect((await hosts.runs()).map((run) => run.idempotencyKey)).toEqual([scheduleTickKey(schedule.id, new Date(START + 6 * HOUR))]);
   });
 
   it("counts and logs a tick whose run the orchestrator refuses, and goes on with the next schedule", async () => {

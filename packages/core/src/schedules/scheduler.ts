@@ -1,4 +1,5 @@
 import { ConfigurationError } from "../errors/errors.js";
+import { isTransientError } from "../errors/is-transient-error.js";
 import { isNeonhubError } from "../errors/neonhub-error.js";
 import type { Schedule } from "../model/schedule.js";
 import type { Clock } from "../ports/clock.js";
@@ -65,9 +66,10 @@ export function scheduleTickKey(scheduleId: string, tick: Date): string {
 }
 
 /**
- * Creates a scheduler: every `intervalMs` it lists due schedules, claims each one's tick in the store (a
- * compare-and-set on `nextRunAt`, so that of schedulers racing for a tick exactly one gets it) and enqueues a run
- * per tick with the idempotency key `schedule:<id>:<tick>`, so that even a repeated start finds the first run.
+ * Creates a scheduler: every `intervalMs` it lists due schedules, enqueues a run per tick with the idempotency key
+ * `schedule:<id>:<tick>` (so that a repeated start finds the first run), then claims the tick in the store (a
+ * compare-and-set on `nextRunAt`, so that of schedulers racing for a tick exactly one moves the schedule on). A
+ * process that dies between the two loses no tick: the next pass, here or on another host, finds its runs.
  * @example
  * const scheduler = createScheduler({ orchestrator, store: database.scheduleStore });
  * scheduler.start();
@@ -87,7 +89,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let passing: Promise<SchedulerPassResult> | undefined;
   let stopped = false;
 
-  const startRun = async (schedule: Schedule, tick: Date, result: SchedulerPassResult): Promise<void> => {
+  /** Starts a tick's run; a refusal is counted and logged, and said to be transient or not. */
+  const startRun = async (schedule: Schedule, tick: Date, result: SchedulerPassResult): Promise<{ runId: string } | { transient: boolean }> => {
     try {
       const run = await orchestrator.enqueue({
         agent: schedule.agentName,
@@ -96,15 +99,23 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         context: { organizationId: schedule.organizationId, userId: schedule.createdBy },
         idempotencyKey: scheduleTickKey(schedule.id, tick),
       });
-      result.runIds.push(run.id);
       logger.info({ scheduleId: schedule.id, agent: schedule.agentName, tick: tick.toISOString(), runId: run.id }, "scheduled run started");
+      return { runId: run.id };
     } catch (error) {
       result.failed += 1;
-      logger.warn({ scheduleId: schedule.id, agent: schedule.agentName, tick: tick.toISOString(), code: isNeonhubError(error) ? error.code : "UNKNOWN", error }, "scheduled run could not be started");
+      const transient = isTransientError(error);
+      logger.warn(
+        { scheduleId: schedule.id, agent: schedule.agentName, tick: tick.toISOString(), code: isNeonhubError(error) ? error.code : "UNKNOWN", retriedNextPass: transient, error },
+        "scheduled run could not be started",
+      );
+      return { transient };
     }
   };
 
-  const claimAndStart = async (due: Schedule, now: Date, result: SchedulerPassResult): Promise<void> => {
+  const claimAndStart = async (listed: Schedule, now: Date, result: SchedulerPassResult): Promise<void> => {
+    // Read again: a schedule disabled, deleted, changed or claimed since the listing starts nothing.
+    const due = await store.getSchedule(listed.organizationId, listed.id);
+    if (!due?.enabled || due.nextRunAt.getTime() !== listed.nextRunAt.getTime()) return;
     let plan: ReturnType<typeof planTicks>;
     try {
       plan = planTicks({ expression: parseCronExpression(due.cron, due.timeZone, now), dueAt: due.nextRunAt, now, catchUp: due.catchUp, lateToleranceMs });
@@ -113,12 +124,24 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       logger.warn({ scheduleId: due.id, error }, "schedule has an invalid expression; it will not run until it is changed");
       plan = { ticks: [], nextRunAt: null };
     }
-        const claimed = await store.claimTick({ organizationId: due.organizationId, scheduleId: due.id, dueAt: due.nextRunAt, nextRunAt: plan.nextRunAt ?? NEVER, lastTickAt: plan.ticks.at(-1) ?? null });
+    // The runs start before the tick is claimed. Each has its tick's idempotency key, so a scheduler racing this
+    // one, or the next one to pass after this process died between the two, finds the same runs: a tick is
+    // neither started twice nor lost with a process that had claimed it.
+    const runIds: string[] = [];
+    let retryLater = false;
+    for (const tick of plan.ticks) {
+      const started = await startRun(due, tick, result);
+      if ("runId" in started) runIds.push(started.runId);
+      else retryLater ||= started.transient;
+    }
+    // A run refused for a passing reason (the queue or the database away) keeps the tick due for the next pass;
+    // one refused for good (the agent or its input no longer valid) is logged and the tick passes.
+    if (retryLater) return;
+    const claimed = await store.claimTick({ organizationId: due.organizationId, scheduleId: due.id, dueAt: due.nextRunAt, nextRunAt: plan.nextRunAt ?? NEVER, lastTickAt: plan.ticks.at(-1) ?? null });
     if (!claimed) return;
     result.claimed += 1;
+    result.runIds.push(...runIds);
     if (plan.ticks.length === 0) logger.info({ scheduleId: due.id, skippedFrom: due.nextRunAt.toISOString() }, "missed ticks skipped (catch-up policy none)");
-    // The claimed record carries the input as it is now, should it have changed since the listing.
-    for (const tick of plan.ticks) await startRun(claimed, tick, result);
   };
 
   const pass = async (): Promise<SchedulerPassResult> => {

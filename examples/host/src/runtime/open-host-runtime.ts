@@ -1,0 +1,195 @@
+import {
+  ConfigurationError,
+  createInProcessRunQueue,
+  createOrchestrator,
+  createScheduleManager,
+  createScheduler,
+  DEFAULT_RUN_QUEUE,
+  systemClock,
+  type AgentDefinition,
+  type Orchestrator,
+  type QueueSettings,
+  type RateLimiter,
+  type RunQueue,
+  type ScheduleManager,
+  type Scheduler,
+} from "@neonhub/core";
+import { builtInConnectors, checkApiVersions, createConnectorClient, createConnectorRegistry, type ApiVersionStatus, type ConnectorClient } from "@neonhub/connectors";
+import { createPrometheusMetrics, type PrometheusMetrics } from "@neonhub/metrics";
+import type { NeonhubDatabase, PrismaCredentialStore } from "@neonhub/persistence-prisma";
+import { createBullmqRunQueue, createQueuedRunReconciler, createRedisRateLimiter, type QueuedRunReconciler } from "@neonhub/redis";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { Redis } from "ioredis";
+import type { Logger as PinoLogger } from "pino";
+import { createExampleAgents } from "../agents/example-agents.js";
+import type { HostConfig } from "../config/host-config.js";
+import { createRunEventHub, type RunEventHub } from "../inspector/run-event-hub.js";
+import { withRunEvents } from "../inspector/with-run-events.js";
+import type { HealthCheck } from "../routes/operations-routes.js";
+import { readHostVersion } from "./host-version.js";
+import { openHostDatabase } from "./open-host-database.js";
+import { PLATFORM_QUEUES } from "./platform-queues.js";
+import { queuedRunsHealthCheck } from "./queued-runs-health-check.js";
+
+/** Queued runs executing at once in one process without Redis, across its queues; free slots go by priority. */
+const IN_PROCESS_MAX_CONCURRENCY = 16;
+
+/**
+ * Everything a host process runs on, whatever its role: the database, Redis, connectors, metrics, agents, the run
+ * queue, the orchestrator, and the background work (reconciler, scheduler) that the role gives it.
+ */
+export interface HostRuntime {
+  version: string;
+  /** This process's id in run leases (`AgentRun.leaseOwner`): `<hostname>/<pid>/<random>`, logged at start. */
+  executorId: string;
+  database: NeonhubDatabase;
+  redis: Redis | null;
+  metrics: PrometheusMetrics;
+  connectors: ConnectorClient;
+  /** Connector credentials, when a credentials key is configured. */
+  credentials: PrismaCredentialStore | null;
+  keys: { encryptionKey: string; previousKeys: string[] } | null;
+  agents: AgentDefinition[];
+  runEvents: RunEventHub;
+  orchestrator: Orchestrator;
+  schedules: ScheduleManager;
+  /** `database` always, `redis` and `queuedRuns` with Redis. */
+  healthChecks: Record<string, HealthCheck>;
+  /** Read at every scrape and health answer, against the wall clock's day. */
+  connectorApiVersions: () => readonly ApiVersionStatus[];
+  /** Starts the reconciler and the scheduler where the role runs them (not on `api`). */
+  startBackgroundWork(): void;
+  /** Stops them: no runs put back or scheduled from now on. */
+  stopBackgroundWork(): Promise<void>;
+  /** Releases every connection; call after draining the orchestrator. */
+  close(): Promise<void>;
+}
+
+/** The queues a process declares: the platform's, and the default settings for any other queue an agent names. */
+function declaredQueues(agents: readonly AgentDefinition[]): Record<string, QueueSettings> {
+  const named = Object.fromEntries(agents.map((agent) => [agent.queue ?? DEFAULT_RUN_QUEUE, {}] as const));
+  return { ...named, ...PLATFORM_QUEUES };
+}
+
+/**
+ * Opens every dependency named by the configuration. A `worker` or `all` process consumes the run queue and runs
+ * the reconciler and the scheduler; an `api` process only enqueues onto Redis. Every role sweeps for runs to take
+ * over (a lapsed lease, a due wait), so that the synchronous runs of a dead API host are finished too.
+ */
+export async function openHostRuntime(config: HostConfig, logger: PinoLogger): Promise<HostRuntime> {
+  if (config.connectorsMode === "live" && config.credentialsKey === null) {
+    throw new ConfigurationError("NEONHUB_CONNECTORS_MODE=live needs NEONHUB_CREDENTIALS_KEY (32 bytes, hex or base64) to read connector credentials.");
+  }
+  if (config.role !== "all" && config.redisUrl === null) throw new ConfigurationError(`NEONHUB_ROLE=${config.role} needs REDIS_URL: queued runs go through Redis from API hosts to workers.`);
+  const version = readHostVersion();
+  const database = await openHostDatabase(config);
+  const closers: Array<() => Promise<unknown>> = [() => database.close()];
+  const closeAll = async (onError: (error: unknown) => void) => {
+    for (const close of closers) await close().catch(onError);
+  };
+  try {
+    const redis = config.redisUrl === null ? null : await connectRedis(config.redisUrl, logger);
+    if (redis) closers.unshift(() => redis.quit().catch(() => redis.disconnect()));
+    const registry = createConnectorRegistry({ connectors: builtInConnectors });
+    const connectorApiVersions = () => checkApiVersions(registry.list(), { clock: systemClock });
+    const metrics = createPrometheusMetrics({ connectorApiVersions, knownQueues: Object.keys(PLATFORM_QUEUES) });
+    const keys = config.credentialsKey === null ? null : { encryptionKey: config.credentialsKey, previousKeys: config.previousCredentialsKeys };
+    const credentials = keys === null ? null : database.createCredentialStore(keys);
+    if (credentials) metrics.observeConnections(() => credentials.countByStatus());
+    const connectors = createConnectorClient({
+      registry,
+      mode: config.connectorsMode,
+      metrics: metrics.sink,
+      logger,
+      oauthClients: (connector) => config.oauthClients[connector],
+      ...(config.mockLatencyMs > 0 ? { mock: { latency: { fixedMs: config.mockLatencyMs } } } : {}),
+      ...(config.connectorsMode === "live" && credentials ? { credentials } : {}),
+    });
+    closers.unshift(() => connectors.close());
+    const rateLimiter: RateLimiter | undefined = redis ? createRedisRateLimiter({ redis }) : undefined;
+    const agents = createExampleAgents(connectors, { runs: database.runStore, settings: database.agentSettingsStore });
+    const queues = declaredQueues(agents);
+    const bullmq = config.redisUrl
+      ? // A job held by a process that died goes to another one after the run lease, as its run does.
+        createBullmqRunQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, queues, metrics: metrics.sink, consume: config.role !== "api", lockMs: config.runLeaseMs })
+      : null;
+    const queue: RunQueue = bullmq ?? createInProcessRunQueue({ queues, maxConcurrency: IN_PROCESS_MAX_CONCURRENCY, metrics: metrics.sink });
+    const runEvents = createRunEventHub();
+    closers.push(async () => runEvents.close());
+    const executorId = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+    const orchestrator = createOrchestrator({
+      agents,
+      store: withRunEvents(database.runStore, runEvents),
+      metrics: metrics.sink,
+      logger,
+      ...(rateLimiter ? { rateLimiter } : {}),
+      queue,
+      // Runs left by a process that died are taken over once their lease lapses, and waiting runs woken when due.
+      durability: { executorId, leaseMs: config.runLeaseMs, sweepIntervalMs: config.sweepIntervalMs },
+    });
+    const background = config.role !== "api";
+    // Redis may lose its data; PostgreSQL keeps what was accepted, and the reconciler puts lost runs back.
+    const reconciler: QueuedRunReconciler | null =
+      bullmq && background ? createQueuedRunReconciler({ store: database.runStore, queue: bullmq, agents, delayMs: config.reconcileDelayMs, logger }) : null;
+    closers.unshift(async () => reconciler?.stop());
+    const schedules = createScheduleManager({ store: database.scheduleStore, agents });
+    // Every process may run a scheduler: each tick is claimed by exactly one of them.
+    const scheduler: Scheduler | null =
+      background && config.schedulerIntervalMs > 0 ? createScheduler({ orchestrator, store: database.scheduleStore, logger, intervalMs: config.schedulerIntervalMs }) : null;
+    closers.unshift(async () => scheduler?.stop());
+
+    const healthChecks: Record<string, HealthCheck> = { database: () => database.checkHealth() };
+    if (redis) healthChecks.redis = async () => void (await redis.ping());
+    // Only where queued runs survive and are reconciled: an in-process queue's leftovers are cancelled on shutdown.
+    if (bullmq) healthChecks.queuedRuns = queuedRunsHealthCheck(database.runStore, config.queuedRunAlertMs, systemClock);
+
+    return {
+      version,
+      executorId,
+      database,
+      redis,
+      metrics,
+      connectors,
+      credentials,
+      keys,
+      agents,
+      runEvents,
+      orchestrator,
+      schedules,
+      healthChecks,
+      connectorApiVersions,
+      startBackgroundWork() {
+        reconciler?.start();
+        scheduler?.start();
+      },
+      async stopBackgroundWork() {
+        await reconciler?.stop();
+        // No new scheduled runs while draining; a tick not claimed yet is claimed by another process or on the next start.
+        await scheduler?.stop();
+      },
+      close: () => closeAll((error) => logger.warn({ err: error }, "closing a dependency failed")),
+    };
+  } catch (error) {
+    await closeAll(() => undefined);
+    throw error;
+  }
+}
+
+async function connectRedis(redisUrl: string, logger: PinoLogger): Promise<Redis> {
+  // No offline queue: while Redis is down, admission falls back to memory at once instead of waiting.
+  const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+  let lastReported = 0;
+  redis.on("error", (error: Error) => {
+    if (Date.now() - lastReported < 10_000) return;
+    lastReported = Date.now();
+    logger.warn({ err: { message: error.message } }, "Redis connection error");
+  });
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new ConfigurationError(`Redis at REDIS_URL cannot be reached: ${(error as Error).message}`);
+  }
+  return redis;
+}

@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import { isNeonhubError } from "@neonhub/core";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { loadHostConfig } from "../src/config/host-config.js";
+import { createHostLogger } from "../src/runtime/create-logger.js";
+import { startHost, type RunningHost } from "../src/runtime/start-host.js";
+import { startWorker, type RunningWorker } from "../src/runtime/start-worker.js";
+import { hasRedisServer, startPrivateRedis, type PrivateRedis } from "./private-redis.js";
+import { createScratchDatabase, type ScratchDatabase } from "./scratch-database.js";
+
+const baseUrl = process.env.TEST_DATABASE_URL;
+const redisAvailable = hasRedisServer();
+if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: skipping the host role tests (an API-only host and a worker on PostgreSQL and Redis).");
+else if (!redisAvailable) console.warn("redis-server is not installed: skipping the host role tests, which run on a Redis of their own.");
+
+const logger = createHostLogger({ logLevel: "silent" });
+const completedRuns = (metrics: string) => Number(/neonhub_agent_runs_total\{[^}]*agent="onboarding-sequence"[^}]*status="COMPLETED"[^}]*\} (\d+)/.exec(metrics)?.[1] ?? 0);
+const refusal = async (starting: Promise<unknown>) => {
+  try {
+    await starting;
+  } catch (error) {
+    return isNeonhubError(error) ? { code: error.code, message: error.message } : error;
+  }
+  return null;
+};
+
+describe.skipIf(!baseUrl || !redisAvailable)("host roles in one process each: an API-only host and a worker", () => {
+  const key = `nh_roles_${randomUUID().replaceAll("-", "")}`;
+  let scratch: ScratchDatabase;
+  let redis: PrivateRedis;
+  let host: RunningHost;
+  let worker: RunningWorker;
+  const environment = () => ({
+    DATABASE_URL: scratch.url,
+    REDIS_URL: redis.url,
+    NEONHUB_DEV_API_KEY: key,
+    NEONHUB_QUEUE_PREFIX: `roles-${randomUUID().slice(0, 8)}`,
+    PORT: "0",
+    NEONHUB_WORKER_PORT: "0",
+  });
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase(baseUrl as string, "roles");
+    redis = await startPrivateRedis();
+    const shared = environment();
+    host = await startHost(loadHostConfig({ ...shared, NEONHUB_ROLE: "api" }), logger, () => undefined);
+    worker = await startWorker(loadHostConfig({ ...shared, NEONHUB_ROLE: "worker" }), logger);
+  });
+  afterAll(async () => {
+    await host?.stop();
+    await worker?.stop();
+    await redis?.stop();
+    await scratch?.drop();
+  });
+
+  const post = (body: unknown) => fetch(`${host.url}/v1/runs`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const input = (name: string) => ({ name, email: `${name.toLowerCase()}@example.com`, teamChannelId: "1311000000000000001" });
+
+  it("runs synchronous runs on the API host and queued ones on the worker, which serves only health and metrics", async () => {
+    const synchronous = await post({ agent: "onboarding-sequence", input: input("Ada") });
+    expect(synchronous.status).toBe(200);
+    expect(((await synchronous.json()) as { status: string }).status).toBe("COMPLETED");
+
+    const queued = await post({ agent: "onboarding-sequence", input: input("Grace"), async: true });
+    expect(queued.status).toBe(202);
+    const { id } = (await queued.json()) as { id: string };
+    await vi.waitFor(
+      async () => {
+        const run = (await (await fetch(`${host.url}/v1/runs/${id}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { status: string };
+        expect(run.status).toBe("COMPLETED");
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    // Each process counts the runs it executed: the synchronous one here, the queued one on the worker.
+    expect(completedRuns(await (await fetch(`${host.url}/metrics`)).text())).toBe(1);
+    expect(completedRuns(await (await fetch(`${worker.url}/metrics`)).text())).toBe(1);
+
+    const health = await fetch(`${worker.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { checks: Record<string, unknown> }).checks).toEqual({ database: expect.anything(), redis: expect.anything(), queuedRuns: expect.anything() });
+    expect((await fetch(`${worker.url}/v1/runs/${id}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(404);
+  });
+
+  it("refuses a worker role on the API entry and a worker without Redis or a database server", async () => {
+    const shared = environment();
+    expect(await refusal(startHost(loadHostConfig({ ...shared, NEONHUB_ROLE: "worker" }), logger))).toMatchObject({ code: "CONFIGURATION_INVALID", message: expect.stringMatching(/start:worker/) });
+    expect(await refusal(startWorker({ ...loadHostConfig({ ...shared, NEONHUB_ROLE: "worker" }), redisUrl: null }, logger))).toMatchObject({
+      code: "CONFIGURATION_INVALID",
+      message: expect.stringMatching(/REDIS_URL and DATABASE_URL/),
+    });
+  });
+});
