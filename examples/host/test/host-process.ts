@@ -32,9 +32,12 @@ export function runTsx(entry: string, args: string[], environment: Record<string
   });
 }
 
-/** Starts `src/main.ts` on 127.0.0.1 and a free port; resolves once it listens, rejects if it exits first. */
-export function startHostProcess(environment: Record<string, string>): Promise<HostProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+/**
+ * Starts `entry` (the host's `src/main.ts` unless another entry that runs the host is named) on 127.0.0.1 and a free
+ * port; resolves once it listens, rejects if it exits first.
+ */
+export function startHostProcess(environment: Record<string, string>, entry = "src/main.ts"): Promise<HostProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: HOST_DIRECTORY,
     env: { ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...environment },
   });

@@ -1,11 +1,12 @@
-import { ConfigurationError, createInProcessRunQueue, createOrchestrator, createScheduleManager, createScheduler, systemClock, type Orchestrator, type RateLimiter, type RunQueue } from "@neonhub/core";
-import { builtInConnectors, checkApiVersions, createConnectorClient, createConnectorRegistry } from "@neonhub/connectors";
+import { type AgentDefinition, ConfigurationError, createInProcessRunQueue, createOrchestrator, createScheduleManager, createScheduler, systemClock, type Orchestrator, type RateLimiter, type RunQueue } from "@neonhub/core";
+import { builtInConnectors, checkApiVersions, type ConnectorDefinition, createConnectorClient, createConnectorRegistry } from "@neonhub/connectors";
 import { createPrometheusMetrics } from "@neonhub/metrics";
 import type { FastifyInstance } from "fastify";
 import { createBullmqRunQueue, createQueuedRunReconciler, createRedisRateLimiter } from "@neonhub/redis";
 import { Redis } from "ioredis";
 import type { Logger as PinoLogger } from "pino";
 import { createExampleAgents } from "../agents/example-agents.js";
+import type { RunConnectors } from "../agents/run-connectors.js";
 import { createHostApp } from "../app/create-host-app.js";
 import { createConnectionService } from "../connections/connection-service.js";
 import { createCachedApiKeyStore } from "../auth/cached-api-key-store.js";
@@ -31,13 +32,27 @@ export interface RunningHost {
   stop(): Promise<void>;
 }
 
+/**
+ * What a host serves beside the built-in connectors and the example agents: a plugin's connectors, and agents of
+ * its own that call them (and the built-ins) through the host's connector client.
+ */
+export interface HostExtensions {
+  connectors?: readonly ConnectorDefinition[];
+  agents?: (connectors: RunConnectors) => AgentDefinition[];
+}
+
 const IDLE_SWEEP_MS = 25;
 
 /** Queued runs executing at once in one process without Redis, across its queues; free slots go by priority. */
 const IN_PROCESS_MAX_CONCURRENCY = 16;
 
-/** Opens every dependency named by the configuration, builds the app and starts listening. */
-export async function startHost(config: HostConfig, logger: PinoLogger, announce: (text: string) => void = (text) => process.stdout.write(text)): Promise<RunningHost> {
+/** Opens every dependency named by the configuration, builds the app with `extensions` and starts listening. */
+export async function startHost(
+  config: HostConfig,
+  logger: PinoLogger,
+  announce: (text: string) => void = (text) => process.stdout.write(text),
+  extensions: HostExtensions = {},
+): Promise<RunningHost> {
   if (config.connectorsMode === "live" && config.credentialsKey === null) {
     throw new ConfigurationError("NEONHUB_CONNECTORS_MODE=live needs NEONHUB_CREDENTIALS_KEY (32 bytes, hex or base64) to read connector credentials.");
   }
@@ -47,7 +62,7 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
   try {
     const redis = config.redisUrl === null ? null : await connectRedis(config.redisUrl, logger);
     if (redis) closers.unshift(() => redis.quit().catch(() => redis.disconnect()));
-    const registry = createConnectorRegistry({ connectors: builtInConnectors });
+    const registry = createConnectorRegistry({ connectors: [...builtInConnectors, ...(extensions.connectors ?? [])] });
     // Read at every scrape and health answer, against the wall clock's day.
     const connectorApiVersions = () => checkApiVersions(registry.list(), { clock: systemClock });
     const metrics = createPrometheusMetrics({ connectorApiVersions, knownQueues: Object.keys(PLATFORM_QUEUES) });
@@ -65,7 +80,7 @@ export async function startHost(config: HostConfig, logger: PinoLogger, announce
     });
     closers.unshift(() => connectors.close());
     const rateLimiter: RateLimiter | undefined = redis ? createRedisRateLimiter({ redis }) : undefined;
-    const agents = createExampleAgents(connectors);
+    const agents = [...createExampleAgents(connectors), ...(extensions.agents?.(connectors) ?? [])];
     const bullmq = config.redisUrl ? createBullmqRunQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, queues: PLATFORM_QUEUES, metrics: metrics.sink }) : null;
     const queue: RunQueue = bullmq ?? createInProcessRunQueue({ queues: PLATFORM_QUEUES, maxConcurrency: IN_PROCESS_MAX_CONCURRENCY, metrics: metrics.sink });
     const runEvents = createRunEventHub();
