@@ -47,6 +47,7 @@ describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local a
   const grant = { refreshRequests: 0, revoked: false, revocations: [] as string[] };
   const metrics = createRecordingMetricsSink();
   const seenBodies: string[] = [];
+  const hostLogs: string[] = [];
 
   beforeAll(async () => {
     admin = new pg.Client({ connectionString: baseUrl });
@@ -229,7 +230,10 @@ describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local a
       expositions.map((exposition) => sample(exposition, "neonhub_connection_refreshes_total", `connector="acme-oauth",outcome="${outcome}"`)).sort();
     expect(outcomes("refreshed")).toEqual([0, 1]);
     expect(outcomes("reused")).toEqual([0, 1]);
-    for (const started of hosts.splice(0)) expect(await started.terminate()).toBe(0);
+    for (const started of hosts.splice(0)) {
+      expect(await started.terminate()).toBe(0);
+      hostLogs.push(started.stdout(), started.stderr());
+    }
     // The provider rotated the refresh token; the new one is stored with the new access token.
     const rotatedRefresh = issued.refreshTokens.at(-1) as string;
     expect(rotatedRefresh).not.toBe(firstRefresh);
@@ -262,9 +266,16 @@ describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local a
     expect(grant.revocations).toEqual(["POST /revoke"]);
     expect(await rawQuery(`SELECT * FROM "ConnectorAuth"`)).toEqual([]);
 
-    // No token ever left the credential store in a response or an error.
+    // No token ever left the credential store in a response, an error, the host processes' logs, or any row of the
+    // database (the runs and their tool executions included).
+    const tables = await rawQuery(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+    const stored = (await Promise.all(tables.map(async ({ table_name }) => rawQuery(`SELECT row_to_json(t)::text AS row FROM "${String(table_name)}" t`)))).flat();
+    expect(stored.some((row) => String(row.row).includes("acct_42"))).toBe(true);
+    expect(hostLogs.join("")).toContain("NeonHub host listening");
     const secrets = [...issued.accessTokens, ...issued.refreshTokens, CLIENT.clientSecret];
     for (const secret of secrets) {
+      expect(hostLogs.join("\n")).not.toContain(secret);
+      for (const row of stored) expect(String(row.row)).not.toContain(secret);
       for (const body of seenBodies) expect(body).not.toContain(secret);
       expect(JSON.stringify(failure)).not.toContain(secret);
       expect((failure as Error).message).not.toContain(secret);
