@@ -55,7 +55,8 @@ const tokenAnswer = (request: ReceivedRequest): ProviderAnswer | undefined =>
  * deterministic fixtures that satisfy the output schemas, input validation before any request, error mapping
  * (401, 403, 404, 429 with Retry-After, 5xx, timeout) against a local server it starts, that unsafe actions are
  * never repeated after an unknown outcome while the others are, that with-key actions send the idempotency key,
- * and that no credential value appears in errors or log lines. Call it at the top level of a test file.
+ * that a connection test is declared and sent as declared, and that no credential value appears in errors or log
+ * lines. Call it at the top level of a test file.
  * @example
  * runConnectorContractTests(airtableConnector, { sampleInputs: { createRecord: { baseId: "appX", table: "Leads", fields: { Name: "Ada" } } } });
  */
@@ -151,6 +152,17 @@ export function runConnectorContractTests(connector: ConnectorDefinition, option
         await harness?.close();
         harness = undefined;
       }
+    });
+
+    it("declares a connection test and sends it once, as declared, with the organization's connection", async () => {
+      expect(connector.connectionTest, "connectionTest (a cheap read-only call that proves a connection works)").toBeDefined();
+      const { client, server, organizationId } = await start((request) => tokenAnswer(request) ?? { status: 200, json: {} });
+      const response = await client.callConnection(connector.id, organizationId, "test");
+      expect(response?.status).toBe(200);
+      const declared = connector.connectionTest;
+      const expected = typeof declared === "function" ? declared((name) => credentials[name]) : declared;
+      const sent = server.requests.filter((request) => request.path !== "/oauth/token");
+      expect(sent.map((request) => `${request.method} ${decodeURIComponent(request.path)}`)).toEqual([`${expected?.method} ${decodeURIComponent(expected?.path ?? "")}`]);
     });
 
     it.each(STATUS_CASES)("maps HTTP $status to $expected.code (STEP_OUTCOME_UNKNOWN for unsafe actions that may have acted)", async ({ status, expected, ...rest }) => {
