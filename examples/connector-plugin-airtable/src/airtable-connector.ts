@@ -16,6 +16,8 @@ export const airtableConnector = defineConnector({
   description: "Creates and lists records in Airtable bases.",
   baseUrl: "https://api.airtable.com",
   auth: { type: "bearer", field: "accessToken" },
+  // Airtable's "get user ID and scopes": cheap and read-only, it proves the token works.
+  connectionTest: { method: "GET", path: "/v0/meta/whoami" },
   // Airtable allows 5 requests per second per base; after a 429 it asks clients to wait 30 seconds.
   rateLimit: { requests: 5, intervalMs: 1_000 },
   // The Web API has one version, in its paths; Airtable announces breaking changes on its changelog.

@@ -32,9 +32,12 @@ export function runTsx(entry: string, args: string[], environment: Record<string
   });
 }
 
-/** Starts `src/main.ts` on 127.0.0.1 and a free port; resolves once it listens, rejects if it exits first. */
-export async function startHostProcess(environment: Record<string, string>): Promise<HostProcess> {
-  const started = await startEntryProcess("src/main.ts", "the host", /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"NeonHub host listening"/, { PORT: "0", ...environment });
+/**
+ * Starts `entry` (the host's `src/main.ts` unless another entry that runs the host is named) on 127.0.0.1 and a free
+ * port; resolves once it listens, rejects if it exits first.
+ */
+export async function startHostProcess(environment: Record<string, string>, entry = "src/main.ts"): Promise<HostProcess> {
+  const started = await startEntryProcess(entry, "the host", /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"NeonHub host listening"/, { PORT: "0", ...environment });
   return { ...started, url: started.url as string };
 }
 

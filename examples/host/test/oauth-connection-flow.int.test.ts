@@ -1,4 +1,3 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { createConnectorClient, isConnectorAuthError } from "@neonhub/connectors";
 import { type ProviderServer, startProviderServer } from "@neonhub/connectors/testing";
@@ -7,9 +6,10 @@ import { type NeonhubDatabase, openNeonhubDatabase } from "@neonhub/persistence-
 import { OAuth2Server } from "oauth2-mock-server";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { issueApiKey } from "../src/auth/issue-api-key.js";
 import { createConnectionService } from "../src/connections/connection-service.js";
 import { createTestHost, type TestHost } from "../src/testing/create-test-host.js";
-import { HOST_DIRECTORY, PROCESS_TEST_TIMEOUT_MS } from "./host-process.js";
+import { type HostProcess, PROCESS_TEST_TIMEOUT_MS, startHostProcess } from "./host-process.js";
 import { createOAuthTestConnector } from "./oauth-test-connector.js";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
@@ -18,28 +18,17 @@ if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: skipping the OAuth con
 const CLIENT = { clientId: "neonhub-test-client", clientSecret: `client-secret-${randomUUID()}` };
 const RETURN_URL = "https://app.example.com/settings/connections";
 
-/** Starts a process of its own on the database and waits until it says ready. */
-function startCallProcess(environment: Record<string, string>): Promise<{ child: ChildProcessWithoutNullStreams; result: Promise<{ ok: boolean; code?: string; output?: unknown }> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/connection-call-process.ts"], { cwd: HOST_DIRECTORY, env: { ...process.env, ...environment } });
-  let stdout = "";
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const result = new Promise<{ ok: boolean; code?: string }>((resolve, reject) => {
-    child.on("exit", (code) => {
-      const line = stdout.split("\n").find((text) => text.startsWith("{"));
-      if (line) resolve(JSON.parse(line) as { ok: boolean });
-      else reject(new Error(`the call process exited with ${code}: ${stderr}`));
-    });
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.startsWith("ready\n")) resolve({ child, result });
-    });
-    child.on("exit", () => reject(new Error(`the call process exited before it was ready: ${stderr}`)));
-  });
+/** Resolves once `condition` holds, checking every few milliseconds; fails after `timeoutMs` saying what it waited for. */
+async function eventually(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
+
+/** The value of one labelled sample of a Prometheus exposition, 0 when absent. */
+const sample = (exposition: string, name: string, labels: string) => Number(new RegExp(`^${name}\\{${labels}\\} (\\S+)$`, "m").exec(exposition)?.[1] ?? 0);
 
 describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local authorization server, on PostgreSQL", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   const databaseName = `neonhub_oauth_${randomUUID().replaceAll("-", "")}`;
@@ -49,6 +38,8 @@ describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local a
   let database: NeonhubDatabase;
   let authorizationServer: OAuth2Server;
   let api: ProviderServer;
+  let tokenGate: ProviderServer;
+  const hosts: HostProcess[] = [];
   let host: TestHost;
   let hostUrl: string;
   const validAccessTokens = new Set<string>();
@@ -56,6 +47,7 @@ describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local a
   const grant = { refreshRequests: 0, revoked: false, revocations: [] as string[] };
   const metrics = createRecordingMetricsSink();
   const seenBodies: string[] = [];
+  const hostLogs: string[] = [];
 
   beforeAll(async () => {
     admin = new pg.Client({ connectionString: baseUrl });
@@ -115,6 +107,8 @@ describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local a
   });
 
   afterAll(async () => {
+    for (const started of hosts) await started.terminate();
+    await tokenGate?.close();
     await host?.app.close();
     await api?.close();
     await authorizationServer?.stop();
@@ -140,7 +134,7 @@ describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local a
     }
   };
 
-  it("connects, calls, refreshes once across two processes, stores the rotated token, and fails typed after the grant is revoked", async () => {
+  it("connects, calls, refreshes once across two host processes, stores the rotated token, and fails typed after the grant is revoked", async () => {
     // Authorize: the provider URL carries the connector's scopes, a state and an S256 PKCE challenge.
     const started = await call("POST", "/v1/connections/acme-oauth/authorize", { returnUrl: `${RETURN_URL}?tab=acme` });
     expect(started.status).toBe(200);
@@ -183,24 +177,63 @@ describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local a
     validAccessTokens.delete(firstAccess as string);
     await rawQuery(`UPDATE "ConnectorAuth" SET "expiresAt" = now() - interval '1 minute'`);
 
-    // Two processes with their own database pools call at once: exactly one refresh reaches the provider.
+    // Two host processes on the same database serve a run each, at once. The token endpoint holds the first refresh
+    // until the other host waits on the connection's row lock: exactly one refresh reaches the provider.
+    let releaseRefresh: () => void = () => undefined;
+    const refreshHeld = new Promise<void>((resolve) => (releaseRefresh = resolve));
+    tokenGate = await startProviderServer(async (request) => {
+      if (request.form?.grant_type === "refresh_token") await refreshHeld;
+      const answer = await fetch(`${authorizationServer.issuer.url as string}/token`, {
+        method: "POST",
+        headers: { "content-type": request.headers["content-type"] ?? "application/x-www-form-urlencoded", ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}) },
+        body: request.body,
+      });
+      return { status: answer.status, json: await answer.json() };
+    });
+    const { key } = await issueApiKey(database.apiKeyStore, { organizationId: "org_alpha", userId: "user_alpha", name: "hosts" });
     const environment = {
       DATABASE_URL: databaseUrl,
+      NEONHUB_DEV_API_KEY: key,
+      NEONHUB_CONNECTORS_MODE: "live",
       NEONHUB_CREDENTIALS_KEY: encryptionKey,
+      NEONHUB_OAUTH_ACME_OAUTH_CLIENT_ID: CLIENT.clientId,
+      NEONHUB_OAUTH_ACME_OAUTH_CLIENT_SECRET: CLIENT.clientSecret,
+      NEONHUB_OAUTH_ALLOW_HTTP: "true",
+      NEONHUB_SCHEDULER_INTERVAL_MS: "0",
       AUTHORIZATION_SERVER_URL: authorizationServer.issuer.url as string,
+      TOKEN_URL: `${tokenGate.url}/token`,
       API_URL: api.url,
-      OAUTH_CLIENT_ID: CLIENT.clientId,
-      OAUTH_CLIENT_SECRET: CLIENT.clientSecret,
-      ORGANIZATION_ID: "org_alpha",
     };
-    const processes = await Promise.all([startCallProcess(environment), startCallProcess(environment)]);
-    for (const started of processes) started.child.stdin.write("go\n");
-    const results = await Promise.all(processes.map((started) => started.result));
-    expect(results).toEqual([
-      { ok: true, output: { account: "acct_42" } },
-      { ok: true, output: { account: "acct_42" } },
+    hosts.push(...(await Promise.all([startHostProcess(environment, "test/oauth-host-process.ts"), startHostProcess(environment, "test/oauth-host-process.ts")])));
+    const runs = hosts.map(async (started) => {
+      const response = await fetch(`${started.url}/v1/runs`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ agent: "acme-account", input: {} }) });
+      const text = await response.text();
+      seenBodies.push(text);
+      return { status: response.status, run: JSON.parse(text) as { status: string; output?: unknown } };
+    });
+    await eventually("one refresh at the token endpoint", () => tokenGate.requests.length === 1);
+    await eventually(
+      "the other host to wait on the connection's row lock",
+      async () => (await rawQuery(`SELECT pid FROM pg_stat_activity WHERE datname = '${databaseName}' AND wait_event_type = 'Lock'`)).length > 0,
+    );
+    releaseRefresh();
+    const finished = await Promise.all(runs);
+    expect(finished).toEqual([
+      { status: 200, run: expect.objectContaining({ status: "COMPLETED", output: { account: "acct_42" } }) },
+      { status: 200, run: expect.objectContaining({ status: "COMPLETED", output: { account: "acct_42" } }) },
     ]);
     expect(grant.refreshRequests).toBe(1);
+    expect(tokenGate.requests).toHaveLength(1);
+    // One host refreshed; the other waited and used the tokens it stored.
+    const expositions = await Promise.all(hosts.map(async (started) => (await fetch(`${started.url}/metrics`)).text()));
+    const outcomes = (outcome: string) =>
+      expositions.map((exposition) => sample(exposition, "neonhub_connection_refreshes_total", `connector="acme-oauth",outcome="${outcome}"`)).sort();
+    expect(outcomes("refreshed")).toEqual([0, 1]);
+    expect(outcomes("reused")).toEqual([0, 1]);
+    for (const started of hosts.splice(0)) {
+      expect(await started.terminate()).toBe(0);
+      hostLogs.push(started.stdout(), started.stderr());
+    }
     // The provider rotated the refresh token; the new one is stored with the new access token.
     const rotatedRefresh = issued.refreshTokens.at(-1) as string;
     expect(rotatedRefresh).not.toBe(firstRefresh);
@@ -233,9 +266,16 @@ describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local a
     expect(grant.revocations).toEqual(["POST /revoke"]);
     expect(await rawQuery(`SELECT * FROM "ConnectorAuth"`)).toEqual([]);
 
-    // No token ever left the credential store in a response or an error.
+    // No token ever left the credential store in a response, an error, the host processes' logs, or any row of the
+    // database (the runs and their tool executions included).
+    const tables = await rawQuery(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+    const stored = (await Promise.all(tables.map(async ({ table_name }) => rawQuery(`SELECT row_to_json(t)::text AS row FROM "${String(table_name)}" t`)))).flat();
+    expect(stored.some((row) => String(row.row).includes("acct_42"))).toBe(true);
+    expect(hostLogs.join("")).toContain("NeonHub host listening");
     const secrets = [...issued.accessTokens, ...issued.refreshTokens, CLIENT.clientSecret];
     for (const secret of secrets) {
+      expect(hostLogs.join("\n")).not.toContain(secret);
+      for (const row of stored) expect(String(row.row)).not.toContain(secret);
       for (const body of seenBodies) expect(body).not.toContain(secret);
       expect(JSON.stringify(failure)).not.toContain(secret);
       expect((failure as Error).message).not.toContain(secret);

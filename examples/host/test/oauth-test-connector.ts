@@ -1,8 +1,11 @@
 import { defineAction, defineConnector } from "@neonhub/connectors";
 import { z } from "zod";
 
-/** A connector whose OAuth 2.0 endpoints are a local authorization server and whose API is a local stand-in. */
-export function createOAuthTestConnector(authorizationServerUrl: string, apiUrl: string) {
+/**
+ * A connector whose OAuth 2.0 endpoints are a local authorization server and whose API is a local stand-in; the
+ * token endpoint may be another address in front of the server's (to hold a refresh while other hosts wait).
+ */
+export function createOAuthTestConnector(authorizationServerUrl: string, apiUrl: string, options: { tokenUrl?: string } = {}) {
   return defineConnector({
     id: "acme-oauth",
     kind: "ACME_OAUTH",
@@ -10,7 +13,7 @@ export function createOAuthTestConnector(authorizationServerUrl: string, apiUrl:
     baseUrl: apiUrl,
     auth: {
       type: "oauth2",
-      tokenUrl: `${authorizationServerUrl}/token`,
+      tokenUrl: options.tokenUrl ?? `${authorizationServerUrl}/token`,
       authorizationUrl: `${authorizationServerUrl}/authorize`,
       revocationUrl: `${authorizationServerUrl}/revoke`,
       issuer: authorizationServerUrl,

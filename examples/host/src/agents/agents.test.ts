@@ -71,13 +71,30 @@ describe("seo-analyst", () => {
     );
     expect(toolNames(run)).toEqual(["google-search-console.querySearchAnalytics:SUCCEEDED"]);
     expect(run.output).toEqual({
-      totals: { queries: 3, clicks: 970, impressions: 8_000 },
+      totals: { queries: 3, clicks: 970, impressions: 8_000, complete: true },
       opportunities: [
         { query: "neon signs", impressions: 4_000, position: 8.2, ctr: 0.01, potentialClicks: 360 },
         { query: "led neon", impressions: 1_000, position: 11, ctr: 0.03, potentialClicks: 70 },
       ],
       minImpressions: { value: 100, source: "default", settingsVersion: null },
     });
+  });
+});
+
+describe("seo-analyst over many pages", () => {
+  it("reads every page of queries, each a recorded call, and counts them all", async () => {
+    const row = (index: number) => ({ keys: [`query ${index}`], clicks: 1, impressions: 10, ctr: 0.1, position: 20 });
+    const pages: Record<string, { items: Array<ReturnType<typeof row>>; nextCursor: string | null }> = {
+      first: { items: Array.from({ length: 1_000 }, (_, index) => row(index)), nextCursor: "1000" },
+      "1000": { items: [row(1_000), row(1_001)], nextCursor: null },
+    };
+    const run = await runInMockMode(
+      "seo-analyst",
+      { siteUrl: "sc-domain:example.com", startDate: "2026-01-01", endDate: "2026-01-31" },
+      { mock: { fixtures: [{ connector: "google-search-console", action: "querySearchAnalytics", output: (input: unknown) => ({ ...pages[(input as { cursor?: string }).cursor ?? "first"], responseAggregationType: "byProperty" }) }] } },
+    );
+    expect(toolNames(run)).toEqual(["google-search-console.querySearchAnalytics:SUCCEEDED", "google-search-console.querySearchAnalytics:SUCCEEDED"]);
+    expect(run.output).toMatchObject({ totals: { queries: 1_002, clicks: 1_002, impressions: 10_020, complete: true } });
   });
 });
 

@@ -1,8 +1,14 @@
 import { defineAgent, type AgentSettingsStore } from "@neonhub/core";
+import { googleSearchConsoleConnector, paginate } from "@neonhub/connectors";
 import { z } from "zod";
 import { findKeywordOpportunities } from "./keyword-opportunities.js";
 import type { RunConnectors } from "./run-connectors.js";
 import { DEFAULT_MIN_IMPRESSIONS, readSeoAnalystSettings } from "./seo-analyst-settings.js";
+
+/** Rows per Search Console request; each page is a recorded step of the run. */
+const ROWS_PER_PAGE = 1_000;
+/** Most queries read per run; `totals.complete` says whether the site had more. */
+const MAX_QUERIES = 10_000;
 
 const opportunity = z.object({ query: z.string(), impressions: z.number(), position: z.number(), ctr: z.number(), potentialClicks: z.number() });
 
@@ -32,7 +38,7 @@ export function createSeoAnalyst(connectors: RunConnectors, settings?: AgentSett
         message: "Give either startDate and endDate, or lastDays",
       }),
     output: z.object({
-      totals: z.object({ queries: z.number(), clicks: z.number(), impressions: z.number() }),
+      totals: z.object({ queries: z.number(), clicks: z.number(), impressions: z.number(), complete: z.boolean().describe(`False when the site had more than ${MAX_QUERIES} queries`) }),
       opportunities: z.array(opportunity),
       /** The threshold applied, and where it came from. */
       minImpressions: z.object({ value: z.number(), source: z.enum(["input", "settings", "default"]), settingsVersion: z.number().nullable() }),
@@ -55,13 +61,14 @@ export function createSeoAnalyst(connectors: RunConnectors, settings?: AgentSett
         input.lastDays === undefined
           ? { startDate: input.startDate as string, endDate: input.endDate as string }
           : await context.step("report-window", async () => lastDaysWindow(input.lastDays as number, Date.now()));
-      const report = await connectors.forRun(context).invoke("google-search-console", "querySearchAnalytics", {
-        siteUrl: input.siteUrl,
-        startDate: window.startDate,
-        endDate: window.endDate,
-        dimensions: ["query"],
-        rowLimit: 1_000,
-      });
+      // Every query of the window, page after page, rather than the first page only.
+      const report = await paginate(
+        connectors.forRun(context),
+        googleSearchConsoleConnector,
+        "querySearchAnalytics",
+        { siteUrl: input.siteUrl, startDate: window.startDate, endDate: window.endDate, dimensions: ["query"], rowLimit: ROWS_PER_PAGE },
+        { limit: MAX_QUERIES },
+      );
       const rows = report.items.map((row) => ({ query: row.keys[0] ?? "", clicks: row.clicks, impressions: row.impressions, ctr: row.ctr, position: row.position }));
       const opportunities = findKeywordOpportunities(rows, { minImpressions: minImpressions.value, limit: input.limit });
       context.reportMetric("keyword_opportunities", opportunities.length, "count");
@@ -70,6 +77,7 @@ export function createSeoAnalyst(connectors: RunConnectors, settings?: AgentSett
           queries: rows.length,
           clicks: rows.reduce((total, row) => total + row.clicks, 0),
           impressions: rows.reduce((total, row) => total + row.impressions, 0),
+          complete: report.complete,
         },
         opportunities,
         minImpressions,

@@ -14,7 +14,7 @@ import {
   type ScheduleManager,
   type Scheduler,
 } from "@neonhub/core";
-import { builtInConnectors, checkApiVersions, createConnectorClient, createConnectorRegistry, type ApiVersionStatus, type ConnectorClient } from "@neonhub/connectors";
+import { builtInConnectors, checkApiVersions, createConnectorClient, createConnectorRegistry, type ApiVersionStatus, type ConnectorClient, type ConnectorDefinition } from "@neonhub/connectors";
 import { createPrometheusMetrics, type PrometheusMetrics } from "@neonhub/metrics";
 import type { NeonhubDatabase, PrismaCredentialStore } from "@neonhub/persistence-prisma";
 import { createBullmqRunQueue, createQueuedRunReconciler, createRedisRateLimiter, type QueuedRunReconciler } from "@neonhub/redis";
@@ -23,6 +23,7 @@ import { hostname } from "node:os";
 import { Redis } from "ioredis";
 import type { Logger as PinoLogger } from "pino";
 import { createExampleAgents } from "../agents/example-agents.js";
+import type { RunConnectors } from "../agents/run-connectors.js";
 import type { HostConfig } from "../config/host-config.js";
 import { createRunEventHub, type RunEventHub } from "../inspector/run-event-hub.js";
 import { withRunEvents } from "../inspector/with-run-events.js";
@@ -66,6 +67,15 @@ export interface HostRuntime {
   close(): Promise<void>;
 }
 
+/**
+ * What a host serves beside the built-in connectors and the example agents: a plugin's connectors, and agents of
+ * its own that call them (and the built-ins) through the host's connector client.
+ */
+export interface HostExtensions {
+  connectors?: readonly ConnectorDefinition[];
+  agents?: (connectors: RunConnectors) => AgentDefinition[];
+}
+
 /** The queues a process declares: the platform's, and the default settings for any other queue an agent names. */
 function declaredQueues(agents: readonly AgentDefinition[]): Record<string, QueueSettings> {
   const named = Object.fromEntries(agents.map((agent) => [agent.queue ?? DEFAULT_RUN_QUEUE, {}] as const));
@@ -77,7 +87,7 @@ function declaredQueues(agents: readonly AgentDefinition[]): Record<string, Queu
  * the reconciler and the scheduler; an `api` process only enqueues onto Redis. Every role sweeps for runs to take
  * over (a lapsed lease, a due wait), so that the synchronous runs of a dead API host are finished too.
  */
-export async function openHostRuntime(config: HostConfig, logger: PinoLogger): Promise<HostRuntime> {
+export async function openHostRuntime(config: HostConfig, logger: PinoLogger, extensions: HostExtensions = {}): Promise<HostRuntime> {
   if (config.connectorsMode === "live" && config.credentialsKey === null) {
     throw new ConfigurationError("NEONHUB_CONNECTORS_MODE=live needs NEONHUB_CREDENTIALS_KEY (32 bytes, hex or base64) to read connector credentials.");
   }
@@ -91,7 +101,7 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger): P
   try {
     const redis = config.redisUrl === null ? null : await connectRedis(config.redisUrl, logger);
     if (redis) closers.unshift(() => redis.quit().catch(() => redis.disconnect()));
-    const registry = createConnectorRegistry({ connectors: builtInConnectors });
+    const registry = createConnectorRegistry({ connectors: [...builtInConnectors, ...(extensions.connectors ?? [])] });
     const connectorApiVersions = () => checkApiVersions(registry.list(), { clock: systemClock });
     const metrics = createPrometheusMetrics({ connectorApiVersions, knownQueues: Object.keys(PLATFORM_QUEUES) });
     const keys = config.credentialsKey === null ? null : { encryptionKey: config.credentialsKey, previousKeys: config.previousCredentialsKeys };
@@ -108,7 +118,7 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger): P
     });
     closers.unshift(() => connectors.close());
     const rateLimiter: RateLimiter | undefined = redis ? createRedisRateLimiter({ redis }) : undefined;
-    const agents = createExampleAgents(connectors, { runs: database.runStore, settings: database.agentSettingsStore });
+    const agents = [...createExampleAgents(connectors, { runs: database.runStore, settings: database.agentSettingsStore }), ...(extensions.agents?.(connectors) ?? [])];
     const queues = declaredQueues(agents);
     const bullmq = config.redisUrl
       ? // A job held by a process that died goes to another one after the run lease, as its run does.

@@ -9,7 +9,9 @@ import { provisionDevelopmentKey } from "../auth/provision-development-key.js";
 import type { HostConfig } from "../config/host-config.js";
 import { locateInspectorAssets, readInspectorAssets } from "../inspector/inspector-assets.js";
 import { provisionDevelopmentSchedules } from "../schedules/development-schedules.js";
-import { openHostRuntime } from "./open-host-runtime.js";
+import { type HostExtensions, openHostRuntime } from "./open-host-runtime.js";
+
+export type { HostExtensions } from "./open-host-runtime.js";
 import { stopGracefully } from "./stop-gracefully.js";
 
 /** A started host: listening, with the means to stop it gracefully. */
@@ -23,12 +25,17 @@ export interface RunningHost {
 }
 
 /**
- * Opens every dependency named by the configuration, builds the app and starts listening. With `NEONHUB_ROLE=api`
+ * Opens every dependency named by the configuration, builds the app with `extensions` and starts listening. With `NEONHUB_ROLE=api`
  * queued runs go to Redis for the workers (see `startWorker`); with `all` (the default) this process runs them too.
  */
-export async function startHost(config: HostConfig, logger: PinoLogger, announce: (text: string) => void = (text) => process.stdout.write(text)): Promise<RunningHost> {
+export async function startHost(
+  config: HostConfig,
+  logger: PinoLogger,
+  announce: (text: string) => void = (text) => process.stdout.write(text),
+  extensions: HostExtensions = {},
+): Promise<RunningHost> {
   if (config.role === "worker") throw new ConfigurationError("NEONHUB_ROLE=worker serves no API: start the worker entry (`start:worker`) instead.");
-  const runtime = await openHostRuntime(config, logger);
+  const runtime = await openHostRuntime(config, logger, extensions);
   const { database, connectors, credentials, keys, orchestrator } = runtime;
   try {
     const issued = await provisionDevelopmentKey(database.apiKeyStore, config.developmentApiKey);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { Logger as PinoLogger } from "pino";
 import { createWorkerApp } from "../app/create-worker-app.js";
 import type { HostConfig } from "../config/host-config.js";
-import { openHostRuntime } from "./open-host-runtime.js";
+import { type HostExtensions, openHostRuntime } from "./open-host-runtime.js";
 import { stopGracefully } from "./stop-gracefully.js";
 
 /** A started worker: consuming queued runs, with the means to stop it gracefully. */
@@ -22,11 +22,11 @@ export interface RunningWorker {
  * lapsed, wakes due waits, puts back queued runs Redis lost and starts scheduled runs, and serves no API. With a
  * worker port it answers `GET /api/health` and `GET /metrics` there.
  */
-export async function startWorker(config: HostConfig, logger: PinoLogger): Promise<RunningWorker> {
+export async function startWorker(config: HostConfig, logger: PinoLogger, extensions: HostExtensions = {}): Promise<RunningWorker> {
   if (config.redisUrl === null || config.databaseUrl === null) {
     throw new ConfigurationError("A worker needs REDIS_URL and DATABASE_URL: it takes its runs from Redis and shares PostgreSQL with the API hosts.");
   }
-  const runtime = await openHostRuntime({ ...config, role: "worker" }, logger);
+  const runtime = await openHostRuntime({ ...config, role: "worker" }, logger, extensions);
   try {
     const app =
       config.workerPort === null

@@ -16,6 +16,8 @@ export const whatsappConnector = defineConnector({
   baseUrl: "https://graph.facebook.com",
   apiVersion: GRAPH_API_VERSION_SPEC,
   auth: { type: "bearer", field: "accessToken" },
+  // Any Graph token answers /me (a person, a Page or a system user): cheap, read-only, proves the token works.
+  connectionTest: { method: "GET", path: `/${GRAPH_API_VERSION}/me` },
   mapResponse: graphApiResponseMapper("whatsapp", "WhatsApp Business"),
   actions: {
     sendMessage: defineAction({

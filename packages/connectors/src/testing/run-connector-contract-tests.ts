@@ -6,6 +6,7 @@ import { createConnectorClient } from "../client/create-connector-client.js";
 import type { ActionDefinition, ConnectorDefinition } from "../sdk/connector-definition.js";
 import { defineConnector } from "../sdk/define-connector.js";
 import { contractCredentials } from "./contract-credentials.js";
+import { inputSchemaOf, outputSchemaOf, undeclaredPagingActions } from "./paging-contract.js";
 import type { ProviderAnswer, ReceivedRequest } from "./provider-server.js";
 import { type LiveHarness, type LiveHarnessOptions, startLiveHarness } from "./start-live-harness.js";
 
@@ -17,10 +18,17 @@ export interface ConnectorContractOptions {
   invalidInputs?: Record<string, unknown>;
   /** Extra credential fields of the connection (added to generated, unique secret values for the auth fields). */
   credentials?: Record<string, string>;
+  /**
+   * A cursor each list action accepts, for the check that it reaches the provider. Default `4711` for offset paging,
+   * otherwise an opaque token; give one where the action's schema refuses those (Stripe's take a `txn_` id).
+   */
+  sampleCursors?: Record<string, string>;
 }
 
 const MARKER = "contract-secret-5b2f9e";
 const IDEMPOTENCY_KEY = "contract-key-5b2f9e";
+const OPAQUE_CURSOR = "contract-cursor-5b2f9e";
+const OFFSET_CURSOR = "4711";
 const STATUS_CASES = [
   { status: 401, expected: { code: "UNAUTHORIZED" } },
   { status: 403, expected: { code: "UNAUTHORIZED" } },
@@ -41,12 +49,14 @@ const tokenAnswer = (request: ReceivedRequest): ProviderAnswer | undefined =>
 
 /**
  * Registers a vitest suite that checks a connector against the SDK's contract: its declaration and schemas,
- * its provider API version, each action's repeat safety, endpoint and documentation link, the page shape of list
- * actions, sample inputs,
+ * its provider API version (and that a deprecation comes no later than the sunset), each action's repeat safety,
+ * endpoint and documentation link, the page shape of list actions (every action that takes a cursor or answers a
+ * page declares paging, and sends its cursor to the provider), sample inputs,
  * deterministic fixtures that satisfy the output schemas, input validation before any request, error mapping
  * (401, 403, 404, 429 with Retry-After, 5xx, timeout) against a local server it starts, that unsafe actions are
  * never repeated after an unknown outcome while the others are, that with-key actions send the idempotency key,
- * and that no credential value appears in errors or log lines. Call it at the top level of a test file.
+ * that a connection test is declared and sent as declared, and that no credential value appears in errors or log
+ * lines. Call it at the top level of a test file.
  * @example
  * runConnectorContractTests(airtableConnector, { sampleInputs: { createRecord: { baseId: "appX", table: "Leads", fields: { Name: "Ada" } } } });
  */
@@ -103,6 +113,8 @@ export function runConnectorContractTests(connector: ConnectorDefinition, option
     it("declares its provider API version, and a repeat safety, endpoint and documentation link for every action", () => {
       expect(connector.apiVersion?.version, "apiVersion.version").toEqual(expect.any(String));
       expect(connector.apiVersion?.docsUrl, "apiVersion.docsUrl").toMatch(/^https:\/\//);
+      const { deprecatedAt, sunsetAt } = connector.apiVersion ?? {};
+      if (deprecatedAt !== undefined && sunsetAt !== undefined) expect(deprecatedAt <= sunsetAt, "apiVersion.deprecatedAt is on or before sunsetAt").toBe(true);
       for (const name of actions) {
         const action = connector.actions[name] as ActionDefinition;
         expect(REPEAT_SAFETIES, `${name}.repeatSafety`).toContain(action.repeatSafety);
@@ -114,13 +126,43 @@ export function runConnectorContractTests(connector: ConnectorDefinition, option
     it("takes a cursor and answers { items, nextCursor } in every list action that declares paging", () => {
       for (const name of actions.filter((candidate) => connector.actions[candidate]?.paging !== undefined)) {
         const action = connector.actions[name] as ActionDefinition;
-        const input = z.toJSONSchema(action.input, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, unknown> };
-        const output = z.toJSONSchema(action.output, { io: "output", unrepresentable: "any" }) as { properties?: Record<string, { type?: unknown }>; required?: string[] };
-        expect(input.properties, `${name} input`).toHaveProperty("cursor");
+        const output = outputSchemaOf(action);
+        expect(inputSchemaOf(action).properties, `${name} input`).toHaveProperty("cursor");
         expect(output.properties?.items?.type, `${name} output.items`).toBe("array");
         expect(output.required, `${name} output`).toEqual(expect.arrayContaining(["items", "nextCursor"]));
         expect(["cursor", "link-header", "page-token", "offset"], `${name}.paging.style`).toContain(action.paging?.style);
       }
+    });
+
+    it("declares paging in every action that takes a cursor or answers a page, so paginate can walk it", () => {
+      expect(undeclaredPagingActions(connector)).toEqual([]);
+    });
+
+    it("sends a list action's cursor to the provider", async () => {
+      for (const name of actions.filter((candidate) => connector.actions[candidate]?.paging !== undefined)) {
+        const action = connector.actions[name] as ActionDefinition;
+        const cursor = options.sampleCursors?.[name] ?? (action.paging?.style === "offset" ? OFFSET_CURSOR : OPAQUE_CURSOR);
+        const input = { ...(options.sampleInputs[name] as object), cursor };
+        expect(action.input.safeParse(input).success, `${name} refuses the cursor ${cursor}: give one in sampleCursors`).toBe(true);
+        const { client, server } = await start((request) => tokenAnswer(request) ?? { status: 400, json: { error: { message: "stop after one request" } } });
+        await client.invoke(connector.id, name, input).catch(() => undefined);
+        const sent = server.requests.filter((request) => request.path !== "/oauth/token");
+        expect(sent.length, name).toBeGreaterThan(0);
+        for (const request of sent) expect([...Object.values(request.query), request.body].some((value) => value.includes(cursor)), `${name} sends ${cursor}`).toBe(true);
+        await harness?.close();
+        harness = undefined;
+      }
+    });
+
+    it("declares a connection test and sends it once, as declared, with the organization's connection", async () => {
+      expect(connector.connectionTest, "connectionTest (a cheap read-only call that proves a connection works)").toBeDefined();
+      const { client, server, organizationId } = await start((request) => tokenAnswer(request) ?? { status: 200, json: {} });
+      const response = await client.callConnection(connector.id, organizationId, "test");
+      expect(response?.status).toBe(200);
+      const declared = connector.connectionTest;
+      const expected = typeof declared === "function" ? declared((name) => credentials[name]) : declared;
+      const sent = server.requests.filter((request) => request.path !== "/oauth/token");
+      expect(sent.map((request) => `${request.method} ${decodeURIComponent(request.path)}`)).toEqual([`${expected?.method} ${decodeURIComponent(expected?.path ?? "")}`]);
     });
 
     it.each(STATUS_CASES)("maps HTTP $status to $expected.code (STEP_OUTCOME_UNKNOWN for unsafe actions that may have acted)", async ({ status, expected, ...rest }) => {
