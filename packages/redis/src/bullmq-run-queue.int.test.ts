@@ -68,6 +68,21 @@ describe.skipIf(!TEST_REDIS_URL)("BullMQ run queue", () => {
     expect(instanceA!.durable).toBe(true);
   });
 
+  it("leaves the jobs an adding-only instance adds to the instances that work", async () => {
+    const { prefix, queues: [producer] } = openQueues(1, { work: false });
+    const added: string[] = [];
+    const neverHere = async (received: RunJob) => void added.push(received.runId);
+    producer!.start?.(neverHere);
+    const jobs = Array.from({ length: 3 }, () => job());
+    for (const each of jobs) await producer!.add(each, neverHere);
+    await vi.waitFor(() => expect(producer!.pending("runs")).toBe(3), { timeout: 10_000 });
+    const { queues: [worker] } = openQueues(1, { queues: { runs: {} } }, prefix);
+    const executed: string[] = [];
+    worker!.start?.(async (received) => void executed.push(received.runId));
+    await vi.waitFor(() => expect(executed.sort()).toEqual(jobs.map((each) => each.runId).sort()), { timeout: 10_000 });
+    expect(added).toEqual([]);
+  });
+
   it("gives each named queue its own concurrency and reports its own depth", async () => {
     const depths: Array<{ queue: string; pending: number }> = [];
     const metrics = { queueDepthChanged: (event: { queue: string; pending: number }) => void depths.push(event) };

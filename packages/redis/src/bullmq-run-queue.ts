@@ -30,6 +30,11 @@ export interface BullmqRunQueueOptions {
   metrics?: MetricsSink;
   /** Paces queues limited per organization. Default: a Redis limiter on this queue's connection. */
   rateLimiter?: RateLimiter;
+  /**
+   * False for an instance that only adds jobs (an API-only host): it starts no BullMQ worker, and the jobs it adds
+   * run on instances that work. Default true.
+   */
+  work?: boolean;
 }
 
 /** Run queues on BullMQ, with what a reconciler needs to put lost jobs back. */
@@ -87,6 +92,7 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(prefix)) throw new ConfigurationError("The queue prefix takes 1 to 100 letters, digits, '.', '_' and '-'.");
   const resolved = Object.entries(options.queues ?? {}).map(([name, settings]) => [name, resolveQueueSettings(name, settings, defaultConcurrency)] as const);
   const metrics = options.metrics ?? noopMetricsSink;
+  const work = options.work ?? true;
   // One connection for every producer, failing fast while Redis is away, so that a request is refused (503)
   // instead of hanging. Workers block on their own connections.
   const client = new Redis({ ...connection, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -119,7 +125,7 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
   };
 
   const startWorker = (queue: NamedQueue) => {
-    if (queue.worker || closed || !execute) return;
+    if (queue.worker || closed || !execute || !work) return;
     const { rateLimit, concurrency } = queue.settings;
     queue.worker = new Worker<RunJob>(queue.name, (job, token) => processJob(queue, job, token), {
       connection,
