@@ -121,7 +121,8 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
         throw new DelayedError();
       }
     }
-    await execute?.({ organizationId: job.data.organizationId, runId: job.data.runId, queue: queue.name });
+    const { organizationId, runId, agentName } = job.data;
+    await execute?.(agentName === undefined ? { organizationId, runId, queue: queue.name } : { organizationId, runId, queue: queue.name, agentName });
   };
 
   const startWorker = (queue: NamedQueue) => {
@@ -152,7 +153,7 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
   const queueFor = (name: string) => queues.get(name) ?? declare(name, resolveQueueSettings(name, {}, defaultConcurrency));
 
   const addJob = (queue: NamedQueue, job: RunJob) =>
-    queue.producer.add("run", { organizationId: job.organizationId, runId: job.runId, queue: queue.name }, {
+    queue.producer.add("run", { organizationId: job.organizationId, runId: job.runId, queue: queue.name, ...(job.agentName === undefined ? {} : { agentName: job.agentName }) }, {
       jobId: job.runId,
       removeOnComplete: { count: queue.settings.keepCompleted ?? DEFAULT_KEEP_COMPLETED },
       removeOnFail: { count: queue.settings.keepFailed ?? DEFAULT_KEEP_FAILED },
