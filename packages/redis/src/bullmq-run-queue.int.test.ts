@@ -109,6 +109,16 @@ describe.skipIf(!TEST_REDIS_URL)("BullMQ run queue", () => {
     expect(executor.peak.get("sms.send")).toBe(1);
   });
 
+  it("reads a queue's depth once for a burst of jobs, and again when the burst is over", async () => {
+    const depths: number[] = [];
+    const metrics = { queueDepthChanged: (event: { queue: string; pending: number }) => void depths.push(event.pending) };
+    const { queues: [queue] } = openQueues(1, { consume: false, metrics: metrics as never });
+    const execute = async () => undefined;
+    await Promise.all(Array.from({ length: 20 }, () => queue!.add(job(), execute)));
+    await vi.waitFor(() => expect(depths.at(-1)).toBe(20), { timeout: 10_000 });
+    expect(depths.length).toBeLessThanOrEqual(3);
+  });
+
   it("paces a queue per organization: one organization over its limit does not hold back another", async () => {
     const { queues: [queue] } = openQueues(1, { queues: { "sms.send": { concurrency: 4, rateLimit: { limit: 1, windowMs: 60_000, per: "organization" } } } });
     const executed: RunJob[] = [];

@@ -65,6 +65,12 @@ const DEFAULT_KEEP_FAILED = 1_000;
 const QUEUE_RETRY_AFTER_MS = 5_000;
 const QUEUE_ADD_TIMEOUT_MS = 2_000;
 const ENDED_STATES = new Set(["completed", "failed"]);
+/**
+ * A queue's depth is read at most this often: at once after a quiet period, and once more at the end of the
+ * interval if jobs were added or ended meanwhile. Reading it after every job doubled the Lua scripts each job costs
+ * Redis (BullMQ's own are one to add and one to finish).
+ */
+const DEPTH_READ_INTERVAL_MS = 250;
 
 interface NamedQueue {
   name: string;
@@ -72,6 +78,9 @@ interface NamedQueue {
   producer: Queue<RunJob>;
   worker: Worker<RunJob> | null;
   pending: number;
+  /** Set while the depth was read less than {@link DEPTH_READ_INTERVAL_MS} ago; `stale` asks for one more read then. */
+  depthCooldown: NodeJS.Timeout | null;
+  stale: boolean;
 }
 
 const withTimeout = async <T>(work: Promise<T>, ms: number): Promise<T> => {
@@ -115,13 +124,28 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
   let execute: ((job: RunJob) => Promise<void>) | null = null;
   let closed = false;
 
-  const refreshPending = async (queue: NamedQueue) => {
+  const readPending = async (queue: NamedQueue) => {
     try {
       queue.pending = await queue.producer.getJobCountByTypes("wait", "prioritized", "delayed");
       metrics.queueDepthChanged({ queue: queue.name, pending: queue.pending });
     } catch {
       // A depth that cannot be read now is read again after the next job.
     }
+  };
+
+  /** Reads the queue's depth now, or at the end of the current interval if it was read less than an interval ago. */
+  const refreshPending = (queue: NamedQueue) => {
+    if (queue.depthCooldown !== null) {
+      queue.stale = true;
+      return;
+    }
+    queue.stale = false;
+    void readPending(queue);
+    queue.depthCooldown = setTimeout(() => {
+      queue.depthCooldown = null;
+      if (queue.stale && !closed) refreshPending(queue);
+    }, DEPTH_READ_INTERVAL_MS);
+    queue.depthCooldown.unref();
   };
 
   const processJob = async (queue: NamedQueue, job: Job<RunJob>, token?: string) => {
@@ -134,7 +158,8 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
         throw new DelayedError();
       }
     }
-    await execute?.({ organizationId: job.data.organizationId, runId: job.data.runId, queue: queue.name });
+    const { organizationId, runId, agentName } = job.data;
+    await execute?.(agentName === undefined ? { organizationId, runId, queue: queue.name } : { organizationId, runId, queue: queue.name, agentName });
   };
 
   const startWorker = (queue: NamedQueue) => {
@@ -148,8 +173,8 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
       stalledInterval: lockMs,
       ...(rateLimit && rateLimit.per === "queue" ? { limiter: { max: rateLimit.limit, duration: rateLimit.windowMs } } : {}),
     });
-    queue.worker.on("completed", () => void refreshPending(queue));
-    queue.worker.on("failed", () => void refreshPending(queue));
+    queue.worker.on("completed", () => refreshPending(queue));
+    queue.worker.on("failed", () => refreshPending(queue));
     // Connection errors are retried by ioredis; the health check reports a lasting outage.
     queue.worker.on("error", () => undefined);
   };
@@ -158,7 +183,7 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
     if (queues.size >= MAX_NAMED_QUEUES) throw new ConfigurationError(`A run queue serves at most ${MAX_NAMED_QUEUES} named queues.`);
     const producer = new Queue<RunJob>(name, { connection: client, prefix });
     producer.on("error", () => undefined);
-    const queue: NamedQueue = { name, settings, producer, worker: null, pending: 0 };
+    const queue: NamedQueue = { name, settings, producer, worker: null, pending: 0, depthCooldown: null, stale: false };
     queues.set(name, queue);
     startWorker(queue);
     return queue;
@@ -167,7 +192,7 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
   const queueFor = (name: string) => queues.get(name) ?? declare(name, resolveQueueSettings(name, {}, defaultConcurrency));
 
   const addJob = (queue: NamedQueue, job: RunJob) =>
-    queue.producer.add("run", { organizationId: job.organizationId, runId: job.runId, queue: queue.name }, {
+    queue.producer.add("run", { organizationId: job.organizationId, runId: job.runId, queue: queue.name, ...(job.agentName === undefined ? {} : { agentName: job.agentName }) }, {
       jobId: job.runId,
       removeOnComplete: { count: queue.settings.keepCompleted ?? DEFAULT_KEEP_COMPLETED },
       removeOnFail: { count: queue.settings.keepFailed ?? DEFAULT_KEEP_FAILED },
@@ -183,7 +208,7 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
       execute = executeJob;
       for (const queue of queues.values()) {
         startWorker(queue);
-        void refreshPending(queue);
+        refreshPending(queue);
       }
     },
     async add(job, executeJob) {
@@ -198,7 +223,7 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
       } catch (error) {
         throw unavailable(error);
       }
-      void refreshPending(queue);
+      refreshPending(queue);
     },
     async restore(job) {
       if (closed) throw new ConfigurationError("The run queue is closed.");
@@ -221,13 +246,14 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
       } catch (error) {
         throw new StoreUnavailableError("The run queue (Redis) cannot be reached; the run was not put back.", { cause: error, retryAfterMs: QUEUE_RETRY_AFTER_MS });
       } finally {
-        void refreshPending(queue);
+        refreshPending(queue);
       }
     },
     pending: (name) => (name === undefined ? [...queues.values()].reduce((sum, queue) => sum + queue.pending, 0) : (queues.get(name)?.pending ?? 0)),
     queueNames: () => [...queues.keys()],
     async close() {
       closed = true;
+      for (const queue of queues.values()) if (queue.depthCooldown !== null) clearTimeout(queue.depthCooldown);
       await Promise.all([...queues.values()].map((queue) => queue.worker?.close()));
       await Promise.all([...queues.values()].map((queue) => queue.producer.close()));
       await client.quit().catch(() => client.disconnect());

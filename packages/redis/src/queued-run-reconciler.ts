@@ -78,7 +78,7 @@ export function createQueuedRunReconciler(options: QueuedRunReconcilerOptions): 
       const runs = await options.store.listQueuedRuns({ createdBefore, limit: pageSize, ...(after ? { after } : {}) });
       for (const run of runs) {
         checked += 1;
-        const job = { organizationId: run.organizationId, runId: run.runId, queue: queueOf.get(run.agentName) ?? DEFAULT_RUN_QUEUE };
+        const job = { organizationId: run.organizationId, runId: run.runId, queue: queueOf.get(run.agentName) ?? DEFAULT_RUN_QUEUE, agentName: run.agentName };
         if (await options.queue.restore(job)) restored.push(run.runId);
       }
       const last = runs.at(-1);

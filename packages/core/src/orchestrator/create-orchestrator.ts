@@ -200,7 +200,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return run;
   };
 
-  const invokeSpan = (run: AgentRun) =>
+  const invokeSpan = (run: Pick<AgentRun, "agentName" | "id">) =>
     tracer.startSpan(`invoke_agent ${run.agentName}`, {
       kind: "internal",
       attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": run.agentName, "gen_ai.agent.id": run.id },
@@ -257,10 +257,15 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   const executeQueued = async (job: RunJob): Promise<void> => {
     queuedHere.delete(job.runId);
-    const queued = await store.getRun(job.organizationId, job.runId);
-    if (!queued || queued.status !== "QUEUED") return;
-    const agent = registry.get(queued.agentName);
-    const span = invokeSpan(queued);
+    let agentName = job.agentName;
+    // Only a job that does not name its agent costs a read: the start below refuses a run that is no longer QUEUED.
+    if (agentName === undefined) {
+      const queued = await store.getRun(job.organizationId, job.runId);
+      if (!queued || queued.status !== "QUEUED") return;
+      agentName = queued.agentName;
+    }
+    const agent = registry.get(agentName);
+    const span = invokeSpan({ agentName, id: job.runId });
     const now = clock.now();
     const run = await store.startRun({ organizationId: job.organizationId, runId: job.runId, startedAt: new Date(now), traceId: span.traceId, lease: leases.lease(now) });
     if (!run) return span.end();
@@ -304,7 +309,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     span.end();
     // Only an in-process queue loses its jobs on shutdown; a durable queue's jobs may run on another instance.
     if (!queue.durable) queuedHere.set(run.id, run.organizationId);
-    const job: RunJob = { organizationId: run.organizationId, runId: run.id, queue: admitted.agent.definition.queue ?? DEFAULT_RUN_QUEUE };
+    const job: RunJob = { organizationId: run.organizationId, runId: run.id, queue: admitted.agent.definition.queue ?? DEFAULT_RUN_QUEUE, agentName: run.agentName };
     try {
       await queue.add(job, executeQueued);
     } catch (error) {

@@ -7,6 +7,11 @@ export interface RunJob {
   runId: string;
   /** The named queue that carries it: its agent's `queue`, or {@link DEFAULT_RUN_QUEUE}. */
   queue: string;
+  /**
+   * The run's agent. A job that carries it is started without reading the run first (the start itself refuses a
+   * run that is no longer `QUEUED`); one without it, such as a job queued by an earlier version, reads the run.
+   */
+  agentName?: string;
 }
 
 /** Pace of a named queue: at most `limit` jobs started per `windowMs`. */

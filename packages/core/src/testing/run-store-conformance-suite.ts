@@ -432,6 +432,30 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       await expect(store.recordStep({ ...sampleStepInput(input, 3), organizationId: "another-org" })).rejects.toSatisfy((error) => isNeonhubError(error, "RUN_NOT_FOUND"));
     });
 
+    it("writes the steps of several runs at once, refusing only the writes not held under their fence", async () => {
+      const runs = Array.from({ length: 4 }, () => sampleRunInput());
+      for (const run of runs) await store.createRun(run);
+      const [tool, step, started, fenced] = runs as [CreateRunInput, CreateRunInput, CreateRunInput, CreateRunInput];
+      const writes = [
+        sampleStepInput(tool, 0),
+        sampleStepInput(step, 0, { kind: "STEP", key: "draft", output: "a line" }, { toolExecution: null }),
+        sampleStepInput(started, 0, { status: "STARTED", output: null, completedAt: null }),
+        sampleStepInput(fenced, 0, {}, { fence: 7 }),
+        sampleStepInput({ id: randomUUID(), organizationId: tool.organizationId }, 0),
+      ];
+      const settled = await Promise.allSettled(writes.map((write) => store.recordStep(write)));
+      expect(settled.slice(0, 3).map((result) => result.status)).toEqual(["fulfilled", "fulfilled", "fulfilled"]);
+      expect(settled[3]).toMatchObject({ status: "rejected", reason: { code: "LEASE_LOST" } });
+      expect(settled[4]).toMatchObject({ status: "rejected", reason: { code: "RUN_NOT_FOUND" } });
+      expect(await store.listSteps(tool.organizationId, tool.id)).toMatchObject([{ position: 0, status: "SUCCEEDED", output: writes[0]?.step.output }]);
+      expect(await store.listToolExecutions(tool.organizationId, tool.id)).toMatchObject([{ id: writes[0]?.toolExecution?.id, status: "SUCCEEDED", output: { ts: "[shown]" }, durationMs: 5 }]);
+      expect(await store.listSteps(step.organizationId, step.id)).toMatchObject([{ key: "draft", kind: "STEP", output: "a line", error: null }]);
+      expect(await store.listToolExecutions(step.organizationId, step.id)).toEqual([]);
+      expect(await store.listSteps(started.organizationId, started.id)).toMatchObject([{ status: "STARTED", output: null, completedAt: null }]);
+      expect(await store.listToolExecutions(started.organizationId, started.id)).toMatchObject([{ status: "RUNNING", output: null, completedAt: null, durationMs: null }]);
+      expect(await store.listSteps(fenced.organizationId, fenced.id)).toEqual([]);
+    });
+
     it("writes a step again at its position: a failed step that runs again, a sleep that ends", async () => {
       const input = sampleRunInput();
       await store.createRun(input);

@@ -58,6 +58,73 @@ export async function recordStep(prisma: PrismaClient, input: RecordStepInput): 
   if (rows.length === 0) throw await refusal(prisma, input.organizationId, input.runId);
 }
 
+/**
+ * {@link recordStep} for the steps of several runs in one statement (run ids must differ); each item's result is in
+ * the order of `inputs`: nothing, or the error of a step refused (a run not held under its fence, or unknown).
+ */
+export async function recordSteps(prisma: PrismaClient, inputs: RecordStepInput[]): Promise<Array<undefined | Error>> {
+  const rows = inputs.map(({ organizationId, runId, fence, step, toolExecution: tool }) => ({
+    organizationId,
+    runId,
+    fence,
+    position: step.position,
+    key: step.key,
+    kind: step.kind,
+    status: step.status,
+    output: step.output ?? null,
+    error: step.error === null ? null : { code: step.error.code, message: step.error.message },
+    attempts: step.attempts,
+    startedAt: step.startedAt,
+    completedAt: step.completedAt,
+    wakeAt: step.wakeAt,
+    toolId: tool?.id ?? null,
+    toolConnector: tool?.connector ?? null,
+    toolAction: tool?.action ?? null,
+    toolStatus: tool?.status ?? null,
+    toolInput: tool?.input ?? null,
+    toolOutput: tool?.output ?? null,
+    toolError: tool?.error ? { code: tool.error.code, message: tool.error.message } : null,
+    toolAttempt: tool?.attempt ?? 0,
+    toolStartedAt: tool?.startedAt ?? null,
+    toolCompletedAt: tool?.completedAt ?? null,
+    toolDurationMs: tool?.durationMs === null || tool?.durationMs === undefined ? null : Math.round(tool.durationMs),
+    toolStepKey: tool?.stepKey ?? null,
+  }));
+  const written = await prisma.$queryRaw<{ runId: string }[]>`
+    WITH "request" AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS "request"("organizationId" text, "runId" text, "fence" integer,
+        "position" integer, "key" text, "kind" text, "status" text, "output" jsonb, "error" jsonb, "attempts" integer, "startedAt" timestamptz,
+        "completedAt" timestamptz, "wakeAt" timestamptz, "toolId" text, "toolConnector" text, "toolAction" text, "toolStatus" text,
+        "toolInput" jsonb, "toolOutput" jsonb, "toolError" jsonb, "toolAttempt" integer, "toolStartedAt" timestamptz, "toolCompletedAt" timestamptz,
+        "toolDurationMs" integer, "toolStepKey" text)
+    ), "run" AS (
+      SELECT "request".* FROM "AgentRun" JOIN "request" ON "AgentRun"."id" = "request"."runId" AND "AgentRun"."organizationId" = "request"."organizationId"
+      WHERE "AgentRun"."status" = 'RUNNING' AND "AgentRun"."fence" = "request"."fence"
+      FOR SHARE OF "AgentRun"
+    ), "step" AS (
+      INSERT INTO "RunStep" ("runId", "position", "key", "kind", "status", "output", "error", "attempts", "startedAt", "completedAt", "wakeAt")
+      SELECT "runId", "position", "key", "kind"::"StepKind", "status"::"StepStatus", COALESCE("output", 'null'::jsonb), "error", "attempts",
+        "startedAt", "completedAt", "wakeAt"
+      FROM "run"
+      ON CONFLICT ("runId", "position") DO UPDATE SET "key" = EXCLUDED."key", "kind" = EXCLUDED."kind", "status" = EXCLUDED."status",
+        "output" = EXCLUDED."output", "error" = EXCLUDED."error", "attempts" = EXCLUDED."attempts", "startedAt" = EXCLUDED."startedAt",
+        "completedAt" = EXCLUDED."completedAt", "wakeAt" = EXCLUDED."wakeAt"
+      RETURNING "runId"
+    ), "tool" AS (
+      INSERT INTO "ToolExecution" ("id", "runId", "organizationId", "connector", "action", "status", "input", "output", "error", "attempt",
+        "startedAt", "completedAt", "durationMs", "stepKey")
+      SELECT "toolId", "runId", "organizationId", "toolConnector", "toolAction", "toolStatus"::"ToolExecutionStatus", COALESCE("toolInput", 'null'::jsonb),
+        "toolOutput", "toolError", "toolAttempt", "toolStartedAt", "toolCompletedAt", "toolDurationMs", "toolStepKey"
+      FROM "run" WHERE "toolId" IS NOT NULL
+      ON CONFLICT ("id") DO UPDATE SET "status" = EXCLUDED."status", "output" = EXCLUDED."output", "error" = EXCLUDED."error",
+        "completedAt" = EXCLUDED."completedAt", "durationMs" = EXCLUDED."durationMs"
+      WHERE "ToolExecution"."runId" = EXCLUDED."runId"
+    )
+    SELECT "runId" FROM "step"`;
+  const stored = new Set(written.map((row) => row.runId));
+  return Promise.all(inputs.map((input) => (stored.has(input.runId) ? undefined : refusal(prisma, input.organizationId, input.runId))));
+}
+
 /** Extends the leases the owner still holds. */
 export async function renewLeases(prisma: PrismaClient, input: RenewLeasesInput): Promise<string[]> {
   if (input.runIds.length === 0) return [];

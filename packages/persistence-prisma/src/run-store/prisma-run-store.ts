@@ -9,6 +9,7 @@ import {
   type CreateRunResult,
   type FinishRunInput,
   type ListRunsQuery,
+  type RecordStepInput,
   type RunStore,
   validateListRunsFilters,
   validateSummarizeAgentPeriodQuery,
@@ -17,15 +18,15 @@ import {
 import type { Prisma} from "../generated/prisma/client.js";
 import { type PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
-import { claimRuns, recordStep, renewLeases, sendSignal, suspendRun } from "./journal-writes.js";
+import { claimRuns, recordStep, recordSteps, renewLeases, sendSignal, suspendRun } from "./journal-writes.js";
 import { toAgentRun, toJournalStep, toRunSignal, toToolExecution } from "./run-records.js";
 import { finishOpenRun, finishRuns, insertRun, insertRuns, validateCreate, validateFinish } from "./run-writes.js";
 import { summarizeAgentPeriodOnPrisma } from "./summarize-agent-period.js";
 import { summarizeRunsOnPrisma } from "./summarize-runs.js";
 import { createWriteBatcher } from "./write-batcher.js";
 
-// Batches in flight per kind of write; two kinds stay below the default pool of 10 connections.
-const MAX_CONCURRENT_BATCHES = 4;
+// Batches in flight per kind of write; the three kinds stay below the default pool of 10 connections.
+const MAX_CONCURRENT_BATCHES = 3;
 const MAX_BATCH_SIZE = 100;
 
 
@@ -45,6 +46,14 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promis
     canJoin: (batch, item) => !batch.some((other) => other.runId === item.runId),
     writeBatch: (items) => finishRuns(prisma, items),
     writeOne: (item) => finishOpenRun(prisma, item),
+  });
+  // Steps of different runs share a statement and its commit; a run's own steps follow one another.
+  const writeStep = createWriteBatcher<RecordStepInput, undefined>({
+    maxBatchSize: MAX_BATCH_SIZE,
+    maxConcurrentBatches: MAX_CONCURRENT_BATCHES,
+    canJoin: (batch, item) => !batch.some((other) => other.runId === item.runId),
+    writeBatch: (items) => recordSteps(prisma, items),
+    writeOne: (item) => recordStep(prisma, item).then(() => undefined),
   });
 
   return {
@@ -141,7 +150,7 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promis
         return rows.map(toJournalStep);
       }),
 
-    recordStep: (input) => guarded("write the run's journal", () => recordStep(prisma, input)),
+    recordStep: (input) => guarded("write the run's journal", () => writeStep(input)),
 
     renewLeases: (input) => guarded("renew run leases", () => renewLeases(prisma, input)),
 
