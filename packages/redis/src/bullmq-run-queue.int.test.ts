@@ -166,6 +166,8 @@ describe.skipIf(!TEST_REDIS_URL)("BullMQ run queue", () => {
     let cut = false;
     try {
       await vi.waitFor(() => queue.add(job(), execute), { timeout: 10_000, interval: 100 });
+      // A job fetched at the moment of the cut stays active until its lock expires; the first one is done before.
+      await vi.waitFor(() => expect(executed).toHaveLength(1), { timeout: 10_000 });
       await proxy.cut();
       cut = true;
       const startedAt = Date.now();
