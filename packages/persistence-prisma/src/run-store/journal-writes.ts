@@ -14,7 +14,6 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import { toAgentRun, toJsonText, type AgentRunRow } from "./run-records.js";
 import { RUN_COLUMNS, runColumns } from "./run-writes.js";
 
-const errorText = (error: { code: string; message: string } | null): string | null => (error === null ? null : JSON.stringify({ code: error.code, message: error.message }));
 
 /** Why a fenced write changed nothing: the run is unknown in the organization, or not held under this fence. */
 async function refusal(prisma: PrismaClient, organizationId: string, runId: string): Promise<Error> {
@@ -23,44 +22,19 @@ async function refusal(prisma: PrismaClient, organizationId: string, runId: stri
 }
 
 /**
- * Writes a journal step and its tool execution in one statement. The run's row is read `FOR SHARE` with its fence:
- * a takeover (which updates the row) waits for the write to commit, and a write after a takeover finds no row.
+ * Writes a journal step and its tool execution in one statement (see {@link recordSteps}).
+ * @throws LeaseLostError when the run is not held under the input's fence; RunNotFoundError when it is unknown.
  */
 export async function recordStep(prisma: PrismaClient, input: RecordStepInput): Promise<void> {
-  const { step, toolExecution: tool } = input;
-  const rows = await prisma.$queryRaw<{ runId: string }[]>`
-    WITH "run" AS (
-      SELECT "id" FROM "AgentRun"
-      WHERE "id" = ${input.runId} AND "organizationId" = ${input.organizationId} AND "status" = 'RUNNING' AND "fence" = ${input.fence}
-      FOR SHARE
-    ), "step" AS (
-      INSERT INTO "RunStep" ("runId", "position", "key", "kind", "status", "output", "error", "attempts", "startedAt", "completedAt", "wakeAt")
-      SELECT "run"."id", ${step.position}, ${step.key}, ${step.kind}::"StepKind", ${step.status}::"StepStatus", ${toJsonText(step.output)}::jsonb,
-        ${errorText(step.error)}::jsonb, ${step.attempts}, ${step.startedAt}::timestamptz, ${step.completedAt}::timestamptz, ${step.wakeAt}::timestamptz
-      FROM "run"
-      ON CONFLICT ("runId", "position") DO UPDATE SET "key" = EXCLUDED."key", "kind" = EXCLUDED."kind", "status" = EXCLUDED."status",
-        "output" = EXCLUDED."output", "error" = EXCLUDED."error", "attempts" = EXCLUDED."attempts", "startedAt" = EXCLUDED."startedAt",
-        "completedAt" = EXCLUDED."completedAt", "wakeAt" = EXCLUDED."wakeAt"
-      RETURNING "runId"
-    ), "tool" AS (
-      INSERT INTO "ToolExecution" ("id", "runId", "organizationId", "connector", "action", "status", "input", "output", "error", "attempt",
-        "startedAt", "completedAt", "durationMs", "stepKey")
-      SELECT ${tool?.id ?? null}, "run"."id", ${input.organizationId}, ${tool?.connector ?? null}, ${tool?.action ?? null},
-        ${tool?.status ?? null}::"ToolExecutionStatus", ${toJsonText(tool?.input)}::jsonb, ${tool?.output === null || tool?.output === undefined ? null : toJsonText(tool.output)}::jsonb,
-        ${errorText(tool?.error ?? null)}::jsonb, ${tool?.attempt ?? 0}, ${tool?.startedAt ?? null}::timestamptz, ${tool?.completedAt ?? null}::timestamptz,
-        ${tool?.durationMs === null || tool?.durationMs === undefined ? null : Math.round(tool.durationMs)}::integer, ${tool?.stepKey ?? null}
-      FROM "run" WHERE ${tool !== undefined}
-      ON CONFLICT ("id") DO UPDATE SET "status" = EXCLUDED."status", "output" = EXCLUDED."output", "error" = EXCLUDED."error",
-        "completedAt" = EXCLUDED."completedAt", "durationMs" = EXCLUDED."durationMs"
-      WHERE "ToolExecution"."runId" = EXCLUDED."runId"
-    )
-    SELECT "runId" FROM "step"`;
-  if (rows.length === 0) throw await refusal(prisma, input.organizationId, input.runId);
+  const [refused] = await recordSteps(prisma, [input]);
+  if (refused) throw refused;
 }
 
 /**
- * {@link recordStep} for the steps of several runs in one statement (run ids must differ); each item's result is in
- * the order of `inputs`: nothing, or the error of a step refused (a run not held under its fence, or unknown).
+ * Writes the journal steps of several runs (run ids must differ) and their tool executions in one statement; each
+ * item's result is in the order of `inputs`: nothing, or the error of a step refused (a run not held under its
+ * fence, or unknown). Each run's row is read `FOR SHARE` with its fence: a takeover (which updates the row) waits
+ * for the write to commit, and a write after a takeover finds no row.
  */
 export async function recordSteps(prisma: PrismaClient, inputs: RecordStepInput[]): Promise<Array<undefined | Error>> {
   const rows = inputs.map(({ organizationId, runId, fence, step, toolExecution: tool }) => ({
