@@ -13,7 +13,8 @@ import { createMemoryRunStore, createOrchestrator, type Orchestrator, type RunSt
 import { createPrismaRunStore, openNeonhubDatabase } from "@neonhub/persistence-prisma";
 import { launchDbos, threeStepWorkflow } from "./dbos-workflow.js";
 import { callsPerSecond, median, overheadPerStep, type CallTime } from "./measure.js";
-import { createScratchDatabase } from "./scratch-database.js";
+// The same scratch databases as the store's own PostgreSQL tests.
+import { createScratchDatabase } from "../../../packages/persistence-prisma/src/tooling/scratch-database.js";
 import { directAgent, journaledAgent } from "./step-agents.js";
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";

@@ -19,7 +19,8 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { relayAgents, type RelayQueue } from "./relay-agent.js";
-import { createScratchDatabase } from "./scratch-database.js";
+// The same scratch databases as the store's own PostgreSQL tests.
+import { createScratchDatabase } from "../../../packages/persistence-prisma/src/tooling/scratch-database.js";
 import { committedTransactions, deleteKeys, median, percentile, redisUsedMemory } from "./server-counters.js";
 import { ended, startWorker, waitForEnded, type WorkerProcess } from "./worker-process.js";
 

@@ -1,14 +1,13 @@
 // Throughput of POST /v1/runs (no-op agent) against a bare Fastify route, and with the PostgreSQL store.
 // Writes <repo root>/bench/results/host.json. Run with `pnpm bench` (or `pnpm --filter @neonhub/example-host bench`).
 import { spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import pg from "pg";
 import { HOST_NODE_FLAGS } from "../src/runtime/host-node-flags.js";
+import { createScratchDatabase } from "../test/scratch-database.js";
 import { placeOnSeparateCpus } from "./cpu-placement.js";
 import { keepEventLoopPolling } from "./event-loop-polling.js";
 
@@ -191,17 +190,12 @@ async function measure(server: BenchServer, seconds: number, waiting: Waiting): 
 const warmUp = (server: BenchServer, waiting: Waiting) => measure(server, 2, waiting);
 
 async function withFreshDatabase<T>(baseUrl: string, use: (url: string) => Promise<T>): Promise<T> {
-  const name = `neonhub_bench_${randomUUID().replaceAll("-", "")}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  // The bench server applies the migrations itself.
+  const scratch = await createScratchDatabase(baseUrl, "bench", { migrate: false });
   try {
-    const url = new URL(baseUrl);
-    url.pathname = `/${name}`;
-    return await use(url.toString());
+    return await use(scratch.url);
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   }
 }
 

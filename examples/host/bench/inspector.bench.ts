@@ -2,13 +2,12 @@
 // PostgreSQL (one organization), times the first page of the run list and a run with 50 tool executions, and
 // compares POST /v1/runs throughput with 100 open event streams against none. Needs PostgreSQL: BENCH_DATABASE_URL
 // or TEST_DATABASE_URL (a database of its own is created and dropped). Writes <repo root>/bench/results/inspector.json.
-import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { openNeonhubDatabase } from "@neonhub/persistence-prisma";
 import autocannon from "autocannon";
 import pg from "pg";
 import { spawn, type ChildProcess } from "node:child_process";
+import { createScratchDatabase } from "../test/scratch-database.js";
 
 const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 const RUNS = Number(process.env.BENCH_INSPECTOR_RUNS ?? 100_000);
@@ -119,17 +118,10 @@ function startBenchServer(databaseUrl: string): Promise<{ child: ChildProcess; u
   });
 }
 
-const databaseName = `neonhub_inspector_bench_${randomUUID().replaceAll("-", "")}`;
-const admin = new pg.Client({ connectionString: baseUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${databaseName}`);
+const scratch = await createScratchDatabase(baseUrl, "inspector_bench");
 let server: ChildProcess | null = null;
 try {
-  const url = new URL(baseUrl);
-  url.pathname = `/${databaseName}`;
-  const databaseUrl = url.toString();
-  const database = await openNeonhubDatabase({ url: databaseUrl, applyMigrations: true });
-  await database.close();
+  const databaseUrl = scratch.url;
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const seededAt = performance.now();
@@ -179,6 +171,5 @@ try {
   console.log(result);
 } finally {
   server?.kill("SIGTERM");
-  await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-  await admin.end();
+  await scratch.drop();
 }

@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROCESS_TEST_TIMEOUT_MS, runTsx, startHostProcess, type HostProcess } from "./host-process.js";
+import { createScratchDatabase, type ScratchDatabase } from "./scratch-database.js";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -26,26 +27,21 @@ async function deleteKeys(url: string, prefix: string): Promise<void> {
 }
 
 describe.skipIf(!baseUrl)("the host as a real process on PostgreSQL", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
-  const databaseName = `neonhub_host_e2e_${randomUUID().replaceAll("-", "")}`;
   const key = `nh_e2e_${randomUUID().replaceAll("-", "")}`;
   const queuePrefix = `neonhub-e2e-${randomUUID()}`;
   let databaseUrl: string;
   let host: HostProcess | null = null;
-  let admin: pg.Client;
+  let scratch: ScratchDatabase | undefined;
 
   beforeAll(async () => {
-    admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${databaseName}`);
-    const url = new URL(baseUrl as string);
-    url.pathname = `/${databaseName}`;
-    databaseUrl = url.toString();
+    // Not migrated: the first test starts a host on it before the migrations are applied.
+    scratch = await createScratchDatabase(baseUrl as string, "host_e2e", { migrate: false });
+    databaseUrl = scratch.url;
   });
   afterAll(async () => {
     if (host) await host.terminate();
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await scratch?.drop();
     if (redisUrl) await deleteKeys(redisUrl, queuePrefix);
-    await admin.end();
   });
 
   it("refuses to start while migrations are pending, saying what to do", async () => {

@@ -3,14 +3,13 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomUUID } from "node:crypto";
 import { openNeonhubDatabase } from "@neonhub/persistence-prisma";
-import pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildInspector } from "../scripts/build-inspector.mjs";
 import { issueApiKey } from "../src/auth/issue-api-key.js";
 import { HOST_DIRECTORY, PROCESS_TEST_TIMEOUT_MS, runTsx, startHostProcess, type HostProcess } from "./host-process.js";
+import { createScratchDatabase } from "./scratch-database.js";
 
 // Debian's chromium; browsers cannot be downloaded here. CI installs it (.ci/run).
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -76,18 +75,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
     if (SCREENSHOT_DIRECTORY) await mkdir(SCREENSHOT_DIRECTORY, { recursive: true });
     const database: Record<string, string> = { NEONHUB_DATA_DIR: dataDir };
     if (baseUrl) {
-      const databaseName = `neonhub_inspector_e2e_${randomUUID().replaceAll("-", "")}`;
-      const admin = new pg.Client({ connectionString: baseUrl });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${databaseName}`);
-      dropDatabase = async () => {
-        await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-        await admin.end();
-      };
-      const url = new URL(baseUrl);
-      url.pathname = `/${databaseName}`;
-      database.DATABASE_URL = url.toString();
-      const opened = await openNeonhubDatabase({ url: database.DATABASE_URL, applyMigrations: true });
+      const scratch = await createScratchDatabase(baseUrl, "inspector_e2e");
+      dropDatabase = scratch.drop;
+      database.DATABASE_URL = scratch.url;
+      const opened = await openNeonhubDatabase({ url: database.DATABASE_URL });
       otherKey = (await issueApiKey(opened.apiKeyStore, { organizationId: "org_other", userId: "user_other", name: "other" })).key;
       await opened.close();
     } else {

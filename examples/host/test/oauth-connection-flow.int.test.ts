@@ -11,6 +11,7 @@ import { createConnectionService } from "../src/connections/connection-service.j
 import { createTestHost, type TestHost } from "../src/testing/create-test-host.js";
 import { type HostProcess, PROCESS_TEST_TIMEOUT_MS, startHostProcess } from "./host-process.js";
 import { createOAuthTestConnector } from "./oauth-test-connector.js";
+import { createScratchDatabase, type ScratchDatabase } from "./scratch-database.js";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
 if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: skipping the OAuth connection flow on PostgreSQL.");
@@ -31,10 +32,9 @@ async function eventually(what: string, condition: () => Promise<boolean> | bool
 const sample = (exposition: string, name: string, labels: string) => Number(new RegExp(`^${name}\\{${labels}\\} (\\S+)$`, "m").exec(exposition)?.[1] ?? 0);
 
 describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local authorization server, on PostgreSQL", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
-  const databaseName = `neonhub_oauth_${randomUUID().replaceAll("-", "")}`;
   const encryptionKey = randomBytes(32).toString("base64");
   let databaseUrl: string;
-  let admin: pg.Client;
+  let scratch: ScratchDatabase | undefined;
   let database: NeonhubDatabase;
   let authorizationServer: OAuth2Server;
   let api: ProviderServer;
@@ -50,13 +50,9 @@ describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local a
   const hostLogs: string[] = [];
 
   beforeAll(async () => {
-    admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${databaseName}`);
-    const url = new URL(baseUrl as string);
-    url.pathname = `/${databaseName}`;
-    databaseUrl = url.toString();
-    database = await openNeonhubDatabase({ url: databaseUrl, applyMigrations: true });
+    scratch = await createScratchDatabase(baseUrl as string, "oauth");
+    databaseUrl = scratch.url;
+    database = await openNeonhubDatabase({ url: databaseUrl });
 
     authorizationServer = new OAuth2Server();
     await authorizationServer.issuer.keys.generate("RS256");
@@ -113,8 +109,7 @@ describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local a
     await api?.close();
     await authorizationServer?.stop();
     await database?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   const call = async (method: string, path: string, body?: unknown) => {
@@ -214,7 +209,7 @@ describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local a
     await eventually("one refresh at the token endpoint", () => tokenGate.requests.length === 1);
     await eventually(
       "the other host to wait on the connection's row lock",
-      async () => (await rawQuery(`SELECT pid FROM pg_stat_activity WHERE datname = '${databaseName}' AND wait_event_type = 'Lock'`)).length > 0,
+      async () => (await rawQuery(`SELECT pid FROM pg_stat_activity WHERE datname = '${scratch?.name}' AND wait_event_type = 'Lock'`)).length > 0,
     );
     releaseRefresh();
     const finished = await Promise.all(runs);

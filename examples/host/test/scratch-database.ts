@@ -13,16 +13,21 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates `neonhub_<label>_<random>` next to the database of `baseUrl` and applies the migrations. */
-export async function createScratchDatabase(baseUrl: string, label: string): Promise<ScratchDatabase> {
+/**
+ * Creates `neonhub_<label>_<random>` next to the database of `baseUrl` and applies the migrations, unless `migrate`
+ * is false (to see what a host does with a database not migrated yet).
+ */
+export async function createScratchDatabase(baseUrl: string, label: string, { migrate = true }: { migrate?: boolean } = {}): Promise<ScratchDatabase> {
   const name = `neonhub_${label}_${randomUUID().replaceAll("-", "")}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  const database = await openNeonhubDatabase({ url: url.toString(), applyMigrations: true });
-  await database.close();
+  if (migrate) {
+    const database = await openNeonhubDatabase({ url: url.toString(), applyMigrations: true });
+    await database.close();
+  }
   return {
     name,
     url: url.toString(),

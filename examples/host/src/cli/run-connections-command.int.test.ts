@@ -1,34 +1,28 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { runCredentialStoreConformanceSuite } from "@neonhub/connectors/testing";
 import { type NeonhubDatabase, openNeonhubDatabase } from "@neonhub/persistence-prisma";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createScratchDatabase, type ScratchDatabase } from "../../test/scratch-database.js";
 import { runConnectionsCommand } from "./run-connections-command.js";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
 if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: skipping the connections command and the credential store suite on PostgreSQL.");
 
 describe.skipIf(!baseUrl)("connections on PostgreSQL", () => {
-  const databaseName = `neonhub_connections_${randomUUID().replaceAll("-", "")}`;
   const oldKey = randomBytes(32).toString("base64");
   const newKey = randomBytes(32).toString("hex");
-  let admin: pg.Client;
+  let scratch: ScratchDatabase | undefined;
   let databaseUrl = "";
   let database: NeonhubDatabase | undefined;
 
   beforeAll(async () => {
-    admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${databaseName}`);
-    const url = new URL(baseUrl as string);
-    url.pathname = `/${databaseName}`;
-    databaseUrl = url.toString();
-    database = await openNeonhubDatabase({ url: databaseUrl, applyMigrations: true });
+    scratch = await createScratchDatabase(baseUrl as string, "connections");
+    databaseUrl = scratch.url;
+    database = await openNeonhubDatabase({ url: databaseUrl });
   });
   afterAll(async () => {
     await database?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   runCredentialStoreConformanceSuite({ name: "Prisma on PostgreSQL", createStore: async () => (database as NeonhubDatabase).createCredentialStore({ encryptionKey: oldKey }) });

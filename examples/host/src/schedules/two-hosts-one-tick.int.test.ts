@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { createScheduler, type Clock } from "@neonhub/core";
 import { openNeonhubDatabase, type NeonhubDatabase } from "@neonhub/persistence-prisma";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createScratchDatabase, type ScratchDatabase } from "../../test/scratch-database.js";
 import { createTestHost, type TestHost } from "../testing/create-test-host.js";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
@@ -12,22 +12,17 @@ if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: skipping the two-host 
 const stoppedAt = (ms: number): Clock => ({ now: () => ms, sleep: async () => {}, schedule: () => () => {} });
 
 describe.skipIf(!baseUrl)("two hosts sharing PostgreSQL", () => {
-  const databaseName = `neonhub_schedules_${randomUUID().replaceAll("-", "")}`;
-  let admin: pg.Client;
+  let scratch: ScratchDatabase | undefined;
   let scratchUrl: string;
   const databases: NeonhubDatabase[] = [];
   const hosts: Array<{ host: TestHost; url: string; database: NeonhubDatabase }> = [];
 
   beforeAll(async () => {
-    admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${databaseName}`);
-    const url = new URL(baseUrl as string);
-    url.pathname = `/${databaseName}`;
-    scratchUrl = url.toString();
+    scratch = await createScratchDatabase(baseUrl as string, "schedules");
+    scratchUrl = scratch.url;
     // Each host has its own connection pool, as two processes would.
-    databases.push(await openNeonhubDatabase({ url: url.toString(), applyMigrations: true }));
-    databases.push(await openNeonhubDatabase({ url: url.toString() }));
+    databases.push(await openNeonhubDatabase({ url: scratchUrl }));
+    databases.push(await openNeonhubDatabase({ url: scratchUrl }));
     for (const database of databases) {
       const host = await createTestHost({ store: database.runStore, scheduleStore: database.scheduleStore });
       hosts.push({ host, database, url: await host.app.listen({ port: 0, host: "127.0.0.1" }) });
@@ -36,8 +31,7 @@ describe.skipIf(!baseUrl)("two hosts sharing PostgreSQL", () => {
   afterAll(async () => {
     for (const { host } of hosts) await host.app.close();
     for (const database of databases) await database.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   it("starts exactly one run per tick when both schedulers fire it at once", async () => {
