@@ -11,6 +11,7 @@ describe("loadHostConfig", () => {
       host: "127.0.0.1",
       dataDir: "./.neonhub",
       databaseUrl: null,
+      preparedStatements: true,
       redisUrl: null,
       connectorsMode: "mock",
       developmentApiKey: null,
@@ -113,6 +114,12 @@ describe("loadHostConfig", () => {
     expect(() => loadHostConfig({ NEONHUB_QUEUE_PREFIX: "a:b" })).toThrow(/NEONHUB_QUEUE_PREFIX/);
     expect(() => loadHostConfig({ NEONHUB_RECONCILE_DELAY_MS: "100" })).toThrow(/NEONHUB_RECONCILE_DELAY_MS/);
     expect(() => loadHostConfig({ NEONHUB_QUEUED_RUN_ALERT_MS: "soon" })).toThrow(/NEONHUB_QUEUED_RUN_ALERT_MS/);
+  });
+
+  it("sends prepared statements to PostgreSQL unless told not to, and refuses other values", () => {
+    expect(loadHostConfig({})).toMatchObject({ preparedStatements: true });
+    expect(loadHostConfig({ NEONHUB_PG_PREPARED_STATEMENTS: "false" })).toMatchObject({ preparedStatements: false });
+    expect(() => loadHostConfig({ NEONHUB_PG_PREPARED_STATEMENTS: "no" })).toThrow(/NEONHUB_PG_PREPARED_STATEMENTS/);
   });
 
   it("treats empty variables as unset", () => {

@@ -24,6 +24,8 @@ export interface HostConfig {
   /** Folder of the embedded PGlite database; unused when `databaseUrl` is set. */
   dataDir: string;
   databaseUrl: string | null;
+  /** `NEONHUB_PG_PREPARED_STATEMENTS`: false behind a pooler that cannot keep prepared statements. */
+  preparedStatements: boolean;
   redisUrl: string | null;
   connectorsMode: "mock" | "live";
   /** The key that the first start provisions for the development organization, instead of a random one. */
@@ -98,6 +100,7 @@ const environmentSchema = z.object({
   HOST: z.preprocess(emptyToUndefined, z.string().min(1).default("127.0.0.1")),
   NEONHUB_DATA_DIR: z.preprocess(emptyToUndefined, z.string().min(1).default("./.neonhub")),
   DATABASE_URL: urlWithProtocols(["postgres:", "postgresql:"]),
+  NEONHUB_PG_PREPARED_STATEMENTS: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).default("true")),
   REDIS_URL: urlWithProtocols(["redis:", "rediss:"]),
   NEONHUB_CONNECTORS_MODE: z.preprocess(emptyToUndefined, z.enum(["mock", "live"]).optional()),
   USE_MOCK_CONNECTORS: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).optional()),
@@ -152,6 +155,7 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     host: values.HOST,
     dataDir: values.NEONHUB_DATA_DIR,
     databaseUrl: values.DATABASE_URL ?? null,
+    preparedStatements: values.NEONHUB_PG_PREPARED_STATEMENTS === "true",
     redisUrl: values.REDIS_URL ?? null,
     connectorsMode: values.NEONHUB_CONNECTORS_MODE ?? "mock",
     developmentApiKey: values.NEONHUB_DEV_API_KEY ?? null,

@@ -10,13 +10,19 @@ export type OpenNeonhubDatabaseOptions = DatabaseConnectionOptions & {
    * PostgreSQL URLs only when it is `true` (deployments usually migrate in a separate step).
    */
   applyMigrations?: boolean;
+  /**
+   * PostgreSQL only: send the run store's hot statements as named prepared statements, parsed and planned once per
+   * connection. Default true. Set false behind a pooler that cannot keep them, such as PgBouncer in transaction
+   * mode before 1.21 (or without `max_prepared_statements`).
+   */
+  preparedStatements?: boolean;
 };
 
 /** The validated form of the options. */
-export type ResolvedConnection = { kind: "postgres"; url: string } | { kind: "embedded"; dataDir: string };
+export type ResolvedConnection = { kind: "postgres"; url: string; preparedStatements: boolean } | { kind: "embedded"; dataDir: string };
 
 /** Checks the options before anything connects. */
-export function resolveConnection(options: DatabaseConnectionOptions): ResolvedConnection {
+export function resolveConnection(options: DatabaseConnectionOptions & { preparedStatements?: boolean }): ResolvedConnection {
   if (typeof options !== "object" || options === null) {
     throw new ConfigurationError("Pass { url } for PostgreSQL or { embedded: { dataDir } } for the embedded database.");
   }
@@ -30,7 +36,9 @@ export function resolveConnection(options: DatabaseConnectionOptions): ResolvedC
     if (typeof url !== "string" || !/^postgres(ql)?:\/\//.test(url)) {
       throw new ConfigurationError("The database url must be a postgres:// or postgresql:// connection string.");
     }
-    return { kind: "postgres", url };
+    const { preparedStatements = true } = options as { preparedStatements?: unknown };
+    if (typeof preparedStatements !== "boolean") throw new ConfigurationError("preparedStatements must be true or false.");
+    return { kind: "postgres", url, preparedStatements };
   }
   const dataDir = (options as { embedded: { dataDir?: unknown } }).embedded?.dataDir;
   if (typeof dataDir !== "string" || dataDir.trim() === "") {

@@ -6,6 +6,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { toStoreError } from "../errors/to-store-error.js";
 import type { ResolvedConnection } from "./connection-options.js";
+import { pgliteStatements, poolStatements, type PreparedStatements } from "./prepared-statements.js";
 import { pgliteSessionSource, poolSessionSource, type SqlSessionSource } from "./sql-session.js";
 
 /** One open database: the Prisma client and plain SQL sessions, sharing one pool (or one PGlite instance). */
@@ -13,6 +14,8 @@ export interface DatabaseConnection {
   readonly kind: ResolvedConnection["kind"];
   readonly prisma: PrismaClient;
   readonly sessions: SqlSessionSource;
+  /** The run store's hot statements, prepared once per connection. */
+  readonly statements: PreparedStatements;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,7 @@ export async function openDatabaseConnection(connection: ResolvedConnection): Pr
       kind: "postgres",
       prisma,
       sessions: poolSessionSource(pool),
+      statements: poolStatements(pool, { named: connection.preparedStatements }),
       close: closeOnce(async () => {
         await prisma.$disconnect();
         await pool.end();
@@ -47,6 +51,7 @@ export async function openDatabaseConnection(connection: ResolvedConnection): Pr
     kind: "embedded",
     prisma,
     sessions: pgliteSessionSource(database),
+    statements: pgliteStatements(database),
     close: closeOnce(async () => {
       await prisma.$disconnect();
       await database.close();

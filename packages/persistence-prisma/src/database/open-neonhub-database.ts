@@ -66,7 +66,7 @@ export async function openNeonhubDatabase(options: OpenNeonhubDatabaseOptions): 
       throw error;
     }
   }
-  const runStore = createRunStoreOnPrisma(opened.prisma, opened.close);
+  const runStore = createRunStoreOnPrisma(opened.prisma, opened.statements, opened.close);
   return {
     runStore,
     apiKeyStore: createPrismaApiKeyStore(opened.prisma),

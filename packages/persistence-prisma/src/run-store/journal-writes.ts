@@ -10,10 +10,10 @@ import {
   type SendSignalInput,
   type SuspendRunInput,
 } from "@neonhub/core";
+import type { PreparedStatements } from "../database/prepared-statements.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { toAgentRun, toJsonText, type AgentRunRow } from "./run-records.js";
 import { RUN_COLUMNS, runColumns } from "./run-writes.js";
-
 
 /** Why a fenced write changed nothing: the run is unknown in the organization, or not held under this fence. */
 async function refusal(prisma: PrismaClient, organizationId: string, runId: string): Promise<Error> {
@@ -21,12 +21,45 @@ async function refusal(prisma: PrismaClient, organizationId: string, runId: stri
   return row ? new LeaseLostError(runId) : new RunNotFoundError(runId);
 }
 
+/** Writes journal steps and their tool executions, one row of `$1` (a JSON array) per step. */
+const RECORD_STEPS_SQL = `
+  WITH "request" AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS "request"("organizationId" text, "runId" text, "fence" integer,
+      "position" integer, "key" text, "kind" text, "status" text, "output" jsonb, "error" jsonb, "attempts" integer, "startedAt" timestamptz,
+      "completedAt" timestamptz, "wakeAt" timestamptz, "toolId" text, "toolConnector" text, "toolAction" text, "toolStatus" text,
+      "toolInput" jsonb, "toolOutput" jsonb, "toolError" jsonb, "toolAttempt" integer, "toolStartedAt" timestamptz, "toolCompletedAt" timestamptz,
+      "toolDurationMs" integer, "toolStepKey" text)
+  ), "run" AS (
+    SELECT "request".* FROM "AgentRun" JOIN "request" ON "AgentRun"."id" = "request"."runId" AND "AgentRun"."organizationId" = "request"."organizationId"
+    WHERE "AgentRun"."status" = 'RUNNING' AND "AgentRun"."fence" = "request"."fence"
+    FOR SHARE OF "AgentRun"
+  ), "step" AS (
+    INSERT INTO "RunStep" ("runId", "position", "key", "kind", "status", "output", "error", "attempts", "startedAt", "completedAt", "wakeAt")
+    SELECT "runId", "position", "key", "kind"::"StepKind", "status"::"StepStatus", COALESCE("output", 'null'::jsonb), "error", "attempts",
+      "startedAt", "completedAt", "wakeAt"
+    FROM "run"
+    ON CONFLICT ("runId", "position") DO UPDATE SET "key" = EXCLUDED."key", "kind" = EXCLUDED."kind", "status" = EXCLUDED."status",
+      "output" = EXCLUDED."output", "error" = EXCLUDED."error", "attempts" = EXCLUDED."attempts", "startedAt" = EXCLUDED."startedAt",
+      "completedAt" = EXCLUDED."completedAt", "wakeAt" = EXCLUDED."wakeAt"
+    RETURNING "runId"
+  ), "tool" AS (
+    INSERT INTO "ToolExecution" ("id", "runId", "organizationId", "connector", "action", "status", "input", "output", "error", "attempt",
+      "startedAt", "completedAt", "durationMs", "stepKey")
+    SELECT "toolId", "runId", "organizationId", "toolConnector", "toolAction", "toolStatus"::"ToolExecutionStatus", COALESCE("toolInput", 'null'::jsonb),
+      "toolOutput", "toolError", "toolAttempt", "toolStartedAt", "toolCompletedAt", "toolDurationMs", "toolStepKey"
+    FROM "run" WHERE "toolId" IS NOT NULL
+    ON CONFLICT ("id") DO UPDATE SET "status" = EXCLUDED."status", "output" = EXCLUDED."output", "error" = EXCLUDED."error",
+      "completedAt" = EXCLUDED."completedAt", "durationMs" = EXCLUDED."durationMs"
+    WHERE "ToolExecution"."runId" = EXCLUDED."runId"
+  )
+  SELECT "runId" FROM "step"`;
+
 /**
  * Writes a journal step and its tool execution in one statement (see {@link recordSteps}).
  * @throws LeaseLostError when the run is not held under the input's fence; RunNotFoundError when it is unknown.
  */
-export async function recordStep(prisma: PrismaClient, input: RecordStepInput): Promise<void> {
-  const [refused] = await recordSteps(prisma, [input]);
+export async function recordStep(prisma: PrismaClient, statements: PreparedStatements, input: RecordStepInput): Promise<void> {
+  const [refused] = await recordSteps(prisma, statements, [input]);
   if (refused) throw refused;
 }
 
@@ -36,7 +69,7 @@ export async function recordStep(prisma: PrismaClient, input: RecordStepInput): 
  * fence, or unknown). Each run's row is read `FOR SHARE` with its fence: a takeover (which updates the row) waits
  * for the write to commit, and a write after a takeover finds no row.
  */
-export async function recordSteps(prisma: PrismaClient, inputs: RecordStepInput[]): Promise<Array<undefined | Error>> {
+export async function recordSteps(prisma: PrismaClient, statements: PreparedStatements, inputs: RecordStepInput[]): Promise<Array<undefined | Error>> {
   const rows = inputs.map(({ organizationId, runId, fence, step, toolExecution: tool }) => ({
     organizationId,
     runId,
@@ -64,37 +97,7 @@ export async function recordSteps(prisma: PrismaClient, inputs: RecordStepInput[
     toolDurationMs: tool?.durationMs === null || tool?.durationMs === undefined ? null : Math.round(tool.durationMs),
     toolStepKey: tool?.stepKey ?? null,
   }));
-  const written = await prisma.$queryRaw<{ runId: string }[]>`
-    WITH "request" AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS "request"("organizationId" text, "runId" text, "fence" integer,
-        "position" integer, "key" text, "kind" text, "status" text, "output" jsonb, "error" jsonb, "attempts" integer, "startedAt" timestamptz,
-        "completedAt" timestamptz, "wakeAt" timestamptz, "toolId" text, "toolConnector" text, "toolAction" text, "toolStatus" text,
-        "toolInput" jsonb, "toolOutput" jsonb, "toolError" jsonb, "toolAttempt" integer, "toolStartedAt" timestamptz, "toolCompletedAt" timestamptz,
-        "toolDurationMs" integer, "toolStepKey" text)
-    ), "run" AS (
-      SELECT "request".* FROM "AgentRun" JOIN "request" ON "AgentRun"."id" = "request"."runId" AND "AgentRun"."organizationId" = "request"."organizationId"
-      WHERE "AgentRun"."status" = 'RUNNING' AND "AgentRun"."fence" = "request"."fence"
-      FOR SHARE OF "AgentRun"
-    ), "step" AS (
-      INSERT INTO "RunStep" ("runId", "position", "key", "kind", "status", "output", "error", "attempts", "startedAt", "completedAt", "wakeAt")
-      SELECT "runId", "position", "key", "kind"::"StepKind", "status"::"StepStatus", COALESCE("output", 'null'::jsonb), "error", "attempts",
-        "startedAt", "completedAt", "wakeAt"
-      FROM "run"
-      ON CONFLICT ("runId", "position") DO UPDATE SET "key" = EXCLUDED."key", "kind" = EXCLUDED."kind", "status" = EXCLUDED."status",
-        "output" = EXCLUDED."output", "error" = EXCLUDED."error", "attempts" = EXCLUDED."attempts", "startedAt" = EXCLUDED."startedAt",
-        "completedAt" = EXCLUDED."completedAt", "wakeAt" = EXCLUDED."wakeAt"
-      RETURNING "runId"
-    ), "tool" AS (
-      INSERT INTO "ToolExecution" ("id", "runId", "organizationId", "connector", "action", "status", "input", "output", "error", "attempt",
-        "startedAt", "completedAt", "durationMs", "stepKey")
-      SELECT "toolId", "runId", "organizationId", "toolConnector", "toolAction", "toolStatus"::"ToolExecutionStatus", COALESCE("toolInput", 'null'::jsonb),
-        "toolOutput", "toolError", "toolAttempt", "toolStartedAt", "toolCompletedAt", "toolDurationMs", "toolStepKey"
-      FROM "run" WHERE "toolId" IS NOT NULL
-      ON CONFLICT ("id") DO UPDATE SET "status" = EXCLUDED."status", "output" = EXCLUDED."output", "error" = EXCLUDED."error",
-        "completedAt" = EXCLUDED."completedAt", "durationMs" = EXCLUDED."durationMs"
-      WHERE "ToolExecution"."runId" = EXCLUDED."runId"
-    )
-    SELECT "runId" FROM "step"`;
+  const written = await statements.query<{ runId: string }>("neonhub_record_steps", RECORD_STEPS_SQL, [JSON.stringify(rows)]);
   const stored = new Set(written.map((row) => row.runId));
   return Promise.all(inputs.map((input) => (stored.has(input.runId) ? undefined : refusal(prisma, input.organizationId, input.runId))));
 }

@@ -17,10 +17,11 @@ import {
 } from "@neonhub/core";
 import type { Prisma} from "../generated/prisma/client.js";
 import { type PrismaClient } from "../generated/prisma/client.js";
+import type { PreparedStatements } from "../database/prepared-statements.js";
 import { guarded } from "../errors/guarded.js";
 import { claimRuns, recordStep, recordSteps, renewLeases, sendSignal, suspendRun } from "./journal-writes.js";
 import { toAgentRun, toJournalStep, toRunSignal, toToolExecution } from "./run-records.js";
-import { finishOpenRun, finishRuns, insertRun, insertRuns, validateCreate, validateFinish } from "./run-writes.js";
+import { finishOpenRun, finishRuns, insertRun, insertRuns, startQueuedRun, validateCreate, validateFinish } from "./run-writes.js";
 import { summarizeAgentPeriodOnPrisma } from "./summarize-agent-period.js";
 import { summarizeRunsOnPrisma } from "./summarize-runs.js";
 import { createWriteBatcher } from "./write-batcher.js";
@@ -31,29 +32,29 @@ const MAX_BATCH_SIZE = 100;
 
 
 /** A {@link RunStore} on a Prisma client (PostgreSQL or PGlite); `close` is given by the owner of the connection. */
-export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promise<void>): RunStore {
+export function createRunStoreOnPrisma(prisma: PrismaClient, statements: PreparedStatements, close: () => Promise<void>): RunStore {
   // Concurrent creates and finishes share statements (group commit); each caller still waits for its commit.
   const createRun = createWriteBatcher<CreateRunInput, CreateRunResult>({
     maxBatchSize: MAX_BATCH_SIZE,
     maxConcurrentBatches: MAX_CONCURRENT_BATCHES,
     canJoin: (batch, item) => !batch.some((other) => other.id === item.id),
-    writeBatch: (items) => insertRuns(prisma, items),
-    writeOne: (item) => insertRun(prisma, item),
+    writeBatch: (items) => insertRuns(prisma, statements, items),
+    writeOne: (item) => insertRun(prisma, statements, item),
   });
   const finishRun = createWriteBatcher<FinishRunInput, AgentRun>({
     maxBatchSize: MAX_BATCH_SIZE,
     maxConcurrentBatches: MAX_CONCURRENT_BATCHES,
     canJoin: (batch, item) => !batch.some((other) => other.runId === item.runId),
-    writeBatch: (items) => finishRuns(prisma, items),
-    writeOne: (item) => finishOpenRun(prisma, item),
+    writeBatch: (items) => finishRuns(prisma, statements, items),
+    writeOne: (item) => finishOpenRun(prisma, statements, item),
   });
   // Steps of different runs share a statement and its commit; a run's own steps follow one another.
   const writeStep = createWriteBatcher<RecordStepInput, undefined>({
     maxBatchSize: MAX_BATCH_SIZE,
     maxConcurrentBatches: MAX_CONCURRENT_BATCHES,
     canJoin: (batch, item) => !batch.some((other) => other.runId === item.runId),
-    writeBatch: (items) => recordSteps(prisma, items),
-    writeOne: (item) => recordStep(prisma, item).then(() => undefined),
+    writeBatch: (items) => recordSteps(prisma, statements, items),
+    writeOne: (item) => recordStep(prisma, statements, item).then(() => undefined),
   });
 
   return {
@@ -65,13 +66,7 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, close: () => Promis
     },
 
     startRun: (input) =>
-      guarded("start the run", async () => {
-        const [row] = await prisma.agentRun.updateManyAndReturn({
-          where: { id: input.runId, organizationId: input.organizationId, status: "QUEUED" },
-          data: { status: "RUNNING", startedAt: input.startedAt, traceId: input.traceId, attempts: 1, fence: { increment: 1 }, leaseOwner: input.lease.owner, leaseExpiresAt: input.lease.expiresAt },
-        });
-        return row ? toAgentRun(row) : null;
-      }),
+      guarded("start the run", () => startQueuedRun(statements, input)),
 
     recordAttempt: (organizationId, runId, attempts) =>
       guarded("record the attempt", async () => {

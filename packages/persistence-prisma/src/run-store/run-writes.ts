@@ -1,15 +1,21 @@
-import { LeaseLostError, RunNotFoundError, ValidationError, isFinalRunStatus, type CreateRunInput, type CreateRunResult, type FinishRunInput, type AgentRun } from "@neonhub/core";
+import { LeaseLostError, RunNotFoundError, ValidationError, isFinalRunStatus, type CreateRunInput, type CreateRunResult, type FinishRunInput, type AgentRun, type StartRunInput } from "@neonhub/core";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
-import { toAgentRun, toJsonText, type AgentRunRow } from "./run-records.js";
+import type { PreparedStatements } from "../database/prepared-statements.js";
+import { toAgentRun, type AgentRunRow } from "./run-records.js";
 
 const COLUMN_NAMES = ["id", "agentName", "agentVersion", "organizationId", "userId", "intent", "status", "statusReason", "input", "output", "error",
   "idempotencyKey", "requestHash", "attempts", "createdAt", "startedAt", "completedAt", "durationMs", "traceId", "parentRunId", "fence", "leaseOwner",
   "leaseExpiresAt", "wakeAt"];
 
+/** The columns of a run as the port returns it, optionally qualified by a table alias, as SQL text. */
+function runColumnsText(alias?: string): string {
+  const prefix = alias ? `"${alias}".` : "";
+  return COLUMN_NAMES.map((name) => (name === "status" ? `${prefix}"status"::text AS "status"` : `${prefix}"${name}"`)).join(", ");
+}
+
 /** The columns of a run as the port returns it, optionally qualified by a table alias. */
 export function runColumns(alias?: string): Prisma.Sql {
-  const prefix = alias ? `"${alias}".` : "";
-  return Prisma.raw(COLUMN_NAMES.map((name) => (name === "status" ? `${prefix}"status"::text AS "status"` : `${prefix}"${name}"`)).join(", "));
+  return Prisma.raw(runColumnsText(alias));
 }
 export const RUN_COLUMNS = runColumns();
 
@@ -21,25 +27,75 @@ async function findRun(prisma: PrismaClient, organizationId: string, runId: stri
   return row ? toAgentRun(row) : null;
 }
 
+/** Inserts the runs of `$1` (a JSON array), skipping those whose id or idempotency key is taken. */
+const INSERT_RUNS_SQL = `
+  INSERT INTO "AgentRun" ("id", "agentId", "agentName", "agentVersion", "organizationId", "userId", "intent", "status", "input",
+    "idempotencyKey", "requestHash", "attempts", "createdAt", "startedAt", "traceId", "parentRunId", "fence", "leaseOwner", "leaseExpiresAt")
+  SELECT "run"."id", "agent"."id", "run"."agentName", "run"."agentVersion", "run"."organizationId", "run"."userId", "run"."intent",
+    "run"."status"::"RunStatus", COALESCE("run"."input", 'null'::jsonb), "run"."idempotencyKey", "run"."requestHash", "run"."attempts",
+    "run"."createdAt", "run"."startedAt", "run"."traceId", "run"."parentRunId", "run"."fence", "run"."leaseOwner", "run"."leaseExpiresAt"
+  FROM jsonb_to_recordset($1::jsonb) AS "run"("id" text, "agentName" text, "agentVersion" text, "organizationId" text,
+    "userId" text, "intent" text, "status" text, "input" jsonb, "idempotencyKey" text, "requestHash" text, "attempts" integer,
+    "createdAt" timestamptz, "startedAt" timestamptz, "traceId" text, "parentRunId" text, "fence" integer, "leaseOwner" text,
+    "leaseExpiresAt" timestamptz)
+  LEFT JOIN "Agent" AS "agent" ON "agent"."name" = "run"."agentName"
+  ON CONFLICT DO NOTHING
+  RETURNING ${runColumnsText()}`;
+
+/** Finishes the runs of `$1` (a JSON array) still open under their fence; `$2` is the error of calls left running. */
+const FINISH_RUNS_SQL = `
+  WITH "request" AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS "request"("runId" text, "organizationId" text, "status" text,
+      "statusReason" text, "output" jsonb, "error" jsonb, "attempts" integer, "completedAt" timestamptz, "durationMs" integer, "metrics" jsonb,
+      "fence" integer)
+  ), "finished" AS (
+    UPDATE "AgentRun" AS "run" SET "status" = "request"."status"::"RunStatus", "statusReason" = "request"."statusReason",
+      "output" = COALESCE("request"."output", 'null'::jsonb), "error" = "request"."error", "attempts" = "request"."attempts",
+      "completedAt" = "request"."completedAt", "durationMs" = "request"."durationMs", "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "wakeAt" = NULL
+    FROM "request"
+    WHERE "run"."id" = "request"."runId" AND "run"."organizationId" = "request"."organizationId" AND "run"."status" IN ('QUEUED', 'RUNNING', 'WAITING')
+      AND ("request"."fence" IS NULL OR "run"."fence" = "request"."fence")
+    RETURNING ${runColumnsText("run")}, "request"."metrics" AS "reportedMetrics", "request"."completedAt" AS "finishedAt"
+  ), "closed" AS (
+    UPDATE "ToolExecution" AS "tool" SET "status" = 'FAILED', "error" = $2::jsonb, "completedAt" = "finished"."finishedAt"
+    FROM "finished" WHERE "tool"."runId" = "finished"."id" AND "tool"."status" = 'RUNNING'
+  ), "written" AS (
+    INSERT INTO "AgentRunMetric" ("runId", "name", "value", "unit")
+    SELECT "finished"."id", "metric"."name", "metric"."value", "metric"."unit"
+    FROM "finished", ROWS FROM (jsonb_to_recordset("finished"."reportedMetrics") AS ("name" text, "value" double precision, "unit" text))
+      WITH ORDINALITY AS "metric"("name", "value", "unit", "position")
+    ORDER BY "finished"."id", "metric"."position"
+  )
+  SELECT ${runColumnsText()} FROM "finished"`;
+
+/** Starts a queued run under its first lease: `$1` id, `$2` organization, `$3` start, `$4` trace, `$5` owner, `$6` expiry. */
+const START_RUN_SQL = `
+  UPDATE "AgentRun" SET "status" = 'RUNNING', "startedAt" = $3::timestamptz, "traceId" = $4, "attempts" = 1, "fence" = "fence" + 1,
+    "leaseOwner" = $5, "leaseExpiresAt" = $6::timestamptz
+  WHERE "id" = $1 AND "organizationId" = $2 AND "status" = 'QUEUED'
+  RETURNING ${runColumnsText()}`;
+
+/** Starts a run that is still `QUEUED`; null when it is not (another executor started it, or it ended). */
+export async function startQueuedRun(statements: PreparedStatements, input: StartRunInput): Promise<AgentRun | null> {
+  const [row] = await statements.query<AgentRunRow>("neonhub_start_run", START_RUN_SQL, [
+    input.runId,
+    input.organizationId,
+    input.startedAt,
+    input.traceId,
+    input.lease.owner,
+    input.lease.expiresAt,
+  ]);
+  return row ? toAgentRun(row) : null;
+}
+
 /**
  * Inserts the run, or finds the one already stored under its idempotency key (or its id, when a create is
  * retried after a lost reply). The unique index decides races: `ON CONFLICT DO NOTHING`, never check-then-insert.
  */
-export async function insertRun(prisma: PrismaClient, input: CreateRunInput): Promise<CreateRunResult> {
-  const attempts = input.status === "RUNNING" ? 1 : 0;
-  const lease = input.lease;
-  const inserted = await prisma.$queryRaw<AgentRunRow[]>`
-    INSERT INTO "AgentRun" ("id", "agentId", "agentName", "agentVersion", "organizationId", "userId", "intent", "status", "input",
-      "idempotencyKey", "requestHash", "attempts", "createdAt", "startedAt", "traceId", "parentRunId", "fence", "leaseOwner", "leaseExpiresAt")
-    VALUES (${input.id}, (SELECT "id" FROM "Agent" WHERE "name" = ${input.agentName}), ${input.agentName}, ${input.agentVersion},
-      ${input.organizationId}, ${input.userId}, ${input.intent}, ${input.status}::"RunStatus", ${toJsonText(input.input)}::jsonb,
-      ${input.idempotencyKey}, ${input.requestHash}, ${attempts}, ${input.createdAt}::timestamptz, ${input.startedAt}::timestamptz,
-      ${input.traceId}, ${input.parentRunId}, ${lease === null ? 0 : 1}, ${lease?.owner ?? null}, ${lease?.expiresAt ?? null}::timestamptz)
-    ON CONFLICT DO NOTHING
-    RETURNING ${RUN_COLUMNS}`;
-  const row = inserted[0];
-  if (row) return { created: true, run: toAgentRun(row) };
-  return findExistingForCreate(prisma, input);
+export async function insertRun(prisma: PrismaClient, statements: PreparedStatements, input: CreateRunInput): Promise<CreateRunResult> {
+  const [result] = await insertRuns(prisma, statements, [input]);
+  if (result instanceof Error) throw result;
+  return result!;
 }
 
 /** The run a create did not insert: the one under its idempotency key, or the one with its id. */
@@ -56,33 +112,13 @@ async function findExistingForCreate(prisma: PrismaClient, input: CreateRunInput
 }
 
 /**
- * Finishes an open run and writes its metrics in one statement (so both or neither are stored). A run that is
- * already final is returned unchanged: the first finish wins.
+ * Finishes an open run, closes its tool executions left `RUNNING` and writes its metrics in one statement (so all
+ * or none are stored). A run that is already final is returned unchanged: the first finish wins.
  */
-export async function finishOpenRun(prisma: PrismaClient, input: FinishRunInput): Promise<AgentRun> {
-  const finished = await prisma.$queryRaw<AgentRunRow[]>`
-    WITH "finished" AS (
-      UPDATE "AgentRun" SET "status" = ${input.status}::"RunStatus", "statusReason" = ${input.statusReason},
-        "output" = ${toJsonText(input.output)}::jsonb, "error" = ${input.error === null ? null : JSON.stringify(input.error)}::jsonb,
-        "attempts" = ${input.attempts}, "completedAt" = ${input.completedAt}::timestamptz, "durationMs" = ${Math.round(input.durationMs)},
-        "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "wakeAt" = NULL
-      WHERE "id" = ${input.runId} AND "organizationId" = ${input.organizationId} AND "status" IN ('QUEUED', 'RUNNING', 'WAITING')
-        AND (${input.fence ?? null}::integer IS NULL OR "fence" = ${input.fence ?? null}::integer)
-      RETURNING ${RUN_COLUMNS}
-    ), "closed" AS (
-      UPDATE "ToolExecution" SET "status" = 'FAILED', "error" = ${INTERRUPTED}::jsonb, "completedAt" = ${input.completedAt}::timestamptz
-      WHERE "runId" IN (SELECT "id" FROM "finished") AND "status" = 'RUNNING'
-    ), "written" AS (
-      INSERT INTO "AgentRunMetric" ("runId", "name", "value", "unit")
-      SELECT "finished"."id", "metric"."name", "metric"."value", "metric"."unit"
-      FROM "finished", ROWS FROM (jsonb_to_recordset(${JSON.stringify(input.metrics)}::jsonb) AS ("name" text, "value" double precision, "unit" text))
-        WITH ORDINALITY AS "metric"("name", "value", "unit", "position")
-      ORDER BY "metric"."position"
-    )
-    SELECT * FROM "finished"`;
-  const row = finished[0];
-  if (row) return toAgentRun(row);
-  return findUnfinished(prisma, input);
+export async function finishOpenRun(prisma: PrismaClient, statements: PreparedStatements, input: FinishRunInput): Promise<AgentRun> {
+  const [result] = await finishRuns(prisma, statements, [input]);
+  if (result instanceof Error) throw result;
+  return result!;
 }
 
 /** The run a finish did not change: already final (the first finish won), held under another fence, or unknown. */
@@ -114,7 +150,7 @@ export function validateFinish(input: FinishRunInput): void {
 }
 
 /** {@link insertRun} for several runs in one statement (ids must differ); results are in the order of `inputs`. */
-export async function insertRuns(prisma: PrismaClient, inputs: CreateRunInput[]): Promise<Array<CreateRunResult | Error>> {
+export async function insertRuns(prisma: PrismaClient, statements: PreparedStatements, inputs: CreateRunInput[]): Promise<Array<CreateRunResult | Error>> {
   const rows = inputs.map(({ lease, ...input }) => ({
     ...input,
     attempts: input.status === "RUNNING" ? 1 : 0,
@@ -123,19 +159,7 @@ export async function insertRuns(prisma: PrismaClient, inputs: CreateRunInput[])
     leaseOwner: lease?.owner ?? null,
     leaseExpiresAt: lease?.expiresAt ?? null,
   }));
-  const inserted = await prisma.$queryRaw<AgentRunRow[]>`
-    INSERT INTO "AgentRun" ("id", "agentId", "agentName", "agentVersion", "organizationId", "userId", "intent", "status", "input",
-      "idempotencyKey", "requestHash", "attempts", "createdAt", "startedAt", "traceId", "parentRunId", "fence", "leaseOwner", "leaseExpiresAt")
-    SELECT "run"."id", "agent"."id", "run"."agentName", "run"."agentVersion", "run"."organizationId", "run"."userId", "run"."intent",
-      "run"."status"::"RunStatus", COALESCE("run"."input", 'null'::jsonb), "run"."idempotencyKey", "run"."requestHash", "run"."attempts",
-      "run"."createdAt", "run"."startedAt", "run"."traceId", "run"."parentRunId", "run"."fence", "run"."leaseOwner", "run"."leaseExpiresAt"
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS "run"("id" text, "agentName" text, "agentVersion" text, "organizationId" text,
-      "userId" text, "intent" text, "status" text, "input" jsonb, "idempotencyKey" text, "requestHash" text, "attempts" integer,
-      "createdAt" timestamptz, "startedAt" timestamptz, "traceId" text, "parentRunId" text, "fence" integer, "leaseOwner" text,
-      "leaseExpiresAt" timestamptz)
-    LEFT JOIN "Agent" AS "agent" ON "agent"."name" = "run"."agentName"
-    ON CONFLICT DO NOTHING
-    RETURNING ${RUN_COLUMNS}`;
+  const inserted = await statements.query<AgentRunRow>("neonhub_insert_runs", INSERT_RUNS_SQL, [JSON.stringify(rows)]);
   const byId = new Map(inserted.map((row) => [row.id, row]));
   return Promise.all(
     inputs.map(async (input) => {
@@ -147,32 +171,9 @@ export async function insertRuns(prisma: PrismaClient, inputs: CreateRunInput[])
 }
 
 /** {@link finishOpenRun} for several runs in one statement (run ids must differ); results are in the order of `inputs`. */
-export async function finishRuns(prisma: PrismaClient, inputs: FinishRunInput[]): Promise<Array<AgentRun | Error>> {
+export async function finishRuns(prisma: PrismaClient, statements: PreparedStatements, inputs: FinishRunInput[]): Promise<Array<AgentRun | Error>> {
   const rows = inputs.map((input) => ({ ...input, durationMs: Math.round(input.durationMs), output: input.output ?? null, fence: input.fence ?? null }));
-  const finished = await prisma.$queryRaw<AgentRunRow[]>`
-    WITH "request" AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS "request"("runId" text, "organizationId" text, "status" text,
-        "statusReason" text, "output" jsonb, "error" jsonb, "attempts" integer, "completedAt" timestamptz, "durationMs" integer, "metrics" jsonb,
-        "fence" integer)
-    ), "finished" AS (
-      UPDATE "AgentRun" AS "run" SET "status" = "request"."status"::"RunStatus", "statusReason" = "request"."statusReason",
-        "output" = COALESCE("request"."output", 'null'::jsonb), "error" = "request"."error", "attempts" = "request"."attempts",
-        "completedAt" = "request"."completedAt", "durationMs" = "request"."durationMs", "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "wakeAt" = NULL
-      FROM "request"
-      WHERE "run"."id" = "request"."runId" AND "run"."organizationId" = "request"."organizationId" AND "run"."status" IN ('QUEUED', 'RUNNING', 'WAITING')
-        AND ("request"."fence" IS NULL OR "run"."fence" = "request"."fence")
-      RETURNING ${runColumns("run")}, "request"."metrics" AS "reportedMetrics", "request"."completedAt" AS "finishedAt"
-    ), "closed" AS (
-      UPDATE "ToolExecution" AS "tool" SET "status" = 'FAILED', "error" = ${INTERRUPTED}::jsonb, "completedAt" = "finished"."finishedAt"
-      FROM "finished" WHERE "tool"."runId" = "finished"."id" AND "tool"."status" = 'RUNNING'
-    ), "written" AS (
-      INSERT INTO "AgentRunMetric" ("runId", "name", "value", "unit")
-      SELECT "finished"."id", "metric"."name", "metric"."value", "metric"."unit"
-      FROM "finished", ROWS FROM (jsonb_to_recordset("finished"."reportedMetrics") AS ("name" text, "value" double precision, "unit" text))
-        WITH ORDINALITY AS "metric"("name", "value", "unit", "position")
-      ORDER BY "finished"."id", "metric"."position"
-    )
-    SELECT ${RUN_COLUMNS} FROM "finished"`;
+  const finished = await statements.query<AgentRunRow>("neonhub_finish_runs", FINISH_RUNS_SQL, [JSON.stringify(rows), INTERRUPTED]);
   const byId = new Map(finished.map((row) => [row.id, row]));
   return Promise.all(
     inputs.map(async (input) => {
