@@ -81,6 +81,35 @@ describe.skipIf(!baseUrl || !redisAvailable)("host roles in one process each: an
     expect((await fetch(`${worker.url}/v1/runs/${id}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(404);
   });
 
+  it("streams the runs a worker executes to the API host's live view, through Redis", async () => {
+    const stream = await fetch(`${host.url}/v1/runs/events`, { headers: { authorization: `Bearer ${key}` } });
+    expect(stream.status).toBe(200);
+    const reader = stream.body!.getReader();
+    const decoder = new TextDecoder();
+    const seen = new Map<string, Set<string>>();
+    let text = "";
+    const reading = (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        text += decoder.decode(value, { stream: true });
+        for (const match of text.matchAll(/event: runs\ndata: (.*)\n\n/g)) {
+          for (const event of JSON.parse(match[1]!) as Array<{ id: string; status: string }>) seen.set(event.id, (seen.get(event.id) ?? new Set()).add(event.status));
+        }
+      }
+    })().catch(() => undefined);
+    try {
+      // The route subscribed before answering 200, so a run enqueued now is seen from its creation.
+      const queued = await post({ agent: "onboarding-sequence", input: input("Hedy"), async: true });
+      const { id } = (await queued.json()) as { id: string };
+      // Only the worker's process, which ran it, published its end.
+      await vi.waitFor(() => expect(seen.get(id)?.has("COMPLETED")).toBe(true), { timeout: 20_000, interval: 100 });
+    } finally {
+      await reader.cancel();
+      await reading;
+    }
+  });
+
   it("refuses a worker role on the API entry and a worker without Redis or a database server", async () => {
     const shared = environment();
     expect(await refusal(startHost(loadHostConfig({ ...shared, NEONHUB_ROLE: "worker" }), logger))).toMatchObject({ code: "CONFIGURATION_INVALID", message: expect.stringMatching(/start:worker/) });

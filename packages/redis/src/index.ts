@@ -6,3 +6,5 @@ export { createQueuedRunReconciler, DEFAULT_RECONCILE_DELAY_MS, DEFAULT_RECONCIL
 export type { QueuedRunReconciler, QueuedRunReconcilerOptions, ReconcileResult } from "./queued-run-reconciler.js";
 export { MAX_RECONNECT_DELAY_MS, redisConnectionOptions } from "./redis-connection-options.js";
 export type { RedisConnectionOptions } from "./redis-connection-options.js";
+export { createRedisEventChannel } from "./redis-event-channel.js";
+export type { RedisEventChannel, RedisEventChannelOptions } from "./redis-event-channel.js";

@@ -25,6 +25,8 @@ export interface RunEventHubOptions {
 /** Fans run events out to the open streams of the run's organization. */
 export interface RunEventHub {
   publish(organizationId: string, run: AgentRun): void;
+  /** {@link RunEventHub.publish} for an event already made (one received from another process). */
+  publishEvent(organizationId: string, event: RunEvent): void;
   /** Registers a stream; returns its unsubscribe function, or null when the hub is full. */
   subscribe(organizationId: string, send: (chunk: Buffer) => void): (() => void) | null;
   readonly subscriberCount: number;
@@ -46,7 +48,8 @@ interface Pending {
 
 const RESYNC = Buffer.from("event: resync\ndata: {}\n\n");
 
-const toRunEvent = (run: AgentRun): RunEvent => ({
+/** What the streams are told of a run. */
+export const toRunEvent = (run: AgentRun): RunEvent => ({
   id: run.id,
   agentName: run.agentName,
   userId: run.userId,
@@ -89,30 +92,35 @@ export function createRunEventHub(options: RunEventHubOptions = {}): RunEventHub
     pending.clear();
   };
 
+  const publishEvent = (organizationId: string, event: RunEvent): void => {
+    if (!subscribers.has(organizationId)) return;
+    let batch = pending.get(organizationId);
+    if (!batch) {
+      batch = { events: new Map(), overflowed: false };
+      pending.set(organizationId, batch);
+    }
+    if (!batch.overflowed) {
+      batch.events.delete(event.id);
+      batch.events.set(event.id, event);
+      if (batch.events.size > maxPending) {
+        batch.overflowed = true;
+        batch.events.clear();
+      }
+    }
+    if (!timer) {
+      timer = setTimeout(flush, flushIntervalMs);
+      timer.unref();
+    }
+  };
+
   return {
     get subscriberCount() {
       return subscriberCount;
     },
     publish(organizationId, run) {
-      if (!subscribers.has(organizationId)) return;
-      let batch = pending.get(organizationId);
-      if (!batch) {
-        batch = { events: new Map(), overflowed: false };
-        pending.set(organizationId, batch);
-      }
-      if (!batch.overflowed) {
-        batch.events.delete(run.id);
-        batch.events.set(run.id, toRunEvent(run));
-        if (batch.events.size > maxPending) {
-          batch.overflowed = true;
-          batch.events.clear();
-        }
-      }
-      if (!timer) {
-        timer = setTimeout(flush, flushIntervalMs);
-        timer.unref();
-      }
+      if (subscribers.has(organizationId)) publishEvent(organizationId, toRunEvent(run));
     },
+    publishEvent,
     subscribe(organizationId, send) {
       if (subscriberCount >= maxSubscribers) return null;
       let set = subscribers.get(organizationId);

@@ -17,7 +17,7 @@ import {
 import { builtInConnectors, checkApiVersions, createConnectorClient, createConnectorRegistry, type ApiVersionStatus, type ConnectorClient, type ConnectorDefinition } from "@neonhub/connectors";
 import { createPrometheusMetrics, type PrometheusMetrics } from "@neonhub/metrics";
 import type { NeonhubDatabase, PrismaCredentialStore } from "@neonhub/persistence-prisma";
-import { createBullmqRunQueue, createQueuedRunReconciler, createRedisRateLimiter, type QueuedRunReconciler } from "@neonhub/redis";
+import { createBullmqRunQueue, createQueuedRunReconciler, createRedisEventChannel, createRedisRateLimiter, type QueuedRunReconciler } from "@neonhub/redis";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { Redis } from "ioredis";
@@ -26,7 +26,8 @@ import { createExampleAgents } from "../agents/example-agents.js";
 import type { RunConnectors } from "../agents/run-connectors.js";
 import type { HostConfig } from "../config/host-config.js";
 import { createRunEventHub, type RunEventHub } from "../inspector/run-event-hub.js";
-import { withRunEvents } from "../inspector/with-run-events.js";
+import { parseRunNote, relayRunEvents, type RunNote } from "../inspector/run-event-relay.js";
+import { withRunEvents, type RunEventSink } from "../inspector/with-run-events.js";
 import type { HealthCheck } from "../routes/operations-routes.js";
 import { readHostVersion } from "./host-version.js";
 import { openHostDatabase } from "./open-host-database.js";
@@ -127,10 +128,16 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     const queue: RunQueue = bullmq ?? createInProcessRunQueue({ queues, maxConcurrency: IN_PROCESS_MAX_CONCURRENCY, metrics: metrics.sink });
     const runEvents = createRunEventHub();
     closers.push(async () => runEvents.close());
+    // With Redis, every process's runs reach every API process's live streams (workers run the queued ones).
+    const runEventChannel = config.redisUrl
+      ? createRedisEventChannel<RunNote>({ redisUrl: config.redisUrl, channel: `${config.queuePrefix}:run-events`, parse: parseRunNote })
+      : null;
+    if (runEventChannel) closers.unshift(() => runEventChannel.close());
+    const runEventSink: RunEventSink = runEventChannel ? relayRunEvents(runEventChannel, runEvents, { receive: config.role !== "worker" }) : runEvents;
     const executorId = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
     const orchestrator = createOrchestrator({
       agents,
-      store: withRunEvents(database.runStore, runEvents),
+      store: withRunEvents(database.runStore, runEventSink),
       metrics: metrics.sink,
       logger,
       ...(rateLimiter ? { rateLimiter } : {}),

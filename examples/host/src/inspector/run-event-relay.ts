@@ -1,0 +1,46 @@
+import { RUN_STATUSES, type AgentRun } from "@neonhub/core";
+import type { RedisEventChannel } from "@neonhub/redis";
+import { z } from "zod";
+import { toRunEvent, type RunEvent, type RunEventHub } from "./run-event-hub.js";
+import type { RunEventSink } from "./with-run-events.js";
+
+/** A run event as it travels between processes. */
+export interface RunNote {
+  organizationId: string;
+  event: RunEvent;
+}
+
+const isoDate = z.string().max(40).refine((value) => !Number.isNaN(Date.parse(value)));
+const runNoteSchema = z.object({
+  organizationId: z.string().min(1).max(200),
+  event: z.object({
+    id: z.string().min(1).max(200),
+    agentName: z.string().max(200),
+    userId: z.string().max(200),
+    intent: z.string().max(10_000).nullable(),
+    status: z.enum(RUN_STATUSES),
+    createdAt: isoDate,
+    completedAt: isoDate.nullable(),
+    durationMs: z.number().finite().nullable(),
+  }),
+});
+
+/** Reads a note received from Redis: anything that can publish there could send anything, so it is checked. */
+export function parseRunNote(message: unknown): RunNote | null {
+  const parsed = runNoteSchema.safeParse(message);
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * Run events of every process of a deployment on every process's hub: each process publishes the runs it creates,
+ * starts and finishes to the channel, and processes that serve streams (`receive`) pass what arrives to their hub,
+ * their own events included, so each hub sees one ordered path per publisher.
+ */
+export function relayRunEvents(channel: RedisEventChannel<RunNote>, hub: RunEventHub, { receive }: { receive: boolean }): RunEventSink {
+  if (receive) channel.subscribe((note) => hub.publishEvent(note.organizationId, note.event));
+  return {
+    publish(organizationId: string, run: AgentRun) {
+      void channel.publish({ organizationId, event: toRunEvent(run) });
+    },
+  };
+}
