@@ -14,6 +14,7 @@ import type { PreparedStatements } from "../database/prepared-statements.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { toAgentRun, toJsonText, type AgentRunRow } from "./run-records.js";
 import { RUN_COLUMNS, runColumns } from "./run-writes.js";
+import { requestedRunsSql } from "./runs-by-key.js";
 
 /** Why a fenced write changed nothing: the run is unknown in the organization, or not held under this fence. */
 async function refusal(prisma: PrismaClient, organizationId: string, runId: string): Promise<Error> {
@@ -22,17 +23,14 @@ async function refusal(prisma: PrismaClient, organizationId: string, runId: stri
 }
 
 /** Writes journal steps and their tool executions, one row of `$1` (a JSON array) per step. */
-const RECORD_STEPS_SQL = `
+export const RECORD_STEPS_SQL = `
   WITH "request" AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS "request"("organizationId" text, "runId" text, "fence" integer,
       "position" integer, "key" text, "kind" text, "status" text, "output" jsonb, "error" jsonb, "attempts" integer, "startedAt" timestamptz,
       "completedAt" timestamptz, "wakeAt" timestamptz, "toolId" text, "toolConnector" text, "toolAction" text, "toolStatus" text,
       "toolInput" jsonb, "toolOutput" jsonb, "toolError" jsonb, "toolAttempt" integer, "toolStartedAt" timestamptz, "toolCompletedAt" timestamptz,
       "toolDurationMs" integer, "toolStepKey" text)
-  ), "run" AS (
-    SELECT "request".* FROM "AgentRun" JOIN "request" ON "AgentRun"."id" = "request"."runId" AND "AgentRun"."organizationId" = "request"."organizationId"
-    WHERE "AgentRun"."status" = 'RUNNING' AND "AgentRun"."fence" = "request"."fence"
-    FOR SHARE OF "AgentRun"
+  ), "run" AS MATERIALIZED (${requestedRunsSql("SHARE", `"current"."status" = 'RUNNING' AND "current"."fence" = "request"."fence"`)}
   ), "step" AS (
     INSERT INTO "RunStep" ("runId", "position", "key", "kind", "status", "output", "error", "attempts", "startedAt", "completedAt", "wakeAt")
     SELECT "runId", "position", "key", "kind"::"StepKind", "status"::"StepStatus", COALESCE("output", 'null'::jsonb), "error", "attempts",

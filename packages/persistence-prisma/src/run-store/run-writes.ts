@@ -2,6 +2,7 @@ import { LeaseLostError, RunNotFoundError, ValidationError, isFinalRunStatus, ty
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { PreparedStatements } from "../database/prepared-statements.js";
 import { toAgentRun, type AgentRunRow } from "./run-records.js";
+import { oneRunSql, requestedRunsSql } from "./runs-by-key.js";
 
 const COLUMN_NAMES = ["id", "agentName", "agentVersion", "organizationId", "userId", "intent", "status", "statusReason", "input", "output", "error",
   "idempotencyKey", "requestHash", "attempts", "createdAt", "startedAt", "completedAt", "durationMs", "traceId", "parentRunId", "fence", "leaseOwner",
@@ -42,19 +43,22 @@ const INSERT_RUNS_SQL = `
   ON CONFLICT DO NOTHING
   RETURNING ${runColumnsText()}`;
 
-/** Finishes the runs of `$1` (a JSON array) still open under their fence; `$2` is the error of calls left running. */
-const FINISH_RUNS_SQL = `
+/**
+ * Finishes the runs of `$1` (a JSON array) still open under their fence; `$2` is the error of calls left running.
+ * Each run is locked and checked through its primary key first (see `runs-by-key.ts`).
+ */
+export const FINISH_RUNS_SQL = `
   WITH "request" AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS "request"("runId" text, "organizationId" text, "status" text,
       "statusReason" text, "output" jsonb, "error" jsonb, "attempts" integer, "completedAt" timestamptz, "durationMs" integer, "metrics" jsonb,
       "fence" integer)
+  ), "open" AS MATERIALIZED (${requestedRunsSql("UPDATE", `"current"."status" IN ('QUEUED', 'RUNNING', 'WAITING') AND ("request"."fence" IS NULL OR "current"."fence" = "request"."fence")`)}
   ), "finished" AS (
     UPDATE "AgentRun" AS "run" SET "status" = "request"."status"::"RunStatus", "statusReason" = "request"."statusReason",
       "output" = COALESCE("request"."output", 'null'::jsonb), "error" = "request"."error", "attempts" = "request"."attempts",
       "completedAt" = "request"."completedAt", "durationMs" = "request"."durationMs", "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "wakeAt" = NULL
-    FROM "request"
-    WHERE "run"."id" = "request"."runId" AND "run"."organizationId" = "request"."organizationId" AND "run"."status" IN ('QUEUED', 'RUNNING', 'WAITING')
-      AND ("request"."fence" IS NULL OR "run"."fence" = "request"."fence")
+    FROM "open" AS "request"
+    WHERE "run"."id" = "request"."runId"
     RETURNING ${runColumnsText("run")}, "request"."metrics" AS "reportedMetrics", "request"."completedAt" AS "finishedAt"
   ), "closed" AS (
     UPDATE "ToolExecution" AS "tool" SET "status" = 'FAILED', "error" = $2::jsonb, "completedAt" = "finished"."finishedAt"
@@ -69,11 +73,13 @@ const FINISH_RUNS_SQL = `
   SELECT ${runColumnsText()} FROM "finished"`;
 
 /** Starts a queued run under its first lease: `$1` id, `$2` organization, `$3` start, `$4` trace, `$5` owner, `$6` expiry. */
-const START_RUN_SQL = `
-  UPDATE "AgentRun" SET "status" = 'RUNNING', "startedAt" = $3::timestamptz, "traceId" = $4, "attempts" = 1, "fence" = "fence" + 1,
+export const START_RUN_SQL = `
+  WITH "queued" AS MATERIALIZED (${oneRunSql("UPDATE", `"current"."status" = 'QUEUED'`)}
+  )
+  UPDATE "AgentRun" AS "run" SET "status" = 'RUNNING', "startedAt" = $3::timestamptz, "traceId" = $4, "attempts" = 1, "fence" = "run"."fence" + 1,
     "leaseOwner" = $5, "leaseExpiresAt" = $6::timestamptz
-  WHERE "id" = $1 AND "organizationId" = $2 AND "status" = 'QUEUED'
-  RETURNING ${runColumnsText()}`;
+  FROM "queued" WHERE "run"."id" = "queued"."id"
+  RETURNING ${runColumnsText("run")}`;
 
 /** Starts a run that is still `QUEUED`; null when it is not (another executor started it, or it ended). */
 export async function startQueuedRun(statements: PreparedStatements, input: StartRunInput): Promise<AgentRun | null> {

@@ -1,0 +1,33 @@
+/**
+ * How the hot writes reach their runs: each run is looked up and locked through the primary key alone, and only
+ * then checked (organization, status, fence). Written as plain conditions, those checks let the planner reach
+ * the runs through the status or organization indexes, or hash the whole table: with a backlog of queued runs
+ * (or versions not yet vacuumed) every start, step and finish then read every open run's entries, and a plan
+ * cached while the table was nearly empty read the whole table. A subquery with `OFFSET 0` keeps the checks out
+ * of the lookup, so each run costs one primary-key probe whatever the statistics say.
+ */
+
+/** The lock taken on each run: `UPDATE` by the writes that change the run, `SHARE` by those that only need it to stay held. */
+export type RunLock = "UPDATE" | "SHARE";
+
+/**
+ * The rows of the CTE `"request"` (with `"runId"` and `"organizationId"` columns) whose run exists in that
+ * organization and passes `check`, a condition on `"current"` (the run's `"status"` and `"fence"`) and `"request"`.
+ */
+export function requestedRunsSql(lock: RunLock, check: string): string {
+  return `
+    SELECT "request".* FROM "request"
+    CROSS JOIN LATERAL (
+      SELECT "organizationId", "status", "fence" FROM "AgentRun" WHERE "id" = "request"."runId" OFFSET 0 FOR ${lock}
+    ) AS "current"
+    WHERE "current"."organizationId" = "request"."organizationId" AND ${check}`;
+}
+
+/** The id of run `$1` when it exists in organization `$2` and passes `check`, a condition on `"current"`. */
+export function oneRunSql(lock: RunLock, check: string): string {
+  return `
+    SELECT "current"."id" FROM (
+      SELECT "id", "organizationId", "status", "fence" FROM "AgentRun" WHERE "id" = $1 OFFSET 0 FOR ${lock}
+    ) AS "current"
+    WHERE "current"."organizationId" = $2 AND ${check}`;
+}
