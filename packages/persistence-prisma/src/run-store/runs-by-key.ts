@@ -10,6 +10,11 @@
 /** The lock taken on each run: `UPDATE` by the writes that change the run, `SHARE` by those that only need it to stay held. */
 export type RunLock = "UPDATE" | "SHARE";
 
+/** The run whose id is `id` (an SQL expression), locked; its checks stay outside, with `OFFSET 0` keeping them out. */
+function lockedRunSql(id: string, lock: RunLock): string {
+  return `SELECT "id", "organizationId", "status", "fence" FROM "AgentRun" WHERE "id" = ${id} OFFSET 0 FOR ${lock}`;
+}
+
 /**
  * The rows of the CTE `"request"` (with `"runId"` and `"organizationId"` columns) whose run exists in that
  * organization and passes `check`, a condition on `"current"` (the run's `"status"` and `"fence"`) and `"request"`.
@@ -17,17 +22,13 @@ export type RunLock = "UPDATE" | "SHARE";
 export function requestedRunsSql(lock: RunLock, check: string): string {
   return `
     SELECT "request".* FROM "request"
-    CROSS JOIN LATERAL (
-      SELECT "organizationId", "status", "fence" FROM "AgentRun" WHERE "id" = "request"."runId" OFFSET 0 FOR ${lock}
-    ) AS "current"
+    CROSS JOIN LATERAL (${lockedRunSql(`"request"."runId"`, lock)}) AS "current"
     WHERE "current"."organizationId" = "request"."organizationId" AND ${check}`;
 }
 
 /** The id of run `$1` when it exists in organization `$2` and passes `check`, a condition on `"current"`. */
 export function oneRunSql(lock: RunLock, check: string): string {
   return `
-    SELECT "current"."id" FROM (
-      SELECT "id", "organizationId", "status", "fence" FROM "AgentRun" WHERE "id" = $1 OFFSET 0 FOR ${lock}
-    ) AS "current"
+    SELECT "current"."id" FROM (${lockedRunSql("$1", lock)}) AS "current"
     WHERE "current"."organizationId" = $2 AND ${check}`;
 }
