@@ -13,8 +13,8 @@ import {
 import type { PreparedStatements } from "../database/prepared-statements.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { toAgentRun, toJsonText, type AgentRunRow } from "./run-records.js";
-import { RUN_COLUMNS, runColumns } from "./run-writes.js";
-import { requestedRunsSql } from "./runs-by-key.js";
+import { RUN_COLUMNS, runColumns, runColumnsText } from "./run-writes.js";
+import { listedRunsSql, oneRunSql, requestedRunsSql } from "./runs-by-key.js";
 
 /** Why a fenced write changed nothing: the run is unknown in the organization, or not held under this fence. */
 async function refusal(prisma: PrismaClient, organizationId: string, runId: string): Promise<Error> {
@@ -100,13 +100,17 @@ export async function recordSteps(prisma: PrismaClient, statements: PreparedStat
   return Promise.all(inputs.map((input) => (stored.has(input.runId) ? undefined : refusal(prisma, input.organizationId, input.runId))));
 }
 
+/** Extends the leases that owner `$2` still holds among runs `$1` until `$3`. */
+export const RENEW_LEASES_SQL = `
+  WITH "held" AS MATERIALIZED (${listedRunsSql("$1::text[]", "UPDATE", `"current"."leaseOwner" = $2 AND "current"."status" = 'RUNNING'`)}
+  )
+  UPDATE "AgentRun" AS "run" SET "leaseExpiresAt" = $3::timestamptz FROM "held" WHERE "run"."id" = "held"."id"
+  RETURNING "run"."id"`;
+
 /** Extends the leases the owner still holds. */
 export async function renewLeases(prisma: PrismaClient, input: RenewLeasesInput): Promise<string[]> {
   if (input.runIds.length === 0) return [];
-  const rows = await prisma.$queryRaw<{ id: string }[]>`
-    UPDATE "AgentRun" SET "leaseExpiresAt" = ${input.expiresAt}::timestamptz
-    WHERE "id" = ANY(${[...input.runIds]}::text[]) AND "leaseOwner" = ${input.owner} AND "status" = 'RUNNING'
-    RETURNING "id"`;
+  const rows = await prisma.$queryRawUnsafe<{ id: string }[]>(RENEW_LEASES_SQL, [...input.runIds], input.owner, input.expiresAt);
   return rows.map((row) => row.id);
 }
 
@@ -134,16 +138,21 @@ export async function claimRuns(prisma: PrismaClient, input: ClaimRunsInput): Pr
   return rows.map(toAgentRun);
 }
 
+/** Parks run `$1` of organization `$2`, held under fence `$3`, as waiting until `$4` (null: until a signal). */
+export const PARK_RUN_SQL = `
+  WITH "running" AS MATERIALIZED (${oneRunSql("UPDATE", `"current"."status" = 'RUNNING' AND "current"."fence" = $3`)}
+  )
+  UPDATE "AgentRun" AS "run" SET "status" = 'WAITING', "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "wakeAt" = $4::timestamptz
+  FROM "running" WHERE "run"."id" = "running"."id"
+  RETURNING ${runColumnsText("run")}`;
+
 /**
  * Parks a run as waiting. Two statements in one transaction: the second reads signals committed after the first
  * took the run's row lock, so a signal sent while the run was parking is never missed (see `sendSignal`).
  */
 export async function suspendRun(prisma: PrismaClient, input: SuspendRunInput): Promise<AgentRun> {
   const row = await prisma.$transaction(async (transaction) => {
-    const [parked] = await transaction.$queryRaw<AgentRunRow[]>`
-      UPDATE "AgentRun" SET "status" = 'WAITING', "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "wakeAt" = ${input.wakeAt}::timestamptz
-      WHERE "id" = ${input.runId} AND "organizationId" = ${input.organizationId} AND "status" = 'RUNNING' AND "fence" = ${input.fence}
-      RETURNING ${RUN_COLUMNS}`;
+    const [parked] = await transaction.$queryRawUnsafe<AgentRunRow[]>(PARK_RUN_SQL, input.runId, input.organizationId, input.fence, input.wakeAt);
     if (!parked || input.signalName === null) return parked;
     const [woken] = await transaction.$queryRaw<AgentRunRow[]>`
       UPDATE "AgentRun" SET "wakeAt" = ${input.now}::timestamptz
@@ -154,6 +163,13 @@ export async function suspendRun(prisma: PrismaClient, input: SuspendRunInput): 
   if (!row) throw await refusal(prisma, input.organizationId, input.runId);
   return toAgentRun(row);
 }
+
+/** Wakes run `$1` of organization `$2` at `$3` when it waits and would not wake sooner. */
+export const WAKE_RUN_SQL = `
+  WITH "waiting" AS MATERIALIZED (${oneRunSql("UPDATE", `"current"."status" = 'WAITING' AND ("current"."wakeAt" IS NULL OR "current"."wakeAt" > $3::timestamptz)`)}
+  )
+  UPDATE "AgentRun" AS "run" SET "wakeAt" = $3::timestamptz FROM "waiting" WHERE "run"."id" = "waiting"."id"
+  RETURNING ${runColumnsText("run")}`;
 
 /** Keeps a signal and wakes a run waiting for it; the run's row is locked first (see `suspendRun`). */
 export async function sendSignal(prisma: PrismaClient, input: SendSignalInput): Promise<AgentRun> {
@@ -167,10 +183,7 @@ export async function sendSignal(prisma: PrismaClient, input: SendSignalInput): 
       VALUES (${input.runId}, ${input.name}, ${toJsonText(input.payload)}::jsonb, ${input.sentBy}, ${input.sentAt}::timestamptz)
       ON CONFLICT DO NOTHING RETURNING "name"`;
     if (inserted.length === 0) throw new SignalConflictError(input.runId, `Run "${input.runId}" already received signal "${input.name}".`);
-    const [woken] = await transaction.$queryRaw<AgentRunRow[]>`
-      UPDATE "AgentRun" SET "wakeAt" = ${input.sentAt}::timestamptz
-      WHERE "id" = ${input.runId} AND "status" = 'WAITING' AND ("wakeAt" IS NULL OR "wakeAt" > ${input.sentAt}::timestamptz)
-      RETURNING ${RUN_COLUMNS}`;
+    const [woken] = await transaction.$queryRawUnsafe<AgentRunRow[]>(WAKE_RUN_SQL, input.runId, input.organizationId, input.sentAt);
     return woken ?? run;
   });
   return toAgentRun(row);

@@ -9,7 +9,7 @@ const COLUMN_NAMES = ["id", "agentName", "agentVersion", "organizationId", "user
   "leaseExpiresAt", "wakeAt"];
 
 /** The columns of a run as the port returns it, optionally qualified by a table alias, as SQL text. */
-function runColumnsText(alias?: string): string {
+export function runColumnsText(alias?: string): string {
   const prefix = alias ? `"${alias}".` : "";
   return COLUMN_NAMES.map((name) => (name === "status" ? `${prefix}"status"::text AS "status"` : `${prefix}"${name}"`)).join(", ");
 }

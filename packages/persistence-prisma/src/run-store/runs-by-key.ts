@@ -1,10 +1,11 @@
 /**
- * How the hot writes reach their runs: each run is looked up and locked through the primary key alone, and only
- * then checked (organization, status, fence). Written as plain conditions, those checks let the planner reach
- * the runs through the status or organization indexes, or hash the whole table: with a backlog of queued runs
- * (or versions not yet vacuumed) every start, step and finish then read every open run's entries, and a plan
- * cached while the table was nearly empty read the whole table. A subquery with `OFFSET 0` keeps the checks out
- * of the lookup, so each run costs one primary-key probe whatever the statistics say.
+ * How the writes that name their runs reach them: each run is looked up and locked through the primary key alone,
+ * and only then checked (organization, status, fence, lease owner). Written as plain conditions, those checks let
+ * the planner reach the runs through the status or organization indexes, or hash the whole table: with a backlog
+ * of open runs (or versions not yet vacuumed) every start, step, finish, lease renewal, park and wake then read
+ * every open run's entries, and a plan cached while the table was nearly empty read the whole table. A subquery
+ * with `OFFSET 0` keeps the checks out of the lookup, so each run costs one primary-key probe whatever the
+ * statistics say.
  */
 
 /** The lock taken on each run: `UPDATE` by the writes that change the run, `SHARE` by those that only need it to stay held. */
@@ -12,18 +13,26 @@ export type RunLock = "UPDATE" | "SHARE";
 
 /** The run whose id is `id` (an SQL expression), locked; its checks stay outside, with `OFFSET 0` keeping them out. */
 function lockedRunSql(id: string, lock: RunLock): string {
-  return `SELECT "id", "organizationId", "status", "fence" FROM "AgentRun" WHERE "id" = ${id} OFFSET 0 FOR ${lock}`;
+  return `SELECT "id", "organizationId", "status", "fence", "leaseOwner", "wakeAt" FROM "AgentRun" WHERE "id" = ${id} OFFSET 0 FOR ${lock}`;
 }
 
 /**
  * The rows of the CTE `"request"` (with `"runId"` and `"organizationId"` columns) whose run exists in that
- * organization and passes `check`, a condition on `"current"` (the run's `"status"` and `"fence"`) and `"request"`.
+ * organization and passes `check`, a condition on `"current"` (the run's `"status"`, `"fence"`, `"leaseOwner"` and `"wakeAt"`) and `"request"`.
  */
 export function requestedRunsSql(lock: RunLock, check: string): string {
   return `
     SELECT "request".* FROM "request"
     CROSS JOIN LATERAL (${lockedRunSql(`"request"."runId"`, lock)}) AS "current"
     WHERE "current"."organizationId" = "request"."organizationId" AND ${check}`;
+}
+
+/** The ids among `ids` (an SQL text array) of the runs that exist and pass `check`, a condition on `"current"`. */
+export function listedRunsSql(ids: string, lock: RunLock, check: string): string {
+  return `
+    SELECT "current"."id" FROM unnest(${ids}) AS "request"("runId")
+    CROSS JOIN LATERAL (${lockedRunSql(`"request"."runId"`, lock)}) AS "current"
+    WHERE ${check}`;
 }
 
 /** The id of run `$1` when it exists in organization `$2` and passes `check`, a condition on `"current"`. */
