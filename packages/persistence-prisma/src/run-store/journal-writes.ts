@@ -14,7 +14,7 @@ import type { PreparedStatements } from "../database/prepared-statements.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { toAgentRun, toJsonText, type AgentRunRow } from "./run-records.js";
 import { RUN_COLUMNS, runColumns, runColumnsText } from "./run-writes.js";
-import { listedRunsSql, oneRunSql, requestedRunsSql } from "./runs-by-key.js";
+import { listedRunsSql, oneRunSql, requestedRunsSql, updateFoundRunsSql } from "./runs-by-key.js";
 
 /** Why a fenced write changed nothing: the run is unknown in the organization, or not held under this fence. */
 async function refusal(prisma: PrismaClient, organizationId: string, runId: string): Promise<Error> {
@@ -101,11 +101,11 @@ export async function recordSteps(prisma: PrismaClient, statements: PreparedStat
 }
 
 /** Extends the leases that owner `$2` still holds among runs `$1` until `$3`. */
-export const RENEW_LEASES_SQL = `
-  WITH "held" AS MATERIALIZED (${listedRunsSql("$1::text[]", "UPDATE", `"current"."leaseOwner" = $2 AND "current"."status" = 'RUNNING'`)}
-  )
-  UPDATE "AgentRun" AS "run" SET "leaseExpiresAt" = $3::timestamptz FROM "held" WHERE "run"."id" = "held"."id"
-  RETURNING "run"."id"`;
+export const RENEW_LEASES_SQL = updateFoundRunsSql(
+  listedRunsSql("$1::text[]", "UPDATE", `"current"."leaseOwner" = $2 AND "current"."status" = 'RUNNING'`),
+  `"leaseExpiresAt" = $3::timestamptz`,
+  `"run"."id"`,
+);
 
 /** Extends the leases the owner still holds. */
 export async function renewLeases(prisma: PrismaClient, input: RenewLeasesInput): Promise<string[]> {
@@ -139,12 +139,11 @@ export async function claimRuns(prisma: PrismaClient, input: ClaimRunsInput): Pr
 }
 
 /** Parks run `$1` of organization `$2`, held under fence `$3`, as waiting until `$4` (null: until a signal). */
-export const PARK_RUN_SQL = `
-  WITH "running" AS MATERIALIZED (${oneRunSql("UPDATE", `"current"."status" = 'RUNNING' AND "current"."fence" = $3`)}
-  )
-  UPDATE "AgentRun" AS "run" SET "status" = 'WAITING', "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "wakeAt" = $4::timestamptz
-  FROM "running" WHERE "run"."id" = "running"."id"
-  RETURNING ${runColumnsText("run")}`;
+export const PARK_RUN_SQL = updateFoundRunsSql(
+  oneRunSql("UPDATE", `"current"."status" = 'RUNNING' AND "current"."fence" = $3`),
+  `"status" = 'WAITING', "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "wakeAt" = $4::timestamptz`,
+  runColumnsText("run"),
+);
 
 /**
  * Parks a run as waiting. Two statements in one transaction: the second reads signals committed after the first
@@ -165,11 +164,11 @@ export async function suspendRun(prisma: PrismaClient, input: SuspendRunInput): 
 }
 
 /** Wakes run `$1` of organization `$2` at `$3` when it waits and would not wake sooner. */
-export const WAKE_RUN_SQL = `
-  WITH "waiting" AS MATERIALIZED (${oneRunSql("UPDATE", `"current"."status" = 'WAITING' AND ("current"."wakeAt" IS NULL OR "current"."wakeAt" > $3::timestamptz)`)}
-  )
-  UPDATE "AgentRun" AS "run" SET "wakeAt" = $3::timestamptz FROM "waiting" WHERE "run"."id" = "waiting"."id"
-  RETURNING ${runColumnsText("run")}`;
+export const WAKE_RUN_SQL = updateFoundRunsSql(
+  oneRunSql("UPDATE", `"current"."status" = 'WAITING' AND ("current"."wakeAt" IS NULL OR "current"."wakeAt" > $3::timestamptz)`),
+  `"wakeAt" = $3::timestamptz`,
+  runColumnsText("run"),
+);
 
 /** Keeps a signal and wakes a run waiting for it; the run's row is locked first (see `suspendRun`). */
 export async function sendSignal(prisma: PrismaClient, input: SendSignalInput): Promise<AgentRun> {

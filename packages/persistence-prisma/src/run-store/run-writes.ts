@@ -2,7 +2,7 @@ import { LeaseLostError, RunNotFoundError, ValidationError, isFinalRunStatus, ty
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { PreparedStatements } from "../database/prepared-statements.js";
 import { toAgentRun, type AgentRunRow } from "./run-records.js";
-import { oneRunSql, requestedRunsSql } from "./runs-by-key.js";
+import { oneRunSql, requestedRunsSql, updateFoundRunsSql } from "./runs-by-key.js";
 
 const COLUMN_NAMES = ["id", "agentName", "agentVersion", "organizationId", "userId", "intent", "status", "statusReason", "input", "output", "error",
   "idempotencyKey", "requestHash", "attempts", "createdAt", "startedAt", "completedAt", "durationMs", "traceId", "parentRunId", "fence", "leaseOwner",
@@ -73,13 +73,12 @@ export const FINISH_RUNS_SQL = `
   SELECT ${runColumnsText()} FROM "finished"`;
 
 /** Starts a queued run under its first lease: `$1` id, `$2` organization, `$3` start, `$4` trace, `$5` owner, `$6` expiry. */
-export const START_RUN_SQL = `
-  WITH "queued" AS MATERIALIZED (${oneRunSql("UPDATE", `"current"."status" = 'QUEUED'`)}
-  )
-  UPDATE "AgentRun" AS "run" SET "status" = 'RUNNING', "startedAt" = $3::timestamptz, "traceId" = $4, "attempts" = 1, "fence" = "run"."fence" + 1,
-    "leaseOwner" = $5, "leaseExpiresAt" = $6::timestamptz
-  FROM "queued" WHERE "run"."id" = "queued"."id"
-  RETURNING ${runColumnsText("run")}`;
+export const START_RUN_SQL = updateFoundRunsSql(
+  oneRunSql("UPDATE", `"current"."status" = 'QUEUED'`),
+  `"status" = 'RUNNING', "startedAt" = $3::timestamptz, "traceId" = $4, "attempts" = 1, "fence" = "run"."fence" + 1,
+    "leaseOwner" = $5, "leaseExpiresAt" = $6::timestamptz`,
+  runColumnsText("run"),
+);
 
 /** Starts a run that is still `QUEUED`; null when it is not (another executor started it, or it ended). */
 export async function startQueuedRun(statements: PreparedStatements, input: StartRunInput): Promise<AgentRun | null> {

@@ -41,3 +41,12 @@ export function oneRunSql(lock: RunLock, check: string): string {
     SELECT "current"."id" FROM (${lockedRunSql("$1", lock)}) AS "current"
     WHERE "current"."organizationId" = $2 AND ${check}`;
 }
+
+/** Sets `set` on each run that `found` (a query of runs' `"id"`, locked by it) selects, as `"run"`; returns `returning`. */
+export function updateFoundRunsSql(found: string, set: string, returning: string): string {
+  return `
+  WITH "found" AS MATERIALIZED (${found}
+  )
+  UPDATE "AgentRun" AS "run" SET ${set} FROM "found" WHERE "run"."id" = "found"."id"
+  RETURNING ${returning}`;
+}
