@@ -81,32 +81,43 @@ describe.skipIf(!baseUrl || !redisAvailable)("host roles in one process each: an
     expect((await fetch(`${worker.url}/v1/runs/${id}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(404);
   });
 
-  it("streams the runs a worker executes to the API host's live view, through Redis", async () => {
+  /** Opens the API host's live stream and keeps what arrives: every run's statuses, and the raw text. */
+  const openRunStream = async () => {
     const stream = await fetch(`${host.url}/v1/runs/events`, { headers: { authorization: `Bearer ${key}` } });
     expect(stream.status).toBe(200);
     const reader = stream.body!.getReader();
     const decoder = new TextDecoder();
-    const seen = new Map<string, Set<string>>();
-    let text = "";
+    const received = { text: "", seen: new Map<string, Set<string>>() };
     const reading = (async () => {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) return;
-        text += decoder.decode(value, { stream: true });
-        for (const match of text.matchAll(/event: runs\ndata: (.*)\n\n/g)) {
-          for (const event of JSON.parse(match[1]!) as Array<{ id: string; status: string }>) seen.set(event.id, (seen.get(event.id) ?? new Set()).add(event.status));
+        received.text += decoder.decode(value, { stream: true });
+        received.seen.clear();
+        for (const match of received.text.matchAll(/event: runs\ndata: (.*)\n\n/g)) {
+          for (const event of JSON.parse(match[1]!) as Array<{ id: string; status: string }>) {
+            received.seen.set(event.id, (received.seen.get(event.id) ?? new Set()).add(event.status));
+          }
         }
       }
     })().catch(() => undefined);
+    const close = async () => {
+      await reader.cancel();
+      await reading;
+    };
+    return { received, close };
+  };
+
+  it("streams the runs a worker executes to the API host's live view, through Redis", async () => {
+    const { received, close } = await openRunStream();
     try {
       // The route subscribed before answering 200, so a run enqueued now is seen from its creation.
       const queued = await post({ agent: "onboarding-sequence", input: input("Hedy"), async: true });
       const { id } = (await queued.json()) as { id: string };
       // Only the worker's process, which ran it, published its end.
-      await vi.waitFor(() => expect(seen.get(id)?.has("COMPLETED")).toBe(true), { timeout: 20_000, interval: 100 });
+      await vi.waitFor(() => expect(received.seen.get(id)?.has("COMPLETED")).toBe(true), { timeout: 20_000, interval: 100 });
     } finally {
-      await reader.cancel();
-      await reading;
+      await close();
     }
   });
 
@@ -118,4 +129,20 @@ describe.skipIf(!baseUrl || !redisAvailable)("host roles in one process each: an
       message: expect.stringMatching(/REDIS_URL and DATABASE_URL/),
     });
   });
+
+  it("tells the live streams to read their lists again once Redis is back, since events sent meanwhile were lost", async () => {
+    const { received, close } = await openRunStream();
+    try {
+      expect(received.text).not.toContain("event: resync");
+      // SIGKILL and a new empty server: every connection drops, and Pub/Sub keeps nothing.
+      await redis.restart();
+      await vi.waitFor(() => expect(received.text).toContain("event: resync\ndata: {}\n\n"), { timeout: 20_000, interval: 100 });
+      // The stream goes on: a queued run after the outage reaches it from the worker.
+      const queued = await post({ agent: "onboarding-sequence", input: input("Joan"), async: true });
+      const { id } = (await queued.json()) as { id: string };
+      await vi.waitFor(() => expect(received.seen.get(id)?.has("COMPLETED")).toBe(true), { timeout: 30_000, interval: 100 });
+    } finally {
+      await close();
+    }
+  }, 60_000);
 });

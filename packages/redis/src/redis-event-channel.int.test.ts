@@ -3,6 +3,7 @@ import { ConfigurationError } from "@neonhub/core";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createRedisEventChannel, type RedisEventChannel } from "./redis-event-channel.js";
+import { startTcpProxy, type TcpProxy } from "./test-support/tcp-proxy.js";
 
 const redisUrl = process.env.TEST_REDIS_URL;
 if (!redisUrl) console.warn("TEST_REDIS_URL is not set: skipping the Redis event channel tests (they need a real Redis).");
@@ -29,13 +30,28 @@ describe("Redis event channel options", () => {
 
 describe.skipIf(!redisUrl)("Redis event channel", () => {
   const opened: RedisEventChannel<Note>[] = [];
-  const open = (channel: string, maxListeners?: number) => {
-    const created = createRedisEventChannel({ redisUrl: redisUrl as string, channel, parse: parseNote, ...(maxListeners ? { maxListeners } : {}) });
+  const proxies: TcpProxy[] = [];
+  const open = (channel: string, maxListeners?: number, url = redisUrl as string) => {
+    const created = createRedisEventChannel({ redisUrl: url, channel, parse: parseNote, ...(maxListeners ? { maxListeners } : {}) });
     opened.push(created);
     return created;
   };
+  /** A channel whose connections go through a proxy the test can cut, as a network outage would. */
+  const openBehindProxy = async (channel: string) => {
+    const url = new URL(redisUrl as string);
+    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 6379) });
+    proxies.push(proxy);
+    return { proxy, channel: open(channel, undefined, `redis://127.0.0.1:${proxy.port}`) };
+  };
+  /** Publishes probes until `received` holds one: the subscription is then in place. */
+  const untilSubscribed = (publisher: RedisEventChannel<Note>, received: Note[]) =>
+    vi.waitFor(async () => {
+      await publisher.publish({ organizationId: "probe", sequence: -1 });
+      expect(received.length).toBeGreaterThan(0);
+    }, { timeout: 5_000, interval: 50 });
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((channel) => channel.close()));
+    await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
   });
 
   it("delivers what one process publishes to every subscriber, in order, and drops messages that do not parse", async () => {
@@ -89,10 +105,58 @@ describe.skipIf(!redisUrl)("Redis event channel", () => {
     expect(kept.some((note) => note.organizationId === "elsewhere")).toBe(false);
   });
 
+  it("reports a gap once its subscription is back after a lost connection, and none before", async () => {
+    const name = `neonhub-test-events-${randomUUID()}`;
+    const { proxy, channel: reader } = await openBehindProxy(name);
+    const writer = open(name);
+    const received: Note[] = [];
+    let gaps = 0;
+    reader.subscribe((note) => received.push(note));
+    reader.onGap(() => (gaps += 1));
+    await untilSubscribed(writer, received);
+    expect(gaps).toBe(0);
+
+    await proxy.cut();
+    expect(await writer.publish({ organizationId: "org", sequence: 1 })).toBe(true);
+    await proxy.restore();
+    await vi.waitFor(() => expect(gaps).toBe(1), { timeout: 10_000 });
+    // Reported once subscribed again: one message published right after it arrives.
+    expect(await writer.publish({ organizationId: "org", sequence: 2 })).toBe(true);
+    await vi.waitFor(() => expect(received.at(-1)).toEqual({ organizationId: "org", sequence: 2 }), { timeout: 5_000 });
+    expect(received.some((note) => note.sequence === 1)).toBe(false);
+    expect(gaps).toBe(1);
+  });
+
+  it("tells every subscriber that a publisher lost a message, once that publisher reaches Redis again", async () => {
+    const name = `neonhub-test-events-${randomUUID()}`;
+    const { proxy, channel: writer } = await openBehindProxy(name);
+    const [reader, other] = [open(name), open(name)];
+    const received: Note[] = [];
+    const gaps = { reader: 0, other: 0 };
+    reader.subscribe((note) => received.push(note));
+    reader.onGap(() => (gaps.reader += 1));
+    const stopListening = other.onGap(() => (gaps.other += 1));
+    await untilSubscribed(writer, received);
+    expect(await writer.publish({ organizationId: "org", sequence: 1 })).toBe(true);
+
+    await proxy.cut();
+    // The writer learns of the cut when its socket closes; from then on its messages are lost at once.
+    await vi.waitFor(async () => expect(await writer.publish({ organizationId: "org", sequence: 2 })).toBe(false), { timeout: 5_000, interval: 20 });
+    expect(gaps).toEqual({ reader: 0, other: 0 });
+    await proxy.restore();
+    await vi.waitFor(() => expect(gaps).toEqual({ reader: 1, other: 1 }), { timeout: 10_000 });
+    stopListening();
+
+    // Announced once: later messages go through without another gap.
+    expect(await writer.publish({ organizationId: "org", sequence: 3 })).toBe(true);
+    await vi.waitFor(() => expect(received.at(-1)).toEqual({ organizationId: "org", sequence: 3 }), { timeout: 5_000 });
+    expect(gaps).toEqual({ reader: 1, other: 1 });
+  }, 30_000);
+
   it("loses a message sent while Redis cannot be reached without throwing", async () => {
     const channel = createRedisEventChannel({ redisUrl: "redis://127.0.0.1:1", channel: "unreachable", parse: parseNote });
     try {
-      await expect(channel.publish({ organizationId: "org", sequence: 1 })).resolves.toBeUndefined();
+      await expect(channel.publish({ organizationId: "org", sequence: 1 })).resolves.toBe(false);
     } finally {
       await channel.close();
     }

@@ -12,19 +12,33 @@ export interface RedisEventChannelOptions<T> {
    * the Redis can publish on the channel, so messages are read as untrusted input.
    */
   parse(message: unknown): T | null;
-  /** Listeners at most. Default 100. */
+  /** Listeners at most, of messages and of gaps each. Default 100. */
   maxListeners?: number;
 }
 
-/** Best-effort events between processes over Redis Pub/Sub: a message sent while Redis is away is lost. */
+/**
+ * Best-effort events between processes over Redis Pub/Sub: a message sent while Redis is away is lost, and the
+ * loss is reported to {@link RedisEventChannel.onGap} listeners so that readers can recover.
+ */
 export interface RedisEventChannel<T> {
-  /** Sends `message` (serialised as JSON) to every subscribed process, this one included. Never throws. */
-  publish(message: T): Promise<void>;
+  /**
+   * Sends `message` (serialised as JSON) to every subscribed process, this one included. Never throws: resolves
+   * true once Redis took it, false when it was lost (the channel's gap listeners will hear of it).
+   */
+  publish(message: T): Promise<boolean>;
   /**
    * Calls `listener` with each valid message; the first listener opens the subscribing connection.
    * @throws ConfigurationError beyond `maxListeners`.
    */
   subscribe(listener: (message: T) => void): () => void;
+  /**
+   * Calls `listener` whenever messages may have been missed since it was last called: this process's subscription
+   * came back after a lost connection (once it is subscribed again), or a publisher of the channel, in any
+   * process, could not send a message and has reached Redis again. A reader then reads again from its source of
+   * truth. Opens the subscribing connection, as {@link RedisEventChannel.subscribe} does.
+   * @throws ConfigurationError beyond `maxListeners`.
+   */
+  onGap(listener: () => void): () => void;
   /** Closes both connections. */
   close(): Promise<void>;
 }
@@ -32,10 +46,24 @@ export interface RedisEventChannel<T> {
 const DEFAULT_MAX_LISTENERS = 100;
 const MAX_CHANNEL_LENGTH = 200;
 
+/** Calls each listener with `message`; one listener's failure is not the others'. */
+function callEach<M>(listeners: Iterable<(message: M) => void>, message: M): void {
+  for (const listener of listeners) {
+    try {
+      listener(message);
+    } catch {
+      // Left to the listener to report.
+    }
+  }
+}
+
+/** The sibling channel on which a publisher that lost messages says so once it reaches Redis again. */
+const gapChannelOf = (channel: string): string => `${channel}:gap`;
+
 /**
  * Events shared by the processes of a deployment through Redis Pub/Sub: what one process publishes, every
  * subscribed process receives, in the order that publisher sent them. Pub/Sub keeps nothing, so it suits
- * notifications whose loss a reader recovers from (a live view that can reload), not work.
+ * notifications whose loss a reader recovers from (a live view that reloads on a gap), not work.
  * @example
  * const channel = createRedisEventChannel({ redisUrl, channel: "neonhub:run-events", parse: (message) => message as RunNote });
  * const unsubscribe = channel.subscribe((note) => hub.publishEvent(note.organizationId, note.event));
@@ -56,9 +84,40 @@ export function createRedisEventChannel<T>(options: RedisEventChannelOptions<T>)
   publisher.on("error", () => undefined);
   let subscriber: Redis | null = null;
   const listeners = new Set<(message: T) => void>();
+  const gapListeners = new Set<() => void>();
+  const gapChannel = gapChannelOf(channel);
   let closed = false;
+  // Messages lost so far, and how many of them a gap notice has covered: a loss during a notice needs another.
+  let lost = 0;
+  let announced = 0;
+
+  const reportGap = () => callEach(gapListeners, undefined);
+
+  // One notice at a time: the reconnection and a publish may both find the gap unannounced.
+  let announcing: Promise<void> | null = null;
+  const announceGap = (): Promise<void> => {
+    if (lost === announced || closed) return Promise.resolve();
+    const covering = lost;
+    announcing ??= publisher
+      .publish(gapChannel, "{}")
+      .then(
+        () => {
+          announced = Math.max(announced, covering);
+        },
+        () => undefined, // Still away: announced on the next connection or publish.
+      )
+      .finally(() => {
+        announcing = null;
+      });
+    return announcing;
+  };
+  publisher.on("ready", () => void announceGap());
 
   const deliver = (received: string, text: string) => {
+    if (received === gapChannel) {
+      reportGap();
+      return;
+    }
     if (received !== channel) return;
     let message: T | null;
     try {
@@ -66,45 +125,60 @@ export function createRedisEventChannel<T>(options: RedisEventChannelOptions<T>)
     } catch {
       return;
     }
-    if (message === null) return;
-    for (const listener of listeners) {
-      try {
-        listener(message);
-      } catch {
-        // One listener's failure is not the others'.
-      }
-    }
+    if (message !== null) callEach(listeners, message);
   };
 
   const openSubscriber = () => {
-    // ioredis subscribes again after a reconnection.
-    subscriber = new Redis({ ...connection });
-    subscriber.on("error", () => undefined);
-    subscriber.on("message", deliver);
-    void subscriber.subscribe(channel).catch(() => undefined);
+    const opened = new Redis({ ...connection });
+    subscriber = opened;
+    let readyBefore = false;
+    opened.on("error", () => undefined);
+    opened.on("message", deliver);
+    opened.on("ready", () => {
+      if (!readyBefore) {
+        readyBefore = true;
+        return;
+      }
+      // ioredis subscribes again after a reconnection; the gap is reported once that subscription is in place, so
+      // that a reader reading again misses nothing published after its read.
+      opened.subscribe(channel, gapChannel).then(
+        () => {
+          if (!closed) reportGap();
+        },
+        () => undefined,
+      );
+    });
+    void opened.subscribe(channel, gapChannel).catch(() => undefined);
+  };
+  const listen = <L>(set: Set<L>, listener: L): (() => void) => {
+    if (closed) throw new ConfigurationError("The event channel is closed.");
+    if (set.size >= maxListeners) throw new ConfigurationError(`An event channel takes at most ${maxListeners} listeners.`);
+    set.add(listener);
+    if (!subscriber) openSubscriber();
+    return () => void set.delete(listener);
   };
 
   return {
     async publish(message) {
-      if (closed) return;
+      if (closed) return false;
       try {
         if (publisher.status === "wait") await publisher.connect();
+        if (lost !== announced) await announceGap();
         await publisher.publish(channel, JSON.stringify(message));
+        return true;
       } catch {
-        // Best effort: readers recover from a lost event.
+        // Best effort: readers hear of the loss through the gap notice once this publisher is back.
+        lost += 1;
+        return false;
       }
     },
-    subscribe(listener) {
-      if (closed) throw new ConfigurationError("The event channel is closed.");
-      if (listeners.size >= maxListeners) throw new ConfigurationError(`An event channel takes at most ${maxListeners} listeners.`);
-      listeners.add(listener);
-      if (!subscriber) openSubscriber();
-      return () => void listeners.delete(listener);
-    },
+    subscribe: (listener) => listen(listeners, listener),
+    onGap: (listener) => listen(gapListeners, listener),
     async close() {
       if (closed) return;
       closed = true;
       listeners.clear();
+      gapListeners.clear();
       publisher.disconnect();
       subscriber?.disconnect();
     },

@@ -66,6 +66,30 @@ describe("createRunEventHub", () => {
     expect(chunks).toEqual(["event: resync\ndata: {}\n\n"]);
   });
 
+  it("tells every open stream to reload once per flush after a gap, then sends events again", () => {
+    vi.useFakeTimers();
+    const hub = createRunEventHub({ flushIntervalMs: 100 });
+    const alpha: string[] = [];
+    const beta: string[] = [];
+    hub.subscribe("alpha", (chunk) => alpha.push(chunk.toString()));
+    hub.subscribe("beta", (chunk) => beta.push(chunk.toString()));
+    hub.publish("alpha", run("r1", "alpha"));
+    hub.resync();
+    hub.resync();
+    hub.publish("beta", run("r2", "beta"));
+    vi.advanceTimersByTime(100);
+    expect({ alpha, beta }).toEqual({ alpha: ["event: resync\ndata: {}\n\n"], beta: ["event: resync\ndata: {}\n\n"] });
+    hub.publish("alpha", run("r3", "alpha"));
+    vi.advanceTimersByTime(100);
+    expect(alpha).toHaveLength(2);
+    expect(alpha[1]).toMatch(/^event: runs\ndata: .*"r3".*\n\n$/);
+    expect(beta).toHaveLength(1);
+    hub.close();
+    hub.resync();
+    vi.advanceTimersByTime(100);
+    expect(alpha).toHaveLength(2);
+  });
+
   it("refuses streams beyond its limit and frees a slot on unsubscribe", () => {
     const hub = createRunEventHub({ maxSubscribers: 1 });
     const unsubscribe = hub.subscribe("alpha", () => undefined);

@@ -27,6 +27,11 @@ export interface RunEventHub {
   publish(organizationId: string, run: AgentRun): void;
   /** {@link RunEventHub.publish} for an event already made (one received from another process). */
   publishEvent(organizationId: string, event: RunEvent): void;
+  /**
+   * Tells every open stream, at the next flush, to read its list again: events may have been lost before they
+   * reached the hub (a gap on the channel between processes).
+   */
+  resync(): void;
   /** Registers a stream; returns its unsubscribe function, or null when the hub is full. */
   subscribe(organizationId: string, send: (chunk: Buffer) => void): (() => void) | null;
   readonly subscriberCount: number;
@@ -92,13 +97,25 @@ export function createRunEventHub(options: RunEventHubOptions = {}): RunEventHub
     pending.clear();
   };
 
-  const publishEvent = (organizationId: string, event: RunEvent): void => {
-    if (!subscribers.has(organizationId)) return;
+  const scheduleFlush = (): void => {
+    if (!timer) {
+      timer = setTimeout(flush, flushIntervalMs);
+      timer.unref();
+    }
+  };
+
+  const batchOf = (organizationId: string): Pending => {
     let batch = pending.get(organizationId);
     if (!batch) {
       batch = { events: new Map(), overflowed: false };
       pending.set(organizationId, batch);
     }
+    return batch;
+  };
+
+  const publishEvent = (organizationId: string, event: RunEvent): void => {
+    if (!subscribers.has(organizationId)) return;
+    const batch = batchOf(organizationId);
     if (!batch.overflowed) {
       batch.events.delete(event.id);
       batch.events.set(event.id, event);
@@ -107,10 +124,7 @@ export function createRunEventHub(options: RunEventHubOptions = {}): RunEventHub
         batch.events.clear();
       }
     }
-    if (!timer) {
-      timer = setTimeout(flush, flushIntervalMs);
-      timer.unref();
-    }
+    scheduleFlush();
   };
 
   return {
@@ -121,6 +135,15 @@ export function createRunEventHub(options: RunEventHubOptions = {}): RunEventHub
       if (subscribers.has(organizationId)) publishEvent(organizationId, toRunEvent(run));
     },
     publishEvent,
+    resync() {
+      // Once per flush however many gaps arrive: a reload is what each stream is told either way.
+      for (const organizationId of subscribers.keys()) {
+        const batch = batchOf(organizationId);
+        batch.overflowed = true;
+        batch.events.clear();
+      }
+      if (subscribers.size > 0) scheduleFlush();
+    },
     subscribe(organizationId, send) {
       if (subscriberCount >= maxSubscribers) return null;
       let set = subscribers.get(organizationId);

@@ -34,10 +34,15 @@ export function parseRunNote(message: unknown): RunNote | null {
 /**
  * Run events of every process of a deployment on every process's hub: each process publishes the runs it creates,
  * starts and finishes to the channel, and processes that serve streams (`receive`) pass what arrives to their hub,
- * their own events included, so each hub sees one ordered path per publisher.
+ * their own events included, so each hub sees one ordered path per publisher. When the channel reports a gap (its
+ * subscription came back, or some publisher lost events), the hub tells its streams to read their lists again.
  */
 export function relayRunEvents(channel: RedisEventChannel<RunNote>, hub: RunEventHub, { receive }: { receive: boolean }): RunEventSink {
-  if (receive) channel.subscribe((note) => hub.publishEvent(note.organizationId, note.event));
+  if (receive) {
+    channel.subscribe((note) => hub.publishEvent(note.organizationId, note.event));
+    // Events lost between processes: the streams read their lists again instead of showing a stale state.
+    channel.onGap(() => hub.resync());
+  }
   return {
     publish(organizationId: string, run: AgentRun) {
       void channel.publish({ organizationId, event: toRunEvent(run) });
