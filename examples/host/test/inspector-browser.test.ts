@@ -3,12 +3,15 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startProviderServer } from "@neonhub/connectors/testing";
 import { openNeonhubDatabase } from "@neonhub/persistence-prisma";
+import { OAuth2Server } from "oauth2-mock-server";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildInspector } from "../scripts/build-inspector.mjs";
 import { issueApiKey } from "../src/auth/issue-api-key.js";
 import { HOST_DIRECTORY, PROCESS_TEST_TIMEOUT_MS, runTsx, startHostProcess, type HostProcess } from "./host-process.js";
+import { freePort } from "./free-port.js";
 import { createScratchDatabase } from "./scratch-database.js";
 
 // Debian's chromium; browsers cannot be downloaded here. CI installs it (.ci/run).
@@ -39,6 +42,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CHROMIUM})`, { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   let dataDir: string;
+  let assets: string;
   let host: HostProcess;
   let browser: Browser;
   let otherKey: string;
@@ -54,14 +58,14 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
     return (await response.json()) as Record<string, unknown>;
   };
 
-  const signedInPage = async (key: string): Promise<Page> => {
+  const signedInPage = async (key: string, url = host.url): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
     const page = await context.newPage();
     page.on("pageerror", (error) => pageErrors.push(error.message));
     page.on("console", (message) => {
       if (message.text().includes("Content Security Policy")) pageErrors.push(message.text());
     });
-    await page.goto(host.url);
+    await page.goto(url);
     await page.getByLabel("API key").fill(key);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Runs" }).waitFor();
@@ -70,7 +74,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "neonhub-inspector-"));
-    const assets = join(dataDir, "inspector");
+    assets = join(dataDir, "inspector");
     await buildInspector(assets);
     if (SCREENSHOT_DIRECTORY) await mkdir(SCREENSHOT_DIRECTORY, { recursive: true });
     const database: Record<string, string> = { NEONHUB_DATA_DIR: dataDir };
@@ -254,6 +258,79 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
     expect(await page.content()).not.toContain("sk_test_inspector_secret_value");
     expect(host.stdout()).not.toContain("sk_test_inspector_secret_value");
     expect(pageErrors).toEqual([]);
+  });
+
+  it("connects with OAuth through a local authorization server and back to the page, and says when it was refused", async () => {
+    const authorizationServer = new OAuth2Server();
+    await authorizationServer.issuer.keys.generate("RS256");
+    await authorizationServer.start(0, "127.0.0.1");
+    const issuer = authorizationServer.issuer.url as string;
+    const accessTokens = new Set<string>();
+    let refuse = false;
+    authorizationServer.service.on("beforeResponse", (response: { body: Record<string, unknown> | "" }) => {
+      if (typeof response.body === "object" && typeof response.body.access_token === "string") accessTokens.add(response.body.access_token);
+    });
+    // The person refuses: the provider sends the browser back with an error instead of a code (RFC 6749, 4.1.2.1).
+    authorizationServer.service.on("beforeAuthorizeRedirect", ({ url }: { url: URL }) => {
+      if (!refuse) return;
+      url.searchParams.delete("code");
+      url.searchParams.set("error", "access_denied");
+    });
+    const accountApi = await startProviderServer((request) =>
+      accessTokens.has((request.headers.authorization ?? "").replace(/^Bearer /, "")) ? { status: 200, text: "acct_browser" } : { status: 401, json: { error: "invalid_token" } },
+    );
+    const scratch = baseUrl ? await createScratchDatabase(baseUrl, "inspector_oauth") : null;
+    // The redirect URI and the page's return URL name the port, so it is chosen first.
+    const port = await freePort();
+    let oauthHost: HostProcess | null = null;
+    try {
+      oauthHost = await startHostProcess(
+        {
+          ...(scratch ? { DATABASE_URL: scratch.url } : { NEONHUB_DATA_DIR: join(dataDir, "oauth") }),
+          PORT: String(port),
+          NEONHUB_PUBLIC_URL: `http://127.0.0.1:${port}`,
+          NEONHUB_DEV_API_KEY: DEVELOPMENT_KEY,
+          NEONHUB_INSPECTOR_ASSETS_DIR: assets,
+          NEONHUB_CREDENTIALS_KEY: "7f".repeat(32),
+          NEONHUB_CONNECTORS_MODE: "live",
+          NEONHUB_OAUTH_ACME_OAUTH_CLIENT_ID: "inspector-client",
+          NEONHUB_OAUTH_ACME_OAUTH_CLIENT_SECRET: "inspector-client-secret",
+          NEONHUB_OAUTH_ALLOW_HTTP: "true",
+          NEONHUB_SCHEDULER_INTERVAL_MS: "0",
+          AUTHORIZATION_SERVER_URL: issuer,
+          TOKEN_URL: `${issuer}/token`,
+          API_URL: accountApi.url,
+        },
+        "test/oauth-host-process.ts",
+      );
+      const page = await signedInPage(DEVELOPMENT_KEY, oauthHost.url);
+      await page.getByRole("link", { name: "Connections" }).click();
+      const acme = page.locator("tr[data-connector='acme-oauth']");
+      await acme.getByText("not connected", { exact: true }).waitFor();
+      // No NEONHUB_OAUTH_RETURN_URLS: the host's own address is where its inspector comes back to.
+      await acme.getByRole("button", { name: "Connect with OAuth (Acme OAuth)" }).click();
+      await page.getByRole("status").getByText("Acme OAuth is connected with OAuth.").waitFor();
+      await acme.getByText("ACTIVE", { exact: true }).waitFor();
+      // The outcome was read once and taken off the address.
+      expect(page.url()).toBe(`${oauthHost.url}/#/connections`);
+      await acme.getByRole("button", { name: "Test Acme OAuth" }).click();
+      await acme.getByRole("status").getByText(/Test passed/).waitFor();
+      expect(accountApi.requests.at(-1)?.headers.authorization).toMatch(/^Bearer .+/);
+
+      refuse = true;
+      await acme.getByRole("button", { name: "Reconnect with OAuth (Acme OAuth)" }).click();
+      await page.getByRole("alert").getByText("Acme OAuth was not connected: access_denied.").waitFor();
+      // The connection made before is kept.
+      await acme.getByText("ACTIVE", { exact: true }).waitFor();
+      expect(accessTokens.size).toBe(1);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await oauthHost?.terminate();
+      await accountApi.close();
+      await authorizationServer.stop();
+      await scratch?.drop();
+    }
   });
 
   it("shows agents with their breaker, limit and last hour", async () => {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "./free-port.js";
 
 /** A Redis server of the test's own, which it may flush, kill and start again without touching a shared one. */
 export interface PrivateRedis {
@@ -12,16 +12,6 @@ export interface PrivateRedis {
 
 /** Whether a `redis-server` binary is on the PATH. */
 export const hasRedisServer = (): boolean => spawnSync("redis-server", ["--version"]).status === 0;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const cli = (port: number, ...args: string[]) => spawnSync("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], { encoding: "utf8" });
 

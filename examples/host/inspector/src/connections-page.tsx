@@ -63,7 +63,10 @@ function ConnectForm({ connector, onDone, onCancel }: { connector: Connector; on
   );
 }
 
-/** One connector: its connection's status and the actions on it (connect, test, reconnect, revoke, disconnect). */
+/**
+ * One connector: its connection's status and the actions on it (connect, test, reconnect, revoke, disconnect).
+ * Each button's accessible name starts with its visible text (WCAG 2.5.3), then names the connector.
+ */
 function ConnectorRow({ connector, connection, onChanged }: { connector: Connector; connection: Connection | undefined; onChanged: () => void }) {
   const [formOpen, setFormOpen] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -124,11 +127,11 @@ function ConnectorRow({ connector, connection, onChanged }: { connector: Connect
           ) : (
             <>
               {connector.auth.authorize ? (
-                <button type="button" disabled={busy} aria-label={`${connectLabel} ${connector.displayName} with OAuth`} onClick={() => void authorize()}>
+                <button type="button" disabled={busy} aria-label={`${connectLabel} with OAuth (${connector.displayName})`} onClick={() => void authorize()}>
                   {connectLabel} with OAuth
                 </button>
               ) : null}
-              <button type="button" class={connector.auth.authorize ? "secondary" : ""} disabled={busy} aria-expanded={formOpen} aria-label={`${connectLabel} ${connector.displayName}${connector.auth.authorize ? " with tokens" : ""}`} onClick={() => setFormOpen(!formOpen)}>
+              <button type="button" class={connector.auth.authorize ? "secondary" : ""} disabled={busy} aria-expanded={formOpen} aria-label={connector.auth.authorize ? `${connectLabel} with tokens (${connector.displayName})` : `${connectLabel} ${connector.displayName}`} onClick={() => setFormOpen(!formOpen)}>
                 {connectLabel}
                 {connector.auth.authorize ? " with tokens" : ""}
               </button>
@@ -170,12 +173,46 @@ function ConnectorRow({ connector, connection, onChanged }: { connector: Connect
   );
 }
 
+/** What an OAuth callback sent the browser back with (`?connector=…&status=…`). */
+interface OAuthOutcome {
+  connector: string;
+  status: string;
+  error: string | null;
+}
+
+/** Reads the callback's outcome once and takes it off the address, so a reload does not show it again. */
+function takeOAuthOutcome(): OAuthOutcome | null {
+  const parameters = new URLSearchParams(location.search);
+  const connector = parameters.get("connector");
+  const status = parameters.get("status");
+  if (connector === null || status === null) return null;
+  history.replaceState(null, "", `${location.pathname}${location.hash}`);
+  return { connector, status, error: parameters.get("error") };
+}
+
+function OAuthOutcomeNote({ outcome, connectors }: { outcome: OAuthOutcome; connectors: Connector[] }) {
+  const name = connectors.find((connector) => connector.id === outcome.connector)?.displayName ?? outcome.connector;
+  if (outcome.status === "connected") {
+    return (
+      <p class="oauth-outcome" role="status">
+        {name} is connected with OAuth.
+      </p>
+    );
+  }
+  return (
+    <p class="oauth-outcome step-error" role="alert">
+      {name} was not connected: {outcome.error ?? "the provider gave no reason"}.
+    </p>
+  );
+}
+
 /** The organization's connections, one row per connector, with the actions of the connections API. */
 export function ConnectionsPage() {
   const [connections, setConnections] = useState<Connection[] | null>(null);
   const [connectors, setConnectors] = useState<Connector[]>([]);
   const [unavailable, setUnavailable] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [oauthOutcome] = useState(takeOAuthOutcome);
 
   const loadConnections = () =>
     api<{ connections: Connection[] }>("/v1/connections").then(
@@ -194,6 +231,7 @@ export function ConnectionsPage() {
   return (
     <section aria-labelledby="connections-heading">
       <h1 id="connections-heading">Connections</h1>
+      {oauthOutcome ? <OAuthOutcomeNote outcome={oauthOutcome} connectors={connectors} /> : null}
       <ErrorNote error={error} />
       {unavailable ? <p>This host has no connections API (it starts one when NEONHUB_CREDENTIALS_KEY is set); the connector catalog is listed instead.</p> : null}
       {connections ? (

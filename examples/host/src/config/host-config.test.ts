@@ -47,10 +47,12 @@ describe("loadHostConfig", () => {
     expect(config).toMatchObject({
       previousCredentialsKeys: ["old-1", "old-2"],
       publicUrl: "https://api.example.com",
-      oauthReturnUrls: ["https://app.example.com/settings/", "https://admin.example.com"],
+      oauthReturnUrls: ["https://api.example.com/", "https://app.example.com/settings/", "https://admin.example.com"],
       oauthClients: { "google-ads": { clientId: "client-1.apps.googleusercontent.com", clientSecret: "secret-1" }, x: { clientId: "x-public-client" } },
     });
     expect(() => loadHostConfig({ NEONHUB_OAUTH_RETURN_URLS: "https://ok.example.com,not a url" })).toThrow(/NEONHUB_OAUTH_RETURN_URLS/);
+    // Without a public URL there is no code flow, and nothing is added.
+    expect(loadHostConfig({ NEONHUB_OAUTH_RETURN_URLS: "https://app.example.com/" }).oauthReturnUrls).toEqual(["https://app.example.com/"]);
   });
 
   it("reads the role, which needs Redis when the API and workers run apart, and a database server for a worker", () => {

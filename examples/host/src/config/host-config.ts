@@ -47,7 +47,7 @@ export interface HostConfig {
   previousCredentialsKeys: string[];
   /** The host's public URL; the OAuth redirect URI is `<publicUrl>/v1/oauth/callback`. Null disables the OAuth code flow. */
   publicUrl: string | null;
-  /** URL prefixes that OAuth callbacks may send people back to. */
+  /** URL prefixes that OAuth callbacks may send people back to: the public URL's, then `NEONHUB_OAUTH_RETURN_URLS`. */
   oauthReturnUrls: string[];
   /** OAuth clients by connector id, from `NEONHUB_OAUTH_<CONNECTOR>_CLIENT_ID` and `_CLIENT_SECRET`. */
   oauthClients: Record<string, { clientId: string; clientSecret?: string }>;
@@ -148,6 +148,7 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
   if (values.NEONHUB_ROLE === "worker" && values.DATABASE_URL === undefined) {
     throw new ConfigurationError("Invalid host configuration:\n  NEONHUB_ROLE=worker needs DATABASE_URL: the embedded database belongs to one process");
   }
+  const publicUrl = values.NEONHUB_PUBLIC_URL?.replace(/\/+$/, "") ?? null;
   return {
     role: values.NEONHUB_ROLE,
     workerPort: values.NEONHUB_WORKER_PORT ?? null,
@@ -171,8 +172,9 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     sweepIntervalMs: values.NEONHUB_SWEEP_INTERVAL_MS,
     schedulerIntervalMs: values.NEONHUB_SCHEDULER_INTERVAL_MS,
     previousCredentialsKeys: commaList(values.NEONHUB_CREDENTIALS_PREVIOUS_KEYS),
-    publicUrl: values.NEONHUB_PUBLIC_URL?.replace(/\/+$/, "") ?? null,
-    oauthReturnUrls: commaList(values.NEONHUB_OAUTH_RETURN_URLS),
+    publicUrl,
+    // The inspector this host serves starts authorizations that come back to it.
+    oauthReturnUrls: [...(publicUrl === null ? [] : [`${publicUrl}/`]), ...commaList(values.NEONHUB_OAUTH_RETURN_URLS)],
     oauthClients: readOAuthClients(environment),
     allowInsecureOAuthRequests: values.NEONHUB_OAUTH_ALLOW_HTTP === "true",
     inspectorAssetsDirectory: values.NEONHUB_INSPECTOR_ASSETS_DIR ?? null,
