@@ -31,14 +31,20 @@ const run = (id: string, organizationId: string, status: AgentRun["status"] = "R
 
 afterEach(() => vi.useRealTimers());
 
+/** A hub flushing every 100 ms of fake time, with one stream for each of two organizations and what each received. */
+function hubWithTwoStreams() {
+  vi.useFakeTimers();
+  const hub = createRunEventHub({ flushIntervalMs: 100 });
+  const alpha: string[] = [];
+  const beta: string[] = [];
+  hub.subscribe("alpha", (chunk) => alpha.push(chunk.toString()));
+  hub.subscribe("beta", (chunk) => beta.push(chunk.toString()));
+  return { hub, alpha, beta };
+}
+
 describe("createRunEventHub", () => {
   it("sends an organization's events only to its own streams, batched per flush interval", () => {
-    vi.useFakeTimers();
-    const hub = createRunEventHub({ flushIntervalMs: 100 });
-    const alpha: string[] = [];
-    const beta: string[] = [];
-    hub.subscribe("alpha", (chunk) => alpha.push(chunk.toString()));
-    hub.subscribe("beta", (chunk) => beta.push(chunk.toString()));
+    const { hub, alpha, beta } = hubWithTwoStreams();
     hub.publish("alpha", run("r1", "alpha"));
     hub.publish("alpha", run("r2", "alpha"));
     hub.publish("alpha", run("r1", "alpha", "COMPLETED"));
@@ -67,12 +73,7 @@ describe("createRunEventHub", () => {
   });
 
   it("tells every open stream to reload once per flush after a gap, then sends events again", () => {
-    vi.useFakeTimers();
-    const hub = createRunEventHub({ flushIntervalMs: 100 });
-    const alpha: string[] = [];
-    const beta: string[] = [];
-    hub.subscribe("alpha", (chunk) => alpha.push(chunk.toString()));
-    hub.subscribe("beta", (chunk) => beta.push(chunk.toString()));
+    const { hub, alpha, beta } = hubWithTwoStreams();
     hub.publish("alpha", run("r1", "alpha"));
     hub.resync();
     hub.resync();
