@@ -3,6 +3,14 @@ import { defineConfig } from "vitest/config";
 
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
+/**
+ * Tests that kill host and worker processes or cut their databases under load, with leases of 1.5 s. They run one at
+ * a time once the rest of the suite has finished: sharing two cores with other test processes, a host can fall
+ * seconds behind, which those tests would read as a fault of the code under test.
+ */
+const TESTS = ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "examples/*/src/**/*.test.ts", "examples/*/test/**/*.test.ts", "examples/*/bench/**/*.test.ts", "scripts/**/*.test.ts"];
+const FAULT_TESTS = ["examples/host/test/chaos.int.test.ts", "examples/host/test/durable-runs-kill.int.test.ts", "examples/host/test/separate-workers.int.test.ts"];
+
 // Workspace packages resolve to their sources, so tests never depend on a previous build.
 export default defineConfig({
   resolve: {
@@ -17,10 +25,12 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "examples/*/src/**/*.test.ts", "examples/*/test/**/*.test.ts", "examples/*/bench/**/*.test.ts", "scripts/**/*.test.ts"],
-    exclude: ["**/node_modules/**", "**/dist/**"],
     pool: "forks",
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: "suite", include: TESTS, exclude: ["**/node_modules/**", "**/dist/**", ...FAULT_TESTS], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: "faults", include: FAULT_TESTS, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ["default"],
