@@ -33,8 +33,8 @@ export interface RedisEventChannel<T> {
   subscribe(listener: (message: T) => void): () => void;
   /**
    * Calls `listener` whenever messages may have been missed since it was last called: this process's subscription
-   * came back after a lost connection (once it is subscribed again), or a publisher of the channel, in any
-   * process, could not send a message and has reached Redis again. A reader then reads again from its source of
+   * came back after a lost connection or a failed first attempt (once it is subscribed again), or a publisher of
+   * the channel, in any process, could not send a message and has reached Redis again. A reader then reads again from its source of
    * truth. Opens the subscribing connection, as {@link RedisEventChannel.subscribe} does.
    * @throws ConfigurationError beyond `maxListeners`.
    */
@@ -131,14 +131,16 @@ export function createRedisEventChannel<T>(options: RedisEventChannelOptions<T>)
   const openSubscriber = () => {
     const opened = new Redis({ ...connection });
     subscriber = opened;
-    let readyBefore = false;
+    // Set when a connection dropped or an attempt failed (at start too): messages sent meanwhile were not received.
+    let interrupted = false;
     opened.on("error", () => undefined);
     opened.on("message", deliver);
+    opened.on("reconnecting", () => {
+      interrupted = true;
+    });
     opened.on("ready", () => {
-      if (!readyBefore) {
-        readyBefore = true;
-        return;
-      }
+      if (!interrupted) return;
+      interrupted = false;
       // ioredis subscribes again after a reconnection; the gap is reported once that subscription is in place, so
       // that a reader reading again misses nothing published after its read.
       opened.subscribe(channel, gapChannel).then(
