@@ -129,7 +129,8 @@ export function createRedisEventChannel<T>(options: RedisEventChannelOptions<T>)
   };
 
   const openSubscriber = () => {
-    const opened = new Redis({ ...connection });
+    // The ready handler below subscribes again itself, so that it knows when the subscription is back.
+    const opened = new Redis({ ...connection, autoResubscribe: false });
     subscriber = opened;
     // Set when a connection dropped or an attempt failed (at start too): messages sent meanwhile were not received.
     let interrupted = false;
@@ -141,8 +142,8 @@ export function createRedisEventChannel<T>(options: RedisEventChannelOptions<T>)
     opened.on("ready", () => {
       if (!interrupted) return;
       interrupted = false;
-      // ioredis subscribes again after a reconnection; the gap is reported once that subscription is in place, so
-      // that a reader reading again misses nothing published after its read.
+      // The gap is reported once the subscription is in place again, so that a reader reading again misses nothing
+      // published after its read.
       opened.subscribe(channel, gapChannel).then(
         () => {
           if (!closed) reportGap();

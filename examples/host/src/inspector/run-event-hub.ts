@@ -113,6 +113,12 @@ export function createRunEventHub(options: RunEventHubOptions = {}): RunEventHub
     return batch;
   };
 
+  /** The batch's streams are told to read their lists again instead of getting its events. */
+  const askToReload = (batch: Pending): void => {
+    batch.overflowed = true;
+    batch.events.clear();
+  };
+
   const publishEvent = (organizationId: string, event: RunEvent): void => {
     if (!subscribers.has(organizationId)) return;
     const batch = batchOf(organizationId);
@@ -120,8 +126,7 @@ export function createRunEventHub(options: RunEventHubOptions = {}): RunEventHub
       batch.events.delete(event.id);
       batch.events.set(event.id, event);
       if (batch.events.size > maxPending) {
-        batch.overflowed = true;
-        batch.events.clear();
+        askToReload(batch);
       }
     }
     scheduleFlush();
@@ -137,11 +142,7 @@ export function createRunEventHub(options: RunEventHubOptions = {}): RunEventHub
     publishEvent,
     resync() {
       // Once per flush however many gaps arrive: a reload is what each stream is told either way.
-      for (const organizationId of subscribers.keys()) {
-        const batch = batchOf(organizationId);
-        batch.overflowed = true;
-        batch.events.clear();
-      }
+      for (const organizationId of subscribers.keys()) askToReload(batchOf(organizationId));
       if (subscribers.size > 0) scheduleFlush();
     },
     subscribe(organizationId, send) {
