@@ -1,133 +1,37 @@
 /** Calls to the host's API from the page, with the session cookie and, for changes, the CSRF token. */
 
-export type RunStatus = "QUEUED" | "RUNNING" | "WAITING" | "COMPLETED" | "FAILED" | "CANCELLED" | "TIMED_OUT";
+import type { z } from "zod";
+import type { RunEvent as HubRunEvent } from "../../src/inspector/run-event-hub";
+import type { agentSchema, connectorSchema } from "../../src/schemas/catalog-schemas";
+import type { connectionSchema, connectionTestSchema } from "../../src/schemas/connection-schemas";
+import type { childRunSchema, runPageSchema, runSchema, runStepSchema, runWithToolsSchema, toolExecutionSchema } from "../../src/schemas/run-schemas";
+import type { runSummarySchema } from "../../src/schemas/run-summary-schemas";
+import type { sessionSchema } from "../../src/schemas/session-schemas";
 
-export interface RunError {
-  code: string;
-  message: string;
-}
+// The page reads what the API's own response schemas describe (types only: nothing of them reaches the bundle),
+// so a change to a response that the page does not follow fails the typecheck instead of the page.
 
-export interface Run {
-  id: string;
-  agentName: string;
-  agentVersion: string;
-  organizationId: string;
-  userId: string;
-  intent: string | null;
-  status: RunStatus;
-  statusReason: string | null;
-  input: unknown;
-  output: unknown;
-  error: RunError | null;
-  attempts: number;
-  createdAt: string;
-  startedAt: string | null;
-  completedAt: string | null;
-  durationMs: number | null;
-  parentRunId: string | null;
-}
-
-export interface ToolExecution {
-  id: string;
-  connector: string;
-  action: string;
-  status: string;
-  input: unknown;
-  output: unknown;
-  error: RunError | null;
-  attempt: number;
-  startedAt: string;
-  completedAt: string | null;
-  durationMs: number | null;
-  /** The journal step that made the call, for calls made in a durable run. */
-  stepKey?: string | null;
-}
-
-/** A journaled step of a durable run (present once the host records steps). */
-export interface RunStep {
-  position: number;
-  key: string;
-  kind: "TOOL" | "STEP" | "SLEEP" | "SIGNAL" | "CHILD";
-  status: "STARTED" | "SUCCEEDED" | "FAILED" | "WAITING";
-  attempts: number;
-  startedAt: string | null;
-  completedAt: string | null;
-  wakeAt?: string | null;
-  error?: RunError | null;
-}
-
+export type Run = z.output<typeof runSchema>;
+export type RunStatus = Run["status"];
+export type RunError = NonNullable<Run["error"]>;
+export type ToolExecution = z.output<typeof toolExecutionSchema>;
+/** A journaled step of a durable run. */
+export type RunStep = z.output<typeof runStepSchema>;
 /** A run started by another run, with its own children (`GET /v1/runs/{id}` answers the tree). */
-export interface ChildRun {
-  id: string;
-  agentName: string;
-  status: RunStatus;
-  statusReason: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  completedAt: string | null;
-  durationMs: number | null;
-  /** True when this run's children did not fit in the tree: its own page lists them. */
-  truncated: boolean;
-  children: ChildRun[];
-}
-
-export interface RunDetail extends Run {
-  toolExecutions: ToolExecution[];
-  steps?: RunStep[];
-  children?: ChildRun[];
-}
-
-export interface RunPage {
-  runs: Run[];
-  nextCursor: string | null;
-}
-
-export interface Agent {
-  name: string;
-  version: string;
-  description: string;
-  breakerState: "closed" | "open" | "half_open";
-  admission?: { limit: number; windowMs: number } | null;
-}
-
-export interface RunSummary {
-  since: string;
-  until: string;
-  agents: Array<{ agentName: string; total: number; completed: number; failed: number; p95DurationMs: number | null }>;
-  minutes: Array<{ minute: string; status: RunStatus; count: number; p95DurationMs: number | null }>;
-}
-
+export type ChildRun = z.output<typeof childRunSchema>;
+export type RunDetail = z.output<typeof runWithToolsSchema>;
+export type RunPage = z.output<typeof runPageSchema>;
+/** What a `runs` server-sent event carries about each run. */
+export type RunEvent = HubRunEvent;
+export type Agent = z.output<typeof agentSchema>;
+export type RunSummary = z.output<typeof runSummarySchema>;
 /** A connection of the organization (never its credentials). */
-export interface Connection {
-  connector: string;
-  authType: string;
-  status: "ACTIVE" | "EXPIRED" | "REVOKED" | "ERROR";
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  lastError: string | null;
-}
-
+export type Connection = z.output<typeof connectionSchema>;
 /** A connector of the catalog with what its connect form needs. */
-export interface Connector {
-  id: string;
-  displayName: string;
-  mode: string;
-  implemented: boolean;
-  auth: { type: "none" | "api_key" | "bearer" | "basic" | "oauth2"; fields: string[]; optionalFields: string[]; authorize: boolean; test: boolean; revoke: boolean };
-}
-
+export type Connector = z.output<typeof connectorSchema>;
 /** Answer of a connection test. */
-export interface ConnectionTest {
-  ok: boolean;
-  durationMs: number;
-  error: RunError | null;
-}
-
-export interface Session {
-  organizationId: string;
-  userId: string;
-  csrfToken: string;
-}
+export type ConnectionTest = z.output<typeof connectionTestSchema>;
+export type Session = z.output<typeof sessionSchema>;
 
 /** A refused request, with the problem document's code and detail. */
 export class ApiError extends Error {

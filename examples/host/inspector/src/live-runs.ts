@@ -1,7 +1,4 @@
-import type { Run } from "./api";
-
-/** What a `runs` server-sent event carries about each run. */
-export type RunEvent = Pick<Run, "id" | "agentName" | "userId" | "intent" | "status" | "createdAt" | "completedAt" | "durationMs">;
+import type { RunEvent } from "./api";
 
 /**
  * Opens the organization's live run stream. `onRuns` gets each batch; `onResync` is called when events were lost

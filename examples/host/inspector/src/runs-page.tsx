@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, query, type Agent, type Run, type RunPage, type RunSummary } from "./api";
+import { api, query, type Agent, type Run, type RunEvent, type RunPage, type RunSummary } from "./api";
 import { formatDuration, formatTime, RUN_STATUSES } from "./format";
-import { subscribeToRuns, type RunEvent } from "./live-runs";
+import { subscribeToRuns } from "./live-runs";
 import { DurationChart, RunsPerMinuteChart } from "./run-charts";
 import { StartRunForm } from "./start-run-form";
 import { ErrorNote, StatusBadge } from "./status-badge";

@@ -1,8 +1,8 @@
-import { ConfigurationError, RUN_STATUSES, type Orchestrator } from "@neonhub/core";
+import { ConfigurationError, type Orchestrator } from "@neonhub/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import { requireCaller } from "../plugins/api-key-auth-plugin.js";
 import { authenticatedErrorResponses } from "../schemas/problem-schema.js";
+import { runSummarySchema, summaryQuerySchema } from "../schemas/run-summary-schemas.js";
 
 /** Options of {@link runSummaryRoutes}. */
 export interface RunSummaryRoutesOptions {
@@ -10,20 +10,6 @@ export interface RunSummaryRoutesOptions {
   /** Current time in ms; tests pass a fixed one. */
   now?: () => number;
 }
-
-const summaryQuerySchema = z
-  .object({ windowMinutes: z.coerce.number().int().min(1).max(1_440).default(60).meta({ description: "The last this many minutes." }) })
-  .strict();
-
-const p95 = z.number().nullable().meta({ description: "95th percentile (nearest rank) of finished runs' duration, ms." });
-const runSummarySchema = z
-  .object({
-    since: z.iso.datetime(),
-    until: z.iso.datetime(),
-    agents: z.array(z.object({ agentName: z.string(), total: z.number().int(), completed: z.number().int(), failed: z.number().int(), p95DurationMs: p95 })),
-    minutes: z.array(z.object({ minute: z.iso.datetime(), status: z.enum(RUN_STATUSES), count: z.number().int(), p95DurationMs: p95 })),
-  })
-  .meta({ id: "RunSummary" });
 
 /** `GET /v1/runs/summary`: per-agent outcomes and runs per minute of the caller's organization. */
 export const runSummaryRoutes: FastifyPluginAsyncZod<RunSummaryRoutesOptions> = async (fastify, options) => {

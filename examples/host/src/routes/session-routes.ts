@@ -6,21 +6,13 @@ import { readCookie, SESSION_COOKIE, sessionCookie } from "../inspector/session-
 import type { SessionStore } from "../inspector/session-store.js";
 import { requireCaller } from "../plugins/api-key-auth-plugin.js";
 import { authenticatedErrorResponses, problemResponses } from "../schemas/problem-schema.js";
+import { sessionSchema, signInBodySchema } from "../schemas/session-schemas.js";
 
 /** Options of {@link sessionRoutes}. */
 export interface SessionRoutesOptions {
   apiKeyStore: ApiKeyStore;
   sessions: SessionStore;
 }
-
-const signInBodySchema = z.object({ apiKey: z.string().min(1).max(512) }).strict().meta({ id: "SignInRequest" });
-const sessionSchema = z
-  .object({
-    organizationId: z.string(),
-    userId: z.string(),
-    csrfToken: z.string().meta({ description: "Send it as `x-csrf-token` on every request that changes something." }),
-  })
-  .meta({ id: "InspectorSession" });
 
 const INVALID_KEY = "The API key is not valid.";
 
