@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { parseRunNote } from "./run-event-relay.js";
+import { createRecordingLogger, type RecordedLogLine } from "@neonhub/core/testing";
+import type { RedisEventChannel } from "@neonhub/redis";
+import { describe, expect, it, vi } from "vitest";
+import type { RunEventHub } from "./run-event-hub.js";
+import { parseRunNote, relayRunEvents, type RunNote } from "./run-event-relay.js";
 
 const event = { id: "run-1", agentName: "seo-analyst", userId: "user-1", intent: null, status: "COMPLETED", createdAt: "2026-12-05T09:00:00.000Z", completedAt: "2026-12-05T09:00:01.000Z", durationMs: 1000 };
 
@@ -21,5 +24,44 @@ describe("parseRunNote", () => {
     ]) {
       expect(parseRunNote(message)).toBeNull();
     }
+  });
+});
+
+describe("relayRunEvents", () => {
+  /** The channel's side the relay uses, driven by the test (the Redis behind it is tested in @neonhub/redis). */
+  const fakeChannel = () => {
+    const messages: Array<(note: RunNote) => void> = [];
+    const gaps: Array<() => void> = [];
+    const published: RunNote[] = [];
+    const channel = {
+      publish: async (note: RunNote) => (published.push(note), true),
+      subscribe: (listener: (note: RunNote) => void) => (messages.push(listener), () => undefined),
+      onGap: (listener: () => void) => (gaps.push(listener), () => undefined),
+      close: async () => undefined,
+    } satisfies RedisEventChannel<RunNote>;
+    return { channel, messages, gaps, published };
+  };
+
+  it("passes received notes to the hub, and on a gap warns and tells the hub's streams to read again", () => {
+    const { channel, messages, gaps } = fakeChannel();
+    const hub = { publishEvent: vi.fn(), resync: vi.fn() };
+    const lines: RecordedLogLine[] = [];
+    relayRunEvents(channel, hub as unknown as RunEventHub, { receive: true, logger: createRecordingLogger(lines) });
+
+    messages.forEach((listener) => listener({ organizationId: "org-1", event: event as RunNote["event"] }));
+    expect(hub.publishEvent).toHaveBeenCalledWith("org-1", event);
+    expect(hub.resync).not.toHaveBeenCalled();
+    expect(lines).toEqual([]);
+
+    gaps.forEach((listener) => listener());
+    expect(hub.resync).toHaveBeenCalledTimes(1);
+    expect(lines).toEqual([expect.objectContaining({ level: "warn", message: expect.stringContaining("may have been lost") })]);
+  });
+
+  it("in a process that serves no streams, only publishes", () => {
+    const { channel, messages, gaps } = fakeChannel();
+    relayRunEvents(channel, { publishEvent: vi.fn(), resync: vi.fn() } as unknown as RunEventHub, { receive: false });
+    expect(messages).toHaveLength(0);
+    expect(gaps).toHaveLength(0);
   });
 });

@@ -1,4 +1,4 @@
-import { RUN_STATUSES, type AgentRun } from "@neonhub/core";
+import { RUN_STATUSES, silentLogger, type AgentRun, type Logger } from "@neonhub/core";
 import type { RedisEventChannel } from "@neonhub/redis";
 import { z } from "zod";
 import { toRunEvent, type RunEvent, type RunEventHub } from "./run-event-hub.js";
@@ -37,11 +37,19 @@ export function parseRunNote(message: unknown): RunNote | null {
  * their own events included, so each hub sees one ordered path per publisher. When the channel reports a gap (its
  * subscription came back, or some publisher lost events), the hub tells its streams to read their lists again.
  */
-export function relayRunEvents(channel: RedisEventChannel<RunNote>, hub: RunEventHub, { receive }: { receive: boolean }): RunEventSink {
+export function relayRunEvents(
+  channel: RedisEventChannel<RunNote>,
+  hub: RunEventHub,
+  { receive, logger = silentLogger }: { receive: boolean; logger?: Logger },
+): RunEventSink {
   if (receive) {
     channel.subscribe((note) => hub.publishEvent(note.organizationId, note.event));
-    // Events lost between processes: the streams read their lists again instead of showing a stale state.
-    channel.onGap(() => hub.resync());
+    // Events lost between processes: the streams read their lists again instead of showing a stale state. The
+    // warning lets operators tie a page that reloaded to the Redis outage behind it.
+    channel.onGap(() => {
+      logger.warn({}, "run events between processes may have been lost (Redis was unreachable); open live streams read their runs again");
+      hub.resync();
+    });
   }
   return {
     publish(organizationId: string, run: AgentRun) {

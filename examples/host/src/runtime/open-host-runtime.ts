@@ -133,7 +133,7 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
       ? createRedisEventChannel<RunNote>({ redisUrl: config.redisUrl, channel: `${config.queuePrefix}:run-events`, parse: parseRunNote })
       : null;
     if (runEventChannel) closers.unshift(() => runEventChannel.close());
-    const runEventSink: RunEventSink = runEventChannel ? relayRunEvents(runEventChannel, runEvents, { receive: config.role !== "worker" }) : runEvents;
+    const runEventSink: RunEventSink = runEventChannel ? relayRunEvents(runEventChannel, runEvents, { receive: config.role !== "worker", logger }) : runEvents;
     const executorId = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
     const orchestrator = createOrchestrator({
       agents,
