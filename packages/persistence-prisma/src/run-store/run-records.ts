@@ -1,32 +1,10 @@
 import type { AgentRun, JournalStep, RunSignal, RunStatus, StepKind, StepStatus, StoredError, ToolExecution, ToolExecutionStatus } from "@neonhub/core";
 
-/** The columns of an `AgentRun` row, as Prisma returns them from typed and raw queries alike. */
-export interface AgentRunRow {
-  id: string;
-  agentName: string;
-  agentVersion: string;
-  organizationId: string;
-  userId: string;
-  intent: string | null;
-  status: string;
-  statusReason: string | null;
-  input: unknown;
-  output: unknown;
-  error: unknown;
-  idempotencyKey: string | null;
-  requestHash: string | null;
-  attempts: number;
-  createdAt: Date;
-  startedAt: Date | null;
-  completedAt: Date | null;
-  durationMs: number | null;
-  traceId: string | null;
-  parentRunId: string | null;
-  fence: number;
-  leaseOwner: string | null;
-  leaseExpiresAt: Date | null;
-  wakeAt: Date | null;
-}
+/**
+ * The columns of an `AgentRun` row, as Prisma returns them from typed and raw queries alike: the run's own fields,
+ * with its status and error as the database holds them (checked when read into an {@link AgentRun}).
+ */
+export type AgentRunRow = Omit<AgentRun, "status" | "error"> & { status: string; error: unknown };
 
 /** The columns of a `RunStep` row. */
 export interface RunStepRow {
