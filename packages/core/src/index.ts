@@ -70,6 +70,7 @@ export type {
   FinishRunInput,
   AgentPeriodSummary,
   AgentRunSummary,
+  DeleteEndedRunsInput,
   ListQueuedRunsInput,
   PeriodMetricSummary,
   PeriodToolSummary,
@@ -133,7 +134,7 @@ export { retryAfterFirstFailure, retryWithBackoff } from "./policies/retry-with-
 export type { RetryOptions } from "./policies/retry-with-backoff.js";
 export { BoundedMap } from "./util/bounded-map.js";
 export { encodeCursor, decodeCursor } from "./util/run-cursor.js";
-export { checkQueuedRunsLimit, MAX_QUEUED_RUNS_PAGE } from "./util/queued-runs-limit.js";
+export { checkDeleteEndedRuns, checkQueuedRunsLimit, MAX_DELETED_RUNS_BATCH, MAX_QUEUED_RUNS_PAGE } from "./util/queued-runs-limit.js";
 export type { RunCursor } from "./util/run-cursor.js";
 export {
   assertStorableValue,

@@ -236,6 +236,14 @@ export interface ListQueuedRunsInput {
   after?: { createdAt: Date; runId: string };
 }
 
+/** Which runs {@link RunStore.deleteEndedRuns} deletes. */
+export interface DeleteEndedRunsInput {
+  /** Ended runs created before this instant. */
+  createdBefore: Date;
+  /** At most this many, 1 to 1,000, oldest first: repeat the call until fewer are deleted. */
+  limit: number;
+}
+
 /** A run still `QUEUED`, with what a queue needs to carry it again. */
 export interface QueuedRunReference {
   organizationId: string;
@@ -338,6 +346,14 @@ export interface RunStore {
    * status and creation time.
    */
   listQueuedRuns(input: ListQueuedRunsInput): Promise<QueuedRunReference[]>;
+
+  /**
+   * Retention: deletes runs of every organization that ended (`COMPLETED`, `FAILED`, `CANCELLED`, `TIMED_OUT`) and
+   * were created before `createdBefore`, with their steps, signals, tool executions and metrics, oldest first;
+   * returns how many it deleted. A run whose parent is still open is kept, since the parent reads its ending. The
+   * idempotency key of a deleted run can be used again. Safe to call from several processes at once.
+   */
+  deleteEndedRuns(input: DeleteEndedRunsInput): Promise<number>;
 
   /** Resolves when the store can serve requests; rejects with `StoreUnavailableError` otherwise. */
   checkHealth(): Promise<void>;

@@ -8,7 +8,7 @@ import type { RunMetric } from "../model/run-metric.js";
 import type { ToolExecution } from "../model/tool-execution.js";
 import type { ListRunsQuery, RunPage, RunStore } from "../ports/run-store.js";
 import { summarizeAgentPeriodRecords, validateSummarizeAgentPeriodQuery, type PeriodRun } from "../util/agent-period-summary.js";
-import { checkQueuedRunsLimit } from "../util/queued-runs-limit.js";
+import { checkDeleteEndedRuns, checkQueuedRunsLimit } from "../util/queued-runs-limit.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 import { summarizeRunRecords, validateListRunsFilters, validateSummarizeRunsQuery } from "../util/run-summary.js";
 
@@ -472,6 +472,24 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       for (const kept of allRuns()) if (kept.status === "QUEUED" && kept.createdAt < createdBefore && isAfter(kept)) queued.push(kept);
       queued.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       return queued.slice(0, limit).map((kept) => ({ organizationId: kept.organizationId, runId: kept.id, agentName: kept.agentName, createdAt: times.date(kept.createdAt) }));
+    },
+
+    async deleteEndedRuns(input) {
+      const { createdBefore, limit } = checkDeleteEndedRuns(input);
+      const cutOff = times.of(createdBefore);
+      const parentIsOpen = (kept: KeptRun) => {
+        const parent = kept.parentRunId === null ? undefined : byId(kept.parentRunId);
+        return parent !== undefined && !isFinalRunStatus(parent.status);
+      };
+      const ended: KeptRun[] = [];
+      for (const kept of allRuns()) if (isFinalRunStatus(kept.status) && kept.createdAt < cutOff && !parentIsOpen(kept)) ended.push(kept);
+      ended.sort((a, b) => a.createdAt - b.createdAt);
+      const deleted = ended.slice(0, limit);
+      for (const kept of deleted) {
+        if (!newer.delete(kept.id)) older.delete(kept.id);
+        forget(kept);
+      }
+      return deleted.length;
     },
 
     async checkHealth() {},

@@ -606,5 +606,67 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       expect((await store.listQueuedRuns({ createdBefore: at(6_000), limit: 10 })).map((run) => run.runId)).toEqual([oldest.id, older.id, recent.id]);
       await expect(store.listQueuedRuns({ createdBefore: at(2_000), limit: 0 })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
     });
+
+    it("deletes ended runs created before a cut-off with all they hold, oldest first, and keeps open runs and the children open parents read", async () => {
+      // Ten days back: no run of the other cases is that old, so the counts below are this case's alone.
+      const at = (offsetMs: number) => new Date(BASE_TIME - 10 * 86_400_000 + offsetMs);
+      const cutOff = at(60_000);
+      const organizationId = `org-${randomUUID()}`;
+      const run = (offsetMs: number, overrides: Partial<CreateRunInput> = {}) =>
+        sampleRunInput({ organizationId, createdAt: at(offsetMs), startedAt: at(offsetMs), lease: { owner: "executor-1", expiresAt: at(offsetMs + 30_000) }, ...overrides });
+      const end = (input: CreateRunInput, status: FinishRunInput["status"] = "COMPLETED") =>
+        store.finishRun(finishInput(organizationId, input.id, { status, statusReason: status.toLowerCase(), completedAt: at(50_000) }));
+
+      const completed = run(0, { idempotencyKey: `retention-${randomUUID()}` });
+      const failed = run(1_000);
+      const cancelled = run(2_000);
+      const timedOut = run(3_000);
+      const stillRunning = run(4_000);
+      const stillQueued = run(5_000, { status: "QUEUED", startedAt: null, lease: null });
+      const waitingParent = run(6_000);
+      const childOfWaiting = run(7_000, { parentRunId: waitingParent.id });
+      const endedParent = run(8_000);
+      const childOfEnded = run(9_000, { parentRunId: endedParent.id });
+      const endedAfterCutOff = run(70_000);
+      for (const input of [completed, failed, cancelled, timedOut, stillRunning, stillQueued, waitingParent, childOfWaiting, endedParent, childOfEnded, endedAfterCutOff]) {
+        await store.createRun(input);
+      }
+      await store.recordStep(sampleStepInput(completed, 0));
+      await store.sendSignal({ organizationId, runId: completed.id, name: "approval", payload: { approved: true }, sentBy: "user-1", sentAt: at(100) });
+      await end(completed);
+      await end(failed, "FAILED");
+      await end(cancelled, "CANCELLED");
+      await end(timedOut, "TIMED_OUT");
+      await store.suspendRun({ organizationId, runId: waitingParent.id, fence: 1, wakeAt: at(3_600_000), signalName: null, now: at(6_500) });
+      for (const input of [childOfWaiting, endedParent, childOfEnded, endedAfterCutOff]) await end(input);
+
+      await expect(store.deleteEndedRuns({ createdBefore: cutOff, limit: 0 })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+      await expect(store.deleteEndedRuns({ createdBefore: new Date(Number.NaN), limit: 10 })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+      expect(await store.getRun(organizationId, completed.id)).not.toBeNull();
+
+      // Oldest first, at most the limit.
+      expect(await store.deleteEndedRuns({ createdBefore: cutOff, limit: 2 })).toBe(2);
+      expect(await store.getRun(organizationId, completed.id)).toBeNull();
+      expect(await store.getRun(organizationId, failed.id)).toBeNull();
+      expect(await store.getRun(organizationId, cancelled.id)).not.toBeNull();
+      expect(await store.deleteEndedRuns({ createdBefore: cutOff, limit: 100 })).toBe(4);
+      expect(await store.deleteEndedRuns({ createdBefore: cutOff, limit: 100 })).toBe(0);
+
+      for (const gone of [completed, failed, cancelled, timedOut, endedParent, childOfEnded]) expect(await store.getRun(organizationId, gone.id)).toBeNull();
+      for (const kept of [stillRunning, stillQueued, waitingParent, childOfWaiting, endedAfterCutOff]) expect(await store.getRun(organizationId, kept.id)).not.toBeNull();
+      expect(await store.listToolExecutions(organizationId, completed.id)).toEqual([]);
+      expect(await store.listSteps(organizationId, completed.id)).toEqual([]);
+      expect(await store.listRunMetrics(organizationId, completed.id)).toEqual([]);
+      expect(await store.getSignal(organizationId, completed.id, "approval")).toBeNull();
+
+      // The deleted run's idempotency key starts a new run.
+      const again = { ...run(20_000, { idempotencyKey: completed.idempotencyKey }), id: randomUUID() };
+      expect(await store.createRun(again)).toMatchObject({ created: true, run: { id: again.id } });
+
+      // Once the parent ends, its child goes too.
+      await store.finishRun(finishInput(organizationId, waitingParent.id, { status: "CANCELLED", statusReason: "cancelled", completedAt: at(50_000) }));
+      expect(await store.deleteEndedRuns({ createdBefore: cutOff, limit: 100 })).toBe(2);
+      expect(await store.getRun(organizationId, childOfWaiting.id)).toBeNull();
+    });
   });
 }

@@ -1,6 +1,7 @@
 import {
   StoreUnavailableError,
   ValidationError,
+  checkDeleteEndedRuns,
   checkQueuedRunsLimit,
   decodeCursor,
   encodeCursor,
@@ -176,6 +177,23 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
         });
         return rows.map((row) => ({ organizationId: row.organizationId, runId: row.id, agentName: row.agentName, createdAt: row.createdAt }));
       });
+    },
+
+    deleteEndedRuns: async (input) => {
+      const { createdBefore, limit } = checkDeleteEndedRuns(input);
+      // Through the status and creation index; SKIP LOCKED lets several processes prune at once. Steps, signals,
+      // tool executions and metrics go with their run (ON DELETE CASCADE).
+      return guarded("delete ended runs", () =>
+        prisma.$executeRaw`
+          DELETE FROM "AgentRun" WHERE "id" IN (
+            SELECT r."id" FROM "AgentRun" r
+            WHERE r."status" IN ('COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT') AND r."createdAt" < ${createdBefore}
+              AND NOT EXISTS (SELECT 1 FROM "AgentRun" p WHERE p."id" = r."parentRunId" AND p."status" IN ('QUEUED', 'RUNNING', 'WAITING'))
+            ORDER BY r."createdAt"
+            LIMIT ${limit}
+            FOR UPDATE OF r SKIP LOCKED
+          )`,
+      );
     },
 
     checkHealth: async () => {
