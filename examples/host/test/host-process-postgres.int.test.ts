@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { sampleRunInput } from "@neonhub/core/testing";
 import { openNeonhubDatabase } from "@neonhub/persistence-prisma";
 import { Redis } from "ioredis";
 import pg from "pg";
@@ -53,6 +54,16 @@ describe.skipIf(!baseUrl)("the host as a real process on PostgreSQL", { timeout:
 
   it("starts once migrated, reports its dependencies, and passes the smoke test", async () => {
     const database = await openNeonhubDatabase({ url: databaseUrl, applyMigrations: true });
+    // History from before the start: the retention (30 days by default) deletes the older run and keeps the other.
+    const endedDaysAgo = async (days: number) => {
+      const at = new Date(Date.now() - days * 86_400_000);
+      const input = sampleRunInput({ organizationId: "org_history", createdAt: at, startedAt: at });
+      await database.runStore.createRun(input);
+      await database.runStore.finishRun({ organizationId: input.organizationId, runId: input.id, status: "COMPLETED", statusReason: "completed", output: null, error: null, attempts: 1, completedAt: at, durationMs: 0, metrics: [] });
+      return input.id;
+    };
+    const pastRetention = await endedDaysAgo(40);
+    const withinRetention = await endedDaysAgo(10);
     await database.close();
     host = await startHostProcess({
       DATABASE_URL: databaseUrl,
@@ -90,6 +101,10 @@ describe.skipIf(!baseUrl)("the host as a real process on PostgreSQL", { timeout:
     try {
       const stored = await rows.query(`SELECT status FROM "AgentRun" WHERE id = $1`, [id]);
       expect(stored.rows).toEqual([{ status: "COMPLETED" }]);
+      // The retention's first pass runs as the host starts.
+      const history = async () => (await rows.query<{ id: string }>(`SELECT id FROM "AgentRun" WHERE "organizationId" = 'org_history'`)).rows.map((row) => row.id);
+      for (let attempt = 0; attempt < 100 && (await history()).includes(pastRetention); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await history()).toEqual([withinRetention]);
     } finally {
       await rows.end();
     }

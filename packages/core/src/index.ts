@@ -121,6 +121,8 @@ export { createOpenTelemetryTracer, noopTracer } from "./telemetry/open-telemetr
 
 export { createMemoryRunStore } from "./store/memory-run-store.js";
 export type { MemoryRunStoreOptions } from "./store/memory-run-store.js";
+export { createRunRetention, DEFAULT_RETENTION_INTERVAL_MS } from "./store/run-retention.js";
+export type { RunRetention, RunRetentionOptions } from "./store/run-retention.js";
 export { createMemoryRateLimiter } from "./policies/memory-rate-limiter.js";
 export type { MemoryRateLimiterOptions, SynchronousRateLimiter } from "./policies/memory-rate-limiter.js";
 export { createInProcessRunQueue } from "./policies/in-process-run-queue.js";

@@ -24,6 +24,7 @@ describe("loadHostConfig", () => {
       queuePrefix: "neonhub",
       reconcileDelayMs: 30_000,
       queuedRunAlertMs: 300_000,
+      runRetentionDays: 30,
       mockLatencyMs: 0,
       apiKeyCacheTtlMs: 10_000,
       previousCredentialsKeys: [],
@@ -116,6 +117,12 @@ describe("loadHostConfig", () => {
     expect(() => loadHostConfig({ NEONHUB_QUEUE_PREFIX: "a:b" })).toThrow(/NEONHUB_QUEUE_PREFIX/);
     expect(() => loadHostConfig({ NEONHUB_RECONCILE_DELAY_MS: "100" })).toThrow(/NEONHUB_RECONCILE_DELAY_MS/);
     expect(() => loadHostConfig({ NEONHUB_QUEUED_RUN_ALERT_MS: "soon" })).toThrow(/NEONHUB_QUEUED_RUN_ALERT_MS/);
+  });
+
+  it("reads the run retention in days, 0 keeping every run, and refuses other values", () => {
+    expect(loadHostConfig({ NEONHUB_RUN_RETENTION_DAYS: "90" })).toMatchObject({ runRetentionDays: 90 });
+    expect(loadHostConfig({ NEONHUB_RUN_RETENTION_DAYS: "0" })).toMatchObject({ runRetentionDays: 0 });
+    for (const value of ["-1", "1.5", "forever"]) expect(() => loadHostConfig({ NEONHUB_RUN_RETENTION_DAYS: value })).toThrow(/NEONHUB_RUN_RETENTION_DAYS/);
   });
 
   it("sends prepared statements to PostgreSQL unless told not to, and refuses other values", () => {

@@ -5,6 +5,8 @@ import { DEFAULT_API_KEY_CACHE_TTL_MS } from "../auth/cached-api-key-store.js";
 
 /** Longer than the reconciler needs to put a lost run back (its delay plus one interval), with room for a backlog. */
 const DEFAULT_QUEUED_RUN_ALERT_MS = 5 * 60_000;
+/** Long enough for audits of the last month and for the learning loop's periods (a week), short enough to bound the tables. */
+const DEFAULT_RUN_RETENTION_DAYS = 30;
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -41,6 +43,8 @@ export interface HostConfig {
   reconcileDelayMs: number;
   /** `/api/health` reports the queue down while a run has been `QUEUED` longer than this. */
   queuedRunAlertMs: number;
+  /** Ended runs created more than this many days ago are deleted (with their steps and tool executions); 0 keeps every run. */
+  runRetentionDays: number;
   /** Latency added to every mocked connector call (demonstrations and shutdown drills); 0 by default. */
   mockLatencyMs: number;
   /** Keys that sealed credentials still stored, readable until `connections rotate-key` has re-encrypted them. */
@@ -113,6 +117,7 @@ const environmentSchema = z.object({
   NEONHUB_QUEUE_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "use letters, digits, ., - and _").default("neonhub")),
   NEONHUB_RECONCILE_DELAY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(5_000).max(86_400_000).default(DEFAULT_RECONCILE_DELAY_MS)),
   NEONHUB_QUEUED_RUN_ALERT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(7 * 86_400_000).default(DEFAULT_QUEUED_RUN_ALERT_MS)),
+  NEONHUB_RUN_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(36_500).default(DEFAULT_RUN_RETENTION_DAYS)),
   NEONHUB_MOCK_LATENCY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(0)),
   NEONHUB_CREDENTIALS_PREVIOUS_KEYS: optionalText,
   NEONHUB_PUBLIC_URL: urlWithProtocols(["https:", "http:"]),
@@ -166,6 +171,7 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     queuePrefix: values.NEONHUB_QUEUE_PREFIX,
     reconcileDelayMs: values.NEONHUB_RECONCILE_DELAY_MS,
     queuedRunAlertMs: values.NEONHUB_QUEUED_RUN_ALERT_MS,
+    runRetentionDays: values.NEONHUB_RUN_RETENTION_DAYS,
     mockLatencyMs: values.NEONHUB_MOCK_LATENCY_MS,
     apiKeyCacheTtlMs: values.NEONHUB_API_KEY_CACHE_TTL_MS,
     runLeaseMs: values.NEONHUB_RUN_LEASE_MS,

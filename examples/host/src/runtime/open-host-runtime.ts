@@ -2,6 +2,7 @@ import {
   ConfigurationError,
   createInProcessRunQueue,
   createOrchestrator,
+  createRunRetention,
   createScheduleManager,
   createScheduler,
   DEFAULT_RUN_QUEUE,
@@ -11,6 +12,7 @@ import {
   type QueueSettings,
   type RateLimiter,
   type RunQueue,
+  type RunRetention,
   type ScheduleManager,
   type Scheduler,
 } from "@neonhub/core";
@@ -36,6 +38,7 @@ import { queuedRunsHealthCheck } from "./queued-runs-health-check.js";
 
 /** Queued runs executing at once in one process without Redis, across its queues; free slots go by priority. */
 const IN_PROCESS_MAX_CONCURRENCY = 16;
+const DAY_MS = 86_400_000;
 
 /**
  * Everything a host process runs on, whatever its role: the database, Redis, connectors, metrics, agents, the run
@@ -155,6 +158,10 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     const scheduler: Scheduler | null =
       background && config.schedulerIntervalMs > 0 ? createScheduler({ orchestrator, store: database.scheduleStore, logger, intervalMs: config.schedulerIntervalMs }) : null;
     closers.unshift(async () => scheduler?.stop());
+    // Bounds the run history; several processes may prune at once (the store skips rows another one holds).
+    const retention: RunRetention | null =
+      background && config.runRetentionDays > 0 ? createRunRetention({ store: database.runStore, retentionMs: config.runRetentionDays * DAY_MS, logger }) : null;
+    closers.unshift(async () => retention?.stop());
 
     const healthChecks: Record<string, HealthCheck> = { database: () => database.checkHealth() };
     if (redis) healthChecks.redis = async () => void (await redis.ping());
@@ -179,11 +186,13 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
       startBackgroundWork() {
         reconciler?.start();
         scheduler?.start();
+        retention?.start();
       },
       async stopBackgroundWork() {
         await reconciler?.stop();
         // No new scheduled runs while draining; a tick not claimed yet is claimed by another process or on the next start.
         await scheduler?.stop();
+        await retention?.stop();
       },
       close: () => closeAll((error) => logger.warn({ err: error }, "closing a dependency failed")),
     };

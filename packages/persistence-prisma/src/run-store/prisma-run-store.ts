@@ -26,6 +26,7 @@ import { finishOpenRun, finishRuns, insertRun, insertRuns, startQueuedRun, valid
 import { summarizeAgentPeriodOnPrisma } from "./summarize-agent-period.js";
 import { summarizeRunsOnPrisma } from "./summarize-runs.js";
 import { createWriteBatcher } from "./write-batcher.js";
+import { deleteEndedRuns } from "./delete-ended-runs.js";
 
 // Batches in flight per kind of write; the three kinds stay below the default pool of 10 connections.
 const MAX_CONCURRENT_BATCHES = 3;
@@ -181,19 +182,7 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
 
     deleteEndedRuns: async (input) => {
       const { createdBefore, limit } = checkDeleteEndedRuns(input);
-      // Through the status and creation index; SKIP LOCKED lets several processes prune at once. Steps, signals,
-      // tool executions and metrics go with their run (ON DELETE CASCADE).
-      return guarded("delete ended runs", () =>
-        prisma.$executeRaw`
-          DELETE FROM "AgentRun" WHERE "id" IN (
-            SELECT r."id" FROM "AgentRun" r
-            WHERE r."status" IN ('COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT') AND r."createdAt" < ${createdBefore}
-              AND NOT EXISTS (SELECT 1 FROM "AgentRun" p WHERE p."id" = r."parentRunId" AND p."status" IN ('QUEUED', 'RUNNING', 'WAITING'))
-            ORDER BY r."createdAt"
-            LIMIT ${limit}
-            FOR UPDATE OF r SKIP LOCKED
-          )`,
-      );
+      return guarded("delete ended runs", () => deleteEndedRuns(prisma, createdBefore, limit));
     },
 
     checkHealth: async () => {

@@ -1,0 +1,95 @@
+import { ConfigurationError } from "../errors/errors.js";
+import type { Clock } from "../ports/clock.js";
+import type { Logger } from "../ports/logger.js";
+import type { RunStore } from "../ports/run-store.js";
+import { silentLogger } from "../telemetry/silent-logger.js";
+import { systemClock } from "../telemetry/system-clock.js";
+
+/** Options of {@link createRunRetention}. */
+export interface RunRetentionOptions {
+  store: Pick<RunStore, "deleteEndedRuns">;
+  /** Ended runs created longer ago than this are deleted. At least one hour. */
+  retentionMs: number;
+  /** Time between passes when started. Default one hour. */
+  intervalMs?: number;
+  /** Runs deleted per call to the store (one statement each). Default 500. */
+  batchSize?: number;
+  /** Most batches in one pass, so that a first pass over a large history does not hold the database long. Default 20. */
+  maxBatchesPerPass?: number;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** Deletes ended runs past their retention, now or on an interval. */
+export interface RunRetention {
+  /** One pass; returns how many runs it deleted. Safe to run in several processes at once. */
+  prune(): Promise<number>;
+  /** Runs a pass at once and then every `intervalMs`, until `stop`. */
+  start(): void;
+  /** Stops the passes and waits for the one in progress. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_RETENTION_INTERVAL_MS = 3_600_000;
+const MIN_RETENTION_MS = 3_600_000;
+const DEFAULT_BATCH_SIZE = 500;
+const DEFAULT_MAX_BATCHES_PER_PASS = 20;
+
+/**
+ * Keeps the run history bounded: each pass deletes, in batches, the runs that ended and were created more than
+ * `retentionMs` ago (see {@link RunStore.deleteEndedRuns}). A pass stops after `maxBatchesPerPass` batches; the
+ * next one goes on where it stopped. Failures are logged and retried at the next pass.
+ * @example
+ * const retention = createRunRetention({ store, retentionMs: 30 * 86_400_000 });
+ * retention.start();
+ */
+export function createRunRetention(options: RunRetentionOptions): RunRetention {
+  if (typeof options?.store?.deleteEndedRuns !== "function") throw new ConfigurationError("createRunRetention needs a run store.");
+  const { retentionMs, intervalMs = DEFAULT_RETENTION_INTERVAL_MS, batchSize = DEFAULT_BATCH_SIZE, maxBatchesPerPass = DEFAULT_MAX_BATCHES_PER_PASS } = options;
+  if (!Number.isInteger(retentionMs) || retentionMs < MIN_RETENTION_MS) throw new ConfigurationError("retentionMs must be a whole number of milliseconds, one hour or more.");
+  if (!Number.isInteger(intervalMs) || intervalMs < 1_000) throw new ConfigurationError("intervalMs must be a whole number of milliseconds, one second or more.");
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1_000) throw new ConfigurationError("batchSize must be an integer from 1 to 1,000.");
+  if (!Number.isInteger(maxBatchesPerPass) || maxBatchesPerPass < 1) throw new ConfigurationError("maxBatchesPerPass must be a positive integer.");
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  let stopped = true;
+  let cancelTimer: (() => void) | null = null;
+  let inProgress: Promise<unknown> | null = null;
+
+  /** One pass; a pass of the interval also ends between batches once stopped. */
+  const prunePass = async (interrupted: () => boolean): Promise<number> => {
+    const createdBefore = new Date(clock.now() - retentionMs);
+    let deleted = 0;
+    for (let batch = 0; batch < maxBatchesPerPass && !interrupted(); batch += 1) {
+      const count = await options.store.deleteEndedRuns({ createdBefore, limit: batchSize });
+      deleted += count;
+      if (count < batchSize) break;
+    }
+    if (deleted > 0) logger.info({ deleted, createdBefore: createdBefore.toISOString() }, "deleted ended runs past their retention");
+    return deleted;
+  };
+
+  const pass = () => {
+    inProgress = prunePass(() => stopped)
+      .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, "run retention pass failed; retrying at the next pass"))
+      .finally(() => {
+        inProgress = null;
+        if (!stopped) cancelTimer = clock.schedule(intervalMs, pass);
+      });
+  };
+
+  return {
+    prune: () => prunePass(() => false),
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      pass();
+    },
+    async stop() {
+      stopped = true;
+      cancelTimer?.();
+      cancelTimer = null;
+      await inProgress;
+    },
+  };
+}
