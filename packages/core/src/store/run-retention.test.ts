@@ -91,6 +91,22 @@ describe("createRunRetention", () => {
     expect(calls).toBe(2);
   });
 
+  it("started again while stopping, keeps a single pass per interval", async () => {
+    const clock = createManualClock();
+    let calls = 0;
+    const store = { deleteEndedRuns: async () => (calls += 1, 0) };
+    const retention = createRunRetention({ store, retentionMs: DAY_MS, intervalMs: HOUR_MS, clock });
+    retention.start();
+    void retention.stop();
+    retention.start();
+    await settle();
+    expect(calls).toBe(1);
+    await clock.advance(HOUR_MS);
+    await settle();
+    expect(calls).toBe(2);
+    await retention.stop();
+  });
+
   it("refuses settings that would delete what was meant to be kept", () => {
     const store = { deleteEndedRuns: async () => 0 };
     expect(() => createRunRetention({ store, retentionMs: 60_000 })).toThrow(/one hour or more/);

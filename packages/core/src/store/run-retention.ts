@@ -83,7 +83,8 @@ export function createRunRetention(options: RunRetentionOptions): RunRetention {
     start() {
       if (!stopped) return;
       stopped = false;
-      pass();
+      // Started again while a pass is still ending: that pass schedules the next one.
+      if (inProgress === null) pass();
     },
     async stop() {
       stopped = true;
