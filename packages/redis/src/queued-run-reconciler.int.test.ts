@@ -103,4 +103,23 @@ describe.skipIf(!TEST_REDIS_URL)("queued run reconciler on Redis", () => {
     await clock.advance(20_000);
     expect(passes).toHaveLength(2);
   });
+
+  it("started again while a pass is ending, keeps one pass per interval", async () => {
+    const clock = createManualClock(Date.now());
+    let passes = 0;
+    let release = () => {};
+    const store = { listQueuedRuns: () => (passes += 1, new Promise<never[]>((resolve) => (release = () => resolve([])))) };
+    const reconciler = createQueuedRunReconciler({ store, queue: { restore: async () => true }, agents: [], delayMs: 1_000, intervalMs: 5_000, clock });
+    reconciler.start();
+    await clock.advance(5_000);
+    const stopping = reconciler.stop();
+    reconciler.start();
+    release();
+    await stopping;
+    // One timer: the ending pass's. Two would run two passes at once from here on.
+    await clock.advance(5_000);
+    expect(passes).toBe(2);
+    release();
+    await reconciler.stop();
+  });
 });

@@ -106,7 +106,8 @@ export function createQueuedRunReconciler(options: QueuedRunReconcilerOptions): 
     start() {
       if (!stopped) return;
       stopped = false;
-      schedule();
+      // Started again while a pass is still ending: that pass schedules the next one.
+      if (inProgress === null) schedule();
     },
     async stop() {
       stopped = true;
