@@ -47,6 +47,28 @@ describe("createRunRetention", () => {
     expect(await retention.prune()).toBe(4);
   });
 
+  it("by default goes on until it has caught up, however many batches that takes", async () => {
+    const clock = createManualClock();
+    const { store, remaining } = await storeWithHistory(clock.now(), [40], 50);
+    const retention = createRunRetention({ store, retentionMs: 30 * DAY_MS, batchSize: 2, clock });
+    expect(await retention.prune()).toBe(50);
+    expect(await remaining()).toBe(0);
+  });
+
+  it("stopped during a pass over an endless backlog, ends it between two batches", async () => {
+    const clock = createManualClock();
+    let batches = 0;
+    // Each batch takes a turn of the event loop, as a database round trip does.
+    const store = { deleteEndedRuns: async ({ limit }: { limit: number }) => (await settle(), (batches += 1), limit) };
+    const retention = createRunRetention({ store, retentionMs: DAY_MS, clock });
+    retention.start();
+    for (let turn = 0; turn < 5; turn += 1) await settle();
+    const seen = batches;
+    expect(seen).toBeGreaterThan(1);
+    await retention.stop();
+    expect(batches - seen).toBeLessThanOrEqual(1);
+  });
+
   it("once started, prunes at once and then every interval, as runs age past the retention", async () => {
     const clock = createManualClock();
     const { store, remaining } = await storeWithHistory(clock.now(), [31, 29.5], 2);
@@ -112,6 +134,7 @@ describe("createRunRetention", () => {
     expect(() => createRunRetention({ store, retentionMs: 60_000 })).toThrow(/one hour or more/);
     expect(() => createRunRetention({ store, retentionMs: Number.NaN })).toThrow(/one hour or more/);
     expect(() => createRunRetention({ store, retentionMs: DAY_MS, batchSize: 5_000 })).toThrow(/batchSize/);
+    expect(() => createRunRetention({ store, retentionMs: DAY_MS, maxBatchesPerPass: 0 })).toThrow(/maxBatchesPerPass/);
     expect(() => createRunRetention({ store: {} as never, retentionMs: DAY_MS })).toThrow(/run store/);
   });
 });

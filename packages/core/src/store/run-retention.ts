@@ -14,7 +14,10 @@ export interface RunRetentionOptions {
   intervalMs?: number;
   /** Runs deleted per call to the store (one statement each). Default 500. */
   batchSize?: number;
-  /** Most batches in one pass, so that a first pass over a large history does not hold the database long. Default 20. */
+  /**
+   * Most batches in one pass. Default: no limit, the pass goes on until it finds fewer than a batch, so that it keeps
+   * up however many runs a deployment creates (each batch is its own statement; `stop` ends the pass between two).
+   */
   maxBatchesPerPass?: number;
   clock?: Clock;
   logger?: Logger;
@@ -33,12 +36,12 @@ export interface RunRetention {
 export const DEFAULT_RETENTION_INTERVAL_MS = 3_600_000;
 const MIN_RETENTION_MS = 3_600_000;
 const DEFAULT_BATCH_SIZE = 500;
-const DEFAULT_MAX_BATCHES_PER_PASS = 20;
+const DEFAULT_MAX_BATCHES_PER_PASS = Number.POSITIVE_INFINITY;
 
 /**
  * Keeps the run history bounded: each pass deletes, in batches, the runs that ended and were created more than
- * `retentionMs` ago (see {@link RunStore.deleteEndedRuns}). A pass stops after `maxBatchesPerPass` batches; the
- * next one goes on where it stopped. Failures are logged and retried at the next pass.
+ * `retentionMs` ago (see {@link RunStore.deleteEndedRuns}), until it has caught up or done `maxBatchesPerPass`
+ * batches; the next one goes on where it stopped. Failures are logged and retried at the next pass.
  * @example
  * const retention = createRunRetention({ store, retentionMs: 30 * 86_400_000 });
  * retention.start();
@@ -49,7 +52,9 @@ export function createRunRetention(options: RunRetentionOptions): RunRetention {
   if (!Number.isInteger(retentionMs) || retentionMs < MIN_RETENTION_MS) throw new ConfigurationError("retentionMs must be a whole number of milliseconds, one hour or more.");
   if (!Number.isInteger(intervalMs) || intervalMs < 1_000) throw new ConfigurationError("intervalMs must be a whole number of milliseconds, one second or more.");
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1_000) throw new ConfigurationError("batchSize must be an integer from 1 to 1,000.");
-  if (!Number.isInteger(maxBatchesPerPass) || maxBatchesPerPass < 1) throw new ConfigurationError("maxBatchesPerPass must be a positive integer.");
+  if (maxBatchesPerPass !== Number.POSITIVE_INFINITY && (!Number.isInteger(maxBatchesPerPass) || maxBatchesPerPass < 1)) {
+    throw new ConfigurationError("maxBatchesPerPass must be a positive integer or Infinity.");
+  }
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   let stopped = true;
