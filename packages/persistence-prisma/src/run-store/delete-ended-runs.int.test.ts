@@ -1,27 +1,10 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openNeonhubDatabase } from "../index.js";
-import { TEST_DATABASE_URL, createScratchDatabase, type ScratchDatabase } from "../tooling/scratch-database.js";
+import { openPlanDatabase, scansOf, type PlanNode } from "../tooling/query-plans.js";
+import { TEST_DATABASE_URL } from "../tooling/scratch-database.js";
 import { deleteEndedRunsStatement } from "./delete-ended-runs.js";
 
 if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the plan test of run retention on PostgreSQL.");
-
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Index Name"?: string;
-  Plans?: PlanNode[];
-}
-
-/**
- * Every read of `AgentRun` in a plan, with the index it goes through ("Index Scan AgentRun_pkey", "Seq Scan",
- * "Bitmap Heap Scan AgentRun_pkey" for a bitmap built from that index), and every hash built.
- */
-function readsOf(node: PlanNode): string[] {
-  const index = node["Index Name"] ?? (node["Node Type"] === "Bitmap Heap Scan" ? node.Plans?.[0]?.["Index Name"] : undefined);
-  const own = node["Relation Name"] === "AgentRun" && node["Node Type"].endsWith("Scan") ? [`${node["Node Type"]}${index ? ` ${index}` : ""}`] : [];
-  return [...own, ...(node["Node Type"] === "Hash" ? ["Hash"] : []), ...(node.Plans ?? []).flatMap(readsOf)];
-}
 
 /**
  * Retention must cost about the runs it deletes, however many expired runs wait (the first pass over a long
@@ -29,19 +12,13 @@ function readsOf(node: PlanNode): string[] {
  * index, each parent by primary key, no hash of open runs and no bitmap of every expired run.
  */
 describe.skipIf(!TEST_DATABASE_URL)("run retention's statement on PostgreSQL", () => {
-  let scratch: ScratchDatabase;
+  let plans: Awaited<ReturnType<typeof openPlanDatabase>>;
   let client: pg.Client;
   beforeAll(async () => {
-    scratch = await createScratchDatabase(TEST_DATABASE_URL!);
-    const database = await openNeonhubDatabase({ url: scratch.url, applyMigrations: true });
-    await database.close();
-    client = new pg.Client({ connectionString: scratch.url });
-    await client.connect();
+    plans = await openPlanDatabase(TEST_DATABASE_URL!);
+    client = plans.client;
   });
-  afterAll(async () => {
-    await client?.end();
-    await scratch?.drop();
-  });
+  afterAll(async () => plans?.close());
 
   it("reads candidates from the status and creation index in order and parents by primary key, with a long history and a backlog", async () => {
     const insert = (status: string, count: number, from: number, daysAgo: number) =>
@@ -60,7 +37,10 @@ describe.skipIf(!TEST_DATABASE_URL)("run retention's statement on PostgreSQL", (
 
     const statement = deleteEndedRunsStatement(new Date(Date.now() - 30 * 86_400_000), 500);
     const { rows } = await client.query<{ "QUERY PLAN": Array<{ Plan: PlanNode }> }>(`EXPLAIN (FORMAT JSON) ${statement.text}`, statement.values);
-    const reads = readsOf(rows[0]!["QUERY PLAN"][0]!.Plan);
+    const plan = rows[0]!["QUERY PLAN"][0]!.Plan;
+    const hashes = (node: PlanNode): number => (node["Node Type"] === "Hash" ? 1 : 0) + (node.Plans ?? []).reduce((sum, child) => sum + hashes(child), 0);
+    expect(hashes(plan)).toBe(0);
+    const reads = scansOf(plan, "AgentRun");
     const throughIndexes = ["Index Scan AgentRun_status_createdAt_idx", "Index Scan AgentRun_pkey", "Bitmap Heap Scan AgentRun_pkey"];
     expect(reads.filter((read) => !throughIndexes.includes(read))).toEqual([]);
     expect(reads.filter((read) => read === "Index Scan AgentRun_status_createdAt_idx")).toHaveLength(4);

@@ -1,24 +1,11 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openNeonhubDatabase } from "../index.js";
-import { TEST_DATABASE_URL, createScratchDatabase, type ScratchDatabase } from "../tooling/scratch-database.js";
+import { openPlanDatabase, scansOf, type PlanNode } from "../tooling/query-plans.js";
+import { TEST_DATABASE_URL } from "../tooling/scratch-database.js";
 import { PARK_RUN_SQL, RECORD_STEPS_SQL, RENEW_LEASES_SQL, WAKE_RUN_SQL } from "./journal-writes.js";
 import { FINISH_RUNS_SQL, START_RUN_SQL } from "./run-writes.js";
 
 if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the plan tests of the run writes by id on PostgreSQL.");
-
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Index Name"?: string;
-  Plans?: PlanNode[];
-}
-
-/** Every scan of `AgentRun` in a plan: "Index Scan AgentRun_pkey", "Seq Scan", "Bitmap Heap Scan"... */
-function agentRunAccesses(node: PlanNode): string[] {
-  const own = node["Relation Name"] === "AgentRun" && node["Node Type"].endsWith("Scan") ? [`${node["Node Type"]}${node["Index Name"] ? ` ${node["Index Name"]}` : ""}`] : [];
-  return [...own, ...(node.Plans ?? []).flatMap(agentRunAccesses)];
-}
 
 /**
  * The writes that reach runs by id, with arguments naming runs of the backlog. The hot ones are named prepared
@@ -41,19 +28,13 @@ const WRITES = [
  * through the status or organization indexes reads the whole backlog on every call (see runs-by-key.ts).
  */
 describe.skipIf(!TEST_DATABASE_URL)("run writes by id on PostgreSQL", () => {
-  let scratch: ScratchDatabase;
+  let plans: Awaited<ReturnType<typeof openPlanDatabase>>;
   let client: pg.Client;
   beforeAll(async () => {
-    scratch = await createScratchDatabase(TEST_DATABASE_URL!);
-    const database = await openNeonhubDatabase({ url: scratch.url, applyMigrations: true });
-    await database.close();
-    client = new pg.Client({ connectionString: scratch.url });
-    await client.connect();
+    plans = await openPlanDatabase(TEST_DATABASE_URL!);
+    client = plans.client;
   });
-  afterAll(async () => {
-    await client?.end();
-    await scratch?.drop();
-  });
+  afterAll(async () => plans?.close());
 
   const accesses = async (writes = WRITES) => {
     const found: Record<string, string[]> = {};
@@ -63,7 +44,7 @@ describe.skipIf(!TEST_DATABASE_URL)("run writes by id on PostgreSQL", () => {
         await client.query(`PREPARE neonhub_plan_${write.name} AS ${write.text}`);
         const { rows } = await client.query<{ "QUERY PLAN": Array<{ Plan: PlanNode }> }>(`EXPLAIN (FORMAT JSON) EXECUTE neonhub_plan_${write.name}(${write.args})`);
         await client.query(`DEALLOCATE neonhub_plan_${write.name}`);
-        found[`${write.name} (${mode})`] = agentRunAccesses(rows[0]!["QUERY PLAN"][0]!.Plan);
+        found[`${write.name} (${mode})`] = scansOf(rows[0]!["QUERY PLAN"][0]!.Plan, "AgentRun");
       }
     }
     return found;
