@@ -136,7 +136,7 @@ export { retryAfterFirstFailure, retryWithBackoff } from "./policies/retry-with-
 export type { RetryOptions } from "./policies/retry-with-backoff.js";
 export { BoundedMap } from "./util/bounded-map.js";
 export { encodeCursor, decodeCursor } from "./util/run-cursor.js";
-export { checkDeleteEndedRuns, checkQueuedRunsLimit, MAX_DELETED_RUNS_BATCH, MAX_QUEUED_RUNS_PAGE } from "./util/queued-runs-limit.js";
+export { checkDeleteEndedRuns, checkQueuedRunsLimit, MAX_DELETED_RUNS_BATCH, MAX_QUEUED_RUNS_PAGE } from "./util/run-store-limits.js";
 export type { RunCursor } from "./util/run-cursor.js";
 export {
   assertStorableValue,

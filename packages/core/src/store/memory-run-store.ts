@@ -8,7 +8,7 @@ import type { RunMetric } from "../model/run-metric.js";
 import type { ToolExecution } from "../model/tool-execution.js";
 import type { ListRunsQuery, RunPage, RunStore } from "../ports/run-store.js";
 import { summarizeAgentPeriodRecords, validateSummarizeAgentPeriodQuery, type PeriodRun } from "../util/agent-period-summary.js";
-import { checkDeleteEndedRuns, checkQueuedRunsLimit } from "../util/queued-runs-limit.js";
+import { checkDeleteEndedRuns, checkQueuedRunsLimit } from "../util/run-store-limits.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 import { summarizeRunRecords, validateListRunsFilters, validateSummarizeRunsQuery } from "../util/run-summary.js";
 
