@@ -122,6 +122,8 @@ export { createOpenTelemetryTracer, noopTracer } from "./telemetry/open-telemetr
 export { createMemoryRunStore } from "./store/memory-run-store.js";
 export type { MemoryRunStoreOptions } from "./store/memory-run-store.js";
 export { createRunRetention, DEFAULT_RETENTION_INTERVAL_MS } from "./store/run-retention.js";
+export { createPeriodicPass } from "./util/periodic-pass.js";
+export type { PeriodicPass, PeriodicPassOptions } from "./util/periodic-pass.js";
 export type { RunRetention, RunRetentionOptions } from "./store/run-retention.js";
 export { createMemoryRateLimiter } from "./policies/memory-rate-limiter.js";
 export type { MemoryRateLimiterOptions, SynchronousRateLimiter } from "./policies/memory-rate-limiter.js";

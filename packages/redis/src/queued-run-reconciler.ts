@@ -1,4 +1,4 @@
-import { ConfigurationError, DEFAULT_RUN_QUEUE, silentLogger, systemClock, type AgentDefinition, type Clock, type Logger, type RunJob, type RunStore } from "@neonhub/core";
+import { ConfigurationError, createPeriodicPass, DEFAULT_RUN_QUEUE, silentLogger, systemClock, type AgentDefinition, type Clock, type Logger, type RunJob, type RunStore } from "@neonhub/core";
 
 /** Options of {@link createQueuedRunReconciler}. */
 export interface QueuedRunReconcilerOptions {
@@ -65,9 +65,6 @@ export function createQueuedRunReconciler(options: QueuedRunReconcilerOptions): 
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const queueOf = new Map(options.agents.map((agent) => [agent.name, agent.queue ?? DEFAULT_RUN_QUEUE]));
-  let cancelTimer: (() => void) | null = null;
-  let inProgress: Promise<unknown> | null = null;
-  let stopped = true;
 
   const reconcile = async (): Promise<ReconcileResult> => {
     const createdBefore = new Date(clock.now() - delayMs);
@@ -89,31 +86,13 @@ export function createQueuedRunReconciler(options: QueuedRunReconcilerOptions): 
     return { checked, restored };
   };
 
-  const schedule = () => {
-    if (stopped) return;
-    cancelTimer = clock.schedule(intervalMs, () => {
-      inProgress = reconcile()
-        .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, "queued run reconciliation failed; retrying at the next pass"))
-        .finally(() => {
-          inProgress = null;
-          schedule();
-        });
-    });
-  };
+  const passes = createPeriodicPass({
+    clock,
+    intervalMs,
+    runAtStart: false,
+    pass: reconcile,
+    onError: (error) => logger.warn({ err: { message: (error as Error).message } }, "queued run reconciliation failed; retrying at the next pass"),
+  });
 
-  return {
-    reconcile,
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      // Started again while a pass is still ending: that pass schedules the next one.
-      if (inProgress === null) schedule();
-    },
-    async stop() {
-      stopped = true;
-      cancelTimer?.();
-      cancelTimer = null;
-      await inProgress;
-    },
-  };
+  return { reconcile, start: passes.start, stop: passes.stop };
 }

@@ -4,6 +4,7 @@ import type { Logger } from "../ports/logger.js";
 import type { RunStore } from "../ports/run-store.js";
 import { silentLogger } from "../telemetry/silent-logger.js";
 import { systemClock } from "../telemetry/system-clock.js";
+import { createPeriodicPass } from "../util/periodic-pass.js";
 
 /** Options of {@link createRunRetention}. */
 export interface RunRetentionOptions {
@@ -57,9 +58,6 @@ export function createRunRetention(options: RunRetentionOptions): RunRetention {
   }
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
-  let stopped = true;
-  let cancelTimer: (() => void) | null = null;
-  let inProgress: Promise<unknown> | null = null;
 
   /** One pass; a pass of the interval also ends between batches once stopped. */
   const prunePass = async (interrupted: () => boolean): Promise<number> => {
@@ -74,28 +72,13 @@ export function createRunRetention(options: RunRetentionOptions): RunRetention {
     return deleted;
   };
 
-  const pass = () => {
-    inProgress = prunePass(() => stopped)
-      .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, "run retention pass failed; retrying at the next pass"))
-      .finally(() => {
-        inProgress = null;
-        if (!stopped) cancelTimer = clock.schedule(intervalMs, pass);
-      });
-  };
+  const passes = createPeriodicPass({
+    clock,
+    intervalMs,
+    runAtStart: true,
+    pass: prunePass,
+    onError: (error) => logger.warn({ err: { message: (error as Error).message } }, "run retention pass failed; retrying at the next pass"),
+  });
 
-  return {
-    prune: () => prunePass(() => false),
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      // Started again while a pass is still ending: that pass schedules the next one.
-      if (inProgress === null) pass();
-    },
-    async stop() {
-      stopped = true;
-      cancelTimer?.();
-      cancelTimer = null;
-      await inProgress;
-    },
-  };
+  return { prune: () => prunePass(() => false), start: passes.start, stop: passes.stop };
 }
