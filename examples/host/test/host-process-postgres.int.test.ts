@@ -105,6 +105,9 @@ describe.skipIf(!baseUrl)("the host as a real process on PostgreSQL", { timeout:
       const history = async () => (await rows.query<{ id: string }>(`SELECT id FROM "AgentRun" WHERE "organizationId" = 'org_history'`)).rows.map((row) => row.id);
       for (let attempt = 0; attempt < 100 && (await history()).includes(pastRetention); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(await history()).toEqual([withinRetention]);
+      const afterRetention = await (await fetch(`${host.url}/metrics`)).text();
+      expect(afterRetention).toContain('neonhub_background_passes_total{task="run_retention",outcome="succeeded"} 1');
+      expect(afterRetention).toContain('neonhub_background_pass_items_total{task="run_retention"} 1');
     } finally {
       await rows.end();
     }

@@ -24,6 +24,9 @@ export interface Instruments {
   queueJobsPending: Gauge<"queue">;
   connections: Gauge<"connector" | "status">;
   connectionRefreshes: AccumulatedCounter<"connector" | "outcome">;
+  backgroundPasses: AccumulatedCounter<"task" | "outcome">;
+  backgroundPassItems: AccumulatedCounter<"task">;
+  backgroundPassLastSuccess: Gauge<"task">;
 }
 
 /** Settings of {@link createInstruments}. */
@@ -117,5 +120,21 @@ export function createInstruments(settings: InstrumentSettings): Instruments {
       "OAuth2 token refreshes by outcome (refreshed, reused, rejected, failed).",
       ["connector", "outcome"],
     ),
+    backgroundPasses: counter(
+      "backgroundPasses",
+      "Passes of periodic background work (run_retention, queued_run_reconciliation, schedules) by outcome (succeeded, failed).",
+      ["task", "outcome"],
+    ),
+    backgroundPassItems: counter(
+      "backgroundPassItems",
+      "What background passes did: runs deleted (run_retention), runs put back on their queue (queued_run_reconciliation), scheduled runs started (schedules).",
+      ["task"],
+    ),
+    backgroundPassLastSuccess: new Gauge({
+      name: name("backgroundPassLastSuccess"),
+      help: "Unix time in seconds when a pass of the background task last succeeded.",
+      labelNames: ["task"],
+      registers,
+    }),
   };
 }

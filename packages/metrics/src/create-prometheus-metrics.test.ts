@@ -23,6 +23,9 @@ const EXPECTED_TYPES: Record<string, string> = {
   neonhub_connector_api_version_sunset_timestamp_seconds: "gauge",
   neonhub_connections: "gauge",
   neonhub_connection_refreshes_total: "counter",
+  neonhub_background_passes_total: "counter",
+  neonhub_background_pass_items_total: "counter",
+  neonhub_background_pass_last_success_timestamp_seconds: "gauge",
 };
 
 function expectConfigurationError(create: () => unknown, message: RegExp): void {

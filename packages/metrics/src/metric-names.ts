@@ -24,6 +24,9 @@ export const METRIC_NAMES = Object.freeze({
   connectorApiVersionSunsetTimestamp: "connector_api_version_sunset_timestamp_seconds",
   connections: "connections",
   connectionRefreshes: "connection_refreshes_total",
+  backgroundPasses: "background_passes_total",
+  backgroundPassItems: "background_pass_items_total",
+  backgroundPassLastSuccess: "background_pass_last_success_timestamp_seconds",
 });
 
 /**
@@ -50,6 +53,9 @@ export const DEFAULT_MAX_LABEL_VALUES = 100;
 
 /** Outcomes of OAuth2 token refreshes, the values of the `outcome` label of `connection_refreshes_total`. */
 export const REFRESH_OUTCOMES: readonly string[] = Object.freeze(["refreshed", "reused", "rejected", "failed"]);
+
+/** Periodic background work, the values of the `task` label of the `background_pass_*` metrics. */
+export const BACKGROUND_TASKS: readonly string[] = Object.freeze(["run_retention", "queued_run_reconciliation", "schedules"]);
 
 /** Statuses of connections, the values of the `status` label of `connections`. */
 export const CONNECTION_STATUSES: readonly string[] = Object.freeze(["ACTIVE", "EXPIRED", "REVOKED", "ERROR"]);

@@ -193,8 +193,10 @@ describe("metrics of orchestrated runs", () => {
     expect(promtoolAvailable, promtoolMissingMessage).toBe(true);
     await runMix();
     vi.useRealTimers();
+    metrics.sink.backgroundPassFinished({ task: "run_retention", outcome: "succeeded", items: 3 });
     const exposition = await metrics.render();
     expect(exposition).toContain("process_cpu_seconds_total");
+    expect(exposition).toContain("neonhub_background_pass_last_success_timestamp_seconds{");
     const result = runPromtool(["check", "metrics"], exposition);
     expect(result.output).toBe("");
     expect(result.status).toBe(0);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createPrometheusMetrics, type PrometheusMetricsOptions } from "./create-prometheus-metrics.js";
 import { parseExposition, sampleValue } from "./test-support/exposition.js";
 
@@ -91,6 +91,31 @@ describe("PrometheusMetricsSink", () => {
     sink.queueDepthChanged({ queue: "runs", pending: 4 });
     sink.queueDepthChanged({ queue: "runs", pending: 1 });
     expect(sampleValue(await render(), "neonhub_queue_jobs_pending", { queue: "runs" })).toBe(1);
+  });
+
+  describe("background passes", () => {
+    afterEach(() => vi.useRealTimers());
+
+    it("counts passes by task and outcome, adds what they did, and stamps the last success of each task", async () => {
+      vi.useFakeTimers({ toFake: ["Date"] });
+      const { sink, render } = setup();
+      vi.setSystemTime(Date.UTC(2026, 0, 1, 6));
+      sink.backgroundPassFinished({ task: "run_retention", outcome: "succeeded", items: 500 });
+      vi.setSystemTime(Date.UTC(2026, 0, 1, 7));
+      sink.backgroundPassFinished({ task: "run_retention", outcome: "failed", items: 20 });
+      sink.backgroundPassFinished({ task: "schedules", outcome: "succeeded", items: 2 });
+      sink.backgroundPassFinished({ task: "made_up" as never, outcome: "succeeded", items: Number.NaN });
+      const text = await render();
+      expect(sampleValue(text, "neonhub_background_passes_total", { task: "run_retention", outcome: "succeeded" })).toBe(1);
+      expect(sampleValue(text, "neonhub_background_passes_total", { task: "run_retention", outcome: "failed" })).toBe(1);
+      expect(sampleValue(text, "neonhub_background_pass_items_total", { task: "run_retention" })).toBe(520);
+      expect(sampleValue(text, "neonhub_background_pass_items_total", { task: "schedules" })).toBe(2);
+      // A failed pass leaves the last success where it was, which is what an alert on its age reads.
+      expect(sampleValue(text, "neonhub_background_pass_last_success_timestamp_seconds", { task: "run_retention" })).toBe(Date.UTC(2026, 0, 1, 6) / 1000);
+      expect(sampleValue(text, "neonhub_background_pass_last_success_timestamp_seconds", { task: "schedules" })).toBe(Date.UTC(2026, 0, 1, 7) / 1000);
+      expect(sampleValue(text, "neonhub_background_passes_total", { task: "other", outcome: "succeeded" })).toBe(1);
+      expect(sampleValue(text, "neonhub_background_pass_items_total", { task: "other" })).toBe(0);
+    });
   });
 
   it("never throws on bad numbers and observes nothing it cannot measure", async () => {

@@ -1,9 +1,9 @@
-import type { BreakerKind, BreakerState, FinalRunStatus, MetricsSink } from "@neonhub/core";
+import type { BackgroundTask, BreakerKind, BreakerState, FinalRunStatus, MetricsSink } from "@neonhub/core";
 import type { CounterCell } from "./accumulated-counter.js";
 import type { HistogramCell } from "./accumulated-histogram.js";
 import type { Instruments } from "./create-instruments.js";
 import type { LabelValueGuard } from "./label-value-guard.js";
-import { BREAKER_STATE_VALUES, OTHER_LABEL_VALUE, REFRESH_OUTCOMES } from "./metric-names.js";
+import { BACKGROUND_TASKS, BREAKER_STATE_VALUES, OTHER_LABEL_VALUE, REFRESH_OUTCOMES } from "./metric-names.js";
 
 const RUN_STATUS_LABELS: ReadonlySet<string> = new Set<FinalRunStatus>(["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"]);
 const TOOL_STATUS_LABELS: ReadonlySet<string> = new Set(["SUCCEEDED", "FAILED"]);
@@ -111,6 +111,14 @@ export class PrometheusMetricsSink implements MetricsSink {
   connectionRefreshed(event: { connector: string; outcome: "refreshed" | "reused" | "rejected" | "failed" }): void {
     const outcome = REFRESH_OUTCOMES.includes(event.outcome) ? event.outcome : OTHER_LABEL_VALUE;
     this.instruments.connectionRefreshes.cell({ connector: this.guards.connector.resolve(event.connector), outcome }).value += 1;
+  }
+
+  backgroundPassFinished(event: { task: BackgroundTask; outcome: "succeeded" | "failed"; items: number }): void {
+    const task = BACKGROUND_TASKS.includes(event.task) ? event.task : OTHER_LABEL_VALUE;
+    const outcome = event.outcome === "succeeded" ? "succeeded" : "failed";
+    this.instruments.backgroundPasses.add({ task, outcome });
+    this.instruments.backgroundPassItems.add({ task }, isNonNegativeNumber(event.items) ? event.items : 0);
+    if (outcome === "succeeded") this.instruments.backgroundPassLastSuccess.set({ task }, Date.now() / 1000);
   }
 
   private seriesOfAgent(agent: string): AgentSeries {

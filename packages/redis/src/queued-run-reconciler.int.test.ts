@@ -1,5 +1,5 @@
 import { createMemoryRunStore, createOrchestrator, defineAgent, type AgentRun } from "@neonhub/core";
-import { createManualClock } from "@neonhub/core/testing";
+import { createManualClock, createRecordingMetricsSink } from "@neonhub/core/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createBullmqRunQueue, type BullmqRunQueue } from "./bullmq-run-queue.js";
@@ -102,6 +102,27 @@ describe.skipIf(!TEST_REDIS_URL)("queued run reconciler on Redis", () => {
     await reconciler.stop();
     await clock.advance(20_000);
     expect(passes).toHaveLength(2);
+  });
+
+  it("reports each pass with the runs it put back, a pass that failed half-way with those put back before", async () => {
+    const clock = createManualClock(Date.now());
+    const queued = (runId: string) => ({ runId, organizationId: "org", agentName: "fetcher", createdAt: new Date(clock.now() - 60_000) });
+    let pages = 0;
+    const store = {
+      listQueuedRuns: async () => {
+        pages += 1;
+        if (pages === 2) throw new Error("connection reset");
+        return pages === 1 ? [queued("run-1"), queued("run-2")] : [queued("run-3")];
+      },
+    };
+    const metrics = createRecordingMetricsSink();
+    const reconciler = createQueuedRunReconciler({ store, queue: { restore: async (job) => job.runId !== "run-2" }, agents: [], delayMs: 1_000, pageSize: 2, clock, metrics });
+    await expect(reconciler.reconcile()).rejects.toThrow("connection reset");
+    expect(await reconciler.reconcile()).toEqual({ checked: 1, restored: ["run-3"] });
+    expect(metrics.ofType("backgroundPassFinished")).toEqual([
+      { task: "queued_run_reconciliation", outcome: "failed", items: 1 },
+      { task: "queued_run_reconciliation", outcome: "succeeded", items: 1 },
+    ]);
   });
 
   it("started again while a pass is ending, keeps one pass per interval", async () => {

@@ -1,4 +1,17 @@
-import { ConfigurationError, createPeriodicPass, DEFAULT_RUN_QUEUE, silentLogger, systemClock, type AgentDefinition, type Clock, type Logger, type RunJob, type RunStore } from "@neonhub/core";
+import {
+  ConfigurationError,
+  createPeriodicPass,
+  DEFAULT_RUN_QUEUE,
+  noopMetricsSink,
+  silentLogger,
+  systemClock,
+  type AgentDefinition,
+  type Clock,
+  type Logger,
+  type MetricsSink,
+  type RunJob,
+  type RunStore,
+} from "@neonhub/core";
 
 /** Options of {@link createQueuedRunReconciler}. */
 export interface QueuedRunReconcilerOptions {
@@ -19,6 +32,8 @@ export interface QueuedRunReconcilerOptions {
   pageSize?: number;
   clock?: Clock;
   logger?: Logger;
+  /** Told of each pass (`queued_run_reconciliation`, with the runs put back). */
+  metrics?: Pick<MetricsSink, "backgroundPassFinished">;
 }
 
 /** What one pass found. */
@@ -64,11 +79,12 @@ export function createQueuedRunReconciler(options: QueuedRunReconcilerOptions): 
   }
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
+  const metrics = options.metrics ?? noopMetricsSink;
   const queueOf = new Map(options.agents.map((agent) => [agent.name, agent.queue ?? DEFAULT_RUN_QUEUE]));
 
-  const reconcile = async (): Promise<ReconcileResult> => {
+  /** Returns the runs checked; fills `restored` as it goes, so that a pass failing half-way still reports those. */
+  const comparePass = async (restored: string[]): Promise<number> => {
     const createdBefore = new Date(clock.now() - delayMs);
-    const restored: string[] = [];
     let checked = 0;
     let after: { createdAt: Date; runId: string } | undefined;
     for (let page = 0; page < MAX_PAGES_PER_PASS; page += 1) {
@@ -82,7 +98,21 @@ export function createQueuedRunReconciler(options: QueuedRunReconcilerOptions): 
       if (runs.length < pageSize || !last) break;
       after = { createdAt: last.createdAt, runId: last.runId };
     }
-    if (restored.length > 0) logger.warn({ restored: restored.length, runIds: restored.slice(0, 20) }, "put queued runs the queue had lost back on it");
+    return checked;
+  };
+
+  const reconcile = async (): Promise<ReconcileResult> => {
+    const restored: string[] = [];
+    let checked: number;
+    try {
+      checked = await comparePass(restored);
+    } catch (error) {
+      metrics.backgroundPassFinished({ task: "queued_run_reconciliation", outcome: "failed", items: restored.length });
+      throw error;
+    } finally {
+      if (restored.length > 0) logger.warn({ restored: restored.length, runIds: restored.slice(0, 20) }, "put queued runs the queue had lost back on it");
+    }
+    metrics.backgroundPassFinished({ task: "queued_run_reconciliation", outcome: "succeeded", items: restored.length });
     return { checked, restored };
   };
 

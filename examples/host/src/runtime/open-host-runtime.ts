@@ -151,16 +151,16 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     const background = config.role !== "api";
     // Redis may lose its data; PostgreSQL keeps what was accepted, and the reconciler puts lost runs back.
     const reconciler: QueuedRunReconciler | null =
-      bullmq && background ? createQueuedRunReconciler({ store: database.runStore, queue: bullmq, agents, delayMs: config.reconcileDelayMs, logger }) : null;
+      bullmq && background ? createQueuedRunReconciler({ store: database.runStore, queue: bullmq, agents, delayMs: config.reconcileDelayMs, logger, metrics: metrics.sink }) : null;
     closers.unshift(async () => reconciler?.stop());
     const schedules = createScheduleManager({ store: database.scheduleStore, agents });
     // Every process may run a scheduler: each tick is claimed by exactly one of them.
     const scheduler: Scheduler | null =
-      background && config.schedulerIntervalMs > 0 ? createScheduler({ orchestrator, store: database.scheduleStore, logger, intervalMs: config.schedulerIntervalMs }) : null;
+      background && config.schedulerIntervalMs > 0 ? createScheduler({ orchestrator, store: database.scheduleStore, logger, metrics: metrics.sink, intervalMs: config.schedulerIntervalMs }) : null;
     closers.unshift(async () => scheduler?.stop());
     // Bounds the run history; several processes may prune at once (the store skips rows another one holds).
     const retention: RunRetention | null =
-      background && config.runRetentionDays > 0 ? createRunRetention({ store: database.runStore, retentionMs: config.runRetentionDays * DAY_MS, logger }) : null;
+      background && config.runRetentionDays > 0 ? createRunRetention({ store: database.runStore, retentionMs: config.runRetentionDays * DAY_MS, logger, metrics: metrics.sink }) : null;
     closers.unshift(async () => retention?.stop());
 
     const healthChecks: Record<string, HealthCheck> = { database: () => database.checkHealth() };

@@ -7,6 +7,12 @@ export type BreakerState = "closed" | "open" | "half_open";
 export type BreakerKind = "agent" | "connector";
 
 /**
+ * Periodic background work of a process: `run_retention` (deletes ended runs past their retention),
+ * `queued_run_reconciliation` (puts back on the queue runs Redis lost) and `schedules` (starts due schedule ticks).
+ */
+export type BackgroundTask = "run_retention" | "queued_run_reconciliation" | "schedules";
+
+/**
  * Receives what happens in the orchestrator and connectors, to turn it into metrics. Every method must be cheap
  * and must not throw; label values passed here come from registries (agent and connector names), never from
  * user input. `@neonhub/metrics` implements it with prom-client.
@@ -31,4 +37,10 @@ export interface MetricsSink {
    * `rejected` (the provider refused, the connection is now `EXPIRED`) or `failed` (transient, to be retried).
    */
   connectionRefreshed(event: { connector: string; outcome: "refreshed" | "reused" | "rejected" | "failed" }): void;
+  /**
+   * A pass of background work ended. `items` counts what it did: runs deleted (`run_retention`), runs put back on
+   * their queue (`queued_run_reconciliation`), scheduled runs started (`schedules`). `failed` means the pass, or
+   * part of it, could not be done and is retried at the next pass.
+   */
+  backgroundPassFinished(event: { task: BackgroundTask; outcome: "succeeded" | "failed"; items: number }): void;
 }

@@ -9,6 +9,7 @@ import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createMemoryScheduleStore } from "../store/memory-schedule-store.js";
 import { createManualClock, type ManualClock } from "../testing/manual-clock.js";
 import { createRecordingLogger } from "../testing/recording-logger.js";
+import { createRecordingMetricsSink } from "../testing/recording-metrics-sink.js";
 import { createScheduleManager, type CreateScheduleRequest } from "./schedule-manager.js";
 import { createScheduler, scheduleTickKey, type Scheduler } from "./scheduler.js";
 
@@ -41,15 +42,17 @@ function twoHosts(clock: ManualClock = createManualClock(START)) {
   const orchestrators = [0, 1].map(() => createOrchestrator({ agents: [report], store: runStore, clock, durability: { sweepIntervalMs: 0 } }));
   open.push(...orchestrators);
   const logger = createRecordingLogger();
+  const metrics = createRecordingMetricsSink();
   const scheduler = (index: 0 | 1, store: ScheduleStore = scheduleStore) => {
-    const created = createScheduler({ orchestrator: orchestrators[index] as Orchestrator, store, clock, logger, intervalMs: 0 });
+    const created = createScheduler({ orchestrator: orchestrators[index] as Orchestrator, store, clock, logger, metrics, intervalMs: 0 });
     schedulers.push(created);
     return created;
   };
   const manager = createScheduleManager({ store: scheduleStore, agents: [report], clock });
   const create = (request: Partial<CreateScheduleRequest> = {}) => manager.create(caller, { agent: "report", cron: "0 6 * * *", timeZone: "UTC", input: { site: "example.com" }, ...request });
   const runs = async () => (await runStore.listRuns({ organizationId: caller.organizationId, limit: 100 })).runs.reverse();
-  return { clock, runStore, scheduleStore, manager, create, scheduler, runs, logger };
+  const passes = () => metrics.ofType("backgroundPassFinished");
+  return { clock, runStore, scheduleStore, manager, create, scheduler, runs, logger, passes };
 }
 
 describe("scheduler", () => {
@@ -62,6 +65,9 @@ describe("scheduler", () => {
     expect(first.claimed + second.claimed).toBe(1);
     const runs = await hosts.runs();
     expect(runs).toHaveLength(1);
+    // Both passes succeed; the run is counted once, by the scheduler that claimed its tick.
+    expect(hosts.passes().map(({ task, outcome }) => `${task} ${outcome}`)).toEqual(["schedules succeeded", "schedules succeeded"]);
+    expect(hosts.passes().reduce((sum, pass) => sum + pass.items, 0)).toBe(1);
     expect(runs[0]).toMatchObject({ agentName: "report", userId: "user-1", input: { site: "example.com" }, idempotencyKey: scheduleTickKey(schedule.id, new Date(START + 5 * 60_000)) });
     expect((await hosts.manager.get("org-1", schedule.id)).nextRunAt).toEqual(new Date(START + 10 * 60_000));
     expect((await hosts.manager.get("org-1", schedule.id)).lastTickAt).toEqual(new Date(START + 5 * 60_000));
@@ -229,6 +235,7 @@ describe("scheduler", () => {
     const result = await hosts.scheduler(0).runDueSchedules();
     expect(result).toMatchObject({ claimed: 2, failed: 1 });
     expect(result.runIds).toHaveLength(1);
+    expect(hosts.passes()).toEqual([{ task: "schedules", outcome: "failed", items: 1 }]);
     expect(hosts.logger.lines.some((line) => line.message === "scheduled run could not be started" && line.fields.code === "VALIDATION_FAILED")).toBe(true);
   });
 
@@ -250,6 +257,10 @@ describe("scheduler", () => {
     expect(await listing.runDueSchedules()).toEqual({ claimed: 0, runIds: [], failed: 0 });
     const claiming = hosts.scheduler(1, { ...hosts.scheduleStore, claimTick: () => Promise.reject(down) });
     expect(await claiming.runDueSchedules()).toEqual({ claimed: 0, runIds: [], failed: 1 });
+    expect(hosts.passes()).toEqual([
+      { task: "schedules", outcome: "failed", items: 0 },
+      { task: "schedules", outcome: "failed", items: 0 },
+    ]);
   });
 
   it("refuses invalid options", () => {

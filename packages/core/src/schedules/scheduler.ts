@@ -4,8 +4,10 @@ import { isNeonhubError } from "../errors/neonhub-error.js";
 import type { Schedule } from "../model/schedule.js";
 import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
+import type { MetricsSink } from "../ports/metrics-sink.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
 import type { Orchestrator } from "../orchestrator-types.js";
+import { noopMetricsSink } from "../telemetry/noop-metrics-sink.js";
 import { silentLogger } from "../telemetry/silent-logger.js";
 import { systemClock } from "../telemetry/system-clock.js";
 import { STORABLE_VALUE_LIMITS } from "../util/storable-value.js";
@@ -30,6 +32,8 @@ export interface SchedulerOptions {
   clock?: Clock;
   /** Defaults to a silent logger. */
   logger?: Logger;
+  /** Told of each pass (`schedules`, with the runs started; `failed` when a listing, a start or a claim failed). */
+  metrics?: Pick<MetricsSink, "backgroundPassFinished">;
   /** Time between two passes; default 5,000 ms. 0 turns the timer off (call `runDueSchedules` yourself). */
   intervalMs?: number;
   /**
@@ -85,6 +89,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const { orchestrator, store } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
+  const metrics = options.metrics ?? noopMetricsSink;
   let cancelTimer: (() => void) | undefined;
   let passing: Promise<SchedulerPassResult> | undefined;
   let stopped = false;
@@ -153,6 +158,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       due = await store.listDueSchedules({ now, limit: DUE_BATCH });
     } catch (error) {
       logger.warn({ error }, "due schedules could not be listed");
+      metrics.backgroundPassFinished({ task: "schedules", outcome: "failed", items: 0 });
       return result;
     }
     for (const schedule of due) {
@@ -164,6 +170,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         logger.warn({ scheduleId: schedule.id, error }, "schedule tick could not be claimed");
       }
     }
+    metrics.backgroundPassFinished({ task: "schedules", outcome: result.failed > 0 ? "failed" : "succeeded", items: result.runIds.length });
     return result;
   };
 

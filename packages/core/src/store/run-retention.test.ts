@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createManualClock } from "../testing/manual-clock.js";
 import { createRecordingLogger, type RecordedLogLine } from "../testing/recording-logger.js";
+import { createRecordingMetricsSink } from "../testing/recording-metrics-sink.js";
 import { sampleRunInput } from "../testing/run-store-conformance-suite.js";
 import { createMemoryRunStore } from "./memory-run-store.js";
 import { createRunRetention } from "./run-retention.js";
@@ -111,6 +112,29 @@ describe("createRunRetention", () => {
     await retention.stop();
     await clock.advance(5 * HOUR_MS);
     expect(calls).toBe(2);
+  });
+
+  it("reports each pass with the runs it deleted, a failed one with those deleted before it failed", async () => {
+    const clock = createManualClock();
+    const { store } = await storeWithHistory(clock.now(), [40], 5);
+    let calls = 0;
+    const flakyStore = {
+      deleteEndedRuns: async (query: Parameters<typeof store.deleteEndedRuns>[0]) => {
+        calls += 1;
+        if (calls === 2) throw new Error("connection reset");
+        return store.deleteEndedRuns(query);
+      },
+    };
+    const metrics = createRecordingMetricsSink();
+    const retention = createRunRetention({ store: flakyStore, retentionMs: 30 * DAY_MS, batchSize: 3, clock, metrics });
+    await expect(retention.prune()).rejects.toThrow("connection reset");
+    expect(await retention.prune()).toBe(2);
+    expect(await retention.prune()).toBe(0);
+    expect(metrics.ofType("backgroundPassFinished")).toEqual([
+      { task: "run_retention", outcome: "failed", items: 3 },
+      { task: "run_retention", outcome: "succeeded", items: 2 },
+      { task: "run_retention", outcome: "succeeded", items: 0 },
+    ]);
   });
 
   it("started again while stopping, keeps a single pass per interval", async () => {

@@ -1,7 +1,9 @@
 import { ConfigurationError } from "../errors/errors.js";
 import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
+import type { MetricsSink } from "../ports/metrics-sink.js";
 import type { RunStore } from "../ports/run-store.js";
+import { noopMetricsSink } from "../telemetry/noop-metrics-sink.js";
 import { silentLogger } from "../telemetry/silent-logger.js";
 import { systemClock } from "../telemetry/system-clock.js";
 import { createPeriodicPass } from "../util/periodic-pass.js";
@@ -22,6 +24,8 @@ export interface RunRetentionOptions {
   maxBatchesPerPass?: number;
   clock?: Clock;
   logger?: Logger;
+  /** Told of each pass (`run_retention`, with the runs deleted). */
+  metrics?: Pick<MetricsSink, "backgroundPassFinished">;
 }
 
 /** Deletes ended runs past their retention, now or on an interval. */
@@ -58,16 +62,23 @@ export function createRunRetention(options: RunRetentionOptions): RunRetention {
   }
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
+  const metrics = options.metrics ?? noopMetricsSink;
 
   /** One pass; a pass of the interval also ends between batches once stopped. */
   const prunePass = async (interrupted: () => boolean): Promise<number> => {
     const createdBefore = new Date(clock.now() - retentionMs);
     let deleted = 0;
-    for (let batch = 0; batch < maxBatchesPerPass && !interrupted(); batch += 1) {
-      const count = await options.store.deleteEndedRuns({ createdBefore, limit: batchSize });
-      deleted += count;
-      if (count < batchSize) break;
+    try {
+      for (let batch = 0; batch < maxBatchesPerPass && !interrupted(); batch += 1) {
+        const count = await options.store.deleteEndedRuns({ createdBefore, limit: batchSize });
+        deleted += count;
+        if (count < batchSize) break;
+      }
+    } catch (error) {
+      metrics.backgroundPassFinished({ task: "run_retention", outcome: "failed", items: deleted });
+      throw error;
     }
+    metrics.backgroundPassFinished({ task: "run_retention", outcome: "succeeded", items: deleted });
     if (deleted > 0) logger.info({ deleted, createdBefore: createdBefore.toISOString() }, "deleted ended runs past their retention");
     return deleted;
   };

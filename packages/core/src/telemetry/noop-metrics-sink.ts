@@ -12,4 +12,5 @@ export const noopMetricsSink: MetricsSink = Object.freeze({
   toolExecutionFinished: ignore,
   queueDepthChanged: ignore,
   connectionRefreshed: ignore,
+  backgroundPassFinished: ignore,
 });

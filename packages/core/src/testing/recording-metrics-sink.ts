@@ -30,5 +30,6 @@ export function createRecordingMetricsSink(): RecordingMetricsSink {
     toolExecutionFinished: record("toolExecutionFinished"),
     queueDepthChanged: record("queueDepthChanged"),
     connectionRefreshed: record("connectionRefreshed"),
+    backgroundPassFinished: record("backgroundPassFinished"),
   };
 }
