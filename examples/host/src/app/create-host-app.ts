@@ -96,7 +96,9 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
   });
   await app.register(
     async (v1) => {
+      v1.addHook("onRoute", v1.checkRouteScope);
       v1.addHook("onRequest", v1.authenticate);
+      v1.addHook("onRequest", v1.requireScope);
       await v1.register(runEventsRoutes, { hub: runEvents });
       await v1.register(runSummaryRoutes, { orchestrator: dependencies.orchestrator });
       await v1.register(runsRoutes, { orchestrator: dependencies.orchestrator });

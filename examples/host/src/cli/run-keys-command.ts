@@ -9,6 +9,9 @@ const USAGE = `Manage the host's API keys (stored hashed in the configured datab
   pnpm keys list   --org <organizationId>
   pnpm keys revoke --org <organizationId> --id <keyId>
 
+Scopes (repeat --scope; every scope when none is given): runs:read, runs:write, schedules:read, schedules:write,
+connections:read, connections:write.
+
 The database is chosen as for the host: DATABASE_URL, or the embedded one in NEONHUB_DATA_DIR (./.neonhub).
 `;
 

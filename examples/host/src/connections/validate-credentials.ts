@@ -3,6 +3,32 @@ import type { AuthSpec } from "@neonhub/connectors";
 
 const OAUTH2_OPTIONAL_FIELDS = ["refreshToken", "clientId", "clientSecret"];
 const MAX_VALUE_LENGTH = 8_192;
+// A line break in a header value would end the header; Node refuses the request before sending it, and every call of
+// the connection would fail. Control characters have no place in any credential.
+const hasControlCharacter = (value: string): boolean => {
+  for (let index = 0; index < value.length; index += 1) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
+  }
+  return false;
+};
+// Keys and tokens travel in headers as they are: only visible ASCII and spaces.
+const HEADER_SAFE = /^[\u0020-\u007e]*$/;
+
+/** The fields whose values are sent in a header as they are (basic credentials are encoded first). */
+function headerFieldsOf(auth: AuthSpec): string[] {
+  const headers = Object.values(auth.credentialHeaders ?? {});
+  switch (auth.type) {
+    case "api_key":
+      return [auth.field ?? "apiKey", ...headers];
+    case "bearer":
+      return [auth.field ?? "accessToken", ...headers];
+    case "oauth2":
+      return ["accessToken", ...headers];
+    default:
+      return headers;
+  }
+}
 
 /** The fields a connection of this auth spec must have, and those it may have. */
 export function credentialFieldsOf(auth: AuthSpec): { required: string[]; optional: string[] } {
@@ -22,20 +48,24 @@ export function credentialFieldsOf(auth: AuthSpec): { required: string[]; option
 }
 
 /**
- * Checks credentials given for a connector against its auth spec: every required field, no unknown field, a
- * `baseUrl` only over HTTPS. Errors name fields, never values.
+ * Checks credentials given for a connector against its auth spec: every required field, no unknown field, no
+ * control character, keys and tokens in visible ASCII (they are sent in headers), a `baseUrl` only over HTTPS.
+ * Errors name fields, never values.
  * @throws ValidationError before anything is stored.
  */
 export function validateCredentials(connector: string, auth: AuthSpec, authType: ConnectionAuthType, credentials: Record<string, string>): void {
   const fieldErrors: FieldError[] = [];
   if (authType !== auth.type) fieldErrors.push({ path: "authType", message: `The ${connector} connector authenticates with ${auth.type}, not ${authType}.` });
   const { required, optional } = credentialFieldsOf(auth);
+  const headerFields = headerFieldsOf(auth);
   for (const field of required) {
     if ((credentials[field] ?? "") === "") fieldErrors.push({ path: `credentials.${field}`, message: "is required" });
   }
   for (const [field, value] of Object.entries(credentials)) {
     if (!required.includes(field) && !optional.includes(field)) fieldErrors.push({ path: `credentials.${field}`, message: `is not a credential of ${connector} (expected ${[...required, ...optional].join(", ")})` });
     else if (value.length > MAX_VALUE_LENGTH) fieldErrors.push({ path: `credentials.${field}`, message: `is longer than ${MAX_VALUE_LENGTH} characters` });
+    else if (hasControlCharacter(value)) fieldErrors.push({ path: `credentials.${field}`, message: "contains a control character (a line break, a tab, ...)" });
+    else if (headerFields.includes(field) && !HEADER_SAFE.test(value)) fieldErrors.push({ path: `credentials.${field}`, message: "may hold only visible ASCII characters and spaces" });
   }
   const baseUrl = credentials.baseUrl;
   if (baseUrl !== undefined && !(URL.canParse(baseUrl) && new URL(baseUrl).protocol === "https:")) {

@@ -2,6 +2,7 @@ import { ConfigurationError, UnauthorizedError, type ApiKeyStore, type CallerCon
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fastifyPlugin from "fastify-plugin";
 import { hashApiKey } from "../auth/api-key.js";
+import { isApiScope, type ApiScope } from "../auth/api-scopes.js";
 import { ForbiddenRequestError } from "../http/forbidden-request-error.js";
 import { CSRF_HEADER, readCookie, SESSION_COOKIE } from "../inspector/session-cookie.js";
 import { tokensMatch, type SessionStore } from "../inspector/session-store.js";
@@ -31,6 +32,14 @@ declare module "fastify" {
   interface FastifyInstance {
     /** `onRequest` hook that requires `Authorization: Bearer <key>` and sets `request.caller`. */
     authenticate(request: FastifyRequest): Promise<void>;
+    /** `onRequest` hook, after `authenticate`: refuses with 403 a caller whose key lacks the route's `config.scope`. */
+    requireScope(request: FastifyRequest): Promise<void>;
+    /** `onRoute` hook: refuses to register a route that names no known `config.scope`, so none is left open by mistake. */
+    checkRouteScope(route: { url: string; method: string | string[]; config?: unknown }): void;
+  }
+  interface FastifyContextConfig {
+    /** The scope an API key needs for this route. */
+    scope?: ApiScope;
   }
 }
 
@@ -65,14 +74,32 @@ async function apiKeyAuthPlugin(fastify: FastifyInstance, options: ApiKeyAuthOpt
     if (!record || record.revokedAt !== null) throw new UnauthorizedError("Send a valid API key as `Authorization: Bearer <key>`.");
     request.caller = { organizationId: record.organizationId, userId: record.userId, apiKeyId: record.id, scopes: record.scopes };
   });
+  fastify.decorate("requireScope", async (request: FastifyRequest) => {
+    const scope = request.routeOptions.config.scope;
+    const caller = requireCaller(request);
+    // A route without a scope is refused too: checkRouteScope keeps that from happening, this keeps it closed if it does.
+    if (scope === undefined || !caller.scopes.includes(scope)) {
+      throw new ForbiddenRequestError(`This API key lacks the scope this request needs${scope ? ` (\`${scope}\`)` : ""}; issue a key with it.`);
+    }
+  });
+  fastify.decorate("checkRouteScope", (route: { url: string; method: string | string[]; config?: unknown }) => {
+    const scope = (route.config as { scope?: unknown } | undefined)?.scope;
+    if (!isApiScope(scope)) throw new ConfigurationError(`Route ${String(route.method)} ${route.url} must name the API key scope it needs in config.scope.`);
+  });
 }
 
 /**
  * Authenticates callers with hashed API keys. Register it once; then add `fastify.authenticate` as an `onRequest`
  * hook in the scope of the protected routes.
+ * Each protected route names the scope it needs in `config.scope`; `requireScope` checks it after `authenticate`.
  * @example
  * await app.register(apiKeyAuth, { apiKeyStore });
- * await app.register(async (v1) => { v1.addHook("onRequest", v1.authenticate); v1.register(runsRoutes); });
+ * await app.register(async (v1) => {
+ *   v1.addHook("onRoute", v1.checkRouteScope);
+ *   v1.addHook("onRequest", v1.authenticate);
+ *   v1.addHook("onRequest", v1.requireScope);
+ *   await v1.register(runsRoutes);
+ * });
  */
 export const apiKeyAuth = fastifyPlugin(apiKeyAuthPlugin, { name: "neonhub-api-key-auth", fastify: "5.x" });
 

@@ -29,6 +29,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<CatalogRoutesOptions> = async 
   fastify.get(
     "/agents",
     {
+      config: { scope: "runs:read" },
       schema: {
         summary: "Registered agents with their input schema and breaker state",
         tags: ["catalog"],
@@ -42,6 +43,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<CatalogRoutesOptions> = async 
   fastify.get(
     "/connectors",
     {
+      config: { scope: "runs:read" },
       schema: {
         summary: "The connector catalog with each connector's mode and actions",
         tags: ["catalog"],

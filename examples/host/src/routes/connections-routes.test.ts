@@ -68,6 +68,15 @@ describe("connection routes", () => {
     expect(wrongType.json().fieldErrors).toContainEqual(expect.objectContaining({ path: "authType" }));
     const insecureBase = await put(host.beta, "slack", { credentials: { accessToken: "x", baseUrl: "http://169.254.169.254" } });
     expect(insecureBase.json().fieldErrors).toContainEqual(expect.objectContaining({ path: "credentials.baseUrl" }));
+    // A line break would split the header it travels in; a token outside visible ASCII cannot be sent as one.
+    const injected = await put(host.beta, "slack", { credentials: { accessToken: `${SLACK_TOKEN}\r\nX-Injected: yes` } });
+    expect(injected.statusCode).toBe(400);
+    expect(injected.json().fieldErrors).toEqual([{ path: "credentials.accessToken", message: expect.stringContaining("control character") }]);
+    expect(injected.body).not.toContain(SLACK_TOKEN);
+    const nonAscii = await put(host.beta, "slack", { credentials: { accessToken: "xoxb-tökén" } });
+    expect(nonAscii.json().fieldErrors).toEqual([{ path: "credentials.accessToken", message: expect.stringContaining("visible ASCII") }]);
+    const tabbedBase = await put(host.beta, "stripe", { credentials: { apiKey: STRIPE_KEY, baseUrl: "https://api.example.com/\t" } });
+    expect(tabbedBase.json().fieldErrors).toContainEqual(expect.objectContaining({ path: "credentials.baseUrl", message: expect.stringContaining("control character") }));
     const unknown = await put(host.beta, "nope", { credentials: { accessToken: "x" } });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe("CONNECTOR_NOT_FOUND");

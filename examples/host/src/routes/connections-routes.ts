@@ -44,13 +44,14 @@ export const connectionsRoutes: FastifyPluginAsyncZod<ConnectionsRoutesOptions> 
 
   fastify.get(
     "/connections",
-    { schema: { summary: "The organization's connections with their status (never their credentials)", tags: ["connections"], security, response: { 200: connectionListSchema, ...authenticatedErrorResponses } } },
+    { config: { scope: "connections:read" }, schema: { summary: "The organization's connections with their status (never their credentials)", tags: ["connections"], security, response: { 200: connectionListSchema, ...authenticatedErrorResponses } } },
     async (request) => ({ connections: (await connections.list(requireCaller(request).organizationId)).map(connectionView) }),
   );
 
   fastify.put(
     "/connections/:connector",
     {
+      config: { scope: "connections:write" },
       schema: {
         summary: "Creates or replaces a connection from API-key, basic or bearer credentials",
         tags: ["connections"],
@@ -74,6 +75,7 @@ export const connectionsRoutes: FastifyPluginAsyncZod<ConnectionsRoutesOptions> 
   fastify.delete(
     "/connections/:connector",
     {
+      config: { scope: "connections:write" },
       schema: {
         summary: "Deletes a connection, revoking the grant at the provider where it offers revocation",
         tags: ["connections"],
@@ -88,6 +90,7 @@ export const connectionsRoutes: FastifyPluginAsyncZod<ConnectionsRoutesOptions> 
   fastify.post(
     "/connections/:connector/revoke",
     {
+      config: { scope: "connections:write" },
       schema: {
         summary: "Revokes a connection: withdraws the grant at the provider where it offers revocation and keeps the connection as REVOKED until it is connected again",
         tags: ["connections"],
@@ -102,6 +105,7 @@ export const connectionsRoutes: FastifyPluginAsyncZod<ConnectionsRoutesOptions> 
   fastify.post(
     "/connections/:connector/test",
     {
+      config: { scope: "connections:write" },
       schema: {
         summary: "Tests a connection with the connector's cheap live call (Slack auth.test, Stripe balance, ...)",
         tags: ["connections"],
@@ -120,6 +124,7 @@ export const connectionsRoutes: FastifyPluginAsyncZod<ConnectionsRoutesOptions> 
   fastify.post(
     "/connections/:connector/authorize",
     {
+      config: { scope: "connections:write" },
       schema: {
         summary: "Starts an OAuth 2.0 authorization (code flow with PKCE): answers the provider URL to send the person to",
         tags: ["connections"],

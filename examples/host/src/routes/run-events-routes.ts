@@ -30,6 +30,7 @@ export const runEventsRoutes: FastifyPluginAsyncZod<RunEventsRoutesOptions> = as
   fastify.get(
     "/runs/events",
     {
+      config: { scope: "runs:read" },
       schema: {
         summary: "Live run events (server-sent events)",
         description:

@@ -20,6 +20,7 @@ export const runSummaryRoutes: FastifyPluginAsyncZod<RunSummaryRoutesOptions> = 
   fastify.get(
     "/runs/summary",
     {
+      config: { scope: "runs:read" },
       schema: {
         summary: "Per-agent success and p95 duration, and runs per minute by status, over a recent window",
         tags: ["runs"],

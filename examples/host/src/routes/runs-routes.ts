@@ -35,6 +35,7 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
   fastify.post(
     "/runs",
     {
+      config: { scope: "runs:write" },
       schema: {
         summary: "Run an agent",
         description:
@@ -91,6 +92,7 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
   fastify.get(
     "/runs/:id",
     {
+      config: { scope: "runs:read" },
       schema: {
         summary: "Read a run with its tool executions and its journal's steps",
         tags: ["runs"],
@@ -110,6 +112,7 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
   fastify.get(
     "/runs",
     {
+      config: { scope: "runs:read" },
       schema: {
         summary: "List runs, newest first",
         tags: ["runs"],
@@ -139,6 +142,7 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
   fastify.post(
     "/runs/:id/cancel",
     {
+      config: { scope: "runs:write" },
       schema: {
         summary: "Cancel a queued or running run",
         tags: ["runs"],
@@ -159,6 +163,7 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
   fastify.post(
     "/runs/:id/signals/:name",
     {
+      config: { scope: "runs:write" },
       schema: {
         summary: "Send a signal to a run",
         description:

@@ -30,6 +30,7 @@ export const schedulesRoutes: FastifyPluginAsyncZod<SchedulesRoutesOptions> = as
   fastify.post(
     "/schedules",
     {
+      config: { scope: "schedules:write" },
       schema: {
         summary: "Create a schedule",
         description:
@@ -51,6 +52,7 @@ export const schedulesRoutes: FastifyPluginAsyncZod<SchedulesRoutesOptions> = as
   fastify.get(
     "/schedules",
     {
+      config: { scope: "schedules:read" },
       schema: { summary: "List schedules, newest first", tags: ["schedules"], security, querystring: listSchedulesQuerySchema, response: { 200: schedulePageSchema, ...authenticatedErrorResponses } },
     },
     async (request) => {
@@ -64,6 +66,7 @@ export const schedulesRoutes: FastifyPluginAsyncZod<SchedulesRoutesOptions> = as
   fastify.get(
     "/schedules/:id",
     {
+      config: { scope: "schedules:read" },
       schema: { summary: "Read a schedule", tags: ["schedules"], security, params: scheduleParamsSchema, response: { 200: scheduleSchema, ...authenticatedErrorResponses, ...notFound } },
     },
     async (request) => toScheduleResource(await schedules.get(requireCaller(request).organizationId, request.params.id)),
@@ -72,6 +75,7 @@ export const schedulesRoutes: FastifyPluginAsyncZod<SchedulesRoutesOptions> = as
   fastify.patch(
     "/schedules/:id",
     {
+      config: { scope: "schedules:write" },
       schema: {
         summary: "Change a schedule",
         description: "Changing the expression or time zone, or enabling the schedule again, moves its next tick to the first one after now.",
@@ -100,6 +104,7 @@ export const schedulesRoutes: FastifyPluginAsyncZod<SchedulesRoutesOptions> = as
   fastify.delete(
     "/schedules/:id",
     {
+      config: { scope: "schedules:write" },
       schema: { summary: "Delete a schedule", tags: ["schedules"], security, params: scheduleParamsSchema, response: { 204: z.null().meta({ description: "Deleted." }), ...authenticatedErrorResponses, ...notFound } },
     },
     async (request, reply) => {

@@ -27,6 +27,10 @@ VALUES
   ('tool-old-1', 'run-old-1', 'org-old', 'google-search-console', 'querySearchAnalytics', 'SUCCEEDED', '{"siteUrl":"https://acme.dev"}', '{"rows":3}', NULL, 1, '2026-11-28T10:00:00.100Z', '2026-11-28T10:00:00.900Z', 800),
   ('tool-old-2', 'run-old-2', 'org-old', 'llm', 'chatCompletion', 'FAILED', '{"model":"gpt-4o-mini"}', NULL, '{"code":"HANDLER_FAILED","message":"503"}', 3, '2026-11-28T11:00:01Z', '2026-11-28T11:00:01.500Z', 500);
 INSERT INTO "AgentRunMetric" ("runId", "name", "value", "unit") VALUES ('run-old-1', 'duration', 1190, 'ms');
+INSERT INTO "ApiKey" ("id", "organizationId", "userId", "name", "prefix", "keyHash", "scopes")
+VALUES
+  ('key-default', 'org-old', 'user-1', 'issued with the default scopes', 'nh_aaaa', 'hash-default', ARRAY['runs:write', 'runs:read']),
+  ('key-reader', 'org-old', 'user-2', 'read-only', 'nh_bbbb', 'hash-reader', ARRAY['runs:read']);
 `;
 
 describe.skipIf(!TEST_DATABASE_URL)("upgrade from the first release's schema", () => {
@@ -80,6 +84,17 @@ describe.skipIf(!TEST_DATABASE_URL)("upgrade from the first release's schema", (
       const page = await database.runStore.listRuns({ organizationId: "org-old", limit: 10 });
       expect(page.runs.map((run) => run.id)).toEqual(["run-old-2", "run-old-1"]);
       expect(await database.runStore.getRun("org-old", "run-other-org")).toBeNull();
+
+      // A key of the earlier default scopes could use every route and keeps that; a narrower key keeps its scopes.
+      expect((await database.apiKeyStore.findByHash("hash-default"))?.scopes).toEqual([
+        "runs:read",
+        "runs:write",
+        "schedules:read",
+        "schedules:write",
+        "connections:read",
+        "connections:write",
+      ]);
+      expect((await database.apiKeyStore.findByHash("hash-reader"))?.scopes).toEqual(["runs:read"]);
     } finally {
       await database.close();
     }
