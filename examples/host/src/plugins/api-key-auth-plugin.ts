@@ -35,12 +35,20 @@ declare module "fastify" {
     /** `onRequest` hook, after `authenticate`: refuses with 403 a caller whose key lacks the route's `config.scope`. */
     requireScope(request: FastifyRequest): Promise<void>;
     /** `onRoute` hook: refuses to register a route that names no known `config.scope`, so none is left open by mistake. */
-    checkRouteScope(route: { url: string; method: string | string[]; config?: unknown }): void;
+    checkRouteScope(route: RouteWithScope): void;
   }
   interface FastifyContextConfig {
     /** The scope an API key needs for this route. */
     scope?: ApiScope;
   }
+}
+
+/** What `checkRouteScope` reads of a route being registered. */
+interface RouteWithScope {
+  url: string;
+  method: string | string[];
+  config?: unknown;
+  schema?: { description?: string };
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -82,9 +90,13 @@ async function apiKeyAuthPlugin(fastify: FastifyInstance, options: ApiKeyAuthOpt
       throw new ForbiddenRequestError(`This API key lacks the scope this request needs${scope ? ` (\`${scope}\`)` : ""}; issue a key with it.`);
     }
   });
-  fastify.decorate("checkRouteScope", (route: { url: string; method: string | string[]; config?: unknown }) => {
+  fastify.decorate("checkRouteScope", (route: RouteWithScope) => {
     const scope = (route.config as { scope?: unknown } | undefined)?.scope;
     if (!isApiScope(scope)) throw new ConfigurationError(`Route ${String(route.method)} ${route.url} must name the API key scope it needs in config.scope.`);
+    // The OpenAPI document says which scope each operation needs.
+    if (route.schema && !route.schema.description?.includes("API key scope")) {
+      route.schema.description = `${route.schema.description ? `${route.schema.description}\n\n` : ""}Needs the API key scope \`${scope}\`.`;
+    }
   });
 }
 

@@ -38,7 +38,9 @@ describe("OpenAPI document", () => {
   it("documents bodies, statuses and problem responses from the zod schemas", async () => {
     const document = (await host.app.inject({ method: "GET", url: "/openapi.json" })).json() as OpenAPIV3.Document;
     const createRun = document.paths["/v1/runs"]?.post as OpenAPIV3.OperationObject;
-    expect(Object.keys(createRun.responses).sort()).toEqual(["200", "202", "400", "401", "404", "409", "413", "415", "429", "500", "503"]);
+    expect(Object.keys(createRun.responses).sort()).toEqual(["200", "202", "400", "401", "403", "404", "409", "413", "415", "429", "500", "503"]);
+    expect(createRun.description).toContain("Needs the API key scope `runs:write`.");
+    expect((document.paths["/v1/schedules"]?.get as OpenAPIV3.OperationObject).description).toContain("Needs the API key scope `schedules:read`.");
     expect(Object.keys((createRun.responses["429"] as OpenAPIV3.ResponseObject).content ?? {})).toEqual(["application/problem+json"]);
     const body = JSON.stringify(createRun.requestBody);
     expect(body).toContain("CreateRunRequest");

@@ -23,6 +23,7 @@ function problemResponse(description: string) {
 export const authenticatedErrorResponses = {
   400: problemResponse("The request is invalid; `fieldErrors` says which fields."),
   401: problemResponse("No API key, or an unknown or revoked one."),
+  403: problemResponse("The API key lacks the scope the route needs (see the route's description), or a session request lacks its CSRF token."),
   500: problemResponse("Unexpected failure; details are logged, never sent."),
 } as const;
 
