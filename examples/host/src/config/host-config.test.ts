@@ -43,13 +43,17 @@ describe("loadHostConfig", () => {
       NEONHUB_OAUTH_RETURN_URLS: "https://app.example.com/settings/,https://admin.example.com",
       NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_ID: "client-1.apps.googleusercontent.com",
       NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_SECRET: "secret-1",
+      NEONHUB_OAUTH_GOOGLE_ADS_FIELD_DEVELOPER_TOKEN: " dev-token-1 ",
       NEONHUB_OAUTH_X_CLIENT_ID: "x-public-client",
     });
     expect(config).toMatchObject({
       previousCredentialsKeys: ["old-1", "old-2"],
       publicUrl: "https://api.example.com",
       oauthReturnUrls: ["https://api.example.com/", "https://app.example.com/settings/", "https://admin.example.com"],
-      oauthClients: { "google-ads": { clientId: "client-1.apps.googleusercontent.com", clientSecret: "secret-1" }, x: { clientId: "x-public-client" } },
+      oauthClients: {
+        "google-ads": { clientId: "client-1.apps.googleusercontent.com", clientSecret: "secret-1", credentialFields: { developerToken: "dev-token-1" } },
+        x: { clientId: "x-public-client" },
+      },
     });
     expect(() => loadHostConfig({ NEONHUB_OAUTH_RETURN_URLS: "https://ok.example.com,not a url" })).toThrow(/NEONHUB_OAUTH_RETURN_URLS/);
     // Without a public URL there is no code flow, and nothing is added.

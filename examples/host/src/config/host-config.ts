@@ -53,8 +53,11 @@ export interface HostConfig {
   publicUrl: string | null;
   /** URL prefixes that OAuth callbacks may send people back to: the public URL's, then `NEONHUB_OAUTH_RETURN_URLS`. */
   oauthReturnUrls: string[];
-  /** OAuth clients by connector id, from `NEONHUB_OAUTH_<CONNECTOR>_CLIENT_ID` and `_CLIENT_SECRET`. */
-  oauthClients: Record<string, { clientId: string; clientSecret?: string }>;
+  /**
+   * OAuth clients by connector id, from `NEONHUB_OAUTH_<CONNECTOR>_CLIENT_ID` and `_CLIENT_SECRET`, with the
+   * operator's own credential fields from `NEONHUB_OAUTH_<CONNECTOR>_FIELD_<NAME>` (Google Ads' developer token).
+   */
+  oauthClients: Record<string, OAuthClientConfig>;
   /** Lets OAuth requests go to plain-HTTP providers (`NEONHUB_OAUTH_ALLOW_HTTP=true`); local test servers only. */
   allowInsecureOAuthRequests: boolean;
   /** How long a looked-up API key is answered from memory (a revoked key works this long at most); 0 asks the database on every request. */
@@ -72,14 +75,34 @@ export interface HostConfig {
 const commaList = (value: string | undefined) => (value ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry.length > 0);
 const OAUTH_CLIENT_VARIABLE = /^NEONHUB_OAUTH_([A-Z0-9_]+)_CLIENT_ID$/;
 
+/** An OAuth client of the operator, and the credential fields the operator adds to every connection made with it. */
+export interface OAuthClientConfig {
+  clientId: string;
+  clientSecret?: string;
+  /** Added to the credentials of connections made through the code flow (`developerToken` for Google Ads). */
+  credentialFields?: Record<string, string>;
+}
+
+/** `DEVELOPER_TOKEN` becomes `developerToken`. */
+const camelCase = (name: string) => name.toLowerCase().replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+
 /** OAuth clients named in the environment: `NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_ID` configures connector `google-ads`. */
-function readOAuthClients(environment: Record<string, string | undefined>): Record<string, { clientId: string; clientSecret?: string }> {
-  const clients: Record<string, { clientId: string; clientSecret?: string }> = {};
+function readOAuthClients(environment: Record<string, string | undefined>): Record<string, OAuthClientConfig> {
+  const clients: Record<string, OAuthClientConfig> = {};
   for (const [name, value] of Object.entries(environment)) {
     const match = OAUTH_CLIENT_VARIABLE.exec(name);
     if (!match?.[1] || value === undefined || value.trim() === "") continue;
-    const secret = environment[`NEONHUB_OAUTH_${match[1]}_CLIENT_SECRET`]?.trim();
-    clients[match[1].toLowerCase().replaceAll("_", "-")] = { clientId: value.trim(), ...(secret ? { clientSecret: secret } : {}) };
+    const prefix = `NEONHUB_OAUTH_${match[1]}_`;
+    const secret = environment[`${prefix}CLIENT_SECRET`]?.trim();
+    const fields: Record<string, string> = {};
+    for (const [fieldVariable, fieldValue] of Object.entries(environment)) {
+      if (fieldVariable.startsWith(`${prefix}FIELD_`) && fieldValue !== undefined && fieldValue.trim() !== "") fields[camelCase(fieldVariable.slice(prefix.length + 6))] = fieldValue.trim();
+    }
+    clients[match[1].toLowerCase().replaceAll("_", "-")] = {
+      clientId: value.trim(),
+      ...(secret ? { clientSecret: secret } : {}),
+      ...(Object.keys(fields).length > 0 ? { credentialFields: fields } : {}),
+    };
   }
   return clients;
 }

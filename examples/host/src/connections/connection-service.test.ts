@@ -1,7 +1,8 @@
 import { createConnectorClient, createMemoryCredentialStore, createMemoryOAuthStateStore, defineAction, defineConnector } from "@neonhub/connectors";
 import type { CredentialStore, OAuthStateStore } from "@neonhub/core";
+import { type ProviderServer, startProviderServer } from "@neonhub/connectors/testing";
 import { createManualClock } from "@neonhub/core/testing";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createConnectionService, type ConnectionService } from "./connection-service.js";
 
@@ -111,5 +112,61 @@ describe("connection service: the OAuth 2.0 authorization refusals", () => {
     });
     await expect(unconfigured.authorize(alpha, "acme", "https://app.example.com/settings/")).rejects.toMatchObject({ code: "OAUTH_NOT_CONFIGURED" });
     await expect(service.authorize(alpha, "missing", "https://app.example.com/settings/")).rejects.toMatchObject({ code: "CONNECTOR_NOT_FOUND" });
+  });
+});
+
+describe("connection service: fields sent beside the tokens", () => {
+  const ads = (tokenUrl: string) =>
+    defineConnector({
+      id: "ads",
+      kind: "ADS",
+      displayName: "Ads",
+      baseUrl: "https://ads.example.test",
+      auth: { type: "oauth2", tokenUrl, authorizationUrl: "https://auth.example.test/authorize", credentialHeaders: { "developer-token": "developerToken", "login-customer-id": "loginCustomerId" } },
+      actions: { ping: defineAction({ description: "Ping", repeatSafety: "safe", input: z.object({}), output: z.object({}), run: async () => ({}), fixture: () => ({}) }) },
+    });
+  let provider: ProviderServer;
+  let tokens = 0;
+  beforeAll(async () => {
+    provider = await startProviderServer((request) =>
+      request.path === "/token" && request.form?.grant_type === "authorization_code"
+        ? { status: 200, json: { access_token: `ya29.access-${(tokens += 1)}`, refresh_token: `1//refresh-${tokens}`, expires_in: 3599, token_type: "Bearer" } }
+        : { status: 400, json: { error: "invalid_request" } },
+    );
+  });
+  afterAll(() => provider.close());
+
+  const serviceWith = (store: CredentialStore, credentialFields?: Record<string, string>) =>
+    createConnectionService({
+      store,
+      states: createMemoryOAuthStateStore(),
+      connectors: createConnectorClient({ mode: "live", environment: {}, connectors: [ads(`${provider.url}/token`)], credentials: store }),
+      oauthClients: { ads: { clientId: "client-1", clientSecret: "secret-1", ...(credentialFields ? { credentialFields } : {}) } },
+      redirectUri: "https://api.example.com/v1/oauth/callback",
+      returnUrls: ["https://app.example.com/settings/"],
+      allowInsecureOAuthRequests: true,
+    });
+  const connect = async (service: ConnectionService) => {
+    const state = new URL((await service.authorize(alpha, "ads", "https://app.example.com/settings/ads")).authorizationUrl).searchParams.get("state") as string;
+    expect((await service.callback(new URLSearchParams({ code: "code-1", state }), alpha)).location).toContain("status=connected");
+  };
+
+  it("adds the operator's configured fields to a new connection", async () => {
+    const store = createMemoryCredentialStore();
+    await connect(serviceWith(store, { developerToken: "operator-developer-token" }));
+    expect((await store.get("org_alpha", "ads"))?.credentials).toEqual({ developerToken: "operator-developer-token", accessToken: expect.stringMatching(/^ya29\./), refreshToken: expect.stringMatching(/^1\/\//) });
+  });
+
+  it("keeps the fields of the connection it replaces, its own developer token included", async () => {
+    const store = createMemoryCredentialStore();
+    await store.put({ organizationId: "org_alpha", connector: "ads", authType: "oauth2", credentials: { accessToken: "ya29.old", developerToken: "organization-token", loginCustomerId: "1234567890", baseUrl: "https://ads-proxy.example.com" }, expiresAt: null });
+    await connect(serviceWith(store, { developerToken: "operator-developer-token" }));
+    const { credentials } = (await store.get("org_alpha", "ads"))!;
+    expect(credentials).toMatchObject({ developerToken: "organization-token", loginCustomerId: "1234567890", baseUrl: "https://ads-proxy.example.com" });
+    expect(credentials.accessToken).not.toBe("ya29.old");
+  });
+
+  it("refuses an operator field the connector does not send", () => {
+    expect(() => serviceWith(createMemoryCredentialStore(), { developerTokn: "typo" })).toThrow(/developerTokn/);
   });
 });

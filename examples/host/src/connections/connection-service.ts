@@ -23,8 +23,11 @@ export interface ConnectionServiceOptions {
   states: OAuthStateStore;
   /** The live connector client: its registry describes connectors, `callConnection` makes tests and revocations. */
   connectors: Pick<ConnectorClient, "registry" | "callConnection">;
-  /** OAuth clients by connector id. */
-  oauthClients: Readonly<Record<string, OAuthClientCredentials>>;
+  /**
+   * OAuth clients by connector id. `credentialFields` are the operator's own fields of the connector's
+   * `credentialHeaders` (Google Ads' `developerToken`), added to each connection made through the code flow.
+   */
+  oauthClients: Readonly<Record<string, OAuthClientCredentials & { credentialFields?: Readonly<Record<string, string>> }>>;
   /** The host's callback URL registered with each provider (`https://api.example.com/v1/oauth/callback`); null disables the code flow. */
   redirectUri: string | null;
   /** Where callbacks may send people back: URL prefixes (`https://app.example.com/settings/`). */
@@ -98,6 +101,13 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
   const { store, states, connectors } = options;
   const clock = options.clock ?? systemClock;
   const stateTtlMs = options.stateTtlMs ?? DEFAULT_OAUTH_STATE_TTL_MS;
+  for (const [connectorId, client] of Object.entries(options.oauthClients)) {
+    const headerFields = connectors.registry.has(connectorId) ? Object.values(connectors.registry.get(connectorId).auth.credentialHeaders ?? {}) : [];
+    const unknown = Object.keys(client.credentialFields ?? {}).filter((field) => !headerFields.includes(field));
+    if (unknown.length > 0) {
+      throw new ConfigurationError(`The OAuth client of ${connectorId} sets ${unknown.join(", ")}, which is not a field the connector sends (${headerFields.join(", ") || "none"}).`);
+    }
+  }
 
   const connectorOf = (connectorId: string): ConnectorDefinition => {
     if (!connectors.registry.has(connectorId)) throw new ConnectionApiError("CONNECTOR_NOT_FOUND", `There is no connector "${connectorId}".`);
@@ -235,14 +245,28 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
       } catch (error) {
         return back({ status: "error", error: oauthErrorCode(error) });
       }
+      // The provider gives tokens only: the fields sent beside them (a developer token, a manager account id, a base
+      // URL) come from the operator's configuration and from the connection being replaced, which keeps its own.
+      const kept = keptFieldsOf(connector, options.oauthClients[connector.id]?.credentialFields, (await store.get(pending.organizationId, connector.id))?.credentials);
       await store.put({
         organizationId: pending.organizationId,
         connector: connector.id,
         authType: "oauth2",
-        credentials: { accessToken: tokens.accessToken, ...(tokens.refreshToken === null ? {} : { refreshToken: tokens.refreshToken }) },
+        credentials: { ...kept, accessToken: tokens.accessToken, ...(tokens.refreshToken === null ? {} : { refreshToken: tokens.refreshToken }) },
         expiresAt: tokens.expiresInSeconds === null ? null : new Date(clock.now() + tokens.expiresInSeconds * 1000),
       });
       return back({ status: "connected" });
     },
   };
+}
+
+/** The non-token fields a connection made through the code flow keeps: the connector's header fields and `baseUrl`. */
+function keptFieldsOf(connector: ConnectorDefinition, operatorFields: Readonly<Record<string, string>> | undefined, previous: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const names = [...Object.values(connector.auth.credentialHeaders ?? {}), "baseUrl"];
+  const kept: Record<string, string> = {};
+  for (const name of names) {
+    const value = previous?.[name] ?? (name === "baseUrl" ? undefined : operatorFields?.[name]);
+    if (value !== undefined && value !== "") kept[name] = value;
+  }
+  return kept;
 }
