@@ -1,5 +1,6 @@
 import { type ConnectionAuthType, type FieldError, ValidationError } from "@neonhub/core";
 import type { AuthSpec } from "@neonhub/connectors";
+import { BlockList, isIP } from "node:net";
 
 const OAUTH2_OPTIONAL_FIELDS = ["refreshToken", "clientId", "clientSecret"];
 const MAX_VALUE_LENGTH = 8_192;
@@ -14,6 +15,22 @@ const hasControlCharacter = (value: string): boolean => {
 };
 // Keys and tokens travel in headers as they are: only visible ASCII and spaces.
 const HEADER_SAFE = /^[\u0020-\u007e]*$/;
+
+// Addresses a tenant's baseUrl may not name: the host's own machine and networks (loopback, private, link-local with
+// the cloud metadata service, unique-local). Names that resolve there are the egress firewall's to stop.
+const NON_PUBLIC_ADDRESSES = new BlockList();
+for (const [network, prefix] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.168.0.0", 16]] as const) {
+  NON_PUBLIC_ADDRESSES.addSubnet(network, prefix, "ipv4");
+}
+for (const [network, prefix] of [["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10], ["::ffff:0:0", 96]] as const) NON_PUBLIC_ADDRESSES.addSubnet(network, prefix, "ipv6");
+
+/** True when a URL's host is `localhost` or an address of a non-public network. */
+function namesNonPublicHost(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  const family = isIP(host);
+  return family !== 0 && NON_PUBLIC_ADDRESSES.check(host, family === 4 ? "ipv4" : "ipv6");
+}
 
 /** The fields whose values are sent in a header as they are (basic credentials are encoded first). */
 function headerFieldsOf(auth: AuthSpec): string[] {
@@ -49,7 +66,8 @@ export function credentialFieldsOf(auth: AuthSpec): { required: string[]; option
 
 /**
  * Checks credentials given for a connector against its auth spec: every required field, no unknown field, no
- * control character, keys and tokens in visible ASCII (they are sent in headers), a `baseUrl` only over HTTPS.
+ * control character, keys and tokens in visible ASCII (they are sent in headers), a `baseUrl` only over HTTPS and
+ * not to the host's own machine or networks.
  * Errors name fields, never values.
  * @throws ValidationError before anything is stored.
  */
@@ -70,6 +88,8 @@ export function validateCredentials(connector: string, auth: AuthSpec, authType:
   const baseUrl = credentials.baseUrl;
   if (baseUrl !== undefined && !(URL.canParse(baseUrl) && new URL(baseUrl).protocol === "https:")) {
     fieldErrors.push({ path: "credentials.baseUrl", message: "must be an https:// URL" });
+  } else if (baseUrl !== undefined && namesNonPublicHost(new URL(baseUrl))) {
+    fieldErrors.push({ path: "credentials.baseUrl", message: "must name a public host, not localhost or a private, loopback or link-local address" });
   }
   if (fieldErrors.length > 0) throw new ValidationError(`The ${connector} credentials are invalid.`, fieldErrors);
 }

@@ -77,6 +77,10 @@ describe("connection routes", () => {
     expect(nonAscii.json().fieldErrors).toEqual([{ path: "credentials.accessToken", message: expect.stringContaining("visible ASCII") }]);
     const tabbedBase = await put(host.beta, "stripe", { credentials: { apiKey: STRIPE_KEY, baseUrl: "https://api.example.com/\t" } });
     expect(tabbedBase.json().fieldErrors).toContainEqual(expect.objectContaining({ path: "credentials.baseUrl", message: expect.stringContaining("control character") }));
+    for (const inside of ["https://169.254.169.254/latest", "https://127.0.0.1:8443", "https://[::1]/", "https://10.1.2.3", "https://localhost/", "https://[::ffff:192.168.0.1]/"]) {
+      const privateBase = await put(host.beta, "stripe", { credentials: { apiKey: STRIPE_KEY, baseUrl: inside } });
+      expect(privateBase.json().fieldErrors, inside).toEqual([{ path: "credentials.baseUrl", message: expect.stringContaining("public host") }]);
+    }
     const unknown = await put(host.beta, "nope", { credentials: { accessToken: "x" } });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe("CONNECTOR_NOT_FOUND");
