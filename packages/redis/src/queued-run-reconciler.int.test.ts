@@ -90,6 +90,65 @@ describe.skipIf(!TEST_REDIS_URL)("queued run reconciler on Redis", () => {
     expect(await reconciler.reconcile()).toEqual({ checked: 1, restored: [] });
   });
 
+  it("puts back a lost run even when more older runs than one pass reads are legitimately waiting", async () => {
+    const prefix = uniquePrefix();
+    const queue = createBullmqRunQueue({ redisUrl, prefix, queues: { "sms.send": { concurrency: 1 } } });
+    cleanups.push(() => deleteKeys(redisUrl, prefix), () => queue.close());
+    const sms = defineAgent({ name: "sms", version: "1.0.0", description: "slow, rate limited", queue: "sms.send", input: z.object({}), output: z.object({}), handle: async () => ({}) });
+    const fast = defineAgent({ name: "fast", version: "1.0.0", description: "fast", input: z.object({}), output: z.object({}), handle: async () => ({}) });
+    const store = createMemoryRunStore();
+    const base = Date.now() - 60 * 60_000;
+    const create = (id: string, agentName: string, createdAt: Date) =>
+      store.createRun({ id, agentName, agentVersion: "1.0.0", organizationId: "org", userId: "u", intent: null, input: {}, idempotencyKey: null, requestHash: null, status: "QUEUED", createdAt, startedAt: null, traceId: null, parentRunId: null, lease: null });
+
+    // A healthy backlog on a rate-limited queue: 12 runs whose jobs are waiting in Redis (nothing consumes here).
+    for (let index = 0; index < 12; index += 1) {
+      const id = `sms-${String(index).padStart(2, "0")}`;
+      await create(id, "sms", new Date(base + index));
+      expect(await queue.restore({ organizationId: "org", runId: id, queue: "sms.send", agentName: "sms" })).toBe(true);
+    }
+    // A later run of another queue whose job Redis lost (failover, eviction).
+    await create("fast-lost", "fast", new Date(base + 1_000));
+
+    const clock = createManualClock(Date.now());
+    // pageSize 1 => 10 runs per pass, the same ratio as the defaults (500 x 10 = 5,000 runs per pass).
+    const reconciler = createQueuedRunReconciler({ store, queue, agents: [sms, fast], delayMs: 30_000, pageSize: 1, clock });
+    const restored: string[] = [];
+    for (let pass = 0; pass < 5; pass += 1) {
+      restored.push(...(await reconciler.reconcile()).restored);
+      await clock.advance(15_000);
+    }
+    expect(restored).toContain("fast-lost");
+  });
+
+  it("goes on where the last pass stopped and wraps around, checking no run twice in a pass", async () => {
+    const clock = createManualClock(Date.now());
+    const store = createMemoryRunStore();
+    for (let index = 0; index < 25; index += 1) {
+      const id = `run-${String(index).padStart(2, "0")}`;
+      await store.createRun({ id, agentName: "idle", agentVersion: "1.0.0", organizationId: "org", userId: "user", intent: null, input: {}, idempotencyKey: null, requestHash: null, status: "QUEUED", createdAt: new Date(clock.now() - 60_000 + index), startedAt: null, traceId: null, parentRunId: null, lease: null });
+    }
+    const checks: string[][] = [];
+    const queue = { restore: async (job: { runId: string }) => (checks.at(-1)!.push(job.runId), false) };
+    const reconciler = createQueuedRunReconciler({ store, queue, agents: [], delayMs: 1_000, pageSize: 3, clock });
+    const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, index) => `run-${String(from + index).padStart(2, "0")}`);
+    for (let pass = 0; pass < 3; pass += 1) {
+      checks.push([]);
+      expect(await reconciler.reconcile()).toEqual({ checked: checks.at(-1)!.length, restored: [] });
+    }
+    // 10 pages of 3 = 30 runs per pass: the first reaches the end; each pass checks every run once.
+    expect(checks).toEqual([ids(0, 25), ids(0, 25), ids(0, 25)]);
+
+    const small = createQueuedRunReconciler({ store, queue, agents: [], delayMs: 1_000, pageSize: 1, clock });
+    checks.length = 0;
+    for (let pass = 0; pass < 3; pass += 1) {
+      checks.push([]);
+      expect((await small.reconcile()).checked).toBe(10);
+    }
+    // 10 runs per pass: the third reaches the newest run and goes on from the oldest.
+    expect(checks).toEqual([ids(0, 10), ids(10, 20), [...ids(20, 25), ...ids(0, 5)]]);
+  });
+
   it("runs a pass every interval once started, and stops", async () => {
     const clock = createManualClock(Date.now());
     const passes: Date[] = [];

@@ -7,6 +7,7 @@ import {
   systemClock,
   type AgentDefinition,
   type Clock,
+  type ListQueuedRunsInput,
   type Logger,
   type MetricsSink,
   type RunJob,
@@ -28,7 +29,10 @@ export interface QueuedRunReconcilerOptions {
   delayMs?: number;
   /** Time between passes when started. Default 15 s. */
   intervalMs?: number;
-  /** Queued runs read per page; a pass reads at most 10 pages. Default 500. */
+  /**
+   * Queued runs read per page. A pass checks at most 10 pages' worth (5,000 runs by default); the next pass goes on
+   * from the run where it stopped, wrapping around to the oldest. Default 500.
+   */
   pageSize?: number;
   clock?: Clock;
   logger?: Logger;
@@ -59,11 +63,16 @@ export const DEFAULT_RECONCILE_INTERVAL_MS = 15_000;
 const DEFAULT_PAGE_SIZE = 500;
 const MAX_PAGES_PER_PASS = 10;
 
+type QueuedRunPosition = NonNullable<ListQueuedRunsInput["after"]>;
+
 /**
  * The run store (PostgreSQL) is the record of what was accepted; Redis may lose its data (a restart of a Redis
  * that keeps nothing on disk, a flush, a failover). Each pass lists the runs `QUEUED` for longer than `delayMs`
  * and puts back on their queue those that have no job there. A run put back twice still starts once: the job id
- * is the run id, and only a `QUEUED` run can start. So a lost run is queued again within `delayMs + intervalMs`.
+ * is the run id, and only a `QUEUED` run can start. A pass checks at most `10 × pageSize` runs, oldest first from
+ * where the last pass stopped, and wraps around to the oldest at the end; with N runs `QUEUED` for longer than
+ * `delayMs`, each is checked once every ⌈N / (10 × pageSize)⌉ passes. So a lost run is queued again within
+ * `delayMs + ⌈N / (10 × pageSize)⌉ × intervalMs`: `delayMs + intervalMs` while N is at most 5,000 with the defaults.
  * @example
  * const reconciler = createQueuedRunReconciler({ store, queue, agents });
  * reconciler.start();
@@ -80,25 +89,41 @@ export function createQueuedRunReconciler(options: QueuedRunReconcilerOptions): 
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const metrics = options.metrics ?? noopMetricsSink;
+  const runsPerPass = MAX_PAGES_PER_PASS * pageSize;
   const queueOf = new Map(options.agents.map((agent) => [agent.name, agent.queue ?? DEFAULT_RUN_QUEUE]));
+
+  /** The last run checked: the next pass goes on after it, so a backlog longer than one pass is still gone through. */
+  let cursor: QueuedRunPosition | undefined;
 
   /** Returns the runs checked; fills `restored` as it goes, so that a pass failing half-way still reports those. */
   const comparePass = async (restored: string[]): Promise<number> => {
     const createdBefore = new Date(clock.now() - delayMs);
-    let checked = 0;
-    let after: { createdAt: Date; runId: string } | undefined;
-    for (let page = 0; page < MAX_PAGES_PER_PASS; page += 1) {
-      const runs = await options.store.listQueuedRuns({ createdBefore, limit: pageSize, ...(after ? { after } : {}) });
+    const checked = new Set<string>();
+    // A pass that starts at the oldest run ends at the newest; one that starts further on wraps around once.
+    let wrapped = cursor === undefined;
+    let after = cursor;
+    while (checked.size < runsPerPass) {
+      const limit = Math.min(pageSize, runsPerPass - checked.size);
+      const runs = await options.store.listQueuedRuns({ createdBefore, limit, ...(after ? { after } : {}) });
       for (const run of runs) {
-        checked += 1;
+        // Back at a run this pass checked: every run waiting longer than the delay was checked once.
+        if (checked.has(run.runId)) return checked.size;
+        checked.add(run.runId);
         const job = { organizationId: run.organizationId, runId: run.runId, queue: queueOf.get(run.agentName) ?? DEFAULT_RUN_QUEUE, agentName: run.agentName };
         if (await options.queue.restore(job)) restored.push(run.runId);
+        after = { createdAt: run.createdAt, runId: run.runId };
+        cursor = after;
       }
-      const last = runs.at(-1);
-      if (runs.length < pageSize || !last) break;
-      after = { createdAt: last.createdAt, runId: last.runId };
+      if (runs.length < limit) {
+        if (wrapped) {
+          cursor = undefined;
+          break;
+        }
+        wrapped = true;
+        after = undefined;
+      }
     }
-    return checked;
+    return checked.size;
   };
 
   const reconcile = async (): Promise<ReconcileResult> => {
