@@ -28,7 +28,10 @@ export interface BullmqRunQueueOptions {
   /** Concurrency, per instance, of queues whose settings give none. Default 8. */
   concurrency?: number;
   metrics?: MetricsSink;
-  /** Paces queues limited per organization. Default: a Redis limiter on this queue's connection. */
+  /**
+   * Paces queues limited per organization. Default: a Redis limiter on this queue's connection, which paces from
+   * memory, per instance, while Redis is away or does not answer within 250 ms, so a job is never held by it longer.
+   */
   rateLimiter?: RateLimiter;
   /**
    * Whether this instance runs jobs. Default true; false only enqueues (an API-only process), and the jobs run on

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { runRateLimiterConformanceSuite } from "@neonhub/core/testing";
+import { ConfigurationError } from "@neonhub/core";
+import { createManualClock, runRateLimiterConformanceSuite } from "@neonhub/core/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createRedisRateLimiter } from "./redis-rate-limiter.js";
@@ -92,6 +93,59 @@ describe.skipIf(!redisUrl)("Redis rate limiter across instances and key loss", (
     expect((await limiter.consume("user", rule)).allowed).toBe(true);
     expect((await limiter.consume("user", rule)).allowed).toBe(false);
 
+  });
+
+  it("answers (falling back to memory) instead of waiting when Redis stops answering", async () => {
+    const url = new URL(redisUrl as string);
+    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 6379) });
+    try {
+      // Created as the option's doc asks: enableOfflineQueue false.
+      const redis = await ready(connect(proxy.port));
+      const limiter = createRedisRateLimiter({ redis, keyPrefix: `neonhub-test:${randomUUID()}` });
+      const rule = { limit: 5, windowMs: 60_000 };
+      expect((await limiter.consume("user", rule)).allowed).toBe(true);
+
+      proxy.silence();
+      const outcome = await Promise.race([
+        Promise.resolve(limiter.consume("user", rule)).then((decision) => `answered ${decision.allowed}`),
+        new Promise((resolve) => setTimeout(() => resolve("still waiting after 5 s"), 5_000)),
+      ]);
+      expect(outcome).toBe("answered true");
+    } finally {
+      await proxy.close();
+    }
+  }, 20_000);
+
+  it("waits for a silent Redis until its timeout by the given clock, then decides from memory", async () => {
+    const url = new URL(redisUrl as string);
+    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 6379) });
+    try {
+      const redis = await ready(connect(proxy.port));
+      const clock = createManualClock(Date.now());
+      const limiter = createRedisRateLimiter({ redis, keyPrefix: `neonhub-test:${randomUUID()}`, timeoutMs: 1_000, clock });
+      const rule = { limit: 1, windowMs: 60_000 };
+      expect((await limiter.consume("user", rule)).allowed).toBe(true);
+
+      proxy.silence();
+      const decisions: boolean[] = [];
+      const first = Promise.resolve(limiter.consume("user", rule)).then((decision) => decisions.push(decision.allowed));
+      await clock.advance(999);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(decisions).toEqual([]);
+      await clock.advance(1);
+      await first;
+      // Memory has its own window: the first request there is allowed, the next one over the limit is not.
+      const second = Promise.resolve(limiter.consume("user", rule)).then((decision) => decisions.push(decision.allowed));
+      await clock.advance(1_000);
+      await second;
+      expect(decisions).toEqual([true, false]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("refuses a timeout that is not a positive number", () => {
+    expect(() => createRedisRateLimiter({ redis: first, timeoutMs: 0 })).toThrow(ConfigurationError);
   });
 
   it("falls back to a per-instance limit while Redis is unreachable, then uses Redis again", async () => {

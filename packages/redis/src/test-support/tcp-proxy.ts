@@ -3,6 +3,8 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 /** A TCP proxy to a real server that a test can cut and restore, to simulate an outage of that server. */
 export interface TcpProxy {
   port: number;
+  /** Stops forwarding while keeping every socket open, as a network partition or a vanished host does; for good. */
+  silence(): void;
   cut(): Promise<void>;
   restore(): Promise<void>;
   close(): Promise<void>;
@@ -13,6 +15,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const sockets = new Set<Socket>();
   let server: Server | null = null;
   let port = 0;
+  let silent = false;
 
   const listen = () =>
     new Promise<void>((resolve) => {
@@ -23,7 +26,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
           socket.on("close", () => sockets.delete(socket));
           socket.on("error", () => socket.destroy());
         }
-        client.pipe(upstream).pipe(client);
+        client.on("data", (chunk) => void (silent || upstream.write(chunk)));
+        upstream.on("data", (chunk) => void (silent || client.write(chunk)));
       });
       server.listen(port, "127.0.0.1", () => {
         port = (server?.address() as { port: number }).port;
@@ -39,5 +43,5 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     });
 
   await listen();
-  return { port, cut: stop, restore: listen, close: stop };
+  return { port, silence: () => void (silent = true), cut: stop, restore: listen, close: stop };
 }
