@@ -20,6 +20,8 @@ export interface RunScope {
   readonly cancellation: RunCancellation;
   readonly journal: RunJournal;
   readonly gate: SuspensionGate;
+  /** The last attempt that has ended (0 before any): a step an ended attempt asks for afterwards never starts. */
+  endedAttempts: number;
   /** Metrics the handler reported, over all attempts. */
   readonly reported: RunMetric[];
   /** The run's logger, made on first use. */

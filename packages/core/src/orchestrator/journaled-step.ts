@@ -48,6 +48,8 @@ export function runJournaledStep<T>(scope: RunScope, attempt: number, positions:
 
 /** {@link runJournaledStep} at a place already handed out (a composite step takes its places at once). */
 export function runJournaledStepAt<T>(scope: RunScope, attempt: number, place: StepPlace, request: StepRequest<T>): Promise<T> {
+  // A step the failed attempt asks for after it ended (a callback still running) would race the next attempt's.
+  if (attempt <= scope.endedAttempts) return NEVER;
   const kind = request.tool ? "TOOL" : "STEP";
   const journaled = scope.journal.at(place.position);
   if (journaled !== undefined) {

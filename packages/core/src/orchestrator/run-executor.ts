@@ -139,6 +139,7 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
     cancellation: controller,
     journal: execution.journal,
     gate: new SuspensionGate(controller),
+    endedAttempts: 0,
     reported: [],
     logger: () => (runLogger ??= dependencies.logger.child({ runId: run.id, agent: definition.name })),
     onToolCall: () => void (toolCalls += 1),
@@ -169,17 +170,28 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
     return raceWithAbort(handled, controller, checkOutput);
   };
 
+  // A later attempt begins once the steps the failed one left in flight have ended and been journaled: started
+  // at once, it would find such a step not yet journaled (and call it again) or still STARTED (outcome unknown).
+  const laterAttempt = (attemptNumber: number): Promise<unknown> =>
+    raceWithAbort(scope.gate.settled(), controller)
+      .then(() => attempt(attemptNumber))
+      .catch((error: unknown) => {
+        scope.endedAttempts = attemptNumber;
+        throw error;
+      });
+
   // The first attempt runs without building retry options: most runs need no second one.
   const withRetries = (): Promise<unknown> =>
-    attempt(1).catch((firstError: unknown) =>
-      retryAfterFirstFailure(attempt, firstError, {
+    attempt(1).catch((firstError: unknown) => {
+      scope.endedAttempts = 1;
+      return retryAfterFirstFailure(laterAttempt, firstError, {
         ...agent.policies.retry,
         signal: controller.signal,
         clock,
         shouldRetry: isTransientError,
         onRetry: ({ attempt: next, delayMs }) => metrics.retryScheduled({ agent: definition.name, attempt: next, delayMs }),
-      }),
-    );
+      });
+    });
 
   let output: unknown = null;
   let failure: ReturnType<typeof failureOutcome> | undefined;

@@ -15,6 +15,7 @@ export class SuspensionGate {
   #wakeAt = Number.POSITIVE_INFINITY;
   #signalName: string | null = null;
   #requested = false;
+  #onSettled: Array<() => void> | undefined;
 
   constructor(cancellation: RunCancellation) {
     this.#cancellation = cancellation;
@@ -32,6 +33,19 @@ export class SuspensionGate {
   leave(): void {
     this.#inFlight -= 1;
     this.#stopIfIdle();
+    if (this.#inFlight > 0 || this.#onSettled === undefined) return;
+    const waiting = this.#onSettled;
+    this.#onSettled = undefined;
+    for (const resolve of waiting) resolve();
+  }
+
+  /**
+   * Resolves once no step is in flight. The next attempt of a run waits for it, so that it never finds a step of
+   * the failed attempt half done (its `STARTED` write still being made, or its call still running).
+   */
+  settled(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => (this.#onSettled ??= []).push(resolve));
   }
 
   /** Asks to suspend until `wakeAt` (or until the signal `signalName` arrives). */
