@@ -182,7 +182,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     journal = new RunJournal(dependencies, run),
   ) => {
     const controller = new RunCancellation();
-    const done = executeRun(dependencies, { run, agent, input, span, controller, timeoutMs: request.timeoutMs ?? agent.policies.timeoutMs, callerSignal: request.signal, journal });
+    const start = () => executeRun(dependencies, { run, agent, input, span, controller, timeoutMs: request.timeoutMs ?? agent.policies.timeoutMs, callerSignal: request.signal, journal });
+    // A run waiting for a slot is active already: its lease is renewed, and a cancel or drain reaches it.
+    agent.concurrency?.reserveAdmitted();
+    const done = agent.concurrency ? agent.concurrency.run(start, controller.signal) : start();
     active.add(run.id, run.organizationId, controller, done);
     if (run.parentRunId !== null) {
       done.then(
@@ -246,9 +249,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     try {
       const { created, run, span } = await persist(admitted, "RUNNING");
       if (!created) return replay(run, admitted, true);
+      // Admission's reservation ends here: the run takes its own place in the concurrency line as it executes.
       reserved = false;
-      const start = () => execute(run, admitted.agent, admitted.input, span, admitted.request);
-      const finished = await (admitted.agent.concurrency ? admitted.agent.concurrency.run(start) : start());
+      admitted.agent.concurrency?.release();
+      const finished = await execute(run, admitted.agent, admitted.input, span, admitted.request);
       return finished.status === "WAITING" ? noteWaiting(finished) : finished;
     } finally {
       if (reserved) admitted.agent.concurrency?.release();

@@ -161,6 +161,8 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
   const attempt = (attemptNumber: number): Promise<unknown> => {
     attempts = attemptNumber;
     if (attemptNumber > 1) void store.recordAttempt(run.organizationId, run.id, attemptNumber).catch(() => undefined);
+    // Cancelled before it began (while it waited for a concurrency slot): the handler is not called at all.
+    if (controller.aborted) return Promise.reject(controller.reason);
     let handled: Promise<unknown>;
     try {
       handled = definition.handle(execution.input, new HandlerContext(scope, attemptNumber));

@@ -56,4 +56,30 @@ describe("concurrency limiter", () => {
     limiter.reserve();
     await expect(limiter.run(async () => "ok")).resolves.toBe("ok");
   });
+
+  it("lets a waiting task whose signal aborts leave the line and run at once, without taking a slot", async () => {
+    const limiter = createConcurrencyLimiter("writer", { maxConcurrent: 1, maxQueued: 2 });
+    const holder = deferred();
+    const started: string[] = [];
+    limiter.reserve();
+    const first = limiter.run(async () => (started.push("first"), holder.promise));
+    const controller = new AbortController();
+    limiter.reserveAdmitted();
+    const aborted = limiter.run(async () => void started.push("aborted"), controller.signal);
+    limiter.reserve();
+    const third = limiter.run(async () => void started.push("third"));
+    await Promise.resolve();
+    expect(started).toEqual(["first"]);
+    controller.abort();
+    await aborted;
+    expect(started).toEqual(["first", "aborted"]);
+    holder.resolve();
+    await first;
+    await third;
+    expect(started).toEqual(["first", "aborted", "third"]);
+    // Every reservation was given back: the line holds three again.
+    for (let turn = 0; turn < 3; turn += 1) limiter.reserve();
+    expect(() => limiter.reserve()).toThrow();
+  });
 });
+

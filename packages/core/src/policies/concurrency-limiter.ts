@@ -5,8 +5,14 @@ import type { ConcurrencyPolicy } from "../model/agent-policies.js";
 export interface ConcurrencyLimiter {
   /** Rejects at once with `RATE_LIMITED` when every slot and the wait line are taken; call before persisting anything. */
   reserve(): void;
-  /** Runs `task` as soon as a slot is free; `reserve` must have been called first. */
-  run<T>(task: () => Promise<T>): Promise<T>;
+  /** Counts a run admitted earlier (a queued run starting, a resumed run): never refused, it waits for a slot like any other. */
+  reserveAdmitted(): void;
+  /**
+   * Runs `task` as soon as a slot is free; `reserve` or `reserveAdmitted` must have been called first. When `signal`
+   * aborts while the task waits, the task leaves the line and runs at once without a slot: it is expected to see the
+   * abort and end.
+   */
+  run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Releases a reservation that will not be run (for example when persisting failed). */
   release(): void;
 }
@@ -22,12 +28,26 @@ export function createConcurrencyLimiter(agentName: string, policy: ConcurrencyP
   const waiting: Array<() => void> = [];
   const capacity = policy.maxConcurrent + policy.maxQueued;
 
-  const acquire = (): Promise<void> | undefined => {
+  /** Takes a slot; resolves false when `signal` aborted first (then no slot is held). Undefined when one was free. */
+  const acquire = (signal: AbortSignal | undefined): Promise<boolean> | undefined => {
     if (active < policy.maxConcurrent && waiting.length === 0) {
       active += 1;
       return undefined;
     }
-    return new Promise<void>((resolve) => waiting.push(resolve));
+    return new Promise<boolean>((resolve) => {
+      const onSlot = (): void => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve(true);
+      };
+      const onAbort = (): void => {
+        const index = waiting.indexOf(onSlot);
+        if (index >= 0) waiting.splice(index, 1);
+        resolve(false);
+      };
+      waiting.push(onSlot);
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener("abort", onAbort, { once: true });
+    });
   };
   const releaseSlot = (): void => {
     const next = waiting.shift();
@@ -45,14 +65,17 @@ export function createConcurrencyLimiter(agentName: string, policy: ConcurrencyP
       }
       reserved += 1;
     },
-    async run<T>(task: () => Promise<T>): Promise<T> {
-      const waitForSlot = acquire();
-      if (waitForSlot) await waitForSlot;
+    reserveAdmitted() {
+      reserved += 1;
+    },
+    async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+      const waitForSlot = acquire(signal);
+      const holdsSlot = waitForSlot === undefined || (await waitForSlot);
       try {
         return await task();
       } finally {
         reserved -= 1;
-        releaseSlot();
+        if (holdsSlot) releaseSlot();
       }
     },
     release() {
