@@ -20,7 +20,7 @@ describe("ActiveRuns", () => {
     const runs = new ActiveRuns();
     const executions = ["a", "b", "c", "d"].map((runId) => {
       const running = execution();
-      runs.add(runId, `org_${runId}`, new RunCancellation(), running.promise);
+      runs.add(runId, `org_${runId}`, 1, new RunCancellation(), running.promise);
       return running;
     });
     expect(idsOf(runs)).toEqual(["a", "b", "c", "d"]);
@@ -49,7 +49,7 @@ describe("ActiveRuns", () => {
     const runs = new ActiveRuns();
     const controller = new RunCancellation();
     const running = execution();
-    runs.add("a", "org_a", controller, running.promise);
+    runs.add("a", "org_a", 1, controller, running.promise);
     const active = runs.get("a");
     expect(active?.controller).toBe(controller);
 
@@ -62,7 +62,7 @@ describe("ActiveRuns", () => {
     const runs = new ActiveRuns();
     const executions = ["a", "b"].map((runId) => {
       const running = execution();
-      runs.add(runId, "org", new RunCancellation(), running.promise);
+      runs.add(runId, "org", 1, new RunCancellation(), running.promise);
       return running;
     });
     const snapshot = runs.values();
@@ -71,4 +71,18 @@ describe("ActiveRuns", () => {
     expect(snapshot.map((run) => run.runId)).toEqual(["a", "b"]);
     expect(runs.size).toBe(0);
   });
+
+  it("finds a run's newest execution when an older one is still stopping", async () => {
+    const runs = new ActiveRuns();
+    const older = execution();
+    const newer = execution();
+    const newest = new RunCancellation();
+    runs.add("a", "org_a", 1, new RunCancellation(), older.promise);
+    runs.add("a", "org_a", 2, newest, newer.promise);
+    expect(runs.get("a")?.controller).toBe(newest);
+    older.resolve("stopped");
+    await Promise.resolve();
+    expect(runs.get("a")?.fence).toBe(2);
+  });
 });
+

@@ -4,6 +4,8 @@ import type { RunCancellation } from "./run-cancellation.js";
 export interface ActiveRun {
   readonly runId: string;
   readonly organizationId: string;
+  /** The run's fence this execution holds: its lease is renewed under it. */
+  readonly fence: number;
   readonly controller: RunCancellation;
   /** Settles (never rejects) once the run has ended and left the list. */
   readonly done: Promise<unknown>;
@@ -32,15 +34,20 @@ export class ActiveRuns {
   }
 
   /** Adds a run that is executing; it leaves the list when `execution` settles. */
-  add(runId: string, organizationId: string, controller: RunCancellation, execution: Promise<unknown>): void {
-    const entry: Entry = { runId, organizationId, controller, done: execution, slot: this.entries.length };
+  add(runId: string, organizationId: string, fence: number, controller: RunCancellation, execution: Promise<unknown>): void {
+    const entry: Entry = { runId, organizationId, fence, controller, done: execution, slot: this.entries.length };
     const remove = (): void => this.remove(entry);
     entry.done = execution.then(remove, remove);
     this.entries.push(entry);
   }
 
+  /** The run's newest execution here (highest fence): an older one is stopping, having lost the run to it. */
   get(runId: string): ActiveRun | undefined {
-    return this.entries.find((entry) => entry.runId === runId);
+    let newest: Entry | undefined;
+    for (const entry of this.entries) {
+      if (entry.runId === runId && (newest === undefined || entry.fence > newest.fence)) newest = entry;
+    }
+    return newest;
   }
 
   /** A copy of the list, safe to iterate while runs end. */

@@ -186,7 +186,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     // A run waiting for a slot is active already: its lease is renewed, and a cancel or drain reaches it.
     agent.concurrency?.reserveAdmitted();
     const done = agent.concurrency ? agent.concurrency.run(start, controller.signal) : start();
-    active.add(run.id, run.organizationId, controller, done);
+    active.add(run.id, run.organizationId, run.fence, controller, done);
     if (run.parentRunId !== null) {
       done.then(
         (finished) => parents.childEnded(finished),

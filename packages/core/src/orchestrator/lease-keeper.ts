@@ -5,7 +5,8 @@ import { RunInterruption } from "./run-interruption.js";
 
 /**
  * Keeps the leases of the runs this executor is running: renews them together (one store call every third of
- * the lease) while any run is active, and stops a run whose lease another executor took, or that ended elsewhere.
+ * the lease) while any run is active, each under the fence its execution holds, and stops a run whose lease was
+ * taken over (by another executor, or by this one's own sweep after its lease lapsed) or that ended elsewhere.
  */
 export class LeaseKeeper {
   readonly #dependencies: ExecutionDependencies;
@@ -36,7 +37,7 @@ export class LeaseKeeper {
     const { store, clock, logger } = this.#dependencies;
     let held: string[];
     try {
-      held = await store.renewLeases({ owner: this.owner, runIds: running.map((run) => run.runId), expiresAt: new Date(clock.now() + this.leaseMs) });
+      held = await store.renewLeases({ owner: this.owner, runs: running.map(({ runId, fence }) => ({ runId, fence })), expiresAt: new Date(clock.now() + this.leaseMs) });
     } catch (error) {
       // Not fatal yet: the leases run for three renewal periods. A store down that long loses them, as it should.
       logger.warn({ error }, "run leases could not be renewed");
@@ -46,6 +47,17 @@ export class LeaseKeeper {
     for (const run of running) {
       if (!stillHeld.has(run.runId)) run.controller.abort(new RunInterruption("lease_lost"));
     }
+  }
+
+  /**
+   * Stops this executor's own earlier executions of a run it has just claimed again (its lease had lapsed here, say
+   * while renewals failed): they lost the run to the claim as they would to another executor. Resolves once they
+   * have ended, so that the run is never executed twice here.
+   */
+  async stopEarlierExecutions(claimed: { id: string; fence: number }): Promise<void> {
+    const earlier = this.#active.values().filter((run) => run.runId === claimed.id && run.fence < claimed.fence);
+    for (const run of earlier) run.controller.abort(new RunInterruption("lease_lost"));
+    await Promise.all(earlier.map((run) => run.done));
   }
 
   /** Stops renewing (drain). */

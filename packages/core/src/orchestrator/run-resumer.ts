@@ -87,7 +87,10 @@ export class RunResumer {
       this.#wakeups.get(run.id)?.();
       this.#wakeups.delete(run.id);
       logger.info({ runId: run.id, agent: run.agentName, fence: run.fence }, "resuming run from its journal");
-      void this.#options.resume(run).catch((error: unknown) => logger.warn({ runId: run.id, error }, "resumed run did not complete"));
+      void this.#leases
+        .stopEarlierExecutions(run)
+        .then(() => this.#options.resume(run))
+        .catch((error: unknown) => logger.warn({ runId: run.id, error }, "resumed run did not complete"));
     }
     return claimed.length;
   }

@@ -195,7 +195,11 @@ export interface RecordStepInput {
 /** Renews the leases of the runs an executor is running. */
 export interface RenewLeasesInput {
   owner: string;
-  runIds: readonly string[];
+  /**
+   * The runs to renew, each with the fence its execution holds. A run whose fence has moved on was taken over,
+   * possibly by this same owner after its lease lapsed: that lease is not renewed.
+   */
+  runs: ReadonlyArray<{ runId: string; fence: number }>;
   expiresAt: Date;
 }
 
@@ -316,7 +320,10 @@ export interface RunStore {
    */
   recordStep(input: RecordStepInput): Promise<void>;
 
-  /** Extends the leases of the owner's runs; returns the ids still held (the others were taken over or ended). */
+  /**
+   * Extends the leases of the owner's runs that are `RUNNING` under the given fence; returns the ids still held (the
+   * others were taken over, by another executor or by this one, or ended).
+   */
   renewLeases(input: RenewLeasesInput): Promise<string[]>;
 
   /**

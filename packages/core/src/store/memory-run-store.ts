@@ -409,9 +409,9 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     async renewLeases(input) {
       const expiresAt = times.of(input.expiresAt);
       const held: string[] = [];
-      for (const runId of input.runIds) {
+      for (const { runId, fence } of input.runs) {
         const kept = byId(runId);
-        if (!kept || kept.status !== "RUNNING" || kept.leaseOwner !== input.owner) continue;
+        if (!kept || kept.status !== "RUNNING" || kept.leaseOwner !== input.owner || kept.fence !== fence) continue;
         kept.leaseExpiresAt = expiresAt;
         held.push(runId);
       }

@@ -510,11 +510,24 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       const other = sampleRunInput({ agentName, lease: { owner: "someone-else", expiresAt: new Date(BASE_TIME + 1_000) } });
       const foreignAgent = sampleRunInput({ agentName: `${agentName}-other`, lease: { owner: "dead", expiresAt: new Date(BASE_TIME - 1) } });
       for (const run of [held, other, foreignAgent]) await store.createRun(run);
-      expect(await store.renewLeases({ owner: "me", runIds: [held.id, other.id, randomUUID()], expiresAt: new Date(BASE_TIME + 40_000) })).toEqual([held.id]);
+      const runs = [held.id, other.id, randomUUID()].map((runId) => ({ runId, fence: 1 }));
+      expect(await store.renewLeases({ owner: "me", runs, expiresAt: new Date(BASE_TIME + 40_000) })).toEqual([held.id]);
       const claimed = await store.claimRuns({ owner: "sweeper", now: new Date(BASE_TIME + 20_000), leaseExpiresAt: new Date(BASE_TIME + 50_000), agentNames: [agentName], limit: 10 });
       expect(claimed.map((run) => run.id)).toEqual([other.id]);
       expect((await store.getRun(held.organizationId, held.id))?.leaseExpiresAt?.getTime()).toBe(BASE_TIME + 40_000);
       expect((await store.getRun(foreignAgent.organizationId, foreignAgent.id))?.leaseOwner).toBe("dead");
+    });
+
+    it("renews a lease only under the fence its execution holds, even when the same owner claimed the run again", async () => {
+      const agentName = `refence-${randomUUID()}`;
+      const run = sampleRunInput({ agentName, lease: { owner: "me", expiresAt: new Date(BASE_TIME - 1) } });
+      await store.createRun(run);
+      const [claimed] = await store.claimRuns({ owner: "me", now: new Date(BASE_TIME), leaseExpiresAt: new Date(BASE_TIME + 30_000), agentNames: [agentName], limit: 10 });
+      expect(claimed?.fence).toBe(2);
+      expect(await store.renewLeases({ owner: "me", runs: [{ runId: run.id, fence: 1 }], expiresAt: new Date(BASE_TIME + 60_000) })).toEqual([]);
+      expect((await store.getRun(run.organizationId, run.id))?.leaseExpiresAt?.getTime()).toBe(BASE_TIME + 30_000);
+      expect(await store.renewLeases({ owner: "me", runs: [{ runId: run.id, fence: 2 }], expiresAt: new Date(BASE_TIME + 60_000) })).toEqual([run.id]);
+      expect((await store.getRun(run.organizationId, run.id))?.leaseExpiresAt?.getTime()).toBe(BASE_TIME + 60_000);
     });
 
     it("parks a run as waiting and claims it once it is due", async () => {

@@ -100,17 +100,27 @@ export async function recordSteps(prisma: PrismaClient, statements: PreparedStat
   return Promise.all(inputs.map((input) => (stored.has(input.runId) ? undefined : refusal(prisma, input.organizationId, input.runId))));
 }
 
-/** Extends the leases that owner `$2` still holds among runs `$1` until `$3`. */
+/** Extends until `$3` the leases that owner `$2` still holds among runs `$1`, each under its fence in `$4`. */
 export const RENEW_LEASES_SQL = updateFoundRunsSql(
-  listedRunsSql("$1::text[]", "UPDATE", `"current"."leaseOwner" = $2 AND "current"."status" = 'RUNNING'`),
+  listedRunsSql(
+    `unnest($1::text[], $4::integer[]) AS "request"("runId", "fence")`,
+    "UPDATE",
+    `"current"."leaseOwner" = $2 AND "current"."status" = 'RUNNING' AND "current"."fence" = "request"."fence"`,
+  ),
   `"leaseExpiresAt" = $3::timestamptz`,
   `"run"."id"`,
 );
 
 /** Extends the leases the owner still holds. */
 export async function renewLeases(prisma: PrismaClient, input: RenewLeasesInput): Promise<string[]> {
-  if (input.runIds.length === 0) return [];
-  const rows = await prisma.$queryRawUnsafe<{ id: string }[]>(RENEW_LEASES_SQL, [...input.runIds], input.owner, input.expiresAt);
+  if (input.runs.length === 0) return [];
+  const rows = await prisma.$queryRawUnsafe<{ id: string }[]>(
+    RENEW_LEASES_SQL,
+    input.runs.map((run) => run.runId),
+    input.owner,
+    input.expiresAt,
+    input.runs.map((run) => run.fence),
+  );
   return rows.map((row) => row.id);
 }
 

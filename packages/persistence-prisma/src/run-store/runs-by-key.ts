@@ -27,10 +27,13 @@ export function requestedRunsSql(lock: RunLock, check: string): string {
     WHERE "current"."organizationId" = "request"."organizationId" AND ${check}`;
 }
 
-/** The ids among `ids` (an SQL text array) of the runs that exist and pass `check`, a condition on `"current"`. */
-export function listedRunsSql(ids: string, lock: RunLock, check: string): string {
+/**
+ * The ids of the runs listed by `request` (an SQL row source with a `"runId"` column, named `"request"`) that exist
+ * and pass `check`, a condition on `"current"` and `"request"`.
+ */
+export function listedRunsSql(request: string, lock: RunLock, check: string): string {
   return `
-    SELECT "current"."id" FROM unnest(${ids}) AS "request"("runId")
+    SELECT "current"."id" FROM ${request}
     CROSS JOIN LATERAL (${lockedRunSql(`"request"."runId"`, lock)}) AS "current"
     WHERE ${check}`;
 }
