@@ -231,6 +231,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       return;
     }
     const steps = await store.listSteps(claimed.organizationId, claimed.id);
+    if (draining) return resumer.handBack(claimed);
     const parsed = agent.definition.input.safeParse(claimed.input);
     noteWaiting(await execute(claimed, agent, parsed.success ? parsed.data : claimed.input, invokeSpan(claimed), {}, new RunJournal(dependencies, claimed, steps)));
   };
@@ -409,7 +410,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
     async drain({ deadlineMs }) {
       draining = true;
-      resumer.stop();
+      await resumer.stop();
       const open = active.values();
       let timedOut = false;
       const deadline = clock.sleep(deadlineMs).then(() => void (timedOut = true));

@@ -62,12 +62,30 @@ export class RunResumer {
     this.#wakeups.set(run.id, cancel);
   }
 
-  /** Stops sweeping and drops wake-up timers (drain). */
-  stop(): void {
+  /**
+   * Stops sweeping and drops wake-up timers (drain). Resolves once a sweep in progress has ended: runs it claims from
+   * then on are handed back rather than executed.
+   */
+  async stop(): Promise<void> {
     this.#stopped = true;
     this.#cancelSweep?.();
     for (const cancel of this.#wakeups.values()) cancel();
     this.#wakeups.clear();
+    await this.#sweeping;
+  }
+
+  /**
+   * Gives up a run this executor claimed but will not execute (it is shutting down): its lease ends now, so that any
+   * instance's next sweep resumes it. A run that cannot be given up is resumed once its lease lapses.
+   */
+  async handBack(run: AgentRun): Promise<void> {
+    const { store, clock, logger } = this.#dependencies;
+    try {
+      await store.renewLeases({ owner: this.#leases.owner, runs: [{ runId: run.id, fence: run.fence }], expiresAt: new Date(clock.now()) });
+      logger.info({ runId: run.id, agent: run.agentName }, "claimed run handed back: this instance is shutting down");
+    } catch (error) {
+      logger.warn({ runId: run.id, error }, "claimed run could not be handed back; it is resumed once its lease lapses");
+    }
   }
 
   async #claimAndResume(): Promise<number> {
@@ -83,13 +101,18 @@ export class RunResumer {
       logger.warn({ error }, "runs to resume could not be claimed");
       return 0;
     }
+    // Stopped (drained) while the claim was on its way: the runs go to another instance.
+    if (this.#stopped) {
+      await Promise.all(claimed.map((run) => this.handBack(run)));
+      return 0;
+    }
     for (const run of claimed) {
       this.#wakeups.get(run.id)?.();
       this.#wakeups.delete(run.id);
       logger.info({ runId: run.id, agent: run.agentName, fence: run.fence }, "resuming run from its journal");
       void this.#leases
         .stopEarlierExecutions(run)
-        .then(() => this.#options.resume(run))
+        .then(() => (this.#stopped ? this.handBack(run) : this.#options.resume(run)))
         .catch((error: unknown) => logger.warn({ runId: run.id, error }, "resumed run did not complete"));
     }
     return claimed.length;

@@ -322,7 +322,8 @@ export interface RunStore {
 
   /**
    * Extends the leases of the owner's runs that are `RUNNING` under the given fence; returns the ids still held (the
-   * others were taken over, by another executor or by this one, or ended).
+   * others were taken over, by another executor or by this one, or ended). An `expiresAt` of now gives the runs up:
+   * any executor's next claim takes them.
    */
   renewLeases(input: RenewLeasesInput): Promise<string[]>;
 

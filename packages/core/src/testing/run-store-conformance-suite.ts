@@ -528,6 +528,10 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       expect((await store.getRun(run.organizationId, run.id))?.leaseExpiresAt?.getTime()).toBe(BASE_TIME + 30_000);
       expect(await store.renewLeases({ owner: "me", runs: [{ runId: run.id, fence: 2 }], expiresAt: new Date(BASE_TIME + 60_000) })).toEqual([run.id]);
       expect((await store.getRun(run.organizationId, run.id))?.leaseExpiresAt?.getTime()).toBe(BASE_TIME + 60_000);
+      // A lease renewed to end now is given up: the next claim takes the run.
+      expect(await store.renewLeases({ owner: "me", runs: [{ runId: run.id, fence: 2 }], expiresAt: new Date(BASE_TIME) })).toEqual([run.id]);
+      const [next] = await store.claimRuns({ owner: "other", now: new Date(BASE_TIME + 1), leaseExpiresAt: new Date(BASE_TIME + 30_001), agentNames: [agentName], limit: 10 });
+      expect(next).toMatchObject({ id: run.id, leaseOwner: "other", fence: 3 });
     });
 
     it("parks a run as waiting and claims it once it is due", async () => {
