@@ -410,11 +410,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
     async drain({ deadlineMs }) {
       draining = true;
-      await resumer.stop();
+      // Runs a sweep in progress claims from now on are handed back; the sweep is waited for like a running run.
+      const sweepEnded = resumer.stop();
       const open = active.values();
       let timedOut = false;
       const deadline = clock.sleep(deadlineMs).then(() => void (timedOut = true));
-      await Promise.race([Promise.all(open.map((run) => run.done)), deadline]);
+      await Promise.race([Promise.all([sweepEnded, ...open.map((run) => run.done)]), deadline]);
       const interrupted: string[] = [];
       if (timedOut) {
         for (const run of active.values()) {
