@@ -38,7 +38,7 @@ export { DEFAULT_REFRESH_BEFORE_MS } from "./auth/oauth2-refresher.js";
 export type { HttpClient, HttpRequest, HttpResponse, ParameterValue } from "./http/http-types.js";
 export { mapHttpError, DEFAULT_RATE_LIMIT_WAIT_MS } from "./http/map-http-error.js";
 export type { HttpErrorSource } from "./http/map-http-error.js";
-export { parseRetryAfter } from "./http/parse-retry-after.js";
+export { MAX_RETRY_AFTER_MS, parseRetryAfter } from "./http/parse-retry-after.js";
 
 export { DEFAULT_CONNECTOR_BREAKER, DEFAULT_CONNECTOR_RETRY } from "./resilience/connector-resilience.js";
 

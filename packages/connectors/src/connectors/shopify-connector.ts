@@ -17,12 +17,19 @@ function errorsText(errors: unknown): string | undefined {
   return `${field} ${Array.isArray(messages) ? messages.join(", ") : String(messages)}`;
 }
 
-/** Keeps the status mapping of every connector but reads Shopify's `{ errors }` body for the message. */
+/** Shopify documents `Retry-After: 2.0`; the default mapping reads whole delay-seconds (RFC 9110), so it is rounded up. */
+function wholeSecondsRetryAfter(headers: Record<string, string>): Record<string, string> {
+  const value = headers["retry-after"]?.trim();
+  return value !== undefined && /^\d+\.\d+$/.test(value) ? { ...headers, "retry-after": String(Math.ceil(Number(value))) } : headers;
+}
+
+/** Keeps the status mapping of every connector but reads Shopify's `{ errors }` body for the message and its decimal `Retry-After`. */
 export function mapShopifyResponse(response: HttpResponse, context: { action: string; nowMs: number }): NeonhubError | undefined {
   if (response.status < 300) return undefined;
   const text = errorsText((response.body as { errors?: unknown } | null)?.errors);
-  if (text === undefined) return undefined;
-  return mapHttpError({ ...response, body: { message: text } }, { connector: "shopify", displayName: "Shopify", action: context.action, nowMs: context.nowMs });
+  if (text === undefined && response.status !== 429) return undefined;
+  const mapped = { status: response.status, headers: wholeSecondsRetryAfter(response.headers), body: text === undefined ? response.body : { message: text } };
+  return mapHttpError(mapped, { connector: "shopify", displayName: "Shopify", action: context.action, nowMs: context.nowMs });
 }
 
 const order = z.object({ id: z.number().int(), name: z.string(), totalPrice: z.string(), currency: z.string(), createdAt: z.string() });
