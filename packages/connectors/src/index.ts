@@ -26,7 +26,7 @@ export type {
   NoAuthSpec,
   OAuth2AuthSpec,
 } from "./auth/auth-spec.js";
-export { NON_SECRET_CREDENTIAL_FIELDS } from "./auth/auth-spec.js";
+export { DEFAULT_CLIENT_ID_PARAMETER, NON_SECRET_CREDENTIAL_FIELDS } from "./auth/auth-spec.js";
 export { createMemoryCredentialStore } from "./auth/memory-credential-store.js";
 export { createMemoryOAuthStateStore } from "./auth/memory-oauth-state-store.js";
 export type { MemoryOAuthStateStoreOptions } from "./auth/memory-oauth-state-store.js";

@@ -43,6 +43,11 @@ export interface OAuth2AuthSpec {
   refreshBeforeMs?: number;
   /** Where the client id and secret go in the refresh request. Default `body`. */
   clientAuthentication?: "body" | "basic";
+  /**
+   * Name of the parameter that carries the client id in token requests sent with `clientAuthentication: "body"`,
+   * and in the authorization request. Default `client_id`; TikTok's is `client_key`.
+   */
+  clientIdParameter?: string;
   /** Authorization endpoint of the code flow; without it the connection can only be stored with tokens obtained elsewhere. */
   authorizationUrl?: string;
   /** Scopes requested by the code flow. */
@@ -63,6 +68,9 @@ export interface CredentialHeaders {
 
 /** How a connector authenticates its requests. */
 export type AuthSpec = (NoAuthSpec | ApiKeyAuthSpec | BearerAuthSpec | BasicAuthSpec | OAuth2AuthSpec) & CredentialHeaders;
+
+/** The client-id parameter of OAuth requests when an {@link OAuth2AuthSpec} names none. */
+export const DEFAULT_CLIENT_ID_PARAMETER = "client_id";
 
 /** Credential fields that hold settings rather than secrets; they are not redacted. */
 export const NON_SECRET_CREDENTIAL_FIELDS: readonly string[] = ["baseUrl", "tokenUrl"];

@@ -14,7 +14,7 @@ import { parseRetryAfter } from "../http/parse-retry-after.js";
 import { prepareRequest, sendRequest } from "../http/send-request.js";
 import { runWithDeadline } from "../resilience/run-with-deadline.js";
 import { ConnectorAuthError } from "../sdk/connector-auth-error.js";
-import type { OAuth2AuthSpec } from "./auth-spec.js";
+import { DEFAULT_CLIENT_ID_PARAMETER, type OAuth2AuthSpec } from "./auth-spec.js";
 import { type OAuthClientLookup, connectionUnusableError } from "./oauth-client.js";
 
 /** Default margin before expiry at which a token is refreshed. */
@@ -73,7 +73,7 @@ export function createOAuth2Refresher(options: OAuth2RefresherOptions): OAuth2Re
     const clientId = client?.clientId ?? credentials.clientId ?? "";
     const clientSecret = client?.clientSecret ?? credentials.clientSecret ?? "";
     if (spec.clientAuthentication === "basic") headers.authorization = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`;
-    else Object.assign(form, clientId === "" ? {} : { client_id: clientId }, clientSecret === "" ? {} : { client_secret: clientSecret });
+    else Object.assign(form, clientId === "" ? {} : { [spec.clientIdParameter ?? DEFAULT_CLIENT_ID_PARAMETER]: clientId }, clientSecret === "" ? {} : { client_secret: clientSecret });
     const prepared = prepareRequest(credentials.tokenUrl ?? spec.tokenUrl, { method: "POST", path: "", form }, headers);
     const response = await runWithDeadline((signal) => sendRequest(prepared, signal, `${connector} token endpoint`), {
       clock,

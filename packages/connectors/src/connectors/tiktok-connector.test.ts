@@ -63,6 +63,25 @@ describe("tiktok connector (POST /v2/post/publish/video/init/)", () => {
     expect(harness.server.requests[2]?.headers.authorization).toBe("Bearer act.tiktok-new-token-777777");
   });
 
+  it("refreshes with client_key (TikTok's documented parameter), not client_id, and keeps the connection active", async () => {
+    harness = await startLiveHarness({
+      connector: tiktokConnector,
+      credentials: { accessToken: "act.old-000000", refreshToken: "rft.refresh-111111" },
+      expiresAt: new Date(Date.now() - 1_000),
+      client: { oauthClients: () => ({ clientId: "aw-client-key", clientSecret: "tt-secret-222222" }) },
+      handler: (request) =>
+        request.path === "/oauth/token"
+          ? request.form?.client_key === undefined
+            ? { status: 400, json: { error: "invalid_request", error_description: "client_key is missing", log_id: "20261127" } }
+            : { status: 200, json: { access_token: "act.new-333333", expires_in: 86_400, open_id: "open-1", refresh_expires_in: 31_536_000, refresh_token: "rft.new-444444", scope: "video.publish", token_type: "Bearer" } }
+          : { status: 200, json: fixture("tiktok-video-init.200.json") },
+    });
+    await harness.client.invoke(tiktokConnector, "publishVideo", input).catch(() => undefined);
+    const token = harness.server.requests.find((request) => request.path === "/oauth/token");
+    expect(token?.form).toEqual({ grant_type: "refresh_token", refresh_token: "rft.refresh-111111", client_key: "aw-client-key", client_secret: "tt-secret-222222" });
+    expect((await harness.store.get(harness.organizationId, "tiktok"))?.status).toBe("ACTIVE");
+  });
+
   it("rejects a video URL that is not https and a missing privacy level before any request", async () => {
     await start(() => ({ status: 200, json: fixture("tiktok-video-init.200.json") }));
     for (const bad of [{ ...input, videoUrl: "http://media.acme.dev/cat.mp4" }, { title: "x", videoUrl: input.videoUrl }]) {

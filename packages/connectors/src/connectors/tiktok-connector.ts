@@ -34,7 +34,8 @@ export const tiktokConnector = defineConnector({
   description: "Publishes videos on TikTok.",
   baseUrl: "https://open.tiktokapis.com",
   apiVersion: { version: "v2", docsUrl: "https://developers.tiktok.com/doc/content-posting-api-get-started" },
-  auth: { type: "oauth2", tokenUrl: "https://open.tiktokapis.com/v2/oauth/token/" },
+  // TikTok's token endpoint names the client id `client_key` (https://developers.tiktok.com/doc/oauth-user-access-token-management).
+  auth: { type: "oauth2", tokenUrl: "https://open.tiktokapis.com/v2/oauth/token/", clientIdParameter: "client_key" },
   mapResponse: mapTiktokResponse,
   connectionTest: { method: "GET", path: "/v2/user/info/", query: { fields: "open_id" } },
   actions: {
