@@ -2,6 +2,7 @@ import { createManualClock } from "@neonhub/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createConnectorClient } from "../client/create-connector-client.js";
+import { xConnector } from "../connectors/x-connector.js";
 import { isConnectorAuthError } from "../sdk/connector-auth-error.js";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
 import type { ProviderAnswer, ReceivedRequest } from "../testing/provider-server.js";
@@ -82,6 +83,45 @@ describe("OAuth2 refresh", () => {
     const again = await harness.client.invoke(acme, "whoAmI", {}).catch((caught: unknown) => caught);
     expect(isConnectorAuthError(again, "needs_reauth")).toBe(true);
     expect(harness.server.requests).toHaveLength(requestsBefore);
+  });
+
+  it("stores only the OAuth error code of a refused refresh, never free text from the token endpoint", async () => {
+    await start(
+      (request) => (isToken(request) ? { status: 400, json: { error: "invalid_grant", error_description: `refresh token ${request.form?.refresh_token} was revoked` } } : api(request)),
+      new Date(START - 1),
+    );
+    const error = await harness.client.invoke(acme, "whoAmI", {}).catch((caught: unknown) => caught);
+    const stored = await harness.store.get(harness.organizationId, "acme");
+    expect(stored?.lastError).toBe("The acme token refresh was refused (invalid_grant); connect it again.");
+    expect((error as Error).message).toBe(stored?.lastError);
+  });
+
+  it("stores a fixed sentence for a refusal without an OAuth error code, and an error field that is not a code", async () => {
+    await start((request) => (isToken(request) ? { status: 400, json: { error: `bad client ${request.form?.client_secret}` } } : api(request)), new Date(START - 1));
+    await harness.client.invoke(acme, "whoAmI", {}).catch(() => undefined);
+    expect((await harness.store.get(harness.organizationId, "acme"))?.lastError).toBe("The acme token refresh was refused (HTTP 400); connect it again.");
+    await harness.close();
+    await start((request) => (isToken(request) ? { status: 401, json: { error: request.form?.client_secret } } : api(request)), new Date(START - 1));
+    await harness.client.invoke(acme, "whoAmI", {}).catch(() => undefined);
+    expect((await harness.store.get(harness.organizationId, "acme"))?.lastError).toBe("The acme token refresh was refused ([REDACTED]); connect it again.");
+  });
+
+  it("keeps the refresh token, the operator's client secret and the Basic header out of a refused refresh's lastError", async () => {
+    const SECRET = "operator-client-secret-5c1d8e7b";
+    harness = await startLiveHarness({
+      connector: xConnector,
+      credentials: { accessToken: "at-old-000000", refreshToken: "rt-canary-9a8b7c6d" },
+      expiresAt: new Date(Date.now() - 1_000),
+      client: { oauthClients: () => ({ clientId: "x-client", clientSecret: SECRET }) },
+      // A non-compliant token endpoint (or a proxy in front of it) that quotes the request back.
+      handler: (request) => (isToken(request) ? { status: 400, json: { message: `bad request: ${request.headers.authorization} ${request.body}` } } : { status: 200, json: {} }),
+    });
+    const error = await harness.client.invoke(xConnector, "createPost", { text: "hello" }).catch((caught: unknown) => caught);
+    const stored = await harness.store.get(harness.organizationId, "x");
+    expect(stored?.status).toBe("EXPIRED");
+    expect(stored?.lastError).not.toContain("rt-canary-9a8b7c6d");
+    expect(`${(error as Error).message} ${stored?.lastError}`).not.toContain(Buffer.from(`x-client:${SECRET}`).toString("base64"));
+    expect(`${(error as Error).message} ${stored?.lastError}`).not.toContain(SECRET);
   });
 
   it("retries a refresh that failed with 503 and keeps the connection active", async () => {

@@ -7,19 +7,23 @@ import {
   type MetricsSink,
   RateLimitedError,
   UpstreamFailedError,
+  createRedactor,
   isNeonhubError,
 } from "@neonhub/core";
-import { DEFAULT_RATE_LIMIT_WAIT_MS, providerMessage } from "../http/map-http-error.js";
+import { DEFAULT_RATE_LIMIT_WAIT_MS } from "../http/map-http-error.js";
 import { parseRetryAfter } from "../http/parse-retry-after.js";
 import { prepareRequest, sendRequest } from "../http/send-request.js";
 import { runWithDeadline } from "../resilience/run-with-deadline.js";
 import { ConnectorAuthError } from "../sdk/connector-auth-error.js";
 import { DEFAULT_CLIENT_ID_PARAMETER, type OAuth2AuthSpec } from "./auth-spec.js";
 import { type OAuthClientLookup, connectionUnusableError } from "./oauth-client.js";
+import { credentialSecretValues, oauthClientSecretValues } from "./secret-values.js";
 
 /** Default margin before expiry at which a token is refreshed. */
 export const DEFAULT_REFRESH_BEFORE_MS = 60_000;
 const REFRESH_TIMEOUT_MS = 15_000;
+/** What an OAuth `error` code looks like (`invalid_grant`); anything else in that field is not kept. */
+const OAUTH_ERROR_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** Options of {@link createOAuth2Refresher}. */
 export interface OAuth2RefresherOptions {
@@ -87,8 +91,10 @@ export function createOAuth2Refresher(options: OAuth2RefresherOptions): OAuth2Re
     }
     if (response.status >= 500) throw new UpstreamFailedError(`The ${connector} token endpoint failed with HTTP ${response.status}.`, { isRetryable: true, details: { connector } });
     if (response.status >= 400) {
-      const reason = typeof answer.error === "string" ? answer.error : providerMessage(response.body);
-      return new ConnectorAuthError(connector, "needs_reauth", `The ${connector} token refresh was refused (${reason}); connect it again.`, { status: response.status });
+      // Only the OAuth error code is kept: free text from the endpoint may quote the request, secrets and all.
+      const reason = typeof answer.error === "string" && OAUTH_ERROR_CODE.test(answer.error) ? answer.error : `HTTP ${response.status}`;
+      const redactor = createRedactor({ values: [...credentialSecretValues(credentials), clientId, ...oauthClientSecretValues({ clientId, clientSecret })] });
+      return new ConnectorAuthError(connector, "needs_reauth", redactor.redactText(`The ${connector} token refresh was refused (${reason}); connect it again.`), { status: response.status });
     }
     if (typeof answer.access_token !== "string" || answer.access_token === "") {
       throw new UpstreamFailedError(`The ${connector} token endpoint answered without an access token.`, { isRetryable: true, details: { connector } });

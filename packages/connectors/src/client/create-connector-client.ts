@@ -54,7 +54,10 @@ export interface ConnectorClientOptions {
   environment?: Record<string, string | undefined>;
   /** Bound of per-connection state (refreshes in flight). Default 10,000. */
   maxConnections?: number;
-  /** OAuth clients configured per connector, used to refresh tokens (over a connection's own `clientId`). */
+  /**
+   * OAuth clients configured per connector, used to refresh tokens (over a connection's own `clientId`). Their
+   * secrets are redacted from the calls of their connector like the connection's credentials.
+   */
   oauthClients?: OAuthClientLookup;
 }
 
@@ -154,6 +157,7 @@ export function createConnectorClient(options: ConnectorClientOptions = {}): Con
     baseUrls: { ...options.baseUrls },
     secretValues: options.secretValues ?? [],
     redactKeys: options.redactKeys ?? [],
+    oauthClients: options.oauthClients ?? null,
   };
 
   const targetOf = (connector: string | ConnectorDefinition, actionName: string): CallTarget => {

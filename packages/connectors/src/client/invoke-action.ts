@@ -14,8 +14,9 @@ import {
   createRedactor,
   fieldErrorsFromZod,
 } from "@neonhub/core";
-import { NON_SECRET_CREDENTIAL_FIELDS } from "../auth/auth-spec.js";
+import type { OAuthClientLookup } from "../auth/oauth-client.js";
 import type { OAuth2Refresher } from "../auth/oauth2-refresher.js";
+import { credentialSecretValues, oauthClientSecretValues } from "../auth/secret-values.js";
 import type { MockEngine } from "../mock/mock-engine.js";
 import type { MockScenario } from "../mock/mock-types.js";
 import type { ConnectorResilience } from "../resilience/connector-resilience.js";
@@ -41,6 +42,8 @@ export interface InvocationRuntime {
   baseUrls: Readonly<Record<string, string>>;
   secretValues: readonly string[];
   redactKeys: readonly string[];
+  /** The operator's OAuth clients, whose secrets are redacted like the connections' own. */
+  oauthClients: OAuthClientLookup | null;
 }
 
 /** The connector action being called. */
@@ -71,18 +74,18 @@ export interface PreparedCall {
   redactor: Redactor;
 }
 
-const secretValuesOf = (connection: ConnectionCredentials | null): string[] =>
-  Object.entries(connection?.credentials ?? {})
-    .filter(([field, value]) => !NON_SECRET_CREDENTIAL_FIELDS.includes(field) && value !== "")
-    .map(([, value]) => value);
-
-/** Loads the connection (when there is a store) and builds the redactor of every value it holds. */
+/**
+ * Loads the connection (when there is a store) and builds the redactor of every value it holds, of the operator's
+ * OAuth client of the connector, and of the client's own secret values.
+ */
 export async function prepareCall(runtime: InvocationRuntime, target: CallTarget, organizationId: string): Promise<PreparedCall> {
   let connection: ConnectionCredentials | null = null;
-  if (runtime.credentials !== null && target.connector.auth.type !== "none") {
-    connection = await runtime.credentials.get(organizationId, target.connector.id);
+  const { connector } = target;
+  if (runtime.credentials !== null && connector.auth.type !== "none") {
+    connection = await runtime.credentials.get(organizationId, connector.id);
   }
-  const secretValues = [...secretValuesOf(connection), ...runtime.secretValues];
+  const oauthClient = connector.auth.type === "oauth2" ? runtime.oauthClients?.(connector.id) : undefined;
+  const secretValues = [...credentialSecretValues(connection?.credentials ?? {}), ...oauthClientSecretValues(oauthClient), ...runtime.secretValues];
   return { connection, secretValues, redactor: createRedactor({ keys: runtime.redactKeys, values: secretValues }) };
 }
 

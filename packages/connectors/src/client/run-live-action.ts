@@ -45,7 +45,8 @@ export async function runLiveAction(
     recordUse(runtime, prepared, null);
     return output;
   } catch (error) {
-    if (isConnectorAuthError(error)) recordUse(runtime, prepared, error.message);
+    // lastError is shown to API callers: it gets the redacted text, as the thrown error does.
+    if (isConnectorAuthError(error)) recordUse(runtime, prepared, prepared.redactor.redactText(error.message));
     throw error;
   }
 }

@@ -1,14 +1,17 @@
 import { readFileSync } from "node:fs";
 import { createMemoryRunStore, createOrchestrator, defineAgent } from "@neonhub/core";
 import { createRecordingLogger } from "@neonhub/core/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createMemoryCredentialStore } from "../auth/memory-credential-store.js";
 import { type ConnectorClient, createConnectorClient } from "../client/create-connector-client.js";
 import { sampleInputs } from "../connectors/__fixtures__/sample-inputs.js";
 import { builtInConnectors } from "../connectors/built-in-connectors.js";
+import { stripeConnector } from "../connectors/stripe-connector.js";
+import { xConnector } from "../connectors/x-connector.js";
 import type { ProviderAnswer, ProviderServer, ReceivedRequest } from "../testing/provider-server.js";
 import { startProviderServer } from "../testing/provider-server.js";
+import { type LiveHarness, startLiveHarness } from "../testing/start-live-harness.js";
 
 const CANARY = "cnry-7f3a9c2e-41d8-4b6a-9e05-2d7c8b1f6a34";
 const ORGANIZATION = "org_canary";
@@ -184,5 +187,53 @@ describe("a canary credential never leaks from any action of any built-in connec
     expect(recorded).not.toContain(CANARY);
     expect(JSON.stringify(logger.lines)).not.toContain(CANARY);
     for (const error of outcome.errors) expect(serializeError(error)).not.toContain(CANARY);
+  });
+});
+
+describe("a connection's lastError and the operator's OAuth client secret are redacted", () => {
+  let harness: LiveHarness | undefined;
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+  });
+
+  it("stores a provider's 401 text that quotes the key redacted in lastError, as in the thrown error", async () => {
+    const KEY = "sk_live_canary_7f3a9c2e51d04b86";
+    harness = await startLiveHarness({
+      connector: stripeConnector,
+      credentials: { apiKey: KEY },
+      handler: (request) => ({ status: 401, json: { error: { message: `Invalid API Key provided: ${request.headers.authorization?.slice(7)}`, type: "invalid_request_error" } } }),
+    });
+    const error = await harness.client.invoke(stripeConnector, "listBalanceTransactions", {}).catch((caught: unknown) => caught);
+    expect((error as Error).message).not.toContain(KEY);
+    const [summary] = await harness.store.list(harness.organizationId);
+    expect(summary?.lastError).toContain("Invalid API Key provided: [REDACTED]");
+    expect(summary?.lastError).not.toContain(KEY);
+  });
+
+  it("redacts the client secret of oauthClients from errors, logs and the secret values given to ctx.tool", async () => {
+    const SECRET = "operator-client-secret-0d9e8f7a";
+    const logger = createRecordingLogger();
+    harness = await startLiveHarness({
+      connector: xConnector,
+      credentials: { accessToken: "at-x-000000", refreshToken: "rt-x-111111" },
+      client: { logger, oauthClients: () => ({ clientId: "x-client", clientSecret: SECRET }) },
+      // A proxy that quotes what it knows of the operator's app back.
+      handler: () => ({ status: 400, json: { title: "Invalid Request", detail: `app x-client/${SECRET} may not post` } }),
+    });
+    const error = await harness.client.invoke(xConnector, "createPost", { text: "hello" }).catch((caught: unknown) => caught);
+    expect(serializeError(error)).not.toContain(SECRET);
+    expect(JSON.stringify(logger.lines)).not.toContain(SECRET);
+    let secretValues: readonly string[] = [];
+    const context = {
+      organizationId: harness.organizationId,
+      agentName: "poster",
+      tool: (_name: unknown, _input: unknown, run: (call: object) => Promise<unknown>, options: { secretValues?: readonly string[] }) => {
+        secretValues = options.secretValues ?? [];
+        return run({ signal: new AbortController().signal, logger, idempotencyKey: "step-key", stepKey: "x.createPost#0" });
+      },
+    };
+    await harness.client.forRun(context as never).invoke(xConnector, "createPost", { text: "hello" }).catch(() => undefined);
+    expect(secretValues).toContain(SECRET);
   });
 });
