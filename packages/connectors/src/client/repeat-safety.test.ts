@@ -57,6 +57,29 @@ describe("repeat safety of connector calls", () => {
     }
   });
 
+  it("fails a credential with a line break or a non-Latin-1 character before sending, as CONFIGURATION_INVALID, without retrying or opening the breaker", async () => {
+    const logger = createRecordingLogger();
+    harness = await startLiveHarness({
+      connector: slackConnector,
+      credentials: { accessToken: "xoxb-abc\r\nX-Injected: 1" },
+      handler: () => ({ status: 200, json: { ok: true, channel: "C1", ts: "1.2" } }),
+      client: { retry, logger },
+    });
+    const error = await harness.client.invoke(slackConnector, "postMessage", message).catch((caught: unknown) => caught);
+    expect(harness.server.requests).toHaveLength(0);
+    // Nothing was sent, so the outcome is known: this must not be STEP_OUTCOME_UNKNOWN.
+    expect(error).toMatchObject({ code: "CONFIGURATION_INVALID", isRetryable: false, details: { outcome: "not_acted", header: "authorization" } });
+    expect((error as Error).message).not.toContain("X-Injected");
+    await harness.close();
+    harness = await startLiveHarness({ connector: stripeConnector, credentials: { apiKey: "sk_test_€uro" }, client: { retry, logger } });
+    for (let call = 0; call < 6; call += 1) {
+      await expect(harness.client.invoke(stripeConnector, "listBalanceTransactions", {})).rejects.toMatchObject({ code: "CONFIGURATION_INVALID", isRetryable: false });
+    }
+    expect(harness.server.requests).toHaveLength(0);
+    expect(logger.lines.filter((line) => line.message?.includes("trying again"))).toHaveLength(0);
+    expect(harness.client.breakerState("stripe")).toBe("closed");
+  });
+
   it("repeats a with-key action with the same key, and treats it as unsafe when there is no key", async () => {
     harness = await startLiveHarness({
       connector: discordConnector,

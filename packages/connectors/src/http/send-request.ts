@@ -1,8 +1,28 @@
-import { isNeonhubError, UpstreamFailedError } from "@neonhub/core";
+import { ConfigurationError, isNeonhubError, UpstreamFailedError } from "@neonhub/core";
 import type { HttpRequest, HttpResponse, ParameterValue } from "./http-types.js";
 
 /** Network error codes that mean the request never reached the provider (no connection, no address). */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ERR_INVALID_URL", "UND_ERR_CONNECT_TIMEOUT"]);
+
+/** Whether fetch accepts a header value: Latin-1 characters only, and no NUL, CR or LF (RFC 9110 field-value). */
+function isSendableHeaderValue(value: string): boolean {
+  for (let index = 0; index < value.length; index += 1) {
+    const code = value.charCodeAt(index);
+    if (code === 0x00 || code === 0x0a || code === 0x0d || code > 0xff) return false;
+  }
+  return true;
+}
+
+/**
+ * A request that cannot be sent as built, usually because a credential holds a character HTTP forbids: nothing
+ * reached the provider, and trying again cannot help. The message never quotes the value.
+ */
+function unsendable(providerName: string, problem: string, details: Record<string, unknown>): ConfigurationError {
+  return new ConfigurationError(`The request to ${providerName} was not sent: ${problem}. Check the connection's credentials.`, {
+    isRetryable: false,
+    details: { ...details, outcome: "not_acted" },
+  });
+}
 
 /** A request ready to send: absolute URL, final headers and encoded body. */
 export interface PreparedRequest {
@@ -59,11 +79,15 @@ async function readBody(response: Response): Promise<unknown> {
  * carry a query-string key).
  */
 export async function sendRequest(request: PreparedRequest, signal: AbortSignal, providerName: string): Promise<HttpResponse> {
+  const badHeader = Object.entries(request.headers).find(([, value]) => !isSendableHeaderValue(value))?.[0];
+  if (badHeader !== undefined) throw unsendable(providerName, `its "${badHeader}" header has a line break or a character outside Latin-1`, { header: badHeader });
   let response: Response;
   try {
     response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal, redirect: "manual" });
   } catch (error) {
     if (signal.aborted) throw isNeonhubError(signal.reason) ? signal.reason : error;
+    // fetch's own network failures carry a cause; a TypeError without one was thrown building the request.
+    if (error instanceof TypeError && error.cause === undefined) throw unsendable(providerName, "fetch refused to build it", {});
     const code = (error as { cause?: { code?: unknown } }).cause?.code;
     // Refused connections and failed lookups happen before the request leaves; anything else may follow it.
     const outcome = typeof code === "string" && NOT_SENT_CODES.has(code) ? "not_acted" : "unknown";
