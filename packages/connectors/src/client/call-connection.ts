@@ -32,7 +32,7 @@ export async function callConnection(runtime: InvocationRuntime, connector: Conn
         createConnectionHttpClient({
           connector,
           action: actionName,
-          baseUrl: connection?.credentials.baseUrl ?? runtime.baseUrls[connector.id] ?? connector.baseUrl,
+          baseUrl: prepared.baseUrl,
           connection,
           signal,
           clock: runtime.clock,

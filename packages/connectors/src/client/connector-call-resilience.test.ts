@@ -2,6 +2,8 @@ import { createManualClock, createRecordingLogger, createRecordingMetricsSink } 
 import { afterEach, describe, expect, it } from "vitest";
 import { slackConnector } from "../connectors/slack-connector.js";
 import { stripeConnector } from "../connectors/stripe-connector.js";
+import { createMemoryCredentialStore } from "../auth/memory-credential-store.js";
+import { startProviderServer } from "../testing/provider-server.js";
 import { type LiveHarness, startLiveHarness } from "../testing/start-live-harness.js";
 import { createConnectorClient } from "./create-connector-client.js";
 
@@ -107,6 +109,32 @@ describe("connector calls: retries, deadline, cancellation and breaker", () => {
     expect(client.breakerState("slack")).toBe("open");
     expect(metrics.ofType("breakerStateChanged")).toContainEqual({ name: "slack", kind: "connector", state: "open" });
     await client.close();
+  });
+
+  it("keeps a breaker per base URL origin, so one organization's failing provider does not open it for the others", async () => {
+    const bad = await startProviderServer(() => ({ status: 503, json: { error: { message: "down", type: "api_error" } } }));
+    const good = await startProviderServer(() => ({ status: 200, json: { object: "list", data: [], has_more: false, url: "/v1/balance_transactions" } }));
+    const metrics = createRecordingMetricsSink();
+    const store = createMemoryCredentialStore({
+      connections: [
+        { organizationId: "org_attacker", connector: "stripe", authType: "bearer", credentials: { apiKey: "sk_a_000000", baseUrl: bad.url }, expiresAt: null },
+        { organizationId: "org_victim", connector: "stripe", authType: "bearer", credentials: { apiKey: "sk_v_000000" }, expiresAt: null },
+      ],
+    });
+    const client = createConnectorClient({ mode: "live", environment: {}, retry: false, metrics, connectors: [stripeConnector], credentials: store, baseUrls: { stripe: good.url } });
+    try {
+      for (let i = 0; i < 5; i += 1) await client.invoke(stripeConnector, "listBalanceTransactions", {}, { organizationId: "org_attacker" }).catch(() => undefined);
+      await expect(client.invoke(stripeConnector, "listBalanceTransactions", {}, { organizationId: "org_attacker" })).rejects.toMatchObject({ code: "CIRCUIT_OPEN" });
+      await expect(client.invoke(stripeConnector, "listBalanceTransactions", {}, { organizationId: "org_victim" })).resolves.toEqual({ items: [], nextCursor: null });
+      expect(client.breakerState("stripe")).toBe("closed");
+      expect(client.breakerState("stripe", bad.url)).toBe("open");
+      // Metrics keep one label per connector, however many origins it has.
+      expect(metrics.ofType("breakerStateChanged")).toEqual([{ name: "stripe", kind: "connector", state: "open" }]);
+    } finally {
+      await client.close();
+      await bad.close();
+      await good.close();
+    }
   });
 
   it("does not count 4xx answers or rate limits against the breaker", async () => {

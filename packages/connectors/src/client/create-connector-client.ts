@@ -19,6 +19,7 @@ import { type CatalogEntry, type ConnectorRegistry, createConnectorRegistry } fr
 import { createConnectorResilience } from "../resilience/connector-resilience.js";
 import type { ActionInput, ActionOutput, ConnectorDefinition, ConnectorPlugin, RetrySpec } from "../sdk/connector-definition.js";
 import type { HttpResponse } from "../http/http-types.js";
+import { breakerScopeOf } from "./breaker-scope.js";
 import { type ConnectionPurpose, callConnection } from "./call-connection.js";
 import { type CallTarget, type InvocationRuntime, executeCall, prepareCall } from "./invoke-action.js";
 import { type ConnectorMode, resolveConnectorMode } from "./resolve-mode.js";
@@ -52,7 +53,7 @@ export interface ConnectorClientOptions {
   redactKeys?: readonly string[];
   /** Environment read for the mode. Default `process.env`. */
   environment?: Record<string, string | undefined>;
-  /** Bound of per-connection state (refreshes in flight). Default 10,000. */
+  /** Bound of per-connection state (refreshes in flight, breakers of connections with a base URL of their own). Default 10,000. */
   maxConnections?: number;
   /**
    * OAuth clients configured per connector, used to refresh tokens (over a connection's own `clientId`). Their
@@ -115,7 +116,11 @@ export interface ConnectorClient extends ConnectorInvoker {
    * and a 200 answer without a body is returned.
    */
   callConnection(connectorId: string, organizationId: string, purpose: ConnectionPurpose): Promise<HttpResponse | null>;
-  breakerState(connectorId: string): BreakerState;
+  /**
+   * State of the connector's breaker for its default base URL, or for `baseUrl` (a connection's own, such as a
+   * Shopify store's): calls to another origin have a breaker of their own.
+   */
+  breakerState(connectorId: string, baseUrl?: string): BreakerState;
   /** Stops pacing queues and breakers' timers. */
   close(): Promise<void>;
 }
@@ -139,7 +144,14 @@ export function createConnectorClient(options: ConnectorClientOptions = {}): Con
   const logger = options.logger ?? silentLogger;
   const credentials = options.credentials ?? null;
   const mockEngine = mode === "mock" ? createMockEngine(options.mock ?? {}, clock) : null;
-  const resilience = createConnectorResilience({ metrics, clock, retry: options.retry, pacing: mode === "live", maxConnectors: 1_000 });
+  const resilience = createConnectorResilience({
+    metrics,
+    clock,
+    retry: options.retry,
+    pacing: mode === "live",
+    maxConnectors: 1_000,
+    ...(options.maxConnections === undefined ? {} : { maxBreakers: options.maxConnections }),
+  });
   const runtime: InvocationRuntime = {
     mode,
     clock,
@@ -225,7 +237,8 @@ export function createConnectorClient(options: ConnectorClientOptions = {}): Con
     forRun,
     catalog: () => registry.catalog().map((entry) => ({ ...entry, mode })),
     callConnection: (connectorId, organizationId, purpose) => callConnection(runtime, registry.get(connectorId), organizationId, purpose),
-    breakerState: (connectorId) => resilience.breakerState(connectorId),
+    breakerState: (connectorId, baseUrl) =>
+      resilience.breakerState(connectorId, baseUrl === undefined ? undefined : breakerScopeOf(registry.get(connectorId), runtime.baseUrls[connectorId], baseUrl)),
     close: () => resilience.stop(),
   };
 }

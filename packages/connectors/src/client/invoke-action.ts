@@ -22,6 +22,7 @@ import type { MockScenario } from "../mock/mock-types.js";
 import type { ConnectorResilience } from "../resilience/connector-resilience.js";
 import { runWithDeadline } from "../resilience/run-with-deadline.js";
 import type { ActionDefinition, ConnectorDefinition } from "../sdk/connector-definition.js";
+import { breakerScopeOf } from "./breaker-scope.js";
 import { mayHaveActed } from "./may-have-acted.js";
 import { normalizeError } from "./normalize-error.js";
 import type { ConnectorMode } from "./resolve-mode.js";
@@ -70,6 +71,8 @@ export interface CallScope {
 /** The connection and redaction of a call, loaded before it starts so that its recorder knows the secrets. */
 export interface PreparedCall {
   connection: ConnectionCredentials | null;
+  /** Where the call goes: the connection's `baseUrl`, else the client's for the connector, else the connector's. */
+  baseUrl: string;
   secretValues: string[];
   redactor: Redactor;
 }
@@ -86,7 +89,8 @@ export async function prepareCall(runtime: InvocationRuntime, target: CallTarget
   }
   const oauthClient = connector.auth.type === "oauth2" ? runtime.oauthClients?.(connector.id) : undefined;
   const secretValues = [...credentialSecretValues(connection?.credentials ?? {}), ...oauthClientSecretValues(oauthClient), ...runtime.secretValues];
-  return { connection, secretValues, redactor: createRedactor({ keys: runtime.redactKeys, values: secretValues }) };
+  const baseUrl = connection?.credentials.baseUrl ?? runtime.baseUrls[connector.id] ?? connector.baseUrl;
+  return { connection, baseUrl, secretValues, redactor: createRedactor({ keys: runtime.redactKeys, values: secretValues }) };
 }
 
 /** A `with-key` action called without a key cannot be deduplicated by its provider: it is as unsafe as any. */
@@ -149,6 +153,7 @@ export async function executeCall(runtime: InvocationRuntime, target: CallTarget
         signal: scope.signal,
         onRetry: (error) => logger.warn({ code: (error as { code?: unknown }).code }, `${label} failed; trying again`),
         pacingKey: connector.keyedPacing?.key({ action: actionName, input: parsed.data, organizationId: scope.organizationId }),
+        breakerScope: runtime.mode === "live" ? breakerScopeOf(connector, runtime.baseUrls[connector.id], prepared.baseUrl) : undefined,
       },
     );
     const checked = action.output.safeParse(output);

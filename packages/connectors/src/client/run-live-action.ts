@@ -21,7 +21,7 @@ export async function runLiveAction(
   const http = createConnectionHttpClient({
     connector,
     action: actionName,
-    baseUrl: connection?.credentials.baseUrl ?? runtime.baseUrls[connector.id] ?? connector.baseUrl,
+    baseUrl: prepared.baseUrl,
     connection,
     signal: scope.signal,
     clock: runtime.clock,

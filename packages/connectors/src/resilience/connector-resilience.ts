@@ -24,7 +24,10 @@ export interface ConnectorResilienceOptions {
   retry?: Partial<RetrySpec> | false;
   /** Whether declared pacing applies (live mode). */
   pacing: boolean;
+  /** Bound of the connectors whose pacers are kept. Default 1,000. */
   maxConnectors?: number;
+  /** Bound of the breakers kept, one per connector and base URL origin; the least recently used go first. Default 10,000. */
+  maxBreakers?: number;
 }
 
 /** What happens around each call of a connector: pacing, breaker and retries. */
@@ -32,9 +35,15 @@ export interface ConnectorResilience {
   execute<T>(
     connector: ConnectorDefinition,
     fn: (attempt: number) => Promise<T>,
-    options: { signal: AbortSignal; onRetry?: (error: unknown) => void; pacingKey?: string },
+    options: {
+      signal: AbortSignal;
+      onRetry?: (error: unknown) => void;
+      pacingKey?: string;
+      /** Calls with a scope (a base URL origin other than the connector's default) share a breaker of their own. */
+      breakerScope?: string | undefined;
+    },
   ): Promise<T>;
-  breakerState(connectorId: string): "closed" | "open" | "half_open";
+  breakerState(connectorId: string, breakerScope?: string): "closed" | "open" | "half_open";
   stop(): Promise<void>;
 }
 
@@ -47,10 +56,19 @@ function isBreakerFailure(error: unknown): boolean {
   return (error.isRetryable && error.code !== "RATE_LIMITED") || error.code === "STEP_OUTCOME_UNKNOWN";
 }
 
-/** Creates the per-connector breakers (core's, kind `connector`) and pacers, bounded by connector count. */
+/** Default bound of the breakers a client keeps. */
+export const DEFAULT_MAX_BREAKERS = 10_000;
+
+const breakerKeyOf = (connectorId: string, scope: string | undefined) => (scope === undefined ? connectorId : `${connectorId}\u0000${scope}`);
+
+/**
+ * Creates the breakers (core's, kind `connector`, one per connector and base URL origin, all reporting under the
+ * connector's id) and the per-connector pacers, each kept in a bounded map.
+ */
 export function createConnectorResilience(options: ConnectorResilienceOptions): ConnectorResilience {
   const max = options.maxConnectors ?? 1_000;
-  const breakers = new BoundedMap<string, CircuitBreaker>(max, (_id, breaker) => breaker.shutdown());
+  // An evicted breaker is forgotten with its failures; the next call of its scope starts a closed one.
+  const breakers = new BoundedMap<string, CircuitBreaker>(options.maxBreakers ?? DEFAULT_MAX_BREAKERS, (_key, breaker) => breaker.shutdown());
   const pacers = new BoundedMap<string, Pacer | null>(max);
   const keyedPacers = new BoundedMap<string, KeyedPacer>(max);
 
@@ -64,8 +82,9 @@ export function createConnectorResilience(options: ConnectorResilienceOptions): 
     return pacer;
   };
 
-  const breakerFor = (connector: ConnectorDefinition) => {
-    let breaker = breakers.get(connector.id);
+  const breakerFor = (connector: ConnectorDefinition, scope: string | undefined) => {
+    const key = breakerKeyOf(connector.id, scope);
+    let breaker = breakers.get(key);
     if (breaker === undefined) {
       breaker = createCircuitBreaker({
         name: connector.id,
@@ -76,7 +95,7 @@ export function createConnectorResilience(options: ConnectorResilienceOptions): 
         clock: options.clock,
         isFailure: isBreakerFailure,
       });
-      breakers.set(connector.id, breaker);
+      breakers.set(key, breaker);
     }
     return breaker;
   };
@@ -92,9 +111,9 @@ export function createConnectorResilience(options: ConnectorResilienceOptions): 
   };
 
   return {
-    async execute(connector, fn, { signal, onRetry, pacingKey }) {
+    async execute(connector, fn, { signal, onRetry, pacingKey, breakerScope }) {
       const settings = options.retry === false ? { ...DEFAULT_CONNECTOR_RETRY, attempts: 1 } : { ...DEFAULT_CONNECTOR_RETRY, ...connector.retry, ...options.retry };
-      const breaker = breakerFor(connector);
+      const breaker = breakerFor(connector, breakerScope);
       const pacer = pacerFor(connector);
       const keyed = pacingKey === undefined ? null : keyedPacerFor(connector);
       const paced = (attempt: number) => breaker.execute(() => (pacer === null ? fn(attempt) : pacer.schedule(() => fn(attempt))));
@@ -115,7 +134,7 @@ export function createConnectorResilience(options: ConnectorResilienceOptions): 
         onRetry: ({ error }) => onRetry?.(error),
       });
     },
-    breakerState: (connectorId) => breakers.get(connectorId)?.state() ?? "closed",
+    breakerState: (connectorId, breakerScope) => breakers.peek(breakerKeyOf(connectorId, breakerScope))?.state() ?? "closed",
     async stop() {
       for (const breaker of breakers.values()) breaker.shutdown();
       for (const pacer of pacers.values()) await pacer?.stop();
