@@ -39,6 +39,7 @@ export type { HttpClient, HttpRequest, HttpResponse, ParameterValue } from "./ht
 export { mapHttpError, DEFAULT_RATE_LIMIT_WAIT_MS } from "./http/map-http-error.js";
 export type { HttpErrorSource } from "./http/map-http-error.js";
 export { MAX_RETRY_AFTER_MS, parseRetryAfter } from "./http/parse-retry-after.js";
+export { DEFAULT_MAX_RESPONSE_BYTES } from "./http/read-response-text.js";
 
 export { DEFAULT_CONNECTOR_BREAKER, DEFAULT_CONNECTOR_RETRY } from "./resilience/connector-resilience.js";
 

@@ -33,6 +33,7 @@ export async function callConnection(runtime: InvocationRuntime, connector: Conn
           connector,
           action: actionName,
           baseUrl: prepared.baseUrl,
+          maxResponseBytes: runtime.maxResponseBytes,
           connection,
           signal,
           clock: runtime.clock,

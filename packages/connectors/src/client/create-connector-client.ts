@@ -19,6 +19,7 @@ import { type CatalogEntry, type ConnectorRegistry, createConnectorRegistry } fr
 import { createConnectorResilience } from "../resilience/connector-resilience.js";
 import type { ActionInput, ActionOutput, ConnectorDefinition, ConnectorPlugin, RetrySpec } from "../sdk/connector-definition.js";
 import type { HttpResponse } from "../http/http-types.js";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "../http/read-response-text.js";
 import { breakerScopeOf } from "./breaker-scope.js";
 import { type ConnectionPurpose, callConnection } from "./call-connection.js";
 import { type CallTarget, type InvocationRuntime, executeCall, prepareCall } from "./invoke-action.js";
@@ -55,6 +56,11 @@ export interface ConnectorClientOptions {
   environment?: Record<string, string | undefined>;
   /** Bound of per-connection state (refreshes in flight, breakers of connections with a base URL of their own). Default 10,000. */
   maxConnections?: number;
+  /**
+   * Largest provider response body read, in bytes; a longer one fails the call with a non-retryable
+   * `UPSTREAM_FAILED` (`details.reason: "response_too_large"`). Default 10 MiB (`DEFAULT_MAX_RESPONSE_BYTES`).
+   */
+  maxResponseBytes?: number;
   /**
    * OAuth clients configured per connector, used to refresh tokens (over a connection's own `clientId`). Their
    * secrets are redacted from the calls of their connector like the connection's credentials.
@@ -137,6 +143,8 @@ const NEVER_ABORTED = new AbortController().signal;
  * } });
  */
 export function createConnectorClient(options: ConnectorClientOptions = {}): ConnectorClient {
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 1) throw new ConfigurationError(`maxResponseBytes must be a positive integer, got ${maxResponseBytes}.`);
   const mode = resolveConnectorMode(options.mode, options.environment);
   const registry = options.registry ?? createConnectorRegistry({ connectors: options.connectors ?? builtInConnectors, plugins: options.plugins ?? [] });
   const clock = options.clock ?? systemClock;
@@ -170,6 +178,7 @@ export function createConnectorClient(options: ConnectorClientOptions = {}): Con
     secretValues: options.secretValues ?? [],
     redactKeys: options.redactKeys ?? [],
     oauthClients: options.oauthClients ?? null,
+    maxResponseBytes,
   };
 
   const targetOf = (connector: string | ConnectorDefinition, actionName: string): CallTarget => {

@@ -45,6 +45,8 @@ export interface InvocationRuntime {
   redactKeys: readonly string[];
   /** The operator's OAuth clients, whose secrets are redacted like the connections' own. */
   oauthClients: OAuthClientLookup | null;
+  /** Largest provider response body read. */
+  maxResponseBytes: number;
 }
 
 /** The connector action being called. */

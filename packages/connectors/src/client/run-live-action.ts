@@ -22,6 +22,7 @@ export async function runLiveAction(
     connector,
     action: actionName,
     baseUrl: prepared.baseUrl,
+    maxResponseBytes: runtime.maxResponseBytes,
     connection,
     signal: scope.signal,
     clock: runtime.clock,

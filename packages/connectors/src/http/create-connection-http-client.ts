@@ -20,6 +20,8 @@ export interface ConnectionHttpClientOptions {
   onRefreshed?: (connection: ConnectionCredentials) => void;
   /** Called as each request to the provider's API leaves (not token refreshes), to know what may have acted. */
   onSend?: () => void;
+  /** Largest response body read. Default `DEFAULT_MAX_RESPONSE_BYTES` (10 MiB). */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export function createConnectionHttpClient(options: ConnectionHttpClientOptions)
     const additions = authAdditions(connector.id, auth, connection?.credentials ?? {});
     const prepared = prepareRequest(options.baseUrl, { ...request, query: { ...request.query, ...additions.query } }, additions.headers);
     options.onSend?.();
-    return sendRequest(prepared, signal, connector.displayName);
+    return sendRequest(prepared, signal, connector.displayName, { maxResponseBytes: options.maxResponseBytes });
   };
 
   return {

@@ -1,5 +1,6 @@
 import { ConfigurationError, isNeonhubError, UpstreamFailedError } from "@neonhub/core";
 import type { HttpRequest, HttpResponse, ParameterValue } from "./http-types.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, readResponseText } from "./read-response-text.js";
 
 /** Network error codes that mean the request never reached the provider (no connection, no address). */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ERR_INVALID_URL", "UND_ERR_CONNECT_TIMEOUT"]);
@@ -60,8 +61,8 @@ export function prepareRequest(baseUrl: string, request: HttpRequest, headers: R
   return prepared;
 }
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
+async function readBody(response: Response, providerName: string, maxResponseBytes: number): Promise<unknown> {
+  const text = await readResponseText(response, providerName, maxResponseBytes);
   if (text === "") return null;
   if ((response.headers.get("content-type") ?? "").includes("json")) {
     try {
@@ -73,12 +74,18 @@ async function readBody(response: Response): Promise<unknown> {
   return text;
 }
 
+/** Options of {@link sendRequest}. */
+export interface SendRequestOptions {
+  /** Largest response body read. Default {@link DEFAULT_MAX_RESPONSE_BYTES}. */
+  maxResponseBytes?: number;
+}
+
 /**
  * Sends a prepared request with the global fetch. An aborted signal rethrows its reason (a timeout or a
  * cancellation); a network failure becomes a retryable error that names the provider, never the URL (it may
- * carry a query-string key).
+ * carry a query-string key); a body over `maxResponseBytes` is not read.
  */
-export async function sendRequest(request: PreparedRequest, signal: AbortSignal, providerName: string): Promise<HttpResponse> {
+export async function sendRequest(request: PreparedRequest, signal: AbortSignal, providerName: string, options: SendRequestOptions = {}): Promise<HttpResponse> {
   const badHeader = Object.entries(request.headers).find(([, value]) => !isSendableHeaderValue(value))?.[0];
   if (badHeader !== undefined) throw unsendable(providerName, `its "${badHeader}" header has a line break or a character outside Latin-1`, { header: badHeader });
   let response: Response;
@@ -98,9 +105,10 @@ export async function sendRequest(request: PreparedRequest, signal: AbortSignal,
     headers[name] = value;
   });
   try {
-    return { status: response.status, headers, body: await readBody(response) };
+    return { status: response.status, headers, body: await readBody(response, providerName, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES) };
   } catch (error) {
     if (signal.aborted && isNeonhubError(signal.reason)) throw signal.reason;
+    if (isNeonhubError(error)) throw error;
     throw new UpstreamFailedError(`${providerName} closed the response before it was read.`, { isRetryable: true, cause: error, details: { outcome: "unknown" } });
   }
 }
