@@ -1,4 +1,4 @@
-import { createManualClock } from "@neonhub/core/testing";
+import { createManualClock, createRecordingLogger } from "@neonhub/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createConnectorClient } from "../client/create-connector-client.js";
@@ -21,6 +21,18 @@ const acme = defineConnector({
       output: z.object({ account: z.string() }),
       repeatSafety: "safe",
       run: async (_input, ctx) => ({ account: String((await ctx.http.request({ method: "GET", path: "/me" })).body) }),
+      fixture: () => ({ account: "mock" }),
+    }),
+    whoAmIVerbose: defineAction({
+      description: "Returns the account and logs the token it used",
+      input: z.object({}),
+      output: z.object({ account: z.string() }),
+      repeatSafety: "safe",
+      run: async (_input, ctx) => {
+        const account = String((await ctx.http.request({ method: "GET", path: "/me" })).body);
+        ctx.logger.info({ used: ctx.credential("accessToken") }, `called /me with ${ctx.credential("accessToken")}`);
+        return { account };
+      },
       fixture: () => ({ account: "mock" }),
     }),
   },
@@ -122,6 +134,15 @@ describe("OAuth2 refresh", () => {
     expect(stored?.lastError).not.toContain("rt-canary-9a8b7c6d");
     expect(`${(error as Error).message} ${stored?.lastError}`).not.toContain(Buffer.from(`x-client:${SECRET}`).toString("base64"));
     expect(`${(error as Error).message} ${stored?.lastError}`).not.toContain(SECRET);
+  });
+
+  it("redacts the refreshed access token from the action's log lines", async () => {
+    const logger = createRecordingLogger();
+    harness = await startLiveHarness({ connector: acme, credentials, expiresAt: null, handler: (request) => (isToken(request) ? tokenAnswer : api(request)), client: { clock: createManualClock(START), logger } });
+    await expect(harness.client.invoke(acme, "whoAmIVerbose", {})).resolves.toEqual({ account: "acct_1" });
+    expect(harness.server.requests.filter(isToken)).toHaveLength(1);
+    expect(logger.lines.some((line) => line.message?.includes("called /me with [REDACTED]"))).toBe(true);
+    expect(JSON.stringify(logger.lines)).not.toContain("at-new-555555");
   });
 
   it("retries a refresh that failed with 503 and keeps the connection active", async () => {

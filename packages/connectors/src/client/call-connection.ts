@@ -1,4 +1,5 @@
 import { connectionUnusableError } from "../auth/oauth-client.js";
+import { credentialSecretValues } from "../auth/secret-values.js";
 import { createConnectionHttpClient } from "../http/create-connection-http-client.js";
 import type { HttpResponse } from "../http/http-types.js";
 import { runWithDeadline } from "../resilience/run-with-deadline.js";
@@ -41,7 +42,7 @@ export async function callConnection(runtime: InvocationRuntime, connector: Conn
           refresher: purpose === "test" ? runtime.refresher : null,
           onRefreshed: (refreshed) => {
             prepared.connection = refreshed;
-            prepared.redactor = prepared.redactor.withValues(Object.values(refreshed.credentials));
+            prepared.redactor = prepared.redactor.withValues(credentialSecretValues(refreshed.credentials));
           },
         }).request(request),
       { clock: runtime.clock, timeoutMs: connector.timeoutMs ?? DEFAULT_CONNECTOR_TIMEOUT_MS, description: `${connector.displayName} ${actionName}`, signal: NEVER_ABORTED },

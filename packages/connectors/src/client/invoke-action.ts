@@ -95,6 +95,13 @@ export async function prepareCall(runtime: InvocationRuntime, target: CallTarget
   return { connection, baseUrl, secretValues, redactor: createRedactor({ keys: runtime.redactKeys, values: secretValues }) };
 }
 
+/** A redactor that always applies the call's current one, which a token refresh replaces with one knowing the new tokens. */
+const currentRedactorOf = (prepared: PreparedCall): Redactor => ({
+  redact: (value) => prepared.redactor.redact(value),
+  redactText: (text) => prepared.redactor.redactText(text),
+  withValues: (values) => prepared.redactor.withValues(values),
+});
+
 /** A `with-key` action called without a key cannot be deduplicated by its provider: it is as unsafe as any. */
 function effectiveRepeatSafety(declared: RepeatSafety, idempotencyKey: string | undefined): RepeatSafety {
   return declared === "with-key" && idempotencyKey === undefined ? "unsafe" : declared;
@@ -117,7 +124,7 @@ function outcomeUnknown(target: CallTarget, failure: NeonhubError, stepKey: stri
 export async function executeCall(runtime: InvocationRuntime, target: CallTarget, prepared: PreparedCall, rawInput: unknown, scope: CallScope): Promise<unknown> {
   const { connector, actionName, action } = target;
   const label = `${connector.id}.${actionName}`;
-  const logger = createRedactingLogger(scope.logger.child({ connector: connector.id, action: actionName }), prepared.redactor);
+  const logger = createRedactingLogger(scope.logger.child({ connector: connector.id, action: actionName }), currentRedactorOf(prepared));
   try {
     const parsed = action.input.safeParse(rawInput);
     if (!parsed.success) {

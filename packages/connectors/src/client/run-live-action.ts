@@ -1,5 +1,6 @@
 import type { Logger } from "@neonhub/core";
 import { connectionUnusableError } from "../auth/oauth-client.js";
+import { credentialSecretValues } from "../auth/secret-values.js";
 import { createConnectionHttpClient } from "../http/create-connection-http-client.js";
 import { ConnectorAuthError, isConnectorAuthError } from "../sdk/connector-auth-error.js";
 import type { CallTarget, InvocationRuntime, PreparedCall } from "./invoke-action.js";
@@ -30,7 +31,7 @@ export async function runLiveAction(
     onRefreshed: (refreshed) => {
       // Later attempts use the new tokens, and the new values are redacted like the old ones.
       prepared.connection = refreshed;
-      prepared.redactor = prepared.redactor.withValues(Object.values(refreshed.credentials));
+      prepared.redactor = prepared.redactor.withValues(credentialSecretValues(refreshed.credentials));
     },
     onSend: scope.onSend,
   });
