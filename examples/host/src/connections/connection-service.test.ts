@@ -166,6 +166,20 @@ describe("connection service: fields sent beside the tokens", () => {
     expect(credentials.accessToken).not.toBe("ya29.old");
   });
 
+  it("refuses the code flow of a connector that names its client other than client_id", async () => {
+    const store = createMemoryCredentialStore();
+    const tiktokLike = { ...ads(`${provider.url}/token`), id: "clips", auth: { ...ads(`${provider.url}/token`).auth, clientIdParameter: "client_key" } } as ReturnType<typeof ads>;
+    const service = createConnectionService({
+      store,
+      states: createMemoryOAuthStateStore(),
+      connectors: createConnectorClient({ mode: "live", environment: {}, connectors: [tiktokLike], credentials: store }),
+      oauthClients: { clips: { clientId: "client-1" } },
+      redirectUri: "https://api.example.com/v1/oauth/callback",
+      returnUrls: ["https://app.example.com/settings/"],
+    });
+    await expect(service.authorize(alpha, "clips", "https://app.example.com/settings/clips")).rejects.toMatchObject({ code: "OAUTH_NOT_SUPPORTED" });
+  });
+
   it("refuses an operator field the connector does not send", () => {
     expect(() => serviceWith(createMemoryCredentialStore(), { developerTokn: "typo" })).toThrow(/developerTokn/);
   });

@@ -118,6 +118,10 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
     if (auth.type !== "oauth2" || auth.authorizationUrl === undefined) {
       throw new ConnectionApiError("OAUTH_NOT_SUPPORTED", `The ${connector.displayName} connector does not connect through OAuth 2.0 authorization.`);
     }
+    // The code flow speaks standard OAuth 2.0 (client_id); a provider that names its client otherwise is connected with tokens obtained elsewhere.
+    if (auth.clientIdParameter !== undefined && auth.clientIdParameter !== "client_id") {
+      throw new ConnectionApiError("OAUTH_NOT_SUPPORTED", `The ${connector.displayName} connector names its client "${auth.clientIdParameter}", which the host's authorization flow does not send; store its tokens with PUT instead.`);
+    }
     const client = options.oauthClients[connector.id];
     if (client === undefined || options.redirectUri === null) {
       throw new ConnectionApiError("OAUTH_NOT_CONFIGURED", `No OAuth client is configured for ${connector.displayName}; an operator must set one.`);
