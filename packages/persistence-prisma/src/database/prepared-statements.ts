@@ -1,5 +1,6 @@
-import type { PGlite } from "@electric-sql/pglite";
+import type { PGlite, Transaction } from "@electric-sql/pglite";
 import type pg from "pg";
+import { isServerReportedError } from "./sql-session.js";
 
 /**
  * The run store's hottest statements, sent as named prepared statements: PostgreSQL parses and plans each once per
@@ -8,6 +9,21 @@ import type pg from "pg";
 export interface PreparedStatements {
   /** Runs the statement `text` (with `$1`-style parameters) prepared under `name`; returns its rows. */
   query<Row>(name: string, text: string, values: unknown[]): Promise<Row[]>;
+  /**
+   * Runs `work` in one transaction on one connection, committed when it resolves and rolled back when it throws.
+   * Each statement of `work` reads what was committed before it began (READ COMMITTED), unlike the parts of one
+   * statement, which share the snapshot taken when the statement started.
+   */
+  transaction<T>(work: (statements: Pick<PreparedStatements, "query">) => Promise<T>): Promise<T>;
+}
+
+type Queryable = Pick<pg.Pool, "query"> | Pick<pg.PoolClient, "query">;
+
+function queryOn(target: Queryable, named: boolean): PreparedStatements["query"] {
+  return async <Row>(name: string, text: string, values: unknown[]) => {
+    const result = await target.query(named ? { name, text, values } : { text, values });
+    return result.rows as Row[];
+  };
 }
 
 /**
@@ -16,19 +32,50 @@ export interface PreparedStatements {
  */
 export function poolStatements(pool: pg.Pool, { named }: { named: boolean }): PreparedStatements {
   return {
-    async query<Row>(name: string, text: string, values: unknown[]) {
-      const result = await pool.query(named ? { name, text, values } : { text, values });
-      return result.rows as Row[];
+    query: queryOn(pool, named),
+    async transaction(work) {
+      const client = await pool.connect();
+      let broken = false;
+      // A checked-out client whose connection drops emits `error`; without a listener that would end the process.
+      const onError = () => {
+        broken = true;
+      };
+      client.on("error", onError);
+      try {
+        await client.query("BEGIN");
+        try {
+          const result = await work({ query: queryOn(client, named) });
+          await client.query("COMMIT");
+          return result;
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => {
+            broken = true;
+          });
+          throw error;
+        }
+      } catch (error) {
+        broken ||= !isServerReportedError(error);
+        throw error;
+      } finally {
+        client.removeListener("error", onError);
+        // A connection that failed below the SQL level is discarded rather than reused.
+        client.release(broken);
+      }
     },
+  };
+}
+
+function pgliteQuery(database: PGlite | Transaction): PreparedStatements["query"] {
+  return async <Row>(_name: string, text: string, values: unknown[]) => {
+    const result = await database.query<Row>(text, values);
+    return result.rows;
   };
 }
 
 /** The same statements on an embedded PGlite database (in process: nothing to gain from naming them). */
 export function pgliteStatements(database: PGlite): PreparedStatements {
   return {
-    async query<Row>(_name: string, text: string, values: unknown[]) {
-      const result = await database.query<Row>(text, values);
-      return result.rows;
-    },
+    query: pgliteQuery(database),
+    transaction: (work) => database.transaction((transaction) => work({ query: pgliteQuery(transaction) })),
   };
 }

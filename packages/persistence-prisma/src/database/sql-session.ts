@@ -67,6 +67,7 @@ export function pgliteSessionSource(database: PGlite): SqlSessionSource {
   return { withSession: (work) => work(session) };
 }
 
-function isServerReportedError(error: unknown): boolean {
+/** True when PostgreSQL itself reported the error (a SQLSTATE), so the connection is still usable. */
+export function isServerReportedError(error: unknown): boolean {
   return typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string" && /^[0-9A-Z]{5}$/.test((error as { code: string }).code);
 }

@@ -2,7 +2,7 @@ import { LeaseLostError, RunNotFoundError, ValidationError, isFinalRunStatus, ty
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { PreparedStatements } from "../database/prepared-statements.js";
 import { toAgentRun, type AgentRunRow } from "./run-records.js";
-import { oneRunSql, requestedRunsSql, updateFoundRunsSql } from "./runs-by-key.js";
+import { listedRunsSql, oneRunSql, requestedRunsSql, updateFoundRunsSql } from "./runs-by-key.js";
 
 const COLUMN_NAMES = ["id", "agentName", "agentVersion", "organizationId", "userId", "intent", "status", "statusReason", "input", "output", "error",
   "idempotencyKey", "requestHash", "attempts", "createdAt", "startedAt", "completedAt", "durationMs", "traceId", "parentRunId", "fence", "leaseOwner",
@@ -43,9 +43,14 @@ const INSERT_RUNS_SQL = `
   ON CONFLICT DO NOTHING
   RETURNING ${runColumnsText()}`;
 
+/** Locks the runs of `$1` (a text array of ids) for a finish, in the order of their ids (see `runs-by-key.ts`). */
+export const LOCK_RUNS_SQL = listedRunsSql("$1::text[]", "UPDATE", "TRUE");
+
 /**
  * Finishes the runs of `$1` (a JSON array) still open under their fence; `$2` is the error of calls left running.
- * Each run is locked and checked through its primary key first (see `runs-by-key.ts`).
+ * Each run is locked and checked through its primary key first (see `runs-by-key.ts`). Run it after
+ * {@link LOCK_RUNS_SQL} in the same transaction: all its parts read the snapshot taken when it starts, and only a
+ * snapshot taken once the runs are locked holds the tool executions of a step written while the finish waited.
  */
 export const FINISH_RUNS_SQL = `
   WITH "request" AS (
@@ -117,7 +122,7 @@ async function findExistingForCreate(prisma: PrismaClient, input: CreateRunInput
 }
 
 /**
- * Finishes an open run, closes its tool executions left `RUNNING` and writes its metrics in one statement (so all
+ * Finishes an open run, closes its tool executions left `RUNNING` and writes its metrics in one transaction (so all
  * or none are stored). A run that is already final is returned unchanged: the first finish wins.
  */
 export async function finishOpenRun(prisma: PrismaClient, statements: PreparedStatements, input: FinishRunInput): Promise<AgentRun> {
@@ -175,10 +180,18 @@ export async function insertRuns(prisma: PrismaClient, statements: PreparedState
   );
 }
 
-/** {@link finishOpenRun} for several runs in one statement (run ids must differ); results are in the order of `inputs`. */
+/**
+ * {@link finishOpenRun} for several runs in one transaction (run ids must differ); results are in the order of
+ * `inputs`. The runs are locked by a first statement, so a journal step being written for one of them commits
+ * before the second reads which tool executions are still `RUNNING`: a call journaled while the run was being
+ * finished is closed too, never left `RUNNING` under a final run.
+ */
 export async function finishRuns(prisma: PrismaClient, statements: PreparedStatements, inputs: FinishRunInput[]): Promise<Array<AgentRun | Error>> {
   const rows = inputs.map((input) => ({ ...input, durationMs: Math.round(input.durationMs), output: input.output ?? null, fence: input.fence ?? null }));
-  const finished = await statements.query<AgentRunRow>("neonhub_finish_runs", FINISH_RUNS_SQL, [JSON.stringify(rows), INTERRUPTED]);
+  const finished = await statements.transaction(async (transaction) => {
+    await transaction.query("neonhub_lock_runs", LOCK_RUNS_SQL, [inputs.map((input) => input.runId)]);
+    return transaction.query<AgentRunRow>("neonhub_finish_runs", FINISH_RUNS_SQL, [JSON.stringify(rows), INTERRUPTED]);
+  });
   const byId = new Map(finished.map((row) => [row.id, row]));
   return Promise.all(
     inputs.map(async (input) => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPlanDatabase, scansOf, type PlanNode } from "../tooling/query-plans.js";
 import { TEST_DATABASE_URL } from "../tooling/scratch-database.js";
 import { PARK_RUN_SQL, RECORD_STEPS_SQL, RENEW_LEASES_SQL, WAKE_RUN_SQL } from "./journal-writes.js";
-import { FINISH_RUNS_SQL, START_RUN_SQL } from "./run-writes.js";
+import { FINISH_RUNS_SQL, LOCK_RUNS_SQL, START_RUN_SQL } from "./run-writes.js";
 
 if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the plan tests of the run writes by id on PostgreSQL.");
 
@@ -15,6 +15,7 @@ if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the
 const WRITES = [
   { name: "start", text: START_RUN_SQL, prepared: true, args: "'run-2001', 'org-a', now(), 'trace', 'owner', now()" },
   { name: "record_steps", text: RECORD_STEPS_SQL, prepared: true, args: `'[{"organizationId":"org-a","runId":"run-4001","fence":1,"position":0}]'::jsonb` },
+  { name: "lock_runs", text: LOCK_RUNS_SQL, prepared: true, args: "ARRAY['run-4001', 'run-4002']" },
   { name: "finish", text: FINISH_RUNS_SQL, prepared: true, args: `'[{"organizationId":"org-a","runId":"run-4001","status":"COMPLETED"}]'::jsonb, '{}'::jsonb` },
   { name: "renew_leases", text: RENEW_LEASES_SQL, prepared: false, args: "ARRAY['run-4001', 'run-4002'], 'owner', now(), ARRAY[1, 1]" },
   { name: "park", text: PARK_RUN_SQL, prepared: false, args: "'run-4001', 'org-a', 1, now()" },
