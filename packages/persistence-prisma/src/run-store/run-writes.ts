@@ -44,7 +44,7 @@ const INSERT_RUNS_SQL = `
   RETURNING ${runColumnsText()}`;
 
 /** Locks the runs of `$1` (a text array of ids) for a finish, in the order of their ids (see `runs-by-key.ts`). */
-export const LOCK_RUNS_SQL = listedRunsSql("$1::text[]", "UPDATE", "TRUE");
+export const LOCK_RUNS_SQL = listedRunsSql(`unnest($1::text[]) AS "request"("runId")`, "UPDATE", "TRUE");
 
 /**
  * Finishes the runs of `$1` (a JSON array) still open under their fence; `$2` is the error of calls left running.

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPlanDatabase, scansOf, type PlanNode } from "../tooling/query-plans.js";
+import { lockingLoopOrders, openPlanDatabase, scansOf, type PlanNode } from "../tooling/query-plans.js";
 import { TEST_DATABASE_URL } from "../tooling/scratch-database.js";
 import { PARK_RUN_SQL, RECORD_STEPS_SQL, RENEW_LEASES_SQL, WAKE_RUN_SQL } from "./journal-writes.js";
 import { FINISH_RUNS_SQL, LOCK_RUNS_SQL, START_RUN_SQL } from "./run-writes.js";
@@ -37,7 +37,8 @@ describe.skipIf(!TEST_DATABASE_URL)("run writes by id on PostgreSQL", () => {
   });
   afterAll(async () => plans?.close());
 
-  const accesses = async (writes = WRITES) => {
+  /** What `read` finds in the plan of each write, generic and custom. */
+  const fromPlans = async (read: (plan: PlanNode) => string[], writes = WRITES) => {
     const found: Record<string, string[]> = {};
     for (const mode of ["force_generic_plan", "force_custom_plan"]) {
       await client.query(`SET plan_cache_mode = ${mode}`);
@@ -45,11 +46,12 @@ describe.skipIf(!TEST_DATABASE_URL)("run writes by id on PostgreSQL", () => {
         await client.query(`PREPARE neonhub_plan_${write.name} AS ${write.text}`);
         const { rows } = await client.query<{ "QUERY PLAN": Array<{ Plan: PlanNode }> }>(`EXPLAIN (FORMAT JSON) EXECUTE neonhub_plan_${write.name}(${write.args})`);
         await client.query(`DEALLOCATE neonhub_plan_${write.name}`);
-        found[`${write.name} (${mode})`] = scansOf(rows[0]!["QUERY PLAN"][0]!.Plan, "AgentRun");
+        found[`${write.name} (${mode})`] = read(rows[0]!["QUERY PLAN"][0]!.Plan);
       }
     }
     return found;
   };
+  const accesses = (writes = WRITES) => fromPlans((plan) => scansOf(plan, "AgentRun"), writes);
 
   const onlyThroughPrimaryKey = (found: Record<string, string[]>) => {
     for (const [name, scans] of Object.entries(found)) {
@@ -77,5 +79,13 @@ describe.skipIf(!TEST_DATABASE_URL)("run writes by id on PostgreSQL", () => {
     await insert("RUNNING", 1_000, 4_001);
     await insert("WAITING", 1_000, 5_001);
     onlyThroughPrimaryKey(await accesses());
+  });
+
+  // Two writes locking some of the same runs in opposite orders deadlock; in the order of their ids they wait in turn.
+  it("locks the runs a write names in the order of their ids", async () => {
+    const several = WRITES.filter((write) => ["record_steps", "lock_runs", "finish", "renew_leases"].includes(write.name));
+    for (const [name, orders] of Object.entries(await fromPlans(lockingLoopOrders, several))) {
+      expect(orders, name).toEqual(['Sort request."runId"']);
+    }
   });
 });

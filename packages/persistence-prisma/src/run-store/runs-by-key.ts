@@ -6,6 +6,11 @@
  * every open run's entries, and a plan cached while the table was nearly empty read the whole table. A subquery
  * with `OFFSET 0` keeps the checks out of the lookup, so each run costs one primary-key probe whatever the
  * statistics say.
+ *
+ * Runs are locked in the order of their ids, whatever the order of the request: two statements that lock some of
+ * the same runs (a batch of journal steps and a lease renewal, say) then wait for each other instead of deadlocking.
+ * The sort sits in a subquery that PostgreSQL cannot flatten, on the outer side of the nested loop that locks each
+ * run in turn, so rows are locked in that order.
  */
 
 /** The lock taken on each run: `UPDATE` by the writes that change the run, `SHARE` by those that only need it to stay held. */
@@ -16,13 +21,18 @@ function lockedRunSql(id: string, lock: RunLock): string {
   return `SELECT "id", "organizationId", "status", "fence", "leaseOwner", "wakeAt" FROM "AgentRun" WHERE "id" = ${id} OFFSET 0 FOR ${lock}`;
 }
 
+/** `rows` (a relation with a `"runId"` column) sorted in the order runs are locked, as `"request"`. */
+function inLockOrderSql(rows: string): string {
+  return `(SELECT * FROM ${rows} ORDER BY "runId") AS "request"`;
+}
+
 /**
  * The rows of the CTE `"request"` (with `"runId"` and `"organizationId"` columns) whose run exists in that
  * organization and passes `check`, a condition on `"current"` (the run's `"status"`, `"fence"`, `"leaseOwner"` and `"wakeAt"`) and `"request"`.
  */
 export function requestedRunsSql(lock: RunLock, check: string): string {
   return `
-    SELECT "request".* FROM "request"
+    SELECT "request".* FROM ${inLockOrderSql(`"request"`)}
     CROSS JOIN LATERAL (${lockedRunSql(`"request"."runId"`, lock)}) AS "current"
     WHERE "current"."organizationId" = "request"."organizationId" AND ${check}`;
 }
@@ -33,7 +43,7 @@ export function requestedRunsSql(lock: RunLock, check: string): string {
  */
 export function listedRunsSql(request: string, lock: RunLock, check: string): string {
   return `
-    SELECT "current"."id" FROM ${request}
+    SELECT "current"."id" FROM ${inLockOrderSql(request)}
     CROSS JOIN LATERAL (${lockedRunSql(`"request"."runId"`, lock)}) AS "current"
     WHERE ${check}`;
 }

@@ -7,6 +7,7 @@ export interface PlanNode {
   "Node Type": string;
   "Relation Name"?: string;
   "Index Name"?: string;
+  "Sort Key"?: string[];
   Plans?: PlanNode[];
 }
 
@@ -35,4 +36,17 @@ export async function openPlanDatabase(serverUrl: string): Promise<{ scratch: Sc
       await scratch.drop();
     },
   };
+}
+
+/**
+ * How each nested loop of a plan that locks rows on its inner side orders the rows it locks for: the sort keys of
+ * its outer side ("Sort request.\"runId\""), or that side's node type when it is not sorted.
+ */
+export function lockingLoopOrders(node: PlanNode): string[] {
+  const locks = (each: PlanNode): boolean => each["Node Type"] === "LockRows" || (each.Plans ?? []).some(locks);
+  const [outer, inner] = node.Plans ?? [];
+  const own = node["Node Type"] === "Nested Loop" && outer && inner && locks(inner)
+    ? [outer["Node Type"] === "Sort" ? `Sort ${(outer["Sort Key"] ?? []).join(", ")}` : outer["Node Type"]]
+    : [];
+  return [...own, ...(node.Plans ?? []).flatMap(lockingLoopOrders)];
 }
