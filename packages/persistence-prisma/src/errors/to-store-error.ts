@@ -17,9 +17,15 @@ const CONNECTION_KINDS = new Set([
 ]);
 const CONNECTION_PRISMA_CODES = new Set(["P1000", "P1001", "P1002", "P1003", "P1008", "P1010", "P1011", "P1017", "P2024", "P2028"]);
 const CONNECTION_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "EHOSTUNREACH"]);
-// SQLSTATE classes 08 (connection), 53 (resources), 57P (shutdown, terminated), 40 (serialization, deadlock: worth a retry).
-const RETRYABLE_SQLSTATE = /^(08...|53...|57P0[1-4]|40001|40P01)$/;
+// SQLSTATE classes 08 (connection), 53 (resources), 57P (shutdown, terminated).
+const RETRYABLE_SQLSTATE = /^(08...|53...|57P0[1-4])$/;
 const CONNECTION_MESSAGES = /connection terminated|connection error|client has encountered a connection error|pglite is closed|cannot use a pool after calling end|timeout exceeded when trying to connect/i;
+
+// SQLSTATE 40001 (serialization failure) and 40P01 (deadlock), and Prisma's names for them: the database rolled the
+// transaction back because it conflicted with a concurrent one; the same call made again usually succeeds.
+const CONFLICT_SQLSTATE = /^(40001|40P01)$/;
+const CONFLICT_KINDS = new Set(["TransactionWriteConflict"]);
+const CONFLICT_PRISMA_CODES = new Set(["P2034"]);
 
 // SQLSTATE class 22 (data exception) and the driver adapter's names for it: the value itself was refused, so
 // repeating the call can never succeed.
@@ -37,6 +43,8 @@ const DESCRIPTIONS: Record<string, string> = {
   "23514": "a check constraint was violated",
   "22P02": "a value has the wrong format",
   "22001": "a value is too long",
+  "40001": "a serialization failure",
+  "40P01": "a deadlock",
   "42501": "the database role lacks the privilege",
   "42P01": "a table is missing (are the migrations applied?)",
   "42703": "a column is missing (are the migrations applied?)",
@@ -64,6 +72,11 @@ export function isConnectionFailure(error: unknown): boolean {
   return error instanceof Error && CONNECTION_MESSAGES.test(error.message);
 }
 
+/** True when the database rolled the call back because it conflicted with a concurrent transaction (deadlock, serialization). */
+export function isWriteConflict(error: unknown): boolean {
+  return collectCodes(error).codes.some((code) => CONFLICT_SQLSTATE.test(code) || CONFLICT_KINDS.has(code) || CONFLICT_PRISMA_CODES.has(code));
+}
+
 /** The SQLSTATE of a database error, when there is one. */
 export function sqlStateOf(error: unknown): string | undefined {
   return collectCodes(error).codes.find((code) => /^[0-9A-Z]{5}$/.test(code) && !code.startsWith("P"));
@@ -77,14 +90,22 @@ export function isDataException(error: unknown): boolean {
 /**
  * Normalises anything a database call throws into a NeonHub error: a lost connection is `STORE_UNAVAILABLE`
  * (retryable), a value the database refused is `VALIDATION_FAILED` (the caller's to fix, never retried). Driver and Prisma messages stay in `cause`
- * only: callers see a short message naming the action and the kind of failure.
+ * only: callers see a short message naming the action and the kind of failure. A conflict with a concurrent
+ * transaction (deadlock, serialization failure) is `STORE_UNAVAILABLE` too, retryable, and says so.
  */
 export function toStoreError(error: unknown, action: string): NeonhubError {
   if (NeonhubError.isInstance(error)) return error;
+  const sqlState = sqlStateOf(error);
+  if (isWriteConflict(error)) {
+    const conflict = (sqlState && DESCRIPTIONS[sqlState]) ?? "a write conflict";
+    return new StoreUnavailableError(
+      `The run store could not ${action}: it conflicted with a concurrent write (${conflict}) and was rolled back; trying again may succeed.`,
+      { cause: error, details: sqlState ? { sqlState } : undefined },
+    );
+  }
   if (isConnectionFailure(error)) {
     return new StoreUnavailableError(`The run store is unavailable: could not ${action} because the database connection failed.`, { cause: error });
   }
-  const sqlState = sqlStateOf(error);
   const description = (sqlState && DESCRIPTIONS[sqlState]) ?? (sqlState ? `database error ${sqlState}` : "unexpected database error");
   if (isDataException(error)) {
     return new ValidationError(`The run store could not ${action}: ${description}.`, [{ path: "", message: description }], {

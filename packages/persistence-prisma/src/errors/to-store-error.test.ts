@@ -1,0 +1,33 @@
+import { isNeonhubError } from "@neonhub/core";
+import { describe, expect, it } from "vitest";
+import { isConnectionFailure, isWriteConflict, toStoreError } from "./to-store-error.js";
+
+/** An error as `pg` reports one from the server. */
+const serverError = (code: string) => Object.assign(new Error(`server error ${code}`), { code });
+
+/** The same error as Prisma's driver adapter wraps it. */
+const throughPrisma = (code: string) =>
+  Object.assign(new Error("Invalid `prisma.$queryRaw()` invocation"), { code: "P2034", meta: { driverAdapterError: { cause: { kind: "TransactionWriteConflict", originalCode: code } } } });
+
+describe("toStoreError", () => {
+  it.each([
+    ["a deadlock", serverError("40P01"), "40P01", "a deadlock"],
+    ["a serialization failure", serverError("40001"), "40001", "a serialization failure"],
+    ["a deadlock reported through Prisma", throughPrisma("40P01"), "40P01", "a deadlock"],
+  ])("reports %s as a retryable conflict, not a lost connection", (_label, error, sqlState, description) => {
+    expect(isWriteConflict(error)).toBe(true);
+    expect(isConnectionFailure(error)).toBe(false);
+    const failure = toStoreError(error, "write the run's journal");
+    expect(isNeonhubError(failure, "STORE_UNAVAILABLE")).toBe(true);
+    expect(failure).toMatchObject({ isRetryable: true, details: { sqlState }, cause: error });
+    expect(failure.message).toBe(
+      `The run store could not write the run's journal: it conflicted with a concurrent write (${description}) and was rolled back; trying again may succeed.`,
+    );
+  });
+
+  it("still reports a lost connection as such", () => {
+    const failure = toStoreError(serverError("57P01"), "write the run's journal");
+    expect(failure).toMatchObject({ code: "STORE_UNAVAILABLE", isRetryable: true });
+    expect(failure.message).toContain("the database connection failed");
+  });
+});
