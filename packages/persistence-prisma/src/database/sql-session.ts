@@ -5,8 +5,11 @@ import type pg from "pg";
 export interface SqlSession {
   /** One statement with `$1`-style parameters; returns its rows. */
   query<Row = Record<string, unknown>>(text: string, parameters?: unknown[]): Promise<Row[]>;
-  /** A script of several statements, applied atomically. */
-  executeScriptInTransaction(script: string): Promise<void>;
+  /**
+   * A script of several statements, applied atomically; `beforeCommit` runs in the same transaction after the
+   * script (the migrator records the migration there, so that it is applied and recorded together or not at all).
+   */
+  executeScriptInTransaction(script: string, beforeCommit?: (transaction: Pick<SqlSession, "query">) => Promise<void>): Promise<void>;
 }
 
 /** Where sessions come from: a PostgreSQL pool or an embedded PGlite database. */
@@ -27,10 +30,16 @@ export function poolSessionSource(pool: pg.Pool): SqlSessionSource {
             const result = await client.query(text, parameters);
             return result.rows as Row[];
           },
-          async executeScriptInTransaction(script) {
+          async executeScriptInTransaction(script, beforeCommit) {
             await client.query("BEGIN");
             try {
               await client.query(script);
+              await beforeCommit?.({
+                async query<Row>(text: string, parameters?: unknown[]) {
+                  const result = await client.query(text, parameters);
+                  return result.rows as Row[];
+                },
+              });
               await client.query("COMMIT");
             } catch (error) {
               await client.query("ROLLBACK").catch(() => {
@@ -58,9 +67,15 @@ export function pgliteSessionSource(database: PGlite): SqlSessionSource {
       const result = await database.query<Row>(text, parameters);
       return result.rows;
     },
-    async executeScriptInTransaction(script) {
+    async executeScriptInTransaction(script, beforeCommit) {
       await database.transaction(async (transaction) => {
         await transaction.exec(script);
+        await beforeCommit?.({
+          async query<Row>(text: string, parameters?: unknown[]) {
+            const result = await transaction.query<Row>(text, parameters);
+            return result.rows;
+          },
+        });
       });
     },
   };

@@ -97,4 +97,50 @@ describe.skipIf(!TEST_DATABASE_URL)("migrations on PostgreSQL", () => {
       await other.drop();
     }
   });
+
+  /**
+   * A pool whose connections die when the migrator records a migration as finished, as if the process were killed
+   * between running the migration and its bookkeeping.
+   */
+  const poolDyingAtBookkeeping = (url: string) => {
+    const dying = new pg.Pool({ connectionString: url, max: 1 });
+    dying.on("error", () => undefined);
+    dying.on("connect", (client) => {
+      client.on("error", () => undefined);
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: typeof query }).query = (text: unknown, ...rest: unknown[]) =>
+        typeof text === "string" && /_prisma_migrations/.test(text) && /finished_at/.test(text) && /^\s*(INSERT|UPDATE)/i.test(text)
+          ? query("SELECT pg_terminate_backend(pg_backend_pid())")
+          : query(text, ...rest);
+    });
+    return dying;
+  };
+
+  it("leaves no unfinished record when it dies between a migration and its bookkeeping, so the next deploy applies it", async () => {
+    const other = await createScratchDatabase(TEST_DATABASE_URL!);
+    const pool = new pg.Pool({ connectionString: other.url, max: 1 });
+    try {
+      const migration = { name: "29990102000000_interrupted", checksum: "1".repeat(64), script: 'CREATE TABLE "Interrupted" ("id" TEXT);' };
+      const dying = poolDyingAtBookkeeping(other.url);
+      try {
+        const failure = await createMigrator(poolSessionSource(dying), [migration], { useAdvisoryLock: true }).apply().catch((error: unknown) => error);
+        expect(failure).toBeInstanceOf(Error);
+      } finally {
+        await dying.end();
+      }
+
+      // Applied and recorded together, or neither: the next deploy is not blocked and applies the migration once.
+      const migrator = createMigrator(poolSessionSource(pool), [migration], { useAdvisoryLock: true });
+      expect(await migrator.pending()).toEqual([migration.name]);
+      expect(await migrator.apply()).toEqual([migration.name]);
+      const { rows } = await pool.query(
+        `SELECT to_regclass('"Interrupted"')::text AS "table", count(*)::int AS "finished" FROM "_prisma_migrations" WHERE "migration_name" = $1 AND "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`,
+        [migration.name],
+      );
+      expect(rows[0]).toEqual({ table: '"Interrupted"', finished: 1 });
+    } finally {
+      await pool.end();
+      await other.drop();
+    }
+  });
 });

@@ -39,29 +39,49 @@ export function createMigrator(source: SqlSessionSource, migrations: MigrationFi
     const rows = await session.query<AppliedRow>(`SELECT "migration_name", "finished_at", "rolled_back_at" FROM "_prisma_migrations"`);
     const failed = rows.find((row) => row.finished_at === null && row.rolled_back_at === null);
     if (failed) {
+      // This migrator never leaves such a row (it records a migration in the migration's own transaction); Prisma's
+      // CLI does when a migration fails, and its changes may be partly applied.
       throw new ConfigurationError(
-        `Migration "${failed.migration_name}" failed earlier and is not resolved. Fix the database, then mark it with ` +
-          "`prisma migrate resolve --applied` or `--rolled-back` (see docs/database.md).",
+        `Migration "${failed.migration_name}" was started and never finished (by \`prisma migrate deploy\`, or an earlier NeonHub ` +
+          "release stopped between the migration and its record). Check which of its changes " +
+          "the database holds: complete them and mark it `prisma migrate resolve --applied`, or undo them and mark it `--rolled-back` " +
+          "(see docs/database.md).",
       );
     }
     return new Set(rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => row.migration_name));
   }
 
+  /**
+   * Runs the migration's script and records it as finished in one transaction: a process that dies at any point
+   * leaves the migration either applied and recorded or neither, never applied with an unfinished record that
+   * blocks the next deploy. A migration that fails is recorded as rolled back afterwards, as Prisma records one
+   * after `migrate resolve --rolled-back`, so the next deploy tries it again.
+   */
   async function applyOne(session: SqlSession, migration: MigrationFile): Promise<void> {
-    const id = randomUUID();
-    await session.query(
-      `INSERT INTO "_prisma_migrations" ("id", "checksum", "migration_name", "started_at", "applied_steps_count") VALUES ($1, $2, $3, now(), 0)`,
-      [id, migration.checksum, migration.name],
-    );
     try {
-      await session.executeScriptInTransaction(migration.script);
+      await session.executeScriptInTransaction(migration.script, async (transaction) => {
+        await transaction.query(
+          `INSERT INTO "_prisma_migrations" ("id", "checksum", "migration_name", "started_at", "finished_at", "applied_steps_count")
+           VALUES ($1, $2, $3, now(), clock_timestamp(), 1)`,
+          [randomUUID(), migration.checksum, migration.name],
+        );
+      });
     } catch (error) {
-      // The script ran in one transaction, so nothing of it remains: record it as rolled back, as Prisma would after `migrate resolve --rolled-back`.
       const message = error instanceof Error ? error.message : String(error);
-      await session.query(`UPDATE "_prisma_migrations" SET "logs" = $2, "rolled_back_at" = now() WHERE "id" = $1`, [id, message]);
-      throw new ConfigurationError(`Migration "${migration.name}" failed and was rolled back: ${message}`, { cause: error });
+      const recorded = await session
+        .query(
+          `INSERT INTO "_prisma_migrations" ("id", "checksum", "migration_name", "logs", "started_at", "rolled_back_at", "applied_steps_count")
+           VALUES ($1, $2, $3, $4, now(), now(), 0)`,
+          [randomUUID(), migration.checksum, migration.name, message],
+        )
+        .then(
+          () => true,
+          () => false,
+        );
+      // Without a record, the connection was lost: the transaction committed whole or not at all, and the next deploy sees which.
+      const outcome = recorded ? "failed and was rolled back" : "was interrupted (applied entirely or not at all; the next deploy finds out which)";
+      throw new ConfigurationError(`Migration "${migration.name}" ${outcome}: ${message}`, { cause: error });
     }
-    await session.query(`UPDATE "_prisma_migrations" SET "finished_at" = now(), "applied_steps_count" = 1 WHERE "id" = $1`, [id]);
   }
 
   return {
