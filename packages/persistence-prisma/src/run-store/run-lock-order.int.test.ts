@@ -63,7 +63,7 @@ describe.skipIf(!TEST_DATABASE_URL)("lock order of batched journal writes, finis
     const steps = Promise.allSettled([stepOf(a), stepOf(x), stepOf(b)]);
     await waitForLockWaits(blocker, 1);
     // The lease keeper renews its runs in its own order: b, y, a.
-    const renewal = database.runStore.renewLeases({ owner: "me", runIds: [b, y, a], expiresAt: new Date(Date.now() + 60_000) }).then(
+    const renewal = database.runStore.renewLeases({ owner: "me", runs: [b, y, a].map((runId) => ({ runId, fence: 1 })), expiresAt: new Date(Date.now() + 60_000) }).then(
       (held) => ({ held }),
       (error: unknown) => ({ error: (error as Error).message }),
     );
