@@ -134,7 +134,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     if (existing.requestHash !== admitted.hash) throw new IdempotencyConflictError(admitted.request.idempotencyKey as string, { runId: existing.id });
     if (!waitForEnd || existing.status === "WAITING") return existing;
     const final = isFinalRunStatus(existing.status) ? existing : await waitForFinalRun(store, clock, existing, active.get(existing.id)?.done, admitted.agent.policies.timeoutMs * 2);
-    if (final.status !== "COMPLETED") throw errorFromStoredRun(final);
+    if (final.status !== "COMPLETED" && final.status !== "WAITING") throw errorFromStoredRun(final);
     return final;
   };
 

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { caller, scriptedAgent, settle, setup } from "./orchestrator-test-kit.js";
+import { z } from "zod";
+import { defineAgent } from "../model/agent-definition.js";
+import { createMemoryRunStore } from "../store/memory-run-store.js";
+import { createManualClock } from "../testing/manual-clock.js";
+import { createOrchestrator } from "./create-orchestrator.js";
+import { caller, flush, scriptedAgent, settle, setup } from "./orchestrator-test-kit.js";
 
 describe("orchestrate: idempotency", () => {
   beforeEach(() => vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) }));
@@ -66,5 +71,38 @@ describe("orchestrate: idempotency", () => {
     const { orchestrator } = setup([agent], { policies: { admission: { limit: 1 } } });
     await orchestrator.orchestrate({ agent: "writer", input: { text: "a" }, context: caller, idempotencyKey: "k" });
     await expect(orchestrator.orchestrate({ agent: "writer", input: { text: "a" }, context: caller, idempotencyKey: "k" })).resolves.toMatchObject({ status: "COMPLETED" });
+  });
+});
+
+describe("orchestrate: idempotency while the run begins to wait", () => {
+  it("answers a repeated request with the WAITING run, as the first caller got, not a timeout", async () => {
+    const clock = createManualClock();
+    const store = createMemoryRunStore();
+    const agent = defineAgent({
+      name: "approver",
+      version: "1.0.0",
+      description: "Prepares, then waits for approval",
+      input: z.object({}),
+      output: z.object({}),
+      handle: async (_input, ctx) => {
+        await ctx.step("prepare", () => clock.sleep(100));
+        await ctx.waitForSignal("approval", { timeoutMs: 3_600_000 });
+        return {};
+      },
+    });
+    const orchestrator = createOrchestrator({ agents: [agent], store, clock, durability: { sweepIntervalMs: 0 } });
+    const request = { agent: "approver", input: {}, context: caller, idempotencyKey: "k-1" };
+    const first = settle(orchestrator.orchestrate(request));
+    await flush();
+    const second = settle(orchestrator.orchestrate(request)); // a client retry
+    await flush();
+    await clock.advance(100);
+    await flush();
+    expect(await first).toMatchObject({ status: "WAITING" });
+    for (let i = 0; i < 130; i += 1) {
+      await clock.advance(1_000);
+      await flush();
+    }
+    expect(await second).toMatchObject({ status: "WAITING" });
   });
 });
