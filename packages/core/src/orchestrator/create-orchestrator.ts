@@ -331,16 +331,15 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   const cancelRun = async (organizationId: string, runId: string): Promise<AgentRun> => {
     const running = active.get(runId);
-    let cancelled: AgentRun;
     if (running && running.organizationId === organizationId) {
       running.controller.abort(new CancelledError("The run was cancelled."));
       await running.done.catch(() => undefined);
-      cancelled = (await store.getRun(organizationId, runId)) as AgentRun;
-    } else {
-      const run = await store.getRun(organizationId, runId);
-      if (!run) throw new RunNotFoundError(runId);
-      cancelled = isFinalRunStatus(run.status) ? run : await finishOutside(organizationId, runId, "cancelled");
     }
+    // The local execution may have stopped without ending the run (it was parking as WAITING, lost its lease or
+    // its journal): the run is then cancelled like one that is not executing here.
+    const run = await store.getRun(organizationId, runId);
+    if (!run) throw new RunNotFoundError(runId);
+    const cancelled = isFinalRunStatus(run.status) ? run : await finishOutside(organizationId, runId, "cancelled");
     await cancelOpenChildren(organizationId, runId);
     return cancelled;
   };
