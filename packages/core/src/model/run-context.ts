@@ -100,12 +100,16 @@ export interface RunContext {
   /**
    * Sleeps durably: the run is `WAITING` and holds no worker slot until `ms` have passed, then resumes from its
    * journal (on this instance or another).
+   * @throws ValidationError (`VALIDATION_FAILED`) when `ms` is negative, not finite, or puts the deadline after
+   * 9999-12-31T23:59:59.999Z (`STORABLE_VALUE_LIMITS.maxTimestampMs`).
    */
   sleep(key: string, ms: number): Promise<void>;
   /**
    * Waits durably for the signal `name` (`orchestrator.signal`, `POST /v1/runs/{id}/signals/{name}`). A signal
    * sent before the wait begins is kept and returned at once. After `timeoutMs` it resolves
    * `{ received: false, timedOut: true }`.
+   * @throws ValidationError (`VALIDATION_FAILED`) when `name` is not a name a caller can send, or `timeoutMs` is
+   * negative, not finite, or puts the deadline after 9999-12-31T23:59:59.999Z.
    */
   waitForSignal<T = unknown>(name: string, options: { timeoutMs: number }): Promise<SignalResult<T>>;
   /**

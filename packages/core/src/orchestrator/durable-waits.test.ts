@@ -4,6 +4,7 @@ import { defineAgent } from "../model/agent-definition.js";
 import type { RunContext } from "../model/run-context.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock } from "../testing/manual-clock.js";
+import { STORABLE_VALUE_LIMITS } from "../util/storable-value.js";
 import { createOrchestrator } from "./create-orchestrator.js";
 import { flush, settle } from "./orchestrator-test-kit.js";
 
@@ -115,6 +116,22 @@ describe("durable waits", () => {
     await expect(orchestrator.signal("org-1", id, "other", { second: true })).rejects.toMatchObject({ code: "SIGNAL_CONFLICT" });
     await expect(orchestrator.signal("org-1", id, "../approval", {})).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
     expect((await orchestrator.getRun("org-1", id))?.status).toBe("WAITING");
+  });
+
+  it("refuses with VALIDATION_FAILED a wait whose deadline no store can hold", async () => {
+    const { store, start } = setup(async (context) => context.waitForSignal("approval", { timeoutMs: Number.MAX_SAFE_INTEGER }));
+    const refused = await settle(start());
+    expect(refused).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "timeoutMs" }] });
+    const [run] = (await store.listRuns({ organizationId: "org-1", limit: 1 })).runs;
+    expect(run).toMatchObject({ status: "FAILED", wakeAt: null });
+
+    const sleeper = setup(async (context) => context.sleep("nap", STORABLE_VALUE_LIMITS.maxTimestampMs));
+    expect(await settle(sleeper.start())).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "ms" }] });
+  });
+
+  it("refuses to wait for a signal whose name no caller could send", async () => {
+    const { start } = setup(async (context) => context.waitForSignal("../approval", { timeoutMs: HOUR }));
+    expect(await settle(start())).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "name" }] });
   });
 
   it("cancels a waiting run, which then never resumes", async () => {

@@ -1,12 +1,22 @@
 import { ValidationError } from "../errors/errors.js";
 import type { JournalStep, StepKind } from "../model/journal-step.js";
 import type { SignalResult } from "../model/run-context.js";
+import { STORABLE_VALUE_LIMITS } from "../util/storable-value.js";
 import type { RunScope } from "./handler-context.js";
 import { NEVER } from "./suspension-gate.js";
 import { checkReplayedStep, historyEnded, type StepPlace, type StepPositions } from "./step-positions.js";
+import { validateSignalName } from "./validate-request.js";
 
-const requireDuration = (name: string, value: number): void => {
+/** The latest deadline a wait may have: the latest time every run store can hold. */
+const LATEST_DEADLINE_MS = STORABLE_VALUE_LIMITS.maxTimestampMs;
+
+/** Checks a wait's duration: a non-negative number of milliseconds whose deadline, from `now`, a store can hold. */
+const requireDuration = (name: string, value: number, now: number): void => {
   if (!Number.isFinite(value) || value < 0) throw new ValidationError(`${name} must be a non-negative number of milliseconds.`, [{ path: name, message: "Must be a non-negative number" }]);
+  if (now + value > LATEST_DEADLINE_MS) {
+    const latest = new Date(LATEST_DEADLINE_MS).toISOString();
+    throw new ValidationError(`${name} puts the wait's deadline after ${latest}, the latest time a run store can hold.`, [{ path: name, message: `Too long: the deadline must be at most ${latest}` }]);
+  }
 };
 
 /** What a wait's work returns after asking the gate to suspend: the wait then never settles. */
@@ -66,7 +76,7 @@ async function begin(scope: RunScope, place: StepPlace, kind: StepKind, wakeAt: 
 
 /** `ctx.sleep`: a journaled deadline; until it passes, the run waits durably (`WAITING`, no worker held). */
 export async function durableSleep(scope: RunScope, positions: StepPositions, key: string, ms: number): Promise<void> {
-  requireDuration("ms", ms);
+  requireDuration("ms", ms, scope.dependencies.clock.now());
   if (scope.gate.suspending) return NEVER;
   const place = positions.place(key, true);
   let step = replayed(scope, place, "SLEEP");
@@ -87,7 +97,9 @@ export async function durableSleep(scope: RunScope, positions: StepPositions, ke
  * run waits durably until the signal wakes it or the timeout passes.
  */
 export async function durableWaitForSignal<T>(scope: RunScope, positions: StepPositions, name: string, timeoutMs: number): Promise<SignalResult<T>> {
-  requireDuration("timeoutMs", timeoutMs);
+  // Refused up front: a wait no signal can reach, or whose deadline cannot be stored, would never end.
+  validateSignalName(name);
+  requireDuration("timeoutMs", timeoutMs, scope.dependencies.clock.now());
   if (scope.gate.suspending) return NEVER;
   const place = positions.place(name, true);
   let step = replayed(scope, place, "SIGNAL");
