@@ -220,4 +220,12 @@ describe("POST /v1/runs/{id}/signals/{name}", () => {
     const bad = await signal(run.id, "..%2Fx", 1);
     expect(bad.statusCode).toBe(400);
   });
+
+  it("answers 400 VALIDATION_FAILED for a name reserved for child runs' wake-ups", async () => {
+    const run = (await postRun({ agent: "approval", input: { text: "x" } })).json();
+    const reserved = await signal(run.id, "child:01b3", null);
+    expect(reserved.statusCode).toBe(400);
+    expect(reserved.json()).toMatchObject({ code: "VALIDATION_FAILED" });
+    expect(await host.orchestrator.store.getSignal("org_alpha", run.id, "child:01b3")).toBeNull();
+  });
 });

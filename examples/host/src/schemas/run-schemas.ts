@@ -91,8 +91,10 @@ export const runWithToolsSchema = runSchema
   .extend({ toolExecutions: z.array(toolExecutionSchema), steps: z.array(runStepSchema), children: z.array(childRunSchema).meta({ description: "Child runs (ctx.runAgent), oldest first, each with its own." }) })
   .meta({ id: "AgentRunWithTools" });
 
-/** Names of signals: as `orchestrator.signal` accepts them. */
-export const signalNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, "must be 1 to 100 letters, digits, '.', '_', ':' or '-'");
+/** Names of signals: as `orchestrator.signal` accepts them; `child:` names are sent only by child runs. */
+export const signalNameSchema = z
+  .string()
+  .regex(/^(?!child:)[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, "must be 1 to 100 letters, digits, '.', '_', ':' or '-', not starting with 'child:' (reserved for child runs)");
 
 /** Body of `POST /v1/runs/{id}/signals/{name}`. */
 export const signalBodySchema = z

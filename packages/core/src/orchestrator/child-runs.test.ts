@@ -138,6 +138,39 @@ describe("child runs (ctx.runAgent)", () => {
     expect(await memory.getRun("org-1", parent.id)).toMatchObject({ status: "COMPLETED", output: { texts: ["late"] } });
   });
 
+  it("refuses a caller's signal named like a child's wake-up, so that a waiting parent is not resumed by it", async () => {
+    const { clock, store, orchestrator, start, children, attempts } = setup({ childWaitsForSignal: true });
+    const parent = await start(["a"]);
+    await flush();
+    const [kid] = await children(parent.id);
+    expect(kid?.status).toBe("WAITING");
+    const before = attempts();
+    await expect(orchestrator.signal("org-1", parent.id, `child:${kid!.id}`, null)).rejects.toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "name" }] });
+    for (let i = 0; i < 100; i += 1) {
+      await clock.advance(1);
+      await flush();
+    }
+    expect(attempts() - before).toBe(0);
+    expect(await store.getSignal("org-1", parent.id, `child:${kid!.id}`)).toBeNull();
+  });
+
+  it("does not resume a parent in a loop on a child's signal that came while the child is still open", async () => {
+    const { clock, store, orchestrator, start, children, attempts } = setup({ childWaitsForSignal: true });
+    const parent = await start(["a"]);
+    await flush();
+    const [kid] = await children(parent.id);
+    const before = attempts();
+    // Sent around the orchestrator, straight to the store.
+    await store.sendSignal({ organizationId: "org-1", runId: parent.id, name: `child:${kid!.id}`, payload: null, sentBy: null, sentAt: new Date(clock.now()) });
+    for (let i = 0; i < 100; i += 1) {
+      await clock.advance(1);
+      await flush();
+      await orchestrator.resumeDueRuns();
+    }
+    expect(attempts() - before).toBeLessThanOrEqual(1);
+    expect((await store.getRun("org-1", parent.id))?.status).toBe("WAITING");
+  });
+
   it("refuses an unknown child agent as the step's failure, without queuing anything", async () => {
     const store = createMemoryRunStore();
     const lonely = defineAgent({

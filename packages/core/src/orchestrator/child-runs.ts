@@ -8,6 +8,7 @@ import type { RunScope } from "./handler-context.js";
 import { inFlight, SUSPENDED } from "./durable-waits.js";
 import { runJournaledStepAt } from "./journaled-step.js";
 import { checkReplayedStep, historyEnded, MAX_STEP_KEY_LENGTH, type StepPlace, type StepPositions } from "./step-positions.js";
+import { childEndedSignal } from "./signal-names.js";
 import { NEVER } from "./suspension-gate.js";
 
 /**
@@ -19,8 +20,6 @@ export const CHILD_RECHECK_MS = 60_000;
 /** The suffix of the journal key of a child's result, after the key of its start. */
 const RESULT_SUFFIX = "/result";
 
-/** The name of the signal a child sends its parent when it ends. */
-export const childEndedSignal = (childRunId: string): string => `child:${childRunId}`;
 
 /** How a child ended, journaled at the wait's position so that a replayed parent reads it. */
 interface ChildEnding {
@@ -74,10 +73,13 @@ async function awaitChild(scope: RunScope, place: StepPlace, childRunId: string)
   if (scope.dependencies.replayOnly) throw scope.failRun(historyEnded(place));
   const { store, clock } = scope.dependencies;
   return inFlight(scope, async () => {
-    const child = await store.getRun(scope.run.organizationId, childRunId);
+    const signalName = childEndedSignal(childRunId);
+    const [child, signal] = await Promise.all([store.getRun(scope.run.organizationId, childRunId), store.getSignal(scope.run.organizationId, scope.run.id, signalName)]);
     if (child === null) throw scope.failRun(new RunNotFoundError(childRunId, { runId: scope.run.id }));
     if (!isFinalRunStatus(child.status)) {
-      scope.gate.suspend(clock.now() + CHILD_RECHECK_MS, childEndedSignal(childRunId));
+      // A child's signal for a child still open was not sent by the child: waking on it would resume the parent
+      // again and again, so the parent looks at its child again only after the recheck delay.
+      scope.gate.suspend(clock.now() + CHILD_RECHECK_MS, signal === null ? signalName : null);
       return SUSPENDED;
     }
     const ending: ChildEnding = { childRunId, agentName: child.agentName, status: child.status, output: child.output, error: child.error };

@@ -24,7 +24,7 @@ import { ActiveRuns } from "./active-runs.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { RunJournal } from "./run-journal.js";
 import { RunResumer } from "./run-resumer.js";
-import { validateSignalName } from "./validate-request.js";
+import { validateSignalName } from "./signal-names.js";
 import { AgentRegistry, type RegisteredAgent } from "./agent-registry.js";
 import type { ChildRunRequest, ExecutionDependencies } from "./execution-dependencies.js";
 import { ParentNotifier, readChildRunTree } from "./run-tree.js";

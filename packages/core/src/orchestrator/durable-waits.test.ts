@@ -130,8 +130,10 @@ describe("durable waits", () => {
   });
 
   it("refuses to wait for a signal whose name no caller could send", async () => {
-    const { start } = setup(async (context) => context.waitForSignal("../approval", { timeoutMs: HOUR }));
-    expect(await settle(start())).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "name" }] });
+    for (const name of ["../approval", "child:approval"]) {
+      const { start } = setup(async (context) => context.waitForSignal(name, { timeoutMs: HOUR }));
+      expect(await settle(start())).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "name" }] });
+    }
   });
 
   it("cancels a waiting run, which then never resumes", async () => {

@@ -5,7 +5,7 @@ import { STORABLE_VALUE_LIMITS } from "../util/storable-value.js";
 import type { RunScope } from "./handler-context.js";
 import { NEVER } from "./suspension-gate.js";
 import { checkReplayedStep, historyEnded, type StepPlace, type StepPositions } from "./step-positions.js";
-import { validateSignalName } from "./validate-request.js";
+import { validateSignalName } from "./signal-names.js";
 
 /** The latest deadline a wait may have: the latest time every run store can hold. */
 const LATEST_DEADLINE_MS = STORABLE_VALUE_LIMITS.maxTimestampMs;

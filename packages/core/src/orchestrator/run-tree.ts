@@ -1,7 +1,7 @@
 import { MAX_RUN_TREE_NODES, type AgentRun, type ChildRunSummary } from "../model/agent-run.js";
 import { isFinalRunStatus } from "../model/run-status.js";
 import type { RunStore } from "../ports/run-store.js";
-import { childEndedSignal } from "./child-runs.js";
+import { childEndedSignal } from "./signal-names.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
 
 const summaryOf = (run: AgentRun): ChildRunSummary => ({

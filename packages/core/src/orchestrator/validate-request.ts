@@ -49,12 +49,3 @@ export function requireCaller(request: OrchestrateRequest): void {
     if (problem) throw new ValidationError(`The caller's ${field} cannot be stored.`, [{ path: `context.${field}`, message: problem }]);
   }
 }
-
-const SIGNAL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
-
-/** Checks a signal's name: 1 to 100 letters, digits, `.`, `_`, `:` and `-`, starting with a letter or digit. */
-export function validateSignalName(name: unknown): void {
-  if (typeof name !== "string" || !SIGNAL_NAME.test(name)) {
-    throw new ValidationError("A signal name must be 1 to 100 letters, digits, '.', '_', ':' or '-', starting with a letter or digit.", [{ path: "name", message: "Invalid signal name" }]);
-  }
-}
