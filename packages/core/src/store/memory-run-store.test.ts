@@ -85,6 +85,30 @@ describe("memory run store retention", () => {
     expect(await keptIds(store, "org-one")).toEqual(ids.slice(-1));
   });
 
+  it("keeps an ended child while its parent is open, and drops it with the next half once the parent ended", async () => {
+    const store = createMemoryRunStore({ maxRuns: 4 });
+    const organizationId = "org-children";
+    const parent = sampleRunInput({ organizationId });
+    await store.createRun(parent);
+    const [unrelated] = await finishedRuns(store, organizationId, 1);
+    const orphan = sampleRunInput({ organizationId, parentRunId: "ended-long-ago" });
+    await store.createRun(orphan);
+    const finish = { organizationId, status: "COMPLETED" as const, statusReason: "completed", output: null, error: null, attempts: 1, completedAt: new Date(), durationMs: 1, metrics: [] };
+    await store.finishRun({ ...finish, runId: orphan.id });
+    const kid = sampleRunInput({ organizationId, parentRunId: parent.id });
+    await store.createRun(kid);
+    await store.finishRun({ ...finish, runId: kid.id });
+    await finishedRuns(store, organizationId, 4, 10);
+    expect(await store.getRun(organizationId, kid.id)).toMatchObject({ status: "COMPLETED", parentRunId: parent.id });
+    expect(await store.getRun(organizationId, unrelated as string)).toBeNull();
+    expect(await store.getRun(organizationId, orphan.id)).toBeNull();
+    expect((await store.listRuns({ organizationId, limit: 10 })).runs.length).toBeLessThanOrEqual(4);
+
+    await store.finishRun({ ...finish, runId: parent.id });
+    await finishedRuns(store, organizationId, 4, 20);
+    expect(await store.getRun(organizationId, kid.id)).toBeNull();
+  });
+
   it("keeps at most maxRuns, dropping the oldest finished run first", async () => {
     const store = createMemoryRunStore({ maxRuns: 3 });
     const organizationId = "org-retention";

@@ -18,9 +18,9 @@ const DEFAULT_MAX_RUNS = 1_000;
 /** Options of {@link createMemoryRunStore}. */
 export interface MemoryRunStoreOptions {
   /**
-   * Runs kept at most. When the store is full, its older half is dropped at once, except runs still open (queued
-   * or running), which are dropped only when open runs alone fill the store. So it holds the newest `maxRuns / 2`
-   * to `maxRuns` runs. Default 1,000: enough history for tests and development, and small enough that at high
+   * Runs kept at most. When the store is full, its older half is dropped at once, except runs still open (queued,
+   * running or waiting) and the ended children of open parents, which are dropped only when such runs alone fill
+   * the store (oldest first). So it holds the newest `maxRuns / 2` to `maxRuns` runs, and never more than `maxRuns`. Default 1,000: enough history for tests and development, and small enough that at high
    * rates most runs are collected while still young. A store that keeps each run past a young-generation
    * collection (10,000 runs at thousands of runs per second) doubles what `orchestrate` costs per run.
    */
@@ -169,13 +169,20 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     if (run.idempotencyKey !== null) idempotency.delete(idempotencyKeyOf(run.organizationId, run.idempotencyKey));
   };
 
-  /** Drops the older generation, except its open runs, which move to the newer one; the newer becomes the older. */
+  /**
+   * Drops the older generation, except its open runs and the ended children of open parents (a waiting parent
+   * still has to read how its child ended), which move to the newer one; the newer becomes the older.
+   */
   const dropOlderGeneration = (): void => {
     const dropped = older;
     older = newer;
     newer = new Map();
+    const isOpen = (runId: string): boolean => {
+      const run = dropped.get(runId) ?? byId(runId);
+      return run !== undefined && !isFinalRunStatus(run.status);
+    };
     for (const run of dropped.values()) {
-      if (!isFinalRunStatus(run.status)) newer.set(run.id, run);
+      if (!isFinalRunStatus(run.status) || (run.parentRunId !== null && isOpen(run.parentRunId))) newer.set(run.id, run);
       else forget(run);
     }
   };
