@@ -32,6 +32,7 @@ import { errorFromStoredRun } from "./run-outcome.js";
 import { RunCancellation } from "./run-cancellation.js";
 import { executeRun } from "./run-executor.js";
 import { validateRequest, requireCaller } from "./validate-request.js";
+import { failWithInvalidInput, parseStoredInput, storableQueuedInput } from "./stored-input.js";
 import { waitForFinalRun } from "./wait-for-final-run.js";
 
 /** Defaults of durable execution: a lapsed lease is taken over after 30 s; due runs are looked for every second. */
@@ -52,6 +53,8 @@ interface AdmittedRequest {
   agent: RegisteredAgent;
   input: unknown;
   hash: string | null;
+  /** The input as it is stored, when already redacted (queued runs). */
+  storedInput?: unknown;
 }
 
 const isPromise = <T>(value: T | Promise<T>): value is Promise<T> => typeof (value as { then?: unknown }).then === "function";
@@ -152,7 +155,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         organizationId: request.context.organizationId,
         userId: request.context.userId,
         intent: request.intent ?? null,
-        input: redactor.redact(request.input),
+        input: admitted.storedInput ?? redactor.redact(request.input),
         idempotencyKey: request.idempotencyKey ?? null,
         requestHash: admitted.hash,
         status,
@@ -230,10 +233,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       parents.childEnded(failed);
       return;
     }
+    const stored = parseStoredInput(agent, claimed);
+    if (!stored.valid) return void parents.childEnded(await failWithInvalidInput(dependencies, claimed, stored.error));
     const steps = await store.listSteps(claimed.organizationId, claimed.id);
     if (draining) return resumer.handBack(claimed);
-    const parsed = agent.definition.input.safeParse(claimed.input);
-    noteWaiting(await execute(claimed, agent, parsed.success ? parsed.data : claimed.input, invokeSpan(claimed), {}, new RunJournal(dependencies, claimed, steps)));
+    noteWaiting(await execute(claimed, agent, stored.input, invokeSpan(claimed), {}, new RunJournal(dependencies, claimed, steps)));
   };
 
   const resumer = new RunResumer(dependencies, leases, { agentNames: () => registry.list().map((entry) => entry.definition.name), resume, sweepIntervalMs: durability.sweepIntervalMs });
@@ -274,8 +278,13 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const now = clock.now();
     const run = await store.startRun({ organizationId: job.organizationId, runId: job.runId, startedAt: new Date(now), traceId: span.traceId, lease: leases.lease(now) });
     if (!run) return span.end();
-    const parsed = agent.definition.input.safeParse(run.input);
-    await execute(run, agent, parsed.success ? parsed.data : run.input, span, {}).then(noteWaiting, (error: unknown) => {
+    const stored = parseStoredInput(agent, run);
+    if (!stored.valid) {
+      span.recordFailure(stored.error.code, stored.error.message);
+      span.end();
+      return void parents.childEnded(await failWithInvalidInput(dependencies, run, stored.error));
+    }
+    await execute(run, agent, stored.input, span, {}).then(noteWaiting, (error: unknown) => {
       logger.warn({ runId: run.id, agent: run.agentName, code: NeonhubError.isInstance(error) ? error.code : "HANDLER_FAILED" }, "queued run failed");
     });
   };
@@ -303,6 +312,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   /** Queues a run; children (`ctx.runAgent`) skip admission, which their parent already passed. */
   const enqueueRun = async (request: OrchestrateRequest, admission: boolean): Promise<AgentRun> => {
     const admitted = admit(request);
+    admitted.storedInput = storableQueuedInput(redactor, request.input);
     if (options.authorize) await authorize(admitted);
     if (admitted.request.idempotencyKey !== undefined) {
       const existing = await store.findRunByIdempotencyKey(request.context.organizationId, admitted.request.idempotencyKey);

@@ -1,9 +1,14 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { isNeonhubError } from "../errors/neonhub-error.js";
+import { defineAgent } from "../model/agent-definition.js";
+import type { RunJob, RunQueue } from "../ports/run-queue.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
+import { sampleRunInput } from "../testing/index.js";
+import { createManualClock } from "../testing/manual-clock.js";
 import { STORABLE_VALUE_LIMITS } from "../util/storable-value.js";
-import { caller, scriptedAgent, settle, setup } from "./orchestrator-test-kit.js";
+import { createOrchestrator } from "./create-orchestrator.js";
+import { caller, flush, scriptedAgent, settle, setup } from "./orchestrator-test-kit.js";
 
 const deep = (depth: number): unknown => {
   let value: unknown = "leaf";
@@ -43,9 +48,75 @@ describe("values the store cannot hold", () => {
     expect(isNeonhubError(error, "VALIDATION_FAILED")).toBe(true);
   });
 
-  it("runs an input at the depth limit, with an idempotency key", async () => {
-    const { orchestrator } = setup([anyInputAgent()]);
+  it("runs an input at the depth limit, with an idempotency key, and stores it whole", async () => {
+    const { orchestrator, store } = setup([anyInputAgent()]);
     const run = await orchestrator.orchestrate({ agent: "writer", input: deep(STORABLE_VALUE_LIMITS.maxDepth), context: caller, idempotencyKey: "at-limit" });
     expect(run.status).toBe("COMPLETED");
+    const queued = await orchestrator.enqueue({ agent: "writer", input: deep(STORABLE_VALUE_LIMITS.maxDepth), context: caller, idempotencyKey: "queued-at-limit" });
+    expect((await store.getRun("org-1", queued.id))?.input).toEqual(deep(STORABLE_VALUE_LIMITS.maxDepth));
+  });
+});
+
+describe("the input a queued or resumed run receives", () => {
+  const signer = (seen: unknown[], options: { sleeps?: boolean } = {}) =>
+    defineAgent({
+      name: "signer",
+      version: "1.0.0",
+      description: "Sends a document, signed or not",
+      input: z.object({ documentId: z.string(), includeSignature: z.boolean() }),
+      output: z.object({}),
+      handle: async (input, ctx) => {
+        seen.push(input);
+        if (options.sleeps) await ctx.sleep("before-send", 1_000);
+        await ctx.step("send", async () => (input.includeSignature ? "signed" : "unsigned"));
+        return {};
+      },
+    });
+
+  it("refuses to queue input that redaction would change, before anything is stored", async () => {
+    const clock = createManualClock();
+    const store = createMemoryRunStore();
+    const createRun = vi.spyOn(store, "createRun");
+    const seen: unknown[] = [];
+    const agent = signer(seen);
+    const orchestrator = createOrchestrator({ agents: [agent], store, clock, durability: { sweepIntervalMs: 0 } });
+    // Valid at admission, but "includeSignature" looks like a secret's key: it would be stored as "[REDACTED]".
+    const refused = await settle(orchestrator.enqueue({ agent: "signer", input: { documentId: "d-1", includeSignature: false }, context: caller }));
+    await flush();
+    expect(refused).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "input.includeSignature" }] });
+    expect(createRun).not.toHaveBeenCalled();
+    for (const input of seen) expect(agent.input.safeParse(input).success).toBe(true);
+    expect(seen).toEqual([]);
+  });
+
+  it("fails a resumed run whose stored input no longer matches the schema, without calling its handler again", async () => {
+    const clock = createManualClock();
+    const store = createMemoryRunStore();
+    const seen: unknown[] = [];
+    const agent = signer(seen, { sleeps: true });
+    const orchestrator = createOrchestrator({ agents: [agent], store, clock, durability: { sweepIntervalMs: 0 } });
+    const waiting = await orchestrator.orchestrate({ agent: "signer", input: { documentId: "d-1", includeSignature: false }, context: caller });
+    expect(waiting.status).toBe("WAITING");
+    await clock.advance(1_000);
+    await flush();
+    await orchestrator.resumeDueRuns();
+    await flush();
+    expect(await store.getRun("org-1", waiting.id)).toMatchObject({ status: "FAILED", statusReason: "input_invalid", error: { code: "VALIDATION_FAILED" } });
+    expect(seen).toEqual([{ documentId: "d-1", includeSignature: false }]);
+    expect((await store.listSteps("org-1", waiting.id)).map((step) => step.key)).toEqual(["before-send"]);
+  });
+
+  it("fails a queued run whose stored input does not match the schema, without calling its handler", async () => {
+    const store = createMemoryRunStore();
+    let execute: ((job: RunJob) => Promise<void>) | undefined;
+    const queue: RunQueue = { durable: true, start: (worker) => void (execute = worker), add: async () => undefined, pending: () => 0, close: async () => undefined };
+    const seen: unknown[] = [];
+    const orchestrator = createOrchestrator({ agents: [signer(seen)], store, queue, durability: { sweepIntervalMs: 0 } });
+    // Queued by an earlier version of the agent, whose schema had no "includeSignature".
+    const { run } = await store.createRun(sampleRunInput({ organizationId: "org-1", agentName: "signer", status: "QUEUED", startedAt: null, input: { documentId: "d-1" } }));
+    await execute!({ organizationId: "org-1", runId: run.id, queue: "default", agentName: "signer" });
+    expect(await store.getRun("org-1", run.id)).toMatchObject({ status: "FAILED", statusReason: "input_invalid", error: { code: "VALIDATION_FAILED" } });
+    expect(seen).toEqual([]);
+    await orchestrator.drain({ deadlineMs: 0 });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRecordingLogger } from "../testing/recording-logger.js";
+import { STORABLE_VALUE_LIMITS } from "../util/storable-value.js";
 import { createRedactingLogger } from "./redacting-logger.js";
 import { REDACTED, createRedactor } from "./redactor.js";
 
@@ -40,8 +41,10 @@ describe("redactor", () => {
     cyclic.self = cyclic;
     expect(createRedactor().redact(cyclic)).toEqual({ name: "a", self: "[Circular]" });
     let deep: Record<string, unknown> = { leaf: true };
-    for (let index = 0; index < 20; index += 1) deep = { next: deep };
-    expect(JSON.stringify(createRedactor().redact(deep))).toContain("[Truncated]");
+    // 64 levels, the deepest value a store holds, are copied whole; deeper ones are cut off.
+    for (let index = 1; index < STORABLE_VALUE_LIMITS.maxDepth; index += 1) deep = { next: deep };
+    expect(createRedactor().redact(deep)).toEqual(deep);
+    expect(JSON.stringify(createRedactor().redact({ next: deep }))).toContain("[Truncated]");
   });
 
   it("wraps a logger so that no field or message carries a secret", () => {

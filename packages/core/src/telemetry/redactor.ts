@@ -1,3 +1,5 @@
+import { STORABLE_VALUE_LIMITS } from "../util/storable-value.js";
+
 /** What replaces a redacted value. */
 export const REDACTED = "[REDACTED]";
 
@@ -16,7 +18,9 @@ export const DEFAULT_REDACT_KEYS: readonly string[] = Object.freeze([
   "sessionid",
 ]);
 
-const MAX_DEPTH = 12;
+// As deep as a storable value may be: the stored input of a run is its redacted copy, and a resumed or queued run's
+// handler receives it, so redaction must not cut off what the store would have kept.
+const MAX_DEPTH = STORABLE_VALUE_LIMITS.maxDepth;
 const MIN_SECRET_LENGTH = 4;
 const BEARER_PATTERN = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 
