@@ -276,7 +276,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const agent = registry.get(agentName);
     const span = invokeSpan({ agentName, id: job.runId });
     const now = clock.now();
-    const run = await store.startRun({ organizationId: job.organizationId, runId: job.runId, startedAt: new Date(now), traceId: span.traceId, lease: leases.lease(now) });
+    // Pinned to the version that executes it: a queued run has no journal yet, whichever version queued it.
+    const run = await store.startRun({ organizationId: job.organizationId, runId: job.runId, agentVersion: agent.definition.version, startedAt: new Date(now), traceId: span.traceId, lease: leases.lease(now) });
     if (!run) return span.end();
     const stored = parseStoredInput(agent, run);
     if (!stored.valid) {

@@ -41,6 +41,11 @@ export type CreateRunResult = { created: true; run: AgentRun } | { created: fals
 export interface StartRunInput {
   organizationId: string;
   runId: string;
+  /**
+   * The version of the agent that executes the run, recorded as the run's `agentVersion`. A queued run has no
+   * journal yet, so it is pinned to the version that starts it, not the one that queued it (a rolling deploy).
+   */
+  agentVersion: string;
   startedAt: Date;
   traceId: string | null;
   lease: RunLease;

@@ -268,6 +268,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       const kept = find(input.organizationId, input.runId);
       if (!kept || kept.status !== "QUEUED") return null;
       kept.status = "RUNNING";
+      kept.agentVersion = input.agentVersion;
       kept.startedAt = times.of(input.startedAt);
       kept.traceId = input.traceId;
       kept.attempts = 1;

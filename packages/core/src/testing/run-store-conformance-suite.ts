@@ -204,14 +204,16 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       const { run } = await store.createRun(input);
       expect(run).toMatchObject({ status: "QUEUED", startedAt: null, attempts: 0, fence: 0, leaseOwner: null });
       const lease = { owner: "worker-1", expiresAt: new Date(BASE_TIME + 30_000) };
-      const started = await store.startRun({ organizationId: input.organizationId, runId: input.id, startedAt: new Date(BASE_TIME + 10), traceId: "trace-1", lease });
-      expect(started).toMatchObject({ status: "RUNNING", traceId: "trace-1", attempts: 1, fence: 1, leaseOwner: "worker-1" });
+      const started = await store.startRun({ organizationId: input.organizationId, runId: input.id, agentVersion: "2.0.0", startedAt: new Date(BASE_TIME + 10), traceId: "trace-1", lease });
+      // Pinned to the version that starts it, not the one that queued it.
+      expect(started).toMatchObject({ status: "RUNNING", agentVersion: "2.0.0", traceId: "trace-1", attempts: 1, fence: 1, leaseOwner: "worker-1" });
+      expect(await store.getRun(input.organizationId, input.id)).toMatchObject({ agentVersion: "2.0.0" });
       expect(started?.leaseExpiresAt?.getTime()).toBe(BASE_TIME + 30_000);
-      expect(await store.startRun({ organizationId: input.organizationId, runId: input.id, startedAt: new Date(BASE_TIME + 20), traceId: null, lease })).toBeNull();
+      expect(await store.startRun({ organizationId: input.organizationId, runId: input.id, agentVersion: "1.0.0", startedAt: new Date(BASE_TIME + 20), traceId: null, lease })).toBeNull();
       const cancelled = sampleRunInput({ status: "QUEUED", startedAt: null });
       await store.createRun(cancelled);
       await store.finishRun(finishInput(cancelled.organizationId, cancelled.id, { status: "CANCELLED", statusReason: "cancelled", output: null, attempts: 0 }));
-      expect(await store.startRun({ organizationId: cancelled.organizationId, runId: cancelled.id, startedAt: new Date(), traceId: null, lease })).toBeNull();
+      expect(await store.startRun({ organizationId: cancelled.organizationId, runId: cancelled.id, agentVersion: "1.0.0", startedAt: new Date(), traceId: null, lease })).toBeNull();
     });
 
     it("returns the first run for a reused idempotency key, per organization", async () => {
@@ -610,7 +612,7 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       const finished = queued(at(600));
       const recent = queued(at(5_000));
       for (const input of [recent, older, oldest, started, finished]) await store.createRun(input);
-      await store.startRun({ organizationId: started.organizationId, runId: started.id, startedAt: at(700), traceId: null, lease: { owner: "worker-1", expiresAt: at(30_700) } });
+      await store.startRun({ organizationId: started.organizationId, runId: started.id, agentVersion: "1.0.0", startedAt: at(700), traceId: null, lease: { owner: "worker-1", expiresAt: at(30_700) } });
       await store.finishRun(finishInput(finished.organizationId, finished.id, { status: "CANCELLED", statusReason: "cancelled", completedAt: at(800) }));
 
       const listed = await store.listQueuedRuns({ createdBefore: at(2_000), limit: 10 });

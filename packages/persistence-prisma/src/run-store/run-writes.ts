@@ -81,7 +81,7 @@ export const FINISH_RUNS_SQL = `
 export const START_RUN_SQL = updateFoundRunsSql(
   oneRunSql("UPDATE", `"current"."status" = 'QUEUED'`),
   `"status" = 'RUNNING', "startedAt" = $3::timestamptz, "traceId" = $4, "attempts" = 1, "fence" = "run"."fence" + 1,
-    "leaseOwner" = $5, "leaseExpiresAt" = $6::timestamptz`,
+    "leaseOwner" = $5, "leaseExpiresAt" = $6::timestamptz, "agentVersion" = $7`,
   runColumnsText("run"),
 );
 
@@ -94,6 +94,7 @@ export async function startQueuedRun(statements: PreparedStatements, input: Star
     input.traceId,
     input.lease.owner,
     input.lease.expiresAt,
+    input.agentVersion,
   ]);
   return row ? toAgentRun(row) : null;
 }

@@ -13,7 +13,7 @@ if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the
  * statements, planned for each call's arguments (a custom plan).
  */
 const WRITES = [
-  { name: "start", text: START_RUN_SQL, prepared: true, args: "'run-2001', 'org-a', now(), 'trace', 'owner', now()" },
+  { name: "start", text: START_RUN_SQL, prepared: true, args: "'run-2001', 'org-a', now(), 'trace', 'owner', now(), '2.0.0'" },
   { name: "record_steps", text: RECORD_STEPS_SQL, prepared: true, args: `'[{"organizationId":"org-a","runId":"run-4001","fence":1,"position":0}]'::jsonb` },
   { name: "lock_runs", text: LOCK_RUNS_SQL, prepared: true, args: "ARRAY['run-4001', 'run-4002']" },
   { name: "finish", text: FINISH_RUNS_SQL, prepared: true, args: `'[{"organizationId":"org-a","runId":"run-4001","status":"COMPLETED"}]'::jsonb, '{}'::jsonb` },
