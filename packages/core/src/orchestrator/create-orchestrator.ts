@@ -28,6 +28,7 @@ import { validateSignalName } from "./signal-names.js";
 import { AgentRegistry, type RegisteredAgent } from "./agent-registry.js";
 import type { ChildRunRequest, ExecutionDependencies } from "./execution-dependencies.js";
 import { ParentNotifier, readChildRunTree } from "./run-tree.js";
+import { cancelChildOfCancelledParent } from "./child-start-guard.js";
 import { errorFromStoredRun } from "./run-outcome.js";
 import { RunCancellation } from "./run-cancellation.js";
 import { executeRun } from "./run-executor.js";
@@ -310,8 +311,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return finished;
   };
 
-  /** Queues a run; children (`ctx.runAgent`) skip admission, which their parent already passed. */
-  const enqueueRun = async (request: OrchestrateRequest, admission: boolean): Promise<AgentRun> => {
+  /**
+   * Queues a run; children (`ctx.runAgent`) skip admission, which their parent already passed. `beforeQueue` may
+   * refuse a run just stored, before it is queued (it then ends the run itself).
+   */
+  const enqueueRun = async (request: OrchestrateRequest, admission: boolean, beforeQueue?: (run: AgentRun) => Promise<void>): Promise<AgentRun> => {
     const admitted = admit(request);
     admitted.storedInput = storableQueuedInput(redactor, request.input);
     if (options.authorize) await authorize(admitted);
@@ -323,6 +327,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const { created, run, span } = await persist(admitted, "QUEUED");
     if (!created) return replay(run, admitted, false);
     span.end();
+    if (beforeQueue) await beforeQueue(run);
     // Only an in-process queue loses its jobs on shutdown; a durable queue's jobs may run on another instance.
     if (!queue.durable) queuedHere.set(run.id, run.organizationId);
     const job: RunJob = { organizationId: run.organizationId, runId: run.id, queue: admitted.agent.definition.queue ?? DEFAULT_RUN_QUEUE, agentName: run.agentName };
@@ -338,7 +343,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   };
 
   const startChildRun = ({ parent, agent, input, intent, idempotencyKey }: ChildRunRequest): Promise<AgentRun> =>
-    enqueueRun({ agent, input, intent, idempotencyKey, parentRunId: parent.id, context: { organizationId: parent.organizationId, userId: parent.userId } }, false);
+    enqueueRun({ agent, input, intent, idempotencyKey, parentRunId: parent.id, context: { organizationId: parent.organizationId, userId: parent.userId } }, false, (child) =>
+      cancelChildOfCancelledParent(store, parent, child, () => finishOutside(child.organizationId, child.id, "cancelled")),
+    );
 
   const cancelRun = async (organizationId: string, runId: string): Promise<AgentRun> => {
     const running = active.get(runId);
