@@ -1,6 +1,6 @@
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 import type pg from "pg";
-import { isServerReportedError } from "./sql-session.js";
+import { inClientTransaction, withPoolClient } from "./pool-client.js";
 
 /**
  * The run store's hottest statements, sent as named prepared statements: PostgreSQL parses and plans each once per
@@ -33,35 +33,7 @@ function queryOn(target: Queryable, named: boolean): PreparedStatements["query"]
 export function poolStatements(pool: pg.Pool, { named }: { named: boolean }): PreparedStatements {
   return {
     query: queryOn(pool, named),
-    async transaction(work) {
-      const client = await pool.connect();
-      let broken = false;
-      // A checked-out client whose connection drops emits `error`; without a listener that would end the process.
-      const onError = () => {
-        broken = true;
-      };
-      client.on("error", onError);
-      try {
-        await client.query("BEGIN");
-        try {
-          const result = await work({ query: queryOn(client, named) });
-          await client.query("COMMIT");
-          return result;
-        } catch (error) {
-          await client.query("ROLLBACK").catch(() => {
-            broken = true;
-          });
-          throw error;
-        }
-      } catch (error) {
-        broken ||= !isServerReportedError(error);
-        throw error;
-      } finally {
-        client.removeListener("error", onError);
-        // A connection that failed below the SQL level is discarded rather than reused.
-        client.release(broken);
-      }
-    },
+    transaction: (work) => withPoolClient(pool, (checkedOut) => inClientTransaction(checkedOut, () => work({ query: queryOn(checkedOut.client, named) }))),
   };
 }
 

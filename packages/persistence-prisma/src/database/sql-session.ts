@@ -1,5 +1,6 @@
 import type { PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
+import { inClientTransaction, withPoolClient } from "./pool-client.js";
 
 /** Plain SQL access beside Prisma, used by the migrator and the tooling (one connection at a time). */
 export interface SqlSession {
@@ -21,42 +22,18 @@ export interface SqlSessionSource {
 /** Sessions on clients checked out of a `pg` pool. */
 export function poolSessionSource(pool: pg.Pool): SqlSessionSource {
   return {
-    async withSession(work) {
-      const client = await pool.connect();
-      let broken = false;
-      try {
-        return await work({
-          async query<Row>(text: string, parameters?: unknown[]) {
-            const result = await client.query(text, parameters);
-            return result.rows as Row[];
-          },
-          async executeScriptInTransaction(script, beforeCommit) {
-            await client.query("BEGIN");
-            try {
-              await client.query(script);
-              await beforeCommit?.({
-                async query<Row>(text: string, parameters?: unknown[]) {
-                  const result = await client.query(text, parameters);
-                  return result.rows as Row[];
-                },
-              });
-              await client.query("COMMIT");
-            } catch (error) {
-              await client.query("ROLLBACK").catch(() => {
-                broken = true;
-              });
-              throw error;
-            }
-          },
+    withSession: (work) =>
+      withPoolClient(pool, (checkedOut) => {
+        const query = async <Row>(text: string, parameters?: unknown[]) => (await checkedOut.client.query(text, parameters)).rows as Row[];
+        return work({
+          query,
+          executeScriptInTransaction: (script, beforeCommit) =>
+            inClientTransaction(checkedOut, async () => {
+              await checkedOut.client.query(script);
+              await beforeCommit?.({ query });
+            }),
         });
-      } catch (error) {
-        broken ||= !isServerReportedError(error);
-        throw error;
-      } finally {
-        // A connection that failed below the SQL level is discarded rather than reused.
-        client.release(broken);
-      }
-    },
+      }),
   };
 }
 
@@ -80,9 +57,4 @@ export function pgliteSessionSource(database: PGlite): SqlSessionSource {
     },
   };
   return { withSession: (work) => work(session) };
-}
-
-/** True when PostgreSQL itself reported the error (a SQLSTATE), so the connection is still usable. */
-export function isServerReportedError(error: unknown): boolean {
-  return typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string" && /^[0-9A-Z]{5}$/.test((error as { code: string }).code);
 }
