@@ -4,9 +4,8 @@ import { defineAgent } from "../model/agent-definition.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock } from "../testing/manual-clock.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { flush, settle } from "./orchestrator-test-kit.js";
+import { caller, flush, settle } from "./orchestrator-test-kit.js";
 
-const caller = { userId: "user-1", organizationId: "org-1" };
 
 describe("cancelling a parent while a child's start is in flight", () => {
   it("cancels the child once it is stored, before it is queued, so it never acts", async () => {

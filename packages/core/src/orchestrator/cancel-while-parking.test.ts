@@ -5,9 +5,8 @@ import type { RunStore } from "../ports/run-store.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock } from "../testing/manual-clock.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { flush, settle } from "./orchestrator-test-kit.js";
+import { caller, flush, settle, storeWith } from "./orchestrator-test-kit.js";
 
-const caller = { userId: "user-1", organizationId: "org-1" };
 
 describe("cancel while a run parks as waiting", () => {
   it("cancels a run whose cancel arrives while it is being parked as WAITING", async () => {
@@ -16,7 +15,7 @@ describe("cancel while a run parks as waiting", () => {
     let releaseSuspend: () => void = () => undefined;
     let suspending = false;
     // The store answers suspendRun a little later (a database round trip).
-    const store: RunStore = Object.assign(Object.create(inner) as RunStore, {
+    const store: RunStore = storeWith(inner, {
       suspendRun: async (input: Parameters<RunStore["suspendRun"]>[0]) => {
         suspending = true;
         await new Promise<void>((resolve) => (releaseSuspend = resolve));

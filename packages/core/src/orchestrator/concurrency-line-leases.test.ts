@@ -5,9 +5,8 @@ import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock, type ManualClock } from "../testing/manual-clock.js";
 import { sampleRunInput } from "../testing/run-store-conformance-suite.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { flush, settle } from "./orchestrator-test-kit.js";
+import { caller, flush, settle } from "./orchestrator-test-kit.js";
 
-const caller = { userId: "user-1", organizationId: "org-1" };
 const LEASE_MS = 30_000;
 
 /** An agent capped at one run at a time, whose run 1 makes a slow provider call. */

@@ -5,9 +5,8 @@ import type { RunStore } from "../ports/run-store.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock } from "../testing/manual-clock.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { flush } from "./orchestrator-test-kit.js";
+import { caller, flush, storeWith } from "./orchestrator-test-kit.js";
 
-const caller = { userId: "user-1", organizationId: "org-1" };
 
 describe("drain while a sweep is claiming runs", () => {
   it("waits for the claim, hands the claimed runs back instead of executing them, and another instance resumes them", async () => {
@@ -16,7 +15,7 @@ describe("drain while a sweep is claiming runs", () => {
     let releaseClaim: () => void = () => undefined;
     let claiming = false;
     // The first claim is slow to answer; later ones (the other instance's) are not.
-    const slowClaims: RunStore = Object.assign(Object.create(inner) as RunStore, {
+    const slowClaims: RunStore = storeWith(inner, {
       claimRuns: async (input: Parameters<RunStore["claimRuns"]>[0]) => {
         claiming = true;
         await new Promise<void>((resolve) => (releaseClaim = resolve));

@@ -47,3 +47,8 @@ export const settle = <T>(promise: Promise<T>): Promise<T | unknown> => promise.
 export const flush = async (): Promise<void> => {
   for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
 };
+
+/** `inner` with some of its methods replaced, to make one store call slow, fail or wait for the test. */
+export function storeWith(inner: RunStore, overrides: Partial<RunStore>): RunStore {
+  return Object.assign(Object.create(inner) as RunStore, overrides);
+}

@@ -5,9 +5,8 @@ import type { RunJob, RunQueue } from "../ports/run-queue.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock } from "../testing/manual-clock.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { flush } from "./orchestrator-test-kit.js";
+import { caller, flush } from "./orchestrator-test-kit.js";
 
-const caller = { userId: "user-1", organizationId: "org-1" };
 
 /** A durable queue shared by instances (as BullMQ): jobs are kept until a worker takes them. */
 function sharedQueue() {

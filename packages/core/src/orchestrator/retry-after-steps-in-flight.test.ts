@@ -7,9 +7,8 @@ import type { RunStore } from "../ports/run-store.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock, type ManualClock } from "../testing/manual-clock.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { flush, settle } from "./orchestrator-test-kit.js";
+import { caller, flush, settle, storeWith } from "./orchestrator-test-kit.js";
 
-const caller = { userId: "user-1", organizationId: "org-1" };
 
 /** An agent that texts (an unsafe tool) and looks something up side by side; the lookup fails on the first attempt. */
 function notifier(clock: ManualClock, sent: number[], smsDelayMs: number) {
@@ -53,7 +52,7 @@ describe("a retry while a step of the failed attempt is still in flight", () => 
     const inner = createMemoryRunStore();
     let failedOnce = false;
     // One journal write hits a dropped connection and is retried by the journal 50 ms later.
-    const store: RunStore = Object.assign(Object.create(inner) as RunStore, {
+    const store: RunStore = storeWith(inner, {
       recordStep: async (input: Parameters<RunStore["recordStep"]>[0]) => {
         if (!failedOnce && input.step.key === "sms.send#0" && input.step.status === "STARTED") {
           failedOnce = true;

@@ -5,14 +5,13 @@ import type { RunStore } from "../ports/run-store.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock, type ManualClock } from "../testing/manual-clock.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { flush, settle } from "./orchestrator-test-kit.js";
+import { caller, flush, settle, storeWith } from "./orchestrator-test-kit.js";
 
-const caller = { userId: "user-1", organizationId: "org-1" };
 const LEASE_MS = 30_000;
 
 /** A store whose lease renewals fail while `partition.on` (a flaky connection); everything else works. */
 function flakyRenewals(inner: RunStore, partition: { on: boolean }): RunStore {
-  return Object.assign(Object.create(inner) as RunStore, {
+  return storeWith(inner, {
     renewLeases: async (input: Parameters<RunStore["renewLeases"]>[0]) => {
       if (partition.on) throw new Error("connection reset");
       return inner.renewLeases(input);
