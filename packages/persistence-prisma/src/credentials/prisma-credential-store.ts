@@ -1,13 +1,12 @@
 import type { ConnectionAuthType, ConnectionCredentials, ConnectionSummary, CredentialChanges, CredentialStore } from "@neonhub/core";
 import type { ConnectorAuth, ConnectorAuthType, PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
+import { claimConnection } from "./claim-connection.js";
 import { type CredentialCipher, type CredentialKeyring, createCredentialCipher } from "./credential-cipher.js";
 
 const AUTH_TYPES: Record<ConnectionAuthType, ConnectorAuthType> = { none: "NONE", api_key: "API_KEY", bearer: "BEARER", basic: "BASIC", oauth2: "OAUTH2" };
 const AUTH_TYPE_NAMES = Object.fromEntries(Object.entries(AUTH_TYPES).map(([name, value]) => [value, name])) as Record<ConnectorAuthType, ConnectionAuthType>;
 
-/** How long an exclusive update may hold a connection: longer than a token refresh's own 15 s deadline. */
-const EXCLUSIVE_UPDATE_TIMEOUT_MS = 30_000;
 /** Rows re-encrypted per query during a key rotation. */
 const ROTATION_BATCH = 100;
 
@@ -35,9 +34,10 @@ export interface PrismaCredentialStore extends CredentialStore {
 }
 
 /**
- * A {@link CredentialStore} on `ConnectorAuth` rows, with credentials sealed by AES-256-GCM under a keyring. Exclusive
- * updates hold the row with `SELECT ... FOR UPDATE` in a transaction, so that hosts sharing the database refresh a
- * token once.
+ * A {@link CredentialStore} on `ConnectorAuth` rows, with credentials sealed by AES-256-GCM under a keyring. An
+ * exclusive update claims the row (`refreshClaimId`, with an expiry) in one statement, calls `change` with no
+ * transaction open, then writes and releases the claim in one compare-and-set on it, so that hosts sharing the
+ * database refresh a token once without holding a database connection during the provider's HTTP call.
  */
 export function createPrismaCredentialStore(prisma: PrismaClient, keys: string | CredentialKeyring): PrismaCredentialStore {
   const cipher: CredentialCipher = createCredentialCipher(keys);
@@ -106,29 +106,30 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
         return row ? toConnection(row) : null;
       }),
     async updateExclusively(organizationId, connector, change) {
-      // An error of `change` leaves as it was thrown; only database failures become store errors.
-      const failed: { error?: unknown } = {};
+      const claim = await guarded("claim the connection", () => claimConnection(prisma, organizationId, connector));
+      if (claim === null) return null;
+      // Every write of the claim holder is guarded by its claim: once the claim lapsed and another caller took it
+      // over, this caller writes nothing and returns the connection as stored.
+      const held = { organizationId, connector, refreshClaimId: claim.id };
+      const released = { refreshClaimId: null, refreshClaimedUntil: null };
+      let changes: CredentialChanges | null;
       try {
-        return await guarded("update the connection exclusively", () =>
-          prisma.$transaction(
-            async (transaction) => {
-              // The row lock makes every other host's exclusive update of this connection wait until this one commits.
-              const locked = await transaction.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "ConnectorAuth" WHERE "organizationId" = ${organizationId} AND "connector" = ${connector} FOR UPDATE`;
-              if (locked.length === 0) return null;
-              const current = await transaction.connectorAuth.findUniqueOrThrow({ where: key(organizationId, connector) });
-              const changes = await change(toConnection(current)).catch((error: unknown) => {
-                failed.error = error;
-                throw error;
-              });
-              if (changes === null) return toConnection(current);
-              return toConnection(await transaction.connectorAuth.update({ where: key(organizationId, connector), data: changedFields(organizationId, connector, changes) }));
-            },
-            { timeout: EXCLUSIVE_UPDATE_TIMEOUT_MS, maxWait: EXCLUSIVE_UPDATE_TIMEOUT_MS },
-          ),
-        );
+        // No transaction is open here: the provider's HTTP call holds no database connection.
+        changes = await change(toConnection(claim.row));
       } catch (error) {
-        throw "error" in failed ? failed.error : error;
+        // An error of `change` leaves as it was thrown; the claim is released for the next caller.
+        await prisma.connectorAuth.updateMany({ where: held, data: released }).catch(() => undefined);
+        throw error;
       }
+      return guarded("update the connection exclusively", async () => {
+        const [written] = await prisma.connectorAuth.updateManyAndReturn({
+          where: held,
+          data: changes === null ? released : { ...changedFields(organizationId, connector, changes), ...released },
+        });
+        if (written !== undefined) return toConnection(written);
+        const stored = await prisma.connectorAuth.findUnique({ where: key(organizationId, connector) });
+        return stored ? toConnection(stored) : null;
+      });
     },
     recordUse: (organizationId, connector, use) =>
       guarded("record the use of the connection", async () => {
