@@ -173,7 +173,7 @@ describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local a
     await rawQuery(`UPDATE "ConnectorAuth" SET "expiresAt" = now() - interval '1 minute'`);
 
     // Two host processes on the same database serve a run each, at once. The token endpoint holds the first refresh
-    // until the other host waits on the connection's row lock: exactly one refresh reaches the provider.
+    // until the other host waits for the connection's refresh claim: exactly one refresh reaches the provider.
     let releaseRefresh: () => void = () => undefined;
     const refreshHeld = new Promise<void>((resolve) => (releaseRefresh = resolve));
     tokenGate = await startProviderServer(async (request) => {
@@ -208,8 +208,16 @@ describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local a
     });
     await eventually("one refresh at the token endpoint", () => tokenGate.requests.length === 1);
     await eventually(
-      "the other host to wait on the connection's row lock",
-      async () => (await rawQuery(`SELECT pid FROM pg_stat_activity WHERE datname = '${scratch?.name}' AND wait_event_type = 'Lock'`)).length > 0,
+      "the other host to wait for the connection's refresh claim",
+      // A claim attempt that started after the claim was taken comes from the other host: the holder claims once.
+      async () =>
+        (
+          await rawQuery(
+            `SELECT "activity".pid FROM pg_stat_activity AS "activity" JOIN "ConnectorAuth" AS "claimed" ON "claimed"."refreshClaimId" IS NOT NULL
+             WHERE "activity".datname = '${scratch?.name}' AND "activity".pid <> pg_backend_pid() AND "activity".query LIKE '%SET "refreshClaimId" =%'
+               AND "activity".query_start > "claimed"."refreshClaimedUntil" - interval '29900 milliseconds'`,
+          )
+        ).length > 0,
     );
     releaseRefresh();
     const finished = await Promise.all(runs);

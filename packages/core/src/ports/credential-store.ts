@@ -41,7 +41,7 @@ export type ConnectionInput = Omit<ConnectionCredentials, "version" | "status" |
 
 /**
  * Where connector credentials live (`ConnectorAuth` rows in PostgreSQL). Refreshed OAuth2 tokens are written
- * with `updateExclusively`, which holds the connection while the new tokens are fetched, so that processes that
+ * with `updateExclusively`, which claims the connection while the new tokens are fetched, so that processes that
  * need a new token at the same moment make one refresh; `update` is a compare-and-swap on `version`.
  */
 export interface CredentialStore {
@@ -54,10 +54,13 @@ export interface CredentialStore {
   /** Applies `changes` when the stored version equals `expectedVersion`; returns null when it does not. */
   update(organizationId: string, connector: string, expectedVersion: number, changes: CredentialChanges): Promise<ConnectionCredentials | null>;
   /**
-   * Holds the connection exclusively (across processes for database adapters: a row lock), calls `change` with its
-   * current value and writes what `change` returns (nothing when it returns null). Other callers wait, then see the
-   * written value. Returns the connection as stored afterwards, or null when there is none. When `change` throws,
-   * nothing is written and its error is rethrown as it is.
+   * Holds the connection exclusively, calls `change` with its current value and writes what `change` returns
+   * (nothing when it returns null). Database adapters make it exclusive across processes with a claim that expires
+   * (longer than a token refresh may take), and hold no transaction or database connection while `change` runs.
+   * Other callers wait until the claim is released or has lapsed, then see the written value. A caller whose claim
+   * lapsed and was taken over by another writes nothing. Returns the connection as stored afterwards, or null when
+   * there is none. When `change` throws, nothing is written, the connection is released at once and the error is
+   * rethrown as it is.
    */
   updateExclusively(
     organizationId: string,
