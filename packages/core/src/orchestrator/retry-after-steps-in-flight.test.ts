@@ -9,7 +9,6 @@ import { createManualClock, type ManualClock } from "../testing/manual-clock.js"
 import { createOrchestrator } from "./create-orchestrator.js";
 import { caller, flush, settle, storeWith } from "./orchestrator-test-kit.js";
 
-
 /** An agent that texts (an unsafe tool) and looks something up side by side; the lookup fails on the first attempt. */
 function notifier(clock: ManualClock, sent: number[], smsDelayMs: number) {
   return defineAgent({
@@ -38,8 +37,17 @@ function notifier(clock: ManualClock, sent: number[], smsDelayMs: number) {
 
 async function runToEnd(store: RunStore, clock: ManualClock, sent: number[], smsDelayMs = 0) {
   const orchestrator = createOrchestrator({ agents: [notifier(clock, sent, smsDelayMs)], store, clock, durability: { sweepIntervalMs: 0 } });
-  const pending = settle(orchestrator.orchestrate({ agent: "notifier", input: {}, context: caller }));
-  for (let turn = 0; turn < 30; turn += 1) {
+  return driveToEnd(clock, settle(orchestrator.orchestrate({ agent: "notifier", input: {}, context: caller })));
+}
+
+/**
+ * Advances the clock until the run settles. The retry's backoff waits on a real timer (p-retry's own, 1 ms here), so
+ * the number of turns it takes varies with the machine's load; a fixed count of turns could stop the clock early.
+ */
+async function driveToEnd(clock: ManualClock, pending: Promise<unknown>): Promise<{ status?: string }> {
+  let settled = false;
+  void pending.finally(() => (settled = true));
+  for (let turn = 0; turn < 2_000 && !settled; turn += 1) {
     await clock.advance(10);
     await flush();
   }
@@ -103,12 +111,8 @@ describe("a retry while a step of the failed attempt is still in flight", () => 
       },
     });
     const orchestrator = createOrchestrator({ agents: [agent], clock, durability: { sweepIntervalMs: 0 } });
-    const pending = settle(orchestrator.orchestrate({ agent: "chained", input: {}, context: caller }));
-    for (let turn = 0; turn < 10; turn += 1) {
-      await clock.advance(10);
-      await flush();
-    }
-    expect(((await pending) as { status?: string }).status).toBe("COMPLETED");
+    const result = await driveToEnd(clock, settle(orchestrator.orchestrate({ agent: "chained", input: {}, context: caller })));
+    expect(result.status).toBe("COMPLETED");
     expect(sent).toEqual([2]);
   });
 });
