@@ -33,6 +33,7 @@ import { errorFromStoredRun } from "./run-outcome.js";
 import { RunCancellation } from "./run-cancellation.js";
 import { executeRun } from "./run-executor.js";
 import { validateRequest, requireCaller } from "./validate-request.js";
+import { failHeldRun } from "./fail-held-run.js";
 import { failWithInvalidInput, parseStoredInput, storableQueuedInput } from "./stored-input.js";
 import { waitForFinalRun } from "./wait-for-final-run.js";
 
@@ -218,20 +219,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const agent = registry.get(claimed.agentName);
     if (agent.definition.version !== claimed.agentVersion) {
       const error = new NonDeterministicError(`Run ${claimed.id} started on version ${claimed.agentVersion} of agent "${claimed.agentName}", but this instance has version ${agent.definition.version}; it cannot be resumed here.`);
-      const failed = await store.finishRun({
-        organizationId: claimed.organizationId,
-        runId: claimed.id,
-        status: "FAILED",
-        statusReason: "agent_version_changed",
-        output: null,
-        error: { code: error.code, message: error.message },
-        attempts: claimed.attempts,
-        completedAt: new Date(clock.now()),
-        durationMs: clock.now() - (claimed.startedAt?.getTime() ?? clock.now()),
-        metrics: [],
-        fence: claimed.fence,
-      });
-      parents.childEnded(failed);
+      parents.childEnded(await failHeldRun(dependencies, claimed, "agent_version_changed", error));
       return;
     }
     const stored = parseStoredInput(agent, claimed);

@@ -4,6 +4,7 @@ import type { AgentRun } from "../model/agent-run.js";
 import type { Redactor } from "../telemetry/redactor.js";
 import type { RegisteredAgent } from "./agent-registry.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
+import { failHeldRun } from "./fail-held-run.js";
 
 /** The `statusReason` of a run whose stored input does not match its agent's input schema. */
 export const INPUT_INVALID_REASON = "input_invalid";
@@ -59,24 +60,7 @@ export function parseStoredInput(agent: RegisteredAgent, run: AgentRun): StoredI
 }
 
 /** Fails a run this executor holds, before its handler is called, because its stored input is invalid. */
-export async function failWithInvalidInput(dependencies: ExecutionDependencies, run: AgentRun, error: ValidationError): Promise<AgentRun> {
-  const { store, clock, metrics, logger } = dependencies;
-  const now = clock.now();
-  const durationMs = now - (run.startedAt?.getTime() ?? now);
-  logger.warn({ runId: run.id, agent: run.agentName, fieldErrors: error.fieldErrors }, "run failed: its stored input does not match its agent's input schema");
-  const failed = await store.finishRun({
-    organizationId: run.organizationId,
-    runId: run.id,
-    status: "FAILED",
-    statusReason: INPUT_INVALID_REASON,
-    output: null,
-    error: { code: error.code, message: error.message },
-    attempts: run.attempts,
-    completedAt: new Date(now),
-    durationMs,
-    metrics: [],
-    fence: run.fence,
-  });
-  metrics.runFinished({ agent: run.agentName, status: "FAILED", durationMs, attempts: run.attempts });
-  return failed;
+export function failWithInvalidInput(dependencies: ExecutionDependencies, run: AgentRun, error: ValidationError): Promise<AgentRun> {
+  dependencies.logger.warn({ runId: run.id, agent: run.agentName, fieldErrors: error.fieldErrors }, "run failed: its stored input does not match its agent's input schema");
+  return failHeldRun(dependencies, run, INPUT_INVALID_REASON, error);
 }
