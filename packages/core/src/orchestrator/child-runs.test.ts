@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import type { ChildRunFailedError } from "../errors/durable-errors.js";
 import { HandlerFailedError } from "../errors/errors.js";
 import { defineAgent } from "../model/agent-definition.js";
 import type { RunStore } from "../ports/run-store.js";
@@ -7,7 +8,7 @@ import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock } from "../testing/manual-clock.js";
 import { CHILD_RECHECK_MS } from "./child-runs.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { flush } from "./orchestrator-test-kit.js";
+import { flush, storeWith } from "./orchestrator-test-kit.js";
 
 const caller = { userId: "user-1", organizationId: "org-1" };
 
@@ -101,10 +102,11 @@ describe("child runs (ctx.runAgent)", () => {
 
   it("fails the parent with CHILD_RUN_FAILED, naming the child and its error, when a child fails", async () => {
     const { store, start, finalRun } = setup({ failOn: "bad" });
-    const parent = await start(["good", "bad"]);
-    const done = await finalRun(parent.id);
+    // The parent either parks while its children run or, when they end first, fails in this call.
+    const started = await start(["good", "bad"]).catch((error: unknown) => ({ id: (error as ChildRunFailedError).runId! }));
+    const done = await finalRun(started.id);
     expect(done).toMatchObject({ status: "FAILED", statusReason: "child_run_failed", error: { code: "CHILD_RUN_FAILED" } });
-    const failedChild = (await store.listRuns({ organizationId: "org-1", parentRunId: parent.id, status: "FAILED", limit: 10 })).runs[0];
+    const failedChild = (await store.listRuns({ organizationId: "org-1", parentRunId: started.id, status: "FAILED", limit: 10 })).runs[0];
     expect(done.error?.message).toContain(failedChild!.id);
     expect(done.error?.message).toContain("HANDLER_FAILED");
   });
@@ -169,6 +171,34 @@ describe("child runs (ctx.runAgent)", () => {
     }
     expect(attempts() - before).toBeLessThanOrEqual(1);
     expect((await store.getRun("org-1", parent.id))?.status).toBe("WAITING");
+  });
+
+  it("resumes the parent at once when its child ends between the parent's reads of the child and of its wake-up", async () => {
+    const inner = createMemoryRunStore();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holdNext = true;
+    // The parent's first read of a child's wake-up waits for the test: the child ends meanwhile.
+    const store = storeWith(inner, {
+      getSignal: async (organizationId, runId, name) => {
+        if (holdNext && name.startsWith("child:")) {
+          holdNext = false;
+          await held;
+        }
+        return inner.getSignal(organizationId, runId, name);
+      },
+    });
+    const { orchestrator, start, finalRun, children } = setup({ store, childWaitsForSignal: true });
+    const starting = start(["a"]);
+    await vi.waitFor(async () => expect((await inner.listRuns({ organizationId: "org-1", limit: 10 })).runs.find((run) => run.agentName === "normalize")?.status).toBe("WAITING"));
+    const [kid] = await inner.listRuns({ organizationId: "org-1", limit: 10 }).then((page) => page.runs.filter((run) => run.agentName === "normalize"));
+    await orchestrator.signal("org-1", kid!.id, "go", null);
+    await vi.waitFor(async () => expect(await inner.getSignal("org-1", kid!.parentRunId!, `child:${kid!.id}`)).not.toBeNull());
+    release();
+    const parent = await starting;
+    // No clock advance: a parent that read its child as open and then found the wake-up would sleep CHILD_RECHECK_MS.
+    expect(await finalRun(parent.id)).toMatchObject({ status: "COMPLETED", output: { texts: ["a"] } });
+    expect((await children(parent.id)).map((child) => child.status)).toEqual(["COMPLETED"]);
   });
 
   it("refuses an unknown child agent as the step's failure, without queuing anything", async () => {

@@ -74,7 +74,12 @@ async function awaitChild(scope: RunScope, place: StepPlace, childRunId: string)
   const { store, clock } = scope.dependencies;
   return inFlight(scope, async () => {
     const signalName = childEndedSignal(childRunId);
-    const [child, signal] = await Promise.all([store.getRun(scope.run.organizationId, childRunId), store.getSignal(scope.run.organizationId, scope.run.id, signalName)]);
+    // The wake-up is read before the child: a child is stored as ended before it sends its wake-up, so a wake-up
+    // found here means the child read next has ended, unless the signal was not the child's. Read together, a
+    // child ending between the two reads would look open with its wake-up already spent, and its parent would
+    // sleep for the recheck delay.
+    const signal = await store.getSignal(scope.run.organizationId, scope.run.id, signalName);
+    const child = await store.getRun(scope.run.organizationId, childRunId);
     if (child === null) throw scope.failRun(new RunNotFoundError(childRunId, { runId: scope.run.id }));
     if (!isFinalRunStatus(child.status)) {
       // A child's signal for a child still open was not sent by the child: waking on it would resume the parent
