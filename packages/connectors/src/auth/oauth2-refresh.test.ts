@@ -1,5 +1,6 @@
+import { createMemoryRunStore, createOrchestrator, defineAgent } from "@neonhub/core";
 import { createManualClock, createRecordingLogger } from "@neonhub/core/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createConnectorClient } from "../client/create-connector-client.js";
 import { xConnector } from "../connectors/x-connector.js";
@@ -22,6 +23,14 @@ const acme = defineConnector({
       repeatSafety: "safe",
       run: async (_input, ctx) => ({ account: String((await ctx.http.request({ method: "GET", path: "/me" })).body) }),
       fixture: () => ({ account: "mock" }),
+    }),
+    whoAmIEcho: defineAction({
+      description: "Returns the account and, as some providers' introspection endpoints do, the token it used",
+      input: z.object({}),
+      output: z.object({ account: z.string(), note: z.string() }),
+      repeatSafety: "safe",
+      run: async (_input, ctx) => ({ account: String((await ctx.http.request({ method: "GET", path: "/me" })).body), note: `answered for ${ctx.credential("accessToken")}` }),
+      fixture: () => ({ account: "mock", note: "mock" }),
     }),
     whoAmIVerbose: defineAction({
       description: "Returns the account and logs the token it used",
@@ -49,8 +58,8 @@ describe("OAuth2 refresh", () => {
   let harness: LiveHarness;
   afterEach(() => harness?.close());
 
-  const start = (handler: (request: ReceivedRequest) => ProviderAnswer | Promise<ProviderAnswer>, expiresAt: Date | null, retry?: { attempts: number; baseDelayMs: number; maxDelayMs: number }) =>
-    startLiveHarness({ connector: acme, credentials, expiresAt, handler, client: { clock: createManualClock(START), ...(retry ? { retry } : {}) } }).then((started) => (harness = started));
+  const start = (handler: (request: ReceivedRequest) => ProviderAnswer | Promise<ProviderAnswer>, expiresAt: Date | null) =>
+    startLiveHarness({ connector: acme, credentials, expiresAt, handler, client: { clock: createManualClock(START) } }).then((started) => (harness = started));
 
   it("refreshes before expiry, persists the rotated tokens and uses the new access token", async () => {
     await start((request) => (isToken(request) ? tokenAnswer : api(request)), new Date(START + 30_000));
@@ -145,18 +154,47 @@ describe("OAuth2 refresh", () => {
     expect(JSON.stringify(logger.lines)).not.toContain("at-new-555555");
   });
 
+  it("redacts a token refreshed during the call from the run's recorded tool execution", async () => {
+    harness = await startLiveHarness({ connector: acme, credentials, expiresAt: null, handler: (request) => (isToken(request) ? tokenAnswer : api(request)), client: { clock: createManualClock(START) } });
+    const agent = defineAgent({
+      name: "introspector",
+      version: "1.0.0",
+      description: "Asks the provider which token it used",
+      input: z.object({}),
+      output: z.object({ account: z.string() }),
+      handle: async (_input, ctx) => ({ account: (await harness.client.forRun(ctx).invoke(acme, "whoAmIEcho", {})).account }),
+    });
+    const orchestrator = createOrchestrator({ agents: [agent], store: createMemoryRunStore(), policies: { retry: { attempts: 1 } } });
+    const run = await orchestrator.orchestrate({ agent: "introspector", input: {}, context: { userId: "user_1", organizationId: harness.organizationId } });
+    expect(harness.server.requests.filter(isToken)).toHaveLength(1);
+    const recorded = await orchestrator.getRun(harness.organizationId, run.id);
+    expect(recorded?.toolExecutions[0]).toMatchObject({ status: "SUCCEEDED", output: { account: "acct_1", note: "answered for [REDACTED]" } });
+    expect(JSON.stringify(recorded)).not.toContain("at-new-555555");
+    await orchestrator.drain({ deadlineMs: 1_000 });
+  });
+
   it("retries a refresh that failed with 503 and keeps the connection active", async () => {
     let tokenCalls = 0;
-    await start(
-      (request) => {
+    const clock = createManualClock(START);
+    harness = await startLiveHarness({
+      connector: acme,
+      credentials,
+      expiresAt: new Date(START - 1),
+      handler: (request) => {
         if (!isToken(request)) return api(request);
         tokenCalls += 1;
         return tokenCalls === 1 ? { status: 503, json: { error: "temporarily_unavailable" } } : tokenAnswer;
       },
-      new Date(START - 1),
-      { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
-    );
-    await expect(harness.client.invoke(acme, "whoAmI", {})).resolves.toEqual({ account: "acct_1" });
+      client: { clock, retry: { attempts: 2, baseDelayMs: 1_000, maxDelayMs: 1_000 } },
+    });
+    const call = harness.client.invoke(acme, "whoAmI", {});
+    await harness.server.waitForRequests(1);
+    // The retry waits its backoff on the client's clock.
+    await vi.waitFor(async () => {
+      await clock.advance(1_000);
+      expect(tokenCalls).toBe(2);
+    });
+    await expect(call).resolves.toEqual({ account: "acct_1" });
     expect(tokenCalls).toBe(2);
     expect((await harness.store.get(harness.organizationId, "acme"))?.status).toBe("ACTIVE");
   });

@@ -1,5 +1,4 @@
 import { connectionUnusableError } from "../auth/oauth-client.js";
-import { credentialSecretValues } from "../auth/secret-values.js";
 import { createConnectionHttpClient } from "../http/create-connection-http-client.js";
 import type { HttpResponse } from "../http/http-types.js";
 import { runWithDeadline } from "../resilience/run-with-deadline.js";
@@ -7,6 +6,7 @@ import { ConnectorAuthError } from "../sdk/connector-auth-error.js";
 import type { ConnectorDefinition } from "../sdk/connector-definition.js";
 import { normalizeError } from "./normalize-error.js";
 import { DEFAULT_CONNECTOR_TIMEOUT_MS, type InvocationRuntime, prepareCall } from "./invoke-action.js";
+import { useRefreshedConnection } from "./use-refreshed-connection.js";
 
 /** Which declared connection request to make. */
 export type ConnectionPurpose = "test" | "revocation";
@@ -40,10 +40,7 @@ export async function callConnection(runtime: InvocationRuntime, connector: Conn
           clock: runtime.clock,
           // A revocation must not refresh: the grant is being withdrawn.
           refresher: purpose === "test" ? runtime.refresher : null,
-          onRefreshed: (refreshed) => {
-            prepared.connection = refreshed;
-            prepared.redactor = prepared.redactor.withValues(credentialSecretValues(refreshed.credentials));
-          },
+          onRefreshed: (refreshed) => useRefreshedConnection(prepared, refreshed),
         }).request(request),
       { clock: runtime.clock, timeoutMs: connector.timeoutMs ?? DEFAULT_CONNECTOR_TIMEOUT_MS, description: `${connector.displayName} ${actionName}`, signal: NEVER_ABORTED },
     );

@@ -75,6 +75,7 @@ export interface PreparedCall {
   connection: ConnectionCredentials | null;
   /** Where the call goes: the connection's `baseUrl`, else the client's for the connector, else the connector's. */
   baseUrl: string;
+  /** Every secret value the call may meet; a token refresh during the call adds the new ones. */
   secretValues: string[];
   redactor: Redactor;
 }

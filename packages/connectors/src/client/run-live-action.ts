@@ -1,9 +1,9 @@
 import type { Logger } from "@neonhub/core";
 import { connectionUnusableError } from "../auth/oauth-client.js";
-import { credentialSecretValues } from "../auth/secret-values.js";
 import { createConnectionHttpClient } from "../http/create-connection-http-client.js";
 import { ConnectorAuthError, isConnectorAuthError } from "../sdk/connector-auth-error.js";
 import type { CallTarget, InvocationRuntime, PreparedCall } from "./invoke-action.js";
+import { useRefreshedConnection } from "./use-refreshed-connection.js";
 
 /** Runs one attempt of an action against the provider with the connection's credentials. */
 export async function runLiveAction(
@@ -28,11 +28,7 @@ export async function runLiveAction(
     signal: scope.signal,
     clock: runtime.clock,
     refresher: runtime.refresher,
-    onRefreshed: (refreshed) => {
-      // Later attempts use the new tokens, and the new values are redacted like the old ones.
-      prepared.connection = refreshed;
-      prepared.redactor = prepared.redactor.withValues(credentialSecretValues(refreshed.credentials));
-    },
+    onRefreshed: (refreshed) => useRefreshedConnection(prepared, refreshed),
     onSend: scope.onSend,
   });
   try {

@@ -7,7 +7,11 @@ export type ToolName = string | { connector: string; action: string };
 
 /** Options of one tool call. */
 export interface ToolCallOptions {
-  /** Credential values to redact from the recorded input, output and error, on top of the redaction rules. */
+  /**
+   * Credential values to redact from the recorded input, output and error, on top of the redaction rules. The
+   * array is read again when the call ends: values appended to it during the call (a token the call refreshed)
+   * are redacted from the output and error too.
+   */
   secretValues?: readonly string[];
   /**
    * The step's key in the run's journal. Default: the tool's name and its occurrence among the run's calls of

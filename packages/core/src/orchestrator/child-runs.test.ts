@@ -91,8 +91,15 @@ describe("child runs (ctx.runAgent)", () => {
   });
 
   it("never starts a child twice when the parent is retried", async () => {
-    const { store, start, finalRun, normalized, attempts } = setup({ parentFailsOnce: true });
-    const parent = await start(["One", "Two"]);
+    const { clock, store, start, finalRun, normalized, attempts } = setup({ parentFailsOnce: true });
+    let parent: { id: string } | undefined;
+    const starting = start(["One", "Two"]).then((run) => (parent = run));
+    // The retry waits its backoff on the clock.
+    while (parent === undefined) {
+      await clock.advance(1);
+      await flush();
+    }
+    await starting;
     const done = await finalRun(parent.id);
     expect(done).toMatchObject({ status: "COMPLETED", output: { texts: ["one", "two"] } });
     expect(attempts()).toBeGreaterThanOrEqual(2);

@@ -3,6 +3,7 @@ import type { RunAgentOptions, RunContext, SignalResult } from "../model/run-con
 import type { RunMetric } from "../model/run-metric.js";
 import type { Logger } from "../ports/logger.js";
 import type { Span } from "../ports/tracer.js";
+import type { Redactor } from "../telemetry/redactor.js";
 import { runChildAgent } from "./child-runs.js";
 import { durableSleep, durableWaitForSignal } from "./durable-waits.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
@@ -11,6 +12,23 @@ import type { RunCancellation } from "./run-cancellation.js";
 import type { RunJournal } from "./run-journal.js";
 import { StepPositions } from "./step-positions.js";
 import type { SuspensionGate } from "./suspension-gate.js";
+
+/**
+ * The redactor of one tool call: the run's, with the call's secret values. The values are read each time it is
+ * asked for, so that values added during the call (a token refreshed mid-call) are redacted from its output.
+ */
+function toolRedactor(base: Redactor, secretValues: readonly string[] | undefined): () => Redactor {
+  let built = base;
+  let builtFor = 0;
+  return () => {
+    const count = secretValues?.length ?? 0;
+    if (count !== builtFor) {
+      built = base.withValues(secretValues as readonly string[]);
+      builtFor = count;
+    }
+    return built;
+  };
+}
 
 /** What every attempt of one execution of a run shares. */
 export interface RunScope {
@@ -83,7 +101,7 @@ export class HandlerContext implements RunContext {
     return (this.#tool ??= (name, input, fn, options = {}) => {
       const scope = this.#scope;
       const { connector, action, label } = parseToolName(name);
-      const redactor = options.secretValues?.length ? scope.dependencies.redactor.withValues(options.secretValues) : scope.dependencies.redactor;
+      const redactor = toolRedactor(scope.dependencies.redactor, options.secretValues);
       return runJournaledStep(scope, this.attempt, this.#places, {
         name: options.key ?? label,
         explicitKey: options.key !== undefined,

@@ -18,7 +18,8 @@ export interface ToolCallTarget {
   action: string;
   label: string;
   input: unknown;
-  redactor: Redactor;
+  /** The redactor of the call as it is now: asked again when the call ends, for values the call added meanwhile. */
+  redactor: () => Redactor;
 }
 
 /** One step a handler asks for. */
@@ -102,7 +103,7 @@ async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace
       parent: scope.span,
       attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool.label, "neonhub.run.id": scope.run.id, "neonhub.step.key": place.key },
     });
-    execution.input = tool.redactor.redact(tool.input);
+    execution.input = tool.redactor().redact(tool.input);
   }
   try {
     // Only an unsafe step needs its start on record: it is what tells a resumed run the outcome is unknown.
@@ -119,14 +120,14 @@ async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace
     step.output = output;
     step.completedAt = new Date(completedAt);
     if (execution && tool) {
-      await journal.write({ step, toolExecution: { ...execution, status: "SUCCEEDED", output: tool.redactor.redact(output), completedAt: step.completedAt, durationMs: completedAt - startedAt } });
+      await journal.write({ step, toolExecution: { ...execution, status: "SUCCEEDED", output: tool.redactor().redact(output), completedAt: step.completedAt, durationMs: completedAt - startedAt } });
       dependencies.metrics.toolExecutionFinished({ connector: tool.connector, action: tool.action, status: "SUCCEEDED", durationMs: completedAt - startedAt });
     } else {
       await journal.write({ step, toolExecution: undefined });
     }
     return output;
   } catch (error) {
-    span?.recordFailure(errorCodeOf(error), tool ? tool.redactor.redactText(messageOf(error)) : messageOf(error));
+    span?.recordFailure(errorCodeOf(error), tool ? tool.redactor().redactText(messageOf(error)) : messageOf(error));
     throw error;
   } finally {
     span?.end();
@@ -137,7 +138,7 @@ async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace
 /** Journals a failed step: `FAILED` (it runs again on the next attempt), or left `STARTED` when its outcome is unknown. */
 async function recordFailure(scope: RunScope, step: Omit<JournalStep, "runId">, execution: Omit<ToolExecution, "runId"> | undefined, tool: ToolCallTarget | undefined, error: unknown, startedAt: number): Promise<void> {
   const completedAt = scope.dependencies.clock.now();
-  const redactText = tool ? tool.redactor.redactText : scope.dependencies.redactor.redactText;
+  const redactText = tool ? tool.redactor().redactText : scope.dependencies.redactor.redactText;
   const stored: StoredError = { code: errorCodeOf(error), message: redactText(messageOf(error)) };
   const unknownOutcome = stored.code === "STEP_OUTCOME_UNKNOWN";
   if (tool) scope.dependencies.metrics.toolExecutionFinished({ connector: tool.connector, action: tool.action, status: "FAILED", durationMs: completedAt - startedAt });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { HandlerFailedError, RateLimitedError, ValidationError } from "../errors/errors.js";
-import { retryWithBackoff } from "./retry-with-backoff.js";
+import { createManualClock } from "../testing/manual-clock.js";
+import { retryDelayMs, retryWithBackoff } from "./retry-with-backoff.js";
 
 const transient = () => new HandlerFailedError("flaky", { isRetryable: true });
 const options = { attempts: 3, baseDelayMs: 75, maxDelayMs: 5_000, jitter: false };
@@ -86,5 +87,36 @@ describe("retryWithBackoff", () => {
     await vi.runAllTimersAsync();
     expect(await result).toMatchObject({ message: "cancelled" });
     expect(operation).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("retryWithBackoff on an injected clock", () => {
+  it("waits on the clock it is given, and says how long it waits", async () => {
+    const clock = createManualClock(0);
+    const { operation } = scriptedOperation([transient(), transient(), "ok"]);
+    const retries: Array<{ attempt: number; delayMs: number }> = [];
+    const result = retryWithBackoff(operation, { ...options, baseDelayMs: 600_000, maxDelayMs: 900_000, clock, onRetry: ({ attempt, delayMs }) => retries.push({ attempt, delayMs }) });
+    await vi.waitFor(() => expect(retries).toHaveLength(1));
+    expect(operation).toHaveBeenCalledTimes(1);
+    await clock.advance(599_999);
+    expect(operation).toHaveBeenCalledTimes(1);
+    await clock.advance(1);
+    await vi.waitFor(() => expect(retries).toHaveLength(2));
+    expect(operation).toHaveBeenCalledTimes(2);
+    await clock.advance(900_000);
+    await expect(result).resolves.toBe("ok");
+    expect(retries).toEqual([
+      { attempt: 2, delayMs: 600_000 },
+      { attempt: 3, delayMs: 900_000 },
+    ]);
+  });
+
+  it("reports the jittered wait it makes, between one and two times the backoff and never under retry-after", () => {
+    const backoff = { baseDelayMs: 100, maxDelayMs: 10_000, jitter: true };
+    expect(retryDelayMs(1, transient(), backoff, () => 0)).toBe(100);
+    expect(retryDelayMs(3, transient(), backoff, () => 0.5)).toBe(600);
+    expect(retryDelayMs(10, transient(), backoff, () => 0.99)).toBe(10_000);
+    expect(retryDelayMs(1, new RateLimitedError("slow down", 2_000), backoff, () => 0.5)).toBe(2_000);
+    expect(retryDelayMs(2, transient(), { ...backoff, jitter: false }, () => 0.99)).toBe(200);
   });
 });
