@@ -163,6 +163,7 @@ export async function executeCall(runtime: InvocationRuntime, target: CallTarget
         signal: scope.signal,
         onRetry: (error) => logger.warn({ code: (error as { code?: unknown }).code }, `${label} failed; trying again`),
         pacingKey: connector.keyedPacing?.key({ action: actionName, input: parsed.data, organizationId: scope.organizationId }),
+        organizationId: scope.organizationId,
         breakerScope: runtime.mode === "live" ? breakerScopeOf(connector, runtime.baseUrls[connector.id], prepared.baseUrl) : undefined,
       },
     );

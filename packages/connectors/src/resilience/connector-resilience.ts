@@ -24,8 +24,13 @@ export interface ConnectorResilienceOptions {
   retry?: Partial<RetrySpec> | false;
   /** Whether declared pacing applies (live mode). */
   pacing: boolean;
-  /** Bound of the connectors whose pacers are kept. Default 1,000. */
+  /** Bound of the connectors whose keyed pacers are kept. Default 1,000. */
   maxConnectors?: number;
+  /**
+   * Bound of the pacers kept, one per connector and organization (a provider's rate limit is its account's, and
+   * each organization calls with its own); the least recently used go first. Default 10,000.
+   */
+  maxPacers?: number;
   /** Bound of the breakers kept, one per connector and base URL origin; the least recently used go first. Default 10,000. */
   maxBreakers?: number;
 }
@@ -39,11 +44,15 @@ export interface ConnectorResilience {
       signal: AbortSignal;
       onRetry?: (error: unknown) => void;
       pacingKey?: string;
+      /** The calling organization: declared pacing (`rateLimit`) applies to each organization on its own. */
+      organizationId?: string;
       /** Calls with a scope (a base URL origin other than the connector's default) share a breaker of their own. */
       breakerScope?: string | undefined;
     },
   ): Promise<T>;
   breakerState(connectorId: string, breakerScope?: string): "closed" | "open" | "half_open";
+  /** Pacers kept now (bounded by `maxPacers`). */
+  pacerCount(): number;
   stop(): Promise<void>;
 }
 
@@ -61,15 +70,20 @@ export const DEFAULT_MAX_BREAKERS = 10_000;
 
 const breakerKeyOf = (connectorId: string, scope: string | undefined) => (scope === undefined ? connectorId : `${connectorId}\u0000${scope}`);
 
+/** Default bound of the pacers a client keeps. */
+export const DEFAULT_MAX_PACERS = 10_000;
+
 /**
  * Creates the breakers (core's, kind `connector`, one per connector and base URL origin, all reporting under the
- * connector's id) and the per-connector pacers, each kept in a bounded map.
+ * connector's id) and the pacers (one per connector and organization), each kept in a bounded map.
  */
 export function createConnectorResilience(options: ConnectorResilienceOptions): ConnectorResilience {
   const max = options.maxConnectors ?? 1_000;
   // An evicted breaker is forgotten with its failures; the next call of its scope starts a closed one.
   const breakers = new BoundedMap<string, CircuitBreaker>(options.maxBreakers ?? DEFAULT_MAX_BREAKERS, (_key, breaker) => breaker.shutdown());
-  const pacers = new BoundedMap<string, Pacer | null>(max);
+  // An evicted pacer takes no new calls but lets those waiting in it go at its pace; the organization's next call
+  // starts a fresh one (a short burst over the limit at worst, which the provider answers with 429 and Retry-After).
+  const pacers = new BoundedMap<string, Pacer>(options.maxPacers ?? DEFAULT_MAX_PACERS, (_key, pacer) => void pacer.stop({ dropWaiting: false }));
   const keyedPacers = new BoundedMap<string, KeyedPacer>(max);
 
   const keyedPacerFor = (connector: ConnectorDefinition) => {
@@ -100,21 +114,22 @@ export function createConnectorResilience(options: ConnectorResilienceOptions): 
     return breaker;
   };
 
-  const pacerFor = (connector: ConnectorDefinition) => {
+  const pacerFor = (connector: ConnectorDefinition, organizationId: string | undefined) => {
     if (!options.pacing || !declaresPacing(connector.rateLimit)) return null;
-    let pacer = pacers.get(connector.id);
+    const key = `${connector.id}\u0000${organizationId ?? ""}`;
+    let pacer = pacers.get(key);
     if (pacer === undefined) {
       pacer = createPacer(connector.rateLimit);
-      pacers.set(connector.id, pacer);
+      pacers.set(key, pacer);
     }
     return pacer;
   };
 
   return {
-    async execute(connector, fn, { signal, onRetry, pacingKey, breakerScope }) {
+    async execute(connector, fn, { signal, onRetry, pacingKey, organizationId, breakerScope }) {
       const settings = options.retry === false ? { ...DEFAULT_CONNECTOR_RETRY, attempts: 1 } : { ...DEFAULT_CONNECTOR_RETRY, ...connector.retry, ...options.retry };
       const breaker = breakerFor(connector, breakerScope);
-      const pacer = pacerFor(connector);
+      const pacer = pacerFor(connector, organizationId);
       const keyed = pacingKey === undefined ? null : keyedPacerFor(connector);
       const paced = (attempt: number) => breaker.execute(() => (pacer === null ? fn(attempt) : pacer.schedule(() => fn(attempt))));
       const once = keyed === null ? paced : async (attempt: number) => {
@@ -135,9 +150,10 @@ export function createConnectorResilience(options: ConnectorResilienceOptions): 
       });
     },
     breakerState: (connectorId, breakerScope) => breakers.peek(breakerKeyOf(connectorId, breakerScope))?.state() ?? "closed",
+    pacerCount: () => pacers.size,
     async stop() {
       for (const breaker of breakers.values()) breaker.shutdown();
-      for (const pacer of pacers.values()) await pacer?.stop();
+      for (const pacer of pacers.values()) await pacer.stop();
     },
   };
 }

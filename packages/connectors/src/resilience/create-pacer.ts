@@ -6,7 +6,8 @@ export interface Pacer {
   schedule<T>(fn: () => Promise<T>): Promise<T>;
   /** Number of calls waiting for their turn. */
   pending(): number;
-  stop(): Promise<void>;
+  /** Takes no more calls; those waiting are dropped, or with `dropWaiting: false` still run at the pace. */
+  stop(options?: { dropWaiting: boolean }): Promise<void>;
 }
 
 /** True when the spec asks for any pacing at all; only then is a queue worth its cost per call. */
@@ -26,6 +27,6 @@ export function createPacer(spec: RateLimitSpec): Pacer {
   return {
     schedule: (fn) => limiter.schedule(fn),
     pending: () => limiter.counts().QUEUED + limiter.counts().RECEIVED,
-    stop: () => limiter.stop({ dropWaitingJobs: true }),
+    stop: ({ dropWaiting } = { dropWaiting: true }) => limiter.stop({ dropWaitingJobs: dropWaiting }),
   };
 }
