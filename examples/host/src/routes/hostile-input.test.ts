@@ -27,6 +27,8 @@ describe("input the store cannot hold", () => {
 
   it.each([
     ["agent=%00", "querystring.agent"],
+    ["user=%00", "querystring.user"],
+    ["intent=a%00", "querystring.intent"],
     ["createdAfter=0000-01-01T00:00:00Z", "querystring.createdAfter"],
     ["createdBefore=0001-01-01T00:00:00%2B01:00", "querystring.createdBefore"],
     ["cursor=%00", "querystring.cursor"],

@@ -130,8 +130,8 @@ export const listRunsQuerySchema = z
   .object({
     agent: storableText(z.string().min(1).max(100)).optional(),
     status: z.enum(RUN_STATUSES).optional(),
-    user: z.string().min(1).max(200).optional().meta({ description: "Only runs started by this user id." }),
-    intent: z.string().min(1).max(200).optional().meta({ description: "Only runs whose intent contains this text (case-insensitive)." }),
+    user: storableText(z.string().min(1).max(200)).optional().meta({ description: "Only runs started by this user id." }),
+    intent: storableText(z.string().min(1).max(200)).optional().meta({ description: "Only runs whose intent contains this text (case-insensitive)." }),
     createdAfter: storableTimestamp.optional().meta({ description: "Inclusive lower bound on createdAt." }),
     createdBefore: storableTimestamp.optional().meta({ description: "Exclusive upper bound on createdAt." }),
     limit: z.coerce.number().int().min(1).max(100).default(20),
