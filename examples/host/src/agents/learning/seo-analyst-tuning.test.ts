@@ -30,6 +30,17 @@ describe("seo-analyst's tuning rule", () => {
     expect(seoAnalystTuning.decide(week(20), { minImpressions: 100_000 })).toMatchObject({ change: "kept", values: { minImpressions: 100_000 } });
   });
 
+  it("never moves a threshold set outside its bounds against the evidence", () => {
+    // A person may set any whole number from 0: too few opportunities must not raise it, too many must not lower it.
+    expect(seoAnalystTuning.decide(week(1), { minImpressions: 5 })).toMatchObject({ change: "kept", values: { minImpressions: 5 } });
+    expect(seoAnalystTuning.decide(week(0), { minImpressions: 0 })).toMatchObject({ change: "kept", values: { minImpressions: 0 } });
+    expect(seoAnalystTuning.decide(week(20), { minImpressions: 250_000 })).toMatchObject({ change: "kept", values: { minImpressions: 250_000 } });
+    // Too many from 0 or 5 raises it into its bounds, as doubling alone would not from 0.
+    expect(seoAnalystTuning.decide(week(20), { minImpressions: 0 })).toMatchObject({ change: "raised", values: { minImpressions: 10 } });
+    expect(seoAnalystTuning.decide(week(20), { minImpressions: 5 })).toMatchObject({ change: "raised", values: { minImpressions: 10 } });
+    expect(seoAnalystTuning.decide(week(1), { minImpressions: 250_000 })).toMatchObject({ change: "lowered", values: { minImpressions: 125_000 } });
+  });
+
   it("changes nothing without evidence: no completed run, mostly failures, or no opportunity metric", () => {
     expect(seoAnalystTuning.decide(week(0, { completed: 0, successRate: 0 }), { minImpressions: 40 })).toMatchObject({ change: "kept", values: { minImpressions: 40 }, reason: "No run completed in the period." });
     expect(seoAnalystTuning.decide(week(0, { completed: 3, successRate: 3 / 7 }), {})).toMatchObject({ change: "kept", reason: "Only 43% of the runs succeeded." });

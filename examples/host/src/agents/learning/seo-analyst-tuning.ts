@@ -27,11 +27,13 @@ export const seoAnalystTuning: TuningRule = {
     if (!found) return keep(`No run reported ${OPPORTUNITIES_METRIC}.`);
     const average = Math.round(found.average * 100) / 100;
     const [lowest, highest] = MIN_IMPRESSIONS_RANGE;
+    // Clamped to the bounds, but never against the evidence: a threshold a person set below 10 is not raised for
+    // finding too few, nor one above 100,000 lowered for finding too many.
     const next =
       found.average < FEW_OPPORTUNITIES
-        ? Math.max(lowest, Math.floor(threshold / 2))
+        ? Math.min(threshold, Math.max(lowest, Math.floor(threshold / 2)))
         : found.average >= MANY_OPPORTUNITIES
-          ? Math.min(highest, threshold * 2)
+          ? Math.max(threshold, Math.min(highest, Math.max(lowest, threshold * 2)))
           : threshold;
     if (next === threshold) return keep(`Runs found ${average} opportunities on average at minImpressions ${threshold}.`);
     return {
