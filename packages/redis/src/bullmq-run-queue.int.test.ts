@@ -53,6 +53,16 @@ function gatedExecutor() {
 }
 
 describe.skipIf(!TEST_REDIS_URL)("BullMQ run queue", () => {
+  it("hands the worker the job's agent and the deadline its request gave", async () => {
+    const { queues: [queue] } = openQueues(1);
+    const executed: RunJob[] = [];
+    const execute = async (received: RunJob) => void executed.push(received);
+    queue!.start?.(execute);
+    const sent = { ...job(), agentName: "writer", timeoutMs: 1_500 };
+    await queue!.add(sent, execute);
+    await vi.waitFor(() => expect(executed).toEqual([sent]), { timeout: 10_000 });
+  });
+
   it("runs each job once, on whichever instance takes it", async () => {
     const { queues: [instanceA, instanceB] } = openQueues(2, { concurrency: 2 });
     const executed: string[] = [];

@@ -161,8 +161,8 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
         throw new DelayedError();
       }
     }
-    const { organizationId, runId, agentName } = job.data;
-    await execute?.(agentName === undefined ? { organizationId, runId, queue: queue.name } : { organizationId, runId, queue: queue.name, agentName });
+    const { organizationId, runId, agentName, timeoutMs } = job.data;
+    await execute?.({ organizationId, runId, queue: queue.name, ...(agentName === undefined ? {} : { agentName }), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   };
 
   const startWorker = (queue: NamedQueue) => {
@@ -195,7 +195,7 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
   const queueFor = (name: string) => queues.get(name) ?? declare(name, resolveQueueSettings(name, {}, defaultConcurrency));
 
   const addJob = (queue: NamedQueue, job: RunJob) =>
-    queue.producer.add("run", { organizationId: job.organizationId, runId: job.runId, queue: queue.name, ...(job.agentName === undefined ? {} : { agentName: job.agentName }) }, {
+    queue.producer.add("run", { organizationId: job.organizationId, runId: job.runId, queue: queue.name, ...(job.agentName === undefined ? {} : { agentName: job.agentName }), ...(job.timeoutMs === undefined ? {} : { timeoutMs: job.timeoutMs }) }, {
       jobId: job.runId,
       removeOnComplete: { count: queue.settings.keepCompleted ?? DEFAULT_KEEP_COMPLETED },
       removeOnFail: { count: queue.settings.keepFailed ?? DEFAULT_KEEP_FAILED },

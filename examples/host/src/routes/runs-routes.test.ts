@@ -31,6 +31,12 @@ describe("POST /v1/runs", () => {
     await vi.waitFor(async () => expect((await host.orchestrator.getRun("org_alpha", body.id))?.status).toBe("COMPLETED"));
   });
 
+  it("ends a queued run at the deadline its request gave", async () => {
+    const response = await postRun({ agent: "waiting", input: {}, async: true, timeoutMs: 50 });
+    expect(response.statusCode).toBe(202);
+    await vi.waitFor(async () => expect(await host.orchestrator.getRun("org_alpha", response.json().id)).toMatchObject({ status: "TIMED_OUT", statusReason: "timeout" }), { timeout: 5_000 });
+  });
+
   it("replays an idempotency key with the same run and refuses a different request with 409", async () => {
     const first = await postRun({ agent: "echo", input: { text: "once" }, idempotencyKey: "launch-1" });
     const replay = await postRun({ agent: "echo", input: { text: "once" }, idempotencyKey: "launch-1" });

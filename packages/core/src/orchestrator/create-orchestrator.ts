@@ -274,7 +274,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       span.end();
       return void parents.childEnded(await failWithInvalidInput(dependencies, run, stored.error));
     }
-    await execute(run, agent, stored.input, span, {}).then(noteWaiting, (error: unknown) => {
+    await execute(run, agent, stored.input, span, job.timeoutMs === undefined ? {} : { timeoutMs: job.timeoutMs }).then(noteWaiting, (error: unknown) => {
       logger.warn({ runId: run.id, agent: run.agentName, code: NeonhubError.isInstance(error) ? error.code : "HANDLER_FAILED" }, "queued run failed");
     });
   };
@@ -318,7 +318,13 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     if (beforeQueue) await beforeQueue(run);
     // Only an in-process queue loses its jobs on shutdown; a durable queue's jobs may run on another instance.
     if (!queue.durable) queuedHere.set(run.id, run.organizationId);
-    const job: RunJob = { organizationId: run.organizationId, runId: run.id, queue: admitted.agent.definition.queue ?? DEFAULT_RUN_QUEUE, agentName: run.agentName };
+    const job: RunJob = {
+      organizationId: run.organizationId,
+      runId: run.id,
+      queue: admitted.agent.definition.queue ?? DEFAULT_RUN_QUEUE,
+      agentName: run.agentName,
+      ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+    };
     try {
       await queue.add(job, executeQueued);
     } catch (error) {

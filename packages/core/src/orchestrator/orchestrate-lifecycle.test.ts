@@ -80,6 +80,17 @@ describe("orchestrate: tools, queued runs, recovery and drain", () => {
     expect(await orchestrator.enqueue({ ...request, idempotencyKey: "q" })).toMatchObject({ id: replay.id });
   });
 
+  it("gives a queued run the deadline of its request, not its agent's", async () => {
+    const agent = scriptedAgent(
+      (_input, context) => new Promise((_resolve, reject) => context.signal.addEventListener("abort", () => reject(context.signal.reason), { once: true })),
+      { policies: { timeoutMs: 60_000, retry: { attempts: 1 } } },
+    );
+    const { orchestrator } = setup([agent]);
+    const queued = await orchestrator.enqueue({ ...request, timeoutMs: 1_000 });
+    await vi.advanceTimersByTimeAsync(1_010);
+    expect(await orchestrator.getRun("org-1", queued.id)).toMatchObject({ status: "TIMED_OUT", statusReason: "timeout" });
+  });
+
   it("cancels a queued run before it starts", async () => {
     const agent = scriptedAgent(async (input) => input);
     const held: Array<() => Promise<void>> = [];

@@ -12,6 +12,8 @@ export interface RunJob {
    * run that is no longer `QUEUED`); one without it, such as a job queued by an earlier version, reads the run.
    */
   agentName?: string;
+  /** The deadline the request gave (`timeoutMs`); a job without it runs with its agent's `timeoutMs` policy. */
+  timeoutMs?: number;
 }
 
 /** Pace of a named queue: at most `limit` jobs started per `windowMs`. */
