@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { MAX_RUN_TREE_NODES } from "@neonhub/core";
+import { sampleRunInput } from "@neonhub/core/testing";
 import { createTestHost, type TestHost } from "../testing/create-test-host.js";
 
 let host: TestHost;
@@ -111,6 +113,20 @@ describe("GET /v1/runs/:id", () => {
       status: "COMPLETED",
       toolExecutions: [{ connector: "slack", action: "postMessage", status: "SUCCEEDED", attempt: 1, input: { channel: "#echo", text: "traced" } }],
     });
+  });
+
+  it("says when a run started more runs than its tree shows", async () => {
+    const parent = (await postRun({ agent: "echo", input: { text: "parent" } })).json();
+    const parentRun = await host.store.getRun("org_alpha", parent.id);
+    const createdAt = parentRun!.createdAt.getTime();
+    for (let index = 0; index <= MAX_RUN_TREE_NODES; index += 1) {
+      await host.store.createRun(sampleRunInput({ organizationId: "org_alpha", parentRunId: parent.id, agentName: "echo", createdAt: new Date(createdAt + index), status: "QUEUED" }));
+    }
+    const tree = (await host.app.inject({ method: "GET", url: `/v1/runs/${parent.id}`, headers: host.alpha })).json();
+    expect(tree.children).toHaveLength(MAX_RUN_TREE_NODES);
+    expect(tree.childrenTruncated).toBe(true);
+    const leaf = (await host.app.inject({ method: "GET", url: `/v1/runs/${tree.children[0].id}`, headers: host.alpha })).json();
+    expect(leaf).toMatchObject({ children: [], childrenTruncated: false });
   });
 
   it("answers 404 for a run of another organization and for an unknown id", async () => {

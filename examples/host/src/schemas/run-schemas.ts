@@ -88,7 +88,12 @@ export const childRunSchema = z
 
 /** A run with its tool executions, its journal's steps and the runs it started. */
 export const runWithToolsSchema = runSchema
-  .extend({ toolExecutions: z.array(toolExecutionSchema), steps: z.array(runStepSchema), children: z.array(childRunSchema).meta({ description: "Child runs (ctx.runAgent), oldest first, each with its own." }) })
+  .extend({
+    toolExecutions: z.array(toolExecutionSchema),
+    steps: z.array(runStepSchema),
+    children: z.array(childRunSchema).meta({ description: "Child runs (ctx.runAgent), oldest first, each with its own." }),
+    childrenTruncated: z.boolean().meta({ description: "True when the run started more runs than the tree holds (200 at most): `children` leaves some out." }),
+  })
   .meta({ id: "AgentRunWithTools" });
 
 /** Names of signals: as `orchestrator.signal` accepts them; `child:` names are sent only by child runs. */
@@ -229,5 +234,11 @@ export function toChildRunResource(child: ChildRunSummary): z.input<typeof child
 
 /** The API view of a run with its tool executions, steps and children. */
 export function toRunWithToolsResource(run: AgentRunWithTools): z.input<typeof runWithToolsSchema> {
-  return { ...toRunResource(run), toolExecutions: run.toolExecutions.map(toToolExecutionResource), steps: run.steps.map(toRunStepResource), children: run.children.map(toChildRunResource) };
+  return {
+    ...toRunResource(run),
+    toolExecutions: run.toolExecutions.map(toToolExecutionResource),
+    steps: run.steps.map(toRunStepResource),
+    children: run.children.map(toChildRunResource),
+    childrenTruncated: run.childrenTruncated,
+  };
 }

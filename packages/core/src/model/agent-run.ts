@@ -54,6 +54,8 @@ export interface AgentRunWithTools extends AgentRun {
   steps: JournalStepSummary[];
   /** The runs it started (`ctx.runAgent`), oldest first, each with its own children (see {@link ChildRunSummary}). */
   children: ChildRunSummary[];
+  /** True when it started more runs than its tree holds: `children` then leaves out some of them. */
+  childrenTruncated: boolean;
 }
 
 /**

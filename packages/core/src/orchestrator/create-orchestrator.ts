@@ -388,9 +388,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     async getRun(organizationId, runId) {
       const run = await store.getRun(organizationId, runId);
       if (!run) return null;
-      const [toolExecutions, steps, children] = await Promise.all([store.listToolExecutions(organizationId, runId), store.listSteps(organizationId, runId), readChildRunTree(store, run)]);
+      const [toolExecutions, steps, tree] = await Promise.all([store.listToolExecutions(organizationId, runId), store.listSteps(organizationId, runId), readChildRunTree(store, run)]);
       // Journaled outputs are what replays use, unredacted: they never leave the orchestrator.
-      return { ...run, toolExecutions, steps: steps.map(({ output: _output, ...summary }) => summary), children };
+      return { ...run, toolExecutions, steps: steps.map(({ output: _output, ...summary }) => summary), children: tree.children, childrenTruncated: tree.truncated };
     },
 
     async signal(organizationId, runId, name, payload, signalOptions = {}) {

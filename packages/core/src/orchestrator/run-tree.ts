@@ -17,17 +17,24 @@ const summaryOf = (run: AgentRun): ChildRunSummary => ({
   truncated: false,
 });
 
+/** A run's children as its tree shows them, and whether some were left out. */
+export interface ChildRunTree {
+  children: ChildRunSummary[];
+  /** True when `root` has children that did not fit in the tree. */
+  truncated: boolean;
+}
+
 /**
  * The runs below `root`, breadth first, oldest first among siblings, at most {@link MAX_RUN_TREE_NODES} of them
- * (one indexed query per run read). A run whose children did not fit is marked `truncated`.
+ * (one indexed query per run read). A run whose children did not fit is marked `truncated`, `root` included.
  */
-export async function readChildRunTree(store: RunStore, root: AgentRun): Promise<ChildRunSummary[]> {
-  const top: ChildRunSummary[] = [];
-  const pending: Array<{ runId: string; into: ChildRunSummary[]; owner: ChildRunSummary | null }> = [{ runId: root.id, into: top, owner: null }];
+export async function readChildRunTree(store: RunStore, root: AgentRun): Promise<ChildRunTree> {
+  const tree: ChildRunTree = { children: [], truncated: false };
+  const pending: Array<{ runId: string; into: ChildRunSummary[]; owner: { truncated: boolean } }> = [{ runId: root.id, into: tree.children, owner: tree }];
   let budget = MAX_RUN_TREE_NODES;
   for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
     if (budget === 0) {
-      if (next.owner) next.owner.truncated = true;
+      next.owner.truncated = true;
       continue;
     }
     const page = await store.listRuns({ organizationId: root.organizationId, parentRunId: next.runId, limit: Math.min(budget, 500) });
@@ -37,9 +44,9 @@ export async function readChildRunTree(store: RunStore, root: AgentRun): Promise
       pending.push({ runId: child.id, into: summary.children, owner: summary });
     }
     budget -= page.runs.length;
-    if (page.nextCursor !== null && next.owner) next.owner.truncated = true;
+    if (page.nextCursor !== null) next.owner.truncated = true;
   }
-  return top;
+  return tree;
 }
 
 /**
