@@ -148,7 +148,7 @@ export interface SummarizeAgentPeriodQuery {
 export interface PeriodMetricSummary {
   name: string;
   unit: string;
-  /** Runs that recorded it. */
+  /** Values recorded: one per `reportMetric` call (every attempt's), one per run for the built-in metrics. */
   count: number;
   sum: number;
   /** `sum / count`. */
