@@ -77,6 +77,26 @@ describe("in-process run queue", () => {
     expect(queue.pending()).toBe(0);
   });
 
+  it("starts a held job when its own window ends, even when another organization's window ends later", async () => {
+    const clock = createManualClock();
+    const queue = createInProcessRunQueue({ queues: { "sms.send": { concurrency: 10, rateLimit: { limit: 1, windowMs: 1_000, per: "organization" } } }, clock });
+    const started: RunJob[] = [];
+    const execute = async (received: RunJob) => void started.push(received);
+    await queue.add(job("sms.send", "early"), execute);
+    await clock.advance(900);
+    await queue.add(job("sms.send", "late"), execute);
+    // Held until 1,900 ms.
+    await queue.add(job("sms.send", "late"), execute);
+    // Held until 1,000 ms: its window began first.
+    await queue.add(job("sms.send", "early"), execute);
+    expect(started.map((each) => each.organizationId)).toEqual(["early", "late"]);
+    await clock.advance(100);
+    expect(started.map((each) => each.organizationId)).toEqual(["early", "late", "early"]);
+    await clock.advance(900);
+    expect(started.map((each) => each.organizationId)).toEqual(["early", "late", "early", "late"]);
+    expect(queue.pending()).toBe(0);
+  });
+
   it("paces a whole queue when the limit is per queue", async () => {
     const clock = createManualClock();
     const queue = createInProcessRunQueue({ queues: { "social.publish": { rateLimit: { limit: 2, windowMs: 60_000 } } }, clock });

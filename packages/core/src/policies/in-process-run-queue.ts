@@ -32,6 +32,8 @@ interface NamedQueue {
   waiting: PendingJob[];
   running: number;
   cancelWake: (() => void) | null;
+  /** When the scheduled wake fires: a job whose window ends sooner brings it forward. */
+  wakeAt: number;
 }
 
 /** Waiting jobs one pass looks through for an organization whose pace lets it start. */
@@ -64,7 +66,7 @@ export function createInProcessRunQueue(options: InProcessRunQueueOptions = {}):
 
   const declare = (name: string, settings?: QueueSettings): NamedQueue => {
     if (queues.size >= MAX_NAMED_QUEUES) throw new ConfigurationError(`A run queue serves at most ${MAX_NAMED_QUEUES} named queues.`);
-    const queue: NamedQueue = { name, settings: resolveQueueSettings(name, settings, defaultConcurrency), waiting: [], running: 0, cancelWake: null };
+    const queue: NamedQueue = { name, settings: resolveQueueSettings(name, settings, defaultConcurrency), waiting: [], running: 0, cancelWake: null, wakeAt: 0 };
     queues.set(name, queue);
     byPriority = [...queues.values()].sort((a, b) => (a.settings.priority ?? Number.MAX_SAFE_INTEGER) - (b.settings.priority ?? Number.MAX_SAFE_INTEGER));
     return queue;
@@ -74,7 +76,13 @@ export function createInProcessRunQueue(options: InProcessRunQueueOptions = {}):
   for (const [name, settings] of Object.entries(options.queues ?? {})) report(declare(name, settings));
 
   const wakeLater = (queue: NamedQueue, ms: number) => {
-    if (queue.cancelWake || closed) return;
+    if (closed) return;
+    const at = clock.now() + ms;
+    if (queue.cancelWake) {
+      if (queue.wakeAt <= at) return;
+      queue.cancelWake();
+    }
+    queue.wakeAt = at;
     queue.cancelWake = clock.schedule(ms, () => {
       queue.cancelWake = null;
       pump();
