@@ -77,6 +77,29 @@ describe("in-process run queue", () => {
     expect(queue.pending()).toBe(0);
   });
 
+  it("lets another organization's job pass however many jobs of a held organization wait before it", async () => {
+    const clock = createManualClock();
+    const queue = createInProcessRunQueue({ queues: { "sms.send": { concurrency: 10, rateLimit: { limit: 1, windowMs: 1_000, per: "organization" } } }, clock });
+    const started: RunJob[] = [];
+    const execute = async (received: RunJob) => void started.push(received);
+    for (let index = 0; index < 5_000; index += 1) await queue.add(job("sms.send", "campaign"), execute);
+    await queue.add(job("sms.send", "quiet"), execute);
+    expect(started.map((each) => each.organizationId)).toEqual(["campaign", "quiet"]);
+    await clock.advance(1_000);
+    expect(started.map((each) => each.organizationId)).toEqual(["campaign", "quiet", "campaign"]);
+    expect(queue.pending("sms.send")).toBe(4_998);
+  });
+
+  it("lets organizations take turns at the slots of a queue paced per organization", async () => {
+    const queue = createInProcessRunQueue({ queues: { "email.send": { concurrency: 1, rateLimit: { limit: 10, windowMs: 1_000, per: "organization" } } } });
+    const executor = gatedExecutor();
+    for (let index = 0; index < 4; index += 1) await queue.add(job("email.send", "campaign"), executor.execute);
+    await queue.add(job("email.send", "quiet"), executor.execute);
+    for (let index = 0; index < 4; index += 1) await executor.releaseAll();
+    // The first started at once; then each organization waiting gets a slot in turn.
+    expect(executor.started.map((each) => each.organizationId)).toEqual(["campaign", "campaign", "quiet", "campaign", "campaign"]);
+  });
+
   it("starts a held job when its own window ends, even when another organization's window ends later", async () => {
     const clock = createManualClock();
     const queue = createInProcessRunQueue({ queues: { "sms.send": { concurrency: 10, rateLimit: { limit: 1, windowMs: 1_000, per: "organization" } } }, clock });

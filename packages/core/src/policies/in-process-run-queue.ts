@@ -26,25 +26,40 @@ interface PendingJob {
   execute: (job: RunJob) => Promise<void>;
 }
 
+/** The jobs of one organization waiting in a queue paced per organization, in arrival order. */
+interface OrganizationLine {
+  /** Its window in the pace limiter. */
+  paceKey: string;
+  jobs: PendingJob[];
+  /** Its window refuses jobs until then, so it is not asked again before. */
+  heldUntil: number;
+}
+
 interface NamedQueue {
   name: string;
   settings: ResolvedQueueSettings;
+  /** Waiting jobs in arrival order; empty when the queue is paced per organization. */
   waiting: PendingJob[];
+  /**
+   * With a per-organization pace, each organization's waiting jobs, organizations in turn: one that starts a job
+   * goes to the back, and one that is held never blocks another however many jobs it has waiting.
+   */
+  lines: Map<string, OrganizationLine>;
+  /** Jobs waiting, in `waiting` or in `lines`. */
+  size: number;
   running: number;
   cancelWake: (() => void) | null;
   /** When the scheduled wake fires: a job whose window ends sooner brings it forward. */
   wakeAt: number;
 }
 
-/** Waiting jobs one pass looks through for an organization whose pace lets it start. */
-const SCAN_LIMIT = 1_000;
 /** Organizations whose windows are tracked at once per process; an evicted one starts a fresh window. */
 const MAX_PACED_KEYS = 10_000;
 
 /**
  * Named queues in process memory, the embedded default. Each queue runs up to its `concurrency` jobs at once and
- * starts at most its `rateLimit`; a job over the limit waits (other organizations' jobs pass it when the limit
- * is per organization). At most `maxPending` jobs wait in all; beyond that `add` rejects with `RATE_LIMITED`.
+ * starts at most its `rateLimit`; a job over the limit waits. When the limit is per organization, organizations
+ * take turns at the queue's slots and a held one never holds back another's jobs. At most `maxPending` jobs wait in all; beyond that `add` rejects with `RATE_LIMITED`.
  * Jobs are lost if the process dies; their runs stay `QUEUED`. Retention settings do not apply: nothing is kept.
  */
 export function createInProcessRunQueue(options: InProcessRunQueueOptions = {}): RunQueue {
@@ -66,12 +81,12 @@ export function createInProcessRunQueue(options: InProcessRunQueueOptions = {}):
 
   const declare = (name: string, settings?: QueueSettings): NamedQueue => {
     if (queues.size >= MAX_NAMED_QUEUES) throw new ConfigurationError(`A run queue serves at most ${MAX_NAMED_QUEUES} named queues.`);
-    const queue: NamedQueue = { name, settings: resolveQueueSettings(name, settings, defaultConcurrency), waiting: [], running: 0, cancelWake: null, wakeAt: 0 };
+    const queue: NamedQueue = { name, settings: resolveQueueSettings(name, settings, defaultConcurrency), waiting: [], lines: new Map(), size: 0, running: 0, cancelWake: null, wakeAt: 0 };
     queues.set(name, queue);
     byPriority = [...queues.values()].sort((a, b) => (a.settings.priority ?? Number.MAX_SAFE_INTEGER) - (b.settings.priority ?? Number.MAX_SAFE_INTEGER));
     return queue;
   };
-  const report = (queue: NamedQueue) => metrics.queueDepthChanged({ queue: queue.name, pending: queue.waiting.length });
+  const report = (queue: NamedQueue) => metrics.queueDepthChanged({ queue: queue.name, pending: queue.size });
   // Configured queues report a depth before their first job, so that every one of them shows on a dashboard.
   for (const [name, settings] of Object.entries(options.queues ?? {})) report(declare(name, settings));
 
@@ -91,6 +106,7 @@ export function createInProcessRunQueue(options: InProcessRunQueueOptions = {}):
 
   const launch = (queue: NamedQueue, next: PendingJob) => {
     queue.running += 1;
+    queue.size -= 1;
     pendingTotal -= 1;
     const task = next.execute(next.job).catch(() => undefined);
     running.add(task);
@@ -101,41 +117,49 @@ export function createInProcessRunQueue(options: InProcessRunQueueOptions = {}):
     });
   };
 
+  const hasRoom = (queue: NamedQueue) => queue.running < queue.settings.concurrency && running.size < maxConcurrency;
+
   /** Starts what the queue's concurrency, pace and the shared cap allow. */
   const drainQueue = (queue: NamedQueue): void => {
     const { rateLimit } = queue.settings;
-    if (!rateLimit) {
-      while (queue.running < queue.settings.concurrency && running.size < maxConcurrency && queue.waiting.length > 0) launch(queue, queue.waiting.shift() as PendingJob);
-      return;
-    }
-    const rule = { limit: rateLimit.limit, windowMs: rateLimit.windowMs };
-    const held = new Set<string>();
-    let retryAfterMs = 0;
-    for (let index = 0; index < queue.waiting.length && index < SCAN_LIMIT; ) {
-      if (queue.running >= queue.settings.concurrency || running.size >= maxConcurrency) return;
-      const candidate = queue.waiting[index] as PendingJob;
-      const key = rateLimit.per === "organization" ? `${queue.name}\u0000${candidate.job.organizationId}` : queue.name;
-      const decision = held.has(key) ? null : pace.consume(key, rule);
-      if (decision?.allowed) {
-        queue.waiting.splice(index, 1);
-        launch(queue, candidate);
-        continue;
+    if (rateLimit?.per === "organization") return drainByOrganization(queue, { limit: rateLimit.limit, windowMs: rateLimit.windowMs });
+    while (hasRoom(queue) && queue.waiting.length > 0) {
+      if (rateLimit) {
+        const decision = pace.consume(queue.name, { limit: rateLimit.limit, windowMs: rateLimit.windowMs });
+        if (!decision.allowed) return wakeLater(queue, decision.retryAfterMs);
       }
-      if (decision) {
-        held.add(key);
-        retryAfterMs = retryAfterMs === 0 ? decision.retryAfterMs : Math.min(retryAfterMs, decision.retryAfterMs);
-      }
-      if (rateLimit.per !== "organization") break;
-      index += 1;
+      launch(queue, queue.waiting.shift() as PendingJob);
     }
-    if (retryAfterMs > 0) wakeLater(queue, retryAfterMs);
+  };
+
+  /** Gives each organization whose window allows it a job in turn; held ones wait for their own window. */
+  const drainByOrganization = (queue: NamedQueue, rule: { limit: number; windowMs: number }): void => {
+    const now = clock.now();
+    let wakeInMs = Number.POSITIVE_INFINITY;
+    // An organization that starts a job is moved to the back, so this loop may visit it again: each visit starts a
+    // job (as many as there is room for) or finds it held (once), so it ends.
+    for (const [organizationId, line] of queue.lines) {
+      if (!hasRoom(queue)) return;
+      if (line.heldUntil <= now) {
+        const decision = pace.consume(line.paceKey, rule);
+        if (decision.allowed) {
+          queue.lines.delete(organizationId);
+          if (line.jobs.length > 1) queue.lines.set(organizationId, line);
+          launch(queue, line.jobs.shift() as PendingJob);
+          continue;
+        }
+        line.heldUntil = now + decision.retryAfterMs;
+      }
+      wakeInMs = Math.min(wakeInMs, line.heldUntil - now);
+    }
+    if (wakeInMs !== Number.POSITIVE_INFINITY) wakeLater(queue, wakeInMs);
   };
 
   const pump = (): void => {
     for (const queue of byPriority) {
-      const before = queue.waiting.length;
+      const before = queue.size;
       if (before > 0) drainQueue(queue);
-      if (queue.waiting.length !== before) report(queue);
+      if (queue.size !== before) report(queue);
     }
   };
 
@@ -145,19 +169,29 @@ export function createInProcessRunQueue(options: InProcessRunQueueOptions = {}):
       if (closed) throw new ConfigurationError("The run queue is closed.");
       const queue = queues.get(job.queue) ?? declare(job.queue);
       if (pendingTotal >= maxPending) throw new RateLimitedError("Too many queued runs; try again later.", 1_000);
-      queue.waiting.push({ job, execute });
+      const pending = { job, execute };
+      if (queue.settings.rateLimit?.per === "organization") {
+        const line = queue.lines.get(job.organizationId);
+        if (line) line.jobs.push(pending);
+        else queue.lines.set(job.organizationId, { paceKey: `${queue.name}\u0000${job.organizationId}`, jobs: [pending], heldUntil: 0 });
+      } else {
+        queue.waiting.push(pending);
+      }
+      queue.size += 1;
       pendingTotal += 1;
       report(queue);
       pump();
     },
-    pending: (name) => (name === undefined ? pendingTotal : (queues.get(name)?.waiting.length ?? 0)),
+    pending: (name) => (name === undefined ? pendingTotal : (queues.get(name)?.size ?? 0)),
     async close() {
       closed = true;
       for (const queue of queues.values()) {
         queue.cancelWake?.();
         queue.cancelWake = null;
-        pendingTotal -= queue.waiting.length;
+        pendingTotal -= queue.size;
         queue.waiting.length = 0;
+        queue.lines.clear();
+        queue.size = 0;
         report(queue);
       }
       await Promise.all(running);
