@@ -129,6 +129,22 @@ describe.skipIf(!TEST_REDIS_URL)("BullMQ run queue", () => {
     expect(depths.length).toBeLessThanOrEqual(3);
   });
 
+  it("reads the depth again while it is not 0, so a process that only enqueues sees the jobs others ran leave", async () => {
+    const prefix = uniquePrefix();
+    const depths: number[] = [];
+    const metrics = { queueDepthChanged: (event: { queue: string; pending: number }) => void depths.push(event.pending) };
+    const { queues: [producer] } = openQueues(1, { consume: false, metrics: metrics as never }, prefix);
+    const execute = async () => undefined;
+    for (let index = 0; index < 3; index += 1) await producer!.add(job("sms.send"), execute);
+    await vi.waitFor(() => expect(producer!.pending("sms.send")).toBe(3), { timeout: 10_000 });
+    const { queues: [consumer] } = openQueues(1, { queues: { "sms.send": {} } }, prefix);
+    const ran: RunJob[] = [];
+    consumer!.start?.(async (received) => void ran.push(received));
+    await vi.waitFor(() => expect(ran).toHaveLength(3), { timeout: 10_000 });
+    await vi.waitFor(() => expect(producer!.pending("sms.send")).toBe(0), { timeout: 10_000 });
+    expect(depths.at(-1)).toBe(0);
+  });
+
   it("paces a queue per organization: one organization over its limit does not hold back another", async () => {
     const { queues: [queue] } = openQueues(1, { queues: { "sms.send": { concurrency: 4, rateLimit: { limit: 1, windowMs: 60_000, per: "organization" } } } });
     const executed: RunJob[] = [];

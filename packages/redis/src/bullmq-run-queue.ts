@@ -74,6 +74,11 @@ const ENDED_STATES = new Set(["completed", "failed"]);
  * Redis (BullMQ's own are one to add and one to finish).
  */
 const DEPTH_READ_INTERVAL_MS = 250;
+/**
+ * While a queue's depth is not 0 it is read again this often: jobs that other instances run end without an event
+ * here, so an instance that only enqueues (or that ran none of them) would otherwise keep the last depth it read.
+ */
+const DEPTH_RECHECK_MS = 1_000;
 
 interface NamedQueue {
   name: string;
@@ -84,6 +89,8 @@ interface NamedQueue {
   /** Set while the depth was read less than {@link DEPTH_READ_INTERVAL_MS} ago; `stale` asks for one more read then. */
   depthCooldown: NodeJS.Timeout | null;
   stale: boolean;
+  /** Set while a depth that was not 0 waits to be read again ({@link DEPTH_RECHECK_MS}). */
+  depthRecheck: NodeJS.Timeout | null;
 }
 
 const withTimeout = async <T>(work: Promise<T>, ms: number): Promise<T> => {
@@ -132,8 +139,14 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
       queue.pending = await queue.producer.getJobCountByTypes("wait", "prioritized", "delayed");
       metrics.queueDepthChanged({ queue: queue.name, pending: queue.pending });
     } catch {
-      // A depth that cannot be read now is read again after the next job.
+      // A depth that cannot be read now is read again after the next job, or at the recheck below.
     }
+    if (queue.pending === 0 || queue.depthRecheck !== null || closed) return;
+    queue.depthRecheck = setTimeout(() => {
+      queue.depthRecheck = null;
+      if (!closed) refreshPending(queue);
+    }, DEPTH_RECHECK_MS);
+    queue.depthRecheck.unref();
   };
 
   /** Reads the queue's depth now, or at the end of the current interval if it was read less than an interval ago. */
@@ -186,7 +199,7 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
     if (queues.size >= MAX_NAMED_QUEUES) throw new ConfigurationError(`A run queue serves at most ${MAX_NAMED_QUEUES} named queues.`);
     const producer = new Queue<RunJob>(name, { connection: client, prefix });
     producer.on("error", () => undefined);
-    const queue: NamedQueue = { name, settings, producer, worker: null, pending: 0, depthCooldown: null, stale: false };
+    const queue: NamedQueue = { name, settings, producer, worker: null, pending: 0, depthCooldown: null, stale: false, depthRecheck: null };
     queues.set(name, queue);
     startWorker(queue);
     return queue;
@@ -256,7 +269,10 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
     queueNames: () => [...queues.keys()],
     async close() {
       closed = true;
-      for (const queue of queues.values()) if (queue.depthCooldown !== null) clearTimeout(queue.depthCooldown);
+      for (const queue of queues.values()) {
+        if (queue.depthCooldown !== null) clearTimeout(queue.depthCooldown);
+        if (queue.depthRecheck !== null) clearTimeout(queue.depthRecheck);
+      }
       await Promise.all([...queues.values()].map((queue) => queue.worker?.close()));
       await Promise.all([...queues.values()].map((queue) => queue.producer.close()));
       await client.quit().catch(() => client.disconnect());
