@@ -316,4 +316,25 @@ describe.skipIf(!TEST_REDIS_URL)("BullMQ run queue", () => {
     expect(() => createBullmqRunQueue({ redisUrl: "http://localhost" })).toThrow(/redis:\/\//);
     expect(() => createBullmqRunQueue({ redisUrl, lockMs: 100 })).toThrow(/lockMs/);
   });
+
+  it("refuses a per-organization window that is not whole seconds, which the Redis pace would lengthen", async () => {
+    const paced = (windowMs: number) => ({ "sms.send": { rateLimit: { limit: 2, windowMs, per: "organization" as const } } });
+    const attempt = (windowMs: number) => {
+      try {
+        return createBullmqRunQueue({ redisUrl, queues: paced(windowMs) });
+      } catch (error) {
+        return error;
+      }
+    };
+    for (const windowMs of [500, 1_500]) {
+      const outcome = attempt(windowMs);
+      if (!(outcome instanceof Error)) await (outcome as BullmqRunQueue).close();
+      expect(outcome).toMatchObject({ code: "CONFIGURATION_INVALID", message: expect.stringMatching(/sms\.send.*whole seconds/) });
+    }
+    // Whole seconds are kept as they are; a limiter of the host's own may take any window, and a per-queue limit is BullMQ's.
+    const { queues } = openQueues(0);
+    queues.push(createBullmqRunQueue({ redisUrl, queues: paced(2_000) }));
+    queues.push(createBullmqRunQueue({ redisUrl, queues: paced(500), rateLimiter: { consume: async () => ({ allowed: true, remaining: 1, retryAfterMs: 0 }) } }));
+    queues.push(createBullmqRunQueue({ redisUrl, queues: { "sms.send": { rateLimit: { limit: 2, windowMs: 500 } } } }));
+  });
 });

@@ -31,6 +31,7 @@ export interface BullmqRunQueueOptions {
   /**
    * Paces queues limited per organization. Default: a Redis limiter on this queue's connection, which paces from
    * memory, per instance, while Redis is away or does not answer within 250 ms, so a job is never held by it longer.
+   * Its windows are whole seconds, so with it a per-organization `windowMs` must be a multiple of 1000.
    */
   rateLimiter?: RateLimiter;
   /**
@@ -121,6 +122,14 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(prefix)) throw new ConfigurationError("The queue prefix takes 1 to 100 letters, digits, '.', '_' and '-'.");
   const resolved = Object.entries(options.queues ?? {}).map(([name, settings]) => [name, resolveQueueSettings(name, settings, defaultConcurrency)] as const);
+  // The default pace keeps its windows in Redis in whole seconds: it would pace a 500 ms window as a 1 s one.
+  if (!options.rateLimiter) {
+    for (const [name, { rateLimit }] of resolved) {
+      if (rateLimit?.per === "organization" && rateLimit.windowMs % 1_000 !== 0) {
+        throw new ConfigurationError(`Queue "${name}": rateLimit.windowMs must be whole seconds (a multiple of 1000) for a per-organization limit on Redis.`);
+      }
+    }
+  }
   const metrics = options.metrics ?? noopMetricsSink;
   const consume = options.consume ?? true;
   const lockMs = options.lockMs ?? DEFAULT_LOCK_MS;

@@ -19,6 +19,7 @@ export interface RunJob {
 /** Pace of a named queue: at most `limit` jobs started per `windowMs`. */
 export interface QueueRateLimit {
   limit: number;
+  /** The window; whole seconds for a per-organization limit on BullMQ, whose Redis pace counts in seconds. */
   windowMs: number;
   /** `queue` (the default) paces the whole queue; `organization` paces each organization's jobs on their own. */
   per?: "queue" | "organization";
