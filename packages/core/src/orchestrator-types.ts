@@ -114,7 +114,10 @@ export interface Orchestrator {
   listAgents(): AgentInfo[];
   /** Registers another agent; names are unique. */
   registerAgent(agent: AgentDefinition): void;
-  /** Stops accepting runs, waits up to `deadlineMs` for open ones, then cancels what is left. */
+  /**
+   * Stops accepting runs and starting queued ones (the queue is paused at once), waits up to `deadlineMs` for open
+   * runs, then cancels what is left.
+   */
   drain(options: { deadlineMs: number }): Promise<DrainResult>;
   /** The store the orchestrator writes to. */
   readonly store: RunStore;

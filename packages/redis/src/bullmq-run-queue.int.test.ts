@@ -78,6 +78,23 @@ describe.skipIf(!TEST_REDIS_URL)("BullMQ run queue", () => {
     expect(instanceA!.durable).toBe(true);
   });
 
+  it("takes no job once paused (draining) but still adds them, for another instance to run", async () => {
+    const prefix = uniquePrefix();
+    const { queues: [draining] } = openQueues(1, { concurrency: 2, queues: { runs: {} } }, prefix);
+    const ranOnDraining: string[] = [];
+    const drainingExecute = async (received: RunJob) => void ranOnDraining.push(received.runId);
+    draining!.start?.(drainingExecute);
+    await draining!.pause?.();
+    // A run still executing on the draining instance starts a child: the job is queued, not refused.
+    const jobs = [job(), job()];
+    for (const each of jobs) await draining!.add(each, drainingExecute);
+    const { queues: [other] } = openQueues(1, { concurrency: 2, queues: { runs: {} } }, prefix);
+    const ranOnOther: string[] = [];
+    other!.start?.(async (received) => void ranOnOther.push(received.runId));
+    await vi.waitFor(() => expect(ranOnOther).toHaveLength(jobs.length), { timeout: 10_000 });
+    expect(ranOnDraining).toEqual([]);
+  });
+
   it("only enqueues with consume false: the jobs run on an instance that consumes", async () => {
     const prefix = uniquePrefix();
     const { queues: [producer] } = openQueues(1, { consume: false }, prefix);

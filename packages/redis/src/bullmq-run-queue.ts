@@ -142,6 +142,8 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
   const queues = new Map<string, NamedQueue>();
   let execute: ((job: RunJob) => Promise<void>) | null = null;
   let closed = false;
+  // Draining: this instance takes no more jobs; the producers stay open, so runs it still executes can queue children.
+  let paused = false;
 
   const readPending = async (queue: NamedQueue) => {
     try {
@@ -188,7 +190,7 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
   };
 
   const startWorker = (queue: NamedQueue) => {
-    if (!consume || queue.worker || closed || !execute) return;
+    if (!consume || queue.worker || closed || paused || !execute) return;
     const { rateLimit, concurrency } = queue.settings;
     queue.worker = new Worker<RunJob>(queue.name, (job, token) => processJob(queue, job, token), {
       connection,
@@ -235,6 +237,11 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
         startWorker(queue);
         refreshPending(queue);
       }
+    },
+    async pause() {
+      paused = true;
+      // A worker's close stops it fetching jobs at once and resolves once its active jobs have ended.
+      await Promise.all([...queues.values()].map((queue) => queue.worker?.close()));
     },
     async add(job, executeJob) {
       if (closed) throw new ConfigurationError("The run queue is closed.");

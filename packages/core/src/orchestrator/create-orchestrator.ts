@@ -423,6 +423,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       draining = true;
       // Runs a sweep in progress claims from now on are handed back; the sweep is waited for like a running run.
       const sweepEnded = resumer.stop();
+      // No queued run starts on an instance that is going away: an in-process queue keeps its jobs until they are
+      // cancelled below, a durable one leaves them to other instances. Runs already started are waited for below.
+      const paused = queue.pause?.() ?? Promise.resolve();
+      paused.catch(() => undefined);
       const open = active.values();
       let timedOut = false;
       const deadline = clock.sleep(deadlineMs).then(() => void (timedOut = true));

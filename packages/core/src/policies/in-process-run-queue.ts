@@ -78,6 +78,8 @@ export function createInProcessRunQueue(options: InProcessRunQueueOptions = {}):
   const running = new Set<Promise<void>>();
   let pendingTotal = 0;
   let closed = false;
+  // Draining: jobs are still added, but none is started.
+  let paused = false;
 
   const declare = (name: string, settings?: QueueSettings): NamedQueue => {
     if (queues.size >= MAX_NAMED_QUEUES) throw new ConfigurationError(`A run queue serves at most ${MAX_NAMED_QUEUES} named queues.`);
@@ -156,6 +158,7 @@ export function createInProcessRunQueue(options: InProcessRunQueueOptions = {}):
   };
 
   const pump = (): void => {
+    if (paused) return;
     for (const queue of byPriority) {
       const before = queue.size;
       if (before > 0) drainQueue(queue);
@@ -183,6 +186,13 @@ export function createInProcessRunQueue(options: InProcessRunQueueOptions = {}):
       pump();
     },
     pending: (name) => (name === undefined ? pendingTotal : (queues.get(name)?.size ?? 0)),
+    async pause() {
+      paused = true;
+      for (const queue of queues.values()) {
+        queue.cancelWake?.();
+        queue.cancelWake = null;
+      }
+    },
     async close() {
       closed = true;
       for (const queue of queues.values()) {

@@ -60,6 +60,12 @@ export interface RunQueue {
   add(job: RunJob, execute: (job: RunJob) => Promise<void>): Promise<void>;
   /** Jobs waiting in the named queue, or in every queue when no name is given, for the `queue_jobs_pending` metric. */
   pending(queue?: string): number;
+  /**
+   * Starts no more jobs here, when draining begins: jobs may still be added (a running run starting a child), and
+   * stay queued, for other instances on a durable queue, or until `close` on an in-process one. Optional: a queue
+   * without it keeps starting jobs until `close`.
+   */
+  pause?(): Promise<void>;
   /** Stops taking jobs and waits for those started to end. */
   close(): Promise<void>;
 }
