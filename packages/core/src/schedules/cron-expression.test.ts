@@ -27,6 +27,17 @@ describe("parseCronExpression", () => {
     expect(parseCronExpression("@weekly", "UTC").nextAfter(new Date("2026-01-01T00:00:00Z"))).toEqual(new Date("2026-01-04T00:00:00Z"));
   });
 
+  it("fires on a day matching either the day of month or the day of week, also on the first of a month", () => {
+    // 2026-03-01 is a Sunday: it matches the day of month (1) and not the day of week (Monday).
+    const firstOrMonday = parseCronExpression("0 6 1 * MON", "UTC");
+    expect(firstOrMonday.nextAfter(new Date("2026-02-24T07:00:00Z"))).toEqual(new Date("2026-03-01T06:00:00Z"));
+    expect(firstOrMonday.nextAfter(new Date("2026-03-01T06:00:00Z"))).toEqual(new Date("2026-03-02T06:00:00Z"));
+    const firstOrWeekday = parseCronExpression("0 6 1 * 1-5", "Europe/Berlin");
+    expect(firstOrWeekday.nextAfter(new Date("2026-02-27T06:00:00Z"))).toEqual(new Date("2026-03-01T05:00:00Z"));
+    // Going forward finds the ticks that going back finds.
+    expect(firstOrMonday.previousBefore(new Date("2026-03-02T06:00:00Z"), 1)).toEqual([new Date("2026-03-01T06:00:00Z")]);
+  });
+
   it("lists earlier ticks, most recent first", () => {
     expect(parseCronExpression("0 * * * *", "UTC").previousBefore(new Date("2026-01-01T03:30:00Z"), 2)).toEqual([new Date("2026-01-01T03:00:00Z"), new Date("2026-01-01T02:00:00Z")]);
     // A tick less than a second before the instant counts; one at the instant itself does not.
