@@ -1,7 +1,8 @@
 /**
  * What a schedule does with ticks it missed while no scheduler was running (every host down, or the schedule's
- * tick found later than the scheduler's tolerance):
- * - `latest`: start one run, for the most recent missed tick, then continue with the next future tick (default);
+ * tick found later than the scheduler's tolerance; ticks found within it always run):
+ * - `latest`: start one run, for the most recent missed tick (none when a tick on time runs), then continue with the
+ *   next future tick (default);
  * - `none`: start nothing for missed ticks; continue with the next future tick;
  * - `all`: start one run per missed tick, oldest first, at most {@link MAX_CATCH_UP_TICKS} (the most recent ones).
  */

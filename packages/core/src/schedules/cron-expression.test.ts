@@ -86,6 +86,15 @@ describe("planTicks", () => {
     expect(plan("none", "2026-01-01T04:00:10Z").ticks).toEqual([at("2026-01-01T04:00:00Z")]);
   });
 
+  it("runs every tick found within the tolerance; only older ones follow the policy", () => {
+    const quarterHourly = parseCronExpression("*/15 * * * *", "UTC");
+    const found = (catchUp: "latest" | "none" | "all") =>
+      planTicks({ expression: quarterHourly, dueAt: at("2026-01-01T10:00:00Z"), now: at("2026-01-01T10:31:00Z"), catchUp, lateToleranceMs: 20 * 60_000 }).ticks;
+    expect(found("latest")).toEqual([at("2026-01-01T10:15:00Z"), at("2026-01-01T10:30:00Z")]);
+    expect(found("none")).toEqual([at("2026-01-01T10:15:00Z"), at("2026-01-01T10:30:00Z")]);
+    expect(found("all")).toEqual([at("2026-01-01T10:00:00Z"), at("2026-01-01T10:15:00Z"), at("2026-01-01T10:30:00Z")]);
+  });
+
   it("bounds all to the most recent 24 ticks", () => {
     const result = plan("all", "2026-01-03T01:30:00Z");
     expect(result.ticks).toHaveLength(24);

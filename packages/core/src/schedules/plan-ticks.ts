@@ -21,25 +21,27 @@ export interface PlanTicksInput {
 }
 
 /**
- * Decides which ticks of a due schedule to run. A tick found within the tolerance is simply run; after downtime,
- * the missed ticks (from `dueAt` up to `now`) follow the schedule's catch-up policy.
+ * Decides which ticks of a due schedule to run. Every tick found within the tolerance (from `dueAt` up to `now`) is
+ * on time and runs, whatever the policy; older ones were missed, after downtime, and follow the schedule's catch-up
+ * policy. At most {@link MAX_CATCH_UP_TICKS} ticks, the most recent, are considered.
  */
 export function planTicks(input: PlanTicksInput): TickPlan {
   const { expression, dueAt, now, catchUp } = input;
   const nextRunAt = expression.nextAfter(now);
-  // Ticks that came due after `dueAt`, up to now, most recent first (dueAt itself is the oldest).
-  const later = expression.previousBefore(new Date(now.getTime() + 1), MAX_CATCH_UP_TICKS).filter((tick) => tick.getTime() > dueAt.getTime());
-  const latest = later[0] ?? dueAt;
-  if (now.getTime() - latest.getTime() <= input.lateToleranceMs && later.length === 0) return { ticks: [dueAt], nextRunAt };
+  // Ticks that came due after `dueAt`, up to now, oldest first (dueAt itself is older still).
+  const later = expression
+    .previousBefore(new Date(now.getTime() + 1), MAX_CATCH_UP_TICKS)
+    .filter((tick) => tick.getTime() > dueAt.getTime())
+    .reverse();
+  const due = later.length < MAX_CATCH_UP_TICKS ? [dueAt, ...later] : later;
+  const onTime = due.filter((tick) => now.getTime() - tick.getTime() <= input.lateToleranceMs);
   switch (catchUp) {
     case "none":
-      // Only a tick that is on time still runs.
-      return { ticks: now.getTime() - latest.getTime() <= input.lateToleranceMs ? [latest] : [], nextRunAt };
-    case "all": {
-      const missed = later.length < MAX_CATCH_UP_TICKS ? [dueAt, ...[...later].reverse()] : [...later].reverse();
-      return { ticks: missed, nextRunAt };
-    }
+      return { ticks: onTime, nextRunAt };
+    case "all":
+      return { ticks: due, nextRunAt };
     default:
-      return { ticks: [latest], nextRunAt };
+      // A tick on time stands for the missed ones before it; without one, the most recent missed tick runs.
+      return { ticks: onTime.length > 0 ? onTime : due.slice(-1), nextRunAt };
   }
 }

@@ -142,6 +142,19 @@ describe("scheduler", () => {
     expect((await hosts.scheduler(0).runDueSchedules()).runIds).toHaveLength(1);
   });
 
+  it("runs every tick found within the tolerance, whatever the policy: only older ones count as missed", async () => {
+    for (const catchUp of ["latest", "none", "all"] as const) {
+      const hosts = twoHosts();
+      const schedule = await hosts.create({ cron: "* * * * *", catchUp });
+      // Passing every 60 s, the tolerance is 120 s: a pass that comes a little late finds two ticks, both on time.
+      const scheduler = createScheduler({ orchestrator: open.at(-2) as unknown as Orchestrator, store: hosts.scheduleStore, clock: hosts.clock, intervalMs: 60_000 });
+      schedulers.push(scheduler);
+      await hosts.clock.set(START + 2 * 60_000 + 500);
+      expect((await scheduler.runDueSchedules()).runIds).toHaveLength(2);
+      expect((await hosts.runs()).map((run) => run.idempotencyKey)).toEqual([1, 2].map((minute) => scheduleTickKey(schedule.id, new Date(START + minute * 60_000))));
+    }
+  });
+
   it("starts nothing for a disabled schedule, and does not catch up when it is enabled again", async () => {
     const hosts = twoHosts();
     const schedule = await hosts.create({ enabled: false });
