@@ -3,6 +3,8 @@ import { z } from "zod";
 import { defineAgent, type AgentDefinition } from "../model/agent-definition.js";
 import type { Orchestrator } from "../orchestrator-types.js";
 import { createOrchestrator } from "../orchestrator/create-orchestrator.js";
+import { createInProcessRunQueue } from "../policies/in-process-run-queue.js";
+import type { RunQueue } from "../ports/run-queue.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
 import { StoreUnavailableError } from "../errors/errors.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
@@ -237,6 +239,36 @@ describe("scheduler", () => {
     queueDown = false;
     expect(await flaky.runDueSchedules()).toMatchObject({ claimed: 1, failed: 0 });
     expect((await hosts.runs()).map((run) => run.idempotencyKey)).toEqual([scheduleTickKey(schedule.id, new Date(START + 6 * HOUR))]);
+  });
+
+  it("starts a tick whose run the queue refused on a later pass, under a new key, instead of taking the refused run for it", async () => {
+    const hosts = twoHosts();
+    const schedule = await hosts.create();
+    // The queue is away: the run is stored, then refused by the queue (it ends CANCELLED, queue_rejected).
+    const inProcess = createInProcessRunQueue();
+    let queueDown = true;
+    const queue: RunQueue = { ...inProcess, add: (job, execute) => (queueDown ? Promise.reject(new StoreUnavailableError("The run queue (Redis) cannot be reached.")) : inProcess.add(job, execute)) };
+    const orchestrator = createOrchestrator({ agents: [report], store: hosts.runStore, clock: hosts.clock, queue, durability: { sweepIntervalMs: 0 } });
+    open.push(orchestrator);
+    const scheduler = createScheduler({ orchestrator, store: hosts.scheduleStore, clock: hosts.clock, intervalMs: 0 });
+    schedulers.push(scheduler);
+    await hosts.clock.set(START + 6 * HOUR + 1_000);
+    expect(await scheduler.runDueSchedules()).toEqual({ claimed: 0, runIds: [], failed: 1 });
+    queueDown = false;
+    // The next attempt waits until the refused one is 5 s old.
+    await hosts.clock.advance(4_000);
+    expect(await scheduler.runDueSchedules()).toEqual({ claimed: 0, runIds: [], failed: 0 });
+    await hosts.clock.advance(1_000);
+    const retried = await scheduler.runDueSchedules();
+    expect(retried).toMatchObject({ claimed: 1, failed: 0 });
+    const tick = new Date(START + 6 * HOUR);
+    const runs = await hosts.runs();
+    expect(runs.map((run) => [run.idempotencyKey, run.statusReason === "queue_rejected"])).toEqual([
+      [scheduleTickKey(schedule.id, tick), true],
+      [scheduleTickKey(schedule.id, tick, 2), false],
+    ]);
+    expect(retried.runIds).toEqual([runs[1]?.id]);
+    expect((await hosts.manager.get("org-1", schedule.id)).nextRunAt).toEqual(new Date(START + DAY + 6 * HOUR));
   });
 
   it("counts and logs a tick whose run the orchestrator refuses, and goes on with the next schedule", async () => {

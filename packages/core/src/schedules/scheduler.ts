@@ -13,6 +13,9 @@ import { systemClock } from "../telemetry/system-clock.js";
 import { STORABLE_VALUE_LIMITS } from "../util/storable-value.js";
 import { parseCronExpression } from "./cron-expression.js";
 import { planTicks } from "./plan-ticks.js";
+import { isRefusedByQueue, mayRetryRefusedTick, scheduleTickKey } from "./tick-attempts.js";
+
+export { scheduleTickKey } from "./tick-attempts.js";
 
 /** Default time between two looks for due schedules. */
 export const DEFAULT_SCHEDULER_INTERVAL_MS = 5_000;
@@ -20,6 +23,8 @@ export const DEFAULT_SCHEDULER_INTERVAL_MS = 5_000;
 export const DEFAULT_LATE_TOLERANCE_MS = 60_000;
 /** Due schedules claimed in one pass at most; the next pass takes the rest. */
 const DUE_BATCH = 100;
+/** Attempts at a tick whose runs the queue keeps refusing, after which the tick passes (about 8 hours of refusals). */
+const MAX_TICK_ATTEMPTS = 100;
 // Where a schedule whose expression fires no more is parked: it is never due again.
 const NEVER = new Date(STORABLE_VALUE_LIMITS.maxTimestampMs);
 
@@ -64,11 +69,6 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-/** The idempotency key of the run of a schedule's tick: a second attempt to start it finds the first run. */
-export function scheduleTickKey(scheduleId: string, tick: Date): string {
-  return `schedule:${scheduleId}:${tick.toISOString()}`;
-}
-
 /**
  * Creates a scheduler: every `intervalMs` it lists due schedules, enqueues a run per tick with the idempotency key
  * `schedule:<id>:<tick>` (so that a repeated start finds the first run), then claims the tick in the store (a
@@ -94,18 +94,30 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let passing: Promise<SchedulerPassResult> | undefined;
   let stopped = false;
 
-  /** Starts a tick's run; a refusal is counted and logged, and said to be transient or not. */
-  const startRun = async (schedule: Schedule, tick: Date, result: SchedulerPassResult): Promise<{ runId: string } | { transient: boolean }> => {
+  /**
+   * Starts a tick's run; a refusal is counted and logged, and said to be transient or not. A run the queue refused
+   * (it ended `CANCELLED`, `queue_rejected`) is not the tick's run: a later pass makes the next attempt, under its
+   * own key, once the refused one is old enough (5 s, doubling with each refusal, at most 5 min).
+   */
+  const startRun = async (schedule: Schedule, tick: Date, now: Date, result: SchedulerPassResult): Promise<{ runId: string } | { transient: boolean }> => {
     try {
-      const run = await orchestrator.enqueue({
-        agent: schedule.agentName,
-        input: schedule.input,
-        intent: `scheduled run of schedule ${schedule.id} for ${tick.toISOString()}`,
-        context: { organizationId: schedule.organizationId, userId: schedule.createdBy },
-        idempotencyKey: scheduleTickKey(schedule.id, tick),
-      });
-      logger.info({ scheduleId: schedule.id, agent: schedule.agentName, tick: tick.toISOString(), runId: run.id }, "scheduled run started");
-      return { runId: run.id };
+      for (let attempt = 1; attempt <= MAX_TICK_ATTEMPTS; attempt += 1) {
+        const run = await orchestrator.enqueue({
+          agent: schedule.agentName,
+          input: schedule.input,
+          intent: `scheduled run of schedule ${schedule.id} for ${tick.toISOString()}`,
+          context: { organizationId: schedule.organizationId, userId: schedule.createdBy },
+          idempotencyKey: scheduleTickKey(schedule.id, tick, attempt),
+        });
+        if (!isRefusedByQueue(run)) {
+          logger.info({ scheduleId: schedule.id, agent: schedule.agentName, tick: tick.toISOString(), runId: run.id }, "scheduled run started");
+          return { runId: run.id };
+        }
+        if (!mayRetryRefusedTick(attempt, run, now)) return { transient: true };
+      }
+      result.failed += 1;
+      logger.warn({ scheduleId: schedule.id, agent: schedule.agentName, tick: tick.toISOString(), code: "CANCELLED", retriedNextPass: false }, "scheduled run could not be started");
+      return { transient: false };
     } catch (error) {
       result.failed += 1;
       const transient = isTransientError(error);
@@ -135,7 +147,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const runIds: string[] = [];
     let retryLater = false;
     for (const tick of plan.ticks) {
-      const started = await startRun(due, tick, result);
+      const started = await startRun(due, tick, now, result);
       if ("runId" in started) runIds.push(started.runId);
       else retryLater ||= started.transient;
     }
