@@ -7,7 +7,7 @@ const RETENTION = { keepCompleted: 200, keepFailed: 500 } as const;
  * The platform's named queues. Agents declare theirs (`queue` in their definition); the example agents use
  * `social.publish`, `seo.analytics` and `budget.execute`. Concurrency is per host instance; rate limits are shared
  * by every instance on Redis. In process, priority orders the queues when they compete for the process's shared cap on
- * running jobs; on BullMQ each queue has its own workers, and priority orders jobs within a queue only.
+ * running jobs; on BullMQ each queue has its own workers, so there it does not order one queue before another.
  */
 export const PLATFORM_QUEUES: Readonly<Record<string, QueueSettings>> = {
   "intake.fetch": { concurrency: 8, ...RETENTION },
