@@ -38,8 +38,8 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 
 /**
  * Runs a journaled step. A step the journal holds as succeeded returns its output without running; a step that
- * failed runs again; a step whose outcome is unknown (started, never finished) runs again only when repeating it
- * is safe. An unsafe step is journaled as started before it runs, every step's outcome after, and the handler
+ * failed runs again; a step whose outcome is unknown (started, never finished, or cut short by its run stopping)
+ * runs again only when repeating it is safe. An unsafe step is journaled as started before it runs, every step's outcome after, and the handler
  * goes on only once that write is made.
  */
 export function runJournaledStep<T>(scope: RunScope, attempt: number, positions: StepPositions, request: StepRequest<T>): Promise<T> {
@@ -112,7 +112,10 @@ async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace
     try {
       output = await request.run(new StepCallContext(scope, place.key, attempt));
     } catch (error) {
-      await recordFailure(scope, stepEntry(place, kind, "STARTED", stepAttempts, started), execution, tool, error, startedAt);
+      // A call that ends with an error once its run has stopped was cut short (its signal aborted): it may have
+      // acted, so its outcome is unknown rather than failed, and a resumed run must not repeat it blindly.
+      const cutShort = scope.cancellation.aborted;
+      await recordFailure(scope, stepEntry(place, kind, "STARTED", stepAttempts, started), execution, tool, error, startedAt, cutShort);
       throw NeonhubError.isInstance(error) && error.code === "STEP_OUTCOME_UNKNOWN" ? scope.failRun(error) : error;
     }
     const completedAt = clock.now();
@@ -135,11 +138,16 @@ async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace
   }
 }
 
-/** Journals a failed step: `FAILED` (it runs again on the next attempt), or left `STARTED` when its outcome is unknown. */
-async function recordFailure(scope: RunScope, step: Omit<JournalStep, "runId">, execution: Omit<ToolExecution, "runId"> | undefined, tool: ToolCallTarget | undefined, error: unknown, startedAt: number): Promise<void> {
+/**
+ * Journals a failed step: `FAILED` (it runs again on the next attempt), or left `STARTED` when its outcome is
+ * unknown: it said so, or the run stopped while its call was in flight.
+ */
+async function recordFailure(scope: RunScope, step: Omit<JournalStep, "runId">, execution: Omit<ToolExecution, "runId"> | undefined, tool: ToolCallTarget | undefined, error: unknown, startedAt: number, cutShort: boolean): Promise<void> {
   const completedAt = scope.dependencies.clock.now();
   const redactText = tool ? tool.redactor().redactText : scope.dependencies.redactor.redactText;
-  const stored: StoredError = { code: errorCodeOf(error), message: redactText(messageOf(error)) };
+  const stored: StoredError = cutShort
+    ? { code: "STEP_OUTCOME_UNKNOWN", message: `The run stopped while this call was in flight: ${redactText(messageOf(error))}` }
+    : { code: errorCodeOf(error), message: redactText(messageOf(error)) };
   const unknownOutcome = stored.code === "STEP_OUTCOME_UNKNOWN";
   if (tool) scope.dependencies.metrics.toolExecutionFinished({ connector: tool.connector, action: tool.action, status: "FAILED", durationMs: completedAt - startedAt });
   await scope.journal.write({
