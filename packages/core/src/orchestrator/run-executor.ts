@@ -79,7 +79,7 @@ async function interrupted(dependencies: ExecutionDependencies, execution: Execu
         runId: run.id,
         fence: execution.journal.fence,
         wakeAt: new Date(interruption.wakeAt),
-        signalName: interruption.signalName,
+        signalNames: interruption.signalNames,
         now: new Date(clock.now()),
       });
       span.setAttribute("neonhub.run.status", "WAITING");

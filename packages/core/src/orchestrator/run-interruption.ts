@@ -10,18 +10,18 @@ export type InterruptionKind = "suspended" | "lease_lost" | "journal_unavailable
 export class RunInterruption extends Error {
   constructor(
     readonly kind: InterruptionKind,
-    options: { cause?: unknown; wakeAt?: number; signalName?: string | null } = {},
+    options: { cause?: unknown; wakeAt?: number; signalNames?: readonly string[] } = {},
   ) {
     super(`The run's execution stopped: ${kind}.`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "RunInterruption";
     this.wakeAt = options.wakeAt ?? 0;
-    this.signalName = options.signalName ?? null;
+    this.signalNames = options.signalNames ?? [];
   }
 
   /** For `suspended`: when the run is due again. */
   readonly wakeAt: number;
-  /** For `suspended` on a signal: its name. */
-  readonly signalName: string | null;
+  /** For `suspended`: the names of the signals the run waits for (several when waits run side by side). */
+  readonly signalNames: readonly string[];
 
   static isInstance(value: unknown): value is RunInterruption {
     return value instanceof RunInterruption;

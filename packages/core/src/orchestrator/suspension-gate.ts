@@ -7,13 +7,14 @@ export const NEVER: Promise<never> = new Promise<never>(() => undefined);
 /**
  * Suspends a run's execution once none of its steps is in flight: a durable wait asks for it, steps already
  * running finish and are journaled, steps asked for afterwards never start, and then the execution stops with a
- * `suspended` interruption. The earliest wake time asked for wins.
+ * `suspended` interruption. The earliest wake time asked for wins, and a signal for any of the waits wakes the run.
  */
 export class SuspensionGate {
   readonly #cancellation: RunCancellation;
   #inFlight = 0;
   #wakeAt = Number.POSITIVE_INFINITY;
-  #signalName: string | null = null;
+  // Made by the first wait for a signal: most runs never wait.
+  #signalNames: string[] | undefined;
   #requested = false;
   #onSettled: Array<() => void> | undefined;
 
@@ -52,12 +53,12 @@ export class SuspensionGate {
   suspend(wakeAt: number, signalName: string | null): void {
     this.#requested = true;
     if (wakeAt < this.#wakeAt) this.#wakeAt = wakeAt;
-    this.#signalName ??= signalName;
+    if (signalName !== null && !this.#signalNames?.includes(signalName)) (this.#signalNames ??= []).push(signalName);
     this.#stopIfIdle();
   }
 
   #stopIfIdle(): void {
     if (!this.#requested || this.#inFlight > 0) return;
-    this.#cancellation.abort(new RunInterruption("suspended", { wakeAt: this.#wakeAt, signalName: this.#signalName }));
+    this.#cancellation.abort(new RunInterruption("suspended", { wakeAt: this.#wakeAt, signalNames: this.#signalNames ?? [] }));
   }
 }

@@ -221,12 +221,21 @@ export interface ClaimRunsInput {
 
 /** Parks a running run as `WAITING` until `wakeAt`, releasing its lease. */
 export interface SuspendRunInput {
+  /** The run's organization. */
   organizationId: string;
+  /** The run to park. */
   runId: string;
+  /** The fence the executor holds: the park is refused with `LEASE_LOST` when it is no longer the run's. */
   fence: number;
+  /** When the run is due again without a signal: the earliest deadline of its waits. */
   wakeAt: Date;
-  /** The signal the run waits for: when it is already there, the run is due at once. */
-  signalName: string | null;
+  /**
+   * The signals the run waits for, every name once (none for a sleep). A run waiting on several at once
+   * (`Promise.all` of `ctx.waitForSignal` calls) lists them all: when any of them is already there (sent while the
+   * run was still running or being parked), the run is due at once (`wakeAt` becomes `now`).
+   */
+  signalNames: readonly string[];
+  /** The time of the park: the run's `wakeAt` when one of `signalNames` was already sent. */
   now: Date;
 }
 

@@ -446,7 +446,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
     async suspendRun(input) {
       const kept = fenced(input.organizationId, input.runId, input.fence);
-      const signalled = input.signalName !== null && kept.signals.some((signal) => signal.name === input.signalName);
+      const signalled = input.signalNames.length > 0 && kept.signals.some((signal) => input.signalNames.includes(signal.name));
       kept.status = "WAITING";
       kept.leaseOwner = null;
       kept.leaseExpiresAt = null;

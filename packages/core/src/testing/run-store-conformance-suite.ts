@@ -478,7 +478,7 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       const [claimed] = await store.claimRuns({ owner: "new", now: new Date(BASE_TIME), leaseExpiresAt: new Date(BASE_TIME + 30_000), agentNames: [input.agentName], limit: 500 }).then((runs) => runs.filter((run) => run.id === input.id));
       expect(claimed).toMatchObject({ status: "RUNNING", leaseOwner: "new", fence: 2 });
       await expect(store.recordStep(sampleStepInput(input, 0, {}, { fence: 1 }))).rejects.toSatisfy((error) => isNeonhubError(error, "LEASE_LOST"));
-      await expect(store.suspendRun({ organizationId: input.organizationId, runId: input.id, fence: 1, wakeAt: new Date(BASE_TIME + 1), signalName: null, now: new Date(BASE_TIME) })).rejects.toSatisfy((error) =>
+      await expect(store.suspendRun({ organizationId: input.organizationId, runId: input.id, fence: 1, wakeAt: new Date(BASE_TIME + 1), signalNames: [], now: new Date(BASE_TIME) })).rejects.toSatisfy((error) =>
         isNeonhubError(error, "LEASE_LOST"),
       );
       await expect(store.finishRun(finishInput(input.organizationId, input.id, { fence: 1 }))).rejects.toSatisfy((error) => isNeonhubError(error, "LEASE_LOST"));
@@ -540,7 +540,7 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       const agentName = `wait-${randomUUID()}`;
       const input = sampleRunInput({ agentName });
       await store.createRun(input);
-      const waiting = await store.suspendRun({ organizationId: input.organizationId, runId: input.id, fence: 1, wakeAt: new Date(BASE_TIME + 60_000), signalName: null, now: new Date(BASE_TIME) });
+      const waiting = await store.suspendRun({ organizationId: input.organizationId, runId: input.id, fence: 1, wakeAt: new Date(BASE_TIME + 60_000), signalNames: [], now: new Date(BASE_TIME) });
       expect(waiting).toMatchObject({ status: "WAITING", leaseOwner: null });
       expect(waiting.wakeAt?.getTime()).toBe(BASE_TIME + 60_000);
       const claim = (at: number) => store.claimRuns({ owner: "sweeper", now: new Date(at), leaseExpiresAt: new Date(at + 30_000), agentNames: [agentName], limit: 10 });
@@ -554,20 +554,38 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       const early = sampleRunInput({ agentName });
       await store.createRun(early);
       await store.sendSignal({ organizationId: early.organizationId, runId: early.id, name: "approval", payload: { approved: true }, sentBy: "user-9", sentAt: new Date(BASE_TIME + 5) });
-      const parked = await store.suspendRun({ organizationId: early.organizationId, runId: early.id, fence: 1, wakeAt: new Date(BASE_TIME + 86_400_000), signalName: "approval", now: new Date(BASE_TIME + 10) });
+      const parked = await store.suspendRun({ organizationId: early.organizationId, runId: early.id, fence: 1, wakeAt: new Date(BASE_TIME + 86_400_000), signalNames: ["approval"], now: new Date(BASE_TIME + 10) });
       expect(parked.wakeAt?.getTime()).toBe(BASE_TIME + 10);
       expect(await store.getSignal(early.organizationId, early.id, "approval")).toMatchObject({ runId: early.id, name: "approval", payload: { approved: true }, sentBy: "user-9" });
       expect((await store.getSignal(early.organizationId, early.id, "approval"))?.sentAt.getTime()).toBe(BASE_TIME + 5);
 
       const late = sampleRunInput({ agentName });
       await store.createRun(late);
-      await store.suspendRun({ organizationId: late.organizationId, runId: late.id, fence: 1, wakeAt: new Date(BASE_TIME + 86_400_000), signalName: "approval", now: new Date(BASE_TIME) });
+      await store.suspendRun({ organizationId: late.organizationId, runId: late.id, fence: 1, wakeAt: new Date(BASE_TIME + 86_400_000), signalNames: ["approval"], now: new Date(BASE_TIME) });
       const woken = await store.sendSignal({ organizationId: late.organizationId, runId: late.id, name: "approval", payload: { approved: false }, sentBy: null, sentAt: new Date(BASE_TIME + 20) });
       expect(woken.wakeAt?.getTime()).toBe(BASE_TIME + 20);
       const claimed = await store.claimRuns({ owner: "sweeper", now: new Date(BASE_TIME + 20), leaseExpiresAt: new Date(BASE_TIME + 30_020), agentNames: [agentName], limit: 10 });
       expect(claimed.map((run) => run.id).sort()).toEqual([early.id, late.id].sort());
       expect(await store.getSignal(late.organizationId, late.id, "other")).toBeNull();
       expect(await store.getSignal("another-org", late.id, "approval")).toBeNull();
+    });
+
+    it("parks a run waiting for several signals as due at once when any of them was sent, and wakes it for any of them", async () => {
+      const parkFor = async (sentBefore: string | null) => {
+        const input = sampleRunInput();
+        await store.createRun(input);
+        if (sentBefore !== null) await store.sendSignal({ organizationId: input.organizationId, runId: input.id, name: sentBefore, payload: null, sentBy: null, sentAt: new Date(BASE_TIME + 5) });
+        const parked = await store.suspendRun({ organizationId: input.organizationId, runId: input.id, fence: 1, wakeAt: new Date(BASE_TIME + 86_400_000), signalNames: ["legal", "brand"], now: new Date(BASE_TIME + 10) });
+        return { input, parked };
+      };
+      expect((await parkFor("legal")).parked.wakeAt?.getTime()).toBe(BASE_TIME + 10);
+      expect((await parkFor("brand")).parked.wakeAt?.getTime()).toBe(BASE_TIME + 10);
+      // A signal for a name the run does not wait for leaves its deadline as it is.
+      expect((await parkFor("finance")).parked.wakeAt?.getTime()).toBe(BASE_TIME + 86_400_000);
+      const { input } = await parkFor(null);
+      const woken = await store.sendSignal({ organizationId: input.organizationId, runId: input.id, name: "brand", payload: null, sentBy: null, sentAt: new Date(BASE_TIME + 20) });
+      expect(woken).toMatchObject({ status: "WAITING" });
+      expect(woken.wakeAt?.getTime()).toBe(BASE_TIME + 20);
     });
 
     it("refuses a second signal of one name, a signal to an ended run, and one to another organization's run", async () => {
@@ -595,7 +613,7 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
     it("finishes a waiting run from outside (a cancel)", async () => {
       const input = sampleRunInput({ agentName: `cancel-${randomUUID()}` });
       await store.createRun(input);
-      await store.suspendRun({ organizationId: input.organizationId, runId: input.id, fence: 1, wakeAt: new Date(BASE_TIME + 60_000), signalName: null, now: new Date(BASE_TIME) });
+      await store.suspendRun({ organizationId: input.organizationId, runId: input.id, fence: 1, wakeAt: new Date(BASE_TIME + 60_000), signalNames: [], now: new Date(BASE_TIME) });
       const cancelled = await store.finishRun(finishInput(input.organizationId, input.id, { status: "CANCELLED", statusReason: "cancelled", output: null, attempts: 1 }));
       expect(cancelled).toMatchObject({ status: "CANCELLED", wakeAt: null });
       const claimed = await store.claimRuns({ owner: "x", now: new Date(BASE_TIME + 120_000), leaseExpiresAt: new Date(BASE_TIME + 150_000), agentNames: [input.agentName], limit: 500 });
@@ -656,7 +674,7 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       await end(failed, "FAILED");
       await end(cancelled, "CANCELLED");
       await end(timedOut, "TIMED_OUT");
-      await store.suspendRun({ organizationId, runId: waitingParent.id, fence: 1, wakeAt: at(3_600_000), signalName: null, now: at(6_500) });
+      await store.suspendRun({ organizationId, runId: waitingParent.id, fence: 1, wakeAt: at(3_600_000), signalNames: [], now: at(6_500) });
       for (const input of [childOfWaiting, endedParent, childOfEnded, endedAfterCutOff]) await end(input);
 
       await expect(store.deleteEndedRuns({ createdBefore: cutOff, limit: 0 })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });

@@ -162,10 +162,10 @@ export const PARK_RUN_SQL = updateFoundRunsSql(
 export async function suspendRun(prisma: PrismaClient, input: SuspendRunInput): Promise<AgentRun> {
   const row = await prisma.$transaction(async (transaction) => {
     const [parked] = await transaction.$queryRawUnsafe<AgentRunRow[]>(PARK_RUN_SQL, input.runId, input.organizationId, input.fence, input.wakeAt);
-    if (!parked || input.signalName === null) return parked;
+    if (!parked || input.signalNames.length === 0) return parked;
     const [woken] = await transaction.$queryRaw<AgentRunRow[]>`
       UPDATE "AgentRun" SET "wakeAt" = ${input.now}::timestamptz
-      WHERE "id" = ${input.runId} AND EXISTS (SELECT 1 FROM "RunSignal" WHERE "runId" = ${input.runId} AND "name" = ${input.signalName})
+      WHERE "id" = ${input.runId} AND EXISTS (SELECT 1 FROM "RunSignal" WHERE "runId" = ${input.runId} AND "name" = ANY(${[...input.signalNames]}::text[]))
       RETURNING ${RUN_COLUMNS}`;
     return woken ?? parked;
   });
