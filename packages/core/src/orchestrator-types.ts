@@ -103,7 +103,11 @@ export interface Orchestrator {
   /**
    * Sends a signal to a run: a run waiting for it (`ctx.waitForSignal(name)`) resumes; one that is not waiting yet
    * takes it when its wait begins. One signal per name and run.
-   * @throws RunNotFoundError for a run of another organization; SignalConflictError for a name already used or a run that ended.
+   * The payload is held to the limits of a run's input (`STORABLE_VALUE_LIMITS`: no NUL character or unpaired
+   * surrogate in any text or key, finite numbers, at most 64 levels of nesting), and `sentBy` must be such text.
+   * @throws ValidationError for a bad name, payload or sender (`fieldErrors` name `payload.<path>` or `sentBy`),
+   * before anything is stored; RunNotFoundError for a run of another organization; SignalConflictError for a name
+   * already used or a run that ended.
    */
   signal(organizationId: string, runId: string, name: string, payload: unknown, options?: { sentBy?: string }): Promise<AgentRun>;
   /**

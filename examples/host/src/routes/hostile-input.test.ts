@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestHost, type TestHost } from "../testing/create-test-host.js";
 
 let host: TestHost;
+let baseUrl: string;
 beforeAll(async () => {
   host = await createTestHost();
+  baseUrl = await host.app.listen({ host: "127.0.0.1", port: 0 });
 });
 afterAll(async () => {
   await host.app.close();
@@ -41,5 +43,27 @@ describe("input the store cannot hold", () => {
   it("accepts the edges of the time range", async () => {
     const response = await host.app.inject({ method: "GET", url: "/v1/runs?createdAfter=0001-01-01T00:00:00Z&createdBefore=9999-12-31T23:59:59.999Z", headers: host.alpha });
     expect(response.statusCode).toBe(200);
+  });
+});
+
+describe("signal payloads the store cannot hold", () => {
+
+  it.each([
+    ["a NUL in the payload", JSON.stringify({ payload: { note: "a\u0000b" } }), "body.payload.note"],
+    ["a lone surrogate in an item", '{"payload":{"items":["ok","\\udc00"]}}', "body.payload.items.1"],
+    ["a lone surrogate in a key", '{"payload":{"\\ud800":true}}', "body.payload.\ud800"],
+    ["a payload 5,000 levels deep", `{"payload":${deepInput(5_000)}}`, "body.payload.a.a"],
+    ["a number JSON parses to Infinity", '{"payload":{"amount":1e400}}', "body.payload.amount"],
+  ])("answers 400 with the field's path for %s, and keeps no signal", async (_label, body, path) => {
+    const run = (await host.app.inject({ method: "POST", url: "/v1/runs", headers: host.alpha, payload: { agent: "approval", input: { text: "raise budget" } } })).json();
+    expect(run.status).toBe("WAITING");
+    const response = await fetch(`${baseUrl}/v1/runs/${run.id}/signals/approval`, { method: "POST", headers: { ...host.alpha, "content-type": "application/json" }, body });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toContain("application/problem+json");
+    const problem = (await response.json()) as { code: string; fieldErrors: Array<{ path: string }> };
+    expect(problem.code).toBe("VALIDATION_FAILED");
+    expect(problem.fieldErrors[0]?.path.startsWith(path)).toBe(true);
+    expect(await host.orchestrator.store.getSignal("org_alpha", run.id, "approval")).toBeNull();
+    expect((await host.orchestrator.getRun("org_alpha", run.id))?.status).toBe("WAITING");
   });
 });

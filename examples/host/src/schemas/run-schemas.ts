@@ -1,4 +1,4 @@
-import { isStorableDate, isStorableText, RUN_STATUSES, STEP_KINDS, STEP_STATUSES, TOOL_EXECUTION_STATUSES, type AgentRun, type AgentRunWithTools, type ChildRunSummary, type JournalStepSummary, type ToolExecution } from "@neonhub/core";
+import { isStorableDate, isStorableText, RUN_STATUSES, storableValueProblems, STEP_KINDS, STEP_STATUSES, TOOL_EXECUTION_STATUSES, type AgentRun, type AgentRunWithTools, type ChildRunSummary, type JournalStepSummary, type ToolExecution } from "@neonhub/core";
 import { z } from "zod";
 
 const storedErrorSchema = z.object({ code: z.string(), message: z.string() }).meta({ id: "RunError" });
@@ -101,9 +101,20 @@ export const signalNameSchema = z
   .string()
   .regex(/^(?!child:)[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, "must be 1 to 100 letters, digits, '.', '_', ':' or '-', not starting with 'child:' (reserved for child runs)");
 
+/** Any JSON value the store can hold, as a run's input must be; each problem is named by its path in the value. */
+const storableJson = z.unknown().superRefine((value, context) => {
+  for (const problem of storableValueProblems(value, "")) {
+    context.addIssue({ code: "custom", message: problem.message, path: problem.path === "" ? [] : problem.path.split(".") });
+  }
+});
+
 /** Body of `POST /v1/runs/{id}/signals/{name}`. */
 export const signalBodySchema = z
-  .object({ payload: z.unknown().optional().meta({ description: "What the waiting handler receives; null when absent." }) })
+  .object({
+    payload: storableJson
+      .optional()
+      .meta({ description: "What the waiting handler receives; null when absent. Held to the limits of a run's input (no NUL or unpaired surrogates, at most 64 levels deep)." }),
+  })
   .strict()
   .meta({ id: "SignalRequest" });
 

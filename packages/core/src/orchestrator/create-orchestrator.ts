@@ -24,7 +24,7 @@ import { ActiveRuns } from "./active-runs.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { RunJournal } from "./run-journal.js";
 import { RunResumer } from "./run-resumer.js";
-import { validateSignalName } from "./signal-names.js";
+import { validateSignal } from "./validate-signal.js";
 import { AgentRegistry, type RegisteredAgent } from "./agent-registry.js";
 import type { ChildRunRequest, ExecutionDependencies } from "./execution-dependencies.js";
 import { ParentNotifier, readChildRunTree } from "./run-tree.js";
@@ -394,7 +394,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     },
 
     async signal(organizationId, runId, name, payload, signalOptions = {}) {
-      validateSignalName(name);
+      validateSignal(name, payload, signalOptions.sentBy);
       const now = clock.now();
       const run = await store.sendSignal({ organizationId, runId, name, payload: payload ?? null, sentBy: signalOptions.sentBy ?? null, sentAt: new Date(now) });
       if (run.status === "WAITING" && run.wakeAt !== null && run.wakeAt.getTime() <= now) void resumer.sweep();

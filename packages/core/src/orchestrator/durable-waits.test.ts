@@ -118,6 +118,29 @@ describe("durable waits", () => {
     expect((await orchestrator.getRun("org-1", id))?.status).toBe("WAITING");
   });
 
+  it("refuses a payload or sender the store cannot hold, like run input, before the signal is stored", async () => {
+    const { store, orchestrator, start } = setup(async (context) => context.waitForSignal("approval", { timeoutMs: HOUR }));
+    const { id } = await start();
+    const deep = (depth: number): unknown => (depth === 0 ? 1 : { a: deep(depth - 1) });
+    const refused: Array<[unknown, { sentBy?: string }, string]> = [
+      [{ note: "a\u0000b" }, {}, "payload.note"],
+      [{ items: ["ok", "\ud800"] }, {}, "payload.items.1"],
+      [{ ["key\udc00"]: true }, {}, "payload.key\udc00"],
+      [deep(STORABLE_VALUE_LIMITS.maxDepth + 1), {}, "payload.a.a"],
+      [Number.POSITIVE_INFINITY, {}, "payload"],
+      [{ approved: true }, { sentBy: "manager\u0000" }, "sentBy"],
+      [{ approved: true }, { sentBy: 7 as unknown as string }, "sentBy"],
+    ];
+    for (const [payload, options, path] of refused) {
+      const error = await settle(orchestrator.signal("org-1", id, "approval", payload, options));
+      expect(error).toMatchObject({ code: "VALIDATION_FAILED" });
+      expect((error as { fieldErrors: Array<{ path: string }> }).fieldErrors[0]?.path.startsWith(path)).toBe(true);
+    }
+    expect(await store.getSignal("org-1", id, "approval")).toBeNull();
+    await orchestrator.signal("org-1", id, "other", deep(STORABLE_VALUE_LIMITS.maxDepth), { sentBy: "manager-7" });
+    expect(await store.getSignal("org-1", id, "other")).toMatchObject({ sentBy: "manager-7" });
+  });
+
   it("refuses with VALIDATION_FAILED a wait whose deadline no store can hold", async () => {
     const { store, start } = setup(async (context) => context.waitForSignal("approval", { timeoutMs: Number.MAX_SAFE_INTEGER }));
     const refused = await settle(start());
