@@ -1,5 +1,5 @@
 import { request as httpRequest } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createHostApp } from "../app/create-host-app.js";
 import { createTestHost, type TestHost } from "../testing/create-test-host.js";
@@ -47,6 +47,40 @@ describe("GET /v1/runs/events", () => {
     // Closing the host ends the streams still open instead of waiting for them.
     await host.app.close();
     expect(host.runEvents.subscriberCount).toBe(0);
+  });
+
+  it("opens no stream and holds no slot for a client that left while its key was looked up", async () => {
+    await host.app.listen({ host: "127.0.0.1", port: 0 });
+    const base = `http://127.0.0.1:${(host.app.server.address() as AddressInfo).port}`;
+    const socketsClosed: Array<Promise<void>> = [];
+    host.app.server.on("connection", (socket: Socket) => socketsClosed.push(new Promise((resolve) => socket.once("close", () => resolve()))));
+    let releaseLookup: () => void = () => undefined;
+    const lookupHeld = new Promise<void>((resolve) => (releaseLookup = resolve));
+    const findByHash = host.apiKeyStore.findByHash.bind(host.apiKeyStore);
+    const lookup = vi.spyOn(host.apiKeyStore, "findByHash").mockImplementationOnce(async (keyHash) => {
+      await lookupHeld;
+      return findByHash(keyHash);
+    });
+
+    const client = new AbortController();
+    const leaving = new Promise<Error>((resolve) => {
+      const request = httpRequest(`${base}/v1/runs/events`, { headers: { ...host.alpha, accept: "text/event-stream" }, signal: client.signal });
+      request.on("error", resolve);
+      request.end();
+    });
+    await vi.waitFor(() => expect(lookup).toHaveBeenCalledTimes(1));
+    client.abort();
+    expect(await leaving).toMatchObject({ name: "AbortError" });
+    await Promise.all(socketsClosed);
+    releaseLookup();
+    await lookup.mock.results[0]?.value;
+
+    // A stream opened after it is the only one: the first request took no slot.
+    const staying = await openStream(`${base}/v1/runs/events`, host.alpha.authorization);
+    expect(staying.status).toBe(200);
+    expect(host.runEvents.subscriberCount).toBe(1);
+    staying.close();
+    await vi.waitFor(() => expect(host.runEvents.subscriberCount).toBe(0));
   });
 
   it("needs a key", async () => {

@@ -43,6 +43,12 @@ export const runEventsRoutes: FastifyPluginAsyncZod<RunEventsRoutesOptions> = as
     async (request, reply) => {
       const caller = requireCaller(request);
       const raw = reply.raw;
+      // A client that left while its key was looked up has closed already: no close event would end its stream.
+      if (raw.destroyed) {
+        request.log.debug("run event stream not opened: the client left during authentication");
+        reply.hijack();
+        return;
+      }
       let ended = false;
       const end = (): void => {
         if (ended) return;
