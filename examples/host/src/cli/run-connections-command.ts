@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { ConfigurationError, ValidationError } from "@neonhub/core";
+import { ConfigurationError } from "@neonhub/core";
 import { createConnectorClient } from "@neonhub/connectors";
 import { loadHostConfig } from "../config/host-config.js";
 import { createConnectionService } from "../connections/connection-service.js";
 import { openHostDatabase } from "../runtime/open-host-database.js";
+import { parseCredentialsDocument, type CredentialsDocument } from "./parse-credentials-document.js";
 
 const USAGE = `Manage organizations' connections to connectors (credentials stored encrypted in the configured database).
 
@@ -14,7 +15,8 @@ const USAGE = `Manage organizations' connections to connectors (credentials stor
   pnpm connections test       --org <organizationId> --connector <id>
   pnpm connections rotate-key
 
-The credentials document is {"credentials": {"accessToken": "..."}, "authType"?: "bearer", "expiresAt"?: "<ISO date>"}.
+The credentials document is {"credentials": {"accessToken": "..."}, "authType"?: "bearer", "expiresAt"?: "<ISO date>"},
+expiresAt from 0001-01-01 to 9999-12-31 (UTC).
 NEONHUB_CREDENTIALS_KEY is the key credentials are sealed with; rotate-key re-encrypts every connection sealed with a
 key of NEONHUB_CREDENTIALS_PREVIOUS_KEYS (hosts may keep serving meanwhile). The database is chosen as for the host.
 `;
@@ -44,7 +46,8 @@ export async function runConnectionsCommand(
   }
   const config = loadHostConfig(environment);
   if (config.credentialsKey === null) throw new ConfigurationError("Set NEONHUB_CREDENTIALS_KEY: connections are sealed with it.");
-  const input = command === "set" ? await (values.file ? readFile(values.file, "utf8") : readStandardInput()) : "";
+  // Checked before the database is opened: a bad document needs no database to be refused.
+  const document = command === "set" ? parseCredentialsDocument(await (values.file ? readFile(values.file, "utf8") : readStandardInput())) : null;
   const database = await openHostDatabase(config);
   const store = database.createCredentialStore({ encryptionKey: config.credentialsKey, previousKeys: config.previousCredentialsKeys });
   const connectors = createConnectorClient({ mode: "live", environment: {}, credentials: store, oauthClients: (connector) => config.oauthClients[connector] });
@@ -72,8 +75,7 @@ export async function runConnectionsCommand(
         return 0;
       }
       case "set": {
-        const document = parseDocument(input);
-        const saved = await service.set(organizationId, connector, document);
+        const saved = await service.set(organizationId, connector, document as CredentialsDocument);
         write(`Stored the ${saved.connector} connection of ${organizationId} (${saved.authType}, ${saved.status}).\n`);
         return 0;
       }
@@ -98,24 +100,4 @@ export async function runConnectionsCommand(
     await connectors.close();
     await database.close();
   }
-}
-
-function parseDocument(text: string): { credentials: Record<string, string>; authType?: "api_key" | "bearer" | "basic" | "oauth2"; expiresAt?: Date } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new ValidationError("The credentials document is not JSON.", [{ path: "(root)", message: "is not JSON" }]);
-  }
-  const document = (typeof parsed === "object" && parsed !== null ? parsed : {}) as { credentials?: unknown; authType?: unknown; expiresAt?: unknown };
-  const credentials = document.credentials;
-  if (typeof credentials !== "object" || credentials === null || !Object.values(credentials).every((value) => typeof value === "string")) {
-    throw new ValidationError("The credentials document needs a `credentials` object of strings.", [{ path: "credentials", message: "must be an object of strings" }]);
-  }
-  const authTypes = ["api_key", "bearer", "basic", "oauth2"] as const;
-  const authType = authTypes.find((type) => type === document.authType);
-  if (document.authType !== undefined && authType === undefined) throw new ValidationError("Unknown authType.", [{ path: "authType", message: `must be one of ${authTypes.join(", ")}` }]);
-  const expiresAt = typeof document.expiresAt === "string" ? new Date(document.expiresAt) : undefined;
-  if (expiresAt !== undefined && Number.isNaN(expiresAt.getTime())) throw new ValidationError("expiresAt is not a date.", [{ path: "expiresAt", message: "must be an ISO date" }]);
-  return { credentials: credentials as Record<string, string>, ...(authType === undefined ? {} : { authType }), ...(expiresAt === undefined ? {} : { expiresAt }) };
 }

@@ -153,6 +153,20 @@ describe("connection routes", () => {
     expect(stripe.json()).toEqual({ connector: "stripe", deleted: true, revocation: "not_offered" });
   });
 
+  it("refuses an expiresAt outside years 1 to 9999 in UTC, naming body.expiresAt, and stores nothing", async () => {
+    for (const expiresAt of ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00", "0000-01-01T00:00:00Z", "+275760-09-13T00:00:00Z", "10000-01-01T00:00:00Z"]) {
+      const refused = await put(host.beta, "stripe", { credentials: { apiKey: STRIPE_KEY }, expiresAt });
+      expect(refused.statusCode, expiresAt).toBe(400);
+      expect(refused.json(), expiresAt).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "body.expiresAt" }] });
+    }
+    expect(await store.list("org_beta")).toEqual([]);
+    for (const expiresAt of ["0001-01-01T00:00:00Z", "0001-01-01T01:00:00+01:00", "9999-12-31T22:59:59.999-01:00"]) {
+      const stored = await put(host.beta, "stripe", { credentials: { apiKey: STRIPE_KEY }, expiresAt });
+      expect(stored.statusCode, expiresAt).toBe(200);
+      expect(stored.json().expiresAt).toBe(new Date(expiresAt).toISOString());
+    }
+  });
+
   it("requires an API key on every connection route", async () => {
     for (const [method, url] of [["GET", "/v1/connections"], ["PUT", "/v1/connections/slack"], ["DELETE", "/v1/connections/slack"], ["POST", "/v1/connections/slack/test"], ["POST", "/v1/connections/slack/revoke"], ["POST", "/v1/connections/slack/authorize"]] as const) {
       expect((await host.app.inject({ method, url })).statusCode, `${method} ${url}`).toBe(401);

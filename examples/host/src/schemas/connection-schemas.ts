@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableTimestampSchema } from "./storable-timestamp-schema.js";
 
 const connectorId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "is not a connector id");
 
@@ -27,7 +28,9 @@ export const connectionInputSchema = z
   .object({
     authType: z.enum(["api_key", "bearer", "basic", "oauth2"]).optional().meta({ description: "Default: the connector's own auth type." }),
     credentials: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/), z.string().min(1)).refine((value) => Object.keys(value).length <= 20, "has too many fields"),
-    expiresAt: z.iso.datetime({ offset: true }).optional().meta({ description: "OAuth2 tokens obtained elsewhere: when the access token expires." }),
+    expiresAt: storableTimestampSchema
+      .optional()
+      .meta({ description: "OAuth2 tokens obtained elsewhere: when the access token expires. ISO 8601 with offset, from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z once in UTC." }),
   })
   .strict()
   .meta({ description: "Credentials, checked against the connector's auth spec, stored encrypted and never sent back." });

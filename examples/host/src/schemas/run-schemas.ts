@@ -1,5 +1,6 @@
-import { isStorableDate, isStorableText, RUN_STATUSES, storableValueProblems, STEP_KINDS, STEP_STATUSES, TOOL_EXECUTION_STATUSES, type AgentRun, type AgentRunWithTools, type ChildRunSummary, type JournalStepSummary, type ToolExecution } from "@neonhub/core";
+import { isStorableText, RUN_STATUSES, storableValueProblems, STEP_KINDS, STEP_STATUSES, TOOL_EXECUTION_STATUSES, type AgentRun, type AgentRunWithTools, type ChildRunSummary, type JournalStepSummary, type ToolExecution } from "@neonhub/core";
 import { z } from "zod";
+import { storableTimestampSchema } from "./storable-timestamp-schema.js";
 
 const storedErrorSchema = z.object({ code: z.string(), message: z.string() }).meta({ id: "RunError" });
 const timestamp = z.iso.datetime();
@@ -136,10 +137,6 @@ export const queuedRunSchema = z.object({ id: z.string(), status: z.literal("QUE
 
 /** Text a filter may hold: what the store can compare with (no NUL, no unpaired surrogate). */
 const storableText = (schema: z.ZodString) => schema.refine(isStorableText, { message: "must not contain NUL or unpaired UTF-16 surrogates" });
-/** A timestamp with offset, from year 1 to 9999 (what every store can hold). */
-const storableTimestamp = z.iso
-  .datetime({ offset: true })
-  .refine((value) => isStorableDate(new Date(value)), { message: "must be a valid time from 0001-01-01 to 9999-12-31 (UTC)" });
 
 /** Query of `GET /v1/runs`. */
 export const listRunsQuerySchema = z
@@ -148,8 +145,8 @@ export const listRunsQuerySchema = z
     status: z.enum(RUN_STATUSES).optional(),
     user: storableText(z.string().min(1).max(200)).optional().meta({ description: "Only runs started by this user id." }),
     intent: storableText(z.string().min(1).max(200)).optional().meta({ description: "Only runs whose intent contains this text (case-insensitive)." }),
-    createdAfter: storableTimestamp.optional().meta({ description: "Inclusive lower bound on createdAt." }),
-    createdBefore: storableTimestamp.optional().meta({ description: "Exclusive upper bound on createdAt." }),
+    createdAfter: storableTimestampSchema.optional().meta({ description: "Inclusive lower bound on createdAt." }),
+    createdBefore: storableTimestampSchema.optional().meta({ description: "Exclusive upper bound on createdAt." }),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: storableText(z.string().min(1).max(512)).optional().meta({ description: "nextCursor of the previous page." }),
   })
