@@ -1,6 +1,8 @@
+import type { Clock, Logger } from "@neonhub/core";
 import { Gauge, type Registry } from "prom-client";
 import { AccumulatedCounter } from "./accumulated-counter.js";
 import { AccumulatedHistogram } from "./accumulated-histogram.js";
+import { boundScrapeReading } from "./bound-scrape-reading.js";
 import { METRIC_NAMES } from "./metric-names.js";
 
 /**
@@ -27,6 +29,7 @@ export interface Instruments {
   backgroundPasses: AccumulatedCounter<"task" | "outcome">;
   backgroundPassItems: AccumulatedCounter<"task">;
   backgroundPassLastSuccess: Gauge<"task">;
+  scrapeCollectFailures: AccumulatedCounter<"collector" | "reason">;
 }
 
 /** Settings of {@link createInstruments}. */
@@ -39,6 +42,12 @@ export interface InstrumentSettings {
   connectionCounts: { source: ConnectionCountSource | null };
   /** Bounds the `connector` label's values. */
   resolveConnector: (connector: string) => string;
+  /** Times the wait for readings taken at scrape time. */
+  clock: Clock;
+  /** How long a scrape waits for the connection counts before it goes on without them. */
+  collectTimeoutMs: number;
+  /** Where a reading that failed or timed out is reported. */
+  logger: Logger;
 }
 
 /** Counts connections by connector and status, for the `connections` gauge. */
@@ -51,6 +60,17 @@ export function createInstruments(settings: InstrumentSettings): Instruments {
   const name = (key: keyof typeof METRIC_NAMES) => `${prefix}${METRIC_NAMES[key]}`;
   const counter = <Label extends string>(key: keyof typeof METRIC_NAMES, help: string, labelNames: readonly Label[]) =>
     new AccumulatedCounter<Label>({ registry, name: name(key), help, labelNames });
+  const scrapeCollectFailures = counter(
+    "scrapeCollectFailures",
+    "Readings taken at scrape time that failed or did not answer in time, by collector and reason (timeout, error); the scrape went on without their series.",
+    ["collector", "reason"],
+  );
+  const readConnectionCounts = boundScrapeReading("connections", () => (settings.connectionCounts.source as ConnectionCountSource)(), {
+    clock: settings.clock,
+    timeoutMs: settings.collectTimeoutMs,
+    logger: settings.logger,
+    failures: scrapeCollectFailures,
+  });
 
   return {
     agentRuns: counter("agentRuns", "Agent runs that reached a final status (COMPLETED, FAILED, CANCELLED, TIMED_OUT).", ["agent", "status"]),
@@ -108,11 +128,10 @@ export function createInstruments(settings: InstrumentSettings): Instruments {
       labelNames: ["connector", "status"],
       registers,
       async collect() {
-        const source = settings.connectionCounts.source;
-        if (source === null) return;
-        const counts = await source();
+        if (settings.connectionCounts.source === null) return;
+        const counts = await readConnectionCounts();
         this.reset();
-        for (const { connector, status, count } of counts) this.inc({ connector: settings.resolveConnector(connector), status }, count);
+        for (const { connector, status, count } of counts ?? []) this.inc({ connector: settings.resolveConnector(connector), status }, count);
       },
     }),
     connectionRefreshes: counter(
@@ -136,5 +155,6 @@ export function createInstruments(settings: InstrumentSettings): Instruments {
       labelNames: ["task"],
       registers,
     }),
+    scrapeCollectFailures,
   };
 }

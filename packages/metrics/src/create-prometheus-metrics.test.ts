@@ -26,6 +26,7 @@ const EXPECTED_TYPES: Record<string, string> = {
   neonhub_background_passes_total: "counter",
   neonhub_background_pass_items_total: "counter",
   neonhub_background_pass_last_success_timestamp_seconds: "gauge",
+  neonhub_scrape_collect_failures_total: "counter",
 };
 
 function expectConfigurationError(create: () => unknown, message: RegExp): void {
@@ -134,6 +135,7 @@ describe("createPrometheusMetrics", () => {
     expectConfigurationError(() => createPrometheusMetrics({ runDurationBuckets: [1, 0.5] }), /runDurationBuckets/);
     expectConfigurationError(() => createPrometheusMetrics({ toolDurationBuckets: [] }), /toolDurationBuckets/);
     expectConfigurationError(() => createPrometheusMetrics({ toolDurationBuckets: [0, 1] }), /toolDurationBuckets/);
+    expectConfigurationError(() => createPrometheusMetrics({ collectTimeoutMs: 0 }), /collectTimeoutMs/);
     expectConfigurationError(
       () => createPrometheusMetrics({ registry: {} as never }),
       /prom-client Registry/,

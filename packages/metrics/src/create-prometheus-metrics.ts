@@ -1,9 +1,10 @@
-import { ConfigurationError, type MetricsSink } from "@neonhub/core";
+import { type Clock, ConfigurationError, type Logger, type MetricsSink, silentLogger, systemClock } from "@neonhub/core";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { type ConnectorApiVersionReading, registerConnectorApiVersionGauges } from "./connector-api-version-gauges.js";
 import { type ConnectionCountSource, createInstruments } from "./create-instruments.js";
 import { LabelValueGuard } from "./label-value-guard.js";
 import {
+  DEFAULT_COLLECT_TIMEOUT_MS,
   DEFAULT_MAX_LABEL_VALUES,
   DEFAULT_METRIC_PREFIX,
   DEFAULT_RUN_DURATION_BUCKETS,
@@ -48,6 +49,17 @@ export interface PrometheusMetricsOptions {
   runDurationBuckets?: readonly number[];
   /** Histogram buckets of tool execution durations, in seconds. Default {@link DEFAULT_TOOL_DURATION_BUCKETS}. */
   toolDurationBuckets?: readonly number[];
+  /**
+   * How long a scrape waits for what it reads from the database (the connection counts of `observeConnections`),
+   * in milliseconds. A reading that fails or takes longer is left out of that scrape (its series are missing), logged
+   * and counted in `scrape_collect_failures_total`; the rest of the exposition is served. Default
+   * {@link DEFAULT_COLLECT_TIMEOUT_MS} (2 s).
+   */
+  collectTimeoutMs?: number;
+  /** Times `collectTimeoutMs`. Default the system clock. */
+  clock?: Clock;
+  /** Where readings that failed or timed out at a scrape are logged (`warn`). Default: nowhere. */
+  logger?: Logger;
 }
 
 /** What {@link createPrometheusMetrics} returns. */
@@ -64,7 +76,8 @@ export interface PrometheusMetrics {
   metricNames: readonly string[];
   /**
    * Sets where the `connections` gauge reads its counts at each scrape (the credential store's counts by connector
-   * and status). Until then the gauge has no series.
+   * and status). Until then the gauge has no series. A scrape waits at most `collectTimeoutMs` for the counts and
+   * goes on without the gauge's series when they fail or take longer.
    */
   observeConnections(source: ConnectionCountSource): void;
 }
@@ -92,6 +105,10 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   }
   const runDurationBuckets = checkedBuckets("runDurationBuckets", options.runDurationBuckets ?? DEFAULT_RUN_DURATION_BUCKETS);
   const toolDurationBuckets = checkedBuckets("toolDurationBuckets", options.toolDurationBuckets ?? DEFAULT_TOOL_DURATION_BUCKETS);
+  const collectTimeoutMs = options.collectTimeoutMs ?? DEFAULT_COLLECT_TIMEOUT_MS;
+  if (!Number.isFinite(collectTimeoutMs) || collectTimeoutMs <= 0) {
+    throw new ConfigurationError(`collectTimeoutMs must be a positive number of milliseconds, got ${String(collectTimeoutMs)}.`);
+  }
   if (options.registry !== undefined && typeof options.registry.registerMetric !== "function") {
     throw new ConfigurationError("registry must be a prom-client Registry.");
   }
@@ -105,7 +122,17 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   const connectionCounts: { source: ConnectionCountSource | null } = { source: null };
   const connectorGuard = new LabelValueGuard(options.knownConnectors ?? [], maxLabelValues);
   const instruments = registerOrExplain(() =>
-    createInstruments({ registry, prefix, runDurationBuckets, toolDurationBuckets, connectionCounts, resolveConnector: (connector) => connectorGuard.resolve(connector) }),
+    createInstruments({
+      registry,
+      prefix,
+      runDurationBuckets,
+      toolDurationBuckets,
+      connectionCounts,
+      resolveConnector: (connector) => connectorGuard.resolve(connector),
+      clock: options.clock ?? systemClock,
+      collectTimeoutMs,
+      logger: options.logger ?? silentLogger,
+    }),
   );
   if (options.collectDefaultMetrics ?? options.registry === undefined) {
     registerOrExplain(() => collectDefaultMetrics({ register: registry }));
@@ -145,6 +172,8 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     observeConnections(source) {
       if (typeof source !== "function") throw new ConfigurationError("observeConnections needs a function that counts connections.");
       connectionCounts.source = source;
+      // Start at zero so that `increase()` sees the first failure.
+      for (const reason of ["timeout", "error"]) instruments.scrapeCollectFailures.cell({ collector: "connections", reason });
     },
   };
 }

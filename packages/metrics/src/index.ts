@@ -8,6 +8,7 @@ export { createPinoLogger } from "./create-pino-logger.js";
 export type { PinoLoggerOptions } from "./create-pino-logger.js";
 export {
   BREAKER_STATE_VALUES,
+  DEFAULT_COLLECT_TIMEOUT_MS,
   DEFAULT_MAX_LABEL_VALUES,
   DEFAULT_METRIC_PREFIX,
   DEFAULT_RUN_DURATION_BUCKETS,

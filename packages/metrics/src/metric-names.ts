@@ -27,6 +27,7 @@ export const METRIC_NAMES = Object.freeze({
   backgroundPasses: "background_passes_total",
   backgroundPassItems: "background_pass_items_total",
   backgroundPassLastSuccess: "background_pass_last_success_timestamp_seconds",
+  scrapeCollectFailures: "scrape_collect_failures_total",
 });
 
 /**
@@ -56,6 +57,12 @@ export const REFRESH_OUTCOMES: readonly string[] = Object.freeze(["refreshed", "
 
 /** Periodic background work, the values of the `task` label of the `background_pass_*` metrics. */
 export const BACKGROUND_TASKS: readonly string[] = Object.freeze(["run_retention", "queued_run_reconciliation", "schedules"]);
+
+/**
+ * How long a scrape waits, by default, for what it reads from the database (the connection counts) before it answers
+ * without those series. Prometheus's default scrape timeout is 10 s.
+ */
+export const DEFAULT_COLLECT_TIMEOUT_MS = 2_000;
 
 /** Statuses of connections, the values of the `status` label of `connections`. */
 export const CONNECTION_STATUSES: readonly string[] = Object.freeze(["ACTIVE", "EXPIRED", "REVOKED", "ERROR"]);

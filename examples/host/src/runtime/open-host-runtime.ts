@@ -107,7 +107,7 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     if (redis) closers.unshift(() => redis.quit().catch(() => redis.disconnect()));
     const registry = createConnectorRegistry({ connectors: [...builtInConnectors, ...(extensions.connectors ?? [])] });
     const connectorApiVersions = () => checkApiVersions(registry.list(), { clock: systemClock });
-    const metrics = createPrometheusMetrics({ connectorApiVersions, knownQueues: Object.keys(PLATFORM_QUEUES) });
+    const metrics = createPrometheusMetrics({ connectorApiVersions, knownQueues: Object.keys(PLATFORM_QUEUES), logger });
     const keys = config.credentialsKey === null ? null : { encryptionKey: config.credentialsKey, previousKeys: config.previousCredentialsKeys };
     const credentials = keys === null ? null : database.createCredentialStore(keys);
     if (credentials) metrics.observeConnections(() => credentials.countByStatus());
