@@ -549,6 +549,28 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       expect(resumed).toMatchObject({ id: input.id, status: "RUNNING", leaseOwner: "sweeper", fence: 2, wakeAt: null });
     });
 
+    it("finishes a run that waited longer than 2^31 ms (about 24.8 days) with its whole duration", async () => {
+      const organizationId = `org-${randomUUID()}`;
+      const agentName = `long-wait-${randomUUID()}`;
+      const input = sampleRunInput({ organizationId, agentName });
+      await store.createRun(input);
+      const wakeAt = BASE_TIME + 30 * 86_400_000;
+      await store.suspendRun({ organizationId, runId: input.id, fence: 1, wakeAt: new Date(wakeAt), signalName: null, now: new Date(BASE_TIME) });
+      const [resumed] = await store.claimRuns({ owner: "sweeper", now: new Date(wakeAt), leaseExpiresAt: new Date(wakeAt + 30_000), agentNames: [agentName], limit: 10 });
+      expect(resumed).toMatchObject({ id: input.id, fence: 2 });
+      const durationMs = wakeAt - BASE_TIME + 1_500;
+      expect(durationMs).toBeGreaterThan(2 ** 31);
+      const finished = await store.finishRun(finishInput(organizationId, input.id, { fence: 2, completedAt: new Date(BASE_TIME + durationMs), durationMs }));
+      expect(finished).toMatchObject({ status: "COMPLETED", durationMs });
+      expect((await store.getRun(organizationId, input.id))?.durationMs).toBe(durationMs);
+      expect((await store.listRuns({ organizationId, limit: 10 })).runs.map((run) => run.durationMs)).toEqual([durationMs]);
+      const since = new Date(BASE_TIME);
+      const summary = await store.summarizeRuns({ organizationId, since, until: new Date(BASE_TIME + 3_600_000) });
+      expect(summary.agents).toEqual([{ agentName, total: 1, completed: 1, failed: 0, p95DurationMs: durationMs }]);
+      const period = await store.summarizeAgentPeriod({ organizationId, agentName, since, until: new Date(BASE_TIME + 86_400_000) });
+      expect(period).toMatchObject({ p50DurationMs: durationMs, p95DurationMs: durationMs });
+    });
+
     it("keeps a signal sent before the wait begins, and wakes a waiting run at once", async () => {
       const agentName = `signal-${randomUUID()}`;
       const early = sampleRunInput({ agentName });

@@ -2,9 +2,21 @@ import type { AgentRun, JournalStep, RunSignal, RunStatus, StepKind, StepStatus,
 
 /**
  * The columns of an `AgentRun` row, as Prisma returns them from typed and raw queries alike: the run's own fields,
- * with its status and error as the database holds them (checked when read into an {@link AgentRun}).
+ * with its status and error as the database holds them (checked when read into an {@link AgentRun}). `durationMs` is
+ * a `bigint` column: Prisma reads it as a `bigint`, `pg` as a string and PGlite as a number or a `bigint`.
  */
-export type AgentRunRow = Omit<AgentRun, "status" | "error"> & { status: string; error: unknown };
+export type AgentRunRow = Omit<AgentRun, "status" | "error" | "durationMs"> & { status: string; error: unknown; durationMs: DatabaseBigint | null };
+
+/** How the drivers return a PostgreSQL `bigint`. */
+export type DatabaseBigint = bigint | number | string;
+
+/**
+ * A `bigint` column read as a number of milliseconds. Durations stay far below 2^53 ms (285,000 years), so the
+ * conversion is exact.
+ */
+export function toMilliseconds(value: DatabaseBigint | null): number | null {
+  return value === null ? null : Number(value);
+}
 
 /** The columns of a `RunStep` row. */
 export interface RunStepRow {
@@ -77,7 +89,7 @@ export function toAgentRun(row: AgentRunRow): AgentRun {
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     completedAt: row.completedAt,
-    durationMs: row.durationMs,
+    durationMs: toMilliseconds(row.durationMs),
     traceId: row.traceId,
     parentRunId: row.parentRunId,
     fence: row.fence,

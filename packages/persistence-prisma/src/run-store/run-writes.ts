@@ -55,7 +55,7 @@ export const LOCK_RUNS_SQL = listedRunsSql(`unnest($1::text[]) AS "request"("run
 export const FINISH_RUNS_SQL = `
   WITH "request" AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS "request"("runId" text, "organizationId" text, "status" text,
-      "statusReason" text, "output" jsonb, "error" jsonb, "attempts" integer, "completedAt" timestamptz, "durationMs" integer, "metrics" jsonb,
+      "statusReason" text, "output" jsonb, "error" jsonb, "attempts" integer, "completedAt" timestamptz, "durationMs" bigint, "metrics" jsonb,
       "fence" integer)
   ), "open" AS MATERIALIZED (${requestedRunsSql("UPDATE", `"current"."status" IN ('QUEUED', 'RUNNING', 'WAITING') AND ("request"."fence" IS NULL OR "current"."fence" = "request"."fence")`)}
   ), "finished" AS (

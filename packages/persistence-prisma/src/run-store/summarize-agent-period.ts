@@ -1,5 +1,6 @@
 import { emptyStatusCounts, sortPeriodGroups, successRateOf, type AgentPeriodSummary, type RunStatus, type SummarizeAgentPeriodQuery } from "@neonhub/core";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { toMilliseconds, type DatabaseBigint } from "./run-records.js";
 
 interface StatusRow {
   status: RunStatus;
@@ -7,8 +8,8 @@ interface StatusRow {
 }
 
 interface DurationRow {
-  p50DurationMs: number | null;
-  p95DurationMs: number | null;
+  p50DurationMs: DatabaseBigint | null;
+  p95DurationMs: DatabaseBigint | null;
 }
 
 interface MetricRow {
@@ -72,8 +73,8 @@ export async function summarizeAgentPeriodOnPrisma(prisma: PrismaClient, query: 
     total,
     byStatus,
     successRate: successRateOf(byStatus),
-    p50DurationMs: durations?.p50DurationMs == null ? null : Number(durations.p50DurationMs),
-    p95DurationMs: durations?.p95DurationMs == null ? null : Number(durations.p95DurationMs),
+    p50DurationMs: toMilliseconds(durations?.p50DurationMs ?? null),
+    p95DurationMs: toMilliseconds(durations?.p95DurationMs ?? null),
     ...groups,
   };
 }

@@ -1,19 +1,20 @@
 import type { RunStatus, RunSummary, SummarizeRunsQuery } from "@neonhub/core";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { toMilliseconds, type DatabaseBigint } from "./run-records.js";
 
 interface AgentRow {
   agentName: string;
   total: bigint;
   completed: bigint;
   failed: bigint;
-  p95DurationMs: number | null;
+  p95DurationMs: DatabaseBigint | null;
 }
 
 interface MinuteRow {
   minute: Date;
   status: RunStatus;
   count: bigint;
-  p95DurationMs: number | null;
+  p95DurationMs: DatabaseBigint | null;
 }
 
 const byText = (left: string, right: string): number => (left < right ? -1 : left > right ? 1 : 0);
@@ -46,7 +47,7 @@ export async function summarizeRunsOnPrisma(prisma: PrismaClient, query: Summari
         total: Number(row.total),
         completed: Number(row.completed),
         failed: Number(row.failed),
-        p95DurationMs: row.p95DurationMs === null ? null : Number(row.p95DurationMs),
+        p95DurationMs: toMilliseconds(row.p95DurationMs),
       }))
       .sort((left, right) => byText(left.agentName, right.agentName)),
     minutes: minuteRows
@@ -54,7 +55,7 @@ export async function summarizeRunsOnPrisma(prisma: PrismaClient, query: Summari
         minute: new Date(row.minute),
         status: row.status,
         count: Number(row.count),
-        p95DurationMs: row.p95DurationMs === null ? null : Number(row.p95DurationMs),
+        p95DurationMs: toMilliseconds(row.p95DurationMs),
       }))
       .sort((left, right) => left.minute.getTime() - right.minute.getTime() || byText(left.status, right.status)),
   };
