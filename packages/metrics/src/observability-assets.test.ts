@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
@@ -99,6 +101,33 @@ describe("Grafana dashboard", () => {
       expect(panel.datasource).toEqual({ type: "prometheus", uid: "${datasource}" });
     }
     expect(dashboard.templating.list.map((variable) => variable.name)).toEqual(["datasource", "agent"]);
+  });
+});
+
+describe("Grafana dashboard queries on promtool", () => {
+  const inCi = process.env.CI === "true";
+
+  // Every process that touches a BullMQ queue reads the queue's one depth from Redis and exports it, API hosts and
+  // workers alike: three processes report the same 5 waiting runs.
+  it.skipIf(!promtoolAvailable && !inCi)("counts a shared queue's waiting runs once, however many processes report its depth", () => {
+    expect(promtoolAvailable, promtoolMissingMessage).toBe(true);
+    const panel = dashboard.panels.find((candidate) => candidate.title === "Queue depth");
+    const expression = panel?.targets[0]?.expr ?? "";
+    const folder = mkdtempSync(join(tmpdir(), "queue-depth-"));
+    try {
+      const file = join(folder, "queue-depth.test.yml");
+      const series = ["api-1:3000", "worker-1:3001", "worker-2:3001"].map((instance) => ({
+        series: `neonhub_queue_jobs_pending{queue="runs",instance="${instance}",job="neonhub"}`,
+        values: "5x5",
+      }));
+      const test = { evaluation_interval: "1m", tests: [{ interval: "1m", input_series: series, promql_expr_test: [{ expr: expression, eval_time: "2m", exp_samples: [{ labels: '{queue="runs"}', value: 5 }] }] }] };
+      writeFileSync(file, JSON.stringify(test));
+      const result = runPromtool(["test", "rules", file]);
+      expect(result.output).toContain("SUCCESS");
+      expect(result.status).toBe(0);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 
