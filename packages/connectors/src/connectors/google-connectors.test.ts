@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { paginate } from "../client/paginate.js";
 import { isConnectorAuthError } from "../sdk/connector-auth-error.js";
 import { type LiveHarness, startLiveHarness } from "../testing/start-live-harness.js";
+import { MAX_RETRY_AFTER_MS } from "../http/parse-retry-after.js";
 import { GOOGLE_ADS_API_VERSION, googleAdsConnector } from "./google-ads-connector.js";
+import { mapGoogleAdsResponse } from "./google-ads-failure.js";
 import { googleSearchConsoleConnector } from "./google-search-console-connector.js";
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8"));
@@ -83,6 +85,28 @@ describe("google ads connector (searchStream and campaigns:mutate)", () => {
       message: "Google Ads campaignSpend failed with HTTP 400: queryError.UNRECOGNIZED_FIELD: Unrecognized field in the query: 'metrics.cost_micro'.",
       details: { googleAdsErrors: [{ errorCode: { queryError: "UNRECOGNIZED_FIELD" }, trigger: { stringValue: "metrics.cost_micro" } }], requestId: "k0X9dT3wQ1mGZf8hYbPq2A" },
     });
+  });
+
+  it("takes the retryDelay of a quota error's details as the wait before the next attempt", async () => {
+    await start(() => ({ status: 429, json: fixture("google-ads-resource-exhausted.429.json") }));
+    await expect(harness.client.invoke(googleAdsConnector, "campaignSpend", { customerId: "1234567890" })).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+      retryAfterMs: 30_000,
+      message: "Google Ads campaignSpend failed with HTTP 429: quotaError.RESOURCE_TEMPORARILY_EXHAUSTED: Too many requests. Retry in 30 seconds.",
+      details: { googleAdsErrors: [{ details: { quotaErrorDetails: { rateScope: "DEVELOPER", retryDelay: "30s" } } }], requestId: "Qm9yBqX4r2VdE7sHc1ZtLw" },
+    });
+  });
+
+  it("reads a retryDelay as a protobuf Duration: fractional seconds rounded up to the millisecond, unreadable ones ignored", () => {
+    const answer = (retryDelay: unknown) => {
+      const body = fixture("google-ads-resource-exhausted.429.json") as { error: { details: Array<{ errors: Array<{ details: { quotaErrorDetails: Record<string, unknown> } }> }> } };
+      body.error.details[0]!.errors[0]!.details.quotaErrorDetails.retryDelay = retryDelay;
+      return mapGoogleAdsResponse({ status: 429, headers: {}, body }, { action: "campaignSpend", nowMs: 0 })?.retryAfterMs;
+    };
+    expect(answer("1.5s")).toBe(1_500);
+    expect(answer("0.000001s")).toBe(1);
+    expect(answer("172800s")).toBe(MAX_RETRY_AFTER_MS);
+    for (const unreadable of ["30", "-5s", "1m", 30, null]) expect(answer(unreadable)).toBe(1_000);
   });
 
   it("calls the supported API version declared on the connector", () => {

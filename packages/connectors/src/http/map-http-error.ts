@@ -34,6 +34,8 @@ export interface HttpErrorSource {
   nowMs: number;
   /** The provider's own error details to keep in the error (Google Ads' `GoogleAdsFailure`, Meta's subcode). */
   details?: Record<string, unknown>;
+  /** A wait the provider gave outside `Retry-After` (in its body or a header of its own); used instead of it. */
+  retryAfterMs?: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export function mapHttpError(response: HttpResponse, source: HttpErrorSource): N
   const { status } = response;
   const message = `${source.displayName} ${source.action} failed with HTTP ${status}: ${providerMessage(response.body)}`;
   const details = { ...source.details, connector: source.connector, action: source.action, status };
-  const retryAfterMs = parseRetryAfter(response.headers["retry-after"], source.nowMs);
+  const retryAfterMs = source.retryAfterMs ?? parseRetryAfter(response.headers["retry-after"], source.nowMs);
   if (status === 401) return new ConnectorAuthError(source.connector, "unauthorized", message, { status });
   if (status === 403) return new ConnectorAuthError(source.connector, "forbidden", message, { status });
   if (status === 429) return new RateLimitedError(message, retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS, { details });
