@@ -42,6 +42,41 @@ describe("email connector (Resend POST /emails)", () => {
     expect(isConnectorAuthError(error, "forbidden")).toBe(true);
   });
 
+  it("maps a 403 validation_error (testing emails go only to the account's own address) to VALIDATION_FAILED, not an auth error", async () => {
+    await start(() => ({ status: 403, json: fixture("resend-testing-emails-only.403.json") }));
+    const error = await harness.client.invoke(emailConnector, "sendEmail", email).catch((caught: unknown) => caught);
+    expect(isConnectorAuthError(error)).toBe(false);
+    expect(error).toMatchObject({ code: "VALIDATION_FAILED", isRetryable: false, details: { status: 403, resendError: "validation_error" } });
+    expect((error as Error).message).toContain("You can only send testing emails to your own email address");
+  });
+
+  it("retries a 409 concurrent_idempotent_requests with the same key, and gets the first request's answer", async () => {
+    harness = await startLiveHarness({
+      connector: emailConnector,
+      credentials: { apiKey: API_KEY },
+      handler: () =>
+        harness.server.requests.length === 1 ? { status: 409, json: fixture("resend-concurrent-idempotent-requests.409.json") } : { status: 200, json: fixture("resend-send-email.200.json") },
+      client: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
+    });
+    await expect(harness.client.invoke(emailConnector, "sendEmail", email, { idempotencyKey: "welcome/42" })).resolves.toEqual({ id: "49a3999c-0ce1-4ea6-ab68-afcd6dc2e794" });
+    expect(harness.server.requests.map((request) => request.headers["idempotency-key"])).toEqual(["welcome/42", "welcome/42"]);
+  });
+
+  it("does not retry a 409 invalid_idempotent_request: the key was used with another email", async () => {
+    harness = await startLiveHarness({
+      connector: emailConnector,
+      credentials: { apiKey: API_KEY },
+      handler: () => ({ status: 409, json: fixture("resend-invalid-idempotent-request.409.json") }),
+      client: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
+    });
+    await expect(harness.client.invoke(emailConnector, "sendEmail", email, { idempotencyKey: "welcome/42" })).rejects.toMatchObject({
+      code: "UPSTREAM_FAILED",
+      isRetryable: false,
+      details: { status: 409, resendError: "invalid_idempotent_request" },
+    });
+    expect(harness.server.requests).toHaveLength(1);
+  });
+
   it("maps 429 with Retry-After to RATE_LIMITED", async () => {
     await start(() => ({ status: 429, headers: { "retry-after": "1" }, json: fixture("resend-rate-limit.429.json") }));
     const error = await harness.client.invoke(emailConnector, "sendEmail", email).catch((caught: unknown) => caught);

@@ -1,5 +1,28 @@
+import { type NeonhubError, UpstreamFailedError, ValidationError } from "@neonhub/core";
 import { z } from "zod";
+import { mapHttpError, providerMessage } from "../http/map-http-error.js";
+import type { HttpResponse } from "../http/http-types.js";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
+
+const DISPLAY_NAME = "Email (Resend)";
+
+/**
+ * Maps Resend's error body (`{ statusCode, message, name }`) by its `name` where the status alone misleads: a 409
+ * `concurrent_idempotent_requests` (the first request with the key is still in progress) is retryable, unlike
+ * `invalid_idempotent_request` (the key was used with another email); a 403 `validation_error` (testing emails go
+ * only to the account's own address, or the sender's domain is not verified) is a validation error, not refused
+ * credentials. Every error keeps the `name` as `details.resendError`.
+ */
+export function mapResendResponse(response: HttpResponse, context: { action: string; nowMs: number }): NeonhubError | undefined {
+  const name = (response.body as { name?: unknown } | null)?.name;
+  if (response.status < 400 || typeof name !== "string") return undefined;
+  const details = { connector: "email", action: context.action, status: response.status, resendError: name };
+  const message = `${DISPLAY_NAME} ${context.action} failed with HTTP ${response.status}: ${providerMessage(response.body)}`;
+  // Repeated once the first request has finished, the same key answers that request's result.
+  if (response.status === 409 && name === "concurrent_idempotent_requests") return new UpstreamFailedError(message, { isRetryable: true, details });
+  if (response.status === 403 && name === "validation_error") return new ValidationError(message, [], { details });
+  return mapHttpError(response, { connector: "email", displayName: DISPLAY_NAME, action: context.action, nowMs: context.nowMs, details: { resendError: name } });
+}
 
 const recipients = z.union([z.string().min(3), z.array(z.string().min(3)).min(1).max(50)]);
 
@@ -34,13 +57,14 @@ const sendEmailInput = sendEmailFields.refine((input) => input.html !== undefine
 export const emailConnector = defineConnector({
   id: "email",
   kind: "EMAIL",
-  displayName: "Email (Resend)",
+  displayName: DISPLAY_NAME,
   description: "Sends transactional and marketing email through Resend.",
   baseUrl: "https://api.resend.com",
   apiVersion: { version: "unversioned", docsUrl: "https://resend.com/docs/api-reference/introduction" },
   auth: { type: "bearer", field: "apiKey" },
   // Resend's default limit is 2 requests per second per team.
   rateLimit: { requests: 2, intervalMs: 1_000 },
+  mapResponse: mapResendResponse,
   connectionTest: { method: "GET", path: "/domains" },
   actions: {
     sendEmail: defineAction({

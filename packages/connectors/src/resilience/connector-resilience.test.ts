@@ -1,6 +1,6 @@
 import { createManualClock, createRecordingMetricsSink } from "@neonhub/core/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { emailConnector } from "../connectors/email-connector.js";
+import { emailConnector, mapResendResponse } from "../connectors/email-connector.js";
 import { createConnectorResilience } from "./connector-resilience.js";
 
 const signal = new AbortController().signal;
@@ -42,5 +42,21 @@ describe("connector pacing", () => {
     expect(started.sort()).toEqual(["a1", "a2", "a3", "b1", "c1", "d1"]);
     expect(paced.pacerCount()).toBeLessThanOrEqual(2);
     await paced.stop();
+  });
+});
+
+describe("connector breaker", () => {
+  it("does not count a retryable 409 against the breaker: the provider is up, another request with the key is in flight", async () => {
+    const resilience = createConnectorResilience({ metrics: createRecordingMetricsSink(), clock: createManualClock(0), retry: false, pacing: false });
+    const inFlight = mapResendResponse(
+      { status: 409, headers: {}, body: { statusCode: 409, message: "Same idempotency key used while original request is still in progress.", name: "concurrent_idempotent_requests" } },
+      { action: "sendEmail", nowMs: 0 },
+    );
+    expect(inFlight).toMatchObject({ code: "UPSTREAM_FAILED", isRetryable: true });
+    for (let call = 0; call < 6; call += 1) {
+      await expect(resilience.execute(emailConnector, () => Promise.reject(inFlight), { signal })).rejects.toBe(inFlight);
+    }
+    expect(resilience.breakerState("email")).toBe("closed");
+    await resilience.stop();
   });
 });

@@ -58,10 +58,12 @@ export interface ConnectorResilience {
 
 /**
  * Transient failures that count against the breaker: 5xx, timeouts, network errors, also when an unsafe action's
- * outcome is therefore unknown. 429s and 4xx do not.
+ * outcome is therefore unknown. 429s and 4xx do not, nor a retryable 409 (Resend's answer while another request
+ * with the same idempotency key is in flight): the provider is up and answering.
  */
 function isBreakerFailure(error: unknown): boolean {
   if (!isNeonhubError(error)) return true;
+  if (error.details?.status === 409) return false;
   return (error.isRetryable && error.code !== "RATE_LIMITED") || error.code === "STEP_OUTCOME_UNKNOWN";
 }
 
