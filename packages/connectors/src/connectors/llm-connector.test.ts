@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { createRecordingMetricsSink } from "@neonhub/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { createConnectorClient } from "../client/create-connector-client.js";
 import { isConnectorAuthError } from "../sdk/connector-auth-error.js";
@@ -48,6 +49,21 @@ describe("llm connector (OpenAI-compatible chat completions)", () => {
     harness.server.handle(() => ({ status: 429, headers: { "retry-after": "20" }, json: fixture("openai-rate-limit.429.json") }));
     const limited = await harness.client.invoke(llmConnector, "chatCompletion", { messages }).catch((caught: unknown) => caught);
     expect(limited).toMatchObject({ code: "RATE_LIMITED", retryAfterMs: 20_000 });
+  });
+
+  it("does not retry a 429 insufficient_quota: the account's credits or monthly budget are used up, a rate limit is not", async () => {
+    const metrics = createRecordingMetricsSink();
+    harness = await startLiveHarness({
+      connector: llmConnector,
+      credentials: { apiKey: API_KEY },
+      handler: () => ({ status: 429, json: fixture("openai-insufficient-quota.429.json") }),
+      client: { metrics, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
+    });
+    const error = await harness.client.invoke(llmConnector, "chatCompletion", { messages }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "UPSTREAM_FAILED", isRetryable: false, details: { status: 429, reason: "insufficient_quota" } });
+    expect((error as Error).message).toContain("You exceeded your current quota");
+    expect(harness.server.requests).toHaveLength(1);
+    expect(metrics.ofType("rateLimited")).toEqual([]);
   });
 
   it("mocks deterministic completions that echo the request, as JSON when asked", async () => {

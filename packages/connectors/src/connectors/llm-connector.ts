@@ -1,5 +1,25 @@
+import { type NeonhubError, UpstreamFailedError } from "@neonhub/core";
 import { z } from "zod";
+import { providerMessage } from "../http/map-http-error.js";
+import type { HttpResponse } from "../http/http-types.js";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
+
+const DISPLAY_NAME = "LLM (OpenAI-compatible)";
+
+/**
+ * OpenAI answers 429 both for a rate limit and for `insufficient_quota` (the credits or the monthly budget are used
+ * up): the second waits for billing, not for time, so it is a non-retryable `UPSTREAM_FAILED`
+ * (`details.reason: "insufficient_quota"`). Every other answer keeps the status mapping.
+ */
+export function mapLlmResponse(response: HttpResponse, context: { action: string; nowMs: number }): NeonhubError | undefined {
+  if (response.status !== 429) return undefined;
+  const error = (response.body as { error?: { code?: unknown; type?: unknown } } | null)?.error;
+  if (error?.code !== "insufficient_quota" && error?.type !== "insufficient_quota") return undefined;
+  return new UpstreamFailedError(`${DISPLAY_NAME} ${context.action} failed with HTTP 429: ${providerMessage(response.body)}`, {
+    isRetryable: false,
+    details: { connector: "llm", action: context.action, status: 429, reason: "insufficient_quota" },
+  });
+}
 
 const message = z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string() });
 
@@ -16,12 +36,13 @@ const countWords = (text: string) => text.split(/\s+/).filter(Boolean).length;
 export const llmConnector = defineConnector({
   id: "llm",
   kind: "LLM",
-  displayName: "LLM (OpenAI-compatible)",
+  displayName: DISPLAY_NAME,
   description: "Chat completions from OpenAI or any server with the same API.",
   baseUrl: "https://api.openai.com/v1",
   apiVersion: { version: "v1", docsUrl: "https://platform.openai.com/docs/api-reference/introduction" },
   auth: { type: "bearer", field: "apiKey" },
   timeoutMs: 120_000,
+  mapResponse: mapLlmResponse,
   connectionTest: { method: "GET", path: "/models" },
   actions: {
     chatCompletion: defineAction({
