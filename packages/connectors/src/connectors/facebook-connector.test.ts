@@ -47,6 +47,19 @@ describe("facebook connector (POST /{version}/{page-id}/feed)", () => {
     expect((error as Error).message).toContain("Duplicate status message");
   });
 
+  it("maps the Page throttle (code 80001) to RATE_LIMITED waiting the X-Business-Use-Case-Usage estimate, in minutes", async () => {
+    // Meta's usage header: per business object, each rate limit type with its usage in percent and the estimated
+    // time to regain access in minutes.
+    const usage = {
+      "546349135390552": [{ type: "pages", call_count: 100, total_cputime: 21, total_time: 34, estimated_time_to_regain_access: 19 }],
+      "1029384756": [{ type: "ads_management", call_count: 12, total_cputime: 3, total_time: 4, estimated_time_to_regain_access: 0 }],
+    };
+    await start(() => ({ status: 400, headers: { "x-business-use-case-usage": JSON.stringify(usage) }, json: fixture("facebook-page-throttled.400.json") }));
+    const error = await harness.client.invoke(facebookConnector, "createPagePost", input).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "RATE_LIMITED", retryAfterMs: 19 * 60_000, details: { graphErrorCode: 80001, fbtraceId: "AvX3kq9TzLm2Rw8PbN5cYQd" } });
+    expect(harness.server.requests).toHaveLength(1);
+  });
+
   it("maps a missing permission (403, code 200) to a forbidden auth error", async () => {
     await start(() => ({ status: 403, json: fixture("facebook-missing-permission.403.json") }));
     const error = await harness.client.invoke(facebookConnector, "createPagePost", input).catch((caught: unknown) => caught);

@@ -1,7 +1,7 @@
 import { ContentRefusedError, type NeonhubError, RateLimitedError, UpstreamFailedError, ValidationError } from "@neonhub/core";
 import { DEFAULT_RATE_LIMIT_WAIT_MS, mapHttpError, providerMessage } from "../http/map-http-error.js";
 import type { HttpResponse } from "../http/http-types.js";
-import { parseRetryAfter } from "../http/parse-retry-after.js";
+import { MAX_RETRY_AFTER_MS, parseRetryAfter } from "../http/parse-retry-after.js";
 import { ConnectorAuthError } from "../sdk/connector-auth-error.js";
 import type { ApiVersionSpec } from "../sdk/connector-definition.js";
 
@@ -29,15 +29,41 @@ const CONTENT_REFUSED_CODES = new Map([
   [368, "policy"],
 ]);
 
-// Throttling codes of the Graph API (app, user, page, business use case) and of the WhatsApp Cloud API.
-const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80001, 80002, 80004, 80005, 80006, 80008, 80014, 130429, 131048, 131056]);
+// Throttling codes of the Graph API (app, user, page, custom) and of the WhatsApp Cloud API; business use case
+// limits are 80000 to 80014.
+const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 130429, 131048, 131056]);
+const isRateLimitCode = (code: number) => RATE_LIMIT_CODES.has(code) || (code >= 80000 && code <= 80014);
 const TRANSIENT_CODES = new Set([1, 2, 131000, 131016]);
 const isPermissionCode = (code: number) => code === 3 || code === 10 || (code >= 200 && code <= 299);
+const MINUTE_MS = 60_000;
+
+/**
+ * The longest `estimated_time_to_regain_access` (minutes) in `X-Business-Use-Case-Usage`, which lists each business
+ * object's rate limit types; undefined when the header is absent, unreadable or gives no time.
+ */
+function businessUseCaseWaitMs(header: string | undefined): number | undefined {
+  let usage: unknown;
+  try {
+    usage = header === undefined ? undefined : JSON.parse(header);
+  } catch {
+    return undefined;
+  }
+  if (typeof usage !== "object" || usage === null) return undefined;
+  let longest = 0;
+  for (const entries of Object.values(usage)) {
+    for (const entry of Array.isArray(entries) ? entries : []) {
+      const minutes: unknown = entry?.estimated_time_to_regain_access;
+      if (typeof minutes === "number" && Number.isFinite(minutes) && minutes > longest) longest = minutes;
+    }
+  }
+  return longest === 0 ? undefined : Math.min(longest * MINUTE_MS, MAX_RETRY_AFTER_MS);
+}
 
 /**
  * Maps Graph API error bodies to typed errors by Meta's error `code` (expired tokens come back as 400 with code
- * 190, throttling as 400 with code 4, 17, 32, 613 or 130429, a duplicate post as 506), keeping Meta's code,
- * `error_subcode` and trace id in the error's details.
+ * 190, throttling as 400 with code 4, 17, 32, 613, 80000 to 80014 or 130429, a duplicate post as 506), keeping
+ * Meta's code, `error_subcode` and trace id in the error's details. A throttled call waits the time to regain
+ * access that `X-Business-Use-Case-Usage` estimates, else `Retry-After`.
  */
 export function graphApiResponseMapper(connector: string, displayName: string) {
   return (response: HttpResponse, context: { action: string; nowMs: number }): NeonhubError | undefined => {
@@ -57,8 +83,10 @@ export function graphApiResponseMapper(connector: string, displayName: string) {
     };
     if (code === 190 || code === 102) return new ConnectorAuthError(connector, "unauthorized", message, { status: response.status });
     if (isPermissionCode(code)) return new ConnectorAuthError(connector, "forbidden", message, { status: response.status });
-    if (RATE_LIMIT_CODES.has(code)) {
-      return new RateLimitedError(message, parseRetryAfter(response.headers["retry-after"], context.nowMs) ?? DEFAULT_RATE_LIMIT_WAIT_MS, { details });
+    if (isRateLimitCode(code)) {
+      const retryAfterMs =
+        businessUseCaseWaitMs(response.headers["x-business-use-case-usage"]) ?? parseRetryAfter(response.headers["retry-after"], context.nowMs) ?? DEFAULT_RATE_LIMIT_WAIT_MS;
+      return new RateLimitedError(message, retryAfterMs, { details });
     }
     if (TRANSIENT_CODES.has(code) || error.is_transient === true) return new UpstreamFailedError(message, { isRetryable: true, details });
     if (code === 100 || code === 131008 || code === 131009) return new ValidationError(message, [], { details });
