@@ -555,7 +555,7 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       const input = sampleRunInput({ organizationId, agentName });
       await store.createRun(input);
       const wakeAt = BASE_TIME + 30 * 86_400_000;
-      await store.suspendRun({ organizationId, runId: input.id, fence: 1, wakeAt: new Date(wakeAt), signalName: null, now: new Date(BASE_TIME) });
+      await store.suspendRun({ organizationId, runId: input.id, fence: 1, wakeAt: new Date(wakeAt), signalNames: [], now: new Date(BASE_TIME) });
       const [resumed] = await store.claimRuns({ owner: "sweeper", now: new Date(wakeAt), leaseExpiresAt: new Date(wakeAt + 30_000), agentNames: [agentName], limit: 10 });
       expect(resumed).toMatchObject({ id: input.id, fence: 2 });
       const durationMs = wakeAt - BASE_TIME + 1_500;
