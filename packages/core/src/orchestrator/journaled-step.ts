@@ -39,8 +39,8 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 /**
  * Runs a journaled step. A step the journal holds as succeeded returns its output without running; a step that
  * failed runs again; a step whose outcome is unknown (started, never finished, or cut short by its run stopping)
- * runs again only when repeating it is safe. An unsafe step is journaled as started before it runs, every step's outcome after, and the handler
- * goes on only once that write is made.
+ * runs again only when repeating it is safe. An unsafe step is journaled as started before it runs, every step's
+ * outcome after, and the handler goes on only once that write is made.
  */
 export function runJournaledStep<T>(scope: RunScope, attempt: number, positions: StepPositions, request: StepRequest<T>): Promise<T> {
   if (scope.gate.suspending) return NEVER;
