@@ -56,6 +56,9 @@ export interface HostAppDependencies {
 /** Default body limit: generous for agent inputs, small enough to refuse abuse early. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
+/** Node's `maxHeaderSize`: the request line and headers together, so no path parameter is longer. */
+const MAX_REQUEST_HEAD_BYTES = 16 * 1024;
+
 /**
  * Builds the Fastify app of the NeonHub API (not listening yet).
  * @example
@@ -72,6 +75,10 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
     // Requests Node's parser refuses (oversized headers, malformed HTTP) get problem documents too.
     clientErrorHandler: answerClientError,
     return503OnClosing: true,
+    // Fastify's router answers 414 to a path parameter over 100 characters before the route's schema sees it. No
+    // route matches parameters with a pattern, so any length the request line allows is left to the schemas,
+    // which answer 400 naming the parameter (`params.id`).
+    routerOptions: { maxParamLength: MAX_REQUEST_HEAD_BYTES },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built by typed mappers from records that the core already validated, so in production they are

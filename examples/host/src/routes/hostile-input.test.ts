@@ -46,6 +46,25 @@ describe("input the store cannot hold", () => {
   });
 });
 
+describe("path parameters of any length", () => {
+  it.each([
+    ["GET", "/v1/runs/{id}", "params.id"],
+    ["POST", "/v1/runs/{id}/cancel", "params.id"],
+    ["GET", "/v1/schedules/{id}", "params.id"],
+    ["DELETE", "/v1/schedules/{id}", "params.id"],
+  ] as const)("answers 400 naming the parameter for a 5,000-character id in %s %s", async (method, route, path) => {
+    const response = await fetch(`${baseUrl}${route.replace("{id}", "a".repeat(5_000))}`, { method, headers: host.alpha });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path }] });
+  });
+
+  it("answers 400 naming a 5,000-character signal name", async () => {
+    const response = await fetch(`${baseUrl}/v1/runs/run_1/signals/${"a".repeat(5_000)}`, { method: "POST", headers: { ...host.alpha, "content-type": "application/json" }, body: "{}" });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "params.name" }] });
+  });
+});
+
 describe("signal payloads the store cannot hold", () => {
 
   it.each([
