@@ -46,6 +46,22 @@ describe("input the store cannot hold", () => {
   });
 });
 
+describe("schedule input a queued run could not receive", () => {
+  it("answers 400 naming a field that redaction would change, and keeps no schedule", async () => {
+    const created = await host.app.inject({ method: "POST", url: "/v1/schedules", headers: host.alpha, payload: { agent: "echo", cron: "0 6 * * *", input: { text: "hi", password: "hunter2" } } });
+    expect(created.statusCode).toBe(400);
+    expect(created.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "input.password" }] });
+    expect((await host.schedules.list({ organizationId: "org_alpha", limit: 100 })).schedules).toEqual([]);
+
+    const schedule = (await host.app.inject({ method: "POST", url: "/v1/schedules", headers: host.alpha, payload: { agent: "echo", cron: "0 6 * * *", input: { text: "hi" } } })).json();
+    const changed = await host.app.inject({ method: "PATCH", url: `/v1/schedules/${schedule.id}`, headers: host.alpha, payload: { input: { text: "Bearer abcdefghijklmnopqrstuvwxyz0123456789" } } });
+    expect(changed.statusCode).toBe(400);
+    expect(changed.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "input.text" }] });
+    expect((await host.schedules.get("org_alpha", schedule.id)).input).toEqual({ text: "hi" });
+    await host.schedules.delete("org_alpha", schedule.id);
+  });
+});
+
 describe("path parameters of any length", () => {
   it.each([
     ["GET", "/v1/runs/{id}", "params.id"],

@@ -60,6 +60,21 @@ describe("schedule manager", () => {
     expect((await store.listSchedules({ organizationId: "org-1", limit: 10 })).schedules).toEqual([]);
   });
 
+  it("refuses input that a scheduled run would receive redacted, when created or changed", async () => {
+    const { manager, store } = setup();
+    const base = { agent: "report", cron: "0 6 * * *", input: { days: 1, site: "example.com" } };
+    const secret = await manager.create(caller, { ...base, input: { ...base.input, apiKey: "sk-live-1" } }).catch((error: unknown) => error);
+    expect(isNeonhubError(secret, "VALIDATION_FAILED") && secret.details?.fieldErrors).toEqual([expect.objectContaining({ path: "input.apiKey" })]);
+    expect((await store.listSchedules({ organizationId: "org-1", limit: 10 })).schedules).toEqual([]);
+    const schedule = await manager.create(caller, base);
+    expect(await codeOf(manager.update("org-1", schedule.id, { input: { ...base.input, password: "hunter2" } }))).toBe("VALIDATION_FAILED");
+    expect((await manager.get("org-1", schedule.id)).input).toEqual(base.input);
+
+    const withKeys = createScheduleManager({ store: createMemoryScheduleStore(), agents: [agent], clock: createManualClock(START), redactKeys: ["site"] });
+    const custom = await withKeys.create(caller, base).catch((error: unknown) => error);
+    expect(isNeonhubError(custom, "VALIDATION_FAILED") && custom.details?.fieldErrors).toEqual([expect.objectContaining({ path: "input.site" })]);
+  });
+
   it("moves the next tick when the expression, time zone or enabled state changes, and only then", async () => {
     const { manager, clock } = setup();
     const schedule = await manager.create(caller, { agent: "report", cron: "0 6 * * *", input: { site: "example.com" } });

@@ -4,8 +4,10 @@ import { InvalidScheduleError, ScheduleNotFoundError } from "../errors/schedule-
 import type { AgentDefinition } from "../model/agent-definition.js";
 import type { CallerContext } from "../model/orchestrate-request.js";
 import { CATCH_UP_POLICIES, type CatchUpPolicy, type Schedule } from "../model/schedule.js";
+import { storableQueuedInput } from "../orchestrator/stored-input.js";
 import type { Clock } from "../ports/clock.js";
 import type { ListSchedulesQuery, SchedulePage, ScheduleChanges, ScheduleStore } from "../ports/schedule-store.js";
+import { createRedactor } from "../telemetry/redactor.js";
 import { systemClock } from "../telemetry/system-clock.js";
 import { storableTextProblem, storableValueProblems } from "../util/storable-value.js";
 import { createTimeOrderedIds } from "../util/time-ordered-id.js";
@@ -36,13 +38,19 @@ export interface ScheduleManagerOptions {
   agents: readonly AgentDefinition[];
   /** Defaults to the system clock. */
   clock?: Clock;
+  /**
+   * The `redactKeys` of the orchestrator that starts the schedules' runs. Scheduled runs are queued, and a queued
+   * run receives its stored, redacted input, so input that redaction would change is refused when the schedule is
+   * created or changed rather than at every tick.
+   */
+  redactKeys?: string[];
 }
 
 /** Creates, reads, changes and deletes an organization's schedules, validating them before anything is stored. */
 export interface ScheduleManager {
   /**
    * @throws InvalidScheduleError for a bad cron expression, time zone or catch-up policy; ValidationError for an
-   * input the agent refuses; AgentNotFoundError for an unknown agent.
+   * input the agent refuses or that redaction would change (see `redactKeys`); AgentNotFoundError for an unknown agent.
    */
   create(caller: CallerContext, request: CreateScheduleRequest): Promise<Schedule>;
   /** @throws ScheduleNotFoundError when it does not exist in the organization. */
@@ -71,6 +79,7 @@ export function createScheduleManager(options: ScheduleManagerOptions): Schedule
   const clock = options.clock ?? systemClock;
   const agents = new Map(options.agents.map((agent) => [agent.name, agent]));
   const newId = createTimeOrderedIds();
+  const redactor = createRedactor({ keys: options.redactKeys ?? [] });
 
   const agentFor = (name: unknown): AgentDefinition => {
     const agent = typeof name === "string" ? agents.get(name) : undefined;
@@ -85,6 +94,7 @@ export function createScheduleManager(options: ScheduleManagerOptions): Schedule
       const fieldErrors = fieldErrorsFromZod(parsed.error).map((field) => ({ ...field, path: field.path === "" ? "input" : `input.${field.path}` }));
       throw new ValidationError(`The input does not match the input schema of agent "${agent.name}".`, fieldErrors);
     }
+    storableQueuedInput(redactor, input);
   };
   const checkCatchUp = (catchUp: unknown): CatchUpPolicy => {
     if (!(CATCH_UP_POLICIES as readonly unknown[]).includes(catchUp)) {
