@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fastifyPlugin from "fastify-plugin";
 import { createProblem, HOST_ERROR_CODES, type ProblemDetails } from "../http/problem-details.js";
+import { locateFieldErrors, type RouteSchemas } from "../http/locate-field-errors.js";
 import { problemFromError } from "../http/problem-from-error.js";
 
 /** Media type of every error response (RFC 9457). */
@@ -15,6 +16,9 @@ export function sendProblem(reply: FastifyReply, problem: ProblemDetails): Fasti
 /** Answers any error, logging what is not the caller's fault with its stack (never sent to the caller). */
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const problem = problemFromError(error);
+  if (problem.fieldErrors && problem.fieldErrors.length > 0) {
+    problem.fieldErrors = locateFieldErrors(problem.fieldErrors, request.routeOptions?.schema as RouteSchemas | undefined);
+  }
   if (problem.status >= 500 && problem.code !== "CIRCUIT_OPEN") {
     request.log.error({ err: error, code: problem.code }, "request failed");
   } else {

@@ -62,24 +62,24 @@ describe("connection routes", () => {
     expect(missing.statusCode).toBe(400);
     expect(missing.headers["content-type"]).toContain("application/problem+json");
     expect(missing.json()).toMatchObject({ code: "VALIDATION_FAILED" });
-    expect(missing.json().fieldErrors.map((error: { path: string }) => error.path).sort()).toEqual(["credentials.accessToken", "credentials.apiKey"]);
+    expect(missing.json().fieldErrors.map((error: { path: string }) => error.path).sort()).toEqual(["body.credentials.accessToken", "body.credentials.apiKey"]);
     expect(missing.body).not.toContain(SLACK_TOKEN);
     const wrongType = await put(host.beta, "slack", { authType: "basic", credentials: { accessToken: "x" } });
-    expect(wrongType.json().fieldErrors).toContainEqual(expect.objectContaining({ path: "authType" }));
+    expect(wrongType.json().fieldErrors).toContainEqual(expect.objectContaining({ path: "body.authType" }));
     const insecureBase = await put(host.beta, "slack", { credentials: { accessToken: "x", baseUrl: "http://169.254.169.254" } });
-    expect(insecureBase.json().fieldErrors).toContainEqual(expect.objectContaining({ path: "credentials.baseUrl" }));
+    expect(insecureBase.json().fieldErrors).toContainEqual(expect.objectContaining({ path: "body.credentials.baseUrl" }));
     // A line break would split the header it travels in; a token outside visible ASCII cannot be sent as one.
     const injected = await put(host.beta, "slack", { credentials: { accessToken: `${SLACK_TOKEN}\r\nX-Injected: yes` } });
     expect(injected.statusCode).toBe(400);
-    expect(injected.json().fieldErrors).toEqual([{ path: "credentials.accessToken", message: expect.stringContaining("control character") }]);
+    expect(injected.json().fieldErrors).toEqual([{ path: "body.credentials.accessToken", message: expect.stringContaining("control character") }]);
     expect(injected.body).not.toContain(SLACK_TOKEN);
     const nonAscii = await put(host.beta, "slack", { credentials: { accessToken: "xoxb-tökén" } });
-    expect(nonAscii.json().fieldErrors).toEqual([{ path: "credentials.accessToken", message: expect.stringContaining("visible ASCII") }]);
+    expect(nonAscii.json().fieldErrors).toEqual([{ path: "body.credentials.accessToken", message: expect.stringContaining("visible ASCII") }]);
     const tabbedBase = await put(host.beta, "stripe", { credentials: { apiKey: STRIPE_KEY, baseUrl: "https://api.example.com/\t" } });
-    expect(tabbedBase.json().fieldErrors).toContainEqual(expect.objectContaining({ path: "credentials.baseUrl", message: expect.stringContaining("control character") }));
+    expect(tabbedBase.json().fieldErrors).toContainEqual(expect.objectContaining({ path: "body.credentials.baseUrl", message: expect.stringContaining("control character") }));
     for (const inside of ["https://169.254.169.254/latest", "https://127.0.0.1:8443", "https://[::1]/", "https://10.1.2.3", "https://localhost/", "https://[::ffff:192.168.0.1]/"]) {
       const privateBase = await put(host.beta, "stripe", { credentials: { apiKey: STRIPE_KEY, baseUrl: inside } });
-      expect(privateBase.json().fieldErrors, inside).toEqual([{ path: "credentials.baseUrl", message: expect.stringContaining("public host") }]);
+      expect(privateBase.json().fieldErrors, inside).toEqual([{ path: "body.credentials.baseUrl", message: expect.stringContaining("public host") }]);
     }
     const unknown = await put(host.beta, "nope", { credentials: { accessToken: "x" } });
     expect(unknown.statusCode).toBe(404);

@@ -15,10 +15,10 @@ const deepInput = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(dept
 
 describe("input the store cannot hold", () => {
   it.each([
-    ["a NUL in the input", JSON.stringify({ agent: "echo", input: { text: "a\u0000b" } }), "input.text"],
-    ["a lone surrogate in the intent", '{"agent":"echo","input":{"text":"x"},"intent":"\\ud800"}', "intent"],
-    ["a NUL in the idempotency key", JSON.stringify({ agent: "echo", input: { text: "x" }, idempotencyKey: "k\u0000" }), "idempotencyKey"],
-    ["an input 5,000 levels deep with an idempotency key", `{"agent":"echo","idempotencyKey":"deep","input":${deepInput(5_000)}}`, "input.a.a"],
+    ["a NUL in the input", JSON.stringify({ agent: "echo", input: { text: "a\u0000b" } }), "body.input.text"],
+    ["a lone surrogate in the intent", '{"agent":"echo","input":{"text":"x"},"intent":"\\ud800"}', "body.intent"],
+    ["a NUL in the idempotency key", JSON.stringify({ agent: "echo", input: { text: "x" }, idempotencyKey: "k\u0000" }), "body.idempotencyKey"],
+    ["an input 5,000 levels deep with an idempotency key", `{"agent":"echo","idempotencyKey":"deep","input":${deepInput(5_000)}}`, "body.input.a.a"],
   ])("answers 400 with the field's path for %s", async (_label, payload, path) => {
     const response = await host.app.inject({ method: "POST", url: "/v1/runs", headers: { ...host.alpha, "content-type": "application/json" }, payload });
     expect(response.statusCode).toBe(400);
@@ -34,10 +34,17 @@ describe("input the store cannot hold", () => {
     ["createdAfter=0000-01-01T00:00:00Z", "querystring.createdAfter"],
     ["createdBefore=0001-01-01T00:00:00%2B01:00", "querystring.createdBefore"],
     ["cursor=%00", "querystring.cursor"],
+    ["cursor=not-a-cursor", "querystring.cursor"],
   ])("answers 400 for the filter %s", async (query, path) => {
     const response = await host.app.inject({ method: "GET", url: `/v1/runs?${query}`, headers: host.alpha });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path }] });
+  });
+
+  it("names a cursor no store issued as the query parameter on the schedule list too", async () => {
+    const response = await host.app.inject({ method: "GET", url: "/v1/schedules?cursor=not-a-cursor", headers: host.alpha });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "querystring.cursor" }] });
   });
 
   it("accepts the edges of the time range", async () => {
@@ -50,13 +57,13 @@ describe("schedule input a queued run could not receive", () => {
   it("answers 400 naming a field that redaction would change, and keeps no schedule", async () => {
     const created = await host.app.inject({ method: "POST", url: "/v1/schedules", headers: host.alpha, payload: { agent: "echo", cron: "0 6 * * *", input: { text: "hi", password: "hunter2" } } });
     expect(created.statusCode).toBe(400);
-    expect(created.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "input.password" }] });
+    expect(created.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "body.input.password" }] });
     expect((await host.schedules.list({ organizationId: "org_alpha", limit: 100 })).schedules).toEqual([]);
 
     const schedule = (await host.app.inject({ method: "POST", url: "/v1/schedules", headers: host.alpha, payload: { agent: "echo", cron: "0 6 * * *", input: { text: "hi" } } })).json();
     const changed = await host.app.inject({ method: "PATCH", url: `/v1/schedules/${schedule.id}`, headers: host.alpha, payload: { input: { text: "Bearer abcdefghijklmnopqrstuvwxyz0123456789" } } });
     expect(changed.statusCode).toBe(400);
-    expect(changed.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "input.text" }] });
+    expect(changed.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "body.input.text" }] });
     expect((await host.schedules.get("org_alpha", schedule.id)).input).toEqual({ text: "hi" });
     await host.schedules.delete("org_alpha", schedule.id);
   });

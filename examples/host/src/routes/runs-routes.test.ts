@@ -68,7 +68,7 @@ describe("POST /v1/runs", () => {
 
     const badInput = await postRun({ agent: "echo", input: { text: "" } });
     expect(badInput.statusCode).toBe(400);
-    expect(badInput.json().fieldErrors).toEqual([expect.objectContaining({ path: "input.text" })]);
+    expect(badInput.json().fieldErrors).toEqual([expect.objectContaining({ path: "body.input.text" })]);
 
     const noInput = await postRun({ agent: "echo" });
     expect(noInput.statusCode).toBe(400);

@@ -88,11 +88,11 @@ describe("/v1/schedules", () => {
   it("refuses invalid schedules with 400 and the field that is wrong, before storing anything", async () => {
     const before = (await call("GET", "/v1/schedules?limit=100")).body.schedules.length;
     const seconds = await call("POST", "/v1/schedules", { ...daily, cron: "*/5 * * * * *" });
-    expect(seconds).toMatchObject({ status: 400, body: { code: "INVALID_SCHEDULE", fieldErrors: [expect.objectContaining({ path: "cron" })] } });
+    expect(seconds).toMatchObject({ status: 400, body: { code: "INVALID_SCHEDULE", fieldErrors: [expect.objectContaining({ path: "body.cron" })] } });
     const zone = await call("POST", "/v1/schedules", { ...daily, timeZone: "Europe/Atlantis" });
-    expect(zone).toMatchObject({ status: 400, body: { code: "INVALID_SCHEDULE", fieldErrors: [expect.objectContaining({ path: "timeZone" })] } });
+    expect(zone).toMatchObject({ status: 400, body: { code: "INVALID_SCHEDULE", fieldErrors: [expect.objectContaining({ path: "body.timeZone" })] } });
     const input = await call("POST", "/v1/schedules", { ...daily, input: { text: "" } });
-    expect(input).toMatchObject({ status: 400, body: { code: "VALIDATION_FAILED", fieldErrors: [expect.objectContaining({ path: "input.text" })] } });
+    expect(input).toMatchObject({ status: 400, body: { code: "VALIDATION_FAILED", fieldErrors: [expect.objectContaining({ path: "body.input.text" })] } });
     const policy = await call("POST", "/v1/schedules", { ...daily, catchUp: "sometimes" });
     expect(policy).toMatchObject({ status: 400, body: { code: "VALIDATION_FAILED" } });
     const agent = await call("POST", "/v1/schedules", { ...daily, agent: "nobody" });
