@@ -3,6 +3,7 @@ import { ConfigurationError, type ApiKeyStore, type Orchestrator, type ScheduleM
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { answerClientError } from "../http/answer-client-error.js";
+import { refuseUnknownQuery } from "../http/refuse-unknown-query.js";
 import type { InspectorAssets } from "../inspector/inspector-assets.js";
 import { createRunEventHub, type RunEventHub } from "../inspector/run-event-hub.js";
 import { createSessionStore, type SessionStore } from "../inspector/session-store.js";
@@ -104,6 +105,7 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
   await app.register(
     async (v1) => {
       v1.addHook("onRoute", v1.checkRouteScope);
+      v1.addHook("onRoute", refuseUnknownQuery);
       v1.addHook("onRequest", v1.authenticate);
       v1.addHook("onRequest", v1.requireScope);
       await v1.register(runEventsRoutes, { hub: runEvents });

@@ -53,6 +53,21 @@ describe("input the store cannot hold", () => {
   });
 });
 
+describe("query parameters a route does not take", () => {
+  it.each([
+    ["GET", "/v1/agents?tag=seo"],
+    ["GET", "/v1/connectors?mode=live"],
+    ["GET", "/v1/runs/events?since=0"],
+    ["GET", "/v1/runs/run_1?include=tools"],
+    ["POST", "/v1/runs/run_1/cancel?force=true"],
+    ["DELETE", "/v1/schedules/schedule_1?force=true"],
+  ] as const)("answers 400 naming the query for %s %s, before anything else", async (method, url) => {
+    const response = await host.app.inject({ method, url, headers: host.alpha });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "querystring", message: expect.stringContaining("Unrecognized key") }] });
+  });
+});
+
 describe("schedule input a queued run could not receive", () => {
   it("answers 400 naming a field that redaction would change, and keeps no schedule", async () => {
     const created = await host.app.inject({ method: "POST", url: "/v1/schedules", headers: host.alpha, payload: { agent: "echo", cron: "0 6 * * *", input: { text: "hi", password: "hunter2" } } });
