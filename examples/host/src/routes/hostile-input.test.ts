@@ -69,6 +69,15 @@ describe("query parameters a route does not take", () => {
 });
 
 describe("schedule input a queued run could not receive", () => {
+  it.each([
+    ["a NUL in the agent", '{"agent":"echo\\u0000","cron":"0 6 * * *","input":{"text":"hi"}}', "body.agent"],
+    ["a lone surrogate in the agent", '{"agent":"\\ud800","cron":"0 6 * * *","input":{"text":"hi"}}', "body.agent"],
+  ])("answers 400 naming the field for %s, as a run does", async (_label, payload, path) => {
+    const response = await host.app.inject({ method: "POST", url: "/v1/schedules", headers: { ...host.alpha, "content-type": "application/json" }, payload });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path }] });
+  });
+
   it("answers 400 naming a field that redaction would change, and keeps no schedule", async () => {
     const created = await host.app.inject({ method: "POST", url: "/v1/schedules", headers: host.alpha, payload: { agent: "echo", cron: "0 6 * * *", input: { text: "hi", password: "hunter2" } } });
     expect(created.statusCode).toBe(400);

@@ -9,6 +9,7 @@ const timeZone = z.string().min(1).max(100).meta({ description: "IANA time zone 
 const catchUp = z.enum(CATCH_UP_POLICIES).meta({
   description: "Ticks missed while no host ran: `latest` runs the most recent one once, `none` skips them, `all` runs each (at most 24).",
 });
+const storableText = { message: "must not contain NUL or unpaired UTF-16 surrogates" };
 const input = z.unknown().refine((value) => value !== undefined, { message: "is required" }).meta({ description: "The input of every run; validated against the agent's input schema." });
 
 /** Schedule ids as the store issues them; anything else cannot exist and is refused before a lookup. */
@@ -36,7 +37,7 @@ export const scheduleSchema = z
 /** Body of `POST /v1/schedules`. */
 export const createScheduleBodySchema = z
   .object({
-    agent: z.string().min(1).max(100),
+    agent: z.string().min(1).max(100).refine(isStorableText, storableText),
     cron,
     timeZone: timeZone.default("UTC"),
     input,
@@ -56,9 +57,9 @@ export const updateScheduleBodySchema = z
 /** Query of `GET /v1/schedules`. */
 export const listSchedulesQuerySchema = z
   .object({
-    agent: z.string().min(1).max(100).refine(isStorableText, { message: "must not contain NUL or unpaired UTF-16 surrogates" }).optional(),
+    agent: z.string().min(1).max(100).refine(isStorableText, storableText).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().min(1).max(512).refine(isStorableText, { message: "must not contain NUL or unpaired UTF-16 surrogates" }).optional().meta({ description: "nextCursor of the previous page." }),
+    cursor: z.string().min(1).max(512).refine(isStorableText, storableText).optional().meta({ description: "nextCursor of the previous page." }),
   })
   .strict();
 
