@@ -152,6 +152,28 @@ describe("durable waits", () => {
     expect(await settle(sleeper.start())).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "ms" }] });
   });
 
+  it("replays a wait journaled before its deadline passed, whatever duration the handler computes on the replay", async () => {
+    // A handler that waits until a journaled time computes a negative duration once that time has passed: the
+    // wait's deadline is the journaled one, so the duration it asks for on a replay is not looked at.
+    const { clock, store, start } = setup(async (context) => {
+      const launchAt = await context.step("launch-at", async () => clock.now() + HOUR + 1);
+      await context.sleep("until-launch", launchAt - clock.now());
+      const answer = await context.waitForSignal("go", { timeoutMs: launchAt + HOUR - clock.now() });
+      return answer.received;
+    }, 60_000);
+    const { id } = await start();
+    for (let minute = 0; minute < 2 * 60 + 2; minute += 1) {
+      await clock.advance(60_000);
+      await flush();
+    }
+    expect(await store.getRun("org-1", id)).toMatchObject({ status: "COMPLETED", output: { result: false } });
+    expect((await store.listSteps("org-1", id)).map((step) => [step.key, step.status])).toEqual([
+      ["launch-at", "SUCCEEDED"],
+      ["until-launch", "SUCCEEDED"],
+      ["go", "SUCCEEDED"],
+    ]);
+  });
+
   it("refuses to wait for a signal whose name no caller could send", async () => {
     for (const name of ["../approval", "child:approval"]) {
       const { start } = setup(async (context) => context.waitForSignal(name, { timeoutMs: HOUR }));

@@ -19,6 +19,15 @@ const requireDuration = (name: string, value: number, now: number): void => {
   }
 };
 
+/**
+ * Checks a wait's duration when the wait begins. A wait the journal already holds keeps its journaled deadline, so
+ * the duration a replay asks for is not used: a handler that waits until a journaled time asks for a negative one
+ * once that time has passed.
+ */
+const requireNewDuration = (scope: RunScope, positions: StepPositions, name: string, value: number): void => {
+  if (scope.journal.at(positions.upcoming) === undefined) requireDuration(name, value, scope.dependencies.clock.now());
+};
+
 /** What a wait's work returns after asking the gate to suspend: the wait then never settles. */
 export const SUSPENDED: unique symbol = Symbol("suspended");
 
@@ -76,7 +85,7 @@ async function begin(scope: RunScope, place: StepPlace, kind: StepKind, wakeAt: 
 
 /** `ctx.sleep`: a journaled deadline; until it passes, the run waits durably (`WAITING`, no worker held). */
 export async function durableSleep(scope: RunScope, positions: StepPositions, key: string, ms: number): Promise<void> {
-  requireDuration("ms", ms, scope.dependencies.clock.now());
+  requireNewDuration(scope, positions, "ms", ms);
   if (scope.gate.suspending) return NEVER;
   const place = positions.place(key, true);
   let step = replayed(scope, place, "SLEEP");
@@ -99,7 +108,7 @@ export async function durableSleep(scope: RunScope, positions: StepPositions, ke
 export async function durableWaitForSignal<T>(scope: RunScope, positions: StepPositions, name: string, timeoutMs: number): Promise<SignalResult<T>> {
   // Refused up front: a wait no signal can reach, or whose deadline cannot be stored, would never end.
   validateSignalName(name);
-  requireDuration("timeoutMs", timeoutMs, scope.dependencies.clock.now());
+  requireNewDuration(scope, positions, "timeoutMs", timeoutMs);
   if (scope.gate.suspending) return NEVER;
   const place = positions.place(name, true);
   let step = replayed(scope, place, "SIGNAL");

@@ -20,6 +20,11 @@ export class StepPositions {
   readonly #keys = new StepKeys();
   #next = 0;
 
+  /** The position the next step asked for gets. */
+  get upcoming(): number {
+    return this.#next;
+  }
+
   place(name: string, explicitKey: boolean): StepPlace {
     if (typeof name !== "string" || name.length === 0 || name.length > MAX_STEP_KEY_LENGTH) {
       throw new ValidationError(`A step key must be a string of 1 to ${MAX_STEP_KEY_LENGTH} characters.`, [{ path: "key", message: "Invalid step key" }]);
