@@ -5,7 +5,7 @@ import type { JournalStep } from "../model/journal-step.js";
 import type { RunAgentOptions } from "../model/run-context.js";
 import { isFinalRunStatus } from "../model/run-status.js";
 import type { RunScope } from "./handler-context.js";
-import { inFlight, SUSPENDED } from "./durable-waits.js";
+import { attemptEnded, inFlight, SUSPENDED } from "./durable-waits.js";
 import { runJournaledStepAt } from "./journaled-step.js";
 import { checkReplayedStep, historyEnded, MAX_STEP_KEY_LENGTH, type StepPlace, type StepPositions } from "./step-positions.js";
 import { childEndedSignal } from "./signal-names.js";
@@ -52,15 +52,15 @@ export function runChildAgent<T>(scope: RunScope, attempt: number, positions: St
       return child.id;
     },
   });
-  return started.then((childRunId) => awaitChild(scope, wait, childRunId)).then((ending) => {
+  return started.then((childRunId) => awaitChild(scope, attempt, wait, childRunId)).then((ending) => {
     if (ending.status === "COMPLETED") return ending.output as T;
     throw new ChildRunFailedError({ childRunId: ending.childRunId, agentName: ending.agentName, status: ending.status, error: ending.error }, { runId: scope.run.id });
   });
 }
 
 /** The child's ending: journaled, read from the store when the child has ended, or else a durable wait. */
-async function awaitChild(scope: RunScope, place: StepPlace, childRunId: string): Promise<ChildEnding> {
-  if (scope.gate.suspending) return NEVER;
+async function awaitChild(scope: RunScope, attempt: number, place: StepPlace, childRunId: string): Promise<ChildEnding> {
+  if (scope.gate.suspending || attemptEnded(scope, attempt)) return NEVER;
   const journaled = scope.journal.at(place.position);
   if (journaled !== undefined) {
     try {

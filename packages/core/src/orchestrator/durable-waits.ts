@@ -28,6 +28,12 @@ const requireNewDuration = (scope: RunScope, positions: StepPositions, name: str
   if (scope.journal.at(positions.upcoming) === undefined) requireDuration(name, value, scope.dependencies.clock.now());
 };
 
+/**
+ * True for a wait that an attempt asks for after it failed (a callback still running): like a step, it never starts.
+ * Begun, it would park the run before the next attempt has waited for its backoff and run.
+ */
+export const attemptEnded = (scope: RunScope, attempt: number): boolean => attempt <= scope.endedAttempts;
+
 /** What a wait's work returns after asking the gate to suspend: the wait then never settles. */
 export const SUSPENDED: unique symbol = Symbol("suspended");
 
@@ -84,7 +90,8 @@ async function begin(scope: RunScope, place: StepPlace, kind: StepKind, wakeAt: 
 }
 
 /** `ctx.sleep`: a journaled deadline; until it passes, the run waits durably (`WAITING`, no worker held). */
-export async function durableSleep(scope: RunScope, positions: StepPositions, key: string, ms: number): Promise<void> {
+export async function durableSleep(scope: RunScope, attempt: number, positions: StepPositions, key: string, ms: number): Promise<void> {
+  if (attemptEnded(scope, attempt)) return NEVER;
   requireNewDuration(scope, positions, "ms", ms);
   if (scope.gate.suspending) return NEVER;
   const place = positions.place(key, true);
@@ -105,7 +112,8 @@ export async function durableSleep(scope: RunScope, positions: StepPositions, ke
  * `ctx.waitForSignal`: a signal already sent (before or during the wait) is journaled and returned; otherwise the
  * run waits durably until the signal wakes it or the timeout passes.
  */
-export async function durableWaitForSignal<T>(scope: RunScope, positions: StepPositions, name: string, timeoutMs: number): Promise<SignalResult<T>> {
+export async function durableWaitForSignal<T>(scope: RunScope, attempt: number, positions: StepPositions, name: string, timeoutMs: number): Promise<SignalResult<T>> {
+  if (attemptEnded(scope, attempt)) return NEVER;
   // Refused up front: a wait no signal can reach, or whose deadline cannot be stored, would never end.
   validateSignalName(name);
   requireNewDuration(scope, positions, "timeoutMs", timeoutMs);

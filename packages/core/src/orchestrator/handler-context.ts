@@ -119,11 +119,11 @@ export class HandlerContext implements RunContext {
   }
 
   sleep(key: string, ms: number): Promise<void> {
-    return durableSleep(this.#scope, this.#places, key, ms);
+    return durableSleep(this.#scope, this.attempt, this.#places, key, ms);
   }
 
   waitForSignal<T = unknown>(name: string, options: { timeoutMs: number }): Promise<SignalResult<T>> {
-    return durableWaitForSignal<T>(this.#scope, this.#places, name, options.timeoutMs);
+    return durableWaitForSignal<T>(this.#scope, this.attempt, this.#places, name, options.timeoutMs);
   }
 
   runAgent<T = unknown>(agent: string | { name: string }, input: unknown, options?: RunAgentOptions): Promise<T> {
