@@ -52,14 +52,28 @@ export class RunResumer {
   /** Resumes a waiting run here when it is due, if that is soon; otherwise a sweep finds it. */
   wakeAt(run: AgentRun): void {
     if (this.#stopped || run.wakeAt === null || this.#wakeups.has(run.id)) return;
-    const delay = run.wakeAt.getTime() - this.#dependencies.clock.now();
+    const wakeAt = run.wakeAt.getTime();
     const horizon = this.#options.sweepIntervalMs > 0 ? this.#options.sweepIntervalMs : Number.POSITIVE_INFINITY;
-    if (delay > horizon || this.#wakeups.size >= MAX_LOCAL_WAKEUPS) return;
-    const cancel = this.#dependencies.clock.schedule(Math.max(0, delay), () => {
-      this.#wakeups.delete(run.id);
+    if (wakeAt - this.#dependencies.clock.now() > horizon || this.#wakeups.size >= MAX_LOCAL_WAKEUPS) return;
+    this.#armWakeup(run.id, wakeAt);
+  }
+
+  /**
+   * Sweeps once the clock says the run is due. A timer counts on the process's own time, which can run ahead of
+   * the clock that claims decide by (a timer fires up to a millisecond early; the wall clock may be set back): a
+   * sweep then would find the run not due and its wake-up would be lost, so the timer is set again for what remains.
+   */
+  #armWakeup(runId: string, wakeAt: number): void {
+    const { clock } = this.#dependencies;
+    const cancel = clock.schedule(Math.max(0, wakeAt - clock.now()), () => {
+      if (clock.now() < wakeAt) {
+        this.#armWakeup(runId, wakeAt);
+        return;
+      }
+      this.#wakeups.delete(runId);
       void this.sweep();
     });
-    this.#wakeups.set(run.id, cancel);
+    this.#wakeups.set(runId, cancel);
   }
 
   /**
