@@ -356,12 +356,15 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return cancelled;
   };
 
-  /** Cancels the open children of a cancelled run, and theirs, page by page. */
+  /**
+   * Cancels the open runs below a cancelled run, page by page. A child that already ended may still have open
+   * children of its own (a parent that failed or timed out leaves them running), so its subtree is visited too.
+   */
   const cancelOpenChildren = async (organizationId: string, parentRunId: string): Promise<void> => {
     let cursor: string | undefined;
     do {
       const page = await store.listRuns({ organizationId, parentRunId, limit: 500, ...(cursor ? { cursor } : {}) });
-      for (const child of page.runs) if (!isFinalRunStatus(child.status)) await cancelRun(organizationId, child.id);
+      for (const child of page.runs) await (isFinalRunStatus(child.status) ? cancelOpenChildren(organizationId, child.id) : cancelRun(organizationId, child.id));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
   };
