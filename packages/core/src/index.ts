@@ -21,6 +21,7 @@ export type {
 } from "./model/agent-policies.js";
 export type { AgentRun, AgentRunWithTools, ChildRunSummary, StoredError } from "./model/agent-run.js";
 export { MAX_RUN_TREE_NODES } from "./model/agent-run.js";
+export { MAX_CHILD_RUN_DEPTH, MAX_CHILD_RUNS_PER_RUN } from "./orchestrator/child-run-limits.js";
 export type { CallerContext, OrchestrateRequest } from "./model/orchestrate-request.js";
 export type { ChildAgentReference, RunAgentOptions, RunContext, SignalResult, StepContext, StepOptions, ToolCallContext, ToolCallOptions, ToolName } from "./model/run-context.js";
 export { REPEAT_SAFETIES } from "./model/repeat-safety.js";
@@ -50,7 +51,7 @@ export {
   ValidationError,
 } from "./errors/errors.js";
 export type { FieldError } from "./errors/errors.js";
-export { ChildRunFailedError, LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./errors/durable-errors.js";
+export { ChildRunFailedError, ChildRunLimitError, LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./errors/durable-errors.js";
 export type { ChildRunEnding } from "./errors/durable-errors.js";
 export { ContentRefusedError } from "./errors/content-refused-error.js";
 export { InvalidScheduleError, ScheduleNotFoundError } from "./errors/schedule-errors.js";

@@ -67,3 +67,15 @@ export class ChildRunFailedError extends NeonhubError {
     this.childRunId = ending.childRunId;
   }
 }
+
+/**
+ * A run asked for a child run past a limit of child run trees: deeper than `MAX_CHILD_RUN_DEPTH`, or more than
+ * `MAX_CHILD_RUNS_PER_RUN` children of one run. Not retryable: the handler would ask again. `details.limit` says
+ * which (`depth` or `count`).
+ */
+export class ChildRunLimitError extends NeonhubError {
+  constructor(message: string, options: NeonhubErrorOptions = {}) {
+    super(ERROR_CODES.CHILD_RUN_LIMIT, message, { ...options, isRetryable: false });
+    this.name = "ChildRunLimitError";
+  }
+}

@@ -15,7 +15,7 @@ import {
   UpstreamFailedError,
   ValidationError,
 } from "./errors.js";
-import { ChildRunFailedError, LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./durable-errors.js";
+import { ChildRunFailedError, ChildRunLimitError, LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./durable-errors.js";
 import { ContentRefusedError } from "./content-refused-error.js";
 import { InvalidScheduleError, ScheduleNotFoundError } from "./schedule-errors.js";
 import { isTransientError } from "./is-transient-error.js";
@@ -41,6 +41,7 @@ const cases: Array<[NeonhubError, string, boolean]> = [
   [new SignalConflictError("run-1", "Run run-1 already received signal approval."), "SIGNAL_CONFLICT", false],
   [new ContentRefusedError("duplicate", { reason: "duplicate" }), "CONTENT_REFUSED", false],
   [new ChildRunFailedError({ childRunId: "c1", agentName: "embed", status: "FAILED", error: { code: "TIMEOUT", message: "late" } }), "CHILD_RUN_FAILED", false],
+  [new ChildRunLimitError("too deep"), "CHILD_RUN_LIMIT", false],
   [new InvalidScheduleError("bad cron", [{ path: "cron", message: "Invalid" }]), "INVALID_SCHEDULE", false],
   [new ScheduleNotFoundError("schedule-1"), "SCHEDULE_NOT_FOUND", false],
 ];

@@ -8,6 +8,7 @@ import type { RunScope } from "./handler-context.js";
 import { attemptEnded, inFlight, SUSPENDED } from "./durable-waits.js";
 import { runJournaledStepAt } from "./journaled-step.js";
 import { checkReplayedStep, historyEnded, MAX_STEP_KEY_LENGTH, type StepPlace, type StepPositions } from "./step-positions.js";
+import { requireChildCount } from "./child-run-limits.js";
 import { childEndedSignal } from "./signal-names.js";
 import { NEVER } from "./suspension-gate.js";
 
@@ -40,6 +41,11 @@ export function runChildAgent<T>(scope: RunScope, attempt: number, positions: St
   if (typeof agent !== "string" || agent.length === 0) return Promise.reject(new ValidationError("ctx.runAgent needs an agent name or definition.", [{ path: "agent", message: "Required" }]));
   if (options.key !== undefined && (typeof options.key !== "string" || options.key.length > MAX_STEP_KEY_LENGTH - RESULT_SUFFIX.length - 4)) {
     return Promise.reject(new ValidationError(`A child run's key takes at most ${MAX_STEP_KEY_LENGTH - RESULT_SUFFIX.length - 4} characters.`, [{ path: "key", message: "Too long" }]));
+  }
+  try {
+    requireChildCount(scope.run, positions.countChild());
+  } catch (error) {
+    return Promise.reject(error);
   }
   const start = positions.place(options.key ?? `agent:${agent}`, options.key !== undefined);
   const wait = positions.place(`${start.key}${RESULT_SUFFIX}`, true);

@@ -29,6 +29,7 @@ import { AgentRegistry, type RegisteredAgent } from "./agent-registry.js";
 import type { ChildRunRequest, ExecutionDependencies } from "./execution-dependencies.js";
 import { ParentNotifier, readChildRunTree } from "./run-tree.js";
 import { cancelChildOfCancelledParent } from "./child-start-guard.js";
+import { requireChildDepth } from "./child-run-limits.js";
 import { errorFromStoredRun } from "./run-outcome.js";
 import { RunCancellation } from "./run-cancellation.js";
 import { executeRun } from "./run-executor.js";
@@ -336,10 +337,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return run;
   };
 
-  const startChildRun = ({ parent, agent, input, intent, idempotencyKey }: ChildRunRequest): Promise<AgentRun> =>
-    enqueueRun({ agent, input, intent, idempotencyKey, parentRunId: parent.id, context: { organizationId: parent.organizationId, userId: parent.userId } }, false, (child) =>
+  const startChildRun = async ({ parent, agent, input, intent, idempotencyKey }: ChildRunRequest): Promise<AgentRun> => {
+    await requireChildDepth(store, parent);
+    return enqueueRun({ agent, input, intent, idempotencyKey, parentRunId: parent.id, context: { organizationId: parent.organizationId, userId: parent.userId } }, false, (child) =>
       cancelChildOfCancelledParent(store, parent, child, () => finishOutside(child.organizationId, child.id, "cancelled")),
     );
+  };
 
   const cancelRun = async (organizationId: string, runId: string): Promise<AgentRun> => {
     const running = active.get(runId);

@@ -19,6 +19,12 @@ export interface StepPlace {
 export class StepPositions {
   readonly #keys = new StepKeys();
   #next = 0;
+  #children = 0;
+
+  /** Counts one more child run asked for in this attempt (a replay asks for the same ones again). */
+  countChild(): number {
+    return ++this.#children;
+  }
 
   /** The position the next step asked for gets. */
   get upcoming(): number {
