@@ -283,7 +283,14 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   queue.start?.(executeQueued);
   resumer.start();
 
-  const finishOutside = async (organizationId: string, runId: string, reason: string) => {
+  /**
+   * Cancels a run that is not executing here (queued, waiting, or executing elsewhere). `current` is the run as last
+   * read, when it may have started: its attempts and the time since its start are kept in its record.
+   */
+  const finishOutside = async (organizationId: string, runId: string, reason: string, current?: AgentRun) => {
+    const now = clock.now();
+    const attempts = current?.attempts ?? 0;
+    const durationMs = current?.startedAt ? Math.max(0, now - current.startedAt.getTime()) : 0;
     const finished = await store.finishRun({
       organizationId,
       runId,
@@ -291,11 +298,14 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       statusReason: reason,
       output: null,
       error: { code: "CANCELLED", message: reason === "shutdown" ? "The host shut down before the run started." : "The run was cancelled." },
-      attempts: 0,
-      completedAt: new Date(clock.now()),
-      durationMs: 0,
+      attempts,
+      completedAt: new Date(now),
+      durationMs,
       metrics: [],
     });
+    // A run that had already ended is returned as it was, and was counted when it ended.
+    const endedHere = finished.status === "CANCELLED" && finished.statusReason === reason && finished.completedAt?.getTime() === now && finished.attempts === attempts;
+    if (endedHere) metrics.runFinished({ agent: finished.agentName, status: "CANCELLED", durationMs, attempts });
     parents.childEnded(finished);
     return finished;
   };
@@ -354,7 +364,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     // its journal): the run is then cancelled like one that is not executing here.
     const run = await store.getRun(organizationId, runId);
     if (!run) throw new RunNotFoundError(runId);
-    const cancelled = isFinalRunStatus(run.status) ? run : await finishOutside(organizationId, runId, "cancelled");
+    const cancelled = isFinalRunStatus(run.status) ? run : await finishOutside(organizationId, runId, "cancelled", run);
     await cancelOpenChildren(organizationId, runId);
     return cancelled;
   };
