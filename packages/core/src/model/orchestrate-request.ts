@@ -19,6 +19,6 @@ export interface OrchestrateRequest {
   timeoutMs?: number;
   /** Aborting it cancels the run. */
   signal?: AbortSignal;
-  /** The run that started this one, when agents call agents. */
+  /** The run that started this one, when agents call agents; it must be a run of the caller's organization. */
   parentRunId?: string;
 }

@@ -121,6 +121,13 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     }
   };
 
+  /** A caller's `parentRunId` must name a run of its own organization: runs are linked only within one. */
+  const requireParentRun = async ({ request }: AdmittedRequest): Promise<void> => {
+    if (request.parentRunId === undefined) return;
+    if ((await store.getRun(request.context.organizationId, request.parentRunId)) !== null) return;
+    throw new ValidationError("parentRunId does not name a run of the caller's organization.", [{ path: "parentRunId", message: "Unknown run" }]);
+  };
+
   const enforceDecision = (agentName: string, decision: RateLimitDecision): void => {
     if (decision.allowed) return;
     metrics.rateLimited({ agent: agentName, scope: "admission" });
@@ -318,6 +325,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const admitted = admit(request);
     admitted.storedInput = storableQueuedInput(redactor, request.input);
     if (options.authorize) await authorize(admitted);
+    // A child's parent is the run starting it; only a caller's own link is checked.
+    if (beforeQueue === undefined) await requireParentRun(admitted);
     if (admitted.request.idempotencyKey !== undefined) {
       const existing = await store.findRunByIdempotencyKey(request.context.organizationId, admitted.request.idempotencyKey);
       if (existing) return replay(existing, admitted, false);
@@ -388,6 +397,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     async orchestrate(request) {
       const admitted = admit(request);
       if (options.authorize) await authorize(admitted);
+      await requireParentRun(admitted);
       if (admitted.request.idempotencyKey !== undefined) {
         const existing = await store.findRunByIdempotencyKey(request.context.organizationId, admitted.request.idempotencyKey);
         if (existing) return replay(existing, admitted, true);
