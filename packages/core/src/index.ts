@@ -21,7 +21,7 @@ export type {
 } from "./model/agent-policies.js";
 export type { AgentRun, AgentRunWithTools, ChildRunSummary, StoredError } from "./model/agent-run.js";
 export { MAX_RUN_TREE_NODES } from "./model/agent-run.js";
-export { MAX_CHILD_RUN_DEPTH, MAX_CHILD_RUNS_PER_RUN } from "./orchestrator/child-run-limits.js";
+export { MAX_CHILD_RUN_DEPTH, MAX_CHILD_RUNS_PER_RUN, type ChildRunLimitOptions } from "./orchestrator/child-run-limits.js";
 export type { CallerContext, OrchestrateRequest } from "./model/orchestrate-request.js";
 export type { ChildAgentReference, RunAgentOptions, RunContext, SignalResult, StepContext, StepOptions, ToolCallContext, ToolCallOptions, ToolName } from "./model/run-context.js";
 export { REPEAT_SAFETIES } from "./model/repeat-safety.js";

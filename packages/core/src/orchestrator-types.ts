@@ -10,6 +10,7 @@ import type { RateLimiter } from "./ports/rate-limiter.js";
 import type { ListRunsQuery, RunPage, RunStore } from "./ports/run-store.js";
 import type { RunQueue } from "./ports/run-queue.js";
 import type { Tracer } from "./ports/tracer.js";
+import type { ChildRunLimitOptions } from "./orchestrator/child-run-limits.js";
 
 /** Decides whether a caller may run an agent; the orchestrator already requires both ids. */
 export type AuthorizeFunction = (caller: CallerContext, agent: AgentDefinition) => boolean | Promise<boolean>;
@@ -41,6 +42,8 @@ export interface OrchestratorOptions {
   maxTrackedKeys?: number;
   /** Leases and resumption of durable runs. */
   durability?: DurabilityOptions;
+  /** Bounds of the tree of child runs one root run may start (`ctx.runAgent`): depth 10 and 500 per run by default. */
+  childRuns?: ChildRunLimitOptions;
 }
 
 /** How this orchestrator holds runs and takes over others' (see the "Durable runs" docs). */

@@ -35,6 +35,34 @@ describe("limits of a child run tree", () => {
     expect(runs.every((run) => run.status === "FAILED")).toBe(true);
   });
 
+  it("stops a tree at the depth the orchestrator is given", async () => {
+    const store = createMemoryRunStore();
+    const recursive = defineAgent({
+      name: "recursive",
+      version: "1.0.0",
+      description: "Calls itself",
+      input: z.object({}),
+      output: z.object({}),
+      handle: async (_input, ctx) => ctx.runAgent<Record<string, never>>("recursive", {}),
+    });
+    const orchestrator = createOrchestrator({ agents: [recursive], store, clock: createManualClock(), durability: { sweepIntervalMs: 0 }, childRuns: { maxDepth: 2 } });
+    const root = await orchestrator.orchestrate({ agent: "recursive", input: {}, context: caller });
+    await vi.waitFor(async () => {
+      await orchestrator.resumeDueRuns();
+      expect((await store.getRun("org-1", root.id))?.status).toBe("FAILED");
+    });
+    await flush();
+    const runs = (await store.listRuns({ organizationId: "org-1", limit: 100 })).runs;
+    expect(runs).toHaveLength(3);
+    expect(runs.find((run) => run.error?.code === "CHILD_RUN_LIMIT")?.error?.message).toContain("deeper than 2");
+  });
+
+  it("refuses limits that are not positive integers when the orchestrator is created", () => {
+    for (const childRuns of [{ maxDepth: 0 }, { maxPerRun: -1 }, { maxPerRun: 1.5 }, { maxDepth: Number.NaN }]) {
+      expect(() => createOrchestrator({ agents: [], childRuns })).toThrow(expect.objectContaining({ code: "CONFIGURATION_INVALID" }));
+    }
+  });
+
   it("refuses the child past the limit of children one run may start, as a typed error the handler can catch", async () => {
     const store = createMemoryRunStore({ maxRuns: 5_000 });
     const leaf = defineAgent({ name: "leaf", version: "1.0.0", description: "Does nothing", input: z.object({}), output: z.object({}), handle: async () => ({}) });

@@ -43,7 +43,7 @@ export function runChildAgent<T>(scope: RunScope, attempt: number, positions: St
     return Promise.reject(new ValidationError(`A child run's key takes at most ${MAX_STEP_KEY_LENGTH - RESULT_SUFFIX.length - 4} characters.`, [{ path: "key", message: "Too long" }]));
   }
   try {
-    requireChildCount(scope.run, positions.countChild());
+    requireChildCount(scope.run, positions.countChild(), scope.dependencies.childRunLimits.maxPerRun);
   } catch (error) {
     return Promise.reject(error);
   }

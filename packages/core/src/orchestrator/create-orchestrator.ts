@@ -29,7 +29,7 @@ import { AgentRegistry, type RegisteredAgent } from "./agent-registry.js";
 import type { ChildRunRequest, ExecutionDependencies } from "./execution-dependencies.js";
 import { ParentNotifier, readChildRunTree } from "./run-tree.js";
 import { cancelChildOfCancelledParent } from "./child-start-guard.js";
-import { requireChildDepth } from "./child-run-limits.js";
+import { requireChildDepth, resolveChildRunLimits } from "./child-run-limits.js";
 import { errorFromStoredRun } from "./run-outcome.js";
 import { RunCancellation } from "./run-cancellation.js";
 import { executeRun } from "./run-executor.js";
@@ -86,6 +86,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     newId: createTimeOrderedIds(),
     // Defined below, where enqueueing is.
     startChildRun: (request) => startChildRun(request),
+    childRunLimits: resolveChildRunLimits(options.childRuns),
     replayOnly: options.durability?.replayOnly === true,
   };
   const { store, logger, tracer } = dependencies;
@@ -357,7 +358,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   };
 
   const startChildRun = async ({ parent, agent, input, intent, idempotencyKey }: ChildRunRequest): Promise<AgentRun> => {
-    await requireChildDepth(store, parent);
+    await requireChildDepth(store, parent, dependencies.childRunLimits.maxDepth);
     return enqueueRun({ agent, input, intent, idempotencyKey, parentRunId: parent.id, context: { organizationId: parent.organizationId, userId: parent.userId } }, false, (child) =>
       cancelChildOfCancelledParent(store, parent, child, () => finishOutside(child.organizationId, child.id, "cancelled")),
     );

@@ -5,6 +5,7 @@ import type { MetricsSink } from "../ports/metrics-sink.js";
 import type { RunStore } from "../ports/run-store.js";
 import type { Tracer } from "../ports/tracer.js";
 import type { Redactor } from "../telemetry/redactor.js";
+import type { ChildRunLimits } from "./child-run-limits.js";
 
 /** What executing a run needs from the orchestrator. */
 export interface ExecutionDependencies {
@@ -21,6 +22,8 @@ export interface ExecutionDependencies {
    * orchestrator.
    */
   startChildRun: (request: ChildRunRequest) => Promise<AgentRun>;
+  /** How deep a tree of child runs may grow and how many children one run may start. */
+  childRunLimits: ChildRunLimits;
   /** Replay tests: a step the journal does not hold as succeeded ends the run instead of running (see `replayRunHistory`). */
   replayOnly: boolean;
 }
