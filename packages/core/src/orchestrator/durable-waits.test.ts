@@ -115,6 +115,8 @@ describe("durable waits", () => {
     await orchestrator.signal("org-1", id, "other", { first: true });
     await expect(orchestrator.signal("org-1", id, "other", { second: true })).rejects.toMatchObject({ code: "SIGNAL_CONFLICT" });
     await expect(orchestrator.signal("org-1", id, "../approval", {})).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    // The signal "other" woke the run, which looked again and parked once more for "approval".
+    await flush();
     expect((await orchestrator.getRun("org-1", id))?.status).toBe("WAITING");
   });
 

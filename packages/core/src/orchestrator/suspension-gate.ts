@@ -4,6 +4,10 @@ import { RunInterruption } from "./run-interruption.js";
 /** A promise that never settles: what a step asked for after the run began to suspend waits on, until collected. */
 export const NEVER: Promise<never> = new Promise<never>(() => undefined);
 
+// Taken when the module loads: the stop below waits for queued microtasks, not for time, so a test that fakes timers
+// must not hold it back.
+const afterQueuedMicrotasks: (callback: () => void) => void = globalThis.setImmediate.bind(globalThis);
+
 /**
  * Suspends a run's execution once none of its steps is in flight: a durable wait asks for it, steps already
  * running finish and are journaled, steps asked for afterwards never start, and then the execution stops with a
@@ -17,6 +21,7 @@ export class SuspensionGate {
   #signalNames: string[] | undefined;
   #requested = false;
   #onSettled: Array<() => void> | undefined;
+  #stopping = false;
 
   constructor(cancellation: RunCancellation) {
     this.#cancellation = cancellation;
@@ -58,7 +63,15 @@ export class SuspensionGate {
   }
 
   #stopIfIdle(): void {
-    if (!this.#requested || this.#inFlight > 0) return;
-    this.#cancellation.abort(new RunInterruption("suspended", { wakeAt: this.#wakeAt, signalNames: this.#signalNames ?? [] }));
+    if (!this.#requested || this.#inFlight > 0 || this.#stopping) return;
+    // The stop waits for the microtasks already queued to run: a step or child that ended with an error just as the
+    // last wait asked to suspend (a failed child beside one still open, under Promise.all) must reach the handler,
+    // whose failure then ends the run, instead of being dropped by the suspension on every resume.
+    this.#stopping = true;
+    afterQueuedMicrotasks(() => {
+      this.#stopping = false;
+      if (!this.#requested || this.#inFlight > 0) return;
+      this.#cancellation.abort(new RunInterruption("suspended", { wakeAt: this.#wakeAt, signalNames: this.#signalNames ?? [] }));
+    });
   }
 }
