@@ -51,6 +51,7 @@ function withConstantRun(orchestrator: Orchestrator): Orchestrator {
     durationMs: 0,
     traceId: null,
     parentRunId: null,
+    timeoutMs: null,
     fence: 1,
     leaseOwner: null,
     leaseExpiresAt: null,

@@ -23,6 +23,7 @@ const run = (id: string, organizationId: string, status: AgentRun["status"] = "R
   durationMs: null,
   traceId: null,
   parentRunId: null,
+  timeoutMs: null,
   fence: 1,
   leaseOwner: null,
   leaseExpiresAt: null,

@@ -21,6 +21,7 @@ describe("POST /v1/runs", () => {
     const run = response.json();
     expect(run).toMatchObject({ agentName: "echo", status: "COMPLETED", organizationId: "org_alpha", userId: "user_alpha", intent: "say hello", output: { text: "hello" } });
     expect(new Date(run.completedAt).getTime()).toBeGreaterThan(0);
+    expect(run).toMatchObject({ timeoutMs: null });
     expect(run).not.toHaveProperty("requestHash");
   });
 
@@ -37,6 +38,8 @@ describe("POST /v1/runs", () => {
     const response = await postRun({ agent: "waiting", input: {}, async: true, timeoutMs: 50 });
     expect(response.statusCode).toBe(202);
     await vi.waitFor(async () => expect(await host.orchestrator.getRun("org_alpha", response.json().id)).toMatchObject({ status: "TIMED_OUT", statusReason: "timeout" }), { timeout: 5_000 });
+    const shown = await host.app.inject({ method: "GET", url: `/v1/runs/${response.json().id}`, headers: host.alpha });
+    expect(shown.json()).toMatchObject({ status: "TIMED_OUT", timeoutMs: 50 });
   });
 
   it("replays an idempotency key with the same run and refuses a different request with 409", async () => {

@@ -23,6 +23,7 @@ const runAt = (created: number, completed: number | null): AgentRun => ({
   durationMs: completed === null ? null : completed - created,
   traceId: null,
   parentRunId: null,
+  timeoutMs: null,
   fence: 1,
   leaseOwner: null,
   leaseExpiresAt: null,

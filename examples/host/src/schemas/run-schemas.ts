@@ -31,6 +31,11 @@ export const runSchema = z
     durationMs: z.number().nullable(),
     traceId: z.string().nullable(),
     parentRunId: z.string().nullable(),
+    timeoutMs: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "The request's timeoutMs: it bounds each execution of the run (its start and each resume). Null: the agent's own timeout." }),
     wakeAt: timestamp.nullable().meta({ description: "When a WAITING run is due to resume (its sleep ends or its wait times out)." }),
   })
   .meta({ id: "AgentRun" });
@@ -195,6 +200,7 @@ export function toRunResource(run: AgentRun): z.input<typeof runSchema> {
     durationMs: run.durationMs,
     traceId: run.traceId,
     parentRunId: run.parentRunId,
+    timeoutMs: run.timeoutMs,
     wakeAt: toIso(run.wakeAt),
   };
 }

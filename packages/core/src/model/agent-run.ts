@@ -36,6 +36,11 @@ export interface AgentRun {
   traceId: string | null;
   parentRunId: string | null;
   /**
+   * The caller's bound on each execution of the run (`OrchestrateRequest.timeoutMs`), in milliseconds: its first
+   * execution, and each one after a durable wait or a takeover. `null`: the agent's `timeoutMs` policy.
+   */
+  timeoutMs: number | null;
+  /**
    * Fencing token of the run's lease: raised each time an executor takes the run, so that a previous owner's late
    * writes are refused.
    */

@@ -15,7 +15,10 @@ export interface OrchestrateRequest {
   context: CallerContext;
   /** Same key and same request: the same run is returned without a second execution. */
   idempotencyKey?: string;
-  /** Deadline of the whole run; defaults to the agent's policy. */
+  /**
+   * Bound on each execution of the run, in milliseconds: its start, and each resume after a durable wait or a
+   * takeover (it is stored with the run). Defaults to the agent's `timeoutMs` policy.
+   */
   timeoutMs?: number;
   /** Aborting it cancels the run. */
   signal?: AbortSignal;

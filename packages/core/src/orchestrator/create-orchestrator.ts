@@ -147,7 +147,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const replay = async (existing: AgentRun, admitted: AdmittedRequest, waitForEnd: boolean): Promise<AgentRun> => {
     if (existing.requestHash !== admitted.hash) throw new IdempotencyConflictError(admitted.request.idempotencyKey as string, { runId: existing.id });
     if (!waitForEnd || existing.status === "WAITING") return existing;
-    const final = isFinalRunStatus(existing.status) ? existing : await waitForFinalRun(store, clock, existing, active.get(existing.id)?.done, admitted.agent.policies.timeoutMs * 2);
+    const final = isFinalRunStatus(existing.status) ? existing : await waitForFinalRun(store, clock, existing, active.get(existing.id)?.done, (existing.timeoutMs ?? admitted.agent.policies.timeoutMs) * 2);
     if (final.status !== "COMPLETED" && final.status !== "WAITING") throw errorFromStoredRun(final);
     return final;
   };
@@ -174,6 +174,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         startedAt: status === "RUNNING" ? createdAt : null,
         traceId: span.traceId,
         parentRunId: request.parentRunId ?? null,
+        timeoutMs: request.timeoutMs ?? null,
         lease: status === "RUNNING" ? leases.lease(now) : null,
       });
       if (created) span.setAttribute("gen_ai.agent.id", run.id);
@@ -187,6 +188,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     }
   };
 
+  /**
+   * Executes a run under its own `timeoutMs`, stored when it was created, so that every execution (the first, a
+   * resume, a takeover) has the caller's bound; `request.timeoutMs` is for runs stored without one (a job queued by
+   * an earlier version carries it).
+   */
   const execute = (
     run: AgentRun,
     agent: RegisteredAgent,
@@ -196,7 +202,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     journal = new RunJournal(dependencies, run),
   ) => {
     const controller = new RunCancellation();
-    const start = () => executeRun(dependencies, { run, agent, input, span, controller, timeoutMs: request.timeoutMs ?? agent.policies.timeoutMs, callerSignal: request.signal, journal });
+    const start = () => executeRun(dependencies, { run, agent, input, span, controller, timeoutMs: run.timeoutMs ?? request.timeoutMs ?? agent.policies.timeoutMs, callerSignal: request.signal, journal });
     // A run waiting for a slot is active already: its lease is renewed, and a cancel or drain reaches it.
     agent.concurrency?.reserveAdmitted();
     const done = agent.concurrency ? agent.concurrency.run(start, controller.signal) : start();

@@ -12,7 +12,10 @@ export interface RunJob {
    * run that is no longer `QUEUED`); one without it, such as a job queued by an earlier version, reads the run.
    */
   agentName?: string;
-  /** The deadline the request gave (`timeoutMs`); a job without it runs with its agent's `timeoutMs` policy. */
+  /**
+   * The deadline the request gave (`timeoutMs`). The run's own `timeoutMs` comes first; this one is for runs stored
+   * without it (queued by an earlier version). Without either, the run executes under its agent's `timeoutMs` policy.
+   */
   timeoutMs?: number;
 }
 

@@ -23,6 +23,11 @@ export interface CreateRunInput {
   startedAt: Date | null;
   traceId: string | null;
   parentRunId: string | null;
+  /**
+   * The caller's bound on each execution of the run, in whole milliseconds, returned as the run's `timeoutMs` by
+   * every read. Absent or `null`: the run executes under its agent's `timeoutMs` policy.
+   */
+  timeoutMs?: number | null;
   /** The executor's lease, for a run created `RUNNING`; its fence starts at 1. */
   lease: RunLease | null;
 }

@@ -68,6 +68,9 @@ interface StoreTimes {
   date(time: number): Date;
 }
 
+/** The largest `timeoutMs` a run keeps, as in a PostgreSQL `integer` column. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 // Records are copied in and out so that callers can never change what is stored; each copy gets its own Dates.
 const toAgentRun = (kept: KeptRun, times: StoreTimes): AgentRun => ({
   id: kept.id,
@@ -90,6 +93,7 @@ const toAgentRun = (kept: KeptRun, times: StoreTimes): AgentRun => ({
   durationMs: kept.durationMs,
   traceId: kept.traceId,
   parentRunId: kept.parentRunId,
+  timeoutMs: kept.timeoutMs,
   fence: kept.fence,
   leaseOwner: kept.leaseOwner,
   leaseExpiresAt: kept.leaseExpiresAt === null ? null : times.date(kept.leaseExpiresAt),
@@ -221,6 +225,9 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     specificationVersion: "v2",
 
     async createRun(input) {
+      if (input.timeoutMs != null && (!Number.isInteger(input.timeoutMs) || input.timeoutMs < 1 || input.timeoutMs > MAX_TIMEOUT_MS)) {
+        throw new ValidationError("The run to create is invalid: timeoutMs.", [{ path: "timeoutMs", message: `Must be an integer from 1 to ${MAX_TIMEOUT_MS}` }]);
+      }
       if (input.idempotencyKey !== null) {
         const existingId = idempotency.get(idempotencyKeyOf(input.organizationId, input.idempotencyKey));
         const existing = existingId === undefined ? undefined : byId(existingId);
@@ -250,6 +257,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         durationMs: null,
         traceId: input.traceId,
         parentRunId: input.parentRunId,
+        timeoutMs: input.timeoutMs ?? null,
         fence: input.lease === null ? 0 : 1,
         leaseOwner: input.lease === null ? null : input.lease.owner,
         leaseExpiresAt: input.lease === null ? null : times.of(input.lease.expiresAt),

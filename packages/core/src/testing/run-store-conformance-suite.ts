@@ -138,6 +138,7 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
           attempts: 1,
           traceId: input.traceId,
           parentRunId: input.parentRunId,
+          timeoutMs: null,
           completedAt: null,
           durationMs: null,
           fence: 1,
@@ -547,6 +548,33 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       expect(await claim(BASE_TIME + 59_999)).toEqual([]);
       const [resumed] = await claim(BASE_TIME + 60_000);
       expect(resumed).toMatchObject({ id: input.id, status: "RUNNING", leaseOwner: "sweeper", fence: 2, wakeAt: null });
+    });
+
+    it("keeps the caller's timeoutMs through every read: start, wait, takeover, list and finish", async () => {
+      const organizationId = `org-${randomUUID()}`;
+      const agentName = `timeout-${randomUUID()}`;
+      const queued = sampleRunInput({ organizationId, agentName, status: "QUEUED", startedAt: null, timeoutMs: 1_000 });
+      const running = sampleRunInput({ organizationId, agentName, timeoutMs: 86_400_000, lease: { owner: "dead", expiresAt: new Date(BASE_TIME - 1) } });
+      const unbounded = sampleRunInput({ organizationId, agentName: `${agentName}-default` });
+      expect((await store.createRun(queued)).run.timeoutMs).toBe(1_000);
+      expect((await store.createRun(running)).run.timeoutMs).toBe(86_400_000);
+      expect((await store.createRun(unbounded)).run.timeoutMs).toBeNull();
+      expect((await store.createRun({ ...queued, id: randomUUID(), idempotencyKey: null, timeoutMs: null })).run.timeoutMs).toBeNull();
+      const lease = { owner: "worker-1", expiresAt: new Date(BASE_TIME + 30_000) };
+      const started = await store.startRun({ organizationId, runId: queued.id, agentVersion: "1.0.0", startedAt: new Date(BASE_TIME), traceId: null, lease });
+      expect(started?.timeoutMs).toBe(1_000);
+      const waiting = await store.suspendRun({ organizationId, runId: queued.id, fence: 1, wakeAt: new Date(BASE_TIME + 60_000), signalNames: [], now: new Date(BASE_TIME) });
+      expect(waiting.timeoutMs).toBe(1_000);
+      const claimed = await store.claimRuns({ owner: "sweeper", now: new Date(BASE_TIME + 60_000), leaseExpiresAt: new Date(BASE_TIME + 90_000), agentNames: [agentName], limit: 10 });
+      expect(Object.fromEntries(claimed.map((run) => [run.id, run.timeoutMs]))).toEqual({ [queued.id]: 1_000, [running.id]: 86_400_000 });
+      const finished = await store.finishRun(finishInput(organizationId, queued.id, { fence: 2 }));
+      expect(finished.timeoutMs).toBe(1_000);
+      expect((await store.getRun(organizationId, running.id))?.timeoutMs).toBe(86_400_000);
+      const listed = await store.listRuns({ organizationId, limit: 10 });
+      expect(Object.fromEntries(listed.runs.map((run) => [run.id, run.timeoutMs]))).toMatchObject({ [queued.id]: 1_000, [running.id]: 86_400_000, [unbounded.id]: null });
+      for (const timeoutMs of [0, 1.5, 2 ** 31]) {
+        await expect(store.createRun(sampleRunInput({ organizationId, timeoutMs }))).rejects.toSatisfy((error) => isNeonhubError(error, "VALIDATION_FAILED"));
+      }
     });
 
     it("finishes a run that waited longer than 2^31 ms (about 24.8 days) with its whole duration", async () => {

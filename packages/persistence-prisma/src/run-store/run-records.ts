@@ -92,6 +92,7 @@ export function toAgentRun(row: AgentRunRow): AgentRun {
     durationMs: toMilliseconds(row.durationMs),
     traceId: row.traceId,
     parentRunId: row.parentRunId,
+    timeoutMs: row.timeoutMs,
     fence: row.fence,
     leaseOwner: row.leaseOwner,
     leaseExpiresAt: row.leaseExpiresAt,

@@ -5,8 +5,8 @@ import { toAgentRun, type AgentRunRow } from "./run-records.js";
 import { listedRunsSql, oneRunSql, requestedRunsSql, updateFoundRunsSql } from "./runs-by-key.js";
 
 const COLUMN_NAMES = ["id", "agentName", "agentVersion", "organizationId", "userId", "intent", "status", "statusReason", "input", "output", "error",
-  "idempotencyKey", "requestHash", "attempts", "createdAt", "startedAt", "completedAt", "durationMs", "traceId", "parentRunId", "fence", "leaseOwner",
-  "leaseExpiresAt", "wakeAt"];
+  "idempotencyKey", "requestHash", "attempts", "createdAt", "startedAt", "completedAt", "durationMs", "traceId", "parentRunId", "timeoutMs", "fence",
+  "leaseOwner", "leaseExpiresAt", "wakeAt"];
 
 /** The columns of a run as the port returns it, optionally qualified by a table alias, as SQL text. */
 export function runColumnsText(alias?: string): string {
@@ -20,6 +20,9 @@ export function runColumns(alias?: string): Prisma.Sql {
 }
 export const RUN_COLUMNS = runColumns();
 
+/** The largest `timeoutMs` its `integer` column holds. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** What a tool execution left `RUNNING` gets when its run ends. */
 const INTERRUPTED = JSON.stringify({ code: "STEP_OUTCOME_UNKNOWN", message: "The run ended while this call was in flight." });
 
@@ -31,14 +34,15 @@ async function findRun(prisma: PrismaClient, organizationId: string, runId: stri
 /** Inserts the runs of `$1` (a JSON array), skipping those whose id or idempotency key is taken. */
 const INSERT_RUNS_SQL = `
   INSERT INTO "AgentRun" ("id", "agentId", "agentName", "agentVersion", "organizationId", "userId", "intent", "status", "input",
-    "idempotencyKey", "requestHash", "attempts", "createdAt", "startedAt", "traceId", "parentRunId", "fence", "leaseOwner", "leaseExpiresAt")
+    "idempotencyKey", "requestHash", "attempts", "createdAt", "startedAt", "traceId", "parentRunId", "timeoutMs", "fence", "leaseOwner",
+    "leaseExpiresAt")
   SELECT "run"."id", "agent"."id", "run"."agentName", "run"."agentVersion", "run"."organizationId", "run"."userId", "run"."intent",
     "run"."status"::"RunStatus", COALESCE("run"."input", 'null'::jsonb), "run"."idempotencyKey", "run"."requestHash", "run"."attempts",
-    "run"."createdAt", "run"."startedAt", "run"."traceId", "run"."parentRunId", "run"."fence", "run"."leaseOwner", "run"."leaseExpiresAt"
+    "run"."createdAt", "run"."startedAt", "run"."traceId", "run"."parentRunId", "run"."timeoutMs", "run"."fence", "run"."leaseOwner", "run"."leaseExpiresAt"
   FROM jsonb_to_recordset($1::jsonb) AS "run"("id" text, "agentName" text, "agentVersion" text, "organizationId" text,
     "userId" text, "intent" text, "status" text, "input" jsonb, "idempotencyKey" text, "requestHash" text, "attempts" integer,
-    "createdAt" timestamptz, "startedAt" timestamptz, "traceId" text, "parentRunId" text, "fence" integer, "leaseOwner" text,
-    "leaseExpiresAt" timestamptz)
+    "createdAt" timestamptz, "startedAt" timestamptz, "traceId" text, "parentRunId" text, "timeoutMs" integer, "fence" integer,
+    "leaseOwner" text, "leaseExpiresAt" timestamptz)
   LEFT JOIN "Agent" AS "agent" ON "agent"."name" = "run"."agentName"
   ON CONFLICT DO NOTHING
   RETURNING ${runColumnsText()}`;
@@ -148,6 +152,9 @@ export function validateCreate(input: CreateRunInput): void {
   }
   if (input.status !== "QUEUED" && input.status !== "RUNNING") problems.push({ path: "status", message: "Must be QUEUED or RUNNING" });
   if (!(input.createdAt instanceof Date) || Number.isNaN(input.createdAt.getTime())) problems.push({ path: "createdAt", message: "Must be a valid date" });
+  if (input.timeoutMs != null && (!Number.isInteger(input.timeoutMs) || input.timeoutMs < 1 || input.timeoutMs > MAX_TIMEOUT_MS)) {
+    problems.push({ path: "timeoutMs", message: `Must be an integer from 1 to ${MAX_TIMEOUT_MS}` });
+  }
   if (problems.length > 0) throw new ValidationError(`The run to create is invalid: ${problems.map((problem) => problem.path).join(", ")}.`, problems);
 }
 
@@ -166,6 +173,7 @@ export async function insertRuns(prisma: PrismaClient, statements: PreparedState
     ...input,
     attempts: input.status === "RUNNING" ? 1 : 0,
     input: input.input ?? null,
+    timeoutMs: input.timeoutMs ?? null,
     fence: lease === null ? 0 : 1,
     leaseOwner: lease?.owner ?? null,
     leaseExpiresAt: lease?.expiresAt ?? null,

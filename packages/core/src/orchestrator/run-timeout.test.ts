@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { defineAgent } from "../model/agent-definition.js";
+import type { RunStore } from "../ports/run-store.js";
+import { createMemoryRunStore } from "../store/memory-run-store.js";
+import { createManualClock, type ManualClock } from "../testing/manual-clock.js";
+import { createOrchestrator } from "./create-orchestrator.js";
+import { flush } from "./orchestrator-test-kit.js";
+
+const caller = { userId: "user-1", organizationId: "org-1" };
+const SLEEP_MS = 30_000;
+/** Longer than the caller's 1 s, shorter than the agent's 60 s. */
+const SLOW_STEP_MS = 5_000;
+
+/** An agent that sleeps durably, then runs a step that takes {@link SLOW_STEP_MS}. */
+function sleeper(clock: ManualClock) {
+  return defineAgent({
+    name: "sleeper",
+    version: "1.0.0",
+    description: "Sleeps, then works slowly",
+    input: z.object({}),
+    output: z.object({ done: z.boolean() }),
+    policies: { timeoutMs: 60_000, retry: { attempts: 1 } },
+    handle: async (_input, context) => {
+      await context.sleep("cool-down", SLEEP_MS);
+      await context.step("slow", () => clock.sleep(SLOW_STEP_MS, context.signal));
+      return { done: true };
+    },
+  });
+}
+
+function setup(store: RunStore = createMemoryRunStore()) {
+  const clock = createManualClock();
+  const orchestrator = createOrchestrator({ agents: [sleeper(clock)], store, clock, durability: { sweepIntervalMs: 0 } });
+  return { clock, store, orchestrator };
+}
+
+/** Moves past the sleep (the run resumes on this instance) and then past the slow step. */
+async function resumeAndRunSlowStep(clock: ManualClock): Promise<void> {
+  await clock.advance(SLEEP_MS);
+  await flush();
+  await clock.advance(SLOW_STEP_MS);
+  await flush();
+}
+
+describe("a caller's timeoutMs", () => {
+  it("bounds the execution after a durable sleep, not only the first one", async () => {
+    const { clock, store, orchestrator } = setup();
+    const waiting = await orchestrator.orchestrate({ agent: "sleeper", input: {}, context: caller, timeoutMs: 1_000 });
+    expect(waiting).toMatchObject({ status: "WAITING", timeoutMs: 1_000 });
+    await resumeAndRunSlowStep(clock);
+    expect(await store.getRun("org-1", waiting.id)).toMatchObject({ status: "TIMED_OUT", statusReason: "timeout", timeoutMs: 1_000 });
+  });
+
+  it("bounds every execution of a queued run", async () => {
+    const { clock, store, orchestrator } = setup();
+    const queued = await orchestrator.enqueue({ agent: "sleeper", input: {}, context: caller, timeoutMs: 1_000 });
+    expect(queued.timeoutMs).toBe(1_000);
+    await flush();
+    expect(await store.getRun("org-1", queued.id)).toMatchObject({ status: "WAITING" });
+    await resumeAndRunSlowStep(clock);
+    expect(await store.getRun("org-1", queued.id)).toMatchObject({ status: "TIMED_OUT", statusReason: "timeout" });
+  });
+
+  it("bounds the execution of another instance that resumes the run", async () => {
+    const store = createMemoryRunStore();
+    const first = setup(store);
+    const waiting = await first.orchestrator.orchestrate({ agent: "sleeper", input: {}, context: caller, timeoutMs: 1_000 });
+    await first.orchestrator.drain({ deadlineMs: 0 });
+    const other = setup(store);
+    await other.clock.set(waiting.wakeAt!.getTime());
+    expect(await other.orchestrator.resumeDueRuns()).toBe(1);
+    await flush();
+    await other.clock.advance(SLOW_STEP_MS);
+    await flush();
+    expect(await store.getRun("org-1", waiting.id)).toMatchObject({ status: "TIMED_OUT", statusReason: "timeout" });
+  });
+
+  it("leaves a run stored without one to its agent's timeoutMs", async () => {
+    const { clock, store, orchestrator } = setup();
+    const waiting = await orchestrator.orchestrate({ agent: "sleeper", input: {}, context: caller });
+    expect(waiting.timeoutMs).toBeNull();
+    await resumeAndRunSlowStep(clock);
+    expect(await store.getRun("org-1", waiting.id)).toMatchObject({ status: "COMPLETED", output: { done: true } });
+  });
+});
