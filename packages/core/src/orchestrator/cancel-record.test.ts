@@ -2,19 +2,12 @@ import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { defineAgent } from "../model/agent-definition.js";
 import { createManualClock } from "../testing/manual-clock.js";
-import { caller, flush, setup } from "./orchestrator-test-kit.js";
+import { caller, flush, goWaiter, setup } from "./orchestrator-test-kit.js";
 
 describe("the record of a run cancelled while it is not executing", () => {
   it("keeps the attempts and duration of a waiting run, counts it once, and counts its waiting child too", async () => {
     const clock = createManualClock();
-    const waiter = defineAgent({
-      name: "waiter",
-      version: "1.0.0",
-      description: "Waits for a go",
-      input: z.object({}),
-      output: z.object({}),
-      handle: async (_input, ctx) => (await ctx.waitForSignal("go", { timeoutMs: 3_600_000 }), {}),
-    });
+    const waiter = goWaiter();
     const parent = defineAgent({
       name: "parent",
       version: "1.0.0",

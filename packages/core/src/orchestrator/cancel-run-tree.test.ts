@@ -4,20 +4,13 @@ import { defineAgent } from "../model/agent-definition.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock } from "../testing/manual-clock.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { caller, flush } from "./orchestrator-test-kit.js";
+import { caller, flush, goWaiter } from "./orchestrator-test-kit.js";
 
 describe("cancelling a run tree", () => {
   it("cancels the open grandchildren of a child that already ended", async () => {
     const clock = createManualClock();
     const store = createMemoryRunStore();
-    const waiter = defineAgent({
-      name: "waiter",
-      version: "1.0.0",
-      description: "Waits for a go",
-      input: z.object({}),
-      output: z.object({}),
-      handle: async (_input, ctx) => (await ctx.waitForSignal("go", { timeoutMs: 3_600_000 }), {}),
-    });
+    const waiter = goWaiter();
     // Times out while its child waits: a parent that times out leaves its children open.
     const middle = defineAgent({
       name: "middle",

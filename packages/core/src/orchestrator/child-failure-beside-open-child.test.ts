@@ -5,13 +5,13 @@ import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock } from "../testing/manual-clock.js";
 import { CHILD_RECHECK_MS } from "./child-runs.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { caller, flush } from "./orchestrator-test-kit.js";
+import { caller, flush, goWaiter } from "./orchestrator-test-kit.js";
 
 describe("a child that fails while its sibling is still open", () => {
   it("fails the parent that awaits both, instead of parking it until the sibling ends", async () => {
     const clock = createManualClock();
     const store = createMemoryRunStore();
-    const waiter = defineAgent({ name: "waiter", version: "1.0.0", description: "Waits", input: z.object({}), output: z.object({}), handle: async (_input, ctx) => (await ctx.waitForSignal("go", { timeoutMs: 3_600_000 }), {}) });
+    const waiter = goWaiter();
     const failing = defineAgent({ name: "failing", version: "1.0.0", description: "Fails", input: z.object({}), output: z.object({}), handle: async () => Promise.reject(new Error("boom")) });
     const parent = defineAgent({
       name: "parent",

@@ -4,13 +4,13 @@ import { defineAgent } from "../model/agent-definition.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock } from "../testing/manual-clock.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { caller, flush, settle, storeWith } from "./orchestrator-test-kit.js";
+import { caller, flush, goWaiter, settle, storeWith } from "./orchestrator-test-kit.js";
 
 describe("a parent resumed by another instance while its child's start was not journaled", () => {
   it("finds the child it already started instead of starting a second one", async () => {
     const clock = createManualClock();
     const inner = createMemoryRunStore();
-    const child = defineAgent({ name: "child", version: "1.0.0", description: "Waits", input: z.object({}), output: z.object({}), handle: async (_input, ctx) => (await ctx.waitForSignal("go", { timeoutMs: 3_600_000 }), {}) });
+    const child = goWaiter("child");
     const parent = defineAgent({ name: "parent", version: "1.0.0", description: "Starts a child", input: z.object({}), output: z.object({}), handle: async (_input, ctx) => ctx.runAgent(child, {}) });
     // The first instance stores the child, then cannot journal the start: it stops, and the run stays RUNNING.
     const broken = storeWith(inner, { recordStep: async (input) => (input.step.key === "agent:child#0" && input.step.status === "SUCCEEDED" ? Promise.reject(new Error("connection reset")) : inner.recordStep(input)) });

@@ -7,17 +7,18 @@ import { MAX_CHILD_RUN_DEPTH, MAX_CHILD_RUNS_PER_RUN } from "./child-run-limits.
 import { createOrchestrator } from "./create-orchestrator.js";
 import { caller, flush, settle } from "./orchestrator-test-kit.js";
 
+const recursive = defineAgent({
+  name: "recursive",
+  version: "1.0.0",
+  description: "Calls itself",
+  input: z.object({}),
+  output: z.object({}),
+  handle: async (_input, ctx) => ctx.runAgent<Record<string, never>>("recursive", {}),
+});
+
 describe("limits of a child run tree", () => {
   it("fails the run that would start a child deeper than the limit, with CHILD_RUN_LIMIT, instead of recursing for ever", async () => {
     const store = createMemoryRunStore();
-    const recursive = defineAgent({
-      name: "recursive",
-      version: "1.0.0",
-      description: "Calls itself",
-      input: z.object({}),
-      output: z.object({}),
-      handle: async (_input, ctx) => ctx.runAgent<Record<string, never>>("recursive", {}),
-    });
     const orchestrator = createOrchestrator({ agents: [recursive], store, clock: createManualClock(), durability: { sweepIntervalMs: 0 } });
     const root = await orchestrator.orchestrate({ agent: "recursive", input: {}, context: caller });
     const all = async () => (await store.listRuns({ organizationId: "org-1", limit: 100 })).runs;
@@ -37,14 +38,6 @@ describe("limits of a child run tree", () => {
 
   it("stops a tree at the depth the orchestrator is given", async () => {
     const store = createMemoryRunStore();
-    const recursive = defineAgent({
-      name: "recursive",
-      version: "1.0.0",
-      description: "Calls itself",
-      input: z.object({}),
-      output: z.object({}),
-      handle: async (_input, ctx) => ctx.runAgent<Record<string, never>>("recursive", {}),
-    });
     const orchestrator = createOrchestrator({ agents: [recursive], store, clock: createManualClock(), durability: { sweepIntervalMs: 0 }, childRuns: { maxDepth: 2 } });
     const root = await orchestrator.orchestrate({ agent: "recursive", input: {}, context: caller });
     await vi.waitFor(async () => {

@@ -29,6 +29,17 @@ export function scriptedAgent(handle: Handler, overrides: Partial<AgentDefinitio
   } as AgentDefinition<z.ZodObject<{ text: z.ZodString }>, z.ZodObject<{ text: z.ZodString }>>) as unknown as AgentDefinition;
 }
 
+/** A child agent that waits up to an hour for the signal "go": it stays open until the test sends it. */
+export const goWaiter = (name = "waiter") =>
+  defineAgent({
+    name,
+    version: "1.0.0",
+    description: "Waits for a go",
+    input: z.object({}),
+    output: z.object({}),
+    handle: async (_input, ctx) => (await ctx.waitForSignal("go", { timeoutMs: 3_600_000 }), {}),
+  });
+
 export const transientFailure = () => new HandlerFailedError("upstream flaked", { isRetryable: true });
 
 /** An orchestrator with recording metrics and logs around the given agents. */
