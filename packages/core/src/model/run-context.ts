@@ -54,6 +54,19 @@ export interface RunAgentOptions {
   key?: string;
   /** Stored as the child run's intent. Default: the parent agent's name. */
   intent?: string;
+  /**
+   * The child run's request timeout, in whole milliseconds from 1 to 24 hours: stored with the child
+   * (`AgentRun.timeoutMs`), it bounds each of the child's executions (its first, and each one after a durable wait or
+   * a takeover) in place of its agent's `timeoutMs` policy, as a request's `timeoutMs` does. Default: the child
+   * agent's policy; the parent's own timeout is not passed on, since it bounds the parent's executions and the parent
+   * is not executing while it waits for the child. Checked when the child is started: a replayed parent whose child
+   * is already started keeps that child and the bound it was started with, whatever it asks for now.
+   * @throws ValidationError (`VALIDATION_FAILED`, field `timeoutMs`, as for a request) when it is not such an
+   * integer; nothing is journaled or stored.
+   * @example
+   * const summary = await ctx.runAgent(summarizeAgent, { text }, { timeoutMs: 30_000 });
+   */
+  timeoutMs?: number;
 }
 
 /** An agent `ctx.runAgent` can start: its name, or its definition (which types the output). */

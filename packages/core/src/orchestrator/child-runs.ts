@@ -9,6 +9,7 @@ import { attemptEnded, inFlight, SUSPENDED } from "./durable-waits.js";
 import { runJournaledStepAt } from "./journaled-step.js";
 import { checkReplayedStep, historyEnded, MAX_STEP_KEY_LENGTH, type StepPlace, type StepPositions } from "./step-positions.js";
 import { requireChildCount } from "./child-run-limits.js";
+import { timeoutMsProblem } from "./validate-request.js";
 import { childEndedSignal } from "./signal-names.js";
 import { NEVER } from "./suspension-gate.js";
 
@@ -42,6 +43,12 @@ export function runChildAgent<T>(scope: RunScope, attempt: number, positions: St
   if (options.key !== undefined && (typeof options.key !== "string" || options.key.length > MAX_STEP_KEY_LENGTH - RESULT_SUFFIX.length - 4)) {
     return Promise.reject(new ValidationError(`A child run's key takes at most ${MAX_STEP_KEY_LENGTH - RESULT_SUFFIX.length - 4} characters.`, [{ path: "key", message: "Too long" }]));
   }
+  // Checked only for a child yet to be started: a replay that finds its start journaled keeps the child it started,
+  // so a bound computed afresh (what is left of a budget) is not refused once it has run out.
+  if (options.timeoutMs !== undefined && scope.journal.at(positions.upcoming)?.status !== "SUCCEEDED") {
+    const problem = timeoutMsProblem(options.timeoutMs);
+    if (problem) return Promise.reject(new ValidationError("The child run's request is invalid: timeoutMs.", [problem]));
+  }
   try {
     requireChildCount(scope.run, positions.countChild(), scope.dependencies.childRunLimits.maxPerRun);
   } catch (error) {
@@ -54,7 +61,7 @@ export function runChildAgent<T>(scope: RunScope, attempt: number, positions: St
     explicitKey: true,
     repeatSafety: "with-key",
     run: async (step) => {
-      const child = await scope.dependencies.startChildRun({ parent: scope.run, agent, input, intent: options.intent ?? scope.run.agentName, idempotencyKey: step.idempotencyKey });
+      const child = await scope.dependencies.startChildRun({ parent: scope.run, agent, input, intent: options.intent ?? scope.run.agentName, idempotencyKey: step.idempotencyKey, timeoutMs: options.timeoutMs });
       return child.id;
     },
   });

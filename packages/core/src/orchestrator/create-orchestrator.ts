@@ -363,9 +363,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return run;
   };
 
-  const startChildRun = async ({ parent, agent, input, intent, idempotencyKey }: ChildRunRequest): Promise<AgentRun> => {
+  const startChildRun = async ({ parent, agent, input, intent, idempotencyKey, timeoutMs }: ChildRunRequest): Promise<AgentRun> => {
     await requireChildDepth(store, parent, dependencies.childRunLimits.maxDepth);
-    return enqueueRun({ agent, input, intent, idempotencyKey, parentRunId: parent.id, context: { organizationId: parent.organizationId, userId: parent.userId } }, false, (child) =>
+    const context = { organizationId: parent.organizationId, userId: parent.userId };
+    return enqueueRun({ agent, input, intent, idempotencyKey, parentRunId: parent.id, context, ...(timeoutMs === undefined ? {} : { timeoutMs }) }, false, (child) =>
       cancelChildOfCancelledParent(store, parent, child, () => finishOutside(child.organizationId, child.id, "cancelled")),
     );
   };

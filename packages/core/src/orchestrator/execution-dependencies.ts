@@ -36,4 +36,6 @@ export interface ChildRunRequest {
   intent: string;
   /** Derived from the parent run and the child's step key: a repeated start finds the same child. */
   idempotencyKey: string;
+  /** The child's own bound on each of its executions (`RunAgentOptions.timeoutMs`), stored with it. */
+  timeoutMs?: number;
 }

@@ -24,9 +24,8 @@ export function validateRequest(request: OrchestrateRequest): void {
   ) {
     (problems ??= []).push({ path: "idempotencyKey", message: `Must be a string of 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` });
   }
-  if (request.timeoutMs !== undefined && (!Number.isInteger(request.timeoutMs) || request.timeoutMs < 1 || request.timeoutMs > MAX_TIMEOUT_MS)) {
-    (problems ??= []).push({ path: "timeoutMs", message: `Must be an integer from 1 to ${MAX_TIMEOUT_MS}` });
-  }
+  const timeoutProblem = timeoutMsProblem(request.timeoutMs);
+  if (timeoutProblem) (problems ??= []).push(timeoutProblem);
   for (const field of ["agent", "intent", "idempotencyKey", "parentRunId"] as const) {
     const value = request[field];
     const problem = typeof value === "string" ? storableTextProblem(value) : null;
@@ -36,6 +35,15 @@ export function validateRequest(request: OrchestrateRequest): void {
   const inputProblems = storableValueProblems(request.input, "input");
   if (inputProblems.length > 0) (problems ??= []).push(...inputProblems);
   if (problems) throw new ValidationError(`The request is invalid: ${problems.map((problem) => problem.path).join(", ")}.`, problems);
+}
+
+/**
+ * What is wrong with a run's requested `timeoutMs`, or `null` when it is absent or valid: the one check for a
+ * request's and for a child run's (`ctx.runAgent`).
+ */
+export function timeoutMsProblem(timeoutMs: unknown): FieldError | null {
+  if (timeoutMs === undefined || (Number.isInteger(timeoutMs) && (timeoutMs as number) >= 1 && (timeoutMs as number) <= MAX_TIMEOUT_MS)) return null;
+  return { path: "timeoutMs", message: `Must be an integer from 1 to ${MAX_TIMEOUT_MS}` };
 }
 
 /** Every run belongs to one user of one organization; both ids are required. */
