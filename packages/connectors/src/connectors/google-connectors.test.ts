@@ -59,6 +59,39 @@ describe("google search console connector (searchAnalytics.query)", () => {
     expect(isConnectorAuthError(error, "forbidden")).toBe(true);
     expect((error as Error).message).toContain("sufficient permission");
   });
+
+  it("maps 403 quotaExceeded to RATE_LIMITED after the 15 minutes Google asks for, never to a forbidden connection", async () => {
+    harness = await startLiveHarness({ connector: googleSearchConsoleConnector, credentials: oauth, handler: () => ({ status: 403, json: fixture("gsc-quota-exceeded.403.json") }), client: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } } });
+    const input = { siteUrl: "sc-domain:example.com", startDate: "2026-10-01", endDate: "2026-10-02" };
+    const error = await harness.client.invoke(googleSearchConsoleConnector, "querySearchAnalytics", input).catch((caught: unknown) => caught);
+    expect(isConnectorAuthError(error)).toBe(false);
+    expect(error).toMatchObject({ code: "RATE_LIMITED", isRetryable: true, retryAfterMs: 15 * 60_000, details: { status: 403, googleReason: "quotaExceeded" } });
+    expect((error as Error).message).toContain("load quota exceeded");
+    // Fifteen minutes is past the connector's own retry wait: the caller decides, no request is repeated now.
+    expect(harness.server.requests).toHaveLength(1);
+  });
+
+  it("does not retry 403 dailyLimitExceeded: the project's day ends at midnight Pacific time", async () => {
+    // 08:00 in Los Angeles (PST, UTC-8).
+    const clock = createManualClock(Date.UTC(2026, 10, 27, 16, 0, 0));
+    const body = { error: { code: 403, message: "Daily Limit Exceeded", errors: [{ message: "Daily Limit Exceeded", domain: "usageLimits", reason: "dailyLimitExceeded" }] } };
+    harness = await startLiveHarness({ connector: googleSearchConsoleConnector, credentials: oauth, handler: () => ({ status: 403, json: body }), client: { clock } });
+    const input = { siteUrl: "sc-domain:example.com", startDate: "2026-10-01", endDate: "2026-10-02" };
+    await expect(harness.client.invoke(googleSearchConsoleConnector, "querySearchAnalytics", input)).rejects.toMatchObject({ code: "RATE_LIMITED", isRetryable: false, retryAfterMs: 16 * 3_600_000, details: { googleReason: "dailyLimitExceeded" } });
+  });
+
+  it("retries a 403 userRateLimitExceeded after Retry-After, as a rate limit", async () => {
+    let calls = 0;
+    harness = await startLiveHarness({
+      connector: googleSearchConsoleConnector,
+      credentials: oauth,
+      client: { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } },
+      handler: () => (++calls === 1 ? { status: 403, headers: { "retry-after": "0" }, json: fixture("gsc-user-rate-limit-exceeded.403.json") } : { status: 200, json: fixture("gsc-search-analytics.200.json") }),
+    });
+    const input = { siteUrl: "sc-domain:example.com", startDate: "2026-10-01", endDate: "2026-10-02", rowLimit: 2 };
+    await expect(harness.client.invoke(googleSearchConsoleConnector, "querySearchAnalytics", input)).resolves.toMatchObject({ nextCursor: "2" });
+    expect(harness.server.requests).toHaveLength(2);
+  });
 });
 
 describe("google ads connector (searchStream and campaigns:mutate)", () => {

@@ -1,6 +1,29 @@
+import type { NeonhubError } from "@neonhub/core";
 import { z } from "zod";
+import type { HttpResponse } from "../http/http-types.js";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
 import { pageSchema } from "../sdk/page.js";
+import { GOOGLE_RATE_LIMIT_REASONS, googleErrorReason, googleRateLimited, googleRetryAfterMs, msUntilPacificMidnight } from "./google-api-error.js";
+
+const DISPLAY_NAME = "Google Search Console";
+/** Google's advice for an exceeded Search Analytics load quota: wait 15 minutes and try again. */
+export const SEARCH_CONSOLE_QUOTA_WAIT_MS = 15 * 60_000;
+
+/**
+ * Search Console answers an exceeded quota or rate limit with 403, like a refused permission: read by its reason,
+ * `quotaExceeded` (short- or long-term load quota) waits 15 minutes, `rateLimitExceeded` and
+ * `userRateLimitExceeded` wait `Retry-After`, and `dailyLimitExceeded` (the project's day) is not retried before
+ * midnight Pacific time. Any other 403 stays a forbidden connection.
+ */
+export function mapSearchConsoleResponse(response: HttpResponse, context: { action: string; nowMs: number }): NeonhubError | undefined {
+  if (response.status !== 403 && response.status !== 429) return undefined;
+  const reason = googleErrorReason(response.body);
+  const source = { connector: "google-search-console", displayName: DISPLAY_NAME, ...context };
+  if (reason === "quotaExceeded") return googleRateLimited(response, source, Math.max(SEARCH_CONSOLE_QUOTA_WAIT_MS, googleRetryAfterMs(response, context.nowMs)));
+  if (reason === "dailyLimitExceeded") return googleRateLimited(response, source, msUntilPacificMidnight(context.nowMs), { isRetryable: false });
+  if (reason !== undefined && GOOGLE_RATE_LIMIT_REASONS.has(reason)) return googleRateLimited(response, source, googleRetryAfterMs(response, context.nowMs));
+  return undefined;
+}
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD.");
 const row = z.object({ keys: z.array(z.string()), clicks: z.number(), impressions: z.number(), ctr: z.number(), position: z.number() });
@@ -9,11 +32,12 @@ const row = z.object({ keys: z.array(z.string()), clicks: z.number(), impression
 export const googleSearchConsoleConnector = defineConnector({
   id: "google-search-console",
   kind: "GOOGLE_SEARCH_CONSOLE",
-  displayName: "Google Search Console",
+  displayName: DISPLAY_NAME,
   description: "Reads search performance of a site.",
   baseUrl: "https://searchconsole.googleapis.com",
   apiVersion: { version: "v3", docsUrl: "https://developers.google.com/webmaster-tools/v1/how-tos/migrating" },
   auth: { type: "oauth2", tokenUrl: "https://oauth2.googleapis.com/token", authorizationUrl: "https://accounts.google.com/o/oauth2/v2/auth", revocationUrl: "https://oauth2.googleapis.com/revoke", authorizationParameters: { access_type: "offline", prompt: "consent" }, scopes: ["https://www.googleapis.com/auth/webmasters.readonly"] },
+  mapResponse: mapSearchConsoleResponse,
   connectionTest: { method: "GET", path: "/webmasters/v3/sites" },
   actions: {
     querySearchAnalytics: defineAction({

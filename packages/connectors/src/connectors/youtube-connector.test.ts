@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createConnectorClient } from "../client/create-connector-client.js";
 import { isConnectorAuthError } from "../sdk/connector-auth-error.js";
 import { type LiveHarness, startLiveHarness } from "../testing/start-live-harness.js";
-import { msUntilPacificMidnight, youtubeConnector } from "./youtube-connector.js";
+import { msUntilPacificMidnight } from "./google-api-error.js";
+import { youtubeConnector } from "./youtube-connector.js";
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8"));
 const credentials = { accessToken: "ya29.youtube-user-token-123456", refreshToken: "1//youtube-refresh-654321", clientId: "yt-client.apps.googleusercontent.com", clientSecret: "GOCSPX-yt-secret-999" };
@@ -41,12 +42,21 @@ describe("youtube connector (GET /youtube/v3/search)", () => {
     expect(harness.server.requests[0]?.query).toEqual({ part: "snippet", channelId: CHANNEL, type: "video", order: "date", maxResults: "10" });
   });
 
-  it("maps 403 quotaExceeded to RATE_LIMITED until the quota resets at midnight Pacific time", async () => {
+  it("maps 403 quotaExceeded to a RATE_LIMITED that is not retried: the quota resets at midnight Pacific time", async () => {
     await start(() => ({ status: 403, json: fixture("youtube-quota-exceeded.403.json") }));
     const error = await harness.client.invoke(youtubeConnector, "listChannelVideos", { channelId: CHANNEL }).catch((caught: unknown) => caught);
     expect(isNeonhubError(error, "RATE_LIMITED")).toBe(true);
-    expect(error).toMatchObject({ retryAfterMs: 16 * 3_600_000, details: { youtubeReason: "quotaExceeded" } });
+    // Retryable, a run's own retries would hold it for the 16 hours; the caller learns when instead.
+    expect(error).toMatchObject({ isRetryable: false, retryAfterMs: 16 * 3_600_000, details: { youtubeReason: "quotaExceeded" } });
     expect(isConnectorAuthError(error)).toBe(false);
+  });
+
+  it("does not retry 403 dailyLimitExceeded either, and retries 403 rateLimitExceeded after Retry-After", async () => {
+    const answer = (reason: string) => ({ error: { code: 403, message: reason, errors: [{ message: reason, domain: "usageLimits", reason }] } });
+    await start(() => ({ status: 403, json: answer("dailyLimitExceeded") }));
+    await expect(harness.client.invoke(youtubeConnector, "listChannelVideos", { channelId: CHANNEL })).rejects.toMatchObject({ code: "RATE_LIMITED", isRetryable: false, retryAfterMs: 16 * 3_600_000 });
+    harness.server.handle(() => ({ status: 403, headers: { "retry-after": "7" }, json: answer("rateLimitExceeded") }));
+    await expect(harness.client.invoke(youtubeConnector, "listChannelVideos", { channelId: CHANNEL })).rejects.toMatchObject({ code: "RATE_LIMITED", isRetryable: true, retryAfterMs: 7_000 });
   });
 
   it("keeps a 403 without a quota reason a forbidden connection", async () => {

@@ -1,33 +1,26 @@
 import { type NeonhubError, RateLimitedError } from "@neonhub/core";
 import { z } from "zod";
-import { DEFAULT_RATE_LIMIT_WAIT_MS } from "../http/map-http-error.js";
 import type { HttpResponse } from "../http/http-types.js";
-import { parseRetryAfter } from "../http/parse-retry-after.js";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
 import { pageCursor, pageSchema } from "../sdk/page.js";
+import { GOOGLE_RATE_LIMIT_REASONS, googleErrorReason, googleRetryAfterMs, msUntilPacificMidnight } from "./google-api-error.js";
 
 const DAY_MS = 86_400_000;
-const pacificClock = new Intl.DateTimeFormat("en-US", { timeZone: "America/Los_Angeles", hourCycle: "h23", hour: "numeric", minute: "numeric", second: "numeric" });
 
-/** Milliseconds until the next midnight in Pacific time, when YouTube resets daily quotas. */
-export function msUntilPacificMidnight(nowMs: number): number {
-  const parts = Object.fromEntries(pacificClock.formatToParts(new Date(nowMs)).map((part) => [part.type, Number(part.value)]));
-  const elapsedMs = ((parts.hour ?? 0) * 3_600 + (parts.minute ?? 0) * 60 + (parts.second ?? 0)) * 1_000 + (nowMs % 1_000);
-  return DAY_MS - elapsedMs;
-}
-
-/** YouTube answers an exhausted quota or a rate limit with 403; these are waits, not refused credentials. */
+/**
+ * YouTube answers an exhausted quota or a rate limit with 403; these are waits, not refused credentials. A used-up
+ * daily quota (`quotaExceeded`, `dailyLimitExceeded`) is `RATE_LIMITED` but not retryable: it resets at midnight
+ * Pacific time, and a run retrying it would be held until then.
+ */
 export function mapYoutubeResponse(response: HttpResponse, context: { action: string; nowMs: number }): NeonhubError | undefined {
   if (response.status !== 403) return undefined;
-  const error = (response.body as { error?: { errors?: Array<{ reason?: unknown }> } } | null)?.error;
-  const reason = error?.errors?.[0]?.reason;
+  const reason = googleErrorReason(response.body);
   const details = { connector: "youtube", action: context.action, status: 403, youtubeReason: reason };
   if (reason === "quotaExceeded" || reason === "dailyLimitExceeded") {
-    return new RateLimitedError(`YouTube ${context.action} failed: the project's daily quota is used up`, msUntilPacificMidnight(context.nowMs), { details });
+    return new RateLimitedError(`YouTube ${context.action} failed: the project's daily quota is used up`, msUntilPacificMidnight(context.nowMs), { isRetryable: false, details });
   }
-  if (reason === "rateLimitExceeded" || reason === "userRateLimitExceeded") {
-    const retryAfterMs = parseRetryAfter(response.headers["retry-after"], context.nowMs) ?? DEFAULT_RATE_LIMIT_WAIT_MS;
-    return new RateLimitedError(`YouTube ${context.action} failed: too many requests`, retryAfterMs, { details });
+  if (reason !== undefined && GOOGLE_RATE_LIMIT_REASONS.has(reason)) {
+    return new RateLimitedError(`YouTube ${context.action} failed: too many requests`, googleRetryAfterMs(response, context.nowMs), { details });
   }
   return undefined;
 }
