@@ -91,7 +91,7 @@ export { xConnector, mapXResponse } from "./connectors/x-connector.js";
 export { linkedinConnector, LINKEDIN_API_VERSION } from "./connectors/linkedin-connector.js";
 export { googleSearchConsoleConnector, mapSearchConsoleResponse } from "./connectors/google-search-console-connector.js";
 export { googleAdsConnector } from "./connectors/google-ads-connector.js";
-export { stripeConnector } from "./connectors/stripe-connector.js";
+export { stripeConnector, mapStripeResponse } from "./connectors/stripe-connector.js";
 export { whatsappConnector } from "./connectors/whatsapp-connector.js";
 export { redditConnector, mapRedditResponse, REDDIT_DEFAULT_USER_AGENT } from "./connectors/reddit-connector.js";
 export { instagramConnector } from "./connectors/instagram-connector.js";

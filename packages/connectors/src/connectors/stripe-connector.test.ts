@@ -38,6 +38,29 @@ describe("stripe connector (GET /v1/balance_transactions)", () => {
     await expect(paginate(harness.client, stripeConnector, "listBalanceTransactions", {}, { limit: 0 })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
   });
 
+  it("does not retry a 5xx that Stripe answers with Stripe-Should-Retry: false", async () => {
+    harness = await startLiveHarness({
+      connector: stripeConnector,
+      credentials: { apiKey: SECRET_KEY },
+      client: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
+      handler: () => ({ status: 500, headers: { "stripe-should-retry": "false" }, json: fixture("stripe-api-error.500.json") }),
+    });
+    await expect(harness.client.invoke(stripeConnector, "listBalanceTransactions", {})).rejects.toMatchObject({ code: "UPSTREAM_FAILED", isRetryable: false, details: { status: 500, stripeShouldRetry: false } });
+    expect(harness.server.requests).toHaveLength(1);
+  });
+
+  it("retries a 409 that Stripe answers with Stripe-Should-Retry: true", async () => {
+    let calls = 0;
+    harness = await startLiveHarness({
+      connector: stripeConnector,
+      credentials: { apiKey: SECRET_KEY },
+      client: { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } },
+      handler: () => (++calls === 1 ? { status: 409, headers: { "stripe-should-retry": "true" }, json: fixture("stripe-lock-conflict.409.json") } : { status: 200, json: fixture("stripe-balance-transactions.200.json") }),
+    });
+    await expect(harness.client.invoke(stripeConnector, "listBalanceTransactions", {})).resolves.toMatchObject({ nextCursor: "txn_1MiN3gLkdIwHu7ixxapQrznl" });
+    expect(harness.server.requests).toHaveLength(2);
+  });
+
   it("maps 401 to a connector auth error whose message keeps Stripe's masked key only", async () => {
     await start(() => ({ status: 401, json: fixture("stripe-invalid-api-key.401.json") }));
     const error = await harness.client.invoke(stripeConnector, "listBalanceTransactions", {}).catch((caught: unknown) => caught);

@@ -1,6 +1,27 @@
+import { type NeonhubError, UpstreamFailedError } from "@neonhub/core";
 import { z } from "zod";
+import { providerMessage } from "../http/map-http-error.js";
+import type { HttpResponse } from "../http/http-types.js";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
 import { pageSchema } from "../sdk/page.js";
+
+const DISPLAY_NAME = "Stripe";
+
+/**
+ * Stripe says with `Stripe-Should-Retry` whether repeating a failed request can help, which its status alone does
+ * not: `false` makes a 5xx final, `true` makes a 409 (a conflict with another request on the same object)
+ * retryable. Without the header, or on other statuses, the status mapping stands.
+ */
+export function mapStripeResponse(response: HttpResponse, context: { action: string; nowMs: number }): NeonhubError | undefined {
+  const header = response.headers["stripe-should-retry"];
+  const retry = header === "true" && response.status === 409;
+  const final = header === "false" && response.status >= 500;
+  if (!retry && !final) return undefined;
+  return new UpstreamFailedError(`${DISPLAY_NAME} ${context.action} failed with HTTP ${response.status}: ${providerMessage(response.body)}`, {
+    isRetryable: retry,
+    details: { connector: "stripe", action: context.action, status: response.status, stripeShouldRetry: retry },
+  });
+}
 
 const transaction = z.object({
   id: z.string(),
@@ -18,13 +39,14 @@ const transaction = z.object({
 export const stripeConnector = defineConnector({
   id: "stripe",
   kind: "STRIPE",
-  displayName: "Stripe",
+  displayName: DISPLAY_NAME,
   description: "Reads payments and fees from Stripe.",
   baseUrl: "https://api.stripe.com",
   apiVersion: { version: "v1", docsUrl: "https://docs.stripe.com/api/versioning" },
   auth: { type: "bearer", field: "apiKey" },
   // Stripe allows 100 read requests per second in live mode; 25 in test mode.
   rateLimit: { requests: 25, intervalMs: 1_000 },
+  mapResponse: mapStripeResponse,
   connectionTest: { method: "GET", path: "/v1/balance" },
   actions: {
     listBalanceTransactions: defineAction({
