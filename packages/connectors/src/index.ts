@@ -84,7 +84,7 @@ export { builtInConnectors } from "./connectors/built-in-connectors.js";
 export type { BuiltInConnectorId, BuiltInConnectorMap } from "./connectors/built-in-connectors.js";
 export { emailConnector } from "./connectors/email-connector.js";
 export type { EmailBody, SendEmailInput } from "./connectors/email-connector.js";
-export { smsConnector } from "./connectors/sms-connector.js";
+export { smsConnector, mapTwilioResponse } from "./connectors/sms-connector.js";
 export { slackConnector, mapSlackResponse } from "./connectors/slack-connector.js";
 export { llmConnector } from "./connectors/llm-connector.js";
 export { xConnector, mapXResponse } from "./connectors/x-connector.js";

@@ -41,6 +41,23 @@ describe("sms connector (Twilio Messages API)", () => {
     expect((error as Error).message).toContain("Invalid 'To' Phone Number");
   });
 
+  it("keeps Twilio's error code: an unsubscribed recipient (21610) is a final VALIDATION_FAILED, sent once", async () => {
+    harness = await startLiveHarness({
+      connector: smsConnector,
+      credentials: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN },
+      client: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
+      handler: () => ({ status: 400, json: fixture("twilio-unsubscribed-recipient.400.json") }),
+    });
+    const error = await harness.client.invoke(smsConnector, "sendSms", { to: "+14155550199", from: "+14155550100", body: "hi" }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "VALIDATION_FAILED", isRetryable: false, details: { status: 400, twilioCode: 21610 } });
+    expect(harness.server.requests).toHaveLength(1);
+  });
+
+  it("maps 429 (error 20429) to RATE_LIMITED with Twilio's code", async () => {
+    await start(() => ({ status: 429, json: fixture("twilio-too-many-requests.429.json") }));
+    await expect(harness.client.invoke(smsConnector, "sendSms", { to: "+14155550199", from: "+14155550100", body: "hi" })).rejects.toMatchObject({ code: "RATE_LIMITED", retryAfterMs: 1_000, details: { status: 429, twilioCode: 20429 } });
+  });
+
   it("maps 401 (error 20003) to a connector auth error without the token in it", async () => {
     await start(() => ({ status: 401, json: fixture("twilio-authenticate.401.json") }));
     const error = await harness.client.invoke(smsConnector, "sendSms", { to: "+14155550199", from: "+14155550100", body: "hi" }).catch((caught: unknown) => caught);

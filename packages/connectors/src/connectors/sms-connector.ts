@@ -1,6 +1,21 @@
-import { ConfigurationError } from "@neonhub/core";
+import { ConfigurationError, type NeonhubError } from "@neonhub/core";
 import { z } from "zod";
+import { mapHttpError } from "../http/map-http-error.js";
+import type { HttpResponse } from "../http/http-types.js";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
+
+const DISPLAY_NAME = "SMS (Twilio)";
+
+/**
+ * Keeps Twilio's error `code` (`{ code, message, more_info, status }`) as `details.twilioCode`: its status says
+ * little (every refused recipient is a 400), the code tells an invalid number (21211, 21614) from one that opted
+ * out (21610). The status mapping stands.
+ */
+export function mapTwilioResponse(response: HttpResponse, context: { action: string; nowMs: number }): NeonhubError | undefined {
+  const code = (response.body as { code?: unknown } | null)?.code;
+  if (response.status < 300 || typeof code !== "number") return undefined;
+  return mapHttpError(response, { connector: "sms", displayName: DISPLAY_NAME, action: context.action, nowMs: context.nowMs, details: { twilioCode: code } });
+}
 
 const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, "Use E.164 format, such as +14155550100.");
 
@@ -17,11 +32,12 @@ interface TwilioMessage {
 export const smsConnector = defineConnector({
   id: "sms",
   kind: "SMS",
-  displayName: "SMS (Twilio)",
+  displayName: DISPLAY_NAME,
   description: "Sends text messages through Twilio.",
   baseUrl: "https://api.twilio.com",
   apiVersion: { version: "2010-04-01", docsUrl: "https://www.twilio.com/docs/usage/api" },
   auth: { type: "basic", usernameField: "accountSid", passwordField: "authToken" },
+  mapResponse: mapTwilioResponse,
   connectionTest: (credential) => ({ method: "GET", path: `/2010-04-01/Accounts/${encodeURIComponent(credential("accountSid") ?? "")}.json` }),
   actions: {
     sendSms: defineAction({
