@@ -53,6 +53,7 @@ export {
 export type { FieldError } from "./errors/errors.js";
 export { ChildRunFailedError, ChildRunLimitError, LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./errors/durable-errors.js";
 export type { ChildRunEnding } from "./errors/durable-errors.js";
+export { timeoutAfterSignalConflict, signalAfterWaitConflict } from "./errors/signal-conflicts.js";
 export { ContentRefusedError } from "./errors/content-refused-error.js";
 export { InvalidScheduleError, ScheduleNotFoundError } from "./errors/schedule-errors.js";
 export { isTransientError } from "./errors/is-transient-error.js";

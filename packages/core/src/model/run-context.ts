@@ -124,7 +124,8 @@ export interface RunContext {
   /**
    * Waits durably for the signal `name` (`orchestrator.signal`, `POST /v1/runs/{id}/signals/{name}`). A signal
    * sent before the wait begins is kept and returned at once. After `timeoutMs` it resolves
-   * `{ received: false, timedOut: true }`.
+   * `{ received: false, timedOut: true }`, unless the signal reached the store before the timeout was journaled:
+   * then it is received. A signal sent once the wait timed out is refused with `SIGNAL_CONFLICT`.
    * @throws ValidationError (`VALIDATION_FAILED`) when `name` is not a name a caller can send, or `timeoutMs` is
    * negative, not finite, or puts the deadline after 9999-12-31T23:59:59.999Z.
    */

@@ -1,6 +1,8 @@
 import { ValidationError } from "../errors/errors.js";
+import { isNeonhubError } from "../errors/neonhub-error.js";
 import type { JournalStep, StepKind } from "../model/journal-step.js";
 import type { SignalResult } from "../model/run-context.js";
+import type { RunSignal } from "../model/run-signal.js";
 import { STORABLE_VALUE_LIMITS } from "../util/storable-value.js";
 import type { RunScope } from "./handler-context.js";
 import { NEVER } from "./suspension-gate.js";
@@ -65,10 +67,11 @@ function replayed(scope: RunScope, place: StepPlace, kind: StepKind): Omit<Journ
   return journaled;
 }
 
-/** Ends a wait: journals its result so that replays return it. */
-async function complete(scope: RunScope, place: StepPlace, kind: StepKind, startedAt: Date, output: unknown, wakeAt: Date | null): Promise<void> {
+/** Ends a wait: journals its result so that replays return it (for a timed-out signal wait, unless the signal came). */
+async function complete(scope: RunScope, place: StepPlace, kind: StepKind, startedAt: Date, output: unknown, wakeAt: Date | null, timedOutSignal?: string): Promise<void> {
   const now = new Date(scope.dependencies.clock.now());
-  await scope.journal.write({ step: { position: place.position, key: place.key, kind, status: "SUCCEEDED", output, error: null, attempts: 1, startedAt, completedAt: now, wakeAt } });
+  const step: Omit<JournalStep, "runId"> = { position: place.position, key: place.key, kind, status: "SUCCEEDED", output, error: null, attempts: 1, startedAt, completedAt: now, wakeAt };
+  await scope.journal.write(timedOutSignal === undefined ? { step } : { step, timedOutSignal });
 }
 
 /** Journals the start of a wait, so that its deadline is the same whenever the run is resumed. */
@@ -110,7 +113,8 @@ export async function durableSleep(scope: RunScope, attempt: number, positions: 
 
 /**
  * `ctx.waitForSignal`: a signal already sent (before or during the wait) is journaled and returned; otherwise the
- * run waits durably until the signal wakes it or the timeout passes.
+ * run waits durably until the signal wakes it or the timeout passes. The store keeps either the signal or the
+ * timeout, never both: a signal that came after the deadline but before the timeout was journaled is received.
  */
 export async function durableWaitForSignal<T>(scope: RunScope, attempt: number, positions: StepPositions, name: string, timeoutMs: number): Promise<SignalResult<T>> {
   if (attemptEnded(scope, attempt)) return NEVER;
@@ -123,20 +127,27 @@ export async function durableWaitForSignal<T>(scope: RunScope, attempt: number, 
   if (step?.status === "SUCCEEDED") return step.output as SignalResult<T>;
   if (scope.dependencies.replayOnly) throw scope.failRun(historyEnded(place));
   const { store, clock } = scope.dependencies;
+  const receive = async (signal: RunSignal, startedAt: Date, wakeAt: Date | null): Promise<SignalResult<T>> => {
+    const result: SignalResult<T> = { received: true, payload: signal.payload as T, sentBy: signal.sentBy, sentAt: signal.sentAt.toISOString() };
+    await complete(scope, place, "SIGNAL", startedAt, result, wakeAt);
+    return result;
+  };
   return inFlight(scope, async () => {
     const signal = await store.getSignal(scope.run.organizationId, scope.run.id, name);
-    const startedAt = step?.startedAt ?? new Date(clock.now());
-    if (signal !== null) {
-      const result: SignalResult<T> = { received: true, payload: signal.payload as T, sentBy: signal.sentBy, sentAt: signal.sentAt.toISOString() };
-      await complete(scope, place, "SIGNAL", startedAt, result, step?.wakeAt ?? null);
-      return result;
-    }
+    if (signal !== null) return receive(signal, step?.startedAt ?? new Date(clock.now()), step?.wakeAt ?? null);
     const now = clock.now();
     step ??= await begin(scope, place, "SIGNAL", now + timeoutMs);
     const wakeAt = (step.wakeAt as Date).getTime();
     if (now >= wakeAt) {
       const result: SignalResult<T> = { received: false, timedOut: true };
-      await complete(scope, place, "SIGNAL", step.startedAt, result, step.wakeAt);
+      try {
+        await complete(scope, place, "SIGNAL", step.startedAt, result, step.wakeAt, name);
+      } catch (error) {
+        // The store refuses the timeout when the signal came after the read above: it was accepted, so it is received.
+        const late = isNeonhubError(error, "SIGNAL_CONFLICT") ? await store.getSignal(scope.run.organizationId, scope.run.id, name) : null;
+        if (late === null) throw error;
+        return receive(late, step.startedAt, step.wakeAt);
+      }
       return result;
     }
     scope.gate.suspend(wakeAt, name);

@@ -13,6 +13,8 @@ const JOURNAL_RETRY_DELAYS_MS = [50, 250, 1_000];
 export interface JournalEntry {
   step: Omit<JournalStep, "runId">;
   toolExecution?: Omit<ToolExecution, "runId">;
+  /** For a wait journaled as timed out, its signal's name: see `RecordStepInput.timedOutSignal`. */
+  timedOutSignal?: string;
 }
 
 /**
@@ -52,13 +54,14 @@ export class RunJournal {
   /**
    * Writes an entry before the handler goes on.
    * @throws RunInterruption `lease_lost` when another executor holds the run, `journal_unavailable` when the
-   * store refused every try.
+   * store refused every try; SignalConflictError when the entry's `timedOutSignal` was already sent.
    */
   async write(entry: JournalEntry): Promise<void> {
     const { store, clock } = this.#dependencies;
     const { organizationId, id: runId, fence } = this.#run;
     // Literals rather than a spread of the optional field: a spread copies through V8's slow path on every step.
     const input: RecordStepInput = entry.toolExecution ? { organizationId, runId, fence, step: entry.step, toolExecution: entry.toolExecution } : { organizationId, runId, fence, step: entry.step };
+    if (entry.timedOutSignal !== undefined) input.timedOutSignal = entry.timedOutSignal;
     for (let attempt = 0; ; attempt += 1) {
       try {
         await store.recordStep(input);
@@ -68,6 +71,8 @@ export class RunJournal {
         if (NeonhubError.isInstance(error) && (error.code === "LEASE_LOST" || error.code === "RUN_NOT_FOUND")) throw this.#interrupt(new RunInterruption("lease_lost", { cause: error }));
         // Data the store cannot hold fails the step like any other error: writing it again would not help.
         if (NeonhubError.isInstance(error) && error.code === "VALIDATION_FAILED") throw error;
+        // A timeout refused because its signal came first: the wait reads the signal instead.
+        if (NeonhubError.isInstance(error) && error.code === "SIGNAL_CONFLICT") throw error;
         const delay = JOURNAL_RETRY_DELAYS_MS[attempt];
         if (delay === undefined) throw this.#interrupt(new RunInterruption("journal_unavailable", { cause: error }));
         await clock.sleep(delay);

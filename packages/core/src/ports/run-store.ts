@@ -200,6 +200,13 @@ export interface RecordStepInput {
   step: Omit<JournalStep, "runId">;
   /** Written (inserted, or updated by id) in the same transaction. */
   toolExecution?: Omit<ToolExecution, "runId">;
+  /**
+   * The signal name, when the step journals a wait for that signal as timed out. The write is then refused with
+   * `SignalConflictError` when the run already holds a signal of that name: the signal came before the wait ended,
+   * and the wait receives it instead. The store checks under the same lock of the run that `sendSignal` takes, so
+   * of a signal and the timeout racing, exactly one is kept.
+   */
+  timedOutSignal?: string;
 }
 
 /** Renews the leases of the runs an executor is running. */
@@ -335,7 +342,8 @@ export interface RunStore {
 
   /**
    * Writes a journal step (and its tool execution) atomically, fenced.
-   * @throws LeaseLostError when the run is not `RUNNING` under this fence.
+   * @throws LeaseLostError when the run is not `RUNNING` under this fence; SignalConflictError when the input's
+   * `timedOutSignal` names a signal the run already holds (nothing is written).
    */
   recordStep(input: RecordStepInput): Promise<void>;
 
@@ -359,8 +367,12 @@ export interface RunStore {
   suspendRun(input: SuspendRunInput): Promise<AgentRun>;
 
   /**
-   * Keeps a signal for the run (one per name) and makes a run waiting for it due at once.
-   * @throws RunNotFoundError for an unknown run; SignalConflictError when the name was used or the run ended.
+   * Keeps a signal for the run (one per name) and makes a run waiting for it due at once. A signal is kept only if
+   * the run can still receive it: its wait for the name must not have ended, that is, the run's journal must not
+   * hold the `SIGNAL` step keyed by the name as `SUCCEEDED` (a wait that received a signal holds it, so such a step
+   * is a timed-out one). The check is made under the same lock of the run as a `recordStep` with `timedOutSignal`.
+   * @throws RunNotFoundError for an unknown run; SignalConflictError when the name was used, the run's wait for it
+   * ended, or the run ended.
    */
   sendSignal(input: SendSignalInput): Promise<AgentRun>;
 

@@ -1,4 +1,5 @@
 import { LeaseLostError, SignalConflictError } from "../errors/durable-errors.js";
+import { timeoutAfterSignalConflict, signalAfterWaitConflict } from "../errors/signal-conflicts.js";
 import { ConfigurationError, RunNotFoundError, ValidationError } from "../errors/errors.js";
 import type { AgentRun } from "../model/agent-run.js";
 import type { JournalStep } from "../model/journal-step.js";
@@ -55,6 +56,9 @@ interface KeptStep extends Omit<JournalStep, "runId" | "startedAt" | "completedA
   completedAt: number | null;
   wakeAt: number | null;
 }
+
+/** True for the step of a wait for the signal `name` that has ended: one that received it, or timed out. */
+const endedWait = (step: KeptStep, name: string): boolean => step.kind === "SIGNAL" && step.key === name && step.status === "SUCCEEDED";
 
 // Shared by every run until its first tool call or finish: most runs of a busy store would otherwise each keep
 // two empty arrays alive.
@@ -393,6 +397,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
     async recordStep(input) {
       const kept = fenced(input.organizationId, input.runId, input.fence);
+      if (input.timedOutSignal !== undefined && kept.signals.some((signal) => signal.name === input.timedOutSignal)) throw timeoutAfterSignalConflict(kept.id, input.timedOutSignal);
       const entry = input.step;
       const step: KeptStep = {
         position: entry.position,
@@ -467,6 +472,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       if (!kept) throw new RunNotFoundError(input.runId);
       if (isFinalRunStatus(kept.status)) throw new SignalConflictError(kept.id, `Run "${kept.id}" has ended (${kept.status}) and takes no signals.`);
       if (kept.signals.some((signal) => signal.name === input.name)) throw new SignalConflictError(kept.id, `Run "${kept.id}" already received signal "${input.name}".`);
+      if (kept.steps.some((step) => endedWait(step, input.name))) throw signalAfterWaitConflict(kept.id, input.name);
       if (kept.signals === NONE) kept.signals = [];
       kept.signals.push({ runId: kept.id, name: input.name, payload: input.payload, sentBy: input.sentBy, sentAt: input.sentAt });
       const sentAt = times.of(input.sentAt);

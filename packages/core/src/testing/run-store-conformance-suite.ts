@@ -650,6 +650,71 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       await expect(store.sendSignal({ ...signal, name: "late" })).rejects.toSatisfy((error) => isNeonhubError(error, "SIGNAL_CONFLICT"));
     });
 
+    it("refuses a signal whose wait ended as timed out, and keeps one whose wait has not ended", async () => {
+      const input = sampleRunInput();
+      await store.createRun(input);
+      const { organizationId, id: runId } = input;
+      const waitStep = (position: number, key: string, overrides: Partial<Omit<JournalStep, "runId">> = {}) =>
+        sampleStepInput(input, position, { key, kind: "SIGNAL", status: "STARTED", output: null, completedAt: null, wakeAt: new Date(BASE_TIME + 60_000), ...overrides }, { toolExecution: null });
+      const timedOut = { status: "SUCCEEDED" as const, output: { received: false, timedOut: true }, completedAt: new Date(BASE_TIME + 60_000) };
+      await store.recordStep(waitStep(0, "approval"));
+      await store.recordStep({ ...waitStep(0, "approval", timedOut), timedOutSignal: "approval" });
+      await store.recordStep(waitStep(1, "legal"));
+      // A plain step that shares a signal's name is no wait for it.
+      await store.recordStep(sampleStepInput(input, 2, { key: "brand", kind: "STEP" }, { toolExecution: null }));
+      await store.suspendRun({ organizationId, runId, fence: 1, wakeAt: new Date(BASE_TIME + 60_000), signalNames: ["legal"], now: new Date(BASE_TIME) });
+      const signal = (name: string) => store.sendSignal({ organizationId, runId, name, payload: { approved: true }, sentBy: "u", sentAt: new Date(BASE_TIME + 61_000) });
+
+      const refused = await signal("approval").catch((error: unknown) => error);
+      expect(isNeonhubError(refused, "SIGNAL_CONFLICT")).toBe(true);
+      expect(refused).toMatchObject({ message: expect.stringContaining(`its wait for "approval" ended: timed out`), details: { signal: "approval", reason: "wait_ended" } });
+      expect(await store.getSignal(organizationId, runId, "approval")).toBeNull();
+      await expect(signal("legal")).resolves.toMatchObject({ status: "WAITING" });
+      await expect(signal("brand")).resolves.toMatchObject({ status: "WAITING" });
+      await expect(signal("finance")).resolves.toMatchObject({ status: "WAITING" });
+    });
+
+    it("refuses to journal a wait as timed out once its signal was sent, and writes nothing", async () => {
+      const input = sampleRunInput();
+      await store.createRun(input);
+      const { organizationId, id: runId } = input;
+      const started = sampleStepInput(input, 0, { key: "approval", kind: "SIGNAL", status: "STARTED", output: null, completedAt: null, wakeAt: new Date(BASE_TIME + 60_000) }, { toolExecution: null });
+      await store.recordStep(started);
+      await store.sendSignal({ organizationId, runId, name: "approval", payload: { approved: true }, sentBy: "u", sentAt: new Date(BASE_TIME + 60_001) });
+      const ended = (output: unknown) => ({ ...started, step: { ...started.step, status: "SUCCEEDED" as const, output, completedAt: new Date(BASE_TIME + 60_002) } });
+
+      const refused = await store.recordStep({ ...ended({ received: false, timedOut: true }), timedOutSignal: "approval" }).catch((error: unknown) => error);
+      expect(isNeonhubError(refused, "SIGNAL_CONFLICT")).toBe(true);
+      expect(refused).toMatchObject({ details: { signal: "approval", reason: "signal_sent" } });
+      expect((await store.listSteps(organizationId, runId)).map((step) => [step.key, step.status])).toEqual([["approval", "STARTED"]]);
+      // The wait's other ending, the signal received, is written; a timeout of a name never sent is too.
+      await store.recordStep(ended({ received: true }));
+      const other = sampleStepInput(input, 1, { key: "legal", kind: "SIGNAL", output: { received: false, timedOut: true } }, { toolExecution: null });
+      await store.recordStep({ ...other, timedOutSignal: "legal" });
+      expect((await store.listSteps(organizationId, runId)).map((step) => [step.key, step.status])).toEqual([["approval", "SUCCEEDED"], ["legal", "SUCCEEDED"]]);
+      // A write refused for its fence is refused for that first.
+      await expect(store.recordStep({ ...ended({ received: false, timedOut: true }), fence: 2, timedOutSignal: "approval" })).rejects.toSatisfy((error) => isNeonhubError(error, "LEASE_LOST"));
+    });
+
+    it("keeps exactly one of a signal and its wait's timeout sent at once", async () => {
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const input = sampleRunInput();
+          await store.createRun(input);
+          const { organizationId, id: runId } = input;
+          const timeout = sampleStepInput(input, 0, { key: "approval", kind: "SIGNAL", output: { received: false, timedOut: true } }, { toolExecution: null });
+          const [signalled, timedOut] = await Promise.allSettled([
+            store.sendSignal({ organizationId, runId, name: "approval", payload: null, sentBy: null, sentAt: new Date(BASE_TIME) }),
+            store.recordStep({ ...timeout, timedOutSignal: "approval" }),
+          ]);
+          const kept = { signal: (await store.getSignal(organizationId, runId, "approval")) !== null, timeout: (await store.listSteps(organizationId, runId)).length === 1 };
+          expect(kept).toEqual({ signal: signalled.status === "fulfilled", timeout: timedOut.status === "fulfilled" });
+          return [signalled.status, timedOut.status].sort().join(" ");
+        }),
+      );
+      expect(new Set(outcomes)).toEqual(new Set(["fulfilled rejected"]));
+    });
+
     it("closes tool executions left running when the run finishes", async () => {
       const input = sampleRunInput();
       await store.createRun(input);

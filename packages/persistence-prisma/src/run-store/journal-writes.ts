@@ -1,23 +1,20 @@
 import {
   LeaseLostError,
   RunNotFoundError,
-  SignalConflictError,
-  isFinalRunStatus,
   type AgentRun,
   type ClaimRunsInput,
   type RecordStepInput,
   type RenewLeasesInput,
-  type SendSignalInput,
   type SuspendRunInput,
 } from "@neonhub/core";
 import type { PreparedStatements } from "../database/prepared-statements.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { toAgentRun, toJsonText, type AgentRunRow } from "./run-records.js";
+import { toAgentRun, type AgentRunRow } from "./run-records.js";
 import { RUN_COLUMNS, runColumns, runColumnsText } from "./run-writes.js";
 import { listedRunsSql, oneRunSql, requestedRunsSql, updateFoundRunsSql } from "./runs-by-key.js";
 
 /** Why a fenced write changed nothing: the run is unknown in the organization, or not held under this fence. */
-async function refusal(prisma: PrismaClient, organizationId: string, runId: string): Promise<Error> {
+export async function refusal(prisma: PrismaClient, organizationId: string, runId: string): Promise<Error> {
   const row = await prisma.agentRun.findFirst({ where: { id: runId, organizationId }, select: { id: true } });
   return row ? new LeaseLostError(runId) : new RunNotFoundError(runId);
 }
@@ -68,6 +65,13 @@ export async function recordStep(prisma: PrismaClient, statements: PreparedState
  * for the write to commit, and a write after a takeover finds no row.
  */
 export async function recordSteps(prisma: PrismaClient, statements: PreparedStatements, inputs: RecordStepInput[]): Promise<Array<undefined | Error>> {
+  const written = await statements.query<{ runId: string }>("neonhub_record_steps", RECORD_STEPS_SQL, [stepRecordRows(inputs)]);
+  const stored = new Set(written.map((row) => row.runId));
+  return Promise.all(inputs.map((input) => (stored.has(input.runId) ? undefined : refusal(prisma, input.organizationId, input.runId))));
+}
+
+/** The `$1` of {@link RECORD_STEPS_SQL}: one row per step, as JSON text. */
+export function stepRecordRows(inputs: RecordStepInput[]): string {
   const rows = inputs.map(({ organizationId, runId, fence, step, toolExecution: tool }) => ({
     organizationId,
     runId,
@@ -95,9 +99,7 @@ export async function recordSteps(prisma: PrismaClient, statements: PreparedStat
     toolDurationMs: tool?.durationMs === null || tool?.durationMs === undefined ? null : Math.round(tool.durationMs),
     toolStepKey: tool?.stepKey ?? null,
   }));
-  const written = await statements.query<{ runId: string }>("neonhub_record_steps", RECORD_STEPS_SQL, [JSON.stringify(rows)]);
-  const stored = new Set(written.map((row) => row.runId));
-  return Promise.all(inputs.map((input) => (stored.has(input.runId) ? undefined : refusal(prisma, input.organizationId, input.runId))));
+  return JSON.stringify(rows);
 }
 
 /** Extends until `$3` the leases that owner `$2` still holds among runs `$1`, each under its fence in `$4`. */
@@ -170,30 +172,5 @@ export async function suspendRun(prisma: PrismaClient, input: SuspendRunInput): 
     return woken ?? parked;
   });
   if (!row) throw await refusal(prisma, input.organizationId, input.runId);
-  return toAgentRun(row);
-}
-
-/** Wakes run `$1` of organization `$2` at `$3` when it waits and would not wake sooner. */
-export const WAKE_RUN_SQL = updateFoundRunsSql(
-  oneRunSql("UPDATE", `"current"."status" = 'WAITING' AND ("current"."wakeAt" IS NULL OR "current"."wakeAt" > $3::timestamptz)`),
-  `"wakeAt" = $3::timestamptz`,
-  runColumnsText("run"),
-);
-
-/** Keeps a signal and wakes a run waiting for it; the run's row is locked first (see `suspendRun`). */
-export async function sendSignal(prisma: PrismaClient, input: SendSignalInput): Promise<AgentRun> {
-  const row = await prisma.$transaction(async (transaction) => {
-    const [run] = await transaction.$queryRaw<AgentRunRow[]>`
-      SELECT ${RUN_COLUMNS} FROM "AgentRun" WHERE "id" = ${input.runId} AND "organizationId" = ${input.organizationId} FOR UPDATE`;
-    if (!run) throw new RunNotFoundError(input.runId);
-    if (isFinalRunStatus(toAgentRun(run).status)) throw new SignalConflictError(input.runId, `Run "${input.runId}" has ended (${run.status}) and takes no signals.`);
-    const inserted = await transaction.$queryRaw<{ name: string }[]>`
-      INSERT INTO "RunSignal" ("runId", "name", "payload", "sentBy", "sentAt")
-      VALUES (${input.runId}, ${input.name}, ${toJsonText(input.payload)}::jsonb, ${input.sentBy}, ${input.sentAt}::timestamptz)
-      ON CONFLICT DO NOTHING RETURNING "name"`;
-    if (inserted.length === 0) throw new SignalConflictError(input.runId, `Run "${input.runId}" already received signal "${input.name}".`);
-    const [woken] = await transaction.$queryRawUnsafe<AgentRunRow[]>(WAKE_RUN_SQL, input.runId, input.organizationId, input.sentAt);
-    return woken ?? run;
-  });
   return toAgentRun(row);
 }

@@ -20,7 +20,8 @@ import type { Prisma} from "../generated/prisma/client.js";
 import { type PrismaClient } from "../generated/prisma/client.js";
 import type { PreparedStatements } from "../database/prepared-statements.js";
 import { guarded } from "../errors/guarded.js";
-import { claimRuns, recordStep, recordSteps, renewLeases, sendSignal, suspendRun } from "./journal-writes.js";
+import { claimRuns, recordStep, recordSteps, renewLeases, suspendRun } from "./journal-writes.js";
+import { recordSignalTimeout, sendSignal } from "./signal-writes.js";
 import { toAgentRun, toJournalStep, toRunSignal, toToolExecution } from "./run-records.js";
 import { finishOpenRun, finishRuns, insertRun, insertRuns, startQueuedRun, validateCreate, validateFinish } from "./run-writes.js";
 import { summarizeAgentPeriodOnPrisma } from "./summarize-agent-period.js";
@@ -147,7 +148,12 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
         return rows.map(toJournalStep);
       }),
 
-    recordStep: (input) => guarded("write the run's journal", () => writeStep(input)),
+    recordStep: (input) => {
+      const { timedOutSignal } = input;
+      // A timeout is checked against the signals under the run's lock, in a transaction of its own.
+      if (timedOutSignal !== undefined) return guarded("write the run's journal", () => recordSignalTimeout(prisma, statements, { ...input, timedOutSignal }));
+      return guarded("write the run's journal", () => writeStep(input));
+    },
 
     renewLeases: (input) => guarded("renew run leases", () => renewLeases(prisma, input)),
 

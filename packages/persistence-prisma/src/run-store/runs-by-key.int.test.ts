@@ -2,8 +2,9 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lockingLoopOrders, openPlanDatabase, scansOf, type PlanNode } from "../tooling/query-plans.js";
 import { TEST_DATABASE_URL } from "../tooling/scratch-database.js";
-import { PARK_RUN_SQL, RECORD_STEPS_SQL, RENEW_LEASES_SQL, WAKE_RUN_SQL } from "./journal-writes.js";
+import { PARK_RUN_SQL, RECORD_STEPS_SQL, RENEW_LEASES_SQL } from "./journal-writes.js";
 import { FINISH_RUNS_SQL, LOCK_RUNS_SQL, START_RUN_SQL } from "./run-writes.js";
+import { WAKE_RUN_SQL } from "./signal-writes.js";
 
 if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the plan tests of the run writes by id on PostgreSQL.");
 
