@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { MAX_RUN_TREE_NODES } from "@neonhub/core";
+import { z } from "zod";
+import { MAX_RUN_TREE_NODES, defineAgent } from "@neonhub/core";
 import { sampleRunInput } from "@neonhub/core/testing";
 import { createTestHost, type TestHost } from "../testing/create-test-host.js";
 
@@ -244,6 +245,30 @@ describe("POST /v1/runs/{id}/signals/{name}", () => {
     expect(again.json()).toMatchObject({ code: "SIGNAL_CONFLICT" });
     const bad = await signal(run.id, "..%2Fx", 1);
     expect(bad.statusCode).toBe(400);
+  });
+
+  it("answers 409 for a signal whose wait timed out while the run is still open, and keeps nothing", async () => {
+    // Waits no time for a signal, so its wait times out at once, then sleeps: the run stays open.
+    const impatient = defineAgent({
+      name: "impatient",
+      version: "1.0.0",
+      description: "Times out its wait at once, then sleeps",
+      input: z.object({}),
+      output: z.object({}),
+      handle: async (_input, context) => {
+        await context.waitForSignal("approval", { timeoutMs: 0 });
+        await context.sleep("cool-down", 3_600_000);
+        return {};
+      },
+    });
+    await host.app.close();
+    host = await createTestHost({ agents: [impatient] });
+    const run = (await postRun({ agent: "impatient", input: {} })).json();
+    expect(run).toMatchObject({ status: "WAITING" });
+    const late = await signal(run.id, "approval", { approved: true });
+    expect(late.statusCode).toBe(409);
+    expect(late.json()).toMatchObject({ code: "SIGNAL_CONFLICT", detail: expect.stringContaining(`its wait for "approval" ended: timed out`) });
+    expect(await host.orchestrator.store.getSignal("org_alpha", run.id, "approval")).toBeNull();
   });
 
   it("answers 400 VALIDATION_FAILED for a name reserved for child runs' wake-ups", async () => {
