@@ -27,6 +27,7 @@ describe("loadHostConfig", () => {
       runRetentionDays: 30,
       mockLatencyMs: 0,
       apiKeyCacheTtlMs: 10_000,
+      runEventStreamsPerOrganization: 100,
       previousCredentialsKeys: [],
       publicUrl: null,
       oauthReturnUrls: [],
@@ -86,6 +87,14 @@ describe("loadHostConfig", () => {
     expect(loadHostConfig({ NEONHUB_API_KEY_CACHE_TTL_MS: "60000" }).apiKeyCacheTtlMs).toBe(60_000);
     for (const value of ["-1", "1.5", "soon", "3600001"]) {
       expect(() => loadHostConfig({ NEONHUB_API_KEY_CACHE_TTL_MS: value })).toThrow(/NEONHUB_API_KEY_CACHE_TTL_MS/);
+    }
+  });
+
+  it("reads each organization's share of live run streams, at most the host's 1,000, and refuses other values", () => {
+    expect(loadHostConfig({ NEONHUB_RUN_EVENT_STREAMS_PER_ORGANIZATION: "250" }).runEventStreamsPerOrganization).toBe(250);
+    expect(loadHostConfig({ NEONHUB_RUN_EVENT_STREAMS_PER_ORGANIZATION: "1000" }).runEventStreamsPerOrganization).toBe(1_000);
+    for (const value of ["0", "-1", "1.5", "many", "1001"]) {
+      expect(() => loadHostConfig({ NEONHUB_RUN_EVENT_STREAMS_PER_ORGANIZATION: value })).toThrow(/NEONHUB_RUN_EVENT_STREAMS_PER_ORGANIZATION/);
     }
   });
 

@@ -2,6 +2,7 @@ import { ConfigurationError, DEFAULT_SCHEDULER_INTERVAL_MS } from "@neonhub/core
 import { z } from "zod";
 import { DEFAULT_RECONCILE_DELAY_MS } from "@neonhub/redis";
 import { DEFAULT_API_KEY_CACHE_TTL_MS } from "../auth/cached-api-key-store.js";
+import { DEFAULT_MAX_EVENT_SUBSCRIBERS, DEFAULT_MAX_EVENT_SUBSCRIBERS_PER_ORGANIZATION } from "../inspector/run-event-hub.js";
 
 /** Longer than the reconciler needs to put a lost run back (its delay plus one interval), with room for a backlog. */
 const DEFAULT_QUEUED_RUN_ALERT_MS = 5 * 60_000;
@@ -68,6 +69,8 @@ export interface HostConfig {
   sweepIntervalMs: number;
   /** How often a host looks for due schedules (`NEONHUB_SCHEDULER_INTERVAL_MS`); 0 runs no scheduler on this host. */
   schedulerIntervalMs: number;
+  /** Live run streams (`GET /v1/runs/events`) one organization may have open on this host; more are refused with 429. */
+  runEventStreamsPerOrganization: number;
   /** Folder of the built inspector served at `/`; null finds the one the build wrote. */
   inspectorAssetsDirectory: string | null;
 }
@@ -152,6 +155,11 @@ const environmentSchema = z.object({
   NEONHUB_API_KEY_CACHE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_API_KEY_CACHE_TTL_MS)),
   NEONHUB_RUN_LEASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(300).max(3_600_000).default(30_000)),
   NEONHUB_SWEEP_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).default(1_000)),
+  // A share larger than the host's streams would be the host's limit under another name.
+  NEONHUB_RUN_EVENT_STREAMS_PER_ORGANIZATION: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(DEFAULT_MAX_EVENT_SUBSCRIBERS).default(DEFAULT_MAX_EVENT_SUBSCRIBERS_PER_ORGANIZATION),
+  ),
   NEONHUB_SCHEDULER_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(DEFAULT_SCHEDULER_INTERVAL_MS)),
 });
 
@@ -200,6 +208,7 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     runLeaseMs: values.NEONHUB_RUN_LEASE_MS,
     sweepIntervalMs: values.NEONHUB_SWEEP_INTERVAL_MS,
     schedulerIntervalMs: values.NEONHUB_SCHEDULER_INTERVAL_MS,
+    runEventStreamsPerOrganization: values.NEONHUB_RUN_EVENT_STREAMS_PER_ORGANIZATION,
     previousCredentialsKeys: commaList(values.NEONHUB_CREDENTIALS_PREVIOUS_KEYS),
     publicUrl,
     // The inspector this host serves starts authorizations that come back to it.

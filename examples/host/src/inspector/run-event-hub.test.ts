@@ -94,12 +94,56 @@ describe("createRunEventHub", () => {
 
   it("refuses streams beyond its limit and frees a slot on unsubscribe", () => {
     const hub = createRunEventHub({ maxSubscribers: 1 });
-    const unsubscribe = hub.subscribe("alpha", () => undefined);
-    expect(unsubscribe).not.toBeNull();
-    expect(hub.subscribe("beta", () => undefined)).toBeNull();
-    unsubscribe?.();
-    unsubscribe?.();
+    const first = hub.subscribe("alpha", () => undefined);
+    expect(first.refused).toBeNull();
+    expect(hub.subscribe("beta", () => undefined)).toEqual({ refused: "host_full", unsubscribe: null });
+    first.unsubscribe?.();
+    first.unsubscribe?.();
     expect(hub.subscriberCount).toBe(0);
-    expect(hub.subscribe("beta", () => undefined)).not.toBeNull();
+    expect(hub.subscribe("beta", () => undefined).refused).toBeNull();
+  });
+
+  it("refuses an organization's streams beyond its share while other organizations still subscribe", () => {
+    const hub = createRunEventHub({ maxSubscribers: 10, maxSubscribersPerOrganization: 2 });
+    const send = () => undefined;
+    // The same function twice is two streams, each holding its own slot.
+    const first = hub.subscribe("alpha", send);
+    const second = hub.subscribe("alpha", send);
+    expect([first.refused, second.refused]).toEqual([null, null]);
+    expect(hub.subscribe("alpha", send)).toEqual({ refused: "organization_full", unsubscribe: null });
+    expect(hub.subscribe("beta", send).refused).toBeNull();
+    expect(hub.subscriberCount).toBe(3);
+    first.unsubscribe?.();
+    first.unsubscribe?.();
+    expect(hub.subscriberCount).toBe(2);
+    expect(hub.subscribe("alpha", send).refused).toBeNull();
+    expect(hub.subscribe("alpha", send).refused).toBe("organization_full");
+  });
+
+  it("keeps no count for an organization whose streams all ended", () => {
+    const hub = createRunEventHub();
+    const subscriptions = Array.from({ length: 50 }, (_, index) => hub.subscribe(`org_${index % 25}`, () => undefined));
+    expect(hub.organizationCount).toBe(25);
+    for (const subscription of subscriptions) subscription.unsubscribe?.();
+    expect({ organizations: hub.organizationCount, streams: hub.subscriberCount }).toEqual({ organizations: 0, streams: 0 });
+  });
+
+  it("frees every slot on close, and a stream ending after it frees none twice", () => {
+    const hub = createRunEventHub({ maxSubscribers: 2, maxSubscribersPerOrganization: 1 });
+    const before = hub.subscribe("alpha", () => undefined);
+    hub.close();
+    before.unsubscribe?.();
+    expect({ organizations: hub.organizationCount, streams: hub.subscriberCount }).toEqual({ organizations: 0, streams: 0 });
+    const chunks: string[] = [];
+    expect(hub.subscribe("alpha", (chunk) => chunks.push(chunk.toString())).refused).toBeNull();
+    expect(hub.subscribe("beta", () => undefined).refused).toBeNull();
+    expect(hub.subscribe("gamma", () => undefined).refused).toBe("host_full");
+    hub.publish("alpha", run("r1", "alpha"));
+    hub.flush();
+    expect(chunks).toHaveLength(1);
+  });
+
+  it("refuses a share that is not a positive integer", () => {
+    for (const value of [0, 1.5, -1]) expect(() => createRunEventHub({ maxSubscribersPerOrganization: value })).toThrow(/maxSubscribersPerOrganization/);
   });
 });

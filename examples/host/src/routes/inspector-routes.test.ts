@@ -1,4 +1,4 @@
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createHostApp } from "../app/create-host-app.js";
@@ -15,13 +15,14 @@ afterEach(async () => {
 const postRun = (body: Record<string, unknown>, headers = host.alpha) => host.app.inject({ method: "POST", url: "/v1/runs", headers, payload: body });
 
 /** Opens the event stream over real HTTP and collects what arrives. */
-function openStream(url: string, authorization: string): Promise<{ chunks: string[]; status: number; close(): void }> {
+function openStream(url: string, authorization: string): Promise<{ chunks: string[]; status: number; headers: IncomingHttpHeaders; ended: Promise<void>; close(): void }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(url, { headers: { authorization, accept: "text/event-stream" } }, (response) => {
       const chunks: string[] = [];
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => chunks.push(chunk));
-      resolve({ chunks, status: response.statusCode ?? 0, close: () => request.destroy() });
+      const ended = new Promise<void>((resolveEnd) => response.once("end", () => resolveEnd()));
+      resolve({ chunks, status: response.statusCode ?? 0, headers: response.headers, ended, close: () => request.destroy() });
     });
     request.on("error", reject);
     request.end();
@@ -81,6 +82,41 @@ describe("GET /v1/runs/events", () => {
     expect(host.runEvents.subscriberCount).toBe(1);
     staying.close();
     await vi.waitFor(() => expect(host.runEvents.subscriberCount).toBe(0));
+  });
+
+  it("refuses an organization's streams beyond its share with 429, leaves other organizations theirs, and frees each share as streams end", async () => {
+    await host.app.close();
+    host = await createTestHost({ runEventHub: { maxSubscribersPerOrganization: 2 } });
+    await host.app.listen({ host: "127.0.0.1", port: 0 });
+    const url = `http://127.0.0.1:${(host.app.server.address() as AddressInfo).port}/v1/runs/events`;
+    const first = await openStream(url, host.alpha.authorization);
+    const second = await openStream(url, host.alpha.authorization);
+    expect([first.status, second.status]).toEqual([200, 200]);
+
+    const refused = await openStream(url, host.alpha.authorization);
+    await refused.ended;
+    expect(refused.status).toBe(429);
+    expect(refused.headers["retry-after"]).toBe("5");
+    expect(refused.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(refused.chunks.join(""))).toMatchObject({
+      status: 429,
+      code: "RATE_LIMITED",
+      detail: "This organization has as many live streams open on this host as it may; close one (another tab or client) and try again.",
+      retryAfterSeconds: 5,
+    });
+    const beta = await openStream(url, host.beta.authorization);
+    expect(beta.status).toBe(200);
+    await vi.waitFor(() => expect(host.runEvents.subscriberCount).toBe(3));
+
+    // A client that disconnects frees its organization's slot.
+    first.close();
+    await vi.waitFor(() => expect(host.runEvents.subscriberCount).toBe(2));
+    const again = await openStream(url, host.alpha.authorization);
+    expect(again.status).toBe(200);
+
+    // Closing the host ends the streams still open, and no organization keeps a count.
+    await host.app.close();
+    expect({ streams: host.runEvents.subscriberCount, organizations: host.runEvents.organizationCount }).toEqual({ streams: 0, organizations: 0 });
   });
 
   it("needs a key", async () => {

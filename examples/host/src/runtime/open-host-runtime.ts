@@ -129,7 +129,7 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
         createBullmqRunQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, queues, metrics: metrics.sink, consume: config.role !== "api", lockMs: config.runLeaseMs })
       : null;
     const queue: RunQueue = bullmq ?? createInProcessRunQueue({ queues, maxConcurrency: IN_PROCESS_MAX_CONCURRENCY, metrics: metrics.sink });
-    const runEvents = createRunEventHub();
+    const runEvents = createRunEventHub({ maxSubscribersPerOrganization: config.runEventStreamsPerOrganization });
     closers.push(async () => runEvents.close());
     // With Redis, every process's runs reach every API process's live streams (workers run the queued ones).
     const runEventChannel = config.redisUrl

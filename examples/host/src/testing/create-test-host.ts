@@ -5,7 +5,7 @@ import { createHostApp } from "../app/create-host-app.js";
 import type { ConnectionService } from "../connections/connection-service.js";
 import { issueApiKey } from "../auth/issue-api-key.js";
 import { createMemoryApiKeyStore } from "../auth/memory-api-key-store.js";
-import { createRunEventHub, type RunEventHub } from "../inspector/run-event-hub.js";
+import { createRunEventHub, type RunEventHub, type RunEventHubOptions } from "../inspector/run-event-hub.js";
 import { createSessionStore, type SessionStore } from "../inspector/session-store.js";
 import { withRunEvents } from "../inspector/with-run-events.js";
 import type { ConnectorCatalogEntry } from "../routes/catalog-routes.js";
@@ -43,9 +43,10 @@ export async function createTestHost(
     logger?: FastifyBaseLogger;
     sessions?: SessionStore;
     scheduleStore?: ScheduleStore;
+    runEventHub?: RunEventHubOptions;
   } = {},
 ): Promise<TestHost & { health: { databaseUp: boolean } }> {
-  const runEvents = createRunEventHub();
+  const runEvents = createRunEventHub(options.runEventHub);
   const sessions = options.sessions ?? createSessionStore();
   const store = withRunEvents(options.store ?? createMemoryRunStore(), runEvents);
   const agents = options.agents ?? [echoAgent, brokenAgent, waitingAgent, scarceAgent, approvalAgent];
