@@ -139,13 +139,15 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
     // The call its step made is shown once: as the step, not again as a tool execution.
     expect(await page.locator("tr[data-step^='google-search-console.querySearchAnalytics']").count()).toBe(1);
     expect(await page.locator(".io pre").first().textContent()).toContain("sc-domain:example.com");
+    // Started without a timeoutMs, the run is bounded by its agent's own timeout.
+    expect(await page.locator(".timeline dt:text-is('Timeout') + dd").textContent()).toBe("agent default");
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, "inspector-run");
     expect(pageErrors).toEqual([]);
   });
 
   it("shows a failed run's error and cancels an open run", async () => {
-    const failed = await api("/v1/runs", { method: "POST", body: { agent: "budget-guard", intent: "guard a missing campaign", input: { customerId: "123-456-7890", campaignId: "404", budget: 100 } } });
+    const failed = await api("/v1/runs", { method: "POST", body: { agent: "budget-guard", intent: "guard a missing campaign", input: { customerId: "123-456-7890", campaignId: "404", budget: 100 }, timeoutMs: 30_000 } });
     expect(failed.status).toBe("FAILED");
     const page = await signedInPage(DEVELOPMENT_KEY);
     await page.goto(`${host.url}/#/runs/${String(failed.id)}`);
@@ -153,6 +155,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
     await error.waitFor();
     expect(await error.textContent()).toContain("HANDLER_FAILED");
     expect(await error.textContent()).toContain("has no spend");
+    expect(await page.locator(".timeline dt:text-is('Timeout') + dd").textContent()).toBe("30 s");
     await page.getByRole("button", { name: "Retry as a new run" }).waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, "inspector-failed-run");

@@ -7,6 +7,14 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1_000)} s`;
 }
 
+/** A run's own deadline as it was asked for (1 s, 1.5 s, 2 min); null means its agent's timeout applies. */
+export function formatTimeout(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return "agent default";
+  if (ms < 1_000) return `${ms} ms`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${ms / 1_000} s`;
+}
+
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return "–";
   const date = new Date(iso);

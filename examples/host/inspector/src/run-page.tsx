@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, type ChildRun, type RunDetail } from "./api";
-import { formatDuration, formatJson, formatTime, OPEN_STATUSES, RETRYABLE_STATUSES } from "./format";
+import { formatDuration, formatJson, formatTime, formatTimeout, OPEN_STATUSES, RETRYABLE_STATUSES } from "./format";
 import { subscribeToRuns } from "./live-runs";
 import { RunActions } from "./run-actions";
 import { ErrorNote, StatusBadge } from "./status-badge";
@@ -97,6 +97,8 @@ export function RunPage({ runId }: { runId: string }) {
         </dd>
         <dt>Duration</dt>
         <dd>{formatDuration(run.durationMs)}</dd>
+        <dt>Timeout</dt>
+        <dd>{formatTimeout(run.timeoutMs)}</dd>
         <dt>Attempts</dt>
         <dd>{run.attempts}</dd>
         <dt>User</dt>
