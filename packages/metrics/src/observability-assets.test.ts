@@ -51,6 +51,7 @@ beforeAll(async () => {
   metrics.sink.toolExecutionFinished({ connector: "slack", action: "postMessage", status: "SUCCEEDED", durationMs: 1 });
   metrics.sink.queueDepthChanged({ queue: "runs", pending: 1 });
   metrics.sink.backgroundPassFinished({ task: "schedules", outcome: "succeeded", items: 1 });
+  metrics.observeConnections(async () => []);
   const exposition = await metrics.render();
   for (const [name, type] of metricTypes(exposition)) {
     exported.metrics.add(name);
@@ -132,13 +133,14 @@ describe("Grafana dashboard queries on promtool", () => {
 });
 
 describe("Prometheus alert rules", () => {
-  it("alert on the error ratio, open breakers, missing runs and stalled background work, using only exported metrics and labels", () => {
+  it("alert on the error ratio, open breakers, missing runs, stalled background work and lost scrape readings, using only exported metrics and labels", () => {
     expect(alertRules.map((rule) => rule.alert)).toEqual([
       "NeonhubAgentErrorRatioHigh",
       "NeonhubAgentCircuitBreakerOpen",
       "NeonhubConnectorCircuitBreakerOpen",
       "NeonhubNoAgentRuns",
       "NeonhubBackgroundTaskStalled",
+      "NeonhubScrapeCollectFailing",
     ]);
     for (const rule of alertRules) {
       expectKnownNames(`alert ${rule.alert}`, rule.expr);
@@ -153,7 +155,7 @@ describe("Prometheus alert rules", () => {
   it.skipIf(!promtoolAvailable && !inCi)("pass promtool check rules and the rule unit tests", () => {
     expect(promtoolAvailable, promtoolMissingMessage).toBe(true);
     const check = runPromtool(["check", "rules", observabilityFile("prometheus-alerts.yml")]);
-    expect(check.output).toContain("SUCCESS: 5 rules found");
+    expect(check.output).toContain("SUCCESS: 6 rules found");
     expect(check.status).toBe(0);
     const unitTests = runPromtool(["test", "rules", observabilityFile("prometheus-alerts.test.yml")]);
     expect(unitTests.output).toContain("SUCCESS");
