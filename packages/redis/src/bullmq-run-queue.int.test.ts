@@ -95,6 +95,37 @@ describe.skipIf(!TEST_REDIS_URL)("BullMQ run queue", () => {
     expect(ranOnDraining).toEqual([]);
   });
 
+  it("hands back, for another instance, a job it took but had not started when draining began", async () => {
+    const prefix = uniquePrefix();
+    // A pace that answers only when told: the job is this instance's, held before its run starts.
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const asked: string[] = [];
+    const rateLimiter = {
+      consume: async (key: string) => {
+        asked.push(key);
+        await answered;
+        return { allowed: true, remaining: 1, retryAfterMs: 0 };
+      },
+    };
+    const paced = { "sms.send": { rateLimit: { limit: 5, windowMs: 1_000, per: "organization" as const } } };
+    const { queues: [draining] } = openQueues(1, { queues: paced, rateLimiter }, prefix);
+    const ranOnDraining: string[] = [];
+    draining!.start?.(async (received) => void ranOnDraining.push(received.runId));
+    const held = job("sms.send");
+    await draining!.add(held, async () => undefined);
+    await vi.waitFor(() => expect(asked).toHaveLength(1), { timeout: 10_000 });
+    const paused = draining!.pause!();
+    answer();
+    await paused;
+    expect(ranOnDraining).toEqual([]);
+    const { queues: [other] } = openQueues(1, { queues: paced, rateLimiter }, prefix);
+    const ranOnOther: string[] = [];
+    other!.start?.(async (received) => void ranOnOther.push(received.runId));
+    await vi.waitFor(() => expect(ranOnOther).toEqual([held.runId]), { timeout: 10_000 });
+    expect(ranOnDraining).toEqual([]);
+  });
+
   it("only enqueues with consume false: the jobs run on an instance that consumes", async () => {
     const prefix = uniquePrefix();
     const { queues: [producer] } = openQueues(1, { consume: false }, prefix);

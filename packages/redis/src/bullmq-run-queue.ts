@@ -12,7 +12,7 @@ import {
   type RunJob,
   type RunQueue,
 } from "@neonhub/core";
-import { DelayedError, Queue, Worker, type Job } from "bullmq";
+import { DelayedError, Queue, WaitingError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { redisConnectionOptions } from "./redis-connection-options.js";
 import { createRedisRateLimiter } from "./redis-rate-limiter.js";
@@ -175,7 +175,19 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
     queue.depthCooldown.unref();
   };
 
+  /**
+   * BullMQ still hands over a job it fetched just before the worker began to close, and a paced job may wait for its
+   * pace while the instance begins to drain: such a job goes back to its queue at once, for another instance, rather
+   * than starting a run that the drain does not know of and waits for without a deadline.
+   */
+  const handBackIfStopping = async (job: Job<RunJob>, token?: string) => {
+    if (!paused && !closed) return;
+    await job.moveToWait(token);
+    throw new WaitingError();
+  };
+
   const processJob = async (queue: NamedQueue, job: Job<RunJob>, token?: string) => {
+    await handBackIfStopping(job, token);
     const { rateLimit } = queue.settings;
     if (rateLimit?.per === "organization") {
       const decision = await pace.consume(`${queue.name}\u0000${job.data.organizationId}`, { limit: rateLimit.limit, windowMs: rateLimit.windowMs });
@@ -185,6 +197,7 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
         throw new DelayedError();
       }
     }
+    await handBackIfStopping(job, token);
     const { organizationId, runId, agentName, timeoutMs } = job.data;
     await execute?.({ organizationId, runId, queue: queue.name, ...(agentName === undefined ? {} : { agentName }), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   };
