@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createMemoryRunStore, createOrchestrator, defineAgent, type RunJob } from "@neonhub/core";
 import { Queue, Worker } from "bullmq";
+import { Redis } from "ioredis";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createBullmqRunQueue, type BullmqRunQueue } from "./bullmq-run-queue.js";
@@ -320,6 +321,21 @@ describe.skipIf(!TEST_REDIS_URL)("BullMQ run queue", () => {
       executor.release();
       expect(executor.executed.filter((each) => each.runId === lost.runId)).toHaveLength(2);
     }, { timeout: 10_000 });
+  });
+
+  it("puts back a job whose record Redis kept but that is in none of its queue's lists", async () => {
+    const { prefix, queues: [queue] } = openQueues(1, { consume: false });
+    const stranded = job();
+    expect(await queue!.restore(stranded)).toBe(true);
+    // The waiting list lost the id (an eviction, a partial restore): no worker would ever take the job.
+    const redis = new Redis(redisUrl);
+    try {
+      expect(await redis.lrem(`${prefix}:runs:wait`, 0, stranded.runId)).toBe(1);
+      expect(await queue!.restore(stranded)).toBe(true);
+      expect(await redis.lrange(`${prefix}:runs:wait`, 0, -1)).toEqual([stranded.runId]);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it("executes queued runs of an orchestrator on the agent's queue and lets drain cancel the running ones", async () => {

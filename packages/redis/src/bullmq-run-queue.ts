@@ -52,7 +52,8 @@ export interface BullmqRunQueueOptions {
 export interface BullmqRunQueue extends RunQueue {
   /**
    * Puts a run back on its queue unless a job for it is waiting, delayed or active there; returns whether it did.
-   * A job that ended while its run is still `QUEUED` (it did not start the run) is replaced.
+   * A job that ended while its run is still `QUEUED` (it did not start the run), or that Redis kept in none of the
+   * queue's lists, is replaced.
    */
   restore(job: RunJob): Promise<boolean>;
   /** The named queues configured or used so far. */
@@ -68,7 +69,11 @@ const DEFAULT_KEEP_COMPLETED = 1_000;
 const DEFAULT_KEEP_FAILED = 1_000;
 const QUEUE_RETRY_AFTER_MS = 5_000;
 const QUEUE_ADD_TIMEOUT_MS = 2_000;
-const ENDED_STATES = new Set(["completed", "failed"]);
+/**
+ * States in which no worker will take the job again: ended, or `unknown`, a job whose record Redis kept but that is
+ * in none of the queue's lists (an eviction, a partial restore).
+ */
+const LOST_STATES = new Set(["completed", "failed", "unknown"]);
 /**
  * A queue's depth is read at most this often: at once after a quiet period, and once more at the end of the
  * interval if jobs were added or ended meanwhile. Reading it after every job doubled the Lua scripts each job costs
@@ -279,7 +284,7 @@ export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQ
             const existing = await queue.producer.getJob(job.runId);
             if (existing) {
               const state = await existing.getState();
-              if (!ENDED_STATES.has(state)) return false;
+              if (!LOST_STATES.has(state)) return false;
               // Removed by another reconciler at the same moment: the add below finds the id free or taken, both fine.
               await existing.remove().catch(() => undefined);
             }
