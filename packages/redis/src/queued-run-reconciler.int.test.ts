@@ -1,5 +1,6 @@
-import { createMemoryRunStore, createOrchestrator, defineAgent, type AgentRun } from "@neonhub/core";
+import { createMemoryRunStore, createOrchestrator, defineAgent, type AgentRun, type RunJob } from "@neonhub/core";
 import { createManualClock, createRecordingMetricsSink } from "@neonhub/core/testing";
+import { Queue, Worker } from "bullmq";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createBullmqRunQueue, type BullmqRunQueue } from "./bullmq-run-queue.js";
@@ -147,6 +148,42 @@ describe.skipIf(!TEST_REDIS_URL)("queued run reconciler on Redis", () => {
     }
     // 10 runs per pass: the third reaches the newest run and goes on from the oldest.
     expect(checks).toEqual([ids(0, 10), ids(10, 20), [...ids(20, 25), ...ids(0, 5)]]);
+  });
+
+  it("puts back a run whose job BullMQ failed for stalling more often than allowed, before the run started", async () => {
+    const prefix = uniquePrefix();
+    const url = new URL(redisUrl);
+    const connection = { host: url.hostname, port: Number(url.port || 6379) };
+    // Holders that take the job and die at once; the checker only moves jobs whose lock lapsed (BullMQ's maxStalledCount is 1).
+    const holders = [0, 1].map(() => new Worker<RunJob>("runs", null, { connection, prefix, lockDuration: 300 }));
+    const checker = new Worker<RunJob>("runs", null, { connection, prefix, lockDuration: 300, stalledInterval: 300, autorun: false });
+    const inspector = new Queue("runs", { connection, prefix });
+    const producer = createBullmqRunQueue({ redisUrl, prefix, consume: false });
+    cleanups.push(
+      () => deleteKeys(redisUrl, prefix),
+      () => Promise.all([producer.close(), inspector.close(), ...[...holders, checker].map((worker) => worker.close(true))]),
+    );
+    const store = createMemoryRunStore();
+    const agent = defineAgent({ name: "idle", version: "1.0.0", description: "Started by the test", input: z.object({}), output: z.object({}), handle: async () => ({}) });
+    const { run } = await store.createRun({ id: "run-stalled", agentName: "idle", agentVersion: "1.0.0", organizationId: "org", userId: "user", intent: null, input: {}, idempotencyKey: null, requestHash: null, status: "QUEUED", createdAt: new Date(), startedAt: null, traceId: null, parentRunId: null, lease: null });
+    await producer.add({ organizationId: "org", runId: run.id, queue: "runs", agentName: "idle" }, async () => undefined);
+    void checker.startStalledCheckTimer();
+    for (const [index, holder] of holders.entries()) {
+      await vi.waitFor(async () => expect((await holder.getNextJob(`killed-${index}`))?.id).toBe(run.id), { timeout: 5_000, interval: 50 });
+    }
+    // Stalled twice: BullMQ puts it back marked to fail, and fails it when a worker next takes it, without running it.
+    await vi.waitFor(async () => expect((await inspector.getJob(run.id))?.stalledCounter).toBe(2), { timeout: 5_000, interval: 50 });
+    const executed: string[] = [];
+    const consumer = createBullmqRunQueue({ redisUrl, prefix, queues: { runs: {} } });
+    cleanups.push(() => consumer.close());
+    consumer.start?.(async (received) => void executed.push(received.runId));
+    await vi.waitFor(async () => expect(await inspector.getJobState(run.id)).toBe("failed"), { timeout: 5_000, interval: 50 });
+    expect(executed).toEqual([]);
+
+    const clock = createManualClock(Date.now() + DELAY_MS + 1_000);
+    const reconciler = createQueuedRunReconciler({ store, queue: consumer, agents: [agent], delayMs: DELAY_MS, clock });
+    expect(await reconciler.reconcile()).toEqual({ checked: 1, restored: [run.id] });
+    await vi.waitFor(() => expect(executed).toEqual([run.id]), { timeout: 5_000, interval: 50 });
   });
 
   it("runs a pass every interval once started, and stops", async () => {
