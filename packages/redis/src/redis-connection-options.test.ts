@@ -9,6 +9,10 @@ describe("redisConnectionOptions", () => {
     expect(redisConnectionOptions("redis://127.0.0.1")).toMatchObject({ port: 6379, db: 0 });
   });
 
+  it("gives an IPv6 address without the brackets the URL needs around it", () => {
+    expect(redisConnectionOptions("redis://[fdaa:0:1::3]:6380/1")).toMatchObject({ host: "fdaa:0:1::3", port: 6380, db: 1 });
+  });
+
   it("reconnects after 100 ms, doubling, and never waits longer than the cap", () => {
     const { retryStrategy } = redisConnectionOptions("redis://127.0.0.1:6379");
     expect([1, 2, 3, 4, 5].map(retryStrategy)).toEqual([100, 200, 400, 800, 1_600]);

@@ -23,14 +23,15 @@ export const MAX_RECONNECT_DELAY_MS = 2_000;
 const reconnectDelay = (times: number): number => Math.min(100 * 2 ** Math.max(0, times - 1), MAX_RECONNECT_DELAY_MS);
 
 /**
- * Reads connection options from a Redis URL.
+ * Reads connection options from a Redis URL; an IPv6 address is written in brackets (`redis://[fdaa::3]:6379`).
  * @throws ConfigurationError when the URL is not a `redis://` or `rediss://` URL.
  */
 export function redisConnectionOptions(redisUrl: string): RedisConnectionOptions {
   const url = typeof redisUrl === "string" && URL.canParse(redisUrl) ? new URL(redisUrl) : null;
   if (!url || (url.protocol !== "redis:" && url.protocol !== "rediss:")) throw new ConfigurationError("A redis:// or rediss:// URL is needed.");
   return {
-    host: url.hostname,
+    // A URL keeps an IPv6 address in brackets; the socket needs the bare address.
+    host: url.hostname.replace(/^\[(.*)\]$/, "$1"),
     port: Number(url.port || 6379),
     db: Number(url.pathname.slice(1) || 0),
     ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
