@@ -123,7 +123,8 @@ export interface Orchestrator {
   registerAgent(agent: AgentDefinition): void;
   /**
    * Stops accepting runs and starting queued ones (the queue is paused at once), waits up to `deadlineMs` for open
-   * runs, then cancels what is left.
+   * runs, then cancels what is left. Runs accepted just before the drain began, whose creation was still on its
+   * way, are waited for like the others; one whose creation answers only after the deadline is cancelled as it starts.
    */
   drain(options: { deadlineMs: number }): Promise<DrainResult>;
   /** The store the orchestrator writes to. */

@@ -102,6 +102,20 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   // queue's own limit on pending jobs).
   const queuedHere = new Map<string, string>();
   let draining = false;
+  // Runs being started here, from admission until they end: a run admitted just before a drain began starts
+  // executing after it, and the drain waits for it too. Bounded by the runs admitted at once.
+  const starting = new Set<Promise<unknown>>();
+  // Runs that began executing while draining, and the reason to stop any once the drain's deadline has passed.
+  const startedWhileDraining = new Set<string>();
+  let shutdownReason: CancelledError | null = null;
+  const trackStart = <T>(start: Promise<T>): Promise<T> => {
+    const settled: Promise<unknown> = start.then(
+      () => starting.delete(settled),
+      () => starting.delete(settled),
+    );
+    starting.add(settled);
+    return start;
+  };
 
   // Synchronous on purpose: each async step is another promise and more microtask turns on every run.
   const admit = (request: OrchestrateRequest): AdmittedRequest => {
@@ -202,6 +216,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     journal = new RunJournal(dependencies, run),
   ) => {
     const controller = new RunCancellation();
+    if (draining) startedWhileDraining.add(run.id);
+    if (shutdownReason) controller.abort(shutdownReason);
     const start = () => executeRun(dependencies, { run, agent, input, span, controller, timeoutMs: run.timeoutMs ?? request.timeoutMs ?? agent.policies.timeoutMs, callerSignal: request.signal, journal });
     // A run waiting for a slot is active already: its lease is renewed, and a cancel or drain reaches it.
     agent.concurrency?.reserveAdmitted();
@@ -294,7 +310,20 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     });
   };
 
-  queue.start?.(executeQueued);
+  const orchestrateRequest = async (request: OrchestrateRequest): Promise<AgentRun> => {
+    const admitted = admit(request);
+    if (options.authorize) await authorize(admitted);
+    await requireParentRun(admitted);
+    if (admitted.request.idempotencyKey !== undefined) {
+      const existing = await store.findRunByIdempotencyKey(request.context.organizationId, admitted.request.idempotencyKey);
+      if (existing) return replay(existing, admitted, true);
+    }
+    const admission = checkAdmission(admitted);
+    if (admission) await admission;
+    return await runAdmitted(admitted);
+  };
+
+  queue.start?.((job) => trackStart(executeQueued(job)));
   resumer.start();
 
   /**
@@ -402,18 +431,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   return {
     store,
 
-    async orchestrate(request) {
-      const admitted = admit(request);
-      if (options.authorize) await authorize(admitted);
-      await requireParentRun(admitted);
-      if (admitted.request.idempotencyKey !== undefined) {
-        const existing = await store.findRunByIdempotencyKey(request.context.organizationId, admitted.request.idempotencyKey);
-        if (existing) return replay(existing, admitted, true);
-      }
-      const admission = checkAdmission(admitted);
-      if (admission) await admission;
-      return await runAdmitted(admitted);
-    },
+    orchestrate: (request) => trackStart(orchestrateRequest(request)),
 
     enqueue: (request) => enqueueRun(request, true),
 
@@ -461,15 +479,22 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       // cancelled below, a durable one leaves them to other instances. Runs already started are waited for below.
       const paused = queue.pause?.() ?? Promise.resolve();
       paused.catch(() => undefined);
-      const open = active.values();
+      // Waited for until none is left: a run admitted, or a job taken, just before the drain began starts after it.
+      const open = new Set(active.values().map((run) => run.runId));
+      const settled = async () => {
+        await sweepEnded;
+        while (starting.size > 0 || active.size > 0) await Promise.all([...starting, ...active.values().map((run) => run.done)]);
+      };
       let timedOut = false;
       const deadline = clock.sleep(deadlineMs).then(() => void (timedOut = true));
-      await Promise.race([Promise.all([sweepEnded, ...open.map((run) => run.done)]), deadline]);
+      await Promise.race([settled(), deadline]);
       const interrupted: string[] = [];
       if (timedOut) {
+        // From now on a run that still gets to start (its creation was slow) is stopped as it starts.
+        shutdownReason = new CancelledError("The host shut down before the run finished.", { details: { reason: "shutdown" } });
         for (const run of active.values()) {
           interrupted.push(run.runId);
-          run.controller.abort(new CancelledError("The host shut down before the run finished.", { details: { reason: "shutdown" } }));
+          run.controller.abort(shutdownReason);
         }
         await Promise.all(active.values().map((run) => run.done));
       }
@@ -480,7 +505,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       await queue.close();
       leases.stop();
       registry.shutdown();
-      return { finished: open.length - interrupted.length, interrupted };
+      const ran = new Set([...open, ...startedWhileDraining]);
+      return { finished: ran.size - interrupted.length, interrupted };
     },
   };
 }
