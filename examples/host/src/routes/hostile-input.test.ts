@@ -53,6 +53,25 @@ describe("input the store cannot hold", () => {
   });
 });
 
+describe("integer query parameters", () => {
+  const notPlainDigits = (name: string) => ["0x10", "%2016%20", "1e1", "%2B16", "16.0", "-0", "0b1", "", `16&${name}=17`];
+  it.each(["/v1/runs?limit=", "/v1/schedules?limit=", "/v1/runs/summary?windowMinutes="])("answers 400 naming the parameter for anything but plain decimal digits in %s", async (prefix) => {
+    const name = prefix.slice(prefix.indexOf("?") + 1, -1);
+    for (const value of notPlainDigits(name)) {
+      const response = await fetch(`${baseUrl}${prefix}${value}`, { headers: host.alpha });
+      expect(response.status, `${name}=${value}`).toBe(400);
+      expect(await response.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: `querystring.${name}` }] });
+    }
+  });
+
+  it("reads plain decimal digits, leading zeros included, and keeps the bounds and the default", async () => {
+    for (const [query, status] of [["limit=16", 200], ["limit=007", 200], ["limit=100", 200], ["limit=101", 400], ["limit=0", 400], ["", 200]] as const) {
+      const response = await fetch(`${baseUrl}/v1/runs?${query}`, { headers: host.alpha });
+      expect(response.status, query).toBe(status);
+    }
+  });
+});
+
 describe("query parameters a route does not take", () => {
   it.each([
     ["GET", "/v1/agents?tag=seo"],

@@ -1,6 +1,7 @@
 import { isStorableText, RUN_STATUSES, storableValueProblems, STEP_KINDS, STEP_STATUSES, TOOL_EXECUTION_STATUSES, type AgentRun, type AgentRunWithTools, type ChildRunSummary, type JournalStepSummary, type ToolExecution } from "@neonhub/core";
 import { z } from "zod";
 import { storableTimestampSchema } from "./storable-timestamp-schema.js";
+import { queryIntegerSchema } from "./query-integer-schema.js";
 
 const storedErrorSchema = z.object({ code: z.string(), message: z.string() }).meta({ id: "RunError" });
 const timestamp = z.iso.datetime();
@@ -152,7 +153,7 @@ export const listRunsQuerySchema = z
     intent: storableText(z.string().min(1).max(200)).optional().meta({ description: "Only runs whose intent contains this text (case-insensitive)." }),
     createdAfter: storableTimestampSchema.optional().meta({ description: "Inclusive lower bound on createdAt." }),
     createdBefore: storableTimestampSchema.optional().meta({ description: "Exclusive upper bound on createdAt." }),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    limit: queryIntegerSchema({ min: 1, max: 100, default: 20 }),
     cursor: storableText(z.string().min(1).max(512)).optional().meta({ description: "nextCursor of the previous page." }),
   })
   .strict();

@@ -1,9 +1,10 @@
 import { RUN_STATUSES } from "@neonhub/core";
 import { z } from "zod";
+import { queryIntegerSchema } from "./query-integer-schema.js";
 
 /** Query of `GET /v1/runs/summary`. */
 export const summaryQuerySchema = z
-  .object({ windowMinutes: z.coerce.number().int().min(1).max(1_440).default(60).meta({ description: "The last this many minutes." }) })
+  .object({ windowMinutes: queryIntegerSchema({ min: 1, max: 1_440, default: 60 }).meta({ description: "The last this many minutes." }) })
   .strict();
 
 const p95 = z.number().nullable().meta({ description: "95th percentile (nearest rank) of finished runs' duration, ms." });

@@ -1,5 +1,6 @@
 import { CATCH_UP_POLICIES, isStorableText, type Schedule } from "@neonhub/core";
 import { z } from "zod";
+import { queryIntegerSchema } from "./query-integer-schema.js";
 
 const timestamp = z.iso.datetime();
 const cron = z.string().min(1).max(200).meta({
@@ -58,7 +59,7 @@ export const updateScheduleBodySchema = z
 export const listSchedulesQuerySchema = z
   .object({
     agent: z.string().min(1).max(100).refine(isStorableText, storableText).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    limit: queryIntegerSchema({ min: 1, max: 100, default: 20 }),
     cursor: z.string().min(1).max(512).refine(isStorableText, storableText).optional().meta({ description: "nextCursor of the previous page." }),
   })
   .strict();
