@@ -3,6 +3,7 @@ import { ConfigurationError, type ApiKeyStore, type Orchestrator, type ScheduleM
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { answerClientError } from "../http/answer-client-error.js";
+import { refuseForeignCharset } from "../http/refuse-foreign-charset.js";
 import { refuseUnknownQuery } from "../http/refuse-unknown-query.js";
 import type { InspectorAssets } from "../inspector/inspector-assets.js";
 import { createRunEventHub, type RunEventHub } from "../inspector/run-event-hub.js";
@@ -86,8 +87,10 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
   // written with JSON.stringify: validating each again with zod cost more than the rest of the route. The schemas
   // still document every route in the OpenAPI document, and the route tests validate every response with them.
   app.setSerializerCompiler(dependencies.validateResponses ? serializerCompiler : () => (data) => JSON.stringify(data));
-  // The API speaks JSON only: any other body is refused with 415 before it is read.
+  // The API speaks JSON in UTF-8 only: any other body, or one declared in another charset, is refused with 415
+  // before it is read.
   app.removeContentTypeParser("text/plain");
+  app.addHook("preParsing", refuseForeignCharset);
 
   await app.register(problemDetails);
   await app.register(openApi, { version: dependencies.version });

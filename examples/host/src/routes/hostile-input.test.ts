@@ -72,6 +72,27 @@ describe("integer query parameters", () => {
   });
 });
 
+describe("JSON bodies declared in a charset other than UTF-8", () => {
+  const runBody = JSON.stringify({ agent: "echo", input: { text: "caf\u00e9" } });
+
+  it.each(["application/json; charset=latin1", "application/json; charset=utf-16", "application/json;charset=ISO-8859-1", 'application/json; charset="utf-16le"', "application/json; charset=utf-8; charset=latin1"])(
+    "answers 415 for %s, before reading the body",
+    async (contentType) => {
+      for (const body of [runBody, JSON.stringify({ agent: "echo", input: { text: "x".repeat(2 * 1024 * 1024) } })]) {
+        const response = await fetch(`${baseUrl}/v1/runs`, { method: "POST", headers: { ...host.alpha, "content-type": contentType }, body });
+        expect(response.status).toBe(415);
+        expect(await response.json()).toMatchObject({ code: "UNSUPPORTED_MEDIA_TYPE" });
+      }
+    },
+  );
+
+  it.each(["application/json", "application/json; charset=utf-8", "application/json; charset=UTF-8", 'application/json; charset="utf-8"', "Application/JSON; Charset=utf-8"])("accepts %s", async (contentType) => {
+    const response = await fetch(`${baseUrl}/v1/runs`, { method: "POST", headers: { ...host.alpha, "content-type": contentType }, body: runBody });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ output: { text: "caf\u00e9" } });
+  });
+});
+
 describe("query parameters a route does not take", () => {
   it.each([
     ["GET", "/v1/agents?tag=seo"],
