@@ -98,7 +98,12 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
   const runEvents = dependencies.runEvents ?? createRunEventHub();
   await app.register(apiKeyAuth, { apiKeyStore: dependencies.apiKeyStore, sessions });
   await app.register(inspectorRoutes, { assets: dependencies.inspectorAssets ?? null });
-  await app.register(sessionRoutes, { apiKeyStore: dependencies.apiKeyStore, sessions });
+  await app.register(async (ui) => {
+    ui.addHook("onRoute", refuseUnknownQuery);
+    await ui.register(sessionRoutes, { apiKeyStore: dependencies.apiKeyStore, sessions });
+  });
+  // Left without the query check: load balancer probes, uptime checkers and Prometheus scrape configs add query
+  // parameters of their own (cache busters, `params`), and a 400 there would read as the host being down.
   await app.register(operationsRoutes, {
     version: dependencies.version,
     healthChecks: dependencies.healthChecks,

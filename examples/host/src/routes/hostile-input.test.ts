@@ -101,6 +101,8 @@ describe("query parameters a route does not take", () => {
     ["GET", "/v1/runs/run_1?include=tools"],
     ["POST", "/v1/runs/run_1/cancel?force=true"],
     ["DELETE", "/v1/schedules/schedule_1?force=true"],
+    ["GET", "/ui/session?next=%2F"],
+    ["DELETE", "/ui/session?everywhere=true"],
   ] as const)("answers 400 naming the query for %s %s, before anything else", async (method, url) => {
     const response = await host.app.inject({ method, url, headers: host.alpha });
     expect(response.statusCode).toBe(400);

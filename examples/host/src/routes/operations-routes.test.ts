@@ -31,6 +31,13 @@ describe("GET /api/health", () => {
   });
 });
 
+describe("query parameters on the operations routes", () => {
+  it.each(["/api/health?probe=lb", "/api/health?_=1733529600000", "/metrics?format=prometheus"])("ignores them in %s, as probes and scrapers add their own", async (url) => {
+    const response = await host.app.inject({ method: "GET", url });
+    expect(response.statusCode).toBe(200);
+  });
+});
+
 describe("GET /api/health with connector API versions", () => {
   it("lists a connector whose pinned version is near its sunset or deprecated, and stays 200", async () => {
     const clock = createManualClock(Date.UTC(2027, 7, 10));
