@@ -3,6 +3,7 @@ import { ConfigurationError, type ApiKeyStore, type Orchestrator, type ScheduleM
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { answerClientError } from "../http/answer-client-error.js";
+import { refuseDuplicateKeys } from "../http/refuse-duplicate-keys.js";
 import { refuseForeignCharset } from "../http/refuse-foreign-charset.js";
 import { refuseUnknownQuery } from "../http/refuse-unknown-query.js";
 import type { InspectorAssets } from "../inspector/inspector-assets.js";
@@ -91,6 +92,7 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
   // before it is read.
   app.removeContentTypeParser("text/plain");
   app.addHook("preParsing", refuseForeignCharset);
+  refuseDuplicateKeys(app);
 
   await app.register(problemDetails);
   await app.register(openApi, { version: dependencies.version });

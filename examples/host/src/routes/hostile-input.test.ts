@@ -93,6 +93,33 @@ describe("JSON bodies declared in a charset other than UTF-8", () => {
   });
 });
 
+describe("JSON bodies with a key twice in one object", () => {
+  it.each([
+    ["in the input", '{"agent":"echo","input":{"text":"x","text":"y"}}', "body.input.text"],
+    ["at the top level", '{"agent":"echo","input":{"text":"x"},"agent":"broken"}', "body.agent"],
+    ["spelt with an escape", '{"agent":"echo","input":{"text":"x","\\u0074ext":"y"}}', "body.input.text"],
+    ["in an object in an array", '{"agent":"echo","input":{"text":"x","items":[{"a":1},{"a":1,"a":2}]}}', "body.input.items.1.a"],
+  ])("answers 400 naming the key %s, and starts no run", async (_label, body, path) => {
+    const before = (await host.orchestrator.store.listRuns({ organizationId: "org_alpha", limit: 100 })).runs.length;
+    const response = await fetch(`${baseUrl}/v1/runs`, { method: "POST", headers: { ...host.alpha, "content-type": "application/json" }, body });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path }] });
+    expect((await host.orchestrator.store.listRuns({ organizationId: "org_alpha", limit: 100 })).runs.length).toBe(before);
+  });
+
+  it("answers 400 naming a repeated key of a signal's payload", async () => {
+    const response = await fetch(`${baseUrl}/v1/runs/run_1/signals/approval`, { method: "POST", headers: { ...host.alpha, "content-type": "application/json" }, body: '{"payload":{"approved":false,"approved":true}}' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "body.payload.approved" }] });
+  });
+
+  it("still refuses prototype-polluting keys as the parser did", async () => {
+    const response = await fetch(`${baseUrl}/v1/runs`, { method: "POST", headers: { ...host.alpha, "content-type": "application/json" }, body: '{"agent":"echo","input":{"text":"x","constructor":{"prototype":{"polluted":true}}}}' });
+    expect(response.status).toBe(400);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
 describe("query parameters a route does not take", () => {
   it.each([
     ["GET", "/v1/agents?tag=seo"],

@@ -21,7 +21,7 @@ function problemResponse(description: string) {
 
 /** Error responses every authenticated route can give. */
 export const authenticatedErrorResponses = {
-  400: problemResponse("The request is invalid; `fieldErrors` says which fields."),
+  400: problemResponse("The request is invalid (a field outside its limits, an integer query parameter not in plain decimal digits, a key repeated within one JSON object); `fieldErrors` says which fields."),
   401: problemResponse("No API key, or an unknown or revoked one."),
   403: problemResponse("The API key lacks the scope the route needs (see the route's description), or a session request lacks its CSRF token."),
   500: problemResponse("Unexpected failure; details are logged, never sent."),
