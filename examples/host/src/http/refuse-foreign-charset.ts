@@ -1,8 +1,10 @@
 import type { FastifyRequest } from "fastify";
+import { HOST_ERROR_CODES } from "./problem-details.js";
 
 /** A body declared in a character set the host does not read; answered 415 `UNSUPPORTED_MEDIA_TYPE`. */
 export class UnsupportedCharsetError extends Error {
   readonly statusCode = 415;
+  readonly code = HOST_ERROR_CODES.UNSUPPORTED_MEDIA_TYPE;
   override readonly name = "UnsupportedCharsetError";
 }
 
