@@ -24,9 +24,15 @@ export interface RegisteredAgent {
   jsonSchemas(): { input: Record<string, unknown>; output: Record<string, unknown> };
 }
 
-// Cancellations and rate limits say nothing about the agent's health.
+/**
+ * Errors that say nothing about the agent's health: cancellations and rate limits, and refusals of one caller's own
+ * request (its input, its organization's credentials, its content). The breaker is shared by every organization, so
+ * counting a refusal would let one organization whose token was revoked close the agent to all the others.
+ */
+const NOT_BREAKER_FAILURES: ReadonlySet<string> = new Set(["CANCELLED", "RATE_LIMITED", "UNAUTHORIZED", "VALIDATION_FAILED", "CONTENT_REFUSED"]);
+
 const countsAsBreakerFailure = (error: unknown): boolean =>
-  !RunInterruption.isInstance(error) && !(NeonhubError.isInstance(error) && (error.code === "CANCELLED" || error.code === "RATE_LIMITED"));
+  !RunInterruption.isInstance(error) && !(NeonhubError.isInstance(error) && NOT_BREAKER_FAILURES.has(error.code));
 
 const toJsonSchema = (schema: z.ZodType): Record<string, unknown> => {
   try {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { HandlerFailedError, TimeoutError, ValidationError } from "../errors/errors.js";
+import { ContentRefusedError } from "../errors/content-refused-error.js";
+import { HandlerFailedError, TimeoutError, UnauthorizedError, ValidationError } from "../errors/errors.js";
 import { caller, scriptedAgent, settle, setup, transientFailure, type Handler } from "./orchestrator-test-kit.js";
 
 const request = { agent: "writer", input: { text: "x" }, context: caller };
@@ -177,6 +178,23 @@ describe("orchestrate: breaker, retries, deadline and cancellation", () => {
     expect(await pending).toMatchObject({ code: "CANCELLED", runId });
     await expect(orchestrator.cancel("org-1", runId)).resolves.toMatchObject({ status: "CANCELLED" });
     expect(agent.handle).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ["credentials the provider refused", () => new UnauthorizedError("Slack rejected the token of this organization")],
+    ["input the agent refused", () => new ValidationError("campaign id unknown", [{ path: "campaignId", message: "Unknown" }])],
+    ["content the provider refused", () => new ContentRefusedError("duplicate post", { reason: "duplicate_content" })],
+  ])("does not count %s against the breaker: one organization's refusals do not close the agent to the others", async (_label, makeError) => {
+    const agent = scriptedAgent(async (input, context) => {
+      if (context.organizationId === "org-revoked") throw makeError();
+      return input;
+    });
+    const { orchestrator } = setup([agent]);
+    for (let index = 0; index < 5; index += 1) {
+      await settle(orchestrator.orchestrate({ ...request, context: { userId: "user-1", organizationId: "org-revoked" } }));
+    }
+    expect(orchestrator.listAgents()[0]?.breakerState).toBe("closed");
+    await expect(orchestrator.orchestrate(request)).resolves.toMatchObject({ status: "COMPLETED" });
   });
 
   it("does not count cancellations against the breaker", async () => {
