@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fastifyPlugin from "fastify-plugin";
+import { bearerChallenge } from "../http/bearer-challenge.js";
 import { createProblem, HOST_ERROR_CODES, type ProblemDetails } from "../http/problem-details.js";
 import { locateFieldErrors, type RouteSchemas } from "../http/locate-field-errors.js";
 import { problemFromError } from "../http/problem-from-error.js";
@@ -7,9 +8,10 @@ import { problemFromError } from "../http/problem-from-error.js";
 /** Media type of every error response (RFC 9457). */
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
-/** Sends a problem document with its status and `Retry-After` header. */
+/** Sends a problem document with its status, its `Retry-After` header and, on a 401, the bearer challenge. */
 export function sendProblem(reply: FastifyReply, problem: ProblemDetails): FastifyReply {
   if (problem.retryAfterSeconds !== undefined) reply.header("retry-after", String(problem.retryAfterSeconds));
+  if (problem.status === 401) reply.header("www-authenticate", bearerChallenge(reply.request.headers.authorization));
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
 
