@@ -43,6 +43,8 @@ export interface HostAppDependencies {
   connections?: ConnectionService;
   /** The schedule API (`/v1/schedules`); left out when the host has no schedule store. */
   schedules?: ScheduleManager;
+  /** The host's public URL (`NEONHUB_PUBLIC_URL`); when HTTPS, the inspector's session cookie is always `Secure`. */
+  publicUrl?: string | null;
   /** Browser sessions of the inspector. Default: an in-memory store with the default limits. */
   sessions?: SessionStore;
   /**
@@ -102,7 +104,7 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
   await app.register(inspectorRoutes, { assets: dependencies.inspectorAssets ?? null });
   await app.register(async (ui) => {
     ui.addHook("onRoute", refuseUnknownQuery);
-    await ui.register(sessionRoutes, { apiKeyStore: dependencies.apiKeyStore, sessions });
+    await ui.register(sessionRoutes, { apiKeyStore: dependencies.apiKeyStore, sessions, publicUrl: dependencies.publicUrl ?? null });
   });
   // Left without the query check: load balancer probes, uptime checkers and Prometheus scrape configs add query
   // parameters of their own (cache busters, `params`), and a 400 there would read as the host being down.

@@ -41,6 +41,30 @@ describe("inspector sessions", () => {
     }
   });
 
+  it("marks the cookie Secure when the public URL is HTTPS, though a proxy hands the request over plain HTTP", async () => {
+    const behindProxy = await createTestHost({ publicUrl: "https://api.example.com" });
+    try {
+      const baseUrl = await behindProxy.app.listen({ host: "127.0.0.1", port: 0 });
+      const response = await fetch(`${baseUrl}/ui/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ apiKey: behindProxy.keys.alpha }) });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("set-cookie")).toMatch(/; HttpOnly; SameSite=Strict; Max-Age=28800; Secure$/);
+      const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+      const { csrfToken } = (await response.json()) as { csrfToken: string };
+      const out = await fetch(`${baseUrl}/ui/session`, { method: "DELETE", headers: { cookie, "x-csrf-token": csrfToken } });
+      expect(out.status).toBe(204);
+      expect(out.headers.get("set-cookie")).toMatch(/Max-Age=0; Secure$/);
+    } finally {
+      await behindProxy.app.close();
+    }
+    const plain = await createTestHost({ publicUrl: "http://localhost:3000" });
+    try {
+      const response = await plain.app.inject({ method: "POST", url: "/ui/session", payload: { apiKey: plain.keys.alpha } });
+      expect(String(response.headers["set-cookie"])).not.toContain("Secure");
+    } finally {
+      await plain.app.close();
+    }
+  });
+
   it("refuses unknown and revoked keys with 401 and no cookie", async () => {
     for (const apiKey of ["nh_unknown", host.keys.revoked]) {
       const { response } = await signIn(apiKey);

@@ -1,4 +1,5 @@
 import { ConfigurationError, UnauthorizedError, type ApiKeyStore } from "@neonhub/core";
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { hashApiKey } from "../auth/api-key.js";
@@ -12,6 +13,11 @@ import { sessionSchema, signInBodySchema } from "../schemas/session-schemas.js";
 export interface SessionRoutesOptions {
   apiKeyStore: ApiKeyStore;
   sessions: SessionStore;
+  /**
+   * The host's public URL. When it is HTTPS the cookie is always `Secure`, since a TLS-terminating proxy hands the
+   * request over plain HTTP; otherwise it is `Secure` when this server itself serves HTTPS.
+   */
+  publicUrl?: string | null;
 }
 
 const INVALID_KEY = "The API key is not valid.";
@@ -23,6 +29,9 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async 
   }
   const { apiKeyStore, sessions } = options;
   const maxAgeSeconds = Math.floor(sessions.absoluteTtlMs / 1_000);
+  const publicUrl = options.publicUrl ?? null;
+  const publiclyHttps = publicUrl !== null && URL.canParse(publicUrl) && new URL(publicUrl).protocol === "https:";
+  const secure = (request: FastifyRequest) => publiclyHttps || request.protocol === "https";
 
   fastify.post(
     "/ui/session",
@@ -44,7 +53,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async 
       if (previous !== null) sessions.delete(previous);
       const { id, session } = sessions.create(keyHash);
       request.log.info({ organizationId: record.organizationId, userId: record.userId, apiKeyId: record.id }, "inspector sign-in");
-      reply.header("set-cookie", sessionCookie(id, { maxAgeSeconds, secure: request.protocol === "https" }));
+      reply.header("set-cookie", sessionCookie(id, { maxAgeSeconds, secure: secure(request) }));
       reply.header("cache-control", "no-store");
       return { organizationId: record.organizationId, userId: record.userId, csrfToken: session.csrfToken };
     },
@@ -76,7 +85,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async 
       if (sessionId !== null) sessions.delete(sessionId);
       return reply
         .code(204)
-        .header("set-cookie", sessionCookie("", { maxAgeSeconds: 0, secure: request.protocol === "https" }))
+        .header("set-cookie", sessionCookie("", { maxAgeSeconds: 0, secure: secure(request) }))
         .send(null);
     },
   );

@@ -50,6 +50,7 @@ export async function startHost(
       healthChecks: runtime.healthChecks,
       connectorApiVersions: runtime.connectorApiVersions,
       version: runtime.version,
+      publicUrl: config.publicUrl,
       logger,
       ...(credentials && keys
         ? {

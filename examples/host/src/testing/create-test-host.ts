@@ -44,6 +44,7 @@ export async function createTestHost(
     sessions?: SessionStore;
     scheduleStore?: ScheduleStore;
     runEventHub?: RunEventHubOptions;
+    publicUrl?: string;
   } = {},
 ): Promise<TestHost & { health: { databaseUp: boolean } }> {
   const runEvents = createRunEventHub(options.runEventHub);
@@ -82,6 +83,7 @@ export async function createTestHost(
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.connections === undefined ? {} : { connections: options.connections }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
   });
   return {
     app,
