@@ -9,6 +9,23 @@ export function redactRequestUrl(url: string): string {
   return url.replace(SECRET_QUERY_PARAMETERS, "$1[REDACTED]");
 }
 
+/**
+ * Fields that hold credentials, by the names the host, the connectors and OAuth use. Nothing logs them today; this
+ * keeps a future log line of a connection, an OAuth answer or an error's details from writing them out.
+ */
+const SECRET_FIELDS = ["credentials", "accessToken", "refreshToken", "access_token", "refresh_token", "id_token", "clientSecret", "client_secret", "codeVerifier", "code_verifier", "apiKey", "password"];
+
+/**
+ * Each secret field at the top of a log line, in `details` and in a logged error's `details`. Paths are spelled out:
+ * with wildcards (`*.accessToken`) a request's log line cost 19 µs instead of 5.
+ */
+const REDACTED_PATHS = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "headers.authorization",
+  ...SECRET_FIELDS.flatMap((field) => [field, `details.${field}`, `err.details.${field}`]),
+];
+
 interface LoggedRequest {
   method?: string;
   url?: string;
@@ -24,7 +41,7 @@ export function createHostLogger(config: Pick<HostConfig, "logLevel">, destinati
     {
       level: config.logLevel,
       name: "neonhub-host",
-      redact: { paths: ["req.headers.authorization", "req.headers.cookie", "headers.authorization"], censor: "[REDACTED]" },
+      redact: { paths: REDACTED_PATHS, censor: "[REDACTED]" },
       serializers: {
         req: (request: LoggedRequest) => ({
           method: request.method,
