@@ -44,7 +44,10 @@ export function parseCronExpression(cron: unknown, timeZone: unknown, now: Date 
   if (problems.length > 0) throw new InvalidScheduleError(`The schedule is invalid: ${problems.map((problem) => problem.path).join(", ")}.`, problems);
   let job: Cron;
   try {
-    job = new Cron((cron as string).trim(), { paused: true, mode: "5-part", timezone: timeZone as string });
+    // A time made only of plain numbers, lists and ranges (no * or / in the minute and hour) is a fixed time, as in
+    // Vixie cron: on the day it does not exist it fires once, after the jump, and when it happens twice, once.
+    // croner's default counts a list (0,30) as a wildcard, so such a schedule lost the day or fired twice.
+    job = new Cron((cron as string).trim(), { paused: true, mode: "5-part", timezone: timeZone as string, fixedTimeRule: "no-wildcard" });
   } catch (error) {
     const reason = error instanceof Error ? error.message.replace(/^CronPattern: /, "") : "not a cron expression";
     throw new InvalidScheduleError(`The cron expression "${String(cron)}" is invalid: ${reason}`, [{ path: "cron", message: `Must be a five-field cron expression (minute hour day-of-month month day-of-week): ${reason}` }], { cause: error });
