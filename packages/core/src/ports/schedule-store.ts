@@ -43,6 +43,11 @@ export interface ClaimTickInput {
   scheduleId: string;
   /** The `nextRunAt` the scheduler read: the claim succeeds only while the schedule still has it (and is enabled). */
   dueAt: Date;
+  /**
+   * The `updatedAt` the scheduler read: a schedule changed since then is not claimed, even when the change left
+   * `nextRunAt` where it was (an editing host whose clock is behind), so that the next tick follows the change.
+   */
+  updatedAt: Date;
   /** The schedule's next tick after this claim. */
   nextRunAt: Date;
   /** The last tick the claim starts a run for, kept as `lastTickAt`; null keeps the current value (ticks skipped). */
@@ -78,8 +83,8 @@ export interface ScheduleStore {
   listDueSchedules(input: ListDueSchedulesInput): Promise<Schedule[]>;
 
   /**
-   * Claims a due tick: sets `nextRunAt` and `lastTickAt` when the schedule is enabled and its `nextRunAt` still
-   * equals `dueAt`, atomically. Returns the schedule as claimed, or null when another scheduler claimed it first,
+   * Claims a due tick: sets `nextRunAt` and `lastTickAt` when the schedule is enabled and its `nextRunAt` and
+   * `updatedAt` still equal `dueAt` and `updatedAt`, atomically. Returns the schedule as claimed, or null when another scheduler claimed it first,
    * or it was changed, disabled or deleted meanwhile.
    */
   claimTick(input: ClaimTickInput): Promise<Schedule | null>;

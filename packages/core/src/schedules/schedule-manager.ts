@@ -146,7 +146,9 @@ export function createScheduleManager(options: ScheduleManagerOptions): Schedule
     async update(organizationId, scheduleId, request) {
       const schedule = await existing(organizationId, scheduleId);
       const now = new Date(clock.now());
-      const changes: ScheduleChanges = { updatedAt: now };
+      // Each change moves updatedAt on, even from a clock behind the last writer's: a scheduler that read the schedule
+      // before the change then claims nothing (ScheduleStore.claimTick).
+      const changes: ScheduleChanges = { updatedAt: new Date(Math.max(now.getTime(), schedule.updatedAt.getTime() + 1)) };
       const cron = request.cron ?? schedule.cron;
       const timeZone = request.timeZone ?? schedule.timeZone;
       const reenabled = request.enabled === true && !schedule.enabled;

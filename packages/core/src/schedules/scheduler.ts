@@ -154,7 +154,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     // A run refused for a passing reason (the queue or the database away) keeps the tick due for the next pass;
     // one refused for good (the agent or its input no longer valid) is logged and the tick passes.
     if (retryLater) return;
-    const claimed = await store.claimTick({ organizationId: due.organizationId, scheduleId: due.id, dueAt: due.nextRunAt, nextRunAt: plan.nextRunAt ?? NEVER, lastTickAt: plan.ticks.at(-1) ?? null });
+    const claimed = await store.claimTick({ organizationId: due.organizationId, scheduleId: due.id, dueAt: due.nextRunAt, updatedAt: due.updatedAt, nextRunAt: plan.nextRunAt ?? NEVER, lastTickAt: plan.ticks.at(-1) ?? null });
     if (!claimed) return;
     result.claimed += 1;
     result.runIds.push(...runIds);

@@ -92,7 +92,7 @@ export function createMemoryScheduleStore(options: MemoryScheduleStoreOptions = 
 
     async claimTick(input) {
       const schedule = find(input.organizationId, input.scheduleId);
-      if (!schedule?.enabled || schedule.nextRunAt.getTime() !== input.dueAt.getTime()) return null;
+      if (!schedule?.enabled || schedule.nextRunAt.getTime() !== input.dueAt.getTime() || schedule.updatedAt.getTime() !== input.updatedAt.getTime()) return null;
       const claimed: Schedule = { ...schedule, nextRunAt: new Date(input.nextRunAt), lastTickAt: input.lastTickAt === null ? schedule.lastTickAt : new Date(input.lastTickAt) };
       schedules.set(schedule.id, claimed);
       return copy(claimed);

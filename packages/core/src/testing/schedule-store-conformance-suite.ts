@@ -70,7 +70,7 @@ export function runScheduleStoreConformanceSuite(options: ScheduleStoreConforman
       expect(await store.getSchedule(other, schedule.id)).toBeNull();
       expect(await store.updateSchedule(other, schedule.id, { enabled: false, updatedAt: new Date(BASE_TIME + 1) })).toBeNull();
       expect(await store.deleteSchedule(other, schedule.id)).toBe(false);
-      expect(await store.claimTick({ organizationId: other, scheduleId: schedule.id, dueAt: schedule.nextRunAt, nextRunAt: new Date(BASE_TIME + 86_400_000), lastTickAt: schedule.nextRunAt })).toBeNull();
+      expect(await store.claimTick({ organizationId: other, scheduleId: schedule.id, dueAt: schedule.nextRunAt, updatedAt: schedule.updatedAt, nextRunAt: new Date(BASE_TIME + 86_400_000), lastTickAt: schedule.nextRunAt })).toBeNull();
       expect((await store.listSchedules({ organizationId: other, limit: 10 })).schedules).toEqual([]);
       expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual(schedule);
     });
@@ -144,7 +144,7 @@ export function runScheduleStoreConformanceSuite(options: ScheduleStoreConforman
     it("claims a due tick once: the next claim of the same tick, and claims of disabled or deleted schedules, get nothing", async () => {
       const schedule = await store.createSchedule(sampleSchedule());
       const nextRunAt = new Date(schedule.nextRunAt.getTime() + 86_400_000);
-      const claim = { organizationId: schedule.organizationId, scheduleId: schedule.id, dueAt: schedule.nextRunAt, nextRunAt, lastTickAt: schedule.nextRunAt };
+      const claim = { organizationId: schedule.organizationId, scheduleId: schedule.id, dueAt: schedule.nextRunAt, updatedAt: schedule.updatedAt, nextRunAt, lastTickAt: schedule.nextRunAt };
       expect(await store.claimTick(claim)).toEqual({ ...schedule, nextRunAt, lastTickAt: schedule.nextRunAt });
       expect(await store.claimTick(claim)).toBeNull();
       // Skipped ticks (null) keep the last tick as it was.
@@ -158,6 +158,16 @@ export function runScheduleStoreConformanceSuite(options: ScheduleStoreConforman
       expect(await store.claimTick({ ...claim, organizationId: deleted.organizationId, scheduleId: deleted.id, dueAt: deleted.nextRunAt })).toBeNull();
     });
 
+    it("claims nothing of a schedule changed since it was read, even when its nextRunAt stayed the same", async () => {
+      const schedule = await store.createSchedule(sampleSchedule());
+      const changedAt = new Date(schedule.updatedAt.getTime() + 1);
+      await store.updateSchedule(schedule.organizationId, schedule.id, { cron: "0 7 * * *", nextRunAt: schedule.nextRunAt, updatedAt: changedAt });
+      const claim = { organizationId: schedule.organizationId, scheduleId: schedule.id, dueAt: schedule.nextRunAt, nextRunAt: new Date(schedule.nextRunAt.getTime() + 86_400_000), lastTickAt: schedule.nextRunAt };
+      expect(await store.claimTick({ ...claim, updatedAt: schedule.updatedAt })).toBeNull();
+      expect((await store.getSchedule(schedule.organizationId, schedule.id))?.nextRunAt).toEqual(schedule.nextRunAt);
+      expect(await store.claimTick({ ...claim, updatedAt: changedAt })).toEqual({ ...schedule, cron: "0 7 * * *", updatedAt: changedAt, nextRunAt: claim.nextRunAt, lastTickAt: schedule.nextRunAt });
+    });
+
     it("gives a tick to exactly one of several claimers racing for it", async () => {
       for (let round = 0; round < 10; round += 1) {
         const schedule = await store.createSchedule(sampleSchedule());
@@ -166,6 +176,7 @@ export function runScheduleStoreConformanceSuite(options: ScheduleStoreConforman
             organizationId: schedule.organizationId,
             scheduleId: schedule.id,
             dueAt: schedule.nextRunAt,
+            updatedAt: schedule.updatedAt,
             nextRunAt: new Date(schedule.nextRunAt.getTime() + 60_000 * (claimer + 1)),
             lastTickAt: schedule.nextRunAt,
           }),

@@ -24,7 +24,7 @@ const toSchedule = (row: ScheduleRow): Schedule => ({
 const toJson = (value: unknown): Prisma.InputJsonValue | typeof Prisma.JsonNull => (value === null ? Prisma.JsonNull : (value as Prisma.InputJsonValue));
 
 /**
- * A {@link ScheduleStore} on `Schedule` rows. A claim is one `UPDATE ... WHERE id AND nextRunAt = dueAt AND enabled`:
+ * A {@link ScheduleStore} on `Schedule` rows. A claim is one `UPDATE ... WHERE id AND nextRunAt = dueAt AND updatedAt = <read> AND enabled`:
  * a second scheduler's update waits for the first one's row lock, then finds `nextRunAt` moved and updates nothing.
  */
 export function createPrismaScheduleStore(prisma: PrismaClient): ScheduleStore {
@@ -83,7 +83,7 @@ export function createPrismaScheduleStore(prisma: PrismaClient): ScheduleStore {
     claimTick: (input) =>
       guarded("claim the schedule's tick", async () => {
         const [row] = await prisma.schedule.updateManyAndReturn({
-          where: { id: input.scheduleId, organizationId: input.organizationId, enabled: true, nextRunAt: input.dueAt },
+          where: { id: input.scheduleId, organizationId: input.organizationId, enabled: true, nextRunAt: input.dueAt, updatedAt: input.updatedAt },
           data: { nextRunAt: input.nextRunAt, ...(input.lastTickAt === null ? {} : { lastTickAt: input.lastTickAt }) },
         });
         return row ? toSchedule(row) : null;
