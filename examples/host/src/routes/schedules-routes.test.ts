@@ -91,6 +91,12 @@ describe("/v1/schedules", () => {
     expect(seconds).toMatchObject({ status: 400, body: { code: "INVALID_SCHEDULE", fieldErrors: [expect.objectContaining({ path: "body.cron" })] } });
     const zone = await call("POST", "/v1/schedules", { ...daily, timeZone: "Europe/Atlantis" });
     expect(zone).toMatchObject({ status: 400, body: { code: "INVALID_SCHEDULE", fieldErrors: [expect.objectContaining({ path: "body.timeZone" })] } });
+    const offset = await call("POST", "/v1/schedules", { ...daily, timeZone: "+05:00" });
+    expect(offset).toMatchObject({ status: 400, body: { code: "INVALID_SCHEDULE", fieldErrors: [expect.objectContaining({ path: "body.timeZone" })] } });
+    const reboot = await call("POST", "/v1/schedules", { ...daily, cron: "@reboot" });
+    expect(reboot).toMatchObject({ status: 400, body: { code: "INVALID_SCHEDULE", detail: expect.stringMatching(/@reboot is not supported/), fieldErrors: [expect.objectContaining({ path: "body.cron" })] } });
+    const never = await call("POST", "/v1/schedules", { ...daily, cron: "0 0 30 2 *" });
+    expect(never).toMatchObject({ status: 400, body: { code: "INVALID_SCHEDULE", fieldErrors: [{ path: "body.cron", message: "Never matches a date" }] } });
     const input = await call("POST", "/v1/schedules", { ...daily, input: { text: "" } });
     expect(input).toMatchObject({ status: 400, body: { code: "VALIDATION_FAILED", fieldErrors: [expect.objectContaining({ path: "body.input.text" })] } });
     const policy = await call("POST", "/v1/schedules", { ...daily, catchUp: "sometimes" });

@@ -56,6 +56,49 @@ describe("parseCronExpression", () => {
     expect(fieldOf(() => parseCronExpression(`0 ${"1,".repeat(120)}1 * * *`, "UTC"))).toEqual(["cron"]);
   });
 
+  it("accepts croner's day extensions (L, nL, W, #, ?, +) and nicknames, read as documented", () => {
+    const first = (cron: string) => parseCronExpression(cron, "UTC").nextAfter(new Date("2026-01-01T00:00:00Z"));
+    expect(first("0 0 L * *")).toEqual(new Date("2026-01-31T00:00:00Z"));
+    expect(first("0 0 * * 5L")).toEqual(new Date("2026-01-30T00:00:00Z"));
+    // 2026-02-15 is a Sunday: 15W is the weekday nearest to it, Monday the 16th.
+    expect(parseCronExpression("0 0 15W * *", "UTC").nextAfter(new Date("2026-02-01T00:00:00Z"))).toEqual(new Date("2026-02-16T00:00:00Z"));
+    expect(first("0 0 * * MON#2")).toEqual(new Date("2026-01-12T00:00:00Z"));
+    expect(first("0 0 ? * *")).toEqual(new Date("2026-01-02T00:00:00Z"));
+    // + before the day of week asks for both days to match: the first Monday, not every Monday and the 1st to 7th.
+    expect(first("0 0 1-7 * +MON")).toEqual(new Date("2026-01-05T00:00:00Z"));
+    expect(parseCronExpression("0 0 1-7 * +MON", "UTC").nextAfter(new Date("2026-01-05T00:00:00Z"))).toEqual(new Date("2026-02-02T00:00:00Z"));
+    expect(first("@midnight")).toEqual(new Date("2026-01-02T00:00:00Z"));
+    expect(first("@annually")).toEqual(new Date("2027-01-01T00:00:00Z"));
+    // Once in four years is rare, but it fires.
+    expect(first("0 0 29 2 *")).toEqual(new Date("2028-02-29T00:00:00Z"));
+  });
+
+  it("refuses @reboot, a step of 0 and a date that never comes, saying why", () => {
+    const messageOf = (cron: string) => {
+      try {
+        parseCronExpression(cron, "UTC");
+      } catch (error) {
+        if (isNeonhubError(error, "INVALID_SCHEDULE")) return error.message;
+      }
+      throw new Error(`expected ${cron} to be refused`);
+    };
+    expect(messageOf("@reboot")).toMatch(/@reboot is not supported/);
+    expect(messageOf("*/0 * * * *")).toMatch(/illegal stepping: 0/);
+    expect(messageOf("0 0 31 4 *")).toMatch(/never fires/);
+    expect(messageOf("0 0 L-2 * *")).toMatch(/L has to be a value of its own/);
+    expect(messageOf("5/15 * * * *")).toMatch(/stepping with numeric prefix/);
+  });
+
+  it("accepts the IANA database's legacy names, and refuses UTC offsets", () => {
+    // Links of the database, read as the zone they name: 06:00 in New York is 11:00 UTC in winter.
+    for (const timeZone of ["US/Eastern", "EST5EDT"]) {
+      expect(parseCronExpression("0 6 * * *", timeZone).nextAfter(new Date("2026-01-01T00:00:00Z"))).toEqual(new Date("2026-01-01T11:00:00Z"));
+    }
+    for (const timeZone of ["+05:00", "UTC+5", "Z", "local", " "]) expect(fieldOf(() => parseCronExpression("0 6 * * *", timeZone)), timeZone).toEqual(["timeZone"]);
+    // Etc/GMT-5 is UTC+5: the Etc signs are POSIX's, the other way round.
+    expect(parseCronExpression("0 6 * * *", "Etc/GMT-5").nextAfter(new Date("2026-01-01T00:00:00Z"))).toEqual(new Date("2026-01-01T01:00:00Z"));
+  });
+
   it("refuses unknown time zones, naming every bad field at once", () => {
     expect(isKnownTimeZone("Europe/Berlin")).toBe(true);
     expect(isKnownTimeZone("Mars/Olympus")).toBe(false);
