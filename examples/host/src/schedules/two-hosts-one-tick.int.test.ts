@@ -1,9 +1,10 @@
-import { createScheduler, type Clock } from "@neonhub/core";
+import { createScheduleManager, createScheduler, type Clock } from "@neonhub/core";
 import { openNeonhubDatabase, type NeonhubDatabase } from "@neonhub/persistence-prisma";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScratchDatabase, type ScratchDatabase } from "../../test/scratch-database.js";
 import { createTestHost, type TestHost } from "../testing/create-test-host.js";
+import { echoAgent } from "../testing/test-agents.js";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
 if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: skipping the two-host schedule test on PostgreSQL.");
@@ -64,6 +65,30 @@ describe.skipIf(!baseUrl)("two hosts sharing PostgreSQL", () => {
     try {
       const { rows } = await client.query<{ count: string }>(`SELECT count(*) FROM "AgentRun" WHERE "idempotencyKey" LIKE $1`, [`schedule:${schedule.id}:%`]);
       expect(rows[0]?.count).toBe("5");
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("starts a tick once when a host whose clock is behind sets the schedule back to it", async () => {
+    const [first, second] = hosts as [(typeof hosts)[number], (typeof hosts)[number]];
+    const organizationId = "org_alpha";
+    const created = await first.host.schedules.create({ organizationId, userId: "user_alpha" }, { agent: "echo", cron: "* * * * *", timeZone: "UTC", input: { text: "skewed" } });
+    const tickMs = created.nextRunAt.getTime();
+    const scheduler = (database: NeonhubDatabase, host: TestHost, now: number) => createScheduler({ orchestrator: host.orchestrator, store: database.scheduleStore, intervalMs: 0, clock: stoppedAt(now) });
+    expect((await scheduler(first.database, first.host, tickMs + 500).runDueSchedules()).runIds).toHaveLength(1);
+    // The second host's clock is 30 s behind: it finds nothing due, and a change made there sets the tick back.
+    expect((await scheduler(second.database, second.host, tickMs - 30_000).runDueSchedules()).claimed).toBe(0);
+    const behind = createScheduleManager({ store: second.database.scheduleStore, agents: [echoAgent], clock: stoppedAt(tickMs - 30_000) });
+    expect((await behind.update(organizationId, created.id, { timeZone: "UTC" })).nextRunAt).toEqual(created.nextRunAt);
+    const again = await scheduler(first.database, first.host, tickMs + 10_000).runDueSchedules();
+    expect(again.claimed).toBe(1);
+    expect((await first.host.schedules.get(organizationId, created.id)).nextRunAt).toEqual(new Date(tickMs + 60_000));
+    const client = new pg.Client({ connectionString: scratchUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ idempotencyKey: string }>(`SELECT "idempotencyKey" FROM "AgentRun" WHERE "idempotencyKey" LIKE $1`, [`schedule:${created.id}:%`]);
+      expect(rows.map((row) => row.idempotencyKey)).toEqual([`schedule:${created.id}:${created.nextRunAt.toISOString()}`]);
     } finally {
       await client.end();
     }
