@@ -175,7 +175,8 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
         const rows = await prisma.agentRun.findMany({
           where: {
             status: "QUEUED",
-            createdAt: { lt: input.createdBefore },
+            // As in listRuns, the page's start bounds the index range; the OR alone read every queued run before it.
+            createdAt: { lt: input.createdBefore, ...(input.after ? { gte: input.after.createdAt } : {}) },
             ...(input.after ? { OR: [{ createdAt: { gt: input.after.createdAt } }, { createdAt: input.after.createdAt, id: { gt: input.after.runId } }] } : {}),
           },
           orderBy: [{ createdAt: "asc" }, { id: "asc" }],
@@ -212,7 +213,13 @@ function listWhere(query: ListRunsQuery): Prisma.AgentRunWhereInput {
     ...(query.userId === undefined ? {} : { userId: query.userId }),
     ...(query.parentRunId === undefined ? {} : { parentRunId: query.parentRunId }),
     ...(query.intentContains === undefined ? {} : { intent: { contains: escapeLikePattern(query.intentContains), mode: "insensitive" as const } }),
-    createdAt: { ...(query.createdAfter ? { gte: query.createdAfter } : {}), ...(query.createdBefore ? { lt: query.createdBefore } : {}) },
+    // The cursor's own bound on createdAt lets the index start at the cursor: the OR alone is a filter, which read
+    // every run newer than the cursor (20,000 of them, 180 ms, twenty thousand runs deep; see docs/database.md).
+    createdAt: {
+      ...(query.createdAfter ? { gte: query.createdAfter } : {}),
+      ...(query.createdBefore ? { lt: query.createdBefore } : {}),
+      ...(cursor ? { lte: cursor.createdAt } : {}),
+    },
     ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
   };
 }

@@ -48,7 +48,8 @@ export function createPrismaScheduleStore(prisma: PrismaClient): ScheduleStore {
           where: {
             organizationId: query.organizationId,
             ...(query.agentName === undefined ? {} : { agentName: query.agentName }),
-            ...(after === null ? {} : { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }),
+            // The bound on createdAt starts the index range at the cursor (see listRuns in the run store).
+            ...(after === null ? {} : { createdAt: { lte: after.createdAt }, OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }),
           },
           orderBy: [{ createdAt: "desc" }, { id: "desc" }],
           take: query.limit + 1,
