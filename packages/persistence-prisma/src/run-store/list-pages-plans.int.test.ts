@@ -12,8 +12,8 @@ if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the
 
 /**
  * A page must cost about its own rows, however deep its cursor and whatever the status filter: the cursor bounds
- * the index range (an OR of the cursor's two conditions alone is a filter, which read every run before the page).
- * Read on the statements the stores send.
+ * the index range (an OR of the cursor's two conditions alone is a filter, which read every run before the page),
+ * and a status filter reads the organization's runs of that status only. Read on the statements the stores send.
  */
 describe.skipIf(!TEST_DATABASE_URL)("paged lists' plans on PostgreSQL", () => {
   let plans: Awaited<ReturnType<typeof openPlanDatabase>>;
@@ -58,6 +58,14 @@ describe.skipIf(!TEST_DATABASE_URL)("paged lists' plans on PostgreSQL", () => {
       expect(plan.rowsReturned).toBe(21);
       // Before the cursor bounded the range: from 15,000 to 30,000 rows read.
       expect(plan.rowsRead, `${JSON.stringify(filter)}: ${plan.scans}`).toBeLessThanOrEqual(50);
+    }
+  });
+
+  it("reads only a small organization's runs of the status asked for", async () => {
+    for (const status of ["FAILED", "COMPLETED"] as const) {
+      const plan = await planOf(() => runStore().listRuns({ organizationId: "org-small-7", limit: 20, status }));
+      expect(plan.scans).toMatch(/^(Index|Bitmap Heap) Scan AgentRun_organizationId_status_createdAt_id_idx$/);
+      expect(plan.rowsRead).toBe(plan.rowsReturned);
     }
   });
 
