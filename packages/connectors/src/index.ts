@@ -70,14 +70,23 @@ export { DEFAULT_CONNECTOR_TIMEOUT_MS } from "./client/invoke-action.js";
 export type {
   MockCall,
   MockController,
-  MockFixture,
-  MockInputMatcher,
   MockLatency,
   MockOptions,
   MockScenario,
   MockScenarioName,
   ScenarioSelection,
 } from "./mock/mock-types.js";
+export type {
+  BuiltInActionMockFixture,
+  BuiltInActionName,
+  MockFixture,
+  MockFixtureFields,
+  MockFixtureOutput,
+  MockInputMatcher,
+  MockInputPattern,
+  UntypedMockFixture,
+} from "./mock/mock-fixture.js";
+export { defineMockFixture } from "./mock/define-mock-fixture.js";
 export { DEFAULT_MOCK_RETRY_AFTER_MS } from "./mock/scenario-error.js";
 
 export { builtInConnectors } from "./connectors/built-in-connectors.js";

@@ -1,5 +1,5 @@
 import { stableStringify } from "./seeded-random.js";
-import type { MockInputMatcher } from "./mock-types.js";
+import type { MockInputMatcher } from "./mock-fixture.js";
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);

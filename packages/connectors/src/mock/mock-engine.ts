@@ -1,7 +1,8 @@
 import { BoundedMap, type Clock, ConfigurationError, fieldErrorsFromZod, isNeonhubError } from "@neonhub/core";
 import type { ActionDefinition, ConnectorDefinition, MockContext } from "../sdk/connector-definition.js";
 import { matchesInput } from "./match-input.js";
-import type { MockCall, MockController, MockFixture, MockOptions, MockScenario, ScenarioSelection } from "./mock-types.js";
+import type { MockFixture } from "./mock-fixture.js";
+import type { MockCall, MockController, MockOptions, MockScenario, ScenarioSelection } from "./mock-types.js";
 import { scenarioError, scenarioName } from "./scenario-error.js";
 import { createSeededRandom, hashText, stableStringify } from "./seeded-random.js";
 

@@ -1,27 +1,11 @@
-import type { MockContext } from "../sdk/connector-definition.js";
+import type { BuiltInConnectorId } from "../connectors/built-in-connectors.js";
+import type { BuiltInActionMockFixture, BuiltInActionName, MockFixture, UntypedMockFixture } from "./mock-fixture.js";
 
 /** A fault or outcome a mocked call produces. */
 export type MockScenarioName = "ok" | "rate_limited" | "server_error" | "timeout" | "auth_expired" | "invalid_input";
 
 /** A scenario by name, or with options (`retryAfterMs` for `rate_limited`, a message for any failure). */
 export type MockScenario = MockScenarioName | { type: MockScenarioName; retryAfterMs?: number; message?: string };
-
-/** Matches a call's input: a partial object compared field by field (deeply), or a predicate. */
-export type MockInputMatcher = Record<string, unknown> | ((input: unknown) => boolean);
-
-/** A caller's answer for calls of one action whose input matches. */
-export interface MockFixture {
-  connector: string;
-  action: string;
-  /** Which inputs it answers; all when absent. */
-  match?: MockInputMatcher;
-  /** The output, or a function of the input; checked against the action's output schema. */
-  output?: unknown | ((input: unknown, context: MockContext) => unknown);
-  /** A scenario instead of (or before) the output; default `ok`. */
-  scenario?: MockScenario;
-  /** How many calls it answers before it stops matching; unlimited when absent. */
-  times?: number;
-}
 
 /** Latency of mocked calls, waited on the injected clock: fixed, or drawn from a seeded range. */
 export type MockLatency = { fixedMs: number } | { minMs: number; maxMs: number };
@@ -33,6 +17,10 @@ export interface MockOptions {
   latency?: MockLatency;
   /** When true, a call that no caller fixture matches fails instead of getting the default fixture. */
   strict?: boolean;
+  /**
+   * Caller fixtures from the start. Each one untyped here, as an array also holds plugins' fixtures: write each with
+   * {@link defineMockFixture} to have it typed and checked by its action as {@link MockController.addFixture} does.
+   */
   fixtures?: readonly MockFixture[];
   /** Timestamps in fixtures start here (`MockContext.now`). Default 2026-01-01T00:00:00Z. */
   epochMs?: number;
@@ -65,7 +53,16 @@ export interface ScenarioSelection {
 export interface MockController {
   /** Calls made, in order, optionally of one connector and action. */
   calls(connector?: string, action?: string): MockCall[];
-  addFixture(fixture: MockFixture): void;
+  /**
+   * Adds a fixture, newest first. For a built-in connector's id, `action` must be one of its actions, `match` part
+   * of the action's input and `output` what its output schema accepts, and an output function gets the input's
+   * type; any other id (a plugin's) takes an untyped fixture.
+   * @example
+   * connectors.mock.addFixture({ connector: "slack", action: "postMessage", output: (input) => ({ channel: input.channel, ts: "1.000001", threadTs: null }) });
+   */
+  addFixture<Id extends BuiltInConnectorId, Action extends BuiltInActionName<Id>>(fixture: BuiltInActionMockFixture<Id, Action>): void;
+  // A built-in id never falls through to the untyped form, so a wrong fixture is a type error, not an untyped one.
+  addFixture<Id extends string>(fixture: UntypedMockFixture<Id extends BuiltInConnectorId ? never : Id>): void;
   /** Makes calls of a connector (or one action) produce a scenario; `null` or `"ok"` clears it. */
   setScenario(connector: string, scenario: MockScenario | null, selection?: ScenarioSelection): void;
   /** Forgets the call log only. */

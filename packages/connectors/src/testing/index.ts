@@ -8,13 +8,22 @@ export type { ProviderAnswer, ProviderServer, ReceivedRequest } from "./provider
 export type {
   MockCall,
   MockController,
-  MockFixture,
-  MockInputMatcher,
   MockLatency,
   MockOptions,
   MockScenario,
   MockScenarioName,
   ScenarioSelection,
 } from "../mock/mock-types.js";
+export type {
+  BuiltInActionMockFixture,
+  BuiltInActionName,
+  MockFixture,
+  MockFixtureFields,
+  MockFixtureOutput,
+  MockInputMatcher,
+  MockInputPattern,
+  UntypedMockFixture,
+} from "../mock/mock-fixture.js";
+export { defineMockFixture } from "../mock/define-mock-fixture.js";
 export { runCredentialStoreConformanceSuite } from "./run-credential-store-conformance-suite.js";
 export type { CredentialStoreConformanceOptions } from "./run-credential-store-conformance-suite.js";
