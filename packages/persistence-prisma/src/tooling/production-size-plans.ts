@@ -96,7 +96,7 @@ export async function measureProductionSizePlans(serverUrl: string, options: Pla
       ["summarizeRuns (60 minutes)", () => runs.summarizeRuns({ organizationId: "org-0", since: new Date(now.getTime() - hour), until: now })],
       ["summarizeAgentPeriod (7 days)", () => runs.summarizeAgentPeriod({ organizationId: "org-0", agentName: "learning.tune", since: new Date(now.getTime() - 168 * hour), until: now })],
       ["listDueSchedules", () => schedules.listDueSchedules({ now, limit: 100 })],
-      ["claimTick", () => schedules.claimTick({ scheduleId: "schedule-10", organizationId: "org-10", dueAt: now, nextRunAt: new Date(now.getTime() + 900_000), lastTickAt: now })],
+      ["claimTick", () => schedules.claimTick({ scheduleId: "schedule-10", organizationId: "org-10", dueAt: now, nextRunAt: new Date(now.getTime() + 900_000), lastTickAt: now, updatedAt: now })],
       ["listSchedules", () => schedules.listSchedules({ organizationId: "org-1", limit: 20 })],
       ["listSchedules, cursor", () => schedules.listSchedules({ organizationId: "org-1", limit: 5, cursor: encodeCursor({ createdAt: new Date(now.getTime() - 1_000 * 60_000), id: "schedule-1000" }) })],
       ["connection get", () => credentials.get("org-1", "SLACK")],
