@@ -3,30 +3,11 @@ import { z } from "zod";
 import { NeonhubError } from "../errors/neonhub-error.js";
 import { defineAgent } from "../model/agent-definition.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
-import { createManualClock, type ManualClock } from "../testing/manual-clock.js";
+import { createManualClock } from "../testing/manual-clock.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { caller, flush, goWaiter } from "./orchestrator-test-kit.js";
+import { caller, flush, goWaiter, sleeper, SLEEPER_TIMES } from "./orchestrator-test-kit.js";
 
-const SLEEP_MS = 30_000;
-/** Longer than the 1 s the parent gives its child, shorter than the child agent's own 60 s. */
-const SLOW_STEP_MS = 5_000;
-
-/** A child agent that sleeps durably, then runs a step that takes {@link SLOW_STEP_MS}. */
-function sleeper(clock: ManualClock) {
-  return defineAgent({
-    name: "sleeper",
-    version: "1.0.0",
-    description: "Sleeps, then works slowly",
-    input: z.object({}),
-    output: z.object({ done: z.boolean() }),
-    policies: { timeoutMs: 60_000, retry: { attempts: 1 } },
-    handle: async (_input, context) => {
-      await context.sleep("cool-down", SLEEP_MS);
-      await context.step("slow", () => clock.sleep(SLOW_STEP_MS, context.signal));
-      return { done: true };
-    },
-  });
-}
+const { sleepMs: SLEEP_MS, slowStepMs: SLOW_STEP_MS } = SLEEPER_TIMES;
 
 /** A parent that starts one child with the `timeoutMs` it is given, and reports how the child ended. */
 function parentOf(child: string, timeoutMs: () => number) {

@@ -3,20 +3,25 @@ import type { RunStore } from "../ports/run-store.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { caller, scriptedAgent, setup, storeWith } from "./orchestrator-test-kit.js";
 
+/** A store whose run creation answers only when released: the run starts executing after the drain looked. */
+function storeWithHeldCreation() {
+  const inner = createMemoryRunStore();
+  let release: () => void = () => undefined;
+  const slowCreate = storeWith(inner, {
+    createRun: async (input: Parameters<RunStore["createRun"]>[0]) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return inner.createRun(input);
+    },
+  });
+  return { inner, slowCreate, releaseCreate: () => release() };
+}
+
 describe("drain and a run that starts after it began", () => {
   beforeEach(() => vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) }));
   afterEach(() => vi.useRealTimers());
 
   it("waits for a run admitted before the drain but created after it began, and holds it to the deadline", async () => {
-    const inner = createMemoryRunStore();
-    let releaseCreate: () => void = () => undefined;
-    // The run's creation answers only once the drain has begun: the run starts executing after drain looked.
-    const slowCreate = storeWith(inner, {
-      createRun: async (input: Parameters<RunStore["createRun"]>[0]) => {
-        await new Promise<void>((resolve) => (releaseCreate = resolve));
-        return inner.createRun(input);
-      },
-    });
+    const { inner, slowCreate, releaseCreate } = storeWithHeldCreation();
     const agent = scriptedAgent(async (input) => {
       await new Promise((resolve) => setTimeout(resolve, 60_000));
       return input;
@@ -39,14 +44,7 @@ describe("drain and a run that starts after it began", () => {
   });
 
   it("counts a run that started after the drain began and ended before the deadline as finished", async () => {
-    const inner = createMemoryRunStore();
-    let releaseCreate: () => void = () => undefined;
-    const slowCreate = storeWith(inner, {
-      createRun: async (input: Parameters<RunStore["createRun"]>[0]) => {
-        await new Promise<void>((resolve) => (releaseCreate = resolve));
-        return inner.createRun(input);
-      },
-    });
+    const { slowCreate, releaseCreate } = storeWithHeldCreation();
     const agent = scriptedAgent(async (input) => {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       return input;

@@ -7,6 +7,7 @@ import type { RunStore } from "../ports/run-store.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createRecordingLogger } from "../testing/recording-logger.js";
 import { createRecordingMetricsSink } from "../testing/recording-metrics-sink.js";
+import type { ManualClock } from "../testing/manual-clock.js";
 import type { OrchestratorOptions } from "../orchestrator-types.js";
 import { createOrchestrator } from "./create-orchestrator.js";
 
@@ -62,4 +63,24 @@ export const flush = async (): Promise<void> => {
 /** `inner` with some of its methods replaced, to make one store call slow, fail or wait for the test. */
 export function storeWith(inner: RunStore, overrides: Partial<RunStore>): RunStore {
   return Object.assign(Object.create(inner) as RunStore, overrides);
+}
+
+/** How long {@link sleeper} sleeps durably, and how long its step then takes: longer than 1 s, shorter than 60 s. */
+export const SLEEPER_TIMES = { sleepMs: 30_000, slowStepMs: 5_000 };
+
+/** An agent (timeout 60 s, one attempt) that sleeps durably, then runs a step that takes `SLEEPER_TIMES.slowStepMs`. */
+export function sleeper(clock: ManualClock) {
+  return defineAgent({
+    name: "sleeper",
+    version: "1.0.0",
+    description: "Sleeps, then works slowly",
+    input: z.object({}),
+    output: z.object({ done: z.boolean() }),
+    policies: { timeoutMs: 60_000, retry: { attempts: 1 } },
+    handle: async (_input, context) => {
+      await context.sleep("cool-down", SLEEPER_TIMES.sleepMs);
+      await context.step("slow", () => clock.sleep(SLEEPER_TIMES.slowStepMs, context.signal));
+      return { done: true };
+    },
+  });
 }

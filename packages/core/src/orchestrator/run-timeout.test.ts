@@ -1,33 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
-import { defineAgent } from "../model/agent-definition.js";
 import type { RunStore } from "../ports/run-store.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock, type ManualClock } from "../testing/manual-clock.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { flush } from "./orchestrator-test-kit.js";
+import { caller, flush, sleeper, SLEEPER_TIMES } from "./orchestrator-test-kit.js";
 
-const caller = { userId: "user-1", organizationId: "org-1" };
-const SLEEP_MS = 30_000;
-/** Longer than the caller's 1 s, shorter than the agent's 60 s. */
-const SLOW_STEP_MS = 5_000;
-
-/** An agent that sleeps durably, then runs a step that takes {@link SLOW_STEP_MS}. */
-function sleeper(clock: ManualClock) {
-  return defineAgent({
-    name: "sleeper",
-    version: "1.0.0",
-    description: "Sleeps, then works slowly",
-    input: z.object({}),
-    output: z.object({ done: z.boolean() }),
-    policies: { timeoutMs: 60_000, retry: { attempts: 1 } },
-    handle: async (_input, context) => {
-      await context.sleep("cool-down", SLEEP_MS);
-      await context.step("slow", () => clock.sleep(SLOW_STEP_MS, context.signal));
-      return { done: true };
-    },
-  });
-}
+const { sleepMs: SLEEP_MS, slowStepMs: SLOW_STEP_MS } = SLEEPER_TIMES;
 
 function setup(store: RunStore = createMemoryRunStore()) {
   const clock = createManualClock();

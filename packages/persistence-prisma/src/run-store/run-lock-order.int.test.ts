@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openNeonhubDatabase, type NeonhubDatabase } from "../index.js";
-import { waitForLockWaits } from "../tooling/lock-waits.js";
-import { TEST_DATABASE_URL, createScratchDatabase, type ScratchDatabase } from "../tooling/scratch-database.js";
+import type { NeonhubDatabase } from "../index.js";
+import { openLockingScratch, waitForLockWaits, type LockingScratch } from "../tooling/lock-waits.js";
+import { TEST_DATABASE_URL } from "../tooling/scratch-database.js";
 
 if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the lock order tests of the run writes on PostgreSQL.");
 
@@ -13,20 +13,14 @@ if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the
  * the order of their requests, each would hold a run the other waits for.
  */
 describe.skipIf(!TEST_DATABASE_URL)("lock order of batched journal writes, finishes and lease renewals on PostgreSQL", () => {
-  let scratch: ScratchDatabase;
+  let fixture: LockingScratch;
   let database: NeonhubDatabase;
   let blocker: pg.Client;
   beforeAll(async () => {
-    scratch = await createScratchDatabase(TEST_DATABASE_URL!);
-    database = await openNeonhubDatabase({ url: scratch.url, applyMigrations: true });
-    blocker = new pg.Client({ connectionString: scratch.url });
-    await blocker.connect();
+    fixture = await openLockingScratch(TEST_DATABASE_URL!);
+    ({ database, blocker } = fixture);
   });
-  afterAll(async () => {
-    await blocker?.end();
-    await database?.close();
-    await scratch?.drop();
-  });
+  afterAll(() => fixture?.close());
 
   const now = new Date();
   const create = async () => {
