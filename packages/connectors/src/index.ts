@@ -98,6 +98,7 @@ export { slackConnector, mapSlackResponse } from "./connectors/slack-connector.j
 export { llmConnector } from "./connectors/llm-connector.js";
 export { xConnector, mapXResponse } from "./connectors/x-connector.js";
 export { linkedinConnector, LINKEDIN_API_VERSION } from "./connectors/linkedin-connector.js";
+export { mapLinkedinResponse } from "./connectors/linkedin-response.js";
 export { googleSearchConsoleConnector, mapSearchConsoleResponse } from "./connectors/google-search-console-connector.js";
 export { googleAdsConnector } from "./connectors/google-ads-connector.js";
 export { stripeConnector, mapStripeResponse } from "./connectors/stripe-connector.js";

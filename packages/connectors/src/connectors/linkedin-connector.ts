@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
+import { mapLinkedinResponse } from "./linkedin-response.js";
 
 /** The Marketing API version sent as `LinkedIn-Version` (YYYYMM); LinkedIn supports each for a year. */
 export const LINKEDIN_API_VERSION = "202610";
@@ -25,6 +26,7 @@ export const linkedinConnector = defineConnector({
   // LinkedIn serves each monthly version for at least one year after its release.
   apiVersion: { version: LINKEDIN_API_VERSION, sunsetAt: "2027-10-01", docsUrl: "https://learn.microsoft.com/en-us/linkedin/marketing/versioning" },
   auth: { type: "oauth2", tokenUrl: "https://www.linkedin.com/oauth/v2/accessToken", authorizationUrl: "https://www.linkedin.com/oauth/v2/authorization", issuer: "https://www.linkedin.com/oauth", scopes: ["openid", "profile", "w_member_social"] },
+  mapResponse: mapLinkedinResponse,
   connectionTest: { method: "GET", path: "/v2/userinfo" },
   actions: {
     createPost: defineAction({
