@@ -103,6 +103,7 @@ export { googleSearchConsoleConnector, mapSearchConsoleResponse } from "./connec
 export { googleAdsConnector } from "./connectors/google-ads-connector.js";
 export { stripeConnector, mapStripeResponse } from "./connectors/stripe-connector.js";
 export { whatsappConnector } from "./connectors/whatsapp-connector.js";
+export { mapWhatsappResponse } from "./connectors/whatsapp-response.js";
 export { redditConnector, mapRedditResponse, REDDIT_DEFAULT_USER_AGENT } from "./connectors/reddit-connector.js";
 export { instagramConnector } from "./connectors/instagram-connector.js";
 export { facebookConnector } from "./connectors/facebook-connector.js";

@@ -30,8 +30,8 @@ const CONTENT_REFUSED_CODES = new Map([
 ]);
 
 // Throttling codes of the Graph API (app, user, page, custom) and of the WhatsApp Cloud API; business use case
-// limits are 80000 to 80014.
-const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 130429, 131048, 131056]);
+// limits are 80000 to 80014. WhatsApp's spam rate limit (131048) is no wait: its connector refuses it for good.
+const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 130429, 131056]);
 const isRateLimitCode = (code: number) => RATE_LIMIT_CODES.has(code) || (code >= 80000 && code <= 80014);
 const TRANSIENT_CODES = new Set([1, 2, 131000, 131016]);
 const isPermissionCode = (code: number) => code === 3 || code === 10 || (code >= 200 && code <= 299);

@@ -58,6 +58,25 @@ describe("whatsapp connector (POST /{version}/{phone-number-id}/messages)", () =
     expect(error).toMatchObject({ isRetryable: true, retryAfterMs: 1_000 });
   });
 
+  it("waits six seconds after the pair rate limit (131056): one message every 6 seconds to the same user", async () => {
+    await start(() => ({ status: 400, json: fixture("whatsapp-pair-rate-limit.400.json") }));
+    const error = await harness.client.invoke(whatsappConnector, "sendMessage", input).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "RATE_LIMITED", isRetryable: true, retryAfterMs: 6_000, details: { graphErrorCode: 131056 } });
+  });
+
+  it("does not retry the spam rate limit (131048), a restriction on the number until its quality recovers", async () => {
+    await start(() => ({ status: 400, json: fixture("whatsapp-spam-rate-limit.400.json") }));
+    const error = await harness.client.invoke(whatsappConnector, "sendMessage", input).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "UPSTREAM_FAILED", isRetryable: false, details: { graphErrorCode: 131048, reason: "spam_rate_limit" } });
+    expect((error as Error).message).toContain("Spam rate limit hit");
+  });
+
+  it("maps a text outside the 24-hour customer service window (131047) to CONTENT_REFUSED, not to invalid input", async () => {
+    await start(() => ({ status: 400, json: fixture("whatsapp-re-engagement.400.json") }));
+    const error = await harness.client.invoke(whatsappConnector, "sendMessage", input).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "CONTENT_REFUSED", isRetryable: false, reason: "outside_customer_service_window", details: { graphErrorCode: 131047 } });
+  });
+
   it("rejects a recipient that is not a phone number before any request", async () => {
     await start(() => ({ status: 200, json: fixture("whatsapp-send-message.200.json") }));
     const error = await harness.client.invoke(whatsappConnector, "sendMessage", { ...input, to: "alice" }).catch((caught: unknown) => caught);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineAction, defineConnector } from "../sdk/define-connector.js";
-import { GRAPH_API_VERSION, GRAPH_API_VERSION_SPEC, graphApiResponseMapper } from "./graph-api-response.js";
+import { GRAPH_API_VERSION, GRAPH_API_VERSION_SPEC } from "./graph-api-response.js";
+import { mapWhatsappResponse } from "./whatsapp-response.js";
 
 interface WhatsAppSendResponse {
   contacts?: Array<{ input?: string; wa_id?: string }>;
@@ -18,7 +19,7 @@ export const whatsappConnector = defineConnector({
   auth: { type: "bearer", field: "accessToken" },
   // Any Graph token answers /me (a person, a Page or a system user): cheap, read-only, proves the token works.
   connectionTest: { method: "GET", path: `/${GRAPH_API_VERSION}/me` },
-  mapResponse: graphApiResponseMapper("whatsapp", "WhatsApp Business"),
+  mapResponse: mapWhatsappResponse,
   actions: {
     sendMessage: defineAction({
       description: "Sends a text message to a WhatsApp user from a business phone number.",
