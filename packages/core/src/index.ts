@@ -160,7 +160,7 @@ export type {
   CredentialStore,
 } from "./ports/credential-store.js";
 export type { OAuthStateRecord, OAuthStateStore } from "./ports/oauth-state-store.js";
-export type { ApiKeyRecord, ApiKeyStore } from "./ports/api-key-store.js";
+export type { ApiKeyRecord, ApiKeyStore, CreateApiKeyInput } from "./ports/api-key-store.js";
 
 export type { AgentSettings } from "./model/agent-settings.js";
 export type { AgentSettingsStore, PutAgentSettingsInput } from "./ports/agent-settings-store.js";

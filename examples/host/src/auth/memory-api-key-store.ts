@@ -18,8 +18,8 @@ export function createMemoryApiKeyStore(options: MemoryApiKeyStoreOptions = {}):
   return {
     specificationVersion: "v1",
     async create(input) {
-      const { keyHash, ...fields } = input;
-      const record: ApiKeyRecord = { ...fields, scopes: [...fields.scopes], createdAt: new Date(), revokedAt: null };
+      const { keyHash, expiresAt, ...fields } = input;
+      const record: ApiKeyRecord = { ...fields, scopes: [...fields.scopes], createdAt: new Date(), revokedAt: null, expiresAt: expiresAt ?? null };
       byHash.set(keyHash, { record });
       return copy(record);
     },

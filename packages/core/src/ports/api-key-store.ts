@@ -9,15 +9,28 @@ export interface ApiKeyRecord {
   scopes: string[];
   createdAt: Date;
   revokedAt: Date | null;
+  /** The instant from which the key is refused; null when it never expires. */
+  expiresAt: Date | null;
 }
 
-/** Storage of hashed API keys, used by hosts to authenticate callers. */
+/** What {@link ApiKeyStore.create} stores: the record's own fields, the key's hash, and its expiry if it has one. */
+export type CreateApiKeyInput = Omit<ApiKeyRecord, "createdAt" | "revokedAt" | "expiresAt"> & {
+  keyHash: string;
+  /** The instant from which the key is refused; never expires when left out or null. */
+  expiresAt?: Date | null;
+};
+
+/**
+ * Storage of hashed API keys, used by hosts to authenticate callers. A store keeps and returns keys whether they are
+ * revoked or expired: refusing them is the caller's decision, made with its own clock.
+ */
 export interface ApiKeyStore {
   readonly specificationVersion: "v1";
-  create(input: Omit<ApiKeyRecord, "createdAt" | "revokedAt"> & { keyHash: string }): Promise<ApiKeyRecord>;
-  /** The key with this hash, revoked or not; null when none. */
+  create(input: CreateApiKeyInput): Promise<ApiKeyRecord>;
+  /** The key with this hash, revoked, expired or not; null when none. */
   findByHash(keyHash: string): Promise<ApiKeyRecord | null>;
   /** Revokes a key of the organization; false when there is no such key. */
   revoke(organizationId: string, id: string): Promise<boolean>;
+  /** The organization's keys, revoked and expired ones included. */
   list(organizationId: string): Promise<ApiKeyRecord[]>;
 }

@@ -16,3 +16,5 @@ export { runAgentForTest, TEST_CALLER } from "./run-agent-for-test.js";
 export type { AgentTestResult, RunAgentForTestOptions } from "./run-agent-for-test.js";
 export { replayRunHistory } from "./replay-run-history.js";
 export type { RecordedRun, ReplayResult } from "./replay-run-history.js";
+export { runApiKeyStoreConformanceSuite, sampleApiKeyInput } from "./api-key-store-conformance-suite.js";
+export type { ApiKeyStoreConformanceOptions } from "./api-key-store-conformance-suite.js";

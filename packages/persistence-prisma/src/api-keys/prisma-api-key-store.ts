@@ -11,6 +11,7 @@ const toRecord = (row: ApiKey): ApiKeyRecord => ({
   scopes: [...row.scopes],
   createdAt: row.createdAt,
   revokedAt: row.revokedAt,
+  expiresAt: row.expiresAt,
 });
 
 /** An {@link ApiKeyStore} on `ApiKey` rows; only the hash of a key is stored. */
@@ -21,7 +22,7 @@ export function createPrismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
       guarded("store the API key", async () =>
         toRecord(
           await prisma.apiKey.create({
-            data: { id: input.id, organizationId: input.organizationId, userId: input.userId, name: input.name, prefix: input.prefix, scopes: input.scopes, keyHash: input.keyHash },
+            data: { id: input.id, organizationId: input.organizationId, userId: input.userId, name: input.name, prefix: input.prefix, scopes: input.scopes, keyHash: input.keyHash, expiresAt: input.expiresAt ?? null },
           }),
         ),
       ),

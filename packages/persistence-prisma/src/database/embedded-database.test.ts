@@ -117,22 +117,6 @@ describe("credential store", () => {
   });
 });
 
-describe("API key store", () => {
-  it("finds keys by hash, lists and revokes them per organization", async () => {
-    const organizationId = `org-${randomUUID()}`;
-    const keyHash = randomBytes(32).toString("hex");
-    const created = await database.apiKeyStore.create({ id: randomUUID(), organizationId, userId: "user-1", name: "ci", prefix: "nh_1234", scopes: ["runs:write"], keyHash });
-    expect(created).toMatchObject({ organizationId, scopes: ["runs:write"], revokedAt: null });
-    expect(created).not.toHaveProperty("keyHash");
-    expect((await database.apiKeyStore.findByHash(keyHash))?.id).toBe(created.id);
-    expect(await database.apiKeyStore.findByHash("unknown")).toBeNull();
-    expect(await database.apiKeyStore.revoke(`org-${randomUUID()}`, created.id)).toBe(false);
-    expect(await database.apiKeyStore.revoke(organizationId, created.id)).toBe(true);
-    expect((await database.apiKeyStore.findByHash(keyHash))?.revokedAt).toBeInstanceOf(Date);
-    expect((await database.apiKeyStore.list(organizationId)).map((key) => key.id)).toEqual([created.id]);
-  });
-});
-
 describe("errors", () => {
   it("rejects an invalid run before writing anything", async () => {
     const failure = await database.runStore
