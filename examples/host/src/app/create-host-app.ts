@@ -1,5 +1,5 @@
 import type { ApiVersionStatus } from "@neonhub/connectors";
-import { ConfigurationError, type ApiKeyStore, type Orchestrator, type ScheduleManager } from "@neonhub/core";
+import { ConfigurationError, type ApiKeyStore, type Clock, type Orchestrator, type ScheduleManager } from "@neonhub/core";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { answerClientError } from "../http/answer-client-error.js";
@@ -56,6 +56,8 @@ export interface HostAppDependencies {
   inspectorAssets?: InspectorAssets | null;
   /** Check every response against its zod schema before sending it (tests turn this on). Default false. */
   validateResponses?: boolean;
+  /** What API keys' expiry is compared with on every request. Default: the system clock. */
+  clock?: Pick<Clock, "now">;
 }
 
 /** Default body limit: generous for agent inputs, small enough to refuse abuse early. */
@@ -100,11 +102,12 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
   await app.register(openApi, { version: dependencies.version });
   const sessions = dependencies.sessions ?? createSessionStore();
   const runEvents = dependencies.runEvents ?? createRunEventHub();
-  await app.register(apiKeyAuth, { apiKeyStore: dependencies.apiKeyStore, sessions });
+  const { clock } = dependencies;
+  await app.register(apiKeyAuth, { apiKeyStore: dependencies.apiKeyStore, sessions, clock });
   await app.register(inspectorRoutes, { assets: dependencies.inspectorAssets ?? null });
   await app.register(async (ui) => {
     ui.addHook("onRoute", refuseUnknownQuery);
-    await ui.register(sessionRoutes, { apiKeyStore: dependencies.apiKeyStore, sessions, publicUrl: dependencies.publicUrl ?? null });
+    await ui.register(sessionRoutes, { apiKeyStore: dependencies.apiKeyStore, sessions, publicUrl: dependencies.publicUrl ?? null, clock });
   });
   // Left without the query check: load balancer probes, uptime checkers and Prometheus scrape configs add query
   // parameters of their own (cache busters, `params`), and a 400 there would read as the host being down.

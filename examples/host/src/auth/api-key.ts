@@ -1,4 +1,5 @@
 import { hash, randomBytes } from "node:crypto";
+import type { ApiKeyRecord } from "@neonhub/core";
 
 /** Every key starts with this, so that leaked keys are easy to recognise and scan for. */
 export const API_KEY_PREFIX = "nh_";
@@ -22,4 +23,12 @@ export function hashApiKey(key: string): string {
 /** The start of a key as shown in listings. */
 export function listedPrefix(key: string): string {
   return key.slice(0, LISTED_PREFIX_LENGTH);
+}
+
+/**
+ * Whether a key may be used at `now` (ms since the epoch): not revoked, and before its expiry. A key is refused from
+ * the very instant of its `expiresAt`. Called on every use, cached or not, so an expiry needs no cache to lapse.
+ */
+export function isApiKeyActive(record: Pick<ApiKeyRecord, "revokedAt" | "expiresAt">, now: number): boolean {
+  return record.revokedAt === null && (record.expiresAt === null || now < record.expiresAt.getTime());
 }

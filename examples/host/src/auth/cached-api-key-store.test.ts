@@ -1,7 +1,7 @@
 import { ConfigurationError, type ApiKeyStore } from "@neonhub/core";
 import { createManualClock } from "@neonhub/core/testing";
 import { describe, expect, it } from "vitest";
-import { hashApiKey } from "./api-key.js";
+import { hashApiKey, isApiKeyActive } from "./api-key.js";
 import { createCachedApiKeyStore } from "./cached-api-key-store.js";
 import { issueApiKey } from "./issue-api-key.js";
 import { createMemoryApiKeyStore } from "./memory-api-key-store.js";
@@ -66,6 +66,24 @@ describe("createCachedApiKeyStore", () => {
     expect((await cache.findByHash(hashApiKey(key)))?.revokedAt).toBeInstanceOf(Date);
     expect((await cache.findByHash(hashApiKey(key)))?.revokedAt).toBeInstanceOf(Date);
     expect(counts.lookups).toBe(2);
+  });
+
+  it("answers a key with its expiry, compared with the clock at each use: valid at 11:59:59.999, refused at 12:00:00.000 while cached", async () => {
+    const noon = Date.UTC(2026, 5, 1, 12);
+    const { cache, counts, time, store } = setUp();
+    await time.set(noon - 5_000);
+    const { key } = await issueApiKey(store, { organizationId: "org_a", userId: "user_a", name: "ci", expiresAt: new Date(noon) }, { clock: time });
+    const use = async () => {
+      const found = await cache.findByHash(hashApiKey(key));
+      return found !== null && isApiKeyActive(found, time.now());
+    };
+    expect(await use()).toBe(true);
+    await time.set(noon - 1);
+    expect(await use()).toBe(true);
+    await time.set(noon);
+    expect(await use()).toBe(false);
+    // All from memory: the cache kept its time to live and did not need to drop the key to refuse it.
+    expect(counts.lookups).toBe(1);
   });
 
   it("stops answering a key revoked through it at once", async () => {

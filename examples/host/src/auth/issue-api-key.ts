@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ValidationError, type ApiKeyRecord, type ApiKeyStore } from "@neonhub/core";
+import { isStorableDate, systemClock, ValidationError, type ApiKeyRecord, type ApiKeyStore, type Clock } from "@neonhub/core";
 import { generateApiKey, hashApiKey, listedPrefix } from "./api-key.js";
 import { checkApiScopes, DEFAULT_API_KEY_SCOPES } from "./api-scopes.js";
 
@@ -12,6 +12,14 @@ export interface IssueApiKeyInput {
   scopes?: string[];
   /** Use this key instead of a random one (the development key); it must be long enough to be unguessable. */
   key?: string;
+  /** The instant from which the key is refused; it must lie ahead, by 9999-12-31 UTC. Never expires when left out or null. */
+  expiresAt?: Date | null;
+}
+
+/** Options of {@link issueApiKey}. */
+export interface IssueApiKeyOptions {
+  /** What `expiresAt` must lie ahead of; the system clock by default. */
+  clock?: Pick<Clock, "now">;
 }
 
 /** A key just created: the only moment its plain value exists. */
@@ -22,8 +30,12 @@ export interface IssuedApiKey {
 
 const MIN_KEY_LENGTH = 24;
 
-/** Creates a key and stores only its hash. Show `key` once to its owner; it cannot be read back. */
-export async function issueApiKey(store: ApiKeyStore, input: IssueApiKeyInput): Promise<IssuedApiKey> {
+/**
+ * Creates a key and stores only its hash. Show `key` once to its owner; it cannot be read back.
+ * @throws ValidationError (`VALIDATION_FAILED`) for a missing field, unknown scope, short key, or an `expiresAt`
+ * that has passed or that a store cannot hold, before anything is stored.
+ */
+export async function issueApiKey(store: ApiKeyStore, input: IssueApiKeyInput, options: IssueApiKeyOptions = {}): Promise<IssuedApiKey> {
   for (const field of ["organizationId", "userId", "name"] as const) {
     if (input[field].trim().length === 0) throw new ValidationError(`${field} is required.`, [{ path: field, message: "is required" }]);
   }
@@ -32,6 +44,8 @@ export async function issueApiKey(store: ApiKeyStore, input: IssueApiKeyInput): 
   if (key.length < MIN_KEY_LENGTH) {
     throw new ValidationError(`A key must be at least ${MIN_KEY_LENGTH} characters long.`, [{ path: "key", message: "is too short" }]);
   }
+  const expiresAt = input.expiresAt ?? null;
+  if (expiresAt !== null) checkKeyExpiry(expiresAt, (options.clock ?? systemClock).now());
   const record = await store.create({
     id: randomUUID(),
     organizationId: input.organizationId,
@@ -40,6 +54,21 @@ export async function issueApiKey(store: ApiKeyStore, input: IssueApiKeyInput): 
     prefix: listedPrefix(key),
     scopes,
     keyHash: hashApiKey(key),
+    expiresAt,
   });
   return { key, record };
+}
+
+/**
+ * Checks a new key's expiry: a time a store can hold (0001-01-01 to 9999-12-31 UTC) and after `now`.
+ * @throws ValidationError (`VALIDATION_FAILED`) on path `expiresAt`.
+ */
+export function checkKeyExpiry(expiresAt: Date, now: number): void {
+  // The same range as every other stored time: a store cannot hold a year beyond 9999 or before 1.
+  if (!isStorableDate(expiresAt)) {
+    throw new ValidationError("expiresAt is not a date from 0001-01-01 to 9999-12-31 (UTC).", [{ path: "expiresAt", message: "must be a date from 0001-01-01 to 9999-12-31 (UTC)" }]);
+  }
+  if (expiresAt.getTime() <= now) {
+    throw new ValidationError(`expiresAt ${expiresAt.toISOString()} has passed: a key must expire in the future.`, [{ path: "expiresAt", message: "must be in the future" }]);
+  }
 }

@@ -1,5 +1,5 @@
-import type { ApiKeyStore } from "@neonhub/core";
-import { hashApiKey } from "./api-key.js";
+import { systemClock, type ApiKeyStore } from "@neonhub/core";
+import { hashApiKey, isApiKeyActive } from "./api-key.js";
 import { issueApiKey, type IssuedApiKey } from "./issue-api-key.js";
 
 /** The organization and user that the quick start's development key belongs to. */
@@ -9,8 +9,8 @@ const DEVELOPMENT_KEY_NAME = "development";
 
 /**
  * Creates the development key on first start: `requestedKey` when given (and not stored yet), otherwise a random
- * key when the development organization has no active key. Returns the new key so that it can be printed once,
- * or null when nothing was created.
+ * key when the development organization has no active key, neither revoked nor expired. Returns the new key so that
+ * it can be printed once, or null when nothing was created.
  */
 export async function provisionDevelopmentKey(store: ApiKeyStore, requestedKey: string | null): Promise<IssuedApiKey | null> {
   if (requestedKey !== null) {
@@ -19,6 +19,7 @@ export async function provisionDevelopmentKey(store: ApiKeyStore, requestedKey: 
     return issueApiKey(store, { ...DEVELOPMENT_CALLER, name: DEVELOPMENT_KEY_NAME, key: requestedKey });
   }
   const keys = await store.list(DEVELOPMENT_CALLER.organizationId);
-  if (keys.some((record) => record.revokedAt === null)) return null;
+  const now = systemClock.now();
+  if (keys.some((record) => isApiKeyActive(record, now))) return null;
   return issueApiKey(store, { ...DEVELOPMENT_CALLER, name: DEVELOPMENT_KEY_NAME });
 }

@@ -1,7 +1,7 @@
-import { ConfigurationError, UnauthorizedError, type ApiKeyStore, type CallerContext } from "@neonhub/core";
+import { ConfigurationError, systemClock, UnauthorizedError, type ApiKeyStore, type CallerContext, type Clock } from "@neonhub/core";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fastifyPlugin from "fastify-plugin";
-import { hashApiKey } from "../auth/api-key.js";
+import { hashApiKey, isApiKeyActive } from "../auth/api-key.js";
 import { isApiScope, type ApiScope } from "../auth/api-scopes.js";
 import { ForbiddenRequestError } from "../http/forbidden-request-error.js";
 import { CSRF_HEADER, readCookie, SESSION_COOKIE } from "../inspector/session-cookie.js";
@@ -16,6 +16,8 @@ export interface ApiKeyAuthOptions {
    * in the `x-csrf-token` header.
    */
   sessions?: SessionStore;
+  /** What a key's expiry is compared with on every request; the system clock by default. */
+  clock?: Pick<Clock, "now">;
 }
 
 /** The authenticated caller of a request, with the key that identified it. */
@@ -59,7 +61,7 @@ async function apiKeyAuthPlugin(fastify: FastifyInstance, options: ApiKeyAuthOpt
   if (typeof options?.apiKeyStore?.findByHash !== "function") {
     throw new ConfigurationError("apiKeyAuth needs an apiKeyStore implementing the ApiKeyStore port.");
   }
-  const { apiKeyStore, sessions } = options;
+  const { apiKeyStore, sessions, clock = systemClock } = options;
   fastify.decorateRequest("caller", null);
   fastify.decorate("authenticate", async (request: FastifyRequest) => {
     const sessionId = sessions && request.headers.authorization === undefined ? readCookie(request.headers.cookie, SESSION_COOKIE) : null;
@@ -79,7 +81,8 @@ async function apiKeyAuthPlugin(fastify: FastifyInstance, options: ApiKeyAuthOpt
       keyHash = hashApiKey(match[1]);
     }
     const record = await apiKeyStore.findByHash(keyHash);
-    if (!record || record.revokedAt !== null) throw new UnauthorizedError("Send a valid API key as `Authorization: Bearer <key>`.");
+    // Expiry is checked here, on every request, and not when the key is cached, so it holds to the millisecond.
+    if (!record || !isApiKeyActive(record, clock.now())) throw new UnauthorizedError("Send a valid API key as `Authorization: Bearer <key>`.");
     request.caller = { organizationId: record.organizationId, userId: record.userId, apiKeyId: record.id, scopes: record.scopes };
   });
   fastify.decorate("requireScope", async (request: FastifyRequest) => {

@@ -1,8 +1,8 @@
-import { ConfigurationError, UnauthorizedError, type ApiKeyStore } from "@neonhub/core";
+import { ConfigurationError, systemClock, UnauthorizedError, type ApiKeyStore, type Clock } from "@neonhub/core";
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { hashApiKey } from "../auth/api-key.js";
+import { hashApiKey, isApiKeyActive } from "../auth/api-key.js";
 import { readCookie, SESSION_COOKIE, sessionCookie } from "../inspector/session-cookie.js";
 import type { SessionStore } from "../inspector/session-store.js";
 import { requireCaller } from "../plugins/api-key-auth-plugin.js";
@@ -18,6 +18,8 @@ export interface SessionRoutesOptions {
    * request over plain HTTP; otherwise it is `Secure` when this server itself serves HTTPS.
    */
   publicUrl?: string | null;
+  /** What a key's expiry is compared with at sign-in; the system clock by default. */
+  clock?: Pick<Clock, "now">;
 }
 
 const INVALID_KEY = "The API key is not valid.";
@@ -27,7 +29,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async 
   if (typeof options?.sessions?.create !== "function" || typeof options.apiKeyStore?.findByHash !== "function") {
     throw new ConfigurationError("sessionRoutes needs a session store and an apiKeyStore.");
   }
-  const { apiKeyStore, sessions } = options;
+  const { apiKeyStore, sessions, clock = systemClock } = options;
   const maxAgeSeconds = Math.floor(sessions.absoluteTtlMs / 1_000);
   const publicUrl = options.publicUrl ?? null;
   const publiclyHttps = publicUrl !== null && URL.canParse(publicUrl) && new URL(publicUrl).protocol === "https:";
@@ -47,7 +49,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async 
     async (request, reply) => {
       const keyHash = hashApiKey(request.body.apiKey);
       const record = await apiKeyStore.findByHash(keyHash);
-      if (!record || record.revokedAt !== null) throw new UnauthorizedError(INVALID_KEY);
+      if (!record || !isApiKeyActive(record, clock.now())) throw new UnauthorizedError(INVALID_KEY);
       // A sign-in replaces the session the browser had, so an old cookie cannot be fixed on a new sign-in.
       const previous = readCookie(request.headers.cookie, SESSION_COOKIE);
       if (previous !== null) sessions.delete(previous);

@@ -1,8 +1,9 @@
 import type { ApiVersionStatus } from "@neonhub/connectors";
-import { createMemoryRunStore, createMemoryScheduleStore, createOrchestrator, createScheduleManager, type AgentDefinition, type ApiKeyStore, type Orchestrator, type RunStore, type ScheduleManager, type ScheduleStore } from "@neonhub/core";
+import { createMemoryRunStore, createMemoryScheduleStore, createOrchestrator, createScheduleManager, type AgentDefinition, type ApiKeyStore, type Clock, type Orchestrator, type RunStore, type ScheduleManager, type ScheduleStore } from "@neonhub/core";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { createHostApp } from "../app/create-host-app.js";
 import type { ConnectionService } from "../connections/connection-service.js";
+import { createCachedApiKeyStore } from "../auth/cached-api-key-store.js";
 import { issueApiKey } from "../auth/issue-api-key.js";
 import { createMemoryApiKeyStore } from "../auth/memory-api-key-store.js";
 import { createRunEventHub, type RunEventHub, type RunEventHubOptions } from "../inspector/run-event-hub.js";
@@ -22,6 +23,7 @@ export interface TestHost {
   beta: { authorization: string };
   runEvents: RunEventHub;
   sessions: SessionStore;
+  /** Where the host's keys are stored (behind the cache when `apiKeyCacheTtlMs` is given): issue test keys here. */
   apiKeyStore: ApiKeyStore;
   scheduleStore: ScheduleStore;
   schedules: ScheduleManager;
@@ -45,6 +47,10 @@ export async function createTestHost(
     scheduleStore?: ScheduleStore;
     runEventHub?: RunEventHubOptions;
     publicUrl?: string;
+    /** The host's clock, for API key expiry (and for the key cache when it is on). */
+    clock?: Pick<Clock, "now">;
+    /** Puts the API key cache in front of the memory store, as a started host does. Default: no cache. */
+    apiKeyCacheTtlMs?: number;
   } = {},
 ): Promise<TestHost & { health: { databaseUp: boolean } }> {
   const runEvents = createRunEventHub(options.runEventHub);
@@ -66,7 +72,8 @@ export async function createTestHost(
   const app = await createHostApp({
     validateResponses: true,
     orchestrator,
-    apiKeyStore,
+    apiKeyStore: options.apiKeyCacheTtlMs === undefined ? apiKeyStore : createCachedApiKeyStore(apiKeyStore, { ttlMs: options.apiKeyCacheTtlMs, clock: options.clock }),
+    clock: options.clock,
     connectors: { list: () => TEST_CONNECTORS },
     metrics: { contentType: "text/plain; version=0.0.4; charset=utf-8", render: async () => "# TYPE neonhub_up gauge\nneonhub_up 1\n" },
     healthChecks: {
