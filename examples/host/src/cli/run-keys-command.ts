@@ -1,26 +1,45 @@
 import { parseArgs } from "node:util";
+import { systemClock, type Clock } from "@neonhub/core";
 import { issueApiKey } from "../auth/issue-api-key.js";
 import { loadHostConfig } from "../config/host-config.js";
 import { openHostDatabase } from "../runtime/open-host-database.js";
+import { describeApiKey } from "./describe-api-key.js";
+import { parseKeyExpiry } from "./parse-key-expiry.js";
 
 const USAGE = `Manage the host's API keys (stored hashed in the configured database).
 
   pnpm keys create --org <organizationId> --user <userId> [--name <name>] [--scope <scope>]...
+                   [--expires-in <n>h|<n>d | --expires-at <ISO time>]
   pnpm keys list   --org <organizationId>
   pnpm keys revoke --org <organizationId> --id <keyId>
 
 Scopes (repeat --scope; every scope when none is given): runs:read, runs:write, schedules:read, schedules:write,
 connections:read, connections:write.
 
+A key never expires unless created with --expires-in (hours or days, like 12h or 90d) or --expires-at (an ISO time
+with offset, like 2027-03-01T00:00:00Z, up to 9999-12-31 UTC). list marks keys that expire within 7 days.
+
 The database is chosen as for the host: DATABASE_URL, or the embedded one in NEONHUB_DATA_DIR (./.neonhub).
 `;
 
-/** Runs one key command; returns the process exit code. */
-export async function runKeysCommand(argv: string[], environment: Record<string, string | undefined>, write: (text: string) => void): Promise<number> {
+/**
+ * Runs one key command; returns the process exit code. `clock` is what expiries are set and judged by.
+ * @throws ValidationError (`VALIDATION_FAILED`) for a bad `--expires-in` or `--expires-at`, before the database is opened.
+ */
+export async function runKeysCommand(argv: string[], environment: Record<string, string | undefined>, write: (text: string) => void, clock: Pick<Clock, "now"> = systemClock): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { org: { type: "string" }, user: { type: "string" }, name: { type: "string" }, id: { type: "string" }, scope: { type: "string", multiple: true }, help: { type: "boolean" } },
+    options: {
+      org: { type: "string" },
+      user: { type: "string" },
+      name: { type: "string" },
+      id: { type: "string" },
+      scope: { type: "string", multiple: true },
+      "expires-in": { type: "string" },
+      "expires-at": { type: "string" },
+      help: { type: "boolean" },
+    },
   });
   const command = positionals[0];
   if (values.help || !command || !["create", "list", "revoke"].includes(command)) {
@@ -31,23 +50,24 @@ export async function runKeysCommand(argv: string[], environment: Record<string,
     write(`Missing option for "${command}".\n\n${USAGE}`);
     return 2;
   }
+  // Checked before the database is opened, as a refused expiry must leave nothing behind.
+  const expiresAt = command === "create" ? parseKeyExpiry({ expiresIn: values["expires-in"], expiresAt: values["expires-at"] }, clock.now()) : null;
   const database = await openHostDatabase(loadHostConfig(environment));
   try {
     if (command === "create") {
-      const { key, record } = await issueApiKey(database.apiKeyStore, {
-        organizationId: values.org,
-        userId: values.user as string,
-        name: values.name ?? "api",
-        ...(values.scope ? { scopes: values.scope } : {}),
-      });
-      write(`Created key ${record.id} for ${record.organizationId}/${record.userId}. Store it now; it is not shown again:\n${key}\n`);
+      const { key, record } = await issueApiKey(
+        database.apiKeyStore,
+        { organizationId: values.org, userId: values.user as string, name: values.name ?? "api", ...(values.scope ? { scopes: values.scope } : {}), expiresAt },
+        { clock },
+      );
+      const expiry = record.expiresAt === null ? "" : `, expiring at ${record.expiresAt.toISOString()}`;
+      write(`Created key ${record.id} for ${record.organizationId}/${record.userId}${expiry}. Store it now; it is not shown again:\n${key}\n`);
       return 0;
     }
     if (command === "list") {
       const keys = await database.apiKeyStore.list(values.org);
-      for (const record of keys) {
-        write(`${record.id}  ${record.prefix}...  ${record.name}  user=${record.userId}  created=${record.createdAt.toISOString()}  ${record.revokedAt ? `revoked=${record.revokedAt.toISOString()}` : "active"}\n`);
-      }
+      const now = clock.now();
+      for (const record of keys) write(`${describeApiKey(record, now)}\n`);
       if (keys.length === 0) write(`No keys for ${values.org}.\n`);
       return 0;
     }
