@@ -28,7 +28,11 @@ describe("an API key with an expiry, over HTTP", () => {
     await time.set(EXPIRY - 1);
     // Still within the cache's time: the key is answered from memory, with its expiry.
     expect((await agents(expiring)).status).toBe(200);
+    const session = (await signIn(expiring)).headers.get("set-cookie")?.split(";")[0] ?? "";
+    expect((await fetch(`${baseUrl}/ui/session`, { headers: { cookie: session } })).status).toBe(200);
     await time.set(EXPIRY);
+    // A session signed in with the key ends with it, as the key is looked up on every request.
+    expect((await fetch(`${baseUrl}/ui/session`, { headers: { cookie: session } })).status).toBe(401);
     const expired = await agents(expiring);
     const unknown = await agents("nh_unknown_key_that_was_never_issued");
     expect(expired.status).toBe(401);
