@@ -3,7 +3,8 @@
  * call timed out after the request was sent):
  * - `safe`: repeating it changes nothing (a read, a computation);
  * - `with-key`: the provider deduplicates by the step's idempotency key (Stripe's `Idempotency-Key`), so it is
- *   repeated with the same key;
+ *   repeated with the same key (only while the provider still keeps the key, when the step declares how long:
+ *   `keyRetentionMs`);
  * - `unsafe`: repeating it may act twice (a Slack message, an X post); it is never repeated blindly, and the run
  *   fails with `STEP_OUTCOME_UNKNOWN` instead.
  */

@@ -20,12 +20,26 @@ export interface ToolCallOptions {
   key?: string;
   /** Whether the call may be repeated when its outcome is unknown. Default `unsafe` for tools. */
   repeatSafety?: RepeatSafety;
+  /**
+   * How long the provider keeps a `with-key` step's idempotency key (Resend: 24 hours), in whole milliseconds. The
+   * step is then journaled `STARTED` before its function is called, and a resumed run that finds it still `STARTED`
+   * executes it again with the same key only while its first start is younger than this less the orchestrator's
+   * lease (`durability.leaseMs`, the margin); older, the run fails with `STEP_OUTCOME_UNKNOWN`, as for an `unsafe`
+   * step. Without it a `with-key` step is always executed again, however late.
+   * @throws ValidationError (`VALIDATION_FAILED`, field `keyRetentionMs`) when it is not a positive whole number or
+   * the step is not `with-key`; the function is not called.
+   * @example
+   * await ctx.tool("chat.post", message, (call) => chat.post(message, call.idempotencyKey), { repeatSafety: "with-key", keyRetentionMs: 600_000 });
+   */
+  keyRetentionMs?: number;
 }
 
 /** Options of `ctx.step`. */
 export interface StepOptions {
   /** Whether the step may be repeated when its outcome is unknown. Default `safe` for steps. */
   repeatSafety?: RepeatSafety;
+  /** As {@link ToolCallOptions.keyRetentionMs}, for a `with-key` step. */
+  keyRetentionMs?: number;
 }
 
 /** What the function of a journaled step receives. */

@@ -76,6 +76,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? noopMetricsSink;
   const redactor = createRedactor({ keys: options.redactKeys ?? [] });
+  const durability = resolveDurability(options.durability);
   const dependencies: ExecutionDependencies = {
     store: options.store ?? createMemoryRunStore(),
     metrics,
@@ -87,6 +88,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     // Defined below, where enqueueing is.
     startChildRun: (request) => startChildRun(request),
     childRunLimits: resolveChildRunLimits(options.childRuns),
+    leaseMs: durability.leaseMs,
     replayOnly: options.durability?.replayOnly === true,
   };
   const { store, logger, tracer } = dependencies;
@@ -96,7 +98,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   for (const agent of options.agents) registry.register(agent);
   // Bounded by the runs executing at once, which admission and concurrency caps bound.
   const active = new ActiveRuns();
-  const durability = resolveDurability(options.durability);
   const leases = new LeaseKeeper(dependencies, active, durability.executorId, durability.leaseMs);
   // Queued runs this process holds in an in-process queue, by run id, with their organization (bounded by the
   // queue's own limit on pending jobs).

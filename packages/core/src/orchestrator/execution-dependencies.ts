@@ -24,6 +24,8 @@ export interface ExecutionDependencies {
   startChildRun: (request: ChildRunRequest) => Promise<AgentRun>;
   /** How deep a tree of child runs may grow and how many children one run may start. */
   childRunLimits: ChildRunLimits;
+  /** How long this orchestrator's leases last; also the margin kept under a `with-key` step's key retention. */
+  leaseMs: number;
   /** Replay tests: a step the journal does not hold as succeeded ends the run instead of running (see `replayRunHistory`). */
   replayOnly: boolean;
 }

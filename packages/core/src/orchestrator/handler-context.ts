@@ -106,6 +106,7 @@ export class HandlerContext implements RunContext {
         name: options.key ?? label,
         explicitKey: options.key !== undefined,
         repeatSafety: options.repeatSafety ?? "unsafe",
+        ...(options.keyRetentionMs === undefined ? {} : { keyRetentionMs: options.keyRetentionMs }),
         run: fn,
         tool: { connector, action, label, input, redactor },
       });
@@ -115,7 +116,13 @@ export class HandlerContext implements RunContext {
   /** Bound on first use, as `tool`. */
   get step(): RunContext["step"] {
     return (this.#step ??= (key, fn, options = {}) =>
-      runJournaledStep(this.#scope, this.attempt, this.#places, { name: key, explicitKey: true, repeatSafety: options.repeatSafety ?? "safe", run: fn }));
+      runJournaledStep(this.#scope, this.attempt, this.#places, {
+        name: key,
+        explicitKey: true,
+        repeatSafety: options.repeatSafety ?? "safe",
+        ...(options.keyRetentionMs === undefined ? {} : { keyRetentionMs: options.keyRetentionMs }),
+        run: fn,
+      }));
   }
 
   sleep(key: string, ms: number): Promise<void> {

@@ -8,6 +8,7 @@ import type { ToolExecution } from "../model/tool-execution.js";
 import type { Span } from "../ports/tracer.js";
 import type { Redactor } from "../telemetry/redactor.js";
 import type { RunScope } from "./handler-context.js";
+import { keyOutlived, keyRetentionProblem } from "./key-retention.js";
 import { StepCallContext } from "./step-context.js";
 import { NEVER } from "./suspension-gate.js";
 import { checkReplayedStep, historyEnded, type StepPlace, type StepPositions } from "./step-positions.js";
@@ -28,6 +29,8 @@ export interface StepRequest<T> {
   name: string;
   explicitKey: boolean;
   repeatSafety: RepeatSafety;
+  /** How long the provider keeps a `with-key` step's key: such a step is journaled as started, and repeated only within it. */
+  keyRetentionMs?: number;
   run: (context: StepContext) => Promise<T>;
   /** Present for `ctx.tool`; plain steps are journaled only. */
   tool?: ToolCallTarget;
@@ -39,10 +42,15 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 /**
  * Runs a journaled step. A step the journal holds as succeeded returns its output without running; a step that
  * failed runs again; a step whose outcome is unknown (started, never finished, or cut short by its run stopping)
- * runs again only when repeating it is safe. An unsafe step is journaled as started before it runs, every step's
- * outcome after, and the handler goes on only once that write is made.
+ * runs again only when repeating it is safe. An unsafe step, or a with-key step whose key the provider keeps for a
+ * while, is journaled as started before it runs, every step's outcome after, and the handler goes on only once that
+ * write is made.
  */
 export function runJournaledStep<T>(scope: RunScope, attempt: number, positions: StepPositions, request: StepRequest<T>): Promise<T> {
+  if (request.keyRetentionMs !== undefined) {
+    const problem = keyRetentionProblem(request.repeatSafety, request.keyRetentionMs);
+    if (problem) return Promise.reject(problem);
+  }
   if (scope.gate.suspending) return NEVER;
   return runJournaledStepAt(scope, attempt, positions.place(request.name, request.explicitKey), request);
 }
@@ -60,15 +68,28 @@ export function runJournaledStepAt<T>(scope: RunScope, attempt: number, place: S
       return Promise.reject(scope.failRun(error));
     }
     if (journaled.status === "SUCCEEDED") return Promise.resolve(journaled.output as T);
-    if (journaled.status === "STARTED" && request.repeatSafety === "unsafe") {
-      return Promise.reject(scope.failRun(new StepOutcomeUnknownError(`Step "${place.key}" may or may not have taken effect before the run was interrupted, and repeating it is not safe.`, { stepKey: place.key, runId: scope.run.id })));
+    const refusal = journaled.status === "STARTED" ? repeatRefusal(scope, request, journaled) : undefined;
+    if (refusal !== undefined) {
+      return Promise.reject(scope.failRun(new StepOutcomeUnknownError(`Step "${place.key}" may or may not have taken effect before the run was interrupted, and repeating it is not safe${refusal}.`, { stepKey: place.key, runId: scope.run.id })));
     }
   }
   // An executor that lost its run (or whose run was cancelled) starts no new call: its writes would be refused anyway.
   if (scope.cancellation.aborted) return Promise.reject(scope.cancellation.reason);
   if (scope.dependencies.replayOnly) return Promise.reject(scope.failRun(historyEnded(place)));
-  return executeStep(scope, attempt, place, request, kind, (journaled?.attempts ?? 0) + 1);
+  return executeStep(scope, attempt, place, request, kind, journaled);
 }
+
+/** Why a step journaled as started must not run again (`""` when no more is to be said), or undefined when it may. */
+function repeatRefusal(scope: RunScope, request: StepRequest<unknown>, journaled: Omit<JournalStep, "runId">): string | undefined {
+  if (request.repeatSafety === "unsafe") return "";
+  // A replay answers from its history whatever the history's age, so that its outcome does not depend on the day.
+  if (request.keyRetentionMs === undefined || scope.dependencies.replayOnly) return undefined;
+  const outlived = keyOutlived(journaled, request.keyRetentionMs, scope.dependencies.leaseMs, scope.dependencies.clock.now());
+  return outlived === undefined ? undefined : `: ${outlived}`;
+}
+
+/** Whether a step's start goes on record before its call: what tells a resumed run its outcome is unknown. */
+const journalsStart = (request: StepRequest<unknown>): boolean => request.repeatSafety === "unsafe" || request.keyRetentionMs !== undefined;
 
 /** The journal entry of a step that began at `startedAt`, in the given state. */
 const stepEntry = (place: StepPlace, kind: StepKind, status: StepStatus, attempts: number, startedAt: Date): Omit<JournalStep, "runId"> => ({
@@ -86,13 +107,16 @@ const stepEntry = (place: StepPlace, kind: StepKind, status: StepStatus, attempt
 
 // An async function with the gate entered and left inside it: a `.finally` around it was another promise and two
 // more microtask turns on every step.
-async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace, request: StepRequest<T>, kind: StepKind, stepAttempts: number): Promise<T> {
+async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace, request: StepRequest<T>, kind: StepKind, journaled: Omit<JournalStep, "runId"> | undefined): Promise<T> {
   const { dependencies, journal, gate } = scope;
   const { clock } = dependencies;
   const tool = request.tool;
   gate.enter();
+  const stepAttempts = (journaled?.attempts ?? 0) + 1;
   const startedAt = clock.now();
   const started = new Date(startedAt);
+  // A repeat within the key's retention keeps the first start: the provider's window began with the first call.
+  const stepStarted = request.keyRetentionMs !== undefined && journaled?.status === "STARTED" ? journaled.startedAt : started;
   let execution: Omit<ToolExecution, "runId"> | undefined;
   let span: Span | undefined;
   if (tool) {
@@ -106,8 +130,7 @@ async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace
     execution.input = tool.redactor().redact(tool.input);
   }
   try {
-    // Only an unsafe step needs its start on record: it is what tells a resumed run the outcome is unknown.
-    if (request.repeatSafety === "unsafe") await journal.write({ step: stepEntry(place, kind, "STARTED", stepAttempts, started), toolExecution: execution });
+    if (journalsStart(request)) await journal.write({ step: stepEntry(place, kind, "STARTED", stepAttempts, stepStarted), toolExecution: execution });
     let output: T;
     try {
       output = await request.run(new StepCallContext(scope, place.key, attempt));
@@ -115,11 +138,11 @@ async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace
       // A call that ends with an error once its run has stopped was cut short (its signal aborted): it may have
       // acted, so its outcome is unknown rather than failed, and a resumed run must not repeat it blindly.
       const cutShort = scope.cancellation.aborted;
-      await recordFailure(scope, stepEntry(place, kind, "STARTED", stepAttempts, started), execution, tool, error, startedAt, cutShort);
+      await recordFailure(scope, stepEntry(place, kind, "STARTED", stepAttempts, stepStarted), execution, tool, error, startedAt, cutShort);
       throw NeonhubError.isInstance(error) && error.code === "STEP_OUTCOME_UNKNOWN" ? scope.failRun(error) : error;
     }
     const completedAt = clock.now();
-    const step = stepEntry(place, kind, "SUCCEEDED", stepAttempts, started);
+    const step = stepEntry(place, kind, "SUCCEEDED", stepAttempts, stepStarted);
     step.output = output;
     step.completedAt = new Date(completedAt);
     if (execution && tool) {

@@ -72,4 +72,28 @@ describe("replayRunHistory", () => {
     expect(result).toMatchObject({ outcome: "history_ended", error: { message: expect.stringContaining('"follow-up"') } });
     expect(extra).not.toHaveBeenCalled();
   });
+
+  it("replays a with-key step whose provider keeps its key for a while, and ends the history at one left STARTED whatever its age", async () => {
+    const store = createMemoryRunStore();
+    const keyed = (version: string, send: (text: string) => Promise<string>) =>
+      defineAgent({
+        name: "announcer",
+        version,
+        description: "Announces",
+        input: z.object({ topic: z.string() }),
+        output: z.object({ summary: z.string() }),
+        handle: async (input, context) => ({ summary: await context.tool("discord.sendChannelMessage", { text: input.topic }, () => send(input.topic), { repeatSafety: "with-key", keyRetentionMs: 120_000 }) }),
+      });
+    const orchestrator = createOrchestrator({ agents: [keyed("1.0.0", async (text) => `sent:${text}`)], store, durability: { sweepIntervalMs: 0 } });
+    const run = await orchestrator.orchestrate({ agent: "announcer", input: { topic: "spring" }, context: caller });
+    const steps = await store.listSteps(caller.organizationId, run.id);
+    const send = vi.fn(async () => "must not be sent");
+    const interrupted = { run: { ...run, status: "RUNNING" as const, output: null }, steps: steps.map((step) => ({ ...step, status: "STARTED" as const, output: null, completedAt: null, startedAt: new Date(Date.now() - 2 * 86_400_000) })) };
+    const results = await replayRunHistory({ agent: keyed("1.1.0", send), history: [{ run, steps }, interrupted] });
+    expect(results).toMatchObject([
+      { outcome: "completed", output: { summary: "sent:spring" } },
+      { outcome: "history_ended", error: { message: expect.stringContaining('"discord.sendChannelMessage#0"') } },
+    ]);
+    expect(send).not.toHaveBeenCalled();
+  });
 });

@@ -19,7 +19,9 @@ export interface ReplayResult {
   /**
    * - `completed`: the handler replayed the whole history and returned (`output`);
    * - `history_ended`: it replayed every recorded step and then asked for one the history does not hold as done
-   *   (a run recorded while it was still going, or a failed step): compatible so far;
+   *   (a run recorded while it was still going, or a failed step): compatible so far. A `with-key` step left
+   *   `STARTED` ends the history here whatever its age and its `keyRetentionMs`, so that a replay's outcome does not
+   *   depend on the day it runs;
    * - `diverged`: it asked for a different step than the history holds at a position (`error` names both);
    * - `failed`: it failed another way (`error`), for example on output its new schema refuses.
    */
