@@ -229,6 +229,7 @@ export function createConnectorClient(options: ConnectorClientOptions = {}): Con
         {
           secretValues: prepared.secretValues,
           repeatSafety: target.action.repeatSafety,
+          ...(target.action.keyRetentionMs === undefined ? {} : { keyRetentionMs: target.action.keyRetentionMs }),
           ...(invokeOptions.stepKey === undefined ? {} : { key: invokeOptions.stepKey }),
         },
       ) as Promise<never>;

@@ -176,4 +176,32 @@ describe("repeat safety of connector calls", () => {
     await harness.client.forRun(context).invoke(stripeConnector, "listBalanceTransactions", {}, { stepKey: "fees" });
     expect(seen).toEqual([expect.objectContaining({ repeatSafety: "safe", key: "fees" })]);
   });
+
+  it("gives ctx.tool the key retention of Discord's sendChannelMessage, so the step is repeated only while Discord keeps the nonce", async () => {
+    harness = await startLiveHarness({ connector: discordConnector, credentials: { accessToken: "bot-retention" }, handler: () => discordAnswer });
+    const seen: Array<ToolCallOptions | undefined> = [];
+    const context = {
+      runId: "run_1",
+      agentName: "announcer",
+      userId: "u1",
+      organizationId: harness.organizationId,
+      intent: null,
+      attempt: 1,
+      signal: new AbortController().signal,
+      logger: silentLogger,
+      reportMetric: () => undefined,
+      step: () => Promise.reject(new Error("not used by connectors")),
+      sleep: () => Promise.reject(new Error("not used by connectors")),
+      waitForSignal: () => Promise.reject(new Error("not used by connectors")),
+      runAgent: () => Promise.reject(new Error("not used by connectors")),
+      tool: (_name, _input, fn, options) => {
+        seen.push(options);
+        return fn({ signal: new AbortController().signal, attempt: 1, logger: silentLogger, stepKey: "discord.sendChannelMessage#0", idempotencyKey: "nh_step" });
+      },
+    } satisfies RunContext;
+    await harness.client.forRun(context).invoke(discordConnector, "sendChannelMessage", discordMessage);
+    expect(seen).toEqual([expect.objectContaining({ repeatSafety: "with-key", keyRetentionMs: 120_000 })]);
+    expect(discordConnector.actions.sendChannelMessage?.keyRetentionMs).toBe(120_000);
+    expect(emailConnector.actions.sendEmail?.keyRetentionMs).toBe(86_400_000);
+  });
 });

@@ -14,6 +14,12 @@ export function mapDiscordResponse(response: HttpResponse, context: { action: st
   });
 }
 
+/**
+ * How long Discord is taken to keep a nonce. Its reference says only that `enforce_nonce` checks "the past few
+ * minutes": two minutes is the least that reads as a few.
+ */
+const NONCE_RETENTION_MS = 2 * 60_000;
+
 /** Discord's longest nonce. */
 const MAX_NONCE_LENGTH = 25;
 
@@ -38,6 +44,7 @@ export const discordConnector = defineConnector({
     sendChannelMessage: defineAction({
       description: "Posts a text message in a channel; @everyone, role and user mentions do not ping unless allowed.",
       repeatSafety: "with-key",
+      keyRetentionMs: NONCE_RETENTION_MS,
       endpoint: "POST /api/v10/channels/{channel.id}/messages",
       docsUrl: "https://discord.com/developers/docs/resources/message#create-message",
       input: z.object({

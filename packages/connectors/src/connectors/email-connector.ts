@@ -70,6 +70,8 @@ export const emailConnector = defineConnector({
     sendEmail: defineAction({
       description: "Sends one email to up to 50 recipients.",
       repeatSafety: "with-key",
+      // Resend deduplicates a key against the emails of the last 24 hours.
+      keyRetentionMs: 24 * 3_600_000,
       endpoint: "POST /emails",
       docsUrl: "https://resend.com/docs/api-reference/emails/send-email",
       input: sendEmailInput,

@@ -71,6 +71,10 @@ describe("defineConnector", () => {
     expect(() => defineConnector({ ...base, id: "acme", actions: { broken: { ...notion.actions.createPage, fixture: undefined as never } } })).toThrow(/"fixture" function/);
     expect(() => defineConnector({ ...base, id: "acme", actions: { broken: { ...notion.actions.createPage, repeatSafety: undefined as never } } })).toThrow(/needs repeatSafety/);
     expect(() => defineConnector({ ...base, id: "acme", actions: { broken: { ...notion.actions.createPage, docsUrl: "http://docs.test" } } })).toThrow(/docsUrl must be an https URL/);
+    expect(() => defineConnector({ ...base, id: "acme", actions: { broken: { ...notion.actions.createPage, keyRetentionMs: 60_000 } } })).toThrow(/keyRetentionMs applies to with-key actions only/);
+    for (const keyRetentionMs of [0, -1, 1.5, Number.POSITIVE_INFINITY]) {
+      expect(() => defineConnector({ ...base, id: "acme", actions: { broken: { ...notion.actions.createPage, repeatSafety: "with-key", keyRetentionMs } } })).toThrow(/keyRetentionMs must be a positive whole number of milliseconds/);
+    }
     expect(() => defineConnector({ ...base, id: "acme", apiVersion: { version: "v1", sunsetAt: "next year", docsUrl: "https://docs.test" }, actions: notion.actions })).toThrow(/sunsetAt must be a YYYY-MM-DD date/);
   });
 });

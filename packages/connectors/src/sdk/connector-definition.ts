@@ -53,6 +53,14 @@ export interface ActionDefinition<Input extends z.ZodType = z.ZodType, Output ex
    * retried after a timeout, a lost connection or a 5xx; it fails with `STEP_OUTCOME_UNKNOWN` instead.
    */
   repeatSafety: RepeatSafety;
+  /**
+   * For a `with-key` action: how long the provider keeps a key, in whole milliseconds, as its documentation says
+   * (or less, when it is vague). Inside a run it becomes the step's `keyRetentionMs`: the step is journaled as
+   * started, and a run resumed once the provider may have forgotten the key (the retention less the orchestrator's
+   * lease) fails with `STEP_OUTCOME_UNKNOWN` instead of sending again. Without it, a `with-key` step is always
+   * repeated, however late its run is resumed.
+   */
+  keyRetentionMs?: number;
   /** The provider's reference page of the endpoint(s) the action calls. */
   docsUrl?: string;
   /** The HTTP method and path the action calls, as the provider's reference names them (`POST /2/tweets`). */

@@ -20,6 +20,10 @@ function checkAction(connectorId: string, name: string, action: ActionDefinition
   if (!REPEAT_SAFETIES.includes(action.repeatSafety)) {
     throw new ConfigurationError(`${where} needs repeatSafety, one of ${REPEAT_SAFETIES.join(", ")}: is repeating it after an unknown outcome safe?`);
   }
+  if (action.keyRetentionMs !== undefined) {
+    if (!Number.isSafeInteger(action.keyRetentionMs) || action.keyRetentionMs <= 0) throw new ConfigurationError(`${where}: keyRetentionMs must be a positive whole number of milliseconds.`);
+    if (action.repeatSafety !== "with-key") throw new ConfigurationError(`${where}: keyRetentionMs applies to with-key actions only: it is how long the provider keeps the key.`);
+  }
   if (action.docsUrl !== undefined && !isHttpsUrl(action.docsUrl)) throw new ConfigurationError(`${where}: docsUrl must be an https URL.`);
 }
 
