@@ -210,11 +210,15 @@ describe.skipIf(!baseUrl)("OAuth 2.0 connection flow over HTTP against a local a
     await eventually(
       "the other host to wait for the connection's refresh claim",
       // A claim attempt that started after the claim was taken comes from the other host: the holder claims once.
+      // A waiting host runs two statements per attempt, the claim and a check that the connection exists, then
+      // pauses: its connection shows the last of them, so either one counts (the claim alone is seen only by chance,
+      // and waiting for that chance outlasted the held refresh's own deadline).
       async () =>
         (
           await rawQuery(
             `SELECT "activity".pid FROM pg_stat_activity AS "activity" JOIN "ConnectorAuth" AS "claimed" ON "claimed"."refreshClaimId" IS NOT NULL
-             WHERE "activity".datname = '${scratch?.name}' AND "activity".pid <> pg_backend_pid() AND "activity".query LIKE '%SET "refreshClaimId" =%'
+             WHERE "activity".datname = '${scratch?.name}' AND "activity".pid <> pg_backend_pid()
+               AND ("activity".query LIKE '%SET "refreshClaimId" =%' OR "activity".query LIKE 'SELECT "public"."ConnectorAuth"."id" FROM%')
                AND "activity".query_start > "claimed"."refreshClaimedUntil" - interval '29900 milliseconds'`,
           )
         ).length > 0,
