@@ -90,3 +90,15 @@ describe("the keys command's expiry options", () => {
     expect(await readdir(dataDir)).toEqual([]);
   });
 });
+
+describe("the keys command's options", () => {
+  it("refuses an option its command does not take, before opening a database", async () => {
+    const output: string[] = [];
+    const run = (...argv: string[]) => runKeysCommand(argv, { NEONHUB_DATA_DIR: join(tmpdir(), "neonhub-keys-never-opened") }, (text) => void output.push(text));
+    expect(await run("list", "--org", "org_keys", "--expires-in", "90d")).toBe(2);
+    expect(output.pop()).toMatch(/^"list" takes no --expires-in\./);
+    expect(await run("revoke", "--org", "org_keys", "--id", "key_1", "--user", "ops", "--scope", "runs:read")).toBe(2);
+    expect(output.pop()).toMatch(/^"revoke" takes no --user, --scope\./);
+    await expect(readdir(join(tmpdir(), "neonhub-keys-never-opened"))).rejects.toMatchObject({ code: "ENOENT" });
+  });
+});

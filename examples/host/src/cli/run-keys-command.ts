@@ -22,6 +22,13 @@ with offset, like 2027-03-01T00:00:00Z, up to 9999-12-31 UTC). list marks keys t
 The database is chosen as for the host: DATABASE_URL, or the embedded one in NEONHUB_DATA_DIR (./.neonhub).
 `;
 
+/** The options each command takes; any other is refused. */
+const OPTIONS_OF: Readonly<Record<string, readonly string[]>> = {
+  create: ["org", "user", "name", "scope", "expires-in", "expires-at"],
+  list: ["org"],
+  revoke: ["org", "id"],
+};
+
 /**
  * Runs one key command; returns the process exit code. `clock` is what expiries are set and judged by.
  * @throws ValidationError (`VALIDATION_FAILED`) for a bad `--expires-in` or `--expires-at`, before the database is opened.
@@ -48,6 +55,12 @@ export async function runKeysCommand(argv: string[], environment: Record<string,
   }
   if (!values.org || (command === "create" && !values.user) || (command === "revoke" && !values.id)) {
     write(`Missing option for "${command}".\n\n${USAGE}`);
+    return 2;
+  }
+  // An option the command does not take is refused rather than ignored: `list --expires-in 90d` changes nothing.
+  const misplaced = Object.keys(values).filter((option) => option !== "help" && !(OPTIONS_OF[command] ?? []).includes(option));
+  if (misplaced.length > 0) {
+    write(`"${command}" takes no ${misplaced.map((option) => `--${option}`).join(", ")}.\n\n${USAGE}`);
     return 2;
   }
   // Checked before the database is opened, as a refused expiry must leave nothing behind.
