@@ -31,3 +31,19 @@ describe("connections set", () => {
     expect(await readdir(dataDir)).toEqual([]);
   });
 });
+
+describe("the connections command's options", () => {
+  it("refuses an option its command does not take, before reading input or opening a database", async () => {
+    const output: string[] = [];
+    const dataDir = join(tmpdir(), `neonhub-connections-never-opened-${randomBytes(6).toString("hex")}`);
+    const run = (...argv: string[]) =>
+      runConnectionsCommand(argv, { NEONHUB_DATA_DIR: dataDir, NEONHUB_CREDENTIALS_KEY: randomBytes(32).toString("base64") }, (text) => void output.push(text), async () => {
+        throw new Error("standard input must not be read");
+      });
+    expect(await run("delete", "--org", "org_cli", "--connector", "stripe", "--file", "creds.json")).toBe(2);
+    expect(output.pop()).toMatch(/^"delete" takes no --file\./);
+    expect(await run("rotate-key", "--org", "org_cli")).toBe(2);
+    expect(output.pop()).toMatch(/^"rotate-key" takes no --org\./);
+    await expect(readdir(dataDir)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+});

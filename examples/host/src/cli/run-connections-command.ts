@@ -5,6 +5,7 @@ import { createConnectorClient } from "@neonhub/connectors";
 import { loadHostConfig } from "../config/host-config.js";
 import { createConnectionService } from "../connections/connection-service.js";
 import { openHostDatabase } from "../runtime/open-host-database.js";
+import { misplacedOptions } from "./misplaced-options.js";
 import { parseCredentialsDocument, type CredentialsDocument } from "./parse-credentials-document.js";
 
 const USAGE = `Manage organizations' connections to connectors (credentials stored encrypted in the configured database).
@@ -21,7 +22,15 @@ NEONHUB_CREDENTIALS_KEY is the key credentials are sealed with; rotate-key re-en
 key of NEONHUB_CREDENTIALS_PREVIOUS_KEYS (hosts may keep serving meanwhile). The database is chosen as for the host.
 `;
 
-const COMMANDS = ["list", "set", "delete", "test", "rotate-key"];
+/** The options each command takes; any other is refused. */
+const OPTIONS_OF: Readonly<Record<string, readonly string[]>> = {
+  list: ["org"],
+  set: ["org", "connector", "file"],
+  delete: ["org", "connector"],
+  test: ["org", "connector"],
+  "rotate-key": [],
+};
+const COMMANDS = Object.keys(OPTIONS_OF);
 
 /** Runs one connections command; returns the process exit code. */
 export async function runConnectionsCommand(
@@ -42,6 +51,12 @@ export async function runConnectionsCommand(
   }
   if (command !== "rotate-key" && (!values.org || (command !== "list" && !values.connector))) {
     write(`Missing option for "${command}".\n\n${USAGE}`);
+    return 2;
+  }
+  // An option the command does not take is refused rather than ignored: `delete --file creds.json` reads nothing.
+  const misplaced = misplacedOptions(command, values, OPTIONS_OF);
+  if (misplaced.length > 0) {
+    write(`"${command}" takes no ${misplaced.join(", ")}.\n\n${USAGE}`);
     return 2;
   }
   const config = loadHostConfig(environment);

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -94,11 +95,12 @@ describe("the keys command's expiry options", () => {
 describe("the keys command's options", () => {
   it("refuses an option its command does not take, before opening a database", async () => {
     const output: string[] = [];
-    const run = (...argv: string[]) => runKeysCommand(argv, { NEONHUB_DATA_DIR: join(tmpdir(), "neonhub-keys-never-opened") }, (text) => void output.push(text));
+    const dataDir = join(tmpdir(), `neonhub-keys-never-opened-${randomBytes(6).toString("hex")}`);
+    const run = (...argv: string[]) => runKeysCommand(argv, { NEONHUB_DATA_DIR: dataDir }, (text) => void output.push(text));
     expect(await run("list", "--org", "org_keys", "--expires-in", "90d")).toBe(2);
     expect(output.pop()).toMatch(/^"list" takes no --expires-in\./);
     expect(await run("revoke", "--org", "org_keys", "--id", "key_1", "--user", "ops", "--scope", "runs:read")).toBe(2);
     expect(output.pop()).toMatch(/^"revoke" takes no --user, --scope\./);
-    await expect(readdir(join(tmpdir(), "neonhub-keys-never-opened"))).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(readdir(dataDir)).rejects.toMatchObject({ code: "ENOENT" });
   });
 });

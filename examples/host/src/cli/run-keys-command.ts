@@ -4,6 +4,7 @@ import { issueApiKey } from "../auth/issue-api-key.js";
 import { loadHostConfig } from "../config/host-config.js";
 import { openHostDatabase } from "../runtime/open-host-database.js";
 import { describeApiKey } from "./describe-api-key.js";
+import { misplacedOptions } from "./misplaced-options.js";
 import { parseKeyExpiry } from "./parse-key-expiry.js";
 
 const USAGE = `Manage the host's API keys (stored hashed in the configured database).
@@ -58,9 +59,9 @@ export async function runKeysCommand(argv: string[], environment: Record<string,
     return 2;
   }
   // An option the command does not take is refused rather than ignored: `list --expires-in 90d` changes nothing.
-  const misplaced = Object.keys(values).filter((option) => option !== "help" && !(OPTIONS_OF[command] ?? []).includes(option));
+  const misplaced = misplacedOptions(command, values, OPTIONS_OF);
   if (misplaced.length > 0) {
-    write(`"${command}" takes no ${misplaced.map((option) => `--${option}`).join(", ")}.\n\n${USAGE}`);
+    write(`"${command}" takes no ${misplaced.join(", ")}.\n\n${USAGE}`);
     return 2;
   }
   // Checked before the database is opened, as a refused expiry must leave nothing behind.
