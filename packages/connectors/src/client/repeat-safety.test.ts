@@ -14,6 +14,31 @@ const discordMessage = { channelId: "1311000000000000001", content: "Launch day"
 const discordAnswer = { status: 200, json: { id: "1311000000000000099", channel_id: discordMessage.channelId, content: "Launch day", timestamp: "2026-12-04T10:00:00.000000+00:00" } };
 const retry = { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 };
 
+/** A run context whose `ctx.tool` records the options it is given and calls the step at once. */
+function recordingRunContext(agentName: string, organizationId: string, defaultStepKey: string) {
+  const seen: Array<ToolCallOptions | undefined> = [];
+  const context = {
+    runId: "run_1",
+    agentName,
+    userId: "u1",
+    organizationId,
+    intent: null,
+    attempt: 1,
+    signal: new AbortController().signal,
+    logger: silentLogger,
+    reportMetric: () => undefined,
+    step: () => Promise.reject(new Error("not used by connectors")),
+    sleep: () => Promise.reject(new Error("not used by connectors")),
+    waitForSignal: () => Promise.reject(new Error("not used by connectors")),
+    runAgent: () => Promise.reject(new Error("not used by connectors")),
+    tool: (_name, _input, fn, options) => {
+      seen.push(options);
+      return fn({ signal: new AbortController().signal, attempt: 1, logger: silentLogger, stepKey: options?.key ?? defaultStepKey, idempotencyKey: "nh_step" });
+    },
+  } satisfies RunContext;
+  return { context, seen };
+}
+
 describe("repeat safety of connector calls", () => {
   let harness: LiveHarness | undefined;
   afterEach(async () => {
@@ -153,52 +178,14 @@ describe("repeat safety of connector calls", () => {
 
   it("gives ctx.tool the action's repeat safety and the step key asked for", async () => {
     harness = await startLiveHarness({ connector: stripeConnector, credentials: { apiKey: "sk_test_tool" }, handler: () => ({ status: 200, json: { object: "list", data: [], has_more: false } }) });
-    const seen: Array<ToolCallOptions | undefined> = [];
-    const context = {
-      runId: "run_1",
-      agentName: "reader",
-      userId: "u1",
-      organizationId: harness.organizationId,
-      intent: null,
-      attempt: 1,
-      signal: new AbortController().signal,
-      logger: silentLogger,
-      reportMetric: () => undefined,
-      step: () => Promise.reject(new Error("not used by connectors")),
-      sleep: () => Promise.reject(new Error("not used by connectors")),
-      waitForSignal: () => Promise.reject(new Error("not used by connectors")),
-      runAgent: () => Promise.reject(new Error("not used by connectors")),
-      tool: (_name, _input, fn, options) => {
-        seen.push(options);
-        return fn({ signal: new AbortController().signal, attempt: 1, logger: silentLogger, stepKey: options?.key ?? "stripe.listBalanceTransactions#0", idempotencyKey: "nh_step" });
-      },
-    } satisfies RunContext;
+    const { context, seen } = recordingRunContext("reader", harness.organizationId, "stripe.listBalanceTransactions#0");
     await harness.client.forRun(context).invoke(stripeConnector, "listBalanceTransactions", {}, { stepKey: "fees" });
     expect(seen).toEqual([expect.objectContaining({ repeatSafety: "safe", key: "fees" })]);
   });
 
   it("gives ctx.tool the key retention of Discord's sendChannelMessage, so the step is repeated only while Discord keeps the nonce", async () => {
     harness = await startLiveHarness({ connector: discordConnector, credentials: { accessToken: "bot-retention" }, handler: () => discordAnswer });
-    const seen: Array<ToolCallOptions | undefined> = [];
-    const context = {
-      runId: "run_1",
-      agentName: "announcer",
-      userId: "u1",
-      organizationId: harness.organizationId,
-      intent: null,
-      attempt: 1,
-      signal: new AbortController().signal,
-      logger: silentLogger,
-      reportMetric: () => undefined,
-      step: () => Promise.reject(new Error("not used by connectors")),
-      sleep: () => Promise.reject(new Error("not used by connectors")),
-      waitForSignal: () => Promise.reject(new Error("not used by connectors")),
-      runAgent: () => Promise.reject(new Error("not used by connectors")),
-      tool: (_name, _input, fn, options) => {
-        seen.push(options);
-        return fn({ signal: new AbortController().signal, attempt: 1, logger: silentLogger, stepKey: "discord.sendChannelMessage#0", idempotencyKey: "nh_step" });
-      },
-    } satisfies RunContext;
+    const { context, seen } = recordingRunContext("announcer", harness.organizationId, "discord.sendChannelMessage#0");
     await harness.client.forRun(context).invoke(discordConnector, "sendChannelMessage", discordMessage);
     expect(seen).toEqual([expect.objectContaining({ repeatSafety: "with-key", keyRetentionMs: 120_000 })]);
     expect(discordConnector.actions.sendChannelMessage?.keyRetentionMs).toBe(120_000);
