@@ -151,7 +151,7 @@ export function createConnectorClient(options: ConnectorClientOptions = {}): Con
   const metrics = options.metrics ?? noopMetricsSink;
   const logger = options.logger ?? silentLogger;
   const credentials = options.credentials ?? null;
-  const mockEngine = mode === "mock" ? createMockEngine(options.mock ?? {}, clock) : null;
+  const mockEngine = mode === "mock" ? createMockEngine(options.mock ?? {}, clock, (connectorId, actionName) => registry.getAction(connectorId, actionName)) : null;
   const resilience = createConnectorResilience({
     metrics,
     clock,

@@ -1,7 +1,8 @@
 import { BoundedMap, type Clock, ConfigurationError, fieldErrorsFromZod, isNeonhubError } from "@neonhub/core";
 import type { ActionDefinition, ConnectorDefinition, MockContext } from "../sdk/connector-definition.js";
+import { fixtureById } from "./define-mock-fixture.js";
 import { matchesInput } from "./match-input.js";
-import type { MockFixture } from "./mock-fixture.js";
+import type { DefinitionMockFixture, MockFixture } from "./mock-fixture.js";
 import type { MockCall, MockController, MockOptions, MockScenario, ScenarioSelection } from "./mock-types.js";
 import { scenarioError, scenarioName } from "./scenario-error.js";
 import { createSeededRandom, hashText, stableStringify } from "./seeded-random.js";
@@ -57,8 +58,14 @@ function mockContext(random: () => number, epochMs: number, occurrence: number):
   };
 }
 
-/** Creates the engine of mock mode, with latency waited on `clock`. */
-export function createMockEngine(options: MockOptions, clock: Clock): MockEngine {
+/** Throws a typed error when the connector is not registered or has no such action. */
+export type CheckFixtureTarget = (connectorId: string, actionName: string) => void;
+
+/**
+ * Creates the engine of mock mode, with latency waited on `clock`. Each fixture's connector and action go through
+ * `checkTarget` when it is added, so that a misspelt one fails there rather than never matching.
+ */
+export function createMockEngine(options: MockOptions, clock: Clock, checkTarget: CheckFixtureTarget): MockEngine {
   const seed = options.seed ?? "neonhub";
   const epochMs = options.epochMs ?? DEFAULT_EPOCH_MS;
   const maxCalls = options.maxCalls ?? 10_000;
@@ -67,7 +74,11 @@ export function createMockEngine(options: MockOptions, clock: Clock): MockEngine
   let fixtures: FixtureEntry[] = [];
   let rules: ScenarioRule[] = [];
 
-  const addFixture = (fixture: MockFixture) => fixtures.unshift({ fixture, remaining: fixture.times ?? Number.POSITIVE_INFINITY });
+  const addFixture = (given: MockFixture | DefinitionMockFixture<ConnectorDefinition, string>) => {
+    const fixture = fixtureById(given);
+    checkTarget(fixture.connector, fixture.action);
+    fixtures.unshift({ fixture, remaining: fixture.times ?? Number.POSITIVE_INFINITY });
+  };
   for (const fixture of options.fixtures ?? []) addFixture(fixture);
 
   // Trimmed in batches so that a full log does not cost a copy per call; readers see the newest maxCalls.

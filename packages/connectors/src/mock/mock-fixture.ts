@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { BuiltInConnectorId, BuiltInConnectorMap } from "../connectors/built-in-connectors.js";
-import type { ActionDefinition, MockContext } from "../sdk/connector-definition.js";
+import type { ActionDefinition, ConnectorDefinition, MockContext } from "../sdk/connector-definition.js";
 import type { MockScenario } from "./mock-types.js";
 
 /**
@@ -57,6 +57,35 @@ type AcceptedOutput<Definition> = Definition extends ActionDefinition<z.ZodType,
 export interface BuiltInActionMockFixture<Id extends BuiltInConnectorId, Action extends BuiltInActionName<Id>>
   extends MockFixtureFields<ValidatedInput<BuiltInAction<Id, Action>>, AcceptedOutput<BuiltInAction<Id, Action>>> {
   connector: Id;
+  action: Action;
+}
+
+/** Name of an action of a connector definition (a plugin's, or a built-in one's). */
+export type ConnectorActionName<Connector extends ConnectorDefinition> = keyof Connector["actions"] & string;
+
+type DefinitionFields<Connector extends ConnectorDefinition, Action extends ConnectorActionName<Connector>> = MockFixtureFields<
+  ValidatedInput<Connector["actions"][Action]>,
+  AcceptedOutput<Connector["actions"][Action]>
+>;
+
+/**
+ * A fixture of one action of a connector named by its definition, as `addFixture` and {@link defineMockFixture} take
+ * it: `action` is one of the definition's actions, `match` part of its input and `output` what its output schema
+ * accepts. This is how a plugin connector's fixtures are typed, since its id alone says nothing to the types.
+ */
+export interface DefinitionMockFixture<Connector extends ConnectorDefinition, Action extends ConnectorActionName<Connector>>
+  extends DefinitionFields<Connector, Action> {
+  connector: Connector;
+  action: Action;
+}
+
+/**
+ * The fixture {@link defineMockFixture} returns for a {@link DefinitionMockFixture}: the connector by its id, so that
+ * it fits `mock.fixtures` beside untyped ones, with `match` and `output` still typed by the action.
+ */
+export interface ConnectorActionMockFixture<Connector extends ConnectorDefinition, Action extends ConnectorActionName<Connector>>
+  extends DefinitionFields<Connector, Action> {
+  connector: string;
   action: Action;
 }
 

@@ -1,5 +1,13 @@
 import type { BuiltInConnectorId } from "../connectors/built-in-connectors.js";
-import type { BuiltInActionMockFixture, BuiltInActionName, MockFixture, UntypedMockFixture } from "./mock-fixture.js";
+import type { ConnectorDefinition } from "../sdk/connector-definition.js";
+import type {
+  BuiltInActionMockFixture,
+  BuiltInActionName,
+  ConnectorActionName,
+  DefinitionMockFixture,
+  MockFixture,
+  UntypedMockFixture,
+} from "./mock-fixture.js";
 
 /** A fault or outcome a mocked call produces. */
 export type MockScenarioName = "ok" | "rate_limited" | "server_error" | "timeout" | "auth_expired" | "invalid_input";
@@ -54,12 +62,15 @@ export interface MockController {
   /** Calls made, in order, optionally of one connector and action. */
   calls(connector?: string, action?: string): MockCall[];
   /**
-   * Adds a fixture, newest first. For a built-in connector's id, `action` must be one of its actions, `match` part
-   * of the action's input and `output` what its output schema accepts, and an output function gets the input's
-   * type; any other id (a plugin's) takes an untyped fixture.
+   * Adds a fixture, newest first. Given a connector definition (a plugin's) or a built-in connector's id, `action`
+   * must be one of its actions, `match` part of the action's input and `output` what its output schema accepts, and
+   * an output function gets the input's type; any other id (a plugin's, by string) takes an untyped fixture. Either
+   * way, a connector that is not registered or an action it lacks is refused with `VALIDATION_FAILED` here.
    * @example
    * connectors.mock.addFixture({ connector: "slack", action: "postMessage", output: (input) => ({ channel: input.channel, ts: "1.000001", threadTs: null }) });
+   * connectors.mock.addFixture({ connector: airtableConnector, action: "createRecord", match: { table: "Leads" }, output: (input) => ({ id: "recLEAD000000001", createdTime: "2026-01-01T00:00:00.000Z", fields: input.fields }) });
    */
+  addFixture<Connector extends ConnectorDefinition, Action extends ConnectorActionName<Connector>>(fixture: DefinitionMockFixture<Connector, Action>): void;
   addFixture<Id extends BuiltInConnectorId, Action extends BuiltInActionName<Id>>(fixture: BuiltInActionMockFixture<Id, Action>): void;
   // A built-in id never falls through to the untyped form, so a wrong fixture is a type error, not an untyped one.
   addFixture<Id extends string>(fixture: UntypedMockFixture<Id extends BuiltInConnectorId ? never : Id>): void;

@@ -50,7 +50,9 @@ describe("typed fixtures", () => {
   it("refuses a misspelt action, a wrong output field and a pattern field the input lacks of a built-in connector", () => {
     const client = mockClient();
     // @ts-expect-error: slack has no postMesage action.
-    client.mock.addFixture({ connector: "slack", action: "postMesage", output: { channel: "C1", ts: "1.1", threadTs: null } });
+    expect(() => client.mock.addFixture({ connector: "slack", action: "postMesage", output: { channel: "C1", ts: "1.1", threadTs: null } })).toThrow(
+      expect.objectContaining({ code: "VALIDATION_FAILED", message: expect.stringContaining('has no action "postMesage"') }),
+    );
     // @ts-expect-error: postMessage answers channel, not chanel.
     client.mock.addFixture({ connector: "slack", action: "postMessage", output: { chanel: "C1", ts: "1.1", threadTs: null } });
     // @ts-expect-error: an output function must answer the output too.

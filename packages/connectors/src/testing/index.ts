@@ -17,6 +17,9 @@ export type {
 export type {
   BuiltInActionMockFixture,
   BuiltInActionName,
+  ConnectorActionMockFixture,
+  ConnectorActionName,
+  DefinitionMockFixture,
   MockFixture,
   MockFixtureFields,
   MockFixtureOutput,
