@@ -159,7 +159,7 @@ export type {
   CredentialChanges,
   CredentialStore,
 } from "./ports/credential-store.js";
-export type { OAuthStateRecord, OAuthStateStore } from "./ports/oauth-state-store.js";
+export type { OAuthCompletion, OAuthGrantRecord, OAuthStateRecord, OAuthStateStore } from "./ports/oauth-state-store.js";
 export type { ApiKeyRecord, ApiKeyStore, CreateApiKeyInput } from "./ports/api-key-store.js";
 
 export type { AgentSettings } from "./model/agent-settings.js";

@@ -1,9 +1,27 @@
-import { BoundedMap, type OAuthStateRecord, type OAuthStateStore } from "@neonhub/core";
+import { BoundedMap, type OAuthGrantRecord, type OAuthStateRecord, type OAuthStateStore } from "@neonhub/core";
 
 /** Options of {@link createMemoryOAuthStateStore}. */
 export interface MemoryOAuthStateStoreOptions {
   /** Most pending authorizations kept; the oldest is dropped beyond it. Default 10,000. */
   maxStates?: number;
+  /** Most grants waiting to be confirmed; the oldest is dropped beyond it. Default 10,000. */
+  maxGrants?: number;
+}
+
+const copyGrant = (record: OAuthGrantRecord): OAuthGrantRecord => ({
+  ...record,
+  tokens: { ...record.tokens },
+  tokensExpireAt: record.tokensExpireAt === null ? null : new Date(record.tokensExpireAt),
+  expiresAt: new Date(record.expiresAt),
+});
+
+/** Removes the records of `map` that expired before `now`; returns how many. */
+function deleteExpiredOf<Record extends { expiresAt: Date }>(map: BoundedMap<string, Record>, keyOf: (record: Record) => string, now: Date): number {
+  let removed = 0;
+  for (const record of [...map.values()]) {
+    if (record.expiresAt.getTime() < now.getTime() && map.delete(keyOf(record))) removed += 1;
+  }
+  return removed;
 }
 
 /**
@@ -12,6 +30,7 @@ export interface MemoryOAuthStateStoreOptions {
  */
 export function createMemoryOAuthStateStore(options: MemoryOAuthStateStoreOptions = {}): OAuthStateStore {
   const states = new BoundedMap<string, OAuthStateRecord>(options.maxStates ?? 10_000);
+  const grants = new BoundedMap<string, OAuthGrantRecord>(options.maxGrants ?? 10_000);
   return {
     specificationVersion: "v1",
     async create(record) {
@@ -23,12 +42,17 @@ export function createMemoryOAuthStateStore(options: MemoryOAuthStateStoreOption
       states.delete(state);
       return found;
     },
+    async createGrant(record) {
+      grants.set(record.grant, copyGrant(record));
+    },
+    async consumeGrant(grant) {
+      const found = grants.get(grant);
+      if (found === undefined) return null;
+      grants.delete(grant);
+      return found;
+    },
     async deleteExpired(now) {
-      let removed = 0;
-      for (const record of [...states.values()]) {
-        if (record.expiresAt.getTime() < now.getTime() && states.delete(record.state)) removed += 1;
-      }
-      return removed;
+      return deleteExpiredOf(states, (record) => record.state, now) + deleteExpiredOf(grants, (record) => record.grant, now);
     },
   };
 }

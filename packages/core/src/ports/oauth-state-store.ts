@@ -1,3 +1,10 @@
+/**
+ * How an authorization ends. `callback`: the keyless callback stores the tokens in the starter's organization.
+ * `confirm`: the callback keeps them as a pending grant that only the starter's organization and user can take, with
+ * their own API key, so an authorization URL finished by someone else links nothing.
+ */
+export type OAuthCompletion = "callback" | "confirm";
+
 /** One authorization in progress: what the callback needs to finish it, bound to who started it. */
 export interface OAuthStateRecord {
   /** The unguessable `state` sent to the provider. Adapters may keep only its hash. */
@@ -11,18 +18,39 @@ export interface OAuthStateRecord {
   redirectUri: string;
   /** Where the person is sent back after the callback (already checked against the allowlist). */
   returnUrl: string;
+  /** How the callback finishes the authorization. */
+  completion: OAuthCompletion;
+  expiresAt: Date;
+}
+
+/** Tokens of a finished code exchange, waiting for the organization and user that started the authorization. */
+export interface OAuthGrantRecord {
+  /** The unguessable grant handed to the return URL. Adapters may keep only its hash. */
+  grant: string;
+  organizationId: string;
+  userId: string;
+  connector: string;
+  /** What the provider answered: `accessToken` and, when it gave one, `refreshToken`. Adapters keep them sealed. */
+  tokens: Record<string, string>;
+  /** When the access token expires; null when the provider did not say. */
+  tokensExpireAt: Date | null;
+  /** When the grant can no longer be confirmed. */
   expiresAt: Date;
 }
 
 /**
- * Pending OAuth 2.0 authorizations. A state is single-use: `consume` removes it in the same step that reads it,
- * so two callbacks with the same state cannot both succeed.
+ * Pending OAuth 2.0 authorizations and the grants waiting to be confirmed. A state and a grant are each single-use:
+ * `consume` and `consumeGrant` remove what they read in the same step, so two hosts cannot both use one.
  */
 export interface OAuthStateStore {
   readonly specificationVersion: "v1";
   create(record: OAuthStateRecord): Promise<void>;
   /** Removes and returns the record of `state`, expired or not (the caller tells why it refuses); null when unknown or used. */
   consume(state: string): Promise<OAuthStateRecord | null>;
-  /** Removes records that expired before `now`; returns how many. */
+  /** Keeps the tokens of an authorization finished with `confirm` completion until the grant is confirmed or expires. */
+  createGrant(record: OAuthGrantRecord): Promise<void>;
+  /** Removes and returns the record of `grant`, expired or not (the caller tells why it refuses); null when unknown or used. */
+  consumeGrant(grant: string): Promise<OAuthGrantRecord | null>;
+  /** Removes the states and grants that expired before `now`; returns how many. */
   deleteExpired(now: Date): Promise<number>;
 }

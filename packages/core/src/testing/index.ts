@@ -18,3 +18,5 @@ export { replayRunHistory } from "./replay-run-history.js";
 export type { RecordedRun, ReplayResult } from "./replay-run-history.js";
 export { runApiKeyStoreConformanceSuite, sampleApiKeyInput } from "./api-key-store-conformance-suite.js";
 export type { ApiKeyStoreConformanceOptions } from "./api-key-store-conformance-suite.js";
+export { runOAuthStateStoreConformanceSuite, sampleOAuthGrant, sampleOAuthState } from "./oauth-state-store-conformance-suite.js";
+export type { OAuthStateStoreConformanceOptions } from "./oauth-state-store-conformance-suite.js";

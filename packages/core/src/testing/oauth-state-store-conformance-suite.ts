@@ -1,0 +1,138 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "./vitest-api.js";
+import type { OAuthGrantRecord, OAuthStateRecord, OAuthStateStore } from "../ports/oauth-state-store.js";
+
+/** Options of {@link runOAuthStateStoreConformanceSuite}. */
+export interface OAuthStateStoreConformanceOptions {
+  /** Label of the adapter in test names. */
+  name: string;
+  /** Opens a store on an empty database (called once for the suite). */
+  createStore: () => Promise<OAuthStateStore>;
+  /** Closes the store and removes what it created. */
+  destroyStore?: (store: OAuthStateStore) => Promise<void>;
+}
+
+const LATER = new Date(Date.UTC(2099, 0, 1, 12, 0, 0, 7));
+const secret = () => randomBytes(32).toString("base64url");
+
+/** A pending authorization; each call gets a fresh state and organization. */
+export function sampleOAuthState(overrides: Partial<OAuthStateRecord> = {}): OAuthStateRecord {
+  return {
+    state: secret(),
+    organizationId: `org-${randomUUID()}`,
+    userId: "user-1",
+    connector: "acme-oauth",
+    codeVerifier: secret(),
+    redirectUri: "https://api.example.com/v1/oauth/callback",
+    returnUrl: "https://app.example.com/settings/connections?tab=acme",
+    completion: "callback",
+    expiresAt: LATER,
+    ...overrides,
+  };
+}
+
+/** A grant waiting to be confirmed; each call gets a fresh grant, organization and tokens. */
+export function sampleOAuthGrant(overrides: Partial<OAuthGrantRecord> = {}): OAuthGrantRecord {
+  return {
+    grant: secret(),
+    organizationId: `org-${randomUUID()}`,
+    userId: "user-1",
+    connector: "acme-oauth",
+    tokens: { accessToken: `access-${secret()}`, refreshToken: `refresh-${secret()}` },
+    tokensExpireAt: new Date(Date.UTC(2099, 0, 1, 13, 0, 0, 999)),
+    expiresAt: LATER,
+    ...overrides,
+  };
+}
+
+/**
+ * The behaviour every {@link OAuthStateStore} adapter must show, including that of two hosts racing for one state
+ * or one grant. Call it at the top level of a vitest file:
+ * @example
+ * runOAuthStateStoreConformanceSuite({ name: "memory", createStore: async () => createMemoryOAuthStateStore() });
+ */
+export function runOAuthStateStoreConformanceSuite(options: OAuthStateStoreConformanceOptions): void {
+  describe(`OAuthStateStore conformance: ${options.name}`, () => {
+    let store: OAuthStateStore;
+    beforeAll(async () => {
+      store = await options.createStore();
+    });
+    afterAll(async () => {
+      if (store && options.destroyStore) await options.destroyStore(store);
+    });
+
+    it("declares the port version", () => {
+      expect(store.specificationVersion).toBe("v1");
+    });
+
+    it("returns a state once, with its completion, and null for an unknown or used one", async () => {
+      for (const completion of ["callback", "confirm"] as const) {
+        const record = sampleOAuthState({ completion });
+        await store.create(record);
+        expect(await store.consume(record.state)).toEqual(record);
+        expect(await store.consume(record.state)).toBeNull();
+      }
+      expect(await store.consume(secret())).toBeNull();
+    });
+
+    it("gives a state to one of two consumers racing for it", async () => {
+      const record = sampleOAuthState();
+      await store.create(record);
+      const answers = await Promise.all([store.consume(record.state), store.consume(record.state)]);
+      expect(answers.filter((answer) => answer !== null)).toEqual([record]);
+    });
+
+    it("returns a grant once, with its tokens and their expiry to the millisecond, and null for an unknown or used one", async () => {
+      const record = sampleOAuthGrant();
+      await store.createGrant(record);
+      expect(await store.consumeGrant(record.grant)).toEqual(record);
+      expect(await store.consumeGrant(record.grant)).toBeNull();
+      const accessOnly = sampleOAuthGrant({ tokens: { accessToken: `access-${secret()}` }, tokensExpireAt: null });
+      await store.createGrant(accessOnly);
+      expect(await store.consumeGrant(accessOnly.grant)).toEqual(accessOnly);
+      expect(await store.consumeGrant(secret())).toBeNull();
+    });
+
+    it("keeps grants and states apart: a grant is not a state, nor a state a grant", async () => {
+      const shared = secret();
+      const state = sampleOAuthState({ state: shared });
+      const grant = sampleOAuthGrant({ grant: shared, organizationId: state.organizationId });
+      await store.create(state);
+      await store.createGrant(grant);
+      expect(await store.consumeGrant(shared)).toEqual(grant);
+      expect(await store.consumeGrant(shared)).toBeNull();
+      expect(await store.consume(shared)).toEqual(state);
+    });
+
+    it("gives a grant to one of two consumers racing for it", async () => {
+      const record = sampleOAuthGrant();
+      await store.createGrant(record);
+      const answers = await Promise.all([store.consumeGrant(record.grant), store.consumeGrant(record.grant)]);
+      expect(answers.filter((answer) => answer !== null)).toEqual([record]);
+    });
+
+    it("returns an expired grant (the caller says why it refuses it) until expired ones are deleted", async () => {
+      const expired = sampleOAuthGrant({ expiresAt: new Date(Date.UTC(2001, 0, 1)) });
+      await store.createGrant(expired);
+      expect(await store.consumeGrant(expired.grant)).toEqual(expired);
+    });
+
+    it("deletes the states and grants that expired before the given instant, and only those", async () => {
+      const cutoff = new Date(Date.UTC(2002, 0, 1));
+      const oldState = sampleOAuthState({ expiresAt: new Date(cutoff.getTime() - 1) });
+      const oldGrant = sampleOAuthGrant({ expiresAt: new Date(cutoff.getTime() - 60_000) });
+      const edgeState = sampleOAuthState({ expiresAt: cutoff });
+      const edgeGrant = sampleOAuthGrant({ expiresAt: cutoff });
+      await store.create(oldState);
+      await store.createGrant(oldGrant);
+      await store.create(edgeState);
+      await store.createGrant(edgeGrant);
+      expect(await store.deleteExpired(cutoff)).toBe(2);
+      expect(await store.consume(oldState.state)).toBeNull();
+      expect(await store.consumeGrant(oldGrant.grant)).toBeNull();
+      expect(await store.consume(edgeState.state)).toEqual(edgeState);
+      expect(await store.consumeGrant(edgeGrant.grant)).toEqual(edgeGrant);
+      expect(await store.deleteExpired(cutoff)).toBe(0);
+    });
+  });
+}
