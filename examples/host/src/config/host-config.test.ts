@@ -33,6 +33,7 @@ describe("loadHostConfig", () => {
       oauthReturnUrls: [],
       oauthClients: {},
       allowInsecureOAuthRequests: false,
+      oauthCompletion: "callback",
       inspectorAssetsDirectory: null,
     });
   });
@@ -57,6 +58,9 @@ describe("loadHostConfig", () => {
       },
     });
     expect(() => loadHostConfig({ NEONHUB_OAUTH_RETURN_URLS: "https://ok.example.com,not a url" })).toThrow(/NEONHUB_OAUTH_RETURN_URLS/);
+    expect(loadHostConfig({ NEONHUB_OAUTH_COMPLETION: "confirm" }).oauthCompletion).toBe("confirm");
+    expect(loadHostConfig({ NEONHUB_OAUTH_COMPLETION: "" }).oauthCompletion).toBe("callback");
+    expect(() => loadHostConfig({ NEONHUB_OAUTH_COMPLETION: "confirmed" })).toThrow(/NEONHUB_OAUTH_COMPLETION/);
     // Without a public URL there is no code flow, and nothing is added.
     expect(loadHostConfig({ NEONHUB_OAUTH_RETURN_URLS: "https://app.example.com/" }).oauthReturnUrls).toEqual(["https://app.example.com/"]);
   });

@@ -61,6 +61,11 @@ export interface HostConfig {
   oauthClients: Record<string, OAuthClientConfig>;
   /** Lets OAuth requests go to plain-HTTP providers (`NEONHUB_OAUTH_ALLOW_HTTP=true`); local test servers only. */
   allowInsecureOAuthRequests: boolean;
+  /**
+   * `NEONHUB_OAUTH_COMPLETION`: `callback` lets each authorization choose how it ends (the callback stores the
+   * tokens unless it asks for `confirm`); `confirm` makes every authorization wait for the starter to confirm it.
+   */
+  oauthCompletion: "callback" | "confirm";
   /** How long a looked-up API key is answered from memory (a revoked key works this long at most); 0 asks the database on every request. */
   apiKeyCacheTtlMs: number;
   /** How long a run's lease lasts: a run whose host died is taken over by another once it lapses. */
@@ -151,6 +156,7 @@ const environmentSchema = z.object({
     message: "must be a comma-separated list of absolute URLs",
   }),
   NEONHUB_OAUTH_ALLOW_HTTP: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).default("false")),
+  NEONHUB_OAUTH_COMPLETION: z.preprocess(emptyToUndefined, z.enum(["callback", "confirm"]).default("callback")),
   NEONHUB_INSPECTOR_ASSETS_DIR: optionalText,
   NEONHUB_API_KEY_CACHE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_API_KEY_CACHE_TTL_MS)),
   NEONHUB_RUN_LEASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(300).max(3_600_000).default(30_000)),
@@ -215,6 +221,7 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     oauthReturnUrls: [...(publicUrl === null ? [] : [`${publicUrl}/`]), ...commaList(values.NEONHUB_OAUTH_RETURN_URLS)],
     oauthClients: readOAuthClients(environment),
     allowInsecureOAuthRequests: values.NEONHUB_OAUTH_ALLOW_HTTP === "true",
+    oauthCompletion: values.NEONHUB_OAUTH_COMPLETION,
     inspectorAssetsDirectory: values.NEONHUB_INSPECTOR_ASSETS_DIR ?? null,
   };
 }

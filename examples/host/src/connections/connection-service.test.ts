@@ -87,7 +87,7 @@ describe("connection service: the OAuth 2.0 authorization refusals", () => {
     await start();
     expect(await states.consume(abandoned)).toBeNull();
 
-    await states.create({ state: "no-verifier-state", ...alpha, connector: "acme", codeVerifier: "", redirectUri: "https://api.example.com/v1/oauth/callback", returnUrl: "https://app.example.com/settings/", expiresAt: new Date(clock.now() + 60_000) });
+    await states.create({ state: "no-verifier-state", ...alpha, connector: "acme", codeVerifier: "", redirectUri: "https://api.example.com/v1/oauth/callback", returnUrl: "https://app.example.com/settings/", completion: "callback", expiresAt: new Date(clock.now() + 60_000) });
     await expect(service.callback(callbackOf("no-verifier-state"), null)).rejects.toMatchObject({ code: "OAUTH_PKCE_MISSING" });
     expect(await store.list("org_alpha")).toEqual([]);
   });
@@ -164,6 +164,36 @@ describe("connection service: fields sent beside the tokens", () => {
     const { credentials } = (await store.get("org_alpha", "ads"))!;
     expect(credentials).toMatchObject({ developerToken: "organization-token", loginCustomerId: "1234567890", baseUrl: "https://ads-proxy.example.com" });
     expect(credentials.accessToken).not.toBe("ya29.old");
+  });
+
+  it("stores a confirmed grant as the callback stores tokens: the kept fields, and the token expiry of the exchange", async () => {
+    const store = createMemoryCredentialStore();
+    await store.put({ organizationId: "org_alpha", connector: "ads", authType: "oauth2", credentials: { accessToken: "ya29.old", loginCustomerId: "1234567890" }, expiresAt: null });
+    const clock = createManualClock(START);
+    const service = createConnectionService({
+      store,
+      states: createMemoryOAuthStateStore(),
+      connectors: createConnectorClient({ mode: "live", environment: {}, connectors: [ads(`${provider.url}/token`)], credentials: store }),
+      oauthClients: { ads: { clientId: "client-1", clientSecret: "secret-1", credentialFields: { developerToken: "operator-developer-token" } } },
+      redirectUri: "https://api.example.com/v1/oauth/callback",
+      returnUrls: ["https://app.example.com/settings/"],
+      allowInsecureOAuthRequests: true,
+      clock,
+    });
+    const state = new URL((await service.authorize(alpha, "ads", "https://app.example.com/settings/ads", "confirm")).authorizationUrl).searchParams.get("state") as string;
+    const back = new URL((await service.callback(new URLSearchParams({ code: "code-1", state }), null)).location);
+    expect(back.searchParams.get("status")).toBe("confirm");
+    expect((await store.get("org_alpha", "ads"))?.credentials.accessToken).toBe("ya29.old");
+    // Confirmed a minute later: the token expiry still counts from the exchange.
+    await clock.advance(60_000);
+    const confirmed = await service.confirm(alpha, "ads", back.searchParams.get("grant") as string);
+    expect(confirmed).toMatchObject({ connector: "ads", authType: "oauth2", status: "ACTIVE", expiresAt: new Date(START + 3_599_000) });
+    expect((await store.get("org_alpha", "ads"))?.credentials).toEqual({
+      loginCustomerId: "1234567890",
+      developerToken: "operator-developer-token",
+      accessToken: expect.stringMatching(/^ya29\.access-/),
+      refreshToken: expect.stringMatching(/^1\/\/refresh-/),
+    });
   });
 
   it("refuses the code flow of a connector that names its client other than client_id", async () => {

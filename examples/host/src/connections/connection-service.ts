@@ -4,13 +4,16 @@ import {
   type ConnectionSummary,
   ConfigurationError,
   type CredentialStore,
+  type OAuthCompletion,
   type OAuthStateStore,
   isNeonhubError,
   systemClock,
 } from "@neonhub/core";
 import type { ConnectorClient, ConnectorDefinition, OAuth2AuthSpec, OAuthClientCredentials } from "@neonhub/connectors";
 import { ConnectionApiError } from "../http/host-error.js";
+import { DEFAULT_OAUTH_GRANT_TTL_MS, newOAuthGrant } from "./oauth-grant.js";
 import { isReturnUrlAllowed } from "./return-url-allowlist.js";
+import { storeOAuthTokens } from "./store-oauth-tokens.js";
 import { authorizationUrlOf, exchangeCode, newAuthorizationSecrets, oauthErrorCode, oauthProviderOf, revokeToken, type OAuthProvider } from "./oauth-provider.js";
 import { validateCredentials } from "./validate-credentials.js";
 
@@ -34,6 +37,13 @@ export interface ConnectionServiceOptions {
   returnUrls: readonly string[];
   clock?: Clock;
   stateTtlMs?: number;
+  /** How long a grant of `confirm` completion waits to be confirmed after the callback; 10 minutes by default. */
+  grantTtlMs?: number;
+  /**
+   * Every authorization must end with `confirm` completion (`NEONHUB_OAUTH_COMPLETION=confirm`): one that asks for
+   * `callback`, or names no completion, is refused. Otherwise each authorization chooses, `callback` by default.
+   */
+  requireConfirm?: boolean;
   /** Lets OAuth requests go to plain-HTTP endpoints; for local test servers only. */
   allowInsecureOAuthRequests?: boolean;
 }
@@ -82,9 +92,18 @@ export interface ConnectionService {
    */
   revoke(organizationId: string, connectorId: string): Promise<ConnectionRevocation>;
   test(organizationId: string, connectorId: string): Promise<ConnectionTestResult>;
-  authorize(caller: ConnectionCaller, connectorId: string, returnUrl: string): Promise<{ authorizationUrl: string; expiresAt: Date }>;
-  /** Finishes an authorization; `caller` is set when the callback request carried an API key. */
+  /** Starts an authorization; `completion` says how it ends, `callback` unless the host requires `confirm`. */
+  authorize(caller: ConnectionCaller, connectorId: string, returnUrl: string, completion?: OAuthCompletion): Promise<{ authorizationUrl: string; expiresAt: Date }>;
+  /**
+   * Finishes an authorization; `caller` is set when the callback request carried an API key. With `confirm`
+   * completion the tokens wait as a grant, and the return URL gets `status=confirm&grant=...`.
+   */
   callback(parameters: URLSearchParams, caller: ConnectionCaller | null): Promise<CallbackOutcome>;
+  /**
+   * Takes a grant of `confirm` completion (once, whoever asks) and, when `caller` is the organization and user that
+   * started the authorization, stores its tokens as the callback of `callback` completion does.
+   */
+  confirm(caller: ConnectionCaller, connectorId: string, grant: string): Promise<ConnectionSummary>;
 }
 
 type OAuthSpec = OAuth2AuthSpec & { authorizationUrl: string };
@@ -101,6 +120,7 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
   const { store, states, connectors } = options;
   const clock = options.clock ?? systemClock;
   const stateTtlMs = options.stateTtlMs ?? DEFAULT_OAUTH_STATE_TTL_MS;
+  const grantTtlMs = options.grantTtlMs ?? DEFAULT_OAUTH_GRANT_TTL_MS;
   for (const [connectorId, client] of Object.entries(options.oauthClients)) {
     const headerFields = connectors.registry.has(connectorId) ? Object.values(connectors.registry.get(connectorId).auth.credentialHeaders ?? {}) : [];
     const unknown = Object.keys(client.credentialFields ?? {}).filter((field) => !headerFields.includes(field));
@@ -129,10 +149,16 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
     const spec = { ...auth, authorizationUrl: auth.authorizationUrl };
     return { spec, provider: oauthProviderOf(spec, client, options.allowInsecureOAuthRequests === true) };
   };
+  const tokensTargetOf = (connector: ConnectorDefinition, organizationId: string) => ({ store, connector, organizationId, operatorFields: options.oauthClients[connector.id]?.credentialFields });
   const withQuery = (base: string, parameters: Record<string, string>) => {
     const url = new URL(base);
     for (const [name, value] of Object.entries(parameters)) url.searchParams.set(name, value);
     return url.href;
+  };
+
+  const summaryAfterPut = async (organizationId: string, stored: Parameters<typeof summaryOf>[0]) => {
+    const [listed] = (await store.list(organizationId)).filter((summary) => summary.connector === stored.connector);
+    return listed ?? summaryOf(stored, new Date(clock.now()));
   };
 
   const existingConnection = async (organizationId: string, connectorId: string) => {
@@ -172,8 +198,7 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
       const authType = input.authType ?? connector.auth.type;
       validateCredentials(connector.id, connector.auth, authType, input.credentials);
       const stored = await store.put({ organizationId, connector: connector.id, authType, credentials: input.credentials, expiresAt: input.expiresAt ?? null });
-      const [listed] = (await store.list(organizationId)).filter((summary) => summary.connector === connector.id);
-      return listed ?? summaryOf(stored, new Date(clock.now()));
+      return summaryAfterPut(organizationId, stored);
     },
 
     async remove(organizationId, connectorId) {
@@ -214,18 +239,34 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
       }
     },
 
-    async authorize(caller, connectorId, returnUrl) {
+    async authorize(caller, connectorId, returnUrl, completion) {
       const connector = connectorOf(connectorId);
       const { spec, provider } = oauthOf(connector);
       if (!isReturnUrlAllowed(returnUrl, options.returnUrls)) {
         throw new ConnectionApiError("RETURN_URL_NOT_ALLOWED", "The return URL is not in the host's allowlist of return URLs.");
+      }
+      if (options.requireConfirm === true && completion !== "confirm") {
+        throw new ConnectionApiError(
+          "OAUTH_COMPLETION_REQUIRED",
+          'This host requires "completion": "confirm": the callback keeps the tokens as a grant, which the person who started the authorization confirms with POST /v1/connections/{connector}/authorize/confirm.',
+        );
       }
       // Abandoned authorizations are swept here, one indexed delete, so that nothing needs a timer.
       await states.deleteExpired(new Date(clock.now()));
       const secrets = await newAuthorizationSecrets();
       const redirectUri = options.redirectUri as string;
       const expiresAt = new Date(clock.now() + stateTtlMs);
-      await states.create({ state: secrets.state, organizationId: caller.organizationId, userId: caller.userId, connector: connector.id, codeVerifier: secrets.codeVerifier, redirectUri, returnUrl, expiresAt });
+      await states.create({
+        state: secrets.state,
+        organizationId: caller.organizationId,
+        userId: caller.userId,
+        connector: connector.id,
+        codeVerifier: secrets.codeVerifier,
+        redirectUri,
+        returnUrl,
+        completion: completion ?? "callback",
+        expiresAt,
+      });
       return { authorizationUrl: authorizationUrlOf(spec, provider, { state: secrets.state, codeChallenge: secrets.codeChallenge, redirectUri }), expiresAt };
     },
 
@@ -249,28 +290,42 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
       } catch (error) {
         return back({ status: "error", error: oauthErrorCode(error) });
       }
-      // The provider gives tokens only: the fields sent beside them (a developer token, a manager account id, a base
-      // URL) come from the operator's configuration and from the connection being replaced, which keeps its own.
-      const kept = keptFieldsOf(connector, options.oauthClients[connector.id]?.credentialFields, (await store.get(pending.organizationId, connector.id))?.credentials);
-      await store.put({
-        organizationId: pending.organizationId,
-        connector: connector.id,
-        authType: "oauth2",
-        credentials: { ...kept, accessToken: tokens.accessToken, ...(tokens.refreshToken === null ? {} : { refreshToken: tokens.refreshToken }) },
-        expiresAt: tokens.expiresInSeconds === null ? null : new Date(clock.now() + tokens.expiresInSeconds * 1000),
-      });
+      const tokensExpireAt = tokens.expiresInSeconds === null ? null : new Date(clock.now() + tokens.expiresInSeconds * 1000);
+      if (pending.completion === "confirm") {
+        // The code is exchanged now, while it is valid; the tokens wait for the starter's own API key.
+        await states.deleteExpired(new Date(clock.now()));
+        const grant = newOAuthGrant();
+        await states.createGrant({
+          grant,
+          organizationId: pending.organizationId,
+          userId: pending.userId,
+          connector: connector.id,
+          tokens: { accessToken: tokens.accessToken, ...(tokens.refreshToken === null ? {} : { refreshToken: tokens.refreshToken }) },
+          tokensExpireAt,
+          expiresAt: new Date(clock.now() + grantTtlMs),
+        });
+        return back({ status: "confirm", grant });
+      }
+      await storeOAuthTokens(tokensTargetOf(connector, pending.organizationId), tokens, tokensExpireAt);
       return back({ status: "connected" });
+    },
+
+    async confirm(caller, connectorId, grant) {
+      const connector = connectorOf(connectorId);
+      // Consumed before anything else, like a state: a grant is good for one confirmation, whatever its fate.
+      const pending = await states.consumeGrant(grant);
+      if (pending === null) throw new ConnectionApiError("OAUTH_GRANT_INVALID", "The grant is unknown or was already used; start the connection again.");
+      if (pending.expiresAt.getTime() <= clock.now()) throw new ConnectionApiError("OAUTH_GRANT_EXPIRED", "The grant was not confirmed in time; start the connection again.");
+      if (pending.organizationId !== caller.organizationId || pending.userId !== caller.userId) {
+        throw new ConnectionApiError("OAUTH_GRANT_MISMATCH", "This authorization was started by another user or organization; nothing was stored.");
+      }
+      if (pending.connector !== connector.id) {
+        throw new ConnectionApiError("OAUTH_GRANT_CONNECTOR_MISMATCH", `The grant is of another connector than ${connector.displayName}; start the connection again.`);
+      }
+      const accessToken = pending.tokens.accessToken ?? "";
+      const stored = await storeOAuthTokens(tokensTargetOf(connector, pending.organizationId), { accessToken, refreshToken: pending.tokens.refreshToken ?? null }, pending.tokensExpireAt);
+      return summaryAfterPut(pending.organizationId, stored);
     },
   };
 }
 
-/** The non-token fields a connection made through the code flow keeps: the connector's header fields and `baseUrl`. */
-function keptFieldsOf(connector: ConnectorDefinition, operatorFields: Readonly<Record<string, string>> | undefined, previous: Readonly<Record<string, string>> | undefined): Record<string, string> {
-  const names = [...Object.values(connector.auth.credentialHeaders ?? {}), "baseUrl"];
-  const kept: Record<string, string> = {};
-  for (const name of names) {
-    const value = previous?.[name] ?? (name === "baseUrl" ? undefined : operatorFields?.[name]);
-    if (value !== undefined && value !== "") kept[name] = value;
-  }
-  return kept;
-}

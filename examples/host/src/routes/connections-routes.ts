@@ -5,6 +5,7 @@ import { requireCaller } from "../plugins/api-key-auth-plugin.js";
 import {
   authorizationSchema,
   authorizeInputSchema,
+  confirmInputSchema,
   connectionDeletionSchema,
   connectionRevocationSchema,
   connectionInputSchema,
@@ -134,13 +135,43 @@ export const connectionsRoutes: FastifyPluginAsyncZod<ConnectionsRoutesOptions> 
         response: {
           200: authorizationSchema,
           ...authenticatedErrorResponses,
-          ...problemResponses({ 404: "No such connector.", 409: "The connector has no OAuth authorization, or no OAuth client is configured for it." }),
+          ...problemResponses({
+            400: 'The body is invalid (`fieldErrors`), the return URL is not allowed (`RETURN_URL_NOT_ALLOWED`), or the host requires `"completion": "confirm"` and the request asks for another or for none (`OAUTH_COMPLETION_REQUIRED`).',
+            404: "No such connector.",
+            409: "The connector has no OAuth authorization, or no OAuth client is configured for it.",
+          }),
         },
       },
     },
     async (request) => {
-      const started = await connections.authorize(requireCaller(request), request.params.connector, request.body.returnUrl);
+      const started = await connections.authorize(requireCaller(request), request.params.connector, request.body.returnUrl, request.body.completion);
       return { authorizationUrl: started.authorizationUrl, expiresAt: started.expiresAt.toISOString() };
     },
+  );
+
+  fastify.post(
+    "/connections/:connector/authorize/confirm",
+    {
+      config: { scope: "connections:write" },
+      schema: {
+        summary: "Confirms an OAuth 2.0 authorization of `confirm` completion: stores the grant's tokens as the connection when the caller started it",
+        description:
+          "The grant is used once, whatever the answer: a caller of another organization or user gets 403 and the grant is spent, so an authorization URL finished by someone else links nothing.",
+        tags: ["connections"],
+        security,
+        params: connectionParamsSchema,
+        body: confirmInputSchema,
+        response: {
+          200: connectionSchema,
+          ...authenticatedErrorResponses,
+          ...problemResponses({
+            400: "The grant is malformed (`fieldErrors`), unknown, used or expired (`OAUTH_GRANT_INVALID`, `OAUTH_GRANT_EXPIRED`), or of another connector (`OAUTH_GRANT_CONNECTOR_MISMATCH`); nothing is stored.",
+            403: "The grant was started by another organization or user (`OAUTH_GRANT_MISMATCH`; nothing is stored and the grant is spent), or the key lacks `connections:write`, or a session request lacks its CSRF token.",
+            404: "No such connector.",
+          }),
+        },
+      },
+    },
+    async (request) => connectionView(await connections.confirm(requireCaller(request), request.params.connector, request.body.grant)),
   );
 };

@@ -27,7 +27,10 @@ export const oauthCallbackRoutes: FastifyPluginAsyncZod<OAuthCallbackRoutesOptio
         tags: ["connections"],
         querystring: callbackQuerySchema,
         response: {
-          302: z.unknown().meta({ description: "Back to the return URL with `connector` and `status=connected`, or `status=error&error=<OAuth error code>`." }),
+          302: z.unknown().meta({
+            description:
+              "Back to the return URL with `connector` and `status=connected`, `status=confirm&grant=<grant>` for an authorization of `confirm` completion, or `status=error&error=<OAuth error code>`.",
+          }),
           ...problemResponses({
             400: "The state is missing, unknown, used or expired, or the PKCE verifier is missing; nothing is stored.",
             401: "The request carried an invalid API key.",

@@ -62,6 +62,7 @@ export async function startHost(
               redirectUri: config.publicUrl === null ? null : `${config.publicUrl}/v1/oauth/callback`,
               returnUrls: config.oauthReturnUrls,
               allowInsecureOAuthRequests: config.allowInsecureOAuthRequests,
+              requireConfirm: config.oauthCompletion === "confirm",
             }),
           }
         : {}),

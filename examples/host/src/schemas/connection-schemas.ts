@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { storableTimestampSchema } from "./storable-timestamp-schema.js";
 
+/** A grant of `confirm` completion: 32 random bytes, base64url. */
+const OAUTH_GRANT_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
 const connectorId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "is not a connector id");
 
 /** Path parameters of the connection routes. */
@@ -57,7 +60,20 @@ export const connectionTestSchema = z
   .meta({ id: "ConnectionTest" });
 
 /** Body of `POST /v1/connections/{connector}/authorize`. */
-export const authorizeInputSchema = z.object({ returnUrl: z.url().max(2_048).meta({ description: "Where the person is sent back; must be under one of the host's allowed return URLs." }) }).strict();
+export const authorizeInputSchema = z
+  .object({
+    returnUrl: z.url().max(2_048).meta({ description: "Where the person is sent back; must be under one of the host's allowed return URLs." }),
+    completion: z.enum(["callback", "confirm"]).optional().meta({
+      description:
+        "How the authorization ends. `callback` (default): the callback stores the tokens in the organization. `confirm`: the callback keeps them as a grant for 10 minutes and sends the person back with `status=confirm&grant=...`; the same organization and user confirm it with `POST /v1/connections/{connector}/authorize/confirm`. A host with `NEONHUB_OAUTH_COMPLETION=confirm` refuses anything but `confirm`.",
+    }),
+  })
+  .strict();
+
+/** Body of `POST /v1/connections/{connector}/authorize/confirm`. */
+export const confirmInputSchema = z
+  .object({ grant: z.string().regex(OAUTH_GRANT_PATTERN, "must be the 43-character grant of the return URL").meta({ description: "The `grant` parameter the callback added to the return URL." }) })
+  .strict();
 
 /** Answer of `POST /v1/connections/{connector}/authorize`. */
 export const authorizationSchema = z
