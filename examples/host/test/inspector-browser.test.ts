@@ -299,6 +299,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
           NEONHUB_OAUTH_ACME_OAUTH_CLIENT_ID: "inspector-client",
           NEONHUB_OAUTH_ACME_OAUTH_CLIENT_SECRET: "inspector-client-secret",
           NEONHUB_OAUTH_ALLOW_HTTP: "true",
+          // The host requires confirm completion: the page confirms with its session on the way back.
+          NEONHUB_OAUTH_COMPLETION: "confirm",
           NEONHUB_SCHEDULER_INTERVAL_MS: "0",
           AUTHORIZATION_SERVER_URL: issuer,
           TOKEN_URL: `${issuer}/token`,
@@ -314,7 +316,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
       await acme.getByRole("button", { name: "Connect with OAuth (Acme OAuth)" }).click();
       await page.getByRole("status").getByText("Acme OAuth is connected with OAuth.").waitFor();
       await acme.getByText("ACTIVE", { exact: true }).waitFor();
-      // The outcome was read once and taken off the address.
+      // The outcome, its grant included, was read once and taken off the address.
       expect(page.url()).toBe(`${oauthHost.url}/#/connections`);
       await acme.getByRole("button", { name: "Test Acme OAuth" }).click();
       await acme.getByRole("status").getByText(/Test passed/).waitFor();
@@ -326,6 +328,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
       // The connection made before is kept.
       await acme.getByText("ACTIVE", { exact: true }).waitFor();
       expect(accessTokens.size).toBe(1);
+      // A grant this session cannot confirm (unknown, used, or someone else's) is reported, and nothing changes.
+      await page.goto(`${oauthHost.url}/?connector=acme-oauth&status=confirm&grant=${"A".repeat(43)}#/connections`);
+      await page.getByRole("alert").getByText("Acme OAuth was not connected: The grant is unknown or was already used; start the connection again.").waitFor();
+      await acme.getByText("ACTIVE", { exact: true }).waitFor();
       expect(await accessibilityViolations(page)).toEqual([]);
       expect(pageErrors).toEqual([]);
     } finally {

@@ -104,7 +104,9 @@ function ConnectorRow({ connector, connection, onChanged }: { connector: Connect
     });
   const authorize = () =>
     act(async () => {
-      const answer = await api<{ authorizationUrl: string }>(`${path}/authorize`, { method: "POST", body: { returnUrl: `${location.origin}/#/connections` } });
+      // Confirm completion: the tokens are stored only once this signed-in session confirms them on its way back, so
+      // an authorization URL finished by someone else links nothing.
+      const answer = await api<{ authorizationUrl: string }>(`${path}/authorize`, { method: "POST", body: { returnUrl: `${location.origin}/#/connections`, completion: "confirm" } });
       location.assign(answer.authorizationUrl);
       return null;
     });
@@ -173,11 +175,12 @@ function ConnectorRow({ connector, connection, onChanged }: { connector: Connect
   );
 }
 
-/** What an OAuth callback sent the browser back with (`?connector=…&status=…`). */
+/** What an OAuth callback sent the browser back with (`?connector=…&status=…`), then what its confirmation did. */
 interface OAuthOutcome {
   connector: string;
   status: string;
   error: string | null;
+  grant: string | null;
 }
 
 /** Reads the callback's outcome once and takes it off the address, so a reload does not show it again. */
@@ -187,11 +190,29 @@ function takeOAuthOutcome(): OAuthOutcome | null {
   const status = parameters.get("status");
   if (connector === null || status === null) return null;
   history.replaceState(null, "", `${location.pathname}${location.hash}`);
-  return { connector, status, error: parameters.get("error") };
+  return { connector, status, error: parameters.get("error"), grant: parameters.get("grant") };
+}
+
+/** Confirms a grant of `confirm` completion with this session; answers the outcome to show. */
+async function confirmGrant(outcome: OAuthOutcome): Promise<OAuthOutcome> {
+  try {
+    await api(`/v1/connections/${encodeURIComponent(outcome.connector)}/authorize/confirm`, { method: "POST", body: { grant: outcome.grant } });
+    return { ...outcome, status: "connected", grant: null };
+  } catch (failure) {
+    const reason = failure instanceof Error ? failure.message : String(failure);
+    return { ...outcome, status: "error", error: reason.replace(/\.$/, ""), grant: null };
+  }
 }
 
 function OAuthOutcomeNote({ outcome, connectors }: { outcome: OAuthOutcome; connectors: Connector[] }) {
   const name = connectors.find((connector) => connector.id === outcome.connector)?.displayName ?? outcome.connector;
+  if (outcome.status === "confirm") {
+    return (
+      <p class="oauth-outcome" role="status">
+        Confirming the {name} connection…
+      </p>
+    );
+  }
   if (outcome.status === "connected") {
     return (
       <p class="oauth-outcome" role="status">
@@ -212,7 +233,7 @@ export function ConnectionsPage() {
   const [connectors, setConnectors] = useState<Connector[]>([]);
   const [unavailable, setUnavailable] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [oauthOutcome] = useState(takeOAuthOutcome);
+  const [oauthOutcome, setOAuthOutcome] = useState(takeOAuthOutcome);
 
   const loadConnections = () =>
     api<{ connections: Connection[] }>("/v1/connections").then(
@@ -223,6 +244,12 @@ export function ConnectionsPage() {
   useEffect(() => {
     void loadConnections();
     api<{ connectors: Connector[] }>("/v1/connectors").then((answer) => setConnectors(answer.connectors), setError);
+    if (oauthOutcome?.status === "confirm" && oauthOutcome.grant !== null) {
+      void confirmGrant(oauthOutcome).then((confirmed) => {
+        setOAuthOutcome(confirmed);
+        void loadConnections();
+      });
+    }
   }, []);
 
   const byConnector = new Map((connections ?? []).map((connection) => [connection.connector, connection]));

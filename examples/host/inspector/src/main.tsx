@@ -14,24 +14,28 @@ function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const [route, setRoute] = useState(currentRoute());
   const [agents, setAgents] = useState<Agent[]>([]);
+  // The CSRF token is known before any page renders: the connections page may post at once (an OAuth confirmation).
+  const enter = (found: Session | null) => {
+    rememberSession(found);
+    setSession(found);
+  };
 
   useEffect(() => {
     const onHash = () => setRoute(currentRoute());
     addEventListener("hashchange", onHash);
     api<Session>("/ui/session").then(
-      (found) => setSession(found),
-      () => setSession(null),
+      (found) => enter(found),
+      () => enter(null),
     );
     return () => removeEventListener("hashchange", onHash);
   }, []);
 
   useEffect(() => {
-    rememberSession(session ?? null);
     if (session) api<{ agents: Agent[] }>("/v1/agents").then((answer) => setAgents(answer.agents), () => setAgents([]));
   }, [session]);
 
   if (session === undefined) return <main>Loading…</main>;
-  if (session === null) return <SignIn onSignedIn={setSession} />;
+  if (session === null) return <SignIn onSignedIn={enter} />;
 
   const signOut = async () => {
     await api("/ui/session", { method: "DELETE" }).catch(() => undefined);
