@@ -30,5 +30,6 @@ describe("the host logger", () => {
 
   it("keeps the values of secret query parameters out of request URLs", () => {
     expect(redactRequestUrl(`/v1/oauth/callback?code=${SECRET}&state=${SECRET}&iss=https%3A%2F%2Fidp`)).toBe("/v1/oauth/callback?code=[REDACTED]&state=[REDACTED]&iss=https%3A%2F%2Fidp");
+    expect(redactRequestUrl(`/?connector=acme&status=confirm&grant=${SECRET}#/connections`)).toBe("/?connector=acme&status=confirm&grant=[REDACTED]#/connections");
   });
 });

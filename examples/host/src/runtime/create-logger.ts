@@ -1,8 +1,11 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from "pino";
 import type { HostConfig } from "../config/host-config.js";
 
-/** Query parameters that carry one-time secrets (OAuth callbacks) and never reach a log. */
-const SECRET_QUERY_PARAMETERS = /([?&](?:code|state|access_token|id_token)=)[^&#]*/gi;
+/**
+ * Query parameters that carry one-time secrets and never reach a log: those of OAuth callbacks, and the grant of
+ * confirm completion that the inspector's page is loaded with when it comes back.
+ */
+const SECRET_QUERY_PARAMETERS = /([?&](?:code|state|access_token|id_token|grant)=)[^&#]*/gi;
 
 /** A request URL with the values of secret query parameters replaced. */
 export function redactRequestUrl(url: string): string {
