@@ -322,8 +322,9 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
       if (pending.connector !== connector.id) {
         throw new ConnectionApiError("OAUTH_GRANT_CONNECTOR_MISMATCH", `The grant is of another connector than ${connector.displayName}; start the connection again.`);
       }
-      const accessToken = pending.tokens.accessToken ?? "";
-      const stored = await storeOAuthTokens(tokensTargetOf(connector, pending.organizationId), { accessToken, refreshToken: pending.tokens.refreshToken ?? null }, pending.tokensExpireAt);
+      const { accessToken, refreshToken } = pending.tokens;
+      if (accessToken === undefined || accessToken === "") throw new ConnectionApiError("OAUTH_GRANT_INVALID", "The grant holds no access token; start the connection again.");
+      const stored = await storeOAuthTokens(tokensTargetOf(connector, pending.organizationId), { accessToken, refreshToken: refreshToken ?? null }, pending.tokensExpireAt);
       return summaryAfterPut(pending.organizationId, stored);
     },
   };

@@ -80,6 +80,9 @@ const OTHER_TABLES_SQL = [
   `INSERT INTO "OAuthState" ("stateHash", "organizationId", "userId", "connector", "codeVerifier", "redirectUri", "returnUrl", "expiresAt")
    SELECT md5('state-' || n), 'org-' || n % 200, 'user-0', 'SLACK', 'sealed', 'https://host/callback', '/', now() + make_interval(secs => n - 400)
    FROM generate_series(1, 500) AS n`,
+  `INSERT INTO "OAuthGrant" ("grantHash", "organizationId", "userId", "connector", "tokens", "expiresAt")
+   SELECT md5('grant-' || n), 'org-' || n % 200, 'user-0', 'SLACK', 'sealed', now() + make_interval(secs => n - 400)
+   FROM generate_series(1, 500) AS n`,
 ];
 
 /** Fills a migrated, empty database with {@link PRODUCTION_SIZE}, then vacuums and analyzes it (about a minute). */

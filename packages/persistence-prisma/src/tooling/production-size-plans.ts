@@ -105,6 +105,7 @@ export async function measureProductionSizePlans(serverUrl: string, options: Pla
       ["connection recordUse", () => credentials.recordUse("org-1", "EMAIL", { at: now, error: null })],
       ["connection countByStatus (metrics)", () => credentials.countByStatus()],
       ["OAuth state consume", () => oauthStates.consume("state-1")],
+      ["OAuth grant consume", () => oauthStates.consumeGrant("grant-1")],
       ["OAuth deleteExpired", () => oauthStates.deleteExpired(now)],
       ["API key findByHash", () => apiKeys.findByHash("0123")],
       ["API key list", () => apiKeys.list("org-1")],
