@@ -10,10 +10,11 @@ export type {
 
 export { defineAgent } from "./model/agent-definition.js";
 export type { AgentDefinition } from "./model/agent-definition.js";
-export { DEFAULT_RUN_POLICIES } from "./model/agent-policies.js";
+export { BREAKER_SCOPES, DEFAULT_RUN_POLICIES } from "./model/agent-policies.js";
 export type {
   AdmissionPolicy,
   BreakerPolicy,
+  BreakerScope,
   ConcurrencyPolicy,
   RetryPolicy,
   RunPolicies,

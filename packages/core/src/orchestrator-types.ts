@@ -1,5 +1,5 @@
 import type { AgentDefinition } from "./model/agent-definition.js";
-import type { RunPolicyOverrides } from "./model/agent-policies.js";
+import type { BreakerScope, RunPolicyOverrides } from "./model/agent-policies.js";
 import type { AgentRun, AgentRunWithTools } from "./model/agent-run.js";
 import type { CallerContext, OrchestrateRequest } from "./model/orchestrate-request.js";
 import type { BreakerState } from "./ports/metrics-sink.js";
@@ -73,7 +73,13 @@ export interface AgentInfo {
   /** JSON Schema of the input, generated from the zod schema. */
   inputSchema: Record<string, unknown>;
   outputSchema: Record<string, unknown>;
+  /**
+   * State of the breaker that the caller's runs meet: the agent's, or with `breakerScope: "organization"` the breaker
+   * of the organization given to {@link Orchestrator.listAgents} (`closed` when none is given, or before its first run).
+   */
   breakerState: BreakerState;
+  /** Whether the agent keeps one breaker (`agent`) or one per organization (`organization`). */
+  breakerScope: BreakerScope;
   /** The admission limit per (agent, user), or null when admission is not limited. */
   admission: { limit: number; windowMs: number } | null;
 }
@@ -118,7 +124,12 @@ export interface Orchestrator {
    * journal here; resolves with how many were taken. The orchestrator does this every `sweepIntervalMs` by itself.
    */
   resumeDueRuns(): Promise<number>;
-  listAgents(): AgentInfo[];
+  /**
+   * The registered agents. `organizationId` picks whose breaker an organization-scoped agent reports in `breakerState`.
+   * @example
+   * orchestrator.listAgents(caller.organizationId).filter((agent) => agent.breakerState === "open");
+   */
+  listAgents(organizationId?: string): AgentInfo[];
   /** Registers another agent; names are unique. */
   registerAgent(agent: AgentDefinition): void;
   /**

@@ -1,8 +1,24 @@
+/**
+ * Whose failures an agent's breaker counts: `agent` keeps one breaker shared by every organization; `organization`
+ * keeps one per organization, so one organization's failing runs close the agent to that organization only.
+ */
+export type BreakerScope = "agent" | "organization";
+
+/** The values of {@link BreakerScope}. */
+export const BREAKER_SCOPES: readonly BreakerScope[] = Object.freeze(["agent", "organization"]);
+
 /** Circuit breaker settings: opens after `failureThreshold` failed runs in a row, half-opens after `resetTimeoutMs`. */
 export interface BreakerPolicy {
   enabled: boolean;
   failureThreshold: number;
   resetTimeoutMs: number;
+  /** One breaker for the agent (default) or one per organization that runs it. */
+  scope: BreakerScope;
+  /**
+   * With `scope: "organization"`, the organizations whose breakers an agent keeps (default 10,000); the least recently
+   * used are forgotten beyond it, and a forgotten breaker starts closed on the organization's next run.
+   */
+  maxOrganizations: number;
 }
 
 /** Retry settings for transient failures: exponential backoff from `baseDelayMs`, each delay randomized between 1x and 2x. */
@@ -50,7 +66,7 @@ export interface RunPolicyOverrides {
 
 /** The platform's defaults. */
 export const DEFAULT_RUN_POLICIES: RunPolicies = Object.freeze({
-  breaker: Object.freeze({ enabled: true, failureThreshold: 3, resetTimeoutMs: 10_000 }),
+  breaker: Object.freeze({ enabled: true, failureThreshold: 3, resetTimeoutMs: 10_000, scope: "agent", maxOrganizations: 10_000 }),
   retry: Object.freeze({ attempts: 3, baseDelayMs: 75, maxDelayMs: 5_000, jitter: true }),
   admission: Object.freeze({ enabled: true, limit: 60, windowMs: 60_000 }),
   concurrency: null,

@@ -6,18 +6,18 @@ import type { AgentDefinition } from "../model/agent-definition.js";
 import type { RunPolicies, RunPolicyOverrides } from "../model/agent-policies.js";
 import type { Clock } from "../ports/clock.js";
 import type { MetricsSink } from "../ports/metrics-sink.js";
-import { createCircuitBreaker, type CircuitBreaker } from "../policies/circuit-breaker.js";
+import { createAgentBreakers, type AgentBreakers } from "../policies/agent-breakers.js";
 import { createConcurrencyLimiter, type ConcurrencyLimiter } from "../policies/concurrency-limiter.js";
 import { resolvePolicies } from "../policies/resolve-policies.js";
 import { assertQueueName } from "../policies/queue-settings.js";
 
 const AGENT_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
-/** A registered agent with its resolved policies and its own breaker and limiter. */
+/** A registered agent with its resolved policies and its own breakers and limiter. */
 export interface RegisteredAgent {
   definition: AgentDefinition;
   policies: RunPolicies;
-  breaker: CircuitBreaker | null;
+  breakers: AgentBreakers | null;
   concurrency: ConcurrencyLimiter | null;
   /** The name and attributes of each run's `invoke_agent` span, made once rather than on every run. */
   span: { name: string; attributes: Readonly<Record<string, string>> };
@@ -26,8 +26,9 @@ export interface RegisteredAgent {
 
 /**
  * Errors that say nothing about the agent's health: cancellations and rate limits, and refusals of one caller's own
- * request (its input, its organization's credentials, its content). The breaker is shared by every organization, so
- * counting a refusal would let one organization whose token was revoked close the agent to all the others.
+ * request (its input, its organization's credentials, its content). With the default agent scope the breaker is shared
+ * by every organization, so counting a refusal would let one organization whose token was revoked close the agent to
+ * all the others.
  */
 const NOT_BREAKER_FAILURES: ReadonlySet<string> = new Set(["CANCELLED", "RATE_LIMITED", "UNAUTHORIZED", "VALIDATION_FAILED", "CONTENT_REFUSED"]);
 
@@ -42,7 +43,10 @@ const toJsonSchema = (schema: z.ZodType): Record<string, unknown> => {
   }
 };
 
-/** The agents of one orchestrator. Their number is what the user registers, so breakers per agent stay bounded. */
+/**
+ * The agents of one orchestrator. Their number is what the user registers; an agent's breakers are one, or one per
+ * organization in a map bounded by `breaker.maxOrganizations`.
+ */
 export class AgentRegistry {
   private readonly agents = new Map<string, RegisteredAgent>();
 
@@ -50,7 +54,10 @@ export class AgentRegistry {
     private readonly defaults: RunPolicyOverrides | undefined,
     private readonly metrics: MetricsSink,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // Checked once here, so that bad defaults are refused even before an agent is registered.
+    resolvePolicies("Orchestrator policies", defaults);
+  }
 
   register(definition: AgentDefinition): RegisteredAgent {
     if (typeof definition !== "object" || definition === null) throw new ConfigurationError("An agent must be an object.");
@@ -69,16 +76,8 @@ export class AgentRegistry {
     const entry: RegisteredAgent = {
       definition,
       policies,
-      breaker: policies.breaker.enabled
-        ? createCircuitBreaker({
-            name: definition.name,
-            kind: "agent",
-            failureThreshold: policies.breaker.failureThreshold,
-            resetTimeoutMs: policies.breaker.resetTimeoutMs,
-            metrics: this.metrics,
-            clock: this.clock,
-            isFailure: countsAsBreakerFailure,
-          })
+      breakers: policies.breaker.enabled
+        ? createAgentBreakers({ agent: definition.name, policy: policies.breaker, metrics: this.metrics, clock: this.clock, isFailure: countsAsBreakerFailure })
         : null,
       concurrency: policies.concurrency ? createConcurrencyLimiter(definition.name, policies.concurrency) : null,
       span: {
@@ -103,6 +102,6 @@ export class AgentRegistry {
   }
 
   shutdown(): void {
-    for (const entry of this.agents.values()) entry.breaker?.shutdown();
+    for (const entry of this.agents.values()) entry.breakers?.shutdown();
   }
 }

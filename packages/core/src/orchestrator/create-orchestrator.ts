@@ -458,15 +458,16 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
     listRuns: (query) => store.listRuns(query),
 
-    listAgents: () =>
-      registry.list().map(({ definition, breaker, jsonSchemas, policies }) => ({
+    listAgents: (organizationId) =>
+      registry.list().map(({ definition, breakers, jsonSchemas, policies }) => ({
         name: definition.name,
         version: definition.version,
         description: definition.description,
         kind: definition.kind ?? null,
         inputSchema: jsonSchemas().input,
         outputSchema: jsonSchemas().output,
-        breakerState: breaker?.state() ?? "closed",
+        breakerState: breakers?.state(organizationId) ?? "closed",
+        breakerScope: policies.breaker.scope,
         admission: policies.admission.enabled ? { limit: policies.admission.limit, windowMs: policies.admission.windowMs } : null,
       })),
 

@@ -19,6 +19,10 @@ export interface CircuitBreakerOptions {
   clock?: Clock;
   /** Which errors count as failures; by default all do. Errors that do not count still reach the caller. */
   isFailure?: (error: unknown) => boolean;
+  /** Set on one organization's breaker of an agent; passed on with its state changes to the metrics. */
+  scope?: "organization";
+  /** Called on each state change, after the metrics are told. */
+  onStateChange?: (state: BreakerState) => void;
 }
 
 /** A circuit breaker around async calls. */
@@ -52,7 +56,12 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
   const metrics = options.metrics ?? noopMetricsSink;
   const clock = options.clock ?? systemClock;
   const isFailure = options.isFailure ?? (() => true);
-  const target = { name: options.name, kind: options.kind };
+  const target = options.scope === undefined ? { name: options.name, kind: options.kind } : { name: options.name, kind: options.kind, scope: options.scope };
+  const failureTarget = { name: options.name, kind: options.kind };
+  const changedTo = (state: BreakerState): void => {
+    metrics.breakerStateChanged({ ...target, state });
+    options.onStateChange?.(state);
+  };
   // Opening is decided by the consecutive-failure count below, not by opossum's rolling statistics; those keep
   // every call's latency, so their bucket turns over by call count to stay small.
   const statistics = new CallCountedStatistics();
@@ -71,7 +80,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
   let openedAt = 0;
 
   const countFailure = (): void => {
-    metrics.breakerFailure(target);
+    metrics.breakerFailure(failureTarget);
     consecutiveFailures += 1;
     if (breaker.closed && consecutiveFailures >= options.failureThreshold) breaker.open();
   };
@@ -91,12 +100,12 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
   };
   breaker.on("open", () => {
     openedAt = clock.now();
-    metrics.breakerStateChanged({ ...target, state: "open" });
+    changedTo("open");
   });
-  breaker.on("halfOpen", () => metrics.breakerStateChanged({ ...target, state: "half_open" }));
+  breaker.on("halfOpen", () => changedTo("half_open"));
   breaker.on("close", () => {
     consecutiveFailures = 0;
-    metrics.breakerStateChanged({ ...target, state: "closed" });
+    changedTo("closed");
   });
 
   const state = (): BreakerState => (breaker.opened ? "open" : breaker.halfOpen ? "half_open" : "closed");

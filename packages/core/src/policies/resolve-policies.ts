@@ -1,5 +1,5 @@
 import { ConfigurationError } from "../errors/errors.js";
-import { DEFAULT_RUN_POLICIES, type RunPolicies, type RunPolicyOverrides } from "../model/agent-policies.js";
+import { BREAKER_SCOPES, DEFAULT_RUN_POLICIES, type RunPolicies, type RunPolicyOverrides } from "../model/agent-policies.js";
 
 const positiveInteger = (value: number, name: string, owner: string, minimum = 1): void => {
   if (!Number.isInteger(value) || value < minimum) throw new ConfigurationError(`${owner}: ${name} must be an integer of at least ${minimum}, got ${value}.`);
@@ -24,6 +24,10 @@ export function resolvePolicies(owner: string, ...layers: Array<RunPolicyOverrid
   }
   positiveInteger(policies.breaker.failureThreshold, "breaker.failureThreshold", owner);
   positiveInteger(policies.breaker.resetTimeoutMs, "breaker.resetTimeoutMs", owner);
+  if (!BREAKER_SCOPES.includes(policies.breaker.scope)) {
+    throw new ConfigurationError(`${owner}: breaker.scope must be one of ${BREAKER_SCOPES.map((scope) => `"${scope}"`).join(", ")}, got ${JSON.stringify(policies.breaker.scope)}.`);
+  }
+  positiveInteger(policies.breaker.maxOrganizations, "breaker.maxOrganizations", owner);
   positiveInteger(policies.retry.attempts, "retry.attempts", owner);
   positiveInteger(policies.retry.baseDelayMs, "retry.baseDelayMs", owner, 0);
   positiveInteger(policies.retry.maxDelayMs, "retry.maxDelayMs", owner, 0);

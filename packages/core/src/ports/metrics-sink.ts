@@ -22,8 +22,17 @@ export interface MetricsSink {
   runFinished(event: { agent: string; status: FinalRunStatus; durationMs: number; attempts: number }): void;
   /** An attempt of a run failed and another is scheduled after `delayMs`. */
   retryScheduled(event: { agent: string; attempt: number; delayMs: number }): void;
-  /** A breaker changed state. */
-  breakerStateChanged(event: { name: string; kind: BreakerKind; state: BreakerState }): void;
+  /**
+   * A breaker changed state. `scope` is `organization` when the breaker is one organization's breaker of an agent
+   * (`breaker.scope: "organization"`), and absent for an agent's shared breaker and for connector breakers: such
+   * transitions of many organizations do not make one state of the agent.
+   */
+  breakerStateChanged(event: { name: string; kind: BreakerKind; state: BreakerState; scope?: "organization" }): void;
+  /**
+   * The number of organizations whose breaker of an organization-scoped agent is open changed (also reported as 0
+   * when the agent is registered). Optional: a sink without it still receives the transitions and failures.
+   */
+  breakerOpenOrganizationsChanged?(event: { agent: string; open: number }): void;
   /** A call protected by a breaker failed. */
   breakerFailure(event: { name: string; kind: BreakerKind }): void;
   /** A run or call was rejected by a limit. */

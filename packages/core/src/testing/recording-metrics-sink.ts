@@ -2,14 +2,14 @@ import type { MetricsSink } from "../ports/metrics-sink.js";
 
 /** One event received by a {@link RecordingMetricsSink}. */
 export type RecordedMetricEvent = {
-  [Method in keyof MetricsSink]: { type: Method; event: Parameters<MetricsSink[Method]>[0] };
+  [Method in keyof MetricsSink]-?: { type: Method; event: Parameters<NonNullable<MetricsSink[Method]>>[0] };
 }[keyof MetricsSink];
 
 /** A metrics sink that keeps every event, to assert on. */
-export interface RecordingMetricsSink extends MetricsSink {
+export interface RecordingMetricsSink extends Required<MetricsSink> {
   readonly events: RecordedMetricEvent[];
   /** The events of one type. */
-  ofType<Type extends keyof MetricsSink>(type: Type): Array<Parameters<MetricsSink[Type]>[0]>;
+  ofType<Type extends keyof MetricsSink>(type: Type): Array<Parameters<NonNullable<MetricsSink[Type]>>[0]>;
 }
 
 /** Creates a metrics sink that records its calls. */
@@ -17,7 +17,7 @@ export function createRecordingMetricsSink(): RecordingMetricsSink {
   const events: RecordedMetricEvent[] = [];
   const record =
     <Type extends keyof MetricsSink>(type: Type) =>
-    (event: Parameters<MetricsSink[Type]>[0]) =>
+    (event: Parameters<NonNullable<MetricsSink[Type]>>[0]) =>
       void events.push({ type, event } as RecordedMetricEvent);
   return {
     events,
@@ -25,6 +25,7 @@ export function createRecordingMetricsSink(): RecordingMetricsSink {
     runFinished: record("runFinished"),
     retryScheduled: record("retryScheduled"),
     breakerStateChanged: record("breakerStateChanged"),
+    breakerOpenOrganizationsChanged: record("breakerOpenOrganizationsChanged"),
     breakerFailure: record("breakerFailure"),
     rateLimited: record("rateLimited"),
     toolExecutionFinished: record("toolExecutionFinished"),
