@@ -17,6 +17,7 @@ export interface Instruments {
   circuitBreakerState: Gauge<"agent">;
   circuitBreakerFailures: AccumulatedCounter<"agent">;
   circuitBreakerTransitions: AccumulatedCounter<"agent" | "state">;
+  circuitBreakerOpenOrganizations: Gauge<"agent">;
   connectorCircuitBreakerState: Gauge<"connector">;
   connectorCircuitBreakerFailures: AccumulatedCounter<"connector">;
   connectorCircuitBreakerTransitions: AccumulatedCounter<"connector" | "state">;
@@ -95,6 +96,12 @@ export function createInstruments(settings: InstrumentSettings): Instruments {
       "State changes of an agent's circuit breaker, by the state entered (closed, half_open, open).",
       ["agent", "state"],
     ),
+    circuitBreakerOpenOrganizations: new Gauge({
+      name: name("circuitBreakerOpenOrganizations"),
+      help: "Organizations whose circuit breaker of an organization-scoped agent is open.",
+      labelNames: ["agent"],
+      registers,
+    }),
     connectorCircuitBreakerState: new Gauge({
       name: name("connectorCircuitBreakerState"),
       help: "State of a connector's circuit breaker: 0 closed, 1 half-open, 2 open.",

@@ -12,6 +12,7 @@ const EXPECTED_TYPES: Record<string, string> = {
   neonhub_circuit_breaker_state: "gauge",
   neonhub_circuit_breaker_failures_total: "counter",
   neonhub_circuit_breaker_transitions_total: "counter",
+  neonhub_circuit_breaker_open_organizations: "gauge",
   neonhub_connector_circuit_breaker_state: "gauge",
   neonhub_connector_circuit_breaker_failures_total: "counter",
   neonhub_connector_circuit_breaker_transitions_total: "counter",

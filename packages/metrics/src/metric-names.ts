@@ -13,6 +13,7 @@ export const METRIC_NAMES = Object.freeze({
   circuitBreakerState: "circuit_breaker_state",
   circuitBreakerFailures: "circuit_breaker_failures_total",
   circuitBreakerTransitions: "circuit_breaker_transitions_total",
+  circuitBreakerOpenOrganizations: "circuit_breaker_open_organizations",
   connectorCircuitBreakerState: "connector_circuit_breaker_state",
   connectorCircuitBreakerFailures: "connector_circuit_breaker_failures_total",
   connectorCircuitBreakerTransitions: "connector_circuit_breaker_transitions_total",

@@ -45,6 +45,7 @@ beforeAll(async () => {
   metrics.sink.retryScheduled({ agent: "writer", attempt: 2, delayMs: 1 });
   metrics.sink.breakerStateChanged({ name: "writer", kind: "agent", state: "open" });
   metrics.sink.breakerStateChanged({ name: "slack", kind: "connector", state: "open" });
+  metrics.sink.breakerOpenOrganizationsChanged({ agent: "shop-sync", open: 1 });
   metrics.sink.breakerFailure({ name: "writer", kind: "agent" });
   metrics.sink.breakerFailure({ name: "slack", kind: "connector" });
   metrics.sink.rateLimited({ agent: "writer", scope: "admission" });
@@ -83,6 +84,7 @@ describe("Grafana dashboard", () => {
       "neonhub_agent_run_duration_seconds_bucket",
       "neonhub_circuit_breaker_state",
       "neonhub_connector_circuit_breaker_state",
+      "neonhub_circuit_breaker_open_organizations",
       "neonhub_rate_limited_total",
       "neonhub_tool_executions_total",
       "neonhub_queue_jobs_pending",
@@ -133,10 +135,11 @@ describe("Grafana dashboard queries on promtool", () => {
 });
 
 describe("Prometheus alert rules", () => {
-  it("alert on the error ratio, open breakers, missing runs, stalled background work and lost scrape readings, using only exported metrics and labels", () => {
+  it("alert on the error ratio, open breakers (the agent's, organizations', connectors'), missing runs, stalled background work and lost scrape readings, using only exported metrics and labels", () => {
     expect(alertRules.map((rule) => rule.alert)).toEqual([
       "NeonhubAgentErrorRatioHigh",
       "NeonhubAgentCircuitBreakerOpen",
+      "NeonhubAgentOrganizationBreakersOpen",
       "NeonhubConnectorCircuitBreakerOpen",
       "NeonhubNoAgentRuns",
       "NeonhubBackgroundTaskStalled",
@@ -155,7 +158,7 @@ describe("Prometheus alert rules", () => {
   it.skipIf(!promtoolAvailable && !inCi)("pass promtool check rules and the rule unit tests", () => {
     expect(promtoolAvailable, promtoolMissingMessage).toBe(true);
     const check = runPromtool(["check", "rules", observabilityFile("prometheus-alerts.yml")]);
-    expect(check.output).toContain("SUCCESS: 6 rules found");
+    expect(check.output).toContain("SUCCESS: 7 rules found");
     expect(check.status).toBe(0);
     const unitTests = runPromtool(["test", "rules", observabilityFile("prometheus-alerts.test.yml")]);
     expect(unitTests.output).toContain("SUCCESS");

@@ -60,6 +60,40 @@ describe("PrometheusMetricsSink", () => {
     expect(sampleValue(text, "neonhub_circuit_breaker_transitions_total", { agent: "writer", state: "closed" })).toBe(1);
   });
 
+  it("counts the open organizations of an organization-scoped agent and leaves the state gauge to agent-scoped breakers", async () => {
+    const { sink, render } = setup({ knownAgents: ["writer", "seo"] });
+    expect(sampleValue(await render(), "neonhub_circuit_breaker_state", { agent: "writer" })).toBe(0);
+    sink.breakerOpenOrganizationsChanged({ agent: "writer", open: 0 });
+    let text = await render();
+    expect(sampleValue(text, "neonhub_circuit_breaker_open_organizations", { agent: "writer" })).toBe(0);
+    expect(sampleValue(text, "neonhub_circuit_breaker_state", { agent: "writer" })).toBeUndefined();
+    expect(sampleValue(text, "neonhub_circuit_breaker_state", { agent: "seo" })).toBe(0);
+
+    for (let organization = 0; organization < 3; organization += 1) {
+      sink.breakerFailure({ name: "writer", kind: "agent" });
+      sink.breakerStateChanged({ name: "writer", kind: "agent", state: "open", scope: "organization" });
+      sink.breakerOpenOrganizationsChanged({ agent: "writer", open: organization + 1 });
+    }
+    sink.breakerStateChanged({ name: "writer", kind: "agent", state: "half_open", scope: "organization" });
+    sink.breakerOpenOrganizationsChanged({ agent: "writer", open: 2 });
+    sink.breakerStateChanged({ name: "seo", kind: "agent", state: "open" });
+    text = await render();
+    expect(sampleValue(text, "neonhub_circuit_breaker_open_organizations", { agent: "writer" })).toBe(2);
+    expect(sampleValue(text, "neonhub_circuit_breaker_state", { agent: "writer" })).toBeUndefined();
+    expect(sampleValue(text, "neonhub_circuit_breaker_transitions_total", { agent: "writer", state: "open" })).toBe(3);
+    expect(sampleValue(text, "neonhub_circuit_breaker_transitions_total", { agent: "writer", state: "half_open" })).toBe(1);
+    expect(sampleValue(text, "neonhub_circuit_breaker_failures_total", { agent: "writer" })).toBe(3);
+    expect(sampleValue(text, "neonhub_circuit_breaker_state", { agent: "seo" })).toBe(2);
+    expect(sampleValue(text, "neonhub_circuit_breaker_open_organizations", { agent: "seo" })).toBeUndefined();
+  });
+
+  it("ignores a count of open organizations that is not a number of at least 0", async () => {
+    const { sink, render } = setup();
+    sink.breakerOpenOrganizationsChanged({ agent: "writer", open: 1 });
+    for (const open of [-1, Number.NaN, Number.POSITIVE_INFINITY, "2" as never]) sink.breakerOpenOrganizationsChanged({ agent: "writer", open });
+    expect(sampleValue(await render(), "neonhub_circuit_breaker_open_organizations", { agent: "writer" })).toBe(1);
+  });
+
   it("counts rejections by agent and scope, folding an unknown scope into other", async () => {
     const { sink, render } = setup();
     sink.rateLimited({ agent: "writer", scope: "admission" });

@@ -64,7 +64,7 @@ export class PrometheusMetricsSink implements MetricsSink {
     this.instruments.agentRunRetries.add({ agent: this.guards.agent.resolve(event.agent) });
   }
 
-  breakerStateChanged(event: { name: string; kind: BreakerKind; state: BreakerState }): void {
+  breakerStateChanged(event: { name: string; kind: BreakerKind; state: BreakerState; scope?: "organization" }): void {
     const value = BREAKER_STATE_VALUES[event.state];
     if (value === undefined) return;
     if (event.kind === "connector") {
@@ -73,9 +73,18 @@ export class PrometheusMetricsSink implements MetricsSink {
       this.instruments.connectorCircuitBreakerTransitions.add({ connector, state: event.state });
     } else {
       const agent = this.guards.agent.resolve(event.name);
-      this.instruments.circuitBreakerState.set({ agent }, value);
+      // One organization's breaker is not the agent's state; breakerOpenOrganizationsChanged counts those that are open.
+      if (event.scope !== "organization") this.instruments.circuitBreakerState.set({ agent }, value);
       this.instruments.circuitBreakerTransitions.add({ agent, state: event.state });
     }
+  }
+
+  breakerOpenOrganizationsChanged(event: { agent: string; open: number }): void {
+    if (!isNonNegativeNumber(event.open)) return;
+    const agent = this.guards.agent.resolve(event.agent);
+    this.instruments.circuitBreakerOpenOrganizations.set({ agent }, event.open);
+    // A known agent's state series starts at 0; an organization-scoped agent has no one state to show there.
+    if (agent !== OTHER_LABEL_VALUE) this.instruments.circuitBreakerState.remove({ agent });
   }
 
   breakerFailure(event: { name: string; kind: BreakerKind }): void {
