@@ -35,6 +35,7 @@ describe("loadHostConfig", () => {
       allowInsecureOAuthRequests: false,
       oauthCompletion: "callback",
       inspectorAssetsDirectory: null,
+      agentBreakerScope: "organization",
     });
   });
 
@@ -178,5 +179,21 @@ describe("loadHostConfig", () => {
     expect(loadHostConfig({ NEONHUB_SCHEDULER_INTERVAL_MS: "0" }).schedulerIntervalMs).toBe(0);
     expect(loadHostConfig({ NEONHUB_SCHEDULER_INTERVAL_MS: "1000" }).schedulerIntervalMs).toBe(1_000);
     expect(() => loadHostConfig({ NEONHUB_SCHEDULER_INTERVAL_MS: "-5" })).toThrow(/NEONHUB_SCHEDULER_INTERVAL_MS/);
+  });
+
+  it("reads the agents' breaker scope, organization by default, and refuses any other value naming the variable", () => {
+    expect(loadHostConfig({ NEONHUB_AGENT_BREAKER_SCOPE: "agent" }).agentBreakerScope).toBe("agent");
+    expect(loadHostConfig({ NEONHUB_AGENT_BREAKER_SCOPE: "organization" }).agentBreakerScope).toBe("organization");
+    expect(loadHostConfig({ NEONHUB_AGENT_BREAKER_SCOPE: "" }).agentBreakerScope).toBe("organization");
+    for (const value of ["tenant", "Organization", "organisation"]) {
+      let refused: unknown;
+      try {
+        loadHostConfig({ NEONHUB_AGENT_BREAKER_SCOPE: value });
+      } catch (error) {
+        refused = error;
+      }
+      expect(isNeonhubError(refused, "CONFIGURATION_INVALID")).toBe(true);
+      expect((refused as Error).message).toBe('Invalid host configuration:\n  NEONHUB_AGENT_BREAKER_SCOPE: must be "agent" or "organization"');
+    }
   });
 });

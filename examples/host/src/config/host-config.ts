@@ -1,4 +1,4 @@
-import { ConfigurationError, DEFAULT_SCHEDULER_INTERVAL_MS } from "@neonhub/core";
+import { BREAKER_SCOPES, ConfigurationError, DEFAULT_SCHEDULER_INTERVAL_MS, type BreakerScope } from "@neonhub/core";
 import { z } from "zod";
 import { DEFAULT_RECONCILE_DELAY_MS } from "@neonhub/redis";
 import { DEFAULT_API_KEY_CACHE_TTL_MS } from "../auth/cached-api-key-store.js";
@@ -78,6 +78,11 @@ export interface HostConfig {
   runEventStreamsPerOrganization: number;
   /** Folder of the built inspector served at `/`; null finds the one the build wrote. */
   inspectorAssetsDirectory: string | null;
+  /**
+   * `NEONHUB_AGENT_BREAKER_SCOPE`: `organization` (the host's default) gives each organization its own breaker of each
+   * agent, so one organization's failing runs do not refuse the agent to the others; `agent` shares one per agent.
+   */
+  agentBreakerScope: BreakerScope;
 }
 
 const commaList = (value: string | undefined) => (value ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry.length > 0);
@@ -167,6 +172,11 @@ const environmentSchema = z.object({
     z.coerce.number().int().min(1).max(DEFAULT_MAX_EVENT_SUBSCRIBERS).default(DEFAULT_MAX_EVENT_SUBSCRIBERS_PER_ORGANIZATION),
   ),
   NEONHUB_SCHEDULER_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(DEFAULT_SCHEDULER_INTERVAL_MS)),
+  // A host serves many organizations: one whose own provider is down must not open an agent for all of them.
+  NEONHUB_AGENT_BREAKER_SCOPE: z.preprocess(
+    emptyToUndefined,
+    z.enum(BREAKER_SCOPES as [BreakerScope, ...BreakerScope[]], { error: `must be ${BREAKER_SCOPES.map((scope) => `"${scope}"`).join(" or ")}` }).default("organization"),
+  ),
 });
 
 /**
@@ -223,5 +233,6 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     allowInsecureOAuthRequests: values.NEONHUB_OAUTH_ALLOW_HTTP === "true",
     oauthCompletion: values.NEONHUB_OAUTH_COMPLETION,
     inspectorAssetsDirectory: values.NEONHUB_INSPECTOR_ASSETS_DIR ?? null,
+    agentBreakerScope: values.NEONHUB_AGENT_BREAKER_SCOPE,
   };
 }

@@ -2,6 +2,7 @@ import { ConfigurationError, type Orchestrator } from "@neonhub/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import { agentListSchema, connectorListSchema, type connectorSchema } from "../schemas/catalog-schemas.js";
+import { requireCaller } from "../plugins/api-key-auth-plugin.js";
 import { authenticatedErrorResponses } from "../schemas/problem-schema.js";
 
 /** A connector of the catalog as the API lists it. */
@@ -31,13 +32,14 @@ export const catalogRoutes: FastifyPluginAsyncZod<CatalogRoutesOptions> = async 
     {
       config: { scope: "runs:read" },
       schema: {
-        summary: "Registered agents with their input schema and breaker state",
+        summary: "Registered agents with their input schema and the breaker state the caller's organization meets",
         tags: ["catalog"],
         security,
         response: { 200: agentListSchema, ...authenticatedErrorResponses },
       },
     },
-    async () => ({ agents: orchestrator.listAgents() }),
+    // An agent with breakers per organization shows the caller's organization's breaker, never another's.
+    async (request) => ({ agents: orchestrator.listAgents(requireCaller(request).organizationId) }),
   );
 
   fastify.get(

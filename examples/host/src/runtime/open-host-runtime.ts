@@ -145,6 +145,7 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
       logger,
       ...(rateLimiter ? { rateLimiter } : {}),
       queue,
+      policies: { breaker: { scope: config.agentBreakerScope } },
       // Runs left by a process that died are taken over once their lease lapses, and waiting runs woken when due.
       durability: { executorId, leaseMs: config.runLeaseMs, sweepIntervalMs: config.sweepIntervalMs },
     });

@@ -11,7 +11,12 @@ export const agentSchema = z
     kind: z.string().nullable(),
     inputSchema: jsonSchemaObject,
     outputSchema: jsonSchemaObject,
-    breakerState: z.enum(["closed", "open", "half_open"]),
+    breakerState: z
+      .enum(["closed", "open", "half_open"])
+      .meta({ description: "State of the breaker the caller's runs meet: the agent's, or with breakerScope organization the caller's organization's." }),
+    breakerScope: z
+      .enum(["agent", "organization"])
+      .meta({ description: "Whether the agent has one breaker for every organization or one per organization." }),
     admission: z
       .object({ limit: z.number().int(), windowMs: z.number().int() })
       .nullable()

@@ -1,5 +1,18 @@
 import type { ApiVersionStatus } from "@neonhub/connectors";
-import { createMemoryRunStore, createMemoryScheduleStore, createOrchestrator, createScheduleManager, type AgentDefinition, type ApiKeyStore, type Clock, type Orchestrator, type RunStore, type ScheduleManager, type ScheduleStore } from "@neonhub/core";
+import {
+  createMemoryRunStore,
+  createMemoryScheduleStore,
+  createOrchestrator,
+  createScheduleManager,
+  type AgentDefinition,
+  type ApiKeyStore,
+  type Clock,
+  type Orchestrator,
+  type RunPolicyOverrides,
+  type RunStore,
+  type ScheduleManager,
+  type ScheduleStore,
+} from "@neonhub/core";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { createHostApp } from "../app/create-host-app.js";
 import type { ConnectionService } from "../connections/connection-service.js";
@@ -40,6 +53,8 @@ export async function createTestHost(
     bodyLimitBytes?: number;
     store?: RunStore;
     orchestratorOverrides?: Partial<Orchestrator>;
+    /** The orchestrator's default policies (its breakers' scope, for example). */
+    policies?: RunPolicyOverrides;
     connectorApiVersions?: () => readonly ApiVersionStatus[];
     connections?: ConnectionService;
     logger?: FastifyBaseLogger;
@@ -60,7 +75,7 @@ export async function createTestHost(
   const scheduleStore = options.scheduleStore ?? createMemoryScheduleStore();
   const schedules = createScheduleManager({ store: scheduleStore, agents });
   const orchestrator: Orchestrator = {
-    ...createOrchestrator({ agents, store }),
+    ...createOrchestrator({ agents, store, ...(options.policies ? { policies: options.policies } : {}) }),
     ...options.orchestratorOverrides,
   };
   const apiKeyStore = createMemoryApiKeyStore();
