@@ -199,7 +199,7 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
   let failure: ReturnType<typeof failureOutcome> | undefined;
   let interruption: RunInterruption | undefined;
   try {
-    output = agent.breakers ? await agent.breakers.forOrganization(run.organizationId).execute(withRetries) : await withRetries();
+    output = agent.breakers ? await agent.breakers.execute(run.organizationId, withRetries) : await withRetries();
   } catch (thrown) {
     if (RunInterruption.isInstance(controller.reason)) interruption = controller.reason;
     else if (RunInterruption.isInstance(thrown)) interruption = thrown;
