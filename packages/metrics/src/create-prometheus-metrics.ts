@@ -64,8 +64,8 @@ export interface PrometheusMetricsOptions {
 
 /** What {@link createPrometheusMetrics} returns. */
 export interface PrometheusMetrics {
-  /** The sink to pass to `createOrchestrator({ metrics })` and to connectors. */
-  sink: MetricsSink;
+  /** The sink to pass to `createOrchestrator({ metrics })` and to connectors; it implements the optional methods too. */
+  sink: Required<MetricsSink>;
   /** The registry holding the metrics. */
   registry: PrometheusRegistry;
   /** Content type to answer a scrape with. */

@@ -15,8 +15,9 @@ export interface BreakerPolicy {
   /** One breaker for the agent (default) or one per organization that runs it. */
   scope: BreakerScope;
   /**
-   * With `scope: "organization"`, the organizations whose breakers an agent keeps (default 10,000); the least recently
-   * used are forgotten beyond it, and a forgotten breaker starts closed on the organization's next run.
+   * With `scope: "organization"`, the organizations whose breakers an agent keeps (default 10,000). An organization
+   * has one from a failed run until a run succeeds while it is closed; beyond the bound the least recently used are
+   * forgotten, and a forgotten breaker, even an open one, is closed on the organization's next run.
    */
   maxOrganizations: number;
 }
