@@ -92,5 +92,10 @@ describe("the host as a real process on the embedded database", { timeout: PROCE
     const live = await runTsx("src/main.ts", [], { NEONHUB_DATA_DIR: dataDir, NEONHUB_CONNECTORS_MODE: "live", NEONHUB_CREDENTIALS_KEY: "" });
     expect(live.code).toBe(1);
     expect(live.stderr).toContain("NEONHUB_CREDENTIALS_KEY");
+
+    const scope = await runTsx("src/main.ts", [], { NEONHUB_DATA_DIR: dataDir, NEONHUB_AGENT_BREAKER_SCOPE: "tenant" });
+    expect(scope.code).toBe(1);
+    expect(scope.stderr).toContain('NEONHUB_AGENT_BREAKER_SCOPE: must be "agent" or "organization"');
+    expect(scope.stderr).not.toMatch(/\n\s+at /);
   });
 });
