@@ -47,6 +47,7 @@ function resolveDurability(durability: OrchestratorOptions["durability"] = {}): 
   const sweepIntervalMs = durability.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
   if (!Number.isFinite(leaseMs) || leaseMs < 3) throw new ConfigurationError("durability.leaseMs must be a number of milliseconds, at least 3.");
   if (!Number.isFinite(sweepIntervalMs) || sweepIntervalMs < 0) throw new ConfigurationError("durability.sweepIntervalMs must be a non-negative number (0 turns sweeping off).");
+  if (durability.mayClaimByClock !== undefined && typeof durability.mayClaimByClock !== "function") throw new ConfigurationError("durability.mayClaimByClock must be a function.");
   return { executorId: durability.executorId ?? randomUUID(), leaseMs, sweepIntervalMs };
 }
 
@@ -261,7 +262,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     noteWaiting(await execute(claimed, agent, stored.input, invokeSpan(claimed), {}, new RunJournal(dependencies, claimed, steps)));
   };
 
-  const resumer = new RunResumer(dependencies, leases, { agentNames: () => registry.list().map((entry) => entry.definition.name), resume, sweepIntervalMs: durability.sweepIntervalMs });
+  const resumer = new RunResumer(dependencies, leases, { agentNames: () => registry.list().map((entry) => entry.definition.name), resume, sweepIntervalMs: durability.sweepIntervalMs, mayClaimByClock: options.durability?.mayClaimByClock });
   const parents = new ParentNotifier(dependencies, () => void resumer.sweep());
 
   const runAdmitted = async (admitted: AdmittedRequest): Promise<AgentRun> => {

@@ -1,3 +1,4 @@
+import { createClaimGate } from "../clock-skew/claim-gate.js";
 import type { AgentRun } from "../model/agent-run.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
 import type { LeaseKeeper } from "./lease-keeper.js";
@@ -15,6 +16,8 @@ export interface RunResumerOptions {
   resume: (run: AgentRun) => Promise<unknown>;
   /** Time between sweeps; 0 turns the periodic sweep off (then call `sweep`). */
   sweepIntervalMs: number;
+  /** While it returns false, sweeps claim nothing (see `DurabilityOptions.mayClaimByClock`). */
+  mayClaimByClock?: () => boolean;
 }
 
 /**
@@ -28,6 +31,7 @@ export class RunResumer {
   readonly #leases: LeaseKeeper;
   readonly #options: RunResumerOptions;
   readonly #wakeups = new Map<string, () => void>();
+  readonly #mayClaim: () => boolean;
   #cancelSweep: (() => void) | undefined;
   #sweeping: Promise<number> | undefined;
   #stopped = false;
@@ -36,6 +40,7 @@ export class RunResumer {
     this.#dependencies = dependencies;
     this.#leases = leases;
     this.#options = options;
+    this.#mayClaim = createClaimGate(options.mayClaimByClock, dependencies.logger, "run takeover");
   }
 
   /** Starts the periodic sweep, when it is on. */
@@ -105,7 +110,7 @@ export class RunResumer {
   async #claimAndResume(): Promise<number> {
     const { store, clock, logger } = this.#dependencies;
     const agentNames = this.#options.agentNames();
-    if (this.#stopped || agentNames.length === 0) return 0;
+    if (this.#stopped || agentNames.length === 0 || !this.#mayClaim()) return 0;
     const now = clock.now();
     let claimed: AgentRun[];
     try {

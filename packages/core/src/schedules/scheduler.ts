@@ -1,3 +1,4 @@
+import { createClaimGate } from "../clock-skew/claim-gate.js";
 import { ConfigurationError } from "../errors/errors.js";
 import { isTransientError } from "../errors/is-transient-error.js";
 import { isNeonhubError } from "../errors/neonhub-error.js";
@@ -47,6 +48,13 @@ export interface SchedulerOptions {
    * skipped.
    */
   lateToleranceMs?: number;
+  /**
+   * Asked before each pass: while it returns false, the pass lists and starts nothing, since which ticks are due is
+   * decided by this process's clock (a clock ahead would start ticks early). Pass `() => !monitor.isSkewed()` of a
+   * `ClockSkewMonitor`. A skipped pass is not reported to `metrics`. The scheduler logs once when it stops and once
+   * when it resumes. Default: always true.
+   */
+  mayClaimByClock?: () => boolean;
 }
 
 /** What one pass did. */
@@ -86,10 +94,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   if (!Number.isInteger(intervalMs) || intervalMs < 0) throw new ConfigurationError(`intervalMs must be a non-negative integer, got ${intervalMs}.`);
   if (!Number.isInteger(lateToleranceMs) || lateToleranceMs < 0) throw new ConfigurationError(`lateToleranceMs must be a non-negative integer, got ${lateToleranceMs}.`);
   if (typeof options.orchestrator?.enqueue !== "function" || !options.store) throw new ConfigurationError("createScheduler needs an orchestrator and a schedule store.");
+  if (options.mayClaimByClock !== undefined && typeof options.mayClaimByClock !== "function") throw new ConfigurationError("mayClaimByClock must be a function.");
   const { orchestrator, store } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const metrics = options.metrics ?? noopMetricsSink;
+  const mayClaim = createClaimGate(options.mayClaimByClock, logger, "scheduled ticks");
   let cancelTimer: (() => void) | undefined;
   let passing: Promise<SchedulerPassResult> | undefined;
   let stopped = false;
@@ -163,7 +173,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   const pass = async (): Promise<SchedulerPassResult> => {
     const result: SchedulerPassResult = { claimed: 0, runIds: [], failed: 0 };
-    if (stopped) return result;
+    if (stopped || !mayClaim()) return result;
     const now = new Date(clock.now());
     let due: Schedule[];
     try {

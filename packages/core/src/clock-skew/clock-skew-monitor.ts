@@ -1,0 +1,95 @@
+import { ConfigurationError } from "../errors/errors.js";
+import type { Clock } from "../ports/clock.js";
+import type { Logger } from "../ports/logger.js";
+import { silentLogger } from "../telemetry/silent-logger.js";
+import { systemClock } from "../telemetry/system-clock.js";
+import { createPeriodicPass } from "../util/periodic-pass.js";
+import { type ClockOffset, isBeyondSkew, measureClockOffset, type ReadReferenceTime } from "./measure-clock-offset.js";
+
+/** Default time between two measurements. */
+export const DEFAULT_CLOCK_CHECK_INTERVAL_MS = 30_000;
+
+/** Options of {@link createClockSkewMonitor}. */
+export interface ClockSkewMonitorOptions {
+  /** Reads the reference clock, the one every process sharing the store should agree with (the database's). */
+  readReferenceTime: ReadReferenceTime;
+  /** The clock under watch, the one the orchestrator and the scheduler go by. Defaults to the system clock. */
+  clock?: Clock;
+  /** Skew beyond which the clock is not trusted, in milliseconds (a positive number). */
+  maxSkewMs: number;
+  /** Time between two measurements; default 30,000 ms. */
+  intervalMs?: number;
+  /** Told of each successful measurement, with whether it shows the clock skewed. What it throws is logged and ignored. */
+  onMeasurement?: (offset: ClockOffset, skewed: boolean) => void;
+  /** Where failed measurements are logged (`warn`). Defaults to a silent logger. */
+  logger?: Logger;
+}
+
+/** Watches this process's clock against a reference clock. Create with {@link createClockSkewMonitor}. */
+export interface ClockSkewMonitor {
+  /** Measures at once, then every `intervalMs`, until stopped. */
+  start(): void;
+  /** Stops measuring and waits for a measurement in progress. */
+  stop(): Promise<void>;
+  /** Measures now; resolves with the measurement, or null when it failed (the state is then unchanged). Never rejects. */
+  measure(): Promise<ClockOffset | null>;
+  /** The last successful measurement, or null before the first one. */
+  latest(): ClockOffset | null;
+  /**
+   * Whether the last successful measurement showed the clock off by more than `maxSkewMs` beyond its uncertainty
+   * (`|offsetMs| - uncertaintyMs > maxSkewMs`). False before the first measurement.
+   */
+  isSkewed(): boolean;
+}
+
+/**
+ * Creates a monitor that measures this process's clock against a reference clock every `intervalMs` (one round trip
+ * each, see {@link measureClockOffset}) and keeps the latest measurement.
+ *
+ * A measurement that fails (the reference cannot be read: the database is down) is logged and changes nothing: the
+ * monitor keeps its last measurement and its skewed or trusted state until a measurement succeeds, and the next one
+ * is taken at its usual time. Nothing thrown leaves the timer. A clock that drifts while the reference is away is
+ * therefore seen only once the reference answers again; then nothing can be claimed through it anyway.
+ * @throws ConfigurationError when `maxSkewMs` or `intervalMs` is not a positive number, or `readReferenceTime` is missing.
+ * @example
+ * const monitor = createClockSkewMonitor({ readReferenceTime: () => database.readDatabaseTime(), maxSkewMs: 5_000 });
+ * monitor.start();
+ * const orchestrator = createOrchestrator({ agents, store, durability: { mayClaimByClock: () => !monitor.isSkewed() } });
+ */
+export function createClockSkewMonitor(options: ClockSkewMonitorOptions): ClockSkewMonitor {
+  const intervalMs = options.intervalMs ?? DEFAULT_CLOCK_CHECK_INTERVAL_MS;
+  if (typeof options.readReferenceTime !== "function") throw new ConfigurationError("createClockSkewMonitor needs readReferenceTime.");
+  if (!Number.isFinite(options.maxSkewMs) || options.maxSkewMs <= 0) throw new ConfigurationError(`maxSkewMs must be a positive number of milliseconds, got ${String(options.maxSkewMs)}.`);
+  if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new ConfigurationError(`intervalMs must be a positive number of milliseconds, got ${String(intervalMs)}.`);
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  let latest: ClockOffset | null = null;
+  let skewed = false;
+
+  const measure = async (): Promise<ClockOffset | null> => {
+    let offset: ClockOffset;
+    try {
+      offset = await measureClockOffset(options.readReferenceTime, clock);
+    } catch (error) {
+      logger.warn({ error, skewed }, "the clock offset could not be measured; the last measurement stands");
+      return null;
+    }
+    latest = offset;
+    skewed = isBeyondSkew(offset, options.maxSkewMs);
+    try {
+      options.onMeasurement?.(offset, skewed);
+    } catch (error) {
+      logger.warn({ error }, "a clock offset listener failed");
+    }
+    return offset;
+  };
+
+  const passes = createPeriodicPass({ clock, intervalMs, runAtStart: true, pass: measure, onError: () => undefined });
+  return {
+    start: () => passes.start(),
+    stop: () => passes.stop(),
+    measure,
+    latest: () => latest,
+    isSkewed: () => skewed,
+  };
+}
