@@ -12,6 +12,7 @@ import { createRunStoreOnPrisma } from "../run-store/prisma-run-store.js";
 import { createPrismaScheduleStore } from "../schedules/prisma-schedule-store.js";
 import { resolveConnection, type OpenNeonhubDatabaseOptions } from "./connection-options.js";
 import { openDatabaseConnection } from "./database-connection.js";
+import { readDatabaseTime } from "./read-database-time.js";
 
 /** Every NeonHub store on one database connection pool (or one embedded database). */
 export interface NeonhubDatabase {
@@ -37,6 +38,14 @@ export interface NeonhubDatabase {
   applyMigrations(): Promise<string[]>;
   /** Resolves when the database answers; rejects with `StoreUnavailableError` otherwise. */
   checkHealth(): Promise<void>;
+  /**
+   * The database server's clock (`clock_timestamp()`), the common clock of every host sharing the database: pass it
+   * to `createClockSkewMonitor` or `measureClockOffset` of `@neonhub/core` as the reference time.
+   * @throws StoreUnavailableError when the database does not answer.
+   * @example
+   * const monitor = createClockSkewMonitor({ readReferenceTime: () => database.readDatabaseTime(), maxSkewMs: 5_000 });
+   */
+  readDatabaseTime(): Promise<Date>;
   /** Closes the pool (or the embedded database). Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -77,6 +86,7 @@ export async function openNeonhubDatabase(options: OpenNeonhubDatabaseOptions): 
     pendingMigrations: () => guarded("read the applied migrations", () => migrator.pending()),
     applyMigrations,
     checkHealth: () => runStore.checkHealth(),
+    readDatabaseTime: () => readDatabaseTime(opened.prisma),
     close: opened.close,
   };
 }
