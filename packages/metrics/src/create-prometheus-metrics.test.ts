@@ -28,6 +28,7 @@ const EXPECTED_TYPES: Record<string, string> = {
   neonhub_background_pass_items_total: "counter",
   neonhub_background_pass_last_success_timestamp_seconds: "gauge",
   neonhub_scrape_collect_failures_total: "counter",
+  neonhub_clock_offset_seconds: "gauge",
 };
 
 function expectConfigurationError(create: () => unknown, message: RegExp): void {
@@ -74,6 +75,19 @@ describe("createPrometheusMetrics", () => {
     const next = await metrics.render();
     expect(next).toContain('neonhub_connections{connector="slack",status="REVOKED"} 1');
     expect(next).not.toContain('neonhub_connections{connector="slack",status="ACTIVE"}');
+  });
+
+  it("reads the clock offset at each scrape, in seconds, with no series before the first measurement", async () => {
+    const metrics = createPrometheusMetrics({ collectDefaultMetrics: false });
+    expect(await metrics.render()).not.toMatch(/^neonhub_clock_offset_seconds /m);
+    let latest: { offsetMs: number; uncertaintyMs: number; measuredAt: number } | null = null;
+    metrics.observeClockOffset(() => latest);
+    expect(await metrics.render()).not.toMatch(/^neonhub_clock_offset_seconds /m);
+    latest = { offsetMs: -60_020, uncertaintyMs: 20, measuredAt: 0 };
+    expect(sampleValue(await metrics.render(), "neonhub_clock_offset_seconds", {})).toBe(-60.02);
+    latest = { offsetMs: 1_500, uncertaintyMs: 3, measuredAt: 0 };
+    expect(sampleValue(await metrics.render(), "neonhub_clock_offset_seconds", {})).toBe(1.5);
+    expectConfigurationError(() => metrics.observeClockOffset(42 as never), /observeClockOffset/);
   });
 
   it("collects the default process metrics on a registry it creates, without the gauges named like counters", async () => {

@@ -1,5 +1,6 @@
-import { type Clock, ConfigurationError, type Logger, type MetricsSink, silentLogger, systemClock } from "@neonhub/core";
+import { type Clock, type ClockOffset, ConfigurationError, type Logger, type MetricsSink, silentLogger, systemClock } from "@neonhub/core";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { type ClockOffsetSource, registerClockOffsetGauge } from "./clock-offset-gauge.js";
 import { type ConnectorApiVersionReading, registerConnectorApiVersionGauges } from "./connector-api-version-gauges.js";
 import { type ConnectionCountSource, createInstruments } from "./create-instruments.js";
 import { LabelValueGuard } from "./label-value-guard.js";
@@ -80,6 +81,12 @@ export interface PrometheusMetrics {
    * goes on without the gauge's series when they fail or take longer.
    */
   observeConnections(source: ConnectionCountSource): void;
+  /**
+   * Sets where the `clock_offset_seconds` gauge reads this process's clock offset at each scrape: the latest
+   * measurement of a `ClockSkewMonitor` (`() => monitor.latest()`), exported as the reference's clock minus this one's,
+   * in seconds (negative when this clock runs ahead). Until then, and while it answers null, the gauge has no series.
+   */
+  observeClockOffset(source: () => ClockOffset | null): void;
 }
 
 const GAUGES_NAMED_LIKE_COUNTERS = ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"];
@@ -120,6 +127,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     throw new ConfigurationError(`The registry already holds ${taken.join(", ")}: create the metrics once per registry, or use another prefix.`);
   }
   const connectionCounts: { source: ConnectionCountSource | null } = { source: null };
+  const clockOffset: { source: ClockOffsetSource | null } = { source: null };
   const connectorGuard = new LabelValueGuard(options.knownConnectors ?? [], maxLabelValues);
   const instruments = registerOrExplain(() =>
     createInstruments({
@@ -156,6 +164,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
       connectorLabel: guards.connector,
     }),
   );
+  registerOrExplain(() => registerClockOffsetGauge({ registry, name: `${prefix}${METRIC_NAMES.clockOffset}`, offset: clockOffset }));
   // Known names start at zero so that rates and "no runs" alerts work before the first event.
   for (const agent of guards.agent.values()) {
     instruments.circuitBreakerState.set({ agent }, 0);
@@ -174,6 +183,10 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
       connectionCounts.source = source;
       // Start at zero so that `increase()` sees the first failure.
       for (const reason of ["timeout", "error"]) instruments.scrapeCollectFailures.cell({ collector: "connections", reason });
+    },
+    observeClockOffset(source) {
+      if (typeof source !== "function") throw new ConfigurationError("observeClockOffset needs a function that answers the latest clock offset.");
+      clockOffset.source = source;
     },
   };
 }

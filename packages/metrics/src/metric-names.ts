@@ -29,6 +29,7 @@ export const METRIC_NAMES = Object.freeze({
   backgroundPassItems: "background_pass_items_total",
   backgroundPassLastSuccess: "background_pass_last_success_timestamp_seconds",
   scrapeCollectFailures: "scrape_collect_failures_total",
+  clockOffset: "clock_offset_seconds",
 });
 
 /**

@@ -53,6 +53,7 @@ beforeAll(async () => {
   metrics.sink.queueDepthChanged({ queue: "runs", pending: 1 });
   metrics.sink.backgroundPassFinished({ task: "schedules", outcome: "succeeded", items: 1 });
   metrics.observeConnections(async () => []);
+  metrics.observeClockOffset(() => ({ offsetMs: 0, uncertaintyMs: 1, measuredAt: 0 }));
   const exposition = await metrics.render();
   for (const [name, type] of metricTypes(exposition)) {
     exported.metrics.add(name);
@@ -135,7 +136,7 @@ describe("Grafana dashboard queries on promtool", () => {
 });
 
 describe("Prometheus alert rules", () => {
-  it("alert on the error ratio, open breakers (the agent's, organizations', connectors'), missing runs, stalled background work and lost scrape readings, using only exported metrics and labels", () => {
+  it("alert on the error ratio, open breakers (the agent's, organizations', connectors'), missing runs, stalled background work, lost scrape readings and skewed clocks, using only exported metrics and labels", () => {
     expect(alertRules.map((rule) => rule.alert)).toEqual([
       "NeonhubAgentErrorRatioHigh",
       "NeonhubAgentCircuitBreakerOpen",
@@ -144,6 +145,7 @@ describe("Prometheus alert rules", () => {
       "NeonhubNoAgentRuns",
       "NeonhubBackgroundTaskStalled",
       "NeonhubScrapeCollectFailing",
+      "NeonhubClockSkewed",
     ]);
     for (const rule of alertRules) {
       expectKnownNames(`alert ${rule.alert}`, rule.expr);
