@@ -77,7 +77,7 @@ describe.skipIf(!baseUrl || !redisAvailable)("host roles in one process each: an
 
     const health = await fetch(`${worker.url}/api/health`);
     expect(health.status).toBe(200);
-    expect(((await health.json()) as { checks: Record<string, unknown> }).checks).toEqual({ database: expect.anything(), redis: expect.anything(), queuedRuns: expect.anything() });
+    expect(((await health.json()) as { checks: Record<string, unknown> }).checks).toEqual({ database: expect.anything(), clock: expect.anything(), redis: expect.anything(), queuedRuns: expect.anything() });
     expect((await fetch(`${worker.url}/v1/runs/${id}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(404);
   });
 

@@ -11,7 +11,6 @@ import type { ListRunsQuery, RunPage, RunStore } from "./ports/run-store.js";
 import type { RunQueue } from "./ports/run-queue.js";
 import type { Tracer } from "./ports/tracer.js";
 import type { ChildRunLimitOptions } from "./orchestrator/child-run-limits.js";
-import type { ClockSkewMonitor } from "./clock-skew/clock-skew-monitor.js";
 
 /** Decides whether a caller may run an agent; the orchestrator already requires both ids. */
 export type AuthorizeFunction = (caller: CallerContext, agent: AgentDefinition) => boolean | Promise<boolean>;
@@ -61,7 +60,7 @@ export interface DurabilityOptions {
   /**
    * Asked before each sweep: while it returns false, this orchestrator takes over no run (lapsed leases, due waiting
    * runs), since which leases have lapsed and which waits are due is decided by its clock. Pass
-   * `() => !monitor.isSkewed()` of a {@link ClockSkewMonitor}. Runs this orchestrator executes keep running and keep
+   * `() => !monitor.isSkewed()` of a `ClockSkewMonitor`. Runs this orchestrator executes keep running and keep
    * renewing their leases: those writes use its clock too, but fencing keeps other executors safe from them. The
    * sweep logs once when it stops and once when it resumes. Default: always true.
    */

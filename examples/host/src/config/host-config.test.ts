@@ -20,6 +20,7 @@ describe("loadHostConfig", () => {
       shutdownDeadlineMs: 10_000,
       runLeaseMs: 30_000,
       sweepIntervalMs: 1_000,
+      maxClockSkewMs: 5_000,
       schedulerIntervalMs: 5_000,
       queuePrefix: "neonhub",
       reconcileDelayMs: 30_000,
@@ -124,6 +125,20 @@ describe("loadHostConfig", () => {
       developmentApiKey: "nh_development_key_0123456789",
       logLevel: "warn",
     });
+  });
+
+  it("reads the largest clock skew, which must be a positive integer below two thirds of the run lease", () => {
+    expect(loadHostConfig({ NEONHUB_MAX_CLOCK_SKEW_MS: "2000" }).maxClockSkewMs).toBe(2_000);
+    expect(loadHostConfig({ NEONHUB_RUN_LEASE_MS: "60000", NEONHUB_MAX_CLOCK_SKEW_MS: "39999" }).maxClockSkewMs).toBe(39_999);
+    for (const value of ["0", "-5", "1.5", "soon"]) {
+      expect(() => loadHostConfig({ NEONHUB_MAX_CLOCK_SKEW_MS: value })).toThrow("NEONHUB_MAX_CLOCK_SKEW_MS: must be a positive integer of milliseconds");
+    }
+    expect(() => loadHostConfig({ NEONHUB_MAX_CLOCK_SKEW_MS: "20000" })).toThrow(
+      expect.objectContaining({ code: "CONFIGURATION_INVALID", message: expect.stringContaining("NEONHUB_MAX_CLOCK_SKEW_MS=20000 must be below two thirds of NEONHUB_RUN_LEASE_MS=30000 (20000 ms)") }),
+    );
+    // The default skew (5 s) does not fit a short lease: the operator lowers both together.
+    expect(() => loadHostConfig({ NEONHUB_RUN_LEASE_MS: "6000" })).toThrow(/NEONHUB_MAX_CLOCK_SKEW_MS=5000 must be below two thirds of NEONHUB_RUN_LEASE_MS=6000/);
+    expect(loadHostConfig({ NEONHUB_RUN_LEASE_MS: "6000", NEONHUB_MAX_CLOCK_SKEW_MS: "3000" }).maxClockSkewMs).toBe(3_000);
   });
 
   it("reads the queue prefix, the reconcile delay and the queued-run alert, and refuses values out of range", () => {

@@ -6,6 +6,11 @@ import { DEFAULT_MAX_EVENT_SUBSCRIBERS, DEFAULT_MAX_EVENT_SUBSCRIBERS_PER_ORGANI
 
 /** Longer than the reconciler needs to put a lost run back (its delay plus one interval), with room for a backlog. */
 const DEFAULT_QUEUED_RUN_ALERT_MS = 5 * 60_000;
+/**
+ * Far beyond what synchronized clocks drift (milliseconds), well inside the run lease's takeover margin (two thirds of
+ * 30 s by default): a host this far off its database stops taking runs over and starting schedule ticks.
+ */
+const DEFAULT_MAX_CLOCK_SKEW_MS = 5_000;
 /** Long enough for audits of the last month and for the learning loop's periods (a week), short enough to bound the tables. */
 const DEFAULT_RUN_RETENTION_DAYS = 30;
 
@@ -72,6 +77,12 @@ export interface HostConfig {
   runLeaseMs: number;
   /** How often a host looks for runs to take over or to wake. */
   sweepIntervalMs: number;
+  /**
+   * `NEONHUB_MAX_CLOCK_SKEW_MS`: while this host's clock is further than this from the database's (measured every
+   * 30 s), it takes no run over and starts no schedule tick, and `/api/health` fails its `clock` check. Below two
+   * thirds of `runLeaseMs`.
+   */
+  maxClockSkewMs: number;
   /** How often a host looks for due schedules (`NEONHUB_SCHEDULER_INTERVAL_MS`); 0 runs no scheduler on this host. */
   schedulerIntervalMs: number;
   /** Live run streams (`GET /v1/runs/events`) one organization may have open on this host; more are refused with 429. */
@@ -165,6 +176,14 @@ const environmentSchema = z.object({
   NEONHUB_INSPECTOR_ASSETS_DIR: optionalText,
   NEONHUB_API_KEY_CACHE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_API_KEY_CACHE_TTL_MS)),
   NEONHUB_RUN_LEASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(300).max(3_600_000).default(30_000)),
+  NEONHUB_MAX_CLOCK_SKEW_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: "must be a positive integer of milliseconds" })
+      .int({ message: "must be a positive integer of milliseconds" })
+      .min(1, { message: "must be a positive integer of milliseconds" })
+      .default(DEFAULT_MAX_CLOCK_SKEW_MS),
+  ),
   NEONHUB_SWEEP_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).default(1_000)),
   // A share larger than the host's streams would be the host's limit under another name.
   NEONHUB_RUN_EVENT_STREAMS_PER_ORGANIZATION: z.preprocess(
@@ -200,6 +219,13 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
   if (values.NEONHUB_ROLE === "worker" && values.DATABASE_URL === undefined) {
     throw new ConfigurationError("Invalid host configuration:\n  NEONHUB_ROLE=worker needs DATABASE_URL: the embedded database belongs to one process");
   }
+  // A lease is renewed every third of its length: a clock ahead by two thirds takes over runs whose leases are renewed.
+  if (3 * values.NEONHUB_MAX_CLOCK_SKEW_MS >= 2 * values.NEONHUB_RUN_LEASE_MS) {
+    throw new ConfigurationError(
+      `Invalid host configuration:\n  NEONHUB_MAX_CLOCK_SKEW_MS=${values.NEONHUB_MAX_CLOCK_SKEW_MS} must be below two thirds of NEONHUB_RUN_LEASE_MS=${values.NEONHUB_RUN_LEASE_MS} ` +
+        `(${Math.ceil((2 * values.NEONHUB_RUN_LEASE_MS) / 3)} ms): a host whose clock runs that far ahead would take over runs whose leases are still renewed before it stopped`,
+    );
+  }
   const publicUrl = values.NEONHUB_PUBLIC_URL?.replace(/\/+$/, "") ?? null;
   return {
     role: values.NEONHUB_ROLE,
@@ -223,6 +249,7 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     apiKeyCacheTtlMs: values.NEONHUB_API_KEY_CACHE_TTL_MS,
     runLeaseMs: values.NEONHUB_RUN_LEASE_MS,
     sweepIntervalMs: values.NEONHUB_SWEEP_INTERVAL_MS,
+    maxClockSkewMs: values.NEONHUB_MAX_CLOCK_SKEW_MS,
     schedulerIntervalMs: values.NEONHUB_SCHEDULER_INTERVAL_MS,
     runEventStreamsPerOrganization: values.NEONHUB_RUN_EVENT_STREAMS_PER_ORGANIZATION,
     previousCredentialsKeys: commaList(values.NEONHUB_CREDENTIALS_PREVIOUS_KEYS),

@@ -1,5 +1,6 @@
 import {
   ConfigurationError,
+  createClockSkewMonitor,
   createInProcessRunQueue,
   createOrchestrator,
   createRunRetention,
@@ -8,6 +9,8 @@ import {
   DEFAULT_RUN_QUEUE,
   systemClock,
   type AgentDefinition,
+  type Clock,
+  type ClockSkewMonitor,
   type Orchestrator,
   type QueueSettings,
   type RateLimiter,
@@ -31,6 +34,7 @@ import { createRunEventHub, type RunEventHub } from "../inspector/run-event-hub.
 import { parseRunNote, relayRunEvents, type RunNote } from "../inspector/run-event-relay.js";
 import { withRunEvents, type RunEventSink } from "../inspector/with-run-events.js";
 import type { HealthCheck } from "../routes/operations-routes.js";
+import { clockHealthCheck } from "./clock-health-check.js";
 import { readHostVersion } from "./host-version.js";
 import { openHostDatabase } from "./open-host-database.js";
 import { PLATFORM_QUEUES } from "./platform-queues.js";
@@ -39,6 +43,8 @@ import { queuedRunsHealthCheck } from "./queued-runs-health-check.js";
 /** Queued runs executing at once in one process without Redis, across its queues; free slots go by priority. */
 const IN_PROCESS_MAX_CONCURRENCY = 16;
 const DAY_MS = 86_400_000;
+/** How often the host measures its clock against the database's: a drift of seconds takes NTP far longer to build. */
+const CLOCK_CHECK_INTERVAL_MS = 30_000;
 
 /**
  * Everything a host process runs on, whatever its role: the database, Redis, connectors, metrics, agents, the run
@@ -59,7 +65,9 @@ export interface HostRuntime {
   runEvents: RunEventHub;
   orchestrator: Orchestrator;
   schedules: ScheduleManager;
-  /** `database` always, `redis` and `queuedRuns` with Redis. */
+  /** Measures this process's clock against the database's; while skewed, no run is taken over and no tick started. */
+  clockSkew: ClockSkewMonitor;
+  /** `database` and `clock` always, `redis` and `queuedRuns` with Redis. */
   healthChecks: Record<string, HealthCheck>;
   /** Read at every scrape and health answer, against the wall clock's day. */
   connectorApiVersions: () => readonly ApiVersionStatus[];
@@ -78,6 +86,8 @@ export interface HostRuntime {
 export interface HostExtensions {
   connectors?: readonly ConnectorDefinition[];
   agents?: (connectors: RunConnectors) => AgentDefinition[];
+  /** The clock the orchestrator, the scheduler and the clock skew monitor go by; the system clock by default. */
+  clock?: Clock;
 }
 
 /** The queues a process declares: the platform's, and the default settings for any other queue an agent names. */
@@ -138,6 +148,16 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     if (runEventChannel) closers.unshift(() => runEventChannel.close());
     const runEventSink: RunEventSink = runEventChannel ? relayRunEvents(runEventChannel, runEvents, { receive: config.role !== "worker", logger }) : runEvents;
     const executorId = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+    const clock = extensions.clock ?? systemClock;
+    const clockSkew = createClockSkewMonitor({ readReferenceTime: () => database.readDatabaseTime(), clock, maxSkewMs: config.maxClockSkewMs, intervalMs: CLOCK_CHECK_INTERVAL_MS, logger });
+    // Measured before the orchestrator's first sweep, so that a host started with a skewed clock takes nothing over.
+    const firstOffset = await clockSkew.measure();
+    logger.info({ offsetMs: firstOffset?.offsetMs ?? null, uncertaintyMs: firstOffset?.uncertaintyMs ?? null, skewed: clockSkew.isSkewed() }, "clock measured against the database's");
+    clockSkew.start();
+    closers.unshift(() => clockSkew.stop());
+    metrics.observeClockOffset(() => clockSkew.latest());
+    // Leases, wake times and ticks are compared with other hosts' clocks: a skewed clock claims nothing by them.
+    const mayClaimByClock = () => !clockSkew.isSkewed();
     const orchestrator = createOrchestrator({
       agents,
       store: withRunEvents(database.runStore, runEventSink),
@@ -146,8 +166,9 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
       ...(rateLimiter ? { rateLimiter } : {}),
       queue,
       policies: { breaker: { scope: config.agentBreakerScope } },
+      clock,
       // Runs left by a process that died are taken over once their lease lapses, and waiting runs woken when due.
-      durability: { executorId, leaseMs: config.runLeaseMs, sweepIntervalMs: config.sweepIntervalMs },
+      durability: { executorId, leaseMs: config.runLeaseMs, sweepIntervalMs: config.sweepIntervalMs, mayClaimByClock },
     });
     const background = config.role !== "api";
     // Redis may lose its data; PostgreSQL keeps what was accepted, and the reconciler puts lost runs back.
@@ -157,14 +178,14 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     const schedules = createScheduleManager({ store: database.scheduleStore, agents });
     // Every process may run a scheduler: each tick is claimed by exactly one of them.
     const scheduler: Scheduler | null =
-      background && config.schedulerIntervalMs > 0 ? createScheduler({ orchestrator, store: database.scheduleStore, logger, metrics: metrics.sink, intervalMs: config.schedulerIntervalMs }) : null;
+      background && config.schedulerIntervalMs > 0 ? createScheduler({ orchestrator, store: database.scheduleStore, clock, logger, metrics: metrics.sink, intervalMs: config.schedulerIntervalMs, mayClaimByClock }) : null;
     closers.unshift(async () => scheduler?.stop());
     // Bounds the run history; several processes may prune at once (the store skips rows another one holds).
     const retention: RunRetention | null =
       background && config.runRetentionDays > 0 ? createRunRetention({ store: database.runStore, retentionMs: config.runRetentionDays * DAY_MS, logger, metrics: metrics.sink }) : null;
     closers.unshift(async () => retention?.stop());
 
-    const healthChecks: Record<string, HealthCheck> = { database: () => database.checkHealth() };
+    const healthChecks: Record<string, HealthCheck> = { database: () => database.checkHealth(), clock: clockHealthCheck(clockSkew, config.maxClockSkewMs) };
     if (redis) healthChecks.redis = async () => void (await redis.ping());
     // Only where queued runs survive and are reconciled: an in-process queue's leftovers are cancelled on shutdown.
     if (bullmq) healthChecks.queuedRuns = queuedRunsHealthCheck(database.runStore, config.queuedRunAlertMs, systemClock);
@@ -173,6 +194,7 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
       version,
       executorId,
       database,
+      clockSkew,
       redis,
       metrics,
       connectors,

@@ -13,7 +13,7 @@ import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createMemoryScheduleStore } from "../store/memory-schedule-store.js";
 import { createManualClock, type ManualClock } from "../testing/manual-clock.js";
 import { createRecordingLogger, type RecordingLogger } from "../testing/recording-logger.js";
-import { createClockSkewMonitor, type ClockSkewMonitor } from "./clock-skew-monitor.js";
+import { createClockSkewMonitor } from "./clock-skew-monitor.js";
 
 const START = Date.UTC(2026, 0, 1);
 const caller = { organizationId: "org-1", userId: "user-1" };

@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { systemClock, type Clock } from "@neonhub/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEVELOPMENT_CALLER } from "../src/auth/provision-development-key.js";
+import { loadHostConfig } from "../src/config/host-config.js";
+import { createHostLogger } from "../src/runtime/create-logger.js";
+import { startHost, type RunningHost } from "../src/runtime/start-host.js";
+import { createScratchDatabase, type ScratchDatabase } from "./scratch-database.js";
+
+const baseUrl = process.env.TEST_DATABASE_URL;
+if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: the clock skew host test runs on PGlite only.");
+
+const AHEAD_MS = 60_000;
+const KEY = `nh_clock_${randomUUID().replaceAll("-", "")}`;
+
+/** The system clock, 60 s ahead: the host's timers keep their pace, its idea of the time does not. */
+const aheadClock: Clock = { ...systemClock, now: () => Date.now() + AHEAD_MS };
+
+/** A database for the host: an embedded one in a folder, or a scratch PostgreSQL database. */
+interface HostDatabase {
+  environment: Record<string, string>;
+  remove(): Promise<void>;
+}
+
+const embedded = async (): Promise<HostDatabase> => {
+  const folder = await mkdtemp(join(tmpdir(), "neonhub-clock-"));
+  return { environment: { NEONHUB_DATA_DIR: folder }, remove: () => rm(folder, { recursive: true, force: true }) };
+};
+const postgres = async (): Promise<HostDatabase> => {
+  const scratch: ScratchDatabase = await createScratchDatabase(baseUrl as string, "clock");
+  return { environment: { DATABASE_URL: scratch.url }, remove: () => scratch.drop() };
+};
+
+describe.each([
+  ["PGlite", embedded, false],
+  ["PostgreSQL", postgres, !baseUrl],
+] as const)("a host whose clock runs 60 s ahead of the database's (%s)", (_name, openDatabase, skip) => {
+  const lines: Array<{ msg?: string; offsetMs?: number }> = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) lines.push(JSON.parse(line) as { msg?: string });
+      done();
+    },
+  });
+  let database: HostDatabase;
+  let host: RunningHost;
+
+  beforeAll(async () => {
+    if (skip) return;
+    database = await openDatabase();
+    const config = loadHostConfig({ ...database.environment, NEONHUB_DEV_API_KEY: KEY, PORT: "0", NEONHUB_SWEEP_INTERVAL_MS: "100" });
+    host = await startHost(config, createHostLogger({ logLevel: "info" }, destination), () => undefined, { clock: aheadClock });
+  });
+  afterAll(async () => {
+    await host?.stop();
+    await database?.remove();
+  });
+
+  /** A run another host holds: `RUNNING` under a lease that ends at `leaseEndsAt` by the database's clock. */
+  async function runHeldElsewhere(leaseEndsAt: number): Promise<string> {
+    const id = randomUUID();
+    const version = host.orchestrator.listAgents().find((agent) => agent.name === "seo-analyst")?.version as string;
+    await host.orchestrator.store.createRun({
+      id,
+      agentName: "seo-analyst",
+      agentVersion: version,
+      ...DEVELOPMENT_CALLER,
+      intent: null,
+      input: { siteUrl: "sc-domain:example.com", startDate: "2026-01-01", endDate: "2026-01-31" },
+      idempotencyKey: null,
+      requestHash: null,
+      status: "RUNNING",
+      createdAt: new Date(),
+      startedAt: new Date(),
+      traceId: null,
+      parentRunId: null,
+      lease: { owner: "other-host", expiresAt: new Date(leaseEndsAt) },
+    });
+    return id;
+  }
+
+  it.skipIf(skip)("fails the clock check of /api/health with the offset, and exports it", async () => {
+    const health = await fetch(`${host.url}/api/health`);
+    expect(health.status).toBe(503);
+    const body = (await health.json()) as { status: string; checks: Record<string, { status: string; detail?: string }> };
+    expect(body.status).toBe("unavailable");
+    expect(body.checks.database?.status).toBe("up");
+    expect(body.checks.clock?.status).toBe("down");
+    const detail = /this host's clock is (\d+) ms ahead of the database's \(±\d+ ms\), beyond NEONHUB_MAX_CLOCK_SKEW_MS=5000/.exec(body.checks.clock?.detail ?? "");
+    expect(detail, body.checks.clock?.detail).not.toBeNull();
+    expect(Math.abs(Number(detail?.[1]) - AHEAD_MS)).toBeLessThan(1_000);
+
+    const offset = /^neonhub_clock_offset_seconds (\S+)$/m.exec(await (await fetch(`${host.url}/metrics`)).text());
+    expect(Math.abs(Number(offset?.[1]) + AHEAD_MS / 1000)).toBeLessThan(1);
+  });
+
+  it.skipIf(skip)("claims no lapsed run, whether its lease lapsed by its own clock only or by the database's too", async () => {
+    const renewedElsewhere = await runHeldElsewhere(Date.now() + 20_000);
+    const lapsed = await runHeldElsewhere(Date.now() - 1_000);
+    // By the host's clock both leases lapsed: without the guard, this sweep would take both.
+    expect(aheadClock.now()).toBeGreaterThan(Date.now() + 20_000);
+    expect(await host.orchestrator.resumeDueRuns()).toBe(0);
+    for (const runId of [renewedElsewhere, lapsed]) {
+      expect(await host.orchestrator.store.getRun(DEVELOPMENT_CALLER.organizationId, runId)).toMatchObject({ status: "RUNNING", leaseOwner: "other-host", fence: 1 });
+    }
+    expect(lines.filter((line) => line.msg?.startsWith("run takeover paused"))).toHaveLength(1);
+    expect(lines.find((line) => line.msg === "clock measured against the database's")?.offsetMs).toBeLessThan(-AHEAD_MS + 1_000);
+  });
+});
