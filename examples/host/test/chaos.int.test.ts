@@ -43,7 +43,6 @@ describe.skipIf(!baseUrl || !redisAvailable)("the host under faults (PostgreSQL 
     NEONHUB_CREDENTIALS_KEY: credentialsKey,
     NEONHUB_RUN_LEASE_MS: "1500",
     // Below two thirds of the short lease, as the host requires.
-    NEONHUB_MAX_CLOCK_SKEW_MS: "500",
     NEONHUB_SWEEP_INTERVAL_MS: "200",
     // Queued runs missing from Redis are put back after five seconds, the shortest delay allowed.
     NEONHUB_RECONCILE_DELAY_MS: "5000",

@@ -33,7 +33,6 @@ describe.skipIf(!baseUrl)("durable runs when the host is killed with SIGKILL mid
     // Short leases, frequent sweeps: a dead host's run is taken over within about two seconds.
     NEONHUB_RUN_LEASE_MS: "1500",
     // Below two thirds of the short lease, as the host requires.
-    NEONHUB_MAX_CLOCK_SKEW_MS: "500",
     NEONHUB_SWEEP_INTERVAL_MS: "200",
   });
   const api = (path: string, init: RequestInit = {}) =>

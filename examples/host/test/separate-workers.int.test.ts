@@ -68,7 +68,6 @@ describe.skipIf(!baseUrl || !redisAvailable)("two API hosts and two workers (Pos
       // A dead worker's runs are taken over within about two seconds; schedules are looked at five times a second.
       NEONHUB_RUN_LEASE_MS: "1500",
       // Below two thirds of the short lease, as the host requires.
-      NEONHUB_MAX_CLOCK_SKEW_MS: "500",
       NEONHUB_SWEEP_INTERVAL_MS: "200",
       NEONHUB_SCHEDULER_INTERVAL_MS: "200",
       NEONHUB_RECONCILE_DELAY_MS: "5000",

@@ -136,8 +136,11 @@ describe("loadHostConfig", () => {
     expect(() => loadHostConfig({ NEONHUB_MAX_CLOCK_SKEW_MS: "20000" })).toThrow(
       expect.objectContaining({ code: "CONFIGURATION_INVALID", message: expect.stringContaining("NEONHUB_MAX_CLOCK_SKEW_MS=20000 must be below two thirds of NEONHUB_RUN_LEASE_MS=30000 (20000 ms)") }),
     );
-    // The default skew (5 s) does not fit a short lease: the operator lowers both together.
-    expect(() => loadHostConfig({ NEONHUB_RUN_LEASE_MS: "6000" })).toThrow(/NEONHUB_MAX_CLOCK_SKEW_MS=5000 must be below two thirds of NEONHUB_RUN_LEASE_MS=6000/);
+    // Unset, it shrinks with a short lease to a third of it; set, it must fit the lease.
+    expect(loadHostConfig({ NEONHUB_RUN_LEASE_MS: "6000" }).maxClockSkewMs).toBe(2_000);
+    expect(loadHostConfig({ NEONHUB_RUN_LEASE_MS: "1500" }).maxClockSkewMs).toBe(500);
+    expect(loadHostConfig({ NEONHUB_RUN_LEASE_MS: "15000" }).maxClockSkewMs).toBe(5_000);
+    expect(() => loadHostConfig({ NEONHUB_RUN_LEASE_MS: "6000", NEONHUB_MAX_CLOCK_SKEW_MS: "5000" })).toThrow(/NEONHUB_MAX_CLOCK_SKEW_MS=5000 must be below two thirds of NEONHUB_RUN_LEASE_MS=6000/);
     expect(loadHostConfig({ NEONHUB_RUN_LEASE_MS: "6000", NEONHUB_MAX_CLOCK_SKEW_MS: "3000" }).maxClockSkewMs).toBe(3_000);
   });
 

@@ -80,7 +80,7 @@ export interface HostConfig {
   /**
    * `NEONHUB_MAX_CLOCK_SKEW_MS`: while this host's clock is further than this from the database's (measured every
    * 30 s), it takes no run over and starts no schedule tick, and `/api/health` fails its `clock` check. Below two
-   * thirds of `runLeaseMs`.
+   * thirds of `runLeaseMs`; unset, 5 s or a third of `runLeaseMs`, whichever is less.
    */
   maxClockSkewMs: number;
   /** How often a host looks for due schedules (`NEONHUB_SCHEDULER_INTERVAL_MS`); 0 runs no scheduler on this host. */
@@ -182,7 +182,7 @@ const environmentSchema = z.object({
       .number({ message: "must be a positive integer of milliseconds" })
       .int({ message: "must be a positive integer of milliseconds" })
       .min(1, { message: "must be a positive integer of milliseconds" })
-      .default(DEFAULT_MAX_CLOCK_SKEW_MS),
+      .optional(),
   ),
   NEONHUB_SWEEP_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).default(1_000)),
   // A share larger than the host's streams would be the host's limit under another name.
@@ -220,9 +220,11 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     throw new ConfigurationError("Invalid host configuration:\n  NEONHUB_ROLE=worker needs DATABASE_URL: the embedded database belongs to one process");
   }
   // A lease is renewed every third of its length: a clock ahead by two thirds takes over runs whose leases are renewed.
-  if (3 * values.NEONHUB_MAX_CLOCK_SKEW_MS >= 2 * values.NEONHUB_RUN_LEASE_MS) {
+  // Unset, it is 5 s or a third of the lease, whichever is less, so that a short lease needs no second setting.
+  const maxClockSkewMs = values.NEONHUB_MAX_CLOCK_SKEW_MS ?? Math.min(DEFAULT_MAX_CLOCK_SKEW_MS, Math.floor(values.NEONHUB_RUN_LEASE_MS / 3));
+  if (3 * maxClockSkewMs >= 2 * values.NEONHUB_RUN_LEASE_MS) {
     throw new ConfigurationError(
-      `Invalid host configuration:\n  NEONHUB_MAX_CLOCK_SKEW_MS=${values.NEONHUB_MAX_CLOCK_SKEW_MS} must be below two thirds of NEONHUB_RUN_LEASE_MS=${values.NEONHUB_RUN_LEASE_MS} ` +
+      `Invalid host configuration:\n  NEONHUB_MAX_CLOCK_SKEW_MS=${maxClockSkewMs} must be below two thirds of NEONHUB_RUN_LEASE_MS=${values.NEONHUB_RUN_LEASE_MS} ` +
         `(${Math.ceil((2 * values.NEONHUB_RUN_LEASE_MS) / 3)} ms): a host whose clock runs that far ahead would take over runs whose leases are still renewed before it stopped`,
     );
   }
@@ -249,7 +251,7 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     apiKeyCacheTtlMs: values.NEONHUB_API_KEY_CACHE_TTL_MS,
     runLeaseMs: values.NEONHUB_RUN_LEASE_MS,
     sweepIntervalMs: values.NEONHUB_SWEEP_INTERVAL_MS,
-    maxClockSkewMs: values.NEONHUB_MAX_CLOCK_SKEW_MS,
+    maxClockSkewMs,
     schedulerIntervalMs: values.NEONHUB_SCHEDULER_INTERVAL_MS,
     runEventStreamsPerOrganization: values.NEONHUB_RUN_EVENT_STREAMS_PER_ORGANIZATION,
     previousCredentialsKeys: commaList(values.NEONHUB_CREDENTIALS_PREVIOUS_KEYS),
