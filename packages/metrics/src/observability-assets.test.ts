@@ -160,7 +160,7 @@ describe("Prometheus alert rules", () => {
   it.skipIf(!promtoolAvailable && !inCi)("pass promtool check rules and the rule unit tests", () => {
     expect(promtoolAvailable, promtoolMissingMessage).toBe(true);
     const check = runPromtool(["check", "rules", observabilityFile("prometheus-alerts.yml")]);
-    expect(check.output).toContain("SUCCESS: 7 rules found");
+    expect(check.output).toContain("SUCCESS: 8 rules found");
     expect(check.status).toBe(0);
     const unitTests = runPromtool(["test", "rules", observabilityFile("prometheus-alerts.test.yml")]);
     expect(unitTests.output).toContain("SUCCESS");
