@@ -1,17 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "./vitest-api.js";
+import { describe, expect, it } from "./vitest-api.js";
+import { openStoreAroundSuite, type StoreConformanceOptions } from "./store-conformance-options.js";
 import { isNeonhubError } from "../errors/neonhub-error.js";
 import type { AgentSettingsStore, PutAgentSettingsInput } from "../ports/agent-settings-store.js";
 
 /** Options of {@link runAgentSettingsStoreConformanceSuite}. */
-export interface AgentSettingsStoreConformanceOptions {
-  /** Label of the adapter in test names. */
-  name: string;
-  /** Opens a store on an empty database (called once for the suite). */
-  createStore: () => Promise<AgentSettingsStore>;
-  /** Closes the store and removes what it created. */
-  destroyStore?: (store: AgentSettingsStore) => Promise<void>;
-}
+export type AgentSettingsStoreConformanceOptions = StoreConformanceOptions<AgentSettingsStore>;
 
 const BASE_TIME = Date.UTC(2026, 5, 1, 12);
 
@@ -35,13 +29,8 @@ export function sampleAgentSettingsInput(overrides: Partial<PutAgentSettingsInpu
  */
 export function runAgentSettingsStoreConformanceSuite(options: AgentSettingsStoreConformanceOptions): void {
   describe(`AgentSettingsStore conformance: ${options.name}`, () => {
-    let store: AgentSettingsStore;
-    beforeAll(async () => {
-      store = await options.createStore();
-    });
-    afterAll(async () => {
-      if (store && options.destroyStore) await options.destroyStore(store);
-    });
+    let store!: AgentSettingsStore;
+    openStoreAroundSuite(options, (opened) => (store = opened));
 
     it("declares the port version and is healthy", async () => {
       expect(store.specificationVersion).toBe("v1");

@@ -1,16 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "./vitest-api.js";
+import { describe, expect, it } from "./vitest-api.js";
+import { openStoreAroundSuite, type StoreConformanceOptions } from "./store-conformance-options.js";
 import type { ApiKeyStore, CreateApiKeyInput } from "../ports/api-key-store.js";
 
 /** Options of {@link runApiKeyStoreConformanceSuite}. */
-export interface ApiKeyStoreConformanceOptions {
-  /** Label of the adapter in test names. */
-  name: string;
-  /** Opens a store on an empty database (called once for the suite). */
-  createStore: () => Promise<ApiKeyStore>;
-  /** Closes the store and removes what it created. */
-  destroyStore?: (store: ApiKeyStore) => Promise<void>;
-}
+export type ApiKeyStoreConformanceOptions = StoreConformanceOptions<ApiKeyStore>;
 
 /** A key to create; each call gets a fresh id, hash and organization so tests do not see each other's keys. */
 export function sampleApiKeyInput(overrides: Partial<CreateApiKeyInput> = {}): CreateApiKeyInput {
@@ -33,13 +27,8 @@ export function sampleApiKeyInput(overrides: Partial<CreateApiKeyInput> = {}): C
  */
 export function runApiKeyStoreConformanceSuite(options: ApiKeyStoreConformanceOptions): void {
   describe(`ApiKeyStore conformance: ${options.name}`, () => {
-    let store: ApiKeyStore;
-    beforeAll(async () => {
-      store = await options.createStore();
-    });
-    afterAll(async () => {
-      if (store && options.destroyStore) await options.destroyStore(store);
-    });
+    let store!: ApiKeyStore;
+    openStoreAroundSuite(options, (opened) => (store = opened));
 
     it("declares the port version", () => {
       expect(store.specificationVersion).toBe("v1");

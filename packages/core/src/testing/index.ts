@@ -1,3 +1,4 @@
+export type { StoreConformanceOptions } from "./store-conformance-options.js";
 export { runRunStoreConformanceSuite, sampleRunInput, sampleStepInput } from "./run-store-conformance-suite.js";
 export type { RunStoreConformanceOptions } from "./run-store-conformance-suite.js";
 export { runScheduleStoreConformanceSuite, sampleSchedule } from "./schedule-store-conformance-suite.js";

@@ -1,16 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "./vitest-api.js";
+import { describe, expect, it } from "./vitest-api.js";
+import { openStoreAroundSuite, type StoreConformanceOptions } from "./store-conformance-options.js";
 import type { OAuthGrantRecord, OAuthStateRecord, OAuthStateStore } from "../ports/oauth-state-store.js";
 
 /** Options of {@link runOAuthStateStoreConformanceSuite}. */
-export interface OAuthStateStoreConformanceOptions {
-  /** Label of the adapter in test names. */
-  name: string;
-  /** Opens a store on an empty database (called once for the suite). */
-  createStore: () => Promise<OAuthStateStore>;
-  /** Closes the store and removes what it created. */
-  destroyStore?: (store: OAuthStateStore) => Promise<void>;
-}
+export type OAuthStateStoreConformanceOptions = StoreConformanceOptions<OAuthStateStore>;
 
 const LATER = new Date(Date.UTC(2099, 0, 1, 12, 0, 0, 7));
 const secret = () => randomBytes(32).toString("base64url");
@@ -53,13 +47,8 @@ export function sampleOAuthGrant(overrides: Partial<OAuthGrantRecord> = {}): OAu
  */
 export function runOAuthStateStoreConformanceSuite(options: OAuthStateStoreConformanceOptions): void {
   describe(`OAuthStateStore conformance: ${options.name}`, () => {
-    let store: OAuthStateStore;
-    beforeAll(async () => {
-      store = await options.createStore();
-    });
-    afterAll(async () => {
-      if (store && options.destroyStore) await options.destroyStore(store);
-    });
+    let store!: OAuthStateStore;
+    openStoreAroundSuite(options, (opened) => (store = opened));
 
     it("declares the port version", () => {
       expect(store.specificationVersion).toBe("v1");

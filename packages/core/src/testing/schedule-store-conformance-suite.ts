@@ -1,18 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "./vitest-api.js";
+import { describe, expect, it } from "./vitest-api.js";
+import { openStoreAroundSuite, type StoreConformanceOptions } from "./store-conformance-options.js";
 import { isNeonhubError } from "../errors/neonhub-error.js";
 import type { Schedule } from "../model/schedule.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
 
 /** Options of {@link runScheduleStoreConformanceSuite}. */
-export interface ScheduleStoreConformanceOptions {
-  /** Label of the adapter in test names. */
-  name: string;
-  /** Opens a store on an empty database (called once for the suite). */
-  createStore: () => Promise<ScheduleStore>;
-  /** Closes the store and removes what it created. */
-  destroyStore?: (store: ScheduleStore) => Promise<void>;
-}
+export type ScheduleStoreConformanceOptions = StoreConformanceOptions<ScheduleStore>;
 
 const BASE_TIME = Date.UTC(2026, 5, 1, 12);
 
@@ -44,13 +38,8 @@ export function sampleSchedule(overrides: Partial<Schedule> = {}): Schedule {
  */
 export function runScheduleStoreConformanceSuite(options: ScheduleStoreConformanceOptions): void {
   describe(`ScheduleStore conformance: ${options.name}`, () => {
-    let store: ScheduleStore;
-    beforeAll(async () => {
-      store = await options.createStore();
-    });
-    afterAll(async () => {
-      if (store && options.destroyStore) await options.destroyStore(store);
-    });
+    let store!: ScheduleStore;
+    openStoreAroundSuite(options, (opened) => (store = opened));
 
     it("declares the port version and is healthy", async () => {
       expect(store.specificationVersion).toBe("v1");
