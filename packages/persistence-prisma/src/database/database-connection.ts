@@ -1,11 +1,12 @@
 import { mkdir } from "node:fs/promises";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { toStoreError } from "../errors/to-store-error.js";
 import type { ResolvedConnection } from "./connection-options.js";
+import { createEmbeddedPglite } from "./embedded-extensions.js";
 import { pgliteStatements, poolStatements, type PreparedStatements } from "./prepared-statements.js";
 import { pgliteSessionSource, poolSessionSource, type SqlSessionSource } from "./sql-session.js";
 
@@ -42,7 +43,7 @@ export async function openDatabaseConnection(connection: ResolvedConnection): Pr
   let database: PGlite;
   try {
     await mkdir(connection.dataDir, { recursive: true });
-    database = await PGlite.create(connection.dataDir);
+    database = await createEmbeddedPglite(connection.dataDir);
   } catch (error) {
     throw toStoreError(error, `open the embedded database in ${connection.dataDir}`);
   }

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { isNeonhubError } from "@neonhub/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openNeonhubDatabase, type NeonhubDatabase } from "../index.js";
+import { createEmbeddedPglite } from "./embedded-extensions.js";
 import { SEED_AGENTS, SEED_CONNECTORS } from "../tooling/seed-data.js";
 import { seedConnection } from "../tooling/seed-from-environment.js";
 import { createScratchFolder } from "../tooling/scratch-database.js";
@@ -21,7 +22,7 @@ afterAll(async () => {
 /** Reads the folder directly, with the shared database closed for the moment (PGlite allows one opener). */
 async function withRawDatabase<T>(work: (raw: PGlite) => Promise<T>): Promise<T> {
   await database.close();
-  const raw = await PGlite.create(folder.path);
+  const raw = await createEmbeddedPglite(folder.path);
   try {
     return await work(raw);
   } finally {

@@ -1,5 +1,5 @@
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { createEmbeddedPglite } from "../database/embedded-extensions.js";
 import { pgliteSessionSource, poolSessionSource, type SqlSession, type SqlSessionSource } from "../database/sql-session.js";
 import { readMigrations } from "../migrations/read-migrations.js";
 import { createScratchDatabase } from "./scratch-database.js";
@@ -28,7 +28,7 @@ export async function checkDrift(options: DriftCheckOptions): Promise<DriftRepor
   const migrations = readMigrations(options.migrationsDir);
   if (!options.serverUrl) {
     const schemaSql = await renderSchemaSql(options.schemaPath, undefined);
-    const database = await PGlite.create();
+    const database = await createEmbeddedPglite();
     try {
       return await compare(pgliteSessionSource(database), schemaSql, migrations.map((migration) => migration.script));
     } finally {

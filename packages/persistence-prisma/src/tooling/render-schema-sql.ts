@@ -42,8 +42,10 @@ function configSource(databaseUrl: string | undefined): string {
     ? `const { PrismaPg } = await import(${url("@prisma/adapter-pg")});\n` +
       `const adapter = async () => new PrismaPg({ connectionString: ${JSON.stringify(databaseUrl)}, allowExitOnIdle: true });`
     : `const { PGlite } = await import(${url("@electric-sql/pglite")});\n` +
+      `const { pg_trgm } = await import(${url("@electric-sql/pglite/contrib/pg_trgm")});\n` +
       `const { PrismaPGlite } = await import(${url("pglite-prisma-adapter")});\n` +
-      "const adapter = async () => new PrismaPGlite(new PGlite());";
+      // The same extensions as every other embedded database (database/embedded-extensions.ts).
+      "const adapter = async () => new PrismaPGlite(new PGlite({ extensions: { pg_trgm } }));";
   return `${adapter}\nexport default { experimental: { adapter: true }, engine: "js", schema: "./schema.prisma", adapter };\n`;
 }
 
