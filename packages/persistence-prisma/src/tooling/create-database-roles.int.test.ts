@@ -67,6 +67,16 @@ describe.skipIf(!TEST_DATABASE_URL)("migration and application roles", () => {
     }
   });
 
+  it("creates pg_trgm, so that the migration role builds the trigram index of intent search", async () => {
+    await withAdmin(scratch.url, async (client) => {
+      expect((await client.query("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).rows).toHaveLength(1);
+      const index = await client.query<{ owner: string }>(
+        `SELECT pg_get_userbyid(c.relowner) AS owner FROM pg_class c WHERE c.relname = 'AgentRun_intent_trgm_idx'`,
+      );
+      expect(index.rows).toEqual([{ owner: roles.migratorRole }]);
+    });
+  });
+
   it("lets the migration role change the schema", async () => {
     const client = new pg.Client({ connectionString: scratch.urlAs(roles.migratorRole, roles.migratorPassword) });
     await client.connect();

@@ -40,6 +40,10 @@ export async function createDatabaseRoles(client: pg.Client, options: DatabaseRo
   await run("GRANT USAGE, CREATE ON SCHEMA %I TO %I", schema, migrator);
   await run("GRANT USAGE ON SCHEMA %I TO %I", schema, app);
   await run("REVOKE CREATE ON SCHEMA %I FROM %I", schema, app);
+  // The migration role has no CREATE on the database, which creating even a trusted extension needs: pg_trgm, behind
+  // the trigram index of intent search, is created here where the server offers it.
+  const trigrams = await client.query("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'");
+  if (trigrams.rowCount! > 0) await run("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA %I", schema);
 
   // Tables (with their sequences) and enum types created before the roles existed move to the migration role.
   const owned = await client.query<{ kind: string; name: string }>(
