@@ -20,6 +20,9 @@ const RAW_STATEMENTS_PER_RUN = 2;
 
 type RunWriter = (index: number) => Promise<void>;
 
+// Runs created through the API carry their request's intent, which the trigram index of intent search indexes.
+const intentOf = (index: number) => `Refund request from a customer about order ${index}`;
+
 const metricsOf = (durationMs: number) => [
   { name: "duration_ms", value: durationMs, unit: "ms" },
   { name: "attempts", value: 1, unit: "count" },
@@ -27,11 +30,11 @@ const metricsOf = (durationMs: number) => [
 ];
 
 function storeWriter(store: RunStore, organizationId: string): RunWriter {
-  return async () => {
+  return async (index) => {
     const id = randomUUID();
     const startedAt = new Date();
     await store.createRun({
-      id, agentName: "noop", agentVersion: "1.0.0", organizationId, userId: "bench", intent: null, input: { noop: true }, idempotencyKey: null,
+      id, agentName: "noop", agentVersion: "1.0.0", organizationId, userId: "bench", intent: intentOf(index), input: { noop: true }, idempotencyKey: null,
       requestHash: null, status: "RUNNING", createdAt: startedAt, startedAt, traceId: null, parentRunId: null, lease: null,
     });
     const completedAt = new Date();
@@ -43,13 +46,13 @@ function storeWriter(store: RunStore, organizationId: string): RunWriter {
 }
 
 function rawWriter(pool: pg.Pool, organizationId: string): RunWriter {
-  return async () => {
+  return async (index) => {
     const id = randomUUID();
     const startedAt = new Date();
     await pool.query(
-      `INSERT INTO "AgentRun" ("id", "agentName", "agentVersion", "organizationId", "userId", "status", "input", "attempts", "createdAt", "startedAt")
-       VALUES ($1, 'noop', '1.0.0', $2, 'bench', 'RUNNING', $3, 1, $4, $4)`,
-      [id, organizationId, JSON.stringify({ noop: true }), startedAt],
+      `INSERT INTO "AgentRun" ("id", "agentName", "agentVersion", "organizationId", "userId", "intent", "status", "input", "attempts", "createdAt", "startedAt")
+       VALUES ($1, 'noop', '1.0.0', $2, 'bench', $5, 'RUNNING', $3, 1, $4, $4)`,
+      [id, organizationId, JSON.stringify({ noop: true }), startedAt, intentOf(index)],
     );
     const completedAt = new Date();
     const durationMs = completedAt.getTime() - startedAt.getTime();
