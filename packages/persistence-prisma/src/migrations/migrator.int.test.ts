@@ -9,7 +9,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { poolSessionSource } from "../database/sql-session.js";
 import { openNeonhubDatabase } from "../index.js";
-import { TEST_DATABASE_URL, createScratchDatabase, type ScratchDatabase } from "../tooling/scratch-database.js";
+import { TEST_DATABASE_URL, createScratchDatabase, withAdmin, type ScratchDatabase } from "../tooling/scratch-database.js";
 import { locateMigrations } from "./locate-migrations.js";
 import { createMigrator } from "./migrator.js";
 
@@ -87,6 +87,11 @@ describe.skipIf(!TEST_DATABASE_URL)("migrations on PostgreSQL", () => {
     try {
       const deploy = prismaCli(["migrate", "deploy"], other.url);
       expect(deploy.status, deploy.output).toBe(0);
+      // Prisma's driver adapter splits scripts at semicolons: the DO blocks of the trigram index migration must survive it.
+      await withAdmin(other.url, async (client) => {
+        const index = await client.query("SELECT 1 FROM pg_indexes WHERE indexname = 'AgentRun_intent_trgm_idx'");
+        expect(index.rows).toHaveLength(1);
+      });
       const database = await openNeonhubDatabase({ url: other.url });
       try {
         expect(await database.pendingMigrations()).toEqual([]);
