@@ -169,7 +169,7 @@ describe("the migration where pg_trgm cannot be created", () => {
     const database = await PGlite.create();
     try {
       const applied = await createMigrator(pgliteSessionSource(database), readMigrations(locateMigrations()), { useAdvisoryLock: false }).apply();
-      expect(applied).toContain("20261209090000_run_intent_trigram_index");
+      expect(applied).toContain("20261209100000_run_intent_trigram_index");
       expect((await database.query("SELECT 1 FROM pg_indexes WHERE indexname = $1", [INDEX])).rows).toHaveLength(0);
       expect((await database.query("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).rows).toHaveLength(0);
     } finally {
