@@ -72,7 +72,7 @@ describe.skipIf(!baseUrl)("the host as a real process on PostgreSQL", { timeout:
     });
     const health = (await (await fetch(`${host.url}/api/health`)).json()) as { status: string; checks: Record<string, { status: string }> };
     expect(health.status).toBe("ok");
-    expect(Object.keys(health.checks).sort()).toEqual(redisUrl ? ["database", "queuedRuns", "redis"] : ["database"]);
+    expect(Object.keys(health.checks).sort()).toEqual(redisUrl ? ["clock", "database", "queuedRuns", "redis"] : ["clock", "database"]);
 
     const smoke = await runTsx("src/smoke/smoke.ts", ["--url", host.url, "--key", key], {});
     expect(smoke.stdout, smoke.stderr).toMatch(/All \d+ checks passed/);
