@@ -126,4 +126,23 @@ describe("fixtures of a connector named by its definition", () => {
     } });
     expect(fixture).toMatchObject({ connector: "records", action: "deleteRecord" });
   });
+
+  it("reads calls and sets scenarios of a connector given by its definition, as by its id", async () => {
+    const client = mockClient();
+    await client.invoke(recordsConnector, "listRecords", { table: "Leads" });
+    await client.invoke(recordsConnector, "deleteRecord", { id: "rec1" });
+    expect(client.mock.calls(recordsConnector).map((call) => call.action)).toEqual(["listRecords", "deleteRecord"]);
+    expect(client.mock.calls(recordsConnector, "deleteRecord")).toEqual(client.mock.calls("records", "deleteRecord"));
+    expect(client.mock.calls(recordsConnector, "deleteRecord")).toHaveLength(1);
+    // @ts-expect-error an action the definition lacks
+    client.mock.calls(recordsConnector, "dropTable");
+
+    client.mock.setScenario(recordsConnector, "server_error", { action: "deleteRecord", times: 1 });
+    await expect(client.invoke(recordsConnector, "deleteRecord", { id: "rec2" })).rejects.toMatchObject({ code: "UPSTREAM_FAILED" });
+    expect(await client.invoke(recordsConnector, "deleteRecord", { id: "rec2" })).toEqual({ deleted: true });
+    client.mock.setScenario(recordsConnector, "server_error");
+    await expect(client.invoke(recordsConnector, "listRecords", { table: "Leads" })).rejects.toMatchObject({ code: "UPSTREAM_FAILED" });
+    client.mock.setScenario(recordsConnector, null);
+    expect(await client.invoke(recordsConnector, "listRecords", { table: "Leads" })).toEqual({ names: [], total: 0 });
+  });
 });

@@ -35,6 +35,9 @@ export interface MockExecution {
   scenario?: MockScenario;
 }
 
+/** A connector named by its id or given by its definition, as the controller's methods accept it. */
+const connectorIdOf = (connector: string | ConnectorDefinition): string => (typeof connector === "string" ? connector : connector.id);
+
 /** The mock side of a client: executes mocked calls and exposes the {@link MockController}. */
 export interface MockEngine {
   execute(execution: MockExecution): Promise<unknown>;
@@ -144,9 +147,13 @@ export function createMockEngine(options: MockOptions, clock: Clock, checkTarget
   }
 
   const controller: MockController = {
-    calls: (connector, action) => recent().filter((call) => (connector === undefined || call.connector === connector) && (action === undefined || call.action === action)),
+    calls: (of?: string | ConnectorDefinition, action?: string) => {
+      const connector = of === undefined ? undefined : connectorIdOf(of);
+      return recent().filter((call) => (connector === undefined || call.connector === connector) && (action === undefined || call.action === action));
+    },
     addFixture,
-    setScenario(connector: string, scenario: MockScenario | null, selection: ScenarioSelection = {}) {
+    setScenario(of: string | ConnectorDefinition, scenario: MockScenario | null, selection: ScenarioSelection = {}) {
+      const connector = connectorIdOf(of);
       rules = rules.filter((rule) => !(rule.connector === connector && rule.action === selection.action));
       if (scenario === null || scenarioName(scenario) === "ok") return;
       rules.unshift({ connector, action: selection.action, scenario, remaining: selection.times ?? Number.POSITIVE_INFINITY });

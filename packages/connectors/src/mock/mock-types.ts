@@ -59,8 +59,9 @@ export interface ScenarioSelection {
 
 /** Controls mock mode: fixtures, scenarios and the call log. */
 export interface MockController {
-  /** Calls made, in order, optionally of one connector and action. */
+  /** Calls made, in order, optionally of one connector (its id or its definition) and action. */
   calls(connector?: string, action?: string): MockCall[];
+  calls<Connector extends ConnectorDefinition>(connector: Connector, action?: ConnectorActionName<Connector>): MockCall[];
   /**
    * Adds a fixture, newest first. Given a connector definition (a plugin's) or a built-in connector's id, `action`
    * must be one of its actions, `match` part of the action's input and `output` what its output schema accepts, and
@@ -74,8 +75,8 @@ export interface MockController {
   addFixture<Id extends BuiltInConnectorId, Action extends BuiltInActionName<Id>>(fixture: BuiltInActionMockFixture<Id, Action>): void;
   // A built-in id never falls through to the untyped form, so a wrong fixture is a type error, not an untyped one.
   addFixture<Id extends string>(fixture: UntypedMockFixture<Id extends BuiltInConnectorId ? never : Id>): void;
-  /** Makes calls of a connector (or one action) produce a scenario; `null` or `"ok"` clears it. */
-  setScenario(connector: string, scenario: MockScenario | null, selection?: ScenarioSelection): void;
+  /** Makes calls of a connector (its id or its definition), or of one action, produce a scenario; `null` or `"ok"` clears it. */
+  setScenario(connector: string | ConnectorDefinition, scenario: MockScenario | null, selection?: ScenarioSelection): void;
   /** Forgets the call log only. */
   clearCalls(): void;
   /** Forgets calls, caller fixtures, scenarios and the per-input counters: the state of a new client. */
