@@ -1,21 +1,14 @@
 import { measureClockOffset, systemClock } from "@neonhub/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openNeonhubDatabase, type NeonhubDatabase } from "../index.js";
-import { TEST_DATABASE_URL, createScratchDatabase, type ScratchDatabase } from "../tooling/scratch-database.js";
+import { describe, expect, it } from "vitest";
+import type { NeonhubDatabase } from "../index.js";
+import { TEST_DATABASE_URL } from "../tooling/scratch-database.js";
+import { scratchDatabaseAroundSuite } from "../test-support/scratch-database-around-suite.js";
 
 if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the database clock tests on PostgreSQL.");
 
 describe.skipIf(!TEST_DATABASE_URL)("readDatabaseTime on PostgreSQL", () => {
-  let scratch: ScratchDatabase;
-  let database: NeonhubDatabase;
-  beforeAll(async () => {
-    scratch = await createScratchDatabase(TEST_DATABASE_URL!);
-    database = await openNeonhubDatabase({ url: scratch.url, applyMigrations: true });
-  });
-  afterAll(async () => {
-    await database?.close();
-    await scratch?.drop();
-  });
+  let database!: NeonhubDatabase;
+  scratchDatabaseAroundSuite((opened) => ({ database } = opened));
 
   it("measures a small offset against a PostgreSQL server on this machine", async () => {
     await database.readDatabaseTime();

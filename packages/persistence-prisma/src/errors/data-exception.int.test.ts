@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createOrchestrator, defineAgent, isNeonhubError, type CreateRunInput } from "@neonhub/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { openNeonhubDatabase, type NeonhubDatabase } from "../index.js";
-import { TEST_DATABASE_URL, createScratchDatabase, type ScratchDatabase } from "../tooling/scratch-database.js";
+import { TEST_DATABASE_URL, type ScratchDatabase } from "../tooling/scratch-database.js";
+import { scratchDatabaseAroundSuite } from "../test-support/scratch-database-around-suite.js";
 
 if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the data-exception test on PostgreSQL.");
 
@@ -14,16 +15,9 @@ const runInput = (overrides: Partial<CreateRunInput>): CreateRunInput => ({
 });
 
 describe.skipIf(!TEST_DATABASE_URL)("values PostgreSQL refuses", () => {
-  let scratch: ScratchDatabase;
-  let database: NeonhubDatabase;
-  beforeAll(async () => {
-    scratch = await createScratchDatabase(TEST_DATABASE_URL!);
-    database = await openNeonhubDatabase({ url: scratch.url, applyMigrations: true });
-  });
-  afterAll(async () => {
-    await database?.close();
-    await scratch?.drop();
-  });
+  let scratch!: ScratchDatabase;
+  let database!: NeonhubDatabase;
+  scratchDatabaseAroundSuite((opened) => ({ scratch, database } = opened));
 
   it.each([
     ["a NUL in JSON", () => database.runStore.createRun(runInput({ input: { text: "a\u0000b" } })), "22P05"],

@@ -1,9 +1,10 @@
 import { createOrchestrator, defineAgent, isFinalRunStatus, isNeonhubError, systemClock, type AgentRun, type Clock } from "@neonhub/core";
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { openNeonhubDatabase, type NeonhubDatabase } from "../index.js";
-import { TEST_DATABASE_URL, createScratchDatabase, withAdmin, type ScratchDatabase } from "../tooling/scratch-database.js";
+import type { NeonhubDatabase } from "../index.js";
+import { TEST_DATABASE_URL, withAdmin, type ScratchDatabase } from "../tooling/scratch-database.js";
+import { scratchDatabaseAroundSuite } from "../test-support/scratch-database-around-suite.js";
 
 if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the connection-loss test on PostgreSQL.");
 
@@ -22,16 +23,9 @@ const echoAgent = defineAgent({
 });
 
 describe.skipIf(!TEST_DATABASE_URL)("connections terminated while runs are written", () => {
-  let scratch: ScratchDatabase;
-  let database: NeonhubDatabase;
-  beforeAll(async () => {
-    scratch = await createScratchDatabase(TEST_DATABASE_URL!);
-    database = await openNeonhubDatabase({ url: scratch.url, applyMigrations: true });
-  });
-  afterAll(async () => {
-    await database?.close();
-    await scratch?.drop();
-  });
+  let scratch!: ScratchDatabase;
+  let database!: NeonhubDatabase;
+  scratchDatabaseAroundSuite((opened) => ({ scratch, database } = opened));
 
   const terminateConnections = () =>
     withAdmin(TEST_DATABASE_URL!, (client) => client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [scratch.name]));

@@ -1,23 +1,17 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openNeonhubDatabase, type NeonhubDatabase } from "../index.js";
+import { describe, expect, it } from "vitest";
+import type { NeonhubDatabase } from "../index.js";
 import { waitForLockWaits } from "../tooling/lock-waits.js";
-import { TEST_DATABASE_URL, createScratchDatabase, type ScratchDatabase } from "../tooling/scratch-database.js";
+import { TEST_DATABASE_URL, type ScratchDatabase } from "../tooling/scratch-database.js";
+import { scratchDatabaseAroundSuite } from "../test-support/scratch-database-around-suite.js";
 
 if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the tests of finishes racing journal writes on PostgreSQL.");
 
 describe.skipIf(!TEST_DATABASE_URL)("a finish racing a journal write on PostgreSQL", () => {
-  let scratch: ScratchDatabase;
-  let database: NeonhubDatabase;
-  beforeAll(async () => {
-    scratch = await createScratchDatabase(TEST_DATABASE_URL!);
-    database = await openNeonhubDatabase({ url: scratch.url, applyMigrations: true });
-  });
-  afterAll(async () => {
-    await database?.close();
-    await scratch?.drop();
-  });
+  let scratch!: ScratchDatabase;
+  let database!: NeonhubDatabase;
+  scratchDatabaseAroundSuite((opened) => ({ scratch, database } = opened));
 
   it("leaves no tool execution RUNNING once the run is final", async () => {
     const store = database.runStore;
