@@ -67,29 +67,7 @@ export type { ConnectionPurpose } from "./client/call-connection.js";
 export type { ConnectorMode } from "./client/resolve-mode.js";
 export { DEFAULT_CONNECTOR_TIMEOUT_MS } from "./client/invoke-action.js";
 
-export type {
-  MockCall,
-  MockController,
-  MockLatency,
-  MockOptions,
-  MockScenario,
-  MockScenarioName,
-  ScenarioSelection,
-} from "./mock/mock-types.js";
-export type {
-  BuiltInActionMockFixture,
-  BuiltInActionName,
-  ConnectorActionMockFixture,
-  ConnectorActionName,
-  DefinitionMockFixture,
-  MockFixture,
-  MockFixtureFields,
-  MockFixtureOutput,
-  MockInputMatcher,
-  MockInputPattern,
-  UntypedMockFixture,
-} from "./mock/mock-fixture.js";
-export { defineMockFixture } from "./mock/define-mock-fixture.js";
+export * from "./mock/mock-api.js";
 export { DEFAULT_MOCK_RETRY_AFTER_MS } from "./mock/scenario-error.js";
 
 export { builtInConnectors } from "./connectors/built-in-connectors.js";
