@@ -90,6 +90,19 @@ describe("createClockSkewMonitor", () => {
     expect(reference.reads).toBe(3);
   });
 
+  it("lets a measurement taken just before start stand for the start's own", async () => {
+    const clock = createManualClock();
+    const { reference, read } = referenceOf(clock);
+    const monitor = createClockSkewMonitor({ readReferenceTime: read, clock, maxSkewMs: 5_000, intervalMs: 30_000 });
+    await monitor.measure();
+    monitor.start();
+    await pass(clock, 0);
+    expect(reference.reads).toBe(1);
+    await pass(clock, 30_000);
+    expect(reference.reads).toBe(2);
+    await monitor.stop();
+  });
+
   it("keeps the last state through failed measurements, skewed or not, and measures again at the next interval", async () => {
     const clock = createManualClock();
     const { reference, read } = referenceOf(clock);

@@ -27,7 +27,7 @@ export interface ClockSkewMonitorOptions {
 
 /** Watches this process's clock against a reference clock. Create with {@link createClockSkewMonitor}. */
 export interface ClockSkewMonitor {
-  /** Measures at once, then every `intervalMs`, until stopped. */
+  /** Measures at once (unless a measurement is younger than half `intervalMs`), then every `intervalMs`, until stopped. */
   start(): void;
   /** Stops measuring and waits for a measurement in progress. */
   stop(): Promise<void>;
@@ -84,7 +84,9 @@ export function createClockSkewMonitor(options: ClockSkewMonitorOptions): ClockS
     return offset;
   };
 
-  const passes = createPeriodicPass({ clock, intervalMs, runAtStart: true, pass: measure, onError: () => undefined });
+  // A measurement taken just before `start` (a host measures before its first sweep) stands for the start's own.
+  const measureUnlessFresh = async (): Promise<unknown> => (latest !== null && clock.now() - latest.measuredAt < intervalMs / 2 ? undefined : measure());
+  const passes = createPeriodicPass({ clock, intervalMs, runAtStart: true, pass: measureUnlessFresh, onError: () => undefined });
   return {
     start: () => passes.start(),
     stop: () => passes.stop(),
