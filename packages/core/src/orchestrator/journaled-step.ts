@@ -8,7 +8,7 @@ import type { ToolExecution } from "../model/tool-execution.js";
 import type { Span } from "../ports/tracer.js";
 import type { Redactor } from "../telemetry/redactor.js";
 import type { RunScope } from "./handler-context.js";
-import { keyOutlived, keyRetentionProblem } from "./key-retention.js";
+import { keyOutlived, keyRetentionProblem, keyWindowStart } from "./key-retention.js";
 import { StepCallContext } from "./step-context.js";
 import { NEVER } from "./suspension-gate.js";
 import { checkReplayedStep, historyEnded, type StepPlace, type StepPositions } from "./step-positions.js";
@@ -115,8 +115,7 @@ async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace
   const stepAttempts = (journaled?.attempts ?? 0) + 1;
   const startedAt = clock.now();
   const started = new Date(startedAt);
-  // A repeat within the key's retention keeps the first start: the provider's window began with the first call.
-  const stepStarted = request.keyRetentionMs !== undefined && journaled?.status === "STARTED" ? journaled.startedAt : started;
+  const stepStarted = keyWindowStart(journaled, request.keyRetentionMs, dependencies.leaseMs, started);
   let execution: Omit<ToolExecution, "runId"> | undefined;
   let span: Span | undefined;
   if (tool) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { HandlerFailedError } from "../errors/errors.js";
 import { defineAgent } from "../model/agent-definition.js";
 import type { RunContext } from "../model/run-context.js";
 import type { RunStore } from "../ports/run-store.js";
@@ -108,6 +109,65 @@ describe("a with-key step whose provider keeps its key for a while", () => {
     await host(store, chat, START_MS + RETENTION_MS - LEASE_MS, RETENTION_MS, false);
     expect(chat.keys).toHaveLength(2);
     expect(await store.getRun("org-1", run.id)).toMatchObject({ status: "FAILED", error: { code: "STEP_OUTCOME_UNKNOWN" } });
+  });
+});
+
+describe("a with-key step retried after a definite failure", () => {
+  const RETRY_DELAY_MS = 60_000;
+
+  /** A chat provider whose first call fails at once (the key was sent) and whose second is never answered. */
+  function flakyThenSilent() {
+    const keys: string[] = [];
+    const post = (key: string) => {
+      keys.push(key);
+      if (keys.length === 1) return Promise.reject(new HandlerFailedError("chat answered 503", { isRetryable: true }));
+      return keys.length === 2 ? new Promise<{ id: string }>(() => undefined) : Promise.resolve({ id: `m-${keys.length}` });
+    };
+    return { keys, post };
+  }
+
+  /** A host whose run's first call fails, whose retry `retryDelayMs` later is never answered, and which then dies. */
+  async function failThenDie(store: RunStore, chat: ReturnType<typeof flakyThenSilent>, retryDelayMs: number) {
+    const clock = createManualClock(START_MS);
+    const agent = defineAgent({
+      name: "announcer",
+      version: "1.0.0",
+      description: "Posts a launch message",
+      input: z.object({}),
+      output: z.object({ id: z.string() }),
+      policies: { timeoutMs: 3_600_000, retry: { attempts: 3, baseDelayMs: retryDelayMs, maxDelayMs: retryDelayMs, jitter: false } },
+      handle: async (_input, ctx) => ctx.tool("chat.post", {}, (call) => chat.post(call.idempotencyKey), { repeatSafety: "with-key", keyRetentionMs: RETENTION_MS }),
+    });
+    const orchestrator = createOrchestrator({ agents: [agent], store, clock, durability: { executorId: "first", leaseMs: LEASE_MS, sweepIntervalMs: 0 } });
+    void settle(orchestrator.orchestrate({ agent: "announcer", input: {}, context: caller }));
+    await flush();
+    await clock.advance(retryDelayMs);
+    await flush();
+    expect(chat.keys).toHaveLength(2);
+  }
+
+  it("counts its age from the failed call, which sent the key first", async () => {
+    const store = createMemoryRunStore();
+    const chat = flakyThenSilent();
+    await failThenDie(store, chat, RETRY_DELAY_MS);
+    const run = await onlyRun(store);
+    expect(await store.listSteps("org-1", run.id)).toMatchObject([{ status: "STARTED", attempts: 2, startedAt: new Date(START_MS) }]);
+    // 40 s after the retry's call but 100 s after the first: the provider may forget the key within the next lease.
+    await host(store, chat, START_MS + RETRY_DELAY_MS + 40_000, RETENTION_MS, false);
+    expect(chat.keys).toHaveLength(2);
+    expect(await store.getRun("org-1", run.id)).toMatchObject({ status: "FAILED", error: { code: "STEP_OUTCOME_UNKNOWN", message: expect.stringContaining("started 100000 ms ago") } });
+  });
+
+  it("counts from the retry once the failed call is older than the provider's retention and a lease", async () => {
+    const store = createMemoryRunStore();
+    const chat = flakyThenSilent();
+    const lateRetryMs = RETENTION_MS + LEASE_MS;
+    await failThenDie(store, chat, lateRetryMs);
+    const run = await onlyRun(store);
+    expect(await store.listSteps("org-1", run.id)).toMatchObject([{ status: "STARTED", attempts: 2, startedAt: new Date(START_MS + lateRetryMs) }]);
+    await host(store, chat, START_MS + lateRetryMs + LEASE_MS + 1, RETENTION_MS, false);
+    expect(chat.keys).toHaveLength(3);
+    expect(await store.getRun("org-1", run.id)).toMatchObject({ status: "COMPLETED", output: { id: "m-3" } });
   });
 });
 

@@ -28,3 +28,17 @@ export function keyOutlived(journaled: Pick<JournalStep, "startedAt">, keyRetent
   if (ageMs < keyRetentionMs - leaseMs) return undefined;
   return `it started ${ageMs} ms ago, and its provider keeps the idempotency key ${keyRetentionMs} ms (less a lease of ${leaseMs} ms as margin)`;
 }
+
+/**
+ * When the provider's window for a step's key began, as far as the journal tells: a with-key step that has sent its
+ * key before in this run (left started by an interruption, or failed and now retried) keeps that first start, since
+ * the provider counts from the first call that sent the key; a later call does not extend the window. A failed
+ * call older than the retention (plus a lease, for clocks that differ) has been forgotten by the provider, and the
+ * call about to be made opens a new window.
+ */
+export function keyWindowStart(journaled: Pick<JournalStep, "status" | "startedAt"> | undefined, keyRetentionMs: number | undefined, leaseMs: number, now: Date): Date {
+  if (keyRetentionMs === undefined || journaled === undefined) return now;
+  if (journaled.status === "STARTED") return journaled.startedAt;
+  if (journaled.status === "FAILED" && now.getTime() - journaled.startedAt.getTime() < keyRetentionMs + leaseMs) return journaled.startedAt;
+  return now;
+}
