@@ -172,6 +172,73 @@ describe("the clock skew guard", () => {
     expect(await store.getRun("org-1", secondRun)).toMatchObject({ status: "COMPLETED" });
   });
 
+  it("gives a schedule created or changed on a clock 60 s ahead its next tick by the database's time", async () => {
+    const process = skewedProcess();
+    await process.monitor.measure();
+    const store = createMemoryScheduleStore();
+    const manager = createScheduleManager({ store, agents: [quick], clock: process.monitor.referenceClock });
+    // 00:00:00 here is 23:59:00 in the database: its next five-minute tick is 00:00, not 00:05.
+    const created = await manager.create(caller, { agent: "quick", cron: "*/5 * * * *", timeZone: "UTC", input: {} });
+    expect(created).toMatchObject({ nextRunAt: new Date(START), createdAt: new Date(START - 60_000) });
+    await manager.update("org-1", created.id, { enabled: false });
+    // 00:02:00 here, 00:01:00 in the database: enabled again, its next tick is 00:05, not 00:10.
+    await process.clock.set(START + 2 * 60_000);
+    expect((await manager.update("org-1", created.id, { enabled: true })).nextRunAt).toEqual(new Date(START + 5 * 60_000));
+  });
+
+  it("starts a tick when the database's clock reaches it, not when a clock ahead by less than the maximum does", async () => {
+    const process = skewedProcess();
+    process.database.aheadMs = -4_000;
+    await process.monitor.measure();
+    expect(process.monitor.isSkewed()).toBe(false);
+    const runStore = createMemoryRunStore();
+    const scheduleStore = createMemoryScheduleStore();
+    const orchestrator = sweepingOrchestrator(process, runStore);
+    const clock = process.monitor.referenceClock;
+    const scheduler = createScheduler({ orchestrator, store: scheduleStore, clock, logger: process.logger, intervalMs: 0, mayClaimByClock: process.mayClaimByClock });
+    open.push(scheduler);
+    const manager = createScheduleManager({ store: scheduleStore, agents: [quick], clock });
+    // 23:59:56 in the database: the next tick is 00:00.
+    const schedule = await manager.create(caller, { agent: "quick", cron: "*/5 * * * *", timeZone: "UTC", input: {} });
+    const tick = START;
+    expect(schedule.nextRunAt).toEqual(new Date(tick));
+    // Due by this clock, 3 s early by the database's.
+    await process.clock.set(tick + 1_000);
+    expect(await scheduler.runDueSchedules()).toEqual({ claimed: 0, runIds: [], failed: 0 });
+    await process.clock.set(tick + 4_000);
+    const onTime = await scheduler.runDueSchedules();
+    expect(onTime).toMatchObject({ claimed: 1, failed: 0 });
+    const runs = (await runStore.listRuns({ organizationId: "org-1", limit: 10 })).runs;
+    expect(runs.map((run) => run.idempotencyKey)).toEqual([`schedule:${schedule.id}:${new Date(tick).toISOString()}`]);
+  });
+
+  it("starts no tick twice when a new measurement steps the database's time back across it", async () => {
+    const process = skewedProcess();
+    process.database.aheadMs = 0;
+    await process.monitor.measure();
+    const runStore = createMemoryRunStore();
+    const scheduleStore = createMemoryScheduleStore();
+    const orchestrator = sweepingOrchestrator(process, runStore);
+    const clock = process.monitor.referenceClock;
+    const scheduler = createScheduler({ orchestrator, store: scheduleStore, clock, logger: process.logger, intervalMs: 0, mayClaimByClock: process.mayClaimByClock });
+    open.push(scheduler);
+    const manager = createScheduleManager({ store: scheduleStore, agents: [quick], clock });
+    const schedule = await manager.create(caller, { agent: "quick", cron: "*/5 * * * *", timeZone: "UTC", input: {} });
+    const tick = START + 5 * 60_000;
+    await process.clock.set(tick + 500);
+    expect(await scheduler.runDueSchedules()).toMatchObject({ claimed: 1 });
+    // The next measurement finds this clock 1 s ahead: the database's time as known here steps back before the tick.
+    process.database.aheadMs = -1_000;
+    await process.monitor.measure();
+    expect(clock.now()).toBeLessThan(tick);
+    expect(await scheduler.runDueSchedules()).toMatchObject({ claimed: 0 });
+    expect((await manager.update("org-1", schedule.id, { timeZone: "UTC" })).nextRunAt).toEqual(new Date(tick));
+    await process.clock.set(tick + 1_500);
+    expect(await scheduler.runDueSchedules()).toMatchObject({ claimed: 1 });
+    expect((await manager.get("org-1", schedule.id)).nextRunAt).toEqual(new Date(tick + 5 * 60_000));
+    expect((await runStore.listRuns({ organizationId: "org-1", limit: 10 })).runs).toHaveLength(1);
+  });
+
   it("changes nothing for an orchestrator or a scheduler given no clock check", async () => {
     const clock = createManualClock(START);
     const store = createMemoryRunStore();

@@ -5,6 +5,7 @@ import { silentLogger } from "../telemetry/silent-logger.js";
 import { systemClock } from "../telemetry/system-clock.js";
 import { createPeriodicPass } from "../util/periodic-pass.js";
 import { type ClockOffset, isBeyondSkew, measureClockOffset, type ReadReferenceTime } from "./measure-clock-offset.js";
+import { createReferenceClock } from "./reference-clock.js";
 
 /** Default time between two measurements. */
 export const DEFAULT_CLOCK_CHECK_INTERVAL_MS = 30_000;
@@ -40,6 +41,18 @@ export interface ClockSkewMonitor {
    * (`|offsetMs| - uncertaintyMs > maxSkewMs`). False before the first measurement.
    */
   isSkewed(): boolean;
+  /**
+   * The reference clock's time as this process best knows it: the watched clock plus the offset of the last
+   * successful measurement. Until a first measurement, and while a measurement's offset is no larger than its
+   * uncertainty (round-trip noise), it reads the watched clock unchanged; a failed measurement leaves the last offset
+   * in force. Its `sleep` and `schedule` are the watched clock's. It is not monotonic: when a measurement finds the
+   * offset changed, it steps by the change, back as well as forward. Give it to work that decides by the time of
+   * day on behalf of every process sharing the store, such as a `ScheduleManager` and a `Scheduler`.
+   * @example
+   * const schedules = createScheduleManager({ store: database.scheduleStore, agents, clock: monitor.referenceClock });
+   * const scheduler = createScheduler({ orchestrator, store: database.scheduleStore, clock: monitor.referenceClock, mayClaimByClock: () => !monitor.isSkewed() });
+   */
+  readonly referenceClock: Clock;
 }
 
 /**
@@ -93,5 +106,6 @@ export function createClockSkewMonitor(options: ClockSkewMonitorOptions): ClockS
     measure,
     latest: () => latest,
     isSkewed: () => skewed,
+    referenceClock: createReferenceClock(clock, () => latest),
   };
 }

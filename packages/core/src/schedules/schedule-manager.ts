@@ -36,7 +36,11 @@ export interface ScheduleManagerOptions {
   store: ScheduleStore;
   /** The agents schedules may start; a schedule's input is validated with its agent's input schema. */
   agents: readonly AgentDefinition[];
-  /** Defaults to the system clock. */
+  /**
+   * Sets a new or changed schedule's `nextRunAt` (the first tick after now); defaults to the system clock. Hosts
+   * sharing a store should give it the database's time, a `ClockSkewMonitor`'s `referenceClock`, as they give their
+   * scheduler, so that a host whose clock is off neither sets a schedule back to a tick that has run nor past one.
+   */
   clock?: Clock;
   /**
    * The `redactKeys` of the orchestrator that starts the schedules' runs. Scheduled runs are queued, and a queued

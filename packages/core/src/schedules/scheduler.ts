@@ -34,7 +34,11 @@ export interface SchedulerOptions {
   /** Starts each tick's run with `enqueue`. */
   orchestrator: Pick<Orchestrator, "enqueue">;
   store: ScheduleStore;
-  /** Defaults to the system clock. */
+  /**
+   * Decides which ticks are due; defaults to the system clock. Hosts sharing a store should give it the database's
+   * time, a `ClockSkewMonitor`'s `referenceClock`, so that a clock ahead by less than the monitor's maximum does not
+   * start ticks early.
+   */
   clock?: Clock;
   /** Defaults to a silent logger. */
   logger?: Logger;
@@ -51,7 +55,8 @@ export interface SchedulerOptions {
   /**
    * Asked before each pass: while it returns false, the pass lists and starts nothing, since which ticks are due is
    * decided by this process's clock (a clock ahead would start ticks early). Pass `() => !monitor.isSkewed()` of a
-   * `ClockSkewMonitor`. A skipped pass is not reported to `metrics`. The scheduler logs once when it stops and once
+   * `ClockSkewMonitor`, also when `clock` is its `referenceClock`: that clock is only as right as the last
+   * measurement, and a clock found far off is one that may be stepped back into place before the next. A skipped pass is not reported to `metrics`. The scheduler logs once when it stops and once
    * when it resumes. Default: always true.
    */
   mayClaimByClock?: () => boolean;
