@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { systemClock, type Clock } from "@neonhub/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEVELOPMENT_CALLER } from "../src/auth/provision-development-key.js";
 import { loadHostConfig } from "../src/config/host-config.js";
 import { createHostLogger } from "../src/runtime/create-logger.js";
@@ -17,8 +17,9 @@ if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: the clock skew host te
 const AHEAD_MS = 60_000;
 const KEY = `nh_clock_${randomUUID().replaceAll("-", "")}`;
 
-/** The system clock, 60 s ahead: the host's timers keep their pace, its idea of the time does not. */
-const aheadClock: Clock = { ...systemClock, now: () => Date.now() + AHEAD_MS };
+/** The system clock, `aheadMs` ahead: the host's timers keep their pace, its idea of the time does not. */
+const clockAhead = (aheadMs: number): Clock => ({ ...systemClock, now: () => Date.now() + aheadMs });
+const aheadClock = clockAhead(AHEAD_MS);
 
 /** A database for the host: an embedded one in a folder, or a scratch PostgreSQL database. */
 interface HostDatabase {
@@ -109,5 +110,65 @@ describe.each([
     }
     expect(lines.filter((line) => line.msg?.startsWith("run takeover paused"))).toHaveLength(1);
     expect(lines.find((line) => line.msg === "clock measured against the database's")?.offsetMs).toBeLessThan(-AHEAD_MS + 1_000);
+  });
+});
+
+/** The first whole minute after `ms`. */
+const minuteAfter = (ms: number): number => (Math.floor(ms / 60_000) + 1) * 60_000;
+
+describe.each([
+  ["PGlite", embedded, false],
+  ["PostgreSQL", postgres, !baseUrl],
+] as const)("a host whose clock runs 90 s ahead of the database's, within its maximum (%s)", (_name, openDatabase, skip) => {
+  // Not a whole minute ahead, so that the minute ticks its own clock and the database's give can never coincide.
+  const aheadMs = 90_000;
+  const key = `nh_clock_${randomUUID().replaceAll("-", "")}`;
+  let database: HostDatabase;
+  let host: RunningHost;
+
+  beforeAll(async () => {
+    if (skip) return;
+    database = await openDatabase();
+    const config = loadHostConfig({
+      ...database.environment,
+      NEONHUB_DEV_API_KEY: key,
+      PORT: "0",
+      NEONHUB_RUN_LEASE_MS: "240000",
+      NEONHUB_MAX_CLOCK_SKEW_MS: "120000",
+      NEONHUB_SCHEDULER_INTERVAL_MS: "100",
+    });
+    host = await startHost(config, createHostLogger({ logLevel: "warn" }, new Writable({ write: (_chunk, _encoding, done) => done() })), () => undefined, { clock: clockAhead(aheadMs) });
+  });
+  afterAll(async () => {
+    await host?.stop();
+    await database?.remove();
+  });
+
+  /** Passes of this host's scheduler that listed due schedules, as its metrics count them. */
+  async function schedulerPasses(): Promise<number> {
+    const text = await (await fetch(`${host.url}/metrics`)).text();
+    return [...text.matchAll(/^neonhub_background_passes_total\{[^}]*task="schedules"[^}]*\} (\S+)$/gm)].reduce((total, match) => total + Number(match[1]), 0);
+  }
+
+  it.skipIf(skip)("gives a new schedule its tick by the database's clock, and starts no tick before the database's clock reaches it", async () => {
+    expect((await fetch(`${host.url}/api/health`)).status).toBe(200);
+    // At least 10 s ahead by the database's clock, the system clock here; at least 20 s past by the host's.
+    const tickAt = minuteAfter(Date.now() + 10_000);
+    const tick = new Date(tickAt);
+    const created = await fetch(`${host.url}/v1/schedules`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ agent: "seo-analyst", cron: `${tick.getUTCMinutes()} ${tick.getUTCHours()} * * *`, timeZone: "UTC", input: { siteUrl: "sc-domain:example.com", lastDays: 7 } }),
+    });
+    expect(created.status).toBe(201);
+    const schedule = (await created.json()) as { id: string; nextRunAt: string };
+    // By the host's own clock the tick has passed today, and the next one would be tomorrow's.
+    expect(schedule.nextRunAt).toBe(tick.toISOString());
+
+    const passes = await schedulerPasses();
+    await vi.waitFor(async () => expect(await schedulerPasses()).toBeGreaterThanOrEqual(passes + 3), { timeout: 10_000, interval: 50 });
+    expect(Date.now()).toBeLessThan(tickAt);
+    const { runs } = await host.orchestrator.store.listRuns({ organizationId: DEVELOPMENT_CALLER.organizationId, limit: 100 });
+    expect(runs.filter((run) => run.idempotencyKey?.startsWith(`schedule:${schedule.id}:`))).toEqual([]);
   });
 });

@@ -86,7 +86,10 @@ export interface HostRuntime {
 export interface HostExtensions {
   connectors?: readonly ConnectorDefinition[];
   agents?: (connectors: RunConnectors) => AgentDefinition[];
-  /** The clock the orchestrator, the scheduler and the clock skew monitor go by; the system clock by default. */
+  /**
+   * This process's clock, the one the orchestrator and the clock skew monitor go by (the system clock by default). The
+   * schedule manager and the scheduler go by it corrected to the database's (`ClockSkewMonitor.referenceClock`).
+   */
   clock?: Clock;
 }
 
@@ -175,10 +178,15 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     const reconciler: QueuedRunReconciler | null =
       bullmq && background ? createQueuedRunReconciler({ store: database.runStore, queue: bullmq, agents, delayMs: config.reconcileDelayMs, logger, metrics: metrics.sink }) : null;
     closers.unshift(async () => reconciler?.stop());
-    const schedules = createScheduleManager({ store: database.scheduleStore, agents });
+    // Ticks are set and started by the database's time as this host knows it, so that hosts whose clocks differ agree
+    // on them; leases and wake times still go by `clock`.
+    const databaseClock = clockSkew.referenceClock;
+    const schedules = createScheduleManager({ store: database.scheduleStore, agents, clock: databaseClock });
     // Every process may run a scheduler: each tick is claimed by exactly one of them.
     const scheduler: Scheduler | null =
-      background && config.schedulerIntervalMs > 0 ? createScheduler({ orchestrator, store: database.scheduleStore, clock, logger, metrics: metrics.sink, intervalMs: config.schedulerIntervalMs, mayClaimByClock }) : null;
+      background && config.schedulerIntervalMs > 0
+        ? createScheduler({ orchestrator, store: database.scheduleStore, clock: databaseClock, logger, metrics: metrics.sink, intervalMs: config.schedulerIntervalMs, mayClaimByClock })
+        : null;
     closers.unshift(async () => scheduler?.stop());
     // Bounds the run history; several processes may prune at once (the store skips rows another one holds).
     const retention: RunRetention | null =
