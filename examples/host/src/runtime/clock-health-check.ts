@@ -3,11 +3,12 @@ import type { HealthCheck } from "../routes/operations-routes.js";
 
 /**
  * Fails while the monitor says this host's clock is skewed from the database's, with the offset in its detail. Reads
- * the last measurement only: the monitor measures on its own timer, so a health probe adds no query.
+ * the last measurement only (carried forward over a step of the clock since): the monitor measures on its own
+ * timer, so a health probe adds no query.
  */
-export function clockHealthCheck(monitor: Pick<ClockSkewMonitor, "isSkewed" | "latest">, maxSkewMs: number): HealthCheck {
+export function clockHealthCheck(monitor: Pick<ClockSkewMonitor, "isSkewed" | "currentOffset">, maxSkewMs: number): HealthCheck {
   return async () => {
-    const latest = monitor.latest();
+    const latest = monitor.currentOffset();
     if (!monitor.isSkewed() || latest === null) return;
     const direction = latest.offsetMs < 0 ? "ahead of" : "behind";
     throw new Error(

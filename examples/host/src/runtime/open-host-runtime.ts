@@ -158,7 +158,7 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     logger.info({ offsetMs: firstOffset?.offsetMs ?? null, uncertaintyMs: firstOffset?.uncertaintyMs ?? null, skewed: clockSkew.isSkewed() }, "clock measured against the database's");
     clockSkew.start();
     closers.unshift(() => clockSkew.stop());
-    metrics.observeClockOffset(() => clockSkew.latest());
+    metrics.observeClockOffset(() => clockSkew.currentOffset());
     // Leases, wake times and ticks are compared with other hosts' clocks: a skewed clock claims nothing by them.
     const mayClaimByClock = () => !clockSkew.isSkewed();
     const orchestrator = createOrchestrator({

@@ -5,6 +5,7 @@ import { silentLogger } from "../telemetry/silent-logger.js";
 import { systemClock } from "../telemetry/system-clock.js";
 import { createPeriodicPass } from "../util/periodic-pass.js";
 import { type ClockOffset, isBeyondSkew, measureClockOffset, type ReadReferenceTime } from "./measure-clock-offset.js";
+import { createClockStepTracker, defaultMonotonicNow } from "./clock-steps.js";
 import { createReferenceClock } from "./reference-clock.js";
 
 /** Default time between two measurements. */
@@ -24,6 +25,12 @@ export interface ClockSkewMonitorOptions {
   onMeasurement?: (offset: ClockOffset, skewed: boolean) => void;
   /** Where failed measurements are logged (`warn`). Defaults to a silent logger. */
   logger?: Logger;
+  /**
+   * A clock that no one sets, in milliseconds, against which steps of `clock` between two measurements are seen
+   * (see {@link ClockSkewMonitor.currentOffset}). Defaults to `performance.now()` when `clock` is the system clock
+   * (or omitted); with another clock, steps are seen only by the next measurement unless this is given.
+   */
+  monotonicNow?: () => number;
 }
 
 /** Watches this process's clock against a reference clock. Create with {@link createClockSkewMonitor}. */
@@ -34,16 +41,23 @@ export interface ClockSkewMonitor {
   stop(): Promise<void>;
   /** Measures now; resolves with the measurement, or null when it failed (the state is then unchanged). Never rejects. */
   measure(): Promise<ClockOffset | null>;
-  /** The last successful measurement, or null before the first one. */
+  /** The last successful measurement, as it was taken, or null before the first one. */
   latest(): ClockOffset | null;
   /**
-   * Whether the last successful measurement showed the clock off by more than `maxSkewMs` beyond its uncertainty
-   * (`|offsetMs| - uncertaintyMs > maxSkewMs`). False before the first measurement.
+   * The last successful measurement carried forward to now: when the watched clock has been stepped since (set by an
+   * administrator or by NTP, seen against the monotonic clock; steps under 100 ms are left to the next measurement),
+   * its offset is less that step. Null before the first measurement.
+   */
+  currentOffset(): ClockOffset | null;
+  /**
+   * Whether the clock is off by more than `maxSkewMs` beyond the measurement's uncertainty
+   * (`|offsetMs| - uncertaintyMs > maxSkewMs` of {@link ClockSkewMonitor.currentOffset}), so that a step taken
+   * between two measurements counts at once. False before the first measurement.
    */
   isSkewed(): boolean;
   /**
    * The reference clock's time as this process best knows it: the watched clock plus the offset of the last
-   * successful measurement. Until a first measurement, and while a measurement's offset is no larger than its
+   * successful measurement, carried forward over any step of the watched clock since ({@link ClockSkewMonitor.currentOffset}). Until a first measurement, and while a measurement's offset is no larger than its
    * uncertainty (round-trip noise), it reads the watched clock unchanged; a failed measurement leaves the last offset
    * in force. Its `sleep` and `schedule` are the watched clock's. It is not monotonic: when a measurement finds the
    * offset changed, it steps by the change, back as well as forward. Give it to work that decides by the time of
@@ -60,9 +74,10 @@ export interface ClockSkewMonitor {
  * each, see {@link measureClockOffset}) and keeps the latest measurement.
  *
  * A measurement that fails (the reference cannot be read: the database is down) is logged and changes nothing: the
- * monitor keeps its last measurement and its skewed or trusted state until a measurement succeeds, and the next one
- * is taken at its usual time. Nothing thrown leaves the timer. A clock that drifts while the reference is away is
- * therefore seen only once the reference answers again; then nothing can be claimed through it anyway.
+ * monitor keeps its last measurement until a measurement succeeds, and the next one is taken at its usual time.
+ * Nothing thrown leaves the timer. Between two measurements, and while the reference is away, a step of the clock
+ * (someone setting it) is seen against a monotonic clock and counts at once; a slow drift is seen only by the next
+ * measurement.
  * @throws ConfigurationError when `maxSkewMs` or `intervalMs` is not a positive number, or `readReferenceTime` is missing.
  * @example
  * const monitor = createClockSkewMonitor({ readReferenceTime: () => database.readDatabaseTime(), maxSkewMs: 5_000 });
@@ -76,19 +91,20 @@ export function createClockSkewMonitor(options: ClockSkewMonitorOptions): ClockS
   if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new ConfigurationError(`intervalMs must be a positive number of milliseconds, got ${String(intervalMs)}.`);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
+  const steps = createClockStepTracker(clock, options.monotonicNow ?? defaultMonotonicNow(options.clock));
   let latest: ClockOffset | null = null;
-  let skewed = false;
 
   const measure = async (): Promise<ClockOffset | null> => {
     let offset: ClockOffset;
     try {
       offset = await measureClockOffset(options.readReferenceTime, clock);
     } catch (error) {
-      logger.warn({ error, skewed }, "the clock offset could not be measured; the last measurement stands");
+      logger.warn({ error, skewed: isSkewed() }, "the clock offset could not be measured; the last measurement stands");
       return null;
     }
     latest = offset;
-    skewed = isBeyondSkew(offset, options.maxSkewMs);
+    steps.measured();
+    const skewed = isBeyondSkew(offset, options.maxSkewMs);
     try {
       options.onMeasurement?.(offset, skewed);
     } catch (error) {
@@ -96,6 +112,12 @@ export function createClockSkewMonitor(options: ClockSkewMonitorOptions): ClockS
     }
     return offset;
   };
+
+  const currentOffset = (): ClockOffset | null => steps.carryForward(latest);
+  function isSkewed(): boolean {
+    const offset = currentOffset();
+    return offset !== null && isBeyondSkew(offset, options.maxSkewMs);
+  }
 
   // A measurement taken just before `start` (a host measures before its first sweep) stands for the start's own.
   const measureUnlessFresh = async (): Promise<unknown> => (latest !== null && clock.now() - latest.measuredAt < intervalMs / 2 ? undefined : measure());
@@ -105,7 +127,8 @@ export function createClockSkewMonitor(options: ClockSkewMonitorOptions): ClockS
     stop: () => passes.stop(),
     measure,
     latest: () => latest,
-    isSkewed: () => skewed,
-    referenceClock: createReferenceClock(clock, () => latest),
+    currentOffset,
+    isSkewed,
+    referenceClock: createReferenceClock(clock, currentOffset),
   };
 }
