@@ -1,8 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { runOAuthStateStoreConformanceSuite, sampleOAuthGrant } from "@neonhub/core/testing";
-import { afterAll, describe, expect, it } from "vitest";
+import { runOAuthStateStoreConformanceSuite, sampleOAuthGrant, sampleOAuthState } from "@neonhub/core/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabaseConnection, type DatabaseConnection } from "../database/database-connection.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
 import { openNeonhubDatabase, type NeonhubDatabase } from "../index.js";
+import { oauthKeyRotationTests } from "../test-support/oauth-key-rotation-tests.js";
 import { createScratchFolder } from "../tooling/scratch-database.js";
+import { createPrismaOAuthStateStore } from "./prisma-oauth-state-store.js";
 
 const folder = await createScratchFolder();
 const encryptionKey = randomBytes(32).toString("base64");
@@ -26,5 +30,73 @@ describe("Prisma OAuth state store rows", () => {
     await database!.createOAuthStateStore({ encryptionKey }).createGrant(grant);
     const otherKey = database!.createOAuthStateStore({ encryptionKey: randomBytes(32).toString("base64") });
     await expect(otherKey.consumeGrant(grant.grant)).rejects.toMatchObject({ code: "STORE_UNAVAILABLE" });
+  });
+});
+
+describe("Prisma OAuth state store key rotation on embedded PGlite", () => {
+  const rotationFolder = createScratchFolder();
+  let rotationDatabase: NeonhubDatabase;
+  beforeAll(async () => {
+    rotationDatabase = await openNeonhubDatabase({ embedded: { dataDir: (await rotationFolder).path } });
+  }, 120_000);
+  afterAll(async () => {
+    await rotationDatabase?.close();
+    await (await rotationFolder).remove();
+  });
+  oauthKeyRotationTests(() => rotationDatabase);
+});
+
+describe("Prisma OAuth state store key rotation racing a callback on embedded PGlite", () => {
+  const racingFolder = createScratchFolder();
+  let connection: DatabaseConnection;
+  beforeAll(async () => {
+    const dataDir = (await racingFolder).path;
+    await (await openNeonhubDatabase({ embedded: { dataDir } })).close();
+    connection = await openDatabaseConnection({ kind: "embedded", dataDir });
+  }, 120_000);
+  afterAll(async () => {
+    await connection?.close();
+    await (await racingFolder).remove();
+  });
+
+  it("leaves a state and a grant used between the read of their batch and their re-sealing used", async () => {
+    const oldKey = randomBytes(32).toString("base64");
+    const newKey = randomBytes(32).toString("base64");
+    const host = createPrismaOAuthStateStore(connection.prisma, oldKey);
+    const [usedState, keptState] = [sampleOAuthState(), sampleOAuthState()];
+    const [usedGrant, keptGrant] = [sampleOAuthGrant(), sampleOAuthGrant()];
+    for (const record of [usedState, keptState]) await host.create(record);
+    for (const record of [usedGrant, keptGrant]) await host.createGrant(record);
+    // A callback and a confirmation on another host use one state and one grant right after the rotation read them.
+    const used: unknown[] = [];
+    const racing = connection.prisma.$extends({
+      query: {
+        oAuthState: {
+          async findMany({ args, query }) {
+            const rows = await query(args);
+            used.push(await host.consume(usedState.state));
+            return rows;
+          },
+        },
+        oAuthGrant: {
+          async findMany({ args, query }) {
+            const rows = await query(args);
+            used.push(await host.consumeGrant(usedGrant.grant));
+            return rows;
+          },
+        },
+      },
+    }) as unknown as PrismaClient;
+
+    const result = await createPrismaOAuthStateStore(racing, { current: newKey, previous: [oldKey] }).reencrypt();
+
+    expect(used).toEqual([usedState, usedGrant]);
+    expect(result).toEqual({ states: { reencrypted: 1, skipped: 1, expired: 0 }, grants: { reencrypted: 1, skipped: 1, expired: 0 } });
+    const after = createPrismaOAuthStateStore(connection.prisma, newKey);
+    expect(await after.countStale()).toEqual({ states: 0, grants: 0 });
+    expect(await after.consume(usedState.state)).toBeNull();
+    expect(await after.consumeGrant(usedGrant.grant)).toBeNull();
+    expect(await after.consume(keptState.state)).toEqual(keptState);
+    expect(await after.consumeGrant(keptGrant.grant)).toEqual(keptGrant);
   });
 });

@@ -3,20 +3,75 @@ import type { OAuthCompletion, OAuthStateStore } from "@neonhub/core";
 import type { OAuthGrant, OAuthState, PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
 import { type CredentialKeyring, createCredentialCipher } from "./credential-cipher.js";
+import { type PendingReencryption, type PendingRows, resealPendingRows } from "./reseal-pending-rows.js";
 
 const hashSecret = (secret: string) => createHash("sha256").update(secret, "utf8").digest("hex");
 const VERIFIER_FIELD = "codeVerifier";
 const completionOf = (stored: string): OAuthCompletion => (stored === "confirm" ? "confirm" : "callback");
+
+/** The result of {@link PrismaOAuthStateStore.reencrypt}. */
+export interface OAuthReencryptionResult {
+  /** Pending authorizations (their PKCE verifiers). */
+  states: PendingReencryption;
+  /** Grants of confirm completion (their tokens). */
+  grants: PendingReencryption;
+}
+
+/** Pending authorizations and grants still sealed with another key than the current one. */
+export interface OAuthStaleCounts {
+  states: number;
+  grants: number;
+}
+
+/** An {@link OAuthStateStore} on PostgreSQL, with the key rotation that operators need. */
+export interface PrismaOAuthStateStore extends OAuthStateStore {
+  /** Id of the key new states and grants are sealed with. */
+  readonly currentKeyId: string;
+  /** States and grants not sealed with the current key yet, expired or not. */
+  countStale(): Promise<OAuthStaleCounts>;
+  /**
+   * Re-seals every state and grant sealed with another key than the current one, batch by batch, each row with a
+   * compare-and-swap on its sealed value so that it can run while hosts keep serving: a state or grant used meanwhile
+   * stays used. Rows expired before `now` are deleted instead, as `deleteExpired` would.
+   * @param now the time expiry is judged at; the host's clock by default.
+   * @example
+   * const states = database.createOAuthStateStore({ encryptionKey: newKey, previousKeys: [oldKey] });
+   * await states.reencrypt();
+   * if (Object.values(await states.countStale()).some((count) => count > 0)) throw new Error("keep the old key");
+   */
+  reencrypt(now?: Date): Promise<OAuthReencryptionResult>;
+}
 
 /**
  * An {@link OAuthStateStore} on `OAuthState` and `OAuthGrant` rows: only the hashes of a state and of a grant are
  * kept, the PKCE verifier and a grant's tokens are sealed like connection credentials, and `consume` and
  * `consumeGrant` are each one `DELETE ... RETURNING`, so a state or a grant is used once even when two hosts receive it.
  */
-export function createPrismaOAuthStateStore(prisma: PrismaClient, keys: string | CredentialKeyring): OAuthStateStore {
+export function createPrismaOAuthStateStore(prisma: PrismaClient, keys: string | CredentialKeyring): PrismaOAuthStateStore {
   const cipher = createCredentialCipher(keys);
+  // The key id is recorded only as the prefix of each sealed value.
+  const onOtherKey = (prefix: string) => ({ not: { startsWith: prefix } });
+  const states: PendingRows<OAuthState> = {
+    page: (after, prefix, take) =>
+      prisma.oAuthState.findMany({ where: { stateHash: { gt: after }, codeVerifier: onOtherKey(prefix) }, orderBy: { stateHash: "asc" }, take }),
+    keyOf: (row) => row.stateHash,
+    sealedOf: (row) => row.codeVerifier,
+    swap: async (row, sealed) =>
+      (await prisma.oAuthState.updateMany({ where: { stateHash: row.stateHash, codeVerifier: row.codeVerifier }, data: { codeVerifier: sealed } })).count,
+    remove: async (row) => (await prisma.oAuthState.deleteMany({ where: { stateHash: row.stateHash, codeVerifier: row.codeVerifier } })).count,
+  };
+  const grants: PendingRows<OAuthGrant> = {
+    page: (after, prefix, take) =>
+      prisma.oAuthGrant.findMany({ where: { grantHash: { gt: after }, tokens: onOtherKey(prefix) }, orderBy: { grantHash: "asc" }, take }),
+    keyOf: (row) => row.grantHash,
+    sealedOf: (row) => row.tokens,
+    swap: async (row, sealed) => (await prisma.oAuthGrant.updateMany({ where: { grantHash: row.grantHash, tokens: row.tokens }, data: { tokens: sealed } })).count,
+    remove: async (row) => (await prisma.oAuthGrant.deleteMany({ where: { grantHash: row.grantHash, tokens: row.tokens } })).count,
+  };
+  const currentPrefix = `${cipher.currentKeyId}:`;
   return {
     specificationVersion: "v1",
+    currentKeyId: cipher.currentKeyId,
     create: (record) =>
       guarded("store the authorization state", async () => {
         await prisma.oAuthState.create({
@@ -83,5 +138,15 @@ export function createPrismaOAuthStateStore(prisma: PrismaClient, keys: string |
         const grants = await prisma.oAuthGrant.deleteMany({ where: { expiresAt: { lt: now } } });
         return states.count + grants.count;
       }),
+    countStale: () =>
+      guarded("count the authorization states and grants to re-encrypt", async () => ({
+        states: await prisma.oAuthState.count({ where: { codeVerifier: onOtherKey(currentPrefix) } }),
+        grants: await prisma.oAuthGrant.count({ where: { tokens: onOtherKey(currentPrefix) } }),
+      })),
+    reencrypt: (now = new Date()) =>
+      guarded("re-encrypt the authorization states and grants", async () => ({
+        states: await resealPendingRows(states, cipher, now),
+        grants: await resealPendingRows(grants, cipher, now),
+      })),
   };
 }

@@ -1,9 +1,9 @@
-import type { AgentSettingsStore, ApiKeyStore, OAuthStateStore, RunStore, ScheduleStore } from "@neonhub/core";
+import type { AgentSettingsStore, ApiKeyStore, RunStore, ScheduleStore } from "@neonhub/core";
 import { createPrismaAgentSettingsStore } from "../agent-settings/prisma-agent-settings-store.js";
 import { createPrismaApiKeyStore } from "../api-keys/prisma-api-key-store.js";
 import type { CredentialKeyring } from "../credentials/credential-cipher.js";
 import { createPrismaCredentialStore, type PrismaCredentialStore } from "../credentials/prisma-credential-store.js";
-import { createPrismaOAuthStateStore } from "../credentials/prisma-oauth-state-store.js";
+import { createPrismaOAuthStateStore, type PrismaOAuthStateStore } from "../credentials/prisma-oauth-state-store.js";
 import { guarded } from "../errors/guarded.js";
 import { locateMigrations } from "../migrations/locate-migrations.js";
 import { createMigrator } from "../migrations/migrator.js";
@@ -30,8 +30,12 @@ export interface NeonhubDatabase {
    * @param options.previousKeys keys that sealed credentials still stored, readable until `reencrypt` has run.
    */
   createCredentialStore(options: { encryptionKey: string; previousKeys?: readonly string[] }): PrismaCredentialStore;
-  /** Pending OAuth 2.0 authorizations, their PKCE verifiers sealed with the same keys. */
-  createOAuthStateStore(options: { encryptionKey: string; previousKeys?: readonly string[] }): OAuthStateStore;
+  /**
+   * Pending OAuth 2.0 authorizations and grants of confirm completion, their PKCE verifiers and tokens sealed with the
+   * same keys as credentials.
+   * @param options.previousKeys keys that sealed states and grants still stored, readable until `reencrypt` has run.
+   */
+  createOAuthStateStore(options: { encryptionKey: string; previousKeys?: readonly string[] }): PrismaOAuthStateStore;
   /** Committed migrations this database has not applied yet, oldest first. */
   pendingMigrations(): Promise<string[]>;
   /** Applies the pending migrations (recorded in `_prisma_migrations` as Prisma does); returns their names. */
