@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { runCredentialStoreConformanceSuite } from "@neonhub/connectors/testing";
+import { sampleOAuthGrant, sampleOAuthState } from "@neonhub/core/testing";
 import { type NeonhubDatabase, openNeonhubDatabase } from "@neonhub/persistence-prisma";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScratchDatabase, type ScratchDatabase } from "../../test/scratch-database.js";
@@ -33,7 +34,7 @@ describe.skipIf(!baseUrl)("connections on PostgreSQL", () => {
     return { code, output };
   };
 
-  it("sets from standard input, lists without secrets, rotates the key while a host keeps refreshing, and deletes", async () => {
+  it("sets from standard input, lists without secrets, rotates the key of connections, pending authorizations and grants while a host keeps refreshing, and deletes", async () => {
     const organizationId = `org_cli_${randomUUID()}`;
     const set = await run(["set", "--org", organizationId, "--connector", "stripe"], { NEONHUB_CREDENTIALS_KEY: oldKey }, JSON.stringify({ credentials: { apiKey: "sk_live_canary_51c0ffee" } }));
     expect(set).toEqual({ code: 0, output: `Stored the stripe connection of ${organizationId} (bearer, ACTIVE).\n` });
@@ -43,6 +44,14 @@ describe.skipIf(!baseUrl)("connections on PostgreSQL", () => {
     for (let index = 0; index < 120; index += 1) {
       await host.put({ organizationId, connector: `plugin-${index}`, authType: "oauth2", credentials: { accessToken: `at-${index}`, refreshToken: `rt-${index}` }, expiresAt: null });
     }
+    // An authorization and a grant of confirm completion pending across the rotation, and one that expired.
+    const pendingBefore = (database as NeonhubDatabase).createOAuthStateStore({ encryptionKey: oldKey });
+    const pendingState = sampleOAuthState({ organizationId });
+    const pendingGrant = sampleOAuthGrant({ organizationId });
+    const expiredState = sampleOAuthState({ organizationId, expiresAt: new Date(Date.UTC(2020, 0, 1)) });
+    await pendingBefore.create(pendingState);
+    await pendingBefore.create(expiredState);
+    await pendingBefore.createGrant(pendingGrant);
     const listed = await run(["list", "--org", organizationId], { NEONHUB_CREDENTIALS_KEY: oldKey });
     expect(listed.output).toContain("stripe  bearer  ACTIVE  lastUsed=never");
     expect(listed.output).not.toContain("sk_live_canary");
@@ -57,7 +66,12 @@ describe.skipIf(!baseUrl)("connections on PostgreSQL", () => {
     const rotated = await run(["rotate-key"], { NEONHUB_CREDENTIALS_KEY: newKey, NEONHUB_CREDENTIALS_PREVIOUS_KEYS: oldKey });
     await refreshes;
     expect(rotated.code).toBe(0);
-    expect(rotated.output).toMatch(/^Re-encrypted \d+ connection\(s\) with key [0-9a-f]{16}; \d+ changed meanwhile; 0 left on other keys\.\n$/);
+    const [connectionsLine, statesLine, grantsLine, ...rest] = rotated.output.split("\n");
+    expect(connectionsLine).toMatch(/^Re-encrypted \d+ connection\(s\) with key [0-9a-f]{16}; \d+ changed meanwhile; 0 left on other keys\.$/);
+    const keyId = /with key ([0-9a-f]{16})/.exec(connectionsLine as string)?.[1];
+    expect(statesLine).toBe(`Re-encrypted 1 pending authorization(s) with key ${keyId}; 0 used meanwhile; 1 expired and deleted; 0 left on other keys.`);
+    expect(grantsLine).toBe(`Re-encrypted 1 grant(s) of confirm completion with key ${keyId}; 0 used meanwhile; 0 expired and deleted; 0 left on other keys.`);
+    expect(rest).toEqual([""]);
 
     // Only the new key is needed from now on, and every value survived.
     const newOnly = (database as NeonhubDatabase).createCredentialStore({ encryptionKey: newKey });
@@ -66,6 +80,11 @@ describe.skipIf(!baseUrl)("connections on PostgreSQL", () => {
     expect((await newOnly.get(organizationId, "plugin-119"))?.credentials).toEqual({ accessToken: "at-119", refreshToken: "rt-119" });
     expect((await newOnly.get(organizationId, "plugin-7"))?.credentials.accessToken).toBe("at-7-19");
     await expect((database as NeonhubDatabase).createCredentialStore({ encryptionKey: oldKey }).get(organizationId, "stripe")).rejects.toMatchObject({ code: "STORE_UNAVAILABLE" });
+    const pendingAfter = (database as NeonhubDatabase).createOAuthStateStore({ encryptionKey: newKey });
+    expect(await pendingAfter.countStale()).toEqual({ states: 0, grants: 0 });
+    expect(await pendingAfter.consume(pendingState.state)).toEqual(pendingState);
+    expect(await pendingAfter.consumeGrant(pendingGrant.grant)).toEqual(pendingGrant);
+    expect(await pendingAfter.consume(expiredState.state)).toBeNull();
 
     const deleted = await run(["delete", "--org", organizationId, "--connector", "stripe"], { NEONHUB_CREDENTIALS_KEY: newKey });
     expect(deleted).toEqual({ code: 0, output: `Deleted the stripe connection of ${organizationId}; revocation at the provider: not_offered.\n` });

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { sampleOAuthGrant, sampleOAuthState } from "@neonhub/core/testing";
+import { openNeonhubDatabase } from "@neonhub/persistence-prisma";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,4 +48,51 @@ describe("the connections command's options", () => {
     expect(output.pop()).toMatch(/^"rotate-key" takes no --org\./);
     await expect(readdir(dataDir)).rejects.toMatchObject({ code: "ENOENT" });
   });
+});
+
+describe("connections rotate-key on the embedded database", () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "neonhub-connections-rotate-"));
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("re-seals a connection, a pending authorization and a grant with the new key, and deletes an expired authorization", async () => {
+    const oldKey = randomBytes(32).toString("base64");
+    const newKey = randomBytes(32).toString("base64");
+    const state = sampleOAuthState();
+    const grant = sampleOAuthGrant();
+    const expired = sampleOAuthState({ expiresAt: new Date(Date.UTC(2020, 0, 1)) });
+    const seeding = await openNeonhubDatabase({ embedded: { dataDir } });
+    await seeding.createCredentialStore({ encryptionKey: oldKey }).put({ organizationId: "org_cli", connector: "stripe", authType: "api_key", credentials: { apiKey: "sk_test_cli" }, expiresAt: null });
+    const before = seeding.createOAuthStateStore({ encryptionKey: oldKey });
+    await before.create(state);
+    await before.create(expired);
+    await before.createGrant(grant);
+    await seeding.close();
+
+    let output = "";
+    const code = await runConnectionsCommand(["rotate-key"], { NEONHUB_DATA_DIR: dataDir, NEONHUB_CREDENTIALS_KEY: newKey, NEONHUB_CREDENTIALS_PREVIOUS_KEYS: oldKey }, (text) => (output += text), async () => "");
+
+    const database = await openNeonhubDatabase({ embedded: { dataDir } });
+    try {
+      const after = database.createOAuthStateStore({ encryptionKey: newKey });
+      const keyId = after.currentKeyId;
+      expect({ code, output }).toEqual({
+        code: 0,
+        output:
+          `Re-encrypted 1 connection(s) with key ${keyId}; 0 changed meanwhile; 0 left on other keys.\n` +
+          `Re-encrypted 1 pending authorization(s) with key ${keyId}; 0 used meanwhile; 1 expired and deleted; 0 left on other keys.\n` +
+          `Re-encrypted 1 grant(s) of confirm completion with key ${keyId}; 0 used meanwhile; 0 expired and deleted; 0 left on other keys.\n`,
+      });
+      expect((await database.createCredentialStore({ encryptionKey: newKey }).get("org_cli", "stripe"))?.credentials).toEqual({ apiKey: "sk_test_cli" });
+      expect(await after.consume(state.state)).toEqual(state);
+      expect(await after.consumeGrant(grant.grant)).toEqual(grant);
+      expect(await after.consume(expired.state)).toBeNull();
+    } finally {
+      await database.close();
+    }
+  }, 120_000);
 });

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { ConfigurationError } from "@neonhub/core";
 import { createConnectorClient } from "@neonhub/connectors";
+import type { PendingReencryption } from "@neonhub/persistence-prisma";
 import { loadHostConfig } from "../config/host-config.js";
 import { createConnectionService } from "../connections/connection-service.js";
 import { openHostDatabase } from "../runtime/open-host-database.js";
@@ -18,8 +19,10 @@ const USAGE = `Manage organizations' connections to connectors (credentials stor
 
 The credentials document is {"credentials": {"accessToken": "..."}, "authType"?: "bearer", "expiresAt"?: "<ISO date>"},
 expiresAt from 0001-01-01 to 9999-12-31 (UTC).
-NEONHUB_CREDENTIALS_KEY is the key credentials are sealed with; rotate-key re-encrypts every connection sealed with a
-key of NEONHUB_CREDENTIALS_PREVIOUS_KEYS (hosts may keep serving meanwhile). The database is chosen as for the host.
+NEONHUB_CREDENTIALS_KEY is the key credentials are sealed with; rotate-key re-encrypts every connection, pending
+authorization and grant sealed with a key of NEONHUB_CREDENTIALS_PREVIOUS_KEYS (hosts may keep serving meanwhile),
+deletes expired authorizations and grants, and exits 0 when nothing is left on another key. The database is chosen as
+for the host.
 `;
 
 /** The options each command takes; any other is refused. */
@@ -66,9 +69,10 @@ export async function runConnectionsCommand(
   const database = await openHostDatabase(config);
   const store = database.createCredentialStore({ encryptionKey: config.credentialsKey, previousKeys: config.previousCredentialsKeys });
   const connectors = createConnectorClient({ mode: "live", environment: {}, credentials: store, oauthClients: (connector) => config.oauthClients[connector] });
+  const states = database.createOAuthStateStore({ encryptionKey: config.credentialsKey, previousKeys: config.previousCredentialsKeys });
   const service = createConnectionService({
     store,
-    states: database.createOAuthStateStore({ encryptionKey: config.credentialsKey, previousKeys: config.previousCredentialsKeys }),
+    states,
     connectors,
     oauthClients: config.oauthClients,
     redirectUri: null,
@@ -108,7 +112,13 @@ export async function runConnectionsCommand(
         const result = await store.reencrypt();
         const remaining = await store.countStale();
         write(`Re-encrypted ${result.reencrypted} connection(s) with key ${store.currentKeyId}; ${result.skipped} changed meanwhile; ${remaining} left on other keys.\n`);
-        return remaining === 0 ? 0 : 1;
+        const pending = await states.reencrypt();
+        const pendingRemaining = await states.countStale();
+        const reportPending = (what: string, done: PendingReencryption, left: number) =>
+          write(`Re-encrypted ${done.reencrypted} ${what} with key ${states.currentKeyId}; ${done.skipped} used meanwhile; ${done.expired} expired and deleted; ${left} left on other keys.\n`);
+        reportPending("pending authorization(s)", pending.states, pendingRemaining.states);
+        reportPending("grant(s) of confirm completion", pending.grants, pendingRemaining.grants);
+        return remaining + pendingRemaining.states + pendingRemaining.grants === 0 ? 0 : 1;
       }
     }
   } finally {
