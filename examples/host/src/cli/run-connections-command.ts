@@ -112,7 +112,8 @@ export async function runConnectionsCommand(
         const result = await store.reencrypt();
         const remaining = await store.countStale();
         write(`Re-encrypted ${result.reencrypted} connection(s) with key ${store.currentKeyId}; ${result.skipped} changed meanwhile; ${remaining} left on other keys.\n`);
-        const pending = await states.reencrypt();
+        // Expiry by the database's clock: a machine whose clock runs ahead would delete authorizations still live.
+        const pending = await states.reencrypt(await database.readDatabaseTime());
         const pendingRemaining = await states.countStale();
         const reportPending = (what: string, done: PendingReencryption, left: number) =>
           write(`Re-encrypted ${done.reencrypted} ${what} with key ${states.currentKeyId}; ${done.skipped} used meanwhile; ${done.expired} expired and deleted; ${left} left on other keys.\n`);
