@@ -36,139 +36,141 @@ const postgres = async (): Promise<HostDatabase> => {
   return { environment: { DATABASE_URL: scratch.url }, remove: () => scratch.drop() };
 };
 
+// One database per kind for both hosts below, one after the other: opening a database (its migrations) is most of
+// this file's time.
 describe.each([
   ["PGlite", embedded, false],
   ["PostgreSQL", postgres, !baseUrl],
-] as const)("a host whose clock runs 60 s ahead of the database's (%s)", (_name, openDatabase, skip) => {
-  const lines: Array<{ msg?: string; offsetMs?: number }> = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) lines.push(JSON.parse(line) as { msg?: string });
-      done();
-    },
-  });
+] as const)("clock skew on %s", (_name, openDatabase, skip) => {
   let database: HostDatabase;
-  let host: RunningHost;
-
   beforeAll(async () => {
-    if (skip) return;
-    database = await openDatabase();
-    const config = loadHostConfig({ ...database.environment, NEONHUB_DEV_API_KEY: KEY, PORT: "0", NEONHUB_SWEEP_INTERVAL_MS: "100" });
-    host = await startHost(config, createHostLogger({ logLevel: "info" }, destination), () => undefined, { clock: aheadClock });
+    if (!skip) database = await openDatabase();
   });
   afterAll(async () => {
-    await host?.stop();
     await database?.remove();
   });
 
-  /** A run another host holds: `RUNNING` under a lease that ends at `leaseEndsAt` by the database's clock. */
-  async function runHeldElsewhere(leaseEndsAt: number): Promise<string> {
-    const id = randomUUID();
-    const version = host.orchestrator.listAgents().find((agent) => agent.name === "seo-analyst")?.version as string;
-    await host.orchestrator.store.createRun({
-      id,
-      agentName: "seo-analyst",
-      agentVersion: version,
-      ...DEVELOPMENT_CALLER,
-      intent: null,
-      input: { siteUrl: "sc-domain:example.com", startDate: "2026-01-01", endDate: "2026-01-31" },
-      idempotencyKey: null,
-      requestHash: null,
-      status: "RUNNING",
-      createdAt: new Date(),
-      startedAt: new Date(),
-      traceId: null,
-      parentRunId: null,
-      lease: { owner: "other-host", expiresAt: new Date(leaseEndsAt) },
+  describe("a host whose clock runs 60 s ahead of the database's", () => {
+    const lines: Array<{ msg?: string; offsetMs?: number }> = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) lines.push(JSON.parse(line) as { msg?: string });
+        done();
+      },
     });
-    return id;
-  }
+    let host: RunningHost;
 
-  it.skipIf(skip)("fails the clock check of /api/health with the offset, and exports it", async () => {
-    const health = await fetch(`${host.url}/api/health`);
-    expect(health.status).toBe(503);
-    const body = (await health.json()) as { status: string; checks: Record<string, { status: string; detail?: string }> };
-    expect(body.status).toBe("unavailable");
-    expect(body.checks.database?.status).toBe("up");
-    expect(body.checks.clock?.status).toBe("down");
-    const detail = /this host's clock is (\d+) ms ahead of the database's \(±\d+ ms\), beyond NEONHUB_MAX_CLOCK_SKEW_MS=5000/.exec(body.checks.clock?.detail ?? "");
-    expect(detail, body.checks.clock?.detail).not.toBeNull();
-    expect(Math.abs(Number(detail?.[1]) - AHEAD_MS)).toBeLessThan(1_000);
+    beforeAll(async () => {
+      if (skip) return;
+      const config = loadHostConfig({ ...database.environment, NEONHUB_DEV_API_KEY: KEY, PORT: "0", NEONHUB_SWEEP_INTERVAL_MS: "100" });
+      host = await startHost(config, createHostLogger({ logLevel: "info" }, destination), () => undefined, { clock: aheadClock });
+    });
+    afterAll(async () => {
+      await host?.stop();
+    });
 
-    const offset = /^neonhub_clock_offset_seconds (\S+)$/m.exec(await (await fetch(`${host.url}/metrics`)).text());
-    expect(Math.abs(Number(offset?.[1]) + AHEAD_MS / 1000)).toBeLessThan(1);
-  });
-
-  it.skipIf(skip)("claims no lapsed run, whether its lease lapsed by its own clock only or by the database's too", async () => {
-    const renewedElsewhere = await runHeldElsewhere(Date.now() + 20_000);
-    const lapsed = await runHeldElsewhere(Date.now() - 1_000);
-    // By the host's clock both leases lapsed: without the guard, this sweep would take both.
-    expect(aheadClock.now()).toBeGreaterThan(Date.now() + 20_000);
-    expect(await host.orchestrator.resumeDueRuns()).toBe(0);
-    for (const runId of [renewedElsewhere, lapsed]) {
-      expect(await host.orchestrator.store.getRun(DEVELOPMENT_CALLER.organizationId, runId)).toMatchObject({ status: "RUNNING", leaseOwner: "other-host", fence: 1 });
+    /** A run another host holds: `RUNNING` under a lease that ends at `leaseEndsAt` by the database's clock. */
+    async function runHeldElsewhere(leaseEndsAt: number): Promise<string> {
+      const id = randomUUID();
+      const version = host.orchestrator.listAgents().find((agent) => agent.name === "seo-analyst")?.version as string;
+      await host.orchestrator.store.createRun({
+        id,
+        agentName: "seo-analyst",
+        agentVersion: version,
+        ...DEVELOPMENT_CALLER,
+        intent: null,
+        input: { siteUrl: "sc-domain:example.com", startDate: "2026-01-01", endDate: "2026-01-31" },
+        idempotencyKey: null,
+        requestHash: null,
+        status: "RUNNING",
+        createdAt: new Date(),
+        startedAt: new Date(),
+        traceId: null,
+        parentRunId: null,
+        lease: { owner: "other-host", expiresAt: new Date(leaseEndsAt) },
+      });
+      return id;
     }
-    expect(lines.filter((line) => line.msg?.startsWith("run takeover paused"))).toHaveLength(1);
-    expect(lines.find((line) => line.msg === "clock measured against the database's")?.offsetMs).toBeLessThan(-AHEAD_MS + 1_000);
-  });
-});
 
-/** The first whole minute after `ms`. */
-const minuteAfter = (ms: number): number => (Math.floor(ms / 60_000) + 1) * 60_000;
+    it.skipIf(skip)("fails the clock check of /api/health with the offset, and exports it", async () => {
+      const health = await fetch(`${host.url}/api/health`);
+      expect(health.status).toBe(503);
+      const body = (await health.json()) as { status: string; checks: Record<string, { status: string; detail?: string }> };
+      expect(body.status).toBe("unavailable");
+      expect(body.checks.database?.status).toBe("up");
+      expect(body.checks.clock?.status).toBe("down");
+      const detail = /this host's clock is (\d+) ms ahead of the database's \(±\d+ ms\), beyond NEONHUB_MAX_CLOCK_SKEW_MS=5000/.exec(body.checks.clock?.detail ?? "");
+      expect(detail, body.checks.clock?.detail).not.toBeNull();
+      expect(Math.abs(Number(detail?.[1]) - AHEAD_MS)).toBeLessThan(1_000);
 
-describe.each([
-  ["PGlite", embedded, false],
-  ["PostgreSQL", postgres, !baseUrl],
-] as const)("a host whose clock runs 90 s ahead of the database's, within its maximum (%s)", (_name, openDatabase, skip) => {
-  // Not a whole minute ahead, so that the minute ticks its own clock and the database's give can never coincide.
-  const aheadMs = 90_000;
-  const key = `nh_clock_${randomUUID().replaceAll("-", "")}`;
-  let database: HostDatabase;
-  let host: RunningHost;
-
-  beforeAll(async () => {
-    if (skip) return;
-    database = await openDatabase();
-    const config = loadHostConfig({
-      ...database.environment,
-      NEONHUB_DEV_API_KEY: key,
-      PORT: "0",
-      NEONHUB_RUN_LEASE_MS: "240000",
-      NEONHUB_MAX_CLOCK_SKEW_MS: "120000",
-      NEONHUB_SCHEDULER_INTERVAL_MS: "100",
+      const offset = /^neonhub_clock_offset_seconds (\S+)$/m.exec(await (await fetch(`${host.url}/metrics`)).text());
+      expect(Math.abs(Number(offset?.[1]) + AHEAD_MS / 1000)).toBeLessThan(1);
     });
-    host = await startHost(config, createHostLogger({ logLevel: "warn" }, new Writable({ write: (_chunk, _encoding, done) => done() })), () => undefined, { clock: clockAhead(aheadMs) });
-  });
-  afterAll(async () => {
-    await host?.stop();
-    await database?.remove();
-  });
 
-  /** Passes of this host's scheduler that listed due schedules, as its metrics count them. */
-  async function schedulerPasses(): Promise<number> {
-    const text = await (await fetch(`${host.url}/metrics`)).text();
-    return [...text.matchAll(/^neonhub_background_passes_total\{[^}]*task="schedules"[^}]*\} (\S+)$/gm)].reduce((total, match) => total + Number(match[1]), 0);
-  }
-
-  it.skipIf(skip)("gives a new schedule its tick by the database's clock, and starts no tick before the database's clock reaches it", async () => {
-    expect((await fetch(`${host.url}/api/health`)).status).toBe(200);
-    // At least 10 s ahead by the database's clock, the system clock here; at least 20 s past by the host's.
-    const tickAt = minuteAfter(Date.now() + 10_000);
-    const tick = new Date(tickAt);
-    const created = await fetch(`${host.url}/v1/schedules`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ agent: "seo-analyst", cron: `${tick.getUTCMinutes()} ${tick.getUTCHours()} * * *`, timeZone: "UTC", input: { siteUrl: "sc-domain:example.com", lastDays: 7 } }),
+    it.skipIf(skip)("claims no lapsed run, whether its lease lapsed by its own clock only or by the database's too", async () => {
+      const renewedElsewhere = await runHeldElsewhere(Date.now() + 20_000);
+      const lapsed = await runHeldElsewhere(Date.now() - 1_000);
+      // By the host's clock both leases lapsed: without the guard, this sweep would take both.
+      expect(aheadClock.now()).toBeGreaterThan(Date.now() + 20_000);
+      expect(await host.orchestrator.resumeDueRuns()).toBe(0);
+      for (const runId of [renewedElsewhere, lapsed]) {
+        expect(await host.orchestrator.store.getRun(DEVELOPMENT_CALLER.organizationId, runId)).toMatchObject({ status: "RUNNING", leaseOwner: "other-host", fence: 1 });
+      }
+      expect(lines.filter((line) => line.msg?.startsWith("run takeover paused"))).toHaveLength(1);
+      expect(lines.find((line) => line.msg === "clock measured against the database's")?.offsetMs).toBeLessThan(-AHEAD_MS + 1_000);
     });
-    expect(created.status).toBe(201);
-    const schedule = (await created.json()) as { id: string; nextRunAt: string };
-    // By the host's own clock the tick has passed today, and the next one would be tomorrow's.
-    expect(schedule.nextRunAt).toBe(tick.toISOString());
+  });
 
-    const passes = await schedulerPasses();
-    await vi.waitFor(async () => expect(await schedulerPasses()).toBeGreaterThanOrEqual(passes + 3), { timeout: 10_000, interval: 50 });
-    expect(Date.now()).toBeLessThan(tickAt);
-    const { runs } = await host.orchestrator.store.listRuns({ organizationId: DEVELOPMENT_CALLER.organizationId, limit: 100 });
-    expect(runs.filter((run) => run.idempotencyKey?.startsWith(`schedule:${schedule.id}:`))).toEqual([]);
+  /** The first whole minute after `ms`. */
+  const minuteAfter = (ms: number): number => (Math.floor(ms / 60_000) + 1) * 60_000;
+
+  describe("a host whose clock runs 90 s ahead of the database's, within its maximum", () => {
+    // Not a whole minute ahead, so that the minute ticks its own clock and the database's give can never coincide.
+    const aheadMs = 90_000;
+    let host: RunningHost;
+
+    beforeAll(async () => {
+      if (skip) return;
+      const config = loadHostConfig({
+        ...database.environment,
+        NEONHUB_DEV_API_KEY: KEY,
+        PORT: "0",
+        NEONHUB_RUN_LEASE_MS: "240000",
+        NEONHUB_MAX_CLOCK_SKEW_MS: "120000",
+        NEONHUB_SCHEDULER_INTERVAL_MS: "100",
+      });
+      host = await startHost(config, createHostLogger({ logLevel: "warn" }, new Writable({ write: (_chunk, _encoding, done) => done() })), () => undefined, { clock: clockAhead(aheadMs) });
+    });
+    afterAll(async () => {
+      await host?.stop();
+    });
+
+    /** Passes of this host's scheduler that listed due schedules, as its metrics count them. */
+    async function schedulerPasses(): Promise<number> {
+      const text = await (await fetch(`${host.url}/metrics`)).text();
+      return [...text.matchAll(/^neonhub_background_passes_total\{[^}]*task="schedules"[^}]*\} (\S+)$/gm)].reduce((total, match) => total + Number(match[1]), 0);
+    }
+
+    it.skipIf(skip)("gives a new schedule its tick by the database's clock, and starts no tick before the database's clock reaches it", async () => {
+      expect((await fetch(`${host.url}/api/health`)).status).toBe(200);
+      // At least 10 s ahead by the database's clock, the system clock here; at least 20 s past by the host's.
+      const tickAt = minuteAfter(Date.now() + 10_000);
+      const tick = new Date(tickAt);
+      const created = await fetch(`${host.url}/v1/schedules`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+        body: JSON.stringify({ agent: "seo-analyst", cron: `${tick.getUTCMinutes()} ${tick.getUTCHours()} * * *`, timeZone: "UTC", input: { siteUrl: "sc-domain:example.com", lastDays: 7 } }),
+      });
+      expect(created.status).toBe(201);
+      const schedule = (await created.json()) as { id: string; nextRunAt: string };
+      // By the host's own clock the tick has passed today, and the next one would be tomorrow's.
+      expect(schedule.nextRunAt).toBe(tick.toISOString());
+
+      const passes = await schedulerPasses();
+      await vi.waitFor(async () => expect(await schedulerPasses()).toBeGreaterThanOrEqual(passes + 3), { timeout: 10_000, interval: 50 });
+      expect(Date.now()).toBeLessThan(tickAt);
+      const { runs } = await host.orchestrator.store.listRuns({ organizationId: DEVELOPMENT_CALLER.organizationId, limit: 100 });
+      expect(runs.filter((run) => run.idempotencyKey?.startsWith(`schedule:${schedule.id}:`))).toEqual([]);
+    });
   });
 });
