@@ -53,6 +53,7 @@ function withConstantRun(orchestrator: Orchestrator): Orchestrator {
     parentRunId: null,
     timeoutMs: null,
     fence: 1,
+    takeovers: 0,
     leaseOwner: null,
     leaseExpiresAt: null,
     wakeAt: null,

@@ -52,7 +52,7 @@ export {
   ValidationError,
 } from "./errors/errors.js";
 export type { FieldError } from "./errors/errors.js";
-export { ChildRunFailedError, ChildRunLimitError, LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./errors/durable-errors.js";
+export { ChildRunFailedError, ChildRunLimitError, LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError, TakeoverLimitError } from "./errors/durable-errors.js";
 export type { ChildRunEnding } from "./errors/durable-errors.js";
 export { timeoutAfterSignalConflict, signalAfterWaitConflict } from "./errors/signal-conflicts.js";
 export { ContentRefusedError } from "./errors/content-refused-error.js";

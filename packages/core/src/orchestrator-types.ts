@@ -66,6 +66,15 @@ export interface DurabilityOptions {
    */
   mayClaimByClock?: () => boolean;
   /**
+   * How many times a run may be taken over after its executor stopped renewing its lease before it fails with
+   * `TAKEOVER_LIMIT` (status reason `takeover_limit`) instead of being executed again, as BullMQ fails a job stalled
+   * more than `maxStalledCount` times. A run that makes its process die or stall (a handler that exhausts memory,
+   * blocks the event loop past the lease, or exits) would otherwise be taken over by one instance after another,
+   * bringing each down. Wake-ups after durable waits and runs given up by an instance shutting down do not count.
+   * A non-negative integer, or `Infinity` for no limit. Default 5.
+   */
+  maxTakeovers?: number;
+  /**
    * For replay tests only (`replayRunHistory`): a step the run's journal does not hold as done ends the run with
    * `NON_DETERMINISTIC` (`details.historyEnded`) instead of running. Never set it on an orchestrator that serves runs.
    */

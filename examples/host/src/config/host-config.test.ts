@@ -21,6 +21,7 @@ describe("loadHostConfig", () => {
       runLeaseMs: 30_000,
       sweepIntervalMs: 1_000,
       maxClockSkewMs: 5_000,
+      maxRunTakeovers: 5,
       schedulerIntervalMs: 5_000,
       queuePrefix: "neonhub",
       reconcileDelayMs: 30_000,
@@ -142,6 +143,14 @@ describe("loadHostConfig", () => {
     expect(loadHostConfig({ NEONHUB_RUN_LEASE_MS: "15000" }).maxClockSkewMs).toBe(5_000);
     expect(() => loadHostConfig({ NEONHUB_RUN_LEASE_MS: "6000", NEONHUB_MAX_CLOCK_SKEW_MS: "5000" })).toThrow(/NEONHUB_MAX_CLOCK_SKEW_MS=5000 must be below two thirds of NEONHUB_RUN_LEASE_MS=6000/);
     expect(loadHostConfig({ NEONHUB_RUN_LEASE_MS: "6000", NEONHUB_MAX_CLOCK_SKEW_MS: "3000" }).maxClockSkewMs).toBe(3_000);
+  });
+
+  it("reads how many takeovers a run survives, from 0 to 1,000", () => {
+    expect(loadHostConfig({ NEONHUB_MAX_RUN_TAKEOVERS: "0" }).maxRunTakeovers).toBe(0);
+    expect(loadHostConfig({ NEONHUB_MAX_RUN_TAKEOVERS: "20" }).maxRunTakeovers).toBe(20);
+    for (const value of ["-1", "1.5", "1001", "many"]) {
+      expect(() => loadHostConfig({ NEONHUB_MAX_RUN_TAKEOVERS: value }), value).toThrow(expect.objectContaining({ code: "CONFIGURATION_INVALID", message: expect.stringContaining("NEONHUB_MAX_RUN_TAKEOVERS") }));
+    }
   });
 
   it("reads the queue prefix, the reconcile delay and the queued-run alert, and refuses values out of range", () => {

@@ -83,6 +83,11 @@ export interface HostConfig {
    * thirds of `runLeaseMs`; unset, 5 s or a third of `runLeaseMs`, whichever is less.
    */
   maxClockSkewMs: number;
+  /**
+   * `NEONHUB_MAX_RUN_TAKEOVERS`: how many times a run may be taken over after its executor stopped renewing its lease
+   * before it fails with `TAKEOVER_LIMIT` rather than bring down one process after another (default 5).
+   */
+  maxRunTakeovers: number;
   /** How often a host looks for due schedules (`NEONHUB_SCHEDULER_INTERVAL_MS`); 0 runs no scheduler on this host. */
   schedulerIntervalMs: number;
   /** Live run streams (`GET /v1/runs/events`) one organization may have open on this host; more are refused with 429. */
@@ -176,6 +181,7 @@ const environmentSchema = z.object({
   NEONHUB_INSPECTOR_ASSETS_DIR: optionalText,
   NEONHUB_API_KEY_CACHE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_API_KEY_CACHE_TTL_MS)),
   NEONHUB_RUN_LEASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(300).max(3_600_000).default(30_000)),
+  NEONHUB_MAX_RUN_TAKEOVERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000).default(5)),
   NEONHUB_MAX_CLOCK_SKEW_MS: z.preprocess(
     emptyToUndefined,
     z.coerce
@@ -252,6 +258,7 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     runLeaseMs: values.NEONHUB_RUN_LEASE_MS,
     sweepIntervalMs: values.NEONHUB_SWEEP_INTERVAL_MS,
     maxClockSkewMs,
+    maxRunTakeovers: values.NEONHUB_MAX_RUN_TAKEOVERS,
     schedulerIntervalMs: values.NEONHUB_SCHEDULER_INTERVAL_MS,
     runEventStreamsPerOrganization: values.NEONHUB_RUN_EVENT_STREAMS_PER_ORGANIZATION,
     previousCredentialsKeys: commaList(values.NEONHUB_CREDENTIALS_PREVIOUS_KEYS),

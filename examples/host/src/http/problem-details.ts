@@ -58,6 +58,8 @@ export const HTTP_STATUS_BY_ERROR_CODE: Readonly<Record<ErrorCode, number>> = Ob
   [ERROR_CODES.CHILD_RUN_FAILED]: 502,
   // The agent's code started children past the depth or count limit; repeating the request replays the same run.
   [ERROR_CODES.CHILD_RUN_LIMIT]: 500,
+  // The run brought its executors down or stalled them, time after time; a person must look at it.
+  [ERROR_CODES.TAKEOVER_LIMIT]: 500,
   [ERROR_CODES.INVALID_SCHEDULE]: 400,
   [ERROR_CODES.SCHEDULE_NOT_FOUND]: 404,
 });

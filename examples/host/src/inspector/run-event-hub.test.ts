@@ -25,6 +25,7 @@ const run = (id: string, organizationId: string, status: AgentRun["status"] = "R
   parentRunId: null,
   timeoutMs: null,
   fence: 1,
+  takeovers: 0,
   leaseOwner: null,
   leaseExpiresAt: null,
   wakeAt: null,

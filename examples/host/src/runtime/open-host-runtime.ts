@@ -171,7 +171,7 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
       policies: { breaker: { scope: config.agentBreakerScope } },
       clock,
       // Runs left by a process that died are taken over once their lease lapses, and waiting runs woken when due.
-      durability: { executorId, leaseMs: config.runLeaseMs, sweepIntervalMs: config.sweepIntervalMs, mayClaimByClock },
+      durability: { executorId, leaseMs: config.runLeaseMs, sweepIntervalMs: config.sweepIntervalMs, mayClaimByClock, maxTakeovers: config.maxRunTakeovers },
     });
     const background = config.role !== "api";
     // Redis may lose its data; PostgreSQL keeps what was accepted, and the reconciler puts lost runs back.

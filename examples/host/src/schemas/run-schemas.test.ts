@@ -25,6 +25,7 @@ const runAt = (created: number, completed: number | null): AgentRun => ({
   parentRunId: null,
   timeoutMs: null,
   fence: 1,
+  takeovers: 0,
   leaseOwner: null,
   leaseExpiresAt: null,
   wakeAt: null,

@@ -38,6 +38,10 @@ export const runSchema = z
       .nullable()
       .meta({ description: "The request's timeoutMs: it bounds each execution of the run (its start and each resume). Null: the agent's own timeout." }),
     wakeAt: timestamp.nullable().meta({ description: "When a WAITING run is due to resume (its sleep ends or its wait times out)." }),
+    takeovers: z
+      .number()
+      .int()
+      .meta({ description: "How many times another executor took the run over after its own stopped renewing its lease (died or stalled); past the host's NEONHUB_MAX_RUN_TAKEOVERS the run fails with TAKEOVER_LIMIT." }),
   })
   .meta({ id: "AgentRun" });
 
@@ -203,6 +207,7 @@ export function toRunResource(run: AgentRun): z.input<typeof runSchema> {
     parentRunId: run.parentRunId,
     timeoutMs: run.timeoutMs,
     wakeAt: toIso(run.wakeAt),
+    takeovers: run.takeovers,
   };
 }
 

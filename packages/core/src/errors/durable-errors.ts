@@ -79,3 +79,19 @@ export class ChildRunLimitError extends NeonhubError {
     this.name = "ChildRunLimitError";
   }
 }
+
+/**
+ * A run was taken over more times than the orchestrator's `durability.maxTakeovers` after its executor stopped
+ * renewing its lease: it may be what brings its executors down (a handler that exhausts memory, blocks the event
+ * loop or exits), so it is not executed again. Not retryable. `details` give `takeovers` and `maxTakeovers`.
+ */
+export class TakeoverLimitError extends NeonhubError {
+  constructor(run: { id: string; agentName: string; takeovers: number }, maxTakeovers: number, options: NeonhubErrorOptions = {}) {
+    super(
+      ERROR_CODES.TAKEOVER_LIMIT,
+      `Run ${run.id} of agent "${run.agentName}" was taken over ${run.takeovers} ${run.takeovers === 1 ? "time" : "times"} after its executor stopped renewing its lease (at most ${maxTakeovers}); it may be what stops its executors (memory exhausted, an event loop blocked past the lease, an exit), so it is not executed again.`,
+      { ...options, runId: run.id, isRetryable: false, details: { ...options.details, takeovers: run.takeovers, maxTakeovers } },
+    );
+    this.name = "TakeoverLimitError";
+  }
+}

@@ -15,7 +15,7 @@ import {
   UpstreamFailedError,
   ValidationError,
 } from "./errors.js";
-import { ChildRunFailedError, ChildRunLimitError, LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError } from "./durable-errors.js";
+import { ChildRunFailedError, ChildRunLimitError, LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError, TakeoverLimitError } from "./durable-errors.js";
 import { ContentRefusedError } from "./content-refused-error.js";
 import { InvalidScheduleError, ScheduleNotFoundError } from "./schedule-errors.js";
 import { isTransientError } from "./is-transient-error.js";
@@ -42,6 +42,7 @@ const cases: Array<[NeonhubError, string, boolean]> = [
   [new ContentRefusedError("duplicate", { reason: "duplicate" }), "CONTENT_REFUSED", false],
   [new ChildRunFailedError({ childRunId: "c1", agentName: "embed", status: "FAILED", error: { code: "TIMEOUT", message: "late" } }), "CHILD_RUN_FAILED", false],
   [new ChildRunLimitError("too deep"), "CHILD_RUN_LIMIT", false],
+  [new TakeoverLimitError({ id: "run-1", agentName: "crasher", takeovers: 6 }, 5), "TAKEOVER_LIMIT", false],
   [new InvalidScheduleError("bad cron", [{ path: "cron", message: "Invalid" }]), "INVALID_SCHEDULE", false],
   [new ScheduleNotFoundError("schedule-1"), "SCHEDULE_NOT_FOUND", false],
 ];

@@ -19,7 +19,7 @@ export interface AgentRun {
   status: RunStatus;
   /**
    * Why the run ended as it did (`completed`, `handler_failed`, `timeout`, `step_outcome_unknown`,
-   * `agent_version_changed`, ...).
+   * `agent_version_changed`, `takeover_limit`, ...).
    */
   statusReason: string | null;
   input: unknown;
@@ -45,6 +45,12 @@ export interface AgentRun {
    * writes are refused.
    */
   fence: number;
+  /**
+   * How many times the run was taken over after its executor stopped renewing its lease (it died, stalled, or lost
+   * the store): not counting wake-ups after a durable wait, nor a run an executor gave up as it shut down. Past the
+   * orchestrator's `durability.maxTakeovers` the run fails with `TAKEOVER_LIMIT` instead of being executed again.
+   */
+  takeovers: number;
   /** Executor holding the run while it is `RUNNING`. */
   leaseOwner: string | null;
   /** When the lease lapses unless renewed; after that another executor may take the run over. */

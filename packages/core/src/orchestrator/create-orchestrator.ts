@@ -19,7 +19,7 @@ import { systemClock } from "../telemetry/system-clock.js";
 import { requestHash } from "../util/request-hash.js";
 import { createTimeOrderedIds } from "../util/time-ordered-id.js";
 import { randomUUID } from "node:crypto";
-import { NonDeterministicError } from "../errors/durable-errors.js";
+import { NonDeterministicError, TakeoverLimitError } from "../errors/durable-errors.js";
 import { ActiveRuns } from "./active-runs.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { RunJournal } from "./run-journal.js";
@@ -41,14 +41,20 @@ import { waitForFinalRun } from "./wait-for-final-run.js";
 /** Defaults of durable execution: a lapsed lease is taken over after 30 s; due runs are looked for every second. */
 const DEFAULT_LEASE_MS = 30_000;
 const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
+/** Takeovers a run survives before it fails with TAKEOVER_LIMIT: more than a rolling restart or two, fewer than a crash loop costs. */
+const DEFAULT_MAX_TAKEOVERS = 5;
 
-function resolveDurability(durability: OrchestratorOptions["durability"] = {}): { executorId: string; leaseMs: number; sweepIntervalMs: number } {
+function resolveDurability(durability: OrchestratorOptions["durability"] = {}): { executorId: string; leaseMs: number; sweepIntervalMs: number; maxTakeovers: number } {
   const leaseMs = durability.leaseMs ?? DEFAULT_LEASE_MS;
+  const maxTakeovers = durability.maxTakeovers ?? DEFAULT_MAX_TAKEOVERS;
   const sweepIntervalMs = durability.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
   if (!Number.isFinite(leaseMs) || leaseMs < 3) throw new ConfigurationError("durability.leaseMs must be a number of milliseconds, at least 3.");
   if (!Number.isFinite(sweepIntervalMs) || sweepIntervalMs < 0) throw new ConfigurationError("durability.sweepIntervalMs must be a non-negative number (0 turns sweeping off).");
   if (durability.mayClaimByClock !== undefined && typeof durability.mayClaimByClock !== "function") throw new ConfigurationError("durability.mayClaimByClock must be a function.");
-  return { executorId: durability.executorId ?? randomUUID(), leaseMs, sweepIntervalMs };
+  if (!(Number.isSafeInteger(maxTakeovers) && maxTakeovers >= 0) && maxTakeovers !== Number.POSITIVE_INFINITY) {
+    throw new ConfigurationError(`durability.maxTakeovers must be a non-negative integer or Infinity, got ${String(maxTakeovers)}.`);
+  }
+  return { executorId: durability.executorId ?? randomUUID(), leaseMs, sweepIntervalMs, maxTakeovers };
 }
 
 /** A request that passed validation, authorization and admission. */
@@ -249,6 +255,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   /** Continues a run this executor claimed, from its journal, on the agent version it started on. */
   const resume = async (claimed: AgentRun): Promise<void> => {
+    if (claimed.takeovers > durability.maxTakeovers) {
+      logger.warn({ runId: claimed.id, agent: claimed.agentName, takeovers: claimed.takeovers, maxTakeovers: durability.maxTakeovers }, "run failed: taken over too many times");
+      parents.childEnded(await failHeldRun(dependencies, claimed, "takeover_limit", new TakeoverLimitError(claimed, durability.maxTakeovers)));
+      return;
+    }
     const agent = registry.get(claimed.agentName);
     if (agent.definition.version !== claimed.agentVersion) {
       const error = new NonDeterministicError(`Run ${claimed.id} started on version ${claimed.agentVersion} of agent "${claimed.agentName}", but this instance has version ${agent.definition.version}; it cannot be resumed here.`);

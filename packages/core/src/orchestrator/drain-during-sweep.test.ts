@@ -49,13 +49,14 @@ describe("drain while a sweep is claiming runs", () => {
     await flush();
     // Drain leaves due and waiting runs to other instances; this one must not end it, and certainly not as FAILED.
     expect(log).toEqual(["drained"]);
-    expect(await inner.getRun("org-1", waiting.id)).toMatchObject({ status: "RUNNING", leaseOwner: "a" });
+    // Given up: its owner cleared, so that the next claim takes it at once and counts no takeover.
+    expect(await inner.getRun("org-1", waiting.id)).toMatchObject({ status: "RUNNING", leaseOwner: null, takeovers: 0 });
 
     await clock.advance(1);
     const other = createOrchestrator({ agents: [agent], store: inner, clock, durability: { executorId: "b", sweepIntervalMs: 0 } });
     expect(await other.resumeDueRuns()).toBe(1);
     await flush();
     expect(log).toEqual(["drained", "acted"]);
-    expect((await inner.getRun("org-1", waiting.id))?.status).toBe("COMPLETED");
+    expect(await inner.getRun("org-1", waiting.id)).toMatchObject({ status: "COMPLETED", takeovers: 0 });
   });
 });

@@ -34,6 +34,7 @@ export const STATUS_REASONS: Readonly<Record<ErrorCode, string>> = Object.freeze
   CONTENT_REFUSED: "content_refused",
   CHILD_RUN_FAILED: "child_run_failed",
   CHILD_RUN_LIMIT: "child_run_limit",
+  TAKEOVER_LIMIT: "takeover_limit",
   CONFIGURATION_INVALID: "configuration_invalid",
   INVALID_SCHEDULE: "handler_failed",
   SCHEDULE_NOT_FOUND: "handler_failed",

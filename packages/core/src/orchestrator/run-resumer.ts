@@ -100,7 +100,7 @@ export class RunResumer {
   async handBack(run: AgentRun): Promise<void> {
     const { store, clock, logger } = this.#dependencies;
     try {
-      await store.renewLeases({ owner: this.#leases.owner, runs: [{ runId: run.id, fence: run.fence }], expiresAt: new Date(clock.now()) });
+      await store.renewLeases({ owner: this.#leases.owner, runs: [{ runId: run.id, fence: run.fence }], expiresAt: new Date(clock.now()), giveUp: true });
       logger.info({ runId: run.id, agent: run.agentName }, "claimed run handed back: this instance is shutting down");
     } catch (error) {
       logger.warn({ runId: run.id, error }, "claimed run could not be handed back; it is resumed once its lease lapses");

@@ -218,6 +218,11 @@ export interface RenewLeasesInput {
    */
   runs: ReadonlyArray<{ runId: string; fence: number }>;
   expiresAt: Date;
+  /**
+   * Gives the runs up (with an `expiresAt` of now, as an executor that shuts down does with runs it claimed but will
+   * not execute): the lease owner is cleared too, so that the next claim takes them without counting a takeover.
+   */
+  giveUp?: boolean;
 }
 
 /** Takes over runs for an executor: `RUNNING` runs whose lease lapsed and `WAITING` runs that are due. */
@@ -356,7 +361,8 @@ export interface RunStore {
 
   /**
    * Takes over runs whose lease lapsed and waiting runs that are due, atomically (compare-and-set: of executors
-   * racing for one run, exactly one gets it), raising each run's fence. Returns the runs taken, now `RUNNING`.
+   * racing for one run, exactly one gets it), raising each run's fence. A `RUNNING` run whose lease lapsed with an
+   * owner (not given up) has its `takeovers` raised by one. Returns the runs taken, now `RUNNING`.
    */
   claimRuns(input: ClaimRunsInput): Promise<AgentRun[]>;
 

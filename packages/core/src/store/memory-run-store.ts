@@ -99,6 +99,7 @@ const toAgentRun = (kept: KeptRun, times: StoreTimes): AgentRun => ({
   parentRunId: kept.parentRunId,
   timeoutMs: kept.timeoutMs,
   fence: kept.fence,
+  takeovers: kept.takeovers,
   leaseOwner: kept.leaseOwner,
   leaseExpiresAt: kept.leaseExpiresAt === null ? null : times.date(kept.leaseExpiresAt),
   wakeAt: kept.wakeAt === null ? null : times.date(kept.wakeAt),
@@ -263,6 +264,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         parentRunId: input.parentRunId,
         timeoutMs: input.timeoutMs ?? null,
         fence: input.lease === null ? 0 : 1,
+        takeovers: 0,
         leaseOwner: input.lease === null ? null : input.lease.owner,
         leaseExpiresAt: input.lease === null ? null : times.of(input.lease.expiresAt),
         wakeAt: null,
@@ -434,6 +436,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         const kept = byId(runId);
         if (!kept || kept.status !== "RUNNING" || kept.leaseOwner !== input.owner || kept.fence !== fence) continue;
         kept.leaseExpiresAt = expiresAt;
+        if (input.giveUp === true) kept.leaseOwner = null;
         held.push(runId);
       }
       return held;
@@ -449,6 +452,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         const lapsed = kept.status === "RUNNING" && (kept.leaseExpiresAt ?? kept.startedAt ?? now) < now;
         const due = kept.status === "WAITING" && kept.wakeAt !== null && kept.wakeAt <= now;
         if (!lapsed && !due) continue;
+        if (lapsed && kept.leaseOwner !== null) kept.takeovers += 1;
         kept.status = "RUNNING";
         kept.wakeAt = null;
         hold(kept, { owner: input.owner, expiresAt: input.leaseExpiresAt });

@@ -537,6 +537,32 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       expect(next).toMatchObject({ id: run.id, leaseOwner: "other", fence: 3 });
     });
 
+    it("counts a takeover of a lapsed lease, not a wake-up, a start or a run given up", async () => {
+      const agentName = `takeovers-${randomUUID()}`;
+      const run = sampleRunInput({ agentName, lease: { owner: "dead", expiresAt: new Date(BASE_TIME - 1) } });
+      await store.createRun(run);
+      expect(await store.getRun(run.organizationId, run.id)).toMatchObject({ takeovers: 0 });
+      const claim = async (owner: string, at: number) => {
+        const claimed = await store.claimRuns({ owner, now: new Date(at), leaseExpiresAt: new Date(at + 30_000), agentNames: [agentName], limit: 10 });
+        return claimed.find((candidate) => candidate.id === run.id);
+      };
+      expect(await claim("first", BASE_TIME)).toMatchObject({ takeovers: 1, fence: 2 });
+      // Lapsed again under its new owner: a second takeover.
+      expect(await claim("second", BASE_TIME + 30_001)).toMatchObject({ takeovers: 2, fence: 3 });
+      // Given up by an executor shutting down: taken at once, and not counted.
+      expect(await store.renewLeases({ owner: "second", runs: [{ runId: run.id, fence: 3 }], expiresAt: new Date(BASE_TIME + 30_002), giveUp: true })).toEqual([run.id]);
+      expect(await store.getRun(run.organizationId, run.id)).toMatchObject({ status: "RUNNING", leaseOwner: null, takeovers: 2 });
+      expect(await claim("third", BASE_TIME + 30_003)).toMatchObject({ leaseOwner: "third", takeovers: 2, fence: 4 });
+      // Parked and woken when due: not counted either.
+      await store.suspendRun({ organizationId: run.organizationId, runId: run.id, fence: 4, wakeAt: new Date(BASE_TIME + 40_000), signalNames: [], now: new Date(BASE_TIME + 30_004) });
+      expect(await claim("fourth", BASE_TIME + 40_000)).toMatchObject({ leaseOwner: "fourth", takeovers: 2, fence: 5 });
+      // A queued run started by its queue: not counted.
+      const queued = sampleRunInput({ agentName, status: "QUEUED", startedAt: null, lease: null });
+      await store.createRun(queued);
+      const started = await store.startRun({ organizationId: queued.organizationId, runId: queued.id, agentVersion: queued.agentVersion, startedAt: new Date(BASE_TIME), traceId: null, lease: { owner: "worker", expiresAt: new Date(BASE_TIME + 30_000) } });
+      expect(started).toMatchObject({ status: "RUNNING", takeovers: 0 });
+    });
+
     it("parks a run as waiting and claims it once it is due", async () => {
       const agentName = `wait-${randomUUID()}`;
       const input = sampleRunInput({ agentName });

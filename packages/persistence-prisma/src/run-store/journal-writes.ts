@@ -102,14 +102,17 @@ export function stepRecordRows(inputs: RecordStepInput[]): string {
   return JSON.stringify(rows);
 }
 
-/** Extends until `$3` the leases that owner `$2` still holds among runs `$1`, each under its fence in `$4`. */
+/**
+ * Extends until `$3` the leases that owner `$2` still holds among runs `$1`, each under its fence in `$4`; with `$5`,
+ * gives them up (the owner cleared, so that the next claim counts no takeover).
+ */
 export const RENEW_LEASES_SQL = updateFoundRunsSql(
   listedRunsSql(
     `unnest($1::text[], $4::integer[]) AS "request"("runId", "fence")`,
     "UPDATE",
     `"current"."leaseOwner" = $2 AND "current"."status" = 'RUNNING' AND "current"."fence" = "request"."fence"`,
   ),
-  `"leaseExpiresAt" = $3::timestamptz`,
+  `"leaseExpiresAt" = $3::timestamptz, "leaseOwner" = CASE WHEN $5::boolean THEN NULL ELSE "run"."leaseOwner" END`,
   `"run"."id"`,
 );
 
@@ -122,6 +125,7 @@ export async function renewLeases(prisma: PrismaClient, input: RenewLeasesInput)
     input.owner,
     input.expiresAt,
     input.runs.map((run) => run.fence),
+    input.giveUp === true,
   );
   return rows.map((row) => row.id);
 }
@@ -134,7 +138,8 @@ export async function claimRuns(prisma: PrismaClient, input: ClaimRunsInput): Pr
   if (input.agentNames.length === 0 || input.limit < 1) return [];
   const rows = await prisma.$queryRaw<AgentRunRow[]>`
     UPDATE "AgentRun" AS "run" SET "status" = 'RUNNING', "leaseOwner" = ${input.owner}, "leaseExpiresAt" = ${input.leaseExpiresAt}::timestamptz,
-      "fence" = "run"."fence" + 1, "wakeAt" = NULL
+      "fence" = "run"."fence" + 1, "wakeAt" = NULL,
+      "takeovers" = "run"."takeovers" + CASE WHEN "run"."status" = 'RUNNING' AND "run"."leaseOwner" IS NOT NULL THEN 1 ELSE 0 END
     WHERE "run"."id" IN (
       SELECT "id" FROM "AgentRun"
       WHERE "agentName" = ANY(${[...input.agentNames]}::text[])

@@ -94,6 +94,7 @@ export function toAgentRun(row: AgentRunRow): AgentRun {
     parentRunId: row.parentRunId,
     timeoutMs: row.timeoutMs,
     fence: row.fence,
+    takeovers: row.takeovers,
     leaseOwner: row.leaseOwner,
     leaseExpiresAt: row.leaseExpiresAt,
     wakeAt: row.wakeAt,

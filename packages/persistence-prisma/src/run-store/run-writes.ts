@@ -6,7 +6,7 @@ import { listedRunsSql, oneRunSql, requestedRunsSql, updateFoundRunsSql } from "
 
 const COLUMN_NAMES = ["id", "agentName", "agentVersion", "organizationId", "userId", "intent", "status", "statusReason", "input", "output", "error",
   "idempotencyKey", "requestHash", "attempts", "createdAt", "startedAt", "completedAt", "durationMs", "traceId", "parentRunId", "timeoutMs", "fence",
-  "leaseOwner", "leaseExpiresAt", "wakeAt"];
+  "takeovers", "leaseOwner", "leaseExpiresAt", "wakeAt"];
 
 /** The columns of a run as the port returns it, optionally qualified by a table alias, as SQL text. */
 export function runColumnsText(alias?: string): string {

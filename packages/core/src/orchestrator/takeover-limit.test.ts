@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { defineAgent } from "../model/agent-definition.js";
+import type { RunStore } from "../ports/run-store.js";
+import { createMemoryRunStore } from "../store/memory-run-store.js";
+import { createManualClock, type ManualClock } from "../testing/manual-clock.js";
+import { createOrchestrator } from "./create-orchestrator.js";
+import { caller, flush, settle } from "./orchestrator-test-kit.js";
+
+const LEASE_MS = 30_000;
+
+/** An agent whose handler never returns, as one that exhausts memory or blocks the event loop never does: each call is counted. */
+function poisonAgent(calls: { count: number }) {
+  return defineAgent({
+    name: "poison",
+    version: "1.0.0",
+    description: "Brings its process down",
+    input: z.object({}),
+    output: z.object({}),
+    policies: { timeoutMs: 3_600_000 },
+    handle: () => {
+      calls.count += 1;
+      return new Promise<never>(() => undefined);
+    },
+  });
+}
+
+/** A store whose renewals fail: the orchestrator on it stops renewing its leases, as a process that died does. */
+const dying = (store: RunStore): RunStore =>
+  Object.assign(Object.create(store) as RunStore, {
+    renewLeases: async () => {
+      throw new Error("the process died");
+    },
+  });
+
+/** An executor that takes over whatever lapsed at the clock's time, then dies with it. */
+async function nextExecutor(store: RunStore, clock: ManualClock, calls: { count: number }, index: number, maxTakeovers?: number): Promise<number> {
+  const durability = { executorId: `executor-${index}`, leaseMs: LEASE_MS, sweepIntervalMs: 0, ...(maxTakeovers === undefined ? {} : { maxTakeovers }) };
+  const orchestrator = createOrchestrator({ agents: [poisonAgent(calls)], store: dying(store), clock, durability });
+  const claimed = await orchestrator.resumeDueRuns();
+  await flush();
+  return claimed;
+}
+
+async function poisonRun(store: RunStore, clock: ManualClock, calls: { count: number }) {
+  const first = createOrchestrator({ agents: [poisonAgent(calls)], store: dying(store), clock, durability: { executorId: "executor-0", leaseMs: LEASE_MS, sweepIntervalMs: 0 } });
+  void settle(first.orchestrate({ agent: "poison", input: {}, context: caller }));
+  await flush();
+  const [run] = (await store.listRuns({ organizationId: caller.organizationId, limit: 1 })).runs;
+  return run!;
+}
+
+describe("a run taken over after its executor stopped renewing its lease", () => {
+  it("is executed again up to maxTakeovers times (5 by default), then fails with TAKEOVER_LIMIT without being executed", async () => {
+    const clock = createManualClock();
+    const store = createMemoryRunStore();
+    const calls = { count: 0 };
+    const run = await poisonRun(store, clock, calls);
+    for (let takeover = 1; takeover <= 5; takeover += 1) {
+      await clock.advance(LEASE_MS + 1);
+      expect(await nextExecutor(store, clock, calls, takeover)).toBe(1);
+      expect(await store.getRun(caller.organizationId, run.id)).toMatchObject({ status: "RUNNING", takeovers: takeover });
+    }
+    expect(calls.count).toBe(6);
+    await clock.advance(LEASE_MS + 1);
+    expect(await nextExecutor(store, clock, calls, 6)).toBe(1);
+    expect(calls.count).toBe(6);
+    expect(await store.getRun(caller.organizationId, run.id)).toMatchObject({
+      status: "FAILED",
+      statusReason: "takeover_limit",
+      takeovers: 6,
+      error: { code: "TAKEOVER_LIMIT", message: expect.stringContaining("taken over 6 times") },
+    });
+    // Ended: no executor takes it again.
+    await clock.advance(LEASE_MS + 1);
+    expect(await nextExecutor(store, clock, calls, 7)).toBe(0);
+  });
+
+  it("fails at the first takeover with maxTakeovers 0, and is taken over without end with Infinity", async () => {
+    const clock = createManualClock();
+    const strict = createMemoryRunStore();
+    const calls = { count: 0 };
+    const failing = await poisonRun(strict, clock, calls);
+    await clock.advance(LEASE_MS + 1);
+    await nextExecutor(strict, clock, calls, 1, 0);
+    expect(await strict.getRun(caller.organizationId, failing.id)).toMatchObject({ status: "FAILED", statusReason: "takeover_limit", takeovers: 1 });
+    expect(calls.count).toBe(1);
+
+    const lenient = createMemoryRunStore();
+    const run = await poisonRun(lenient, clock, calls);
+    for (let takeover = 1; takeover <= 12; takeover += 1) {
+      await clock.advance(LEASE_MS + 1);
+      await nextExecutor(lenient, clock, calls, takeover, Number.POSITIVE_INFINITY);
+    }
+    expect(await lenient.getRun(caller.organizationId, run.id)).toMatchObject({ status: "RUNNING", takeovers: 12 });
+  });
+
+  it("refuses a maxTakeovers that is not a non-negative integer or Infinity", () => {
+    for (const maxTakeovers of [-1, 1.5, Number.NaN]) {
+      expect(() => createOrchestrator({ agents: [], durability: { maxTakeovers } })).toThrow(expect.objectContaining({ code: "CONFIGURATION_INVALID", message: expect.stringContaining("maxTakeovers") }));
+    }
+  });
+});
