@@ -101,6 +101,8 @@ export function RunPage({ runId }: { runId: string }) {
         <dd>{formatTimeout(run.timeoutMs)}</dd>
         <dt>Attempts</dt>
         <dd>{run.attempts}</dd>
+        <dt>Takeovers</dt>
+        <dd title="Times another executor took the run over after its own stopped renewing its lease">{run.takeovers}</dd>
         <dt>User</dt>
         <dd>{run.userId}</dd>
         <dt>Intent</dt>
