@@ -9,6 +9,7 @@ import { DEVELOPMENT_CALLER } from "../src/auth/provision-development-key.js";
 import { loadHostConfig } from "../src/config/host-config.js";
 import { createHostLogger } from "../src/runtime/create-logger.js";
 import { startHost, type RunningHost } from "../src/runtime/start-host.js";
+import { createRunHeldElsewhere } from "./run-held-elsewhere.js";
 import { createScratchDatabase, type ScratchDatabase } from "./scratch-database.js";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
@@ -70,27 +71,7 @@ describe.each([
     });
 
     /** A run another host holds: `RUNNING` under a lease that ends at `leaseEndsAt` by the database's clock. */
-    async function runHeldElsewhere(leaseEndsAt: number): Promise<string> {
-      const id = randomUUID();
-      const version = host.orchestrator.listAgents().find((agent) => agent.name === "seo-analyst")?.version as string;
-      await host.orchestrator.store.createRun({
-        id,
-        agentName: "seo-analyst",
-        agentVersion: version,
-        ...DEVELOPMENT_CALLER,
-        intent: null,
-        input: { siteUrl: "sc-domain:example.com", startDate: "2026-01-01", endDate: "2026-01-31" },
-        idempotencyKey: null,
-        requestHash: null,
-        status: "RUNNING",
-        createdAt: new Date(),
-        startedAt: new Date(),
-        traceId: null,
-        parentRunId: null,
-        lease: { owner: "other-host", expiresAt: new Date(leaseEndsAt) },
-      });
-      return id;
-    }
+    const runHeldElsewhere = (leaseEndsAt: number): Promise<string> => createRunHeldElsewhere(host, "other-host", leaseEndsAt);
 
     it.skipIf(skip)("fails the clock check of /api/health with the offset, and exports it", async () => {
       const health = await fetch(`${host.url}/api/health`);

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEVELOPMENT_CALLER } from "../src/auth/provision-development-key.js";
 import { loadHostConfig } from "../src/config/host-config.js";
 import { createHostLogger } from "../src/runtime/create-logger.js";
 import { startHost, type RunningHost } from "../src/runtime/start-host.js";
+import { createRunHeldElsewhere } from "./run-held-elsewhere.js";
 
 const KEY = `nh_takeover_${randomUUID().replaceAll("-", "")}`;
 
@@ -26,24 +26,7 @@ describe("a host with NEONHUB_MAX_RUN_TAKEOVERS=0", () => {
   });
 
   it("fails a run whose host died instead of executing it, and shows its takeovers and TAKEOVER_LIMIT in the API", async () => {
-    const id = randomUUID();
-    const version = host.orchestrator.listAgents().find((agent) => agent.name === "seo-analyst")?.version as string;
-    await host.orchestrator.store.createRun({
-      id,
-      agentName: "seo-analyst",
-      agentVersion: version,
-      ...DEVELOPMENT_CALLER,
-      intent: null,
-      input: { siteUrl: "sc-domain:example.com", lastDays: 7 },
-      idempotencyKey: null,
-      requestHash: null,
-      status: "RUNNING",
-      createdAt: new Date(),
-      startedAt: new Date(),
-      traceId: null,
-      parentRunId: null,
-      lease: { owner: "host-that-died", expiresAt: new Date(Date.now() - 1_000) },
-    });
+    const id = await createRunHeldElsewhere(host, "host-that-died", Date.now() - 1_000);
     expect(await host.orchestrator.resumeDueRuns()).toBe(1);
     const answer = await fetch(`${host.url}/v1/runs/${id}`, { headers: { authorization: `Bearer ${KEY}` } });
     expect(answer.status).toBe(200);
