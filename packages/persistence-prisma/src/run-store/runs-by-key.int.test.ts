@@ -18,7 +18,7 @@ const WRITES = [
   { name: "record_steps", text: RECORD_STEPS_SQL, prepared: true, args: `'[{"organizationId":"org-a","runId":"run-4001","fence":1,"position":0}]'::jsonb` },
   { name: "lock_runs", text: LOCK_RUNS_SQL, prepared: true, args: "ARRAY['run-4001', 'run-4002']" },
   { name: "finish", text: FINISH_RUNS_SQL, prepared: true, args: `'[{"organizationId":"org-a","runId":"run-4001","status":"COMPLETED"}]'::jsonb, '{}'::jsonb` },
-  { name: "renew_leases", text: RENEW_LEASES_SQL, prepared: false, args: "ARRAY['run-4001', 'run-4002'], 'owner', now(), ARRAY[1, 1]" },
+  { name: "renew_leases", text: RENEW_LEASES_SQL, prepared: false, args: "ARRAY['run-4001', 'run-4002'], 'owner', now(), ARRAY[1, 1], false" },
   { name: "park", text: PARK_RUN_SQL, prepared: false, args: "'run-4001', 'org-a', 1, now()" },
   { name: "wake", text: WAKE_RUN_SQL, prepared: false, args: "'run-5001', 'org-a', now()" },
 ];
