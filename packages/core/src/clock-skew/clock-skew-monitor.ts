@@ -57,8 +57,9 @@ export interface ClockSkewMonitor {
   isSkewed(): boolean;
   /**
    * The reference clock's time as this process best knows it: the watched clock plus the offset of the last
-   * successful measurement, carried forward over any step of the watched clock since ({@link ClockSkewMonitor.currentOffset}). Until a first measurement, and while a measurement's offset is no larger than its
-   * uncertainty (round-trip noise), it reads the watched clock unchanged; a failed measurement leaves the last offset
+   * successful measurement, carried forward over any step of the watched clock since
+   * ({@link ClockSkewMonitor.currentOffset}). Until a first measurement, and while a measurement's offset is no
+   * larger than its uncertainty (round-trip noise), it reads the watched clock unchanged; a failed measurement leaves the last offset
    * in force. Its `sleep` and `schedule` are the watched clock's. It is not monotonic: when a measurement finds the
    * offset changed, it steps by the change, back as well as forward. Give it to work that decides by the time of
    * day on behalf of every process sharing the store, such as a `ScheduleManager` and a `Scheduler`.
