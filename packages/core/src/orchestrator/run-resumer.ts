@@ -128,7 +128,7 @@ export class RunResumer {
     for (const run of claimed) {
       this.#wakeups.get(run.id)?.();
       this.#wakeups.delete(run.id);
-      logger.info({ runId: run.id, agent: run.agentName, fence: run.fence }, "resuming run from its journal");
+      logger.info({ runId: run.id, agent: run.agentName, fence: run.fence, takeovers: run.takeovers }, "resuming run from its journal");
       void this.#leases
         .stopEarlierExecutions(run)
         .then(() => (this.#stopped ? this.handBack(run) : this.#options.resume(run)))

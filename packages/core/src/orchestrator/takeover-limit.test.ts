@@ -4,6 +4,7 @@ import { defineAgent } from "../model/agent-definition.js";
 import type { RunStore } from "../ports/run-store.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock, type ManualClock } from "../testing/manual-clock.js";
+import { createRecordingLogger, type RecordingLogger } from "../testing/recording-logger.js";
 import { createOrchestrator } from "./create-orchestrator.js";
 import { caller, flush, settle } from "./orchestrator-test-kit.js";
 
@@ -34,9 +35,9 @@ const dying = (store: RunStore): RunStore =>
   });
 
 /** An executor that takes over whatever lapsed at the clock's time, then dies with it. */
-async function nextExecutor(store: RunStore, clock: ManualClock, calls: { count: number }, index: number, maxTakeovers?: number): Promise<number> {
+async function nextExecutor(store: RunStore, clock: ManualClock, calls: { count: number }, index: number, maxTakeovers?: number, logger?: RecordingLogger): Promise<number> {
   const durability = { executorId: `executor-${index}`, leaseMs: LEASE_MS, sweepIntervalMs: 0, ...(maxTakeovers === undefined ? {} : { maxTakeovers }) };
-  const orchestrator = createOrchestrator({ agents: [poisonAgent(calls)], store: dying(store), clock, durability });
+  const orchestrator = createOrchestrator({ agents: [poisonAgent(calls)], store: dying(store), clock, durability, ...(logger ? { logger } : {}) });
   const claimed = await orchestrator.resumeDueRuns();
   await flush();
   return claimed;
@@ -55,16 +56,20 @@ describe("a run taken over after its executor stopped renewing its lease", () =>
     const clock = createManualClock();
     const store = createMemoryRunStore();
     const calls = { count: 0 };
+    const logger = createRecordingLogger();
     const run = await poisonRun(store, clock, calls);
     for (let takeover = 1; takeover <= 5; takeover += 1) {
       await clock.advance(LEASE_MS + 1);
-      expect(await nextExecutor(store, clock, calls, takeover)).toBe(1);
+      expect(await nextExecutor(store, clock, calls, takeover, undefined, logger)).toBe(1);
       expect(await store.getRun(caller.organizationId, run.id)).toMatchObject({ status: "RUNNING", takeovers: takeover });
     }
     expect(calls.count).toBe(6);
     await clock.advance(LEASE_MS + 1);
-    expect(await nextExecutor(store, clock, calls, 6)).toBe(1);
+    expect(await nextExecutor(store, clock, calls, 6, undefined, logger)).toBe(1);
     expect(calls.count).toBe(6);
+    const resumed = logger.lines.filter((line) => line.message === "resuming run from its journal");
+    expect(resumed.map((line) => line.fields.takeovers)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(logger.lines.filter((line) => line.level === "warn" && line.message === "run failed: taken over too many times")).toHaveLength(1);
     expect(await store.getRun(caller.organizationId, run.id)).toMatchObject({
       status: "FAILED",
       statusReason: "takeover_limit",
