@@ -6,6 +6,7 @@ import { defineAgent, type AgentDefinition } from "../model/agent-definition.js"
 import { createOrchestrator } from "../orchestrator/create-orchestrator.js";
 import { flush } from "../orchestrator/orchestrator-test-kit.js";
 import type { Orchestrator } from "../orchestrator-types.js";
+import type { Clock } from "../ports/clock.js";
 import type { RunStore } from "../ports/run-store.js";
 import { createScheduleManager } from "../schedules/schedule-manager.js";
 import { createScheduler } from "../schedules/scheduler.js";
@@ -99,6 +100,17 @@ function sweepingOrchestrator(process: ReturnType<typeof skewedProcess>, store: 
   return orchestrator;
 }
 
+/** A scheduler and a schedule manager of this process, by `clock` (its own, or the database's as it knows it). */
+function schedulesOf(process: ReturnType<typeof skewedProcess>, clock: Clock) {
+  const runStore = createMemoryRunStore();
+  const scheduleStore = createMemoryScheduleStore();
+  const orchestrator = sweepingOrchestrator(process, runStore);
+  const scheduler = createScheduler({ orchestrator, store: scheduleStore, clock, logger: process.logger, intervalMs: 0, mayClaimByClock: process.mayClaimByClock });
+  open.push(scheduler);
+  const manager = createScheduleManager({ store: scheduleStore, agents: [quick], clock });
+  return { runStore, scheduler, manager };
+}
+
 describe("the clock skew guard", () => {
   it("stops run takeover sweeps while the clock is skewed and resumes them once it is back in step, logging each change once", async () => {
     const process = skewedProcess();
@@ -126,12 +138,7 @@ describe("the clock skew guard", () => {
   it("skips scheduler passes while the clock is skewed and runs the due tick once it is back in step", async () => {
     const process = skewedProcess();
     await process.monitor.measure();
-    const runStore = createMemoryRunStore();
-    const scheduleStore = createMemoryScheduleStore();
-    const orchestrator = sweepingOrchestrator(process, runStore);
-    const scheduler = createScheduler({ orchestrator, store: scheduleStore, clock: process.clock, logger: process.logger, intervalMs: 0, mayClaimByClock: process.mayClaimByClock });
-    open.push(scheduler);
-    const manager = createScheduleManager({ store: scheduleStore, agents: [quick], clock: process.clock });
+    const { runStore, scheduler, manager } = schedulesOf(process, process.clock);
     await manager.create(caller, { agent: "quick", cron: "*/5 * * * *", timeZone: "UTC", input: {} });
     await process.clock.set(START + 5 * 60_000 + 1_000);
 
@@ -191,13 +198,7 @@ describe("the clock skew guard", () => {
     process.database.aheadMs = -4_000;
     await process.monitor.measure();
     expect(process.monitor.isSkewed()).toBe(false);
-    const runStore = createMemoryRunStore();
-    const scheduleStore = createMemoryScheduleStore();
-    const orchestrator = sweepingOrchestrator(process, runStore);
-    const clock = process.monitor.referenceClock;
-    const scheduler = createScheduler({ orchestrator, store: scheduleStore, clock, logger: process.logger, intervalMs: 0, mayClaimByClock: process.mayClaimByClock });
-    open.push(scheduler);
-    const manager = createScheduleManager({ store: scheduleStore, agents: [quick], clock });
+    const { runStore, scheduler, manager } = schedulesOf(process, process.monitor.referenceClock);
     // 23:59:56 in the database: the next tick is 00:00.
     const schedule = await manager.create(caller, { agent: "quick", cron: "*/5 * * * *", timeZone: "UTC", input: {} });
     const tick = START;
@@ -216,13 +217,7 @@ describe("the clock skew guard", () => {
     const process = skewedProcess();
     process.database.aheadMs = 0;
     await process.monitor.measure();
-    const runStore = createMemoryRunStore();
-    const scheduleStore = createMemoryScheduleStore();
-    const orchestrator = sweepingOrchestrator(process, runStore);
-    const clock = process.monitor.referenceClock;
-    const scheduler = createScheduler({ orchestrator, store: scheduleStore, clock, logger: process.logger, intervalMs: 0, mayClaimByClock: process.mayClaimByClock });
-    open.push(scheduler);
-    const manager = createScheduleManager({ store: scheduleStore, agents: [quick], clock });
+    const { runStore, scheduler, manager } = schedulesOf(process, process.monitor.referenceClock);
     const schedule = await manager.create(caller, { agent: "quick", cron: "*/5 * * * *", timeZone: "UTC", input: {} });
     const tick = START + 5 * 60_000;
     await process.clock.set(tick + 500);
@@ -230,7 +225,7 @@ describe("the clock skew guard", () => {
     // The next measurement finds this clock 1 s ahead: the database's time as known here steps back before the tick.
     process.database.aheadMs = -1_000;
     await process.monitor.measure();
-    expect(clock.now()).toBeLessThan(tick);
+    expect(process.monitor.referenceClock.now()).toBeLessThan(tick);
     expect(await scheduler.runDueSchedules()).toMatchObject({ claimed: 0 });
     expect((await manager.update("org-1", schedule.id, { timeZone: "UTC" })).nextRunAt).toEqual(new Date(tick));
     await process.clock.set(tick + 1_500);
