@@ -119,6 +119,8 @@ describe.each([
         NEONHUB_RUN_LEASE_MS: "240000",
         NEONHUB_MAX_CLOCK_SKEW_MS: "120000",
         NEONHUB_SCHEDULER_INTERVAL_MS: "100",
+        // Takeovers are swept by the test alone.
+        NEONHUB_SWEEP_INTERVAL_MS: "600000",
       });
       host = await startHost(config, createHostLogger({ logLevel: "warn" }, new Writable({ write: (_chunk, _encoding, done) => done() })), () => undefined, { clock: clockAhead(aheadMs) });
     });
@@ -152,6 +154,27 @@ describe.each([
       expect(Date.now()).toBeLessThan(tickAt);
       const { runs } = await host.orchestrator.store.listRuns({ organizationId: DEVELOPMENT_CALLER.organizationId, limit: 100 });
       expect(runs.filter((run) => run.idempotencyKey?.startsWith(`schedule:${schedule.id}:`))).toEqual([]);
+    });
+
+    it.skipIf(skip)("stamps the runs it starts by the database's clock, and takes over only the leases that lapsed by it", async () => {
+      const started = await fetch(`${host.url}/v1/runs`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+        body: JSON.stringify({ agent: "seo-analyst", input: { siteUrl: "sc-domain:example.com", startDate: "2026-01-01", endDate: "2026-01-31" } }),
+      });
+      expect(started.status).toBe(200);
+      const run = (await started.json()) as { status: string; createdAt: string; startedAt: string; completedAt: string };
+      expect(run.status).toBe("COMPLETED");
+      // The database runs on this machine: its clock is the system clock here, 90 s behind the host's.
+      for (const at of [run.createdAt, run.startedAt, run.completedAt]) expect(Math.abs(Date.parse(at) - Date.now())).toBeLessThan(5_000);
+
+      // Live for another 30 s by the database's clock, lapsed 60 s ago by the host's own.
+      const live = await createRunHeldElsewhere(host, "other-host", Date.now() + 30_000);
+      const lapsed = await createRunHeldElsewhere(host, "other-host", Date.now() - 1_000);
+      // (The sweep may also take the runs the host above left held elsewhere in this database.)
+      await host.orchestrator.resumeDueRuns();
+      expect(await host.orchestrator.store.getRun(DEVELOPMENT_CALLER.organizationId, live)).toMatchObject({ status: "RUNNING", leaseOwner: "other-host", fence: 1 });
+      await vi.waitFor(async () => expect(await host.orchestrator.store.getRun(DEVELOPMENT_CALLER.organizationId, lapsed)).toMatchObject({ status: "COMPLETED", fence: 2 }), { timeout: 10_000, interval: 50 });
     });
   });
 });

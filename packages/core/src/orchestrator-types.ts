@@ -28,7 +28,10 @@ export interface OrchestratorOptions {
   logger?: Logger;
   /** Defaults applied to every agent; agents override them field by field. */
   policies?: RunPolicyOverrides;
-  /** Defaults to the system clock. */
+  /**
+   * What leases, wake times, run timestamps and timeouts go by. Defaults to the system clock. Processes sharing a
+   * store should give it the database's time, a `ClockSkewMonitor`'s `referenceClock`, so that they agree on leases.
+   */
   clock?: Clock;
   /** Defaults to a bounded in-memory fixed-window limiter. */
   rateLimiter?: RateLimiter;

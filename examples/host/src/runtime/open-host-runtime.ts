@@ -67,6 +67,8 @@ export interface HostRuntime {
   schedules: ScheduleManager;
   /** Measures this process's clock against the database's; while skewed, no run is taken over and no tick started. */
   clockSkew: ClockSkewMonitor;
+  /** The database's time as this process best knows it (`clockSkew.referenceClock`): what every stored time is set by. */
+  databaseClock: Clock;
   /** `database` and `clock` always, `redis` and `queuedRuns` with Redis. */
   healthChecks: Record<string, HealthCheck>;
   /** Read at every scrape and health answer, against the wall clock's day. */
@@ -87,8 +89,9 @@ export interface HostExtensions {
   connectors?: readonly ConnectorDefinition[];
   agents?: (connectors: RunConnectors) => AgentDefinition[];
   /**
-   * This process's clock, the one the orchestrator and the clock skew monitor go by (the system clock by default). The
-   * schedule manager and the scheduler go by it corrected to the database's (`ClockSkewMonitor.referenceClock`).
+   * This process's clock (the system clock by default): what the clock skew monitor measures against the database's.
+   * Everything that stores or compares a time (the orchestrator, the schedules, API key expiry, OAuth authorizations)
+   * goes by it corrected to the database's (`ClockSkewMonitor.referenceClock`).
    */
   clock?: Clock;
 }
@@ -159,7 +162,10 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     clockSkew.start();
     closers.unshift(() => clockSkew.stop());
     metrics.observeClockOffset(() => clockSkew.currentOffset());
-    // Leases, wake times and ticks are compared with other hosts' clocks: a skewed clock claims nothing by them.
+    // Leases, wake times, run times and ticks are set and compared by the database's time as this host knows it, so
+    // that hosts whose clocks differ agree on them. Beyond the maximum skew the correction is not trusted (a clock that
+    // far off may step again before the next measurement): such a host takes nothing over and starts no tick.
+    const databaseClock = clockSkew.referenceClock;
     const mayClaimByClock = () => !clockSkew.isSkewed();
     const orchestrator = createOrchestrator({
       agents,
@@ -169,18 +175,15 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
       ...(rateLimiter ? { rateLimiter } : {}),
       queue,
       policies: { breaker: { scope: config.agentBreakerScope } },
-      clock,
+      clock: databaseClock,
       // Runs left by a process that died are taken over once their lease lapses, and waiting runs woken when due.
       durability: { executorId, leaseMs: config.runLeaseMs, sweepIntervalMs: config.sweepIntervalMs, mayClaimByClock, maxTakeovers: config.maxRunTakeovers },
     });
     const background = config.role !== "api";
     // Redis may lose its data; PostgreSQL keeps what was accepted, and the reconciler puts lost runs back.
     const reconciler: QueuedRunReconciler | null =
-      bullmq && background ? createQueuedRunReconciler({ store: database.runStore, queue: bullmq, agents, delayMs: config.reconcileDelayMs, logger, metrics: metrics.sink }) : null;
+      bullmq && background ? createQueuedRunReconciler({ store: database.runStore, queue: bullmq, agents, delayMs: config.reconcileDelayMs, clock: databaseClock, logger, metrics: metrics.sink }) : null;
     closers.unshift(async () => reconciler?.stop());
-    // Ticks are set and started by the database's time as this host knows it, so that hosts whose clocks differ agree
-    // on them; leases and wake times still go by `clock`.
-    const databaseClock = clockSkew.referenceClock;
     const schedules = createScheduleManager({ store: database.scheduleStore, agents, clock: databaseClock });
     // Every process may run a scheduler: each tick is claimed by exactly one of them.
     const scheduler: Scheduler | null =
@@ -190,19 +193,20 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     closers.unshift(async () => scheduler?.stop());
     // Bounds the run history; several processes may prune at once (the store skips rows another one holds).
     const retention: RunRetention | null =
-      background && config.runRetentionDays > 0 ? createRunRetention({ store: database.runStore, retentionMs: config.runRetentionDays * DAY_MS, logger, metrics: metrics.sink }) : null;
+      background && config.runRetentionDays > 0 ? createRunRetention({ store: database.runStore, retentionMs: config.runRetentionDays * DAY_MS, clock: databaseClock, logger, metrics: metrics.sink }) : null;
     closers.unshift(async () => retention?.stop());
 
     const healthChecks: Record<string, HealthCheck> = { database: () => database.checkHealth(), clock: clockHealthCheck(clockSkew, config.maxClockSkewMs) };
     if (redis) healthChecks.redis = async () => void (await redis.ping());
     // Only where queued runs survive and are reconciled: an in-process queue's leftovers are cancelled on shutdown.
-    if (bullmq) healthChecks.queuedRuns = queuedRunsHealthCheck(database.runStore, config.queuedRunAlertMs, systemClock);
+    if (bullmq) healthChecks.queuedRuns = queuedRunsHealthCheck(database.runStore, config.queuedRunAlertMs, databaseClock);
 
     return {
       version,
       executorId,
       database,
       clockSkew,
+      databaseClock,
       redis,
       metrics,
       connectors,

@@ -51,6 +51,8 @@ export async function startHost(
       connectorApiVersions: runtime.connectorApiVersions,
       version: runtime.version,
       publicUrl: config.publicUrl,
+      // Key expiry is stored by the database's time, so it is judged by it.
+      clock: runtime.databaseClock,
       logger,
       ...(credentials && keys
         ? {
@@ -63,6 +65,7 @@ export async function startHost(
               returnUrls: config.oauthReturnUrls,
               allowInsecureOAuthRequests: config.allowInsecureOAuthRequests,
               requireConfirm: config.oauthCompletion === "confirm",
+              clock: runtime.databaseClock,
             }),
           }
         : {}),
