@@ -62,7 +62,7 @@ export { fieldErrorsFromZod } from "./errors/field-errors-from-zod.js";
 
 export type { Clock } from "./ports/clock.js";
 export type { LogFields, Logger } from "./ports/logger.js";
-export type { BackgroundTask, BreakerKind, BreakerState, MetricsSink } from "./ports/metrics-sink.js";
+export type { BackgroundTask, BreakerKind, BreakerState, MetricsSink, TakeoverOutcome } from "./ports/metrics-sink.js";
 export type { RateLimitDecision, RateLimitRule, RateLimiter } from "./ports/rate-limiter.js";
 export { DEFAULT_RUN_QUEUE } from "./ports/run-queue.js";
 export type { QueueRateLimit, QueueSettings, RunJob, RunQueue } from "./ports/run-queue.js";
@@ -70,6 +70,7 @@ export type {
   CreateRunInput,
   CreateRunResult,
   ClaimRunsInput,
+  ClaimedRun,
   FinishRunInput,
   AgentPeriodSummary,
   AgentRunSummary,

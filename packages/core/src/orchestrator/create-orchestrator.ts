@@ -35,6 +35,7 @@ import { RunCancellation } from "./run-cancellation.js";
 import { executeRun } from "./run-executor.js";
 import { validateRequest, requireCaller } from "./validate-request.js";
 import { failHeldRun } from "./fail-held-run.js";
+import { isPastTakeoverLimit } from "./takeover-limit.js";
 import { failWithInvalidInput, parseStoredInput, storableQueuedInput } from "./stored-input.js";
 import { waitForFinalRun } from "./wait-for-final-run.js";
 
@@ -255,7 +256,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   /** Continues a run this executor claimed, from its journal, on the agent version it started on. */
   const resume = async (claimed: AgentRun): Promise<void> => {
-    if (claimed.takeovers > durability.maxTakeovers) {
+    if (isPastTakeoverLimit(claimed, durability.maxTakeovers)) {
       logger.warn({ runId: claimed.id, agent: claimed.agentName, takeovers: claimed.takeovers, maxTakeovers: durability.maxTakeovers }, "run failed: taken over too many times");
       parents.childEnded(await failHeldRun(dependencies, claimed, "takeover_limit", new TakeoverLimitError(claimed, durability.maxTakeovers)));
       return;
@@ -273,7 +274,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     noteWaiting(await execute(claimed, agent, stored.input, invokeSpan(claimed), {}, new RunJournal(dependencies, claimed, steps)));
   };
 
-  const resumer = new RunResumer(dependencies, leases, { agentNames: () => registry.list().map((entry) => entry.definition.name), resume, sweepIntervalMs: durability.sweepIntervalMs, mayClaimByClock: options.durability?.mayClaimByClock });
+  const resumer = new RunResumer(dependencies, leases, { agentNames: () => registry.list().map((entry) => entry.definition.name), resume, sweepIntervalMs: durability.sweepIntervalMs, mayClaimByClock: options.durability?.mayClaimByClock, maxTakeovers: durability.maxTakeovers });
   const parents = new ParentNotifier(dependencies, () => void resumer.sweep());
 
   const runAdmitted = async (admitted: AdmittedRequest): Promise<AgentRun> => {

@@ -1,7 +1,9 @@
 import { createClaimGate } from "../clock-skew/claim-gate.js";
 import type { AgentRun } from "../model/agent-run.js";
+import type { ClaimedRun } from "../ports/run-store.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
 import type { LeaseKeeper } from "./lease-keeper.js";
+import { isPastTakeoverLimit } from "./takeover-limit.js";
 
 /** Runs claimed in one sweep at most. */
 const CLAIM_BATCH = 100;
@@ -18,6 +20,8 @@ export interface RunResumerOptions {
   sweepIntervalMs: number;
   /** While it returns false, sweeps claim nothing (see `DurabilityOptions.mayClaimByClock`). */
   mayClaimByClock?: () => boolean;
+  /** `durability.maxTakeovers`: a takeover past it is counted as `failed` (`resume` fails the run), others as `resumed`. */
+  maxTakeovers: number;
 }
 
 /**
@@ -112,7 +116,7 @@ export class RunResumer {
     const agentNames = this.#options.agentNames();
     if (this.#stopped || agentNames.length === 0 || !this.#mayClaim()) return 0;
     const now = clock.now();
-    let claimed: AgentRun[];
+    let claimed: ClaimedRun[];
     try {
       const lease = this.#leases.lease(now);
       claimed = await store.claimRuns({ owner: lease.owner, now: new Date(now), leaseExpiresAt: lease.expiresAt, agentNames, limit: CLAIM_BATCH });
@@ -120,6 +124,8 @@ export class RunResumer {
       logger.warn({ error }, "runs to resume could not be claimed");
       return 0;
     }
+    // Counted as claimed: a run handed back below carries its takeovers to the next claim, which counts none.
+    for (const run of claimed) if (run.takenOver) this.#countTakeover(run);
     // Stopped (drained) while the claim was on its way: the runs go to another instance.
     if (this.#stopped) {
       await Promise.all(claimed.map((run) => this.handBack(run)));
@@ -128,13 +134,18 @@ export class RunResumer {
     for (const run of claimed) {
       this.#wakeups.get(run.id)?.();
       this.#wakeups.delete(run.id);
-      logger.info({ runId: run.id, agent: run.agentName, fence: run.fence, takeovers: run.takeovers }, "resuming run from its journal");
+      logger.info({ runId: run.id, agent: run.agentName, fence: run.fence, takeovers: run.takeovers, takenOver: run.takenOver }, "resuming run from its journal");
       void this.#leases
         .stopEarlierExecutions(run)
         .then(() => (this.#stopped ? this.handBack(run) : this.#options.resume(run)))
         .catch((error: unknown) => logger.warn({ runId: run.id, error }, "resumed run did not complete"));
     }
     return claimed.length;
+  }
+
+  #countTakeover(run: AgentRun): void {
+    const outcome = isPastTakeoverLimit(run, this.#options.maxTakeovers) ? "failed" : "resumed";
+    this.#dependencies.metrics.runTakenOver({ agent: run.agentName, outcome });
   }
 
   #armSweep(): void {

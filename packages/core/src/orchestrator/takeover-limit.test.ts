@@ -5,8 +5,9 @@ import type { RunStore } from "../ports/run-store.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock, type ManualClock } from "../testing/manual-clock.js";
 import { createRecordingLogger, type RecordingLogger } from "../testing/recording-logger.js";
+import { createRecordingMetricsSink, type RecordingMetricsSink } from "../testing/recording-metrics-sink.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { caller, flush, settle } from "./orchestrator-test-kit.js";
+import { caller, flush, settle, sleeper, SLEEPER_TIMES } from "./orchestrator-test-kit.js";
 
 const LEASE_MS = 30_000;
 
@@ -35,9 +36,16 @@ const dying = (store: RunStore): RunStore =>
   });
 
 /** An executor that takes over whatever lapsed at the clock's time, then dies with it. */
-async function nextExecutor(store: RunStore, clock: ManualClock, calls: { count: number }, index: number, maxTakeovers?: number, logger?: RecordingLogger): Promise<number> {
+async function nextExecutor(
+  store: RunStore,
+  clock: ManualClock,
+  calls: { count: number },
+  index: number,
+  maxTakeovers?: number,
+  observers: { logger?: RecordingLogger; metrics?: RecordingMetricsSink } = {},
+): Promise<number> {
   const durability = { executorId: `executor-${index}`, leaseMs: LEASE_MS, sweepIntervalMs: 0, ...(maxTakeovers === undefined ? {} : { maxTakeovers }) };
-  const orchestrator = createOrchestrator({ agents: [poisonAgent(calls)], store: dying(store), clock, durability, ...(logger ? { logger } : {}) });
+  const orchestrator = createOrchestrator({ agents: [poisonAgent(calls)], store: dying(store), clock, durability, ...observers });
   const claimed = await orchestrator.resumeDueRuns();
   await flush();
   return claimed;
@@ -60,12 +68,12 @@ describe("a run taken over after its executor stopped renewing its lease", () =>
     const run = await poisonRun(store, clock, calls);
     for (let takeover = 1; takeover <= 5; takeover += 1) {
       await clock.advance(LEASE_MS + 1);
-      expect(await nextExecutor(store, clock, calls, takeover, undefined, logger)).toBe(1);
+      expect(await nextExecutor(store, clock, calls, takeover, undefined, { logger })).toBe(1);
       expect(await store.getRun(caller.organizationId, run.id)).toMatchObject({ status: "RUNNING", takeovers: takeover });
     }
     expect(calls.count).toBe(6);
     await clock.advance(LEASE_MS + 1);
-    expect(await nextExecutor(store, clock, calls, 6, undefined, logger)).toBe(1);
+    expect(await nextExecutor(store, clock, calls, 6, undefined, { logger })).toBe(1);
     expect(calls.count).toBe(6);
     const resumed = logger.lines.filter((line) => line.message === "resuming run from its journal");
     expect(resumed.map((line) => line.fields.takeovers)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -98,6 +106,47 @@ describe("a run taken over after its executor stopped renewing its lease", () =>
       await nextExecutor(lenient, clock, calls, takeover, Number.POSITIVE_INFINITY);
     }
     expect(await lenient.getRun(caller.organizationId, run.id)).toMatchObject({ status: "RUNNING", takeovers: 12 });
+  });
+
+  it("is counted in the metrics once per takeover, as resumed up to maxTakeovers and as failed past it", async () => {
+    const clock = createManualClock();
+    const store = createMemoryRunStore();
+    const calls = { count: 0 };
+    const metrics = createRecordingMetricsSink();
+    await poisonRun(store, clock, calls);
+    for (let takeover = 1; takeover <= 3; takeover += 1) {
+      await clock.advance(LEASE_MS + 1);
+      expect(await nextExecutor(store, clock, calls, takeover, 2, { metrics })).toBe(1);
+    }
+    expect(calls.count).toBe(3);
+    expect(metrics.ofType("runTakenOver")).toEqual([
+      { agent: "poison", outcome: "resumed" },
+      { agent: "poison", outcome: "resumed" },
+      { agent: "poison", outcome: "failed" },
+    ]);
+    // Failed: nothing left to take over, nothing more counted.
+    await clock.advance(LEASE_MS + 1);
+    expect(await nextExecutor(store, clock, calls, 4, 2, { metrics })).toBe(0);
+    expect(metrics.ofType("runTakenOver")).toHaveLength(3);
+  });
+
+  it("counts no takeover for a waiting run woken by a sweep or a queued run started by its queue", async () => {
+    const clock = createManualClock();
+    const metrics = createRecordingMetricsSink();
+    const durability = { executorId: "executor-1", leaseMs: LEASE_MS, sweepIntervalMs: 0 };
+    const orchestrator = createOrchestrator({ agents: [sleeper(clock)], clock, metrics, durability });
+    const waiting = await orchestrator.orchestrate({ agent: "sleeper", input: {}, context: caller });
+    expect(waiting.status).toBe("WAITING");
+    const queued = await orchestrator.enqueue({ agent: "sleeper", input: {}, context: caller });
+    await flush();
+    expect((await orchestrator.getRun(caller.organizationId, queued.id))?.status).toBe("WAITING");
+    // Both are due at once: the local wake-up timer's sweep claims them.
+    await clock.advance(SLEEPER_TIMES.sleepMs);
+    await flush();
+    await clock.advance(SLEEPER_TIMES.slowStepMs);
+    await flush();
+    for (const run of [waiting, queued]) expect(await orchestrator.getRun(caller.organizationId, run.id)).toMatchObject({ status: "COMPLETED", takeovers: 0 });
+    expect(metrics.ofType("runTakenOver")).toEqual([]);
   });
 
   it("refuses a maxTakeovers that is not a non-negative integer or Infinity", () => {

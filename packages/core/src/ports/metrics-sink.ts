@@ -13,6 +13,13 @@ export type BreakerKind = "agent" | "connector";
 export type BackgroundTask = "run_retention" | "queued_run_reconciliation" | "schedules";
 
 /**
+ * What became of a run taken over after its executor stopped renewing its lease: `resumed` (executed again from its
+ * journal, here or, handed back by an instance shutting down, elsewhere) or `failed` (taken over more than
+ * `durability.maxTakeovers` times, failed with `TAKEOVER_LIMIT` instead of executed).
+ */
+export type TakeoverOutcome = "resumed" | "failed";
+
+/**
  * Receives what happens in the orchestrator and connectors, to turn it into metrics. Every method must be cheap
  * and must not throw; label values passed here come from registries (agent and connector names), never from
  * user input. `@neonhub/metrics` implements it with prom-client.
@@ -52,4 +59,10 @@ export interface MetricsSink {
    * part of it, could not be done and is retried at the next pass.
    */
   backgroundPassFinished(event: { task: BackgroundTask; outcome: "succeeded" | "failed"; items: number }): void;
+  /**
+   * A claim took a run over: it was `RUNNING` and its executor had stopped renewing its lease (the process died,
+   * stalled past the lease, or lost the store). Wake-ups of waiting runs, queued runs starting and runs handed back
+   * by an instance shutting down are not takeovers. Reported once per takeover, by the instance that claimed it.
+   */
+  runTakenOver(event: { agent: string; outcome: TakeoverOutcome }): void;
 }

@@ -236,6 +236,21 @@ export interface ClaimRunsInput {
   limit: number;
 }
 
+/**
+ * A run {@link RunStore.claimRuns} took, now `RUNNING` under the claimant's lease, with whether this claim took it
+ * over from an executor that stopped renewing its lease. An `AgentRun` with one more field, so code that reads the
+ * claimed runs as `AgentRun`s needs no change.
+ */
+export interface ClaimedRun extends AgentRun {
+  /**
+   * True when this claim counted a takeover: the run was `RUNNING` with an owner whose lease had lapsed, and the claim
+   * raised its `takeovers` by one. False for a `WAITING` run that was due and for a `RUNNING` run its owner gave up
+   * (`renewLeases` with `giveUp`). Taken from the run as the claim found it, in the same atomic step, so of executors
+   * racing for one run only the one that got it reports the takeover.
+   */
+  takenOver: boolean;
+}
+
 /** Parks a running run as `WAITING` until `wakeAt`, releasing its lease. */
 export interface SuspendRunInput {
   /** The run's organization. */
@@ -362,9 +377,11 @@ export interface RunStore {
   /**
    * Takes over runs whose lease lapsed and waiting runs that are due, atomically (compare-and-set: of executors
    * racing for one run, exactly one gets it), raising each run's fence. A `RUNNING` run whose lease lapsed with an
-   * owner (not given up) has its `takeovers` raised by one. Returns the runs taken, now `RUNNING`.
+   * owner (not given up) has its `takeovers` raised by one. Returns the runs taken, now `RUNNING`, each telling with
+   * `takenOver` whether this claim counted a takeover of it (what the orchestrator counts in its takeover metric).
+   * `QUEUED` runs are not claimed: their queue starts them (`startRun`).
    */
-  claimRuns(input: ClaimRunsInput): Promise<AgentRun[]>;
+  claimRuns(input: ClaimRunsInput): Promise<ClaimedRun[]>;
 
   /**
    * Parks a running run as `WAITING`, fenced.

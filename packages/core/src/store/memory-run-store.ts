@@ -7,7 +7,7 @@ import type { RunSignal } from "../model/run-signal.js";
 import { isFinalRunStatus } from "../model/run-status.js";
 import type { RunMetric } from "../model/run-metric.js";
 import type { ToolExecution } from "../model/tool-execution.js";
-import type { ListRunsQuery, RunPage, RunStore } from "../ports/run-store.js";
+import type { ClaimedRun, ListRunsQuery, RunPage, RunStore } from "../ports/run-store.js";
 import { summarizeAgentPeriodRecords, validateSummarizeAgentPeriodQuery, type PeriodRun } from "../util/agent-period-summary.js";
 import { checkDeleteEndedRuns, checkQueuedRunsLimit } from "../util/run-store-limits.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
@@ -445,18 +445,19 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     async claimRuns(input) {
       const now = times.of(input.now);
       const agents = new Set(input.agentNames);
-      const claimed: AgentRun[] = [];
+      const claimed: ClaimedRun[] = [];
       for (const kept of allRuns()) {
         if (claimed.length >= input.limit) break;
         if (!agents.has(kept.agentName)) continue;
         const lapsed = kept.status === "RUNNING" && (kept.leaseExpiresAt ?? kept.startedAt ?? now) < now;
         const due = kept.status === "WAITING" && kept.wakeAt !== null && kept.wakeAt <= now;
         if (!lapsed && !due) continue;
-        if (lapsed && kept.leaseOwner !== null) kept.takeovers += 1;
+        const takenOver = lapsed && kept.leaseOwner !== null;
+        if (takenOver) kept.takeovers += 1;
         kept.status = "RUNNING";
         kept.wakeAt = null;
         hold(kept, { owner: input.owner, expiresAt: input.leaseExpiresAt });
-        claimed.push(copyOf(kept));
+        claimed.push(Object.assign(copyOf(kept), { takenOver }));
       }
       return claimed;
     },

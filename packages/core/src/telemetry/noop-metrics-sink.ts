@@ -14,4 +14,5 @@ export const noopMetricsSink: Required<MetricsSink> = Object.freeze({
   queueDepthChanged: ignore,
   connectionRefreshed: ignore,
   backgroundPassFinished: ignore,
+  runTakenOver: ignore,
 });

@@ -32,5 +32,6 @@ export function createRecordingMetricsSink(): RecordingMetricsSink {
     queueDepthChanged: record("queueDepthChanged"),
     connectionRefreshed: record("connectionRefreshed"),
     backgroundPassFinished: record("backgroundPassFinished"),
+    runTakenOver: record("runTakenOver"),
   };
 }

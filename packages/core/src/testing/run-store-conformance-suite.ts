@@ -501,7 +501,7 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       const winners = claims.flatMap((runs, index) => runs.map((run) => ({ index, run })));
       expect(winners).toHaveLength(1);
       const winner = winners[0]!;
-      expect(winner.run).toMatchObject({ id: input.id, leaseOwner: `executor-${winner.index}`, fence: 2, status: "RUNNING" });
+      expect(winner.run).toMatchObject({ id: input.id, leaseOwner: `executor-${winner.index}`, fence: 2, status: "RUNNING", takenOver: true, takeovers: 1 });
       expect(await store.getRun(input.organizationId, input.id)).toMatchObject({ leaseOwner: `executor-${winner.index}`, fence: 2 });
       // Held and unexpired now: nobody else takes it.
       expect(await store.claimRuns({ owner: "late", now: new Date(BASE_TIME + 1_000), leaseExpiresAt: new Date(BASE_TIME + 31_000), agentNames: [agentName], limit: 10 })).toEqual([]);
@@ -537,7 +537,7 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       expect(next).toMatchObject({ id: run.id, leaseOwner: "other", fence: 3 });
     });
 
-    it("counts a takeover of a lapsed lease, not a wake-up, a start or a run given up", async () => {
+    it("counts and reports a takeover of a lapsed lease, not a wake-up, a start or a run given up", async () => {
       const agentName = `takeovers-${randomUUID()}`;
       const run = sampleRunInput({ agentName, lease: { owner: "dead", expiresAt: new Date(BASE_TIME - 1) } });
       await store.createRun(run);
@@ -546,21 +546,39 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
         const claimed = await store.claimRuns({ owner, now: new Date(at), leaseExpiresAt: new Date(at + 30_000), agentNames: [agentName], limit: 10 });
         return claimed.find((candidate) => candidate.id === run.id);
       };
-      expect(await claim("first", BASE_TIME)).toMatchObject({ takeovers: 1, fence: 2 });
+      expect(await claim("first", BASE_TIME)).toMatchObject({ takeovers: 1, fence: 2, takenOver: true });
       // Lapsed again under its new owner: a second takeover.
-      expect(await claim("second", BASE_TIME + 30_001)).toMatchObject({ takeovers: 2, fence: 3 });
+      expect(await claim("second", BASE_TIME + 30_001)).toMatchObject({ takeovers: 2, fence: 3, takenOver: true });
       // Given up by an executor shutting down: taken at once, and not counted.
       expect(await store.renewLeases({ owner: "second", runs: [{ runId: run.id, fence: 3 }], expiresAt: new Date(BASE_TIME + 30_002), giveUp: true })).toEqual([run.id]);
       expect(await store.getRun(run.organizationId, run.id)).toMatchObject({ status: "RUNNING", leaseOwner: null, takeovers: 2 });
-      expect(await claim("third", BASE_TIME + 30_003)).toMatchObject({ leaseOwner: "third", takeovers: 2, fence: 4 });
+      expect(await claim("third", BASE_TIME + 30_003)).toMatchObject({ leaseOwner: "third", takeovers: 2, fence: 4, takenOver: false });
       // Parked and woken when due: not counted either.
       await store.suspendRun({ organizationId: run.organizationId, runId: run.id, fence: 4, wakeAt: new Date(BASE_TIME + 40_000), signalNames: [], now: new Date(BASE_TIME + 30_004) });
-      expect(await claim("fourth", BASE_TIME + 40_000)).toMatchObject({ leaseOwner: "fourth", takeovers: 2, fence: 5 });
-      // A queued run started by its queue: not counted.
+      expect(await claim("fourth", BASE_TIME + 40_000)).toMatchObject({ leaseOwner: "fourth", takeovers: 2, fence: 5, takenOver: false });
+      // A queued run is started by its queue, not claimed, and that start is not counted.
       const queued = sampleRunInput({ agentName, status: "QUEUED", startedAt: null, lease: null });
       await store.createRun(queued);
+      expect(await store.claimRuns({ owner: "fifth", now: new Date(BASE_TIME + 40_001), leaseExpiresAt: new Date(BASE_TIME + 70_001), agentNames: [agentName], limit: 10 })).toEqual([]);
       const started = await store.startRun({ organizationId: queued.organizationId, runId: queued.id, agentVersion: queued.agentVersion, startedAt: new Date(BASE_TIME), traceId: null, lease: { owner: "worker", expiresAt: new Date(BASE_TIME + 30_000) } });
       expect(started).toMatchObject({ status: "RUNNING", takeovers: 0 });
+    });
+
+    it("reports, in one claim of several runs, which of them it took over", async () => {
+      const agentName = `claim-mix-${randomUUID()}`;
+      const lapsed = sampleRunInput({ agentName, lease: { owner: "dead", expiresAt: new Date(BASE_TIME - 1) } });
+      const givenUp = sampleRunInput({ agentName, lease: { owner: "leaving", expiresAt: new Date(BASE_TIME + 30_000) } });
+      const waiting = sampleRunInput({ agentName });
+      const queued = sampleRunInput({ agentName, status: "QUEUED", startedAt: null, lease: null });
+      for (const input of [lapsed, givenUp, waiting, queued]) await store.createRun(input);
+      expect(await store.renewLeases({ owner: "leaving", runs: [{ runId: givenUp.id, fence: 1 }], expiresAt: new Date(BASE_TIME - 1), giveUp: true })).toEqual([givenUp.id]);
+      await store.suspendRun({ organizationId: waiting.organizationId, runId: waiting.id, fence: 1, wakeAt: new Date(BASE_TIME - 1), signalNames: [], now: new Date(BASE_TIME - 10) });
+      const claimed = await store.claimRuns({ owner: "sweeper", now: new Date(BASE_TIME), leaseExpiresAt: new Date(BASE_TIME + 30_000), agentNames: [agentName], limit: 10 });
+      expect(Object.fromEntries(claimed.map((run) => [run.id, { takenOver: run.takenOver, takeovers: run.takeovers }]))).toEqual({
+        [lapsed.id]: { takenOver: true, takeovers: 1 },
+        [givenUp.id]: { takenOver: false, takeovers: 0 },
+        [waiting.id]: { takenOver: false, takeovers: 0 },
+      });
     });
 
     it("parks a run as waiting and claims it once it is due", async () => {

@@ -3,6 +3,7 @@ import {
   RunNotFoundError,
   type AgentRun,
   type ClaimRunsInput,
+  type ClaimedRun,
   type RecordStepInput,
   type RenewLeasesInput,
   type SuspendRunInput,
@@ -132,27 +133,30 @@ export async function renewLeases(prisma: PrismaClient, input: RenewLeasesInput)
 
 /**
  * Takes over lapsed and due runs. `FOR UPDATE SKIP LOCKED` lets executors sweeping at once take different runs, and
- * the re-check of the row under its lock means a run another executor just took is not taken twice.
+ * the re-check of the row under its lock means a run another executor just took is not taken twice. `RETURNING` sees
+ * only the updated row, so whether the claim takes the run over is read by the locking subquery, from the run as the
+ * claim found it, and both raises `takeovers` and is returned as `takenOver`: one statement, no second read.
  */
-export async function claimRuns(prisma: PrismaClient, input: ClaimRunsInput): Promise<AgentRun[]> {
+export async function claimRuns(prisma: PrismaClient, input: ClaimRunsInput): Promise<ClaimedRun[]> {
   if (input.agentNames.length === 0 || input.limit < 1) return [];
-  const rows = await prisma.$queryRaw<AgentRunRow[]>`
+  const rows = await prisma.$queryRaw<Array<AgentRunRow & { takenOver: boolean }>>`
     UPDATE "AgentRun" AS "run" SET "status" = 'RUNNING', "leaseOwner" = ${input.owner}, "leaseExpiresAt" = ${input.leaseExpiresAt}::timestamptz,
       "fence" = "run"."fence" + 1, "wakeAt" = NULL,
-      "takeovers" = "run"."takeovers" + CASE WHEN "run"."status" = 'RUNNING' AND "run"."leaseOwner" IS NOT NULL THEN 1 ELSE 0 END
-    WHERE "run"."id" IN (
-      SELECT "id" FROM "AgentRun"
+      "takeovers" = "run"."takeovers" + CASE WHEN "found"."takenOver" THEN 1 ELSE 0 END
+    FROM (
+      SELECT "id", "status" = 'RUNNING' AND "leaseOwner" IS NOT NULL AS "takenOver" FROM "AgentRun"
       WHERE "agentName" = ANY(${[...input.agentNames]}::text[])
         AND (("status" = 'RUNNING' AND COALESCE("leaseExpiresAt", "startedAt") < ${input.now}::timestamptz)
           OR ("status" = 'WAITING' AND "wakeAt" <= ${input.now}::timestamptz))
       ORDER BY COALESCE("wakeAt", "leaseExpiresAt", "startedAt")
       LIMIT ${input.limit}
       FOR UPDATE SKIP LOCKED
-    )
+    ) AS "found"
+    WHERE "run"."id" = "found"."id"
     AND (("run"."status" = 'RUNNING' AND COALESCE("run"."leaseExpiresAt", "run"."startedAt") < ${input.now}::timestamptz)
       OR ("run"."status" = 'WAITING' AND "run"."wakeAt" <= ${input.now}::timestamptz))
-    RETURNING ${runColumns("run")}`;
-  return rows.map(toAgentRun);
+    RETURNING ${runColumns("run")}, "found"."takenOver"`;
+  return rows.map((row) => Object.assign(toAgentRun(row), { takenOver: row.takenOver }));
 }
 
 /** Parks run `$1` of organization `$2`, held under fence `$3`, as waiting until `$4` (null: until a signal). */
