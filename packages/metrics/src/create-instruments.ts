@@ -14,6 +14,7 @@ export interface Instruments {
   agentRunDuration: AccumulatedHistogram<"agent" | "status">;
   agentRunAttempts: AccumulatedCounter<"agent">;
   agentRunRetries: AccumulatedCounter<"agent">;
+  agentRunTakeovers: AccumulatedCounter<"agent" | "outcome">;
   circuitBreakerState: Gauge<"agent">;
   circuitBreakerFailures: AccumulatedCounter<"agent">;
   circuitBreakerTransitions: AccumulatedCounter<"agent" | "state">;
@@ -84,6 +85,11 @@ export function createInstruments(settings: InstrumentSettings): Instruments {
     }),
     agentRunAttempts: counter("agentRunAttempts", "Attempts made by finished agent runs (1 per run plus one per retry).", ["agent"]),
     agentRunRetries: counter("agentRunRetries", "Retries scheduled after a transient failure of an attempt, counted when scheduled.", ["agent"]),
+    agentRunTakeovers: counter(
+      "agentRunTakeovers",
+      "Runs taken over after their executor stopped renewing its lease (a process died or stalled), by outcome: resumed, or failed with TAKEOVER_LIMIT past maxTakeovers.",
+      ["agent", "outcome"],
+    ),
     circuitBreakerState: new Gauge({
       name: name("circuitBreakerState"),
       help: "State of an agent's circuit breaker: 0 closed, 1 half-open, 2 open.",

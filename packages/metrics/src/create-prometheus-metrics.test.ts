@@ -9,6 +9,7 @@ const EXPECTED_TYPES: Record<string, string> = {
   neonhub_agent_run_duration_seconds: "histogram",
   neonhub_agent_run_attempts_total: "counter",
   neonhub_agent_run_retries_total: "counter",
+  neonhub_agent_run_takeovers_total: "counter",
   neonhub_circuit_breaker_state: "gauge",
   neonhub_circuit_breaker_failures_total: "counter",
   neonhub_circuit_breaker_transitions_total: "counter",

@@ -11,6 +11,7 @@ import {
   DEFAULT_RUN_DURATION_BUCKETS,
   DEFAULT_TOOL_DURATION_BUCKETS,
   METRIC_NAMES,
+  TAKEOVER_OUTCOMES,
 } from "./metric-names.js";
 import { PrometheusMetricsSink } from "./prometheus-metrics-sink.js";
 import type { PrometheusRegistry } from "./prometheus-registry.js";
@@ -169,6 +170,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   for (const agent of guards.agent.values()) {
     instruments.circuitBreakerState.set({ agent }, 0);
     for (const status of ["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"]) instruments.agentRuns.cell({ agent, status });
+    for (const outcome of TAKEOVER_OUTCOMES) instruments.agentRunTakeovers.cell({ agent, outcome });
   }
   for (const connector of guards.connector.values()) instruments.connectorCircuitBreakerState.set({ connector }, 0);
 

@@ -10,6 +10,7 @@ export const METRIC_NAMES = Object.freeze({
   agentRunDuration: "agent_run_duration_seconds",
   agentRunAttempts: "agent_run_attempts_total",
   agentRunRetries: "agent_run_retries_total",
+  agentRunTakeovers: "agent_run_takeovers_total",
   circuitBreakerState: "circuit_breaker_state",
   circuitBreakerFailures: "circuit_breaker_failures_total",
   circuitBreakerTransitions: "circuit_breaker_transitions_total",
@@ -56,6 +57,9 @@ export const DEFAULT_MAX_LABEL_VALUES = 100;
 
 /** Outcomes of OAuth2 token refreshes, the values of the `outcome` label of `connection_refreshes_total`. */
 export const REFRESH_OUTCOMES: readonly string[] = Object.freeze(["refreshed", "reused", "rejected", "failed"]);
+
+/** What became of runs taken over, the values of the `outcome` label of `agent_run_takeovers_total`. */
+export const TAKEOVER_OUTCOMES: readonly string[] = Object.freeze(["resumed", "failed"]);
 
 /** Periodic background work, the values of the `task` label of the `background_pass_*` metrics. */
 export const BACKGROUND_TASKS: readonly string[] = Object.freeze(["run_retention", "queued_run_reconciliation", "schedules"]);

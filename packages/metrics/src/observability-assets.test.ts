@@ -43,6 +43,7 @@ beforeAll(async () => {
   const metrics = createPrometheusMetrics();
   metrics.sink.runFinished({ agent: "writer", status: "COMPLETED", durationMs: 1, attempts: 1 });
   metrics.sink.retryScheduled({ agent: "writer", attempt: 2, delayMs: 1 });
+  metrics.sink.runTakenOver({ agent: "writer", outcome: "failed" });
   metrics.sink.breakerStateChanged({ name: "writer", kind: "agent", state: "open" });
   metrics.sink.breakerStateChanged({ name: "slack", kind: "connector", state: "open" });
   metrics.sink.breakerOpenOrganizationsChanged({ agent: "shop-sync", open: 1 });
@@ -78,7 +79,7 @@ describe("Grafana dashboard", () => {
     expectKnownNames("variable agent", (agentVariable?.query as { query: string }).query.replace(/^label_values\((\w+),.*$/, "$1"));
   });
 
-  it("covers runs by status, errors, duration quantiles, breakers, limits, tool calls and queue depth", () => {
+  it("covers runs by status, errors, duration quantiles, breakers, limits, takeovers, tool calls and queue depth", () => {
     const used = new Set(dashboard.panels.flatMap((panel) => panel.targets.flatMap((target) => metricNamesIn(target.expr))));
     for (const name of [
       "neonhub_agent_runs_total",
@@ -87,6 +88,7 @@ describe("Grafana dashboard", () => {
       "neonhub_connector_circuit_breaker_state",
       "neonhub_circuit_breaker_open_organizations",
       "neonhub_rate_limited_total",
+      "neonhub_agent_run_takeovers_total",
       "neonhub_tool_executions_total",
       "neonhub_queue_jobs_pending",
     ]) {
@@ -136,13 +138,14 @@ describe("Grafana dashboard queries on promtool", () => {
 });
 
 describe("Prometheus alert rules", () => {
-  it("alert on the error ratio, open breakers (the agent's, organizations', connectors'), missing runs, stalled background work, lost scrape readings and skewed clocks, using only exported metrics and labels", () => {
+  it("alert on the error ratio, open breakers (the agent's, organizations', connectors'), missing runs, runs failed past the takeover limit, stalled background work, lost scrape readings and skewed clocks, using only exported metrics and labels", () => {
     expect(alertRules.map((rule) => rule.alert)).toEqual([
       "NeonhubAgentErrorRatioHigh",
       "NeonhubAgentCircuitBreakerOpen",
       "NeonhubAgentOrganizationBreakersOpen",
       "NeonhubConnectorCircuitBreakerOpen",
       "NeonhubNoAgentRuns",
+      "NeonhubRunTakeoverLimitReached",
       "NeonhubBackgroundTaskStalled",
       "NeonhubScrapeCollectFailing",
       "NeonhubClockSkewed",
@@ -160,7 +163,7 @@ describe("Prometheus alert rules", () => {
   it.skipIf(!promtoolAvailable && !inCi)("pass promtool check rules and the rule unit tests", () => {
     expect(promtoolAvailable, promtoolMissingMessage).toBe(true);
     const check = runPromtool(["check", "rules", observabilityFile("prometheus-alerts.yml")]);
-    expect(check.output).toContain("SUCCESS: 8 rules found");
+    expect(check.output).toContain("SUCCESS: 9 rules found");
     expect(check.status).toBe(0);
     const unitTests = runPromtool(["test", "rules", observabilityFile("prometheus-alerts.test.yml")]);
     expect(unitTests.output).toContain("SUCCESS");

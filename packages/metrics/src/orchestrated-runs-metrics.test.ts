@@ -194,7 +194,9 @@ describe("metrics of orchestrated runs", () => {
     await runMix();
     vi.useRealTimers();
     metrics.sink.backgroundPassFinished({ task: "run_retention", outcome: "succeeded", items: 3 });
+    metrics.sink.runTakenOver({ agent: "writer", outcome: "resumed" });
     const exposition = await metrics.render();
+    expect(exposition).toContain('neonhub_agent_run_takeovers_total{agent="writer",outcome="resumed"} 1');
     expect(exposition).toContain("process_cpu_seconds_total");
     expect(exposition).toContain("neonhub_background_pass_last_success_timestamp_seconds{");
     const result = runPromtool(["check", "metrics"], exposition);

@@ -37,6 +37,26 @@ describe("PrometheusMetricsSink", () => {
     expect(sampleValue(await render(), "neonhub_agent_run_retries_total", { agent: "writer" })).toBe(2);
   });
 
+  it("counts takeovers by agent and outcome, from zero for known agents, with unknown outcomes as other", async () => {
+    const { sink, render } = setup({ knownAgents: ["writer", "seo"], maxLabelValues: 0 });
+    let text = await render();
+    for (const agent of ["writer", "seo"]) {
+      for (const outcome of ["resumed", "failed"]) expect(sampleValue(text, "neonhub_agent_run_takeovers_total", { agent, outcome }), `${agent} ${outcome}`).toBe(0);
+    }
+    sink.runTakenOver({ agent: "writer", outcome: "resumed" });
+    sink.runTakenOver({ agent: "writer", outcome: "resumed" });
+    sink.runTakenOver({ agent: "writer", outcome: "failed" });
+    sink.runTakenOver({ agent: "unregistered", outcome: "resumed" });
+    sink.runTakenOver({ agent: "seo", outcome: "lost" as never });
+    text = await render();
+    expect(text).toContain("# TYPE neonhub_agent_run_takeovers_total counter");
+    expect(sampleValue(text, "neonhub_agent_run_takeovers_total", { agent: "writer", outcome: "resumed" })).toBe(2);
+    expect(sampleValue(text, "neonhub_agent_run_takeovers_total", { agent: "writer", outcome: "failed" })).toBe(1);
+    expect(sampleValue(text, "neonhub_agent_run_takeovers_total", { agent: "seo", outcome: "resumed" })).toBe(0);
+    expect(sampleValue(text, "neonhub_agent_run_takeovers_total", { agent: "other", outcome: "resumed" })).toBe(1);
+    expect(sampleValue(text, "neonhub_agent_run_takeovers_total", { agent: "seo", outcome: "other" })).toBe(1);
+  });
+
   it("reports agent and connector breakers on separate metrics, with 0 closed, 1 half-open and 2 open", async () => {
     const { sink, render } = setup();
     sink.breakerFailure({ name: "writer", kind: "agent" });

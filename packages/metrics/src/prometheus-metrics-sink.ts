@@ -1,9 +1,9 @@
-import type { BackgroundTask, BreakerKind, BreakerState, FinalRunStatus, MetricsSink } from "@neonhub/core";
+import type { BackgroundTask, BreakerKind, BreakerState, FinalRunStatus, MetricsSink, TakeoverOutcome } from "@neonhub/core";
 import type { CounterCell } from "./accumulated-counter.js";
 import type { HistogramCell } from "./accumulated-histogram.js";
 import type { Instruments } from "./create-instruments.js";
 import type { LabelValueGuard } from "./label-value-guard.js";
-import { BACKGROUND_TASKS, BREAKER_STATE_VALUES, OTHER_LABEL_VALUE, REFRESH_OUTCOMES } from "./metric-names.js";
+import { BACKGROUND_TASKS, BREAKER_STATE_VALUES, OTHER_LABEL_VALUE, REFRESH_OUTCOMES, TAKEOVER_OUTCOMES } from "./metric-names.js";
 
 const RUN_STATUS_LABELS: ReadonlySet<string> = new Set<FinalRunStatus>(["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"]);
 const TOOL_STATUS_LABELS: ReadonlySet<string> = new Set(["SUCCEEDED", "FAILED"]);
@@ -128,6 +128,11 @@ export class PrometheusMetricsSink implements MetricsSink {
     this.instruments.backgroundPasses.add({ task, outcome });
     this.instruments.backgroundPassItems.add({ task }, isNonNegativeNumber(event.items) ? event.items : 0);
     if (outcome === "succeeded") this.instruments.backgroundPassLastSuccess.set({ task }, Date.now() / 1000);
+  }
+
+  runTakenOver(event: { agent: string; outcome: TakeoverOutcome }): void {
+    const outcome = TAKEOVER_OUTCOMES.includes(event.outcome) ? event.outcome : OTHER_LABEL_VALUE;
+    this.instruments.agentRunTakeovers.add({ agent: this.guards.agent.resolve(event.agent), outcome });
   }
 
   private seriesOfAgent(agent: string): AgentSeries {
