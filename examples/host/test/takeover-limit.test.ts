@@ -25,7 +25,7 @@ describe("a host with NEONHUB_MAX_RUN_TAKEOVERS=0", () => {
     await rm(folder, { recursive: true, force: true });
   });
 
-  it("fails a run whose host died instead of executing it, and shows its takeovers and TAKEOVER_LIMIT in the API", async () => {
+  it("fails a run whose host died instead of executing it, shows its takeovers and TAKEOVER_LIMIT in the API, and counts it on /metrics", async () => {
     const id = await createRunHeldElsewhere(host, "host-that-died", Date.now() - 1_000);
     expect(await host.orchestrator.resumeDueRuns()).toBe(1);
     const answer = await fetch(`${host.url}/v1/runs/${id}`, { headers: { authorization: `Bearer ${KEY}` } });
@@ -37,5 +37,8 @@ describe("a host with NEONHUB_MAX_RUN_TAKEOVERS=0", () => {
       error: { code: "TAKEOVER_LIMIT", message: expect.stringContaining("taken over 1 time after") },
       toolExecutions: [],
     });
+    const exposition = await (await fetch(`${host.url}/metrics`)).text();
+    expect(exposition).toContain('neonhub_agent_run_takeovers_total{agent="seo-analyst",outcome="failed"} 1');
+    expect(exposition).not.toMatch(/^neonhub_agent_run_takeovers_total\{[^}]*outcome="resumed"\} [1-9]/m);
   });
 });
