@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { ConfigurationError, StoreUnavailableError } from "@neonhub/core";
+import { CredentialsUnreadableError } from "./credentials-unreadable-error.js";
 
 const LEGACY_FORMAT_VERSION = 1;
 const FORMAT_VERSION = 2;
@@ -23,6 +24,10 @@ export interface CredentialCipher {
   /** Id of the key new values are sealed with. */
   readonly currentKeyId: string;
   encrypt(plain: Record<string, string>, organizationId: string, connector: string): string;
+  /**
+   * Opens a sealed value. Throws {@link CredentialsUnreadableError} when no configured key opens it, and a plain
+   * `STORE_UNAVAILABLE` error when it is not a sealed value of a known format.
+   */
   decrypt(sealed: string, organizationId: string, connector: string): Record<string, string>;
   /** Id of the key that sealed the value; null for values sealed before key ids existed. */
   keyIdOf(sealed: string): string | null;
@@ -43,10 +48,6 @@ export function parseEncryptionKey(encoded: unknown): Buffer {
 /** The id of a key: 16 hex digits of a SHA-256 of the key, the same on every host that has the key. */
 export function encryptionKeyId(encodedKey: string): string {
   return createHash("sha256").update("neonhub-credentials-key\u0000").update(parseEncryptionKey(encodedKey)).digest("hex").slice(0, 16);
-}
-
-function unreadable(connector: string, reason: string, cause?: unknown): StoreUnavailableError {
-  return new StoreUnavailableError(`The stored credentials of "${connector}" could not be decrypted: ${reason}.`, { isRetryable: false, ...(cause === undefined ? {} : { cause }) });
 }
 
 /**
@@ -93,11 +94,11 @@ export function createCredentialCipher(keys: string | CredentialKeyring): Creden
       }
       if (keyId !== null) {
         const key = byId.get(keyId);
-        if (key === undefined) throw unreadable(connector, `they were sealed with key ${keyId}, which is not configured`);
+        if (key === undefined) throw new CredentialsUnreadableError(connector, "key_not_configured", keyId);
         try {
           return open(key, bytes, organizationId, connector);
         } catch (error) {
-          throw unreadable(connector, "wrong encryption key or altered data", error);
+          throw new CredentialsUnreadableError(connector, "authentication_failed", keyId, error);
         }
       }
       // The first format named no key: try each configured one.
@@ -109,7 +110,7 @@ export function createCredentialCipher(keys: string | CredentialKeyring): Creden
           lastError = error;
         }
       }
-      throw unreadable(connector, "wrong encryption key or altered data", lastError);
+      throw new CredentialsUnreadableError(connector, "authentication_failed", null, lastError);
     },
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openNeonhubDatabase, type NeonhubDatabase } from "../index.js";
+import { credentialKeyRotationTests } from "../test-support/credential-key-rotation-tests.js";
 import { TEST_DATABASE_URL, createScratchDatabase, type ScratchDatabase } from "../tooling/scratch-database.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -117,4 +118,18 @@ describe.skipIf(!TEST_DATABASE_URL)("exclusive credential updates on PostgreSQL"
     expect(await second).toMatchObject({ version: 2, credentials: { accessToken: "b", refreshToken: "r2" } });
     expect(seen).toEqual(["b"]);
   });
+});
+
+describe.skipIf(!TEST_DATABASE_URL)("Prisma credential store key rotation on PostgreSQL", () => {
+  let scratch: ScratchDatabase;
+  let database: NeonhubDatabase;
+  beforeAll(async () => {
+    scratch = await createScratchDatabase(TEST_DATABASE_URL!);
+    database = await openNeonhubDatabase({ url: scratch.url, applyMigrations: true });
+  });
+  afterAll(async () => {
+    await database?.close();
+    await scratch?.drop();
+  });
+  credentialKeyRotationTests(() => database);
 });

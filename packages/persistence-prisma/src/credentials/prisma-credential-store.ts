@@ -3,20 +3,10 @@ import type { ConnectorAuth, ConnectorAuthType, PrismaClient } from "../generate
 import { guarded } from "../errors/guarded.js";
 import { claimConnection } from "./claim-connection.js";
 import { type CredentialCipher, type CredentialKeyring, createCredentialCipher } from "./credential-cipher.js";
+import { type ReencryptionResult, reencryptConnections } from "./reencrypt-connections.js";
 
 const AUTH_TYPES: Record<ConnectionAuthType, ConnectorAuthType> = { none: "NONE", api_key: "API_KEY", bearer: "BEARER", basic: "BASIC", oauth2: "OAUTH2" };
 const AUTH_TYPE_NAMES = Object.fromEntries(Object.entries(AUTH_TYPES).map(([name, value]) => [value, name])) as Record<ConnectorAuthType, ConnectionAuthType>;
-
-/** Rows re-encrypted per query during a key rotation. */
-const ROTATION_BATCH = 100;
-
-/** The result of {@link PrismaCredentialStore.reencrypt}. */
-export interface ReencryptionResult {
-  /** Connections now sealed with the current key. */
-  reencrypted: number;
-  /** Connections changed by another writer meanwhile (already sealed with the current key by that write). */
-  skipped: number;
-}
 
 /** A {@link CredentialStore} on PostgreSQL, with the counts and the key rotation that operators need. */
 export interface PrismaCredentialStore extends CredentialStore {
@@ -28,7 +18,13 @@ export interface PrismaCredentialStore extends CredentialStore {
   countStale(): Promise<number>;
   /**
    * Re-encrypts every connection sealed with another key than the current one, batch by batch, each row with a
-   * compare-and-swap on its version so that it can run while hosts keep serving and refreshing.
+   * compare-and-swap on its sealed value so that it can run while hosts keep serving and refreshing. A connection no
+   * configured key opens (its key is not configured, or does not authenticate it) is left as it was and counted in
+   * `unreadable`, the first of them named in `unreadableConnections`; the rotation goes on past it. A database error
+   * rejects the call.
+   * @example
+   * const result = await credentials.reencrypt();
+   * for (const { organizationId, connector, keyId } of result.unreadableConnections) console.warn(organizationId, connector, keyId);
    */
   reencrypt(): Promise<ReencryptionResult>;
 }
@@ -152,29 +148,6 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
       guarded("count the connections to re-encrypt", () =>
         prisma.connectorAuth.count({ where: { OR: [{ encryptionKeyId: null }, { encryptionKeyId: { not: cipher.currentKeyId } }] } }),
       ),
-    reencrypt: () =>
-      guarded("re-encrypt the connections", async () => {
-        const result: ReencryptionResult = { reencrypted: 0, skipped: 0 };
-        let after = "";
-        for (;;) {
-          const rows = await prisma.connectorAuth.findMany({
-            where: { id: { gt: after === "" ? "00000000-0000-0000-0000-000000000000" : after }, OR: [{ encryptionKeyId: null }, { encryptionKeyId: { not: cipher.currentKeyId } }] },
-            orderBy: { id: "asc" },
-            take: ROTATION_BATCH,
-          });
-          for (const row of rows) {
-            const plain = cipher.decrypt(row.encryptedCredentials, row.organizationId, row.connector);
-            // The version is left alone: a refresh that read the row before still writes its tokens.
-            const { count } = await prisma.connectorAuth.updateMany({
-              where: { id: row.id, encryptedCredentials: row.encryptedCredentials },
-              data: sealed(plain, row.organizationId, row.connector),
-            });
-            if (count === 1) result.reencrypted += 1;
-            else result.skipped += 1;
-          }
-          if (rows.length < ROTATION_BATCH) return result;
-          after = (rows.at(-1) as ConnectorAuth).id;
-        }
-      }),
+    reencrypt: () => guarded("re-encrypt the connections", () => reencryptConnections(prisma, cipher)),
   };
 }

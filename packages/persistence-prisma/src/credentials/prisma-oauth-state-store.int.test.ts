@@ -50,7 +50,7 @@ describe.skipIf(!TEST_DATABASE_URL)("Prisma OAuth state store key rotation on Po
     const [usedState, keptState] = [sampleOAuthState(), sampleOAuthState()];
     for (const record of [usedState, keptState]) await before.create(record);
     const result = await usedWhileRotating("OAuthState", usedState.organizationId, () => during.reencrypt());
-    expect(result).toEqual({ states: { reencrypted: 1, skipped: 1, expired: 0 }, grants: { reencrypted: 0, skipped: 0, expired: 0 } });
+    expect(result).toEqual({ states: { reencrypted: 1, skipped: 1, expired: 0, unreadable: 0, unreadableKeyIds: [] }, grants: { reencrypted: 0, skipped: 0, expired: 0, unreadable: 0, unreadableKeyIds: [] } });
     expect(await after.countStale()).toEqual({ states: 0, grants: 0 });
     expect(await after.consume(usedState.state)).toBeNull();
     expect(await after.consume(keptState.state)).toEqual(keptState);
@@ -61,7 +61,7 @@ describe.skipIf(!TEST_DATABASE_URL)("Prisma OAuth state store key rotation on Po
     const [usedGrant, keptGrant] = [sampleOAuthGrant(), sampleOAuthGrant()];
     for (const record of [usedGrant, keptGrant]) await before.createGrant(record);
     const result = await usedWhileRotating("OAuthGrant", usedGrant.organizationId, () => during.reencrypt());
-    expect(result).toEqual({ states: { reencrypted: 0, skipped: 0, expired: 0 }, grants: { reencrypted: 1, skipped: 1, expired: 0 } });
+    expect(result).toEqual({ states: { reencrypted: 0, skipped: 0, expired: 0, unreadable: 0, unreadableKeyIds: [] }, grants: { reencrypted: 1, skipped: 1, expired: 0, unreadable: 0, unreadableKeyIds: [] } });
     expect(await after.countStale()).toEqual({ states: 0, grants: 0 });
     expect(await after.consumeGrant(usedGrant.grant)).toBeNull();
     expect(await after.consumeGrant(keptGrant.grant)).toEqual(keptGrant);

@@ -91,7 +91,7 @@ describe("Prisma OAuth state store key rotation racing a callback on embedded PG
     const result = await createPrismaOAuthStateStore(racing, { current: newKey, previous: [oldKey] }).reencrypt();
 
     expect(used).toEqual([usedState, usedGrant]);
-    expect(result).toEqual({ states: { reencrypted: 1, skipped: 1, expired: 0 }, grants: { reencrypted: 1, skipped: 1, expired: 0 } });
+    expect(result).toEqual({ states: { reencrypted: 1, skipped: 1, expired: 0, unreadable: 0, unreadableKeyIds: [] }, grants: { reencrypted: 1, skipped: 1, expired: 0, unreadable: 0, unreadableKeyIds: [] } });
     const after = createPrismaOAuthStateStore(connection.prisma, newKey);
     expect(await after.countStale()).toEqual({ states: 0, grants: 0 });
     expect(await after.consume(usedState.state)).toBeNull();

@@ -32,7 +32,9 @@ export interface PrismaOAuthStateStore extends OAuthStateStore {
   /**
    * Re-seals every state and grant sealed with another key than the current one, batch by batch, each row with a
    * compare-and-swap on its sealed value so that it can run while hosts keep serving: a state or grant used meanwhile
-   * stays used. Rows expired before `now` are deleted instead, as `deleteExpired` would.
+   * stays used. Rows expired before `now` are deleted instead, as `deleteExpired` would. A row no configured key opens
+   * (its key is not configured, or does not authenticate it) is left as it was and counted in `unreadable`, with the
+   * key ids it names in `unreadableKeyIds`; the rotation goes on past it. A database error rejects the call.
    * @param now the time expiry is judged at; the host's clock by default.
    * @example
    * const states = database.createOAuthStateStore({ encryptionKey: newKey, previousKeys: [oldKey] });

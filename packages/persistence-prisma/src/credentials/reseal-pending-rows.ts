@@ -1,7 +1,10 @@
 import type { CredentialCipher } from "./credential-cipher.js";
+import { CredentialsUnreadableError } from "./credentials-unreadable-error.js";
 
 /** Rows re-sealed per query during a key rotation. */
 const ROTATION_BATCH = 100;
+/** Distinct key ids of unreadable rows named in a result; the count goes on past them. */
+const UNREADABLE_KEY_IDS_LISTED = 20;
 
 /** What a key rotation did to the pending rows of one table (states or grants). */
 export interface PendingReencryption {
@@ -11,6 +14,16 @@ export interface PendingReencryption {
   skipped: number;
   /** Rows found expired and deleted instead: nobody can finish them, and their key may go once they are gone. */
   expired: number;
+  /**
+   * Rows no configured key opens, left as they were: configure the key they were sealed with as a previous one, or
+   * run the rotation again once they have expired, when it deletes them.
+   */
+  unreadable: number;
+  /**
+   * The ids of the keys the unreadable rows name, each once, up to 20; a row sealed
+   * before key ids existed adds none.
+   */
+  unreadableKeyIds: string[];
 }
 
 /** A pending row (a state or a grant) whose secret is sealed like a connection's credentials. */
@@ -35,10 +48,11 @@ export interface PendingRows<Row extends PendingRow> {
 /**
  * Re-seals with the current key every row of `rows` sealed with another key, page by page. Each write is a
  * compare-and-swap on the sealed value: an update never inserts, so a row used meanwhile stays gone. Rows expired at
- * `now` are deleted rather than re-sealed, as the expiry sweep would.
+ * `now` are deleted rather than re-sealed, as the expiry sweep would. A row no configured key opens is counted and left
+ * as it was; any other error stops the rotation.
  */
 export async function resealPendingRows<Row extends PendingRow>(rows: PendingRows<Row>, cipher: CredentialCipher, now: Date): Promise<PendingReencryption> {
-  const result: PendingReencryption = { reencrypted: 0, skipped: 0, expired: 0 };
+  const result: PendingReencryption = { reencrypted: 0, skipped: 0, expired: 0, unreadable: 0, unreadableKeyIds: [] };
   const currentPrefix = `${cipher.currentKeyId}:`;
   let after = "";
   for (;;) {
@@ -49,7 +63,16 @@ export async function resealPendingRows<Row extends PendingRow>(rows: PendingRow
         else result.skipped += 1;
         continue;
       }
-      const plain = cipher.decrypt(rows.sealedOf(row), row.organizationId, row.connector);
+      let plain: Record<string, string>;
+      try {
+        plain = cipher.decrypt(rows.sealedOf(row), row.organizationId, row.connector);
+      } catch (error) {
+        if (!CredentialsUnreadableError.isInstance(error)) throw error;
+        result.unreadable += 1;
+        const { keyId } = error;
+        if (keyId !== null && !result.unreadableKeyIds.includes(keyId) && result.unreadableKeyIds.length < UNREADABLE_KEY_IDS_LISTED) result.unreadableKeyIds.push(keyId);
+        continue;
+      }
       if ((await rows.swap(row, cipher.encrypt(plain, row.organizationId, row.connector))) === 1) result.reencrypted += 1;
       else result.skipped += 1;
     }

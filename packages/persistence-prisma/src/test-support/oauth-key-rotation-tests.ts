@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { sampleOAuthGrant, sampleOAuthState } from "@neonhub/core/testing";
 import { expect, it } from "vitest";
-import type { NeonhubDatabase } from "../index.js";
+import { encryptionKeyId, type NeonhubDatabase } from "../index.js";
 
 const EARLIER = new Date(Date.UTC(2020, 0, 1));
 const NOW = new Date(Date.UTC(2030, 0, 1));
@@ -41,11 +41,11 @@ export function oauthKeyRotationTests(database: () => NeonhubDatabase): void {
     await before.create(state);
 
     expect(await during.reencrypt(NOW)).toEqual({
-      states: { reencrypted: 1, skipped: 0, expired: 1 },
-      grants: { reencrypted: 1, skipped: 0, expired: 1 },
+      states: { reencrypted: 1, skipped: 0, expired: 1, unreadable: 0, unreadableKeyIds: [] },
+      grants: { reencrypted: 1, skipped: 0, expired: 1, unreadable: 0, unreadableKeyIds: [] },
     });
     expect(await during.countStale()).toEqual({ states: 0, grants: 0 });
-    expect(await during.reencrypt(NOW)).toEqual({ states: { reencrypted: 0, skipped: 0, expired: 0 }, grants: { reencrypted: 0, skipped: 0, expired: 0 } });
+    expect(await during.reencrypt(NOW)).toEqual({ states: { reencrypted: 0, skipped: 0, expired: 0, unreadable: 0, unreadableKeyIds: [] }, grants: { reencrypted: 0, skipped: 0, expired: 0, unreadable: 0, unreadableKeyIds: [] } });
 
     expect(await after.consume(state.state)).toEqual(state);
     expect(await after.consumeGrant(grant.grant)).toEqual(grant);
@@ -67,8 +67,31 @@ export function oauthKeyRotationTests(database: () => NeonhubDatabase): void {
     const { before, during, after } = rotationFrom(database());
     const states = Array.from({ length: 130 }, () => sampleOAuthState());
     for (const record of states) await before.create(record);
-    expect((await during.reencrypt(NOW)).states).toEqual({ reencrypted: 130, skipped: 0, expired: 0 });
+    expect((await during.reencrypt(NOW)).states).toEqual({ reencrypted: 130, skipped: 0, expired: 0, unreadable: 0, unreadableKeyIds: [] });
     expect(await during.countStale()).toEqual({ states: 0, grants: 0 });
     for (const record of states) expect(await after.consume(record.state)).toEqual(record);
+  });
+
+  it("leaves a state and a grant sealed with a key not configured as they were, counts them, and re-seals the others", async () => {
+    const { before, during, after } = rotationFrom(database());
+    const unknownKey = randomBytes(32).toString("base64");
+    const sealedWithUnknown = database().createOAuthStateStore({ encryptionKey: unknownKey });
+    const [lostState, keptState] = [sampleOAuthState(), sampleOAuthState()];
+    const lostGrant = sampleOAuthGrant();
+    await sealedWithUnknown.create(lostState);
+    await sealedWithUnknown.createGrant(lostGrant);
+    // Expiry is judged before opening: an expired row of the unknown key is deleted all the same.
+    await sealedWithUnknown.create(sampleOAuthState({ expiresAt: EARLIER }));
+    await before.create(keptState);
+
+    const keyId = encryptionKeyId(unknownKey);
+    expect(await during.reencrypt(NOW)).toEqual({
+      states: { reencrypted: 1, skipped: 0, expired: 1, unreadable: 1, unreadableKeyIds: [keyId] },
+      grants: { reencrypted: 0, skipped: 0, expired: 0, unreadable: 1, unreadableKeyIds: [keyId] },
+    });
+    expect(await during.countStale()).toEqual({ states: 1, grants: 1 });
+    expect(await after.consume(keptState.state)).toEqual(keptState);
+    expect(await sealedWithUnknown.consume(lostState.state)).toEqual(lostState);
+    expect(await sealedWithUnknown.consumeGrant(lostGrant.grant)).toEqual(lostGrant);
   });
 }
