@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { runCredentialStoreConformanceSuite } from "@neonhub/connectors/testing";
 import { sampleOAuthGrant, sampleOAuthState } from "@neonhub/core/testing";
-import { type NeonhubDatabase, openNeonhubDatabase } from "@neonhub/persistence-prisma";
+import { encryptionKeyId, type NeonhubDatabase, openNeonhubDatabase } from "@neonhub/persistence-prisma";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScratchDatabase, type ScratchDatabase } from "../../test/scratch-database.js";
 import { runConnectionsCommand } from "./run-connections-command.js";
@@ -90,4 +91,66 @@ describe.skipIf(!baseUrl)("connections on PostgreSQL", () => {
     expect(deleted).toEqual({ code: 0, output: `Deleted the stripe connection of ${organizationId}; revocation at the provider: not_offered.\n` });
     expect(await newOnly.get(organizationId, "stripe")).toBeNull();
   });
+});
+
+describe.skipIf(!baseUrl)("connections rotate-key past rows no configured key opens, on PostgreSQL", () => {
+  let scratch: ScratchDatabase | undefined;
+  let database: NeonhubDatabase | undefined;
+  let raw: pg.Client | undefined;
+  beforeAll(async () => {
+    scratch = await createScratchDatabase(baseUrl as string, "connections_unreadable");
+    database = await openNeonhubDatabase({ url: scratch.url });
+    raw = new pg.Client({ connectionString: scratch.url });
+    await raw.connect();
+  });
+  afterAll(async () => {
+    await raw?.end();
+    await database?.close();
+    await scratch?.drop();
+  });
+
+  it("re-seals every row of the previous key past 22 connections and a pending authorization and grant sealed with a key not configured, names the first 20 and exits 1", async () => {
+    const [keyA, keyB, keyC] = [randomBytes(32).toString("base64"), randomBytes(32).toString("hex"), randomBytes(32).toString("base64")];
+    const onA = (database as NeonhubDatabase).createCredentialStore({ encryptionKey: keyA });
+    const onC = (database as NeonhubDatabase).createCredentialStore({ encryptionKey: keyC });
+    for (let index = 0; index < 120; index += 1) {
+      await onA.put({ organizationId: `org_a_${index}`, connector: "hubspot", authType: "oauth2", credentials: { accessToken: `at-${index}` }, expiresAt: null });
+      if (index % 5 === 0 && index < 110) await onC.put({ organizationId: `org_c_${index}`, connector: "stripe", authType: "api_key", credentials: { apiKey: `sk-${index}` }, expiresAt: null });
+    }
+    const lostState = sampleOAuthState();
+    const lostGrant = sampleOAuthGrant();
+    const pendingOnC = (database as NeonhubDatabase).createOAuthStateStore({ encryptionKey: keyC });
+    await pendingOnC.create(lostState);
+    await pendingOnC.createGrant(lostGrant);
+
+    let output = "";
+    const code = await runConnectionsCommand(["rotate-key"], { DATABASE_URL: scratch?.url, NEONHUB_CREDENTIALS_KEY: keyB, NEONHUB_CREDENTIALS_PREVIOUS_KEYS: keyA }, (text) => (output += text), async () => "");
+
+    const [idB, idC] = [encryptionKeyId(keyB), encryptionKeyId(keyC)];
+    const { rows: named } = await (raw as pg.Client).query<{ organizationId: string }>(
+      `SELECT "organizationId" FROM "ConnectorAuth" WHERE "encryptionKeyId" = $1 ORDER BY "id" LIMIT 20`,
+      [idC],
+    );
+    const unreadable = named.map((row) => `${row.organizationId}/stripe (key ${idC}, not configured)`).join(", ");
+    expect({ code, output }).toEqual({
+      code: 1,
+      output:
+        `Re-encrypted 120 connection(s) with key ${idB}; 0 changed meanwhile; 22 left on other keys.\n` +
+        `Could not open 22 connection(s), left as they were: ${unreadable} and 2 more. Add the key each was sealed with to ` +
+        `NEONHUB_CREDENTIALS_PREVIOUS_KEYS and run rotate-key again, or delete the connection (pnpm connections delete --org <organizationId> ` +
+        `--connector <id>) and have its organization connect again.\n` +
+        `Re-encrypted 0 pending authorization(s) with key ${idB}; 0 used meanwhile; 0 expired and deleted; 1 left on other keys.\n` +
+        `Could not open 1 pending authorization(s) (sealed with key(s) ${idC}), left as they were. Add the key they were sealed with to ` +
+        `NEONHUB_CREDENTIALS_PREVIOUS_KEYS and run rotate-key again, or run it again once they have expired: it deletes them then.\n` +
+        `Re-encrypted 0 grant(s) of confirm completion with key ${idB}; 0 used meanwhile; 0 expired and deleted; 1 left on other keys.\n` +
+        `Could not open 1 grant(s) of confirm completion (sealed with key(s) ${idC}), left as they were. Add the key they were sealed with to ` +
+        `NEONHUB_CREDENTIALS_PREVIOUS_KEYS and run rotate-key again, or run it again once they have expired: it deletes them then.\n`,
+    });
+    const onB = (database as NeonhubDatabase).createCredentialStore({ encryptionKey: keyB });
+    expect(await onB.countStale()).toBe(22);
+    for (let index = 0; index < 120; index += 1) expect((await onB.get(`org_a_${index}`, "hubspot"))?.credentials).toEqual({ accessToken: `at-${index}` });
+    for (let index = 0; index < 110; index += 5) expect((await onC.get(`org_c_${index}`, "stripe"))?.credentials).toEqual({ apiKey: `sk-${index}` });
+    expect(await pendingOnC.consume(lostState.state)).toEqual(lostState);
+    expect(await pendingOnC.consumeGrant(lostGrant.grant)).toEqual(lostGrant);
+  }, 120_000);
 });

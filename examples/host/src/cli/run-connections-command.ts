@@ -2,12 +2,12 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { ConfigurationError } from "@neonhub/core";
 import { createConnectorClient } from "@neonhub/connectors";
-import type { PendingReencryption } from "@neonhub/persistence-prisma";
 import { loadHostConfig } from "../config/host-config.js";
 import { createConnectionService } from "../connections/connection-service.js";
 import { openHostDatabase } from "../runtime/open-host-database.js";
 import { misplacedOptions } from "./misplaced-options.js";
 import { parseCredentialsDocument, type CredentialsDocument } from "./parse-credentials-document.js";
+import { rotateCredentialsKey } from "./rotate-credentials-key.js";
 
 const USAGE = `Manage organizations' connections to connectors (credentials stored encrypted in the configured database).
 
@@ -21,8 +21,8 @@ The credentials document is {"credentials": {"accessToken": "..."}, "authType"?:
 expiresAt from 0001-01-01 to 9999-12-31 (UTC).
 NEONHUB_CREDENTIALS_KEY is the key credentials are sealed with; rotate-key re-encrypts every connection, pending
 authorization and grant sealed with a key of NEONHUB_CREDENTIALS_PREVIOUS_KEYS (hosts may keep serving meanwhile),
-deletes expired authorizations and grants, and exits 0 when nothing is left on another key. The database is chosen as
-for the host.
+deletes expired authorizations and grants, names the rows no configured key opens (leaving them as they were), and
+exits 0 when nothing is left on another key, 1 otherwise. The database is chosen as for the host.
 `;
 
 /** The options each command takes; any other is refused. */
@@ -108,19 +108,8 @@ export async function runConnectionsCommand(
         write(result.ok ? `${connector}: OK (${result.durationMs} ms)\n` : `${connector}: FAILED ${result.error?.code}: ${result.error?.message}\n`);
         return result.ok ? 0 : 1;
       }
-      default: {
-        const result = await store.reencrypt();
-        const remaining = await store.countStale();
-        write(`Re-encrypted ${result.reencrypted} connection(s) with key ${store.currentKeyId}; ${result.skipped} changed meanwhile; ${remaining} left on other keys.\n`);
-        // Expiry by the database's clock: a machine whose clock runs ahead would delete authorizations still live.
-        const pending = await states.reencrypt(await database.readDatabaseTime());
-        const pendingRemaining = await states.countStale();
-        const reportPending = (what: string, done: PendingReencryption, left: number) =>
-          write(`Re-encrypted ${done.reencrypted} ${what} with key ${states.currentKeyId}; ${done.skipped} used meanwhile; ${done.expired} expired and deleted; ${left} left on other keys.\n`);
-        reportPending("pending authorization(s)", pending.states, pendingRemaining.states);
-        reportPending("grant(s) of confirm completion", pending.grants, pendingRemaining.grants);
-        return remaining + pendingRemaining.states + pendingRemaining.grants === 0 ? 0 : 1;
-      }
+      default:
+        return await rotateCredentialsKey({ store, states, database }, write);
     }
   } finally {
     await connectors.close();

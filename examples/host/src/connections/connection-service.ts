@@ -10,6 +10,7 @@ import {
   systemClock,
 } from "@neonhub/core";
 import type { ConnectorClient, ConnectorDefinition, OAuth2AuthSpec, OAuthClientCredentials } from "@neonhub/connectors";
+import { CredentialsUnreadableError } from "@neonhub/persistence-prisma";
 import { ConnectionApiError } from "../http/host-error.js";
 import { DEFAULT_OAUTH_GRANT_TTL_MS, newOAuthGrant } from "./oauth-grant.js";
 import { isReturnUrlAllowed } from "./return-url-allowlist.js";
@@ -67,7 +68,11 @@ export interface ConnectionTestResult {
 /** What deleting a connection did at the provider. */
 export interface ConnectionDeletion {
   connector: string;
-  /** `revoked`: the provider withdrew the grant; `not_offered`: the connector declares no revocation; `failed`: the provider refused or could not be reached (the connection is deleted anyway). */
+  /**
+   * `revoked`: the provider withdrew the grant; `not_offered`: the connector declares no revocation; `failed`: the
+   * provider refused or could not be reached, or no configured key opens the stored credentials (the connection is
+   * deleted anyway).
+   */
   revocation: "revoked" | "not_offered" | "failed";
 }
 
@@ -168,11 +173,15 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
     return { connector, connection };
   };
 
-  /** Withdraws the grant where the provider offers it; a provider that refuses or cannot be reached is `failed`. */
-  const revokeAtProvider = async (organizationId: string, connector: ConnectorDefinition, credentials: Record<string, string>): Promise<ConnectionDeletion["revocation"]> => {
+  /**
+   * Withdraws the grant where the provider offers it; a provider that refuses or cannot be reached is `failed`, and so
+   * is a grant whose credentials (null) no configured key opens.
+   */
+  const revokeAtProvider = async (organizationId: string, connector: ConnectorDefinition, credentials: Record<string, string> | null): Promise<ConnectionDeletion["revocation"]> => {
     try {
       const auth = connector.auth;
       if (auth.type === "oauth2" && auth.revocationUrl !== undefined && auth.authorizationUrl !== undefined && options.oauthClients[connector.id] !== undefined) {
+        if (credentials === null) return "failed";
         const { provider } = oauthOf(connector);
         const refreshToken = credentials.refreshToken;
         // Revoking the refresh token withdraws the whole grant at providers that follow RFC 7009.
@@ -202,8 +211,12 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
     },
 
     async remove(organizationId, connectorId) {
-      const { connector, connection } = await existingConnection(organizationId, connectorId);
-      const revocation = await revokeAtProvider(organizationId, connector, connection.credentials);
+      const { connector, connection } = await existingConnection(organizationId, connectorId).catch((error: unknown) => {
+        // A connection no configured key opens (its key lost in a rotation) can still be deleted, to connect again.
+        if (!CredentialsUnreadableError.isInstance(error)) throw error;
+        return { connector: connectorOf(connectorId), connection: null };
+      });
+      const revocation = await revokeAtProvider(organizationId, connector, connection?.credentials ?? null);
       await store.delete(organizationId, connector.id);
       return { connector: connector.id, revocation };
     },
