@@ -30,7 +30,7 @@ export class CredentialsUnreadableError extends StoreUnavailableError {
   }
 
   /** True for this error, from this copy of the package or another one. */
-  static isInstance(value: unknown): value is CredentialsUnreadableError {
+  static override isInstance(value: unknown): value is CredentialsUnreadableError {
     return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 }
