@@ -2,6 +2,7 @@ import { createConnectorClient, createMemoryCredentialStore, createMemoryOAuthSt
 import type { CredentialStore, OAuthStateStore } from "@neonhub/core";
 import { type ProviderServer, startProviderServer } from "@neonhub/connectors/testing";
 import { createManualClock } from "@neonhub/core/testing";
+import { CredentialsUnreadableError } from "@neonhub/persistence-prisma";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createConnectionService, type ConnectionService } from "./connection-service.js";
@@ -212,5 +213,46 @@ describe("connection service: fields sent beside the tokens", () => {
 
   it("refuses an operator field the connector does not send", () => {
     expect(() => serviceWith(createMemoryCredentialStore(), { developerTokn: "typo" })).toThrow(/developerTokn/);
+  });
+});
+
+describe("connection service: deleting a connection no configured key opens", () => {
+  let provider: ProviderServer;
+  beforeAll(async () => {
+    provider = await startProviderServer(() => ({ status: 200, json: {} }));
+  });
+  afterAll(() => provider.close());
+
+  it("deletes it without asking the provider to revoke tokens it cannot read, reporting the revocation failed", async () => {
+    const revocable = defineConnector({
+      id: "revocable",
+      kind: "REVOCABLE",
+      displayName: "Revocable",
+      baseUrl: provider.url,
+      auth: { type: "oauth2", tokenUrl: `${provider.url}/token`, authorizationUrl: "https://auth.example.test/authorize", revocationUrl: `${provider.url}/revoke` },
+      actions: { ping: defineAction({ description: "Ping", repeatSafety: "safe", input: z.object({}), output: z.object({}), run: async () => ({}), fixture: () => ({}) }) },
+    });
+    const stored = createMemoryCredentialStore();
+    await stored.put({ organizationId: "org_alpha", connector: "revocable", authType: "oauth2", credentials: { accessToken: "at", refreshToken: "rt" }, expiresAt: null });
+    // As the Prisma store reads a connection sealed with a key that is no longer configured.
+    const store: CredentialStore = {
+      ...stored,
+      get: async () => {
+        throw new CredentialsUnreadableError("revocable", "key_not_configured", "0123456789abcdef");
+      },
+    };
+    const service = createConnectionService({
+      store,
+      states: createMemoryOAuthStateStore(),
+      connectors: createConnectorClient({ mode: "live", environment: {}, connectors: [revocable], credentials: store }),
+      oauthClients: { revocable: { clientId: "client-1", clientSecret: "secret-1" } },
+      redirectUri: "https://api.example.com/v1/oauth/callback",
+      returnUrls: ["https://app.example.com/settings/"],
+      allowInsecureOAuthRequests: true,
+    });
+
+    expect(await service.remove("org_alpha", "revocable")).toEqual({ connector: "revocable", revocation: "failed" });
+    expect(await stored.get("org_alpha", "revocable")).toBeNull();
+    expect(provider.requests).toEqual([]);
   });
 });
