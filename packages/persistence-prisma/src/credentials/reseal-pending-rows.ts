@@ -19,10 +19,7 @@ export interface PendingReencryption {
    * run the rotation again once they have expired, when it deletes them.
    */
   unreadable: number;
-  /**
-   * The ids of the keys the unreadable rows name, each once, up to 20; a row sealed
-   * before key ids existed adds none.
-   */
+  /** The ids of the keys the unreadable rows name, each once, up to 20; a row sealed before key ids existed adds none. */
   unreadableKeyIds: string[];
 }
 
