@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabaseConnection, type DatabaseConnection } from "../database/database-connection.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { encryptionKeyId, openNeonhubDatabase, type NeonhubDatabase } from "../index.js";
 import { credentialKeyRotationTests } from "../test-support/credential-key-rotation-tests.js";
+import { embeddedConnectionAroundSuite, embeddedDatabaseAroundSuite } from "../test-support/embedded-database-around-suite.js";
 import { createScratchFolder } from "../tooling/scratch-database.js";
 import { createPrismaCredentialStore } from "./prisma-credential-store.js";
 
@@ -45,41 +45,22 @@ describe("embedded database while a token refresh holds a connection exclusively
 });
 
 describe("Prisma credential store key rotation on embedded PGlite", () => {
-  const rotationFolder = createScratchFolder();
-  let rotationDatabase: NeonhubDatabase;
-  beforeAll(async () => {
-    rotationDatabase = await openNeonhubDatabase({ embedded: { dataDir: (await rotationFolder).path } });
-  }, 120_000);
-  afterAll(async () => {
-    await rotationDatabase?.close();
-    await (await rotationFolder).remove();
-  });
-  credentialKeyRotationTests(() => rotationDatabase);
+  credentialKeyRotationTests(embeddedDatabaseAroundSuite());
 });
 
 describe("Prisma credential store key rotation past rows it cannot open, on embedded PGlite", () => {
-  const folder = createScratchFolder();
-  let connection: DatabaseConnection;
-  beforeAll(async () => {
-    const dataDir = (await folder).path;
-    await (await openNeonhubDatabase({ embedded: { dataDir } })).close();
-    connection = await openDatabaseConnection({ kind: "embedded", dataDir });
-  }, 120_000);
-  afterAll(async () => {
-    await connection?.close();
-    await (await folder).remove();
-  });
+  const connectionOf = embeddedConnectionAroundSuite();
 
   it("names a connection whose sealed value was moved from another row as one its key does not open", async () => {
     const [oldKey, newKey] = [randomBytes(32).toString("base64"), randomBytes(32).toString("base64")];
-    const host = createPrismaCredentialStore(connection.prisma, oldKey);
+    const host = createPrismaCredentialStore(connectionOf().prisma, oldKey);
     for (const organizationId of ["org-moved", "org-kept"]) {
       await host.put({ organizationId, connector: "stripe", authType: "api_key", credentials: { apiKey: organizationId }, expiresAt: null });
     }
-    const kept = await connection.prisma.connectorAuth.findFirstOrThrow({ where: { organizationId: "org-kept" } });
-    await connection.prisma.connectorAuth.updateMany({ where: { organizationId: "org-moved" }, data: { encryptedCredentials: kept.encryptedCredentials } });
+    const kept = await connectionOf().prisma.connectorAuth.findFirstOrThrow({ where: { organizationId: "org-kept" } });
+    await connectionOf().prisma.connectorAuth.updateMany({ where: { organizationId: "org-moved" }, data: { encryptedCredentials: kept.encryptedCredentials } });
 
-    const result = await createPrismaCredentialStore(connection.prisma, { current: newKey, previous: [oldKey] }).reencrypt();
+    const result = await createPrismaCredentialStore(connectionOf().prisma, { current: newKey, previous: [oldKey] }).reencrypt();
 
     expect(result).toEqual({
       reencrypted: 1,
@@ -87,14 +68,14 @@ describe("Prisma credential store key rotation past rows it cannot open, on embe
       unreadable: 1,
       unreadableConnections: [{ organizationId: "org-moved", connector: "stripe", keyId: encryptionKeyId(oldKey), reason: "authentication_failed" }],
     });
-    expect((await createPrismaCredentialStore(connection.prisma, newKey).get("org-kept", "stripe"))?.credentials).toEqual({ apiKey: "org-kept" });
-    await connection.prisma.connectorAuth.deleteMany({});
+    expect((await createPrismaCredentialStore(connectionOf().prisma, newKey).get("org-kept", "stripe"))?.credentials).toEqual({ apiKey: "org-kept" });
+    await connectionOf().prisma.connectorAuth.deleteMany({});
   });
 
   it("fails on a database error rather than counting the row as unreadable", async () => {
     const [oldKey, newKey] = [randomBytes(32).toString("base64"), randomBytes(32).toString("base64")];
-    await createPrismaCredentialStore(connection.prisma, oldKey).put({ organizationId: "org", connector: "stripe", authType: "api_key", credentials: { apiKey: "sk" }, expiresAt: null });
-    const failing = connection.prisma.$extends({
+    await createPrismaCredentialStore(connectionOf().prisma, oldKey).put({ organizationId: "org", connector: "stripe", authType: "api_key", credentials: { apiKey: "sk" }, expiresAt: null });
+    const failing = connectionOf().prisma.$extends({
       query: {
         connectorAuth: {
           async updateMany() {
@@ -109,7 +90,7 @@ describe("Prisma credential store key rotation past rows it cannot open, on embe
       isRetryable: true,
       message: "The run store is unavailable: could not re-encrypt the connections because the database connection failed.",
     });
-    expect(await createPrismaCredentialStore(connection.prisma, newKey).countStale()).toBe(1);
-    await connection.prisma.connectorAuth.deleteMany({});
+    expect(await createPrismaCredentialStore(connectionOf().prisma, newKey).countStale()).toBe(1);
+    await connectionOf().prisma.connectorAuth.deleteMany({});
   });
 });

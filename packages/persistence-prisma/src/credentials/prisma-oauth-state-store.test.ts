@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { runOAuthStateStoreConformanceSuite, sampleOAuthGrant, sampleOAuthState } from "@neonhub/core/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabaseConnection, type DatabaseConnection } from "../database/database-connection.js";
+import { afterAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { openNeonhubDatabase, type NeonhubDatabase } from "../index.js";
 import { oauthKeyRotationTests } from "../test-support/oauth-key-rotation-tests.js";
+import { embeddedConnectionAroundSuite, embeddedDatabaseAroundSuite } from "../test-support/embedded-database-around-suite.js";
 import { createScratchFolder } from "../tooling/scratch-database.js";
 import { createPrismaOAuthStateStore } from "./prisma-oauth-state-store.js";
 
@@ -34,42 +34,23 @@ describe("Prisma OAuth state store rows", () => {
 });
 
 describe("Prisma OAuth state store key rotation on embedded PGlite", () => {
-  const rotationFolder = createScratchFolder();
-  let rotationDatabase: NeonhubDatabase;
-  beforeAll(async () => {
-    rotationDatabase = await openNeonhubDatabase({ embedded: { dataDir: (await rotationFolder).path } });
-  }, 120_000);
-  afterAll(async () => {
-    await rotationDatabase?.close();
-    await (await rotationFolder).remove();
-  });
-  oauthKeyRotationTests(() => rotationDatabase);
+  oauthKeyRotationTests(embeddedDatabaseAroundSuite());
 });
 
 describe("Prisma OAuth state store key rotation racing a callback on embedded PGlite", () => {
-  const racingFolder = createScratchFolder();
-  let connection: DatabaseConnection;
-  beforeAll(async () => {
-    const dataDir = (await racingFolder).path;
-    await (await openNeonhubDatabase({ embedded: { dataDir } })).close();
-    connection = await openDatabaseConnection({ kind: "embedded", dataDir });
-  }, 120_000);
-  afterAll(async () => {
-    await connection?.close();
-    await (await racingFolder).remove();
-  });
+  const connectionOf = embeddedConnectionAroundSuite();
 
   it("leaves a state and a grant used between the read of their batch and their re-sealing used", async () => {
     const oldKey = randomBytes(32).toString("base64");
     const newKey = randomBytes(32).toString("base64");
-    const host = createPrismaOAuthStateStore(connection.prisma, oldKey);
+    const host = createPrismaOAuthStateStore(connectionOf().prisma, oldKey);
     const [usedState, keptState] = [sampleOAuthState(), sampleOAuthState()];
     const [usedGrant, keptGrant] = [sampleOAuthGrant(), sampleOAuthGrant()];
     for (const record of [usedState, keptState]) await host.create(record);
     for (const record of [usedGrant, keptGrant]) await host.createGrant(record);
     // A callback and a confirmation on another host use one state and one grant right after the rotation read them.
     const used: unknown[] = [];
-    const racing = connection.prisma.$extends({
+    const racing = connectionOf().prisma.$extends({
       query: {
         oAuthState: {
           async findMany({ args, query }) {
@@ -92,7 +73,7 @@ describe("Prisma OAuth state store key rotation racing a callback on embedded PG
 
     expect(used).toEqual([usedState, usedGrant]);
     expect(result).toEqual({ states: { reencrypted: 1, skipped: 1, expired: 0, unreadable: 0, unreadableKeyIds: [] }, grants: { reencrypted: 1, skipped: 1, expired: 0, unreadable: 0, unreadableKeyIds: [] } });
-    const after = createPrismaOAuthStateStore(connection.prisma, newKey);
+    const after = createPrismaOAuthStateStore(connectionOf().prisma, newKey);
     expect(await after.countStale()).toEqual({ states: 0, grants: 0 });
     expect(await after.consume(usedState.state)).toBeNull();
     expect(await after.consumeGrant(usedGrant.grant)).toBeNull();
