@@ -56,7 +56,10 @@ export interface HostAppDependencies {
   inspectorAssets?: InspectorAssets | null;
   /** Check every response against its zod schema before sending it (tests turn this on). Default false. */
   validateResponses?: boolean;
-  /** What API keys' expiry is compared with on every request. Default: the system clock. */
+  /**
+   * What stored times are compared with: API keys' expiry on every request, and the end of the run summary's window
+   * (runs are stamped by the orchestrator's clock, so give the same one). Default: the system clock.
+   */
   clock?: Pick<Clock, "now">;
 }
 
@@ -124,7 +127,7 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
       v1.addHook("onRequest", v1.authenticate);
       v1.addHook("onRequest", v1.requireScope);
       await v1.register(runEventsRoutes, { hub: runEvents });
-      await v1.register(runSummaryRoutes, { orchestrator: dependencies.orchestrator });
+      await v1.register(runSummaryRoutes, { orchestrator: dependencies.orchestrator, ...(clock ? { now: () => clock.now() } : {}) });
       await v1.register(runsRoutes, { orchestrator: dependencies.orchestrator });
       await v1.register(catalogRoutes, { orchestrator: dependencies.orchestrator, connectors: dependencies.connectors });
       if (dependencies.connections) await v1.register(connectionsRoutes, { connections: dependencies.connections });

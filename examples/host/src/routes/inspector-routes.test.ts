@@ -1,8 +1,10 @@
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { createMemoryRunStore, createOrchestrator } from "@neonhub/core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createHostApp } from "../app/create-host-app.js";
 import { createTestHost, type TestHost } from "../testing/create-test-host.js";
+import { echoAgent } from "../testing/test-agents.js";
 
 let host: TestHost;
 beforeEach(async () => {
@@ -150,6 +152,22 @@ describe("GET /v1/runs filters and /v1/runs/summary", () => {
     expect(summary.minutes.reduce((total: number, minute: { count: number }) => total + minute.count, 0)).toBe(2);
     expect(new Date(summary.until).getTime() - new Date(summary.since).getTime()).toBe(3_600_000);
     expect((await host.app.inject({ method: "GET", url: "/v1/runs/summary?windowMinutes=2000", headers: host.alpha })).statusCode).toBe(400);
+  });
+
+  it("ends the summary's window at the host's clock, the one runs are stamped by, not at the process's own", async () => {
+    // The database's time as the host measures it: 90 s ahead of this process's clock.
+    const databaseClock = { now: () => Date.now() + 90_000 };
+    const store = createMemoryRunStore();
+    const writer = createOrchestrator({ agents: [echoAgent], store, clock: { ...databaseClock, sleep: async () => undefined, schedule: () => () => undefined } });
+    await writer.orchestrate({ agent: "echo", input: { text: "a" }, context: { organizationId: "org_alpha", userId: "user_alpha" } });
+    const ahead = await createTestHost({ store, clock: databaseClock });
+    try {
+      const summary = (await ahead.app.inject({ method: "GET", url: "/v1/runs/summary?windowMinutes=60", headers: ahead.alpha })).json();
+      expect(summary.agents).toEqual([{ agentName: "echo", total: 1, completed: 1, failed: 0, p95DurationMs: expect.any(Number) }]);
+      expect(Date.parse(summary.until)).toBeGreaterThanOrEqual(Date.now() + 89_000);
+    } finally {
+      await ahead.app.close();
+    }
   });
 
   it("lists each agent's admission limit", async () => {

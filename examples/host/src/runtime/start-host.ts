@@ -51,7 +51,7 @@ export async function startHost(
       connectorApiVersions: runtime.connectorApiVersions,
       version: runtime.version,
       publicUrl: config.publicUrl,
-      // Key expiry is stored by the database's time, so it is judged by it.
+      // Key expiry and run times are stored by the database's time, so they are judged by it.
       clock: runtime.databaseClock,
       logger,
       ...(credentials && keys

@@ -62,7 +62,7 @@ export async function createTestHost(
     scheduleStore?: ScheduleStore;
     runEventHub?: RunEventHubOptions;
     publicUrl?: string;
-    /** The host's clock, for API key expiry (and for the key cache when it is on). */
+    /** The host's clock, for API key expiry and the run summary's window (and for the key cache when it is on). */
     clock?: Pick<Clock, "now">;
     /** Puts the API key cache in front of the memory store, as a started host does. Default: no cache. */
     apiKeyCacheTtlMs?: number;
