@@ -90,8 +90,8 @@ export interface HostExtensions {
   agents?: (connectors: RunConnectors) => AgentDefinition[];
   /**
    * This process's clock (the system clock by default): what the clock skew monitor measures against the database's.
-   * Everything that stores or compares a time (the orchestrator, the schedules, API key expiry, OAuth authorizations)
-   * goes by it corrected to the database's (`ClockSkewMonitor.referenceClock`).
+   * Everything that stores or compares a time (the orchestrator, the schedules, connection tokens, API key expiry,
+   * OAuth authorizations) goes by it corrected to the database's (`ClockSkewMonitor.referenceClock`).
    */
   clock?: Clock;
 }
@@ -121,6 +121,16 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
   try {
     const redis = config.redisUrl === null ? null : await connectRedis(config.redisUrl, logger);
     if (redis) closers.unshift(() => redis.quit().catch(() => redis.disconnect()));
+    const clock = extensions.clock ?? systemClock;
+    const clockSkew = createClockSkewMonitor({ readReferenceTime: () => database.readDatabaseTime(), clock, maxSkewMs: config.maxClockSkewMs, intervalMs: CLOCK_CHECK_INTERVAL_MS, logger });
+    // Measured before the orchestrator's first sweep, so that a host started with a skewed clock takes nothing over.
+    const firstOffset = await clockSkew.measure();
+    logger.info({ offsetMs: firstOffset?.offsetMs ?? null, uncertaintyMs: firstOffset?.uncertaintyMs ?? null, skewed: clockSkew.isSkewed() }, "clock measured against the database's");
+    clockSkew.start();
+    closers.unshift(() => clockSkew.stop());
+    // Leases, wake times, run times, ticks and token expiries are set and compared by the database's time as this host
+    // knows it, so that hosts whose clocks differ agree on them.
+    const databaseClock = clockSkew.referenceClock;
     const registry = createConnectorRegistry({ connectors: [...builtInConnectors, ...(extensions.connectors ?? [])] });
     const connectorApiVersions = () => checkApiVersions(registry.list(), { clock: systemClock });
     const metrics = createPrometheusMetrics({ connectorApiVersions, knownQueues: Object.keys(PLATFORM_QUEUES), logger });
@@ -133,6 +143,8 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
       metrics: metrics.sink,
       logger,
       oauthClients: (connector) => config.oauthClients[connector],
+      // Token expiries are stored by the connection service on the database's clock too.
+      clock: databaseClock,
       ...(config.mockLatencyMs > 0 ? { mock: { latency: { fixedMs: config.mockLatencyMs } } } : {}),
       ...(config.connectorsMode === "live" && credentials ? { credentials } : {}),
     });
@@ -154,18 +166,9 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     if (runEventChannel) closers.unshift(() => runEventChannel.close());
     const runEventSink: RunEventSink = runEventChannel ? relayRunEvents(runEventChannel, runEvents, { receive: config.role !== "worker", logger }) : runEvents;
     const executorId = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
-    const clock = extensions.clock ?? systemClock;
-    const clockSkew = createClockSkewMonitor({ readReferenceTime: () => database.readDatabaseTime(), clock, maxSkewMs: config.maxClockSkewMs, intervalMs: CLOCK_CHECK_INTERVAL_MS, logger });
-    // Measured before the orchestrator's first sweep, so that a host started with a skewed clock takes nothing over.
-    const firstOffset = await clockSkew.measure();
-    logger.info({ offsetMs: firstOffset?.offsetMs ?? null, uncertaintyMs: firstOffset?.uncertaintyMs ?? null, skewed: clockSkew.isSkewed() }, "clock measured against the database's");
-    clockSkew.start();
-    closers.unshift(() => clockSkew.stop());
     metrics.observeClockOffset(() => clockSkew.currentOffset());
-    // Leases, wake times, run times and ticks are set and compared by the database's time as this host knows it, so
-    // that hosts whose clocks differ agree on them. Beyond the maximum skew the correction is not trusted (a clock that
-    // far off may step again before the next measurement): such a host takes nothing over and starts no tick.
-    const databaseClock = clockSkew.referenceClock;
+    // Beyond the maximum skew the correction is not trusted (a clock that far off may step again before the next
+    // measurement): such a host takes nothing over and starts no tick.
     const mayClaimByClock = () => !clockSkew.isSkewed();
     const orchestrator = createOrchestrator({
       agents,
