@@ -5,6 +5,7 @@ import { createConnectorClient } from "@neonhub/connectors";
 import { loadHostConfig } from "../config/host-config.js";
 import { createConnectionService } from "../connections/connection-service.js";
 import { openHostDatabase } from "../runtime/open-host-database.js";
+import { measureDatabaseClock } from "./measure-database-clock.js";
 import { misplacedOptions } from "./misplaced-options.js";
 import { parseCredentialsDocument, type CredentialsDocument } from "./parse-credentials-document.js";
 import { rotateCredentialsKey } from "./rotate-credentials-key.js";
@@ -67,8 +68,10 @@ export async function runConnectionsCommand(
   // Checked before the database is opened: a bad document needs no database to be refused.
   const document = command === "set" ? parseCredentialsDocument(await (values.file ? readFile(values.file, "utf8") : readStandardInput())) : null;
   const database = await openHostDatabase(config);
+  // Expiries and last uses are stored by the database's time, as the hosts store and compare them.
+  const clock = await measureDatabaseClock(database, config.maxClockSkewMs);
   const store = database.createCredentialStore({ encryptionKey: config.credentialsKey, previousKeys: config.previousCredentialsKeys });
-  const connectors = createConnectorClient({ mode: "live", environment: {}, credentials: store, oauthClients: (connector) => config.oauthClients[connector] });
+  const connectors = createConnectorClient({ mode: "live", environment: {}, credentials: store, oauthClients: (connector) => config.oauthClients[connector], clock });
   const states = database.createOAuthStateStore({ encryptionKey: config.credentialsKey, previousKeys: config.previousCredentialsKeys });
   const service = createConnectionService({
     store,
@@ -77,6 +80,7 @@ export async function runConnectionsCommand(
     oauthClients: config.oauthClients,
     redirectUri: null,
     returnUrls: [],
+    clock,
   });
   const organizationId = values.org as string;
   const connector = values.connector as string;
