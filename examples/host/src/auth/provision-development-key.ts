@@ -1,4 +1,4 @@
-import { systemClock, type ApiKeyStore } from "@neonhub/core";
+import { systemClock, type ApiKeyStore, type Clock } from "@neonhub/core";
 import { hashApiKey, isApiKeyActive } from "./api-key.js";
 import { issueApiKey, type IssuedApiKey } from "./issue-api-key.js";
 
@@ -10,16 +10,17 @@ const DEVELOPMENT_KEY_NAME = "development";
 /**
  * Creates the development key on first start: `requestedKey` when given (and not stored yet), otherwise a random
  * key when the development organization has no active key, neither revoked nor expired. Returns the new key so that
- * it can be printed once, or null when nothing was created.
+ * it can be printed once, or null when nothing was created. `clock` is what expiry is judged by (the system clock by
+ * default; the host's database clock in a started host, as for every request).
  */
-export async function provisionDevelopmentKey(store: ApiKeyStore, requestedKey: string | null): Promise<IssuedApiKey | null> {
+export async function provisionDevelopmentKey(store: ApiKeyStore, requestedKey: string | null, clock: Pick<Clock, "now"> = systemClock): Promise<IssuedApiKey | null> {
   if (requestedKey !== null) {
     const existing = await store.findByHash(hashApiKey(requestedKey));
     if (existing) return null;
     return issueApiKey(store, { ...DEVELOPMENT_CALLER, name: DEVELOPMENT_KEY_NAME, key: requestedKey });
   }
   const keys = await store.list(DEVELOPMENT_CALLER.organizationId);
-  const now = systemClock.now();
+  const now = clock.now();
   if (keys.some((record) => isApiKeyActive(record, now))) return null;
   return issueApiKey(store, { ...DEVELOPMENT_CALLER, name: DEVELOPMENT_KEY_NAME });
 }

@@ -150,7 +150,7 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     });
     closers.unshift(() => connectors.close());
     const rateLimiter: RateLimiter | undefined = redis ? createRedisRateLimiter({ redis }) : undefined;
-    const agents = [...createExampleAgents(connectors, { runs: database.runStore, settings: database.agentSettingsStore }), ...(extensions.agents?.(connectors) ?? [])];
+    const agents = [...createExampleAgents(connectors, { runs: database.runStore, settings: database.agentSettingsStore, clock: databaseClock }), ...(extensions.agents?.(connectors) ?? [])];
     const queues = declaredQueues(agents);
     const bullmq = config.redisUrl
       ? // A job held by a process that died goes to another one after the run lease, as its run does.

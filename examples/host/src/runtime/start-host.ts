@@ -38,7 +38,7 @@ export async function startHost(
   const runtime = await openHostRuntime(config, logger, extensions);
   const { database, connectors, credentials, keys, orchestrator } = runtime;
   try {
-    const issued = await provisionDevelopmentKey(database.apiKeyStore, config.developmentApiKey);
+    const issued = await provisionDevelopmentKey(database.apiKeyStore, config.developmentApiKey, runtime.databaseClock);
     // In mock mode the examples run on fixtures; live, a person enables them once the connections exist.
     if (issued) await provisionDevelopmentSchedules(runtime.schedules, runtime.agents.map((agent) => agent.name), { enabled: config.connectorsMode === "mock" });
     const app = await createHostApp({
