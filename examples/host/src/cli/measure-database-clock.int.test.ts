@@ -1,7 +1,8 @@
 import { openNeonhubDatabase, type NeonhubDatabase } from "@neonhub/persistence-prisma";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createScratchDatabase, type ScratchDatabase } from "../../test/scratch-database.js";
 import { measureDatabaseClock } from "./measure-database-clock.js";
+import { runKeysCommand } from "./run-keys-command.js";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
 if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: the command clock test is skipped (PGlite reads the process's clock).");
@@ -16,8 +17,10 @@ describe.skipIf(!baseUrl)("the clock of a command run on a machine 90 s ahead of
     scratch = await createScratchDatabase(baseUrl as string, "command_clock");
     database = await openNeonhubDatabase({ url: scratch.url });
   });
-  afterAll(async () => {
+  afterEach(() => {
     vi.restoreAllMocks();
+  });
+  afterAll(async () => {
     await database?.close();
     await scratch?.drop();
   });
@@ -26,6 +29,14 @@ describe.skipIf(!baseUrl)("the clock of a command run on a machine 90 s ahead of
     vi.spyOn(Date, "now").mockImplementation(() => databaseNow() + 90_000);
     const clock = await measureDatabaseClock(database, 5_000);
     expect(Math.abs(clock.now() - databaseNow())).toBeLessThan(1_000);
+  });
+
+  it("sets a key's expiry from it in `keys create --expires-in`", async () => {
+    vi.spyOn(Date, "now").mockImplementation(() => databaseNow() + 90_000);
+    const output: string[] = [];
+    expect(await runKeysCommand(["create", "--org", "org_clock", "--user", "ops", "--expires-in", "1h"], { DATABASE_URL: scratch.url }, (text) => void output.push(text))).toBe(0);
+    const [record] = await database.apiKeyStore.list("org_clock");
+    expect(Math.abs((record?.expiresAt?.getTime() ?? 0) - (databaseNow() + 3_600_000))).toBeLessThan(1_000);
   });
 });
 

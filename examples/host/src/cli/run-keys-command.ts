@@ -4,6 +4,7 @@ import { issueApiKey } from "../auth/issue-api-key.js";
 import { loadHostConfig } from "../config/host-config.js";
 import { openHostDatabase } from "../runtime/open-host-database.js";
 import { describeApiKey } from "./describe-api-key.js";
+import { measureDatabaseClock } from "./measure-database-clock.js";
 import { misplacedOptions } from "./misplaced-options.js";
 import { parseKeyExpiry } from "./parse-key-expiry.js";
 
@@ -31,10 +32,12 @@ const OPTIONS_OF: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * Runs one key command; returns the process exit code. `clock` is what expiries are set and judged by.
+ * Runs one key command; returns the process exit code. `clock` is what expiries are set and judged by: by default,
+ * the database's time as measured once the database is open (the hosts judge expiry by it), this machine's clock
+ * for the checks made before.
  * @throws ValidationError (`VALIDATION_FAILED`) for a bad `--expires-in` or `--expires-at`, before the database is opened.
  */
-export async function runKeysCommand(argv: string[], environment: Record<string, string | undefined>, write: (text: string) => void, clock: Pick<Clock, "now"> = systemClock): Promise<number> {
+export async function runKeysCommand(argv: string[], environment: Record<string, string | undefined>, write: (text: string) => void, givenClock?: Pick<Clock, "now">): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -65,9 +68,13 @@ export async function runKeysCommand(argv: string[], environment: Record<string,
     return 2;
   }
   // Checked before the database is opened, as a refused expiry must leave nothing behind.
-  const expiresAt = command === "create" ? parseKeyExpiry({ expiresIn: values["expires-in"], expiresAt: values["expires-at"] }, clock.now()) : null;
-  const database = await openHostDatabase(loadHostConfig(environment));
+  const expiry = { expiresIn: values["expires-in"], expiresAt: values["expires-at"] };
+  if (command === "create") parseKeyExpiry(expiry, (givenClock ?? systemClock).now());
+  const config = loadHostConfig(environment);
+  const database = await openHostDatabase(config);
   try {
+    const clock = givenClock ?? (await measureDatabaseClock(database, config.maxClockSkewMs));
+    const expiresAt = command === "create" ? parseKeyExpiry(expiry, clock.now()) : null;
     if (command === "create") {
       const { key, record } = await issueApiKey(
         database.apiKeyStore,
