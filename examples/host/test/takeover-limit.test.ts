@@ -25,6 +25,15 @@ describe("a host with NEONHUB_MAX_RUN_TAKEOVERS=0", () => {
     await rm(folder, { recursive: true, force: true });
   });
 
+  it("starts every agent's run and takeover counters and every connector's breaker at zero before any run", async () => {
+    const exposition = await (await fetch(`${host.url}/metrics`)).text();
+    for (const agent of host.orchestrator.listAgents().map((listed) => listed.name)) {
+      expect(exposition).toContain(`neonhub_agent_runs_total{agent="${agent}",status="FAILED"} 0`);
+      expect(exposition).toContain(`neonhub_agent_run_takeovers_total{agent="${agent}",outcome="failed"} 0`);
+    }
+    expect(exposition).toContain('neonhub_connector_circuit_breaker_state{connector="slack"} 0');
+  });
+
   it("fails a run whose host died instead of executing it, shows its takeovers and TAKEOVER_LIMIT in the API, and counts it on /metrics", async () => {
     const id = await createRunHeldElsewhere(host, "host-that-died", Date.now() - 1_000);
     expect(await host.orchestrator.resumeDueRuns()).toBe(1);

@@ -130,6 +130,23 @@ describe("createPrometheusMetrics", () => {
     expect(sampleValue(text, "neonhub_connector_circuit_breaker_state", { connector: "slack" })).toBe(0);
   });
 
+  it("starts agents made known after creation at zero, without taking the places of agents it was not told of", async () => {
+    const metrics = createPrometheusMetrics({ maxLabelValues: 1, collectDefaultMetrics: false });
+    metrics.knowAgents(["writer", "seo", "writer"]);
+    let text = await metrics.render();
+    for (const agent of ["writer", "seo"]) {
+      for (const status of ["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"]) expect(sampleValue(text, "neonhub_agent_runs_total", { agent, status })).toBe(0);
+      for (const outcome of ["resumed", "failed"]) expect(sampleValue(text, "neonhub_agent_run_takeovers_total", { agent, outcome })).toBe(0);
+      expect(sampleValue(text, "neonhub_circuit_breaker_state", { agent })).toBe(0);
+    }
+    // One place beyond the known agents: the first unknown agent keeps its name, the next folds into `other`.
+    for (const agent of ["seo", "extra", "another"]) metrics.sink.runFinished({ agent, status: "COMPLETED", durationMs: 1, attempts: 1 });
+    text = await metrics.render();
+    expect(sampleValue(text, "neonhub_agent_runs_total", { agent: "seo", status: "COMPLETED" })).toBe(1);
+    expect(sampleValue(text, "neonhub_agent_runs_total", { agent: "extra", status: "COMPLETED" })).toBe(1);
+    expect(sampleValue(text, "neonhub_agent_runs_total", { agent: "other", status: "COMPLETED" })).toBe(1);
+  });
+
   it("refuses to register twice on the same registry, leaving it untouched", async () => {
     const registry = new Registry();
     createPrometheusMetrics({ registry });

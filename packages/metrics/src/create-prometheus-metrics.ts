@@ -88,6 +88,12 @@ export interface PrometheusMetrics {
    * in seconds (negative when this clock runs ahead). Until then, and while it answers null, the gauge has no series.
    */
   observeClockOffset(source: () => ClockOffset | null): void;
+  /**
+   * Makes agent names known after creation, as `knownAgents` does: each gets its own label value without taking one
+   * of `maxLabelValues`'s places, and its run and takeover counters and breaker state start at zero. For a process
+   * whose agents are built after its metrics (their connectors report to the sink).
+   */
+  knowAgents(names: Iterable<string>): void;
 }
 
 const GAUGES_NAMED_LIKE_COUNTERS = ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"];
@@ -167,11 +173,14 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   );
   registerOrExplain(() => registerClockOffsetGauge({ registry, name: `${prefix}${METRIC_NAMES.clockOffset}`, offset: clockOffset }));
   // Known names start at zero so that rates and "no runs" alerts work before the first event.
-  for (const agent of guards.agent.values()) {
-    instruments.circuitBreakerState.set({ agent }, 0);
-    for (const status of ["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"]) instruments.agentRuns.cell({ agent, status });
-    for (const outcome of TAKEOVER_OUTCOMES) instruments.agentRunTakeovers.cell({ agent, outcome });
-  }
+  const startAgentsAtZero = (agents: readonly string[]) => {
+    for (const agent of agents) {
+      instruments.circuitBreakerState.set({ agent }, 0);
+      for (const status of ["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"]) instruments.agentRuns.cell({ agent, status });
+      for (const outcome of TAKEOVER_OUTCOMES) instruments.agentRunTakeovers.cell({ agent, outcome });
+    }
+  };
+  startAgentsAtZero(guards.agent.values());
   for (const connector of guards.connector.values()) instruments.connectorCircuitBreakerState.set({ connector }, 0);
 
   return {
@@ -189,6 +198,9 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     observeClockOffset(source) {
       if (typeof source !== "function") throw new ConfigurationError("observeClockOffset needs a function that answers the latest clock offset.");
       clockOffset.source = source;
+    },
+    knowAgents(names) {
+      startAgentsAtZero(guards.agent.admit(names));
     },
   };
 }

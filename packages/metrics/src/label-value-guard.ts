@@ -10,7 +10,7 @@ const MAX_LABEL_VALUE_LENGTH = 100;
  */
 export class LabelValueGuard {
   private readonly allowed: Set<string>;
-  private readonly maxAllowed: number;
+  private maxAllowed: number;
 
   constructor(knownValues: Iterable<string>, maxAdditionalValues: number) {
     this.allowed = new Set();
@@ -28,6 +28,21 @@ export class LabelValueGuard {
       return value;
     }
     return OTHER_LABEL_VALUE;
+  }
+
+  /**
+   * Makes `knownValues` known after construction, as the constructor's would be: each always passes, and none takes
+   * one of the additional values' places. Returns those that were not allowed yet.
+   */
+  admit(knownValues: Iterable<string>): string[] {
+    const admitted: string[] = [];
+    for (const value of knownValues) {
+      if (!isAcceptable(value) || this.allowed.has(value)) continue;
+      this.allowed.add(value);
+      this.maxAllowed += 1;
+      admitted.push(value);
+    }
+    return admitted;
   }
 
   /** The values allowed so far (known names first). */

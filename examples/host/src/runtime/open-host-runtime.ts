@@ -133,7 +133,7 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     const databaseClock = clockSkew.referenceClock;
     const registry = createConnectorRegistry({ connectors: [...builtInConnectors, ...(extensions.connectors ?? [])] });
     const connectorApiVersions = () => checkApiVersions(registry.list(), { clock: systemClock });
-    const metrics = createPrometheusMetrics({ connectorApiVersions, knownQueues: Object.keys(PLATFORM_QUEUES), logger });
+    const metrics = createPrometheusMetrics({ connectorApiVersions, knownQueues: Object.keys(PLATFORM_QUEUES), knownConnectors: registry.list().map((connector) => connector.id), logger });
     const keys = config.credentialsKey === null ? null : { encryptionKey: config.credentialsKey, previousKeys: config.previousCredentialsKeys };
     const credentials = keys === null ? null : database.createCredentialStore(keys);
     if (credentials) metrics.observeConnections(() => credentials.countByStatus());
@@ -151,6 +151,8 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     closers.unshift(() => connectors.close());
     const rateLimiter: RateLimiter | undefined = redis ? createRedisRateLimiter({ redis }) : undefined;
     const agents = [...createExampleAgents(connectors, { runs: database.runStore, settings: database.agentSettingsStore, clock: databaseClock }), ...(extensions.agents?.(connectors) ?? [])];
+    // Their series start at zero, so that rates and alerts see an agent's first run and first failure.
+    metrics.knowAgents(agents.map((agent) => agent.name));
     const queues = declaredQueues(agents);
     const bullmq = config.redisUrl
       ? // A job held by a process that died goes to another one after the run lease, as its run does.
