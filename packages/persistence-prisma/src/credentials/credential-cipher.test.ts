@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createCredentialCipher, encryptionKeyId } from "./credential-cipher.js";
 import { CredentialsUnreadableError } from "./credentials-unreadable-error.js";
+import { sealInFirstFormat } from "../test-support/seal-in-first-format.js";
 
 const newKey = () => randomBytes(32).toString("base64");
 const caught = (open: () => unknown) => {
@@ -39,5 +40,31 @@ describe("the credential cipher's refusals", () => {
     const error = caught(() => rotating.decrypt(`${encryptionKeyId(keyA)}:${Buffer.from("not sealed").toString("base64")}`, "org", "stripe"));
     expect(error).toMatchObject({ code: "STORE_UNAVAILABLE", message: 'The stored credentials of "stripe" have an unknown format.' });
     expect(CredentialsUnreadableError.isInstance(error)).toBe(false);
+  });
+});
+
+describe("values sealed before key ids existed", () => {
+  const [keyA, keyB, keyC] = [newKey(), newKey(), newKey()];
+  const sealedWithA = sealInFirstFormat(keyA, { apiKey: "sk_first" }, "org", "stripe");
+
+  it("opens them with the current key or with a previous one, and names no key for them", () => {
+    expect(createCredentialCipher(keyA).decrypt(sealedWithA, "org", "stripe")).toEqual({ apiKey: "sk_first" });
+    const rotating = createCredentialCipher({ current: keyB, previous: [keyC, keyA] });
+    expect(rotating.decrypt(sealedWithA, "org", "stripe")).toEqual({ apiKey: "sk_first" });
+    expect(rotating.keyIdOf(sealedWithA)).toBeNull();
+  });
+
+  it("refuses one that no configured key opens, or that moved to another connector, as unreadable without a key id", () => {
+    for (const [cipher, connector] of [[createCredentialCipher({ current: keyB, previous: [keyC] }), "stripe"], [createCredentialCipher(keyA), "hubspot"]] as const) {
+      const error = caught(() => cipher.decrypt(sealedWithA, "org", connector));
+      expect(CredentialsUnreadableError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ code: "STORE_UNAVAILABLE", reason: "authentication_failed", keyId: null });
+    }
+  });
+
+  it("seals again in the current format, under the current key's id", () => {
+    const resealed = createCredentialCipher({ current: keyB, previous: [keyA] }).encrypt({ apiKey: "sk_first" }, "org", "stripe");
+    expect(resealed.startsWith(`${encryptionKeyId(keyB)}:`)).toBe(true);
+    expect(caught(() => createCredentialCipher(keyA).decrypt(resealed, "org", "stripe"))).toMatchObject({ reason: "key_not_configured" });
   });
 });

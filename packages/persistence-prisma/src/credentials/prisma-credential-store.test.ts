@@ -4,6 +4,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import { encryptionKeyId, openNeonhubDatabase, type NeonhubDatabase } from "../index.js";
 import { credentialKeyRotationTests } from "../test-support/credential-key-rotation-tests.js";
 import { embeddedConnectionAroundSuite, embeddedDatabaseAroundSuite } from "../test-support/embedded-database-around-suite.js";
+import { sealInFirstFormat } from "../test-support/seal-in-first-format.js";
 import { createScratchFolder } from "../tooling/scratch-database.js";
 import { createPrismaCredentialStore } from "./prisma-credential-store.js";
 
@@ -70,6 +71,36 @@ describe("Prisma credential store key rotation past rows it cannot open, on embe
     });
     expect((await createPrismaCredentialStore(connectionOf().prisma, newKey).get("org-kept", "stripe"))?.credentials).toEqual({ apiKey: "org-kept" });
     await connectionOf().prisma.connectorAuth.deleteMany({});
+  });
+
+  it("re-encrypts connections stored before key ids existed, and names one no configured key opens without a key id", async () => {
+    const [oldKey, newKey, unknownKey] = [randomBytes(32).toString("base64"), randomBytes(32).toString("base64"), randomBytes(32).toString("base64")];
+    const { prisma } = connectionOf();
+    // Rows of the first release: the sealed value has no key prefix and the key id column is empty.
+    for (const [organizationId, key] of [["org-first", oldKey], ["org-lost", unknownKey]] as const) {
+      await createPrismaCredentialStore(prisma, oldKey).put({ organizationId, connector: "stripe", authType: "api_key", credentials: { apiKey: organizationId }, expiresAt: null });
+      await prisma.connectorAuth.updateMany({
+        where: { organizationId },
+        data: { encryptedCredentials: sealInFirstFormat(key, { apiKey: organizationId }, organizationId, "stripe"), encryptionKeyId: null },
+      });
+    }
+    const onNewKey = createPrismaCredentialStore(prisma, newKey);
+    expect(await onNewKey.countStale()).toBe(2);
+    expect((await createPrismaCredentialStore(prisma, { current: newKey, previous: [oldKey] }).get("org-first", "stripe"))?.credentials).toEqual({ apiKey: "org-first" });
+
+    const result = await createPrismaCredentialStore(prisma, { current: newKey, previous: [oldKey] }).reencrypt();
+
+    expect(result).toEqual({
+      reencrypted: 1,
+      skipped: 0,
+      unreadable: 1,
+      unreadableConnections: [{ organizationId: "org-lost", connector: "stripe", keyId: null, reason: "authentication_failed" }],
+    });
+    expect((await onNewKey.get("org-first", "stripe"))?.credentials).toEqual({ apiKey: "org-first" });
+    expect(await prisma.connectorAuth.findFirstOrThrow({ where: { organizationId: "org-first" } })).toMatchObject({ encryptionKeyId: encryptionKeyId(newKey) });
+    expect(await onNewKey.countStale()).toBe(1);
+    expect((await createPrismaCredentialStore(prisma, unknownKey).get("org-lost", "stripe"))?.credentials).toEqual({ apiKey: "org-lost" });
+    await prisma.connectorAuth.deleteMany({});
   });
 
   it("fails on a database error rather than counting the row as unreadable", async () => {
