@@ -190,6 +190,8 @@ export function createConnectorClient(options: ConnectorClientOptions = {}): Con
     const target = targetOf(connector, actionName);
     const organizationId = invokeOptions.organizationId ?? options.organizationId ?? "default";
     const startedAt = clock.now();
+    // Never negative: the clock may step back during the call (NTP, or a reference clock's new offset).
+    const elapsedMs = () => Math.max(0, clock.now() - startedAt);
     const prepared = await prepareCall(runtime, target, organizationId);
     try {
       const output = await executeCall(runtime, target, prepared, input, {
@@ -200,10 +202,10 @@ export function createConnectorClient(options: ConnectorClientOptions = {}): Con
         ...(invokeOptions.scenario === undefined ? {} : { scenario: invokeOptions.scenario }),
         ...(invokeOptions.idempotencyKey === undefined ? {} : { idempotencyKey: invokeOptions.idempotencyKey }),
       });
-      metrics.toolExecutionFinished({ connector: target.connector.id, action: actionName, status: "SUCCEEDED", durationMs: clock.now() - startedAt });
+      metrics.toolExecutionFinished({ connector: target.connector.id, action: actionName, status: "SUCCEEDED", durationMs: elapsedMs() });
       return output;
     } catch (error) {
-      metrics.toolExecutionFinished({ connector: target.connector.id, action: actionName, status: "FAILED", durationMs: clock.now() - startedAt });
+      metrics.toolExecutionFinished({ connector: target.connector.id, action: actionName, status: "FAILED", durationMs: elapsedMs() });
       throw error;
     }
   }

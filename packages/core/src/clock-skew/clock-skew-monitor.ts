@@ -61,7 +61,8 @@ export interface ClockSkewMonitor {
    * ({@link ClockSkewMonitor.currentOffset}). Until a first measurement, and while a measurement's offset is no
    * larger than its uncertainty (round-trip noise), it reads the watched clock unchanged; a failed measurement leaves the last offset
    * in force. Its `sleep` and `schedule` are the watched clock's. It is not monotonic: when a measurement finds the
-   * offset changed, it steps by the change, back as well as forward. Give it to work that decides by the time of
+   * offset changed, it steps by the change, back as well as forward (the orchestrator records an end read before its
+   * start at the start, so no duration is negative). Give it to work that decides by the time of
    * day on behalf of every process sharing the store, such as a `ScheduleManager` and a `Scheduler`.
    * @example
    * const schedules = createScheduleManager({ store: database.scheduleStore, agents, clock: monitor.referenceClock });

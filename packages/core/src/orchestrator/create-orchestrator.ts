@@ -38,6 +38,7 @@ import { failHeldRun } from "./fail-held-run.js";
 import { isPastTakeoverLimit } from "./takeover-limit.js";
 import { failWithInvalidInput, parseStoredInput, storableQueuedInput } from "./stored-input.js";
 import { waitForFinalRun } from "./wait-for-final-run.js";
+import { endNoEarlierThan } from "../util/end-no-earlier.js";
 
 /** Defaults of durable execution: a lapsed lease is taken over after 30 s; due runs are looked for every second. */
 const DEFAULT_LEASE_MS = 30_000;
@@ -345,9 +346,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
    * read, when it may have started: its attempts and the time since its start are kept in its record.
    */
   const finishOutside = async (organizationId: string, runId: string, reason: string, current?: AgentRun) => {
-    const now = clock.now();
+    const now = endNoEarlierThan(current?.startedAt?.getTime() ?? 0, clock.now());
     const attempts = current?.attempts ?? 0;
-    const durationMs = current?.startedAt ? Math.max(0, now - current.startedAt.getTime()) : 0;
+    const durationMs = current?.startedAt ? now - current.startedAt.getTime() : 0;
     const finished = await store.finishRun({
       organizationId,
       runId,

@@ -1,6 +1,7 @@
 import type { NeonhubError } from "../errors/neonhub-error.js";
 import type { AgentRun } from "../model/agent-run.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
+import { endNoEarlierThan } from "../util/end-no-earlier.js";
 
 /**
  * Fails a run this executor holds (under its fence) before its handler is called: its stored input no longer fits,
@@ -8,7 +9,7 @@ import type { ExecutionDependencies } from "./execution-dependencies.js";
  */
 export async function failHeldRun(dependencies: ExecutionDependencies, run: AgentRun, statusReason: string, error: NeonhubError): Promise<AgentRun> {
   const { store, clock, metrics } = dependencies;
-  const now = clock.now();
+  const now = endNoEarlierThan(run.startedAt?.getTime() ?? 0, clock.now());
   const durationMs = now - (run.startedAt?.getTime() ?? now);
   const failed = await store.finishRun({
     organizationId: run.organizationId,

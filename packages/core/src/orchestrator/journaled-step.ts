@@ -12,6 +12,7 @@ import { keyOutlived, keyRetentionProblem, keyWindowStart } from "./key-retentio
 import { StepCallContext } from "./step-context.js";
 import { NEVER } from "./suspension-gate.js";
 import { checkReplayedStep, historyEnded, type StepPlace, type StepPositions } from "./step-positions.js";
+import { endNoEarlierThan } from "../util/end-no-earlier.js";
 
 /** A connector or tool call: recorded as a `ToolExecution` (redacted), traced and counted. */
 export interface ToolCallTarget {
@@ -140,7 +141,7 @@ async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace
       await recordFailure(scope, stepEntry(place, kind, "STARTED", stepAttempts, stepStarted), execution, tool, error, startedAt, cutShort);
       throw NeonhubError.isInstance(error) && error.code === "STEP_OUTCOME_UNKNOWN" ? scope.failRun(error) : error;
     }
-    const completedAt = clock.now();
+    const completedAt = endNoEarlierThan(startedAt, clock.now());
     const step = stepEntry(place, kind, "SUCCEEDED", stepAttempts, stepStarted);
     step.output = output;
     step.completedAt = new Date(completedAt);
@@ -165,7 +166,7 @@ async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace
  * unknown: it said so, or the run stopped while its call was in flight.
  */
 async function recordFailure(scope: RunScope, step: Omit<JournalStep, "runId">, execution: Omit<ToolExecution, "runId"> | undefined, tool: ToolCallTarget | undefined, error: unknown, startedAt: number, cutShort: boolean): Promise<void> {
-  const completedAt = scope.dependencies.clock.now();
+  const completedAt = endNoEarlierThan(startedAt, scope.dependencies.clock.now());
   const redactText = tool ? tool.redactor().redactText : scope.dependencies.redactor.redactText;
   const stored: StoredError = cutShort
     ? { code: "STEP_OUTCOME_UNKNOWN", message: `The run stopped while this call was in flight: ${redactText(messageOf(error))}` }

@@ -20,6 +20,7 @@ import type { RunJournal } from "./run-journal.js";
 import { SuspensionGate } from "./suspension-gate.js";
 import { NeonhubError } from "../errors/neonhub-error.js";
 import { isFinalRunStatus } from "../model/run-status.js";
+import { endNoEarlierThan } from "../util/end-no-earlier.js";
 
 /** One run to execute; the run is already persisted as `RUNNING`. */
 export interface Execution {
@@ -216,7 +217,7 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
     }
   }
 
-  const completedAt = clock.now();
+  const completedAt = endNoEarlierThan(startedAt, clock.now());
   const durationMs = completedAt - startedAt;
   const status = failure?.status ?? "COMPLETED";
   const finish: FinishRunInput = {
