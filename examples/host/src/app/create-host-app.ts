@@ -6,6 +6,7 @@ import { answerClientError } from "../http/answer-client-error.js";
 import { refuseDuplicateKeys } from "../http/refuse-duplicate-keys.js";
 import { refuseForeignCharset } from "../http/refuse-foreign-charset.js";
 import { refuseUnknownQuery } from "../http/refuse-unknown-query.js";
+import { refuseWhileClosing } from "../http/refuse-while-closing.js";
 import type { InspectorAssets } from "../inspector/inspector-assets.js";
 import { createRunEventHub, type RunEventHub } from "../inspector/run-event-hub.js";
 import { createSessionStore, type SessionStore } from "../inspector/session-store.js";
@@ -84,7 +85,8 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
     frameworkErrors: (error, request, reply) => handleError(error, request, reply),
     // Requests Node's parser refuses (oversized headers, malformed HTTP) get problem documents too.
     clientErrorHandler: answerClientError,
-    return503OnClosing: true,
+    // refuseWhileClosing answers requests that arrive while closing, with a problem document.
+    return503OnClosing: false,
     // Fastify's router answers 414 to a path parameter over 100 characters before the route's schema sees it. No
     // route matches parameters with a pattern, so any length the request line allows is left to the schemas,
     // which answer 400 naming the parameter (`params.id`).
@@ -99,6 +101,7 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
   // before it is read.
   app.removeContentTypeParser("text/plain");
   app.addHook("preParsing", refuseForeignCharset);
+  refuseWhileClosing(app);
   refuseDuplicateKeys(app);
 
   await app.register(problemDetails);

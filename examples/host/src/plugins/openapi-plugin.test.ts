@@ -50,6 +50,36 @@ describe("OpenAPI document", () => {
     expect(createRun.security).toEqual([{ apiKey: [] }]);
   });
 
+  it("documents 400, 413 and 415 as problems on every operation that takes a JSON body", async () => {
+    const document = (await host.app.inject({ method: "GET", url: "/openapi.json" })).json() as OpenAPIV3.Document;
+    const withBody = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item ?? {})
+        .filter(([, operation]) => (operation as OpenAPIV3.OperationObject).requestBody !== undefined)
+        .map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, responses: (operation as OpenAPIV3.OperationObject).responses })),
+    );
+    expect(withBody.map(({ route }) => route).sort()).toEqual([
+      "PATCH /v1/schedules/{id}",
+      "POST /ui/session",
+      "POST /v1/runs",
+      "POST /v1/runs/{id}/signals/{name}",
+      "POST /v1/schedules",
+    ]);
+    for (const { route, responses } of withBody) {
+      for (const status of ["400", "413", "415"]) {
+        expect(Object.keys((responses[status] as OpenAPIV3.ResponseObject | undefined)?.content ?? {}), `${route} ${status}`).toEqual(["application/problem+json"]);
+      }
+    }
+    // A route's own description of a status is kept.
+    expect((document.paths["/v1/runs"]?.post?.responses["413"] as OpenAPIV3.ResponseObject).description).toBe("The body is larger than the limit.");
+  });
+
+  it("answers 413 and 415 where the document says so", async () => {
+    const schedule = await host.app.inject({ method: "POST", url: "/v1/schedules", headers: { ...host.alpha, "content-type": "text/plain" }, payload: "0 6 * * *" });
+    expect([schedule.statusCode, schedule.json().code]).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
+    const session = await host.app.inject({ method: "POST", url: "/ui/session", headers: { "content-type": "application/json" }, payload: JSON.stringify({ apiKey: "x".repeat(2 * 1024 * 1024) }) });
+    expect([session.statusCode, session.json().code]).toEqual([413, "PAYLOAD_TOO_LARGE"]);
+  });
+
   it("serves the interactive documentation without anything from a CDN", async () => {
     const page = await host.app.inject({ method: "GET", url: "/docs/" });
     expect(page.statusCode).toBe(200);

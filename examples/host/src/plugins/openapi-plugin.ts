@@ -4,6 +4,7 @@ import { ConfigurationError } from "@neonhub/core";
 import type { FastifyInstance } from "fastify";
 import fastifyPlugin from "fastify-plugin";
 import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-provider-zod";
+import { bodyErrorResponses } from "../schemas/problem-schema.js";
 
 /** Options of {@link openApi}. */
 export interface OpenApiOptions {
@@ -32,6 +33,12 @@ async function openApiPlugin(fastify: FastifyInstance, options: OpenApiOptions):
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
+  });
+  // Every route that reads a JSON body may refuse it (size, media type, syntax) before its handler runs; a route's own
+  // description of a status is kept.
+  fastify.addHook("onRoute", (route) => {
+    if (route.schema?.body === undefined) return;
+    route.schema.response = { ...bodyErrorResponses, ...(route.schema.response as Record<string, unknown> | undefined) };
   });
   // Assets come from the package itself; the page fetches nothing from elsewhere.
   await fastify.register(fastifySwaggerUi, { routePrefix: options.docsPrefix ?? "/docs", uiConfig: { validatorUrl: null } });

@@ -56,6 +56,21 @@ describe("POST /v1/runs", () => {
     expect(page.runs).toHaveLength(1);
   });
 
+  it("answers an async replay of a key 202 while its run waits, and 200 once the run has ended", async () => {
+    const request = { agent: "approval", input: { text: "budget" }, idempotencyKey: "approve-1" };
+    const first = await postRun(request);
+    expect([first.statusCode, first.json().status]).toEqual([202, "WAITING"]);
+    const whileWaiting = await postRun({ ...request, async: true });
+    expect(whileWaiting.statusCode).toBe(202);
+    expect(whileWaiting.json()).toMatchObject({ id: first.json().id, status: "WAITING" });
+    expect(whileWaiting.headers.location).toBe(`/v1/runs/${first.json().id}`);
+    await host.app.inject({ method: "POST", url: `/v1/runs/${first.json().id}/signals/approval`, headers: host.alpha, payload: { payload: { approved: true } } });
+    await vi.waitFor(async () => expect((await host.orchestrator.getRun("org_alpha", first.json().id))?.status).toBe("COMPLETED"));
+    const ended = await postRun({ ...request, async: true });
+    expect(ended.statusCode).toBe(200);
+    expect(ended.json()).toMatchObject({ id: first.json().id, status: "COMPLETED" });
+  });
+
   it("keeps idempotency keys per organization", async () => {
     const alpha = await postRun({ agent: "echo", input: { text: "a" }, idempotencyKey: "shared" });
     const beta = await postRun({ agent: "echo", input: { text: "b" }, idempotencyKey: "shared" }, host.beta);

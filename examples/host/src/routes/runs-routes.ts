@@ -39,7 +39,7 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
       schema: {
         summary: "Run an agent",
         description:
-          "Runs the agent and answers with the finished run (whatever its outcome), or queues it when `async` is true. A run that goes on waiting durably (a sleep, a signal such as an approval) answers 202 with the run as `WAITING`.",
+          "Runs the agent and answers with the finished run (whatever its outcome), or queues it when `async` is true. A run that goes on waiting durably (a sleep, a signal such as an approval) answers 202 with the run as `WAITING`, and so does a replayed key whose run is running or waiting.",
         tags: ["runs"],
         security,
         body: createRunBodySchema,
@@ -71,9 +71,10 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
       };
       if (body.async) {
         const run = await orchestrator.enqueue(runRequest);
-        // A replayed key whose run already left the queue answers with the run as it is now.
-        if (run.status !== "QUEUED") return reply.code(200).send(toRunResource(run));
-        return reply.code(202).header("location", `/v1/runs/${run.id}`).send({ id: run.id, status: "QUEUED" as const });
+        if (run.status === "QUEUED") return reply.code(202).header("location", `/v1/runs/${run.id}`).send({ id: run.id, status: "QUEUED" as const });
+        // A replayed key whose run already left the queue answers with the run as it is now: 200 only once it has ended.
+        if (!isFinalRunStatus(run.status)) return reply.code(202).header("location", `/v1/runs/${run.id}`).send(toRunResource(run));
+        return reply.code(200).send(toRunResource(run));
       }
       try {
         const run = await orchestrator.orchestrate(runRequest);

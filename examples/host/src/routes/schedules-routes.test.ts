@@ -100,7 +100,7 @@ describe("/v1/schedules", () => {
     const input = await call("POST", "/v1/schedules", { ...daily, input: { text: "" } });
     expect(input).toMatchObject({ status: 400, body: { code: "VALIDATION_FAILED", fieldErrors: [expect.objectContaining({ path: "body.input.text" })] } });
     const policy = await call("POST", "/v1/schedules", { ...daily, catchUp: "sometimes" });
-    expect(policy).toMatchObject({ status: 400, body: { code: "VALIDATION_FAILED" } });
+    expect(policy).toMatchObject({ status: 400, body: { code: "VALIDATION_FAILED", fieldErrors: [expect.objectContaining({ path: "body.catchUp" })] } });
     const agent = await call("POST", "/v1/schedules", { ...daily, agent: "nobody" });
     expect(agent).toMatchObject({ status: 404, body: { code: "AGENT_NOT_FOUND" } });
     const id = await call("GET", "/v1/schedules/not%20an%20id");

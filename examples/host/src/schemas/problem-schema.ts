@@ -27,6 +27,13 @@ export const authenticatedErrorResponses = {
   500: problemResponse("Unexpected failure; details are logged, never sent."),
 } as const;
 
+/** Error responses of every route that reads a JSON body: the body is refused before the route's handler sees it. */
+export const bodyErrorResponses = {
+  400: problemResponse("The body is not valid JSON, repeats a key within one object, or breaks the route's rules; `fieldErrors` says which fields."),
+  413: problemResponse("The body is larger than the limit."),
+  415: problemResponse("The body is not JSON, or is declared in a charset other than UTF-8."),
+} as const;
+
 /** Builds the problem responses of a route for more statuses. */
 export function problemResponses<Status extends number>(descriptions: Record<Status, string>) {
   return Object.fromEntries(Object.entries(descriptions).map(([status, description]) => [status, problemResponse(description as string)])) as Record<

@@ -35,9 +35,10 @@ const NOT_BREAKER_FAILURES: ReadonlySet<string> = new Set(["CANCELLED", "RATE_LI
 const countsAsBreakerFailure = (error: unknown): boolean =>
   !RunInterruption.isInstance(error) && !(NeonhubError.isInstance(error) && NOT_BREAKER_FAILURES.has(error.code));
 
-const toJsonSchema = (schema: z.ZodType): Record<string, unknown> => {
+/** `io: "input"` describes what a caller may send (a field with a default may be left out); `"output"`, what is returned. */
+const toJsonSchema = (schema: z.ZodType, io: "input" | "output"): Record<string, unknown> => {
   try {
-    return z.toJSONSchema(schema, { unrepresentable: "any" }) as Record<string, unknown>;
+    return z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
   } catch {
     return {};
   }
@@ -84,7 +85,7 @@ export class AgentRegistry {
         name: `invoke_agent ${definition.name}`,
         attributes: Object.freeze({ "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": definition.name, "gen_ai.agent.version": definition.version }),
       },
-      jsonSchemas: () => (schemas ??= { input: toJsonSchema(definition.input), output: toJsonSchema(definition.output) }),
+      jsonSchemas: () => (schemas ??= { input: toJsonSchema(definition.input, "input"), output: toJsonSchema(definition.output, "output") }),
     };
     this.agents.set(definition.name, entry);
     return entry;

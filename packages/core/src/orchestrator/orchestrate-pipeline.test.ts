@@ -179,4 +179,14 @@ describe("orchestrate: the pipeline before execution", () => {
     expect(agents[0]).toMatchObject({ version: "1.2.0", kind: "content", breakerState: "closed", inputSchema: { type: "object", properties: { text: { type: "string", minLength: 1 } }, required: ["text"] } });
     expect(agents[1]?.inputSchema).toMatchObject({ properties: { count: { type: "integer" } } });
   });
+
+  it("lists a field with a default as optional in the input schema and present in the output schema", async () => {
+    const schema = z.object({ text: z.string(), tone: z.string().default("plain") });
+    const { orchestrator } = setup([scriptedAgent(async (input) => input, { input: schema as never, output: schema as never })]);
+    const [agent] = orchestrator.listAgents();
+    expect(agent?.inputSchema).toMatchObject({ properties: { tone: { type: "string", default: "plain" } }, required: ["text"] });
+    expect(agent?.outputSchema).toMatchObject({ required: ["text", "tone"] });
+    // The input the input schema calls complete is accepted.
+    await expect(orchestrator.orchestrate({ agent: "writer", input: { text: "hi" }, context: caller })).resolves.toMatchObject({ status: "COMPLETED", output: { text: "hi", tone: "plain" } });
+  });
 });

@@ -118,7 +118,9 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
   const { run, agent, span, controller } = execution;
   const definition = agent.definition;
   const startedAt = run.startedAt?.getTime() ?? clock.now();
-  const cancelTimer = clock.schedule(execution.timeoutMs, () => controller.abort(new TimeoutError(`The run did not finish within ${execution.timeoutMs} ms.`)));
+  const timeOut = () => controller.abort(new TimeoutError(`The run did not finish within ${execution.timeoutMs} ms.`));
+  const deadline = clock.now() + execution.timeoutMs;
+  const cancelTimer = clock.schedule(execution.timeoutMs, timeOut);
   const callerSignal = execution.callerSignal;
   // Made only for a caller that passed a signal: most runs have none.
   let onCallerAbort: (() => void) | undefined;
@@ -151,6 +153,11 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
   };
 
   const checkOutput = (output: unknown): unknown => {
+    // A handler whose calls are all answered at once never yields to the timer: its deadline is checked here too.
+    if (clock.now() >= deadline) {
+      timeOut();
+      throw controller.reason;
+    }
     const parsed = definition.output.safeParse(output);
     if (!parsed.success) {
       throw new ValidationError(`Agent "${definition.name}" returned output that does not match its schema.`, fieldErrorsFromZod(parsed.error));

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { Clock } from "../ports/clock.js";
 import type { RunStore } from "../ports/run-store.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock, type ManualClock } from "../testing/manual-clock.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { caller, flush, sleeper, SLEEPER_TIMES } from "./orchestrator-test-kit.js";
+import { caller, flush, scriptedAgent, settle, setup as setupKit, sleeper, SLEEPER_TIMES } from "./orchestrator-test-kit.js";
 
 const { sleepMs: SLEEP_MS, slowStepMs: SLOW_STEP_MS } = SLEEPER_TIMES;
 
@@ -60,5 +61,32 @@ describe("a caller's timeoutMs", () => {
     expect(waiting.timeoutMs).toBeNull();
     await resumeAndRunSlowStep(clock);
     expect(await store.getRun("org-1", waiting.id)).toMatchObject({ status: "COMPLETED", output: { done: true } });
+  });
+});
+
+describe("a run whose handler never yields to the deadline's timer", () => {
+  /** The time the handler's calls take, without a turn of the event loop: the timer set for the deadline never fires. */
+  function setupWithoutTimer() {
+    let now = Date.parse("2026-03-01T00:00:00Z");
+    const clock: Clock = { now: () => now, sleep: async () => undefined, schedule: () => () => undefined };
+    const agent = scriptedAgent(async (input, context) => {
+      for (let call = 0; call < 3; call += 1) await context.tool("clock.pass", { call }, async () => (now += 400));
+      return { text: input.text };
+    });
+    return { ...setupKit([agent], { clock, durability: { sweepIntervalMs: 0 } }) };
+  }
+
+  it("ends TIMED_OUT when it finishes past its deadline", async () => {
+    const { orchestrator, store } = setupWithoutTimer();
+    const error = await settle(orchestrator.orchestrate({ agent: "writer", input: { text: "late" }, context: caller, timeoutMs: 1_000 }));
+    expect(error).toMatchObject({ code: "TIMEOUT" });
+    const [run] = (await store.listRuns({ organizationId: "org-1", limit: 1 })).runs;
+    expect(run).toMatchObject({ status: "TIMED_OUT", statusReason: "timeout", output: null, error: { code: "TIMEOUT" } });
+  });
+
+  it("completes when it finishes within its deadline", async () => {
+    const { orchestrator } = setupWithoutTimer();
+    const run = await orchestrator.orchestrate({ agent: "writer", input: { text: "on time" }, context: caller, timeoutMs: 1_201 });
+    expect(run).toMatchObject({ status: "COMPLETED", output: { text: "on time" } });
   });
 });
