@@ -208,7 +208,14 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       span.recordFailure("STORE_UNAVAILABLE");
       span.end();
       if (NeonhubError.isInstance(error) && error.code !== "STORE_UNAVAILABLE") throw error;
-      throw new StoreUnavailableError("The run could not be recorded, so it was not started.", { cause: error });
+      // The store's own verdict stands: a write the database refused (a missing table) fails however often it is repeated.
+      const storeError = NeonhubError.isInstance(error) ? error : null;
+      throw new StoreUnavailableError("The run could not be recorded, so it was not started.", {
+        cause: error,
+        isRetryable: storeError?.isRetryable ?? true,
+        ...(storeError?.retryAfterMs === undefined ? {} : { retryAfterMs: storeError.retryAfterMs }),
+        ...(storeError?.details === undefined ? {} : { details: storeError.details }),
+      });
     }
   };
 
