@@ -509,8 +509,16 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         while (starting.size > 0 || active.size > 0) await Promise.all([...starting, ...active.values().map((run) => run.done)]);
       };
       let timedOut = false;
-      const deadline = clock.sleep(deadlineMs).then(() => void (timedOut = true));
+      let cancelDeadline = () => {};
+      const deadline = new Promise<void>((resolve) => {
+        cancelDeadline = clock.schedule(deadlineMs, () => {
+          timedOut = true;
+          resolve();
+        });
+      });
       await Promise.race([settled(), deadline]);
+      // A deadline timer left behind would keep the process alive until it fired, long after the drain.
+      cancelDeadline();
       const interrupted: string[] = [];
       if (timedOut) {
         // From now on a run that still gets to start (its creation was slow) is stopped as it starts.
