@@ -82,6 +82,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   if (typeof options !== "object" || options === null || !Array.isArray(options.agents)) {
     throw new ConfigurationError("createOrchestrator needs { agents: AgentDefinition[] }.");
   }
+  if (options.maxTrackedKeys !== undefined && !(Number.isInteger(options.maxTrackedKeys) && options.maxTrackedKeys >= 1)) {
+    throw new ConfigurationError(`maxTrackedKeys must be a positive integer, got ${String(options.maxTrackedKeys)}.`);
+  }
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? noopMetricsSink;
   const redactor = createRedactor({ keys: options.redactKeys ?? [] });
