@@ -41,7 +41,10 @@ export interface OrchestratorOptions {
   authorize?: AuthorizeFunction;
   /** Key names (case-insensitive, substring match) whose values are redacted, added to the built-in list. */
   redactKeys?: string[];
-  /** Upper bound of keys kept by the default limiter and of idempotency entries in flight. Default 100,000. */
+  /**
+   * Upper bound of the admission windows (one per agent, organization and user) the default in-memory limiter keeps;
+   * past it the oldest are forgotten and start afresh. Default 100,000. Unused when `rateLimiter` is given.
+   */
   maxTrackedKeys?: number;
   /** Leases and resumption of durable runs. */
   durability?: DurabilityOptions;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createMemoryRunStore, createOrchestrator, defineAgent, type RunJob } from "@neonhub/core";
+import { createMemoryRunStore, createOrchestrator, defineAgent, MAX_NAMED_QUEUES, type RunJob } from "@neonhub/core";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -379,6 +379,18 @@ describe.skipIf(!TEST_REDIS_URL)("BullMQ run queue", () => {
     expect(() => createBullmqRunQueue({ redisUrl, queues: { "Bad:Name": {} } })).toThrow(/queue name/);
     expect(() => createBullmqRunQueue({ redisUrl: "http://localhost" })).toThrow(/redis:\/\//);
     expect(() => createBullmqRunQueue({ redisUrl, lockMs: 100 })).toThrow(/lockMs/);
+  });
+
+  it("refuses a default concurrency out of range, and more named queues than it serves, without opening a connection", () => {
+    const connect = vi.spyOn(Redis.prototype, "connect");
+    try {
+      expect(() => createBullmqRunQueue({ redisUrl, concurrency: 0 })).toThrow(/concurrency must be a positive integer, got 0/);
+      const queues = Object.fromEntries(Array.from({ length: MAX_NAMED_QUEUES + 1 }, (_, index) => [`queue-${index}`, {}]));
+      expect(() => createBullmqRunQueue({ redisUrl, prefix: uniquePrefix(), queues })).toThrow(/at most 256 named queues; 257 are configured/);
+      expect(connect).not.toHaveBeenCalled();
+    } finally {
+      connect.mockRestore();
+    }
   });
 
   it("refuses a per-organization window that is not whole seconds, which the Redis pace would lengthen", async () => {

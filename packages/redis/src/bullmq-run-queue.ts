@@ -124,9 +124,12 @@ const withTimeout = async <T>(work: Promise<T>, ms: number): Promise<T> => {
 export function createBullmqRunQueue(options: BullmqRunQueueOptions): BullmqRunQueue {
   const connection = redisConnectionOptions(options?.redisUrl);
   const defaultConcurrency = options.concurrency ?? DEFAULT_QUEUE_CONCURRENCY;
+  // Checked here, not when a queue without settings is first used: that would refuse runs already accepted.
+  if (!Number.isInteger(defaultConcurrency) || defaultConcurrency < 1) throw new ConfigurationError(`concurrency must be a positive integer, got ${String(defaultConcurrency)}.`);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(prefix)) throw new ConfigurationError("The queue prefix takes 1 to 100 letters, digits, '.', '_' and '-'.");
   const resolved = Object.entries(options.queues ?? {}).map(([name, settings]) => [name, resolveQueueSettings(name, settings, defaultConcurrency)] as const);
+  if (resolved.length > MAX_NAMED_QUEUES) throw new ConfigurationError(`A run queue serves at most ${MAX_NAMED_QUEUES} named queues; ${resolved.length} are configured.`);
   // The default pace keeps its windows in Redis in whole seconds: it would pace a 500 ms window as a 1 s one.
   if (!options.rateLimiter) {
     for (const [name, { rateLimit }] of resolved) {

@@ -9,6 +9,7 @@ import {
   type Clock,
   type ListQueuedRunsInput,
   type Logger,
+  MAX_QUEUED_RUNS_PAGE,
   type MetricsSink,
   type RunJob,
   type RunStore,
@@ -31,7 +32,8 @@ export interface QueuedRunReconcilerOptions {
   intervalMs?: number;
   /**
    * Queued runs read per page. A pass checks at most 10 pages' worth (5,000 runs by default); the next pass goes on
-   * from the run where it stopped, wrapping around to the oldest. Default 500.
+   * from the run where it stopped, wrapping around to the oldest. At most 1,000 (`MAX_QUEUED_RUNS_PAGE`, the most a
+   * store lists at once). Default 500.
    */
   pageSize?: number;
   clock?: Clock;
@@ -86,6 +88,8 @@ export function createQueuedRunReconciler(options: QueuedRunReconcilerOptions): 
   for (const [name, value] of Object.entries({ delayMs, intervalMs, pageSize })) {
     if (!Number.isInteger(value) || value < 1) throw new ConfigurationError(`Reconciler ${name} must be a positive integer.`);
   }
+  // A larger page would be refused by the store at every pass, so no lost run would ever be put back.
+  if (pageSize > MAX_QUEUED_RUNS_PAGE) throw new ConfigurationError(`Reconciler pageSize must be at most ${MAX_QUEUED_RUNS_PAGE}, got ${pageSize}.`);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const metrics = options.metrics ?? noopMetricsSink;

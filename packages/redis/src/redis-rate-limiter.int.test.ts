@@ -148,6 +148,10 @@ describe.skipIf(!redisUrl)("Redis rate limiter across instances and key loss", (
     expect(() => createRedisRateLimiter({ redis: first, timeoutMs: 0 })).toThrow(ConfigurationError);
   });
 
+  it("refuses a maxRules that is not a positive integer, naming it", () => {
+    expect(() => createRedisRateLimiter({ redis: first, maxRules: 0 })).toThrow(/^The rate limiter's maxRules must be a positive integer, got 0/);
+  });
+
   it("falls back to a per-instance limit while Redis is unreachable, then uses Redis again", async () => {
     const keyPrefix = `neonhub-test:${randomUUID()}`;
     const url = new URL(redisUrl as string);

@@ -53,8 +53,10 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
   const keyPrefix = options.keyPrefix ?? "neonhub:admission";
   const timeoutMs = options.timeoutMs ?? DEFAULT_REDIS_RATE_LIMIT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ConfigurationError("The rate limiter's timeoutMs must be a positive number.");
+  const maxRules = options.maxRules ?? DEFAULT_MAX_RULES;
+  if (!Number.isInteger(maxRules) || maxRules < 1) throw new ConfigurationError(`The rate limiter's maxRules must be a positive integer, got ${String(maxRules)}.`);
   const clock = options.clock ?? systemClock;
-  const limiters = new BoundedMap<string, RuleLimiter>(options.maxRules ?? DEFAULT_MAX_RULES);
+  const limiters = new BoundedMap<string, RuleLimiter>(maxRules);
 
   const limiterFor = (rule: RateLimitRule): RuleLimiter => {
     const ruleKey = `${rule.limit}:${rule.windowMs}`;

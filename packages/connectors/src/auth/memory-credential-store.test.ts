@@ -7,6 +7,10 @@ runCredentialStoreConformanceSuite({ name: "memory", createStore: async () => cr
 describe("memory credential store", () => {
   const connection = { organizationId: "org_1", connector: "slack", authType: "bearer" as const, credentials: { accessToken: "a" }, expiresAt: null };
 
+  it("refuses a maxConnections that is not a positive integer, naming it", () => {
+    for (const maxConnections of [0, -1, 2.5]) expect(() => createMemoryCredentialStore({ maxConnections })).toThrow(/^maxConnections must be a positive integer/);
+  });
+
   it("starts with the connections it is given", async () => {
     const store = createMemoryCredentialStore({ connections: [connection] });
     expect(await store.get("org_1", "slack")).toMatchObject({ version: 1, credentials: { accessToken: "a" } });

@@ -1,5 +1,6 @@
 import {
   BoundedMap,
+  ConfigurationError,
   type ConnectionCredentials,
   type ConnectionInput,
   type CredentialChanges,
@@ -55,6 +56,7 @@ function applyChanges(current: StoredConnection, changes: CredentialChanges): St
  */
 export function createMemoryCredentialStore(options: MemoryCredentialStoreOptions = {}): CredentialStore {
   const maxConnections = options.maxConnections ?? 10_000;
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new ConfigurationError(`maxConnections must be a positive integer, got ${String(maxConnections)}.`);
   const connections = new BoundedMap<string, StoredConnection>(maxConnections);
   // The tail of each connection's queue of exclusive updates; an entry is removed when its queue drains.
   const exclusiveTails = new BoundedMap<string, Promise<unknown>>(maxConnections);

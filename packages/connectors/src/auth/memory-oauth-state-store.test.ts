@@ -5,6 +5,11 @@ import { createMemoryOAuthStateStore } from "./memory-oauth-state-store.js";
 runOAuthStateStoreConformanceSuite({ name: "memory", createStore: async () => createMemoryOAuthStateStore() });
 
 describe("memory OAuth state store", () => {
+  it("refuses a maxStates or maxGrants that is not a positive integer, naming it", () => {
+    expect(() => createMemoryOAuthStateStore({ maxStates: 0 })).toThrow(/^maxStates must be a positive integer/);
+    expect(() => createMemoryOAuthStateStore({ maxGrants: -1 })).toThrow(/^maxGrants must be a positive integer/);
+  });
+
   it("keeps at most maxStates states and maxGrants grants, dropping the oldest", async () => {
     const store = createMemoryOAuthStateStore({ maxStates: 2, maxGrants: 2 });
     const states = [sampleOAuthState(), sampleOAuthState(), sampleOAuthState()];

@@ -1,4 +1,4 @@
-import { BoundedMap, type OAuthGrantRecord, type OAuthStateRecord, type OAuthStateStore } from "@neonhub/core";
+import { BoundedMap, ConfigurationError, type OAuthGrantRecord, type OAuthStateRecord, type OAuthStateStore } from "@neonhub/core";
 
 /** Options of {@link createMemoryOAuthStateStore}. */
 export interface MemoryOAuthStateStoreOptions {
@@ -29,6 +29,9 @@ function deleteExpiredOf<Record extends { expiresAt: Date }>(map: BoundedMap<str
  * database adapter: the callback may reach another instance than the one that started the authorization.
  */
 export function createMemoryOAuthStateStore(options: MemoryOAuthStateStoreOptions = {}): OAuthStateStore {
+  for (const [name, value] of Object.entries({ maxStates: options.maxStates, maxGrants: options.maxGrants })) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) throw new ConfigurationError(`${name} must be a positive integer, got ${String(value)}.`);
+  }
   const states = new BoundedMap<string, OAuthStateRecord>(options.maxStates ?? 10_000);
   const grants = new BoundedMap<string, OAuthGrantRecord>(options.maxGrants ?? 10_000);
   return {

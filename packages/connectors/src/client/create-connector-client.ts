@@ -22,6 +22,7 @@ import type { HttpResponse } from "../http/http-types.js";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../http/read-response-text.js";
 import { breakerScopeOf } from "./breaker-scope.js";
 import { type ConnectionPurpose, callConnection } from "./call-connection.js";
+import { checkMockOptions, checkRetryOverride } from "./check-client-options.js";
 import { type CallTarget, type InvocationRuntime, executeCall, prepareCall } from "./invoke-action.js";
 import { type ConnectorMode, resolveConnectorMode } from "./resolve-mode.js";
 
@@ -141,11 +142,18 @@ const NEVER_ABORTED = new AbortController().signal;
  *   const message = await connectors.forRun(ctx).invoke(slackConnector, "postMessage", { channel: "C0123", text: input.text });
  *   return { ts: message.ts };
  * } });
+ * @throws ConfigurationError when an option is out of range (`maxResponseBytes`, `maxConnections`, `retry`, and in
+ * mock mode `mock`), before anything is created.
  */
 export function createConnectorClient(options: ConnectorClientOptions = {}): ConnectorClient {
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 1) throw new ConfigurationError(`maxResponseBytes must be a positive integer, got ${maxResponseBytes}.`);
+  if (options.maxConnections !== undefined && !(Number.isInteger(options.maxConnections) && options.maxConnections >= 1)) {
+    throw new ConfigurationError(`maxConnections must be a positive integer, got ${String(options.maxConnections)}.`);
+  }
+  checkRetryOverride(options.retry);
   const mode = resolveConnectorMode(options.mode, options.environment);
+  if (mode === "mock") checkMockOptions(options.mock ?? {});
   const registry = options.registry ?? createConnectorRegistry({ connectors: options.connectors ?? builtInConnectors, plugins: options.plugins ?? [] });
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? noopMetricsSink;

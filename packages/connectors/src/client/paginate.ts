@@ -1,4 +1,4 @@
-import { ConfigurationError, ValidationError } from "@neonhub/core";
+import { ConfigurationError, UpstreamFailedError, ValidationError } from "@neonhub/core";
 import type { ActionInput, ActionOutput, ConnectorDefinition } from "../sdk/connector-definition.js";
 import type { ConnectorInvoker, InvokeOptions } from "./create-connector-client.js";
 
@@ -25,6 +25,8 @@ export type PageItem<C extends ConnectorDefinition, A extends keyof C["actions"]
 /**
  * Walks the pages of a list action until `limit` items are in hand or the list ends. Each page is one call of the
  * action through `invoker` (so inside a run, a recorded step of its own), paced like every call of its connector.
+ * @throws UpstreamFailedError (`details.reason: "repeated_cursor"`, not retryable) when a page's `nextCursor` is one
+ * this walk already followed: the provider (or a mock fixture) leads back to a page it gave, and the list never ends.
  * @example
  * const { items } = await paginate(connectors, shopifyConnector, "listOrders", { status: "open", limit: 250 }, { limit: 1_000 });
  */
@@ -42,6 +44,7 @@ export async function paginate<C extends ConnectorDefinition, A extends keyof C[
   const items: Array<PageItem<C, A>> = [];
   let cursor: string | undefined;
   let pages = 0;
+  const followed = new Set<string>();
   for (;;) {
     const page = (await invoker.invoke(connector.id, action, { ...(input as object), ...(cursor === undefined ? {} : { cursor }) }, options.invoke)) as {
       items: Array<PageItem<C, A>>;
@@ -51,6 +54,13 @@ export async function paginate<C extends ConnectorDefinition, A extends keyof C[
     items.push(...page.items);
     if (items.length >= options.limit) return { items: items.slice(0, options.limit), pages, complete: items.length === options.limit && page.nextCursor === null };
     if (page.nextCursor === null) return { items, pages, complete: true };
+    // Pages short of the limit (empty ones) would otherwise go round the same cursors without end.
+    if (followed.has(page.nextCursor)) {
+      throw new UpstreamFailedError(`${connector.id}.${action} gave a page cursor it had already given; the list would never end.`, {
+        details: { connector: connector.id, action, pages, reason: "repeated_cursor" },
+      });
+    }
+    followed.add(page.nextCursor);
     cursor = page.nextCursor;
   }
 }

@@ -50,4 +50,13 @@ describe("announcer agent", () => {
       .catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: "RATE_LIMITED", retryAfterMs: 30_000 });
   });
+
+  it("lets mock latency run into the connector's deadline on the manual clock", async () => {
+    const slowClock = createManualClock();
+    const slow = createMockConnectorClient({ clock: slowClock, mock: { latency: { fixedMs: 60_000 } } });
+    const call = slow.invoke("slack", "postMessage", { channel: "C1", text: "hi" }).catch((error: unknown) => error);
+    await new Promise((resolve) => setImmediate(resolve));
+    await slowClock.advance(30_000);
+    expect(await call).toMatchObject({ code: "STEP_OUTCOME_UNKNOWN", details: { failureCode: "TIMEOUT" } });
+  });
 });

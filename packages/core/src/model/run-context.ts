@@ -156,6 +156,11 @@ export interface RunContext {
    */
   runAgent<Input extends z.ZodType, Output extends z.ZodType>(agent: ChildAgentReference<Input, Output>, input: z.input<Input>, options?: RunAgentOptions): Promise<z.output<Output>>;
   runAgent<T = unknown>(agent: string, input: unknown, options?: RunAgentOptions): Promise<T>;
-  /** Adds a metric to the run's `AgentRunMetric` rows (for example tokens used). */
+  /**
+   * Adds a metric to the run's `AgentRunMetric` rows (for example tokens used). Unit default `count`.
+   * @throws ValidationError (`VALIDATION_FAILED`, field `value`, `name` or `unit`) when the value is not a finite
+   * number (a ratio of zero by zero), or the name or unit holds a NUL character or an unpaired surrogate; nothing is
+   * recorded.
+   */
   reportMetric(name: string, value: number, unit?: string): void;
 }

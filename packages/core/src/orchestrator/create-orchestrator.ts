@@ -82,6 +82,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   if (typeof options !== "object" || options === null || !Array.isArray(options.agents)) {
     throw new ConfigurationError("createOrchestrator needs { agents: AgentDefinition[] }.");
   }
+  if (options.maxTrackedKeys !== undefined && !(Number.isInteger(options.maxTrackedKeys) && options.maxTrackedKeys >= 1)) {
+    throw new ConfigurationError(`maxTrackedKeys must be a positive integer, got ${String(options.maxTrackedKeys)}.`);
+  }
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? noopMetricsSink;
   const redactor = createRedactor({ keys: options.redactKeys ?? [] });
@@ -208,7 +211,14 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       span.recordFailure("STORE_UNAVAILABLE");
       span.end();
       if (NeonhubError.isInstance(error) && error.code !== "STORE_UNAVAILABLE") throw error;
-      throw new StoreUnavailableError("The run could not be recorded, so it was not started.", { cause: error });
+      // The store's own verdict stands: a write the database refused (a missing table) fails however often it is repeated.
+      const storeError = NeonhubError.isInstance(error) ? error : null;
+      throw new StoreUnavailableError("The run could not be recorded, so it was not started.", {
+        cause: error,
+        isRetryable: storeError?.isRetryable ?? true,
+        ...(storeError?.retryAfterMs === undefined ? {} : { retryAfterMs: storeError.retryAfterMs }),
+        ...(storeError?.details === undefined ? {} : { details: storeError.details }),
+      });
     }
   };
 
@@ -502,8 +512,16 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         while (starting.size > 0 || active.size > 0) await Promise.all([...starting, ...active.values().map((run) => run.done)]);
       };
       let timedOut = false;
-      const deadline = clock.sleep(deadlineMs).then(() => void (timedOut = true));
+      let cancelDeadline = () => {};
+      const deadline = new Promise<void>((resolve) => {
+        cancelDeadline = clock.schedule(deadlineMs, () => {
+          timedOut = true;
+          resolve();
+        });
+      });
       await Promise.race([settled(), deadline]);
+      // A deadline timer left behind would keep the process alive until it fired, long after the drain.
+      cancelDeadline();
       const interrupted: string[] = [];
       if (timedOut) {
         // From now on a run that still gets to start (its creation was slow) is stopped as it starts.

@@ -4,6 +4,7 @@ import type { RunMetric } from "../model/run-metric.js";
 import type { Logger } from "../ports/logger.js";
 import type { Span } from "../ports/tracer.js";
 import type { Redactor } from "../telemetry/redactor.js";
+import { checkReportedMetric } from "./check-reported-metric.js";
 import { runChildAgent } from "./child-runs.js";
 import { durableSleep, durableWaitForSignal } from "./durable-waits.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
@@ -139,6 +140,9 @@ export class HandlerContext implements RunContext {
 
   /** Bound on first use, as `tool`. */
   get reportMetric(): RunContext["reportMetric"] {
-    return (this.#reportMetric ??= (name, value, unit = "count") => void this.#scope.reported.push({ name, value, unit }));
+    return (this.#reportMetric ??= (name, value, unit = "count") => {
+      checkReportedMetric(name, value, unit);
+      this.#scope.reported.push({ name, value, unit });
+    });
   }
 }

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { ConfigurationError } from "../errors/errors.js";
 import { isNeonhubError } from "../errors/neonhub-error.js";
+import { createMemoryRateLimiter } from "../policies/memory-rate-limiter.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createOrchestrator } from "./create-orchestrator.js";
 import { caller, scriptedAgent, settle, setup } from "./orchestrator-test-kit.js";
@@ -169,6 +171,10 @@ describe("orchestrate: the pipeline before execution", () => {
     expect(() => createOrchestrator({ agents: [scriptedAgent(async (input) => input, { name: "Bad Name" })] })).toThrow(/invalid/);
     expect(() => createOrchestrator({ agents: [echo()], policies: { retry: { attempts: 0 } } })).toThrow(/retry.attempts/);
     expect(() => createOrchestrator({ agents: [{ ...echo(), input: {} as never }] })).toThrow(/zod/);
+    for (const maxTrackedKeys of [0, 1.5, Number.NaN]) {
+      expect(() => createOrchestrator({ agents: [echo()], maxTrackedKeys })).toThrow(/^maxTrackedKeys must be a positive integer/);
+      expect(() => createOrchestrator({ agents: [echo()], maxTrackedKeys, rateLimiter: createMemoryRateLimiter() })).toThrow(ConfigurationError);
+    }
   });
 
   it("lists agents with JSON schemas and breaker state, and registers more", async () => {

@@ -26,6 +26,15 @@ describe("runAgentForTest", () => {
     expect(result.toolExecutions.map((tool) => [tool.connector, tool.action, tool.status])).toEqual([["format", "greeting", "SUCCEEDED"]]);
   });
 
+  it("returns neither an output nor an error for a run that is waiting", async () => {
+    const napper = defineAgent({ ...greeter, name: "napper", handle: async (input, ctx) => (await ctx.sleep("nap", 60_000), { greeting: `Hello, ${input.name}` }) });
+    const result = await runAgentForTest({ agent: napper, input: { name: "Ada" }, orchestratorOptions: { durability: { sweepIntervalMs: 0 } } });
+    expect(result.run?.status).toBe("WAITING");
+    expect(result.output).toBeUndefined();
+    expect(result.error).toBeUndefined();
+    await result.orchestrator.drain({ deadlineMs: 0 });
+  });
+
   it("returns a handler failure as the typed error together with the failed run", async () => {
     const result = await runAgentForTest({ agent: greeter, input: { name: "Mallory" }, orchestratorOptions: { policies: { retry: { attempts: 1 } } } });
     expect(result.output).toBeUndefined();

@@ -29,9 +29,12 @@ export interface RunAgentForTestOptions<Input extends z.ZodType, Output extends 
   orchestratorOptions?: Omit<OrchestratorOptions, "agents">;
 }
 
-/** Everything a test asserts on after one run. Exactly one of `output` and `error` is set. */
+/**
+ * Everything a test asserts on after one run. Exactly one of `output` and `error` is set, except for a run that is
+ * waiting (a durable sleep, a signal, a child run): then neither is, and `run.status` is `WAITING`.
+ */
 export interface AgentTestResult<Output> {
-  /** The validated output when the run completed. */
+  /** The validated output when the run completed; undefined otherwise. */
   output: Output | undefined;
   /** The typed error the orchestrator threw (anything else is thrown, not returned). */
   error: NeonhubError | undefined;
@@ -70,7 +73,8 @@ export async function runAgentForTest<Input extends z.ZodType, Output extends z.
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     });
     runId = run.id;
-    output = run.output as z.output<Output>;
+    // A waiting run has no output yet: its null would read as an output of null.
+    if (run.status === "COMPLETED") output = run.output as z.output<Output>;
   } catch (caught) {
     if (!NeonhubError.isInstance(caught)) throw caught;
     error = caught;

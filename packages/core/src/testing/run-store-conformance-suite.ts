@@ -390,6 +390,22 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       await expect(store.listRuns({ organizationId: "org", limit: 10, cursor: "not-a-cursor" })).rejects.toSatisfy((error) => isNeonhubError(error, "VALIDATION_FAILED"));
     });
 
+    it("refuses bounds that are not valid dates, and an unknown status, with a validation error", async () => {
+      const organizationId = `org-${randomUUID()}`;
+      await store.createRun(sampleRunInput({ organizationId }));
+      const invalid = new Date(Number.NaN);
+      const text = "2026-01-01" as unknown as Date;
+      const valid = { since: new Date(BASE_TIME - 60_000), until: new Date(BASE_TIME + 60_000) };
+      const refusals = [
+        store.listRuns({ organizationId, limit: 10, createdAfter: invalid }),
+        store.listRuns({ organizationId, limit: 10, createdBefore: text }),
+        store.listRuns({ organizationId, limit: 10, status: "DONE" as never }),
+        store.summarizeRuns({ organizationId, ...valid, since: text }),
+        store.summarizeAgentPeriod({ organizationId, agentName: "analyst", ...valid, until: text }),
+      ];
+      for (const refusal of refusals) await expect(refusal).rejects.toSatisfy((error) => isNeonhubError(error, "VALIDATION_FAILED"));
+    });
+
     it("records tool executions with their journal steps, in order, and finishes them", async () => {
       const input = sampleRunInput();
       await store.createRun(input);

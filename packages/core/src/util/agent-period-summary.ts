@@ -2,12 +2,15 @@ import { ValidationError } from "../errors/errors.js";
 import { RUN_STATUSES, type RunStatus, type ToolExecutionStatus } from "../model/run-status.js";
 import type { RunMetric } from "../model/run-metric.js";
 import type { AgentPeriodSummary, PeriodMetricSummary, PeriodToolSummary, SummarizeAgentPeriodQuery } from "../ports/run-store.js";
+import { dateBoundProblem } from "./query-dates.js";
 
 /** Longest period {@link RunStore.summarizeAgentPeriod} accepts: 92 days, a quarter. */
 export const MAX_AGENT_PERIOD_MS = 92 * 24 * 60 * 60 * 1_000;
 
 /** Refuses a period that is empty, reversed or longer than 92 days, or names no agent; adapters call it before querying. */
 export function validateSummarizeAgentPeriodQuery(query: SummarizeAgentPeriodQuery): void {
+  const problems = [dateBoundProblem(query.since, "since"), dateBoundProblem(query.until, "until")].filter((problem) => problem !== null);
+  if (problems.length > 0) throw new ValidationError("The period needs valid dates.", problems);
   const span = query.until.getTime() - query.since.getTime();
   if (!Number.isFinite(span) || span <= 0 || span > MAX_AGENT_PERIOD_MS) {
     throw new ValidationError("The period must end after it starts and span at most 92 days.", [{ path: "since", message: "Must be before until, at most 92 days" }]);

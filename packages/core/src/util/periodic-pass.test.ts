@@ -3,6 +3,12 @@ import { createManualClock } from "../testing/manual-clock.js";
 import { createPeriodicPass } from "./periodic-pass.js";
 
 describe("createPeriodicPass", () => {
+  it("refuses an interval that is not a positive number, which would run passes back to back", () => {
+    for (const intervalMs of [0, -1_000, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => createPeriodicPass({ clock: createManualClock(), intervalMs, runAtStart: false, pass: async () => undefined, onError: () => undefined })).toThrow(/^intervalMs must be a positive number/);
+    }
+  });
+
   it("schedules the next pass only when a slow one has ended, so passes never overlap", async () => {
     const clock = createManualClock();
     let running = 0;

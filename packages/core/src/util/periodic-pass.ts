@@ -1,3 +1,4 @@
+import { ConfigurationError } from "../errors/errors.js";
 import type { Clock } from "../ports/clock.js";
 
 /** Options of {@link createPeriodicPass}. */
@@ -27,9 +28,14 @@ export interface PeriodicPass {
  * @example
  * const passes = createPeriodicPass({ clock, intervalMs: 60_000, runAtStart: true, pass: sweep, onError: report });
  * passes.start();
+ * @throws ConfigurationError when `intervalMs` is not a positive number: a timer of 0, a negative or `NaN` delay
+ * fires at once, and the passes would follow one another without a pause.
  */
 export function createPeriodicPass(options: PeriodicPassOptions): PeriodicPass {
   const { clock, intervalMs } = options;
+  if (typeof intervalMs !== "number" || !Number.isFinite(intervalMs) || intervalMs <= 0) {
+    throw new ConfigurationError(`intervalMs must be a positive number of milliseconds, got ${String(intervalMs)}.`);
+  }
   let stopped = true;
   let cancelTimer: (() => void) | null = null;
   let inProgress: Promise<void> | null = null;

@@ -1,6 +1,7 @@
 import { ValidationError } from "../errors/errors.js";
-import type { RunStatus } from "../model/run-status.js";
+import { RUN_STATUSES, type RunStatus } from "../model/run-status.js";
 import type { AgentRunSummary, ListRunsQuery, RunMinuteSummary, RunSummary, SummarizeRunsQuery } from "../ports/run-store.js";
+import { dateBoundProblem } from "./query-dates.js";
 
 /** Longest window {@link RunStore.summarizeRuns} accepts: one day of minutes. */
 export const MAX_SUMMARY_WINDOW_MS = 24 * 60 * 60 * 1_000;
@@ -12,6 +13,8 @@ const MINUTE_MS = 60_000;
 
 /** Refuses a summary window that is empty, reversed or longer than a day; adapters call it before querying. */
 export function validateSummarizeRunsQuery(query: SummarizeRunsQuery): void {
+  const problems = [dateBoundProblem(query.since, "since"), dateBoundProblem(query.until, "until")].filter((problem) => problem !== null);
+  if (problems.length > 0) throw new ValidationError("The summary window needs valid dates.", problems);
   const span = query.until.getTime() - query.since.getTime();
   if (!Number.isFinite(span) || span <= 0 || span > MAX_SUMMARY_WINDOW_MS) {
     throw new ValidationError("The summary window must end after it starts and span at most 24 hours.", [{ path: "since", message: "Must be before until, at most 24 hours" }]);
@@ -20,6 +23,12 @@ export function validateSummarizeRunsQuery(query: SummarizeRunsQuery): void {
 
 /** Refuses list filters that no adapter should run; adapters call it before querying. */
 export function validateListRunsFilters(query: ListRunsQuery): void {
+  const problems = [
+    query.createdAfter === undefined ? null : dateBoundProblem(query.createdAfter, "createdAfter"),
+    query.createdBefore === undefined ? null : dateBoundProblem(query.createdBefore, "createdBefore"),
+    query.status === undefined || RUN_STATUSES.includes(query.status) ? null : { path: "status", message: `Must be one of ${RUN_STATUSES.join(", ")}` },
+  ].filter((problem) => problem !== null);
+  if (problems.length > 0) throw new ValidationError(`The run list filters are invalid: ${problems.map((problem) => problem.path).join(", ")}.`, problems);
   if (query.intentContains !== undefined && (query.intentContains.length < 1 || query.intentContains.length > MAX_INTENT_SEARCH_LENGTH)) {
     throw new ValidationError(`intentContains must be 1 to ${MAX_INTENT_SEARCH_LENGTH} characters.`, [{ path: "intentContains", message: "Must be 1 to 200 characters" }]);
   }

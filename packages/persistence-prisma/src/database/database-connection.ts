@@ -6,6 +6,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { toStoreError } from "../errors/to-store-error.js";
 import type { ResolvedConnection } from "./connection-options.js";
+import { claimEmbeddedFolder } from "./embedded-folder-claims.js";
 import { createEmbeddedPglite } from "./embedded-extensions.js";
 import { pgliteStatements, poolStatements, type PreparedStatements } from "./prepared-statements.js";
 import { pgliteSessionSource, poolSessionSource, type SqlSessionSource } from "./sql-session.js";
@@ -41,10 +42,13 @@ export async function openDatabaseConnection(connection: ResolvedConnection): Pr
     };
   }
   let database: PGlite;
+  let release: () => void = () => undefined;
   try {
     await mkdir(connection.dataDir, { recursive: true });
+    release = await claimEmbeddedFolder(connection.dataDir);
     database = await createEmbeddedPglite(connection.dataDir);
   } catch (error) {
+    release();
     throw toStoreError(error, `open the embedded database in ${connection.dataDir}`);
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(database) });
@@ -54,8 +58,12 @@ export async function openDatabaseConnection(connection: ResolvedConnection): Pr
     sessions: pgliteSessionSource(database),
     statements: pgliteStatements(database),
     close: closeOnce(async () => {
-      await prisma.$disconnect();
-      await database.close();
+      try {
+        await prisma.$disconnect();
+        await database.close();
+      } finally {
+        release();
+      }
     }),
   };
 }

@@ -58,7 +58,10 @@ export interface NeonhubDatabase {
  * Opens the NeonHub database: PostgreSQL through a connection URL, or an embedded PGlite database in a folder.
  * Embedded databases are migrated on open; PostgreSQL only with `applyMigrations: true`, so that a deployment can
  * migrate in its own step (with the migration role) and refuse to start while `pendingMigrations()` is not empty.
- * @throws ConfigurationError for invalid options or a failed migration; StoreUnavailableError when the database cannot be reached.
+ * An embedded database's folder is open once per process at a time: a second open before the first is closed would
+ * be a second PGlite instance on the same files, each blind to the other's writes.
+ * @throws ConfigurationError for invalid options, a failed migration, or an embedded folder already open in this
+ * process; StoreUnavailableError when the database cannot be reached.
  * @example
  * const database = await openNeonhubDatabase({ url: process.env.DATABASE_URL! });
  * if ((await database.pendingMigrations()).length > 0) throw new Error("Run `npx neonhub-migrate` first.");

@@ -10,7 +10,7 @@ import {
 } from "@neonhub/core";
 import type { PreparedStatements } from "../database/prepared-statements.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { toAgentRun, type AgentRunRow } from "./run-records.js";
+import { toAgentRun, toJsonText, type AgentRunRow } from "./run-records.js";
 import { RUN_COLUMNS, runColumns, runColumnsText } from "./run-writes.js";
 import { listedRunsSql, oneRunSql, requestedRunsSql, updateFoundRunsSql } from "./runs-by-key.js";
 
@@ -100,7 +100,7 @@ export function stepRecordRows(inputs: RecordStepInput[]): string {
     toolDurationMs: tool?.durationMs === null || tool?.durationMs === undefined ? null : Math.round(tool.durationMs),
     toolStepKey: tool?.stepKey ?? null,
   }));
-  return JSON.stringify(rows);
+  return toJsonText(rows);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { AgentRun, JournalStep, RunSignal, RunStatus, StepKind, StepStatus, StoredError, ToolExecution, ToolExecutionStatus } from "@neonhub/core";
+import { ValidationError, type AgentRun, type JournalStep, type RunSignal, type RunStatus, type StepKind, type StepStatus, type StoredError, type ToolExecution, type ToolExecutionStatus } from "@neonhub/core";
 
 /**
  * The columns of an `AgentRun` row, as Prisma returns them from typed and raw queries alike: the run's own fields,
@@ -59,9 +59,19 @@ export interface ToolExecutionRow {
   stepKey: string | null;
 }
 
-/** JSON text for a `jsonb` parameter; `undefined` is stored as JSON null. */
+/**
+ * JSON text for a `jsonb` parameter; `undefined` is stored as JSON null. A value JSON cannot hold (a `bigint`, a
+ * cycle) is the caller's to fix, as a value the database refuses is: a `ValidationError`, never retried, so that a
+ * step whose output is such a value fails instead of being taken for a lost write and run again.
+ * @throws ValidationError naming what JSON could not hold.
+ */
 export function toJsonText(value: unknown): string {
-  return JSON.stringify(value ?? null);
+  try {
+    return JSON.stringify(value ?? null);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ValidationError(`A value cannot be stored as JSON: ${reason}.`, [{ path: "", message: "Must be a JSON value (no bigint, no cycle)" }], { cause: error });
+  }
 }
 
 function toStoredError(value: unknown): StoredError | null {

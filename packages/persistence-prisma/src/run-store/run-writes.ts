@@ -1,7 +1,7 @@
 import { LeaseLostError, RunNotFoundError, ValidationError, isFinalRunStatus, type CreateRunInput, type CreateRunResult, type FinishRunInput, type AgentRun, type StartRunInput } from "@neonhub/core";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { PreparedStatements } from "../database/prepared-statements.js";
-import { toAgentRun, type AgentRunRow } from "./run-records.js";
+import { toAgentRun, toJsonText, type AgentRunRow } from "./run-records.js";
 import { listedRunsSql, oneRunSql, requestedRunsSql, updateFoundRunsSql } from "./runs-by-key.js";
 
 const COLUMN_NAMES = ["id", "agentName", "agentVersion", "organizationId", "userId", "intent", "status", "statusReason", "input", "output", "error",
@@ -178,7 +178,7 @@ export async function insertRuns(prisma: PrismaClient, statements: PreparedState
     leaseOwner: lease?.owner ?? null,
     leaseExpiresAt: lease?.expiresAt ?? null,
   }));
-  const inserted = await statements.query<AgentRunRow>("neonhub_insert_runs", INSERT_RUNS_SQL, [JSON.stringify(rows)]);
+  const inserted = await statements.query<AgentRunRow>("neonhub_insert_runs", INSERT_RUNS_SQL, [toJsonText(rows)]);
   const byId = new Map(inserted.map((row) => [row.id, row]));
   return Promise.all(
     inputs.map(async (input) => {
@@ -197,9 +197,10 @@ export async function insertRuns(prisma: PrismaClient, statements: PreparedState
  */
 export async function finishRuns(prisma: PrismaClient, statements: PreparedStatements, inputs: FinishRunInput[]): Promise<Array<AgentRun | Error>> {
   const rows = inputs.map((input) => ({ ...input, durationMs: Math.round(input.durationMs), output: input.output ?? null, fence: input.fence ?? null }));
+  const rowsText = toJsonText(rows);
   const finished = await statements.transaction(async (transaction) => {
     await transaction.query("neonhub_lock_runs", LOCK_RUNS_SQL, [inputs.map((input) => input.runId)]);
-    return transaction.query<AgentRunRow>("neonhub_finish_runs", FINISH_RUNS_SQL, [JSON.stringify(rows), INTERRUPTED]);
+    return transaction.query<AgentRunRow>("neonhub_finish_runs", FINISH_RUNS_SQL, [rowsText, INTERRUPTED]);
   });
   const byId = new Map(finished.map((row) => [row.id, row]));
   return Promise.all(
