@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { ConfigurationError } from "../errors/errors.js";
+import { ConfigurationError, ValidationError } from "../errors/errors.js";
 import { isNeonhubError } from "../errors/neonhub-error.js";
 import { createMemoryRateLimiter } from "../policies/memory-rate-limiter.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
@@ -163,6 +163,18 @@ describe("orchestrate: the pipeline before execution", () => {
     expect(error).toMatchObject({ code: "VALIDATION_FAILED", runId: expect.any(String) });
     expect(agent.handle).toHaveBeenCalledTimes(1);
     expect(await store.getRun("org-1", (error as { runId: string }).runId)).toMatchObject({ status: "FAILED", statusReason: "output_invalid", error: { code: "VALIDATION_FAILED" } });
+  });
+
+  it("fails a run whose call inside the handler was refused as invalid as call_invalid, not as bad output", async () => {
+    const agent = scriptedAgent(async (_input, ctx) =>
+      ctx.tool("youtube.listChannelVideos", { channelId: "C1" }, async () => {
+        throw new ValidationError("Invalid input for youtube.listChannelVideos.", [{ path: "channelId", message: "Must start with UC" }]);
+      }),
+    );
+    const { orchestrator, store } = setup([agent]);
+    const error = await settle(orchestrator.orchestrate({ agent: "writer", input: { text: "x" }, context: caller }));
+    expect(error).toMatchObject({ code: "VALIDATION_FAILED", runId: expect.any(String) });
+    expect(await store.getRun("org-1", (error as { runId: string }).runId)).toMatchObject({ status: "FAILED", statusReason: "call_invalid", error: { code: "VALIDATION_FAILED" } });
   });
 
   it("validates options when the orchestrator is created", () => {

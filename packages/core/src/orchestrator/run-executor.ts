@@ -13,7 +13,7 @@ import type { RegisteredAgent } from "./agent-registry.js";
 import type { ExecutionDependencies } from "./execution-dependencies.js";
 import { raceWithAbort } from "./race-with-abort.js";
 import type { RunCancellation } from "./run-cancellation.js";
-import { errorFromStoredRun, failureOutcome } from "./run-outcome.js";
+import { errorFromStoredRun, failureOutcome, OUTPUT_INVALID_REASON, OUTPUT_SOURCE } from "./run-outcome.js";
 import { HandlerContext, type RunScope } from "./handler-context.js";
 import { RunInterruption } from "./run-interruption.js";
 import type { RunJournal } from "./run-journal.js";
@@ -160,7 +160,7 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
     }
     const parsed = definition.output.safeParse(output);
     if (!parsed.success) {
-      throw new ValidationError(`Agent "${definition.name}" returned output that does not match its schema.`, fieldErrorsFromZod(parsed.error));
+      throw new ValidationError(`Agent "${definition.name}" returned output that does not match its schema.`, fieldErrorsFromZod(parsed.error), { details: { source: OUTPUT_SOURCE } });
     }
     return parsed.data;
   };
@@ -252,7 +252,7 @@ export async function executeRun(dependencies: ExecutionDependencies, execution:
       if (!unstorable) finished = await finishAfterFailure(dependencies, finish, error);
       else {
         const refused = new ValidationError(`The run's output could not be stored: ${(error as Error).message}`, [], { runId: run.id });
-        const recordable: FinishRunInput = { ...finish, status: "FAILED", statusReason: "output_invalid", output: null, error: { code: refused.code, message: refused.message } };
+        const recordable: FinishRunInput = { ...finish, status: "FAILED", statusReason: OUTPUT_INVALID_REASON, output: null, error: { code: refused.code, message: refused.message } };
         await store.finishRun(recordable).catch((again: unknown) => finishAfterFailure(dependencies, recordable, again));
         throw refused;
       }

@@ -30,7 +30,12 @@ describe("failureOutcome", () => {
   it("keeps rate limits, cancellations and bad output apart", () => {
     expect(outcome(new RateLimitedError("slow down", 1_000, { details: { connector: "x" } }))).toMatchObject({ status: "FAILED", statusReason: "rate_limited" });
     expect(outcome(new Error("aborted"), new CancelledError("shut down", { details: { reason: "shutdown" } }))).toMatchObject({ status: "CANCELLED", statusReason: "shutdown" });
-    expect(outcome(new ValidationError("bad output"))).toMatchObject({ status: "FAILED", statusReason: "output_invalid" });
+    expect(outcome(new ValidationError("bad output", [], { details: { source: "output" } }))).toMatchObject({ status: "FAILED", statusReason: "output_invalid" });
+  });
+
+  it("tells a call the handler made that was refused as invalid from output that does not match the schema", () => {
+    const refusedCall = new ValidationError("YouTube channel ids start with UC", [{ path: "channelId", message: "Must start with UC" }], { details: { connector: "youtube" } });
+    expect(outcome(refusedCall)).toMatchObject({ status: "FAILED", statusReason: "call_invalid", stored: { code: "VALIDATION_FAILED" } });
   });
 
   it("calls anything else a handler failure, with a redacted message", () => {

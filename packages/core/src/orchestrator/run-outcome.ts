@@ -15,7 +15,7 @@ export interface FailureOutcome {
 
 /** The `statusReason` of a run that failed with each code, when nothing more specific applies. */
 export const STATUS_REASONS: Readonly<Record<ErrorCode, string>> = Object.freeze({
-  VALIDATION_FAILED: "output_invalid",
+  VALIDATION_FAILED: "call_invalid",
   UNAUTHORIZED: "unauthorized",
   AGENT_NOT_FOUND: "handler_failed",
   RUN_NOT_FOUND: "handler_failed",
@@ -40,6 +40,10 @@ export const STATUS_REASONS: Readonly<Record<ErrorCode, string>> = Object.freeze
   SCHEDULE_NOT_FOUND: "handler_failed",
 });
 
+/** Reason of a run whose handler returned output that does not match its agent's output schema. */
+export const OUTPUT_INVALID_REASON = "output_invalid";
+/** `details.source` of the validation error of a handler's output, which no call inside the handler raises. */
+export const OUTPUT_SOURCE = "output";
 /** Reason of a run whose call timed out on its own deadline, while the run's deadline had not passed. */
 export const CALL_TIMEOUT_REASON = "call_timeout";
 /** Reason of a run failed by a connector that refused the connection's credentials (expired, revoked). */
@@ -48,6 +52,7 @@ export const CONNECTION_UNAUTHORIZED_REASON = "connection_unauthorized";
 function reasonOf(error: NeonhubError, fromRunAbort: boolean): string {
   if (error.code === "CANCELLED" && typeof error.details?.reason === "string") return error.details.reason;
   if (error.code === "TIMEOUT" && !fromRunAbort) return CALL_TIMEOUT_REASON;
+  if (error.code === "VALIDATION_FAILED" && error.details?.source === OUTPUT_SOURCE) return OUTPUT_INVALID_REASON;
   // Connectors name themselves in the details of the errors they raise; a caller that is not allowed has none.
   if (error.code === "UNAUTHORIZED" && typeof error.details?.connector === "string") return CONNECTION_UNAUTHORIZED_REASON;
   return STATUS_REASONS[error.code] ?? "handler_failed";
