@@ -1,6 +1,7 @@
 import type { ApiVersionStatus } from "@neonhub/connectors";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { refuseWhileClosing } from "../http/refuse-while-closing.js";
 import { handleError, problemDetails } from "../plugins/problem-details-plugin.js";
 import { operationsRoutes, type HealthCheck, type MetricsExporter } from "../routes/operations-routes.js";
 
@@ -21,10 +22,12 @@ export async function createWorkerApp(dependencies: WorkerAppDependencies): Prom
   const app = Fastify({
     ...(dependencies.logger ? { loggerInstance: dependencies.logger } : { logger: false }),
     frameworkErrors: (error, request, reply) => handleError(error, request, reply),
-    return503OnClosing: true,
+    // refuseWhileClosing answers requests that arrive while closing, with a problem document.
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  refuseWhileClosing(app);
   await app.register(problemDetails);
   await app.register(operationsRoutes, {
     version: dependencies.version,

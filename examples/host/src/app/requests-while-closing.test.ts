@@ -1,21 +1,7 @@
-import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createTestHost } from "../testing/create-test-host.js";
-
-/** Splits what a connection received into its responses' status lines, headers and bodies. */
-function readResponses(raw: string): Array<{ status: number; headers: Record<string, string>; body: string }> {
-  const responses = [];
-  let rest = raw;
-  while (rest.startsWith("HTTP/1.1 ")) {
-    const headEnd = rest.indexOf("\r\n\r\n");
-    const [statusLine = "", ...headerLines] = rest.slice(0, headEnd).split("\r\n");
-    const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]));
-    const length = Number(headers["content-length"]);
-    responses.push({ status: Number(statusLine.split(" ")[1]), headers, body: rest.slice(headEnd + 4, headEnd + 4 + length) });
-    rest = rest.slice(headEnd + 4 + length);
-  }
-  return responses;
-}
+import { createWorkerApp } from "./create-worker-app.js";
+import { openRawConnection, readResponses } from "../testing/raw-http.js";
 
 describe("a request that arrives while the host is closing", () => {
   it("is answered 503 STORE_UNAVAILABLE as a problem document with Retry-After, on a connection that was open", async () => {
@@ -30,14 +16,7 @@ describe("a request that arrives while the host is closing", () => {
     const host = await createTestHost({ orchestratorOverrides: { listRuns } });
     const address = new URL(await host.app.listen({ host: "127.0.0.1", port: 0 }));
     const authorization = host.alpha.authorization;
-    const open = (head: string) => {
-      const socket = connect(Number(address.port), "127.0.0.1");
-      let received = "";
-      socket.setEncoding("utf8").on("data", (chunk: string) => (received += chunk));
-      const ended = new Promise<string>((resolve) => socket.on("close", () => resolve(received)));
-      socket.write(head);
-      return { socket, ended };
-    };
+    const open = (head: string) => openRawConnection(Number(address.port), head);
     // A connection that has begun its request is not idle, so closing the host leaves it open; its request arrives
     // whole once the host is closing. Another request, held in its handler, keeps the host closing meanwhile.
     const late = open("GET /v1/agents HTTP/1.1\r\nHost: h\r\n");
@@ -58,5 +37,39 @@ describe("a request that arrives while the host is closing", () => {
     expect(second?.headers["retry-after"]).toBe("1");
     expect(second?.headers.connection).toBe("close");
     expect(JSON.parse(second?.body ?? "{}")).toMatchObject({ status: 503, code: "STORE_UNAVAILABLE", retryAfterSeconds: 1, detail: "The host is shutting down; retry on another instance." });
+  });
+});
+
+describe("a request that arrives while a worker's server is closing", () => {
+  it("is answered 503 STORE_UNAVAILABLE as a problem document with Retry-After, as the host answers", async () => {
+    let releaseCheck: () => void = () => undefined;
+    const checking = new Promise<void>((resolve) => (releaseCheck = resolve));
+    let checked = false;
+    const app = await createWorkerApp({
+      version: "1.2.3",
+      healthChecks: {
+        database: async () => {
+          checked = true;
+          await checking;
+        },
+      },
+      metrics: { contentType: "text/plain; version=0.0.4", render: async () => "" },
+    });
+    const address = new URL(await app.listen({ host: "127.0.0.1", port: 0 }));
+    const late = openRawConnection(Number(address.port), "GET /metrics HTTP/1.1\r\nHost: h\r\n");
+    const held = openRawConnection(Number(address.port), "GET /api/health HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+    await expect.poll(() => checked).toBe(true);
+    const closed = app.close();
+    late.socket.write("Connection: close\r\n\r\n");
+    const answeredLate = await late.ended;
+    releaseCheck();
+    await held.ended;
+    await closed;
+
+    const [answer] = readResponses(answeredLate);
+    expect(answer?.status).toBe(503);
+    expect(answer?.headers["content-type"]).toContain("application/problem+json");
+    expect(answer?.headers["retry-after"]).toBe("1");
+    expect(JSON.parse(answer?.body ?? "{}")).toMatchObject({ status: 503, code: "STORE_UNAVAILABLE", retryAfterSeconds: 1 });
   });
 });
