@@ -313,6 +313,9 @@ describe("scheduler", () => {
     const orchestrator = { enqueue: async () => ({}) as never };
     expect(() => createScheduler({ orchestrator, store, intervalMs: -1 })).toThrow(/intervalMs/);
     expect(() => createScheduler({ orchestrator, store, lateToleranceMs: 1.5 })).toThrow(/lateToleranceMs/);
+    expect(() => createScheduler({ orchestrator, store, intervalMs: 5_000, lateToleranceMs: 5_000 })).toThrow("lateToleranceMs (5000) must be longer than intervalMs (5000)");
+    expect(() => createScheduler({ orchestrator, store, intervalMs: 0, lateToleranceMs: 0 })).not.toThrow();
+    expect(() => createScheduler({ orchestrator, store, intervalMs: 5_000, lateToleranceMs: 5_001 })).not.toThrow();
     expect(() => createScheduler({ orchestrator: {} as never, store })).toThrow(/orchestrator/);
   });
 });

@@ -48,8 +48,8 @@ export interface SchedulerOptions {
   intervalMs?: number;
   /**
    * A tick found at most this late is on time, whatever the catch-up policy; default 60,000 ms or twice
-   * `intervalMs`, whichever is longer. Keep it above `intervalMs`, or on-time ticks of a `none` schedule would be
-   * skipped.
+   * `intervalMs`, whichever is longer. It must be longer than `intervalMs` (a `ConfigurationError` otherwise, unless
+   * the timer is off), or on-time ticks of a `none` schedule would be skipped.
    */
   lateToleranceMs?: number;
   /**
@@ -98,6 +98,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const lateToleranceMs = options.lateToleranceMs ?? Math.max(DEFAULT_LATE_TOLERANCE_MS, 2 * intervalMs);
   if (!Number.isInteger(intervalMs) || intervalMs < 0) throw new ConfigurationError(`intervalMs must be a non-negative integer, got ${intervalMs}.`);
   if (!Number.isInteger(lateToleranceMs) || lateToleranceMs < 0) throw new ConfigurationError(`lateToleranceMs must be a non-negative integer, got ${lateToleranceMs}.`);
+  // A tick is found up to one interval after its time: a shorter tolerance would skip on-time ticks of `none` schedules.
+  if (intervalMs > 0 && lateToleranceMs <= intervalMs) {
+    throw new ConfigurationError(`lateToleranceMs (${lateToleranceMs}) must be longer than intervalMs (${intervalMs}), or ticks found on time by a pass would count as missed.`);
+  }
   if (typeof options.orchestrator?.enqueue !== "function" || !options.store) throw new ConfigurationError("createScheduler needs an orchestrator and a schedule store.");
   if (options.mayClaimByClock !== undefined && typeof options.mayClaimByClock !== "function") throw new ConfigurationError("mayClaimByClock must be a function.");
   const { orchestrator, store } = options;
