@@ -71,10 +71,10 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
       };
       if (body.async) {
         const run = await orchestrator.enqueue(runRequest);
-        if (run.status === "QUEUED") return reply.code(202).header("location", `/v1/runs/${run.id}`).send({ id: run.id, status: "QUEUED" as const });
         // A replayed key whose run already left the queue answers with the run as it is now: 200 only once it has ended.
-        if (!isFinalRunStatus(run.status)) return reply.code(202).header("location", `/v1/runs/${run.id}`).send(toRunResource(run));
-        return reply.code(200).send(toRunResource(run));
+        if (isFinalRunStatus(run.status)) return reply.code(200).send(toRunResource(run));
+        reply.code(202).header("location", `/v1/runs/${run.id}`);
+        return reply.send(run.status === "QUEUED" ? { id: run.id, status: "QUEUED" as const } : toRunResource(run));
       }
       try {
         const run = await orchestrator.orchestrate(runRequest);
