@@ -13,6 +13,8 @@ import { StepCallContext } from "./step-context.js";
 import { NEVER } from "./suspension-gate.js";
 import { checkReplayedStep, historyEnded, type StepPlace, type StepPositions } from "./step-positions.js";
 import { endNoEarlierThan } from "../util/end-no-earlier.js";
+import { ValidationError } from "../errors/errors.js";
+import { storableValueProblems } from "../util/storable-value.js";
 
 /** A connector or tool call: recorded as a `ToolExecution` (redacted), traced and counted. */
 export interface ToolCallTarget {
@@ -141,6 +143,7 @@ async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace
       await recordFailure(scope, stepEntry(place, kind, "STARTED", stepAttempts, stepStarted), execution, tool, error, startedAt, cutShort);
       throw NeonhubError.isInstance(error) && error.code === "STEP_OUTCOME_UNKNOWN" ? scope.failRun(error) : error;
     }
+    assertStorableStepOutput(place.key, output);
     const completedAt = endNoEarlierThan(startedAt, clock.now());
     const step = stepEntry(place, kind, "SUCCEEDED", stepAttempts, stepStarted);
     step.output = output;
@@ -159,6 +162,16 @@ async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace
     span?.end();
     gate.leave();
   }
+}
+
+/**
+ * Refuses a step output no store can journal (a `bigint`, a cycle, a number that is not finite, a NUL character), on
+ * every store alike: PostgreSQL refuses it or, for `NaN`, journals null, so a replay would see another value than the
+ * first attempt, and a test on the memory store would pass what production fails.
+ */
+function assertStorableStepOutput(key: string, output: unknown): void {
+  const problems = storableValueProblems(output, "output");
+  if (problems.length > 0) throw new ValidationError(`Step "${key}" returned a value that cannot be journaled: ${problems.map((problem) => `${problem.path} (${problem.message})`).join(", ")}.`, problems);
 }
 
 /**
