@@ -1,7 +1,19 @@
 import { ConfigurationError } from "@neonhub/core";
+import { DEFAULT_EMBEDDED_LOCK_WAIT_MS } from "./embedded-folder-lock.js";
 
 /** Where the database is: a PostgreSQL URL, or a folder for the embedded PGlite database. */
-export type DatabaseConnectionOptions = { url: string } | { embedded: { dataDir: string } };
+export type DatabaseConnectionOptions = { url: string } | { embedded: EmbeddedDatabaseOptions };
+
+/** Where and how to open the embedded PGlite database. */
+export interface EmbeddedDatabaseOptions {
+  /** The database's folder, created when missing. One process at a time opens it. */
+  dataDir: string;
+  /**
+   * How long an open waits for another process's claim on the folder to be released, or, for a process that was
+   * killed, to lapse (10 s after its last refresh); then it is refused with `CONFIGURATION_INVALID`. Default 12,000 ms.
+   */
+  lockWaitMs?: number;
+}
 
 /** Options of `openNeonhubDatabase`. */
 export type OpenNeonhubDatabaseOptions = DatabaseConnectionOptions & {
@@ -19,7 +31,7 @@ export type OpenNeonhubDatabaseOptions = DatabaseConnectionOptions & {
 };
 
 /** The validated form of the options. */
-export type ResolvedConnection = { kind: "postgres"; url: string; preparedStatements: boolean } | { kind: "embedded"; dataDir: string };
+export type ResolvedConnection = { kind: "postgres"; url: string; preparedStatements: boolean } | { kind: "embedded"; dataDir: string; lockWaitMs: number };
 
 /** Checks the options before anything connects. */
 export function resolveConnection(options: DatabaseConnectionOptions & { preparedStatements?: boolean }): ResolvedConnection {
@@ -40,9 +52,12 @@ export function resolveConnection(options: DatabaseConnectionOptions & { prepare
     if (typeof preparedStatements !== "boolean") throw new ConfigurationError("preparedStatements must be true or false.");
     return { kind: "postgres", url, preparedStatements };
   }
-  const dataDir = (options as { embedded: { dataDir?: unknown } }).embedded?.dataDir;
+  const { dataDir, lockWaitMs = DEFAULT_EMBEDDED_LOCK_WAIT_MS } = (options as { embedded: { dataDir?: unknown; lockWaitMs?: unknown } }).embedded ?? {};
   if (typeof dataDir !== "string" || dataDir.trim() === "") {
     throw new ConfigurationError("embedded.dataDir must be the path of a folder for the embedded database.");
   }
-  return { kind: "embedded", dataDir };
+  if (typeof lockWaitMs !== "number" || !Number.isFinite(lockWaitMs) || lockWaitMs < 0) {
+    throw new ConfigurationError("embedded.lockWaitMs must be a number of milliseconds, 0 or more.");
+  }
+  return { kind: "embedded", dataDir, lockWaitMs };
 }

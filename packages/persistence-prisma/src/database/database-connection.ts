@@ -42,13 +42,13 @@ export async function openDatabaseConnection(connection: ResolvedConnection): Pr
     };
   }
   let database: PGlite;
-  let release: () => void = () => undefined;
+  let release: () => Promise<void> = async () => undefined;
   try {
     await mkdir(connection.dataDir, { recursive: true });
-    release = await claimEmbeddedFolder(connection.dataDir);
+    release = await claimEmbeddedFolder(connection.dataDir, connection.lockWaitMs);
     database = await createEmbeddedPglite(connection.dataDir);
   } catch (error) {
-    release();
+    await release();
     throw toStoreError(error, `open the embedded database in ${connection.dataDir}`);
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(database) });
@@ -62,7 +62,7 @@ export async function openDatabaseConnection(connection: ResolvedConnection): Pr
         await prisma.$disconnect();
         await database.close();
       } finally {
-        release();
+        await release();
       }
     }),
   };

@@ -7,6 +7,7 @@ import { createEmbeddedPglite } from "./embedded-extensions.js";
 import { SEED_AGENTS, SEED_CONNECTORS } from "../tooling/seed-data.js";
 import { seedConnection } from "../tooling/seed-from-environment.js";
 import { createScratchFolder } from "../tooling/scratch-database.js";
+import { resolveConnection } from "./connection-options.js";
 
 // One embedded database for the whole file: its first open (initdb) is the slow part.
 const folder = await createScratchFolder();
@@ -39,8 +40,8 @@ describe("embedded database", () => {
 
   it("seeds the example agents and the connector catalog, and seeding twice changes nothing", async () => {
     await database.close();
-    await seedConnection({ kind: "embedded", dataDir: folder.path });
-    await seedConnection({ kind: "embedded", dataDir: folder.path });
+    await seedConnection(resolveConnection({ embedded: { dataDir: folder.path } }));
+    await seedConnection(resolveConnection({ embedded: { dataDir: folder.path } }));
     database = await openNeonhubDatabase({ embedded: { dataDir: folder.path } });
     const counts = await withRawDatabase(async (raw) => ({
       agents: (await raw.query<{ name: string }>('SELECT "name" FROM "Agent" ORDER BY "name"')).rows.map((row) => row.name),

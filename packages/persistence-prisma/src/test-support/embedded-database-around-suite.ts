@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import { openDatabaseConnection, type DatabaseConnection } from "../database/database-connection.js";
+import { resolveConnection } from "../database/connection-options.js";
 import { openNeonhubDatabase, type NeonhubDatabase } from "../index.js";
 import { createScratchFolder } from "../tooling/scratch-database.js";
 
@@ -14,7 +15,7 @@ export function embeddedConnectionAroundSuite(): () => DatabaseConnection {
   beforeAll(async () => {
     const dataDir = (await folder).path;
     await (await openNeonhubDatabase({ embedded: { dataDir } })).close();
-    connection = await openDatabaseConnection({ kind: "embedded", dataDir });
+    connection = await openDatabaseConnection(resolveConnection({ embedded: { dataDir } }));
   }, 120_000);
   afterAll(async () => {
     await connection?.close();
