@@ -1,38 +1,36 @@
-import { createOrchestrator, defineAgent } from "@neonhub/core";
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 import { embeddedDatabaseAroundSuite } from "../test-support/embedded-database-around-suite.js";
 
-const context = { userId: "u1", organizationId: "org-json" };
 const circular = (): unknown => {
   const node: Record<string, unknown> = {};
   node.self = node;
   return node;
 };
 
-describe("a step whose output JSON cannot hold", () => {
+// The orchestrator refuses such outputs before they reach a store; a store used on its own refuses them itself, as
+// a value the database refuses: never retryable, so that no caller takes it for a lost write and tries again.
+describe("a value JSON cannot hold, written to the Prisma run store", () => {
   const database = embeddedDatabaseAroundSuite();
+  const now = new Date();
+  const openRun = async () => {
+    const id = randomUUID();
+    await database().runStore.createRun({ id, agentName: "a", agentVersion: "1", organizationId: "org-json", userId: "u", intent: null, input: {}, idempotencyKey: null, requestHash: null,
+      status: "RUNNING", createdAt: now, startedAt: now, traceId: null, parentRunId: null, lease: { owner: "me", expiresAt: new Date(now.getTime() + 60_000) } });
+    return id;
+  };
 
   it.each([
     ["a bigint", () => ({ total: 10n })],
     ["a cycle", circular],
-  ])("fails the run with VALIDATION_FAILED, recorded as FAILED, after calling the step once (%s)", async (_label, output) => {
-    let calls = 0;
-    const counter = defineAgent({
-      name: "counter",
-      version: "1.0.0",
-      description: "Counts something",
-      input: z.object({}),
-      output: z.unknown(),
-      policies: { retry: { attempts: 1 } },
-      handle: async (_input, ctx) => ctx.step("count", async () => ((calls += 1), output())),
-    });
+  ])("is refused with VALIDATION_FAILED, and nothing is written (%s)", async (_label, output) => {
     const { runStore } = database();
-    const orchestrator = createOrchestrator({ agents: [counter], store: runStore, durability: { sweepIntervalMs: 0 } });
-    const failure = await orchestrator.orchestrate({ agent: "counter", input: {}, context }).catch((error: unknown) => error);
-    expect(failure).toMatchObject({ code: "VALIDATION_FAILED", isRetryable: false });
-    expect(await runStore.getRun(context.organizationId, (failure as { runId: string }).runId)).toMatchObject({ status: "FAILED", error: { code: "VALIDATION_FAILED" } });
-    expect(calls).toBe(1);
-    await orchestrator.drain({ deadlineMs: 1_000 });
+    const runId = await openRun();
+    const step = { position: 0, key: "count", kind: "STEP" as const, status: "SUCCEEDED" as const, output: output(), error: null, attempts: 1, startedAt: now, completedAt: now, wakeAt: null };
+    await expect(runStore.recordStep({ organizationId: "org-json", runId, fence: 1, step })).rejects.toMatchObject({ code: "VALIDATION_FAILED", isRetryable: false });
+    const finish = { organizationId: "org-json", runId, status: "COMPLETED" as const, statusReason: "completed" as const, output: output(), error: null, attempts: 1, completedAt: new Date(), durationMs: 5, metrics: [], fence: 1 };
+    await expect(runStore.finishRun(finish)).rejects.toMatchObject({ code: "VALIDATION_FAILED", isRetryable: false });
+    expect(await runStore.listSteps("org-json", runId)).toEqual([]);
+    expect(await runStore.getRun("org-json", runId)).toMatchObject({ status: "RUNNING", output: null });
   });
 });
