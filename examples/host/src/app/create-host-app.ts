@@ -3,7 +3,7 @@ import { ConfigurationError, type ApiKeyStore, type Clock, type Orchestrator, ty
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { answerClientError } from "../http/answer-client-error.js";
-import { refuseDuplicateKeys } from "../http/refuse-duplicate-keys.js";
+import { parseJsonBodies } from "../http/parse-json-bodies.js";
 import { refuseForeignCharset } from "../http/refuse-foreign-charset.js";
 import { refuseUnknownQuery } from "../http/refuse-unknown-query.js";
 import { refuseWhileClosing } from "../http/refuse-while-closing.js";
@@ -102,7 +102,7 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
   app.removeContentTypeParser("text/plain");
   app.addHook("preParsing", refuseForeignCharset);
   refuseWhileClosing(app);
-  refuseDuplicateKeys(app);
+  parseJsonBodies(app);
 
   await app.register(problemDetails);
   await app.register(openApi, { version: dependencies.version });
