@@ -3,7 +3,8 @@ import { ConfigurationError, type ApiKeyStore, type Clock, type Orchestrator, ty
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { answerClientError } from "../http/answer-client-error.js";
-import { refuseDuplicateKeys } from "../http/refuse-duplicate-keys.js";
+import { parseJsonBodies } from "../http/parse-json-bodies.js";
+import { refuseContentEncoding } from "../http/refuse-content-encoding.js";
 import { refuseForeignCharset } from "../http/refuse-foreign-charset.js";
 import { refuseUnknownQuery } from "../http/refuse-unknown-query.js";
 import { refuseWhileClosing } from "../http/refuse-while-closing.js";
@@ -97,12 +98,13 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
   // written with JSON.stringify: validating each again with zod cost more than the rest of the route. The schemas
   // still document every route in the OpenAPI document, and the route tests validate every response with them.
   app.setSerializerCompiler(dependencies.validateResponses ? serializerCompiler : () => (data) => JSON.stringify(data));
-  // The API speaks JSON in UTF-8 only: any other body, or one declared in another charset, is refused with 415
-  // before it is read.
+  // The API speaks JSON in UTF-8 only, as sent: any other body, one declared in another charset, or one in a content
+  // coding (gzip) is refused with 415 before it is read.
   app.removeContentTypeParser("text/plain");
   app.addHook("preParsing", refuseForeignCharset);
+  app.addHook("preParsing", refuseContentEncoding);
   refuseWhileClosing(app);
-  refuseDuplicateKeys(app);
+  parseJsonBodies(app);
 
   await app.register(problemDetails);
   await app.register(openApi, { version: dependencies.version });

@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import type { OpenAPIV3 } from "openapi-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,6 +69,7 @@ describe("OpenAPI document", () => {
       for (const status of ["400", "413", "415"]) {
         expect(Object.keys((responses[status] as OpenAPIV3.ResponseObject | undefined)?.content ?? {}), `${route} ${status}`).toEqual(["application/problem+json"]);
       }
+      expect((responses["415"] as OpenAPIV3.ResponseObject).description, route).toContain("Content-Encoding");
     }
     // A route's own description of a status is kept.
     expect((document.paths["/v1/runs"]?.post?.responses["413"] as OpenAPIV3.ResponseObject).description).toBe("The body is larger than the limit.");
@@ -76,6 +78,8 @@ describe("OpenAPI document", () => {
   it("answers 413 and 415 where the document says so", async () => {
     const schedule = await host.app.inject({ method: "POST", url: "/v1/schedules", headers: { ...host.alpha, "content-type": "text/plain" }, payload: "0 6 * * *" });
     expect([schedule.statusCode, schedule.json().code]).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
+    const compressed = await host.app.inject({ method: "POST", url: "/v1/schedules", headers: { ...host.alpha, "content-type": "application/json", "content-encoding": "gzip" }, payload: gzipSync("{}") });
+    expect([compressed.statusCode, compressed.json().code]).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
     const session = await host.app.inject({ method: "POST", url: "/ui/session", headers: { "content-type": "application/json" }, payload: JSON.stringify({ apiKey: "x".repeat(2 * 1024 * 1024) }) });
     expect([session.statusCode, session.json().code]).toEqual([413, "PAYLOAD_TOO_LARGE"]);
   });

@@ -51,7 +51,6 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
             404: "No agent of that name.",
             409: "The idempotency key was used with a different request.",
             413: "The body is larger than the limit.",
-            415: "The body is not JSON, or is declared in a charset other than UTF-8.",
             429: "Admission limit reached; see Retry-After.",
             503: "The agent's circuit is open or the store is unavailable; see Retry-After.",
           }),

@@ -31,7 +31,7 @@ export const authenticatedErrorResponses = {
 export const bodyErrorResponses = {
   400: problemResponse("The body is not valid JSON, repeats a key within one object, or breaks the route's rules; `fieldErrors` says which fields."),
   413: problemResponse("The body is larger than the limit."),
-  415: problemResponse("The body is not JSON, or is declared in a charset other than UTF-8."),
+  415: problemResponse("The body is not JSON, is declared in a charset other than UTF-8, or is sent in a content coding (`Content-Encoding: gzip`; the answer names `identity` in `Accept-Encoding`)."),
 } as const;
 
 /** Builds the problem responses of a route for more statuses. */

@@ -1,7 +1,10 @@
 import { createConnectorClient } from "@neonhub/connectors";
+import { defineAgent } from "@neonhub/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { createExampleAgents } from "../agents/example-agents.js";
 import { createTestHost, type TestHost } from "../testing/create-test-host.js";
+import { brokenAgent } from "../testing/test-agents.js";
 import { formatSmokeReport, runSmokeChecks } from "./run-smoke-checks.js";
 
 describe("the smoke checks against a host listening on 127.0.0.1", () => {
@@ -37,5 +40,67 @@ describe("the smoke checks against a host listening on 127.0.0.1", () => {
   it("fails the run check for an agent the host does not serve", async () => {
     const results = await runSmokeChecks({ baseUrl, apiKey: host.keys.alpha, agent: "no-such-agent", input: {} });
     expect(results.find((result) => result.name === "run")).toMatchObject({ ok: false, detail: expect.stringContaining("404") });
+  });
+});
+
+/** Posts a message, then waits durably for the signal `approval`. */
+const approvalAgent = defineAgent({
+  name: "approval",
+  version: "1.0.0",
+  description: "Asks for an approval, then waits for it",
+  input: z.object({}),
+  output: z.object({ approved: z.boolean() }),
+  handle: async (_input, context) => {
+    await context.tool({ connector: "slack", action: "postMessage" }, { channel: "#approvals", text: "approve?" }, async () => ({ ok: true }));
+    const answer = await context.waitForSignal<{ approved: boolean }>("approval", { timeoutMs: 3_600_000 });
+    return { approved: answer.received && answer.payload.approved };
+  },
+});
+
+/** Sleeps durably for an hour before it ends. */
+const coolingAgent = defineAgent({
+  name: "cooling",
+  version: "1.0.0",
+  description: "Waits an hour",
+  input: z.object({}),
+  output: z.object({}),
+  handle: async (_input, context) => {
+    await context.sleep("cool-down", 3_600_000);
+    return {};
+  },
+});
+
+describe("the smoke checks with an agent whose run waits", () => {
+  let host: TestHost;
+  let baseUrl: string;
+  beforeEach(async () => {
+    host = await createTestHost({ agents: [approvalAgent, coolingAgent, brokenAgent] });
+    baseUrl = await host.app.listen({ host: "127.0.0.1", port: 0 });
+  });
+  afterEach(async () => {
+    await host.app.close();
+  });
+
+  it("passes a run waiting for a signal, naming the signal and how long it waits", async () => {
+    const results = await runSmokeChecks({ baseUrl, apiKey: host.keys.alpha, agent: "approval", input: {} });
+    expect(results.filter((result) => !result.ok)).toEqual([]);
+    const run = results.find((result) => result.name === "run");
+    expect(run?.detail).toMatch(/^run \S+ started and is WAITING for signal "approval" until \d{4}-\d\d-\d\dT/);
+    expect(results.find((result) => result.name === "run read back with tool executions")?.detail).toBe("slack.postMessage");
+    const runId = run?.detail.split(" ")[1] ?? "";
+    expect((await host.orchestrator.getRun("org_alpha", runId))?.status).toBe("WAITING");
+  });
+
+  it("passes a run in a durable sleep, naming the sleep and when it wakes", async () => {
+    const results = await runSmokeChecks({ baseUrl, apiKey: host.keys.alpha, agent: "cooling", input: {} });
+    expect(results.filter((result) => !result.ok)).toEqual([]);
+    expect(results.find((result) => result.name === "run")?.detail).toMatch(/started and is WAITING in sleep "cool-down" until \d{4}-/);
+    expect(results.find((result) => result.name === "run read back with tool executions")?.detail).toBe("no tool executions before its wait");
+    expect(formatSmokeReport(results)).toContain(`All ${results.length} checks passed.`);
+  });
+
+  it("still fails a run that ends FAILED", async () => {
+    const results = await runSmokeChecks({ baseUrl, apiKey: host.keys.alpha, agent: "broken", input: {} });
+    expect(results.find((result) => result.name === "run")).toMatchObject({ ok: false, detail: expect.stringMatching(/ended FAILED/) });
   });
 });
