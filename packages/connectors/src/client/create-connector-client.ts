@@ -41,7 +41,12 @@ export interface ConnectorClientOptions {
   credentials?: CredentialStore;
   /** Organization of calls made outside a run. Default `default`. */
   organizationId?: string;
-  /** Base URL per connector id, over the connector's default (a connection's `baseUrl` credential wins). */
+  /**
+   * Base URL per connector id, over the connector's default (a connection's `baseUrl` credential wins). A key that
+   * names no registered connector is accepted and ignored, since a plugin may register its connector on the
+   * client's `registry` after the client is created: check the keys with `checkBaseUrls` once every connector
+   * is registered, or a misspelled id (`openai` for `llm`) leaves that connector's calls on its default URL.
+   */
   baseUrls?: Record<string, string>;
   clock?: Clock;
   logger?: Logger;
