@@ -51,6 +51,7 @@ export type { ApiVersionStatus, CheckApiVersionsOptions } from "./registry/check
 export type { CatalogKind } from "./registry/catalog.js";
 
 export { createConnectorClient } from "./client/create-connector-client.js";
+export { checkBaseUrls } from "./client/check-base-urls.js";
 export { paginate } from "./client/paginate.js";
 export type { PageItem, PaginateOptions, PaginateResult } from "./client/paginate.js";
 export { nextLinkParameter, pageCursor, pageSchema } from "./sdk/page.js";

@@ -1,6 +1,6 @@
 import { isNeonhubError } from "@neonhub/core";
 import { describe, expect, it } from "vitest";
-import { loadHostConfig } from "./host-config.js";
+import { connectorBaseUrlVariable, loadHostConfig } from "./host-config.js";
 
 describe("loadHostConfig", () => {
   it("fills the quick-start defaults from an empty environment", () => {
@@ -34,6 +34,7 @@ describe("loadHostConfig", () => {
       publicUrl: null,
       oauthReturnUrls: [],
       oauthClients: {},
+      connectorBaseUrls: {},
       allowInsecureOAuthRequests: false,
       oauthCompletion: "callback",
       inspectorAssetsDirectory: null,
@@ -66,6 +67,20 @@ describe("loadHostConfig", () => {
     expect(() => loadHostConfig({ NEONHUB_OAUTH_COMPLETION: "confirmed" })).toThrow(/NEONHUB_OAUTH_COMPLETION/);
     // Without a public URL there is no code flow, and nothing is added.
     expect(loadHostConfig({ NEONHUB_OAUTH_RETURN_URLS: "https://app.example.com/" }).oauthReturnUrls).toEqual(["https://app.example.com/"]);
+  });
+
+  it("reads a base URL per connector, and refuses one that is not an http(s) URL with the other problems", () => {
+    const config = loadHostConfig({
+      NEONHUB_CONNECTOR_LLM_BASE_URL: " https://llm-gateway.internal/v1 ",
+      NEONHUB_CONNECTOR_GOOGLE_ADS_BASE_URL: "http://ads-proxy:8080",
+      NEONHUB_CONNECTOR_SLACK_BASE_URL: "",
+    });
+    expect(config.connectorBaseUrls).toEqual({ llm: "https://llm-gateway.internal/v1", "google-ads": "http://ads-proxy:8080" });
+    expect(connectorBaseUrlVariable("google-ads")).toBe("NEONHUB_CONNECTOR_GOOGLE_ADS_BASE_URL");
+    expect(() => loadHostConfig({ NEONHUB_CONNECTOR_LLM_BASE_URL: "llm-gateway.internal", LOG_LEVEL: "loud" })).toThrow(
+      expect.objectContaining({ code: "CONFIGURATION_INVALID", message: expect.stringMatching(/LOG_LEVEL: .*\n {2}NEONHUB_CONNECTOR_LLM_BASE_URL: must be a URL starting with https:\/\/ or http:\/\//) }),
+    );
+    expect(() => loadHostConfig({ NEONHUB_CONNECTOR_LLM_BASE_URL: "ftp://llm-gateway.internal" })).toThrow(/NEONHUB_CONNECTOR_LLM_BASE_URL/);
   });
 
   it("reads the role, which needs Redis when the API and workers run apart, and a database server for a worker", () => {

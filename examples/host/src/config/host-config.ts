@@ -64,6 +64,12 @@ export interface HostConfig {
    * operator's own credential fields from `NEONHUB_OAUTH_<CONNECTOR>_FIELD_<NAME>` (Google Ads' developer token).
    */
   oauthClients: Record<string, OAuthClientConfig>;
+  /**
+   * Base URL per connector id, from `NEONHUB_CONNECTOR_<CONNECTOR>_BASE_URL` (`NEONHUB_CONNECTOR_GOOGLE_ADS_BASE_URL`
+   * for `google-ads`), over the connector's default; a connection's own `baseUrl` wins. The host refuses to start
+   * when one names no connector it registers.
+   */
+  connectorBaseUrls: Record<string, string>;
   /** Lets OAuth requests go to plain-HTTP providers (`NEONHUB_OAUTH_ALLOW_HTTP=true`); local test servers only. */
   allowInsecureOAuthRequests: boolean;
   /**
@@ -134,6 +140,28 @@ function readOAuthClients(environment: Record<string, string | undefined>): Reco
     };
   }
   return clients;
+}
+
+const CONNECTOR_BASE_URL_VARIABLE = /^NEONHUB_CONNECTOR_([A-Z0-9_]+)_BASE_URL$/;
+
+/** The variable that sets a connector's base URL: `NEONHUB_CONNECTOR_GOOGLE_ADS_BASE_URL` for `google-ads`. */
+export const connectorBaseUrlVariable = (connector: string): string => `NEONHUB_CONNECTOR_${connector.toUpperCase().replaceAll("-", "_")}_BASE_URL`;
+
+/** Base URLs named in the environment by connector id, and the variables whose value is not an http(s) URL. */
+function readConnectorBaseUrls(environment: Record<string, string | undefined>): { baseUrls: Record<string, string>; problems: string[] } {
+  const baseUrls: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(environment)) {
+    const match = CONNECTOR_BASE_URL_VARIABLE.exec(name);
+    const url = value?.trim();
+    if (!match?.[1] || url === undefined || url === "") continue;
+    if (!URL.canParse(url) || !["https:", "http:"].includes(new URL(url).protocol)) {
+      problems.push(`  ${name}: must be a URL starting with https:// or http://`);
+      continue;
+    }
+    baseUrls[match[1].toLowerCase().replaceAll("_", "-")] = url;
+  }
+  return { baseUrls, problems };
 }
 
 const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
@@ -210,8 +238,9 @@ const environmentSchema = z.object({
  */
 export function loadHostConfig(environment: Record<string, string | undefined> = process.env): HostConfig {
   const parsed = environmentSchema.safeParse(environment);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+  const connectorBaseUrls = readConnectorBaseUrls(environment);
+  if (!parsed.success || connectorBaseUrls.problems.length > 0) {
+    const problems = [...(parsed.error?.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`) ?? []), ...connectorBaseUrls.problems];
     throw new ConfigurationError(`Invalid host configuration:\n${problems.join("\n")}`);
   }
   const values = parsed.data;
@@ -266,6 +295,7 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     // The inspector this host serves starts authorizations that come back to it.
     oauthReturnUrls: [...(publicUrl === null ? [] : [`${publicUrl}/`]), ...commaList(values.NEONHUB_OAUTH_RETURN_URLS)],
     oauthClients: readOAuthClients(environment),
+    connectorBaseUrls: connectorBaseUrls.baseUrls,
     allowInsecureOAuthRequests: values.NEONHUB_OAUTH_ALLOW_HTTP === "true",
     oauthCompletion: values.NEONHUB_OAUTH_COMPLETION,
     inspectorAssetsDirectory: values.NEONHUB_INSPECTOR_ASSETS_DIR ?? null,

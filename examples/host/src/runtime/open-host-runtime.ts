@@ -19,7 +19,7 @@ import {
   type ScheduleManager,
   type Scheduler,
 } from "@neonhub/core";
-import { builtInConnectors, checkApiVersions, createConnectorClient, createConnectorRegistry, type ApiVersionStatus, type ConnectorClient, type ConnectorDefinition } from "@neonhub/connectors";
+import { builtInConnectors, checkApiVersions, checkBaseUrls, createConnectorClient, createConnectorRegistry, type ApiVersionStatus, type ConnectorClient, type ConnectorDefinition } from "@neonhub/connectors";
 import { createPrometheusMetrics, type PrometheusMetrics } from "@neonhub/metrics";
 import type { NeonhubDatabase, PrismaCredentialStore } from "@neonhub/persistence-prisma";
 import { createBullmqRunQueue, createQueuedRunReconciler, createRedisEventChannel, createRedisRateLimiter, type QueuedRunReconciler } from "@neonhub/redis";
@@ -29,7 +29,7 @@ import { Redis } from "ioredis";
 import type { Logger as PinoLogger } from "pino";
 import { createExampleAgents } from "../agents/example-agents.js";
 import type { RunConnectors } from "../agents/run-connectors.js";
-import type { HostConfig } from "../config/host-config.js";
+import { connectorBaseUrlVariable, type HostConfig } from "../config/host-config.js";
 import { createRunEventHub, type RunEventHub } from "../inspector/run-event-hub.js";
 import { parseRunNote, relayRunEvents, type RunNote } from "../inspector/run-event-relay.js";
 import { withRunEvents, type RunEventSink } from "../inspector/with-run-events.js";
@@ -112,6 +112,9 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     throw new ConfigurationError("NEONHUB_CONNECTORS_MODE=live needs NEONHUB_CREDENTIALS_KEY (32 bytes, hex or base64) to read connector credentials.");
   }
   if (config.role !== "all" && config.redisUrl === null) throw new ConfigurationError(`NEONHUB_ROLE=${config.role} needs REDIS_URL: queued runs go through Redis from API hosts to workers.`);
+  // Every connector the host serves is registered here, so a base URL for any other is a mistake (a misspelled id).
+  const registry = createConnectorRegistry({ connectors: [...builtInConnectors, ...(extensions.connectors ?? [])] });
+  checkBaseUrls(config.connectorBaseUrls, registry, connectorBaseUrlVariable);
   const version = readHostVersion();
   const database = await openHostDatabase(config);
   const closers: Array<() => Promise<unknown>> = [() => database.close()];
@@ -131,7 +134,6 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     // Leases, wake times, run times, ticks and token expiries are set and compared by the database's time as this host
     // knows it, so that hosts whose clocks differ agree on them.
     const databaseClock = clockSkew.referenceClock;
-    const registry = createConnectorRegistry({ connectors: [...builtInConnectors, ...(extensions.connectors ?? [])] });
     const connectorApiVersions = () => checkApiVersions(registry.list(), { clock: systemClock });
     const metrics = createPrometheusMetrics({ connectorApiVersions, knownQueues: Object.keys(PLATFORM_QUEUES), knownConnectors: registry.list().map((connector) => connector.id), logger });
     const keys = config.credentialsKey === null ? null : { encryptionKey: config.credentialsKey, previousKeys: config.previousCredentialsKeys };
@@ -139,6 +141,7 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
     if (credentials) metrics.observeConnections(() => credentials.countByStatus());
     const connectors = createConnectorClient({
       registry,
+      baseUrls: config.connectorBaseUrls,
       mode: config.connectorsMode,
       metrics: metrics.sink,
       logger,

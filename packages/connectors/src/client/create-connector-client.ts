@@ -23,6 +23,7 @@ import { DEFAULT_MAX_RESPONSE_BYTES } from "../http/read-response-text.js";
 import { breakerScopeOf } from "./breaker-scope.js";
 import { type ConnectionPurpose, callConnection } from "./call-connection.js";
 import { checkMockOptions, checkRetryOverride } from "./check-client-options.js";
+import { checkInvokeOptions } from "./check-invoke-options.js";
 import { type CallTarget, type InvocationRuntime, executeCall, prepareCall } from "./invoke-action.js";
 import { type ConnectorMode, resolveConnectorMode } from "./resolve-mode.js";
 
@@ -40,7 +41,12 @@ export interface ConnectorClientOptions {
   credentials?: CredentialStore;
   /** Organization of calls made outside a run. Default `default`. */
   organizationId?: string;
-  /** Base URL per connector id, over the connector's default (a connection's `baseUrl` credential wins). */
+  /**
+   * Base URL per connector id, over the connector's default (a connection's `baseUrl` credential wins). A key that
+   * names no registered connector is accepted and ignored, since a plugin may register its connector on the
+   * client's `registry` after the client is created: check the keys with `checkBaseUrls` once every connector
+   * is registered, or a misspelled id (`openai` for `llm`) leaves that connector's calls on its default URL.
+   */
   baseUrls?: Record<string, string>;
   clock?: Clock;
   logger?: Logger;
@@ -69,7 +75,12 @@ export interface ConnectorClientOptions {
   oauthClients?: OAuthClientLookup;
 }
 
-/** Options of one call. */
+/**
+ * Options of one call. They are checked when the call is made, before its connection is read or anything is sent:
+ * a key that is not one of these, or a value of the wrong type (a `scenario` that names none, an empty
+ * `idempotencyKey`), fails the call with `VALIDATION_FAILED` naming the option; inside a run, the run then fails
+ * `call_invalid` unless the handler catches it. Options that apply outside runs only are accepted and ignored in one.
+ */
 export interface InvokeOptions {
   /** Outside runs only: the organization whose connection is used. */
   organizationId?: string;
@@ -196,6 +207,7 @@ export function createConnectorClient(options: ConnectorClientOptions = {}): Con
 
   async function invokeOutsideRun(connector: string | ConnectorDefinition, actionName: string, input: unknown, invokeOptions: InvokeOptions = {}): Promise<unknown> {
     const target = targetOf(connector, actionName);
+    checkInvokeOptions(invokeOptions, target.connector.id, actionName);
     const organizationId = invokeOptions.organizationId ?? options.organizationId ?? "default";
     const startedAt = clock.now();
     // Never negative: the clock may step back during the call (NTP, or a reference clock's new offset).
@@ -221,6 +233,7 @@ export function createConnectorClient(options: ConnectorClientOptions = {}): Con
   const forRun = (context: RunContext): ConnectorInvoker => ({
     async invoke(connector: string | ConnectorDefinition, actionName: string, input: unknown, invokeOptions: InvokeOptions = {}): Promise<never> {
       const target = targetOf(connector, actionName);
+      checkInvokeOptions(invokeOptions, target.connector.id, actionName);
       const prepared = await prepareCall(runtime, target, context.organizationId);
       // ctx.tool records the ToolExecution (redacted with the connection's values) and reports its metric.
       return context.tool(

@@ -12,6 +12,9 @@ import type {
 /** A fault or outcome a mocked call produces. */
 export type MockScenarioName = "ok" | "rate_limited" | "server_error" | "timeout" | "auth_expired" | "invalid_input";
 
+/** Every {@link MockScenarioName}, for validation. */
+export const MOCK_SCENARIO_NAMES: readonly MockScenarioName[] = Object.freeze(["ok", "rate_limited", "server_error", "timeout", "auth_expired", "invalid_input"]);
+
 /** A scenario by name, or with options (`retryAfterMs` for `rate_limited`, a message for any failure). */
 export type MockScenario = MockScenarioName | { type: MockScenarioName; retryAfterMs?: number; message?: string };
 

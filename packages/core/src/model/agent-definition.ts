@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { checkAgentDefinition } from "./check-agent-definition.js";
 import type { RunPolicyOverrides } from "./agent-policies.js";
 import type { RunContext } from "./run-context.js";
 
@@ -30,9 +31,16 @@ export interface AgentDefinition<Input extends z.ZodType = z.ZodType, Output ext
   handle(input: z.output<Input>, context: RunContext): Promise<z.input<Output>>;
 }
 
-/** Identity function that infers the handler's types from the schemas. */
+/**
+ * Returns the definition as it is, with the handler's types inferred from the schemas, once its options are checked
+ * (the orchestrator checks them again when it registers the agent, for definitions made without this function).
+ * @throws ConfigurationError when a key is not an option of an agent or of its policies (`policies.retry.retires`),
+ * or a value is of the wrong type or out of range (an unknown `breaker.scope`, a negative or fractional count, a
+ * `NaN`); the message names the agent, the option by its path, and what is allowed.
+ */
 export function defineAgent<Input extends z.ZodType, Output extends z.ZodType>(
   definition: AgentDefinition<Input, Output>,
 ): AgentDefinition<Input, Output> {
+  checkAgentDefinition(definition);
   return definition;
 }

@@ -5,7 +5,10 @@ import type { RepeatSafety } from "./repeat-safety.js";
 /** Names a tool call: a connector action, or a plain tool (then `action` defaults to the connector name). */
 export type ToolName = string | { connector: string; action: string };
 
-/** Options of one tool call. */
+/**
+ * Options of one tool call. Checked when the call is made: a key that is not one of these, or a value of the wrong
+ * type, is a `ValidationError` (`VALIDATION_FAILED`) from the call, naming the option; nothing is journaled or run.
+ */
 export interface ToolCallOptions {
   /**
    * Credential values to redact from the recorded input, output and error, on top of the redaction rules. The
@@ -34,7 +37,7 @@ export interface ToolCallOptions {
   keyRetentionMs?: number;
 }
 
-/** Options of `ctx.step`. */
+/** Options of `ctx.step`, checked when the call is made as {@link ToolCallOptions} are. */
 export interface StepOptions {
   /** Whether the step may be repeated when its outcome is unknown. Default `safe` for steps. */
   repeatSafety?: RepeatSafety;
@@ -58,7 +61,7 @@ export interface StepContext {
   idempotencyKey: string;
 }
 
-/** Options of `ctx.runAgent`. */
+/** Options of `ctx.runAgent`, checked when the call is made as {@link ToolCallOptions} are. */
 export interface RunAgentOptions {
   /**
    * The child's key in the parent's journal. Default: `agent:` with the agent's name and its occurrence among the

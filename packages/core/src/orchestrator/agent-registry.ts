@@ -8,10 +8,9 @@ import type { Clock } from "../ports/clock.js";
 import type { MetricsSink } from "../ports/metrics-sink.js";
 import { createAgentBreakers, type AgentBreakers } from "../policies/agent-breakers.js";
 import { createConcurrencyLimiter, type ConcurrencyLimiter } from "../policies/concurrency-limiter.js";
+import { checkAgentDefinition } from "../model/check-agent-definition.js";
+import { checkPolicyOverrides } from "../policies/check-policy-overrides.js";
 import { resolvePolicies } from "../policies/resolve-policies.js";
-import { assertQueueName } from "../policies/queue-settings.js";
-
-const AGENT_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** A registered agent with its resolved policies and its own breakers and limiter. */
 export interface RegisteredAgent {
@@ -57,21 +56,15 @@ export class AgentRegistry {
     private readonly clock: Clock,
   ) {
     // Checked once here, so that bad defaults are refused even before an agent is registered.
+    checkPolicyOverrides("Orchestrator policies", "", defaults);
     resolvePolicies("Orchestrator policies", defaults);
   }
 
+  /** @throws ConfigurationError for a definition `defineAgent` would refuse, or a second agent of the same name. */
   register(definition: AgentDefinition): RegisteredAgent {
-    if (typeof definition !== "object" || definition === null) throw new ConfigurationError("An agent must be an object.");
-    if (typeof definition.name !== "string" || !AGENT_NAME.test(definition.name)) {
-      throw new ConfigurationError(`Agent name "${String(definition.name)}" is invalid: use 1 to 64 lower-case letters, digits, "-" or "_".`);
-    }
+    // Checked again here: a definition may be a plain object that never went through defineAgent.
+    checkAgentDefinition(definition);
     if (this.agents.has(definition.name)) throw new ConfigurationError(`An agent named "${definition.name}" is already registered.`);
-    if (typeof definition.handle !== "function") throw new ConfigurationError(`Agent "${definition.name}" has no handle function.`);
-    if (typeof definition.input?.safeParse !== "function" || typeof definition.output?.safeParse !== "function") {
-      throw new ConfigurationError(`Agent "${definition.name}" needs zod schemas for input and output.`);
-    }
-    if (typeof definition.version !== "string" || definition.version.length === 0) throw new ConfigurationError(`Agent "${definition.name}" needs a version.`);
-    if (definition.queue !== undefined) assertQueueName(definition.queue);
     const policies = resolvePolicies(`Agent "${definition.name}"`, this.defaults, definition.policies);
     let schemas: { input: Record<string, unknown>; output: Record<string, unknown> } | undefined;
     const entry: RegisteredAgent = {

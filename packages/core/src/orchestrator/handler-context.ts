@@ -4,6 +4,7 @@ import type { RunMetric } from "../model/run-metric.js";
 import type { Logger } from "../ports/logger.js";
 import type { Span } from "../ports/tracer.js";
 import type { Redactor } from "../telemetry/redactor.js";
+import { runAgentOptionsProblem, stepCallProblem, toolCallProblem, waitOptionsProblem } from "./check-call-options.js";
 import { checkReportedMetric } from "./check-reported-metric.js";
 import { runChildAgent } from "./child-runs.js";
 import { durableSleep, durableWaitForSignal } from "./durable-waits.js";
@@ -100,6 +101,8 @@ export class HandlerContext implements RunContext {
   /** Bound on first use, so that handlers may destructure it and runs that never call tools allocate nothing. */
   get tool(): RunContext["tool"] {
     return (this.#tool ??= (name, input, fn, options = {}) => {
+      const problem = toolCallProblem(name, fn, options);
+      if (problem !== undefined) return Promise.reject(problem);
       const scope = this.#scope;
       const { connector, action, label } = parseToolName(name);
       const redactor = toolRedactor(scope.dependencies.redactor, options.secretValues);
@@ -116,14 +119,17 @@ export class HandlerContext implements RunContext {
 
   /** Bound on first use, as `tool`. */
   get step(): RunContext["step"] {
-    return (this.#step ??= (key, fn, options = {}) =>
-      runJournaledStep(this.#scope, this.attempt, this.#places, {
+    return (this.#step ??= (key, fn, options = {}) => {
+      const problem = stepCallProblem(key, fn, options);
+      if (problem !== undefined) return Promise.reject(problem);
+      return runJournaledStep(this.#scope, this.attempt, this.#places, {
         name: key,
         explicitKey: true,
         repeatSafety: options.repeatSafety ?? "safe",
         ...(options.keyRetentionMs === undefined ? {} : { keyRetentionMs: options.keyRetentionMs }),
         run: fn,
-      }));
+      });
+    });
   }
 
   sleep(key: string, ms: number): Promise<void> {
@@ -131,11 +137,16 @@ export class HandlerContext implements RunContext {
   }
 
   waitForSignal<T = unknown>(name: string, options: { timeoutMs: number }): Promise<SignalResult<T>> {
+    const problem = waitOptionsProblem(name, options);
+    if (problem !== undefined) return Promise.reject(problem);
     return durableWaitForSignal<T>(this.#scope, this.attempt, this.#places, name, options.timeoutMs);
   }
 
   runAgent<T = unknown>(agent: string | { name: string }, input: unknown, options?: RunAgentOptions): Promise<T> {
-    return runChildAgent<T>(this.#scope, this.attempt, this.#places, typeof agent === "string" ? agent : agent?.name, input, options);
+    const name = typeof agent === "string" ? agent : agent?.name;
+    const problem = runAgentOptionsProblem(name, options);
+    if (problem !== undefined) return Promise.reject(problem);
+    return runChildAgent<T>(this.#scope, this.attempt, this.#places, name, input, options);
   }
 
   /** Bound on first use, as `tool`. */

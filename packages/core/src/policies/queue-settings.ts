@@ -1,4 +1,6 @@
 import { ConfigurationError } from "../errors/errors.js";
+import { isRecord } from "../util/unknown-keys.js";
+import { refuseUnknownOptions } from "./check-policy-overrides.js";
 import type { QueueRateLimit, QueueSettings } from "../ports/run-queue.js";
 
 /** Jobs of one queue executing at once when its settings give no concurrency. */
@@ -17,6 +19,9 @@ export interface ResolvedQueueSettings {
   priority: number | null;
 }
 
+const SETTINGS_KEYS: ReadonlySet<string> = new Set(["concurrency", "rateLimit", "keepCompleted", "keepFailed", "priority"]);
+const RATE_LIMIT_KEYS: ReadonlySet<string> = new Set(["limit", "windowMs", "per"]);
+
 const isPositiveInteger = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1;
 const isCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
 
@@ -33,11 +38,19 @@ export function assertQueueName(name: unknown): asserts name is string {
 
 /**
  * Fills the defaults of a named queue's settings and checks them.
- * @throws ConfigurationError on a value out of range.
+ * @throws ConfigurationError on a value out of range, or a key the settings do not have, naming it.
  */
 export function resolveQueueSettings(name: string, settings: QueueSettings = {}, defaultConcurrency = DEFAULT_QUEUE_CONCURRENCY): ResolvedQueueSettings {
   assertQueueName(name);
   const fail = (field: string, rule: string) => new ConfigurationError(`Queue "${name}": ${field} must be ${rule}.`);
+  // A misspelled setting would leave its default in place: eight jobs at once, or no rate limit.
+  const given: unknown = settings;
+  if (!isRecord(given)) throw fail("its settings", "an object");
+  refuseUnknownOptions(`Queue "${name}"`, "", "a queue", given, SETTINGS_KEYS);
+  if (given.rateLimit !== undefined) {
+    if (!isRecord(given.rateLimit)) throw fail("rateLimit", "an object");
+    refuseUnknownOptions(`Queue "${name}"`, "rateLimit", "a queue", given.rateLimit, RATE_LIMIT_KEYS);
+  }
   const concurrency = settings.concurrency ?? defaultConcurrency;
   if (!isPositiveInteger(concurrency)) throw fail("concurrency", "a positive integer");
   const { rateLimit, keepCompleted, keepFailed, priority } = settings;
