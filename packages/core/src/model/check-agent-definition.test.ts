@@ -32,6 +32,8 @@ const refusals: Array<[string, Record<string, unknown>, string]> = [
   ["a concurrency cap given as a number", { policies: { concurrency: 4 } }, "policies.concurrency must be an object or null, got 4."],
   ["a retry policy given as a number", { policies: { retry: 3 } }, "policies.retry must be an object, got 3."],
   ["policies given as an array", { policies: [] }, "policies must be an object, got an array."],
+  // opossum waits the reset out in one Node.js timer, which would fire after 1 ms.
+  ["a breaker reset longer than a timer holds", { policies: { breaker: { resetTimeoutMs: 2_147_483_648 } } }, "policies.breaker.resetTimeoutMs must be an integer from 1 to 2147483647, got 2147483648."],
   ["an infinite timeout", { policies: { timeoutMs: Number.POSITIVE_INFINITY } }, "policies.timeoutMs must be an integer of at least 1, got Infinity."],
   ["a description that is not text", { description: undefined }, 'Agent "mailer": description must be a string, got undefined.'],
   ["a kind that is not text", { kind: 7 }, 'Agent "mailer": kind must be a string, got 7.'],

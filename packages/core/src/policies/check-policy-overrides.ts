@@ -1,5 +1,6 @@
 import { ConfigurationError } from "../errors/errors.js";
 import { BREAKER_SCOPES } from "../model/agent-policies.js";
+import { MAX_TIMER_DELAY_MS } from "../telemetry/system-clock.js";
 import { firstUnknownKey, isRecord } from "../util/unknown-keys.js";
 
 /** What a value must be, or undefined when it is one. */
@@ -9,6 +10,10 @@ const integerFrom =
   (minimum: number): Rule =>
   (value) =>
     Number.isInteger(value) && (value as number) >= minimum ? undefined : `an integer of at least ${minimum}`;
+const integerBetween =
+  (minimum: number, maximum: number): Rule =>
+  (value) =>
+    Number.isInteger(value) && (value as number) >= minimum && (value as number) <= maximum ? undefined : `an integer from ${minimum} to ${maximum}`;
 const trueOrFalse: Rule = (value) => (typeof value === "boolean" ? undefined : "true or false");
 const oneOf =
   (values: readonly string[]): Rule =>
@@ -17,7 +22,7 @@ const oneOf =
 
 /** The fields of each policy of {@link RunPolicyOverrides}, and what each must be. */
 const POLICY_FIELDS = {
-  breaker: { enabled: trueOrFalse, failureThreshold: integerFrom(1), resetTimeoutMs: integerFrom(1), scope: oneOf(BREAKER_SCOPES), maxOrganizations: integerFrom(1) },
+  breaker: { enabled: trueOrFalse, failureThreshold: integerFrom(1), resetTimeoutMs: integerBetween(1, MAX_TIMER_DELAY_MS), scope: oneOf(BREAKER_SCOPES), maxOrganizations: integerFrom(1) },
   retry: { attempts: integerFrom(1), baseDelayMs: integerFrom(0), maxDelayMs: integerFrom(0), jitter: trueOrFalse },
   admission: { enabled: trueOrFalse, limit: integerFrom(1), windowMs: integerFrom(1) },
   concurrency: { maxConcurrent: integerFrom(1), maxQueued: integerFrom(0) },

@@ -99,5 +99,6 @@ describe("circuit breaker", () => {
   it("rejects invalid options", () => {
     expect(() => createCircuitBreaker({ name: "x", kind: "agent", failureThreshold: 0, resetTimeoutMs: 1 })).toThrow(/failureThreshold/);
     expect(() => createCircuitBreaker({ name: "x", kind: "agent", failureThreshold: 1, resetTimeoutMs: 0 })).toThrow(/resetTimeoutMs/);
+    expect(() => createCircuitBreaker({ name: "x", kind: "agent", failureThreshold: 1, resetTimeoutMs: 2_147_483_648 })).toThrow(/resetTimeoutMs .* at most 2147483647/);
   });
 });

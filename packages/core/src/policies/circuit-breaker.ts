@@ -3,7 +3,7 @@ import { CircuitOpenError, ConfigurationError } from "../errors/errors.js";
 import type { Clock } from "../ports/clock.js";
 import type { BreakerKind, BreakerState, MetricsSink } from "../ports/metrics-sink.js";
 import { noopMetricsSink } from "../telemetry/noop-metrics-sink.js";
-import { systemClock } from "../telemetry/system-clock.js";
+import { MAX_TIMER_DELAY_MS, systemClock } from "../telemetry/system-clock.js";
 import { CallCountedStatistics } from "./opossum-statistics.js";
 
 /** Options of {@link createCircuitBreaker}. */
@@ -50,8 +50,9 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
   if (!Number.isInteger(options.failureThreshold) || options.failureThreshold < 1) {
     throw new ConfigurationError(`failureThreshold of breaker "${options.name}" must be a positive integer.`);
   }
-  if (!Number.isFinite(options.resetTimeoutMs) || options.resetTimeoutMs < 1) {
-    throw new ConfigurationError(`resetTimeoutMs of breaker "${options.name}" must be a positive number.`);
+  // opossum waits it out in one Node.js timer, which fires after 1 ms for a longer delay.
+  if (!Number.isFinite(options.resetTimeoutMs) || options.resetTimeoutMs < 1 || options.resetTimeoutMs > MAX_TIMER_DELAY_MS) {
+    throw new ConfigurationError(`resetTimeoutMs of breaker "${options.name}" must be a positive number of at most ${MAX_TIMER_DELAY_MS} (about 24.8 days).`);
   }
   const metrics = options.metrics ?? noopMetricsSink;
   const clock = options.clock ?? systemClock;
