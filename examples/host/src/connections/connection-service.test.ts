@@ -256,3 +256,40 @@ describe("connection service: deleting a connection no configured key opens", ()
     expect(provider.requests).toEqual([]);
   });
 });
+
+describe("connection service: the OAuth clients it is configured with", () => {
+  const apiKeyed = defineConnector({
+    id: "keyed",
+    kind: "KEYED",
+    displayName: "Keyed",
+    baseUrl: "https://api.keyed.test",
+    auth: { type: "api_key", in: "header", name: "x-api-key" },
+    actions: { ping: defineAction({ description: "Ping", repeatSafety: "safe", input: z.object({}), output: z.object({}), run: async () => ({}), fixture: () => ({}) }) },
+  });
+  const serviceWith = (oauthClients: Record<string, { clientId: string; clientSecret: string }>) => () => {
+    const store = createMemoryCredentialStore();
+    return createConnectionService({
+      store,
+      states: createMemoryOAuthStateStore(),
+      connectors: createConnectorClient({ mode: "live", environment: {}, connectors: [acme, apiKeyed], credentials: store }),
+      oauthClients,
+      redirectUri: "https://api.example.com/v1/oauth/callback",
+      returnUrls: ["https://app.example.com/settings/"],
+    });
+  };
+  const client = { clientId: "client-1", clientSecret: "secret-1" };
+
+  it("refuses a client of a connector that is not registered, naming the connectors that use OAuth", () => {
+    expect(serviceWith({ acme: client, acmee: client })).toThrow(
+      expect.objectContaining({ code: "CONFIGURATION_INVALID", message: 'An OAuth client is configured for "acmee", which is not a registered connector. Connectors that use OAuth 2.0: acme.' }),
+    );
+  });
+
+  it("refuses a client of a connector that does not use OAuth 2.0", () => {
+    expect(serviceWith({ keyed: client })).toThrow(expect.objectContaining({ code: "CONFIGURATION_INVALID", message: expect.stringContaining('"keyed", whose connector does not use OAuth 2.0 (auth type api_key)') }));
+  });
+
+  it("takes a client of a registered OAuth 2.0 connector", () => {
+    expect(serviceWith({ acme: client })).not.toThrow();
+  });
+});

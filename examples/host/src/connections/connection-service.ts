@@ -127,7 +127,15 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
   const stateTtlMs = options.stateTtlMs ?? DEFAULT_OAUTH_STATE_TTL_MS;
   const grantTtlMs = options.grantTtlMs ?? DEFAULT_OAUTH_GRANT_TTL_MS;
   for (const [connectorId, client] of Object.entries(options.oauthClients)) {
-    const headerFields = connectors.registry.has(connectorId) ? Object.values(connectors.registry.get(connectorId).auth.credentialHeaders ?? {}) : [];
+    // A client of a misspelled connector would be ignored, and that connector's authorizations refused as unconfigured.
+    if (!connectors.registry.has(connectorId)) {
+      const known = connectors.registry.list().filter((connector) => connector.auth.type === "oauth2").map((connector) => connector.id);
+      throw new ConfigurationError(`An OAuth client is configured for "${connectorId}", which is not a registered connector. Connectors that use OAuth 2.0: ${known.join(", ") || "none"}.`);
+    }
+    if (connectors.registry.get(connectorId).auth.type !== "oauth2") {
+      throw new ConfigurationError(`An OAuth client is configured for "${connectorId}", whose connector does not use OAuth 2.0 (auth type ${connectors.registry.get(connectorId).auth.type}).`);
+    }
+    const headerFields = Object.values(connectors.registry.get(connectorId).auth.credentialHeaders ?? {});
     const unknown = Object.keys(client.credentialFields ?? {}).filter((field) => !headerFields.includes(field));
     if (unknown.length > 0) {
       throw new ConfigurationError(`The OAuth client of ${connectorId} sets ${unknown.join(", ")}, which is not a field the connector sends (${headerFields.join(", ") || "none"}).`);
