@@ -115,7 +115,7 @@ export {
 export type { PeriodRun } from "./util/agent-period-summary.js";
 export type { Span, SpanAttributeValue, SpanOptions, Tracer } from "./ports/tracer.js";
 
-export { systemClock } from "./telemetry/system-clock.js";
+export { MAX_TIMER_DELAY_MS, systemClock } from "./telemetry/system-clock.js";
 export { silentLogger } from "./telemetry/silent-logger.js";
 export { createRedactingLogger } from "./telemetry/redacting-logger.js";
 export { createRedactor, DEFAULT_REDACT_KEYS, REDACTED } from "./telemetry/redactor.js";

@@ -1,5 +1,6 @@
 import { ConfigurationError, type ConnectionAuthType, ValidationError } from "@neonhub/core";
 import type { ActionDefinition, ConnectorDefinition, ConnectorPlugin } from "../sdk/connector-definition.js";
+import { defineConnector } from "../sdk/define-connector.js";
 import { PLATFORM_CATALOG } from "./catalog.js";
 
 /** One action as listed in the catalog. */
@@ -61,6 +62,8 @@ export function createConnectorRegistry(options: { connectors?: readonly Connect
 
   const registry: ConnectorRegistry = {
     register(connector, source = "custom") {
+      // A connector built without defineConnector (JavaScript, configuration) gets the same checks.
+      defineConnector(connector);
       if (connectors.has(connector.id)) throw new ConfigurationError(`A connector with id "${connector.id}" is already registered.`);
       if (connectors.size >= MAX_REGISTERED_CONNECTORS) throw new ConfigurationError(`A registry holds at most ${MAX_REGISTERED_CONNECTORS} connectors.`);
       connectors.set(connector.id, { connector, source });

@@ -1,5 +1,6 @@
 import { ConfigurationError, REPEAT_SAFETIES } from "@neonhub/core";
 import type { z } from "zod";
+import { checkConnectorOptions } from "./check-connector-options.js";
 import type { ActionDefinition, ApiVersionSpec, ConnectorDefinition, ConnectorPlugin } from "./connector-definition.js";
 
 const CONNECTOR_ID = /^[a-z][a-z0-9-]{0,62}$/;
@@ -107,6 +108,7 @@ export function defineConnector<const Actions extends Record<string, ActionDefin
   const names = Object.keys(definition.actions ?? {});
   if (names.length === 0) throw new ConfigurationError(`Connector "${id}" declares no actions.`);
   for (const name of names) checkAction(id, name, definition.actions[name] as ActionDefinition);
+  checkConnectorOptions(definition);
   return definition;
 }
 
