@@ -170,6 +170,8 @@ async function executeStep<T>(scope: RunScope, attempt: number, place: StepPlace
  * first attempt, and a test on the memory store would pass what production fails.
  */
 function assertStorableStepOutput(key: string, output: unknown): void {
+  // Most steps return a number, a flag or nothing: no walk for them.
+  if (output === undefined || output === null || typeof output === "boolean" || (typeof output === "number" && Number.isFinite(output))) return;
   const problems = storableValueProblems(output, "output");
   if (problems.length > 0) throw new ValidationError(`Step "${key}" returned a value that cannot be journaled: ${problems.map((problem) => `${problem.path} (${problem.message})`).join(", ")}.`, problems);
 }
