@@ -1,42 +1,35 @@
 import { createConnectorClient, createMemoryCredentialStore, createMemoryOAuthStateStore, slackConnector } from "@neonhub/connectors";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createConnectionService } from "../connections/connection-service.js";
-import { createTestHost, type TestHost } from "../testing/create-test-host.js";
+import { listeningTestHostAroundSuite } from "../testing/listening-test-host.js";
 
-let host: TestHost;
-let baseUrl: string;
-beforeAll(async () => {
+const suite = listeningTestHostAroundSuite(() => {
   const credentials = createMemoryCredentialStore();
   const connectors = createConnectorClient({ mode: "mock", connectors: [slackConnector], credentials });
-  const connections = createConnectionService({ store: credentials, states: createMemoryOAuthStateStore(), connectors, oauthClients: {}, redirectUri: null, returnUrls: [] });
-  host = await createTestHost({ connections });
-  baseUrl = await host.app.listen({ host: "127.0.0.1", port: 0 });
-});
-afterAll(async () => {
-  await host.app.close();
+  return { connections: createConnectionService({ store: credentials, states: createMemoryOAuthStateStore(), connectors, oauthClients: {}, redirectUri: null, returnUrls: [] }) };
 });
 
 const JSON_TYPE = { "content-type": "application/json" };
 
 /** Sends a request with the alpha key and, when `headers` names one, a Content-Type; `body` "" is an empty body. */
 async function send(method: string, path: string, headers: Record<string, string>, body?: string) {
-  const response = await fetch(`${baseUrl}${path}`, { method, headers: { ...host.alpha, ...headers }, ...(body === undefined ? {} : { body }) });
+  const response = await fetch(`${suite.baseUrl}${path}`, { method, headers: { ...suite.host.alpha, ...headers }, ...(body === undefined ? {} : { body }) });
   const text = await response.text();
   return { status: response.status, contentType: response.headers.get("content-type"), body: text.length > 0 ? (JSON.parse(text) as Record<string, unknown>) : null };
 }
 
 async function waitingRun(): Promise<string> {
-  const run = (await host.app.inject({ method: "POST", url: "/v1/runs", headers: host.alpha, payload: { agent: "approval", input: { text: "raise budget" } } })).json();
+  const run = (await suite.host.app.inject({ method: "POST", url: "/v1/runs", headers: suite.host.alpha, payload: { agent: "approval", input: { text: "raise budget" } } })).json();
   expect(run.status).toBe("WAITING");
   return run.id as string;
 }
 
 async function schedule(): Promise<string> {
-  return (await host.app.inject({ method: "POST", url: "/v1/schedules", headers: host.alpha, payload: { agent: "echo", cron: "0 6 * * *", input: { text: "hi" } } })).json().id as string;
+  return (await suite.host.app.inject({ method: "POST", url: "/v1/schedules", headers: suite.host.alpha, payload: { agent: "echo", cron: "0 6 * * *", input: { text: "hi" } } })).json().id as string;
 }
 
 async function connection(): Promise<string> {
-  const created = await host.app.inject({ method: "PUT", url: "/v1/connections/slack", headers: host.alpha, payload: { credentials: { accessToken: "xoxb-test" } } });
+  const created = await suite.host.app.inject({ method: "PUT", url: "/v1/connections/slack", headers: suite.host.alpha, payload: { credentials: { accessToken: "xoxb-test" } } });
   expect(created.statusCode).toBe(200);
   return "slack";
 }

@@ -1,25 +1,17 @@
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestHost, type TestHost } from "../testing/create-test-host.js";
+import { describe, expect, it } from "vitest";
+import { listeningTestHostAroundSuite } from "../testing/listening-test-host.js";
 
-let host: TestHost;
-let baseUrl: string;
-beforeAll(async () => {
-  host = await createTestHost();
-  baseUrl = await host.app.listen({ host: "127.0.0.1", port: 0 });
-});
-afterAll(async () => {
-  await host.app.close();
-});
+const suite = listeningTestHostAroundSuite();
 
 const runBody = JSON.stringify({ agent: "echo", input: { text: "hello" } });
 
 async function countRuns(): Promise<number> {
-  return (await host.orchestrator.store.listRuns({ organizationId: "org_alpha", limit: 100 })).runs.length;
+  return (await suite.host.orchestrator.store.listRuns({ organizationId: "org_alpha", limit: 100 })).runs.length;
 }
 
 function post(path: string, contentEncoding: string, body: string | Buffer) {
-  return fetch(`${baseUrl}${path}`, { method: "POST", headers: { ...host.alpha, "content-type": "application/json", "content-encoding": contentEncoding }, body });
+  return fetch(`${suite.baseUrl}${path}`, { method: "POST", headers: { ...suite.host.alpha, "content-type": "application/json", "content-encoding": contentEncoding }, body });
 }
 
 describe("bodies in a content coding", () => {
@@ -47,11 +39,11 @@ describe("bodies in a content coding", () => {
   });
 
   it("keeps no signal sent in a content coding, and the run goes on waiting", async () => {
-    const run = (await host.app.inject({ method: "POST", url: "/v1/runs", headers: host.alpha, payload: { agent: "approval", input: { text: "raise budget" } } })).json();
+    const run = (await suite.host.app.inject({ method: "POST", url: "/v1/runs", headers: suite.host.alpha, payload: { agent: "approval", input: { text: "raise budget" } } })).json();
     const response = await post(`/v1/runs/${run.id}/signals/approval`, "gzip", gzipSync(JSON.stringify({ payload: { approved: true } })));
     expect(response.status).toBe(415);
-    expect(await host.orchestrator.store.getSignal("org_alpha", run.id, "approval")).toBeNull();
-    expect((await host.orchestrator.getRun("org_alpha", run.id))?.status).toBe("WAITING");
+    expect(await suite.host.orchestrator.store.getSignal("org_alpha", run.id, "approval")).toBeNull();
+    expect((await suite.host.orchestrator.getRun("org_alpha", run.id))?.status).toBe("WAITING");
   });
 
   it.each(["identity", "Identity"])("reads a body sent with Content-Encoding %s", async (contentEncoding) => {
@@ -61,8 +53,8 @@ describe("bodies in a content coding", () => {
   });
 
   it("does not refuse a request without a body for its header", async () => {
-    const run = (await host.app.inject({ method: "POST", url: "/v1/runs", headers: host.alpha, payload: { agent: "approval", input: { text: "raise budget" } } })).json();
-    const response = await fetch(`${baseUrl}/v1/runs/${run.id}/cancel`, { method: "POST", headers: { ...host.alpha, "content-encoding": "gzip" } });
+    const run = (await suite.host.app.inject({ method: "POST", url: "/v1/runs", headers: suite.host.alpha, payload: { agent: "approval", input: { text: "raise budget" } } })).json();
+    const response = await fetch(`${suite.baseUrl}/v1/runs/${run.id}/cancel`, { method: "POST", headers: { ...suite.host.alpha, "content-encoding": "gzip" } });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: "CANCELLED" });
   });
