@@ -2,6 +2,7 @@ import {
   type Clock,
   type ConnectionCredentials,
   type CredentialStore,
+  type FieldError,
   UpstreamFailedError,
   type Logger,
   type RepeatSafety,
@@ -118,6 +119,16 @@ function outcomeUnknown(target: CallTarget, failure: NeonhubError, stepKey: stri
   );
 }
 
+/** Field errors shown in an output mismatch's message; the rest are counted (all are in `details.fieldErrors`). */
+const SUMMARIZED_FIELD_ERRORS = 5;
+
+/** `items.0.id: Invalid input: expected string, received number; ...`, the first few field errors for a message. */
+function summarizeFieldErrors(fieldErrors: readonly FieldError[]): string {
+  const shown = fieldErrors.slice(0, SUMMARIZED_FIELD_ERRORS).map((problem) => `${problem.path || "(root)"}: ${problem.message}`);
+  const more = fieldErrors.length - shown.length;
+  return `${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}.`;
+}
+
 /**
  * Validates the input, then runs the action (live or mocked) through the connector's pacing, breaker, retries
  * and deadline, validates its output, and returns it. Every error that leaves is a redacted NeonHub error.
@@ -169,7 +180,10 @@ export async function executeCall(runtime: InvocationRuntime, target: CallTarget
     );
     const checked = action.output.safeParse(output);
     if (!checked.success) {
-      throw new UpstreamFailedError(`${label} answered with an output that does not match its schema.`, { details: { connector: connector.id, action: actionName, fieldErrors: fieldErrorsFromZod(checked.error) } });
+      const fieldErrors = fieldErrorsFromZod(checked.error);
+      throw new UpstreamFailedError(`${label} answered with an output that does not match its schema: ${summarizeFieldErrors(fieldErrors)}`, {
+        details: { connector: connector.id, action: actionName, fieldErrors },
+      });
     }
     return checked.data;
   } catch (error) {

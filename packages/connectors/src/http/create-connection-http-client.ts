@@ -1,4 +1,4 @@
-import type { Clock, ConnectionCredentials } from "@neonhub/core";
+import type { Clock, ConnectionCredentials, NeonhubError } from "@neonhub/core";
 import { authAdditions } from "../auth/auth-additions.js";
 import type { OAuth2Refresher } from "../auth/oauth2-refresher.js";
 import type { ConnectorDefinition } from "../sdk/connector-definition.js";
@@ -22,6 +22,15 @@ export interface ConnectionHttpClientOptions {
   onSend?: () => void;
   /** Largest response body read. Default `DEFAULT_MAX_RESPONSE_BYTES` (10 MiB). */
   maxResponseBytes?: number;
+}
+
+/**
+ * The error a connector's `mapResponse` returned, with the `connector`, `action` and HTTP `status` that the SDK's
+ * own mapping puts in every error's details, where the connector left them out. Repeat safety reads the status: a
+ * 5xx may have acted, so an unsafe action is not repeated after one.
+ */
+function withResponseDetails(error: NeonhubError, source: { connector: string; action: string; status: number }): NeonhubError {
+  return Object.defineProperty(error, "details", { value: { ...source, ...error.details }, writable: false, configurable: true, enumerable: true });
 }
 
 /**
@@ -56,7 +65,7 @@ export function createConnectionHttpClient(options: ConnectionHttpClientOptions)
         response = await send(request);
       }
       const mapped = connector.mapResponse?.(response, { action: options.action, nowMs: clock.now() });
-      if (mapped !== undefined) throw mapped;
+      if (mapped !== undefined) throw withResponseDetails(mapped, { connector: connector.id, action: options.action, status: response.status });
       // Redirects are not followed (credentials must not travel to another host), so one is a failure here.
       if (response.status >= 300) {
         throw mapHttpError(response, { connector: connector.id, displayName: connector.displayName, action: options.action, nowMs: clock.now() });

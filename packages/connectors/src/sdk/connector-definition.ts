@@ -137,7 +137,18 @@ export interface ConnectorDefinition<Actions extends Record<string, ActionDefini
   timeoutMs?: number;
   /**
    * Turns a provider answer into an error before the default status mapping, for APIs that report failures in
-   * the body (Slack's `ok: false`). Return undefined to keep the default behaviour.
+   * the body (Slack's `ok: false`). Return undefined to keep the default behaviour. It is called for every answer,
+   * 2xx included. The error's `details` get the `connector`, `action` and HTTP `status` where it has none of its
+   * own; a 5xx status counts as an outcome that may have acted, so an `unsafe` action is not repeated after it. For
+   * a 2xx answer whose body says the provider may have acted anyway, set `details.outcome: "unknown"`.
+   * @example
+   * mapResponse: (response, { action }) => {
+   *   const body = response.body as { category?: string; message?: string } | null;
+   *   if (response.status === 409 && body?.category === "CONFLICT") {
+   *     return new ContentRefusedError(`HubSpot ${action}: ${body.message}`, { reason: "duplicate" });
+   *   }
+   *   return undefined;
+   * },
    */
   mapResponse?(response: HttpResponse, context: { action: string; nowMs: number }): NeonhubError | undefined;
   /** The provider API version the connector is pinned to, with its published deprecation and sunset dates. */

@@ -70,9 +70,14 @@ export function defineAction<Input extends z.ZodType, Output extends z.ZodType>(
  * export const airtable = defineConnector({
  *   id: "airtable", kind: "AIRTABLE", displayName: "Airtable", baseUrl: "https://api.airtable.com",
  *   auth: { type: "bearer" },
+ *   // Optional here, required by the contract-test kit (runConnectorContractTests), as are endpoint and docsUrl.
+ *   apiVersion: { version: "v0", docsUrl: "https://airtable.com/developers/web/api/changelog" },
+ *   connectionTest: { method: "GET", path: "/v0/meta/whoami" },
  *   actions: {
  *     createRecord: defineAction({
  *       description: "Creates a record in a table",
+ *       endpoint: "POST /v0/{baseId}/{tableIdOrName}",
+ *       docsUrl: "https://airtable.com/developers/web/api/create-records",
  *       input: z.object({ baseId: z.string(), table: z.string(), fields: z.record(z.string(), z.unknown()) }),
  *       output: z.object({ id: z.string() }),
  *       repeatSafety: "unsafe",

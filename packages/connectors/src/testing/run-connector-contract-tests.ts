@@ -56,7 +56,8 @@ const tokenAnswer = (request: ReceivedRequest): ProviderAnswer | undefined =>
  * (401, 403, 404, 429 with Retry-After, 5xx, timeout) against a local server it starts, that unsafe actions are
  * never repeated after an unknown outcome while the others are, that with-key actions send the idempotency key,
  * that a connection test is declared and sent as declared, and that no credential value appears in errors or log
- * lines. Call it at the top level of a test file.
+ * lines. The live checks run without the connector's declared pacing (`rateLimit`, `keyedPacing`), so a connector
+ * paced at one request a second does not make them wait. Call it at the top level of a test file.
  * @example
  * runConnectorContractTests(airtableConnector, { sampleInputs: { createRecord: { baseId: "appX", table: "Leads", fields: { Name: "Ada" } } } });
  */
@@ -64,6 +65,9 @@ export function runConnectorContractTests(connector: ConnectorDefinition, option
   const actions = Object.keys(connector.actions);
   const credentials = { ...contractCredentials(connector.auth, MARKER), ...options.credentials };
   const secrets = Object.values(credentials).filter((value) => value.length >= 4);
+  // The live checks are about requests and answers, not pacing: a declared pace (one request a second) would make
+  // each check that calls several actions wait for it in real time, past the test's timeout.
+  const unpaced: ConnectorDefinition = { ...connector, rateLimit: undefined, keyedPacing: undefined };
 
   describe(`connector contract: ${connector.id}`, () => {
     let harness: LiveHarness | undefined;
@@ -72,7 +76,7 @@ export function runConnectorContractTests(connector: ConnectorDefinition, option
       harness = undefined;
     });
     const start = async (handler: LiveHarnessOptions["handler"], client: LiveHarnessOptions["client"] = {}) => {
-      harness = await startLiveHarness({ connector, credentials, handler, client });
+      harness = await startLiveHarness({ connector: unpaced, credentials, handler, client });
       return harness;
     };
 
