@@ -60,6 +60,17 @@ describe("facebook connector (POST /{version}/{page-id}/feed)", () => {
     expect(harness.server.requests).toHaveLength(1);
   });
 
+  it("does not repeat a post answered with a transient error (400, code 2), whose outcome Meta leaves unknown", async () => {
+    harness = await startLiveHarness({
+      connector: facebookConnector,
+      credentials: { accessToken: PAGE_TOKEN },
+      handler: () => ({ status: 400, json: fixture("facebook-transient.400.json") }),
+      client: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
+    });
+    await expect(harness.client.invoke(facebookConnector, "createPagePost", input)).rejects.toMatchObject({ code: "STEP_OUTCOME_UNKNOWN", message: expect.stringContaining("Graph error 2") });
+    expect(harness.server.requests).toHaveLength(1);
+  });
+
   it("maps a missing permission (403, code 200) to a forbidden auth error", async () => {
     await start(() => ({ status: 403, json: fixture("facebook-missing-permission.403.json") }));
     const error = await harness.client.invoke(facebookConnector, "createPagePost", input).catch((caught: unknown) => caught);

@@ -88,7 +88,9 @@ export function graphApiResponseMapper(connector: string, displayName: string) {
         businessUseCaseWaitMs(response.headers["x-business-use-case-usage"]) ?? parseRetryAfter(response.headers["retry-after"], context.nowMs) ?? DEFAULT_RATE_LIMIT_WAIT_MS;
       return new RateLimitedError(message, retryAfterMs, { details });
     }
-    if (TRANSIENT_CODES.has(code) || error.is_transient === true) return new UpstreamFailedError(message, { isRetryable: true, details });
+    // Meta asks for a retry but does not say whether the call took effect (its transient errors come as 400 too):
+    // a safe action is retried, an unsafe one (a post, a message) is not sent again.
+    if (TRANSIENT_CODES.has(code) || error.is_transient === true) return new UpstreamFailedError(message, { isRetryable: true, details: { ...details, outcome: "unknown" } });
     if (code === 100 || code === 131008 || code === 131009) return new ValidationError(message, [], { details });
     const refused = CONTENT_REFUSED_CODES.get(code);
     if (refused !== undefined) return new ContentRefusedError(message, { reason: refused, details });
