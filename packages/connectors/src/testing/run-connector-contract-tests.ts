@@ -30,12 +30,12 @@ const IDEMPOTENCY_KEY = "contract-key-5b2f9e";
 const OPAQUE_CURSOR = "contract-cursor-5b2f9e";
 const OFFSET_CURSOR = "4711";
 const STATUS_CASES = [
-  { status: 401, expected: { code: "UNAUTHORIZED" } },
-  { status: 403, expected: { code: "UNAUTHORIZED" } },
-  { status: 404, expected: { code: "UPSTREAM_FAILED", isRetryable: false } },
-  { status: 429, headers: { "retry-after": "7" }, expected: { code: "RATE_LIMITED", isRetryable: true, retryAfterMs: 7_000 } },
-  { status: 500, expected: { code: "UPSTREAM_FAILED", isRetryable: true } },
-  { status: 503, expected: { code: "UPSTREAM_FAILED", isRetryable: true } },
+  { status: 401, expected: { code: "UNAUTHORIZED" }, title: "UNAUTHORIZED" },
+  { status: 403, expected: { code: "UNAUTHORIZED" }, title: "UNAUTHORIZED" },
+  { status: 404, expected: { code: "UPSTREAM_FAILED", isRetryable: false }, title: "UPSTREAM_FAILED, not retried" },
+  { status: 429, headers: { "retry-after": "7" }, expected: { code: "RATE_LIMITED", isRetryable: true, retryAfterMs: 7_000 }, title: "RATE_LIMITED after its Retry-After" },
+  { status: 500, expected: { code: "UPSTREAM_FAILED", isRetryable: true }, title: "UPSTREAM_FAILED, unknown if unsafe" },
+  { status: 503, expected: { code: "UPSTREAM_FAILED", isRetryable: true }, title: "UPSTREAM_FAILED, unknown if unsafe" },
 ] as const;
 /** What an unsafe action gives instead of a retryable failure when the provider may have acted. */
 const OUTCOME_UNKNOWN = { code: "STEP_OUTCOME_UNKNOWN", isRetryable: false };
@@ -169,7 +169,7 @@ export function runConnectorContractTests(connector: ConnectorDefinition, option
       expect(sent.map((request) => `${request.method} ${decodeURIComponent(request.path)}`)).toEqual([`${expected?.method} ${decodeURIComponent(expected?.path ?? "")}`]);
     });
 
-    it.each(STATUS_CASES)("maps HTTP $status to $expected.code (STEP_OUTCOME_UNKNOWN for unsafe actions that may have acted)", async ({ status, expected, ...rest }) => {
+    it.each(STATUS_CASES)("maps HTTP $status to $title", async ({ status, expected, ...rest }) => {
       const headers = "headers" in rest ? rest.headers : {};
       const { client } = await start((request) => tokenAnswer(request) ?? { status, headers, json: { error: { message: `HTTP ${status} from the provider` } } });
       for (const name of actions) {
