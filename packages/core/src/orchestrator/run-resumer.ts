@@ -38,6 +38,7 @@ export class RunResumer {
   readonly #mayClaim: () => boolean;
   #cancelSweep: (() => void) | undefined;
   #sweeping: Promise<number> | undefined;
+  #nextSweep: Promise<number> | undefined;
   #stopped = false;
 
   constructor(dependencies: ExecutionDependencies, leases: LeaseKeeper, options: RunResumerOptions) {
@@ -54,8 +55,15 @@ export class RunResumer {
 
   /** Claims due and lapsed runs and starts resuming them; resolves with how many were claimed. */
   sweep(): Promise<number> {
-    // One sweep at a time: sweeps racing in one process would only contend for the same rows.
-    return (this.#sweeping ??= this.#claimAndResume().finally(() => (this.#sweeping = undefined)));
+    // One sweep at a time: sweeps racing in one process would only contend for the same rows. A sweep asked for
+    // meanwhile (a run that became due after the one in progress read the store) runs once that one has ended.
+    if (this.#sweeping !== undefined) {
+      return (this.#nextSweep ??= this.#sweeping.then(() => {
+        this.#nextSweep = undefined;
+        return this.sweep();
+      }));
+    }
+    return (this.#sweeping = this.#claimAndResume().finally(() => (this.#sweeping = undefined)));
   }
 
   /** Resumes a waiting run here when it is due, if that is soon; otherwise a sweep finds it. */
@@ -63,7 +71,10 @@ export class RunResumer {
     if (this.#stopped || run.wakeAt === null || this.#wakeups.has(run.id)) return;
     const wakeAt = run.wakeAt.getTime();
     const horizon = this.#options.sweepIntervalMs > 0 ? this.#options.sweepIntervalMs : Number.POSITIVE_INFINITY;
-    if (wakeAt - this.#dependencies.clock.now() > horizon || this.#wakeups.size >= MAX_LOCAL_WAKEUPS) return;
+    const dueInMs = wakeAt - this.#dependencies.clock.now();
+    // Already due (a signal or a child's end arrived while it was parking): no timer, which a manual clock would hold.
+    if (dueInMs <= 0) return void this.sweep();
+    if (dueInMs > horizon || this.#wakeups.size >= MAX_LOCAL_WAKEUPS) return;
     this.#armWakeup(run.id, wakeAt);
   }
 

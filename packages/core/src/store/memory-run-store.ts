@@ -52,10 +52,19 @@ interface KeptRun extends Omit<AgentRun, "createdAt" | "startedAt" | "completedA
  * {@link KeptRun}. A step kept with its two `Date`s cost about three times as much to keep as the step itself.
  */
 interface KeptStep extends Omit<JournalStep, "runId" | "startedAt" | "completedAt" | "wakeAt"> {
+  /**
+   * An object or array output as its JSON text (and `output` null), read back as a new value each time, so that a
+   * replay from this store gets what one from a database's JSON column gets: a `Date` as its ISO string, no
+   * `undefined` property, a class instance as a plain object. Other outputs are kept in `output`, nothing as null.
+   */
+  outputJson: string | null;
   startedAt: number;
   completedAt: number | null;
   wakeAt: number | null;
 }
+
+/** True for an output kept as its JSON text: an object or an array. */
+const isJsonText = (output: unknown): output is object => typeof output === "object" && output !== null;
 
 /** True for the step of a wait for the signal `name` that has ended: one that received it, or timed out. */
 const endedWait = (step: KeptStep, name: string): boolean => step.kind === "SIGNAL" && step.key === name && step.status === "SUCCEEDED";
@@ -110,7 +119,7 @@ const toJournalStep = (step: KeptStep, runId: string, times: StoreTimes): Journa
   key: step.key,
   kind: step.kind,
   status: step.status,
-  output: step.output,
+  output: step.outputJson === null ? step.output : JSON.parse(step.outputJson),
   error: step.error,
   attempts: step.attempts,
   startedAt: times.date(step.startedAt),
@@ -406,7 +415,8 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         key: entry.key,
         kind: entry.kind,
         status: entry.status,
-        output: entry.output,
+        output: isJsonText(entry.output) ? null : (entry.output ?? null),
+        outputJson: isJsonText(entry.output) ? (JSON.stringify(entry.output) ?? "null") : null,
         error: entry.error,
         attempts: entry.attempts,
         startedAt: times.of(entry.startedAt),

@@ -16,7 +16,7 @@ export type { RecordedLogLine, RecordingLogger } from "./recording-logger.js";
 export { runAgentForTest, TEST_CALLER } from "./run-agent-for-test.js";
 export type { AgentTestResult, RunAgentForTestOptions } from "./run-agent-for-test.js";
 export { replayRunHistory } from "./replay-run-history.js";
-export type { RecordedRun, ReplayResult } from "./replay-run-history.js";
+export type { RecordedRun, RecordedRunRecord, RecordedStep, RecordedTime, ReplayResult } from "./replay-run-history.js";
 export { runApiKeyStoreConformanceSuite, sampleApiKeyInput } from "./api-key-store-conformance-suite.js";
 export type { ApiKeyStoreConformanceOptions } from "./api-key-store-conformance-suite.js";
 export { runOAuthStateStoreConformanceSuite, sampleOAuthGrant, sampleOAuthState } from "./oauth-state-store-conformance-suite.js";

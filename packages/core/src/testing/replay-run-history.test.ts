@@ -4,6 +4,7 @@ import { defineAgent } from "../model/agent-definition.js";
 import type { RunContext } from "../model/run-context.js";
 import { createOrchestrator } from "../orchestrator/create-orchestrator.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
+import recordedAnnouncerRun from "./__fixtures__/announcer-run.json" with { type: "json" };
 import { replayRunHistory } from "./replay-run-history.js";
 
 const caller = { userId: "user-1", organizationId: "org-1" };
@@ -47,6 +48,19 @@ describe("replayRunHistory", () => {
     const history = JSON.parse(JSON.stringify(await record())) as Awaited<ReturnType<typeof record>>;
     const [result] = await replayRunHistory({ agent: announcer("1.0.1", async (context, post) => post(await context.step("draft", async () => "x"))), history: [history] });
     expect(result).toMatchObject({ outcome: "completed", output: { summary: "sent:spring sale" } });
+  });
+
+  it("replays a history imported from a JSON file as it is, times and names as strings", async () => {
+    const [result] = await replayRunHistory({ agent: announcer("1.0.2", async (context, post) => post(await context.step("draft", async () => "x"))), history: [recordedAnnouncerRun] });
+    expect(result).toMatchObject({ outcome: "completed", output: { summary: "sent:spring sale" }, recordedOutput: { summary: "sent:spring sale" } });
+  });
+
+  it("refuses a recorded step whose kind or status no journal holds, naming the field", async () => {
+    const history = { ...recordedAnnouncerRun, steps: recordedAnnouncerRun.steps.map((step, position) => (position === 1 ? { ...step, kind: "tool" } : step)) };
+    await expect(replayRunHistory({ agent: announcer("1.0.2", async (context, post) => post(await context.step("draft", async () => "x"))), history: [history] })).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      fieldErrors: [{ path: "history.0.steps.1.kind" }],
+    });
   });
 
   it("reports a change that asks for another step at a recorded position as diverged", async () => {

@@ -1,16 +1,57 @@
+import { type FieldError, ValidationError } from "../errors/errors.js";
 import type { AgentDefinition } from "../model/agent-definition.js";
 import type { AgentRun, StoredError } from "../model/agent-run.js";
-import type { JournalStep } from "../model/journal-step.js";
+import { type JournalStep, STEP_KINDS, STEP_STATUSES, type StepKind, type StepStatus } from "../model/journal-step.js";
 import { createOrchestrator } from "../orchestrator/create-orchestrator.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 
+/** A time as a recorded history holds it: a `Date` read from a store, or the ISO string of a JSON file. */
+export type RecordedTime = Date | string;
+
+/**
+ * The fields of a recorded run that a replay reads. An `AgentRun` read from a store is one, and so is the same run
+ * saved as JSON and imported (`import history from "./run.json" with { type: "json" }`), times as strings.
+ */
+export interface RecordedRunRecord {
+  id: string;
+  organizationId: string;
+  userId: string;
+  intent: string | null;
+  input: unknown;
+  /** The run's own output, given back as `recordedOutput`. */
+  output?: unknown;
+  createdAt: RecordedTime;
+  startedAt: RecordedTime | null;
+  parentRunId?: string | null;
+}
+
+/**
+ * A recorded journal step: a `JournalStep` read with `store.listSteps` (with its `output`), or the same step imported
+ * from JSON. `kind` and `status` are checked when the history is replayed, as a JSON import types them as strings.
+ */
+export interface RecordedStep {
+  position: number;
+  key: string;
+  /** One of `STEP_KINDS`. */
+  kind: string;
+  /** One of `STEP_STATUSES`. */
+  status: string;
+  /** What the step returned (`store.listSteps` has it; the steps of `orchestrator.getRun` do not, and cannot replay). */
+  output: unknown;
+  error: StoredError | null;
+  attempts: number;
+  startedAt: RecordedTime;
+  completedAt: RecordedTime | null;
+  wakeAt: RecordedTime | null;
+}
+
 /**
  * A run as recorded in a store: the run (`orchestrator.getRun` or `store.getRun`) and its journal
- * (`store.listSteps`). Times may be `Date`s or the ISO strings a JSON file holds.
+ * (`store.listSteps`), as read or as saved to a JSON file and imported.
  */
 export interface RecordedRun {
-  run: AgentRun;
-  steps: readonly JournalStep[];
+  run: RecordedRunRecord;
+  steps: readonly RecordedStep[];
 }
 
 /** How a recorded run replayed against the agent's current code. */
@@ -40,11 +81,13 @@ export interface ReplayResult {
  * @example
  * const history = { run: await store.getRun(org, id), steps: await store.listSteps(org, id) };
  * const [result] = await replayRunHistory({ agent: changedAgent, history: [history] });
- * expect(result.outcome).toBe("completed");
+ * expect(result?.outcome).toBe("completed");
+ * @throws ValidationError when a recorded step's `kind` or `status` is not one a journal holds (`fieldErrors` name it).
  */
 export async function replayRunHistory(options: { agent: AgentDefinition; history: readonly RecordedRun[] }): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
-  for (const { run, steps } of options.history) {
+  for (const [index, { run, steps }] of options.history.entries()) {
+    const journal = steps.map((step, position) => checkedStep(step, `history.${index}.steps.${position}`));
     const store = createMemoryRunStore();
     const createdAt = new Date(run.createdAt);
     // The recorded run, held by an executor long gone, on the version under test (the point is to try a new one).
@@ -62,13 +105,10 @@ export async function replayRunHistory(options: { agent: AgentDefinition; histor
       createdAt,
       startedAt: run.startedAt === null ? createdAt : new Date(run.startedAt),
       traceId: null,
-      parentRunId: run.parentRunId,
+      parentRunId: run.parentRunId ?? null,
       lease: { owner: "recorded", expiresAt: new Date(0) },
     });
-    for (const { runId: _runId, ...step } of steps) {
-      const times = { startedAt: new Date(step.startedAt), completedAt: step.completedAt === null ? null : new Date(step.completedAt), wakeAt: step.wakeAt === null ? null : new Date(step.wakeAt) };
-      await store.recordStep({ organizationId: run.organizationId, runId: run.id, fence: 1, step: { ...step, ...times } });
-    }
+    for (const step of journal) await store.recordStep({ organizationId: run.organizationId, runId: run.id, fence: 1, step });
     const orchestrator = createOrchestrator({
       agents: [options.agent],
       store,
@@ -91,8 +131,28 @@ export async function replayRunHistory(options: { agent: AgentDefinition; histor
   return results;
 }
 
+/** A recorded step as the journal holds it, or a `ValidationError` naming the field that is not a kind or status. */
+function checkedStep(step: RecordedStep, path: string): Omit<JournalStep, "runId"> {
+  const problems: FieldError[] = [];
+  if (!(STEP_KINDS as readonly string[]).includes(step.kind)) problems.push({ path: `${path}.kind`, message: `Expected one of ${STEP_KINDS.join(", ")}.` });
+  if (!(STEP_STATUSES as readonly string[]).includes(step.status)) problems.push({ path: `${path}.status`, message: `Expected one of ${STEP_STATUSES.join(", ")}.` });
+  if (problems.length > 0) throw new ValidationError("The recorded history holds a step that is not a journal step.", problems);
+  return {
+    position: step.position,
+    key: step.key,
+    kind: step.kind as StepKind,
+    status: step.status as StepStatus,
+    output: step.output,
+    error: step.error,
+    attempts: step.attempts,
+    startedAt: new Date(step.startedAt),
+    completedAt: step.completedAt === null ? null : new Date(step.completedAt),
+    wakeAt: step.wakeAt === null ? null : new Date(step.wakeAt),
+  };
+}
+
 /** The replayed run once it stops: the replay answers from memory, so a few turns of the event loop suffice. */
-async function waitForEnd(store: ReturnType<typeof createMemoryRunStore>, run: AgentRun): Promise<AgentRun> {
+async function waitForEnd(store: ReturnType<typeof createMemoryRunStore>, run: RecordedRunRecord): Promise<AgentRun> {
   for (let turn = 0; turn < 1_000; turn += 1) {
     const current = await store.getRun(run.organizationId, run.id);
     if (current && current.status !== "RUNNING") return current;

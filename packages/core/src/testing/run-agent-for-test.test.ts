@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { defineAgent } from "../model/agent-definition.js";
 import { createOrchestrator } from "../orchestrator/create-orchestrator.js";
+import { createManualClock } from "./manual-clock.js";
 import { runAgentForTest, TEST_CALLER } from "./run-agent-for-test.js";
 
 const greeter = defineAgent({
@@ -33,6 +34,19 @@ describe("runAgentForTest", () => {
     expect(result.output).toBeUndefined();
     expect(result.error).toBeUndefined();
     await result.orchestrator.drain({ deadlineMs: 0 });
+  });
+
+  it("registers the agents a run starts as child runs, and the run completes once they have", async () => {
+    const scorer = defineAgent({ ...greeter, name: "scorer", handle: async (input) => ({ greeting: `Hi, ${input.name}` }) });
+    const fanOut = defineAgent({
+      ...greeter,
+      name: "fan-out",
+      handle: async (input, ctx) => ({ greeting: (await Promise.all(["a", "b"].map((suffix) => ctx.runAgent(scorer, { name: `${input.name}-${suffix}` })))).map((child) => child.greeting).join(" ") }),
+    });
+    const { run, error, orchestrator } = await runAgentForTest({ agent: fanOut, agents: [scorer, fanOut], input: { name: "Ada" }, orchestratorOptions: { clock: createManualClock() } });
+    expect(error).toBeUndefined();
+    expect(orchestrator.listAgents().map((agent) => agent.name)).toEqual(["fan-out", "scorer"]);
+    await vi.waitFor(async () => expect(await orchestrator.getRun(TEST_CALLER.organizationId, run!.id)).toMatchObject({ status: "COMPLETED", output: { greeting: "Hi, Ada-a Hi, Ada-b" } }));
   });
 
   it("returns a handler failure as the typed error together with the failed run", async () => {

@@ -13,6 +13,12 @@ export const TEST_CALLER: CallerContext = { userId: "test-user", organizationId:
 /** Options of {@link runAgentForTest}. */
 export interface RunAgentForTestOptions<Input extends z.ZodType, Output extends z.ZodType> {
   agent: AgentDefinition<Input, Output>;
+  /**
+   * Other agents to register beside `agent`, on the orchestrator created or given: the agents it starts as child runs
+   * (`ctx.runAgent`), which would otherwise fail the run with `AGENT_NOT_FOUND`. One already registered under its
+   * name is left as it is.
+   */
+  agents?: readonly AgentDefinition[];
   /** Validated by the agent's input schema, as in production: a bad input comes back as `error`. */
   input: z.input<Input> | Record<string, unknown>;
   /** Defaults to {@link TEST_CALLER}. */
@@ -53,12 +59,20 @@ export interface AgentTestResult<Output> {
  * const { output, error, toolExecutions } = await runAgentForTest({ agent: summarize, input: { text: "..." } });
  * expect(error).toBeUndefined();
  * expect(toolExecutions.map((tool) => tool.connector)).toEqual(["llm"]);
+ * @example
+ * // An agent that starts child runs: register the children, and read the run again once they have ended.
+ * const { run, orchestrator } = await runAgentForTest({ agent: scoreAll, agents: [scoreLead], input: { emails } });
+ * await vi.waitFor(async () => expect((await orchestrator.getRun(run!.organizationId, run!.id))?.status).toBe("COMPLETED"));
  */
 export async function runAgentForTest<Input extends z.ZodType, Output extends z.ZodType>(
   options: RunAgentForTestOptions<Input, Output>,
 ): Promise<AgentTestResult<z.output<Output>>> {
-  const orchestrator = options.orchestrator ?? createOrchestrator({ ...options.orchestratorOptions, agents: [options.agent] });
-  if (!orchestrator.listAgents().some((agent) => agent.name === options.agent.name)) orchestrator.registerAgent(options.agent);
+  // The first definition given under a name wins, as one already registered on a given orchestrator does.
+  const agents: AgentDefinition[] = [];
+  for (const agent of [options.agent as AgentDefinition, ...(options.agents ?? [])]) if (!agents.some((kept) => kept.name === agent.name)) agents.push(agent);
+  const orchestrator = options.orchestrator ?? createOrchestrator({ ...options.orchestratorOptions, agents });
+  const registered = new Set(orchestrator.listAgents().map((agent) => agent.name));
+  for (const agent of agents) if (!registered.has(agent.name)) orchestrator.registerAgent(agent);
   const context = options.context ?? TEST_CALLER;
   let runId: string | undefined;
   let output: z.output<Output> | undefined;

@@ -451,6 +451,24 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       await expect(store.recordStep({ ...sampleStepInput(input, 3), organizationId: "another-org" })).rejects.toSatisfy((error) => isNeonhubError(error, "RUN_NOT_FOUND"));
     });
 
+    it("reads a journaled output back in its JSON form, a new value on every read", async () => {
+      const input = sampleRunInput();
+      await store.createRun(input);
+      class Draft {
+        constructor(readonly text: string) {}
+      }
+      const output = { at: new Date(BASE_TIME), gone: undefined, list: [1, undefined], draft: new Draft("hi") };
+      await store.recordStep(sampleStepInput(input, 0, { kind: "STEP", key: "draft", output }, { toolExecution: null }));
+      await store.recordStep(sampleStepInput(input, 1, { kind: "STEP", key: "nothing", output: undefined }, { toolExecution: null }));
+      output.list.push(2);
+      const [first, second] = await store.listSteps(input.organizationId, input.id);
+      // What a replay gets from a database's JSON column, so that a handler tested on one store behaves alike on all.
+      expect(first?.output).toStrictEqual({ at: new Date(BASE_TIME).toISOString(), list: [1, null], draft: { text: "hi" } });
+      expect(second?.output).toBeNull();
+      (first?.output as { list: unknown[] }).list.push(3);
+      expect((await store.listSteps(input.organizationId, input.id))[0]?.output).toMatchObject({ list: [1, null] });
+    });
+
     it("writes the steps of several runs at once, refusing only the writes not held under their fence", async () => {
       const runs = Array.from({ length: 4 }, () => sampleRunInput());
       for (const run of runs) await store.createRun(run);
