@@ -58,10 +58,12 @@ export class RunResumer {
     // One sweep at a time: sweeps racing in one process would only contend for the same rows. A sweep asked for
     // meanwhile (a run that became due after the one in progress read the store) runs once that one has ended.
     if (this.#sweeping !== undefined) {
-      return (this.#nextSweep ??= this.#sweeping.then(() => {
+      // After the one in progress whatever its end, so that a failed sweep does not leave the next one never run.
+      const next = (): Promise<number> => {
         this.#nextSweep = undefined;
         return this.sweep();
-      }));
+      };
+      return (this.#nextSweep ??= this.#sweeping.then(next, next));
     }
     return (this.#sweeping = this.#claimAndResume().finally(() => (this.#sweeping = undefined)));
   }
