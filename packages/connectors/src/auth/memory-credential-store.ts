@@ -86,6 +86,7 @@ export function createMemoryCredentialStore(options: MemoryCredentialStoreOption
       const now = new Date();
       const stored: StoredConnection = copy({
         ...input,
+        expiresAt: input.expiresAt ?? null,
         status: input.status ?? "ACTIVE",
         version: previous === undefined ? 1 : previous.version + 1,
         lastUsedAt: previous?.lastUsedAt ?? null,

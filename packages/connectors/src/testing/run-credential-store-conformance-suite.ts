@@ -50,6 +50,14 @@ export function runCredentialStoreConformanceSuite(options: CredentialStoreConfo
       expect(await store.get(organizationId, "slack")).toEqual(replaced);
     });
 
+    it("stores a connection put without expiresAt as not expiring, also when it replaces one that expired", async () => {
+      await store.put(connection());
+      const { expiresAt: _expiresAt, ...bearer } = { ...connection(), authType: "bearer" as const, credentials: { accessToken: "static-token" } };
+      const replaced = await store.put(bearer);
+      expect(replaced).toMatchObject({ version: 2, expiresAt: null, credentials: { accessToken: "static-token" } });
+      expect(await store.get(organizationId, "slack")).toEqual(replaced);
+    });
+
     it("applies an update only at the expected version", async () => {
       await store.put(connection());
       const updated = await store.update(organizationId, "slack", 1, { credentials: { accessToken: "access-2", refreshToken: "refresh-2" }, expiresAt: new Date(Date.UTC(2026, 0, 2)) });

@@ -37,7 +37,11 @@ export interface CredentialChanges {
 }
 
 /** The input of {@link CredentialStore.put}. */
-export type ConnectionInput = Omit<ConnectionCredentials, "version" | "status" | "lastUsedAt" | "lastError"> & { status?: ConnectionStatus };
+export type ConnectionInput = Omit<ConnectionCredentials, "version" | "status" | "lastUsedAt" | "lastError" | "expiresAt"> & {
+  status?: ConnectionStatus;
+  /** When the access credentials expire; null or left out when they do not (an API key, a static token). */
+  expiresAt?: Date | null;
+};
 
 /**
  * Where connector credentials live (`ConnectorAuth` rows in PostgreSQL). Refreshed OAuth2 tokens are written

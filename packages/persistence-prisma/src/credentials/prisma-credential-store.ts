@@ -81,7 +81,8 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
         const fields = {
           authType: AUTH_TYPES[input.authType],
           ...sealed(input.credentials, input.organizationId, input.connector),
-          expiresAt: input.expiresAt,
+          // Left out, it would keep a replaced connection's expiry.
+          expiresAt: input.expiresAt ?? null,
           status: input.status ?? "ACTIVE",
           lastError: null,
         };
