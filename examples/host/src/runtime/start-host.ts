@@ -38,7 +38,10 @@ export async function startHost(
   const runtime = await openHostRuntime(config, logger, extensions);
   const { database, connectors, credentials, keys, orchestrator } = runtime;
   try {
-    const issued = await provisionDevelopmentKey(database.apiKeyStore, config.developmentApiKey, runtime.databaseClock);
+    // A random key with every scope is for the embedded quick start: on PostgreSQL (a deployment) it would be printed
+    // to the logs of production, and come back after each revoke. There only a key the operator names is provisioned.
+    const issued =
+      config.databaseUrl === null || config.developmentApiKey !== null ? await provisionDevelopmentKey(database.apiKeyStore, config.developmentApiKey, runtime.databaseClock) : null;
     // In mock mode the examples run on fixtures; live, a person enables them once the connections exist.
     if (issued) await provisionDevelopmentSchedules(runtime.schedules, runtime.agents.map((agent) => agent.name), { enabled: config.connectorsMode === "mock" });
     const app = await createHostApp({
