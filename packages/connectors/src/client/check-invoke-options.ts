@@ -1,14 +1,13 @@
 import { ValidationError } from "@neonhub/core";
 import { MOCK_SCENARIO_NAMES } from "../mock/mock-types.js";
+import { isRecord, shownValue, unknownOptionSentence } from "../sdk/option-values.js";
 
 const INVOKE_OPTIONS: ReadonlySet<string> = new Set(["organizationId", "signal", "scenario", "idempotencyKey", "stepKey"]);
 const SCENARIO_OPTIONS: ReadonlySet<string> = new Set(["type", "retryAfterMs", "message"]);
 const SCENARIO_RULE = `one of ${MOCK_SCENARIO_NAMES.map((name) => `"${name}"`).join(", ")}`;
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 const isText = (value: unknown): boolean => typeof value === "string" && value.length > 0;
 const isSignal = (value: unknown): boolean => isRecord(value) && typeof value.aborted === "boolean" && typeof value.addEventListener === "function";
-const shown = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "an array" : isRecord(value) ? "an object" : String(value));
 
 /** One problem: the option's path, and the rule it breaks as a field error says it. */
 interface Problem {
@@ -19,9 +18,8 @@ interface Problem {
 }
 
 const unknownKeyProblem = (value: Record<string, unknown>, allowed: ReadonlySet<string>, prefix: string): Problem | undefined => {
-  const key = Object.keys(value).find((entry) => !allowed.has(entry));
-  if (key === undefined) return undefined;
-  return { path: `${prefix}${key}`, rule: "Not an option", sentence: `${prefix}${key} is not an option; the options${prefix === "" ? "" : ` of ${prefix.slice(0, -1)}`} are ${[...allowed].join(", ")}` };
+  const unknown = unknownOptionSentence(value, allowed, prefix);
+  return unknown === undefined ? undefined : { path: unknown.key, rule: "Not an option", sentence: unknown.sentence };
 };
 
 function scenarioProblem(scenario: unknown): Problem | undefined {
@@ -65,6 +63,6 @@ export function checkInvokeOptions(options: unknown, connector: string, action: 
   const problem = invokeOptionsProblem(options);
   if (problem === undefined) return;
   const { path, rule } = problem;
-  const sentence = problem.sentence ?? `${path === "" ? "they" : path} ${rule[0]?.toLowerCase()}${rule.slice(1)}, got ${shown(valueAt(options, path))}`;
+  const sentence = problem.sentence ?? `${path === "" ? "they" : path} ${rule[0]?.toLowerCase()}${rule.slice(1)}, got ${shownValue(valueAt(options, path))}`;
   throw new ValidationError(`The options of ${connector}.${action} are invalid: ${sentence}.`, [{ path, message: rule }], { details: { connector, action } });
 }

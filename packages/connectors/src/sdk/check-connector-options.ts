@@ -1,5 +1,6 @@
 import { ConfigurationError, MAX_TIMER_DELAY_MS } from "@neonhub/core";
 import type { ConnectorDefinition } from "./connector-definition.js";
+import { shownValue, unknownOptionSentence } from "./option-values.js";
 
 /** What a value must be, or undefined when it is one. */
 type Rule = (value: unknown) => string | undefined;
@@ -55,21 +56,19 @@ const REQUIRED_POLICY_FIELDS: Readonly<Record<string, readonly string[]>> = { ke
 const DEFINITION_KEYS = new Set(["id", "kind", "displayName", "description", "baseUrl", "auth", "rateLimit", "keyedPacing", "retry", "breaker", "timeoutMs", "mapResponse", "apiVersion", "connectionTest", "revocation", "actions"]);
 const ACTION_KEYS = new Set(["description", "input", "output", "repeatSafety", "keyRetentionMs", "docsUrl", "endpoint", "paging", "run", "fixture"]);
 
-const shown = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "an array" : typeof value === "object" && value !== null ? "an object" : String(value));
-
 function refuseUnknownKeys(where: string, path: string, value: object, allowed: ReadonlySet<string>): void {
-  const key = Object.keys(value).find((entry) => !allowed.has(entry));
-  if (key !== undefined) throw new ConfigurationError(`${where}: ${path}${key} is not an option; the options${path === "" ? "" : ` of ${path.slice(0, -1)}`} are ${[...allowed].join(", ")}.`);
+  const unknown = unknownOptionSentence(value, allowed, path);
+  if (unknown !== undefined) throw new ConfigurationError(`${where}: ${unknown.sentence}.`);
 }
 
 function checkFields(where: string, path: string, value: unknown, fields: Fields, required: readonly string[] = []): void {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ConfigurationError(`${where}: ${path} must be an object, got ${shown(value)}.`);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ConfigurationError(`${where}: ${path} must be an object, got ${shownValue(value)}.`);
   refuseUnknownKeys(where, `${path}.`, value, new Set(Object.keys(fields)));
   for (const [key, rule] of Object.entries(fields)) {
     const field = (value as Record<string, unknown>)[key];
     if (field === undefined && !required.includes(key)) continue;
     const problem = rule(field);
-    if (problem !== undefined) throw new ConfigurationError(`${where}: ${path}.${key} must be ${problem}, got ${shown(field)}.`);
+    if (problem !== undefined) throw new ConfigurationError(`${where}: ${path}.${key} must be ${problem}, got ${shownValue(field)}.`);
   }
 }
 
@@ -91,9 +90,9 @@ export function checkConnectorOptions(definition: ConnectorDefinition): void {
     if (value !== undefined) checkFields(where, policy, value, policyFields, REQUIRED_POLICY_FIELDS[policy]);
   }
   const timeoutProblem = definition.timeoutMs === undefined ? undefined : integerBetween(1)(definition.timeoutMs);
-  if (timeoutProblem !== undefined) throw new ConfigurationError(`${where}: timeoutMs must be ${timeoutProblem}, got ${shown(definition.timeoutMs)}.`);
+  if (timeoutProblem !== undefined) throw new ConfigurationError(`${where}: timeoutMs must be ${timeoutProblem}, got ${shownValue(definition.timeoutMs)}.`);
   for (const [name, action] of Object.entries(definition.actions)) {
-    if (typeof action !== "object" || action === null) throw new ConfigurationError(`${where} action "${name}" must be an object, got ${shown(action)}.`);
+    if (typeof action !== "object" || action === null) throw new ConfigurationError(`${where} action "${name}" must be an object, got ${shownValue(action)}.`);
     refuseUnknownKeys(`${where} action "${name}"`, "", action, ACTION_KEYS);
   }
 }

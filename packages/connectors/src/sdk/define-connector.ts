@@ -3,6 +3,9 @@ import type { z } from "zod";
 import { checkConnectorOptions } from "./check-connector-options.js";
 import type { ActionDefinition, ApiVersionSpec, ConnectorDefinition, ConnectorPlugin } from "./connector-definition.js";
 
+/** Connectors that passed {@link defineConnector}'s checks. */
+const checkedConnectors = new WeakSet<object>();
+
 const CONNECTOR_ID = /^[a-z][a-z0-9-]{0,62}$/;
 const ACTION_NAME = /^[a-zA-Z][a-zA-Z0-9_.]{0,62}$/;
 const AUTH_TYPES = new Set(["none", "api_key", "bearer", "basic", "oauth2"]);
@@ -93,6 +96,8 @@ export function defineAction<Input extends z.ZodType, Output extends z.ZodType>(
 export function defineConnector<const Actions extends Record<string, ActionDefinition>>(
   definition: ConnectorDefinition<Actions>,
 ): ConnectorDefinition<Actions> {
+  // A registry checks what it is given; a connector already checked here is not checked again by every client.
+  if (checkedConnectors.has(definition)) return definition;
   const { id } = definition;
   if (typeof id !== "string" || !CONNECTOR_ID.test(id)) {
     throw new ConfigurationError(`Connector id "${String(id)}" is invalid: use lower-case letters, digits and "-", starting with a letter.`);
@@ -114,6 +119,7 @@ export function defineConnector<const Actions extends Record<string, ActionDefin
   if (names.length === 0) throw new ConfigurationError(`Connector "${id}" declares no actions.`);
   for (const name of names) checkAction(id, name, definition.actions[name] as ActionDefinition);
   checkConnectorOptions(definition);
+  checkedConnectors.add(definition);
   return definition;
 }
 
