@@ -28,6 +28,15 @@ const parent = defineAgent({
   },
 });
 
+const approver = defineAgent({
+  name: "approver",
+  version: "1.0.0",
+  description: "Waits for an approval",
+  input: z.object({}),
+  output: z.object({ approved: z.boolean() }),
+  handle: async (_input, ctx) => ({ approved: (await ctx.waitForSignal("approval", { timeoutMs: 3_600_000 })).received }),
+});
+
 describe("a waiting run that is already due when it parks", () => {
   it.each([
     ["the default sweep", undefined],
@@ -56,14 +65,6 @@ describe("a waiting run that is already due when it parks", () => {
       if ((claims += 1) === 1) await held;
       return claimed;
     };
-    const approver = defineAgent({
-      name: "approver",
-      version: "1.0.0",
-      description: "Waits for an approval",
-      input: z.object({}),
-      output: z.object({ approved: z.boolean() }),
-      handle: async (_input, ctx) => ({ approved: (await ctx.waitForSignal("approval", { timeoutMs: 3_600_000 })).received }),
-    });
     const orchestrator = createOrchestrator({ agents: [approver], store, clock, durability: { sweepIntervalMs: 0 } });
     const waiting = await orchestrator.orchestrate({ agent: "approver", input: {}, context: caller });
     expect(waiting.status).toBe("WAITING");
@@ -87,14 +88,6 @@ describe("a waiting run that is already due when it parks", () => {
     // The failed claim's warning throws too (a logger that fails), so that the sweep itself ends rejected.
     let warnings = 0;
     const logger = { ...silentLogger, warn: () => void ((warnings += 1) === 1 && throwing()), child: () => logger };
-    const approver = defineAgent({
-      name: "approver",
-      version: "1.0.0",
-      description: "Waits for an approval",
-      input: z.object({}),
-      output: z.object({ approved: z.boolean() }),
-      handle: async (_input, ctx) => ({ approved: (await ctx.waitForSignal("approval", { timeoutMs: 3_600_000 })).received }),
-    });
     const orchestrator = createOrchestrator({ agents: [approver], store, clock, logger, durability: { sweepIntervalMs: 0 } });
     const waiting = await orchestrator.orchestrate({ agent: "approver", input: {}, context: caller });
     const first = orchestrator.resumeDueRuns().catch((error: unknown) => error);
