@@ -6,6 +6,7 @@ export type {
   DurabilityOptions,
   Orchestrator,
   OrchestratorOptions,
+  WaitForRunOptions,
 } from "./orchestrator-types.js";
 
 export { defineAgent } from "./model/agent-definition.js";

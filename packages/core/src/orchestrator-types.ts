@@ -115,6 +115,14 @@ export interface DrainResult {
   interrupted: string[];
 }
 
+/** Options of {@link Orchestrator.waitForRun}. */
+export interface WaitForRunOptions {
+  /** How long to wait for the run's end, in milliseconds. Default 60,000. */
+  timeoutMs?: number;
+  /** Stops waiting (not the run): the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 /** The orchestrator. Create with {@link createOrchestrator}. */
 export interface Orchestrator {
   /**
@@ -147,6 +155,19 @@ export interface Orchestrator {
    * journal here; resolves with how many were taken. The orchestrator does this every `sweepIntervalMs` by itself.
    */
   resumeDueRuns(): Promise<number>;
+  /**
+   * Resolves with the run once it has ended (`COMPLETED`, `FAILED`, `CANCELLED` or `TIMED_OUT`): for a run started
+   * with {@link Orchestrator.enqueue}, or one that waits durably. A run executing in this process is seen ending at
+   * once; one executing elsewhere (another instance, a worker) at the next look at the store, every 50 ms at first
+   * and every second at most. A `WAITING` run is waited for through its wait.
+   * @example
+   * const queued = await orchestrator.enqueue(request);
+   * const run = await orchestrator.waitForRun(queued.organizationId, queued.id, { timeoutMs: 30_000 });
+   * @throws ValidationError for bad options; RunNotFoundError for a run of another organization; TimeoutError
+   * (retryable, `details.status` the run's status then) when it has not ended within `timeoutMs`; the signal's
+   * reason when `signal` aborts. The run itself goes on in each case.
+   */
+  waitForRun(organizationId: string, runId: string, options?: WaitForRunOptions): Promise<AgentRun>;
   /**
    * The registered agents. `organizationId` picks whose breaker an organization-scoped agent reports in `breakerState`.
    * @example

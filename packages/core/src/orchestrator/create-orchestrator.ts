@@ -28,6 +28,8 @@ import { validateSignal } from "./validate-signal.js";
 import { AgentRegistry, type RegisteredAgent } from "./agent-registry.js";
 import type { ChildRunRequest, ExecutionDependencies } from "./execution-dependencies.js";
 import { ParentNotifier, readChildRunTree } from "./run-tree.js";
+import { RunEndWatchers } from "./run-end-watchers.js";
+import { waitForRunEnd } from "./wait-for-run.js";
 import { cancelChildOfCancelledParent } from "./child-start-guard.js";
 import { requireChildDepth, resolveChildRunLimits } from "./child-run-limits.js";
 import { errorFromStoredRun } from "./run-outcome.js";
@@ -110,6 +112,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   for (const agent of options.agents) registry.register(agent);
   // Bounded by the runs executing at once, which admission and concurrency caps bound.
   const active = new ActiveRuns();
+  // Callers of waitForRun, by run: bounded (DEFAULT_MAX_WATCHED_RUNS); beyond it they look at the store only.
+  const watchers = new RunEndWatchers();
   const leases = new LeaseKeeper(dependencies, active, durability.executorId, durability.leaseMs);
   // Queued runs this process holds in an in-process queue, by run id, with their organization (bounded by the
   // queue's own limit on pending jobs).
@@ -243,11 +247,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     agent.concurrency?.reserveAdmitted();
     const done = agent.concurrency ? agent.concurrency.run(start, controller.signal) : start();
     active.add(run.id, run.organizationId, run.fence, controller, done);
-    if (run.parentRunId !== null) {
+    if (run.parentRunId !== null || watchers.has(run.id)) {
       done.then(
-        (finished) => parents.childEnded(finished),
+        (finished) => runEnded(finished),
         // A run that failed rejects; one that lost its lease goes on elsewhere: the store says which.
-        () => void store.getRun(run.organizationId, run.id).then((stored) => stored && parents.childEnded(stored), () => undefined),
+        () => void store.getRun(run.organizationId, run.id).then((stored) => stored && runEnded(stored), () => undefined),
       );
     }
     return done;
@@ -269,17 +273,17 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const resume = async (claimed: AgentRun): Promise<void> => {
     if (isPastTakeoverLimit(claimed, durability.maxTakeovers)) {
       logger.warn({ runId: claimed.id, agent: claimed.agentName, takeovers: claimed.takeovers, maxTakeovers: durability.maxTakeovers }, "run failed: taken over too many times");
-      parents.childEnded(await failHeldRun(dependencies, claimed, "takeover_limit", new TakeoverLimitError(claimed, durability.maxTakeovers)));
+      runEnded(await failHeldRun(dependencies, claimed, "takeover_limit", new TakeoverLimitError(claimed, durability.maxTakeovers)));
       return;
     }
     const agent = registry.get(claimed.agentName);
     if (agent.definition.version !== claimed.agentVersion) {
       const error = new NonDeterministicError(`Run ${claimed.id} started on version ${claimed.agentVersion} of agent "${claimed.agentName}", but this instance has version ${agent.definition.version}; it cannot be resumed here.`);
-      parents.childEnded(await failHeldRun(dependencies, claimed, "agent_version_changed", error));
+      runEnded(await failHeldRun(dependencies, claimed, "agent_version_changed", error));
       return;
     }
     const stored = parseStoredInput(agent, claimed);
-    if (!stored.valid) return void parents.childEnded(await failWithInvalidInput(dependencies, claimed, stored.error));
+    if (!stored.valid) return void runEnded(await failWithInvalidInput(dependencies, claimed, stored.error));
     const steps = await store.listSteps(claimed.organizationId, claimed.id);
     if (draining) return resumer.handBack(claimed);
     noteWaiting(await execute(claimed, agent, stored.input, invokeSpan(claimed), {}, new RunJournal(dependencies, claimed, steps)));
@@ -287,6 +291,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   const resumer = new RunResumer(dependencies, leases, { agentNames: () => registry.list().map((entry) => entry.definition.name), resume, sweepIntervalMs: durability.sweepIntervalMs, mayClaimByClock: options.durability?.mayClaimByClock, maxTakeovers: durability.maxTakeovers });
   const parents = new ParentNotifier(dependencies, () => void resumer.sweep());
+  /** A run that ended here, or stopped executing here (it waits, or went on elsewhere): its parent and its waiters are told. */
+  const runEnded = (run: AgentRun): void => {
+    parents.childEnded(run);
+    watchers.notify(run.id);
+  };
 
   const runAdmitted = async (admitted: AdmittedRequest): Promise<AgentRun> => {
     try {
@@ -328,7 +337,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     if (!stored.valid) {
       span.recordFailure(stored.error.code, stored.error.message);
       span.end();
-      return void parents.childEnded(await failWithInvalidInput(dependencies, run, stored.error));
+      return void runEnded(await failWithInvalidInput(dependencies, run, stored.error));
     }
     await execute(run, agent, stored.input, span, job.timeoutMs === undefined ? {} : { timeoutMs: job.timeoutMs }).then(noteWaiting, (error: unknown) => {
       logger.warn({ runId: run.id, agent: run.agentName, code: NeonhubError.isInstance(error) ? error.code : "HANDLER_FAILED" }, "queued run failed");
@@ -374,7 +383,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     // A run that had already ended is returned as it was, and was counted when it ended.
     const endedHere = finished.status === "CANCELLED" && finished.statusReason === reason && finished.completedAt?.getTime() === now && finished.attempts === attempts;
     if (endedHere) metrics.runFinished({ agent: finished.agentName, status: "CANCELLED", durationMs, attempts });
-    parents.childEnded(finished);
+    runEnded(finished);
     return finished;
   };
 
@@ -479,6 +488,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     },
 
     resumeDueRuns: () => resumer.sweep(),
+
+    waitForRun: (organizationId, runId, waitOptions) => waitForRunEnd({ store, clock, active, watchers }, organizationId, runId, waitOptions),
 
     listRuns: (query) => store.listRuns(query),
 
