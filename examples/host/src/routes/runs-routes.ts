@@ -1,8 +1,10 @@
-import { ConfigurationError, isFinalRunStatus, isNeonhubError, RunNotFoundError, type Orchestrator, type OrchestrateRequest } from "@neonhub/core";
+import { ConfigurationError, isFinalRunStatus, isNeonhubError, RateLimitedError, RunNotFoundError, type Orchestrator, type OrchestrateRequest } from "@neonhub/core";
+import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { requireCaller } from "../plugins/api-key-auth-plugin.js";
 import { authenticatedErrorResponses, problemResponses } from "../schemas/problem-schema.js";
+import { queryIntegerSchema } from "../schemas/query-integer-schema.js";
 import {
   createRunBodySchema,
   listRunsQuerySchema,
@@ -16,6 +18,7 @@ import {
   toRunResource,
   toRunWithToolsResource,
 } from "../schemas/run-schemas.js";
+import { MAX_OPEN_RUN_WAITS_PER_ORGANIZATION, OpenRunWaits } from "./open-run-waits.js";
 
 /** Options of {@link runsRoutes}. */
 export interface RunsRoutesOptions {
@@ -25,12 +28,43 @@ export interface RunsRoutesOptions {
 /** Errors that carry a run id but refuse the request: they stay errors (409, 503) even though a run exists. */
 const REFUSAL_CODES = new Set(["IDEMPOTENCY_CONFLICT", "CIRCUIT_OPEN"]);
 const runParamsSchema = z.object({ id: runIdSchema });
+/** Below the 60 s idle timeout of common proxies and load balancers, so that a wait is never cut on its way. */
+export const MAX_RUN_WAIT_MS = 30_000;
+const readRunQuerySchema = z
+  .object({
+    waitMs: queryIntegerSchema({ min: 0, max: MAX_RUN_WAIT_MS, default: 0 }).meta({
+      description: `Waits up to this long for the run to end before answering (at most ${MAX_RUN_WAIT_MS} ms); the answer is the run as it is then, ended or not.`,
+    }),
+  })
+  .strict();
+/** A refused wait may be asked again after this long, once other waits of the organization have answered. */
+const WAIT_RETRY_AFTER_MS = 1_000;
 const security = [{ apiKey: [] }];
 
 /** `/v1/runs` routes: start, read, list and cancel runs of the caller's organization. */
 export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fastify, options) => {
   if (typeof options?.orchestrator?.orchestrate !== "function") throw new ConfigurationError("runsRoutes needs an orchestrator.");
   const { orchestrator } = options;
+  const waits = new OpenRunWaits();
+  // A wait never holds a closing host: each answers with its run as it is.
+  fastify.addHook("preClose", async () => waits.close());
+
+  /** Waits up to `waitMs` for the run to end; a deadline, a client that left or a closing host end the wait early. */
+  const waitForEnd = async (organizationId: string, runId: string, waitMs: number, reply: FastifyReply): Promise<void> => {
+    const slot = waits.open(organizationId);
+    if (!slot) throw new RateLimitedError(`This organization has ${MAX_OPEN_RUN_WAITS_PER_ORGANIZATION} requests waiting for runs on this host, or the host is full; read the run without waitMs or try again.`, WAIT_RETRY_AFTER_MS);
+    const clientLeft = () => slot.stop();
+    reply.raw.once("close", clientLeft);
+    try {
+      await orchestrator.waitForRun(organizationId, runId, { timeoutMs: waitMs, signal: slot.signal });
+    } catch (error) {
+      // A wait that ran out or was stopped answers with the run as it is; a missing run is a 404.
+      if (!slot.signal.aborted && !(isNeonhubError(error) && error.code === "TIMEOUT")) throw error;
+    } finally {
+      reply.raw.off("close", clientLeft);
+      slot.release();
+    }
+  };
 
   fastify.post(
     "/runs",
@@ -95,14 +129,22 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
       config: { scope: "runs:read" },
       schema: {
         summary: "Read a run with its tool executions and its journal's steps",
+        description:
+          "With `waitMs`, answers once the run has ended or when `waitMs` has passed, whichever comes first (a long poll): a client waiting for a queued run asks again while `status` is not final.",
         tags: ["runs"],
         security,
         params: runParamsSchema,
-        response: { 200: runWithToolsSchema, ...authenticatedErrorResponses, ...problemResponses({ 404: "No such run in your organization." }) },
+        querystring: readRunQuerySchema,
+        response: {
+          200: runWithToolsSchema,
+          ...authenticatedErrorResponses,
+          ...problemResponses({ 404: "No such run in your organization.", 429: "Too many requests of the organization wait for runs on this host; see Retry-After." }),
+        },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const caller = requireCaller(request);
+      if (request.query.waitMs > 0) await waitForEnd(caller.organizationId, request.params.id, request.query.waitMs, reply);
       const run = await orchestrator.getRun(caller.organizationId, request.params.id);
       if (!run) throw new RunNotFoundError(request.params.id);
       return toRunWithToolsResource(run);

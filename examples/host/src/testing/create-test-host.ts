@@ -64,6 +64,8 @@ export async function createTestHost(
     publicUrl?: string;
     /** The host's clock, for API key expiry and the run summary's window (and for the key cache when it is on). */
     clock?: Pick<Clock, "now">;
+    /** The orchestrator's clock (its run deadlines and waits). Default: the system clock. */
+    orchestratorClock?: Clock;
     /** Puts the API key cache in front of the memory store, as a started host does. Default: no cache. */
     apiKeyCacheTtlMs?: number;
   } = {},
@@ -75,7 +77,7 @@ export async function createTestHost(
   const scheduleStore = options.scheduleStore ?? createMemoryScheduleStore();
   const schedules = createScheduleManager({ store: scheduleStore, agents });
   const orchestrator: Orchestrator = {
-    ...createOrchestrator({ agents, store, ...(options.policies ? { policies: options.policies } : {}) }),
+    ...createOrchestrator({ agents, store, ...(options.policies ? { policies: options.policies } : {}), ...(options.orchestratorClock ? { clock: options.orchestratorClock } : {}) }),
     ...options.orchestratorOverrides,
   };
   const apiKeyStore = createMemoryApiKeyStore();
