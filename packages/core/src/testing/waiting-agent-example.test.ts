@@ -45,10 +45,9 @@ it("waits a cool-down, then for approval", async () => {
   const clock = createManualClock();
   const { run, orchestrator } = await runAgentForTest({ agent: approvalGate, input: { campaign: "spring" }, orchestratorOptions: { clock } });
   expect(run?.status).toBe("WAITING");
-  const current = () => orchestrator.getRun(run!.organizationId, run!.id);
   await clock.advance(60 * 60_000);
   await orchestrator.signal(run!.organizationId, run!.id, "approval", { approved: true }, { sentBy: "maria" });
-  await vi.waitFor(async () => expect(await current()).toMatchObject({ status: "COMPLETED", output: { status: "approved", by: "maria" } }));
+  expect(await orchestrator.waitForRun(run!.organizationId, run!.id)).toMatchObject({ status: "COMPLETED", output: { status: "approved", by: "maria" } });
 });
 
 it("gives up after a day without an answer", async () => {
@@ -58,13 +57,13 @@ it("gives up after a day without an answer", async () => {
   await clock.advance(60 * 60_000);
   await vi.waitFor(async () => expect(await current()).toMatchObject({ status: "WAITING", steps: [{ key: "cool-down" }, { key: "approval", status: "STARTED" }] }));
   await clock.advance(24 * 60 * 60_000);
-  await vi.waitFor(async () => expect(await current()).toMatchObject({ status: "COMPLETED", output: { status: "timed_out" } }));
+  expect(await orchestrator.waitForRun(run!.organizationId, run!.id)).toMatchObject({ status: "COMPLETED", output: { status: "timed_out" } });
 });
 
 it("scores every lead in a child run", async () => {
   const { run, error, orchestrator } = await runAgentForTest({ agent: scoreAll, agents: [scoreLead], input: { emails: ["a@x.io", "bb@x.io"] } });
   expect(error).toBeUndefined();
-  await vi.waitFor(async () => expect(await orchestrator.getRun(run!.organizationId, run!.id)).toMatchObject({ status: "COMPLETED", output: { total: 13 } }));
+  expect(await orchestrator.waitForRun(run!.organizationId, run!.id)).toMatchObject({ status: "COMPLETED", output: { total: 13 } });
   const finished = await orchestrator.getRun(run!.organizationId, run!.id);
   expect(finished?.children.map((child) => [child.agentName, child.status])).toEqual([["score-lead", "COMPLETED"], ["score-lead", "COMPLETED"]]);
 });
