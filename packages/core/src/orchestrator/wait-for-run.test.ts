@@ -52,6 +52,22 @@ describe("orchestrator.waitForRun", () => {
     await expect(waited).resolves.toMatchObject({ id: queued.id, status: "COMPLETED", output: { done: true } });
   });
 
+  it("does not look at the store again while the run executes here", async () => {
+    const { agent, release } = gatedAgent();
+    const { orchestrator, store, clock } = manualSetup([agent]);
+    const queued = await orchestrator.enqueue({ agent: "gated", input: {}, context: caller });
+    await flush();
+    let reads = 0;
+    const getRun = store.getRun.bind(store);
+    store.getRun = (organizationId, runId) => ((reads += 1), getRun(organizationId, runId));
+    const waited = orchestrator.waitForRun("org-1", queued.id, { timeoutMs: 600_000 });
+    for (let second = 0; second < 30; second += 1) await flush().then(() => clock.advance(1_000));
+    expect(reads).toBe(1);
+    release();
+    await expect(waited).resolves.toMatchObject({ status: "COMPLETED" });
+    expect(reads).toBe(2);
+  });
+
   it("resolves at once with a run that has already ended", async () => {
     const { orchestrator } = manualSetup([gatedAgent().agent, approver]);
     const waiting = await orchestrator.orchestrate({ agent: "approver", input: {}, context: caller });

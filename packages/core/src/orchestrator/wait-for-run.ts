@@ -57,12 +57,16 @@ export async function waitForRunEnd(dependencies: WaitForRunDependencies, organi
     if (remainingMs <= 0) {
       throw new TimeoutError(`Run ${runId} is still ${run.status} after waiting ${timeoutMs} ms for its end.`, { runId, isRetryable: true, details: { status: run.status } });
     }
-    await nextLook(dependencies, runId, Math.min(interval, remainingMs), options.signal);
+    await nextLook(dependencies, runId, Math.min(interval, remainingMs), remainingMs, options.signal);
   }
 }
 
-/** Resolves when the run stops executing here, ends here, `delayMs` passes, whichever comes first; rejects when `signal` aborts. */
-function nextLook({ clock, active, watchers }: WaitForRunDependencies, runId: string, delayMs: number, signal: AbortSignal | undefined): Promise<void> {
+/**
+ * Resolves when the run stops executing here or ends here, or when the next look at the store is due, whichever
+ * comes first; rejects when `signal` aborts. A run executing here is not looked at again before its execution
+ * stops (it ends, waits, or went on elsewhere), so a long run adds one callback to its execution, not one a second.
+ */
+function nextLook({ clock, active, watchers }: WaitForRunDependencies, runId: string, lookDelayMs: number, remainingMs: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     const cleanups: Array<() => void> = [];
@@ -73,7 +77,6 @@ function nextLook({ clock, active, watchers }: WaitForRunDependencies, runId: st
       if (error === undefined) resolve();
       else reject(error);
     };
-    cleanups.push(clock.schedule(delayMs, () => settle()));
     // Checked and registered in one turn: a run starting to execute afterwards sees the watcher and reports its end.
     const executing = active.get(runId);
     if (executing) void executing.done.then(() => settle());
@@ -81,6 +84,7 @@ function nextLook({ clock, active, watchers }: WaitForRunDependencies, runId: st
       const stopWatching = watchers.watch(runId, () => settle());
       if (stopWatching) cleanups.push(stopWatching);
     }
+    cleanups.push(clock.schedule(executing ? remainingMs : lookDelayMs, () => settle()));
     if (signal?.aborted) settle(signal.reason);
     else if (signal) {
       const onAbort = () => settle(signal.reason);
