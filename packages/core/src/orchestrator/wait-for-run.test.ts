@@ -4,7 +4,7 @@ import { defineAgent } from "../model/agent-definition.js";
 import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock } from "../testing/manual-clock.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { caller, flush, settle } from "./orchestrator-test-kit.js";
+import { caller, flush, goWaiter, settle } from "./orchestrator-test-kit.js";
 
 /** A run that holds until the test releases it, so that a caller is already waiting when it ends. */
 function gatedAgent() {
@@ -21,14 +21,8 @@ function gatedAgent() {
   return { agent, release };
 }
 
-const approver = defineAgent({
-  name: "approver",
-  version: "1.0.0",
-  description: "Waits for an approval",
-  input: z.object({}),
-  output: z.object({ approved: z.boolean() }),
-  handle: async (_input, ctx) => ({ approved: (await ctx.waitForSignal("approval", { timeoutMs: 3_600_000 })).received }),
-});
+/** Waits durably up to an hour for the signal "go". */
+const approver = goWaiter("approver");
 
 /** An orchestrator on a manual clock that never sweeps: time moves only when a test moves it. */
 function manualSetup(agents: Parameters<typeof createOrchestrator>[0]["agents"], store = createMemoryRunStore(), clock = createManualClock()) {
@@ -81,8 +75,8 @@ describe("orchestrator.waitForRun", () => {
     expect(waiting.status).toBe("WAITING");
     const waited = orchestrator.waitForRun("org-1", waiting.id);
     expect(await stateOf(waited)).toBe(pending);
-    await orchestrator.signal("org-1", waiting.id, "approval", { by: "ana" });
-    await expect(waited).resolves.toMatchObject({ status: "COMPLETED", output: { approved: true } });
+    await orchestrator.signal("org-1", waiting.id, "go", { by: "ana" });
+    await expect(waited).resolves.toMatchObject({ status: "COMPLETED", output: {} });
   });
 
   it("resolves as soon as a cancel here ends a waiting run", async () => {
