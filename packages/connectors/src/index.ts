@@ -16,6 +16,8 @@ export type {
 } from "./sdk/connector-definition.js";
 export { ConnectorAuthError, isConnectorAuthError } from "./sdk/connector-auth-error.js";
 export type { ConnectorAuthReason } from "./sdk/connector-auth-error.js";
+export { ConnectorBaseUrlError, isConnectorBaseUrlError } from "./sdk/connector-base-url-error.js";
+export type { ConnectorBaseUrlReason } from "./sdk/connector-base-url-error.js";
 
 export type {
   ApiKeyAuthSpec,

@@ -6,6 +6,7 @@ import { ConnectorAuthError } from "../sdk/connector-auth-error.js";
 import type { ConnectorDefinition } from "../sdk/connector-definition.js";
 import { normalizeError } from "./normalize-error.js";
 import { DEFAULT_CONNECTOR_TIMEOUT_MS, type InvocationRuntime, prepareCall } from "./invoke-action.js";
+import { resolveBaseUrl } from "./resolve-base-url.js";
 import { useRefreshedConnection } from "./use-refreshed-connection.js";
 
 /** Which declared connection request to make. */
@@ -28,12 +29,13 @@ export async function callConnection(runtime: InvocationRuntime, connector: Conn
   const credential = (name: string) => prepared.connection?.credentials[name];
   const request = typeof declared === "function" ? declared(credential) : declared;
   try {
+    const baseUrl = resolveBaseUrl(connector, connection, runtime.baseUrls[connector.id]);
     return await runWithDeadline(
       (signal) =>
         createConnectionHttpClient({
           connector,
           action: actionName,
-          baseUrl: prepared.baseUrl,
+          baseUrl,
           maxResponseBytes: runtime.maxResponseBytes,
           connection,
           signal,

@@ -42,7 +42,8 @@ export interface ConnectorClientOptions {
   /** Organization of calls made outside a run. Default `default`. */
   organizationId?: string;
   /**
-   * Base URL per connector id, over the connector's default (a connection's `baseUrl` credential wins). A key that
+   * Base URL per connector id, over the connector's default and over the base URL it derives from a connection's
+   * credentials (`baseUrlFrom`, then not called); a connection's `baseUrl` credential wins. A key that
    * names no registered connector is accepted and ignored, since a plugin may register its connector on the
    * client's `registry` after the client is created: check the keys with `checkBaseUrls` once every connector
    * is registered, or a misspelled id (`openai` for `llm`) leaves that connector's calls on its default URL.
@@ -136,7 +137,7 @@ export interface ConnectorClient extends ConnectorInvoker {
   callConnection(connectorId: string, organizationId: string, purpose: ConnectionPurpose): Promise<HttpResponse | null>;
   /**
    * State of the connector's breaker for its default base URL, or for `baseUrl` (a connection's own, such as a
-   * Shopify store's): calls to another origin have a breaker of their own.
+   * Shopify store's, or one derived from its credentials): calls to another origin have a breaker of their own.
    */
   breakerState(connectorId: string, baseUrl?: string): BreakerState;
   /** Stops pacing queues and breakers' timers. */

@@ -26,6 +26,7 @@ import type { ActionDefinition, ConnectorDefinition } from "../sdk/connector-def
 import { breakerScopeOf } from "./breaker-scope.js";
 import { mayHaveActed } from "./may-have-acted.js";
 import { normalizeError } from "./normalize-error.js";
+import { resolveBaseUrl } from "./resolve-base-url.js";
 import type { ConnectorMode } from "./resolve-mode.js";
 import { runLiveAction } from "./run-live-action.js";
 
@@ -74,8 +75,6 @@ export interface CallScope {
 /** The connection and redaction of a call, loaded before it starts so that its recorder knows the secrets. */
 export interface PreparedCall {
   connection: ConnectionCredentials | null;
-  /** Where the call goes: the connection's `baseUrl`, else the client's for the connector, else the connector's. */
-  baseUrl: string;
   /** Every secret value the call may meet; a token refresh during the call adds the new ones. */
   secretValues: string[];
   redactor: Redactor;
@@ -93,8 +92,7 @@ export async function prepareCall(runtime: InvocationRuntime, target: CallTarget
   }
   const oauthClient = connector.auth.type === "oauth2" ? runtime.oauthClients?.(connector.id) : undefined;
   const secretValues = [...credentialSecretValues(connection?.credentials ?? {}), ...oauthClientSecretValues(oauthClient), ...runtime.secretValues];
-  const baseUrl = connection?.credentials.baseUrl ?? runtime.baseUrls[connector.id] ?? connector.baseUrl;
-  return { connection, baseUrl, secretValues, redactor: createRedactor({ keys: runtime.redactKeys, values: secretValues }) };
+  return { connection, secretValues, redactor: createRedactor({ keys: runtime.redactKeys, values: secretValues }) };
 }
 
 /** A redactor that always applies the call's current one, which a token refresh replaces with one knowing the new tokens. */
@@ -145,6 +143,8 @@ export async function executeCall(runtime: InvocationRuntime, target: CallTarget
       throw new ValidationError(`Invalid input for ${label}: ${summary}`, fieldErrors, { details: { connector: connector.id, action: actionName } });
     }
     const safety = effectiveRepeatSafety(action.repeatSafety, scope.idempotencyKey);
+    // Mock mode sends nothing, so it derives no base URL: a connection that gives none still gets its fixtures.
+    const baseUrl = runtime.mode === "live" ? resolveBaseUrl(connector, prepared.connection, runtime.baseUrls[connector.id]) : connector.baseUrl;
     const output = await runtime.resilience.execute(
       connector,
       async () => {
@@ -158,7 +158,7 @@ export async function executeCall(runtime: InvocationRuntime, target: CallTarget
             onSend();
             return runtime.mock.execute({ connector, actionName, action, input: parsed.data, organizationId: scope.organizationId, signal, ...(scope.scenario === undefined ? {} : { scenario: scope.scenario }) });
           }
-          return runLiveAction(runtime, target, prepared, parsed.data, { organizationId: scope.organizationId, signal, logger, idempotencyKey: scope.idempotencyKey, onSend });
+          return runLiveAction(runtime, target, prepared, parsed.data, { baseUrl, organizationId: scope.organizationId, signal, logger, idempotencyKey: scope.idempotencyKey, onSend });
         };
         try {
           return await runWithDeadline(attempt, { clock: runtime.clock, timeoutMs: connector.timeoutMs ?? DEFAULT_CONNECTOR_TIMEOUT_MS, description: `${connector.displayName} ${actionName}`, signal: scope.signal });
@@ -175,7 +175,7 @@ export async function executeCall(runtime: InvocationRuntime, target: CallTarget
         onRetry: (error) => logger.warn({ code: (error as { code?: unknown }).code }, `${label} failed; trying again`),
         pacingKey: connector.keyedPacing?.key({ action: actionName, input: parsed.data, organizationId: scope.organizationId }),
         organizationId: scope.organizationId,
-        breakerScope: runtime.mode === "live" ? breakerScopeOf(connector, runtime.baseUrls[connector.id], prepared.baseUrl) : undefined,
+        breakerScope: runtime.mode === "live" ? breakerScopeOf(connector, runtime.baseUrls[connector.id], baseUrl) : undefined,
       },
     );
     const checked = action.output.safeParse(output);

@@ -11,7 +11,7 @@ export async function runLiveAction(
   target: CallTarget,
   prepared: PreparedCall,
   input: unknown,
-  scope: { organizationId: string; signal: AbortSignal; logger: Logger; idempotencyKey: string | undefined; onSend: () => void },
+  scope: { baseUrl: string; organizationId: string; signal: AbortSignal; logger: Logger; idempotencyKey: string | undefined; onSend: () => void },
 ): Promise<unknown> {
   const { connector, actionName, action } = target;
   const connection = prepared.connection;
@@ -22,7 +22,7 @@ export async function runLiveAction(
   const http = createConnectionHttpClient({
     connector,
     action: actionName,
-    baseUrl: prepared.baseUrl,
+    baseUrl: scope.baseUrl,
     maxResponseBytes: runtime.maxResponseBytes,
     connection,
     signal: scope.signal,

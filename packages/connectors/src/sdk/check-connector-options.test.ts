@@ -26,6 +26,8 @@ const refusals: Array<[string, Record<string, unknown>, string]> = [
   ["a misspelled breaker option", { breaker: { threshold: 3 } }, "breaker.threshold is not an option"],
   ["a breaker reset longer than a timer holds", { breaker: { resetTimeoutMs: 30 * 86_400_000 } }, "breaker.resetTimeoutMs must be an integer from 1 to 2147483647"],
   ["a timeout of zero", { timeoutMs: 0 }, 'Connector "acme": timeoutMs must be an integer of at least 1, got 0.'],
+  ["a base URL template where baseUrlFrom takes a function", { baseUrlFrom: "https://{dc}.api.acme.test" }, 'Connector "acme": baseUrlFrom must be a function, got "https://{dc}.api.acme.test".'],
+  ["baseUrlFrom on a connector without connections", { auth: { type: "none" }, baseUrlFrom: () => "https://us6.api.acme.test" }, 'Connector "acme": baseUrlFrom reads a connection\'s credentials, and a connector with auth type "none" has no connection'],
 ];
 
 describe("connector definitions", () => {
@@ -58,6 +60,7 @@ describe("connector definitions", () => {
       retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 },
       breaker: { failureThreshold: 1, resetTimeoutMs: 1 },
       timeoutMs: 1,
+      baseUrlFrom: () => "https://us6.api.acme.test",
       mapResponse: () => undefined,
       apiVersion: { version: "v1", docsUrl: "https://docs.acme.test" },
       connectionTest: { method: "GET", path: "/me" },

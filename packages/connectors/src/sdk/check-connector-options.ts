@@ -53,7 +53,7 @@ const POLICY_FIELDS: Readonly<Record<string, Fields>> = {
 };
 const REQUIRED_POLICY_FIELDS: Readonly<Record<string, readonly string[]>> = { keyedPacing: ["minTimeMs", "key"] };
 
-const DEFINITION_KEYS = new Set(["id", "kind", "displayName", "description", "baseUrl", "auth", "rateLimit", "keyedPacing", "retry", "breaker", "timeoutMs", "mapResponse", "apiVersion", "connectionTest", "revocation", "actions"]);
+const DEFINITION_KEYS = new Set(["id", "kind", "displayName", "description", "baseUrl", "baseUrlFrom", "auth", "rateLimit", "keyedPacing", "retry", "breaker", "timeoutMs", "mapResponse", "apiVersion", "connectionTest", "revocation", "actions"]);
 const ACTION_KEYS = new Set(["description", "input", "output", "repeatSafety", "keyRetentionMs", "docsUrl", "endpoint", "paging", "run", "fixture"]);
 
 function refuseUnknownKeys(where: string, path: string, value: object, allowed: ReadonlySet<string>): void {
@@ -74,8 +74,9 @@ function checkFields(where: string, path: string, value: unknown, fields: Fields
 
 /**
  * Checks, at definition, the options of a connector that only the types check: keys it does not have (a misspelled
- * `timeOutMs` would leave the default in place), the fields of its auth for its type, and its pacing, retry, breaker
- * and timeout values. Plugin authors write in TypeScript, but a connector built from configuration is not.
+ * `timeOutMs` would leave the default in place), the fields of its auth for its type, its pacing, retry, breaker
+ * and timeout values, and that a `baseUrlFrom` is a function of a connector that authenticates. Plugin authors write
+ * in TypeScript, but a connector built from configuration is not.
  * @throws ConfigurationError naming the connector and the option by its path.
  */
 export function checkConnectorOptions(definition: ConnectorDefinition): void {
@@ -88,6 +89,12 @@ export function checkConnectorOptions(definition: ConnectorDefinition): void {
   for (const [policy, policyFields] of Object.entries(POLICY_FIELDS)) {
     const value = (definition as unknown as Record<string, unknown>)[policy];
     if (value !== undefined) checkFields(where, policy, value, policyFields, REQUIRED_POLICY_FIELDS[policy]);
+  }
+  if (definition.baseUrlFrom !== undefined) {
+    const problem = fn(definition.baseUrlFrom);
+    if (problem !== undefined) throw new ConfigurationError(`${where}: baseUrlFrom must be ${problem}, got ${shownValue(definition.baseUrlFrom)}.`);
+    // Only a connector that authenticates has a connection, whose credentials baseUrlFrom reads.
+    if (type === "none") throw new ConfigurationError(`${where}: baseUrlFrom reads a connection's credentials, and a connector with auth type "none" has no connection; set baseUrl instead.`);
   }
   const timeoutProblem = definition.timeoutMs === undefined ? undefined : integerBetween(1)(definition.timeoutMs);
   if (timeoutProblem !== undefined) throw new ConfigurationError(`${where}: timeoutMs must be ${timeoutProblem}, got ${shownValue(definition.timeoutMs)}.`);

@@ -122,8 +122,27 @@ export interface ConnectorDefinition<Actions extends Record<string, ActionDefini
   kind: string;
   displayName: string;
   description?: string;
-  /** Default base URL; a connection overrides it with a `baseUrl` credential field or the client's `baseUrls`. */
+  /**
+   * Default base URL. A connection's `baseUrl` credential field wins over everything, then the client's `baseUrls`
+   * entry for the connector, then {@link ConnectorDefinition.baseUrlFrom}, then this.
+   */
   baseUrl: string;
+  /**
+   * The base URL of a connection, for providers whose host is named by the credentials themselves (Mailchimp's
+   * `https://<dc>.api.mailchimp.com`, `<dc>` being the API key's suffix). Called in live mode, once per call, with
+   * the connection's credential fields, when neither the connection's `baseUrl` nor the client's `baseUrls` names
+   * one; it must return an absolute `https://` URL (`http://` only to a loopback address, a local stand-in in
+   * tests). When it throws or returns anything else, the call fails before any request is sent, with a
+   * `ConnectorBaseUrlError` (`CONFIGURATION_INVALID`). Check the credential's part before putting it in the URL: a
+   * key's suffix should not be able to name another host.
+   * @example
+   * baseUrlFrom: (credential) => {
+   *   const dataCenter = /-([a-z]+\d+)$/.exec(credential("apiKey") ?? "")?.[1];
+   *   if (dataCenter === undefined) throw new Error("The API key ends in no data center (-us6).");
+   *   return `https://${dataCenter}.api.mailchimp.com/3.0`;
+   * },
+   */
+  baseUrlFrom?(credential: (name: string) => string | undefined): string;
   auth: AuthSpec;
   rateLimit?: RateLimitSpec;
   /**

@@ -1,6 +1,7 @@
 import { sampleInputs } from "../connectors/__fixtures__/sample-inputs.js";
 import { builtInConnectors } from "../connectors/built-in-connectors.js";
 import { googleAdsConnector } from "../connectors/google-ads-connector.js";
+import { slackConnector } from "../connectors/slack-connector.js";
 import { defineConnector } from "../sdk/define-connector.js";
 import { runConnectorContractTests } from "./run-connector-contract-tests.js";
 
@@ -17,3 +18,8 @@ const pacedConnector = defineConnector({
   keyedPacing: { minTimeMs: 60_000, key: () => "every call" },
 });
 runConnectorContractTests(pacedConnector, { sampleInputs: inputs["google-ads"] ?? {} });
+
+// A connector that derives its host from the connection's credentials: the kit's live checks still reach its local
+// server, since the client's base URL wins over the derivation (whose host here would never resolve).
+const derivedConnector = defineConnector({ ...slackConnector, id: "derived-slack", baseUrlFrom: () => "https://derived-workspace.slack.invalid/api" });
+runConnectorContractTests(derivedConnector, { sampleInputs: inputs.slack ?? {} });

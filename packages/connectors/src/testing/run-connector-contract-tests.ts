@@ -57,7 +57,8 @@ const tokenAnswer = (request: ReceivedRequest): ProviderAnswer | undefined =>
  * never repeated after an unknown outcome while the others are, that with-key actions send the idempotency key,
  * that a connection test is declared and sent as declared, and that no credential value appears in errors or log
  * lines. The live checks run without the connector's declared pacing (`rateLimit`, `keyedPacing`), so a connector
- * paced at one request a second does not make them wait. Call it at the top level of a test file.
+ * paced at one request a second does not make them wait, and reach the kit's server through the client's `baseUrls`,
+ * which win over a connector's `baseUrlFrom` (not called). Call it at the top level of a test file.
  * @example
  * runConnectorContractTests(airtableConnector, { sampleInputs: { createRecord: { baseId: "appX", table: "Leads", fields: { Name: "Ada" } } } });
  */

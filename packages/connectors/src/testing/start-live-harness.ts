@@ -29,8 +29,9 @@ export interface LiveHarness {
 }
 
 /**
- * Starts a provider stand-in and a live client whose connection points at it, for testing a connector's real
- * requests. The environment is ignored, so a suite running with mock mode forced still tests live requests here.
+ * Starts a provider stand-in and a live client whose connection points at it (through the client's `baseUrls`, which
+ * win over a connector's `baseUrlFrom`), for testing a connector's real requests. The environment is ignored, so a
+ * suite running with mock mode forced still tests live requests here.
  * @example
  * const harness = await startLiveHarness({ connector: slackConnector, credentials: { accessToken: "xoxb-test" },
  *   handler: () => ({ status: 200, json: { ok: true, channel: "C1", ts: "1.2" } }) });
