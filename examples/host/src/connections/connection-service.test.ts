@@ -293,3 +293,61 @@ describe("connection service: the OAuth clients it is configured with", () => {
     expect(serviceWith({ acme: client })).not.toThrow();
   });
 });
+
+describe("connection service: a base URL the connector derives from the credentials", () => {
+  // Careless on purpose: it takes whatever follows the key's last dash as the data centre's host.
+  const mailer = defineConnector({
+    id: "mailer",
+    kind: "MAILER",
+    displayName: "Mailer",
+    baseUrl: "https://data-center-not-derived.invalid",
+    baseUrlFrom: (credential) => {
+      const dataCenter = credential("apiKey")?.split("-").pop();
+      if (dataCenter === "none") throw new Error(`The key ${credential("apiKey")} names no data centre.`);
+      return dataCenter?.includes(":") ? dataCenter : `https://${dataCenter}/3.0`;
+    },
+    auth: { type: "bearer", field: "apiKey" },
+    actions: { ping: defineAction({ description: "Ping", repeatSafety: "safe", input: z.object({}), output: z.object({}), run: async () => ({}), fixture: () => ({}) }) },
+  });
+  let store: CredentialStore;
+  let service: ConnectionService;
+  beforeEach(() => {
+    store = createMemoryCredentialStore();
+    service = createConnectionService({
+      store,
+      states: createMemoryOAuthStateStore(),
+      connectors: createConnectorClient({ mode: "live", environment: {}, connectors: [mailer], credentials: store }),
+      oauthClients: {},
+      redirectUri: "https://api.example.com/v1/oauth/callback",
+      returnUrls: ["https://app.example.com/settings/"],
+    });
+  });
+
+  it("stores credentials whose derived base URL names a public https host", async () => {
+    await service.set("org_alpha", "mailer", { credentials: { apiKey: "3f9a1c7e-us6.api.mailer.example.com" } });
+    expect((await store.get("org_alpha", "mailer"))?.credentials.apiKey).toBe("3f9a1c7e-us6.api.mailer.example.com");
+  });
+
+  it.each([
+    ["a private address", "3f9a1c7e-10.0.0.5", "must name a public host"],
+    ["the cloud metadata address", "3f9a1c7e-169.254.169.254", "must name a public host"],
+    ["localhost", "3f9a1c7e-localhost", "must name a public host"],
+    ["plain http", "3f9a1c7e-http://us6.api.mailer.example.com", "must be an https:// URL"],
+  ])("refuses credentials whose derived base URL names %s, naming no value and storing nothing", async (_case, apiKey, problem) => {
+    const refused = await service.set("org_alpha", "mailer", { credentials: { apiKey } }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "credentials", message: expect.stringContaining(problem) }] });
+    expect(JSON.stringify(refused)).not.toContain(apiKey);
+    expect(await store.get("org_alpha", "mailer")).toBeNull();
+  });
+
+  it("refuses credentials the derivation throws on, without quoting what it threw", async () => {
+    const refused = await service.set("org_alpha", "mailer", { credentials: { apiKey: "3f9a1c7e-none" } }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: "credentials", message: expect.stringContaining("derives its base URL") }] });
+    expect(JSON.stringify(refused)).not.toContain("3f9a1c7e");
+  });
+
+  it("does not derive from credentials that give their own baseUrl", async () => {
+    await service.set("org_alpha", "mailer", { credentials: { apiKey: "3f9a1c7e-10.0.0.5", baseUrl: "https://us6.api.mailer.example.com/3.0" } });
+    expect((await store.get("org_alpha", "mailer"))?.credentials.baseUrl).toBe("https://us6.api.mailer.example.com/3.0");
+  });
+});

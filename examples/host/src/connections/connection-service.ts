@@ -213,7 +213,7 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
     async set(organizationId, connectorId, input) {
       const connector = connectorOf(connectorId);
       const authType = input.authType ?? connector.auth.type;
-      validateCredentials(connector.id, connector.auth, authType, input.credentials);
+      validateCredentials(connector, authType, input.credentials);
       const stored = await store.put({ organizationId, connector: connector.id, authType, credentials: input.credentials, expiresAt: input.expiresAt ?? null });
       return summaryAfterPut(organizationId, stored);
     },

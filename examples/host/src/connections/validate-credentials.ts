@@ -1,5 +1,5 @@
 import { type ConnectionAuthType, type FieldError, ValidationError } from "@neonhub/core";
-import type { AuthSpec } from "@neonhub/connectors";
+import type { AuthSpec, ConnectorDefinition } from "@neonhub/connectors";
 import { BlockList, isIP } from "node:net";
 
 const OAUTH2_OPTIONAL_FIELDS = ["refreshToken", "clientId", "clientSecret"];
@@ -64,14 +64,38 @@ export function credentialFieldsOf(auth: AuthSpec): { required: string[]; option
   }
 }
 
+/** What is wrong with a base URL a tenant's connection would send its calls to, or undefined. */
+function baseUrlProblem(baseUrl: unknown): string | undefined {
+  if (!(typeof baseUrl === "string" && URL.canParse(baseUrl) && new URL(baseUrl).protocol === "https:")) return "must be an https:// URL";
+  if (namesNonPublicHost(new URL(baseUrl))) return "must name a public host, not localhost or a private, loopback or link-local address";
+  return undefined;
+}
+
+/**
+ * The base URL a connector derives from the credentials (`baseUrlFrom`), held to the rules of a `baseUrl` given as a
+ * credential: a key whose data centre names the host's own network would send that connection's calls there.
+ */
+function derivedBaseUrlProblem(connector: Pick<ConnectorDefinition, "baseUrlFrom">, credentials: Record<string, string>): FieldError | undefined {
+  if (connector.baseUrlFrom === undefined || credentials.baseUrl !== undefined) return undefined;
+  let derived: unknown;
+  try {
+    derived = connector.baseUrlFrom((name) => credentials[name]);
+  } catch {
+    return { path: "credentials", message: "do not name a host this connector can call (it derives its base URL from them)" };
+  }
+  const problem = baseUrlProblem(derived);
+  return problem === undefined ? undefined : { path: "credentials", message: `give a base URL that ${problem}` };
+}
+
 /**
  * Checks credentials given for a connector against its auth spec: every required field, no unknown field, no
  * control character, keys and tokens in visible ASCII (they are sent in headers), a `baseUrl` only over HTTPS and
- * not to the host's own machine or networks.
+ * not to the host's own machine or networks, and so the base URL the connector derives from them (`baseUrlFrom`).
  * Errors name fields, never values.
  * @throws ValidationError before anything is stored.
  */
-export function validateCredentials(connector: string, auth: AuthSpec, authType: ConnectionAuthType, credentials: Record<string, string>): void {
+export function validateCredentials(connectorDefinition: Pick<ConnectorDefinition, "id" | "auth" | "baseUrlFrom">, authType: ConnectionAuthType, credentials: Record<string, string>): void {
+  const { id: connector, auth } = connectorDefinition;
   const fieldErrors: FieldError[] = [];
   if (authType !== auth.type) fieldErrors.push({ path: "authType", message: `The ${connector} connector authenticates with ${auth.type}, not ${authType}.` });
   const { required, optional } = credentialFieldsOf(auth);
@@ -86,10 +110,10 @@ export function validateCredentials(connector: string, auth: AuthSpec, authType:
     else if (headerFields.includes(field) && !HEADER_SAFE.test(value)) fieldErrors.push({ path: `credentials.${field}`, message: "may hold only visible ASCII characters and spaces" });
   }
   const baseUrl = credentials.baseUrl;
-  if (baseUrl !== undefined && !(URL.canParse(baseUrl) && new URL(baseUrl).protocol === "https:")) {
-    fieldErrors.push({ path: "credentials.baseUrl", message: "must be an https:// URL" });
-  } else if (baseUrl !== undefined && namesNonPublicHost(new URL(baseUrl))) {
-    fieldErrors.push({ path: "credentials.baseUrl", message: "must name a public host, not localhost or a private, loopback or link-local address" });
-  }
+  const explicitProblem = baseUrl === undefined ? undefined : baseUrlProblem(baseUrl);
+  if (explicitProblem !== undefined) fieldErrors.push({ path: "credentials.baseUrl", message: explicitProblem });
+  // Derived only from credentials that passed their own checks: a missing key is reported as missing.
+  const derivedProblem = fieldErrors.length === 0 ? derivedBaseUrlProblem(connectorDefinition, credentials) : undefined;
+  if (derivedProblem !== undefined) fieldErrors.push(derivedProblem);
   if (fieldErrors.length > 0) throw new ValidationError(`The ${connector} credentials are invalid.`, fieldErrors);
 }
