@@ -12,6 +12,7 @@ import { summarizeAgentPeriodRecords, validateSummarizeAgentPeriodQuery, type Pe
 import { checkDeleteEndedRuns, checkQueuedRunsLimit } from "../util/run-store-limits.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 import { summarizeRunRecords, validateListRunsFilters, validateSummarizeRunsQuery } from "../util/run-summary.js";
+import { copyStoredError, jsonTextOf, keptValueOf, readKept } from "./json-form.js";
 
 /** Runs a memory store keeps when `maxRuns` is not given. */
 const DEFAULT_MAX_RUNS = 1_000;
@@ -36,6 +37,10 @@ export interface MemoryRunStoreOptions {
  * objects per run make a busy store cheaper. Callers only ever see `AgentRun` copies.
  */
 interface KeptRun extends Omit<AgentRun, "createdAt" | "startedAt" | "completedAt" | "leaseExpiresAt" | "wakeAt"> {
+  /** An object or array `input` as its JSON text (and `input` null), as a step's output is kept; null otherwise. */
+  inputJson: string | null;
+  /** An object or array `output` as its JSON text (and `output` null); null otherwise. */
+  outputJson: string | null;
   createdAt: number;
   startedAt: number | null;
   completedAt: number | null;
@@ -44,7 +49,13 @@ interface KeptRun extends Omit<AgentRun, "createdAt" | "startedAt" | "completedA
   tools: ToolExecution[];
   metrics: Array<string | number>;
   steps: KeptStep[];
-  signals: RunSignal[];
+  signals: KeptSignal[];
+}
+
+/** A kept signal: without its run's id, its payload kept as a step's output is, and its time as the store's time. */
+interface KeptSignal extends Omit<RunSignal, "runId" | "sentAt"> {
+  payloadJson: string | null;
+  sentAt: number;
 }
 
 /**
@@ -62,9 +73,6 @@ interface KeptStep extends Omit<JournalStep, "runId" | "startedAt" | "completedA
   completedAt: number | null;
   wakeAt: number | null;
 }
-
-/** True for an output kept as its JSON text: an object or an array. */
-const isJsonText = (output: unknown): output is object => typeof output === "object" && output !== null;
 
 /** True for the step of a wait for the signal `name` that has ended: one that received it, or timed out. */
 const endedWait = (step: KeptStep, name: string): boolean => step.kind === "SIGNAL" && step.key === name && step.status === "SUCCEEDED";
@@ -84,7 +92,7 @@ interface StoreTimes {
 /** The largest `timeoutMs` a run keeps, as in a PostgreSQL `integer` column. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-// Records are copied in and out so that callers can never change what is stored; each copy gets its own Dates.
+// Records are copied in and out so that callers can never change what is stored: each copy gets its own Dates and values.
 const toAgentRun = (kept: KeptRun, times: StoreTimes): AgentRun => ({
   id: kept.id,
   agentName: kept.agentName,
@@ -94,9 +102,9 @@ const toAgentRun = (kept: KeptRun, times: StoreTimes): AgentRun => ({
   intent: kept.intent,
   status: kept.status,
   statusReason: kept.statusReason,
-  input: kept.input,
-  output: kept.output,
-  error: kept.error,
+  input: readKept(kept.input, kept.inputJson),
+  output: readKept(kept.output, kept.outputJson),
+  error: copyStoredError(kept.error),
   idempotencyKey: kept.idempotencyKey,
   requestHash: kept.requestHash,
   attempts: kept.attempts,
@@ -119,7 +127,7 @@ const toJournalStep = (step: KeptStep, runId: string, times: StoreTimes): Journa
   key: step.key,
   kind: step.kind,
   status: step.status,
-  output: step.outputJson === null ? step.output : JSON.parse(step.outputJson),
+  output: readKept(step.output, step.outputJson),
   error: step.error,
   attempts: step.attempts,
   startedAt: times.date(step.startedAt),
@@ -242,6 +250,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       if (input.timeoutMs != null && (!Number.isInteger(input.timeoutMs) || input.timeoutMs < 1 || input.timeoutMs > MAX_TIMEOUT_MS)) {
         throw new ValidationError("The run to create is invalid: timeoutMs.", [{ path: "timeoutMs", message: `Must be an integer from 1 to ${MAX_TIMEOUT_MS}` }]);
       }
+      const inputJson = jsonTextOf(input.input, "input");
       if (input.idempotencyKey !== null) {
         const existingId = idempotency.get(idempotencyKeyOf(input.organizationId, input.idempotencyKey));
         const existing = existingId === undefined ? undefined : byId(existingId);
@@ -259,8 +268,10 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         intent: input.intent,
         status: input.status,
         statusReason: null,
-        input: input.input,
+        input: keptValueOf(input.input),
+        inputJson,
         output: null,
+        outputJson: null,
         error: null,
         idempotencyKey: input.idempotencyKey,
         requestHash: input.requestHash,
@@ -305,6 +316,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async finishRun(input) {
+      const outputJson = jsonTextOf(input.output, "output");
       const kept = find(input.organizationId, input.runId);
       if (!kept) throw new RunNotFoundError(input.runId);
       if (isFinalRunStatus(kept.status)) return copyOf(kept);
@@ -317,8 +329,9 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       kept.wakeAt = null;
       kept.status = input.status;
       kept.statusReason = input.statusReason;
-      kept.output = input.output;
-      kept.error = input.error;
+      kept.output = keptValueOf(input.output);
+      kept.outputJson = outputJson;
+      kept.error = copyStoredError(input.error);
       kept.attempts = input.attempts;
       kept.completedAt = times.of(input.completedAt);
       kept.durationMs = input.durationMs;
@@ -415,8 +428,8 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         key: entry.key,
         kind: entry.kind,
         status: entry.status,
-        output: isJsonText(entry.output) ? null : (entry.output ?? null),
-        outputJson: isJsonText(entry.output) ? (JSON.stringify(entry.output) ?? "null") : null,
+        output: keptValueOf(entry.output),
+        outputJson: jsonTextOf(entry.output, "output"),
         error: entry.error,
         attempts: entry.attempts,
         startedAt: times.of(entry.startedAt),
@@ -483,21 +496,22 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async sendSignal(input) {
+      const payloadJson = jsonTextOf(input.payload, "payload");
       const kept = find(input.organizationId, input.runId);
       if (!kept) throw new RunNotFoundError(input.runId);
       if (isFinalRunStatus(kept.status)) throw new SignalConflictError(kept.id, `Run "${kept.id}" has ended (${kept.status}) and takes no signals.`);
       if (kept.signals.some((signal) => signal.name === input.name)) throw new SignalConflictError(kept.id, `Run "${kept.id}" already received signal "${input.name}".`);
       if (kept.steps.some((step) => endedWait(step, input.name))) throw signalAfterWaitConflict(kept.id, input.name);
       if (kept.signals === NONE) kept.signals = [];
-      kept.signals.push({ runId: kept.id, name: input.name, payload: input.payload, sentBy: input.sentBy, sentAt: input.sentAt });
       const sentAt = times.of(input.sentAt);
+      kept.signals.push({ name: input.name, payload: keptValueOf(input.payload), payloadJson, sentBy: input.sentBy, sentAt });
       if (kept.status === "WAITING" && (kept.wakeAt === null || kept.wakeAt > sentAt)) kept.wakeAt = sentAt;
       return copyOf(kept);
     },
 
     async getSignal(organizationId, runId, name) {
       const signal = find(organizationId, runId)?.signals.find((candidate) => candidate.name === name);
-      return signal ? { ...signal } : null;
+      return signal ? { runId, name: signal.name, payload: readKept(signal.payload, signal.payloadJson), sentBy: signal.sentBy, sentAt: times.date(signal.sentAt) } : null;
     },
 
     async listQueuedRuns(input) {
