@@ -46,10 +46,18 @@ interface KeptRun extends Omit<AgentRun, "createdAt" | "startedAt" | "completedA
   completedAt: number | null;
   leaseExpiresAt: number | null;
   wakeAt: number | null;
-  tools: ToolExecution[];
+  tools: KeptTool[];
   metrics: Array<string | number>;
   steps: KeptStep[];
   signals: KeptSignal[];
+}
+
+/** A kept tool execution: without its run's id, its input and output kept as a step's output is, its times as the store's times. */
+interface KeptTool extends Omit<ToolExecution, "runId" | "startedAt" | "completedAt"> {
+  inputJson: string | null;
+  outputJson: string | null;
+  startedAt: number;
+  completedAt: number | null;
 }
 
 /** A kept signal: without its run's id, its payload kept as a step's output is, and its time as the store's time. */
@@ -128,13 +136,43 @@ const toJournalStep = (step: KeptStep, runId: string, times: StoreTimes): Journa
   kind: step.kind,
   status: step.status,
   output: readKept(step.output, step.outputJson),
-  error: step.error,
+  error: copyStoredError(step.error),
   attempts: step.attempts,
   startedAt: times.date(step.startedAt),
   completedAt: step.completedAt === null ? null : times.date(step.completedAt),
   wakeAt: step.wakeAt === null ? null : times.date(step.wakeAt),
 });
-const copyTool = (tool: ToolExecution): ToolExecution => ({ ...tool });
+const toKeptTool = (tool: Omit<ToolExecution, "runId">, times: StoreTimes): KeptTool => ({
+  id: tool.id,
+  connector: tool.connector,
+  action: tool.action,
+  status: tool.status,
+  input: keptValueOf(tool.input),
+  inputJson: jsonTextOf(tool.input, "toolExecution.input"),
+  output: keptValueOf(tool.output),
+  outputJson: jsonTextOf(tool.output, "toolExecution.output"),
+  error: copyStoredError(tool.error),
+  stepKey: tool.stepKey,
+  attempt: tool.attempt,
+  startedAt: times.of(tool.startedAt),
+  completedAt: tool.completedAt === null ? null : times.of(tool.completedAt),
+  durationMs: tool.durationMs,
+});
+const toToolExecution = (tool: KeptTool, runId: string, times: StoreTimes): ToolExecution => ({
+  id: tool.id,
+  runId,
+  connector: tool.connector,
+  action: tool.action,
+  status: tool.status,
+  input: readKept(tool.input, tool.inputJson),
+  output: readKept(tool.output, tool.outputJson),
+  error: copyStoredError(tool.error),
+  stepKey: tool.stepKey,
+  attempt: tool.attempt,
+  startedAt: times.date(tool.startedAt),
+  completedAt: tool.completedAt === null ? null : times.date(tool.completedAt),
+  durationMs: tool.durationMs,
+});
 
 const flattenMetrics = (metrics: RunMetric[]): Array<string | number> => {
   if (metrics.length === 0) return NONE;
@@ -322,7 +360,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       if (isFinalRunStatus(kept.status)) return copyOf(kept);
       if (input.fence !== undefined && input.fence !== kept.fence) throw new LeaseLostError(kept.id);
       for (const tool of kept.tools) {
-        if (tool.status === "RUNNING") Object.assign(tool, { status: "FAILED", error: INTERRUPTED, completedAt: input.completedAt });
+        if (tool.status === "RUNNING") Object.assign(tool, { status: "FAILED", error: INTERRUPTED, completedAt: times.of(input.completedAt) });
       }
       kept.leaseOwner = null;
       kept.leaseExpiresAt = null;
@@ -405,7 +443,9 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
     async listToolExecutions(organizationId, runId) {
       // Stable sort: calls that started in the same millisecond keep the order they were recorded in.
-      return (find(organizationId, runId)?.tools ?? []).map(copyTool).sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+      const kept = find(organizationId, runId);
+      if (!kept) return [];
+      return [...kept.tools].sort((a, b) => a.startedAt - b.startedAt).map((tool) => toToolExecution(tool, kept.id, times));
     },
 
     async listRunMetrics(organizationId, runId) {
@@ -430,12 +470,13 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         status: entry.status,
         output: keptValueOf(entry.output),
         outputJson: jsonTextOf(entry.output, "output"),
-        error: entry.error,
+        error: copyStoredError(entry.error),
         attempts: entry.attempts,
         startedAt: times.of(entry.startedAt),
         completedAt: entry.completedAt === null ? null : times.of(entry.completedAt),
         wakeAt: entry.wakeAt === null ? null : times.of(entry.wakeAt),
       };
+      const tool = input.toolExecution ? toKeptTool(input.toolExecution, times) : undefined;
       if (kept.steps === NONE) kept.steps = [];
       const steps = kept.steps;
       // Steps are written in order, so the entry is usually the next one or the last one written.
@@ -443,8 +484,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       const at = last >= 0 && steps[last]!.position === step.position ? last : steps.findIndex((candidate) => candidate.position === step.position);
       if (at >= 0) steps[at] = step;
       else steps.push(step);
-      if (input.toolExecution) {
-        const tool: ToolExecution = { ...input.toolExecution, runId: kept.id };
+      if (tool) {
         if (kept.tools === NONE) kept.tools = [];
         const existing = kept.tools.findIndex((candidate) => candidate.id === tool.id);
         if (existing >= 0) kept.tools[existing] = tool;

@@ -521,6 +521,27 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       expect((await store.getRun(failing.organizationId, failing.id))?.error).toEqual({ code: "TOOL_FAILED", message: "down" });
     });
 
+    it("keeps a step's error and a tool execution as written, whatever is done to the values handed in or read back", async () => {
+      const input = sampleRunInput();
+      await store.createRun(input);
+      const at = new Date(BASE_TIME);
+      const write = sampleStepInput(input, 0, { status: "FAILED", error: { code: "RATE_LIMITED", message: "slow down" } }, { toolExecution: { input: { list: [1] }, output: { at }, startedAt: new Date(BASE_TIME) } });
+      await store.recordStep(write);
+      write.step.error!.message = "handed in";
+      (write.toolExecution?.input as { list: number[] }).list.push(2);
+      write.toolExecution?.startedAt.setTime(0);
+      const [step] = await store.listSteps(input.organizationId, input.id);
+      step!.error!.message = "read";
+      const [tool] = await store.listToolExecutions(input.organizationId, input.id);
+      (tool?.input as { list: number[] }).list.push(3);
+      tool!.error!.message = "read";
+      tool?.startedAt.setTime(0);
+      expect((await store.listSteps(input.organizationId, input.id))[0]?.error).toEqual({ code: "RATE_LIMITED", message: "slow down" });
+      const [again] = await store.listToolExecutions(input.organizationId, input.id);
+      expect(again).toMatchObject({ input: { list: [1] }, output: { at: at.toISOString() }, error: { code: "RATE_LIMITED", message: "slow down" } });
+      expect(again?.startedAt.getTime()).toBe(BASE_TIME);
+    });
+
     it("refuses a value JSON cannot hold (a bigint, a cycle) with a validation error, and writes nothing", async () => {
       const cycle: Record<string, unknown> = {};
       cycle.self = cycle;
