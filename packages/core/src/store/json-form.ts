@@ -30,5 +30,8 @@ export function jsonTextOf(value: unknown, path: string): string | null {
 /** The value kept as `value` and `json` (see {@link keptValueOf} and {@link jsonTextOf}): a new one on every read. */
 export const readKept = (value: unknown, json: string | null): unknown => (json === null ? value : JSON.parse(json));
 
+/** A new value in the JSON form of `value`, for a store that keeps such a copy rather than the text. */
+export const inJsonForm = (value: unknown, path: string): unknown => readKept(keptValueOf(value), jsonTextOf(value, path));
+
 /** A stored error as the database store reads it back: a new object of its code and message alone. */
 export const copyStoredError = (error: StoredError | null): StoredError | null => (error === null ? null : { code: error.code, message: error.message });
