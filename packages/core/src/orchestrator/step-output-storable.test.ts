@@ -23,7 +23,7 @@ const counting = (output: () => unknown) => {
   return { agent, calls };
 };
 
-// The memory store keeps any value; PostgreSQL refuses these or journals NaN as null. The orchestrator refuses them
+// PostgreSQL refuses these or journals NaN as null, where the memory store keeps NaN and text with NUL. The orchestrator refuses them
 // itself, so that a test on the memory store fails what production fails, and a replay sees what the first attempt saw.
 describe("a step output no store can journal", () => {
   it.each([
@@ -41,11 +41,11 @@ describe("a step output no store can journal", () => {
     expect(calls.count).toBe(1);
   });
 
-  it("journals an output JSON can hold, dates included", async () => {
+  it("journals an output JSON can hold, dates included, and returns it in its JSON form as every store does", async () => {
     const at = new Date("2026-12-07T10:00:00.000Z");
     const { agent } = counting(() => ({ total: 3, at, items: ["a", null, true] }));
     const { orchestrator } = setup([agent]);
     const run = await orchestrator.orchestrate({ agent: "counter", input: {}, context: caller });
-    expect(run).toMatchObject({ status: "COMPLETED", output: { total: 3, at, items: ["a", null, true] } });
+    expect(run).toMatchObject({ status: "COMPLETED", output: { total: 3, at: at.toISOString(), items: ["a", null, true] } });
   });
 });

@@ -2,6 +2,7 @@ import { ConfigurationError, StoreUnavailableError } from "../errors/errors.js";
 import type { AgentSettings } from "../model/agent-settings.js";
 import type { AgentSettingsStore } from "../ports/agent-settings-store.js";
 import { validatePutAgentSettings } from "../util/validate-agent-settings.js";
+import { inJsonForm } from "./json-form.js";
 
 /** Settings a memory store keeps when `maxEntries` is not given. */
 const DEFAULT_MAX_ENTRIES = 10_000;
@@ -18,7 +19,7 @@ export interface MemoryAgentSettingsStoreOptions {
 // Copied in and out through JSON, as a database stores them: callers can never change what is stored.
 const copy = (settings: AgentSettings): AgentSettings => ({
   ...settings,
-  values: JSON.parse(JSON.stringify(settings.values)) as Record<string, unknown>,
+  values: inJsonForm(settings.values, "values") as Record<string, unknown>,
   updatedAt: new Date(settings.updatedAt),
 });
 

@@ -12,6 +12,7 @@ import { summarizeAgentPeriodRecords, validateSummarizeAgentPeriodQuery, type Pe
 import { checkDeleteEndedRuns, checkQueuedRunsLimit } from "../util/run-store-limits.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 import { summarizeRunRecords, validateListRunsFilters, validateSummarizeRunsQuery } from "../util/run-summary.js";
+import { copyStoredError, jsonTextOf, keptValueOf, readKept } from "./json-form.js";
 
 /** Runs a memory store keeps when `maxRuns` is not given. */
 const DEFAULT_MAX_RUNS = 1_000;
@@ -36,15 +37,33 @@ export interface MemoryRunStoreOptions {
  * objects per run make a busy store cheaper. Callers only ever see `AgentRun` copies.
  */
 interface KeptRun extends Omit<AgentRun, "createdAt" | "startedAt" | "completedAt" | "leaseExpiresAt" | "wakeAt"> {
+  /** An object or array `input` as its JSON text (and `input` null), as a step's output is kept; null otherwise. */
+  inputJson: string | null;
+  /** An object or array `output` as its JSON text (and `output` null); null otherwise. */
+  outputJson: string | null;
   createdAt: number;
   startedAt: number | null;
   completedAt: number | null;
   leaseExpiresAt: number | null;
   wakeAt: number | null;
-  tools: ToolExecution[];
+  tools: KeptTool[];
   metrics: Array<string | number>;
   steps: KeptStep[];
-  signals: RunSignal[];
+  signals: KeptSignal[];
+}
+
+/** A kept tool execution: without its run's id, its input and output kept as a step's output is, its times as the store's times. */
+interface KeptTool extends Omit<ToolExecution, "runId" | "startedAt" | "completedAt"> {
+  inputJson: string | null;
+  outputJson: string | null;
+  startedAt: number;
+  completedAt: number | null;
+}
+
+/** A kept signal: without its run's id, its payload kept as a step's output is, and its time as the store's time. */
+interface KeptSignal extends Omit<RunSignal, "runId" | "sentAt"> {
+  payloadJson: string | null;
+  sentAt: number;
 }
 
 /**
@@ -62,9 +81,6 @@ interface KeptStep extends Omit<JournalStep, "runId" | "startedAt" | "completedA
   completedAt: number | null;
   wakeAt: number | null;
 }
-
-/** True for an output kept as its JSON text: an object or an array. */
-const isJsonText = (output: unknown): output is object => typeof output === "object" && output !== null;
 
 /** True for the step of a wait for the signal `name` that has ended: one that received it, or timed out. */
 const endedWait = (step: KeptStep, name: string): boolean => step.kind === "SIGNAL" && step.key === name && step.status === "SUCCEEDED";
@@ -84,7 +100,7 @@ interface StoreTimes {
 /** The largest `timeoutMs` a run keeps, as in a PostgreSQL `integer` column. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-// Records are copied in and out so that callers can never change what is stored; each copy gets its own Dates.
+// Records are copied in and out so that callers can never change what is stored: each copy gets its own Dates and values.
 const toAgentRun = (kept: KeptRun, times: StoreTimes): AgentRun => ({
   id: kept.id,
   agentName: kept.agentName,
@@ -94,9 +110,9 @@ const toAgentRun = (kept: KeptRun, times: StoreTimes): AgentRun => ({
   intent: kept.intent,
   status: kept.status,
   statusReason: kept.statusReason,
-  input: kept.input,
-  output: kept.output,
-  error: kept.error,
+  input: readKept(kept.input, kept.inputJson),
+  output: readKept(kept.output, kept.outputJson),
+  error: copyStoredError(kept.error),
   idempotencyKey: kept.idempotencyKey,
   requestHash: kept.requestHash,
   attempts: kept.attempts,
@@ -119,14 +135,44 @@ const toJournalStep = (step: KeptStep, runId: string, times: StoreTimes): Journa
   key: step.key,
   kind: step.kind,
   status: step.status,
-  output: step.outputJson === null ? step.output : JSON.parse(step.outputJson),
-  error: step.error,
+  output: readKept(step.output, step.outputJson),
+  error: copyStoredError(step.error),
   attempts: step.attempts,
   startedAt: times.date(step.startedAt),
   completedAt: step.completedAt === null ? null : times.date(step.completedAt),
   wakeAt: step.wakeAt === null ? null : times.date(step.wakeAt),
 });
-const copyTool = (tool: ToolExecution): ToolExecution => ({ ...tool });
+const toKeptTool = (tool: Omit<ToolExecution, "runId">, times: StoreTimes): KeptTool => ({
+  id: tool.id,
+  connector: tool.connector,
+  action: tool.action,
+  status: tool.status,
+  input: keptValueOf(tool.input),
+  inputJson: jsonTextOf(tool.input, "toolExecution.input"),
+  output: keptValueOf(tool.output),
+  outputJson: jsonTextOf(tool.output, "toolExecution.output"),
+  error: copyStoredError(tool.error),
+  stepKey: tool.stepKey,
+  attempt: tool.attempt,
+  startedAt: times.of(tool.startedAt),
+  completedAt: tool.completedAt === null ? null : times.of(tool.completedAt),
+  durationMs: tool.durationMs,
+});
+const toToolExecution = (tool: KeptTool, runId: string, times: StoreTimes): ToolExecution => ({
+  id: tool.id,
+  runId,
+  connector: tool.connector,
+  action: tool.action,
+  status: tool.status,
+  input: readKept(tool.input, tool.inputJson),
+  output: readKept(tool.output, tool.outputJson),
+  error: copyStoredError(tool.error),
+  stepKey: tool.stepKey,
+  attempt: tool.attempt,
+  startedAt: times.date(tool.startedAt),
+  completedAt: tool.completedAt === null ? null : times.date(tool.completedAt),
+  durationMs: tool.durationMs,
+});
 
 const flattenMetrics = (metrics: RunMetric[]): Array<string | number> => {
   if (metrics.length === 0) return NONE;
@@ -242,6 +288,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       if (input.timeoutMs != null && (!Number.isInteger(input.timeoutMs) || input.timeoutMs < 1 || input.timeoutMs > MAX_TIMEOUT_MS)) {
         throw new ValidationError("The run to create is invalid: timeoutMs.", [{ path: "timeoutMs", message: `Must be an integer from 1 to ${MAX_TIMEOUT_MS}` }]);
       }
+      const inputJson = jsonTextOf(input.input, "input");
       if (input.idempotencyKey !== null) {
         const existingId = idempotency.get(idempotencyKeyOf(input.organizationId, input.idempotencyKey));
         const existing = existingId === undefined ? undefined : byId(existingId);
@@ -259,8 +306,10 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         intent: input.intent,
         status: input.status,
         statusReason: null,
-        input: input.input,
+        input: keptValueOf(input.input),
+        inputJson,
         output: null,
+        outputJson: null,
         error: null,
         idempotencyKey: input.idempotencyKey,
         requestHash: input.requestHash,
@@ -305,20 +354,22 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async finishRun(input) {
+      const outputJson = jsonTextOf(input.output, "output");
       const kept = find(input.organizationId, input.runId);
       if (!kept) throw new RunNotFoundError(input.runId);
       if (isFinalRunStatus(kept.status)) return copyOf(kept);
       if (input.fence !== undefined && input.fence !== kept.fence) throw new LeaseLostError(kept.id);
       for (const tool of kept.tools) {
-        if (tool.status === "RUNNING") Object.assign(tool, { status: "FAILED", error: INTERRUPTED, completedAt: input.completedAt });
+        if (tool.status === "RUNNING") Object.assign(tool, { status: "FAILED", error: INTERRUPTED, completedAt: times.of(input.completedAt) });
       }
       kept.leaseOwner = null;
       kept.leaseExpiresAt = null;
       kept.wakeAt = null;
       kept.status = input.status;
       kept.statusReason = input.statusReason;
-      kept.output = input.output;
-      kept.error = input.error;
+      kept.output = keptValueOf(input.output);
+      kept.outputJson = outputJson;
+      kept.error = copyStoredError(input.error);
       kept.attempts = input.attempts;
       kept.completedAt = times.of(input.completedAt);
       kept.durationMs = input.durationMs;
@@ -392,7 +443,9 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
     async listToolExecutions(organizationId, runId) {
       // Stable sort: calls that started in the same millisecond keep the order they were recorded in.
-      return (find(organizationId, runId)?.tools ?? []).map(copyTool).sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+      const kept = find(organizationId, runId);
+      if (!kept) return [];
+      return [...kept.tools].sort((a, b) => a.startedAt - b.startedAt).map((tool) => toToolExecution(tool, kept.id, times));
     },
 
     async listRunMetrics(organizationId, runId) {
@@ -415,14 +468,15 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         key: entry.key,
         kind: entry.kind,
         status: entry.status,
-        output: isJsonText(entry.output) ? null : (entry.output ?? null),
-        outputJson: isJsonText(entry.output) ? (JSON.stringify(entry.output) ?? "null") : null,
-        error: entry.error,
+        output: keptValueOf(entry.output),
+        outputJson: jsonTextOf(entry.output, "output"),
+        error: copyStoredError(entry.error),
         attempts: entry.attempts,
         startedAt: times.of(entry.startedAt),
         completedAt: entry.completedAt === null ? null : times.of(entry.completedAt),
         wakeAt: entry.wakeAt === null ? null : times.of(entry.wakeAt),
       };
+      const tool = input.toolExecution ? toKeptTool(input.toolExecution, times) : undefined;
       if (kept.steps === NONE) kept.steps = [];
       const steps = kept.steps;
       // Steps are written in order, so the entry is usually the next one or the last one written.
@@ -430,8 +484,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       const at = last >= 0 && steps[last]!.position === step.position ? last : steps.findIndex((candidate) => candidate.position === step.position);
       if (at >= 0) steps[at] = step;
       else steps.push(step);
-      if (input.toolExecution) {
-        const tool: ToolExecution = { ...input.toolExecution, runId: kept.id };
+      if (tool) {
         if (kept.tools === NONE) kept.tools = [];
         const existing = kept.tools.findIndex((candidate) => candidate.id === tool.id);
         if (existing >= 0) kept.tools[existing] = tool;
@@ -483,21 +536,22 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async sendSignal(input) {
+      const payloadJson = jsonTextOf(input.payload, "payload");
       const kept = find(input.organizationId, input.runId);
       if (!kept) throw new RunNotFoundError(input.runId);
       if (isFinalRunStatus(kept.status)) throw new SignalConflictError(kept.id, `Run "${kept.id}" has ended (${kept.status}) and takes no signals.`);
       if (kept.signals.some((signal) => signal.name === input.name)) throw new SignalConflictError(kept.id, `Run "${kept.id}" already received signal "${input.name}".`);
       if (kept.steps.some((step) => endedWait(step, input.name))) throw signalAfterWaitConflict(kept.id, input.name);
       if (kept.signals === NONE) kept.signals = [];
-      kept.signals.push({ runId: kept.id, name: input.name, payload: input.payload, sentBy: input.sentBy, sentAt: input.sentAt });
       const sentAt = times.of(input.sentAt);
+      kept.signals.push({ name: input.name, payload: keptValueOf(input.payload), payloadJson, sentBy: input.sentBy, sentAt });
       if (kept.status === "WAITING" && (kept.wakeAt === null || kept.wakeAt > sentAt)) kept.wakeAt = sentAt;
       return copyOf(kept);
     },
 
     async getSignal(organizationId, runId, name) {
       const signal = find(organizationId, runId)?.signals.find((candidate) => candidate.name === name);
-      return signal ? { ...signal } : null;
+      return signal ? { runId, name: signal.name, payload: readKept(signal.payload, signal.payloadJson), sentBy: signal.sentBy, sentAt: times.date(signal.sentAt) } : null;
     },
 
     async listQueuedRuns(input) {

@@ -3,6 +3,7 @@ import type { Schedule } from "../model/schedule.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
 import { validateListDueSchedules, validateListSchedulesQuery } from "../schedules/validate-schedule-query.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
+import { inJsonForm } from "./json-form.js";
 
 /** Schedules a memory store keeps when `maxSchedules` is not given. */
 const DEFAULT_MAX_SCHEDULES = 10_000;
@@ -16,10 +17,11 @@ export interface MemoryScheduleStoreOptions {
   maxSchedules?: number;
 }
 
-// Records are copied in and out so that callers can never change what is stored.
+// Records are copied in and out so that callers can never change what is stored, the input in its JSON form as the
+// database store gives it back (a `Date` as its ISO string).
 const copy = (schedule: Schedule): Schedule => ({
   ...schedule,
-  input: structuredClone(schedule.input),
+  input: inJsonForm(schedule.input, "input"),
   nextRunAt: new Date(schedule.nextRunAt),
   lastTickAt: schedule.lastTickAt === null ? null : new Date(schedule.lastTickAt),
   createdAt: new Date(schedule.createdAt),

@@ -98,7 +98,17 @@ export function runAgentSettingsStoreConformanceSuite(options: AgentSettingsStor
       const written = await store.putAgentSettings(input);
       (written?.values.list as number[]).push(3);
       (input.values.list as number[]).push(4);
-      expect(await store.getAgentSettings(input.organizationId, input.agentName)).toMatchObject({ values: { list: [1, 2] } });
+      const read = await store.getAgentSettings(input.organizationId, input.agentName);
+      (read?.values.list as number[]).push(5);
+      read?.updatedAt.setTime(0);
+      expect(await store.getAgentSettings(input.organizationId, input.agentName)).toMatchObject({ values: { list: [1, 2] }, updatedAt: new Date(BASE_TIME) });
+    });
+
+    it("reads settings back in their JSON form: a Date as its ISO string", async () => {
+      const at = new Date(BASE_TIME);
+      const input = sampleAgentSettingsInput({ values: { since: at, gone: undefined } });
+      expect((await store.putAgentSettings(input))?.values).toStrictEqual({ since: at.toISOString() });
+      expect((await store.getAgentSettings(input.organizationId, input.agentName))?.values).toStrictEqual({ since: at.toISOString() });
     });
   });
 }

@@ -469,6 +469,99 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       expect((await store.listSteps(input.organizationId, input.id))[0]?.output).toMatchObject({ list: [1, null] });
     });
 
+    it("reads a run's input and output and a signal's payload back in their JSON form", async () => {
+      class Draft {
+        constructor(readonly text: string) {}
+      }
+      const at = new Date(BASE_TIME);
+      const input = sampleRunInput({ input: { at, gone: undefined, draft: new Draft("in") } });
+      const { run } = await store.createRun(input);
+      const inputRead = { at: at.toISOString(), draft: { text: "in" } };
+      expect(run.input).toStrictEqual(inputRead);
+      await store.sendSignal({ organizationId: input.organizationId, runId: input.id, name: "approval", payload: { at, list: [undefined] }, sentBy: null, sentAt: at });
+      expect((await store.getSignal(input.organizationId, input.id, "approval"))?.payload).toStrictEqual({ at: at.toISOString(), list: [null] });
+      const finished = await store.finishRun(finishInput(input.organizationId, input.id, { output: { at, draft: new Draft("out") } }));
+      for (const read of [finished, await store.getRun(input.organizationId, input.id)]) {
+        expect(read?.input).toStrictEqual(inputRead);
+        expect(read?.output).toStrictEqual({ at: at.toISOString(), draft: { text: "out" } });
+      }
+    });
+
+    it("keeps a run's input, output and error and a signal as written, whatever is done to the values handed in or read back", async () => {
+      const input = sampleRunInput({ input: { tags: ["a"] } });
+      const { run: created } = await store.createRun(input);
+      (input.input as { tags: string[] }).tags.push("handed in");
+      (created.input as { tags: string[] }).tags.push("created");
+      (await store.getRun(input.organizationId, input.id))?.createdAt.setTime(0);
+      const signal = { organizationId: input.organizationId, runId: input.id, name: "approval", payload: { notes: ["ok"] }, sentBy: "u", sentAt: new Date(BASE_TIME) };
+      await store.sendSignal(signal);
+      signal.payload.notes.push("handed in");
+      signal.sentAt.setTime(0);
+      const signalRead = await store.getSignal(input.organizationId, input.id, "approval");
+      (signalRead?.payload as { notes: string[] }).notes.push("read");
+      signalRead?.sentAt.setTime(0);
+      const finish = finishInput(input.organizationId, input.id, { output: { list: [1] } });
+      const finished = await store.finishRun(finish);
+      (finish.output as { list: number[] }).list.push(2);
+      (finished.output as { list: number[] }).list.push(3);
+      const [listed] = (await store.listRuns({ organizationId: input.organizationId, limit: 1 })).runs;
+      (listed?.input as { tags: string[] }).tags.push("listed");
+      (listed?.output as { list: number[] }).list.push(4);
+      const read = await store.getRun(input.organizationId, input.id);
+      expect(read).toMatchObject({ input: { tags: ["a"] }, output: { list: [1] } });
+      expect(read?.createdAt.getTime()).toBe(BASE_TIME);
+      expect(await store.getSignal(input.organizationId, input.id, "approval")).toMatchObject({ payload: { notes: ["ok"] }, sentAt: new Date(BASE_TIME) });
+
+      const failing = sampleRunInput();
+      await store.createRun(failing);
+      const failure = finishInput(failing.organizationId, failing.id, { status: "FAILED", statusReason: "failed", output: null, error: { code: "TOOL_FAILED", message: "down" } });
+      const failed = await store.finishRun(failure);
+      failure.error!.message = "handed in";
+      failed.error!.message = "read";
+      expect((await store.getRun(failing.organizationId, failing.id))?.error).toEqual({ code: "TOOL_FAILED", message: "down" });
+    });
+
+    it("keeps a step's error and a tool execution as written, whatever is done to the values handed in or read back", async () => {
+      const input = sampleRunInput();
+      await store.createRun(input);
+      const at = new Date(BASE_TIME);
+      const write = sampleStepInput(input, 0, { status: "FAILED", error: { code: "RATE_LIMITED", message: "slow down" } }, { toolExecution: { input: { list: [1] }, output: { at }, startedAt: new Date(BASE_TIME) } });
+      await store.recordStep(write);
+      write.step.error!.message = "handed in";
+      (write.toolExecution?.input as { list: number[] }).list.push(2);
+      write.toolExecution?.startedAt.setTime(0);
+      const [step] = await store.listSteps(input.organizationId, input.id);
+      step!.error!.message = "read";
+      const [tool] = await store.listToolExecutions(input.organizationId, input.id);
+      (tool?.input as { list: number[] }).list.push(3);
+      tool!.error!.message = "read";
+      tool?.startedAt.setTime(0);
+      expect((await store.listSteps(input.organizationId, input.id))[0]?.error).toEqual({ code: "RATE_LIMITED", message: "slow down" });
+      const [again] = await store.listToolExecutions(input.organizationId, input.id);
+      expect(again).toMatchObject({ input: { list: [1] }, output: { at: at.toISOString() }, error: { code: "RATE_LIMITED", message: "slow down" } });
+      expect(again?.startedAt.getTime()).toBe(BASE_TIME);
+    });
+
+    it("refuses a value JSON cannot hold (a bigint, a cycle) with a validation error, and writes nothing", async () => {
+      const cycle: Record<string, unknown> = {};
+      cycle.self = cycle;
+      const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
+      for (const value of [{ total: 10n }, cycle]) {
+        const refused = sampleRunInput({ input: value });
+        await expect(store.createRun(refused)).rejects.toSatisfy(isRefused);
+        expect(await store.getRun(refused.organizationId, refused.id)).toBeNull();
+        const input = sampleRunInput();
+        await store.createRun(input);
+        await expect(store.recordStep(sampleStepInput(input, 0, { kind: "STEP", key: "count", output: value }, { toolExecution: null }))).rejects.toSatisfy(isRefused);
+        const signal = { organizationId: input.organizationId, runId: input.id, name: "approval", payload: value, sentBy: null, sentAt: new Date(BASE_TIME) };
+        await expect(store.sendSignal(signal)).rejects.toSatisfy(isRefused);
+        await expect(store.finishRun(finishInput(input.organizationId, input.id, { output: value }))).rejects.toSatisfy(isRefused);
+        expect(await store.listSteps(input.organizationId, input.id)).toEqual([]);
+        expect(await store.getSignal(input.organizationId, input.id, "approval")).toBeNull();
+        expect(await store.getRun(input.organizationId, input.id)).toMatchObject({ status: "RUNNING", output: null });
+      }
+    });
+
     it("writes the steps of several runs at once, refusing only the writes not held under their fence", async () => {
       const runs = Array.from({ length: 4 }, () => sampleRunInput());
       for (const run of runs) await store.createRun(run);

@@ -108,6 +108,26 @@ export function runScheduleStoreConformanceSuite(options: ScheduleStoreConforman
       expect(await store.updateSchedule(schedule.organizationId, randomUUID(), { enabled: true, updatedAt })).toBeNull();
     });
 
+    it("keeps a schedule's input in its JSON form, whatever is done to the values handed in or read back", async () => {
+      const at = new Date(BASE_TIME);
+      const schedule = sampleSchedule({ input: { at, list: [1], gone: undefined } });
+      const created = await store.createSchedule(schedule);
+      expect(created.input).toStrictEqual({ at: at.toISOString(), list: [1] });
+      (schedule.input as { list: number[] }).list.push(2);
+      (created.input as { list: number[] }).list.push(3);
+      const read = await store.getSchedule(schedule.organizationId, schedule.id);
+      expect(read?.input).toStrictEqual({ at: at.toISOString(), list: [1] });
+      (read?.input as { list: number[] }).list.push(4);
+      read?.nextRunAt.setTime(0);
+      const changes = { input: { at, list: [5] }, updatedAt: new Date(BASE_TIME + 1_000) };
+      const updated = await store.updateSchedule(schedule.organizationId, schedule.id, changes);
+      changes.input.list.push(6);
+      (updated?.input as { list: number[] }).list.push(7);
+      const [listed] = (await store.listSchedules({ organizationId: schedule.organizationId, limit: 1 })).schedules;
+      (listed?.input as { list: number[] }).list.push(8);
+      expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual({ ...schedule, input: { at: at.toISOString(), list: [5] }, updatedAt: changes.updatedAt });
+    });
+
     it("deletes a schedule once", async () => {
       const schedule = await store.createSchedule(sampleSchedule());
       expect(await store.deleteSchedule(schedule.organizationId, schedule.id)).toBe(true);

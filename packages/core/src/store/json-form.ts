@@ -1,0 +1,37 @@
+import { ValidationError } from "../errors/errors.js";
+import type { StoredError } from "../model/agent-run.js";
+
+// The memory stores keep a caller's object or array as its JSON text and parse it again on every read, so that
+// callers get what a database's JSON column gives back (a `Date` as its ISO string, no `undefined` property, a class
+// instance as a plain object) and can never change what is kept, nor one another's copies. Other values cannot be
+// changed and are kept as they are, so that a run whose input and output are such values copies nothing.
+
+/** True for a value kept as its JSON text: an object or an array. */
+export const isJsonText = (value: unknown): value is object => typeof value === "object" && value !== null;
+
+/** What is kept beside a value's JSON text: null for an object or array, the value itself otherwise (`undefined` as null). */
+export const keptValueOf = (value: unknown): unknown => (isJsonText(value) ? null : (value ?? null));
+
+/**
+ * The JSON text an object or array is kept as; null for any other value.
+ * @throws ValidationError for a value JSON cannot hold (a `bigint`, a cycle), as the database store refuses it.
+ */
+export function jsonTextOf(value: unknown, path: string): string | null {
+  if (!isJsonText(value)) return null;
+  try {
+    // An object whose `toJSON` returns nothing is stored as JSON null, as PostgreSQL stores it.
+    return JSON.stringify(value) ?? "null";
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ValidationError(`The ${path} cannot be stored as JSON: ${reason}.`, [{ path, message: "Must be a JSON value (no bigint, no cycle)" }], { cause: error });
+  }
+}
+
+/** The value kept as `value` and `json` (see {@link keptValueOf} and {@link jsonTextOf}): a new one on every read. */
+export const readKept = (value: unknown, json: string | null): unknown => (json === null ? value : JSON.parse(json));
+
+/** A new value in the JSON form of `value`, for a store that keeps such a copy rather than the text. */
+export const inJsonForm = (value: unknown, path: string): unknown => readKept(keptValueOf(value), jsonTextOf(value, path));
+
+/** A stored error as the database store reads it back: a new object of its code and message alone. */
+export const copyStoredError = (error: StoredError | null): StoredError | null => (error === null ? null : { code: error.code, message: error.message });
