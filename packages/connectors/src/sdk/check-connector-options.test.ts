@@ -27,6 +27,7 @@ const refusals: Array<[string, Record<string, unknown>, string]> = [
   ["a breaker reset longer than a timer holds", { breaker: { resetTimeoutMs: 30 * 86_400_000 } }, "breaker.resetTimeoutMs must be an integer from 1 to 2147483647"],
   ["a timeout of zero", { timeoutMs: 0 }, 'Connector "acme": timeoutMs must be an integer of at least 1, got 0.'],
   ["a base URL template where baseUrlFrom takes a function", { baseUrlFrom: "https://{dc}.api.acme.test" }, 'Connector "acme": baseUrlFrom must be a function, got "https://{dc}.api.acme.test".'],
+  ["a response mapper that is no function", { mapResponse: { 404: "not_found" } }, 'Connector "acme": mapResponse must be a function, got an object.'],
   ["baseUrlFrom on a connector without connections", { auth: { type: "none" }, baseUrlFrom: () => "https://us6.api.acme.test" }, 'Connector "acme": baseUrlFrom reads a connection\'s credentials, and a connector with auth type "none" has no connection'],
 ];
 

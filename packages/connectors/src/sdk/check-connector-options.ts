@@ -75,7 +75,8 @@ function checkFields(where: string, path: string, value: unknown, fields: Fields
 /**
  * Checks, at definition, the options of a connector that only the types check: keys it does not have (a misspelled
  * `timeOutMs` would leave the default in place), the fields of its auth for its type, its pacing, retry, breaker
- * and timeout values, and that a `baseUrlFrom` is a function of a connector that authenticates. Plugin authors write
+ * and timeout values, that `mapResponse` is a function, and that a `baseUrlFrom` is a function of a connector that
+ * authenticates. Plugin authors write
  * in TypeScript, but a connector built from configuration is not.
  * @throws ConfigurationError naming the connector and the option by its path.
  */
@@ -95,6 +96,10 @@ export function checkConnectorOptions(definition: ConnectorDefinition): void {
     if (problem !== undefined) throw new ConfigurationError(`${where}: baseUrlFrom must be ${problem}, got ${shownValue(definition.baseUrlFrom)}.`);
     // Only a connector that authenticates has a connection, whose credentials baseUrlFrom reads.
     if (type === "none") throw new ConfigurationError(`${where}: baseUrlFrom reads a connection's credentials, and a connector with auth type "none" has no connection; set baseUrl instead.`);
+  }
+  // Called on every live response: a mapper that is no function would fail each call as a bug in the connector.
+  if (definition.mapResponse !== undefined && fn(definition.mapResponse) !== undefined) {
+    throw new ConfigurationError(`${where}: mapResponse must be a function, got ${shownValue(definition.mapResponse)}.`);
   }
   const timeoutProblem = definition.timeoutMs === undefined ? undefined : integerBetween(1)(definition.timeoutMs);
   if (timeoutProblem !== undefined) throw new ConfigurationError(`${where}: timeoutMs must be ${timeoutProblem}, got ${shownValue(definition.timeoutMs)}.`);
