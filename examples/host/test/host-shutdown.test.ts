@@ -108,7 +108,8 @@ describe("the host process shutting down while a run request is still arriving",
     expect(answer?.status).toBe(503);
     expect(answer?.headers["content-type"]).toContain("application/problem+json");
     expect(answer?.headers["retry-after"]).toBe("1");
-    expect(JSON.parse(answer?.body ?? "{}")).toMatchObject({ status: 503, code: "STORE_UNAVAILABLE", retryAfterSeconds: 1 });
+    expect(answer?.headers.connection).toBe("close");
+    expect(JSON.parse(answer?.body ?? "{}")).toMatchObject({ status: 503, code: "STORE_UNAVAILABLE", retryAfterSeconds: 1, detail: "The host is shutting down; retry on another instance." });
 
     host = await startHostProcess({ NEONHUB_DATA_DIR: dataDir, NEONHUB_DEV_API_KEY: KEY });
     const runs = ((await (await fetch(`${host.url}/v1/runs?limit=100`, { headers })).json()) as { runs: Array<{ idempotencyKey: string | null }> }).runs;
