@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openRawConnection, readResponses } from "../src/testing/raw-http.js";
 import { PROCESS_TEST_TIMEOUT_MS, startHostProcess, type HostProcess } from "./host-process.js";
 
 const KEY = "nh_shutdown_test_key_0123456789abcdef";
@@ -16,6 +17,30 @@ async function waitForStatus(host: HostProcess, runId: string, status: string): 
   }
   throw new Error(`run ${runId} never reached ${status}`);
 }
+
+/**
+ * Begins `POST /v1/runs` on a raw connection, headers and the first bytes of the body, and resolves once the host has
+ * taken the request (it answers `100 Continue` as it hands the request to its routes).
+ */
+async function beginRunRequest(host: HostProcess, body: string) {
+  const head = [
+    "POST /v1/runs HTTP/1.1",
+    "Host: 127.0.0.1",
+    `Authorization: Bearer ${KEY}`,
+    "Content-Type: application/json",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    "Expect: 100-continue",
+  ].join("\r\n");
+  const request = openRawConnection(Number(new URL(host.url).port), `${head}\r\n\r\n`);
+  let received = "";
+  request.socket.on("data", (chunk: string) => (received += chunk));
+  await expect.poll(() => received, { timeout: 10_000 }).toContain("HTTP/1.1 100 Continue\r\n\r\n");
+  request.socket.write(body.slice(0, 10));
+  return { ...request, rest: body.slice(10) };
+}
+
+/** The responses a connection received, after the interim `100 Continue`. */
+const finalResponses = (raw: string) => readResponses(raw.replace("HTTP/1.1 100 Continue\r\n\r\n", ""));
 
 describe("graceful shutdown of the host process", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   let dataDir: string;
@@ -55,5 +80,53 @@ describe("graceful shutdown of the host process", { timeout: PROCESS_TEST_TIMEOU
     expect(runs.filter((run) => run.status === "RUNNING" || run.status === "QUEUED")).toEqual([]);
     expect(runs.find((run) => run.id === queued.id)?.status).toBe("CANCELLED");
     expect(runs.find((run) => run.id === answered.id)?.status).toBe("CANCELLED");
+  });
+});
+
+describe("the host process shutting down while a run request is still arriving", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
+  let dataDir: string;
+  let host: HostProcess | null = null;
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "neonhub-shutdown-arriving-"));
+  });
+  afterEach(async () => {
+    if (host) await host.terminate();
+    host = null;
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("answers 503 problem+json to a run request whose body is still arriving at SIGTERM, and starts no run", async () => {
+    host = await startHostProcess({ NEONHUB_DATA_DIR: dataDir, NEONHUB_DEV_API_KEY: KEY });
+    const idempotencyKey = "body-arriving-at-sigterm";
+    const request = await beginRunRequest(host, JSON.stringify({ ...seoRun, idempotencyKey }));
+    const running = host;
+    const exit = host.terminate();
+    await expect.poll(() => running.stdout(), { timeout: 10_000 }).toContain('"msg":"runs drained"');
+    request.socket.write(request.rest);
+    const [answer] = finalResponses(await request.ended);
+    expect(await exit).toBe(0);
+    expect(answer?.status).toBe(503);
+    expect(answer?.headers["content-type"]).toContain("application/problem+json");
+    expect(answer?.headers["retry-after"]).toBe("1");
+    expect(answer?.headers.connection).toBe("close");
+    expect(JSON.parse(answer?.body ?? "{}")).toMatchObject({ status: 503, code: "STORE_UNAVAILABLE", retryAfterSeconds: 1, detail: "The host is shutting down; retry on another instance." });
+
+    host = await startHostProcess({ NEONHUB_DATA_DIR: dataDir, NEONHUB_DEV_API_KEY: KEY });
+    const runs = ((await (await fetch(`${host.url}/v1/runs?limit=100`, { headers })).json()) as { runs: Array<{ idempotencyKey: string | null }> }).runs;
+    expect(runs.filter((run) => run.idempotencyKey === idempotencyKey)).toEqual([]);
+    expect(await host.terminate()).toBe(0);
+    host = null;
+  });
+
+  it("exits 1 when shutting down outlasts the deadline by five seconds, as a request whose body never ends makes it", async () => {
+    host = await startHostProcess({ NEONHUB_DATA_DIR: dataDir, NEONHUB_DEV_API_KEY: KEY, NEONHUB_SHUTDOWN_DEADLINE_MS: "100" });
+    const request = await beginRunRequest(host, JSON.stringify(seoRun));
+    const running = host;
+    const exit = host.terminate();
+    expect(await exit).toBe(1);
+    host = null;
+    expect(running.stdout()).toContain('"msg":"shutdown took too long; exiting"');
+    // The connection is dropped unanswered.
+    expect(finalResponses(await request.ended)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import type { Orchestrator } from "@neonhub/core";
 import { describe, expect, it } from "vitest";
 import { createTestHost } from "../testing/create-test-host.js";
 import { createWorkerApp } from "./create-worker-app.js";
@@ -37,6 +38,44 @@ describe("a request that arrives while the host is closing", () => {
     expect(second?.headers["retry-after"]).toBe("1");
     expect(second?.headers.connection).toBe("close");
     expect(JSON.parse(second?.body ?? "{}")).toMatchObject({ status: 503, code: "STORE_UNAVAILABLE", retryAfterSeconds: 1, detail: "The host is shutting down; retry on another instance." });
+  });
+});
+
+describe("a request whose body is still arriving when the host begins closing", () => {
+  it("is answered 503 STORE_UNAVAILABLE with Retry-After once its body is in, and closes its connection, without starting a run", async () => {
+    const orchestrated: unknown[] = [];
+    const orchestrate: Orchestrator["orchestrate"] = async (request) => {
+      orchestrated.push(request);
+      throw new Error("a run was started");
+    };
+    const closing = await createTestHost({ orchestratorOverrides: { orchestrate } });
+    const address = new URL(await closing.app.listen({ host: "127.0.0.1", port: 0 }));
+    const body = JSON.stringify({ agent: "echo", input: { text: "hi" } });
+    const head = `POST /v1/runs HTTP/1.1\r\nHost: h\r\nAuthorization: ${closing.alpha.authorization}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`;
+    const arriving = openRawConnection(Number(address.port), head);
+    let received = "";
+    arriving.socket.on("data", (chunk: string) => (received += chunk));
+    // Answered 100 Continue: the host has taken the request's head, and waits for its body.
+    await expect.poll(() => received).toContain("HTTP/1.1 100 Continue\r\n\r\n");
+    arriving.socket.write(body.slice(0, 5));
+    const closed = closing.app.close();
+    arriving.socket.write(body.slice(5));
+    const answers = () => readResponses(received.replace("HTTP/1.1 100 Continue\r\n\r\n", ""));
+    try {
+      await expect.poll(() => answers().length).toBe(1);
+      const [answer] = answers();
+      expect(answer?.status).toBe(503);
+      expect(answer?.headers["content-type"]).toContain("application/problem+json");
+      expect(answer?.headers["retry-after"]).toBe("1");
+      expect(answer?.headers.connection).toBe("close");
+      expect(JSON.parse(answer?.body ?? "{}")).toMatchObject({ status: 503, code: "STORE_UNAVAILABLE", detail: "The host is shutting down; retry on another instance." });
+      // The host closes the connection itself.
+      await arriving.ended;
+    } finally {
+      arriving.socket.destroy();
+      await closed;
+    }
+    expect(orchestrated).toEqual([]);
   });
 });
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { describeWait } from "./describe-wait.js";
 
 const wakeAt = "2026-12-07T15:10:12.770Z";
+const started = (key: string) => ({ kind: "STEP", key, status: "SUCCEEDED" });
+const read = (key: string) => ({ kind: "CHILD", key: `${key}/result`, status: "SUCCEEDED" });
 
 describe("describeWait", () => {
   it("names the signal or sleep the journal holds open", () => {
@@ -9,22 +11,51 @@ describe("describeWait", () => {
     expect(describeWait({ wakeAt, steps })).toBe(`for signal "approval" until ${wakeAt}`);
   });
 
-  it("names the children a parent has not heard from, by agent", () => {
+  it("names every child whose end the run has not read, open or ended, by agent", () => {
     const run = {
       wakeAt,
-      steps: [{ kind: "STEP", key: "agent:intake-fetch#0", status: "SUCCEEDED" }],
+      steps: [started("agent:intake-fetch#0"), read("agent:intake-fetch#0"), started("agent:intake-normalize#0"), started("agent:intake-normalize#1"), started("agent:intake-embed#0")],
       children: [
         { agentName: "intake-fetch", status: "COMPLETED" },
         { agentName: "intake-normalize", status: "QUEUED" },
-        { agentName: "intake-normalize", status: "RUNNING" },
+        { agentName: "intake-normalize", status: "COMPLETED" },
         { agentName: "intake-embed", status: "WAITING" },
       ],
     };
-    expect(describeWait(run)).toBe(`for 2 child runs of "intake-normalize" and 1 child run of "intake-embed" until ${wakeAt}`);
+    expect(describeWait(run)).toBe(`for 2 child runs of "intake-normalize" (1 QUEUED, 1 COMPLETED) and 1 child run of "intake-embed" (1 WAITING) until ${wakeAt}; it reads ended children when it resumes`);
   });
 
-  it("falls back to the wake-up time when every child has ended", () => {
-    expect(describeWait({ wakeAt, steps: [], children: [{ agentName: "intake-fetch", status: "FAILED" }] })).toBe(`until ${wakeAt}`);
+  it("falls back to the wake-up time once it has read the end of every child", () => {
+    const steps = [started("agent:intake-fetch#0"), read("agent:intake-fetch#0")];
+    expect(describeWait({ wakeAt, steps, children: [{ agentName: "intake-fetch", status: "FAILED" }] })).toBe(`until ${wakeAt}`);
     expect(describeWait({ steps: [] })).toBe("with no wake-up time");
+  });
+
+  it("names the statuses of ended children only when the ends it read leave no doubt which they were", () => {
+    const children = [
+      { agentName: "intake-normalize", status: "COMPLETED" },
+      { agentName: "intake-normalize", status: "FAILED" },
+      { agentName: "intake-normalize", status: "COMPLETED" },
+    ];
+    const steps = [started("agent:intake-normalize#0"), read("agent:intake-normalize#0"), started("agent:intake-normalize#1"), started("agent:intake-normalize#2")];
+    expect(describeWait({ wakeAt, steps, children })).toBe(`for 2 child runs of "intake-normalize" (2 ended) until ${wakeAt}; it reads ended children when it resumes`);
+    const same = children.map((child) => ({ ...child, status: "COMPLETED" }));
+    expect(describeWait({ wakeAt, steps, children: same })).toBe(`for 2 child runs of "intake-normalize" (2 COMPLETED) until ${wakeAt}; it reads ended children when it resumes`);
+  });
+
+  it("counts the ended children left by ends read under a key of the handler's own without naming their agent", () => {
+    const children = [
+      { agentName: "crm-lookup", status: "COMPLETED" },
+      { agentName: "enrich", status: "COMPLETED" },
+      { agentName: "enrich", status: "RUNNING" },
+    ];
+    const steps = [started("lookup"), read("lookup"), started("agent:enrich#0"), started("agent:enrich#1")];
+    expect(describeWait({ wakeAt, steps, children })).toBe(`for 1 child run of "enrich" (1 RUNNING) and 1 ended child run until ${wakeAt}; it reads ended children when it resumes`);
+  });
+
+  it("names the children a run waits for beside a signal", () => {
+    const steps = [{ kind: "SIGNAL", key: "approval", status: "STARTED", wakeAt }, started("agent:enrich#0")];
+    const children = [{ agentName: "enrich", status: "RUNNING" }];
+    expect(describeWait({ wakeAt, steps, children })).toBe(`for signal "approval" until ${wakeAt} and for 1 child run of "enrich" (1 RUNNING)`);
   });
 });

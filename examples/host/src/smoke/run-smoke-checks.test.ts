@@ -1,5 +1,5 @@
 import { createConnectorClient } from "@neonhub/connectors";
-import { defineAgent } from "@neonhub/core";
+import { createMemoryRunStore, defineAgent, type RunStore } from "@neonhub/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createExampleAgents } from "../agents/example-agents.js";
@@ -102,5 +102,79 @@ describe("the smoke checks with an agent whose run waits", () => {
   it("still fails a run that ends FAILED", async () => {
     const results = await runSmokeChecks({ baseUrl, apiKey: host.keys.alpha, agent: "broken", input: {} });
     expect(results.find((result) => result.name === "run")).toMatchObject({ ok: false, detail: expect.stringMatching(/ended FAILED/) });
+  });
+});
+
+describe("the smoke checks with a run waiting for a child that has already ended", () => {
+  let host: TestHost;
+  let baseUrl: string;
+  let releaseChild: () => void = () => undefined;
+  beforeEach(async () => {
+    const childMayEnd = new Promise<void>((resolve) => (releaseChild = resolve));
+    let childEnded: () => void = () => undefined;
+    const childFinished = new Promise<void>((resolve) => (childEnded = resolve));
+    const child = defineAgent({
+      name: "summarize",
+      version: "1.0.0",
+      description: "Ends once the test lets it",
+      input: z.object({}),
+      output: z.object({}),
+      handle: async () => {
+        await childMayEnd;
+        return {};
+      },
+    });
+    const parent = defineAgent({
+      name: "digest",
+      version: "1.0.0",
+      description: "Waits for one child run",
+      input: z.object({}),
+      output: z.object({}),
+      handle: async (_input, context) => {
+        await context.runAgent(child, {});
+        return {};
+      },
+    });
+    const memory = createMemoryRunStore();
+    let parked: string | null = null;
+    const store: RunStore = {
+      ...memory,
+      suspendRun: async (input: Parameters<RunStore["suspendRun"]>[0]) => {
+        const run = await memory.suspendRun(input);
+        parked = run.id;
+        return run;
+      },
+      // Once the parent waits, it is read only after its child has ended.
+      getRun: async (organizationId: string, runId: string) => {
+        if (runId === parked) {
+          releaseChild();
+          await childFinished;
+        }
+        return memory.getRun(organizationId, runId);
+      },
+      finishRun: async (input: Parameters<RunStore["finishRun"]>[0]) => {
+        const finished = await memory.finishRun(input);
+        if (finished.agentName === "summarize") childEnded();
+        return finished;
+      },
+      // The child's wake-up of its parent is lost, so the parent stays WAITING with the child's end not yet read, as
+      // it is between a child's end and its parent's resume.
+      sendSignal: async (input: Parameters<RunStore["sendSignal"]>[0]) => {
+        if (input.name.startsWith("child:")) throw new Error("wake-up lost");
+        return memory.sendSignal(input);
+      },
+    };
+    host = await createTestHost({ agents: [parent, child], store });
+    baseUrl = await host.app.listen({ host: "127.0.0.1", port: 0 });
+  });
+  afterEach(async () => {
+    releaseChild();
+    await host.app.close();
+  });
+
+  it("names the ended child the run reads when it resumes", async () => {
+    const results = await runSmokeChecks({ baseUrl, apiKey: host.keys.alpha, agent: "digest", input: {} });
+    expect(results.filter((result) => !result.ok)).toEqual([]);
+    expect(results.find((result) => result.name === "run")?.detail).toMatch(/started and is WAITING for 1 child run of "summarize" \(1 COMPLETED\) until \d{4}-\S+; it reads ended children when it resumes$/);
   });
 });
