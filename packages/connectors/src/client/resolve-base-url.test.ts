@@ -125,6 +125,20 @@ describe("a base URL derived from the connection's credentials", () => {
     await client.close();
   });
 
+  it.each(["REVOKED", "EXPIRED"] as const)("is not called for a %s connection, which is refused for what it is", async (status) => {
+    const server = await start();
+    const baseUrlFrom = vi.fn((credential: Credential) => `https://${dataCenterOf(credential("apiKey"))}.api.mailer.test/3.0`);
+    const connector = mailerConnector(baseUrlFrom);
+    const credentials = createMemoryCredentialStore({ connections: [{ ...connection("org_us", { apiKey: "revoked-key-without-data-center" }), status }] });
+    const client = createConnectorClient({ mode: "live", environment: {}, retry: false, connectors: [connector], credentials });
+
+    const error = await client.invoke(connector, "listAudiences", {}, { organizationId: "org_us" }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: "ConnectorAuthError", code: "UNAUTHORIZED", reason: status === "REVOKED" ? "revoked" : "needs_reauth" });
+    expect(baseUrlFrom).not.toHaveBeenCalled();
+    expect(server.requests).toHaveLength(0);
+    await client.close();
+  });
+
   it("is not called in mock mode, which sends nothing", async () => {
     const baseUrlFrom = vi.fn(() => dataCenterOf("no-data-center"));
     const connector = mailerConnector(baseUrlFrom);

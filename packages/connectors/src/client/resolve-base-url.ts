@@ -36,5 +36,8 @@ export function resolveBaseUrl(connector: ConnectorDefinition, connection: Conne
   const explicit = connection?.credentials.baseUrl ?? clientBaseUrl;
   if (explicit !== undefined) return explicit;
   if (connector.baseUrlFrom === undefined || connection === null) return connector.baseUrl;
+  // An expired or revoked connection is refused for what it is before anything is sent; its credentials, perhaps
+  // the ones that made it unusable, are not read for a host.
+  if (connection.status === "EXPIRED" || connection.status === "REVOKED") return connector.baseUrl;
   return derive(connector, connection);
 }
