@@ -10,7 +10,7 @@ const WAIT_OPTIONS: ReadonlySet<string> = new Set(["timeoutMs"]);
 const REPEAT_SAFETY_RULE = `one of ${REPEAT_SAFETIES.map((safety) => `"${safety}"`).join(", ")}`;
 
 /** Names a call in messages: what it is and its name (made only for a message, since calls are checked on every run). */
-interface Call {
+export interface Call {
   what: string;
   name: unknown;
 }
@@ -19,11 +19,12 @@ const named = ({ what, name }: Call): string => {
   return `${what} ${JSON.stringify(shown)}`;
 };
 
-const invalid = (call: Call, path: string, problem: string, rule: string): ValidationError =>
+/** `The options of <call> are invalid: <problem>.`, with `rule` for the field at `path`. */
+export const invalid = (call: Call, path: string, problem: string, rule: string): ValidationError =>
   new ValidationError(`The options of ${named(call)} are invalid: ${problem}.`, [{ path, message: rule }]);
 
 /** A problem with the options object itself: not an object, or a key it does not have. */
-function shapeProblem(call: Call, options: unknown, allowed: ReadonlySet<string>): ValidationError | undefined {
+export function shapeProblem(call: Call, options: unknown, allowed: ReadonlySet<string>): ValidationError | undefined {
   if (!isRecord(options)) return invalid(call, "", `they must be an object, got ${shownValue(options)}`, "Must be an object");
   const key = firstUnknownKey(options, allowed);
   if (key === undefined) return undefined;

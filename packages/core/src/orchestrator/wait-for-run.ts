@@ -5,8 +5,8 @@ import type { Clock } from "../ports/clock.js";
 import type { RunStore } from "../ports/run-store.js";
 import type { WaitForRunOptions } from "../orchestrator-types.js";
 import { shownValue } from "../policies/check-policy-overrides.js";
-import { firstUnknownKey, isRecord } from "../util/unknown-keys.js";
 import type { ActiveRuns } from "./active-runs.js";
+import { invalid, shapeProblem } from "./check-call-options.js";
 import type { RunEndWatchers } from "./run-end-watchers.js";
 
 export const DEFAULT_WAIT_FOR_RUN_MS = 60_000;
@@ -23,18 +23,16 @@ export interface WaitForRunDependencies {
   watchers: RunEndWatchers;
 }
 
-const refused = (path: string, problem: string, rule: string) => new ValidationError(`The options of waitForRun are invalid: ${problem}.`, [{ path, message: rule }]);
-
 function checkWaitOptions(runId: unknown, options: unknown): ValidationError | undefined {
   if (typeof runId !== "string" || runId.length === 0) return new ValidationError("waitForRun needs a run id: a non-empty string.", [{ path: "runId", message: "Must be a non-empty string" }]);
-  if (!isRecord(options)) return refused("", `they must be an object, got ${shownValue(options)}`, "Must be an object");
-  const key = firstUnknownKey(options, WAIT_OPTIONS);
-  if (key !== undefined) return refused(key, `${key} is not an option; the options are ${[...WAIT_OPTIONS].join(", ")}`, "Not an option");
-  const { timeoutMs, signal } = options;
-  if (timeoutMs !== undefined && !(Number.isSafeInteger(timeoutMs) && (timeoutMs as number) > 0)) {
-    return refused("timeoutMs", `timeoutMs must be a positive integer of milliseconds, got ${shownValue(timeoutMs)}`, "Must be a positive integer");
+  const call = { what: "waitForRun of run", name: runId };
+  const problem = shapeProblem(call, options, WAIT_OPTIONS);
+  if (problem !== undefined) return problem;
+  const { timeoutMs, signal } = options as WaitForRunOptions;
+  if (timeoutMs !== undefined && !(Number.isSafeInteger(timeoutMs) && timeoutMs > 0)) {
+    return invalid(call, "timeoutMs", `timeoutMs must be a positive integer of milliseconds, got ${shownValue(timeoutMs)}`, "Must be a positive integer");
   }
-  if (signal !== undefined && !(signal instanceof AbortSignal)) return refused("signal", `signal must be an AbortSignal, got ${shownValue(signal)}`, "Must be an AbortSignal");
+  if (signal !== undefined && !(signal instanceof AbortSignal)) return invalid(call, "signal", `signal must be an AbortSignal, got ${shownValue(signal)}`, "Must be an AbortSignal");
   return undefined;
 }
 
