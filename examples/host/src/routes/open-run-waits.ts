@@ -50,8 +50,4 @@ export class OpenRunWaits {
     this.#closed = true;
     for (const wait of this.#waits) wait.abort();
   }
-
-  get size(): number {
-    return this.#waits.size;
-  }
 }

@@ -42,9 +42,4 @@ export class RunEndWatchers {
     this.#waiting.delete(runId);
     for (const wake of wakes) wake();
   }
-
-  /** Runs with at least one waiter. */
-  get size(): number {
-    return this.#waiting.size;
-  }
 }

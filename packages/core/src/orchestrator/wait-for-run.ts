@@ -9,10 +9,10 @@ import type { ActiveRuns } from "./active-runs.js";
 import { invalid, shapeProblem } from "./check-call-options.js";
 import type { RunEndWatchers } from "./run-end-watchers.js";
 
-export const DEFAULT_WAIT_FOR_RUN_MS = 60_000;
+const DEFAULT_WAIT_FOR_RUN_MS = 60_000;
 /** Looks at the store for a run executing elsewhere start this often and back off to {@link MAX_LOOK_INTERVAL_MS}. */
-export const FIRST_LOOK_INTERVAL_MS = 50;
-export const MAX_LOOK_INTERVAL_MS = 1_000;
+const FIRST_LOOK_INTERVAL_MS = 50;
+const MAX_LOOK_INTERVAL_MS = 1_000;
 
 const WAIT_OPTIONS: ReadonlySet<string> = new Set(["timeoutMs", "signal"]);
 
