@@ -5,28 +5,7 @@ import { createMemoryRunStore } from "../store/memory-run-store.js";
 import { createManualClock } from "../testing/manual-clock.js";
 import { silentLogger } from "../telemetry/silent-logger.js";
 import { createOrchestrator } from "./create-orchestrator.js";
-import { caller, flush } from "./orchestrator-test-kit.js";
-
-const child = defineAgent({
-  name: "score",
-  version: "1.0.0",
-  description: "Scores a lead",
-  input: z.object({ email: z.string() }),
-  output: z.object({ score: z.number() }),
-  handle: async ({ email }, ctx) => ({ score: await ctx.step("score", async () => email.length) }),
-});
-
-const parent = defineAgent({
-  name: "score-all",
-  version: "1.0.0",
-  description: "Scores each lead in a child run",
-  input: z.object({ emails: z.array(z.string()) }),
-  output: z.object({ total: z.number() }),
-  handle: async ({ emails }, ctx) => {
-    const scored = await Promise.all(emails.map((email) => ctx.runAgent(child, { email })));
-    return { total: scored.reduce((sum, item) => sum + item.score, 0) };
-  },
-});
+import { caller, flush, scoreAll, scoreLead } from "./orchestrator-test-kit.js";
 
 const approver = defineAgent({
   name: "approver",
@@ -44,7 +23,7 @@ describe("a waiting run that is already due when it parks", () => {
   ])("is resumed at once, without the clock moving (%s)", async (_case, sweepIntervalMs) => {
     const clock = createManualClock();
     const store = createMemoryRunStore();
-    const orchestrator = createOrchestrator({ agents: [parent, child], store, clock, ...(sweepIntervalMs === undefined ? {} : { durability: { sweepIntervalMs } }) });
+    const orchestrator = createOrchestrator({ agents: [scoreAll, scoreLead], store, clock, ...(sweepIntervalMs === undefined ? {} : { durability: { sweepIntervalMs } }) });
     const waiting = await orchestrator.orchestrate({ agent: "score-all", input: { emails: ["a@x.io", "bb@x.io"] }, context: caller });
     expect(waiting.status).toBe("WAITING");
     await flush();

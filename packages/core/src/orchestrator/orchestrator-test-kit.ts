@@ -41,6 +41,28 @@ export const goWaiter = (name = "waiter") =>
     handle: async (_input, ctx) => (await ctx.waitForSignal("go", { timeoutMs: 3_600_000 }), {}),
   });
 
+/** A child agent that scores a lead in one step, and a parent that scores each lead in a child run of it. */
+export const scoreLead = defineAgent({
+  name: "score-lead",
+  version: "1.0.0",
+  description: "Scores a lead",
+  input: z.object({ email: z.string() }),
+  output: z.object({ score: z.number() }),
+  handle: async ({ email }, ctx) => ({ score: await ctx.step("score", async () => email.length) }),
+});
+
+export const scoreAll = defineAgent({
+  name: "score-all",
+  version: "1.0.0",
+  description: "Scores each lead in a child run",
+  input: z.object({ emails: z.array(z.string()) }),
+  output: z.object({ total: z.number() }),
+  handle: async ({ emails }, ctx) => {
+    const scored = await Promise.all(emails.map((email) => ctx.runAgent(scoreLead, { email })));
+    return { total: scored.reduce((sum, item) => sum + item.score, 0) };
+  },
+});
+
 export const transientFailure = () => new HandlerFailedError("upstream flaked", { isRetryable: true });
 
 /** An orchestrator with recording metrics and logs around the given agents. */

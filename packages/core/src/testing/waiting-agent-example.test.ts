@@ -5,6 +5,8 @@ import { z } from "zod";
 import { defineAgent } from "../model/agent-definition.js";
 import { createManualClock } from "./manual-clock.js";
 import { runAgentForTest } from "./run-agent-for-test.js";
+// The lead scorers shown in the guide: a child agent that scores a lead in a step, and a parent that runs one per lead.
+import { scoreAll, scoreLead } from "../orchestrator/orchestrator-test-kit.js";
 
 const approvalGate = defineAgent({
   name: "approval-gate",
@@ -17,27 +19,6 @@ const approvalGate = defineAgent({
     const answer = await ctx.waitForSignal<{ approved: boolean }>("approval", { timeoutMs: 24 * 60 * 60_000 });
     if (!answer.received) return { status: "timed_out" as const, by: null };
     return { status: answer.payload.approved ? ("approved" as const) : ("rejected" as const), by: answer.sentBy };
-  },
-});
-
-const scoreLead = defineAgent({
-  name: "score-lead",
-  version: "1.0.0",
-  description: "Scores a lead",
-  input: z.object({ email: z.string() }),
-  output: z.object({ score: z.number() }),
-  handle: async ({ email }, ctx) => ({ score: await ctx.step("score", async () => email.length) }),
-});
-
-const scoreAll = defineAgent({
-  name: "score-all",
-  version: "1.0.0",
-  description: "Scores each lead in a child run",
-  input: z.object({ emails: z.array(z.string()) }),
-  output: z.object({ total: z.number() }),
-  handle: async ({ emails }, ctx) => {
-    const scored = await Promise.all(emails.map((email) => ctx.runAgent(scoreLead, { email })));
-    return { total: scored.reduce((sum, item) => sum + item.score, 0) };
   },
 });
 
