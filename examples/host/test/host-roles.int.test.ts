@@ -61,13 +61,17 @@ describe.skipIf(!baseUrl || !redisAvailable)("host roles in one process each: an
     expect(synchronous.status).toBe(200);
     expect(((await synchronous.json()) as { status: string }).status).toBe("COMPLETED");
 
+    const wakes = vi.spyOn(host.orchestrator, "wakeRunWaiters");
     const queued = await post({ agent: "onboarding-sequence", input: input("Grace"), async: true });
     expect(queued.status).toBe(202);
     const { id } = (await queued.json()) as { id: string };
-    // The API host waits for the end of a run that the worker executes: it sees it in the database.
+    // The API host waits for the end of a run that the worker executes: it reads it in the database, woken by the
+    // worker's note through Redis rather than at its next look.
     const waited = await fetch(`${host.url}/v1/runs/${id}?waitMs=20000`, { headers: { authorization: `Bearer ${key}` } });
     expect(waited.status).toBe(200);
     expect(((await waited.json()) as { status: string }).status).toBe("COMPLETED");
+    await vi.waitFor(() => expect(wakes).toHaveBeenCalledWith(id), { timeout: 5_000 });
+    wakes.mockRestore();
     // Each process counts the runs it executed: the synchronous one here, the queued one on the worker.
     expect(completedRuns(await (await fetch(`${host.url}/metrics`)).text())).toBe(1);
     expect(completedRuns(await (await fetch(`${worker.url}/metrics`)).text())).toBe(1);

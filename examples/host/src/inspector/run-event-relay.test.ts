@@ -2,7 +2,7 @@ import { createRecordingLogger, type RecordedLogLine } from "@neonhub/core/testi
 import type { RedisEventChannel } from "@neonhub/redis";
 import { describe, expect, it, vi } from "vitest";
 import type { RunEventHub } from "./run-event-hub.js";
-import { parseRunNote, relayRunEvents, type RunNote } from "./run-event-relay.js";
+import { parseRunNote, relayRunEvents, wakeRunWaitersOnEnds, type RunNote } from "./run-event-relay.js";
 
 const event = { id: "run-1", agentName: "seo-analyst", userId: "user-1", intent: null, status: "COMPLETED", createdAt: "2026-12-05T09:00:00.000Z", completedAt: "2026-12-05T09:00:01.000Z", durationMs: 1000 };
 
@@ -27,21 +27,21 @@ describe("parseRunNote", () => {
   });
 });
 
-describe("relayRunEvents", () => {
-  /** The channel's side the relay uses, driven by the test (the Redis behind it is tested in @neonhub/redis). */
-  const fakeChannel = () => {
-    const messages: Array<(note: RunNote) => void> = [];
-    const gaps: Array<() => void> = [];
-    const published: RunNote[] = [];
-    const channel = {
-      publish: async (note: RunNote) => (published.push(note), true),
-      subscribe: (listener: (note: RunNote) => void) => (messages.push(listener), () => undefined),
-      onGap: (listener: () => void) => (gaps.push(listener), () => undefined),
-      close: async () => undefined,
-    } satisfies RedisEventChannel<RunNote>;
-    return { channel, messages, gaps, published };
-  };
+/** The channel's side the relay uses, driven by the test (the Redis behind it is tested in @neonhub/redis). */
+const fakeChannel = () => {
+  const messages: Array<(note: RunNote) => void> = [];
+  const gaps: Array<() => void> = [];
+  const published: RunNote[] = [];
+  const channel = {
+    publish: async (note: RunNote) => (published.push(note), true),
+    subscribe: (listener: (note: RunNote) => void) => (messages.push(listener), () => undefined),
+    onGap: (listener: () => void) => (gaps.push(listener), () => undefined),
+    close: async () => undefined,
+  } satisfies RedisEventChannel<RunNote>;
+  return { channel, messages, gaps, published };
+};
 
+describe("relayRunEvents", () => {
   it("passes received notes to the hub, and on a gap warns and tells the hub's streams to read again", () => {
     const { channel, messages, gaps } = fakeChannel();
     const hub = { publishEvent: vi.fn(), resync: vi.fn() };
@@ -63,5 +63,18 @@ describe("relayRunEvents", () => {
     relayRunEvents(channel, { publishEvent: vi.fn(), resync: vi.fn() } as unknown as RunEventHub, { receive: false });
     expect(messages).toHaveLength(0);
     expect(gaps).toHaveLength(0);
+  });
+});
+
+describe("wakeRunWaitersOnEnds", () => {
+  it("wakes the waiters of a run whose end another process reports, and only of ended runs", () => {
+    const { channel, messages } = fakeChannel();
+    const orchestrator = { wakeRunWaiters: vi.fn() };
+    wakeRunWaitersOnEnds(channel, orchestrator);
+    const note = (id: string, status: string) => ({ organizationId: "org-1", event: { ...event, id, status } as RunNote["event"] });
+    for (const [id, status] of [["run-q", "QUEUED"], ["run-r", "RUNNING"], ["run-w", "WAITING"], ["run-c", "COMPLETED"], ["run-f", "FAILED"], ["run-x", "CANCELLED"], ["run-t", "TIMED_OUT"]] as const) {
+      messages.forEach((listener) => listener(note(id, status)));
+    }
+    expect(orchestrator.wakeRunWaiters.mock.calls).toEqual([["run-c"], ["run-f"], ["run-x"], ["run-t"]]);
   });
 });

@@ -1,4 +1,4 @@
-import { RUN_STATUSES, silentLogger, type AgentRun, type Logger } from "@neonhub/core";
+import { RUN_STATUSES, isFinalRunStatus, silentLogger, type AgentRun, type Logger, type Orchestrator } from "@neonhub/core";
 import type { RedisEventChannel } from "@neonhub/redis";
 import { z } from "zod";
 import { toRunEvent, type RunEvent, type RunEventHub } from "./run-event-hub.js";
@@ -56,4 +56,14 @@ export function relayRunEvents(
       void channel.publish({ organizationId, event: toRunEvent(run) });
     },
   };
+}
+
+/**
+ * Wakes this process's callers of `waitForRun` (the run route's long polls) as soon as any process reports a run's
+ * end on the channel, instead of at their next look at the store, up to a second later. Returns what unsubscribes.
+ */
+export function wakeRunWaitersOnEnds(channel: RedisEventChannel<RunNote>, orchestrator: Pick<Orchestrator, "wakeRunWaiters">): () => void {
+  return channel.subscribe((note) => {
+    if (isFinalRunStatus(note.event.status)) orchestrator.wakeRunWaiters(note.event.id);
+  });
 }

@@ -31,7 +31,7 @@ import { createExampleAgents } from "../agents/example-agents.js";
 import type { RunConnectors } from "../agents/run-connectors.js";
 import { connectorBaseUrlVariable, type HostConfig } from "../config/host-config.js";
 import { createRunEventHub, type RunEventHub } from "../inspector/run-event-hub.js";
-import { parseRunNote, relayRunEvents, type RunNote } from "../inspector/run-event-relay.js";
+import { parseRunNote, relayRunEvents, wakeRunWaitersOnEnds, type RunNote } from "../inspector/run-event-relay.js";
 import { withRunEvents, type RunEventSink } from "../inspector/with-run-events.js";
 import type { HealthCheck } from "../routes/operations-routes.js";
 import { clockHealthCheck } from "./clock-health-check.js";
@@ -187,6 +187,8 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
       // Runs left by a process that died are taken over once their lease lapses, and waiting runs woken when due.
       durability: { executorId, leaseMs: config.runLeaseMs, sweepIntervalMs: config.sweepIntervalMs, mayClaimByClock, maxTakeovers: config.maxRunTakeovers },
     });
+    // A worker's runs end elsewhere than the API host's long polls wait for them: its note wakes them.
+    if (runEventChannel && config.role !== "worker") wakeRunWaitersOnEnds(runEventChannel, orchestrator);
     const background = config.role !== "api";
     // Redis may lose its data; PostgreSQL keeps what was accepted, and the reconciler puts lost runs back.
     const reconciler: QueuedRunReconciler | null =

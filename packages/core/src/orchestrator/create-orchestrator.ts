@@ -491,6 +491,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
     waitForRun: (organizationId, runId, waitOptions) => waitForRunEnd({ store, clock, active, watchers }, organizationId, runId, waitOptions),
 
+    wakeRunWaiters: (runId) => watchers.notify(runId),
+
     listRuns: (query) => store.listRuns(query),
 
     listAgents: (organizationId) =>

@@ -4,7 +4,7 @@ export const DEFAULT_MAX_WATCHED_RUNS = 10_000;
 /**
  * Wakes the callers of `waitForRun` when a run they wait for ends in this process (or stops executing here), so
  * that they read its end at once instead of at their next look at the store. Runs ending in other processes are
- * seen by those looks. Bounded by `maxRuns` runs; a waiter that finds it full is not registered.
+ * seen by those looks, or at once when the host hears of their end (`wakeRunWaiters`). Bounded by `maxRuns` runs; a waiter that finds it full is not registered.
  */
 export class RunEndWatchers {
   readonly #waiting = new Map<string, Set<() => void>>();

@@ -105,6 +105,29 @@ describe("orchestrator.waitForRun", () => {
     await expect(waited).resolves.toMatchObject({ status: "COMPLETED" });
   });
 
+  it("reads the store again at once when told that a run executing elsewhere may have ended", async () => {
+    const { agent, release } = gatedAgent();
+    const { orchestrator: worker, store, clock } = manualSetup([agent]);
+    const { orchestrator: api } = manualSetup([agent], store, clock);
+    const queued = await worker.enqueue({ agent: "gated", input: {}, context: caller });
+    let reads = 0;
+    const getRun = store.getRun.bind(store);
+    store.getRun = (organizationId, runId) => ((reads += 1), getRun(organizationId, runId));
+    const waited = api.waitForRun("org-1", queued.id);
+    expect(await stateOf(waited)).toBe(pending);
+    // A note that came too early (the run still executes): one more read, and the waiter goes on waiting.
+    api.wakeRunWaiters(queued.id);
+    expect(await stateOf(waited)).toBe(pending);
+    expect(reads).toBe(2);
+    release();
+    await flush();
+    api.wakeRunWaiters("another-run");
+    expect(await stateOf(waited)).toBe(pending);
+    api.wakeRunWaiters(queued.id);
+    await expect(waited).resolves.toMatchObject({ status: "COMPLETED" });
+    expect(reads).toBe(3);
+  });
+
   it("backs off its looks at the store to one a second", async () => {
     const { orchestrator: worker, store, clock } = manualSetup([approver]);
     const { orchestrator: api } = manualSetup([approver], store, clock);

@@ -38,7 +38,8 @@ function checkWaitOptions(runId: unknown, options: unknown): ValidationError | u
 
 /**
  * Resolves with the run once it has ended. A run executing in this process is seen ending at once; one executing
- * elsewhere (another host, a worker) at the next look at the store, every 50 ms at first and every second at most.
+ * elsewhere (another host, a worker) at the next look at the store, every 50 ms at first and every second at most,
+ * or at once when the host hears of its end and calls `wakeRunWaiters`.
  */
 export async function waitForRunEnd(dependencies: WaitForRunDependencies, organizationId: string, runId: string, options: WaitForRunOptions = {}): Promise<AgentRun> {
   const problem = checkWaitOptions(runId, options);
