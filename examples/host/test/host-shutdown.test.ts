@@ -1,9 +1,10 @@
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openRawConnection, readResponses } from "../src/testing/raw-http.js";
-import { PROCESS_TEST_TIMEOUT_MS, startHostProcess, type HostProcess } from "./host-process.js";
+import { HOST_DIRECTORY, PROCESS_TEST_TIMEOUT_MS, startHostProcess, type HostProcess } from "./host-process.js";
 
 const KEY = "nh_shutdown_test_key_0123456789abcdef";
 const headers = { authorization: `Bearer ${KEY}`, "content-type": "application/json" };
@@ -118,15 +119,27 @@ describe("the host process shutting down while a run request is still arriving",
     host = null;
   });
 
-  it("exits 1 when shutting down outlasts the deadline by five seconds, as a request whose body never ends makes it", async () => {
+  it("closes the connection of a request whose body is still arriving a second after the deadline, and exits 0", async () => {
     host = await startHostProcess({ NEONHUB_DATA_DIR: dataDir, NEONHUB_DEV_API_KEY: KEY, NEONHUB_SHUTDOWN_DEADLINE_MS: "100" });
     const request = await beginRunRequest(host, JSON.stringify(seoRun));
     const running = host;
     const exit = host.terminate();
-    expect(await exit).toBe(1);
+    expect(await exit).toBe(0);
     host = null;
-    expect(running.stdout()).toContain('"msg":"shutdown took too long; exiting"');
-    // The connection is dropped unanswered.
+    expect(running.stdout()).toContain('"connections":1,"msg":"closing connections whose requests were still arriving after the shutdown deadline"');
+    expect(running.stdout()).not.toContain("shutdown took too long");
+    // The connection is dropped unanswered: its request never reached a handler.
     expect(finalResponses(await request.ended)).toEqual([]);
+  });
+
+  it("exits 1 when shutting down outlasts the deadline by five seconds", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "test/stuck-stop-entry.ts"], { cwd: HOST_DIRECTORY, env: { ...process.env, NEONHUB_DATA_DIR: dataDir, NEONHUB_SHUTDOWN_DEADLINE_MS: "100" } });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    await expect.poll(() => stdout, { timeout: 30_000 }).toContain('"msg":"stuck-stop started"');
+    child.kill("SIGTERM");
+    expect(await exited).toBe(1);
+    expect(stdout).toContain('"msg":"shutdown took too long; exiting"');
   });
 });
