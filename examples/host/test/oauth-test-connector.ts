@@ -1,16 +1,18 @@
-import { defineAction, defineConnector } from "@neonhub/connectors";
+import { type ConnectorDefinition, defineAction, defineConnector } from "@neonhub/connectors";
 import { z } from "zod";
 
 /**
  * A connector whose OAuth 2.0 endpoints are a local authorization server and whose API is a local stand-in; the
- * token endpoint may be another address in front of the server's (to hold a refresh while other hosts wait).
+ * token endpoint may be another address in front of the server's (to hold a refresh while other hosts wait), and
+ * the API's host may be derived from each connection's credentials.
  */
-export function createOAuthTestConnector(authorizationServerUrl: string, apiUrl: string, options: { tokenUrl?: string } = {}) {
+export function createOAuthTestConnector(authorizationServerUrl: string, apiUrl: string, options: { tokenUrl?: string; baseUrlFrom?: ConnectorDefinition["baseUrlFrom"] } = {}) {
   return defineConnector({
     id: "acme-oauth",
     kind: "ACME_OAUTH",
     displayName: "Acme OAuth",
     baseUrl: apiUrl,
+    ...(options.baseUrlFrom === undefined ? {} : { baseUrlFrom: options.baseUrlFrom }),
     auth: {
       type: "oauth2",
       tokenUrl: options.tokenUrl ?? `${authorizationServerUrl}/token`,

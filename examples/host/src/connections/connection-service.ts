@@ -14,9 +14,15 @@ import { CredentialsUnreadableError } from "@neonhub/persistence-prisma";
 import { ConnectionApiError } from "../http/host-error.js";
 import { DEFAULT_OAUTH_GRANT_TTL_MS, newOAuthGrant } from "./oauth-grant.js";
 import { isReturnUrlAllowed } from "./return-url-allowlist.js";
-import { storeOAuthTokens } from "./store-oauth-tokens.js";
+import { refuseDerivedBaseUrlOf, storeOAuthTokens } from "./store-oauth-tokens.js";
 import { authorizationUrlOf, exchangeCode, newAuthorizationSecrets, oauthErrorCode, oauthProviderOf, revokeToken, type OAuthProvider } from "./oauth-provider.js";
 import { validateCredentials } from "./validate-credentials.js";
+
+/**
+ * The callback's `error` when the connector derives a base URL from the authorization's tokens that the host refuses
+ * (`OAUTH_BASE_URL_REFUSED` of a confirmation).
+ */
+const BASE_URL_REFUSED = "base_url_refused";
 
 /** How long a person has to finish an authorization at the provider. */
 export const DEFAULT_OAUTH_STATE_TTL_MS = 10 * 60_000;
@@ -101,12 +107,15 @@ export interface ConnectionService {
   authorize(caller: ConnectionCaller, connectorId: string, returnUrl: string, completion?: OAuthCompletion): Promise<{ authorizationUrl: string; expiresAt: Date }>;
   /**
    * Finishes an authorization; `caller` is set when the callback request carried an API key. With `confirm`
-   * completion the tokens wait as a grant, and the return URL gets `status=confirm&grant=...`.
+   * completion the tokens wait as a grant, and the return URL gets `status=confirm&grant=...`. Tokens from which the
+   * connector derives a base URL that a `baseUrl` field could not name are kept nowhere, and the return URL gets
+   * `status=error&error=base_url_refused`.
    */
   callback(parameters: URLSearchParams, caller: ConnectionCaller | null): Promise<CallbackOutcome>;
   /**
    * Takes a grant of `confirm` completion (once, whoever asks) and, when `caller` is the organization and user that
-   * started the authorization, stores its tokens as the callback of `callback` completion does.
+   * started the authorization, stores its tokens as the callback of `callback` completion does, refusing with
+   * `OAUTH_BASE_URL_REFUSED` tokens from which the connector now derives a base URL that a `baseUrl` field could not name.
    */
   confirm(caller: ConnectionCaller, connectorId: string, grant: string): Promise<ConnectionSummary>;
 }
@@ -312,6 +321,16 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
         return back({ status: "error", error: oauthErrorCode(error) });
       }
       const tokensExpireAt = tokens.expiresInSeconds === null ? null : new Date(clock.now() + tokens.expiresInSeconds * 1000);
+      const target = tokensTargetOf(connector, pending.organizationId);
+      try {
+        // A refused host keeps the tokens nowhere: not as the connection, nor as a grant no confirmation could store.
+        if (pending.completion === "confirm") await refuseDerivedBaseUrlOf(target, tokens);
+        else await storeOAuthTokens(target, tokens, tokensExpireAt);
+      } catch (error) {
+        // The return URL is known by now: the person goes back to it, as when the exchange fails.
+        if (error instanceof ConnectionApiError && error.code === "OAUTH_BASE_URL_REFUSED") return back({ status: "error", error: BASE_URL_REFUSED });
+        throw error;
+      }
       if (pending.completion === "confirm") {
         // The code is exchanged now, while it is valid; the tokens wait for the starter's own API key.
         await states.deleteExpired(new Date(clock.now()));
@@ -327,7 +346,6 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
         });
         return back({ status: "confirm", grant });
       }
-      await storeOAuthTokens(tokensTargetOf(connector, pending.organizationId), tokens, tokensExpireAt);
       return back({ status: "connected" });
     },
 

@@ -73,9 +73,10 @@ function baseUrlProblem(baseUrl: unknown): string | undefined {
 
 /**
  * The base URL a connector derives from the credentials (`baseUrlFrom`), held to the rules of a `baseUrl` given as a
- * credential: a key whose data centre names the host's own network would send that connection's calls there.
+ * credential: a key whose data centre names the host's own network would send that connection's calls there. Nothing
+ * is derived from credentials that carry their own `baseUrl`. The problem names no value.
  */
-function derivedBaseUrlProblem(connector: Pick<ConnectorDefinition, "baseUrlFrom">, credentials: Record<string, string>): FieldError | undefined {
+export function derivedBaseUrlProblem(connector: Pick<ConnectorDefinition, "baseUrlFrom">, credentials: Record<string, string>): FieldError | undefined {
   if (connector.baseUrlFrom === undefined || credentials.baseUrl !== undefined) return undefined;
   let derived: unknown;
   try {

@@ -165,7 +165,7 @@ export const connectionsRoutes: FastifyPluginAsyncZod<ConnectionsRoutesOptions> 
           200: connectionSchema,
           ...authenticatedErrorResponses,
           ...problemResponses({
-            400: "The grant is malformed (`fieldErrors`), unknown, used or expired (`OAUTH_GRANT_INVALID`, `OAUTH_GRANT_EXPIRED`), or of another connector (`OAUTH_GRANT_CONNECTOR_MISMATCH`); nothing is stored.",
+            400: "The grant is malformed (`fieldErrors`), unknown, used or expired (`OAUTH_GRANT_INVALID`, `OAUTH_GRANT_EXPIRED`), of another connector (`OAUTH_GRANT_CONNECTOR_MISMATCH`), or its tokens derive a base URL that a `baseUrl` field could not name (`OAUTH_BASE_URL_REFUSED`); nothing is stored.",
             403: "The grant was started by another organization or user (`OAUTH_GRANT_MISMATCH`; nothing is stored and the grant is spent), or the key lacks `connections:write`, or a session request lacks its CSRF token.",
             404: "No such connector.",
           }),

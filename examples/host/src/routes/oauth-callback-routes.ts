@@ -29,7 +29,7 @@ export const oauthCallbackRoutes: FastifyPluginAsyncZod<OAuthCallbackRoutesOptio
         response: {
           302: z.unknown().meta({
             description:
-              "Back to the return URL with `connector` and `status=connected`, `status=confirm&grant=<grant>` for an authorization of `confirm` completion, or `status=error&error=<OAuth error code>`.",
+              "Back to the return URL with `connector` and `status=connected`, `status=confirm&grant=<grant>` for an authorization of `confirm` completion, or `status=error&error=<OAuth error code>` (`base_url_refused` when the connector derives a base URL from the tokens that a `baseUrl` field could not name; nothing is kept).",
           }),
           ...problemResponses({
             400: "The state is missing, unknown, used or expired, or the PKCE verifier is missing; nothing is stored.",
