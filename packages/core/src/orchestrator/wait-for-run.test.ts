@@ -29,6 +29,14 @@ function manualSetup(agents: Parameters<typeof createOrchestrator>[0]["agents"],
   return { orchestrator: createOrchestrator({ agents, store, clock, durability: { sweepIntervalMs: 0 } }), store, clock };
 }
 
+/** Counts the store's reads of runs from now on. */
+function countReads(store: ReturnType<typeof createMemoryRunStore>): { count: number } {
+  const reads = { count: 0 };
+  const getRun = store.getRun.bind(store);
+  store.getRun = (organizationId, runId) => ((reads.count += 1), getRun(organizationId, runId));
+  return reads;
+}
+
 const pending = Symbol("pending");
 const stateOf = async <T>(promise: Promise<T>): Promise<T | typeof pending> => {
   await flush();
@@ -51,15 +59,13 @@ describe("orchestrator.waitForRun", () => {
     const { orchestrator, store, clock } = manualSetup([agent]);
     const queued = await orchestrator.enqueue({ agent: "gated", input: {}, context: caller });
     await flush();
-    let reads = 0;
-    const getRun = store.getRun.bind(store);
-    store.getRun = (organizationId, runId) => ((reads += 1), getRun(organizationId, runId));
+    const reads = countReads(store);
     const waited = orchestrator.waitForRun("org-1", queued.id, { timeoutMs: 600_000 });
     for (let second = 0; second < 30; second += 1) await flush().then(() => clock.advance(1_000));
-    expect(reads).toBe(1);
+    expect(reads.count).toBe(1);
     release();
     await expect(waited).resolves.toMatchObject({ status: "COMPLETED" });
-    expect(reads).toBe(2);
+    expect(reads.count).toBe(2);
   });
 
   it("resolves at once with a run that has already ended", async () => {
@@ -110,31 +116,27 @@ describe("orchestrator.waitForRun", () => {
     const { orchestrator: worker, store, clock } = manualSetup([agent]);
     const { orchestrator: api } = manualSetup([agent], store, clock);
     const queued = await worker.enqueue({ agent: "gated", input: {}, context: caller });
-    let reads = 0;
-    const getRun = store.getRun.bind(store);
-    store.getRun = (organizationId, runId) => ((reads += 1), getRun(organizationId, runId));
+    const reads = countReads(store);
     const waited = api.waitForRun("org-1", queued.id);
     expect(await stateOf(waited)).toBe(pending);
     // A note that came too early (the run still executes): one more read, and the waiter goes on waiting.
     api.wakeRunWaiters(queued.id);
     expect(await stateOf(waited)).toBe(pending);
-    expect(reads).toBe(2);
+    expect(reads.count).toBe(2);
     release();
     await flush();
     api.wakeRunWaiters("another-run");
     expect(await stateOf(waited)).toBe(pending);
     api.wakeRunWaiters(queued.id);
     await expect(waited).resolves.toMatchObject({ status: "COMPLETED" });
-    expect(reads).toBe(3);
+    expect(reads.count).toBe(3);
   });
 
   it("backs off its looks at the store to one a second", async () => {
     const { orchestrator: worker, store, clock } = manualSetup([approver]);
     const { orchestrator: api } = manualSetup([approver], store, clock);
     const waiting = await worker.orchestrate({ agent: "approver", input: {}, context: caller });
-    let reads = 0;
-    const getRun = store.getRun.bind(store);
-    store.getRun = (organizationId, runId) => ((reads += 1), getRun(organizationId, runId));
+    const reads = countReads(store);
     const waited = settle(api.waitForRun("org-1", waiting.id, { timeoutMs: 600_000 }));
     // Each look is scheduled once the one before has read the store: time moves in steps that let it.
     const advance = async (ms: number) => {
@@ -142,9 +144,9 @@ describe("orchestrator.waitForRun", () => {
     };
     // 50, 100, 200, 400, 800 ms apart, then every 1,000 ms: seven looks by 2,550 ms, the first one included.
     await advance(2_550);
-    expect(reads).toBe(7);
+    expect(reads.count).toBe(7);
     await advance(10_000);
-    expect(reads).toBe(17);
+    expect(reads.count).toBe(17);
     await worker.cancel("org-1", waiting.id);
     await advance(1_000);
     expect(await waited).toMatchObject({ status: "CANCELLED" });
@@ -192,9 +194,8 @@ describe("orchestrator.waitForRun", () => {
     ["options that are no object", "run-1", "fast", ""],
   ])("refuses %s with VALIDATION_FAILED before reading the store", async (_case, runId, options, path) => {
     const { orchestrator, store } = manualSetup([approver]);
-    let reads = 0;
-    store.getRun = async () => ((reads += 1), null);
+    const reads = countReads(store);
     await expect(orchestrator.waitForRun("org-1", runId, options as never)).rejects.toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path }] });
-    expect(reads).toBe(0);
+    expect(reads.count).toBe(0);
   });
 });
