@@ -1,5 +1,6 @@
 import { ValidationError } from "../errors/errors.js";
 import type { StoredError } from "../model/agent-run.js";
+import { jsonHoldsNul, nulRefused } from "./refuse-nul.js";
 
 // The memory stores keep a caller's object or array as its JSON text and parse it again on every read, so that
 // callers get what a database's JSON column gives back (a `Date` as its ISO string, no `undefined` property, a class
@@ -14,17 +15,25 @@ export const keptValueOf = (value: unknown): unknown => (isJsonText(value) ? nul
 
 /**
  * The JSON text an object or array is kept as; null for any other value.
- * @throws ValidationError for a value JSON cannot hold (a `bigint`, a cycle), as the database store refuses it.
+ * @throws ValidationError for a value JSON cannot hold (a `bigint`, a cycle), or one holding a NUL character in a
+ * text or a key, as the database store refuses it.
  */
 export function jsonTextOf(value: unknown, path: string): string | null {
+  if (typeof value === "string") {
+    if (value.includes("\u0000")) throw nulRefused(path);
+    return null;
+  }
   if (!isJsonText(value)) return null;
+  let text: string;
   try {
     // An object whose `toJSON` returns nothing is stored as JSON null, as PostgreSQL stores it.
-    return JSON.stringify(value) ?? "null";
+    text = JSON.stringify(value) ?? "null";
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ValidationError(`The ${path} cannot be stored as JSON: ${reason}.`, [{ path, message: "Must be a JSON value (no bigint, no cycle)" }], { cause: error });
   }
+  if (jsonHoldsNul(text)) throw nulRefused(path);
+  return text;
 }
 
 /** The value kept as `value` and `json` (see {@link keptValueOf} and {@link jsonTextOf}): a new one on every read. */
