@@ -5,13 +5,18 @@ import { jsonHoldsNul, nulRefused } from "./refuse-nul.js";
 // The memory stores keep a caller's object or array as its JSON text and parse it again on every read, so that
 // callers get what a database's JSON column gives back (a `Date` as its ISO string, no `undefined` property, a class
 // instance as a plain object) and can never change what is kept, nor one another's copies. Other values cannot be
-// changed and are kept as they are, so that a run whose input and output are such values copies nothing.
+// changed and are kept as they are, so that a run whose input and output are such values copies nothing; those JSON
+// writes as null (`NaN`, `Infinity`, `-Infinity`) are kept as null, as PostgreSQL keeps them.
 
 /** True for a value kept as its JSON text: an object or an array. */
 export const isJsonText = (value: unknown): value is object => typeof value === "object" && value !== null;
 
-/** What is kept beside a value's JSON text: null for an object or array, the value itself otherwise (`undefined` as null). */
-export const keptValueOf = (value: unknown): unknown => (isJsonText(value) ? null : (value ?? null));
+/**
+ * What is kept beside a value's JSON text: null for an object or array, and for `undefined` and a number that is not
+ * finite (JSON has no such value); the value itself otherwise.
+ */
+export const keptValueOf = (value: unknown): unknown =>
+  isJsonText(value) || value === undefined || (typeof value === "number" && !Number.isFinite(value)) ? null : value;
 
 /**
  * The JSON text an object or array is kept as; null for any other value.

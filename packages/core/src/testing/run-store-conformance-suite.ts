@@ -562,6 +562,26 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       }
     });
 
+    it("keeps a value that is NaN, Infinity or -Infinity as JSON null, as PostgreSQL does, in every value it keeps", async () => {
+      const input = sampleRunInput({ input: Number.NaN });
+      const { run } = await store.createRun(input);
+      const { organizationId, id: runId } = input;
+      expect(run.input).toBeNull();
+      await store.recordStep(sampleStepInput(input, 0, { kind: "STEP", key: "ratio", output: Number.POSITIVE_INFINITY }, { toolExecution: null }));
+      const toolStep = sampleStepInput(input, 1, {}, { toolExecution: { input: Number.NEGATIVE_INFINITY, output: Number.NaN } });
+      await store.recordStep(toolStep);
+      await store.sendSignal({ organizationId, runId, name: "approval", payload: Number.NaN, sentBy: null, sentAt: new Date(BASE_TIME) });
+      const finished = await store.finishRun(finishInput(organizationId, runId, { output: Number.NEGATIVE_INFINITY }));
+      expect(finished.output).toBeNull();
+      expect(await store.getRun(organizationId, runId)).toMatchObject({ input: null, output: null });
+      expect((await store.listSteps(organizationId, runId)).map((step) => step.output)).toEqual([null, toolStep.step.output]);
+      expect((await store.listToolExecutions(organizationId, runId)).map((tool) => [tool.input, tool.output])).toEqual([[null, null]]);
+      expect((await store.getSignal(organizationId, runId, "approval"))?.payload).toBeNull();
+      // Inside an object or array, JSON holds them as null too.
+      const nested = sampleRunInput({ input: { ratio: Number.NaN, list: [Number.POSITIVE_INFINITY, 1] } });
+      expect((await store.createRun(nested)).run.input).toEqual({ ratio: null, list: [null, 1] });
+    });
+
     it("refuses a run, a start or a finish with a NUL character in any text, as PostgreSQL does, and writes nothing", async () => {
       const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
       const nul = "a\u0000b";
