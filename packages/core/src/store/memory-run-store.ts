@@ -368,6 +368,10 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       const statusReason = keptText(input.statusReason, "statusReason");
       const error = keptError(input.error, "error");
       for (const metric of input.metrics) {
+        // Refused as the database store refuses it, before anything is written: it writes metrics as JSON, which holds no NaN.
+        if (!Number.isFinite(metric.value) || typeof metric.name !== "string" || typeof metric.unit !== "string") {
+          throw new ValidationError(`Metric "${String(metric.name)}" must have a name, a unit and a finite value.`, [{ path: "metrics", message: "Invalid metric" }]);
+        }
         refuseNul(metric.name, "metrics.name");
         refuseNul(metric.unit, "metrics.unit");
       }

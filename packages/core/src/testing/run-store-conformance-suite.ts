@@ -562,6 +562,18 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       }
     });
 
+    it("refuses a finish reporting a metric that is not a finite number, with a validation error, and writes nothing", async () => {
+      const input = sampleRunInput();
+      await store.createRun(input);
+      for (const value of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        const metrics = [{ name: "duration_ms", value: 5, unit: "ms" }, { name: "click_rate", value, unit: "ratio" }];
+        const refused = await store.finishRun(finishInput(input.organizationId, input.id, { metrics })).catch((error: unknown) => error);
+        expect(isNeonhubError(refused, "VALIDATION_FAILED") && !refused.isRetryable).toBe(true);
+      }
+      expect(await store.getRun(input.organizationId, input.id)).toMatchObject({ status: "RUNNING", completedAt: null });
+      expect(await store.listRunMetrics(input.organizationId, input.id)).toEqual([]);
+    });
+
     it("keeps a value that is NaN, Infinity or -Infinity as JSON null, as PostgreSQL does, in every value it keeps", async () => {
       const input = sampleRunInput({ input: Number.NaN });
       const { run } = await store.createRun(input);
