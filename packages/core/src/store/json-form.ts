@@ -1,30 +1,44 @@
 import { ValidationError } from "../errors/errors.js";
 import type { StoredError } from "../model/agent-run.js";
+import { jsonHoldsNul, nulRefused } from "./refuse-nul.js";
 
 // The memory stores keep a caller's object or array as its JSON text and parse it again on every read, so that
 // callers get what a database's JSON column gives back (a `Date` as its ISO string, no `undefined` property, a class
 // instance as a plain object) and can never change what is kept, nor one another's copies. Other values cannot be
-// changed and are kept as they are, so that a run whose input and output are such values copies nothing.
+// changed and are kept as they are, so that a run whose input and output are such values copies nothing; those JSON
+// writes as null (`NaN`, `Infinity`, `-Infinity`) are kept as null, as PostgreSQL keeps them.
 
 /** True for a value kept as its JSON text: an object or an array. */
 export const isJsonText = (value: unknown): value is object => typeof value === "object" && value !== null;
 
-/** What is kept beside a value's JSON text: null for an object or array, the value itself otherwise (`undefined` as null). */
-export const keptValueOf = (value: unknown): unknown => (isJsonText(value) ? null : (value ?? null));
+/**
+ * What is kept beside a value's JSON text: null for an object or array, and for `undefined` and a number that is not
+ * finite (JSON has no such value); the value itself otherwise.
+ */
+export const keptValueOf = (value: unknown): unknown =>
+  isJsonText(value) || value === undefined || (typeof value === "number" && !Number.isFinite(value)) ? null : value;
 
 /**
  * The JSON text an object or array is kept as; null for any other value.
- * @throws ValidationError for a value JSON cannot hold (a `bigint`, a cycle), as the database store refuses it.
+ * @throws ValidationError for a value JSON cannot hold (a `bigint`, a cycle), or one holding a NUL character in a
+ * text or a key, as the database store refuses it.
  */
 export function jsonTextOf(value: unknown, path: string): string | null {
+  if (typeof value === "string") {
+    if (value.includes("\u0000")) throw nulRefused(path);
+    return null;
+  }
   if (!isJsonText(value)) return null;
+  let text: string;
   try {
     // An object whose `toJSON` returns nothing is stored as JSON null, as PostgreSQL stores it.
-    return JSON.stringify(value) ?? "null";
+    text = JSON.stringify(value) ?? "null";
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ValidationError(`The ${path} cannot be stored as JSON: ${reason}.`, [{ path, message: "Must be a JSON value (no bigint, no cycle)" }], { cause: error });
   }
+  if (jsonHoldsNul(text)) throw nulRefused(path);
+  return text;
 }
 
 /** The value kept as `value` and `json` (see {@link keptValueOf} and {@link jsonTextOf}): a new one on every read. */

@@ -13,6 +13,7 @@ import { checkDeleteEndedRuns, checkQueuedRunsLimit } from "../util/run-store-li
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 import { summarizeRunRecords, validateListRunsFilters, validateSummarizeRunsQuery } from "../util/run-summary.js";
 import { copyStoredError, jsonTextOf, keptValueOf, readKept } from "./json-form.js";
+import { keptError, keptText, refuseNul } from "./refuse-nul.js";
 
 /** Runs a memory store keeps when `maxRuns` is not given. */
 const DEFAULT_MAX_RUNS = 1_000;
@@ -143,16 +144,16 @@ const toJournalStep = (step: KeptStep, runId: string, times: StoreTimes): Journa
   wakeAt: step.wakeAt === null ? null : times.date(step.wakeAt),
 });
 const toKeptTool = (tool: Omit<ToolExecution, "runId">, times: StoreTimes): KeptTool => ({
-  id: tool.id,
-  connector: tool.connector,
-  action: tool.action,
+  id: keptText(tool.id, "toolExecution.id"),
+  connector: keptText(tool.connector, "toolExecution.connector"),
+  action: keptText(tool.action, "toolExecution.action"),
   status: tool.status,
   input: keptValueOf(tool.input),
   inputJson: jsonTextOf(tool.input, "toolExecution.input"),
   output: keptValueOf(tool.output),
   outputJson: jsonTextOf(tool.output, "toolExecution.output"),
-  error: copyStoredError(tool.error),
-  stepKey: tool.stepKey,
+  error: keptError(tool.error, "toolExecution.error"),
+  stepKey: keptText(tool.stepKey, "toolExecution.stepKey"),
   attempt: tool.attempt,
   startedAt: times.of(tool.startedAt),
   completedAt: tool.completedAt === null ? null : times.of(tool.completedAt),
@@ -288,42 +289,36 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       if (input.timeoutMs != null && (!Number.isInteger(input.timeoutMs) || input.timeoutMs < 1 || input.timeoutMs > MAX_TIMEOUT_MS)) {
         throw new ValidationError("The run to create is invalid: timeoutMs.", [{ path: "timeoutMs", message: `Must be an integer from 1 to ${MAX_TIMEOUT_MS}` }]);
       }
-      const inputJson = jsonTextOf(input.input, "input");
-      if (input.idempotencyKey !== null) {
-        const existingId = idempotency.get(idempotencyKeyOf(input.organizationId, input.idempotencyKey));
-        const existing = existingId === undefined ? undefined : byId(existingId);
-        if (existing) return { created: false, run: copyOf(existing) };
-      }
-      makeRoom();
       // Fields are listed one by one: spreading the input and adding more puts V8 objects this large in
-      // dictionary mode, which made each create about a hundred times slower.
+      // dictionary mode, which made each create about a hundred times slower. Texts are checked as they are read,
+      // before the idempotency key is looked up: the database store refuses them even for a create it would not make.
       const run: KeptRun = {
-        id: input.id,
-        agentName: input.agentName,
-        agentVersion: input.agentVersion,
-        organizationId: input.organizationId,
-        userId: input.userId,
-        intent: input.intent,
+        id: keptText(input.id, "id"),
+        agentName: keptText(input.agentName, "agentName"),
+        agentVersion: keptText(input.agentVersion, "agentVersion"),
+        organizationId: keptText(input.organizationId, "organizationId"),
+        userId: keptText(input.userId, "userId"),
+        intent: keptText(input.intent, "intent"),
         status: input.status,
         statusReason: null,
         input: keptValueOf(input.input),
-        inputJson,
+        inputJson: jsonTextOf(input.input, "input"),
         output: null,
         outputJson: null,
         error: null,
-        idempotencyKey: input.idempotencyKey,
-        requestHash: input.requestHash,
+        idempotencyKey: keptText(input.idempotencyKey, "idempotencyKey"),
+        requestHash: keptText(input.requestHash, "requestHash"),
         attempts: input.status === "RUNNING" ? 1 : 0,
         createdAt: times.of(input.createdAt),
         startedAt: input.startedAt === null ? null : times.of(input.startedAt),
         completedAt: null,
         durationMs: null,
-        traceId: input.traceId,
-        parentRunId: input.parentRunId,
+        traceId: keptText(input.traceId, "traceId"),
+        parentRunId: keptText(input.parentRunId, "parentRunId"),
         timeoutMs: input.timeoutMs ?? null,
         fence: input.lease === null ? 0 : 1,
         takeovers: 0,
-        leaseOwner: input.lease === null ? null : input.lease.owner,
+        leaseOwner: input.lease === null ? null : keptText(input.lease.owner, "lease.owner"),
         leaseExpiresAt: input.lease === null ? null : times.of(input.lease.expiresAt),
         wakeAt: null,
         tools: NONE,
@@ -331,12 +326,23 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         steps: NONE,
         signals: NONE,
       };
+      if (input.idempotencyKey !== null) {
+        const existingId = idempotency.get(idempotencyKeyOf(input.organizationId, input.idempotencyKey));
+        const existing = existingId === undefined ? undefined : byId(existingId);
+        if (existing) return { created: false, run: copyOf(existing) };
+      }
+      makeRoom();
       newer.set(run.id, run);
       if (input.idempotencyKey !== null) idempotency.set(idempotencyKeyOf(input.organizationId, input.idempotencyKey), run.id);
       return { created: true, run: copyOf(run) };
     },
 
     async startRun(input) {
+      refuseNul(input.organizationId, "organizationId");
+      refuseNul(input.runId, "runId");
+      refuseNul(input.agentVersion, "agentVersion");
+      refuseNul(input.traceId, "traceId");
+      refuseNul(input.lease.owner, "lease.owner");
       const kept = find(input.organizationId, input.runId);
       if (!kept || kept.status !== "QUEUED") return null;
       kept.status = "RUNNING";
@@ -349,11 +355,26 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async recordAttempt(organizationId, runId, attempts) {
+      refuseNul(organizationId, "organizationId");
+      refuseNul(runId, "runId");
       const kept = find(organizationId, runId);
       if (kept && kept.attempts < attempts) kept.attempts = attempts;
     },
 
     async finishRun(input) {
+      // Checked whatever the run's state: the database store refuses them before it reads the run.
+      refuseNul(input.organizationId, "organizationId");
+      refuseNul(input.runId, "runId");
+      const statusReason = keptText(input.statusReason, "statusReason");
+      const error = keptError(input.error, "error");
+      for (const metric of input.metrics) {
+        // Refused as the database store refuses it, before anything is written: it writes metrics as JSON, which holds no NaN.
+        if (!Number.isFinite(metric.value) || typeof metric.name !== "string" || typeof metric.unit !== "string") {
+          throw new ValidationError(`Metric "${String(metric.name)}" must have a name, a unit and a finite value.`, [{ path: "metrics", message: "Invalid metric" }]);
+        }
+        refuseNul(metric.name, "metrics.name");
+        refuseNul(metric.unit, "metrics.unit");
+      }
       const outputJson = jsonTextOf(input.output, "output");
       const kept = find(input.organizationId, input.runId);
       if (!kept) throw new RunNotFoundError(input.runId);
@@ -366,10 +387,10 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       kept.leaseExpiresAt = null;
       kept.wakeAt = null;
       kept.status = input.status;
-      kept.statusReason = input.statusReason;
+      kept.statusReason = statusReason;
       kept.output = keptValueOf(input.output);
       kept.outputJson = outputJson;
-      kept.error = copyStoredError(input.error);
+      kept.error = error;
       kept.attempts = input.attempts;
       kept.completedAt = times.of(input.completedAt);
       kept.durationMs = input.durationMs;
@@ -460,23 +481,27 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async recordStep(input) {
-      const kept = fenced(input.organizationId, input.runId, input.fence);
-      if (input.timedOutSignal !== undefined && kept.signals.some((signal) => signal.name === input.timedOutSignal)) throw timeoutAfterSignalConflict(kept.id, input.timedOutSignal);
+      // The step is made before the run is read, as the database store refuses its values before it reads the run.
+      refuseNul(input.organizationId, "organizationId");
+      refuseNul(input.runId, "runId");
       const entry = input.step;
       const step: KeptStep = {
         position: entry.position,
-        key: entry.key,
+        key: keptText(entry.key, "step.key"),
         kind: entry.kind,
         status: entry.status,
         output: keptValueOf(entry.output),
         outputJson: jsonTextOf(entry.output, "output"),
-        error: copyStoredError(entry.error),
+        error: keptError(entry.error, "step.error"),
         attempts: entry.attempts,
         startedAt: times.of(entry.startedAt),
         completedAt: entry.completedAt === null ? null : times.of(entry.completedAt),
         wakeAt: entry.wakeAt === null ? null : times.of(entry.wakeAt),
       };
       const tool = input.toolExecution ? toKeptTool(input.toolExecution, times) : undefined;
+      const kept = fenced(input.organizationId, input.runId, input.fence);
+      refuseNul(input.timedOutSignal, "timedOutSignal");
+      if (input.timedOutSignal !== undefined && kept.signals.some((signal) => signal.name === input.timedOutSignal)) throw timeoutAfterSignalConflict(kept.id, input.timedOutSignal);
       if (kept.steps === NONE) kept.steps = [];
       const steps = kept.steps;
       // Steps are written in order, so the entry is usually the next one or the last one written.
@@ -493,6 +518,9 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async renewLeases(input) {
+      if (input.runs.length === 0) return [];
+      refuseNul(input.owner, "owner");
+      for (const { runId } of input.runs) refuseNul(runId, "runs.runId");
       const expiresAt = times.of(input.expiresAt);
       const held: string[] = [];
       for (const { runId, fence } of input.runs) {
@@ -506,6 +534,10 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async claimRuns(input) {
+      // As the database store: a claim of no agent, or of no run, reads nothing and so refuses nothing.
+      if (input.agentNames.length === 0 || input.limit < 1) return [];
+      refuseNul(input.owner, "owner");
+      for (const agentName of input.agentNames) refuseNul(agentName, "agentNames");
       const now = times.of(input.now);
       const agents = new Set(input.agentNames);
       const claimed: ClaimedRun[] = [];
@@ -526,7 +558,10 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async suspendRun(input) {
+      refuseNul(input.organizationId, "organizationId");
+      refuseNul(input.runId, "runId");
       const kept = fenced(input.organizationId, input.runId, input.fence);
+      for (const name of input.signalNames) refuseNul(name, "signalNames");
       const signalled = input.signalNames.length > 0 && kept.signals.some((signal) => input.signalNames.includes(signal.name));
       kept.status = "WAITING";
       kept.leaseOwner = null;
@@ -536,10 +571,15 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async sendSignal(input) {
-      const payloadJson = jsonTextOf(input.payload, "payload");
+      // In the database store's order: the run is read and checked before the signal's own values are.
+      refuseNul(input.organizationId, "organizationId");
+      refuseNul(input.runId, "runId");
       const kept = find(input.organizationId, input.runId);
       if (!kept) throw new RunNotFoundError(input.runId);
       if (isFinalRunStatus(kept.status)) throw new SignalConflictError(kept.id, `Run "${kept.id}" has ended (${kept.status}) and takes no signals.`);
+      refuseNul(input.name, "name");
+      refuseNul(input.sentBy, "sentBy");
+      const payloadJson = jsonTextOf(input.payload, "payload");
       if (kept.signals.some((signal) => signal.name === input.name)) throw new SignalConflictError(kept.id, `Run "${kept.id}" already received signal "${input.name}".`);
       if (kept.steps.some((step) => endedWait(step, input.name))) throw signalAfterWaitConflict(kept.id, input.name);
       if (kept.signals === NONE) kept.signals = [];

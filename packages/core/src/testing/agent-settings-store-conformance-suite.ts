@@ -93,6 +93,16 @@ export function runAgentSettingsStoreConformanceSuite(options: AgentSettingsStor
       expect(await store.getAgentSettings(input.organizationId, input.agentName)).toBeNull();
     });
 
+    it("refuses settings with a NUL character in the agent's name or the writer's, as PostgreSQL does, and writes nothing", async () => {
+      const input = sampleAgentSettingsInput();
+      await store.putAgentSettings(input);
+      for (const overrides of [{ updatedBy: "user\u0000" }, { agentName: "sample-agent\u0000" }, { updatedBy: "user\u0000", expectedVersion: 1 }, { agentName: "other\u0000", expectedVersion: 0 }]) {
+        const refused = await store.putAgentSettings({ ...input, values: { changed: true }, ...overrides }).catch((error: unknown) => error);
+        expect(isNeonhubError(refused, "VALIDATION_FAILED") && !refused.isRetryable).toBe(true);
+      }
+      expect(await store.getAgentSettings(input.organizationId, input.agentName)).toMatchObject({ values: input.values, version: 1, updatedBy: "user-1" });
+    });
+
     it("hands out copies that cannot change what is stored", async () => {
       const input = sampleAgentSettingsInput({ values: { list: [1, 2] } });
       const written = await store.putAgentSettings(input);

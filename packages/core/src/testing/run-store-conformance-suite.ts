@@ -562,6 +562,123 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       }
     });
 
+    it("refuses a finish reporting a metric that is not a finite number, with a validation error, and writes nothing", async () => {
+      const input = sampleRunInput();
+      await store.createRun(input);
+      for (const value of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        const metrics = [{ name: "duration_ms", value: 5, unit: "ms" }, { name: "click_rate", value, unit: "ratio" }];
+        const refused = await store.finishRun(finishInput(input.organizationId, input.id, { metrics })).catch((error: unknown) => error);
+        expect(isNeonhubError(refused, "VALIDATION_FAILED") && !refused.isRetryable).toBe(true);
+      }
+      expect(await store.getRun(input.organizationId, input.id)).toMatchObject({ status: "RUNNING", completedAt: null });
+      expect(await store.listRunMetrics(input.organizationId, input.id)).toEqual([]);
+    });
+
+    it("keeps a value that is NaN, Infinity or -Infinity as JSON null, as PostgreSQL does, in every value it keeps", async () => {
+      const input = sampleRunInput({ input: Number.NaN });
+      const { run } = await store.createRun(input);
+      const { organizationId, id: runId } = input;
+      expect(run.input).toBeNull();
+      await store.recordStep(sampleStepInput(input, 0, { kind: "STEP", key: "ratio", output: Number.POSITIVE_INFINITY }, { toolExecution: null }));
+      const toolStep = sampleStepInput(input, 1, {}, { toolExecution: { input: Number.NEGATIVE_INFINITY, output: Number.NaN } });
+      await store.recordStep(toolStep);
+      await store.sendSignal({ organizationId, runId, name: "approval", payload: Number.NaN, sentBy: null, sentAt: new Date(BASE_TIME) });
+      const finished = await store.finishRun(finishInput(organizationId, runId, { output: Number.NEGATIVE_INFINITY }));
+      expect(finished.output).toBeNull();
+      expect(await store.getRun(organizationId, runId)).toMatchObject({ input: null, output: null });
+      expect((await store.listSteps(organizationId, runId)).map((step) => step.output)).toEqual([null, toolStep.step.output]);
+      expect((await store.listToolExecutions(organizationId, runId)).map((tool) => [tool.input, tool.output])).toEqual([[null, null]]);
+      expect((await store.getSignal(organizationId, runId, "approval"))?.payload).toBeNull();
+      // Inside an object or array, JSON holds them as null too.
+      const nested = sampleRunInput({ input: { ratio: Number.NaN, list: [Number.POSITIVE_INFINITY, 1] } });
+      expect((await store.createRun(nested)).run.input).toEqual({ ratio: null, list: [null, 1] });
+    });
+
+    it("refuses a run, a start or a finish with a NUL character in any text, as PostgreSQL does, and writes nothing", async () => {
+      const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
+      const nul = "a\u0000b";
+      const lease = { owner: "executor-1", expiresAt: new Date(BASE_TIME + 30_000) };
+      const creates: Array<Partial<CreateRunInput>> = [
+        { input: { text: nul } },
+        { input: { list: [1, { [nul]: true }] } },
+        { input: nul },
+        { intent: nul },
+        { userId: nul },
+        { agentName: nul },
+        { idempotencyKey: nul },
+        { traceId: nul },
+        { lease: { ...lease, owner: nul } },
+      ];
+      for (const overrides of creates) {
+        const refused = sampleRunInput(overrides);
+        await expect(store.createRun(refused)).rejects.toSatisfy(isRefused);
+        expect(await store.getRun(refused.organizationId, refused.id)).toBeNull();
+      }
+
+      const queued = sampleRunInput({ status: "QUEUED", startedAt: null });
+      await store.createRun(queued);
+      const start = { organizationId: queued.organizationId, runId: queued.id, agentVersion: "1.0.0", startedAt: new Date(BASE_TIME), traceId: null, lease };
+      for (const overrides of [{ traceId: nul }, { agentVersion: nul }, { lease: { ...lease, owner: nul } }]) {
+        await expect(store.startRun({ ...start, ...overrides })).rejects.toSatisfy(isRefused);
+      }
+      expect(await store.getRun(queued.organizationId, queued.id)).toMatchObject({ status: "QUEUED", agentVersion: "1.0.0", traceId: null, fence: 0, leaseOwner: null });
+
+      const input = sampleRunInput();
+      await store.createRun(input);
+      const finishes: Array<Partial<FinishRunInput>> = [
+        { output: { text: nul } },
+        { output: nul },
+        { statusReason: nul },
+        { status: "FAILED", output: null, error: { code: "HANDLER_FAILED", message: nul } },
+        { metrics: [{ name: nul, value: 1, unit: "count" }] },
+      ];
+      for (const overrides of finishes) await expect(store.finishRun(finishInput(input.organizationId, input.id, overrides))).rejects.toSatisfy(isRefused);
+      expect(await store.getRun(input.organizationId, input.id)).toMatchObject({ status: "RUNNING", output: null, error: null, completedAt: null });
+      expect(await store.listRunMetrics(input.organizationId, input.id)).toEqual([]);
+
+      // A text that spells the escape out (a backslash, then "u0000") holds no NUL, and is kept as written.
+      const spelled = sampleRunInput({ input: { path: "C:\\u0000", "\\u0000": ["\\\\u0000"] }, intent: "\\u0000" });
+      expect((await store.createRun(spelled)).run).toMatchObject({ input: spelled.input, intent: "\\u0000" });
+      expect((await store.getRun(spelled.organizationId, spelled.id))?.input).toEqual(spelled.input);
+    });
+
+    it("refuses a journal write, a signal, a wait or a lease with a NUL character in any text, as PostgreSQL does, and writes nothing", async () => {
+      const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
+      const nul = "a\u0000b";
+      const input = sampleRunInput({ agentName: `nul-${randomUUID()}` });
+      await store.createRun(input);
+      const { organizationId, id: runId } = input;
+      const failed = { status: "FAILED" as const, output: null, error: { code: "HANDLER_FAILED", message: "no" } };
+      const writes = [
+        sampleStepInput(input, 0, { kind: "STEP", key: "draft", output: { text: nul } }, { toolExecution: null }),
+        sampleStepInput(input, 0, { kind: "STEP", key: "draft", output: nul }, { toolExecution: null }),
+        sampleStepInput(input, 0, { key: nul }),
+        sampleStepInput(input, 0, { ...failed, error: { code: "HANDLER_FAILED", message: nul } }, { toolExecution: null }),
+        sampleStepInput(input, 0, {}, { toolExecution: { input: { text: nul } } }),
+        sampleStepInput(input, 0, {}, { toolExecution: { output: nul } }),
+        sampleStepInput(input, 0, {}, { toolExecution: { connector: nul } }),
+        sampleStepInput(input, 0, failed, { toolExecution: { error: { code: nul, message: "no" } } }),
+      ];
+      for (const write of writes) await expect(store.recordStep(write)).rejects.toSatisfy(isRefused);
+      expect(await store.listSteps(organizationId, runId)).toEqual([]);
+      expect(await store.listToolExecutions(organizationId, runId)).toEqual([]);
+
+      const signal = { organizationId, runId, name: "approval", payload: { approved: true } as unknown, sentBy: "user-1" as string | null, sentAt: new Date(BASE_TIME) };
+      for (const overrides of [{ payload: { note: nul } }, { payload: nul }, { name: nul }, { sentBy: nul }]) {
+        await expect(store.sendSignal({ ...signal, ...overrides })).rejects.toSatisfy(isRefused);
+      }
+      expect(await store.getSignal(organizationId, runId, "approval")).toBeNull();
+
+      const wait = { organizationId, runId, fence: 1, wakeAt: new Date(BASE_TIME + 60_000), signalNames: [nul], now: new Date(BASE_TIME) };
+      await expect(store.suspendRun(wait)).rejects.toSatisfy(isRefused);
+      const claim = { owner: nul, now: new Date(BASE_TIME + 60_000), leaseExpiresAt: new Date(BASE_TIME + 90_000), agentNames: [input.agentName], limit: 10 };
+      await expect(store.claimRuns(claim)).rejects.toSatisfy(isRefused);
+      await expect(store.renewLeases({ owner: nul, runs: [{ runId, fence: 1 }], expiresAt: new Date(BASE_TIME + 60_000) })).rejects.toSatisfy(isRefused);
+      const read = await store.getRun(organizationId, runId);
+      expect(read).toMatchObject({ status: "RUNNING", fence: 1, leaseOwner: "executor-1", wakeAt: null });
+      expect(read?.leaseExpiresAt?.getTime()).toBe(BASE_TIME + 30_000);
+    });
+
     it("writes the steps of several runs at once, refusing only the writes not held under their fence", async () => {
       const runs = Array.from({ length: 4 }, () => sampleRunInput());
       for (const run of runs) await store.createRun(run);

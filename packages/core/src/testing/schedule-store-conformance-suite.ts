@@ -128,6 +128,32 @@ export function runScheduleStoreConformanceSuite(options: ScheduleStoreConforman
       expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual({ ...schedule, input: { at: at.toISOString(), list: [5] }, updatedAt: changes.updatedAt });
     });
 
+    it("keeps an input that is NaN, Infinity or -Infinity as JSON null, as PostgreSQL does", async () => {
+      const schedule = sampleSchedule({ input: Number.NaN });
+      expect((await store.createSchedule(schedule)).input).toBeNull();
+      expect((await store.getSchedule(schedule.organizationId, schedule.id))?.input).toBeNull();
+      for (const input of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        expect((await store.updateSchedule(schedule.organizationId, schedule.id, { input, updatedAt: new Date(BASE_TIME + 1_000) }))?.input).toBeNull();
+        expect((await store.getSchedule(schedule.organizationId, schedule.id))?.input).toBeNull();
+      }
+    });
+
+    it("refuses a schedule, or changes to one, with a NUL character in any text, as PostgreSQL does, and writes nothing", async () => {
+      const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
+      const nul = "a\u0000b";
+      for (const overrides of [{ input: { siteUrl: nul } }, { input: { [nul]: 1 } }, { input: nul }, { cron: nul }, { agentName: nul }, { createdBy: nul }]) {
+        const refused = sampleSchedule(overrides);
+        await expect(store.createSchedule(refused)).rejects.toSatisfy(isRefused);
+        expect(await store.getSchedule(refused.organizationId, refused.id)).toBeNull();
+      }
+      const schedule = await store.createSchedule(sampleSchedule());
+      const updatedAt = new Date(BASE_TIME + 1_000);
+      for (const changes of [{ input: { siteUrl: nul } }, { input: nul }, { cron: nul }, { timeZone: nul }]) {
+        await expect(store.updateSchedule(schedule.organizationId, schedule.id, { ...changes, enabled: false, updatedAt })).rejects.toSatisfy(isRefused);
+      }
+      expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual(schedule);
+    });
+
     it("deletes a schedule once", async () => {
       const schedule = await store.createSchedule(sampleSchedule());
       expect(await store.deleteSchedule(schedule.organizationId, schedule.id)).toBe(true);

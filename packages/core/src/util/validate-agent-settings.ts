@@ -8,9 +8,11 @@ export const MAX_AGENT_SETTINGS_BYTES = 16 * 1_024;
 /** Refuses a settings write no store should take; adapters call it before writing. */
 export function validatePutAgentSettings(input: PutAgentSettingsInput): void {
   const problems: FieldError[] = [];
-  if (input.organizationId.length === 0) problems.push({ path: "organizationId", message: "Must not be empty" });
-  if (input.agentName.length === 0) problems.push({ path: "agentName", message: "Must not be empty" });
-  if (input.updatedBy.length === 0) problems.push({ path: "updatedBy", message: "Must not be empty" });
+  for (const field of ["organizationId", "agentName", "updatedBy"] as const) {
+    if (input[field].length === 0) problems.push({ path: field, message: "Must not be empty" });
+    // PostgreSQL refuses the character in a text column; checked here so that every store refuses it alike.
+    else if (input[field].includes("\u0000")) problems.push({ path: field, message: "Must not contain the NUL character (U+0000)" });
+  }
   if (!isStorableDate(input.updatedAt)) problems.push({ path: "updatedAt", message: "Must be a valid date from year 1 to 9999" });
   if (input.expectedVersion !== undefined && (!Number.isSafeInteger(input.expectedVersion) || input.expectedVersion < 0)) {
     problems.push({ path: "expectedVersion", message: "Must be an integer from 0" });

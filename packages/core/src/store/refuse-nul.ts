@@ -1,0 +1,59 @@
+import { ValidationError } from "../errors/errors.js";
+import type { StoredError } from "../model/agent-run.js";
+
+// PostgreSQL keeps no NUL character (U+0000) in a text or JSON value: it refuses the whole write (SQLSTATE 22021 for
+// text, 22P05 for JSON), which the Prisma stores report as VALIDATION_FAILED. The memory stores refuse the same
+// writes, before they change anything, so that a test on them passes only what production passes.
+
+const NUL = "\u0000";
+
+// JSON.stringify writes NUL as the escape `\u0000`, and a backslash as `\\`: an escape preceded by an odd number of
+// backslashes is a NUL, one preceded by an even number is a text that spells "\u0000" out.
+const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
+
+/** The error of a write refused for a NUL character in the field at `path`. */
+export const nulRefused = (path: string): ValidationError =>
+  new ValidationError(`The ${path} cannot be stored: it holds the NUL character (U+0000), which PostgreSQL refuses.`, [
+    { path, message: "Must not contain the NUL character (U+0000)" },
+  ]);
+
+/** True when JSON text made by `JSON.stringify` holds a NUL character, in a text or a key. */
+export const jsonHoldsNul = (json: string): boolean => json.includes("\\u0000") && NUL_ESCAPE.test(json);
+
+const holdsNul = (text: unknown): boolean => typeof text === "string" && text.includes(NUL);
+
+/**
+ * The text itself, to keep; null and undefined pass.
+ * @throws ValidationError naming `path` when it holds NUL.
+ */
+export function keptText<Text extends string | null | undefined>(text: Text, path: string): Text {
+  if (holdsNul(text)) throw nulRefused(path);
+  return text;
+}
+
+/**
+ * Refuses a text holding NUL; null and undefined pass.
+ * @throws ValidationError naming `path`.
+ */
+export function refuseNul(text: string | null | undefined, path: string): void {
+  if (holdsNul(text)) throw nulRefused(path);
+}
+
+/**
+ * A copy of a stored error to keep: its code and message alone.
+ * @throws ValidationError naming `path` when either holds NUL.
+ */
+export function keptError(error: StoredError | null, path: string): StoredError | null {
+  if (error === null) return null;
+  if (holdsNul(error.code) || holdsNul(error.message)) throw nulRefused(path);
+  return { code: error.code, message: error.message };
+}
+
+/**
+ * Refuses a record whose named text fields hold NUL; fields that are not texts pass. Reads each field by its name,
+ * which costs about twice what reading it directly does: kept off the paths every run takes.
+ * @throws ValidationError naming the first such field.
+ */
+export function refuseNulIn<Record extends object>(record: Record, fields: ReadonlyArray<keyof Record & string>): void {
+  for (const field of fields) if (holdsNul(record[field])) throw nulRefused(field);
+}
