@@ -1,6 +1,7 @@
 import { ValidationError } from "../errors/errors.js";
 import type { StoredError } from "../model/agent-run.js";
-import { jsonHoldsNul, nulRefused } from "./refuse-nul.js";
+import { storableTextProblem } from "../util/storable-value.js";
+import { jsonTextRefusal, nulRefused, surrogateRefused } from "./refuse-nul.js";
 
 // The memory stores keep a caller's object or array as its JSON text and parse it again on every read, so that
 // callers get what a database's JSON column gives back (a `Date` as its ISO string, no `undefined` property, a class
@@ -20,12 +21,14 @@ export const keptValueOf = (value: unknown): unknown =>
 
 /**
  * The JSON text an object or array is kept as; null for any other value.
- * @throws ValidationError for a value JSON cannot hold (a `bigint`, a cycle), or one holding a NUL character in a
- * text or a key, as the database store refuses it.
+ * @throws ValidationError for a value JSON cannot hold (a `bigint`, a cycle), or one holding a NUL character or an
+ * unpaired UTF-16 surrogate in a text or a key, as the database store refuses it.
  */
 export function jsonTextOf(value: unknown, path: string): string | null {
   if (typeof value === "string") {
-    if (value.includes("\u0000")) throw nulRefused(path);
+    // A text is kept as it is, but PostgreSQL holds it as JSON: refused for what JSON there refuses.
+    const problem = storableTextProblem(value);
+    if (problem !== null) throw value.includes("\u0000") ? nulRefused(path) : surrogateRefused(path);
     return null;
   }
   if (!isJsonText(value)) return null;
@@ -37,7 +40,8 @@ export function jsonTextOf(value: unknown, path: string): string | null {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ValidationError(`The ${path} cannot be stored as JSON: ${reason}.`, [{ path, message: "Must be a JSON value (no bigint, no cycle)" }], { cause: error });
   }
-  if (jsonHoldsNul(text)) throw nulRefused(path);
+  const refusal = jsonTextRefusal(text, path);
+  if (refusal) throw refusal;
   return text;
 }
 

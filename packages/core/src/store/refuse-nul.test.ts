@@ -1,11 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { jsonHoldsNul, keptError, keptText, refuseNulIn } from "./refuse-nul.js";
+import { jsonTextRefusal, keptError, keptText, refuseNulIn } from "./refuse-nul.js";
 
 describe("NUL in the memory stores' values", () => {
   it("finds a NUL in JSON text, and not a text that spells its escape out", () => {
-    const holds = (value: unknown) => jsonHoldsNul(JSON.stringify(value));
+    const holds = (value: unknown) => jsonTextRefusal(JSON.stringify(value), "input") !== undefined;
     expect([{ text: "a\u0000" }, ["\u0000"], { ["k\u0000"]: 1 }, { text: "\\\u0000" }, { text: "\\\\\u0000" }].map(holds)).toEqual([true, true, true, true, true]);
     expect([{ text: "\\u0000" }, { text: "\\\\u0000" }, { "\\u0000": "C:\\u0000" }, { text: "\u0001 \uFFFF" }].map(holds)).toEqual([false, false, false, false]);
+  });
+
+  it("finds an unpaired surrogate in JSON text, and not a pair or a text that spells its escape out", () => {
+    const refusal = (value: unknown) => jsonTextRefusal(JSON.stringify(value), "input")?.fieldErrors[0]?.message;
+    expect([{ text: "a\uD800" }, ["\uDFFF"], { ["\uDBFF"]: 1 }, { text: "\\\uDC00" }].map(refusal)).toEqual(Array(4).fill("Must not contain unpaired UTF-16 surrogates"));
+    expect([{ text: "\uD83D\uDE00" }, { text: "\\uD800" }, { text: "\u00e9 \u0001" }].map(refusal)).toEqual([undefined, undefined, undefined]);
+    expect(refusal({ text: "\u0000", other: "\uD800" })).toBe("Must not contain the NUL character (U+0000)");
   });
 
   it("names the field that holds one", () => {

@@ -7,9 +7,11 @@ import type { StoredError } from "../model/agent-run.js";
 
 const NUL = "\u0000";
 
-// JSON.stringify writes NUL as the escape `\u0000`, and a backslash as `\\`: an escape preceded by an odd number of
-// backslashes is a NUL, one preceded by an even number is a text that spells "\u0000" out.
-const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
+// JSON.stringify writes NUL as the escape `\u0000`, an unpaired UTF-16 surrogate as its escape (`\ud800`), and a
+// backslash as `\\`: such an escape preceded by an odd number of backslashes is that character, one preceded by an
+// even number is a text that spells the escape out. PostgreSQL refuses an unpaired surrogate in JSON too (SQLSTATE
+// 22P02); a paired one is a character of its own, which JSON.stringify writes as it is.
+const UNSTORABLE_ESCAPE = /(?<!\\)(?:\\\\)*\\u(0000|d[89a-f][0-9a-f]{2})/;
 
 /** The error of a write refused for a NUL character in the field at `path`. */
 export const nulRefused = (path: string): ValidationError =>
@@ -17,8 +19,23 @@ export const nulRefused = (path: string): ValidationError =>
     { path, message: "Must not contain the NUL character (U+0000)" },
   ]);
 
-/** True when JSON text made by `JSON.stringify` holds a NUL character, in a text or a key. */
-export const jsonHoldsNul = (json: string): boolean => json.includes("\\u0000") && NUL_ESCAPE.test(json);
+/** The error of a write refused for an unpaired UTF-16 surrogate in the JSON value at `path`. */
+export const surrogateRefused = (path: string): ValidationError =>
+  new ValidationError(`The ${path} cannot be stored: it holds an unpaired UTF-16 surrogate, which PostgreSQL refuses in JSON.`, [
+    { path, message: "Must not contain unpaired UTF-16 surrogates" },
+  ]);
+
+/**
+ * The error refusing JSON text made by `JSON.stringify` that holds a NUL character or an unpaired surrogate, in a text
+ * or a key; undefined when it holds neither.
+ */
+export function jsonTextRefusal(json: string, path: string): ValidationError | undefined {
+  // Most JSON text has no escape of this kind at all: one scan, and the expression only where it may match.
+  if (!json.includes("\\u")) return undefined;
+  const found = UNSTORABLE_ESCAPE.exec(json);
+  if (found === null) return undefined;
+  return found[1] === "0000" ? nulRefused(path) : surrogateRefused(path);
+}
 
 const holdsNul = (text: unknown): boolean => typeof text === "string" && text.includes(NUL);
 

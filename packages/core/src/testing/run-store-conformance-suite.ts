@@ -642,6 +642,24 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       expect((await store.getRun(spelled.organizationId, spelled.id))?.input).toEqual(spelled.input);
     });
 
+    it("refuses a run or a finish whose JSON values hold an unpaired surrogate, as PostgreSQL does, and keeps paired ones", async () => {
+      const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
+      for (const lone of ["a\uD800b", "\uDC00", "x\uDBFF"]) {
+        for (const overrides of [{ input: { text: lone } }, { input: [{ [lone]: 1 }] }, { input: lone }] as Array<Partial<CreateRunInput>>) {
+          const refused = sampleRunInput(overrides);
+          await expect(store.createRun(refused)).rejects.toSatisfy(isRefused);
+          expect(await store.getRun(refused.organizationId, refused.id)).toBeNull();
+        }
+      }
+      const input = sampleRunInput();
+      await store.createRun(input);
+      for (const output of [{ text: "\uD83D" }, "\uDE00"]) await expect(store.finishRun(finishInput(input.organizationId, input.id, { output }))).rejects.toSatisfy(isRefused);
+      expect(await store.getRun(input.organizationId, input.id)).toMatchObject({ status: "RUNNING", output: null });
+      // A pair is one character (here an emoji), and a text that spells an escape out holds no surrogate.
+      const kept = sampleRunInput({ input: { text: "\uD83D\uDE00", spelled: "\\uD800" } });
+      expect((await store.createRun(kept)).run.input).toEqual({ text: "\u{1F600}", spelled: "\\uD800" });
+    });
+
     it("refuses a journal write, a signal, a wait or a lease with a NUL character in any text, as PostgreSQL does, and writes nothing", async () => {
       const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
       const nul = "a\u0000b";
