@@ -154,6 +154,19 @@ export function runScheduleStoreConformanceSuite(options: ScheduleStoreConforman
       expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual(schedule);
     });
 
+    it("refuses a schedule, or a change to one, whose input holds an unpaired surrogate, as PostgreSQL does", async () => {
+      const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
+      const lone = "a\uD800";
+      for (const input of [{ siteUrl: lone }, { [lone]: 1 }, lone]) {
+        const refused = sampleSchedule({ input });
+        await expect(store.createSchedule(refused)).rejects.toSatisfy(isRefused);
+        expect(await store.getSchedule(refused.organizationId, refused.id)).toBeNull();
+      }
+      const schedule = await store.createSchedule(sampleSchedule());
+      await expect(store.updateSchedule(schedule.organizationId, schedule.id, { input: { siteUrl: lone }, updatedAt: new Date(BASE_TIME + 1_000) })).rejects.toSatisfy(isRefused);
+      expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual(schedule);
+    });
+
     it("deletes a schedule once", async () => {
       const schedule = await store.createSchedule(sampleSchedule());
       expect(await store.deleteSchedule(schedule.organizationId, schedule.id)).toBe(true);

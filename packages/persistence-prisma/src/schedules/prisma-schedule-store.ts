@@ -1,4 +1,15 @@
-import { CATCH_UP_POLICIES, decodeCursor, encodeCursor, validateListDueSchedules, validateListSchedulesQuery, type CatchUpPolicy, type Schedule, type ScheduleStore } from "@neonhub/core";
+import {
+  CATCH_UP_POLICIES,
+  decodeCursor,
+  encodeCursor,
+  storableTextProblem,
+  validateListDueSchedules,
+  validateListSchedulesQuery,
+  ValidationError,
+  type CatchUpPolicy,
+  type Schedule,
+  type ScheduleStore,
+} from "@neonhub/core";
 import { Prisma, type PrismaClient, type Schedule as ScheduleRow } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
 
@@ -20,8 +31,17 @@ const toSchedule = (row: ScheduleRow): Schedule => ({
   updatedAt: row.updatedAt,
 });
 
-// A JSON null must be written as Prisma's marker, not as a missing value.
-const toJson = (value: unknown): Prisma.InputJsonValue | typeof Prisma.JsonNull => (value === null ? Prisma.JsonNull : (value as Prisma.InputJsonValue));
+/**
+ * The input as Prisma writes it: a JSON null as Prisma's marker, not as a missing value.
+ * @throws ValidationError for a text input PostgreSQL cannot hold: Prisma's engine fails to read its own request when
+ * the text has an unpaired surrogate, which would otherwise surface as an unexplained store failure.
+ */
+function toJson(value: unknown): Prisma.InputJsonValue | typeof Prisma.JsonNull {
+  if (value === null) return Prisma.JsonNull;
+  const problem = typeof value === "string" ? storableTextProblem(value) : null;
+  if (problem !== null) throw new ValidationError(`The schedule's input cannot be stored: ${problem.toLowerCase()}.`, [{ path: "input", message: problem }]);
+  return value as Prisma.InputJsonValue;
+}
 
 /**
  * A {@link ScheduleStore} on `Schedule` rows. A claim is one `UPDATE ... WHERE id AND nextRunAt = dueAt AND updatedAt = <read> AND enabled`:
