@@ -1,9 +1,10 @@
 import { ValidationError } from "../errors/errors.js";
 import type { StoredError } from "../model/agent-run.js";
 
-// PostgreSQL keeps no NUL character (U+0000) in a text or JSON value: it refuses the whole write (SQLSTATE 22021 for
-// text, 22P05 for JSON), which the Prisma stores report as VALIDATION_FAILED. The memory stores refuse the same
-// writes, before they change anything, so that a test on them passes only what production passes.
+// PostgreSQL keeps no NUL character (U+0000) in a text or JSON value, nor an unpaired UTF-16 surrogate in JSON: it
+// refuses the whole write (SQLSTATE 22021 for text, 22P05 or 22P02 for JSON), which the Prisma stores report as
+// VALIDATION_FAILED. The memory stores refuse the same writes, before they change anything, so that a test on them
+// passes only what production passes.
 
 const NUL = "\u0000";
 
