@@ -172,11 +172,13 @@ export interface Orchestrator {
    * Makes the callers of {@link Orchestrator.waitForRun} in this process that wait for the run read the store again
    * now, instead of at their next look (up to a second away). For hosts that hear of runs ending in other processes,
    * through a Redis channel or PostgreSQL `NOTIFY`: the waiters read the run's end from the store, so a wrong or late
-   * note costs one read and nothing else. Does nothing when nobody here waits for the run.
+   * note costs one read and nothing else. Does nothing when nobody here waits for the run. Without `runId`, every
+   * caller waiting here reads the store again: for a channel that reports it may have lost notes.
    * @example
    * channel.subscribe((note) => isFinalRunStatus(note.status) && orchestrator.wakeRunWaiters(note.runId));
+   * channel.onGap(() => orchestrator.wakeRunWaiters());
    */
-  wakeRunWaiters(runId: string): void;
+  wakeRunWaiters(runId?: string): void;
   /**
    * The registered agents. `organizationId` picks whose breaker an organization-scoped agent reports in `breakerState`.
    * @example

@@ -77,4 +77,12 @@ describe("wakeRunWaitersOnEnds", () => {
     }
     expect(orchestrator.wakeRunWaiters.mock.calls).toEqual([["run-c"], ["run-f"], ["run-x"], ["run-t"]]);
   });
+
+  it("wakes every waiter when the channel reports that notes may have been lost", () => {
+    const { channel, gaps } = fakeChannel();
+    const orchestrator = { wakeRunWaiters: vi.fn() };
+    wakeRunWaitersOnEnds(channel, orchestrator);
+    gaps.forEach((listener) => listener());
+    expect(orchestrator.wakeRunWaiters.mock.calls).toEqual([[]]);
+  });
 });

@@ -60,10 +60,16 @@ export function relayRunEvents(
 
 /**
  * Wakes this process's callers of `waitForRun` (the run route's long polls) as soon as any process reports a run's
- * end on the channel, instead of at their next look at the store, up to a second later. Returns what unsubscribes.
+ * end on the channel, instead of at their next look at the store, up to a second later; and all of them when the
+ * channel reports that notes may have been lost. Returns what unsubscribes.
  */
 export function wakeRunWaitersOnEnds(channel: RedisEventChannel<RunNote>, orchestrator: Pick<Orchestrator, "wakeRunWaiters">): () => void {
-  return channel.subscribe((note) => {
+  const stopReading = channel.subscribe((note) => {
     if (isFinalRunStatus(note.event.status)) orchestrator.wakeRunWaiters(note.event.id);
   });
+  const stopHearingGaps = channel.onGap(() => orchestrator.wakeRunWaiters());
+  return () => {
+    stopReading();
+    stopHearingGaps();
+  };
 }

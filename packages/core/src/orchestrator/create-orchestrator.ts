@@ -491,7 +491,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
     waitForRun: (organizationId, runId, waitOptions) => waitForRunEnd({ store, clock, active, watchers }, organizationId, runId, waitOptions),
 
-    wakeRunWaiters: (runId) => watchers.notify(runId),
+    wakeRunWaiters: (runId) => (runId === undefined ? watchers.notifyAll() : watchers.notify(runId)),
 
     listRuns: (query) => store.listRuns(query),
 

@@ -35,6 +35,13 @@ export class RunEndWatchers {
     };
   }
 
+  /** Wakes every waiter of every run: news of some runs' ends may have been lost. */
+  notifyAll(): void {
+    const waiting = [...this.#waiting.values()];
+    this.#waiting.clear();
+    for (const wakes of waiting) for (const wake of wakes) wake();
+  }
+
   /** Wakes every waiter of the run; they read the store to see what became of it. */
   notify(runId: string): void {
     const wakes = this.#waiting.get(runId);

@@ -132,6 +132,25 @@ describe("orchestrator.waitForRun", () => {
     expect(reads.count).toBe(3);
   });
 
+  it("reads the store again at once for every run waited for when told that notes may have been lost", async () => {
+    const { orchestrator: worker, store, clock } = manualSetup([approver]);
+    const { orchestrator: api } = manualSetup([approver], store, clock);
+    const first = await worker.orchestrate({ agent: "approver", input: {}, context: caller });
+    const second = await worker.orchestrate({ agent: "approver", input: {}, context: caller });
+    const reads = countReads(store);
+    const waited = [api.waitForRun("org-1", first.id), api.waitForRun("org-1", second.id)];
+    expect(await stateOf(Promise.race(waited))).toBe(pending);
+    expect(reads.count).toBe(2);
+    await worker.cancel("org-1", first.id);
+    await worker.cancel("org-1", second.id);
+    // Nothing here saw them end: the clock has not moved, and only the note of a possible loss wakes the waiters.
+    expect(await stateOf(Promise.race(waited))).toBe(pending);
+    const readsBefore = reads.count;
+    api.wakeRunWaiters();
+    await expect(Promise.all(waited)).resolves.toMatchObject([{ status: "CANCELLED" }, { status: "CANCELLED" }]);
+    expect(reads.count - readsBefore).toBe(2);
+  });
+
   it("backs off its looks at the store to one a second", async () => {
     const { orchestrator: worker, store, clock } = manualSetup([approver]);
     const { orchestrator: api } = manualSetup([approver], store, clock);
