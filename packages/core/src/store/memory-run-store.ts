@@ -12,6 +12,7 @@ import { summarizeAgentPeriodRecords, validateSummarizeAgentPeriodQuery, type Pe
 import { checkDeleteEndedRuns, checkQueuedRunsLimit } from "../util/run-store-limits.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 import { summarizeRunRecords, validateListRunsFilters, validateSummarizeRunsQuery } from "../util/run-summary.js";
+import { checkReportedMetric } from "../orchestrator/check-reported-metric.js";
 import { copyStoredError, jsonTextOf, keptValueOf, readKept } from "./json-form.js";
 import { keptError, keptText, refuseNul } from "./refuse-nul.js";
 
@@ -367,14 +368,9 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       refuseNul(input.runId, "runId");
       const statusReason = keptText(input.statusReason, "statusReason");
       const error = keptError(input.error, "error");
-      for (const metric of input.metrics) {
-        // Refused as the database store refuses it, before anything is written: it writes metrics as JSON, which holds no NaN.
-        if (!Number.isFinite(metric.value) || typeof metric.name !== "string" || typeof metric.unit !== "string") {
-          throw new ValidationError(`Metric "${String(metric.name)}" must have a name, a unit and a finite value.`, [{ path: "metrics", message: "Invalid metric" }]);
-        }
-        refuseNul(metric.name, "metrics.name");
-        refuseNul(metric.unit, "metrics.unit");
-      }
+      // Refused as the database store refuses them, before anything is written: it writes metrics as JSON, which
+      // holds no NaN, NUL or unpaired surrogate. The check `ctx.reportMetric` makes says so.
+      for (const metric of input.metrics) checkReportedMetric(metric.name, metric.value, metric.unit);
       const outputJson = jsonTextOf(input.output, "output");
       const kept = find(input.organizationId, input.runId);
       if (!kept) throw new RunNotFoundError(input.runId);
