@@ -3,6 +3,7 @@ import type { AgentSettings } from "../model/agent-settings.js";
 import type { AgentSettingsStore } from "../ports/agent-settings-store.js";
 import { validatePutAgentSettings } from "../util/validate-agent-settings.js";
 import { inJsonForm } from "./json-form.js";
+import { refuseNulInRead } from "./refuse-nul.js";
 
 /** Settings a memory store keeps when `maxEntries` is not given. */
 const DEFAULT_MAX_ENTRIES = 10_000;
@@ -37,6 +38,9 @@ export function createMemoryAgentSettingsStore(options: MemoryAgentSettingsStore
     specificationVersion: "v1",
 
     async getAgentSettings(organizationId, agentName) {
+      // PostgreSQL refuses NUL in a query's text; here NUL also separates the two in the key.
+      refuseNulInRead(organizationId, "organizationId");
+      refuseNulInRead(agentName, "agentName");
       const settings = entries.get(keyOf(organizationId, agentName));
       return settings ? copy(settings) : null;
     },

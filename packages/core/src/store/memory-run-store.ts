@@ -14,10 +14,12 @@ import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 import { summarizeRunRecords, validateListRunsFilters, validateSummarizeRunsQuery } from "../util/run-summary.js";
 import { checkReportedMetric } from "../orchestrator/check-reported-metric.js";
 import { copyStoredError, jsonTextOf, keptValueOf, readKept } from "./json-form.js";
-import { keptError, keptText, refuseNul } from "./refuse-nul.js";
+import { keptError, keptText, refuseNul, refuseNulInRead } from "./refuse-nul.js";
 
 /** Runs a memory store keeps when `maxRuns` is not given. */
 const DEFAULT_MAX_RUNS = 1_000;
+/** The texts of a run list query that PostgreSQL compares with stored texts. */
+const LIST_RUNS_TEXTS = ["organizationId", "agentName", "userId", "parentRunId", "intentContains"] as const;
 
 /** Options of {@link createMemoryRunStore}. */
 export interface MemoryRunStoreOptions {
@@ -227,6 +229,9 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
   }
 
   const find = (organizationId: string, runId: string): KeptRun | undefined => {
+    // PostgreSQL refuses NUL in a query's text as it does in a write: no read answers "not found" for one.
+    refuseNulInRead(organizationId, "organizationId");
+    refuseNulInRead(runId, "runId");
     const run = byId(runId);
     return run && run.organizationId === organizationId ? run : undefined;
   };
@@ -400,6 +405,8 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async findRunByIdempotencyKey(organizationId, key) {
+      refuseNulInRead(organizationId, "organizationId");
+      refuseNulInRead(key, "idempotencyKey");
       const runId = idempotency.get(idempotencyKeyOf(organizationId, key));
       const run = runId === undefined ? undefined : byId(runId);
       return run ? copyOf(run) : null;
@@ -410,6 +417,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         throw new ValidationError("limit must be an integer from 1 to 500.", [{ path: "limit", message: "Must be from 1 to 500" }]);
       }
       validateListRunsFilters(query);
+      for (const field of LIST_RUNS_TEXTS) refuseNulInRead(query[field], field);
       const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
       const intentSearch = query.intentContains?.toLowerCase();
       const after = cursor === undefined ? undefined : { createdAt: times.of(cursor.createdAt), id: cursor.id };
@@ -436,6 +444,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
     async summarizeRuns(query) {
       validateSummarizeRunsQuery(query);
+      refuseNulInRead(query.organizationId, "organizationId");
       const since = times.of(query.since);
       const until = times.of(query.until);
       const window: Array<{ agentName: string; status: AgentRun["status"]; createdAt: Date; durationMs: number | null }> = [];
@@ -448,6 +457,8 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
     async summarizeAgentPeriod(query) {
       validateSummarizeAgentPeriodQuery(query);
+      refuseNulInRead(query.organizationId, "organizationId");
+      refuseNulInRead(query.agentName, "agentName");
       const since = times.of(query.since);
       const until = times.of(query.until);
       const period: PeriodRun[] = [];
@@ -586,6 +597,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async getSignal(organizationId, runId, name) {
+      refuseNulInRead(name, "name");
       const signal = find(organizationId, runId)?.signals.find((candidate) => candidate.name === name);
       return signal ? { runId, name: signal.name, payload: readKept(signal.payload, signal.payloadJson), sentBy: signal.sentBy, sentAt: times.date(signal.sentAt) } : null;
     },

@@ -4,7 +4,7 @@ import type { ScheduleStore } from "../ports/schedule-store.js";
 import { validateListDueSchedules, validateListSchedulesQuery } from "../schedules/validate-schedule-query.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 import { inJsonForm, jsonTextOf } from "./json-form.js";
-import { refuseNul, refuseNulIn } from "./refuse-nul.js";
+import { refuseNul, refuseNulIn, refuseNulInRead } from "./refuse-nul.js";
 
 /** Schedules a memory store keeps when `maxSchedules` is not given. */
 const DEFAULT_MAX_SCHEDULES = 10_000;
@@ -43,6 +43,9 @@ export function createMemoryScheduleStore(options: MemoryScheduleStoreOptions = 
   if (!Number.isInteger(maxSchedules) || maxSchedules < 1) throw new ConfigurationError(`maxSchedules must be a positive integer, got ${maxSchedules}.`);
   const schedules = new Map<string, Schedule>();
   const find = (organizationId: string, scheduleId: string): Schedule | undefined => {
+    // PostgreSQL refuses NUL in a query's text as it does in a write: no lookup answers "not found" for one.
+    refuseNulInRead(organizationId, "organizationId");
+    refuseNulInRead(scheduleId, "id");
     const schedule = schedules.get(scheduleId);
     return schedule?.organizationId === organizationId ? schedule : undefined;
   };
@@ -66,6 +69,8 @@ export function createMemoryScheduleStore(options: MemoryScheduleStoreOptions = 
 
     async listSchedules(query) {
       validateListSchedulesQuery(query);
+      refuseNulInRead(query.organizationId, "organizationId");
+      refuseNulInRead(query.agentName, "agentName");
       const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
       const matching = [...schedules.values()]
         .filter((schedule) => schedule.organizationId === query.organizationId && (query.agentName === undefined || schedule.agentName === query.agentName))

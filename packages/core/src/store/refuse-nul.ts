@@ -58,6 +58,19 @@ export function refuseNul(text: string | null | undefined, path: string): void {
 }
 
 /**
+ * Refuses a text a read compares with stored texts when it holds NUL, as PostgreSQL refuses such a query (SQLSTATE
+ * 22021) rather than answering that nothing matched; null and undefined pass.
+ * @throws ValidationError naming `path`.
+ */
+export function refuseNulInRead(text: string | null | undefined, path: string): void {
+  if (holdsNul(text)) {
+    throw new ValidationError(`The ${path} cannot be looked up: it holds the NUL character (U+0000), which no stored text can hold.`, [
+      { path, message: "Must not contain the NUL character (U+0000)" },
+    ]);
+  }
+}
+
+/**
  * A copy of a stored error to keep: its code and message alone.
  * @throws ValidationError naming `path` when either holds NUL.
  */

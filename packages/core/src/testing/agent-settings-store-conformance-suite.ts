@@ -103,6 +103,15 @@ export function runAgentSettingsStoreConformanceSuite(options: AgentSettingsStor
       expect(await store.getAgentSettings(input.organizationId, input.agentName)).toMatchObject({ values: input.values, version: 1, updatedBy: "user-1" });
     });
 
+    it("refuses a read given a NUL character in a text, as PostgreSQL does, rather than answering that there are none", async () => {
+      const input = sampleAgentSettingsInput();
+      await store.putAgentSettings(input);
+      for (const [organizationId, agentName] of [[input.organizationId, "sample-agent\u0000"], ["org\u0000", input.agentName]] as const) {
+        const refused = await store.getAgentSettings(organizationId, agentName).catch((error: unknown) => error);
+        expect(isNeonhubError(refused, "VALIDATION_FAILED") && !refused.isRetryable).toBe(true);
+      }
+    });
+
     it("hands out copies that cannot change what is stored", async () => {
       const input = sampleAgentSettingsInput({ values: { list: [1, 2] } });
       const written = await store.putAgentSettings(input);

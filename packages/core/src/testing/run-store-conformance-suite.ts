@@ -697,6 +697,35 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       expect(read?.leaseExpiresAt?.getTime()).toBe(BASE_TIME + 30_000);
     });
 
+    it("refuses a read given a NUL character in a text, as PostgreSQL does, rather than answering that nothing matched", async () => {
+      const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
+      const nul = "a\u0000b";
+      const input = sampleRunInput();
+      await store.createRun(input);
+      const { organizationId, id: runId } = input;
+      const window = { since: new Date(BASE_TIME - 60_000), until: new Date(BASE_TIME + 60_000) };
+      const reads: Array<[string, () => Promise<unknown>]> = [
+        ["getRun(organizationId)", () => store.getRun(nul, runId)],
+        ["getRun(runId)", () => store.getRun(organizationId, nul)],
+        ["findRunByIdempotencyKey", () => store.findRunByIdempotencyKey(organizationId, nul)],
+        ["listRuns(organizationId)", () => store.listRuns({ organizationId: nul, limit: 5 })],
+        ["listRuns(agentName)", () => store.listRuns({ organizationId, agentName: nul, limit: 5 })],
+        ["listRuns(userId)", () => store.listRuns({ organizationId, userId: nul, limit: 5 })],
+        ["listRuns(parentRunId)", () => store.listRuns({ organizationId, parentRunId: nul, limit: 5 })],
+        ["listRuns(intentContains)", () => store.listRuns({ organizationId, intentContains: nul, limit: 5 })],
+        ["summarizeRuns", () => store.summarizeRuns({ organizationId: nul, ...window })],
+        ["summarizeAgentPeriod", () => store.summarizeAgentPeriod({ organizationId, agentName: nul, ...window })],
+        ["listToolExecutions", () => store.listToolExecutions(organizationId, nul)],
+        ["listRunMetrics", () => store.listRunMetrics(organizationId, nul)],
+        ["listSteps", () => store.listSteps(organizationId, nul)],
+        ["getSignal(runId)", () => store.getSignal(organizationId, nul, "approval")],
+        ["getSignal(name)", () => store.getSignal(organizationId, runId, nul)],
+      ];
+      const answers = await Promise.all(reads.map(async ([name, read]) => [name, await read().then(() => "answered", (error: unknown) => (isRefused(error) ? "refused" : String(error)))]));
+      expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(reads.map(([name]) => [name, "refused"])));
+      expect(await store.getRun(organizationId, runId)).toMatchObject({ id: runId, status: "RUNNING" });
+    });
+
     it("writes the steps of several runs at once, refusing only the writes not held under their fence", async () => {
       const runs = Array.from({ length: 4 }, () => sampleRunInput());
       for (const run of runs) await store.createRun(run);

@@ -154,6 +154,26 @@ export function runScheduleStoreConformanceSuite(options: ScheduleStoreConforman
       expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual(schedule);
     });
 
+    it("refuses a read, change or delete given a NUL character in a text, as PostgreSQL does, and changes nothing", async () => {
+      const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
+      const nul = "a\u0000b";
+      const schedule = await store.createSchedule(sampleSchedule());
+      const { organizationId, id } = schedule;
+      const updatedAt = new Date(BASE_TIME + 1_000);
+      const calls: Array<[string, () => Promise<unknown>]> = [
+        ["getSchedule(organizationId)", () => store.getSchedule(nul, id)],
+        ["getSchedule(scheduleId)", () => store.getSchedule(organizationId, nul)],
+        ["listSchedules(organizationId)", () => store.listSchedules({ organizationId: nul, limit: 5 })],
+        ["listSchedules(agentName)", () => store.listSchedules({ organizationId, agentName: nul, limit: 5 })],
+        ["updateSchedule", () => store.updateSchedule(organizationId, nul, { enabled: false, updatedAt })],
+        ["deleteSchedule", () => store.deleteSchedule(nul, id)],
+        ["claimTick", () => store.claimTick({ organizationId, scheduleId: nul, dueAt: schedule.nextRunAt, updatedAt: schedule.updatedAt, nextRunAt: updatedAt, lastTickAt: schedule.nextRunAt })],
+      ];
+      const answers = await Promise.all(calls.map(async ([name, call]) => [name, await call().then(() => "answered", (error: unknown) => (isRefused(error) ? "refused" : String(error)))]));
+      expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(calls.map(([name]) => [name, "refused"])));
+      expect(await store.getSchedule(organizationId, id)).toEqual(schedule);
+    });
+
     it("refuses a schedule, or a change to one, whose input holds an unpaired surrogate, as PostgreSQL does", async () => {
       const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
       const lone = "a\uD800";
