@@ -1,7 +1,7 @@
 import { ValidationError } from "../errors/errors.js";
 import type { StoredError } from "../model/agent-run.js";
 import { storableTextProblem } from "../util/storable-value.js";
-import { jsonTextRefusal, nulRefused, surrogateRefused } from "./refuse-nul.js";
+import { jsonTextRefusal, nulRefused, surrogateRefused } from "./refuse-unstorable-text.js";
 
 // The memory stores keep a caller's object or array as its JSON text and parse it again on every read, so that
 // callers get what a database's JSON column gives back (a `Date` as its ISO string, no `undefined` property, a class

@@ -3,7 +3,7 @@ import type { AgentSettings } from "../model/agent-settings.js";
 import type { AgentSettingsStore } from "../ports/agent-settings-store.js";
 import { validatePutAgentSettings } from "../util/validate-agent-settings.js";
 import { inJsonForm } from "./json-form.js";
-import { refuseNulInRead } from "./refuse-nul.js";
+import { refuseNulInRead } from "./refuse-unstorable-text.js";
 
 /** Settings a memory store keeps when `maxEntries` is not given. */
 const DEFAULT_MAX_ENTRIES = 10_000;

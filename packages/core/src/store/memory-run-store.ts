@@ -14,7 +14,7 @@ import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 import { summarizeRunRecords, validateListRunsFilters, validateSummarizeRunsQuery } from "../util/run-summary.js";
 import { checkReportedMetric } from "../orchestrator/check-reported-metric.js";
 import { copyStoredError, jsonTextOf, keptValueOf, readKept } from "./json-form.js";
-import { keptError, keptText, refuseNul, refuseNulInRead } from "./refuse-nul.js";
+import { keptError, keptText, refuseUnstorableText, refuseNulInRead } from "./refuse-unstorable-text.js";
 
 /** Runs a memory store keeps when `maxRuns` is not given. */
 const DEFAULT_MAX_RUNS = 1_000;
@@ -344,11 +344,11 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async startRun(input) {
-      refuseNul(input.organizationId, "organizationId");
-      refuseNul(input.runId, "runId");
-      refuseNul(input.agentVersion, "agentVersion");
-      refuseNul(input.traceId, "traceId");
-      refuseNul(input.lease.owner, "lease.owner");
+      refuseUnstorableText(input.organizationId, "organizationId");
+      refuseUnstorableText(input.runId, "runId");
+      refuseUnstorableText(input.agentVersion, "agentVersion");
+      refuseUnstorableText(input.traceId, "traceId");
+      refuseUnstorableText(input.lease.owner, "lease.owner");
       const kept = find(input.organizationId, input.runId);
       if (!kept || kept.status !== "QUEUED") return null;
       kept.status = "RUNNING";
@@ -361,16 +361,16 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async recordAttempt(organizationId, runId, attempts) {
-      refuseNul(organizationId, "organizationId");
-      refuseNul(runId, "runId");
+      refuseUnstorableText(organizationId, "organizationId");
+      refuseUnstorableText(runId, "runId");
       const kept = find(organizationId, runId);
       if (kept && kept.attempts < attempts) kept.attempts = attempts;
     },
 
     async finishRun(input) {
       // Checked whatever the run's state: the database store refuses them before it reads the run.
-      refuseNul(input.organizationId, "organizationId");
-      refuseNul(input.runId, "runId");
+      refuseUnstorableText(input.organizationId, "organizationId");
+      refuseUnstorableText(input.runId, "runId");
       const statusReason = keptText(input.statusReason, "statusReason");
       const error = keptError(input.error, "error");
       // Refused as the database store refuses them, before anything is written: it writes metrics as JSON, which
@@ -489,8 +489,8 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
     async recordStep(input) {
       // The step is made before the run is read, as the database store refuses its values before it reads the run.
-      refuseNul(input.organizationId, "organizationId");
-      refuseNul(input.runId, "runId");
+      refuseUnstorableText(input.organizationId, "organizationId");
+      refuseUnstorableText(input.runId, "runId");
       const entry = input.step;
       const step: KeptStep = {
         position: entry.position,
@@ -507,7 +507,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
       };
       const tool = input.toolExecution ? toKeptTool(input.toolExecution, times) : undefined;
       const kept = fenced(input.organizationId, input.runId, input.fence);
-      refuseNul(input.timedOutSignal, "timedOutSignal");
+      refuseUnstorableText(input.timedOutSignal, "timedOutSignal");
       if (input.timedOutSignal !== undefined && kept.signals.some((signal) => signal.name === input.timedOutSignal)) throw timeoutAfterSignalConflict(kept.id, input.timedOutSignal);
       if (kept.steps === NONE) kept.steps = [];
       const steps = kept.steps;
@@ -526,8 +526,8 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
     async renewLeases(input) {
       if (input.runs.length === 0) return [];
-      refuseNul(input.owner, "owner");
-      for (const { runId } of input.runs) refuseNul(runId, "runs.runId");
+      refuseUnstorableText(input.owner, "owner");
+      for (const { runId } of input.runs) refuseUnstorableText(runId, "runs.runId");
       const expiresAt = times.of(input.expiresAt);
       const held: string[] = [];
       for (const { runId, fence } of input.runs) {
@@ -543,8 +543,8 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     async claimRuns(input) {
       // As the database store: a claim of no agent, or of no run, reads nothing and so refuses nothing.
       if (input.agentNames.length === 0 || input.limit < 1) return [];
-      refuseNul(input.owner, "owner");
-      for (const agentName of input.agentNames) refuseNul(agentName, "agentNames");
+      refuseUnstorableText(input.owner, "owner");
+      for (const agentName of input.agentNames) refuseUnstorableText(agentName, "agentNames");
       const now = times.of(input.now);
       const agents = new Set(input.agentNames);
       const claimed: ClaimedRun[] = [];
@@ -565,10 +565,10 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async suspendRun(input) {
-      refuseNul(input.organizationId, "organizationId");
-      refuseNul(input.runId, "runId");
+      refuseUnstorableText(input.organizationId, "organizationId");
+      refuseUnstorableText(input.runId, "runId");
       const kept = fenced(input.organizationId, input.runId, input.fence);
-      for (const name of input.signalNames) refuseNul(name, "signalNames");
+      for (const name of input.signalNames) refuseUnstorableText(name, "signalNames");
       const signalled = input.signalNames.length > 0 && kept.signals.some((signal) => input.signalNames.includes(signal.name));
       kept.status = "WAITING";
       kept.leaseOwner = null;
@@ -579,13 +579,13 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
     async sendSignal(input) {
       // In the database store's order: the run is read and checked before the signal's own values are.
-      refuseNul(input.organizationId, "organizationId");
-      refuseNul(input.runId, "runId");
+      refuseUnstorableText(input.organizationId, "organizationId");
+      refuseUnstorableText(input.runId, "runId");
       const kept = find(input.organizationId, input.runId);
       if (!kept) throw new RunNotFoundError(input.runId);
       if (isFinalRunStatus(kept.status)) throw new SignalConflictError(kept.id, `Run "${kept.id}" has ended (${kept.status}) and takes no signals.`);
-      refuseNul(input.name, "name");
-      refuseNul(input.sentBy, "sentBy");
+      refuseUnstorableText(input.name, "name");
+      refuseUnstorableText(input.sentBy, "sentBy");
       const payloadJson = jsonTextOf(input.payload, "payload");
       if (kept.signals.some((signal) => signal.name === input.name)) throw new SignalConflictError(kept.id, `Run "${kept.id}" already received signal "${input.name}".`);
       if (kept.steps.some((step) => endedWait(step, input.name))) throw signalAfterWaitConflict(kept.id, input.name);

@@ -4,7 +4,7 @@ import type { ScheduleStore } from "../ports/schedule-store.js";
 import { validateListDueSchedules, validateListSchedulesQuery } from "../schedules/validate-schedule-query.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 import { inJsonForm, jsonTextOf } from "./json-form.js";
-import { refuseNul, refuseNulIn, refuseNulInRead } from "./refuse-nul.js";
+import { refuseUnstorableText, refuseUnstorableTextIn, refuseNulInRead } from "./refuse-unstorable-text.js";
 
 /** Schedules a memory store keeps when `maxSchedules` is not given. */
 const DEFAULT_MAX_SCHEDULES = 10_000;
@@ -29,7 +29,7 @@ const copy = (schedule: Schedule): Schedule => ({
   updatedAt: new Date(schedule.updatedAt),
 });
 
-/** The texts of a schedule, refused when they hold NUL (see `refuse-nul.ts`). */
+/** The texts of a schedule, refused when they hold NUL (see `refuse-unstorable-text.ts`). */
 const SCHEDULE_TEXTS = ["id", "organizationId", "agentName", "cron", "timeZone", "catchUp", "createdBy"] as const;
 
 const newestFirst = (a: Schedule, b: Schedule): number => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
@@ -54,7 +54,7 @@ export function createMemoryScheduleStore(options: MemoryScheduleStoreOptions = 
     specificationVersion: "v1",
 
     async createSchedule(schedule) {
-      refuseNulIn(schedule, SCHEDULE_TEXTS);
+      refuseUnstorableTextIn(schedule, SCHEDULE_TEXTS);
       const kept = copy(schedule);
       if (schedules.size >= maxSchedules) throw new StoreUnavailableError(`The memory schedule store is full (${maxSchedules} schedules).`, { isRetryable: false });
       if (schedules.has(schedule.id)) throw new StoreUnavailableError(`A schedule with id "${schedule.id}" exists already.`, { isRetryable: false });
@@ -83,9 +83,9 @@ export function createMemoryScheduleStore(options: MemoryScheduleStoreOptions = 
 
     async updateSchedule(organizationId, scheduleId, changes) {
       // Checked before the lookup, as the database store refuses the values of an update that matches nothing too.
-      refuseNul(organizationId, "organizationId");
-      refuseNul(scheduleId, "id");
-      refuseNulIn(changes, ["cron", "timeZone", "catchUp"]);
+      refuseUnstorableText(organizationId, "organizationId");
+      refuseUnstorableText(scheduleId, "id");
+      refuseUnstorableTextIn(changes, ["cron", "timeZone", "catchUp"]);
       if (changes.input !== undefined) jsonTextOf(changes.input, "input");
       const schedule = find(organizationId, scheduleId);
       if (!schedule) return null;

@@ -103,6 +103,16 @@ export function runAgentSettingsStoreConformanceSuite(options: AgentSettingsStor
       expect(await store.getAgentSettings(input.organizationId, input.agentName)).toMatchObject({ values: input.values, version: 1, updatedBy: "user-1" });
     });
 
+    it("refuses settings with an unpaired surrogate in the agent's name or the writer's, rather than keeping it changed", async () => {
+      const input = sampleAgentSettingsInput();
+      await store.putAgentSettings(input);
+      for (const overrides of [{ updatedBy: "user\uD800" }, { agentName: "sample-agent\uDC00" }]) {
+        const refused = await store.putAgentSettings({ ...input, values: { changed: true }, ...overrides }).catch((error: unknown) => error);
+        expect(isNeonhubError(refused, "VALIDATION_FAILED") && !refused.isRetryable).toBe(true);
+      }
+      expect(await store.getAgentSettings(input.organizationId, input.agentName)).toMatchObject({ values: input.values, version: 1, updatedBy: "user-1" });
+    });
+
     it("refuses a read given a NUL character in a text, as PostgreSQL does, rather than answering that there are none", async () => {
       const input = sampleAgentSettingsInput();
       await store.putAgentSettings(input);

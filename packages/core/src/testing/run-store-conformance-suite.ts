@@ -697,6 +697,47 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       expect(read?.leaseExpiresAt?.getTime()).toBe(BASE_TIME + 30_000);
     });
 
+    it("refuses a write with an unpaired surrogate in any text, and writes nothing, rather than keeping it changed", async () => {
+      const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
+      const lone = "a\uD800b";
+      const lease = { owner: "executor-1", expiresAt: new Date(BASE_TIME + 30_000) };
+      const creates: Array<[string, Partial<CreateRunInput>]> = [
+        ["intent", { intent: lone }],
+        ["userId", { userId: lone }],
+        ["agentName", { agentName: lone }],
+        ["idempotencyKey", { idempotencyKey: lone }],
+        ["traceId", { traceId: lone }],
+        ["lease.owner", { lease: { ...lease, owner: lone } }],
+      ];
+      const outcome = (call: () => Promise<unknown>) => call().then(() => "kept", (error: unknown) => (isRefused(error) ? "refused" : String(error)));
+      const answers: Array<[string, string]> = [];
+      for (const [name, overrides] of creates) answers.push([`createRun ${name}`, await outcome(() => store.createRun(sampleRunInput(overrides)))]);
+      const input = sampleRunInput({ agentName: `lone-${randomUUID()}` });
+      await store.createRun(input);
+      const { organizationId, id: runId } = input;
+      const finishes: Array<[string, Partial<FinishRunInput>]> = [
+        ["statusReason", { statusReason: lone }],
+        ["error.message", { status: "FAILED", output: null, error: { code: "HANDLER_FAILED", message: lone } }],
+        ["metric name", { metrics: [{ name: lone, value: 1, unit: "count" }] }],
+      ];
+      for (const [name, overrides] of finishes) answers.push([`finishRun ${name}`, await outcome(() => store.finishRun(finishInput(organizationId, runId, overrides)))]);
+      const failed = { status: "FAILED" as const, output: null, error: { code: "HANDLER_FAILED", message: "no" } };
+      const steps: Array<[string, RecordStepInput]> = [
+        ["step key", sampleStepInput(input, 0, { key: lone })],
+        ["step error", sampleStepInput(input, 0, { ...failed, error: { code: "HANDLER_FAILED", message: lone } }, { toolExecution: null })],
+        ["tool connector", sampleStepInput(input, 0, {}, { toolExecution: { connector: lone } })],
+      ];
+      for (const [name, write] of steps) answers.push([`recordStep ${name}`, await outcome(() => store.recordStep(write))]);
+      const signal = { organizationId, runId, name: "approval", payload: { approved: true } as unknown, sentBy: "user-1" as string | null, sentAt: new Date(BASE_TIME) };
+      for (const [name, overrides] of [["name", { name: lone }], ["sentBy", { sentBy: lone }]] as const) {
+        answers.push([`sendSignal ${name}`, await outcome(() => store.sendSignal({ ...signal, ...overrides }))]);
+      }
+      expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(answers.map(([name]) => [name, "refused"])));
+      expect(await store.getRun(organizationId, runId)).toMatchObject({ status: "RUNNING", statusReason: null, error: null });
+      expect(await store.listSteps(organizationId, runId)).toEqual([]);
+      expect(await store.getSignal(organizationId, runId, "approval")).toBeNull();
+    });
+
     it("refuses a read given a NUL character in a text, as PostgreSQL does, rather than answering that nothing matched", async () => {
       const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
       const nul = "a\u0000b";

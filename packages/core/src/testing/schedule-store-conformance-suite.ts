@@ -154,6 +154,25 @@ export function runScheduleStoreConformanceSuite(options: ScheduleStoreConforman
       expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual(schedule);
     });
 
+    it("refuses a schedule, or changes to one, with an unpaired surrogate in any text, rather than keeping it changed", async () => {
+      const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
+      const lone = "a\uD800b";
+      const outcome = (call: () => Promise<unknown>) => call().then(() => "kept", (error: unknown) => (isRefused(error) ? "refused" : String(error)));
+      const answers: Array<[string, string]> = [];
+      for (const field of ["cron", "agentName", "timeZone", "createdBy"] as const) {
+        const refused = sampleSchedule({ [field]: lone });
+        answers.push([`createSchedule ${field}`, await outcome(() => store.createSchedule(refused))]);
+        expect(await store.getSchedule(refused.organizationId, refused.id)).toBeNull();
+      }
+      const schedule = await store.createSchedule(sampleSchedule());
+      const updatedAt = new Date(BASE_TIME + 1_000);
+      for (const field of ["cron", "timeZone"] as const) {
+        answers.push([`updateSchedule ${field}`, await outcome(() => store.updateSchedule(schedule.organizationId, schedule.id, { [field]: lone, enabled: false, updatedAt }))]);
+      }
+      expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(answers.map(([name]) => [name, "refused"])));
+      expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual(schedule);
+    });
+
     it("refuses a read, change or delete given a NUL character in a text, as PostgreSQL does, and changes nothing", async () => {
       const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
       const nul = "a\u0000b";

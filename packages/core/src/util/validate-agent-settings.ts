@@ -1,6 +1,6 @@
 import { ValidationError, type FieldError } from "../errors/errors.js";
 import type { PutAgentSettingsInput } from "../ports/agent-settings-store.js";
-import { isStorableDate, storableValueProblems } from "./storable-value.js";
+import { isStorableDate, storableTextProblem, storableValueProblems } from "./storable-value.js";
 
 /** Largest settings object, as JSON text: settings are a few thresholds, not data. */
 export const MAX_AGENT_SETTINGS_BYTES = 16 * 1_024;
@@ -9,9 +9,10 @@ export const MAX_AGENT_SETTINGS_BYTES = 16 * 1_024;
 export function validatePutAgentSettings(input: PutAgentSettingsInput): void {
   const problems: FieldError[] = [];
   for (const field of ["organizationId", "agentName", "updatedBy"] as const) {
-    if (input[field].length === 0) problems.push({ path: field, message: "Must not be empty" });
-    // PostgreSQL refuses the character in a text column; checked here so that every store refuses it alike.
-    else if (input[field].includes("\u0000")) problems.push({ path: field, message: "Must not contain the NUL character (U+0000)" });
+    // PostgreSQL refuses NUL in a text column and would keep an unpaired surrogate changed: checked here so that every
+    // store refuses both alike.
+    const problem = input[field].length === 0 ? "Must not be empty" : storableTextProblem(input[field]);
+    if (problem !== null) problems.push({ path: field, message: problem });
   }
   if (!isStorableDate(input.updatedAt)) problems.push({ path: "updatedAt", message: "Must be a valid date from year 1 to 9999" });
   if (input.expectedVersion !== undefined && (!Number.isSafeInteger(input.expectedVersion) || input.expectedVersion < 0)) {

@@ -9,6 +9,7 @@ import {
   type SendSignalInput,
 } from "@neonhub/core";
 import type { PreparedStatements } from "../database/prepared-statements.js";
+import { refuseUnstorableTexts } from "../errors/refuse-unstorable-texts.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { RECORD_STEPS_SQL, refusal, stepRecordRows } from "./journal-writes.js";
 import { toAgentRun, toJsonText, type AgentRunRow } from "./run-records.js";
@@ -36,6 +37,8 @@ const FIND_SIGNAL_SQL = `SELECT "name" FROM "RunSignal" WHERE "runId" = $1 AND "
  * wait ended (the `SIGNAL` step keyed by its name `SUCCEEDED`) is refused, and the insert rolled back.
  */
 export async function sendSignal(prisma: PrismaClient, input: SendSignalInput): Promise<AgentRun> {
+  // Run rows are written as JSON, which refuses such texts; a signal's are plain columns.
+  refuseUnstorableTexts("signal", { name: input.name, sentBy: input.sentBy });
   const row = await prisma.$transaction(async (transaction) => {
     const [run] = await transaction.$queryRaw<AgentRunRow[]>`
       SELECT ${RUN_COLUMNS} FROM "AgentRun" WHERE "id" = ${input.runId} AND "organizationId" = ${input.organizationId} FOR UPDATE`;

@@ -12,6 +12,7 @@ import {
 } from "@neonhub/core";
 import { Prisma, type PrismaClient, type Schedule as ScheduleRow } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
+import { refuseUnstorableTexts } from "../errors/refuse-unstorable-texts.js";
 
 const toCatchUp = (value: string): CatchUpPolicy => ((CATCH_UP_POLICIES as readonly string[]).includes(value) ? (value as CatchUpPolicy) : "latest");
 
@@ -52,7 +53,11 @@ export function createPrismaScheduleStore(prisma: PrismaClient): ScheduleStore {
     specificationVersion: "v1",
 
     createSchedule: (schedule) =>
-      guarded("create the schedule", async () => toSchedule(await prisma.schedule.create({ data: { ...schedule, input: toJson(schedule.input) } }))),
+      guarded("create the schedule", async () => {
+        const { id, organizationId, agentName, cron, timeZone, catchUp, createdBy } = schedule;
+        refuseUnstorableTexts("schedule", { id, organizationId, agentName, cron, timeZone, catchUp, createdBy });
+        return toSchedule(await prisma.schedule.create({ data: { ...schedule, input: toJson(schedule.input) } }));
+      }),
 
     getSchedule: (organizationId, scheduleId) =>
       guarded("read the schedule", async () => {
@@ -83,6 +88,7 @@ export function createPrismaScheduleStore(prisma: PrismaClient): ScheduleStore {
     updateSchedule: (organizationId, scheduleId, changes) =>
       guarded("update the schedule", async () => {
         const { input, ...rest } = changes;
+        refuseUnstorableTexts("schedule", { cron: rest.cron, timeZone: rest.timeZone, catchUp: rest.catchUp });
         const [row] = await prisma.schedule.updateManyAndReturn({
           where: { id: scheduleId, organizationId },
           data: { ...rest, ...(input === undefined ? {} : { input: toJson(input) }) },

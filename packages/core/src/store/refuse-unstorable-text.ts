@@ -3,8 +3,9 @@ import type { StoredError } from "../model/agent-run.js";
 
 // PostgreSQL keeps no NUL character (U+0000) in a text or JSON value, nor an unpaired UTF-16 surrogate in JSON: it
 // refuses the whole write (SQLSTATE 22021 for text, 22P05 or 22P02 for JSON), which the Prisma stores report as
-// VALIDATION_FAILED. The memory stores refuse the same writes, before they change anything, so that a test on them
-// passes only what production passes.
+// VALIDATION_FAILED. An unpaired surrogate in a plain text column would be kept changed (as U+FFFD), so the Prisma
+// stores refuse it before writing. The memory stores refuse the same writes, before they change anything, so that a
+// test on them passes only what production passes.
 
 const NUL = "\u0000";
 
@@ -40,21 +41,31 @@ export function jsonTextRefusal(json: string, path: string): ValidationError | u
 
 const holdsNul = (text: unknown): boolean => typeof text === "string" && text.includes(NUL);
 
+/** The error refusing a text that holds NUL or an unpaired surrogate, naming `path`; undefined for any other value. */
+function unstorableTextRefusal(text: unknown, path: string): ValidationError | undefined {
+  if (typeof text !== "string") return undefined;
+  if (text.includes(NUL)) return nulRefused(path);
+  // Native and a single pass: cheaper than a regular expression on the texts of every run.
+  return (text as string & { isWellFormed(): boolean }).isWellFormed() ? undefined : surrogateRefused(path);
+}
+
 /**
  * The text itself, to keep; null and undefined pass.
- * @throws ValidationError naming `path` when it holds NUL.
+ * @throws ValidationError naming `path` when it holds NUL or an unpaired surrogate.
  */
 export function keptText<Text extends string | null | undefined>(text: Text, path: string): Text {
-  if (holdsNul(text)) throw nulRefused(path);
+  const refusal = unstorableTextRefusal(text, path);
+  if (refusal) throw refusal;
   return text;
 }
 
 /**
- * Refuses a text holding NUL; null and undefined pass.
+ * Refuses a text holding NUL or an unpaired surrogate; null and undefined pass.
  * @throws ValidationError naming `path`.
  */
-export function refuseNul(text: string | null | undefined, path: string): void {
-  if (holdsNul(text)) throw nulRefused(path);
+export function refuseUnstorableText(text: string | null | undefined, path: string): void {
+  const refusal = unstorableTextRefusal(text, path);
+  if (refusal) throw refusal;
 }
 
 /**
@@ -72,19 +83,23 @@ export function refuseNulInRead(text: string | null | undefined, path: string): 
 
 /**
  * A copy of a stored error to keep: its code and message alone.
- * @throws ValidationError naming `path` when either holds NUL.
+ * @throws ValidationError naming `path` when either holds NUL or an unpaired surrogate.
  */
 export function keptError(error: StoredError | null, path: string): StoredError | null {
   if (error === null) return null;
-  if (holdsNul(error.code) || holdsNul(error.message)) throw nulRefused(path);
+  const refusal = unstorableTextRefusal(error.code, path) ?? unstorableTextRefusal(error.message, path);
+  if (refusal) throw refusal;
   return { code: error.code, message: error.message };
 }
 
 /**
- * Refuses a record whose named text fields hold NUL; fields that are not texts pass. Reads each field by its name,
- * which costs about twice what reading it directly does: kept off the paths every run takes.
+ * Refuses a record whose named text fields hold NUL or an unpaired surrogate; fields that are not texts pass. Reads
+ * each field by its name, which costs about twice what reading it directly does: kept off the paths every run takes.
  * @throws ValidationError naming the first such field.
  */
-export function refuseNulIn<Record extends object>(record: Record, fields: ReadonlyArray<keyof Record & string>): void {
-  for (const field of fields) if (holdsNul(record[field])) throw nulRefused(field);
+export function refuseUnstorableTextIn<Record extends object>(record: Record, fields: ReadonlyArray<keyof Record & string>): void {
+  for (const field of fields) {
+    const refusal = unstorableTextRefusal(record[field], field);
+    if (refusal) throw refusal;
+  }
 }
