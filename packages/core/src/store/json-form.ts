@@ -12,16 +12,19 @@ import { jsonTextRefusal, nulRefused, surrogateRefused } from "./refuse-unstorab
 /** True for a value kept as its JSON text: an object or an array. */
 export const isJsonText = (value: unknown): value is object => typeof value === "object" && value !== null;
 
+/** The types of values JSON writes as nothing: kept as null, as the database store keeps them. */
+const WRITTEN_AS_NOTHING = new Set(["undefined", "function", "symbol"]);
+
 /**
- * What is kept beside a value's JSON text: null for an object or array, and for `undefined` and a number that is not
- * finite (JSON has no such value); the value itself otherwise.
+ * What is kept beside a value's JSON text: null for an object or array, for what JSON writes as nothing (`undefined`,
+ * a function, a symbol) and for a number that is not finite (JSON has no such value); the value itself otherwise.
  */
 export const keptValueOf = (value: unknown): unknown =>
-  isJsonText(value) || value === undefined || (typeof value === "number" && !Number.isFinite(value)) ? null : value;
+  isJsonText(value) || WRITTEN_AS_NOTHING.has(typeof value) || (typeof value === "number" && !Number.isFinite(value)) ? null : value;
 
 /**
  * The JSON text an object or array is kept as; null for any other value.
- * @throws ValidationError for a value JSON cannot hold (a `bigint`, a cycle), or one holding a NUL character or an
+ * @throws ValidationError for a value JSON cannot hold (a `bigint`, at the top or inside, a cycle), or one holding a NUL character or an
  * unpaired UTF-16 surrogate in a text or a key, as the database store refuses it.
  */
 export function jsonTextOf(value: unknown, path: string): string | null {
@@ -31,6 +34,7 @@ export function jsonTextOf(value: unknown, path: string): string | null {
     if (problem !== null) throw value.includes("\u0000") ? nulRefused(path) : surrogateRefused(path);
     return null;
   }
+  if (typeof value === "bigint") throw new ValidationError(`The ${path} cannot be stored as JSON: JSON has no bigint.`, [{ path, message: "Must be a JSON value (no bigint, no cycle)" }]);
   if (!isJsonText(value)) return null;
   let text: string;
   try {

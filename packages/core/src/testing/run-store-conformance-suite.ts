@@ -546,7 +546,7 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       const cycle: Record<string, unknown> = {};
       cycle.self = cycle;
       const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
-      for (const value of [{ total: 10n }, cycle]) {
+      for (const value of [{ total: 10n }, cycle, 10n]) {
         const refused = sampleRunInput({ input: value });
         await expect(store.createRun(refused)).rejects.toSatisfy(isRefused);
         expect(await store.getRun(refused.organizationId, refused.id)).toBeNull();
@@ -559,6 +559,21 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
         expect(await store.listSteps(input.organizationId, input.id)).toEqual([]);
         expect(await store.getSignal(input.organizationId, input.id, "approval")).toBeNull();
         expect(await store.getRun(input.organizationId, input.id)).toMatchObject({ status: "RUNNING", output: null });
+      }
+    });
+
+    it("keeps a value JSON writes as nothing (undefined, a function, a symbol) as JSON null, in every value it keeps", async () => {
+      for (const value of [undefined, () => "draft", Symbol("draft")]) {
+        const input = sampleRunInput({ input: value });
+        expect((await store.createRun(input)).run.input).toBeNull();
+        const { organizationId, id: runId } = input;
+        expect((await store.getRun(organizationId, runId))?.input).toBeNull();
+        await store.recordStep(sampleStepInput(input, 0, { kind: "STEP", key: "draft", output: value }, { toolExecution: null }));
+        expect((await store.listSteps(organizationId, runId))[0]?.output).toBeNull();
+        await store.sendSignal({ organizationId, runId, name: "approval", payload: value, sentBy: null, sentAt: new Date(BASE_TIME) });
+        expect((await store.getSignal(organizationId, runId, "approval"))?.payload).toBeNull();
+        expect((await store.finishRun(finishInput(organizationId, runId, { output: value }))).output).toBeNull();
+        expect((await store.getRun(organizationId, runId))?.output).toBeNull();
       }
     });
 

@@ -128,6 +128,22 @@ export function runScheduleStoreConformanceSuite(options: ScheduleStoreConforman
       expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual({ ...schedule, input: { at: at.toISOString(), list: [5] }, updatedAt: changes.updatedAt });
     });
 
+    it("keeps an input JSON writes as nothing (a function, a symbol) as JSON null, and refuses one JSON cannot hold", async () => {
+      for (const input of [() => "site", Symbol("site")]) {
+        const schedule = sampleSchedule({ input });
+        expect((await store.createSchedule(schedule)).input).toBeNull();
+        expect((await store.getSchedule(schedule.organizationId, schedule.id))?.input).toBeNull();
+      }
+      const cycle: Record<string, unknown> = {};
+      cycle.self = cycle;
+      for (const input of [10n, { total: 10n }, cycle]) {
+        const refused = sampleSchedule({ input });
+        const failure = await store.createSchedule(refused).catch((error: unknown) => error);
+        expect(isNeonhubError(failure, "VALIDATION_FAILED") && !failure.isRetryable).toBe(true);
+        expect(await store.getSchedule(refused.organizationId, refused.id)).toBeNull();
+      }
+    });
+
     it("keeps an input that is NaN, Infinity or -Infinity as JSON null, as PostgreSQL does", async () => {
       const schedule = sampleSchedule({ input: Number.NaN });
       expect((await store.createSchedule(schedule)).input).toBeNull();

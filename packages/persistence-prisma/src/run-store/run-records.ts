@@ -60,14 +60,16 @@ export interface ToolExecutionRow {
 }
 
 /**
- * JSON text for a `jsonb` parameter; `undefined` is stored as JSON null. A value JSON cannot hold (a `bigint`, a
+ * JSON text for a `jsonb` parameter; a value JSON writes as nothing (`undefined`, a function, a symbol, an object whose
+ * `toJSON` returns nothing) is stored as JSON null. A value JSON cannot hold (a `bigint`, a
  * cycle) is the caller's to fix, as a value the database refuses is: a `ValidationError`, never retried, so that a
  * step whose output is such a value fails instead of being taken for a lost write and run again.
  * @throws ValidationError naming what JSON could not hold.
  */
 export function toJsonText(value: unknown): string {
   try {
-    return JSON.stringify(value ?? null);
+    // JSON.stringify answers undefined, not text, for what it writes as nothing: a SQL NULL the columns refuse.
+    return JSON.stringify(value) ?? "null";
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ValidationError(`A value cannot be stored as JSON: ${reason}.`, [{ path: "", message: "Must be a JSON value (no bigint, no cycle)" }], { cause: error });

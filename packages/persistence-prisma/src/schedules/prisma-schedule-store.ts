@@ -33,15 +33,23 @@ const toSchedule = (row: ScheduleRow): Schedule => ({
 });
 
 /**
- * The input as Prisma writes it: a JSON null as Prisma's marker, not as a missing value.
- * @throws ValidationError for a text input PostgreSQL cannot hold: Prisma's engine fails to read its own request when
- * the text has an unpaired surrogate, which would otherwise surface as an unexplained store failure.
+ * The input as Prisma writes it: its JSON form, with what JSON writes as nothing (a function, a symbol) as JSON null,
+ * and JSON null as Prisma's marker, not as a missing value.
+ * @throws ValidationError for an input JSON cannot hold (a `bigint`, a cycle), and for a text input PostgreSQL cannot
+ * hold: Prisma's engine fails to read its own request when the text has an unpaired surrogate, which would otherwise
+ * surface as an unexplained store failure.
  */
 function toJson(value: unknown): Prisma.InputJsonValue | typeof Prisma.JsonNull {
-  if (value === null) return Prisma.JsonNull;
   const problem = typeof value === "string" ? storableTextProblem(value) : null;
   if (problem !== null) throw new ValidationError(`The schedule's input cannot be stored: ${problem.toLowerCase()}.`, [{ path: "input", message: problem }]);
-  return value as Prisma.InputJsonValue;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ValidationError(`The schedule's input cannot be stored as JSON: ${reason}.`, [{ path: "input", message: "Must be a JSON value (no bigint, no cycle)" }], { cause: error });
+  }
+  return json === undefined || json === "null" ? Prisma.JsonNull : (JSON.parse(json) as Prisma.InputJsonValue);
 }
 
 /**
