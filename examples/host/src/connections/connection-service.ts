@@ -15,7 +15,8 @@ import { ConnectionApiError } from "../http/host-error.js";
 import { DEFAULT_OAUTH_GRANT_TTL_MS, newOAuthGrant } from "./oauth-grant.js";
 import { isReturnUrlAllowed } from "./return-url-allowlist.js";
 import { refuseDerivedBaseUrlOf, storeOAuthTokens } from "./store-oauth-tokens.js";
-import { authorizationUrlOf, exchangeCode, newAuthorizationSecrets, oauthErrorCode, oauthProviderOf, revokeToken, type OAuthProvider } from "./oauth-provider.js";
+import { authorizationUrlOf, exchangeCode, newAuthorizationSecrets, oauthErrorCode, oauthProviderOf, type OAuthProvider } from "./oauth-provider.js";
+import { PROVIDER_REVOCATION_TIMEOUT_MS, revokeTokenWithin } from "./revoke-token-within.js";
 import { validateCredentials } from "./validate-credentials.js";
 
 /**
@@ -76,8 +77,9 @@ export interface ConnectionDeletion {
   connector: string;
   /**
    * `revoked`: the provider withdrew the grant; `not_offered`: the connector declares no revocation; `failed`: the
-   * provider refused or could not be reached, or no configured key opens the stored credentials (the connection is
-   * deleted anyway).
+   * provider refused, could not be reached or did not answer in time (5 seconds at an RFC 7009 endpoint, the
+   * connector's `timeoutMs` for its own `revocation` call), or no configured key opens the stored credentials (the
+   * connection is deleted anyway).
    */
   revocation: "revoked" | "not_offered" | "failed";
 }
@@ -191,8 +193,9 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
   };
 
   /**
-   * Withdraws the grant where the provider offers it; a provider that refuses or cannot be reached is `failed`, and so
-   * is a grant whose credentials (null) no configured key opens.
+   * Withdraws the grant where the provider offers it; a provider that refuses, cannot be reached or does not answer
+   * in time is `failed`, and so is a grant whose credentials (null) no configured key opens. The connector's own
+   * `revocation` call is bounded by the connector client, with the connector's `timeoutMs`.
    */
   const revokeAtProvider = async (organizationId: string, connector: ConnectorDefinition, credentials: Record<string, string> | null): Promise<ConnectionDeletion["revocation"]> => {
     try {
@@ -202,8 +205,9 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
         const { provider } = oauthOf(connector);
         const refreshToken = credentials.refreshToken;
         // Revoking the refresh token withdraws the whole grant at providers that follow RFC 7009.
-        if (refreshToken !== undefined && refreshToken !== "") await revokeToken(provider, refreshToken, "refresh_token");
-        else await revokeToken(provider, credentials.accessToken ?? "", "access_token");
+        const deadline = { clock, timeoutMs: PROVIDER_REVOCATION_TIMEOUT_MS };
+        if (refreshToken !== undefined && refreshToken !== "") await revokeTokenWithin(provider, refreshToken, "refresh_token", deadline);
+        else await revokeTokenWithin(provider, credentials.accessToken ?? "", "access_token", deadline);
         return "revoked";
       }
       if (connector.revocation !== undefined) {
