@@ -111,13 +111,15 @@ export interface ConnectionService {
    * Finishes an authorization; `caller` is set when the callback request carried an API key. With `confirm`
    * completion the tokens wait as a grant, and the return URL gets `status=confirm&grant=...`. Tokens from which the
    * connector derives a base URL that a `baseUrl` field could not name are kept nowhere, and the return URL gets
-   * `status=error&error=base_url_refused`.
+   * `status=error&error=base_url_refused`; they are not revoked at the provider (a provider may withdraw with them a
+   * working connection of the same account), where they expire on their own.
    */
   callback(parameters: URLSearchParams, caller: ConnectionCaller | null): Promise<CallbackOutcome>;
   /**
    * Takes a grant of `confirm` completion (once, whoever asks) and, when `caller` is the organization and user that
    * started the authorization, stores its tokens as the callback of `callback` completion does, refusing with
    * `OAUTH_BASE_URL_REFUSED` tokens from which the connector now derives a base URL that a `baseUrl` field could not name.
+   * A refused grant's tokens are kept nowhere and, as the callback's, not revoked at the provider.
    */
   confirm(caller: ConnectionCaller, connectorId: string, grant: string): Promise<ConnectionSummary>;
 }
