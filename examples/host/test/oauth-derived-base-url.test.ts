@@ -27,6 +27,7 @@ describe("OAuth connections whose connector derives its base URL from the tokens
   afterAll(() => provider.close());
 
   beforeEach(async () => {
+    provider.requests.length = 0;
     // Careless on purpose, like a provider whose tokens end with the data centre that issued them.
     const connector = createOAuthTestConnector(provider.url, "https://data-centre-not-derived.invalid", {
       baseUrlFrom: (credential) => {
@@ -66,6 +67,8 @@ describe("OAuth connections whose connector derives its base URL from the tokens
   const putConnection = (credentials: Record<string, string>) => store.put({ organizationId: "org_alpha", connector: "acme-oauth", authType: "oauth2", credentials, expiresAt: null });
   /** States and grants still kept: every one is expired a year from now. */
   const keptAuthorizations = () => states.deleteExpired(new Date(Date.now() + 365 * 86_400_000));
+  /** What reached the connector's RFC 7009 endpoint: refused tokens are not revoked (see docs/connections.md). */
+  const revocations = () => provider.requests.filter((request) => request.path === "/revoke");
 
   it("stores the tokens of a callback whose derived base URL names a public https host", async () => {
     const back = await connect("callback", PUBLIC_TOKEN);
@@ -86,6 +89,7 @@ describe("OAuth connections whose connector derives its base URL from the tokens
     expect(Object.fromEntries(back.searchParams)).toEqual({ connector: "acme-oauth", status: "error", error: "base_url_refused" });
     expect(await store.get("org_alpha", "acme-oauth")).toEqual(before);
     expect(await keptAuthorizations()).toBe(0);
+    expect(revocations()).toEqual([]);
   });
 
   it("with confirm completion, refuses at the callback: no grant is kept and no connection stored", async () => {
@@ -112,5 +116,6 @@ describe("OAuth connections whose connector derives its base URL from the tokens
     expect(refused.body).not.toContain(REFRESH_TOKEN);
     expect(await store.get("org_alpha", "acme-oauth")).toBeNull();
     expect((await confirm(back.searchParams.get("grant") as string)).json()).toMatchObject({ code: "OAUTH_GRANT_INVALID" });
+    expect(revocations()).toEqual([]);
   });
 });

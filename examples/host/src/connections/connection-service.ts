@@ -15,7 +15,8 @@ import { ConnectionApiError } from "../http/host-error.js";
 import { DEFAULT_OAUTH_GRANT_TTL_MS, newOAuthGrant } from "./oauth-grant.js";
 import { isReturnUrlAllowed } from "./return-url-allowlist.js";
 import { refuseDerivedBaseUrlOf, storeOAuthTokens } from "./store-oauth-tokens.js";
-import { authorizationUrlOf, exchangeCode, newAuthorizationSecrets, oauthErrorCode, oauthProviderOf, revokeToken, type OAuthProvider } from "./oauth-provider.js";
+import { authorizationUrlOf, exchangeCode, newAuthorizationSecrets, oauthErrorCode, oauthProviderOf, type OAuthProvider } from "./oauth-provider.js";
+import { PROVIDER_REVOCATION_TIMEOUT_MS, revokeTokenWithin } from "./revoke-token-within.js";
 import { validateCredentials } from "./validate-credentials.js";
 
 /**
@@ -76,8 +77,9 @@ export interface ConnectionDeletion {
   connector: string;
   /**
    * `revoked`: the provider withdrew the grant; `not_offered`: the connector declares no revocation; `failed`: the
-   * provider refused or could not be reached, or no configured key opens the stored credentials (the connection is
-   * deleted anyway).
+   * provider refused, could not be reached or did not answer in time (5 seconds at an RFC 7009 endpoint, the
+   * connector's `timeoutMs` for its own `revocation` call), or no configured key opens the stored credentials (the
+   * connection is deleted anyway).
    */
   revocation: "revoked" | "not_offered" | "failed";
 }
@@ -109,13 +111,15 @@ export interface ConnectionService {
    * Finishes an authorization; `caller` is set when the callback request carried an API key. With `confirm`
    * completion the tokens wait as a grant, and the return URL gets `status=confirm&grant=...`. Tokens from which the
    * connector derives a base URL that a `baseUrl` field could not name are kept nowhere, and the return URL gets
-   * `status=error&error=base_url_refused`.
+   * `status=error&error=base_url_refused`; they are not revoked at the provider (a provider may withdraw with them a
+   * working connection of the same account), where they expire on their own.
    */
   callback(parameters: URLSearchParams, caller: ConnectionCaller | null): Promise<CallbackOutcome>;
   /**
    * Takes a grant of `confirm` completion (once, whoever asks) and, when `caller` is the organization and user that
    * started the authorization, stores its tokens as the callback of `callback` completion does, refusing with
    * `OAUTH_BASE_URL_REFUSED` tokens from which the connector now derives a base URL that a `baseUrl` field could not name.
+   * A refused grant's tokens are kept nowhere and, as the callback's, not revoked at the provider.
    */
   confirm(caller: ConnectionCaller, connectorId: string, grant: string): Promise<ConnectionSummary>;
 }
@@ -191,8 +195,9 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
   };
 
   /**
-   * Withdraws the grant where the provider offers it; a provider that refuses or cannot be reached is `failed`, and so
-   * is a grant whose credentials (null) no configured key opens.
+   * Withdraws the grant where the provider offers it; a provider that refuses, cannot be reached or does not answer
+   * in time is `failed`, and so is a grant whose credentials (null) no configured key opens. The connector's own
+   * `revocation` call is bounded by the connector client, with the connector's `timeoutMs`.
    */
   const revokeAtProvider = async (organizationId: string, connector: ConnectorDefinition, credentials: Record<string, string> | null): Promise<ConnectionDeletion["revocation"]> => {
     try {
@@ -202,8 +207,9 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
         const { provider } = oauthOf(connector);
         const refreshToken = credentials.refreshToken;
         // Revoking the refresh token withdraws the whole grant at providers that follow RFC 7009.
-        if (refreshToken !== undefined && refreshToken !== "") await revokeToken(provider, refreshToken, "refresh_token");
-        else await revokeToken(provider, credentials.accessToken ?? "", "access_token");
+        const deadline = { clock, timeoutMs: PROVIDER_REVOCATION_TIMEOUT_MS };
+        if (refreshToken !== undefined && refreshToken !== "") await revokeTokenWithin(provider, refreshToken, "refresh_token", deadline);
+        else await revokeTokenWithin(provider, credentials.accessToken ?? "", "access_token", deadline);
         return "revoked";
       }
       if (connector.revocation !== undefined) {

@@ -77,11 +77,12 @@ export async function exchangeCode(provider: OAuthProvider, callbackParameters: 
   };
 }
 
-/** Revokes a token at the provider (RFC 7009). */
-export async function revokeToken(provider: OAuthProvider, token: string, hint: "refresh_token" | "access_token"): Promise<void> {
+/** Revokes a token at the provider (RFC 7009); `signal` aborts the request. */
+export async function revokeToken(provider: OAuthProvider, token: string, hint: "refresh_token" | "access_token", signal?: AbortSignal): Promise<void> {
   const response = await oauth.revocationRequest(provider.server, provider.client, provider.clientAuthentication, token, {
     ...provider.requestOptions,
     additionalParameters: { token_type_hint: hint },
+    ...(signal === undefined ? {} : { signal }),
   });
   await oauth.processRevocationResponse(response);
 }
