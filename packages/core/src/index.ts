@@ -97,6 +97,7 @@ export type {
 export { STEP_KINDS, STEP_STATUSES } from "./model/journal-step.js";
 export type { JournalStep, JournalStepSummary, StepKind, StepStatus } from "./model/journal-step.js";
 export type { RunSignal } from "./model/run-signal.js";
+export { checkReportedMetric } from "./orchestrator/check-reported-metric.js";
 export {
   MAX_INTENT_SEARCH_LENGTH,
   MAX_SUMMARY_WINDOW_MS,

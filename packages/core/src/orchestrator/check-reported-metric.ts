@@ -6,7 +6,7 @@ const TEXT_RULE = "Must be text without NUL characters or unpaired surrogates";
 /**
  * Checks a `ctx.reportMetric` call where it is made. A store refuses a metric whose value is not finite (`0 / 0`)
  * or whose text it cannot hold, and it would refuse it only with the run's end: the run could then not be
- * recorded as ended, and would be taken over and run again.
+ * recorded as ended, and would be taken over and run again. Stores call it on a finish's metrics, before writing.
  * @throws ValidationError naming `name`, `value` or `unit`.
  */
 export function checkReportedMetric(name: unknown, value: unknown, unit: unknown): void {

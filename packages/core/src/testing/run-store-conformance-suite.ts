@@ -584,6 +584,8 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
         const metrics = [{ name: "duration_ms", value: 5, unit: "ms" }, { name: "click_rate", value, unit: "ratio" }];
         const refused = await store.finishRun(finishInput(input.organizationId, input.id, { metrics })).catch((error: unknown) => error);
         expect(isNeonhubError(refused, "VALIDATION_FAILED") && !refused.isRetryable).toBe(true);
+        // Named as ctx.reportMetric names it (checkReportedMetric), on every store.
+        expect(refused).toMatchObject({ details: { fieldErrors: [{ path: "value", message: "Must be a finite number" }] } });
       }
       expect(await store.getRun(input.organizationId, input.id)).toMatchObject({ status: "RUNNING", completedAt: null });
       expect(await store.listRunMetrics(input.organizationId, input.id)).toEqual([]);

@@ -1,4 +1,4 @@
-import { LeaseLostError, RunNotFoundError, ValidationError, isFinalRunStatus, type CreateRunInput, type CreateRunResult, type FinishRunInput, type AgentRun, type StartRunInput } from "@neonhub/core";
+import { LeaseLostError, RunNotFoundError, ValidationError, checkReportedMetric, isFinalRunStatus, type CreateRunInput, type CreateRunResult, type FinishRunInput, type AgentRun, type StartRunInput } from "@neonhub/core";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { PreparedStatements } from "../database/prepared-statements.js";
 import { toAgentRun, toJsonText, type AgentRunRow } from "./run-records.js";
@@ -160,11 +160,7 @@ export function validateCreate(input: CreateRunInput): void {
 
 /** Checks the metrics of a finish before anything is written. */
 export function validateFinish(input: FinishRunInput): void {
-  for (const metric of input.metrics) {
-    if (!Number.isFinite(metric.value) || typeof metric.name !== "string" || typeof metric.unit !== "string") {
-      throw new ValidationError(`Metric "${String(metric.name)}" must have a name, a unit and a finite value.`, [{ path: "metrics", message: "Invalid metric" }]);
-    }
-  }
+  for (const metric of input.metrics) checkReportedMetric(metric.name, metric.value, metric.unit);
 }
 
 /** {@link insertRun} for several runs in one statement (ids must differ); results are in the order of `inputs`. */
