@@ -102,7 +102,7 @@ export class UpstreamFailedError extends NeonhubError {
   }
 }
 
-/** The run store could not be reached or refused the write. */
+/** A store could not reach its database, or the database refused the call for a reason other than the value. */
 export class StoreUnavailableError extends NeonhubError {
   constructor(message: string, options: NeonhubErrorOptions = {}) {
     super(ERROR_CODES.STORE_UNAVAILABLE, message, { isRetryable: true, ...options });

@@ -119,7 +119,7 @@ describe("Prisma credential store key rotation past rows it cannot open, on embe
     await expect(createPrismaCredentialStore(failing, { current: newKey, previous: [oldKey] }).reencrypt()).rejects.toMatchObject({
       code: "STORE_UNAVAILABLE",
       isRetryable: true,
-      message: "The run store is unavailable: could not re-encrypt the connections because the database connection failed.",
+      message: "The database is unavailable: could not re-encrypt the connections because the connection to it failed.",
     });
     expect(await createPrismaCredentialStore(connectionOf().prisma, newKey).countStale()).toBe(1);
     await connectionOf().prisma.connectorAuth.deleteMany({});

@@ -138,7 +138,7 @@ describe("errors", () => {
     try {
       const failure = await unreachable.runStore.getRun("org", "run").catch((error: unknown) => error);
       expect(isNeonhubError(failure, "STORE_UNAVAILABLE")).toBe(true);
-      expect((failure as Error).message).toBe("The run store is unavailable: could not read the run because the database connection failed.");
+      expect((failure as Error).message).toBe("The database is unavailable: could not read the run because the connection to it failed.");
       await expect(unreachable.checkHealth()).rejects.toMatchObject({ code: "STORE_UNAVAILABLE" });
     } finally {
       await unreachable.close();
@@ -150,7 +150,7 @@ describe("errors", () => {
     await database.apiKeyStore.create(key);
     const failure = await database.apiKeyStore.create({ ...key, id: randomUUID() }).catch((error: unknown) => error);
     expect(isNeonhubError(failure, "STORE_UNAVAILABLE")).toBe(true);
-    expect(failure).toMatchObject({ isRetryable: false, message: "The run store refused to store the API key: a unique constraint was violated." });
+    expect(failure).toMatchObject({ isRetryable: false, message: "The database refused to store the API key: a unique constraint was violated." });
   });
   it("fails only the bad write of a batch of concurrent creates", async () => {
     const organizationId = `org-${randomUUID()}`;

@@ -21,13 +21,13 @@ describe("toStoreError", () => {
     expect(isNeonhubError(failure, "STORE_UNAVAILABLE")).toBe(true);
     expect(failure).toMatchObject({ isRetryable: true, details: { sqlState }, cause: error });
     expect(failure.message).toBe(
-      `The run store could not write the run's journal: it conflicted with a concurrent write (${description}) and was rolled back; trying again may succeed.`,
+      `The database could not write the run's journal: it conflicted with a concurrent write (${description}) and was rolled back; trying again may succeed.`,
     );
   });
 
   it("still reports a lost connection as such", () => {
     const failure = toStoreError(serverError("57P01"), "write the run's journal");
     expect(failure).toMatchObject({ code: "STORE_UNAVAILABLE", isRetryable: true });
-    expect(failure.message).toContain("the database connection failed");
+    expect(failure.message).toBe("The database is unavailable: could not write the run's journal because the connection to it failed.");
   });
 });

@@ -90,7 +90,8 @@ export function isDataException(error: unknown): boolean {
 /**
  * Normalises anything a database call throws into a NeonHub error: a lost connection is `STORE_UNAVAILABLE`
  * (retryable), a value the database refused is `VALIDATION_FAILED` (the caller's to fix, never retried). Driver and Prisma messages stay in `cause`
- * only: callers see a short message naming the action and the kind of failure. A conflict with a concurrent
+ * only: callers see a short message naming the action and the kind of failure, of whichever store made the call
+ * (runs, schedules, settings, connections, API keys). A conflict with a concurrent
  * transaction (deadlock, serialization failure) is `STORE_UNAVAILABLE` too, retryable, and says so.
  */
 export function toStoreError(error: unknown, action: string): NeonhubError {
@@ -99,19 +100,19 @@ export function toStoreError(error: unknown, action: string): NeonhubError {
   if (isWriteConflict(error)) {
     const conflict = (sqlState && DESCRIPTIONS[sqlState]) ?? "a write conflict";
     return new StoreUnavailableError(
-      `The run store could not ${action}: it conflicted with a concurrent write (${conflict}) and was rolled back; trying again may succeed.`,
+      `The database could not ${action}: it conflicted with a concurrent write (${conflict}) and was rolled back; trying again may succeed.`,
       { cause: error, details: sqlState ? { sqlState } : undefined },
     );
   }
   if (isConnectionFailure(error)) {
-    return new StoreUnavailableError(`The run store is unavailable: could not ${action} because the database connection failed.`, { cause: error });
+    return new StoreUnavailableError(`The database is unavailable: could not ${action} because the connection to it failed.`, { cause: error });
   }
   const description = (sqlState && DESCRIPTIONS[sqlState]) ?? (sqlState ? `database error ${sqlState}` : "unexpected database error");
   if (isDataException(error)) {
-    return new ValidationError(`The run store could not ${action}: ${description}.`, [{ path: "", message: description }], {
+    return new ValidationError(`The database could not ${action}: ${description}.`, [{ path: "", message: description }], {
       cause: error,
       details: sqlState ? { sqlState } : {},
     });
   }
-  return new StoreUnavailableError(`The run store refused to ${action}: ${description}.`, { cause: error, isRetryable: false, details: sqlState ? { sqlState } : undefined });
+  return new StoreUnavailableError(`The database refused to ${action}: ${description}.`, { cause: error, isRetryable: false, details: sqlState ? { sqlState } : undefined });
 }
