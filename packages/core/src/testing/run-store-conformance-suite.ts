@@ -714,7 +714,7 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       expect(read?.leaseExpiresAt?.getTime()).toBe(BASE_TIME + 30_000);
     });
 
-    it("refuses a write with an unpaired surrogate in any text, and writes nothing, rather than keeping it changed", async () => {
+    it("refuses a write with an unpaired surrogate in any text it keeps or compares, and writes nothing, rather than keeping it changed", async () => {
       const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
       const lone = "a\uD800b";
       const lease = { owner: "executor-1", expiresAt: new Date(BASE_TIME + 30_000) };
@@ -746,11 +746,29 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       ];
       for (const [name, write] of steps) answers.push([`recordStep ${name}`, await outcome(() => store.recordStep(write))]);
       const signal = { organizationId, runId, name: "approval", payload: { approved: true } as unknown, sentBy: "user-1" as string | null, sentAt: new Date(BASE_TIME) };
-      for (const [name, overrides] of [["name", { name: lone }], ["sentBy", { sentBy: lone }]] as const) {
+      for (const [name, overrides] of [["name", { name: lone }], ["sentBy", { sentBy: lone }], ["runId", { runId: lone }]] as const) {
         answers.push([`sendSignal ${name}`, await outcome(() => store.sendSignal({ ...signal, ...overrides }))]);
       }
+      // Texts a write compares with stored ones are refused too: PostgreSQL would compare them changed.
+      answers.push(["recordStep timedOutSignal", await outcome(() => store.recordStep({ ...sampleStepInput(input, 0, { kind: "SIGNAL", key: "approval" }, { toolExecution: null }), timedOutSignal: lone }))]);
+      answers.push(["recordAttempt runId", await outcome(() => store.recordAttempt(organizationId, lone, 2))]);
+      const later = new Date(BASE_TIME + 60_000);
+      answers.push(["renewLeases owner", await outcome(() => store.renewLeases({ owner: lone, runs: [{ runId, fence: 1 }], expiresAt: later }))]);
+      answers.push(["renewLeases runId", await outcome(() => store.renewLeases({ owner: "executor-1", runs: [{ runId: lone, fence: 1 }], expiresAt: later }))]);
+      answers.push(["suspendRun signalNames", await outcome(() => store.suspendRun({ organizationId, runId, fence: 1, wakeAt: later, signalNames: [lone], now: new Date(BASE_TIME) }))]);
+      answers.push(["suspendRun runId", await outcome(() => store.suspendRun({ organizationId, runId: lone, fence: 1, wakeAt: later, signalNames: [], now: new Date(BASE_TIME) }))]);
+      const claim = { owner: "executor-2", now: later, leaseExpiresAt: new Date(BASE_TIME + 90_000), agentNames: [input.agentName], limit: 10 };
+      answers.push(["claimRuns owner", await outcome(() => store.claimRuns({ ...claim, owner: lone }))]);
+      answers.push(["claimRuns agentNames", await outcome(() => store.claimRuns({ ...claim, agentNames: [lone] }))]);
+      const queued = sampleRunInput({ status: "QUEUED", startedAt: null });
+      await store.createRun(queued);
+      const start = { organizationId: queued.organizationId, runId: queued.id, agentVersion: "1.0.0", startedAt: new Date(BASE_TIME), traceId: null, lease };
+      for (const [name, overrides] of [["traceId", { traceId: lone }], ["agentVersion", { agentVersion: lone }], ["lease.owner", { lease: { ...lease, owner: lone } }], ["runId", { runId: lone }]] as const) {
+        answers.push([`startRun ${name}`, await outcome(() => store.startRun({ ...start, ...overrides }))]);
+      }
       expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(answers.map(([name]) => [name, "refused"])));
-      expect(await store.getRun(organizationId, runId)).toMatchObject({ status: "RUNNING", statusReason: null, error: null });
+      expect(await store.getRun(queued.organizationId, queued.id)).toMatchObject({ status: "QUEUED", traceId: null, leaseOwner: null });
+      expect(await store.getRun(organizationId, runId)).toMatchObject({ status: "RUNNING", statusReason: null, error: null, attempts: 1, wakeAt: null, leaseOwner: "executor-1" });
       expect(await store.listSteps(organizationId, runId)).toEqual([]);
       expect(await store.getSignal(organizationId, runId, "approval")).toBeNull();
     });

@@ -14,3 +14,6 @@ export function refuseUnstorableTexts(what: string, texts: Record<string, unknow
   }
   if (problems.length > 0) throw new ValidationError(`The ${what} cannot be stored: ${problems.map((problem) => `${problem.path} ${problem.message.toLowerCase()}`).join("; ")}.`, problems);
 }
+
+/** The texts of a list as fields named `path` with their index (`agentNames.0`), for {@link refuseUnstorableTexts}. */
+export const indexed = (path: string, texts: readonly string[]): Record<string, string> => Object.fromEntries(texts.map((text, index) => [`${path}.${index}`, text]));

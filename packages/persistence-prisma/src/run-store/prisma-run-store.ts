@@ -28,6 +28,7 @@ import { summarizeAgentPeriodOnPrisma } from "./summarize-agent-period.js";
 import { summarizeRunsOnPrisma } from "./summarize-runs.js";
 import { createWriteBatcher } from "./write-batcher.js";
 import { deleteEndedRuns } from "./delete-ended-runs.js";
+import { indexed, refuseUnstorableTexts } from "../errors/refuse-unstorable-texts.js";
 
 // Batches in flight per kind of write; the three kinds stay below the default pool of 10 connections.
 const MAX_CONCURRENT_BATCHES = 3;
@@ -69,10 +70,15 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
     },
 
     startRun: (input) =>
-      guarded("start the run", () => startQueuedRun(statements, input)),
+      guarded("start the run", () => {
+        const { organizationId, runId, agentVersion, traceId } = input;
+        refuseUnstorableTexts("run's start", { organizationId, runId, agentVersion, traceId, "lease.owner": input.lease.owner });
+        return startQueuedRun(statements, input);
+      }),
 
     recordAttempt: (organizationId, runId, attempts) =>
       guarded("record the attempt", async () => {
+        refuseUnstorableTexts("attempt", { organizationId, runId });
         await prisma.agentRun.updateMany({ where: { id: runId, organizationId, attempts: { lt: attempts } }, data: { attempts } });
       }),
 
@@ -151,15 +157,32 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
     recordStep: (input) => {
       const { timedOutSignal } = input;
       // A timeout is checked against the signals under the run's lock, in a transaction of its own.
-      if (timedOutSignal !== undefined) return guarded("write the run's journal", () => recordSignalTimeout(prisma, statements, { ...input, timedOutSignal }));
+      if (timedOutSignal !== undefined) {
+        return guarded("write the run's journal", () => {
+          refuseUnstorableTexts("journal step", { timedOutSignal });
+          return recordSignalTimeout(prisma, statements, { ...input, timedOutSignal });
+        });
+      }
       return guarded("write the run's journal", () => writeStep(input));
     },
 
-    renewLeases: (input) => guarded("renew run leases", () => renewLeases(prisma, input)),
+    renewLeases: (input) =>
+      guarded("renew run leases", () => {
+        refuseUnstorableTexts("lease renewal", { owner: input.owner, ...indexed("runs.runId", input.runs.map((run) => run.runId)) });
+        return renewLeases(prisma, input);
+      }),
 
-    claimRuns: (input) => guarded("claim runs to resume", () => claimRuns(prisma, input)),
+    claimRuns: (input) =>
+      guarded("claim runs to resume", () => {
+        refuseUnstorableTexts("claim", { owner: input.owner, ...indexed("agentNames", input.agentNames) });
+        return claimRuns(prisma, input);
+      }),
 
-    suspendRun: (input) => guarded("park the waiting run", () => suspendRun(prisma, input)),
+    suspendRun: (input) =>
+      guarded("park the waiting run", () => {
+        refuseUnstorableTexts("wait", { organizationId: input.organizationId, runId: input.runId, ...indexed("signalNames", input.signalNames) });
+        return suspendRun(prisma, input);
+      }),
 
     sendSignal: (input) => guarded("send the signal", () => sendSignal(prisma, input)),
 

@@ -38,7 +38,7 @@ const FIND_SIGNAL_SQL = `SELECT "name" FROM "RunSignal" WHERE "runId" = $1 AND "
  */
 export async function sendSignal(prisma: PrismaClient, input: SendSignalInput): Promise<AgentRun> {
   // Run rows are written as JSON, which refuses such texts; a signal's are plain columns.
-  refuseUnstorableTexts("signal", { name: input.name, sentBy: input.sentBy });
+  refuseUnstorableTexts("signal", { organizationId: input.organizationId, runId: input.runId, name: input.name, sentBy: input.sentBy });
   const row = await prisma.$transaction(async (transaction) => {
     const [run] = await transaction.$queryRaw<AgentRunRow[]>`
       SELECT ${RUN_COLUMNS} FROM "AgentRun" WHERE "id" = ${input.runId} AND "organizationId" = ${input.organizationId} FOR UPDATE`;
