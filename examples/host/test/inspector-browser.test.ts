@@ -324,7 +324,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
 
       refuse = true;
       await acme.getByRole("button", { name: "Reconnect with OAuth (Acme OAuth)" }).click();
-      await page.getByRole("alert").getByText("Acme OAuth was not connected: access_denied.").waitFor();
+      await page.getByRole("alert").getByText("Acme OAuth was not connected: access was refused at the provider (access_denied).").waitFor();
       // The connection made before is kept.
       await acme.getByText("ACTIVE", { exact: true }).waitFor();
       expect(accessTokens.size).toBe(1);

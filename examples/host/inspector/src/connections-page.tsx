@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, type Connection, type ConnectionTest, type Connector } from "./api";
 import { formatDuration, formatTime } from "./format";
 import { ErrorNote, StatusBadge } from "./status-badge";
+import { describeOAuthError } from "./oauth-error-text";
 
 const AUTH_LABELS: Record<string, string> = {
   none: "none",
@@ -180,6 +181,8 @@ interface OAuthOutcome {
   connector: string;
   status: string;
   error: string | null;
+  /** Whether `error` is the callback's code (`access_denied`), not the confirmation's message. */
+  fromCallback: boolean;
   grant: string | null;
 }
 
@@ -190,7 +193,7 @@ function takeOAuthOutcome(): OAuthOutcome | null {
   const status = parameters.get("status");
   if (connector === null || status === null) return null;
   history.replaceState(null, "", `${location.pathname}${location.hash}`);
-  return { connector, status, error: parameters.get("error"), grant: parameters.get("grant") };
+  return { connector, status, error: parameters.get("error"), fromCallback: true, grant: parameters.get("grant") };
 }
 
 /** Confirms a grant of `confirm` completion with this session; answers the outcome to show. */
@@ -200,7 +203,7 @@ async function confirmGrant(outcome: OAuthOutcome): Promise<OAuthOutcome> {
     return { ...outcome, status: "connected", grant: null };
   } catch (failure) {
     const reason = failure instanceof Error ? failure.message : String(failure);
-    return { ...outcome, status: "error", error: reason.replace(/\.$/, ""), grant: null };
+    return { ...outcome, status: "error", error: reason.replace(/\.$/, ""), fromCallback: false, grant: null };
   }
 }
 
@@ -222,7 +225,7 @@ function OAuthOutcomeNote({ outcome, connectors }: { outcome: OAuthOutcome; conn
   }
   return (
     <p class="oauth-outcome step-error" role="alert">
-      {name} was not connected: {outcome.error ?? "the provider gave no reason"}.
+      {name} was not connected: {outcome.fromCallback ? describeOAuthError(outcome.error) : outcome.error}.
     </p>
   );
 }
