@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { sampleRunInput } from "@neonhub/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NeonhubDatabase } from "../index.js";
 import { openLockingScratch, waitForLockWaits, type LockingScratch } from "../tooling/lock-waits.js";
@@ -24,10 +24,8 @@ describe.skipIf(!TEST_DATABASE_URL)("lock order of batched journal writes, finis
 
   const now = new Date();
   const create = async () => {
-    const id = randomUUID();
-    await database.runStore.createRun({ id, agentName: "a", agentVersion: "1", organizationId: "org", userId: "u", intent: null, input: {}, idempotencyKey: null, requestHash: null,
-      status: "RUNNING", createdAt: now, startedAt: now, traceId: null, parentRunId: null, lease: { owner: "me", expiresAt: new Date(now.getTime() + 60_000) } });
-    return id;
+    const { run } = await database.runStore.createRun(sampleRunInput({ organizationId: "org", createdAt: now, startedAt: now, lease: { owner: "me", expiresAt: new Date(now.getTime() + 60_000) } }));
+    return run.id;
   };
   const stepOf = (runId: string) => database.runStore.recordStep({ organizationId: "org", runId, fence: 1,
     step: { position: 0, key: "s", kind: "STEP", status: "SUCCEEDED", output: 1, error: null, attempts: 1, startedAt: now, completedAt: now, wakeAt: null } });

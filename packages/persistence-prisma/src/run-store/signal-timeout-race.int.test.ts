@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { sampleRunInput } from "@neonhub/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NeonhubDatabase } from "../index.js";
 import { openLockingScratch, waitForLockWaits, type LockingScratch } from "../tooling/lock-waits.js";
@@ -25,10 +25,8 @@ describe.skipIf(!TEST_DATABASE_URL)("a signal racing its wait's timeout on Postg
   const now = new Date();
   const organizationId = "org";
   const create = async () => {
-    const runId = randomUUID();
-    await database.runStore.createRun({ id: runId, agentName: "a", agentVersion: "1", organizationId, userId: "u", intent: null, input: {}, idempotencyKey: null, requestHash: null,
-      status: "RUNNING", createdAt: now, startedAt: now, traceId: null, parentRunId: null, lease: { owner: "me", expiresAt: new Date(now.getTime() + 60_000) } });
-    return runId;
+    const { run } = await database.runStore.createRun(sampleRunInput({ organizationId, createdAt: now, startedAt: now, lease: { owner: "me", expiresAt: new Date(now.getTime() + 60_000) } }));
+    return run.id;
   };
   const signal = (runId: string) => database.runStore.sendSignal({ organizationId, runId, name: "approval", payload: { approved: true }, sentBy: "u", sentAt: new Date() });
   const timeout = (runId: string) => database.runStore.recordStep({ organizationId, runId, fence: 1, timedOutSignal: "approval",
