@@ -1,35 +1,10 @@
 import type { AgentRun } from "@neonhub/core";
+import { sampleRun } from "@neonhub/core/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createRunEventHub } from "./run-event-hub.js";
 
-const run = (id: string, organizationId: string, status: AgentRun["status"] = "RUNNING"): AgentRun => ({
-  id,
-  agentName: "writer",
-  agentVersion: "1",
-  organizationId,
-  userId: "ada",
-  intent: "post",
-  status,
-  statusReason: null,
-  input: { secret: "never sent" },
-  output: null,
-  error: null,
-  idempotencyKey: null,
-  requestHash: null,
-  attempts: 1,
-  createdAt: new Date(Date.UTC(2026, 0, 1)),
-  startedAt: null,
-  completedAt: null,
-  durationMs: null,
-  traceId: null,
-  parentRunId: null,
-  timeoutMs: null,
-  fence: 1,
-  takeovers: 0,
-  leaseOwner: null,
-  leaseExpiresAt: null,
-  wakeAt: null,
-});
+const run = (id: string, organizationId: string, status: AgentRun["status"] = "RUNNING"): AgentRun =>
+  sampleRun({ id, organizationId, status, input: { secret: "never sent" } });
 
 afterEach(() => vi.useRealTimers());
 

@@ -1,35 +1,19 @@
 import type { AgentRun } from "@neonhub/core";
+import { sampleRun } from "@neonhub/core/testing";
 import { describe, expect, it } from "vitest";
 import { runSchema, toRunResource } from "./run-schemas.js";
 
-const runAt = (created: number, completed: number | null): AgentRun => ({
-  id: "run_1",
-  agentName: "writer",
-  agentVersion: "1.0.0",
-  organizationId: "org_1",
-  userId: "user_1",
-  intent: null,
-  status: completed === null ? "RUNNING" : "COMPLETED",
-  statusReason: completed === null ? null : "completed",
-  input: { text: "hi" },
-  output: completed === null ? null : { text: "HI" },
-  error: null,
-  idempotencyKey: null,
-  requestHash: "hash",
-  attempts: 1,
-  createdAt: new Date(created),
-  startedAt: new Date(created),
-  completedAt: completed === null ? null : new Date(completed),
-  durationMs: completed === null ? null : completed - created,
-  traceId: null,
-  parentRunId: null,
-  timeoutMs: null,
-  fence: 1,
-  takeovers: 0,
-  leaseOwner: null,
-  leaseExpiresAt: null,
-  wakeAt: null,
-});
+const runAt = (created: number, completed: number | null): AgentRun =>
+  sampleRun({
+    status: completed === null ? "RUNNING" : "COMPLETED",
+    statusReason: completed === null ? null : "completed",
+    output: completed === null ? null : { text: "HI" },
+    requestHash: "hash",
+    createdAt: new Date(created),
+    startedAt: new Date(created),
+    completedAt: completed === null ? null : new Date(completed),
+    durationMs: completed === null ? null : completed - created,
+  });
 
 describe("toRunResource", () => {
   it("formats every timestamp of runs in any order as that run's own ISO time", () => {

@@ -1,5 +1,6 @@
 export type { StoreConformanceOptions } from "./store-conformance-options.js";
 export { runRunStoreConformanceSuite, sampleRunInput, sampleStepInput } from "./run-store-conformance-suite.js";
+export { sampleRun } from "./sample-run.js";
 export type { RunStoreConformanceOptions } from "./run-store-conformance-suite.js";
 export { runScheduleStoreConformanceSuite, sampleSchedule } from "./schedule-store-conformance-suite.js";
 export type { ScheduleStoreConformanceOptions } from "./schedule-store-conformance-suite.js";
