@@ -24,8 +24,8 @@ export const keptValueOf = (value: unknown): unknown =>
 
 /**
  * The JSON text an object or array is kept as; null for any other value.
- * @throws ValidationError for a value JSON cannot hold (a `bigint`, at the top or inside, a cycle), or one holding a NUL character or an
- * unpaired UTF-16 surrogate in a text or a key, as the database store refuses it.
+ * @throws ValidationError for a value JSON cannot hold (a `bigint`, at the top or inside, a cycle), or one holding a
+ * NUL character or an unpaired UTF-16 surrogate in a text or a key, as the database store refuses it.
  */
 export function jsonTextOf(value: unknown, path: string): string | null {
   if (typeof value === "string") {

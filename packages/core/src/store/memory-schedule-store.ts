@@ -29,7 +29,7 @@ const copy = (schedule: Schedule): Schedule => ({
   updatedAt: new Date(schedule.updatedAt),
 });
 
-/** The texts of a schedule, refused when they hold NUL (see `refuse-unstorable-text.ts`). */
+/** The texts of a schedule, refused when they hold NUL or an unpaired surrogate (see `refuse-unstorable-text.ts`). */
 const SCHEDULE_TEXTS = ["id", "organizationId", "agentName", "cron", "timeZone", "catchUp", "createdBy"] as const;
 
 const newestFirst = (a: Schedule, b: Schedule): number => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
