@@ -228,12 +228,18 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     yield* older.values();
   }
 
+  /** The run of the organization; writes refuse their texts before they look it up. */
   const find = (organizationId: string, runId: string): KeptRun | undefined => {
+    const run = byId(runId);
+    return run && run.organizationId === organizationId ? run : undefined;
+  };
+
+  /** {@link find} for a read, which checks nothing else before it looks the run up. */
+  const findToRead = (organizationId: string, runId: string): KeptRun | undefined => {
     // PostgreSQL refuses NUL in a query's text as it does in a write: no read answers "not found" for one.
     refuseNulInRead(organizationId, "organizationId");
     refuseNulInRead(runId, "runId");
-    const run = byId(runId);
-    return run && run.organizationId === organizationId ? run : undefined;
+    return find(organizationId, runId);
   };
 
   const forget = (run: KeptRun): void => {
@@ -400,7 +406,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async getRun(organizationId, runId) {
-      const kept = find(organizationId, runId);
+      const kept = findToRead(organizationId, runId);
       return kept ? copyOf(kept) : null;
     },
 
@@ -471,18 +477,18 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
     async listToolExecutions(organizationId, runId) {
       // Stable sort: calls that started in the same millisecond keep the order they were recorded in.
-      const kept = find(organizationId, runId);
+      const kept = findToRead(organizationId, runId);
       if (!kept) return [];
       return [...kept.tools].sort((a, b) => a.startedAt - b.startedAt).map((tool) => toToolExecution(tool, kept.id, times));
     },
 
     async listRunMetrics(organizationId, runId) {
-      const kept = find(organizationId, runId);
+      const kept = findToRead(organizationId, runId);
       return kept ? expandMetrics(kept.metrics) : [];
     },
 
     async listSteps(organizationId, runId) {
-      const kept = find(organizationId, runId);
+      const kept = findToRead(organizationId, runId);
       if (!kept) return [];
       return kept.steps.map((step) => toJournalStep(step, kept.id, times)).sort((a, b) => a.position - b.position);
     },
@@ -598,7 +604,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
     async getSignal(organizationId, runId, name) {
       refuseNulInRead(name, "name");
-      const signal = find(organizationId, runId)?.signals.find((candidate) => candidate.name === name);
+      const signal = findToRead(organizationId, runId)?.signals.find((candidate) => candidate.name === name);
       return signal ? { runId, name: signal.name, payload: readKept(signal.payload, signal.payloadJson), sentBy: signal.sentBy, sentAt: times.date(signal.sentAt) } : null;
     },
 
