@@ -46,9 +46,9 @@ function readEnds(steps: readonly StepView[]): { byAgent: Map<string, number>; u
 
 /**
  * The children a `WAITING` run waits for: every open child, and every ended child whose end its journal does not
- * hold yet (it reads them when it resumes). Ends the journal holds are told apart by agent only: of an agent's ended
- * children, as many as it has read are left out, and their statuses are named only when that leaves no doubt. Null
- * when it waits for none.
+ * hold yet (it reads them when it resumes). Ends the journal holds are told apart by agent only, as the run view
+ * shows steps without their output (the ending that names the child): of an agent's ended children, as many as it
+ * has read are left out, and their statuses are named only when that leaves no doubt. Null when it waits for none.
  */
 export function describeAwaitedChildren(children: readonly ChildView[], steps: readonly StepView[]): AwaitedChildren | null {
   const read = readEnds(steps);
