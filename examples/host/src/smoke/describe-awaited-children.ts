@@ -46,11 +46,14 @@ function readEnds(steps: readonly StepView[]): { byAgent: Map<string, number>; u
 
 /**
  * The children a `WAITING` run waits for: every open child, and every ended child whose end its journal does not
- * hold yet (it reads them when it resumes). Ends the journal holds are told apart by agent only: of an agent's ended
- * children, as many as it has read are left out, and their statuses are named only when that leaves no doubt. Null
- * when it waits for none.
+ * hold yet (it reads them when it resumes). Ends the journal holds are told apart by agent only, as the run view
+ * shows steps without their output (the ending that names the child): of an agent's ended children, as many as it
+ * has read are left out, and their statuses are named only when that leaves no doubt. Null when it waits for none.
+ *
+ * `childrenTruncated` is the run view's own: it shows the newest children only. Those left out may be awaited, and
+ * the ends read of them may hide shown ones, so the text then says that children not shown may be awaited too.
  */
-export function describeAwaitedChildren(children: readonly ChildView[], steps: readonly StepView[]): AwaitedChildren | null {
+export function describeAwaitedChildren(children: readonly ChildView[], steps: readonly StepView[], childrenTruncated = false): AwaitedChildren | null {
   const read = readEnds(steps);
   const statuses = new Map<string, { open: string[]; ended: string[] }>();
   for (const child of children) {
@@ -75,6 +78,7 @@ export function describeAwaitedChildren(children: readonly ChildView[], steps: r
   }
   const endedUnnamed = read.unnamed === 0 ? 0 : Math.max(0, endedLeft - read.unnamed);
   if (endedUnnamed > 0) groups.push(`${plural(endedUnnamed, "ended child run")}`);
-  if (groups.length === 0) return null;
-  return { text: `for ${groups.join(" and ")}`, ended: endedNamed + endedUnnamed > 0 };
+  if (groups.length === 0) return childrenTruncated ? { text: "maybe for children not shown", ended: false } : null;
+  const more = childrenTruncated ? " and maybe more children not shown" : "";
+  return { text: `for ${groups.join(" and ")}${more}`, ended: endedNamed + endedUnnamed > 0 };
 }

@@ -53,6 +53,16 @@ describe("describeWait", () => {
     expect(describeWait({ wakeAt, steps, children })).toBe(`for 1 child run of "enrich" (1 RUNNING) and 1 ended child run until ${wakeAt}; it reads ended children when it resumes`);
   });
 
+  it("says that children the run view leaves out may be awaited too", () => {
+    const steps = [started("agent:enrich#0"), read("agent:enrich#0"), started("agent:enrich#1"), started("agent:enrich#2")];
+    const children = [
+      { agentName: "enrich", status: "COMPLETED" },
+      { agentName: "enrich", status: "RUNNING" },
+    ];
+    expect(describeWait({ wakeAt, steps, children, childrenTruncated: true })).toBe(`for 1 child run of "enrich" (1 RUNNING) and maybe more children not shown until ${wakeAt}`);
+    expect(describeWait({ wakeAt, steps, children: children.slice(0, 1), childrenTruncated: true })).toBe(`maybe for children not shown until ${wakeAt}`);
+  });
+
   it("names the children a run waits for beside a signal", () => {
     const steps = [{ kind: "SIGNAL", key: "approval", status: "STARTED", wakeAt }, started("agent:enrich#0")];
     const children = [{ agentName: "enrich", status: "RUNNING" }];

@@ -5,6 +5,7 @@ export interface WaitingRunView {
   wakeAt?: unknown;
   steps?: unknown;
   children?: unknown;
+  childrenTruncated?: unknown;
 }
 
 interface StepView {
@@ -27,12 +28,13 @@ function describeStep(step: StepView): string {
  * What a `WAITING` run waits for: the waits its journal holds open (`for signal "approval" until
  * 2026-02-01T09:00:00.000Z`, `in sleep "cool-down" until ...`) and the children whose end it has not read yet, open
  * or ended (`for 2 child runs of "intake-embed" (1 RUNNING, 1 COMPLETED) until ...; it reads ended children when it
- * resumes`), or its `wakeAt` alone when neither is shown.
+ * resumes`; `... and maybe more children not shown` when the run view leaves some of its children out), or its
+ * `wakeAt` alone when neither is shown.
  */
 export function describeWait(run: WaitingRunView): string {
   const steps = Array.isArray(run.steps) ? (run.steps as StepView[]) : [];
   const open = steps.filter((step) => step.status === "STARTED" && step.kind !== "TOOL" && step.kind !== "STEP");
-  const children = describeAwaitedChildren(Array.isArray(run.children) ? (run.children as ChildView[]) : [], steps);
+  const children = describeAwaitedChildren(Array.isArray(run.children) ? (run.children as ChildView[]) : [], steps, run.childrenTruncated === true);
   if (children === null) {
     if (open.length > 0) return open.map(describeStep).join(" and ");
     return typeof run.wakeAt === "string" ? `until ${run.wakeAt}` : "with no wake-up time";
