@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { MAX_RUN_TREE_NODES, defineAgent } from "@neonhub/core";
 import { sampleRunInput } from "@neonhub/core/testing";
+import { createHostLogger } from "../runtime/create-logger.js";
 import { createTestHost, type TestHost } from "../testing/create-test-host.js";
 
 let host: TestHost;
@@ -222,10 +223,27 @@ describe("POST /v1/runs/:id/cancel", () => {
     await host.app.inject({ method: "POST", url: `/v1/runs/${queued.id}/cancel`, headers: host.alpha });
   });
 
-  it("answers a finished run unchanged", async () => {
+  it("answers a finished run unchanged, and its audit line says the cancel changed nothing", async () => {
+    const logLines: string[] = [];
+    await host.app.close();
+    host = await createTestHost({ logger: createHostLogger({ logLevel: "info" }, { write: (line: string) => void logLines.push(line) }) });
     const done = (await postRun({ agent: "echo", input: { text: "done" } })).json();
     const response = await host.app.inject({ method: "POST", url: `/v1/runs/${done.id}/cancel`, headers: host.alpha });
+    expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ status: "COMPLETED" });
+    const audit = logLines.map((line) => JSON.parse(line)).filter((entry) => entry.audit === "run.cancel");
+    expect(audit).toEqual([expect.objectContaining({ runId: done.id, status: "COMPLETED", userId: "user_alpha", msg: "run not cancelled: it had already ended COMPLETED" })]);
+  });
+
+  it("logs who cancelled a run in an audit line", async () => {
+    const logLines: string[] = [];
+    await host.app.close();
+    host = await createTestHost({ logger: createHostLogger({ logLevel: "info" }, { write: (line: string) => void logLines.push(line) }) });
+    const queued = (await postRun({ agent: "waiting", input: {}, async: true })).json();
+    await vi.waitFor(async () => expect((await host.orchestrator.getRun("org_alpha", queued.id))?.status).toBe("RUNNING"));
+    await host.app.inject({ method: "POST", url: `/v1/runs/${queued.id}/cancel`, headers: host.alpha });
+    const audit = logLines.map((line) => JSON.parse(line)).filter((entry) => entry.audit === "run.cancel");
+    expect(audit).toEqual([expect.objectContaining({ runId: queued.id, status: "CANCELLED", organizationId: "org_alpha", userId: "user_alpha", msg: "run cancelled" })]);
   });
 });
 

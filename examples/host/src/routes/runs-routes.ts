@@ -186,7 +186,8 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
     {
       config: { scope: "runs:write" },
       schema: {
-        summary: "Cancel a queued or running run",
+        summary: "Cancel a queued, running or waiting run",
+        description: "A run that has already ended is answered as it is.",
         tags: ["runs"],
         security,
         params: runParamsSchema,
@@ -196,8 +197,10 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
     async (request) => {
       const caller = requireCaller(request);
       const run = await orchestrator.cancel(caller.organizationId, request.params.id);
-      // Who cancelled is kept in the log: the run record tells only that it was cancelled.
-      request.log.info({ audit: "run.cancel", runId: run.id, organizationId: caller.organizationId, userId: caller.userId, apiKeyId: caller.apiKeyId }, "run cancelled");
+      // Who cancelled is kept in the log: the run record tells only that it was cancelled. A run that had already
+      // ended is answered as it is, and the log says that this cancel changed nothing.
+      const outcome = run.status === "CANCELLED" ? "run cancelled" : `run not cancelled: it had already ended ${run.status}`;
+      request.log.info({ audit: "run.cancel", runId: run.id, status: run.status, organizationId: caller.organizationId, userId: caller.userId, apiKeyId: caller.apiKeyId }, outcome);
       return toRunResource(run);
     },
   );
