@@ -14,7 +14,7 @@ import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 import { summarizeRunRecords, validateListRunsFilters, validateSummarizeRunsQuery } from "../util/run-summary.js";
 import { checkReportedMetric } from "../orchestrator/check-reported-metric.js";
 import { copyStoredError, jsonTextOf, keptValueOf, readKept } from "./json-form.js";
-import { keptError, keptText, refuseUnstorableText, refuseNulInRead } from "./refuse-unstorable-text.js";
+import { keptError, keptText, refuseUnreadableText, refuseUnstorableText } from "./refuse-unstorable-text.js";
 
 /** Runs a memory store keeps when `maxRuns` is not given. */
 const DEFAULT_MAX_RUNS = 1_000;
@@ -236,9 +236,10 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
   /** {@link find} for a read, which checks nothing else before it looks the run up. */
   const findToRead = (organizationId: string, runId: string): KeptRun | undefined => {
-    // PostgreSQL refuses NUL in a query's text as it does in a write: no read answers "not found" for one.
-    refuseNulInRead(organizationId, "organizationId");
-    refuseNulInRead(runId, "runId");
+    // No stored text holds NUL or an unpaired surrogate: a read refuses them as PostgreSQL does NUL, rather than
+    // answering "not found" (see `refuseUnreadableText`).
+    refuseUnreadableText(organizationId, "organizationId");
+    refuseUnreadableText(runId, "runId");
     return find(organizationId, runId);
   };
 
@@ -411,8 +412,8 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async findRunByIdempotencyKey(organizationId, key) {
-      refuseNulInRead(organizationId, "organizationId");
-      refuseNulInRead(key, "idempotencyKey");
+      refuseUnreadableText(organizationId, "organizationId");
+      refuseUnreadableText(key, "idempotencyKey");
       const runId = idempotency.get(idempotencyKeyOf(organizationId, key));
       const run = runId === undefined ? undefined : byId(runId);
       return run ? copyOf(run) : null;
@@ -423,7 +424,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         throw new ValidationError("limit must be an integer from 1 to 500.", [{ path: "limit", message: "Must be from 1 to 500" }]);
       }
       validateListRunsFilters(query);
-      for (const field of LIST_RUNS_TEXTS) refuseNulInRead(query[field], field);
+      for (const field of LIST_RUNS_TEXTS) refuseUnreadableText(query[field], field);
       const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
       const intentSearch = query.intentContains?.toLowerCase();
       const after = cursor === undefined ? undefined : { createdAt: times.of(cursor.createdAt), id: cursor.id };
@@ -450,7 +451,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
     async summarizeRuns(query) {
       validateSummarizeRunsQuery(query);
-      refuseNulInRead(query.organizationId, "organizationId");
+      refuseUnreadableText(query.organizationId, "organizationId");
       const since = times.of(query.since);
       const until = times.of(query.until);
       const window: Array<{ agentName: string; status: AgentRun["status"]; createdAt: Date; durationMs: number | null }> = [];
@@ -463,8 +464,8 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
     async summarizeAgentPeriod(query) {
       validateSummarizeAgentPeriodQuery(query);
-      refuseNulInRead(query.organizationId, "organizationId");
-      refuseNulInRead(query.agentName, "agentName");
+      refuseUnreadableText(query.organizationId, "organizationId");
+      refuseUnreadableText(query.agentName, "agentName");
       const since = times.of(query.since);
       const until = times.of(query.until);
       const period: PeriodRun[] = [];
@@ -603,13 +604,14 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async getSignal(organizationId, runId, name) {
-      refuseNulInRead(name, "name");
+      refuseUnreadableText(name, "name");
       const signal = findToRead(organizationId, runId)?.signals.find((candidate) => candidate.name === name);
       return signal ? { runId, name: signal.name, payload: readKept(signal.payload, signal.payloadJson), sentBy: signal.sentBy, sentAt: times.date(signal.sentAt) } : null;
     },
 
     async listQueuedRuns(input) {
       const limit = checkQueuedRunsLimit(input.limit);
+      refuseUnreadableText(input.after?.runId, "after.runId");
       const createdBefore = times.of(input.createdBefore);
       const queued: KeptRun[] = [];
       const after = input.after === undefined ? null : { createdAt: times.of(input.after.createdAt), id: input.after.runId };

@@ -4,7 +4,7 @@ import type { ScheduleStore } from "../ports/schedule-store.js";
 import { validateListDueSchedules, validateListSchedulesQuery } from "../schedules/validate-schedule-query.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 import { inJsonForm, jsonTextOf } from "./json-form.js";
-import { refuseUnstorableText, refuseUnstorableTextIn, refuseNulInRead } from "./refuse-unstorable-text.js";
+import { refuseUnreadableText, refuseUnstorableText, refuseUnstorableTextIn } from "./refuse-unstorable-text.js";
 
 /** Schedules a memory store keeps when `maxSchedules` is not given. */
 const DEFAULT_MAX_SCHEDULES = 10_000;
@@ -43,9 +43,10 @@ export function createMemoryScheduleStore(options: MemoryScheduleStoreOptions = 
   if (!Number.isInteger(maxSchedules) || maxSchedules < 1) throw new ConfigurationError(`maxSchedules must be a positive integer, got ${maxSchedules}.`);
   const schedules = new Map<string, Schedule>();
   const find = (organizationId: string, scheduleId: string): Schedule | undefined => {
-    // PostgreSQL refuses NUL in a query's text as it does in a write: no lookup answers "not found" for one.
-    refuseNulInRead(organizationId, "organizationId");
-    refuseNulInRead(scheduleId, "id");
+    // No stored text holds NUL or an unpaired surrogate: a lookup refuses them as PostgreSQL does NUL, rather than
+    // answering "not found" (see `refuseUnreadableText`).
+    refuseUnreadableText(organizationId, "organizationId");
+    refuseUnreadableText(scheduleId, "id");
     const schedule = schedules.get(scheduleId);
     return schedule?.organizationId === organizationId ? schedule : undefined;
   };
@@ -69,8 +70,8 @@ export function createMemoryScheduleStore(options: MemoryScheduleStoreOptions = 
 
     async listSchedules(query) {
       validateListSchedulesQuery(query);
-      refuseNulInRead(query.organizationId, "organizationId");
-      refuseNulInRead(query.agentName, "agentName");
+      refuseUnreadableText(query.organizationId, "organizationId");
+      refuseUnreadableText(query.agentName, "agentName");
       const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
       const matching = [...schedules.values()]
         .filter((schedule) => schedule.organizationId === query.organizationId && (query.agentName === undefined || schedule.agentName === query.agentName))

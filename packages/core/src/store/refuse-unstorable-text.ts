@@ -39,8 +39,6 @@ export function jsonTextRefusal(json: string, path: string): ValidationError | u
   return found[1] === "0000" ? nulRefused(path) : surrogateRefused(path);
 }
 
-const holdsNul = (text: unknown): boolean => typeof text === "string" && text.includes(NUL);
-
 /** The error refusing a text that holds NUL or an unpaired surrogate, naming `path`; undefined for any other value. */
 function unstorableTextRefusal(text: unknown, path: string): ValidationError | undefined {
   if (typeof text !== "string") return undefined;
@@ -69,14 +67,21 @@ export function refuseUnstorableText(text: string | null | undefined, path: stri
 }
 
 /**
- * Refuses a text a read compares with stored texts when it holds NUL, as PostgreSQL refuses such a query (SQLSTATE
- * 22021) rather than answering that nothing matched; null and undefined pass.
+ * Refuses a text a read compares with stored texts when it holds NUL or an unpaired surrogate, which no stored text
+ * can hold: PostgreSQL refuses a query holding NUL (SQLSTATE 22021), and compares an unpaired surrogate changed into
+ * U+FFFD, so that it could match a text holding U+FFFD. Null and undefined pass.
  * @throws ValidationError naming `path`.
  */
-export function refuseNulInRead(text: string | null | undefined, path: string): void {
-  if (holdsNul(text)) {
+export function refuseUnreadableText(text: string | null | undefined, path: string): void {
+  if (typeof text !== "string") return;
+  if (text.includes(NUL)) {
     throw new ValidationError(`The ${path} cannot be looked up: it holds the NUL character (U+0000), which no stored text can hold.`, [
       { path, message: "Must not contain the NUL character (U+0000)" },
+    ]);
+  }
+  if (!(text as string & { isWellFormed(): boolean }).isWellFormed()) {
+    throw new ValidationError(`The ${path} cannot be looked up: it holds an unpaired UTF-16 surrogate, which no stored text can hold.`, [
+      { path, message: "Must not contain unpaired UTF-16 surrogates" },
     ]);
   }
 }

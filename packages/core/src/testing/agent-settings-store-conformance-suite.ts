@@ -112,10 +112,18 @@ export function runAgentSettingsStoreConformanceSuite(options: AgentSettingsStor
       expect(await store.getAgentSettings(input.organizationId, input.agentName)).toMatchObject({ values: input.values, version: 1, updatedBy: "user-1" });
     });
 
-    it("refuses a read given a NUL character in a text, as PostgreSQL does, rather than answering that there are none", async () => {
-      const input = sampleAgentSettingsInput();
+    it("refuses a read given a NUL character or an unpaired surrogate in a text, rather than answering what matched", async () => {
+      // PostgreSQL refuses a query holding NUL, and would compare an unpaired surrogate changed into U+FFFD: the
+      // settings of an agent whose name holds U+FFFD would match. No kept text holds either, so every store refuses both.
+      const input = sampleAgentSettingsInput({ agentName: "sample-agent\uFFFD" });
       await store.putAgentSettings(input);
-      for (const [organizationId, agentName] of [[input.organizationId, "sample-agent\u0000"], ["org\u0000", input.agentName]] as const) {
+      const lookups = [
+        [input.organizationId, "sample-agent\u0000"],
+        ["org\u0000", input.agentName],
+        [input.organizationId, "sample-agent\uD800"],
+        [`${input.organizationId}\uDC00`, input.agentName],
+      ] as const;
+      for (const [organizationId, agentName] of lookups) {
         const refused = await store.getAgentSettings(organizationId, agentName).catch((error: unknown) => error);
         expect(isNeonhubError(refused, "VALIDATION_FAILED") && !refused.isRetryable).toBe(true);
       }

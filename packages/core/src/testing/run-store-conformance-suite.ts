@@ -773,32 +773,44 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       expect(await store.getSignal(organizationId, runId, "approval")).toBeNull();
     });
 
-    it("refuses a read given a NUL character in a text, as PostgreSQL does, rather than answering that nothing matched", async () => {
+    it("refuses a read given a NUL character or an unpaired surrogate in a text it looks up, rather than answering what matched", async () => {
       const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
-      const nul = "a\u0000b";
-      const input = sampleRunInput();
+      // PostgreSQL refuses a query holding NUL, and would compare an unpaired surrogate changed into U+FFFD: a run
+      // whose texts hold U+FFFD would match. No kept text holds either, so every store refuses both.
+      const replaced = "a\uFFFDb";
+      const input = sampleRunInput({ agentName: replaced, userId: replaced, intent: replaced, idempotencyKey: replaced });
       await store.createRun(input);
       const { organizationId, id: runId } = input;
       const window = { since: new Date(BASE_TIME - 60_000), until: new Date(BASE_TIME + 60_000) };
-      const reads: Array<[string, () => Promise<unknown>]> = [
-        ["getRun(organizationId)", () => store.getRun(nul, runId)],
-        ["getRun(runId)", () => store.getRun(organizationId, nul)],
-        ["findRunByIdempotencyKey", () => store.findRunByIdempotencyKey(organizationId, nul)],
-        ["listRuns(organizationId)", () => store.listRuns({ organizationId: nul, limit: 5 })],
-        ["listRuns(agentName)", () => store.listRuns({ organizationId, agentName: nul, limit: 5 })],
-        ["listRuns(userId)", () => store.listRuns({ organizationId, userId: nul, limit: 5 })],
-        ["listRuns(parentRunId)", () => store.listRuns({ organizationId, parentRunId: nul, limit: 5 })],
-        ["listRuns(intentContains)", () => store.listRuns({ organizationId, intentContains: nul, limit: 5 })],
-        ["summarizeRuns", () => store.summarizeRuns({ organizationId: nul, ...window })],
-        ["summarizeAgentPeriod", () => store.summarizeAgentPeriod({ organizationId, agentName: nul, ...window })],
-        ["listToolExecutions", () => store.listToolExecutions(organizationId, nul)],
-        ["listRunMetrics", () => store.listRunMetrics(organizationId, nul)],
-        ["listSteps", () => store.listSteps(organizationId, nul)],
-        ["getSignal(runId)", () => store.getSignal(organizationId, nul, "approval")],
-        ["getSignal(name)", () => store.getSignal(organizationId, runId, nul)],
+      const reads = (text: string): Array<[string, () => Promise<unknown>]> => [
+        ["getRun(organizationId)", () => store.getRun(text, runId)],
+        ["getRun(runId)", () => store.getRun(organizationId, text)],
+        ["findRunByIdempotencyKey(organizationId)", () => store.findRunByIdempotencyKey(text, replaced)],
+        ["findRunByIdempotencyKey(idempotencyKey)", () => store.findRunByIdempotencyKey(organizationId, text)],
+        ["listRuns(organizationId)", () => store.listRuns({ organizationId: text, limit: 5 })],
+        ["listRuns(agentName)", () => store.listRuns({ organizationId, agentName: text, limit: 5 })],
+        ["listRuns(userId)", () => store.listRuns({ organizationId, userId: text, limit: 5 })],
+        ["listRuns(parentRunId)", () => store.listRuns({ organizationId, parentRunId: text, limit: 5 })],
+        ["listRuns(intentContains)", () => store.listRuns({ organizationId, intentContains: text, limit: 5 })],
+        ["summarizeRuns", () => store.summarizeRuns({ organizationId: text, ...window })],
+        ["summarizeAgentPeriod(organizationId)", () => store.summarizeAgentPeriod({ organizationId: text, agentName: replaced, ...window })],
+        ["summarizeAgentPeriod(agentName)", () => store.summarizeAgentPeriod({ organizationId, agentName: text, ...window })],
+        ["listToolExecutions(organizationId)", () => store.listToolExecutions(text, runId)],
+        ["listToolExecutions(runId)", () => store.listToolExecutions(organizationId, text)],
+        ["listRunMetrics(organizationId)", () => store.listRunMetrics(text, runId)],
+        ["listRunMetrics(runId)", () => store.listRunMetrics(organizationId, text)],
+        ["listSteps(organizationId)", () => store.listSteps(text, runId)],
+        ["listSteps(runId)", () => store.listSteps(organizationId, text)],
+        ["getSignal(organizationId)", () => store.getSignal(text, runId, "approval")],
+        ["getSignal(runId)", () => store.getSignal(organizationId, text, "approval")],
+        ["getSignal(name)", () => store.getSignal(organizationId, runId, text)],
+        ["listQueuedRuns(after.runId)", () => store.listQueuedRuns({ createdBefore: new Date(BASE_TIME), after: { createdAt: new Date(BASE_TIME - 60_000), runId: text }, limit: 5 })],
       ];
-      const answers = await Promise.all(reads.map(async ([name, read]) => [name, await read().then(() => "answered", (error: unknown) => (isRefused(error) ? "refused" : String(error)))]));
-      expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(reads.map(([name]) => [name, "refused"])));
+      const answers: Array<[string, string]> = [];
+      for (const [kind, text] of [["NUL", "a\u0000b"], ["lone surrogate", "a\uD800b"], ["lone low surrogate", "\uDC00"]] as const) {
+        for (const [name, read] of reads(text)) answers.push([`${name} ${kind}`, await read().then(() => "answered", (error: unknown) => (isRefused(error) ? "refused" : String(error)))]);
+      }
+      expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(answers.map(([name]) => [name, "refused"])));
       expect(await store.getRun(organizationId, runId)).toMatchObject({ id: runId, status: "RUNNING" });
     });
 

@@ -189,23 +189,31 @@ export function runScheduleStoreConformanceSuite(options: ScheduleStoreConforman
       expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual(schedule);
     });
 
-    it("refuses a read, change or delete given a NUL character in a text, as PostgreSQL does, and changes nothing", async () => {
+    it("refuses a read, change or delete given a NUL character or an unpaired surrogate in a text it looks up, and changes nothing", async () => {
       const isRefused = (error: unknown) => isNeonhubError(error, "VALIDATION_FAILED") && !error.isRetryable;
-      const nul = "a\u0000b";
-      const schedule = await store.createSchedule(sampleSchedule());
+      // PostgreSQL refuses a query holding NUL, and would compare an unpaired surrogate changed into U+FFFD: a
+      // schedule whose agent's name holds U+FFFD would match. No kept text holds either, so every store refuses both.
+      const schedule = await store.createSchedule(sampleSchedule({ agentName: "a\uFFFDb" }));
       const { organizationId, id } = schedule;
       const updatedAt = new Date(BASE_TIME + 1_000);
-      const calls: Array<[string, () => Promise<unknown>]> = [
-        ["getSchedule(organizationId)", () => store.getSchedule(nul, id)],
-        ["getSchedule(scheduleId)", () => store.getSchedule(organizationId, nul)],
-        ["listSchedules(organizationId)", () => store.listSchedules({ organizationId: nul, limit: 5 })],
-        ["listSchedules(agentName)", () => store.listSchedules({ organizationId, agentName: nul, limit: 5 })],
-        ["updateSchedule", () => store.updateSchedule(organizationId, nul, { enabled: false, updatedAt })],
-        ["deleteSchedule", () => store.deleteSchedule(nul, id)],
-        ["claimTick", () => store.claimTick({ organizationId, scheduleId: nul, dueAt: schedule.nextRunAt, updatedAt: schedule.updatedAt, nextRunAt: updatedAt, lastTickAt: schedule.nextRunAt })],
+      const claim = { organizationId, scheduleId: id, dueAt: schedule.nextRunAt, updatedAt: schedule.updatedAt, nextRunAt: updatedAt, lastTickAt: schedule.nextRunAt };
+      const calls = (text: string): Array<[string, () => Promise<unknown>]> => [
+        ["getSchedule(organizationId)", () => store.getSchedule(text, id)],
+        ["getSchedule(scheduleId)", () => store.getSchedule(organizationId, text)],
+        ["listSchedules(organizationId)", () => store.listSchedules({ organizationId: text, limit: 5 })],
+        ["listSchedules(agentName)", () => store.listSchedules({ organizationId, agentName: text, limit: 5 })],
+        ["updateSchedule(organizationId)", () => store.updateSchedule(text, id, { enabled: false, updatedAt })],
+        ["updateSchedule(scheduleId)", () => store.updateSchedule(organizationId, text, { enabled: false, updatedAt })],
+        ["deleteSchedule(organizationId)", () => store.deleteSchedule(text, id)],
+        ["deleteSchedule(scheduleId)", () => store.deleteSchedule(organizationId, text)],
+        ["claimTick(organizationId)", () => store.claimTick({ ...claim, organizationId: text })],
+        ["claimTick(scheduleId)", () => store.claimTick({ ...claim, scheduleId: text })],
       ];
-      const answers = await Promise.all(calls.map(async ([name, call]) => [name, await call().then(() => "answered", (error: unknown) => (isRefused(error) ? "refused" : String(error)))]));
-      expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(calls.map(([name]) => [name, "refused"])));
+      const answers: Array<[string, string]> = [];
+      for (const [kind, text] of [["NUL", "a\u0000b"], ["lone surrogate", "a\uD800b"], ["lone low surrogate", "\uDC00"]] as const) {
+        for (const [name, call] of calls(text)) answers.push([`${name} ${kind}`, await call().then(() => "answered", (error: unknown) => (isRefused(error) ? "refused" : String(error)))]);
+      }
+      expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(answers.map(([name]) => [name, "refused"])));
       expect(await store.getSchedule(organizationId, id)).toEqual(schedule);
     });
 

@@ -28,7 +28,7 @@ import { summarizeAgentPeriodOnPrisma } from "./summarize-agent-period.js";
 import { summarizeRunsOnPrisma } from "./summarize-runs.js";
 import { createWriteBatcher } from "./write-batcher.js";
 import { deleteEndedRuns } from "./delete-ended-runs.js";
-import { indexed, refuseUnstorableTexts } from "../errors/refuse-unstorable-texts.js";
+import { indexed, refuseSurrogatesInLookup, refuseUnstorableTexts } from "../errors/refuse-unstorable-texts.js";
 
 // Batches in flight per kind of write; the three kinds stay below the default pool of 10 connections.
 const MAX_CONCURRENT_BATCHES = 3;
@@ -89,12 +89,14 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
 
     getRun: (organizationId, runId) =>
       guarded("read the run", async () => {
+        refuseSurrogatesInLookup("run", { organizationId, runId });
         const row = await prisma.agentRun.findFirst({ where: { id: runId, organizationId } });
         return row ? toAgentRun(row) : null;
       }),
 
     findRunByIdempotencyKey: (organizationId, idempotencyKey) =>
       guarded("look up the idempotency key", async () => {
+        refuseSurrogatesInLookup("run", { organizationId, idempotencyKey });
         const row = await prisma.agentRun.findUnique({ where: { organizationId_idempotencyKey: { organizationId, idempotencyKey } } });
         return row ? toAgentRun(row) : null;
       }),
@@ -106,6 +108,8 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
       let where: Prisma.AgentRunWhereInput;
       try {
         validateListRunsFilters(query);
+        const { organizationId, agentName, userId, parentRunId, intentContains } = query;
+        refuseSurrogatesInLookup("runs", { organizationId, agentName, userId, parentRunId, intentContains });
         where = listWhere(query);
       } catch (error) {
         return Promise.reject(error);
@@ -121,6 +125,7 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
     summarizeRuns: (query) => {
       try {
         validateSummarizeRunsQuery(query);
+        refuseSurrogatesInLookup("runs", { organizationId: query.organizationId });
       } catch (error) {
         return Promise.reject(error);
       }
@@ -130,6 +135,7 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
     summarizeAgentPeriod: (query) => {
       try {
         validateSummarizeAgentPeriodQuery(query);
+        refuseSurrogatesInLookup("agent's runs", { organizationId: query.organizationId, agentName: query.agentName });
       } catch (error) {
         return Promise.reject(error);
       }
@@ -138,18 +144,21 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
 
     listToolExecutions: (organizationId, runId) =>
       guarded("list tool executions", async () => {
+        refuseSurrogatesInLookup("run's tool executions", { organizationId, runId });
         const rows = await prisma.toolExecution.findMany({ where: { runId, organizationId }, orderBy: [{ startedAt: "asc" }, { sequence: "asc" }] });
         return rows.map(toToolExecution);
       }),
 
     listRunMetrics: (organizationId, runId) =>
       guarded("list run metrics", async () => {
+        refuseSurrogatesInLookup("run's metrics", { organizationId, runId });
         const rows = await prisma.agentRunMetric.findMany({ where: { runId, run: { organizationId } }, orderBy: { id: "asc" } });
         return rows.map((row) => ({ name: row.name, value: row.value, unit: row.unit }));
       }),
 
     listSteps: (organizationId, runId) =>
       guarded("read the run's journal", async () => {
+        refuseSurrogatesInLookup("run's journal", { organizationId, runId });
         const rows = await prisma.runStep.findMany({ where: { runId, run: { organizationId } }, orderBy: { position: "asc" } });
         return rows.map(toJournalStep);
       }),
@@ -188,12 +197,14 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
 
     getSignal: (organizationId, runId, name) =>
       guarded("read the signal", async () => {
+        refuseSurrogatesInLookup("signal", { organizationId, runId, name });
         const row = await prisma.runSignal.findFirst({ where: { runId, name, run: { organizationId } } });
         return row ? toRunSignal(row) : null;
       }),
 
     listQueuedRuns: async (input) => {
       const limit = checkQueuedRunsLimit(input.limit);
+      refuseSurrogatesInLookup("queued runs", { "after.runId": input.after?.runId });
       return guarded("list queued runs", async () => {
         const rows = await prisma.agentRun.findMany({
           where: {

@@ -12,7 +12,7 @@ import {
 } from "@neonhub/core";
 import { Prisma, type PrismaClient, type Schedule as ScheduleRow } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
-import { refuseUnstorableTexts } from "../errors/refuse-unstorable-texts.js";
+import { refuseSurrogatesInLookup, refuseUnstorableTexts } from "../errors/refuse-unstorable-texts.js";
 
 const toCatchUp = (value: string): CatchUpPolicy => ((CATCH_UP_POLICIES as readonly string[]).includes(value) ? (value as CatchUpPolicy) : "latest");
 
@@ -69,12 +69,14 @@ export function createPrismaScheduleStore(prisma: PrismaClient): ScheduleStore {
 
     getSchedule: (organizationId, scheduleId) =>
       guarded("read the schedule", async () => {
+        refuseSurrogatesInLookup("schedule", { organizationId, id: scheduleId });
         const row = await prisma.schedule.findFirst({ where: { id: scheduleId, organizationId } });
         return row ? toSchedule(row) : null;
       }),
 
     listSchedules: async (query) => {
       validateListSchedulesQuery(query);
+      refuseSurrogatesInLookup("schedules", { organizationId: query.organizationId, agentName: query.agentName });
       const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
       return guarded("list schedules", async () => {
         const rows = await prisma.schedule.findMany({
@@ -96,6 +98,7 @@ export function createPrismaScheduleStore(prisma: PrismaClient): ScheduleStore {
     updateSchedule: (organizationId, scheduleId, changes) =>
       guarded("update the schedule", async () => {
         const { input, ...rest } = changes;
+        refuseSurrogatesInLookup("schedule", { organizationId, id: scheduleId });
         refuseUnstorableTexts("schedule", { cron: rest.cron, timeZone: rest.timeZone, catchUp: rest.catchUp });
         const [row] = await prisma.schedule.updateManyAndReturn({
           where: { id: scheduleId, organizationId },
@@ -105,7 +108,10 @@ export function createPrismaScheduleStore(prisma: PrismaClient): ScheduleStore {
       }),
 
     deleteSchedule: (organizationId, scheduleId) =>
-      guarded("delete the schedule", async () => (await prisma.schedule.deleteMany({ where: { id: scheduleId, organizationId } })).count > 0),
+      guarded("delete the schedule", async () => {
+        refuseSurrogatesInLookup("schedule", { organizationId, id: scheduleId });
+        return (await prisma.schedule.deleteMany({ where: { id: scheduleId, organizationId } })).count > 0;
+      }),
 
     listDueSchedules: async (input) => {
       validateListDueSchedules(input);
@@ -117,6 +123,7 @@ export function createPrismaScheduleStore(prisma: PrismaClient): ScheduleStore {
 
     claimTick: (input) =>
       guarded("claim the schedule's tick", async () => {
+        refuseSurrogatesInLookup("schedule", { organizationId: input.organizationId, id: input.scheduleId });
         const [row] = await prisma.schedule.updateManyAndReturn({
           where: { id: input.scheduleId, organizationId: input.organizationId, enabled: true, nextRunAt: input.dueAt, updatedAt: input.updatedAt },
           data: { nextRunAt: input.nextRunAt, ...(input.lastTickAt === null ? {} : { lastTickAt: input.lastTickAt }) },
