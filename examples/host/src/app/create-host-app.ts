@@ -6,6 +6,7 @@ import { answerClientError } from "../http/answer-client-error.js";
 import { parseJsonBodies } from "../http/parse-json-bodies.js";
 import { refuseContentEncoding } from "../http/refuse-content-encoding.js";
 import { refuseForeignCharset } from "../http/refuse-foreign-charset.js";
+import { refuseRepeatedQuery } from "../http/refuse-repeated-query.js";
 import { refuseUnknownQuery } from "../http/refuse-unknown-query.js";
 import { refuseWhileClosing } from "../http/refuse-while-closing.js";
 import type { InspectorAssets } from "../inspector/inspector-assets.js";
@@ -115,6 +116,7 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
   await app.register(inspectorRoutes, { assets: dependencies.inspectorAssets ?? null });
   await app.register(async (ui) => {
     ui.addHook("onRoute", refuseUnknownQuery);
+    ui.addHook("preValidation", refuseRepeatedQuery);
     await ui.register(sessionRoutes, { apiKeyStore: dependencies.apiKeyStore, sessions, publicUrl: dependencies.publicUrl ?? null, clock });
   });
   // Left without the query check: load balancer probes, uptime checkers and Prometheus scrape configs add query
@@ -131,6 +133,7 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
       v1.addHook("onRoute", refuseUnknownQuery);
       v1.addHook("onRequest", v1.authenticate);
       v1.addHook("onRequest", v1.requireScope);
+      v1.addHook("preValidation", refuseRepeatedQuery);
       await v1.register(runEventsRoutes, { hub: runEvents });
       await v1.register(runSummaryRoutes, { orchestrator: dependencies.orchestrator, ...(clock ? { now: () => clock.now() } : {}) });
       await v1.register(runsRoutes, { orchestrator: dependencies.orchestrator });

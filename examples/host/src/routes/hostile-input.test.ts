@@ -64,6 +64,18 @@ describe("integer query parameters", () => {
   });
 });
 
+describe("query parameters given more than once", () => {
+  it.each(["/v1/runs?limit=5&limit=6", "/v1/runs?agent=a&agent=b", "/v1/runs?status=COMPLETED&status=FAILED", "/v1/schedules?cursor=a&cursor=b", "/v1/runs/r1?waitMs=1&waitMs=2"])(
+    "says that a parameter is refused for being repeated in %s",
+    async (url) => {
+      const name = url.slice(url.lastIndexOf("&") + 1, url.lastIndexOf("="));
+      const response = await fetch(`${suite.baseUrl}${url}`, { headers: suite.host.alpha });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: "VALIDATION_FAILED", fieldErrors: [{ path: `querystring.${name}`, message: "must be given once, not repeated" }] });
+    },
+  );
+});
+
 describe("JSON bodies declared in a charset other than UTF-8", () => {
   const runBody = JSON.stringify({ agent: "echo", input: { text: "caf\u00e9" } });
 
