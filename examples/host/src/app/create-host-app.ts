@@ -19,6 +19,7 @@ import type { ConnectionService } from "../connections/connection-service.js";
 import { catalogRoutes, type ConnectorCatalog } from "../routes/catalog-routes.js";
 import { connectionsRoutes } from "../routes/connections-routes.js";
 import { oauthCallbackRoutes } from "../routes/oauth-callback-routes.js";
+import { explainMissingConnections } from "../routes/explain-missing-connections.js";
 import { operationsRoutes, type HealthCheck, type MetricsExporter } from "../routes/operations-routes.js";
 import { inspectorRoutes } from "../routes/inspector-routes.js";
 import { runEventsRoutes } from "../routes/run-events-routes.js";
@@ -144,6 +145,7 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
     { prefix: "/v1" },
   );
   if (dependencies.connections) await app.register(oauthCallbackRoutes, { prefix: "/v1", connections: dependencies.connections });
+  else await app.register(explainMissingConnections, { prefix: "/v1/connections" });
   await app.ready();
   return app;
 }
