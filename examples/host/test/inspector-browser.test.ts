@@ -205,7 +205,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
     expect(pageErrors).toEqual([]);
   });
 
-  it("shows a run's child runs as a tree, each linking to its own page", async () => {
+  it("shows a run's child runs as a tree and beside the steps that read them, each linking to its own page", async () => {
     const pipeline = await api("/v1/runs", { method: "POST", body: { agent: "intake-pipeline", intent: "intake two documents", input: { channelId: `UC${"a".repeat(22)}`, maxResults: 2 }, async: true } });
     const page = await signedInPage(DEVELOPMENT_KEY);
     await page.goto(`${host.url}/#/runs/${String(pipeline.id)}`);
@@ -217,6 +217,12 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
     expect(detail.children.every((child) => child.status === "COMPLETED")).toBe(true);
     expect(await tree.locator(":scope > li").count()).toBe(detail.children.length);
     expect((await tree.locator(":scope > li > a").allTextContents()).sort()).toEqual(detail.children.map((child) => child.agentName).sort());
+    // Each CHILD step links to the child whose result it read: every child, once.
+    const fetchChild = detail.children.find((child) => child.agentName === "intake-fetch");
+    await page.locator("tr[data-step='agent:intake-fetch#0/result']").getByRole("link", { name: `child run ${String(fetchChild?.id)}` }).waitFor();
+    const resultLinks = await page.locator("tr[data-step$='/result'] a").all();
+    const linked = await Promise.all(resultLinks.map((link) => link.getAttribute("href")));
+    expect(linked.sort()).toEqual(detail.children.map((child) => `#/runs/${child.id}`).sort());
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.getByRole("heading", { name: "Child runs" }).scrollIntoViewIfNeeded();
     await screenshot(page, "inspector-run-tree");

@@ -13,6 +13,8 @@ export interface WaterfallRow {
   completedAt: string | null;
   error: { code: string; message: string } | null;
   detail?: string;
+  /** The child run whose end a `CHILD` step read: the row links to its page. */
+  childRunId?: string;
 }
 
 export const stepRow = (step: RunStep): WaterfallRow => ({
@@ -26,6 +28,7 @@ export const stepRow = (step: RunStep): WaterfallRow => ({
   error: step.error ?? null,
   // A sleep wakes at its time; a wait for a signal gives up then unless the signal comes first.
   ...(step.wakeAt ? { detail: `${step.kind === "SIGNAL" ? "waits until" : "wakes at"} ${formatTime(step.wakeAt)}` } : {}),
+  ...(step.childRunId ? { childRunId: step.childRunId } : {}),
 });
 
 export const toolRow = (tool: ToolExecution): WaterfallRow => ({
@@ -74,6 +77,11 @@ export function Waterfall({ rows, runStart, runEnd }: { rows: WaterfallRow[]; ru
                   </div>
                 ) : null}
                 {row.detail ? <div class="step-detail">{row.detail}</div> : null}
+                {row.childRunId ? (
+                  <div class="step-detail">
+                    result of <a href={`#/runs/${row.childRunId}`}>child run {row.childRunId}</a>
+                  </div>
+                ) : null}
               </th>
               <td>
                 <StatusBadge status={row.status} />

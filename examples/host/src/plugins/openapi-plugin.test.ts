@@ -49,6 +49,9 @@ describe("OpenAPI document", () => {
     expect(schemas.CreateRunRequest).toMatchObject({ required: expect.arrayContaining(["agent", "input"]) });
     expect(Object.keys(schemas)).toEqual(expect.arrayContaining(["AgentRun", "AgentRunWithTools", "ToolExecution", "Problem", "RunPage", "Health"]));
     expect(createRun.security).toEqual([{ apiKey: [] }]);
+    const runStep = schemas.RunStep as OpenAPIV3.SchemaObject;
+    expect(runStep.required).toContain("childRunId");
+    expect(runStep.properties?.childRunId).toMatchObject({ type: "string", nullable: true, description: expect.stringContaining("CHILD step") });
   });
 
   it("documents 400, 413 and 415 as problems on every operation that takes a JSON body", async () => {

@@ -4,6 +4,7 @@ import { MAX_RUN_TREE_NODES, defineAgent } from "@neonhub/core";
 import { sampleRunInput } from "@neonhub/core/testing";
 import { createHostLogger } from "../runtime/create-logger.js";
 import { createTestHost, type TestHost } from "../testing/create-test-host.js";
+import { echoAgent } from "../testing/test-agents.js";
 
 let host: TestHost;
 beforeEach(async () => {
@@ -147,6 +148,28 @@ describe("GET /v1/runs/:id", () => {
     expect(tree.childrenTruncated).toBe(true);
     const leaf = (await host.app.inject({ method: "GET", url: `/v1/runs/${tree.children[0].id}`, headers: host.alpha })).json();
     expect(leaf).toMatchObject({ children: [], childrenTruncated: false });
+  });
+
+  it("names in each CHILD step the child whose end it read, without the child's output", async () => {
+    const relay = defineAgent({
+      name: "relay",
+      version: "1.0.0",
+      description: "Echoes its text through a child run",
+      input: z.object({ text: z.string() }),
+      output: z.object({ text: z.string() }),
+      handle: async (input, context) => context.runAgent<{ text: string }>("echo", { text: input.text }),
+    });
+    await host.app.close();
+    host = await createTestHost({ agents: [relay, echoAgent] });
+    const started = (await postRun({ agent: "relay", input: { text: "relayed-secret" } })).json();
+    await vi.waitFor(async () => expect((await host.orchestrator.getRun("org_alpha", started.id))?.status).toBe("COMPLETED"));
+    const read = (await host.app.inject({ method: "GET", url: `/v1/runs/${started.id}`, headers: host.alpha })).json();
+    expect(read.children).toHaveLength(1);
+    expect(read.steps.map((step: { key: string; childRunId: unknown }) => [step.key, step.childRunId])).toEqual([
+      ["agent:echo#0", null],
+      ["agent:echo#0/result", read.children[0].id],
+    ]);
+    expect(JSON.stringify(read.steps)).not.toContain("relayed-secret");
   });
 
   it("answers 404 for a run of another organization and for an unknown id", async () => {

@@ -57,6 +57,10 @@ export const runStepSchema = z
     startedAt: timestamp,
     completedAt: timestamp.nullable(),
     wakeAt: timestamp.nullable(),
+    childRunId: z
+      .string()
+      .nullable()
+      .meta({ description: "The child run (ctx.runAgent) whose end a CHILD step read: read it with GET /v1/runs/{id}. Null for every other kind of step." }),
   })
   .meta({ id: "RunStep" });
 
@@ -223,6 +227,7 @@ export function toRunStepResource(step: JournalStepSummary): z.input<typeof runS
     startedAt: step.startedAt.toISOString(),
     completedAt: toIso(step.completedAt),
     wakeAt: toIso(step.wakeAt),
+    childRunId: step.childRunId,
   };
 }
 

@@ -1,5 +1,6 @@
 /** A child run as a run's `children` shows it. */
 export interface ChildView {
+  id?: unknown;
   agentName?: unknown;
   status?: unknown;
 }
@@ -8,6 +9,8 @@ interface StepView {
   kind?: unknown;
   key?: unknown;
   status?: unknown;
+  /** The child whose end a `CHILD` step read; hosts before it was shown leave it out. */
+  childRunId?: unknown;
 }
 
 /** The children a waiting run has not read the end of, and whether some of them have ended. */
@@ -31,32 +34,44 @@ function countBy(values: readonly string[]): string[] {
   return [...counts].map(([value, count]) => `${count} ${value}`);
 }
 
-/** How many ends the journal holds as read, by agent, and how many under keys that do not name one. */
-function readEnds(steps: readonly StepView[]): { byAgent: Map<string, number>; unnamed: number } {
+/**
+ * The ends the journal holds as read: the children they name, where the steps name them; of the others, how many
+ * by agent, and how many under keys that do not name one.
+ */
+function readEnds(steps: readonly StepView[]): { childRunIds: Set<string>; byAgent: Map<string, number>; unnamed: number } {
+  const childRunIds = new Set<string>();
   const byAgent = new Map<string, number>();
   let unnamed = 0;
   for (const step of steps) {
     if (step.kind !== "CHILD" || step.status !== "SUCCEEDED") continue;
+    if (typeof step.childRunId === "string") {
+      childRunIds.add(step.childRunId);
+      continue;
+    }
     const agent = DERIVED_RESULT_KEY.exec(String(step.key))?.[1];
     if (agent === undefined) unnamed += 1;
     else byAgent.set(agent, (byAgent.get(agent) ?? 0) + 1);
   }
-  return { byAgent, unnamed };
+  return { childRunIds, byAgent, unnamed };
 }
 
 /**
  * The children a `WAITING` run waits for: every open child, and every ended child whose end its journal does not
- * hold yet (it reads them when it resumes). Ends the journal holds are told apart by agent only, as the run view
- * shows steps without their output (the ending that names the child): of an agent's ended children, as many as it
- * has read are left out, and their statuses are named only when that leaves no doubt. Null when it waits for none.
+ * hold yet (it reads them when it resumes). Each `CHILD` step names in `childRunId` the child whose end it holds, so
+ * exactly the children no step names are described. A host from before steps carried it shows no child in a step:
+ * its ends are then told apart by agent only, from the key `agent:<name>#<n>/result`; of an agent's ended children,
+ * as many as it has read are left out, and their statuses are named only when that leaves no doubt. Null when it
+ * waits for none.
  *
- * `childrenTruncated` is the run view's own: it shows the newest children only. Those left out may be awaited, and
- * the ends read of them may hide shown ones, so the text then says that children not shown may be awaited too.
+ * `childrenTruncated` is the run view's own: it shows the newest children only. Those left out may be awaited (and,
+ * told apart by agent, the ends read of them may hide shown ones), so the text then says that children not shown may
+ * be awaited too.
  */
 export function describeAwaitedChildren(children: readonly ChildView[], steps: readonly StepView[], childrenTruncated = false): AwaitedChildren | null {
   const read = readEnds(steps);
   const statuses = new Map<string, { open: string[]; ended: string[] }>();
   for (const child of children) {
+    if (typeof child.id === "string" && read.childRunIds.has(child.id)) continue;
     const agent = String(child.agentName);
     const entry = statuses.get(agent) ?? { open: [], ended: [] };
     (FINAL_STATUSES.has(String(child.status)) ? entry.ended : entry.open).push(String(child.status));

@@ -4,6 +4,7 @@ import { describeWait } from "./describe-wait.js";
 const wakeAt = "2026-12-07T15:10:12.770Z";
 const started = (key: string) => ({ kind: "STEP", key, status: "SUCCEEDED" });
 const read = (key: string) => ({ kind: "CHILD", key: `${key}/result`, status: "SUCCEEDED" });
+const readOf = (key: string, childRunId: string) => ({ ...read(key), childRunId });
 
 describe("describeWait", () => {
   it("names the signal or sleep the journal holds open", () => {
@@ -23,6 +24,20 @@ describe("describeWait", () => {
       ],
     };
     expect(describeWait(run)).toBe(`for 2 child runs of "intake-normalize" (1 QUEUED, 1 COMPLETED) and 1 child run of "intake-embed" (1 WAITING) until ${wakeAt}; it reads ended children when it resumes`);
+  });
+
+  it("names the status of every ended child it has not read when its steps name the children they read", () => {
+    const run = {
+      wakeAt,
+      steps: [started("agent:intake-normalize#0"), started("agent:intake-normalize#1"), readOf("agent:intake-normalize#1", "n2"), started("agent:intake-normalize#2")],
+      children: [
+        { id: "n1", agentName: "intake-normalize", status: "COMPLETED" },
+        { id: "n2", agentName: "intake-normalize", status: "FAILED" },
+        { id: "n3", agentName: "intake-normalize", status: "COMPLETED" },
+      ],
+    };
+    expect(describeWait(run)).toBe(`for 2 child runs of "intake-normalize" (2 COMPLETED) until ${wakeAt}; it reads ended children when it resumes`);
+    expect(describeWait({ ...run, steps: [...run.steps, readOf("agent:intake-normalize#0", "n1"), readOf("agent:intake-normalize#2", "n3")] })).toBe(`until ${wakeAt}`);
   });
 
   it("falls back to the wake-up time once it has read the end of every child", () => {

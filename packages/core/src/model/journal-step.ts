@@ -37,5 +37,11 @@ export interface JournalStep {
   wakeAt: Date | null;
 }
 
-/** A journal step as shown to people: everything but the replayed output. */
-export type JournalStepSummary = Omit<JournalStep, "output">;
+/** A journal step as shown to people: everything but the replayed output, and the child run a `CHILD` step read. */
+export interface JournalStepSummary extends Omit<JournalStep, "output"> {
+  /**
+   * The id of the child run (`ctx.runAgent`) whose end this `CHILD` step holds, taken from the journaled ending;
+   * null for every other kind of step. Only the id is shown: the child's output stays in the journal.
+   */
+  childRunId: string | null;
+}

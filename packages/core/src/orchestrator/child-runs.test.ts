@@ -90,6 +90,26 @@ describe("child runs (ctx.runAgent)", () => {
     ]);
   });
 
+  it("names in each CHILD step the child whose end it read, and no child in the other steps", async () => {
+    const { orchestrator, store, start, finalRun } = setup();
+    const parent = await start(["One", "Two"]);
+    await finalRun(parent.id);
+    const steps = (await orchestrator.getRun("org-1", parent.id))?.steps ?? [];
+    expect(steps.map((step) => [step.key, step.childRunId === null ? null : "id"])).toEqual([
+      ["agent:normalize#0", null],
+      ["agent:normalize#0/result", "id"],
+      ["agent:normalize#1", null],
+      ["agent:normalize#1/result", "id"],
+    ]);
+    // The child read at each position is the one started for that document.
+    const readChildren = await Promise.all(steps.filter((step) => step.kind === "CHILD").map((step) => store.getRun("org-1", step.childRunId!)));
+    expect(readChildren.map((child) => [child?.parentRunId, child?.input])).toEqual([
+      [parent.id, { text: "One" }],
+      [parent.id, { text: "Two" }],
+    ]);
+    expect(steps.every((step) => !("output" in step))).toBe(true);
+  });
+
   it("never starts a child twice when the parent is retried", async () => {
     const { clock, store, start, finalRun, normalized, attempts } = setup({ parentFailsOnce: true });
     let parent: { id: string } | undefined;

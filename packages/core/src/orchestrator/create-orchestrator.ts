@@ -40,6 +40,7 @@ import { failHeldRun } from "./fail-held-run.js";
 import { isPastTakeoverLimit } from "./takeover-limit.js";
 import { failWithInvalidInput, parseStoredInput, storableQueuedInput } from "./stored-input.js";
 import { waitForFinalRun } from "./wait-for-final-run.js";
+import { summarizeStep } from "./summarize-step.js";
 import { endNoEarlierThan } from "../util/end-no-earlier.js";
 
 /** Defaults of durable execution: a lapsed lease is taken over after 30 s; due runs are looked for every second. */
@@ -476,7 +477,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       if (!run) return null;
       const [toolExecutions, steps, tree] = await Promise.all([store.listToolExecutions(organizationId, runId), store.listSteps(organizationId, runId), readChildRunTree(store, run)]);
       // Journaled outputs are what replays use, unredacted: they never leave the orchestrator.
-      return { ...run, toolExecutions, steps: steps.map(({ output: _output, ...summary }) => summary), children: tree.children, childrenTruncated: tree.truncated };
+      return { ...run, toolExecutions, steps: steps.map(summarizeStep), children: tree.children, childrenTruncated: tree.truncated };
     },
 
     async signal(organizationId, runId, name, payload, signalOptions = {}) {
