@@ -32,8 +32,11 @@ export const DEFAULT_OAUTH_STATE_TTL_MS = 10 * 60_000;
 export interface ConnectionServiceOptions {
   store: CredentialStore;
   states: OAuthStateStore;
-  /** The live connector client: its registry describes connectors, `callConnection` makes tests and revocations. */
-  connectors: Pick<ConnectorClient, "registry" | "callConnection">;
+  /**
+   * The connector client: its registry describes connectors, `callConnection` makes tests and revocations. In its
+   * `mock` mode the service sends nothing to providers either.
+   */
+  connectors: Pick<ConnectorClient, "registry" | "callConnection" | "mode">;
   /**
    * OAuth clients by connector id. `credentialFields` are the operator's own fields of the connector's
    * `credentialHeaders` (Google Ads' `developerToken`), added to each connection made through the code flow.
@@ -79,7 +82,8 @@ export interface ConnectionDeletion {
    * `revoked`: the provider withdrew the grant; `not_offered`: the connector declares no revocation; `failed`: the
    * provider refused, could not be reached or did not answer in time (5 seconds at an RFC 7009 endpoint, the
    * connector's `timeoutMs` for its own `revocation` call), or no configured key opens the stored credentials (the
-   * connection is deleted anyway).
+   * connection is deleted anyway). In mock mode nothing is sent: `revoked` where the provider offers revocation,
+   * `not_offered` where it does not.
    */
   revocation: "revoked" | "not_offered" | "failed";
 }
@@ -197,12 +201,14 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
   /**
    * Withdraws the grant where the provider offers it; a provider that refuses, cannot be reached or does not answer
    * in time is `failed`, and so is a grant whose credentials (null) no configured key opens. The connector's own
-   * `revocation` call is bounded by the connector client, with the connector's `timeoutMs`.
+   * `revocation` call is bounded by the connector client, with the connector's `timeoutMs`. In mock mode nothing is
+   * sent, and a revocation the provider offers answers `revoked`, as the mock connector client's own call does.
    */
   const revokeAtProvider = async (organizationId: string, connector: ConnectorDefinition, credentials: Record<string, string> | null): Promise<ConnectionDeletion["revocation"]> => {
     try {
       const auth = connector.auth;
       if (auth.type === "oauth2" && auth.revocationUrl !== undefined && auth.authorizationUrl !== undefined && options.oauthClients[connector.id] !== undefined) {
+        if (connectors.mode === "mock") return "revoked";
         if (credentials === null) return "failed";
         const { provider } = oauthOf(connector);
         const refreshToken = credentials.refreshToken;
