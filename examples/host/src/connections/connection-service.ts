@@ -34,7 +34,7 @@ export interface ConnectionServiceOptions {
   states: OAuthStateStore;
   /**
    * The connector client: its registry describes connectors, `callConnection` makes tests and revocations. In its
-   * `mock` mode the service sends nothing to providers either.
+   * `mock` mode the service sends nothing to providers either, and refuses the OAuth code flow (`OAUTH_MOCK_MODE`).
    */
   connectors: Pick<ConnectorClient, "registry" | "callConnection" | "mode">;
   /**
@@ -109,14 +109,18 @@ export interface ConnectionService {
    */
   revoke(organizationId: string, connectorId: string): Promise<ConnectionRevocation>;
   test(organizationId: string, connectorId: string): Promise<ConnectionTestResult>;
-  /** Starts an authorization; `completion` says how it ends, `callback` unless the host requires `confirm`. */
+  /**
+   * Starts an authorization; `completion` says how it ends, `callback` unless the host requires `confirm`. Refused
+   * with `OAUTH_MOCK_MODE` when the connectors are in mock mode, before any state is stored.
+   */
   authorize(caller: ConnectionCaller, connectorId: string, returnUrl: string, completion?: OAuthCompletion): Promise<{ authorizationUrl: string; expiresAt: Date }>;
   /**
    * Finishes an authorization; `caller` is set when the callback request carried an API key. With `confirm`
    * completion the tokens wait as a grant, and the return URL gets `status=confirm&grant=...`. Tokens from which the
    * connector derives a base URL that a `baseUrl` field could not name are kept nowhere, and the return URL gets
    * `status=error&error=base_url_refused`; they are not revoked at the provider (a provider may withdraw with them a
-   * working connection of the same account), where they expire on their own.
+   * working connection of the same account), where they expire on their own. In mock mode the state is spent and the
+   * callback refused with `OAUTH_MOCK_MODE` before the code exchange.
    */
   callback(parameters: URLSearchParams, caller: ConnectionCaller | null): Promise<CallbackOutcome>;
   /**
@@ -175,6 +179,13 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
     const client = options.oauthClients[connector.id];
     if (client === undefined || options.redirectUri === null) {
       throw new ConnectionApiError("OAUTH_NOT_CONFIGURED", `No OAuth client is configured for ${connector.displayName}; an operator must set one.`);
+    }
+    // Tokens obtained in mock mode would be a live grant that mock mode never revokes.
+    if (connectors.mode === "mock") {
+      throw new ConnectionApiError(
+        "OAUTH_MOCK_MODE",
+        `Connectors are in mock mode, which sends nothing to providers, and an OAuth 2.0 authorization ends with a code exchange at ${connector.displayName}'s token endpoint; store tokens with PUT instead, or connect in live mode.`,
+      );
     }
     const spec = { ...auth, authorizationUrl: auth.authorizationUrl };
     return { spec, provider: oauthProviderOf(spec, client, options.allowInsecureOAuthRequests === true) };

@@ -8,7 +8,8 @@ export type ConnectorAuthView = ConnectorCatalogEntry["auth"];
 /**
  * The catalog `GET /v1/connectors` lists: every connector with its mode, actions and `auth` (its auth type, the
  * credential fields a connection must and may have, and whether it offers the OAuth code flow, a connection test
- * and revocation), so a client such as the inspector can show the right connect form.
+ * and revocation), so a client such as the inspector can show the right connect form. The code flow is offered in
+ * live mode only.
  * @param hasOAuthClient whether the host has an OAuth client for the connector (the code flow needs one).
  */
 export function createConnectorCatalog(connectors: Pick<ConnectorClient, "catalog" | "registry">, hasOAuthClient: (connector: string) => boolean): ConnectorCatalog {
@@ -20,7 +21,8 @@ export function createConnectorCatalog(connectors: Pick<ConnectorClient, "catalo
       type: connector.auth.type,
       fields: required,
       optionalFields: optional,
-      authorize: connector.auth.type === "oauth2" && connector.auth.authorizationUrl !== undefined && hasOAuthClient(connector.id),
+      // Mock mode refuses the code flow: it would end with a code exchange at the provider.
+      authorize: entry.mode === "live" && connector.auth.type === "oauth2" && connector.auth.authorizationUrl !== undefined && hasOAuthClient(connector.id),
       test: connector.connectionTest !== undefined,
       revoke: connector.revocation !== undefined,
     };

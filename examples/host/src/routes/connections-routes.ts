@@ -138,7 +138,7 @@ export const connectionsRoutes: FastifyPluginAsyncZod<ConnectionsRoutesOptions> 
           ...problemResponses({
             400: 'The body is invalid (`fieldErrors`), the return URL is not allowed (`RETURN_URL_NOT_ALLOWED`), or the host requires `"completion": "confirm"` and the request asks for another or for none (`OAUTH_COMPLETION_REQUIRED`).',
             404: "No such connector.",
-            409: "The connector has no OAuth authorization, or no OAuth client is configured for it.",
+            409: "The connector has no OAuth authorization (`OAUTH_NOT_SUPPORTED`), no OAuth client is configured for it (`OAUTH_NOT_CONFIGURED`), or the connectors are in mock mode, which sends nothing to providers (`OAUTH_MOCK_MODE`).",
           }),
         },
       },
