@@ -218,10 +218,12 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
   const revokeAtProvider = async (organizationId: string, connector: ConnectorDefinition, credentials: Record<string, string> | null): Promise<ConnectionDeletion["revocation"]> => {
     try {
       const auth = connector.auth;
-      if (auth.type === "oauth2" && auth.revocationUrl !== undefined && auth.authorizationUrl !== undefined && options.oauthClients[connector.id] !== undefined) {
+      const client = options.oauthClients[connector.id];
+      if (auth.type === "oauth2" && auth.revocationUrl !== undefined && auth.authorizationUrl !== undefined && client !== undefined) {
         if (connectors.mode === "mock") return "revoked";
         if (credentials === null) return "failed";
-        const { provider } = oauthOf(connector);
+        // Built from the client alone: revoking needs no redirect URI, which a host without a public URL lacks.
+        const provider = oauthProviderOf({ ...auth, authorizationUrl: auth.authorizationUrl }, client, options.allowInsecureOAuthRequests === true);
         const refreshToken = credentials.refreshToken;
         // Revoking the refresh token withdraws the whole grant at providers that follow RFC 7009.
         const deadline = { clock, timeoutMs: PROVIDER_REVOCATION_TIMEOUT_MS };
