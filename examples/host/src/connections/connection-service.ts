@@ -16,6 +16,7 @@ import { DEFAULT_OAUTH_GRANT_TTL_MS, newOAuthGrant } from "./oauth-grant.js";
 import { isReturnUrlAllowed } from "./return-url-allowlist.js";
 import { refuseDerivedBaseUrlOf, storeOAuthTokens } from "./store-oauth-tokens.js";
 import { authorizationUrlOf, exchangeCode, newAuthorizationSecrets, oauthErrorCode, oauthProviderOf, type OAuthProvider } from "./oauth-provider.js";
+import { providerRevocationOf } from "./provider-revocation.js";
 import { PROVIDER_REVOCATION_TIMEOUT_MS, revokeTokenWithin } from "./revoke-token-within.js";
 import { validateCredentials } from "./validate-credentials.js";
 
@@ -216,26 +217,24 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
    * sent, and a revocation the provider offers answers `revoked`, as the mock connector client's own call does.
    */
   const revokeAtProvider = async (organizationId: string, connector: ConnectorDefinition, credentials: Record<string, string> | null): Promise<ConnectionDeletion["revocation"]> => {
+    const client = options.oauthClients[connector.id];
+    const revocation = providerRevocationOf(connector, client !== undefined);
+    if (revocation === null) return "not_offered";
     try {
-      const auth = connector.auth;
-      const client = options.oauthClients[connector.id];
-      if (auth.type === "oauth2" && auth.revocationUrl !== undefined && auth.authorizationUrl !== undefined && client !== undefined) {
-        if (connectors.mode === "mock") return "revoked";
-        if (credentials === null) return "failed";
-        // Built from the client alone: revoking needs no redirect URI, which a host without a public URL lacks.
-        const provider = oauthProviderOf({ ...auth, authorizationUrl: auth.authorizationUrl }, client, options.allowInsecureOAuthRequests === true);
-        const refreshToken = credentials.refreshToken;
-        // Revoking the refresh token withdraws the whole grant at providers that follow RFC 7009.
-        const deadline = { clock, timeoutMs: PROVIDER_REVOCATION_TIMEOUT_MS };
-        if (refreshToken !== undefined && refreshToken !== "") await revokeTokenWithin(provider, refreshToken, "refresh_token", deadline);
-        else await revokeTokenWithin(provider, credentials.accessToken ?? "", "access_token", deadline);
-        return "revoked";
-      }
-      if (connector.revocation !== undefined) {
+      if (revocation.through === "connector") {
         await connectors.callConnection(connector.id, organizationId, "revocation");
         return "revoked";
       }
-      return "not_offered";
+      if (connectors.mode === "mock") return "revoked";
+      if (credentials === null || client === undefined) return "failed";
+      // Built from the client alone: revoking needs no redirect URI, which a host without a public URL lacks.
+      const provider = oauthProviderOf(revocation.spec, client, options.allowInsecureOAuthRequests === true);
+      const refreshToken = credentials.refreshToken;
+      // Revoking the refresh token withdraws the whole grant at providers that follow RFC 7009.
+      const deadline = { clock, timeoutMs: PROVIDER_REVOCATION_TIMEOUT_MS };
+      if (refreshToken !== undefined && refreshToken !== "") await revokeTokenWithin(provider, refreshToken, "refresh_token", deadline);
+      else await revokeTokenWithin(provider, credentials.accessToken ?? "", "access_token", deadline);
+      return "revoked";
     } catch {
       return "failed";
     }

@@ -33,6 +33,20 @@ describe("createConnectorCatalog", () => {
     expect(listed(() => true).get("google-ads")?.auth.authorize).toBe(false);
   });
 
+  it("offers revocation where deleting a connection asks the provider: at an RFC 7009 endpoint with the host's OAuth client, or with the connector's own call", () => {
+    const revokedThroughOAuth = ["x", "google-ads", "google-search-console", "youtube", "reddit"];
+    const withClients = listed((connector) => revokedThroughOAuth.includes(connector));
+    const withoutClients = listed(() => false);
+    for (const connector of revokedThroughOAuth) {
+      expect(withClients.get(connector)?.auth.revoke, connector).toBe(true);
+      // Without the host's client the RFC 7009 endpoint cannot be asked, and these connectors have no call of their own.
+      expect(withoutClients.get(connector)?.auth.revoke, connector).toBe(false);
+    }
+    expect(withoutClients.get("slack")?.auth.revoke).toBe(true);
+    expect(withoutClients.get("facebook")?.auth.revoke).toBe(true);
+    expect(listed(() => true).get("tiktok")?.auth.revoke).toBe(false);
+  });
+
   it("lists platform kinds no connector implements with their auth type and no fields", () => {
     const withPlanned = {
       registry: client.registry,
