@@ -9,7 +9,7 @@ import {
   isNeonhubError,
   systemClock,
 } from "@neonhub/core";
-import type { ConnectorClient, ConnectorDefinition, OAuth2AuthSpec, OAuthClientCredentials } from "@neonhub/connectors";
+import { type ConnectorClient, type ConnectorDefinition, type OAuth2AuthSpec, type OAuthClientCredentials, isConnectorAuthError } from "@neonhub/connectors";
 import { CredentialsUnreadableError } from "@neonhub/persistence-prisma";
 import { ConnectionApiError } from "../http/host-error.js";
 import { DEFAULT_OAUTH_GRANT_TTL_MS, newOAuthGrant } from "./oauth-grant.js";
@@ -80,7 +80,8 @@ export interface ConnectionTestResult {
 export interface ConnectionDeletion {
   connector: string;
   /**
-   * `revoked`: the provider withdrew the grant; `not_offered`: the connector declares no revocation; `failed`: the
+   * `revoked`: the provider withdrew the grant, or, for a connection this host revoked before, refuses its token as
+   * unauthorized; `not_offered`: the provider offers no revocation (see `providerRevocationOf`); `failed`: the
    * provider refused, could not be reached or did not answer in time (5 seconds at an RFC 7009 endpoint, the
    * connector's `timeoutMs` for its own `revocation` call), or no configured key opens the stored credentials (the
    * connection is deleted anyway). In mock mode nothing is sent: `revoked` where the provider offers revocation,
@@ -106,7 +107,9 @@ export interface ConnectionService {
   remove(organizationId: string, connectorId: string): Promise<ConnectionDeletion>;
   /**
    * Withdraws the grant at the provider (where it offers revocation) and keeps the connection as `REVOKED`: its
-   * history stays, and no call uses it until it is connected again.
+   * history stays, and no call uses it until it is connected again. A connection already `REVOKED` is revoked at the
+   * provider again (`not_offered` where it offers no revocation), and a token the provider refuses as unauthorized
+   * then counts as `revoked`.
    */
   revoke(organizationId: string, connectorId: string): Promise<ConnectionRevocation>;
   test(organizationId: string, connectorId: string): Promise<ConnectionTestResult>;
@@ -215,8 +218,15 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
    * in time is `failed`, and so is a grant whose credentials (null) no configured key opens. The connector's own
    * `revocation` call is bounded by the connector client, with the connector's `timeoutMs`. In mock mode nothing is
    * sent, and a revocation the provider offers answers `revoked`, as the mock connector client's own call does.
+   * `alreadyRevoked`: this host revoked the connection before, so a token the provider now refuses as unauthorized
+   * (Slack's `invalid_auth`) is what that revocation did, and counts as `revoked`.
    */
-  const revokeAtProvider = async (organizationId: string, connector: ConnectorDefinition, credentials: Record<string, string> | null): Promise<ConnectionDeletion["revocation"]> => {
+  const revokeAtProvider = async (
+    organizationId: string,
+    connector: ConnectorDefinition,
+    credentials: Record<string, string> | null,
+    alreadyRevoked = false,
+  ): Promise<ConnectionDeletion["revocation"]> => {
     const client = options.oauthClients[connector.id];
     const revocation = providerRevocationOf(connector, client !== undefined);
     if (revocation === null) return "not_offered";
@@ -235,7 +245,9 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
       if (refreshToken !== undefined && refreshToken !== "") await revokeTokenWithin(provider, refreshToken, "refresh_token", deadline);
       else await revokeTokenWithin(provider, credentials.accessToken ?? "", "access_token", deadline);
       return "revoked";
-    } catch {
+    } catch (error) {
+      // A token this host revoked before that the provider now refuses is withdrawn: an RFC 7009 endpoint would answer 200.
+      if (alreadyRevoked && isConnectorAuthError(error, "unauthorized")) return "revoked";
       return "failed";
     }
   };
@@ -257,15 +269,17 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
         if (!CredentialsUnreadableError.isInstance(error)) throw error;
         return { connector: connectorOf(connectorId), connection: null };
       });
-      const revocation = await revokeAtProvider(organizationId, connector, connection?.credentials ?? null);
+      const revocation = await revokeAtProvider(organizationId, connector, connection?.credentials ?? null, connection?.status === "REVOKED");
       await store.delete(organizationId, connector.id);
       return { connector: connector.id, revocation };
     },
 
     async revoke(organizationId, connectorId) {
       const { connector, connection } = await existingConnection(organizationId, connectorId);
-      const revocation = connection.status === "REVOKED" ? "revoked" : await revokeAtProvider(organizationId, connector, connection.credentials);
-      if (connection.status !== "REVOKED") await store.update(organizationId, connector.id, connection.version, { status: "REVOKED", lastError: null });
+      const alreadyRevoked = connection.status === "REVOKED";
+      // Asked again when revoked already: a retry after a failed revocation, and a truthful answer either way.
+      const revocation = await revokeAtProvider(organizationId, connector, connection.credentials, alreadyRevoked);
+      if (!alreadyRevoked) await store.update(organizationId, connector.id, connection.version, { status: "REVOKED", lastError: null });
       return { connector: connector.id, revocation, status: "REVOKED" as const };
     },
 
