@@ -257,6 +257,39 @@ describe("connection service: deleting a connection no configured key opens", ()
   });
 });
 
+describe("connection service: revoking through the provider's RFC 7009 endpoint", () => {
+  let provider: ProviderServer;
+  beforeAll(async () => {
+    provider = await startProviderServer((request) => (request.path === "/revoke" ? { status: 200, text: "" } : { status: 404, json: {} }));
+  });
+  afterAll(() => provider.close());
+
+  it("revokes with the OAuth client without a redirect URI, as a host without a public URL and the connections command have none", async () => {
+    const revocable = defineConnector({
+      id: "revocable",
+      kind: "REVOCABLE",
+      displayName: "Revocable",
+      baseUrl: provider.url,
+      auth: { type: "oauth2", tokenUrl: `${provider.url}/token`, authorizationUrl: "https://auth.example.test/authorize", revocationUrl: `${provider.url}/revoke` },
+      actions: { ping: defineAction({ description: "Ping", repeatSafety: "safe", input: z.object({}), output: z.object({}), run: async () => ({}), fixture: () => ({}) }) },
+    });
+    const store = createMemoryCredentialStore();
+    await store.put({ organizationId: "org_alpha", connector: "revocable", authType: "oauth2", credentials: { accessToken: "at", refreshToken: "rt-1" }, expiresAt: null });
+    const service = createConnectionService({
+      store,
+      states: createMemoryOAuthStateStore(),
+      connectors: createConnectorClient({ mode: "live", environment: {}, connectors: [revocable], credentials: store }),
+      oauthClients: { revocable: { clientId: "client-1", clientSecret: "secret-1" } },
+      redirectUri: null,
+      returnUrls: [],
+      allowInsecureOAuthRequests: true,
+    });
+
+    expect(await service.remove("org_alpha", "revocable")).toEqual({ connector: "revocable", revocation: "revoked" });
+    expect(provider.requests).toEqual([expect.objectContaining({ path: "/revoke", form: expect.objectContaining({ token: "rt-1", token_type_hint: "refresh_token", client_id: "client-1" }) })]);
+  });
+});
+
 describe("connection service: the OAuth clients it is configured with", () => {
   const apiKeyed = defineConnector({
     id: "keyed",

@@ -9,13 +9,14 @@ import {
   isNeonhubError,
   systemClock,
 } from "@neonhub/core";
-import type { ConnectorClient, ConnectorDefinition, OAuth2AuthSpec, OAuthClientCredentials } from "@neonhub/connectors";
+import { type ConnectorClient, type ConnectorDefinition, type OAuth2AuthSpec, type OAuthClientCredentials, isConnectorAuthError } from "@neonhub/connectors";
 import { CredentialsUnreadableError } from "@neonhub/persistence-prisma";
 import { ConnectionApiError } from "../http/host-error.js";
 import { DEFAULT_OAUTH_GRANT_TTL_MS, newOAuthGrant } from "./oauth-grant.js";
 import { isReturnUrlAllowed } from "./return-url-allowlist.js";
 import { refuseDerivedBaseUrlOf, storeOAuthTokens } from "./store-oauth-tokens.js";
 import { authorizationUrlOf, exchangeCode, newAuthorizationSecrets, oauthErrorCode, oauthProviderOf, type OAuthProvider } from "./oauth-provider.js";
+import { providerRevocationOf } from "./provider-revocation.js";
 import { PROVIDER_REVOCATION_TIMEOUT_MS, revokeTokenWithin } from "./revoke-token-within.js";
 import { validateCredentials } from "./validate-credentials.js";
 
@@ -32,8 +33,11 @@ export const DEFAULT_OAUTH_STATE_TTL_MS = 10 * 60_000;
 export interface ConnectionServiceOptions {
   store: CredentialStore;
   states: OAuthStateStore;
-  /** The live connector client: its registry describes connectors, `callConnection` makes tests and revocations. */
-  connectors: Pick<ConnectorClient, "registry" | "callConnection">;
+  /**
+   * The connector client: its registry describes connectors, `callConnection` makes tests and revocations. In its
+   * `mock` mode the service sends nothing to providers either, and refuses the OAuth code flow (`OAUTH_MOCK_MODE`).
+   */
+  connectors: Pick<ConnectorClient, "registry" | "callConnection" | "mode">;
   /**
    * OAuth clients by connector id. `credentialFields` are the operator's own fields of the connector's
    * `credentialHeaders` (Google Ads' `developerToken`), added to each connection made through the code flow.
@@ -76,10 +80,12 @@ export interface ConnectionTestResult {
 export interface ConnectionDeletion {
   connector: string;
   /**
-   * `revoked`: the provider withdrew the grant; `not_offered`: the connector declares no revocation; `failed`: the
+   * `revoked`: the provider withdrew the grant, or, for a connection this host revoked before, refuses its token as
+   * unauthorized; `not_offered`: the provider offers no revocation (see `providerRevocationOf`); `failed`: the
    * provider refused, could not be reached or did not answer in time (5 seconds at an RFC 7009 endpoint, the
    * connector's `timeoutMs` for its own `revocation` call), or no configured key opens the stored credentials (the
-   * connection is deleted anyway).
+   * connection is deleted anyway). In mock mode nothing is sent: `revoked` where the provider offers revocation,
+   * `not_offered` where it does not.
    */
   revocation: "revoked" | "not_offered" | "failed";
 }
@@ -101,18 +107,24 @@ export interface ConnectionService {
   remove(organizationId: string, connectorId: string): Promise<ConnectionDeletion>;
   /**
    * Withdraws the grant at the provider (where it offers revocation) and keeps the connection as `REVOKED`: its
-   * history stays, and no call uses it until it is connected again.
+   * history stays, and no call uses it until it is connected again. A connection already `REVOKED` is revoked at the
+   * provider again (`not_offered` where it offers no revocation), and a token the provider refuses as unauthorized
+   * then counts as `revoked`.
    */
   revoke(organizationId: string, connectorId: string): Promise<ConnectionRevocation>;
   test(organizationId: string, connectorId: string): Promise<ConnectionTestResult>;
-  /** Starts an authorization; `completion` says how it ends, `callback` unless the host requires `confirm`. */
+  /**
+   * Starts an authorization; `completion` says how it ends, `callback` unless the host requires `confirm`. Refused
+   * with `OAUTH_MOCK_MODE` when the connectors are in mock mode, before any state is stored.
+   */
   authorize(caller: ConnectionCaller, connectorId: string, returnUrl: string, completion?: OAuthCompletion): Promise<{ authorizationUrl: string; expiresAt: Date }>;
   /**
    * Finishes an authorization; `caller` is set when the callback request carried an API key. With `confirm`
    * completion the tokens wait as a grant, and the return URL gets `status=confirm&grant=...`. Tokens from which the
    * connector derives a base URL that a `baseUrl` field could not name are kept nowhere, and the return URL gets
    * `status=error&error=base_url_refused`; they are not revoked at the provider (a provider may withdraw with them a
-   * working connection of the same account), where they expire on their own.
+   * working connection of the same account), where they expire on their own. In mock mode the state is spent and the
+   * callback refused with `OAUTH_MOCK_MODE` before the code exchange.
    */
   callback(parameters: URLSearchParams, caller: ConnectionCaller | null): Promise<CallbackOutcome>;
   /**
@@ -172,6 +184,13 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
     if (client === undefined || options.redirectUri === null) {
       throw new ConnectionApiError("OAUTH_NOT_CONFIGURED", `No OAuth client is configured for ${connector.displayName}; an operator must set one.`);
     }
+    // Tokens obtained in mock mode would be a live grant that mock mode never revokes.
+    if (connectors.mode === "mock") {
+      throw new ConnectionApiError(
+        "OAUTH_MOCK_MODE",
+        `Connectors are in mock mode, which sends nothing to providers, and an OAuth 2.0 authorization ends with a code exchange at ${connector.displayName}'s token endpoint; store tokens with PUT instead, or connect in live mode.`,
+      );
+    }
     const spec = { ...auth, authorizationUrl: auth.authorizationUrl };
     return { spec, provider: oauthProviderOf(spec, client, options.allowInsecureOAuthRequests === true) };
   };
@@ -197,27 +216,38 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
   /**
    * Withdraws the grant where the provider offers it; a provider that refuses, cannot be reached or does not answer
    * in time is `failed`, and so is a grant whose credentials (null) no configured key opens. The connector's own
-   * `revocation` call is bounded by the connector client, with the connector's `timeoutMs`.
+   * `revocation` call is bounded by the connector client, with the connector's `timeoutMs`. In mock mode nothing is
+   * sent, and a revocation the provider offers answers `revoked`, as the mock connector client's own call does.
+   * `alreadyRevoked`: this host revoked the connection before, so a token the provider now refuses as unauthorized
+   * (Slack's `invalid_auth`) is what that revocation did, and counts as `revoked`.
    */
-  const revokeAtProvider = async (organizationId: string, connector: ConnectorDefinition, credentials: Record<string, string> | null): Promise<ConnectionDeletion["revocation"]> => {
+  const revokeAtProvider = async (
+    organizationId: string,
+    connector: ConnectorDefinition,
+    credentials: Record<string, string> | null,
+    alreadyRevoked = false,
+  ): Promise<ConnectionDeletion["revocation"]> => {
+    const client = options.oauthClients[connector.id];
+    const revocation = providerRevocationOf(connector, client !== undefined);
+    if (revocation === null) return "not_offered";
     try {
-      const auth = connector.auth;
-      if (auth.type === "oauth2" && auth.revocationUrl !== undefined && auth.authorizationUrl !== undefined && options.oauthClients[connector.id] !== undefined) {
-        if (credentials === null) return "failed";
-        const { provider } = oauthOf(connector);
-        const refreshToken = credentials.refreshToken;
-        // Revoking the refresh token withdraws the whole grant at providers that follow RFC 7009.
-        const deadline = { clock, timeoutMs: PROVIDER_REVOCATION_TIMEOUT_MS };
-        if (refreshToken !== undefined && refreshToken !== "") await revokeTokenWithin(provider, refreshToken, "refresh_token", deadline);
-        else await revokeTokenWithin(provider, credentials.accessToken ?? "", "access_token", deadline);
-        return "revoked";
-      }
-      if (connector.revocation !== undefined) {
+      if (revocation.through === "connector") {
         await connectors.callConnection(connector.id, organizationId, "revocation");
         return "revoked";
       }
-      return "not_offered";
-    } catch {
+      if (connectors.mode === "mock") return "revoked";
+      if (credentials === null || client === undefined) return "failed";
+      // Built from the client alone: revoking needs no redirect URI, which a host without a public URL lacks.
+      const provider = oauthProviderOf(revocation.spec, client, options.allowInsecureOAuthRequests === true);
+      const refreshToken = credentials.refreshToken;
+      // Revoking the refresh token withdraws the whole grant at providers that follow RFC 7009.
+      const deadline = { clock, timeoutMs: PROVIDER_REVOCATION_TIMEOUT_MS };
+      if (refreshToken !== undefined && refreshToken !== "") await revokeTokenWithin(provider, refreshToken, "refresh_token", deadline);
+      else await revokeTokenWithin(provider, credentials.accessToken ?? "", "access_token", deadline);
+      return "revoked";
+    } catch (error) {
+      // A token this host revoked before that the provider now refuses is withdrawn: an RFC 7009 endpoint would answer 200.
+      if (alreadyRevoked && isConnectorAuthError(error, "unauthorized")) return "revoked";
       return "failed";
     }
   };
@@ -239,15 +269,17 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
         if (!CredentialsUnreadableError.isInstance(error)) throw error;
         return { connector: connectorOf(connectorId), connection: null };
       });
-      const revocation = await revokeAtProvider(organizationId, connector, connection?.credentials ?? null);
+      const revocation = await revokeAtProvider(organizationId, connector, connection?.credentials ?? null, connection?.status === "REVOKED");
       await store.delete(organizationId, connector.id);
       return { connector: connector.id, revocation };
     },
 
     async revoke(organizationId, connectorId) {
       const { connector, connection } = await existingConnection(organizationId, connectorId);
-      const revocation = connection.status === "REVOKED" ? "revoked" : await revokeAtProvider(organizationId, connector, connection.credentials);
-      if (connection.status !== "REVOKED") await store.update(organizationId, connector.id, connection.version, { status: "REVOKED", lastError: null });
+      const alreadyRevoked = connection.status === "REVOKED";
+      // Asked again when revoked already: a retry after a failed revocation, and a truthful answer either way.
+      const revocation = await revokeAtProvider(organizationId, connector, connection.credentials, alreadyRevoked);
+      if (!alreadyRevoked) await store.update(organizationId, connector.id, connection.version, { status: "REVOKED", lastError: null });
       return { connector: connector.id, revocation, status: "REVOKED" as const };
     },
 

@@ -1,5 +1,6 @@
 import type { ConnectorClient } from "@neonhub/connectors";
 import type { ConnectorCatalog, ConnectorCatalogEntry } from "../routes/catalog-routes.js";
+import { providerRevocationOf } from "./provider-revocation.js";
 import { credentialFieldsOf } from "./validate-credentials.js";
 
 /** What a person needs to connect a connector: how it authenticates and which connection requests it offers. */
@@ -8,8 +9,10 @@ export type ConnectorAuthView = ConnectorCatalogEntry["auth"];
 /**
  * The catalog `GET /v1/connectors` lists: every connector with its mode, actions and `auth` (its auth type, the
  * credential fields a connection must and may have, and whether it offers the OAuth code flow, a connection test
- * and revocation), so a client such as the inspector can show the right connect form.
- * @param hasOAuthClient whether the host has an OAuth client for the connector (the code flow needs one).
+ * and revocation), so a client such as the inspector can show the right connect form. The code flow is offered in
+ * live mode only.
+ * @param hasOAuthClient whether the host has an OAuth client for the connector (the code flow and a revocation at an
+ * RFC 7009 endpoint need one).
  */
 export function createConnectorCatalog(connectors: Pick<ConnectorClient, "catalog" | "registry">, hasOAuthClient: (connector: string) => boolean): ConnectorCatalog {
   const authOf = (entry: ReturnType<ConnectorClient["catalog"]>[number]): ConnectorAuthView => {
@@ -20,9 +23,11 @@ export function createConnectorCatalog(connectors: Pick<ConnectorClient, "catalo
       type: connector.auth.type,
       fields: required,
       optionalFields: optional,
-      authorize: connector.auth.type === "oauth2" && connector.auth.authorizationUrl !== undefined && hasOAuthClient(connector.id),
+      // Mock mode refuses the code flow: it would end with a code exchange at the provider.
+      authorize: entry.mode === "live" && connector.auth.type === "oauth2" && connector.auth.authorizationUrl !== undefined && hasOAuthClient(connector.id),
       test: connector.connectionTest !== undefined,
-      revoke: connector.revocation !== undefined,
+      // What deleting and revoking a connection go by, so the flag says whether they ask the provider.
+      revoke: providerRevocationOf(connector, hasOAuthClient(connector.id)) !== null,
     };
   };
   return {

@@ -133,9 +133,10 @@ describe("connection routes", () => {
     const callsBefore = provider.requests.length;
     await expect(connectors.invoke("slack", "postMessage", { channel: "C1", text: "hi" }, { organizationId: "org_alpha" })).rejects.toMatchObject({ code: "UNAUTHORIZED", details: expect.objectContaining({ reason: "revoked" }) });
     expect(provider.requests.length).toBe(callsBefore);
-    // Revoking again changes nothing at the provider.
-    await host.app.inject({ method: "POST", url: "/v1/connections/slack/revoke", headers: host.alpha });
-    expect(provider.requests.filter((request) => request.path === "/auth.revoke")).toHaveLength(revokesBefore + 1);
+    // Revoking again asks the provider again, and the connection stays REVOKED.
+    const again = await host.app.inject({ method: "POST", url: "/v1/connections/slack/revoke", headers: host.alpha });
+    expect(again.json()).toEqual({ connector: "slack", status: "REVOKED", revocation: "revoked" });
+    expect(provider.requests.filter((request) => request.path === "/auth.revoke")).toHaveLength(revokesBefore + 2);
     // Connecting again makes it ACTIVE.
     expect((await put(host.alpha, "slack", { credentials: { accessToken: SLACK_TOKEN } })).statusCode).toBe(200);
     expect(await store.get("org_alpha", "slack")).toMatchObject({ status: "ACTIVE" });

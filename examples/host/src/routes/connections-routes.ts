@@ -94,6 +94,8 @@ export const connectionsRoutes: FastifyPluginAsyncZod<ConnectionsRoutesOptions> 
       config: { scope: "connections:write" },
       schema: {
         summary: "Revokes a connection: withdraws the grant at the provider where it offers revocation and keeps the connection as REVOKED until it is connected again",
+        description:
+          "`revocation` is `revoked` when the provider withdrew the grant, `not_offered` when it offers no revocation, and `failed` when it refused, could not be reached or did not answer in time. A connection already REVOKED is revoked at the provider again: a retry after `failed`, and `revoked` when the provider answers that the token is revoked (RFC 7009 answers 200; a connector's own call refused as unauthorized counts too).",
         tags: ["connections"],
         security,
         params: connectionParamsSchema,
@@ -138,7 +140,7 @@ export const connectionsRoutes: FastifyPluginAsyncZod<ConnectionsRoutesOptions> 
           ...problemResponses({
             400: 'The body is invalid (`fieldErrors`), the return URL is not allowed (`RETURN_URL_NOT_ALLOWED`), or the host requires `"completion": "confirm"` and the request asks for another or for none (`OAUTH_COMPLETION_REQUIRED`).',
             404: "No such connector.",
-            409: "The connector has no OAuth authorization, or no OAuth client is configured for it.",
+            409: "The connector has no OAuth authorization (`OAUTH_NOT_SUPPORTED`), no OAuth client is configured for it (`OAUTH_NOT_CONFIGURED`), or the connectors are in mock mode, which sends nothing to providers (`OAUTH_MOCK_MODE`).",
           }),
         },
       },

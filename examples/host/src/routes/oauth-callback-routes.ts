@@ -35,6 +35,7 @@ export const oauthCallbackRoutes: FastifyPluginAsyncZod<OAuthCallbackRoutesOptio
             400: "The state is missing, unknown, used or expired, or the PKCE verifier is missing; nothing is stored.",
             401: "The request carried an invalid API key.",
             403: "The request's API key belongs to another organization or user than the one that started the authorization.",
+            409: "The connectors are in mock mode, which sends nothing to providers (`OAUTH_MOCK_MODE`): the code is not exchanged, nothing is stored, and the state is spent.",
           }),
         },
       },

@@ -99,7 +99,8 @@ describe.each([
 
   beforeAll(async () => {
     stores = await open();
-    const connectors = createConnectorClient({ mode: "mock", environment: {}, connectors: [slackConnector, acme], credentials: stores.credentials });
+    // Live, since mock mode refuses the OAuth code flow; nothing here reaches a provider.
+    const connectors = createConnectorClient({ mode: "live", environment: {}, connectors: [slackConnector, acme], credentials: stores.credentials });
     const connections = createConnectionService({
       store: stores.credentials,
       states: stores.states,

@@ -43,7 +43,10 @@ export const connectorSchema = z
         optionalFields: z.array(z.string()).meta({ description: "Credential fields a connection may have." }),
         authorize: z.boolean().meta({ description: "True when the host can start the OAuth code flow for it (`POST /v1/connections/{connector}/authorize`)." }),
         test: z.boolean().meta({ description: "True when it declares a connection test (`POST /v1/connections/{connector}/test`)." }),
-        revoke: z.boolean().meta({ description: "True when the provider offers revoking the grant." }),
+        revoke: z.boolean().meta({
+          description:
+            "True when deleting or revoking a connection asks the provider to withdraw the grant: at its RFC 7009 endpoint with the host's OAuth client for the connector, or with the connector's own revocation call (Slack's `auth.revoke`). Otherwise they answer `revocation: \"not_offered\"`.",
+        }),
       })
       .meta({ description: "How the connector authenticates, so a client can show the right connect form." }),
   })
