@@ -48,7 +48,8 @@ it("serves a plugin's agent beside the built-ins, its calls to the plugin's conn
         kind: "sync",
         input: z.object({ name: z.string() }),
         output: z.object({ id: z.string() }),
-        handle: async (input, context) => connectors.forRun(context).invoke("acme-leads", "createLead", { name: input.name }, { stepKey: "lead" }),
+        // A plugin's connector is not in the built-ins' types: its output is checked by the agent's output schema.
+        handle: async (input, context) => (await connectors.forRun(context).invoke("acme-leads", "createLead", { name: input.name }, { stepKey: "lead" })) as { id: string },
       }),
     ],
   });
