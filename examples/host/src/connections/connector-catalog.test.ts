@@ -7,7 +7,8 @@ const liveClient = createConnectorClient({ registry: createConnectorRegistry({ c
 afterAll(() => Promise.all([client.close(), liveClient.close()]));
 
 describe("createConnectorCatalog", () => {
-  const listed = (hasOAuthClient: (connector: string) => boolean, connectors = client) => new Map(createConnectorCatalog(connectors, hasOAuthClient).list().map((entry) => [entry.id, entry]));
+  const listed = (hasOAuthClient: (connector: string) => boolean, connectors = client, hasRedirectUri = true) =>
+    new Map(createConnectorCatalog(connectors, hasOAuthClient, hasRedirectUri).list().map((entry) => [entry.id, entry]));
 
   it("gives each connector its auth type and the credential fields its connect form asks for", () => {
     const catalog = listed(() => false);
@@ -27,6 +28,11 @@ describe("createConnectorCatalog", () => {
     // TikTok has no authorization URL, Stripe is not OAuth: tokens are entered instead.
     expect(catalog.get("tiktok")?.auth.authorize).toBe(false);
     expect(catalog.get("stripe")?.auth.authorize).toBe(false);
+  });
+
+  it("offers no OAuth code flow on a host without a callback URL, which refuses it", () => {
+    expect(listed(() => true, liveClient, false).get("google-ads")?.auth.authorize).toBe(false);
+    expect(listed(() => true, liveClient, true).get("google-ads")?.auth.authorize).toBe(true);
   });
 
   it("offers no OAuth code flow in mock mode, which refuses it", () => {
@@ -52,7 +58,7 @@ describe("createConnectorCatalog", () => {
       registry: client.registry,
       catalog: () => [...client.catalog(), { id: "planned", kind: "PLANNED", displayName: "Planned", authType: "oauth2" as const, actions: [], implemented: false, source: "platform", mode: "mock" as const }],
     };
-    const planned = createConnectorCatalog(withPlanned, () => true)
+    const planned = createConnectorCatalog(withPlanned, () => true, true)
       .list()
       .find((entry) => entry.id === "planned");
     expect(planned).toMatchObject({ implemented: false, auth: { type: "oauth2", fields: [], optionalFields: [], authorize: false, test: false, revoke: false } });

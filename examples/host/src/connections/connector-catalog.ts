@@ -13,8 +13,10 @@ export type ConnectorAuthView = ConnectorCatalogEntry["auth"];
  * live mode only.
  * @param hasOAuthClient whether the host has an OAuth client for the connector (the code flow and a revocation at an
  * RFC 7009 endpoint need one).
+ * @param hasRedirectUri whether the host has a callback URL to send people back to (`NEONHUB_PUBLIC_URL`): the code
+ * flow needs one too, and is refused with `OAUTH_NOT_CONFIGURED` without it.
  */
-export function createConnectorCatalog(connectors: Pick<ConnectorClient, "catalog" | "registry">, hasOAuthClient: (connector: string) => boolean): ConnectorCatalog {
+export function createConnectorCatalog(connectors: Pick<ConnectorClient, "catalog" | "registry">, hasOAuthClient: (connector: string) => boolean, hasRedirectUri: boolean): ConnectorCatalog {
   const authOf = (entry: ReturnType<ConnectorClient["catalog"]>[number]): ConnectorAuthView => {
     if (!entry.implemented || !connectors.registry.has(entry.id)) return { type: entry.authType, fields: [], optionalFields: [], authorize: false, test: false, revoke: false };
     const connector = connectors.registry.get(entry.id);
@@ -24,7 +26,7 @@ export function createConnectorCatalog(connectors: Pick<ConnectorClient, "catalo
       fields: required,
       optionalFields: optional,
       // Mock mode refuses the code flow: it would end with a code exchange at the provider.
-      authorize: entry.mode === "live" && connector.auth.type === "oauth2" && connector.auth.authorizationUrl !== undefined && hasOAuthClient(connector.id),
+      authorize: entry.mode === "live" && hasRedirectUri && connector.auth.type === "oauth2" && connector.auth.authorizationUrl !== undefined && hasOAuthClient(connector.id),
       test: connector.connectionTest !== undefined,
       // What deleting and revoking a connection go by, so the flag says whether they ask the provider.
       revoke: providerRevocationOf(connector, hasOAuthClient(connector.id)) !== null,

@@ -48,7 +48,7 @@ export async function startHost(
       orchestrator,
       // Every authenticated request looks its key up: from memory for a while, rather than with a query each time.
       apiKeyStore: config.apiKeyCacheTtlMs > 0 ? createCachedApiKeyStore(database.apiKeyStore, { ttlMs: config.apiKeyCacheTtlMs }) : database.apiKeyStore,
-      connectors: createConnectorCatalog(connectors, (connector) => config.oauthClients[connector] !== undefined),
+      connectors: createConnectorCatalog(connectors, (connector) => config.oauthClients[connector] !== undefined, config.publicUrl !== null),
       metrics: runtime.metrics,
       healthChecks: runtime.healthChecks,
       connectorApiVersions: runtime.connectorApiVersions,
