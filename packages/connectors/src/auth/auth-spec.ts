@@ -54,7 +54,7 @@ export interface OAuth2AuthSpec {
   scopes?: readonly string[];
   /** Extra query parameters of the authorization request, such as Google's `access_type: "offline"`. */
   authorizationParameters?: Readonly<Record<string, string>>;
-  /** Token revocation endpoint (RFC 7009), called when a connection is deleted. */
+  /** Token revocation endpoint (RFC 7009), called when a connection is deleted by a service with an OAuth client for it. */
   revocationUrl?: string;
   /** OpenID issuer, checked against the id_token that OpenID providers add to the code exchange. Default: the authorization URL's origin. */
   issuer?: string;

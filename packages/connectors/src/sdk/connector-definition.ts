@@ -176,7 +176,8 @@ export interface ConnectorDefinition<Actions extends Record<string, ActionDefini
   connectionTest?: ConnectionRequest;
   /**
    * A call that withdraws the connection's grant at the provider (Slack `auth.revoke`), made when a connection is
-   * deleted. OAuth2 connectors with a `revocationUrl` are revoked through RFC 7009 instead.
+   * deleted. An OAuth2 connector with a `revocationUrl` is revoked through RFC 7009 instead where the service has an
+   * OAuth client for it (the endpoint authenticates the client); without one, this call is made if it is declared.
    */
   revocation?: ConnectionRequest;
   actions: Actions;
