@@ -2,9 +2,8 @@ import { createConnectorClient, createMemoryCredentialStore, createMemoryOAuthSt
 import { type ProviderServer, startProviderServer } from "@neonhub/connectors/testing";
 import type { CredentialStore, OAuthStateStore } from "@neonhub/core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createConnectionService } from "../src/connections/connection-service.js";
 import { createTestHost, type TestHost } from "../src/testing/create-test-host.js";
-import { createOAuthTestConnector } from "./oauth-test-connector.js";
+import { createOAuthTestConnector, createOAuthTestService } from "./oauth-test-connector.js";
 
 const OAUTH_CREDENTIALS = { accessToken: "at-mock-1", refreshToken: "rt-mock-1" };
 
@@ -25,14 +24,10 @@ describe("Connections of a host whose connectors are in mock mode send nothing t
     const connector = createOAuthTestConnector(provider.url, provider.url);
     store = createMemoryCredentialStore();
     states = createMemoryOAuthStateStore();
-    const connections = createConnectionService({
+    const connections = createOAuthTestService(connector, {
       store,
       states,
       connectors: createConnectorClient({ mode: "mock", environment: {}, connectors: [connector, slackConnector, stripeConnector], baseUrls: { slack: provider.url, stripe: provider.url } }),
-      oauthClients: { [connector.id]: { clientId: "client-1", clientSecret: "secret-1" } },
-      redirectUri: "https://api.example.com/v1/oauth/callback",
-      returnUrls: ["https://app.example.com/settings/"],
-      allowInsecureOAuthRequests: true,
     });
     host = await createTestHost({ connections });
   });

@@ -2,9 +2,8 @@ import { createConnectorClient, createMemoryCredentialStore, createMemoryOAuthSt
 import { type ProviderServer, startProviderServer } from "@neonhub/connectors/testing";
 import type { CredentialStore, OAuthStateStore } from "@neonhub/core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createConnectionService } from "../src/connections/connection-service.js";
 import { createTestHost, type TestHost } from "../src/testing/create-test-host.js";
-import { createOAuthTestConnector } from "./oauth-test-connector.js";
+import { createOAuthTestConnector, createOAuthTestService } from "./oauth-test-connector.js";
 
 const RETURN_URL = "https://app.example.com/settings/connections";
 const REFRESH_TOKEN = "1//refresh-secret-7f3a";
@@ -38,14 +37,10 @@ describe("OAuth connections whose connector derives its base URL from the tokens
     });
     store = createMemoryCredentialStore();
     states = createMemoryOAuthStateStore();
-    const connections = createConnectionService({
+    const connections = createOAuthTestService(connector, {
       store,
       states,
       connectors: createConnectorClient({ mode: "live", environment: {}, connectors: [connector], credentials: store }),
-      oauthClients: { [connector.id]: { clientId: "client-1", clientSecret: "secret-1" } },
-      redirectUri: "https://api.example.com/v1/oauth/callback",
-      returnUrls: ["https://app.example.com/settings/"],
-      allowInsecureOAuthRequests: true,
     });
     host = await createTestHost({ connections });
   });

@@ -3,10 +3,9 @@ import { type ProviderAnswer, type ProviderServer, startProviderServer } from "@
 import type { CredentialStore } from "@neonhub/core";
 import { createManualClock, type ManualClock } from "@neonhub/core/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createConnectionService } from "../src/connections/connection-service.js";
 import { PROVIDER_REVOCATION_TIMEOUT_MS } from "../src/connections/revoke-token-within.js";
 import { createTestHost, type TestHost } from "../src/testing/create-test-host.js";
-import { createOAuthTestConnector } from "./oauth-test-connector.js";
+import { createOAuthTestConnector, createOAuthTestService } from "./oauth-test-connector.js";
 
 const CREDENTIALS = { accessToken: "at-1", refreshToken: "1//refresh-secret-7f3a" };
 
@@ -35,14 +34,10 @@ describe("Deleting or revoking a connection waits for the provider's RFC 7009 re
     clock = createManualClock(Date.UTC(2026, 11, 7, 9));
     const connector = createOAuthTestConnector(provider.url, "https://api.acme.example.com");
     store = createMemoryCredentialStore();
-    const connections = createConnectionService({
+    const connections = createOAuthTestService(connector, {
       store,
       states: createMemoryOAuthStateStore(),
       connectors: createConnectorClient({ mode: "live", environment: {}, connectors: [connector], credentials: store }),
-      oauthClients: { [connector.id]: { clientId: "client-1", clientSecret: "secret-1" } },
-      redirectUri: "https://api.example.com/v1/oauth/callback",
-      returnUrls: ["https://app.example.com/settings/"],
-      allowInsecureOAuthRequests: true,
       clock,
     });
     host = await createTestHost({ connections });

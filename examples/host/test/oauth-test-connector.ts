@@ -1,5 +1,6 @@
 import { type ConnectorDefinition, defineAction, defineConnector } from "@neonhub/connectors";
 import { z } from "zod";
+import { createConnectionService, type ConnectionService, type ConnectionServiceOptions } from "../src/connections/connection-service.js";
 
 /**
  * A connector whose OAuth 2.0 endpoints are a local authorization server and whose API is a local stand-in; the
@@ -32,5 +33,19 @@ export function createOAuthTestConnector(authorizationServerUrl: string, apiUrl:
         fixture: () => ({ account: "mock" }),
       }),
     },
+  });
+}
+
+/**
+ * The connection service of the OAuth tests: `connector`'s client (`client-1`), the host's callback and a return URL
+ * on example.com, and plain HTTP allowed to the local authorization server. `options` add to it or replace any of it.
+ */
+export function createOAuthTestService(connector: ConnectorDefinition, options: Pick<ConnectionServiceOptions, "store" | "states" | "connectors"> & Partial<ConnectionServiceOptions>): ConnectionService {
+  return createConnectionService({
+    oauthClients: { [connector.id]: { clientId: "client-1", clientSecret: "secret-1" } },
+    redirectUri: "https://api.example.com/v1/oauth/callback",
+    returnUrls: ["https://app.example.com/settings/"],
+    allowInsecureOAuthRequests: true,
+    ...options,
   });
 }

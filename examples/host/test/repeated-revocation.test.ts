@@ -2,9 +2,8 @@ import { createConnectorClient, createMemoryCredentialStore, createMemoryOAuthSt
 import { type ProviderAnswer, type ProviderServer, startProviderServer } from "@neonhub/connectors/testing";
 import type { CredentialStore } from "@neonhub/core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createConnectionService } from "../src/connections/connection-service.js";
 import { createTestHost, type TestHost } from "../src/testing/create-test-host.js";
-import { createOAuthTestConnector } from "./oauth-test-connector.js";
+import { createOAuthTestConnector, createOAuthTestService } from "./oauth-test-connector.js";
 
 describe("Revoking a connection already REVOKED answers what the provider says now", () => {
   // Slack's API and the OAuth connector's authorization server at once.
@@ -37,14 +36,10 @@ describe("Revoking a connection already REVOKED answers what the provider says n
     rfc7009Answer = { status: 200, text: "" };
     const connector = createOAuthTestConnector(provider.url, provider.url);
     store = createMemoryCredentialStore();
-    const connections = createConnectionService({
+    const connections = createOAuthTestService(connector, {
       store,
       states: createMemoryOAuthStateStore(),
       connectors: createConnectorClient({ mode: "live", environment: {}, retry: false, connectors: [connector, slackConnector, stripeConnector], credentials: store, baseUrls: { slack: provider.url, stripe: provider.url } }),
-      oauthClients: { [connector.id]: { clientId: "client-1", clientSecret: "secret-1" } },
-      redirectUri: "https://api.example.com/v1/oauth/callback",
-      returnUrls: ["https://app.example.com/settings/"],
-      allowInsecureOAuthRequests: true,
     });
     host = await createTestHost({ connections });
     await store.put({ organizationId: "org_alpha", connector: "stripe", authType: "bearer", credentials: { apiKey: "sk_test_repeat_1" }, expiresAt: null });

@@ -216,6 +216,17 @@ describe("connection service: fields sent beside the tokens", () => {
   });
 });
 
+/** An OAuth2 connector whose token and RFC 7009 revocation endpoints are the local provider's. */
+const revocableConnector = (providerUrl: string) =>
+  defineConnector({
+    id: "revocable",
+    kind: "REVOCABLE",
+    displayName: "Revocable",
+    baseUrl: providerUrl,
+    auth: { type: "oauth2", tokenUrl: `${providerUrl}/token`, authorizationUrl: "https://auth.example.test/authorize", revocationUrl: `${providerUrl}/revoke` },
+    actions: { ping: defineAction({ description: "Ping", repeatSafety: "safe", input: z.object({}), output: z.object({}), run: async () => ({}), fixture: () => ({}) }) },
+  });
+
 describe("connection service: deleting a connection no configured key opens", () => {
   let provider: ProviderServer;
   beforeAll(async () => {
@@ -224,14 +235,7 @@ describe("connection service: deleting a connection no configured key opens", ()
   afterAll(() => provider.close());
 
   it("deletes it without asking the provider to revoke tokens it cannot read, reporting the revocation failed", async () => {
-    const revocable = defineConnector({
-      id: "revocable",
-      kind: "REVOCABLE",
-      displayName: "Revocable",
-      baseUrl: provider.url,
-      auth: { type: "oauth2", tokenUrl: `${provider.url}/token`, authorizationUrl: "https://auth.example.test/authorize", revocationUrl: `${provider.url}/revoke` },
-      actions: { ping: defineAction({ description: "Ping", repeatSafety: "safe", input: z.object({}), output: z.object({}), run: async () => ({}), fixture: () => ({}) }) },
-    });
+    const revocable = revocableConnector(provider.url);
     const stored = createMemoryCredentialStore();
     await stored.put({ organizationId: "org_alpha", connector: "revocable", authType: "oauth2", credentials: { accessToken: "at", refreshToken: "rt" }, expiresAt: null });
     // As the Prisma store reads a connection sealed with a key that is no longer configured.
@@ -265,14 +269,7 @@ describe("connection service: revoking through the provider's RFC 7009 endpoint"
   afterAll(() => provider.close());
 
   it("revokes with the OAuth client without a redirect URI, as a host without a public URL and the connections command have none", async () => {
-    const revocable = defineConnector({
-      id: "revocable",
-      kind: "REVOCABLE",
-      displayName: "Revocable",
-      baseUrl: provider.url,
-      auth: { type: "oauth2", tokenUrl: `${provider.url}/token`, authorizationUrl: "https://auth.example.test/authorize", revocationUrl: `${provider.url}/revoke` },
-      actions: { ping: defineAction({ description: "Ping", repeatSafety: "safe", input: z.object({}), output: z.object({}), run: async () => ({}), fixture: () => ({}) }) },
-    });
+    const revocable = revocableConnector(provider.url);
     const store = createMemoryCredentialStore();
     await store.put({ organizationId: "org_alpha", connector: "revocable", authType: "oauth2", credentials: { accessToken: "at", refreshToken: "rt-1" }, expiresAt: null });
     const service = createConnectionService({
