@@ -1,5 +1,5 @@
+import { runCredentialStoreConformanceSuite } from "@neonhub/core/testing";
 import { describe, expect, it } from "vitest";
-import { runCredentialStoreConformanceSuite } from "../testing/run-credential-store-conformance-suite.js";
 import { createMemoryCredentialStore } from "./memory-credential-store.js";
 
 runCredentialStoreConformanceSuite({ name: "memory", createStore: async () => createMemoryCredentialStore() });
