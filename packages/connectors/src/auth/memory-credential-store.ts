@@ -29,6 +29,9 @@ function copy<T extends ConnectionCredentials>(connection: T): T {
   };
 }
 
+/** Orders connections by connector id as JavaScript compares texts: by UTF-16 code unit, not by locale. */
+const byConnector = (left: { connector: string }, right: { connector: string }): number => (left.connector < right.connector ? -1 : left.connector > right.connector ? 1 : 0);
+
 function withoutDates({ createdAt: _created, updatedAt: _updated, ...connection }: StoredConnection): ConnectionCredentials {
   return copy(connection);
 }
@@ -71,7 +74,7 @@ export function createMemoryCredentialStore(options: MemoryCredentialStoreOption
     async list(organizationId) {
       return [...connections.values()]
         .filter((connection) => connection.organizationId === organizationId)
-        .sort((left, right) => left.connector.localeCompare(right.connector))
+        .sort((left, right) => byConnector(left, right))
         .map(({ credentials: _credentials, ...summary }) => ({
           ...summary,
           expiresAt: summary.expiresAt === null ? null : new Date(summary.expiresAt),

@@ -51,7 +51,10 @@ export type ConnectionInput = Omit<ConnectionCredentials, "version" | "status" |
 export interface CredentialStore {
   readonly specificationVersion: "v1";
   get(organizationId: string, connector: string): Promise<ConnectionCredentials | null>;
-  /** The organization's connections, by connector id, without secrets. */
+  /**
+   * The organization's connections without secrets, ordered by connector id as JavaScript compares texts (by UTF-16
+   * code unit, as `Array.prototype.sort` does), whatever the database's collation.
+   */
   list(organizationId: string): Promise<ConnectionSummary[]>;
   /** Creates or replaces a connection (version starts again from 1 on create, is incremented on replace); clears `lastError`. */
   put(input: ConnectionInput): Promise<ConnectionCredentials>;

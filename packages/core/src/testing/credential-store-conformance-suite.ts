@@ -235,6 +235,14 @@ export function runCredentialStoreConformanceSuite(options: CredentialStoreConfo
       expect(await store.list(`org-${randomUUID()}`)).toEqual([]);
     });
 
+    it("lists connections ordered by connector id as JavaScript compares texts, whatever the database's collation", async () => {
+      const organizationId = `org-${randomUUID()}`;
+      const connectors = ["zeta", "b", "a-c", "ab", "a0", "B", "\u00e9", "a_b"];
+      for (const connector of connectors) await store.put(sampleConnectionInput({ organizationId, connector }));
+      // By UTF-16 code unit: upper case before lower case, "-" and digits before letters, accents after.
+      expect((await store.list(organizationId)).map((summary) => summary.connector)).toEqual(["B", "a-c", "a0", "a_b", "ab", "b", "zeta", "\u00e9"]);
+    });
+
     it("keeps when a connection was created across replacements, and moves when it was updated forward", async () => {
       const input = sampleConnectionInput();
       await store.put(input);

@@ -16,7 +16,8 @@ describe.skipIf(!TEST_DATABASE_URL)("Prisma credential store on PostgreSQL", () 
   runCredentialStoreConformanceSuite({
     name: "Prisma on PostgreSQL",
     createStore: async () => {
-      scratch = await createScratchDatabase(TEST_DATABASE_URL!);
+      // A database that orders texts by locale, as many production databases do, unlike the test server's default.
+      scratch = await createScratchDatabase(TEST_DATABASE_URL!, "neonhub_test", { icuLocale: "en-US" });
       database = await openNeonhubDatabase({ url: scratch.url, applyMigrations: true });
       return database.createCredentialStore({ encryptionKey: randomBytes(32).toString("base64") });
     },

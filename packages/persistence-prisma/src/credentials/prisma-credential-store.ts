@@ -75,7 +75,11 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
         return row ? toConnection(row) : null;
       }),
     list: (organizationId) =>
-      guarded("list the connections", async () => (await prisma.connectorAuth.findMany({ where: { organizationId }, orderBy: { connector: "asc" } })).map(toSummary)),
+      guarded("list the connections", async () => {
+        const rows = await prisma.connectorAuth.findMany({ where: { organizationId } });
+        // Sorted here, not by the database, whose collation may order texts by locale.
+        return rows.sort((left, right) => (left.connector < right.connector ? -1 : left.connector > right.connector ? 1 : 0)).map(toSummary);
+      }),
     put: (input) =>
       guarded("store the connection", async () => {
         const fields = {
