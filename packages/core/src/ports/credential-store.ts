@@ -26,7 +26,15 @@ export interface ConnectionCredentials {
 }
 
 /** What a connection list shows: everything but the secrets. */
-export type ConnectionSummary = Omit<ConnectionCredentials, "credentials"> & { createdAt: Date; updatedAt: Date };
+export type ConnectionSummary = Omit<ConnectionCredentials, "credentials"> & {
+  /** When the connection was first put; replacing it keeps this. */
+  createdAt: Date;
+  /**
+   * When the connection last changed: a put, an update, or an exclusive update that wrote changes. A use record
+   * (`lastUsedAt` says when) and an exclusive update that wrote nothing leave it as it was.
+   */
+  updatedAt: Date;
+};
 
 /** What a write to a connection changes. */
 export interface CredentialChanges {

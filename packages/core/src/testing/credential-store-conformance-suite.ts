@@ -243,17 +243,37 @@ export function runCredentialStoreConformanceSuite(options: CredentialStoreConfo
       expect((await store.list(organizationId)).map((summary) => summary.connector)).toEqual(["B", "a-c", "a0", "a_b", "ab", "b", "zeta", "\u00e9"]);
     });
 
-    it("keeps when a connection was created across replacements, and moves when it was updated forward", async () => {
+    it("keeps when a connection was created, and moves when it was updated on every change but a use record", async () => {
       const input = sampleConnectionInput();
       await store.put(input);
-      const [created] = await store.list(input.organizationId);
-      await pause(5);
-      await store.put(input);
-      await store.update(input.organizationId, input.connector, 2, { status: "ERROR" });
-      const [replaced] = await store.list(input.organizationId);
-      expect(replaced?.createdAt).toEqual(created?.createdAt);
-      expect(replaced?.updatedAt.getTime()).toBeGreaterThan(created?.updatedAt.getTime() ?? Number.POSITIVE_INFINITY);
+      const summary = async () => (await store.list(input.organizationId))[0];
+      const created = await summary();
       expect(created?.updatedAt.getTime()).toBeGreaterThanOrEqual(created?.createdAt.getTime() ?? Number.POSITIVE_INFINITY);
+      let last = created?.updatedAt.getTime() ?? Number.POSITIVE_INFINITY;
+      const changes: Array<[string, () => Promise<unknown>]> = [
+        ["put", () => store.put(input)],
+        ["update", () => store.update(input.organizationId, input.connector, 2, { status: "ERROR" })],
+        ["updateExclusively", () => store.updateExclusively(input.organizationId, input.connector, async () => ({ status: "ACTIVE" }))],
+      ];
+      for (const [name, change] of changes) {
+        await pause(5);
+        await change();
+        const changed = await summary();
+        expect(changed?.createdAt, name).toEqual(created?.createdAt);
+        expect(changed?.updatedAt.getTime(), name).toBeGreaterThan(last);
+        last = changed?.updatedAt.getTime() ?? Number.POSITIVE_INFINITY;
+      }
+      // A use is recorded in lastUsedAt; an exclusive update that changes nothing writes nothing.
+      const unchanged: Array<[string, () => Promise<unknown>]> = [
+        ["recordUse", () => store.recordUse(input.organizationId, input.connector, { at: new Date(), error: "refused" })],
+        ["updateExclusively writing nothing", () => store.updateExclusively(input.organizationId, input.connector, async () => null)],
+        ["updateExclusively that throws", () => store.updateExclusively(input.organizationId, input.connector, async () => Promise.reject(new Error("down"))).catch(() => undefined)],
+      ];
+      for (const [name, call] of unchanged) {
+        await pause(5);
+        await call();
+        expect((await summary())?.updatedAt.getTime(), name).toBe(last);
+      }
     });
 
     it("keeps organizations apart: another organization's connection is neither read, changed, used nor deleted", async () => {

@@ -1,7 +1,7 @@
 import type { ConnectionAuthType, ConnectionCredentials, ConnectionSummary, CredentialChanges, CredentialStore } from "@neonhub/core";
 import type { ConnectorAuth, ConnectorAuthType, PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
-import { claimConnection } from "./claim-connection.js";
+import { claimConnection, releaseClaim } from "./claim-connection.js";
 import { type CredentialCipher, type CredentialKeyring, createCredentialCipher } from "./credential-cipher.js";
 import { type ReencryptionResult, reencryptConnections } from "./reencrypt-connections.js";
 
@@ -119,22 +119,24 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
         changes = await change(toConnection(claim.row));
       } catch (error) {
         // An error of `change` leaves as it was thrown; the claim is released for the next caller.
-        await prisma.connectorAuth.updateMany({ where: held, data: released }).catch(() => undefined);
+        await releaseClaim(prisma, organizationId, connector, claim.id).catch(() => undefined);
         throw error;
       }
       return guarded("update the connection exclusively", async () => {
-        const [written] = await prisma.connectorAuth.updateManyAndReturn({
-          where: held,
-          data: changes === null ? released : { ...changedFields(organizationId, connector, changes), ...released },
-        });
-        if (written !== undefined) return toConnection(written);
+        if (changes !== null) {
+          const [written] = await prisma.connectorAuth.updateManyAndReturn({ where: held, data: { ...changedFields(organizationId, connector, changes), ...released } });
+          if (written !== undefined) return toConnection(written);
+        } else {
+          await releaseClaim(prisma, organizationId, connector, claim.id);
+        }
         const stored = await prisma.connectorAuth.findUnique({ where: key(organizationId, connector) });
         return stored ? toConnection(stored) : null;
       });
     },
     recordUse: (organizationId, connector, use) =>
       guarded("record the use of the connection", async () => {
-        await prisma.connectorAuth.updateMany({ where: { organizationId, connector }, data: { lastUsedAt: use.at, lastError: use.error } });
+        // A statement of its own, so that `updatedAt` stays when the connection last changed, not when it was used.
+        await prisma.$executeRaw`UPDATE "ConnectorAuth" SET "lastUsedAt" = ${use.at}, "lastError" = ${use.error} WHERE "organizationId" = ${organizationId} AND "connector" = ${connector}`;
       }),
     delete: (organizationId, connector) =>
       guarded("delete the connection", async () => {
