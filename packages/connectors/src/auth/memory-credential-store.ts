@@ -5,6 +5,9 @@ import {
   type ConnectionInput,
   type CredentialChanges,
   type CredentialStore,
+  validateConnectionInput,
+  validateConnectionUse,
+  validateCredentialChanges,
 } from "@neonhub/core";
 
 /** Options of {@link createMemoryCredentialStore}. */
@@ -84,6 +87,7 @@ export function createMemoryCredentialStore(options: MemoryCredentialStoreOption
         }));
     },
     async put(input) {
+      validateConnectionInput(input);
       const key = keyOf(input.organizationId, input.connector);
       const previous = connections.get(key);
       const now = new Date();
@@ -101,6 +105,7 @@ export function createMemoryCredentialStore(options: MemoryCredentialStoreOption
       return withoutDates(stored);
     },
     async update(organizationId, connector, expectedVersion, changes) {
+      validateCredentialChanges(changes, expectedVersion);
       const key = keyOf(organizationId, connector);
       const current = connections.get(key);
       if (current === undefined || current.version !== expectedVersion) return null;
@@ -115,6 +120,7 @@ export function createMemoryCredentialStore(options: MemoryCredentialStoreOption
         const current = connections.get(key);
         if (current === undefined) return null;
         const changes = await change(withoutDates(current));
+        if (changes !== null) validateCredentialChanges(changes);
         const latest = connections.get(key);
         if (latest === undefined) return null;
         if (changes === null) return withoutDates(latest);
@@ -130,6 +136,7 @@ export function createMemoryCredentialStore(options: MemoryCredentialStoreOption
       return turn;
     },
     async recordUse(organizationId, connector, use) {
+      validateConnectionUse(use);
       const current = connections.get(keyOf(organizationId, connector));
       if (current === undefined) return;
       current.lastUsedAt = new Date(use.at);

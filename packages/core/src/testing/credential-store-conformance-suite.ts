@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "./vitest-api.js";
 import { openStoreAroundSuite, type StoreConformanceOptions } from "./store-conformance-options.js";
-import type { ConnectionAuthType, ConnectionCredentials, ConnectionInput, CredentialStore } from "../ports/credential-store.js";
+import { isNeonhubError } from "../errors/neonhub-error.js";
+import type { ConnectionAuthType, ConnectionCredentials, ConnectionInput, ConnectionStatus, CredentialStore } from "../ports/credential-store.js";
 
 /** Options of {@link runCredentialStoreConformanceSuite}. */
 export type CredentialStoreConformanceOptions = StoreConformanceOptions<CredentialStore>;
@@ -35,6 +36,18 @@ const storedFrom = (input: ConnectionInput, version = 1): ConnectionCredentials 
 });
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How a call ended: `refused <field>` for a non-retryable VALIDATION_FAILED naming the field, else what it answered. */
+async function outcome(call: () => Promise<unknown>): Promise<string> {
+  try {
+    await call();
+    return "answered";
+  } catch (error) {
+    if (!isNeonhubError(error, "VALIDATION_FAILED") || error.isRetryable) return String(error);
+    const fieldErrors = (error.details?.fieldErrors ?? []) as Array<{ path: string }>;
+    return `refused ${fieldErrors.map((fieldError) => fieldError.path).join(", ")}`;
+  }
+}
 
 /**
  * The behaviour every {@link CredentialStore} adapter must show: puts that create and replace with versions,
@@ -111,6 +124,32 @@ export function runCredentialStoreConformanceSuite(options: CredentialStoreConfo
       const changed = { apiKey: "\uDC00\u0000" };
       expect((await store.update(input.organizationId, input.connector, 1, { credentials: changed }))?.credentials).toEqual(changed);
       expect((await store.get(input.organizationId, input.connector))?.credentials).toEqual(changed);
+    });
+
+    it("refuses an unknown auth type or status, an instant no database keeps and a version that is not an integer, writing nothing", async () => {
+      const input = sampleConnectionInput();
+      const stored = await store.put(input);
+      const { organizationId, connector } = input;
+      const invalid = new Date(Number.NaN);
+      const tooLate = new Date(Date.UTC(10_000, 0, 1));
+      const calls: Array<[string, string, () => Promise<unknown>]> = [
+        ["put authType", "authType", () => store.put({ ...input, authType: "password" as ConnectionAuthType })],
+        ["put status", "status", () => store.put({ ...input, status: "PAUSED" as ConnectionStatus })],
+        ["put expiresAt invalid", "expiresAt", () => store.put({ ...input, expiresAt: invalid })],
+        ["put expiresAt year 10000", "expiresAt", () => store.put({ ...input, expiresAt: tooLate })],
+        ["update status", "status", () => store.update(organizationId, connector, 1, { status: "PAUSED" as ConnectionStatus })],
+        ["update expiresAt", "expiresAt", () => store.update(organizationId, connector, 1, { expiresAt: invalid })],
+        ["update expectedVersion", "expectedVersion", () => store.update(organizationId, connector, 1.5, { status: "EXPIRED" })],
+        ["updateExclusively status", "status", () => store.updateExclusively(organizationId, connector, async () => ({ status: "PAUSED" as ConnectionStatus }))],
+        ["updateExclusively expiresAt", "expiresAt", () => store.updateExclusively(organizationId, connector, async () => ({ expiresAt: tooLate }))],
+        ["recordUse at", "at", () => store.recordUse(organizationId, connector, { at: invalid, error: null })],
+      ];
+      const answers: Array<[string, string]> = [];
+      for (const [name, , call] of calls) answers.push([name, await outcome(call)]);
+      expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(calls.map(([name, field]) => [name, `refused ${field}`])));
+      expect(await store.get(organizationId, connector)).toEqual(stored);
+      // A refused exclusive update released the connection: the next one runs at once.
+      expect(await store.updateExclusively(organizationId, connector, async () => ({ status: "EXPIRED" }))).toMatchObject({ version: 2, status: "EXPIRED" });
     });
 
     it("applies an update only at the expected version, and answers null for a stale version or an unknown connection", async () => {

@@ -1,4 +1,13 @@
-import type { ConnectionAuthType, ConnectionCredentials, ConnectionSummary, CredentialChanges, CredentialStore } from "@neonhub/core";
+import {
+  type ConnectionAuthType,
+  type ConnectionCredentials,
+  type ConnectionSummary,
+  type CredentialChanges,
+  type CredentialStore,
+  validateConnectionInput,
+  validateConnectionUse,
+  validateCredentialChanges,
+} from "@neonhub/core";
 import type { ConnectorAuth, ConnectorAuthType, PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
 import { claimConnection, releaseClaim } from "./claim-connection.js";
@@ -82,6 +91,7 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
       }),
     put: (input) =>
       guarded("store the connection", async () => {
+        validateConnectionInput(input);
         const fields = {
           authType: AUTH_TYPES[input.authType],
           ...sealed(input.credentials, input.organizationId, input.connector),
@@ -99,6 +109,7 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
       }),
     update: (organizationId, connector, expectedVersion, changes) =>
       guarded("update the connection", async () => {
+        validateCredentialChanges(changes, expectedVersion);
         // Compare-and-swap: the version check and the write are one statement.
         const [row] = await prisma.connectorAuth.updateManyAndReturn({
           where: { organizationId, connector, version: expectedVersion },
@@ -117,8 +128,10 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
       try {
         // No transaction is open here: the provider's HTTP call holds no database connection.
         changes = await change(toConnection(claim.row));
+        // Checked before the write, which would fail with the claim still held until it lapses.
+        if (changes !== null) validateCredentialChanges(changes);
       } catch (error) {
-        // An error of `change` leaves as it was thrown; the claim is released for the next caller.
+        // An error of `change`, or its refused changes, leaves as it was thrown; the claim is released for the next caller.
         await releaseClaim(prisma, organizationId, connector, claim.id).catch(() => undefined);
         throw error;
       }
@@ -135,6 +148,7 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
     },
     recordUse: (organizationId, connector, use) =>
       guarded("record the use of the connection", async () => {
+        validateConnectionUse(use);
         // A statement of its own, so that `updatedAt` stays when the connection last changed, not when it was used.
         await prisma.$executeRaw`UPDATE "ConnectorAuth" SET "lastUsedAt" = ${use.at}, "lastError" = ${use.error} WHERE "organizationId" = ${organizationId} AND "connector" = ${connector}`;
       }),
