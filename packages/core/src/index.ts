@@ -157,6 +157,7 @@ export {
   STORABLE_VALUE_LIMITS,
   storableTextProblem,
   storableValueProblems,
+  toStorableText,
 } from "./util/storable-value.js";
 export type {
   ConnectionAuthType,
