@@ -168,7 +168,7 @@ export type {
   CredentialChanges,
   CredentialStore,
 } from "./ports/credential-store.js";
-export { validateConnectionInput, validateConnectionUse, validateCredentialChanges } from "./util/validate-connection-writes.js";
+export { validateConnectionInput, validateConnectionLookup, validateConnectionUse, validateCredentialChanges } from "./util/validate-connection-writes.js";
 export type { OAuthCompletion, OAuthGrantRecord, OAuthStateRecord, OAuthStateStore } from "./ports/oauth-state-store.js";
 export type { ApiKeyRecord, ApiKeyStore, CreateApiKeyInput } from "./ports/api-key-store.js";
 

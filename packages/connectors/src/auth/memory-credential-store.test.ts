@@ -16,6 +16,10 @@ describe("memory credential store", () => {
     expect(await store.get("org_1", "slack")).toMatchObject({ version: 1, credentials: { accessToken: "a" } });
   });
 
+  it("refuses a connection to start with that no store keeps, when it is created", () => {
+    expect(() => createMemoryCredentialStore({ connections: [{ ...connection, organizationId: "org\u0000" }] })).toThrow(/organizationId must not contain the NUL character/);
+  });
+
   it("keeps at most maxConnections, dropping the least recently used", async () => {
     const store = createMemoryCredentialStore({ maxConnections: 2 });
     for (const connector of ["a", "b", "c"]) await store.put({ ...connection, connector });

@@ -6,6 +6,7 @@ import {
   type CredentialChanges,
   type CredentialStore,
   validateConnectionInput,
+  validateConnectionLookup,
   validateConnectionUse,
   validateCredentialChanges,
 } from "@neonhub/core";
@@ -71,10 +72,12 @@ export function createMemoryCredentialStore(options: MemoryCredentialStoreOption
   const store: CredentialStore = {
     specificationVersion: "v1",
     async get(organizationId, connector) {
+      validateConnectionLookup(organizationId, connector);
       const found = connections.get(keyOf(organizationId, connector));
       return found === undefined ? null : withoutDates(found);
     },
     async list(organizationId) {
+      validateConnectionLookup(organizationId);
       return [...connections.values()]
         .filter((connection) => connection.organizationId === organizationId)
         .sort((left, right) => byConnector(left, right))
@@ -105,6 +108,7 @@ export function createMemoryCredentialStore(options: MemoryCredentialStoreOption
       return withoutDates(stored);
     },
     async update(organizationId, connector, expectedVersion, changes) {
+      validateConnectionLookup(organizationId, connector);
       validateCredentialChanges(changes, expectedVersion);
       const key = keyOf(organizationId, connector);
       const current = connections.get(key);
@@ -113,7 +117,8 @@ export function createMemoryCredentialStore(options: MemoryCredentialStoreOption
       connections.set(key, next);
       return withoutDates(next);
     },
-    updateExclusively(organizationId, connector, change) {
+    async updateExclusively(organizationId, connector, change) {
+      validateConnectionLookup(organizationId, connector);
       const key = keyOf(organizationId, connector);
       const previous = exclusiveTails.get(key) ?? Promise.resolve();
       const turn = previous.then(async () => {
@@ -136,6 +141,7 @@ export function createMemoryCredentialStore(options: MemoryCredentialStoreOption
       return turn;
     },
     async recordUse(organizationId, connector, use) {
+      validateConnectionLookup(organizationId, connector);
       validateConnectionUse(use);
       const current = connections.get(keyOf(organizationId, connector));
       if (current === undefined) return;
@@ -143,9 +149,14 @@ export function createMemoryCredentialStore(options: MemoryCredentialStoreOption
       current.lastError = use.error;
     },
     async delete(organizationId, connector) {
+      validateConnectionLookup(organizationId, connector);
       return connections.delete(keyOf(organizationId, connector));
     },
   };
-  for (const connection of options.connections ?? []) void store.put(connection);
+  for (const connection of options.connections ?? []) {
+    // Checked here, so that a refused connection fails the creation instead of rejecting a put nobody awaits.
+    validateConnectionInput(connection);
+    void store.put(connection);
+  }
   return store;
 }

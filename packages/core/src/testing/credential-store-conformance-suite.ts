@@ -152,6 +152,65 @@ export function runCredentialStoreConformanceSuite(options: CredentialStoreConfo
       expect(await store.updateExclusively(organizationId, connector, async () => ({ status: "EXPIRED" }))).toMatchObject({ version: 2, status: "EXPIRED" });
     });
 
+    it("refuses a NUL character or an unpaired surrogate in a text it keeps in plain, rather than keeping it changed, and writes nothing", async () => {
+      // PostgreSQL refuses NUL in a text column, and would keep an unpaired surrogate changed into U+FFFD.
+      const input = sampleConnectionInput();
+      const stored = await store.put(input);
+      const { organizationId, connector } = input;
+      const answers: Array<[string, string]> = [];
+      const expected: Array<[string, string]> = [];
+      for (const [kind, text] of [["NUL", "a\u0000b"], ["lone surrogate", "a\uD800b"], ["lone low surrogate", "\uDC00"]] as const) {
+        const calls: Array<[string, string, () => Promise<unknown>]> = [
+          ["put organizationId", "organizationId", () => store.put(sampleConnectionInput({ organizationId: `org-${text}` }))],
+          ["put connector", "connector", () => store.put(sampleConnectionInput({ organizationId, connector: `acme-${text}` }))],
+          ["put authType", "authType", () => store.put(sampleConnectionInput({ organizationId, connector: "other", authType: `bearer${text}` as ConnectionAuthType }))],
+          ["update lastError", "lastError", () => store.update(organizationId, connector, 1, { lastError: `refused ${text}` })],
+          ["updateExclusively lastError", "lastError", () => store.updateExclusively(organizationId, connector, async () => ({ status: "EXPIRED", lastError: `refused ${text}` }))],
+          ["recordUse error", "error", () => store.recordUse(organizationId, connector, { at: new Date(Date.UTC(2026, 0, 3)), error: `refused ${text}` })],
+        ];
+        for (const [name, field, call] of calls) {
+          answers.push([`${name} ${kind}`, await outcome(call)]);
+          expected.push([`${name} ${kind}`, `refused ${field}`]);
+        }
+      }
+      expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(expected));
+      expect(await store.list(organizationId)).toEqual([expect.objectContaining({ connector, version: 1, lastError: null, lastUsedAt: null })]);
+      expect(await store.get(organizationId, connector)).toEqual(stored);
+      // A refused exclusive update released the connection: the next one runs at once.
+      expect(await store.updateExclusively(organizationId, connector, async () => ({ lastError: "refused \uD83D\uDE00" }))).toMatchObject({ version: 2, lastError: "refused \uD83D\uDE00" });
+    });
+
+    it("refuses a call given a NUL character or an unpaired surrogate in a text it looks up, rather than answering what matched", async () => {
+      // PostgreSQL refuses a query holding NUL, and would compare an unpaired surrogate changed into U+FFFD: the
+      // connection of an organization whose id holds U+FFFD would match. No kept text holds either, so every store
+      // refuses both.
+      const input = sampleConnectionInput({ organizationId: `org-${randomUUID()}-\uFFFD`, connector: "acme-\uFFFD" });
+      const stored = await store.put(input);
+      const calls = (organizationId: string, connector: string): Array<[string, () => Promise<unknown>]> => [
+        ["get", () => store.get(organizationId, connector)],
+        ["update", () => store.update(organizationId, connector, 1, { status: "REVOKED" })],
+        ["updateExclusively", () => store.updateExclusively(organizationId, connector, async () => ({ status: "REVOKED" }))],
+        ["recordUse", () => store.recordUse(organizationId, connector, { at: new Date(Date.UTC(2026, 0, 3)), error: "refused" })],
+        ["delete", () => store.delete(organizationId, connector)],
+      ];
+      const answers: Array<[string, string]> = [];
+      const expected: Array<[string, string]> = [];
+      for (const [kind, replacement] of [["NUL", "\u0000"], ["lone surrogate", "\uD800"], ["lone low surrogate", "\uDC00"]] as const) {
+        const organizationId = input.organizationId.replace("\uFFFD", replacement);
+        const connector = input.connector.replace("\uFFFD", replacement);
+        for (const [name, call] of [...calls(organizationId, input.connector), ["list", () => store.list(organizationId)] as const]) {
+          answers.push([`${name}(organizationId) ${kind}`, await outcome(call)]);
+          expected.push([`${name}(organizationId) ${kind}`, "refused organizationId"]);
+        }
+        for (const [name, call] of calls(input.organizationId, connector)) {
+          answers.push([`${name}(connector) ${kind}`, await outcome(call)]);
+          expected.push([`${name}(connector) ${kind}`, "refused connector"]);
+        }
+      }
+      expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(expected));
+      expect(await store.get(input.organizationId, input.connector)).toEqual(stored);
+    });
+
     it("applies an update only at the expected version, and answers null for a stale version or an unknown connection", async () => {
       const input = sampleConnectionInput();
       await store.put(input);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ConnectionAuthType, ConnectionStatus } from "../ports/credential-store.js";
-import { validateConnectionInput, validateConnectionUse, validateCredentialChanges } from "./validate-connection-writes.js";
+import { validateConnectionInput, validateConnectionLookup, validateConnectionUse, validateCredentialChanges } from "./validate-connection-writes.js";
 
 const input = { organizationId: "org", connector: "acme", authType: "bearer" as const, credentials: { accessToken: "a" } };
 
@@ -31,5 +31,15 @@ describe("connection write checks", () => {
 
   it("refuse a version beyond the integer column or below 0", () => {
     for (const version of [-1, 2 ** 31, Number.NaN]) expect(() => validateCredentialChanges({}, version)).toThrow(/expectedVersion must be an integer from 0 to 2147483647/);
+  });
+
+  it("say whether a text could not be stored or looked up, and pass secret values whatever they hold", () => {
+    expect(() => validateConnectionInput({ ...input, connector: "acme\uD800" })).toThrow("The connection cannot be stored: connector must not contain unpaired UTF-16 surrogates.");
+    expect(() => validateConnectionUse({ at: new Date(), error: "refused \u0000" })).toThrow("The connection's use cannot be stored: error must not contain the NUL character (U+0000).");
+    expect(() => validateConnectionLookup("org\u0000", "acme\uDC00")).toThrow(
+      "The connection cannot be looked up: organizationId must not contain the NUL character (U+0000); connector must not contain unpaired UTF-16 surrogates.",
+    );
+    expect(() => validateConnectionLookup("org \uD83D\uDE00")).not.toThrow();
+    expect(() => validateConnectionInput({ ...input, credentials: { accessToken: "\u0000\uD800" } })).not.toThrow();
   });
 });

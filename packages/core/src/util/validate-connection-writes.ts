@@ -1,6 +1,6 @@
 import { ValidationError, type FieldError } from "../errors/errors.js";
 import type { ConnectionAuthType, ConnectionInput, ConnectionStatus, CredentialChanges } from "../ports/credential-store.js";
-import { isStorableDate } from "./storable-value.js";
+import { isStorableDate, storableTextProblem } from "./storable-value.js";
 
 const AUTH_TYPES: ReadonlySet<string> = new Set<ConnectionAuthType>(["none", "api_key", "bearer", "basic", "oauth2"]);
 const STATUSES: ReadonlySet<string> = new Set<ConnectionStatus>(["ACTIVE", "EXPIRED", "REVOKED", "ERROR"]);
@@ -17,20 +17,31 @@ function storableDate(value: Date | null | undefined, path: string, problems: Fi
   if (value !== null && value !== undefined && !(value instanceof Date && isStorableDate(value))) problems.push({ path, message: DATE_PROBLEM });
 }
 
-function refuse(what: string, problems: FieldError[]): void {
+// PostgreSQL refuses a NUL in a text column, and would keep an unpaired surrogate changed into U+FFFD: every store
+// refuses both in the texts it keeps in plain (secret values are sealed, and kept whatever they hold).
+function storableText(value: string | null | undefined, path: string, problems: FieldError[]): void {
+  const problem = typeof value === "string" ? storableTextProblem(value) : null;
+  if (problem !== null) problems.push({ path, message: problem });
+}
+
+function refuse(what: string, problems: FieldError[], refused = "stored"): void {
   if (problems.length > 0) {
     const sentences = problems.map((problem) => `${problem.path} ${problem.message.charAt(0).toLowerCase()}${problem.message.slice(1)}`);
-    throw new ValidationError(`The ${what} cannot be stored: ${sentences.join("; ")}.`, problems);
+    throw new ValidationError(`The ${what} cannot be ${refused}: ${sentences.join("; ")}.`, problems);
   }
 }
 
 /**
- * Refuses a connection no credential store should keep: an unknown auth type or status, or an expiry no database
- * keeps. `CredentialStore` adapters call it in `put` before writing, so that every store refuses the same values.
+ * Refuses a connection no credential store should keep: a NUL character or an unpaired UTF-16 surrogate in its
+ * organization or connector, an unknown auth type or status, or an expiry no database keeps. `CredentialStore`
+ * adapters call it in `put` before writing, so that every store refuses the same values. Secret values pass whatever
+ * they hold: adapters seal them.
  * @throws ValidationError naming every such field, never retryable.
  */
 export function validateConnectionInput(input: ConnectionInput): void {
   const problems: FieldError[] = [];
+  storableText(input.organizationId, "organizationId", problems);
+  storableText(input.connector, "connector", problems);
   oneOf(AUTH_TYPES, input.authType, "authType", problems);
   if (input.status !== undefined) oneOf(STATUSES, input.status, "status", problems);
   storableDate(input.expiresAt, "expiresAt", problems);
@@ -38,9 +49,9 @@ export function validateConnectionInput(input: ConnectionInput): void {
 }
 
 /**
- * Refuses changes no credential store should write: an unknown status or an expiry no database keeps, or, when
- * given, an expected version that is not an integer from 0. Adapters call it in `update` and `updateExclusively`
- * before writing.
+ * Refuses changes no credential store should write: an unknown status, an expiry no database keeps, a NUL character
+ * or an unpaired UTF-16 surrogate in `lastError`, or, when given, an expected version that is not an integer from 0.
+ * Adapters call it in `update` and `updateExclusively` before writing.
  * @throws ValidationError naming every such field, never retryable.
  */
 export function validateCredentialChanges(changes: CredentialChanges, expectedVersion?: number): void {
@@ -50,16 +61,32 @@ export function validateCredentialChanges(changes: CredentialChanges, expectedVe
   }
   if (changes.status !== undefined) oneOf(STATUSES, changes.status, "status", problems);
   storableDate(changes.expiresAt, "expiresAt", problems);
+  storableText(changes.lastError, "lastError", problems);
   refuse("connection's changes", problems);
 }
 
 /**
- * Refuses a use record no credential store should write: an instant no database keeps. Adapters call it in
- * `recordUse` before writing.
- * @throws ValidationError naming the field, never retryable.
+ * Refuses a use record no credential store should write: an instant no database keeps, or a NUL character or an
+ * unpaired UTF-16 surrogate in its error. Adapters call it in `recordUse` before writing.
+ * @throws ValidationError naming every such field, never retryable.
  */
 export function validateConnectionUse(use: { at: Date; error: string | null }): void {
   const problems: FieldError[] = [];
   if (!(use.at instanceof Date && isStorableDate(use.at))) problems.push({ path: "at", message: DATE_PROBLEM });
+  storableText(use.error, "error", problems);
   refuse("connection's use", problems);
+}
+
+/**
+ * Refuses the organization, and the connector when given, that a credential store call looks a connection up by when
+ * either holds a NUL character or an unpaired UTF-16 surrogate, which no stored text holds: PostgreSQL refuses a query
+ * holding NUL, and compares a surrogate changed into U+FFFD, so that it could find a connection whose text holds
+ * U+FFFD. Adapters call it first in every call but `put`, which {@link validateConnectionInput} checks.
+ * @throws ValidationError naming every such field, never retryable.
+ */
+export function validateConnectionLookup(organizationId: string, connector?: string): void {
+  const problems: FieldError[] = [];
+  storableText(organizationId, "organizationId", problems);
+  storableText(connector, "connector", problems);
+  refuse("connection", problems, "looked up");
 }

@@ -5,6 +5,7 @@ import {
   type CredentialChanges,
   type CredentialStore,
   validateConnectionInput,
+  validateConnectionLookup,
   validateConnectionUse,
   validateCredentialChanges,
 } from "@neonhub/core";
@@ -80,11 +81,13 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
     currentKeyId: cipher.currentKeyId,
     get: (organizationId, connector) =>
       guarded("read the connection", async () => {
+        validateConnectionLookup(organizationId, connector);
         const row = await prisma.connectorAuth.findUnique({ where: key(organizationId, connector) });
         return row ? toConnection(row) : null;
       }),
     list: (organizationId) =>
       guarded("list the connections", async () => {
+        validateConnectionLookup(organizationId);
         const rows = await prisma.connectorAuth.findMany({ where: { organizationId } });
         // Sorted here, not by the database, whose collation may order texts by locale.
         return rows.sort((left, right) => (left.connector < right.connector ? -1 : left.connector > right.connector ? 1 : 0)).map(toSummary);
@@ -109,6 +112,7 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
       }),
     update: (organizationId, connector, expectedVersion, changes) =>
       guarded("update the connection", async () => {
+        validateConnectionLookup(organizationId, connector);
         validateCredentialChanges(changes, expectedVersion);
         // Compare-and-swap: the version check and the write are one statement.
         const [row] = await prisma.connectorAuth.updateManyAndReturn({
@@ -118,6 +122,7 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
         return row ? toConnection(row) : null;
       }),
     async updateExclusively(organizationId, connector, change) {
+      validateConnectionLookup(organizationId, connector);
       const claim = await guarded("claim the connection", () => claimConnection(prisma, organizationId, connector));
       if (claim === null) return null;
       // Every write of the claim holder is guarded by its claim: once the claim lapsed and another caller took it
@@ -148,12 +153,14 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
     },
     recordUse: (organizationId, connector, use) =>
       guarded("record the use of the connection", async () => {
+        validateConnectionLookup(organizationId, connector);
         validateConnectionUse(use);
         // A statement of its own, so that `updatedAt` stays when the connection last changed, not when it was used.
         await prisma.$executeRaw`UPDATE "ConnectorAuth" SET "lastUsedAt" = ${use.at}, "lastError" = ${use.error} WHERE "organizationId" = ${organizationId} AND "connector" = ${connector}`;
       }),
     delete: (organizationId, connector) =>
       guarded("delete the connection", async () => {
+        validateConnectionLookup(organizationId, connector);
         const { count } = await prisma.connectorAuth.deleteMany({ where: { organizationId, connector } });
         return count > 0;
       }),
