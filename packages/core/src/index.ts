@@ -171,6 +171,7 @@ export type {
 export { validateConnectionInput, validateConnectionLookup, validateConnectionUse, validateCredentialChanges } from "./util/validate-connection-writes.js";
 export type { OAuthCompletion, OAuthGrantRecord, OAuthStateRecord, OAuthStateStore } from "./ports/oauth-state-store.js";
 export type { ApiKeyRecord, ApiKeyStore, CreateApiKeyInput } from "./ports/api-key-store.js";
+export { validateApiKeyInput, validateApiKeyLookup } from "./util/validate-api-key-writes.js";
 
 export type { AgentSettings } from "./model/agent-settings.js";
 export type { AgentSettingsStore, PutAgentSettingsInput } from "./ports/agent-settings-store.js";

@@ -1,6 +1,7 @@
-import { ValidationError, type FieldError } from "../errors/errors.js";
+import type { FieldError } from "../errors/errors.js";
 import type { ConnectionAuthType, ConnectionInput, ConnectionStatus, CredentialChanges } from "../ports/credential-store.js";
-import { isStorableDate, storableTextProblem } from "./storable-value.js";
+import { isStorableDate } from "./storable-value.js";
+import { addTextProblems, refuseProblems } from "./store-text-checks.js";
 
 const AUTH_TYPES: ReadonlySet<string> = new Set<ConnectionAuthType>(["none", "api_key", "bearer", "basic", "oauth2"]);
 const STATUSES: ReadonlySet<string> = new Set<ConnectionStatus>(["ACTIVE", "EXPIRED", "REVOKED", "ERROR"]);
@@ -17,20 +18,6 @@ function storableDate(value: Date | null | undefined, path: string, problems: Fi
   if (value !== null && value !== undefined && !(value instanceof Date && isStorableDate(value))) problems.push({ path, message: DATE_PROBLEM });
 }
 
-// PostgreSQL refuses a NUL in a text column, and would keep an unpaired surrogate changed into U+FFFD: every store
-// refuses both in the texts it keeps in plain (secret values are sealed, and kept whatever they hold).
-function storableText(value: string | null | undefined, path: string, problems: FieldError[]): void {
-  const problem = typeof value === "string" ? storableTextProblem(value) : null;
-  if (problem !== null) problems.push({ path, message: problem });
-}
-
-function refuse(what: string, problems: FieldError[], refused = "stored"): void {
-  if (problems.length > 0) {
-    const sentences = problems.map((problem) => `${problem.path} ${problem.message.charAt(0).toLowerCase()}${problem.message.slice(1)}`);
-    throw new ValidationError(`The ${what} cannot be ${refused}: ${sentences.join("; ")}.`, problems);
-  }
-}
-
 /**
  * Refuses a connection no credential store should keep: a NUL character or an unpaired UTF-16 surrogate in its
  * organization or connector, an unknown auth type or status, or an expiry no database keeps. `CredentialStore`
@@ -40,12 +27,12 @@ function refuse(what: string, problems: FieldError[], refused = "stored"): void 
  */
 export function validateConnectionInput(input: ConnectionInput): void {
   const problems: FieldError[] = [];
-  storableText(input.organizationId, "organizationId", problems);
-  storableText(input.connector, "connector", problems);
+  // Secret values are sealed by adapters, never kept in a text column: they pass whatever they hold.
+  addTextProblems({ organizationId: input.organizationId, connector: input.connector }, problems);
   oneOf(AUTH_TYPES, input.authType, "authType", problems);
   if (input.status !== undefined) oneOf(STATUSES, input.status, "status", problems);
   storableDate(input.expiresAt, "expiresAt", problems);
-  refuse("connection", problems);
+  refuseProblems("connection", problems);
 }
 
 /**
@@ -61,8 +48,8 @@ export function validateCredentialChanges(changes: CredentialChanges, expectedVe
   }
   if (changes.status !== undefined) oneOf(STATUSES, changes.status, "status", problems);
   storableDate(changes.expiresAt, "expiresAt", problems);
-  storableText(changes.lastError, "lastError", problems);
-  refuse("connection's changes", problems);
+  addTextProblems({ lastError: changes.lastError }, problems);
+  refuseProblems("connection's changes", problems);
 }
 
 /**
@@ -73,8 +60,8 @@ export function validateCredentialChanges(changes: CredentialChanges, expectedVe
 export function validateConnectionUse(use: { at: Date; error: string | null }): void {
   const problems: FieldError[] = [];
   if (!(use.at instanceof Date && isStorableDate(use.at))) problems.push({ path: "at", message: DATE_PROBLEM });
-  storableText(use.error, "error", problems);
-  refuse("connection's use", problems);
+  addTextProblems({ error: use.error }, problems);
+  refuseProblems("connection's use", problems);
 }
 
 /**
@@ -86,7 +73,6 @@ export function validateConnectionUse(use: { at: Date; error: string | null }): 
  */
 export function validateConnectionLookup(organizationId: string, connector?: string): void {
   const problems: FieldError[] = [];
-  storableText(organizationId, "organizationId", problems);
-  storableText(connector, "connector", problems);
-  refuse("connection", problems, "looked up");
+  addTextProblems({ organizationId, connector }, problems);
+  refuseProblems("connection", problems, "looked up");
 }
