@@ -43,7 +43,8 @@ export function createMemoryApiKeyStore(options: MemoryApiKeyStoreOptions = {}):
       return [...byHash.values()]
         .map((stored) => stored.record)
         .filter((record) => record.organizationId === organizationId)
-        .sort((left, right) => left.createdAt.getTime() - right.createdAt.getTime())
+        // Newest first, as the port says and the database orders them.
+        .sort((left, right) => right.createdAt.getTime() - left.createdAt.getTime() || (left.id < right.id ? 1 : left.id > right.id ? -1 : 0))
         .map(copy);
     },
   };

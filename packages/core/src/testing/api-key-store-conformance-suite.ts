@@ -83,6 +83,16 @@ export function runApiKeyStoreConformanceSuite(options: ApiKeyStoreConformanceOp
       expect((await store.findByHash(input.keyHash))?.revokedAt).toEqual(revoked?.revokedAt);
     });
 
+    it("lists an organization's keys newest first, keys created in the same millisecond by id, descending", async () => {
+      const organizationId = `org-${randomUUID()}`;
+      const oldest = await store.create(sampleApiKeyInput({ organizationId }));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const others = [];
+      for (let index = 0; index < 4; index += 1) others.push(await store.create(sampleApiKeyInput({ organizationId })));
+      const newestFirst = [...others].sort((left, right) => right.createdAt.getTime() - left.createdAt.getTime() || (left.id < right.id ? 1 : left.id > right.id ? -1 : 0));
+      expect((await store.list(organizationId)).map((record) => record.id)).toEqual([...newestFirst, oldest].map((record) => record.id));
+    });
+
     it("refuses a key with a NUL character or an unpaired surrogate in any text, rather than keeping it changed, and writes nothing", async () => {
       // PostgreSQL refuses NUL in a text column, and would keep an unpaired surrogate changed into U+FFFD.
       const answers: Array<[string, string]> = [];
