@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "./vitest-api.js";
 import { openStoreAroundSuite, type StoreConformanceOptions } from "./store-conformance-options.js";
 import { isNeonhubError } from "../errors/neonhub-error.js";
-import type { OAuthGrantRecord, OAuthStateRecord, OAuthStateStore } from "../ports/oauth-state-store.js";
+import type { OAuthCompletion, OAuthGrantRecord, OAuthStateRecord, OAuthStateStore } from "../ports/oauth-state-store.js";
 
 /** Options of {@link runOAuthStateStoreConformanceSuite}. */
 export type OAuthStateStoreConformanceOptions = StoreConformanceOptions<OAuthStateStore>;
@@ -138,6 +138,12 @@ export function runOAuthStateStoreConformanceSuite(options: OAuthStateStoreConfo
       expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(expected));
       for (const state of refusedStates) expect(await store.consume(state)).toBeNull();
       for (const grant of refusedGrants) expect(await store.consumeGrant(grant)).toBeNull();
+    });
+
+    it("refuses a state whose completion is neither callback nor confirm, and keeps nothing", async () => {
+      const record = sampleOAuthState({ completion: "redirect" as OAuthCompletion });
+      expect(await outcome(() => store.create(record))).toBe("refused completion");
+      expect(await store.consume(record.state)).toBeNull();
     });
 
     it("keeps a PKCE verifier and a grant's tokens exactly as given, whatever characters they hold", async () => {

@@ -1,18 +1,22 @@
 import type { FieldError } from "../errors/errors.js";
-import type { OAuthGrantRecord, OAuthStateRecord } from "../ports/oauth-state-store.js";
+import type { OAuthCompletion, OAuthGrantRecord, OAuthStateRecord } from "../ports/oauth-state-store.js";
 import { addTextProblems, refuseProblems } from "./store-text-checks.js";
+
+const COMPLETIONS: ReadonlySet<string> = new Set<OAuthCompletion>(["callback", "confirm"]);
 
 /**
  * Refuses a pending authorization no OAuth state store should keep: a NUL character or an unpaired UTF-16 surrogate
- * in its state, organization, user, connector, redirect URI, return URL or completion, which PostgreSQL would refuse
- * or keep changed into U+FFFD (and a state's SHA-256 would hash a surrogate as U+FFFD). The PKCE verifier passes
- * whatever it holds: adapters seal it. `OAuthStateStore` adapters call it in `create` before writing.
+ * in its state, organization, user, connector, redirect URI or return URL, which PostgreSQL would refuse or keep
+ * changed into U+FFFD (and a state's SHA-256 would hash a surrogate as U+FFFD), or a completion other than `callback`
+ * and `confirm`. The PKCE verifier passes whatever it holds: adapters seal it. `OAuthStateStore` adapters call it in
+ * `create` before writing.
  * @throws ValidationError naming every such field, never retryable.
  */
 export function validateOAuthStateRecord(record: OAuthStateRecord): void {
   const problems: FieldError[] = [];
-  const { state, organizationId, userId, connector, redirectUri, returnUrl, completion } = record;
-  addTextProblems({ state, organizationId, userId, connector, redirectUri, returnUrl, completion }, problems);
+  const { state, organizationId, userId, connector, redirectUri, returnUrl } = record;
+  addTextProblems({ state, organizationId, userId, connector, redirectUri, returnUrl }, problems);
+  if (!COMPLETIONS.has(record.completion)) problems.push({ path: "completion", message: `Must be one of ${[...COMPLETIONS].join(", ")}` });
   refuseProblems("authorization state", problems);
 }
 
