@@ -157,6 +157,7 @@ export {
   STORABLE_VALUE_LIMITS,
   storableTextProblem,
   storableValueProblems,
+  toStorableText,
 } from "./util/storable-value.js";
 export type {
   ConnectionAuthType,
@@ -167,8 +168,11 @@ export type {
   CredentialChanges,
   CredentialStore,
 } from "./ports/credential-store.js";
+export { validateConnectionInput, validateConnectionLookup, validateConnectionUse, validateCredentialChanges } from "./util/validate-connection-writes.js";
 export type { OAuthCompletion, OAuthGrantRecord, OAuthStateRecord, OAuthStateStore } from "./ports/oauth-state-store.js";
+export { validateOAuthGrantRecord, validateOAuthLookup, validateOAuthStateRecord } from "./util/validate-oauth-state-writes.js";
 export type { ApiKeyRecord, ApiKeyStore, CreateApiKeyInput } from "./ports/api-key-store.js";
+export { validateApiKeyInput, validateApiKeyLookup } from "./util/validate-api-key-writes.js";
 
 export type { AgentSettings } from "./model/agent-settings.js";
 export type { AgentSettingsStore, PutAgentSettingsInput } from "./ports/agent-settings-store.js";

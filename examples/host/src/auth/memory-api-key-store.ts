@@ -1,4 +1,4 @@
-import { BoundedMap, type ApiKeyRecord, type ApiKeyStore } from "@neonhub/core";
+import { BoundedMap, type ApiKeyRecord, type ApiKeyStore, validateApiKeyInput, validateApiKeyLookup } from "@neonhub/core";
 
 /** Options of {@link createMemoryApiKeyStore}. */
 export interface MemoryApiKeyStoreOptions {
@@ -18,16 +18,19 @@ export function createMemoryApiKeyStore(options: MemoryApiKeyStoreOptions = {}):
   return {
     specificationVersion: "v1",
     async create(input) {
+      validateApiKeyInput(input);
       const { keyHash, expiresAt, ...fields } = input;
       const record: ApiKeyRecord = { ...fields, scopes: [...fields.scopes], createdAt: new Date(), revokedAt: null, expiresAt: expiresAt ?? null };
       byHash.set(keyHash, { record });
       return copy(record);
     },
     async findByHash(keyHash) {
+      validateApiKeyLookup({ keyHash });
       const stored = byHash.get(keyHash);
       return stored ? copy(stored.record) : null;
     },
     async revoke(organizationId, id) {
+      validateApiKeyLookup({ organizationId, id });
       for (const stored of byHash.values()) {
         if (stored.record.id !== id || stored.record.organizationId !== organizationId) continue;
         if (stored.record.revokedAt === null) stored.record.revokedAt = new Date();
@@ -36,10 +39,12 @@ export function createMemoryApiKeyStore(options: MemoryApiKeyStoreOptions = {}):
       return false;
     },
     async list(organizationId) {
+      validateApiKeyLookup({ organizationId });
       return [...byHash.values()]
         .map((stored) => stored.record)
         .filter((record) => record.organizationId === organizationId)
-        .sort((left, right) => left.createdAt.getTime() - right.createdAt.getTime())
+        // Newest first, as the port says and the database orders them.
+        .sort((left, right) => right.createdAt.getTime() - left.createdAt.getTime() || (left.id < right.id ? 1 : left.id > right.id ? -1 : 0))
         .map(copy);
     },
   };

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { runCredentialStoreConformanceSuite } from "@neonhub/connectors/testing";
 import { sampleOAuthGrant, sampleOAuthState } from "@neonhub/core/testing";
 import { encryptionKeyId, type NeonhubDatabase, openNeonhubDatabase } from "@neonhub/persistence-prisma";
 import pg from "pg";
@@ -8,7 +7,7 @@ import { createScratchDatabase, type ScratchDatabase } from "../../test/scratch-
 import { runConnectionsCommand } from "./run-connections-command.js";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
-if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: skipping the connections command and the credential store suite on PostgreSQL.");
+if (!baseUrl) console.warn("TEST_DATABASE_URL is not set: skipping the connections command on PostgreSQL.");
 
 describe.skipIf(!baseUrl)("connections on PostgreSQL", () => {
   const oldKey = randomBytes(32).toString("base64");
@@ -26,8 +25,6 @@ describe.skipIf(!baseUrl)("connections on PostgreSQL", () => {
     await database?.close();
     await scratch?.drop();
   });
-
-  runCredentialStoreConformanceSuite({ name: "Prisma on PostgreSQL", createStore: async () => (database as NeonhubDatabase).createCredentialStore({ encryptionKey: oldKey }) });
 
   const run = async (argv: string[], environment: Record<string, string>, input = "") => {
     let output = "";

@@ -8,6 +8,9 @@ import { createTestHost, type TestHost } from "../testing/create-test-host.js";
 
 const SLACK_TOKEN = "xoxb-canary-7f3a9c2e51d04b86";
 const STRIPE_KEY = "sk_test_canary_4c1d8e7b2a9f6350";
+const STRIPE_KEY_OF_CUT_MESSAGE = "sk_test_cut_9e2b7d4f1a6c3805";
+// 299 characters and an emoji: cutting the provider's message to 300 characters splits the emoji's surrogate pair.
+const CUT_MESSAGE = `${"x".repeat(299)}\uD83D\uDE00 and more`;
 
 describe("connection routes", () => {
   let host: TestHost;
@@ -22,7 +25,10 @@ describe("connection routes", () => {
         return request.headers.authorization === `Bearer ${SLACK_TOKEN}` ? { status: 200, json: { ok: true, team: "T1" } } : { status: 200, json: { ok: false, error: "invalid_auth" } };
       }
       if (request.path === "/auth.revoke") return { status: 200, json: { ok: true, revoked: true } };
-      if (request.path === "/v1/balance") return { status: 401, json: { error: { type: "invalid_request_error", message: "Invalid API Key provided" } } };
+      if (request.path === "/v1/balance") {
+        const message = request.headers.authorization === `Bearer ${STRIPE_KEY_OF_CUT_MESSAGE}` ? CUT_MESSAGE : "Invalid API Key provided";
+        return { status: 401, json: { error: { type: "invalid_request_error", message } } };
+      }
       return { status: 404, json: {} };
     });
     store = createMemoryCredentialStore();
@@ -107,6 +113,16 @@ describe("connection routes", () => {
     const listed = await host.app.inject({ method: "GET", url: "/v1/connections", headers: host.beta });
     expect(listed.json().connections[0]).toMatchObject({ status: "ERROR", lastError: expect.stringContaining("Invalid API Key") });
     expect(listed.body).not.toContain(STRIPE_KEY);
+  });
+
+  it("records a refused test whose provider message was cut inside an emoji, with U+FFFD for the half kept", async () => {
+    expect((await put(host.alpha, "stripe", { credentials: { apiKey: STRIPE_KEY_OF_CUT_MESSAGE } })).statusCode).toBe(200);
+    const tested = await host.app.inject({ method: "POST", url: "/v1/connections/stripe/test", headers: host.alpha });
+    expect(tested.statusCode).toBe(200);
+    expect(tested.json()).toMatchObject({ ok: false, providerStatus: 401, error: { code: "UNAUTHORIZED", message: expect.stringMatching(/x\uFFFD\.\.\.$/) } });
+    const listed = await host.app.inject({ method: "GET", url: "/v1/connections", headers: host.alpha });
+    expect(listed.json().connections.find((connection: { connector: string }) => connection.connector === "stripe")).toMatchObject({ status: "ERROR", lastError: expect.stringMatching(/x\uFFFD\.\.\.$/) });
+    expect(await host.app.inject({ method: "DELETE", url: "/v1/connections/stripe", headers: host.alpha })).toMatchObject({ statusCode: 200 });
   });
 
   it("answers the OAuth routes with stable codes when the connector or host cannot authorize", async () => {

@@ -19,7 +19,7 @@ export const connectionSchema = z
     lastUsedAt: z.string().nullable(),
     lastError: z.string().nullable().meta({ description: "The last failure, without credential values; null after a success." }),
     createdAt: z.string(),
-    updatedAt: z.string(),
+    updatedAt: z.string().meta({ description: "When the connection last changed (stored, refreshed, its status changed); a use does not move it." }),
   })
   .meta({ id: "Connection" });
 

@@ -1,5 +1,5 @@
+import { runCredentialStoreConformanceSuite } from "@neonhub/core/testing";
 import { describe, expect, it } from "vitest";
-import { runCredentialStoreConformanceSuite } from "../testing/run-credential-store-conformance-suite.js";
 import { createMemoryCredentialStore } from "./memory-credential-store.js";
 
 runCredentialStoreConformanceSuite({ name: "memory", createStore: async () => createMemoryCredentialStore() });
@@ -14,6 +14,10 @@ describe("memory credential store", () => {
   it("starts with the connections it is given", async () => {
     const store = createMemoryCredentialStore({ connections: [connection] });
     expect(await store.get("org_1", "slack")).toMatchObject({ version: 1, credentials: { accessToken: "a" } });
+  });
+
+  it("refuses a connection to start with that no store keeps, when it is created", () => {
+    expect(() => createMemoryCredentialStore({ connections: [{ ...connection, organizationId: "org\u0000" }] })).toThrow(/organizationId must not contain the NUL character/);
   });
 
   it("keeps at most maxConnections, dropping the least recently used", async () => {

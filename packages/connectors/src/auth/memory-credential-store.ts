@@ -5,6 +5,10 @@ import {
   type ConnectionInput,
   type CredentialChanges,
   type CredentialStore,
+  validateConnectionInput,
+  validateConnectionLookup,
+  validateConnectionUse,
+  validateCredentialChanges,
 } from "@neonhub/core";
 
 /** Options of {@link createMemoryCredentialStore}. */
@@ -28,6 +32,9 @@ function copy<T extends ConnectionCredentials>(connection: T): T {
     lastUsedAt: connection.lastUsedAt === null ? null : new Date(connection.lastUsedAt),
   };
 }
+
+/** Orders connections by connector id as JavaScript compares texts: by UTF-16 code unit, not by locale. */
+const byConnector = (left: { connector: string }, right: { connector: string }): number => (left.connector < right.connector ? -1 : left.connector > right.connector ? 1 : 0);
 
 function withoutDates({ createdAt: _created, updatedAt: _updated, ...connection }: StoredConnection): ConnectionCredentials {
   return copy(connection);
@@ -65,13 +72,15 @@ export function createMemoryCredentialStore(options: MemoryCredentialStoreOption
   const store: CredentialStore = {
     specificationVersion: "v1",
     async get(organizationId, connector) {
+      validateConnectionLookup(organizationId, connector);
       const found = connections.get(keyOf(organizationId, connector));
       return found === undefined ? null : withoutDates(found);
     },
     async list(organizationId) {
+      validateConnectionLookup(organizationId);
       return [...connections.values()]
         .filter((connection) => connection.organizationId === organizationId)
-        .sort((left, right) => left.connector.localeCompare(right.connector))
+        .sort((left, right) => byConnector(left, right))
         .map(({ credentials: _credentials, ...summary }) => ({
           ...summary,
           expiresAt: summary.expiresAt === null ? null : new Date(summary.expiresAt),
@@ -81,6 +90,7 @@ export function createMemoryCredentialStore(options: MemoryCredentialStoreOption
         }));
     },
     async put(input) {
+      validateConnectionInput(input);
       const key = keyOf(input.organizationId, input.connector);
       const previous = connections.get(key);
       const now = new Date();
@@ -98,6 +108,8 @@ export function createMemoryCredentialStore(options: MemoryCredentialStoreOption
       return withoutDates(stored);
     },
     async update(organizationId, connector, expectedVersion, changes) {
+      validateConnectionLookup(organizationId, connector);
+      validateCredentialChanges(changes, expectedVersion);
       const key = keyOf(organizationId, connector);
       const current = connections.get(key);
       if (current === undefined || current.version !== expectedVersion) return null;
@@ -105,13 +117,15 @@ export function createMemoryCredentialStore(options: MemoryCredentialStoreOption
       connections.set(key, next);
       return withoutDates(next);
     },
-    updateExclusively(organizationId, connector, change) {
+    async updateExclusively(organizationId, connector, change) {
+      validateConnectionLookup(organizationId, connector);
       const key = keyOf(organizationId, connector);
       const previous = exclusiveTails.get(key) ?? Promise.resolve();
       const turn = previous.then(async () => {
         const current = connections.get(key);
         if (current === undefined) return null;
         const changes = await change(withoutDates(current));
+        if (changes !== null) validateCredentialChanges(changes);
         const latest = connections.get(key);
         if (latest === undefined) return null;
         if (changes === null) return withoutDates(latest);
@@ -127,15 +141,22 @@ export function createMemoryCredentialStore(options: MemoryCredentialStoreOption
       return turn;
     },
     async recordUse(organizationId, connector, use) {
+      validateConnectionLookup(organizationId, connector);
+      validateConnectionUse(use);
       const current = connections.get(keyOf(organizationId, connector));
       if (current === undefined) return;
       current.lastUsedAt = new Date(use.at);
       current.lastError = use.error;
     },
     async delete(organizationId, connector) {
+      validateConnectionLookup(organizationId, connector);
       return connections.delete(keyOf(organizationId, connector));
     },
   };
-  for (const connection of options.connections ?? []) void store.put(connection);
+  for (const connection of options.connections ?? []) {
+    // Checked here, so that a refused connection fails the creation instead of rejecting a put nobody awaits.
+    validateConnectionInput(connection);
+    void store.put(connection);
+  }
   return store;
 }

@@ -1,4 +1,13 @@
-import { BoundedMap, ConfigurationError, type OAuthGrantRecord, type OAuthStateRecord, type OAuthStateStore } from "@neonhub/core";
+import {
+  BoundedMap,
+  ConfigurationError,
+  type OAuthGrantRecord,
+  type OAuthStateRecord,
+  type OAuthStateStore,
+  validateOAuthGrantRecord,
+  validateOAuthLookup,
+  validateOAuthStateRecord,
+} from "@neonhub/core";
 
 /** Options of {@link createMemoryOAuthStateStore}. */
 export interface MemoryOAuthStateStoreOptions {
@@ -37,18 +46,22 @@ export function createMemoryOAuthStateStore(options: MemoryOAuthStateStoreOption
   return {
     specificationVersion: "v1",
     async create(record) {
+      validateOAuthStateRecord(record);
       states.set(record.state, { ...record, expiresAt: new Date(record.expiresAt) });
     },
     async consume(state) {
+      validateOAuthLookup({ state });
       const found = states.get(state);
       if (found === undefined) return null;
       states.delete(state);
       return found;
     },
     async createGrant(record) {
+      validateOAuthGrantRecord(record);
       grants.set(record.grant, copyGrant(record));
     },
     async consumeGrant(grant) {
+      validateOAuthLookup({ grant });
       const found = grants.get(grant);
       if (found === undefined) return null;
       grants.delete(grant);

@@ -1,4 +1,4 @@
-import type { Logger } from "@neonhub/core";
+import { type Logger, toStorableText } from "@neonhub/core";
 import { connectionUnusableError } from "../auth/oauth-client.js";
 import { createConnectionHttpClient } from "../http/create-connection-http-client.js";
 import { ConnectorAuthError, isConnectorAuthError } from "../sdk/connector-auth-error.js";
@@ -43,8 +43,8 @@ export async function runLiveAction(
     recordUse(runtime, prepared, null);
     return output;
   } catch (error) {
-    // lastError is shown to API callers: it gets the redacted text, as the thrown error does.
-    if (isConnectorAuthError(error)) recordUse(runtime, prepared, prepared.redactor.redactText(error.message));
+    // lastError is shown to API callers: it gets the redacted text, made storable, as the thrown error does.
+    if (isConnectorAuthError(error)) recordUse(runtime, prepared, toStorableText(prepared.redactor.redactText(error.message)));
     throw error;
   }
 }

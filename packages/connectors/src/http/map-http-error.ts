@@ -1,4 +1,4 @@
-import { type NeonhubError, RateLimitedError, TimeoutError, UpstreamFailedError, ValidationError } from "@neonhub/core";
+import { type NeonhubError, RateLimitedError, TimeoutError, UpstreamFailedError, ValidationError, toStorableText } from "@neonhub/core";
 import { ConnectorAuthError } from "../sdk/connector-auth-error.js";
 import type { HttpResponse } from "./http-types.js";
 import { parseRetryAfter } from "./parse-retry-after.js";
@@ -7,7 +7,10 @@ import { parseRetryAfter } from "./parse-retry-after.js";
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 1_000;
 const MAX_DETAIL_LENGTH = 300;
 
-/** The provider's own error message from the common body shapes, shortened. */
+/**
+ * The provider's own error message from the common body shapes, shortened, with NUL characters and unpaired surrogates
+ * (its own, or a pair the cut split) replaced by U+FFFD, so that a store keeps it in a connection's `lastError`.
+ */
 export function providerMessage(body: unknown): string {
   let text: unknown;
   if (typeof body === "string") text = body;
@@ -23,7 +26,7 @@ export function providerMessage(body: unknown): string {
       record.title;
   }
   const message = typeof text === "string" ? text : "no error message";
-  return message.length > MAX_DETAIL_LENGTH ? `${message.slice(0, MAX_DETAIL_LENGTH)}...` : message;
+  return toStorableText(message.length > MAX_DETAIL_LENGTH ? `${message.slice(0, MAX_DETAIL_LENGTH)}...` : message);
 }
 
 /** Where a failed response came from, for the error message and details. */

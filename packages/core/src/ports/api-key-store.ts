@@ -31,6 +31,6 @@ export interface ApiKeyStore {
   findByHash(keyHash: string): Promise<ApiKeyRecord | null>;
   /** Revokes a key of the organization; false when there is no such key. */
   revoke(organizationId: string, id: string): Promise<boolean>;
-  /** The organization's keys, revoked and expired ones included. */
+  /** The organization's keys, revoked and expired ones included, newest first (by `createdAt`, then by `id`, descending). */
   list(organizationId: string): Promise<ApiKeyRecord[]>;
 }

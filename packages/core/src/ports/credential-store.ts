@@ -26,7 +26,15 @@ export interface ConnectionCredentials {
 }
 
 /** What a connection list shows: everything but the secrets. */
-export type ConnectionSummary = Omit<ConnectionCredentials, "credentials"> & { createdAt: Date; updatedAt: Date };
+export type ConnectionSummary = Omit<ConnectionCredentials, "credentials"> & {
+  /** When the connection was first put; replacing it keeps this. */
+  createdAt: Date;
+  /**
+   * When the connection last changed: a put, an update, or an exclusive update that wrote changes. A use record
+   * (`lastUsedAt` says when) and an exclusive update that wrote nothing leave it as it was.
+   */
+  updatedAt: Date;
+};
 
 /** What a write to a connection changes. */
 export interface CredentialChanges {
@@ -51,7 +59,10 @@ export type ConnectionInput = Omit<ConnectionCredentials, "version" | "status" |
 export interface CredentialStore {
   readonly specificationVersion: "v1";
   get(organizationId: string, connector: string): Promise<ConnectionCredentials | null>;
-  /** The organization's connections, by connector id, without secrets. */
+  /**
+   * The organization's connections without secrets, ordered by connector id as JavaScript compares texts (by UTF-16
+   * code unit, as `Array.prototype.sort` does), whatever the database's collation.
+   */
   list(organizationId: string): Promise<ConnectionSummary[]>;
   /** Creates or replaces a connection (version starts again from 1 on create, is incremented on replace); clears `lastError`. */
   put(input: ConnectionInput): Promise<ConnectionCredentials>;

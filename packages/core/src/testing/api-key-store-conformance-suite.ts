@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "./vitest-api.js";
 import { openStoreAroundSuite, type StoreConformanceOptions } from "./store-conformance-options.js";
+import { isNeonhubError } from "../errors/neonhub-error.js";
 import type { ApiKeyStore, CreateApiKeyInput } from "../ports/api-key-store.js";
 
 /** Options of {@link runApiKeyStoreConformanceSuite}. */
@@ -19,6 +20,19 @@ export function sampleApiKeyInput(overrides: Partial<CreateApiKeyInput> = {}): C
     ...overrides,
   };
 }
+
+/** How a call ended: `refused <fields>` for a non-retryable VALIDATION_FAILED naming them, else `answered` or the error. */
+async function outcome(call: () => Promise<unknown>): Promise<string> {
+  try {
+    await call();
+    return "answered";
+  } catch (error) {
+    if (!isNeonhubError(error, "VALIDATION_FAILED") || error.isRetryable) return String(error);
+    return `refused ${((error.details?.fieldErrors ?? []) as Array<{ path: string }>).map((fieldError) => fieldError.path).join(", ")}`;
+  }
+}
+
+const HOSTILE_TEXTS = [["NUL", "a\u0000b"], ["lone surrogate", "a\uD800b"], ["lone low surrogate", "\uDC00"]] as const;
 
 /**
  * The behaviour every {@link ApiKeyStore} adapter must show. Call it at the top level of a vitest file:
@@ -67,6 +81,57 @@ export function runApiKeyStoreConformanceSuite(options: ApiKeyStoreConformanceOp
       expect(revoked?.expiresAt).toEqual(input.expiresAt);
       expect(await store.revoke(input.organizationId, created.id)).toBe(true);
       expect((await store.findByHash(input.keyHash))?.revokedAt).toEqual(revoked?.revokedAt);
+    });
+
+    it("lists an organization's keys newest first, keys created in the same millisecond by id, descending", async () => {
+      const organizationId = `org-${randomUUID()}`;
+      const oldest = await store.create(sampleApiKeyInput({ organizationId }));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const others = [];
+      for (let index = 0; index < 4; index += 1) others.push(await store.create(sampleApiKeyInput({ organizationId })));
+      const newestFirst = [...others].sort((left, right) => right.createdAt.getTime() - left.createdAt.getTime() || (left.id < right.id ? 1 : left.id > right.id ? -1 : 0));
+      expect((await store.list(organizationId)).map((record) => record.id)).toEqual([...newestFirst, oldest].map((record) => record.id));
+    });
+
+    it("refuses a key with a NUL character or an unpaired surrogate in any text, rather than keeping it changed, and writes nothing", async () => {
+      // PostgreSQL refuses NUL in a text column, and would keep an unpaired surrogate changed into U+FFFD.
+      const answers: Array<[string, string]> = [];
+      const expected: Array<[string, string]> = [];
+      const refusedHashes: string[] = [];
+      for (const [kind, text] of HOSTILE_TEXTS) {
+        for (const field of ["id", "organizationId", "userId", "name", "prefix", "keyHash", "scopes"] as const) {
+          const input = sampleApiKeyInput(field === "scopes" ? { scopes: ["runs:read", `runs:${text}`] } : { [field]: `${sampleApiKeyInput()[field]}${text}` });
+          answers.push([`${field} ${kind}`, await outcome(() => store.create(input))]);
+          expected.push([`${field} ${kind}`, `refused ${field === "scopes" ? "scopes.1" : field}`]);
+          if (field !== "keyHash") refusedHashes.push(input.keyHash);
+        }
+      }
+      expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(expected));
+      for (const keyHash of refusedHashes) expect(await store.findByHash(keyHash)).toBeNull();
+    });
+
+    it("refuses a lookup given a NUL character or an unpaired surrogate, rather than answering what matched, and revokes nothing", async () => {
+      // PostgreSQL refuses a query holding NUL, and would compare an unpaired surrogate changed into U+FFFD: the keys of
+      // an organization whose id holds U+FFFD would match. No kept text holds either, so every store refuses both.
+      const input = sampleApiKeyInput({ organizationId: `org-${randomUUID()}-\uFFFD`, id: `${randomUUID()}-\uFFFD`, keyHash: `${randomBytes(32).toString("hex")}\uFFFD` });
+      const created = await store.create(input);
+      const answers: Array<[string, string]> = [];
+      const expected: Array<[string, string]> = [];
+      for (const [kind, text] of HOSTILE_TEXTS) {
+        const replaced = (value: string) => value.replace("\uFFFD", text);
+        const calls: Array<[string, string, () => Promise<unknown>]> = [
+          ["findByHash", "keyHash", () => store.findByHash(replaced(input.keyHash))],
+          ["revoke(organizationId)", "organizationId", () => store.revoke(replaced(input.organizationId), input.id)],
+          ["revoke(id)", "id", () => store.revoke(input.organizationId, replaced(input.id))],
+          ["list", "organizationId", () => store.list(replaced(input.organizationId))],
+        ];
+        for (const [name, field, call] of calls) {
+          answers.push([`${name} ${kind}`, await outcome(call)]);
+          expected.push([`${name} ${kind}`, `refused ${field}`]);
+        }
+      }
+      expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(expected));
+      expect(await store.findByHash(input.keyHash)).toEqual(created);
     });
 
     it("lists an organization's keys with their expiry, revoked and expired ones included", async () => {

@@ -22,3 +22,5 @@ export { runApiKeyStoreConformanceSuite, sampleApiKeyInput } from "./api-key-sto
 export type { ApiKeyStoreConformanceOptions } from "./api-key-store-conformance-suite.js";
 export { runOAuthStateStoreConformanceSuite, sampleOAuthGrant, sampleOAuthState } from "./oauth-state-store-conformance-suite.js";
 export type { OAuthStateStoreConformanceOptions } from "./oauth-state-store-conformance-suite.js";
+export { runCredentialStoreConformanceSuite, sampleConnectionInput } from "./credential-store-conformance-suite.js";
+export type { CredentialStoreConformanceOptions } from "./credential-store-conformance-suite.js";

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "./vitest-api.js";
 import { openStoreAroundSuite, type StoreConformanceOptions } from "./store-conformance-options.js";
-import type { OAuthGrantRecord, OAuthStateRecord, OAuthStateStore } from "../ports/oauth-state-store.js";
+import { isNeonhubError } from "../errors/neonhub-error.js";
+import type { OAuthCompletion, OAuthGrantRecord, OAuthStateRecord, OAuthStateStore } from "../ports/oauth-state-store.js";
 
 /** Options of {@link runOAuthStateStoreConformanceSuite}. */
 export type OAuthStateStoreConformanceOptions = StoreConformanceOptions<OAuthStateStore>;
@@ -38,6 +39,19 @@ export function sampleOAuthGrant(overrides: Partial<OAuthGrantRecord> = {}): OAu
     ...overrides,
   };
 }
+
+/** How a call ended: `refused <fields>` for a non-retryable VALIDATION_FAILED naming them, else `answered` or the error. */
+async function outcome(call: () => Promise<unknown>): Promise<string> {
+  try {
+    await call();
+    return "answered";
+  } catch (error) {
+    if (!isNeonhubError(error, "VALIDATION_FAILED") || error.isRetryable) return String(error);
+    return `refused ${((error.details?.fieldErrors ?? []) as Array<{ path: string }>).map((fieldError) => fieldError.path).join(", ")}`;
+  }
+}
+
+const HOSTILE_TEXTS = [["NUL", "a\u0000b"], ["lone surrogate", "a\uD800b"], ["lone low surrogate", "\uDC00"]] as const;
 
 /**
  * The behaviour every {@link OAuthStateStore} adapter must show, including that of two hosts racing for one state
@@ -98,6 +112,68 @@ export function runOAuthStateStoreConformanceSuite(options: OAuthStateStoreConfo
       await store.createGrant(record);
       const answers = await Promise.all([store.consumeGrant(record.grant), store.consumeGrant(record.grant)]);
       expect(answers.filter((answer) => answer !== null)).toEqual([record]);
+    });
+
+    it("refuses a state or a grant with a NUL character or an unpaired surrogate in a text it keeps, and keeps nothing", async () => {
+      // PostgreSQL refuses NUL in a text column and would keep an unpaired surrogate changed into U+FFFD; a state or a
+      // grant kept as its SHA-256 would be hashed with a surrogate changed so.
+      const answers: Array<[string, string]> = [];
+      const expected: Array<[string, string]> = [];
+      const refusedStates: string[] = [];
+      const refusedGrants: string[] = [];
+      for (const [kind, text] of HOSTILE_TEXTS) {
+        for (const field of ["state", "organizationId", "userId", "connector", "redirectUri", "returnUrl"] as const) {
+          const record = sampleOAuthState({ [field]: `${sampleOAuthState()[field]}${text}` });
+          answers.push([`create ${field} ${kind}`, await outcome(() => store.create(record))]);
+          expected.push([`create ${field} ${kind}`, `refused ${field}`]);
+          if (field !== "state") refusedStates.push(record.state);
+        }
+        for (const field of ["grant", "organizationId", "userId", "connector"] as const) {
+          const record = sampleOAuthGrant({ [field]: `${sampleOAuthGrant()[field]}${text}` });
+          answers.push([`createGrant ${field} ${kind}`, await outcome(() => store.createGrant(record))]);
+          expected.push([`createGrant ${field} ${kind}`, `refused ${field}`]);
+          if (field !== "grant") refusedGrants.push(record.grant);
+        }
+      }
+      expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(expected));
+      for (const state of refusedStates) expect(await store.consume(state)).toBeNull();
+      for (const grant of refusedGrants) expect(await store.consumeGrant(grant)).toBeNull();
+    });
+
+    it("refuses a state whose completion is neither callback nor confirm, and keeps nothing", async () => {
+      const record = sampleOAuthState({ completion: "redirect" as OAuthCompletion });
+      expect(await outcome(() => store.create(record))).toBe("refused completion");
+      expect(await store.consume(record.state)).toBeNull();
+    });
+
+    it("keeps a PKCE verifier and a grant's tokens exactly as given, whatever characters they hold", async () => {
+      // Adapters seal them, never keep them in a text column.
+      const state = sampleOAuthState({ codeVerifier: "verifier \u0000 \uD800 \uD83D\uDE00" });
+      await store.create(state);
+      expect(await store.consume(state.state)).toEqual(state);
+      const grant = sampleOAuthGrant({ tokens: { accessToken: "access \u0000", refreshToken: "refresh \uDC00" } });
+      await store.createGrant(grant);
+      expect(await store.consumeGrant(grant.grant)).toEqual(grant);
+    });
+
+    it("refuses to use a state or a grant given a NUL character or an unpaired surrogate, rather than one holding U+FFFD", async () => {
+      // A state or a grant kept as its SHA-256 would be hashed with a surrogate changed into U+FFFD, finding the record
+      // of one that holds U+FFFD. No kept state or grant holds either, so every store refuses both.
+      const state = sampleOAuthState({ state: `${secret()}\uFFFD` });
+      const grant = sampleOAuthGrant({ grant: `${secret()}\uFFFD` });
+      await store.create(state);
+      await store.createGrant(grant);
+      const answers: Array<[string, string]> = [];
+      const expected: Array<[string, string]> = [];
+      for (const [kind, text] of HOSTILE_TEXTS) {
+        answers.push([`consume ${kind}`, await outcome(() => store.consume(state.state.replace("\uFFFD", text)))]);
+        expected.push([`consume ${kind}`, "refused state"]);
+        answers.push([`consumeGrant ${kind}`, await outcome(() => store.consumeGrant(grant.grant.replace("\uFFFD", text)))]);
+        expected.push([`consumeGrant ${kind}`, "refused grant"]);
+      }
+      expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(expected));
+      expect(await store.consume(state.state)).toEqual(state);
+      expect(await store.consumeGrant(grant.grant)).toEqual(grant);
     });
 
     it("returns an expired grant (the caller says why it refuses it) until expired ones are deleted", async () => {

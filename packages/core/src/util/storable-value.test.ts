@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isNeonhubError } from "../errors/neonhub-error.js";
-import { assertStorableValue, isStorableDate, isStorableText, STORABLE_VALUE_LIMITS, storableValueProblems } from "./storable-value.js";
+import { assertStorableValue, isStorableDate, isStorableText, STORABLE_VALUE_LIMITS, storableValueProblems, toStorableText } from "./storable-value.js";
 
 const nested = (depth: number): unknown => {
   let value: unknown = "leaf";
@@ -70,5 +70,15 @@ describe("storable values", () => {
     expect(isStorableDate(new Date("0000-12-31T23:59:59.999Z"))).toBe(false);
     expect(isStorableDate(new Date("+010000-01-01T00:00:00.000Z"))).toBe(false);
     expect(isStorableDate(new Date(Number.NaN))).toBe(false);
+  });
+});
+
+describe("toStorableText", () => {
+  it("replaces NUL characters and unpaired surrogates with U+FFFD, keeps pairs, and hands back a storable text as it is", () => {
+    const cut = `${"x".repeat(9)}\uD83D\uDE00`.slice(0, 10);
+    expect(toStorableText(cut)).toBe(`${"x".repeat(9)}\uFFFD`);
+    expect(toStorableText("a\u0000b\uDC00c\uD83D\uDE00")).toBe("a\uFFFDb\uFFFDc\uD83D\uDE00");
+    for (const text of ["plain", "pair \uD83D\uDE00", "", "\uFFFD"]) expect(toStorableText(text)).toBe(text);
+    expect(isStorableText(toStorableText("\uD800\u0000\uDFFF"))).toBe(true);
   });
 });

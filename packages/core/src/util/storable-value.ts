@@ -32,6 +32,18 @@ export function storableTextProblem(text: string): string | null {
   return text.includes("\u0000") ? "Must not contain the NUL character (U+0000)" : "Must not contain unpaired UTF-16 surrogates";
 }
 
+/**
+ * The text with each NUL character and unpaired UTF-16 surrogate replaced by U+FFFD, so that every store keeps it; the
+ * text itself when it holds neither. For texts made from what others answered, such as a provider's error message cut
+ * to a length (which can split a surrogate pair), that a store would otherwise refuse, failing a call for a message.
+ * @example
+ * toStorableText(`${"\uD83D\uDE00".slice(0, 1)} and \u0000`); // "\uFFFD and \uFFFD"
+ */
+export function toStorableText(text: string): string {
+  if (!UNSTORABLE_CHARACTER.test(text)) return text;
+  return (text.replaceAll("\u0000", "\uFFFD") as string & { toWellFormed(): string }).toWellFormed();
+}
+
 /** True when PostgreSQL can hold the text: no NUL character and no unpaired UTF-16 surrogate. */
 export function isStorableText(text: string): boolean {
   return storableTextProblem(text) === null;

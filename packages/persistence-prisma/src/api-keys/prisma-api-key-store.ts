@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, ApiKeyStore } from "@neonhub/core";
+import { type ApiKeyRecord, type ApiKeyStore, validateApiKeyInput, validateApiKeyLookup } from "@neonhub/core";
 import type { ApiKey, PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
 
@@ -19,20 +19,23 @@ export function createPrismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
   return {
     specificationVersion: "v1",
     create: (input) =>
-      guarded("store the API key", async () =>
-        toRecord(
+      guarded("store the API key", async () => {
+        validateApiKeyInput(input);
+        return toRecord(
           await prisma.apiKey.create({
             data: { id: input.id, organizationId: input.organizationId, userId: input.userId, name: input.name, prefix: input.prefix, scopes: input.scopes, keyHash: input.keyHash, expiresAt: input.expiresAt ?? null },
           }),
-        ),
-      ),
+        );
+      }),
     findByHash: (keyHash) =>
       guarded("look up the API key", async () => {
+        validateApiKeyLookup({ keyHash });
         const row = await prisma.apiKey.findUnique({ where: { keyHash } });
         return row ? toRecord(row) : null;
       }),
     revoke: (organizationId, id) =>
       guarded("revoke the API key", async () => {
+        validateApiKeyLookup({ organizationId, id });
         const { count } = await prisma.apiKey.updateMany({ where: { id, organizationId, revokedAt: null }, data: { revokedAt: new Date() } });
         if (count > 0) return true;
         // Already revoked keys count as revoked; unknown keys (or keys of another organization) do not.
@@ -40,6 +43,7 @@ export function createPrismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
       }),
     list: (organizationId) =>
       guarded("list API keys", async () => {
+        validateApiKeyLookup({ organizationId });
         const rows = await prisma.apiKey.findMany({ where: { organizationId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
         return rows.map(toRecord);
       }),

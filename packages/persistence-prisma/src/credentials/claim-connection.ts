@@ -42,3 +42,13 @@ export async function claimConnection(prisma: PrismaClient, organizationId: stri
     await sleep(pause);
   }
 }
+
+/**
+ * Releases the claim `claimId` holds on a connection without writing anything else: `updatedAt` stays when the
+ * connection last changed. Does nothing once another caller has taken the claim over.
+ */
+export async function releaseClaim(prisma: PrismaClient, organizationId: string, connector: string, claimId: string): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE "ConnectorAuth" SET "refreshClaimId" = NULL, "refreshClaimedUntil" = NULL
+    WHERE "organizationId" = ${organizationId} AND "connector" = ${connector} AND "refreshClaimId" = ${claimId}`;
+}

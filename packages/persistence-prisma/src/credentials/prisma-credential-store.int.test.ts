@@ -1,11 +1,32 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
+import { runCredentialStoreConformanceSuite } from "@neonhub/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openNeonhubDatabase, type NeonhubDatabase } from "../index.js";
 import { credentialKeyRotationTests } from "../test-support/credential-key-rotation-tests.js";
 import { TEST_DATABASE_URL, createScratchDatabase, type ScratchDatabase } from "../tooling/scratch-database.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the CredentialStore conformance suite on PostgreSQL.");
+
+describe.skipIf(!TEST_DATABASE_URL)("Prisma credential store on PostgreSQL", () => {
+  let scratch: ScratchDatabase;
+  let database: NeonhubDatabase;
+  runCredentialStoreConformanceSuite({
+    name: "Prisma on PostgreSQL",
+    createStore: async () => {
+      // A database that orders texts by locale, as many production databases do, unlike the test server's default.
+      scratch = await createScratchDatabase(TEST_DATABASE_URL!, "neonhub_test", { icuLocale: "en-US" });
+      database = await openNeonhubDatabase({ url: scratch.url, applyMigrations: true });
+      return database.createCredentialStore({ encryptionKey: randomBytes(32).toString("base64") });
+    },
+    destroyStore: async () => {
+      await database.close();
+      await scratch.drop();
+    },
+  });
+});
 
 describe.skipIf(!TEST_DATABASE_URL)("exclusive credential updates on PostgreSQL", () => {
   let scratch: ScratchDatabase;

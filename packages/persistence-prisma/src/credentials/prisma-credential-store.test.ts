@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { runCredentialStoreConformanceSuite } from "@neonhub/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { encryptionKeyId, openNeonhubDatabase, type NeonhubDatabase } from "../index.js";
@@ -17,6 +18,8 @@ afterAll(async () => {
   await database?.close();
   await folder.remove();
 });
+
+runCredentialStoreConformanceSuite({ name: "Prisma on embedded PGlite", createStore: async () => database.createCredentialStore({ encryptionKey: randomBytes(32).toString("base64") }) });
 
 describe("embedded database while a token refresh holds a connection exclusively", () => {
   it("keeps serving the run store (lease renewals, reads) during a slow refresh", async () => {

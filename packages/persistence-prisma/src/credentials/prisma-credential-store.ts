@@ -1,7 +1,17 @@
-import type { ConnectionAuthType, ConnectionCredentials, ConnectionSummary, CredentialChanges, CredentialStore } from "@neonhub/core";
+import {
+  type ConnectionAuthType,
+  type ConnectionCredentials,
+  type ConnectionSummary,
+  type CredentialChanges,
+  type CredentialStore,
+  validateConnectionInput,
+  validateConnectionLookup,
+  validateConnectionUse,
+  validateCredentialChanges,
+} from "@neonhub/core";
 import type { ConnectorAuth, ConnectorAuthType, PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
-import { claimConnection } from "./claim-connection.js";
+import { claimConnection, releaseClaim } from "./claim-connection.js";
 import { type CredentialCipher, type CredentialKeyring, createCredentialCipher } from "./credential-cipher.js";
 import { type ReencryptionResult, reencryptConnections } from "./reencrypt-connections.js";
 
@@ -71,13 +81,20 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
     currentKeyId: cipher.currentKeyId,
     get: (organizationId, connector) =>
       guarded("read the connection", async () => {
+        validateConnectionLookup(organizationId, connector);
         const row = await prisma.connectorAuth.findUnique({ where: key(organizationId, connector) });
         return row ? toConnection(row) : null;
       }),
     list: (organizationId) =>
-      guarded("list the connections", async () => (await prisma.connectorAuth.findMany({ where: { organizationId }, orderBy: { connector: "asc" } })).map(toSummary)),
+      guarded("list the connections", async () => {
+        validateConnectionLookup(organizationId);
+        const rows = await prisma.connectorAuth.findMany({ where: { organizationId } });
+        // Sorted here, not by the database, whose collation may order texts by locale.
+        return rows.sort((left, right) => (left.connector < right.connector ? -1 : left.connector > right.connector ? 1 : 0)).map(toSummary);
+      }),
     put: (input) =>
       guarded("store the connection", async () => {
+        validateConnectionInput(input);
         const fields = {
           authType: AUTH_TYPES[input.authType],
           ...sealed(input.credentials, input.organizationId, input.connector),
@@ -95,6 +112,8 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
       }),
     update: (organizationId, connector, expectedVersion, changes) =>
       guarded("update the connection", async () => {
+        validateConnectionLookup(organizationId, connector);
+        validateCredentialChanges(changes, expectedVersion);
         // Compare-and-swap: the version check and the write are one statement.
         const [row] = await prisma.connectorAuth.updateManyAndReturn({
           where: { organizationId, connector, version: expectedVersion },
@@ -103,6 +122,7 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
         return row ? toConnection(row) : null;
       }),
     async updateExclusively(organizationId, connector, change) {
+      validateConnectionLookup(organizationId, connector);
       const claim = await guarded("claim the connection", () => claimConnection(prisma, organizationId, connector));
       if (claim === null) return null;
       // Every write of the claim holder is guarded by its claim: once the claim lapsed and another caller took it
@@ -113,27 +133,34 @@ export function createPrismaCredentialStore(prisma: PrismaClient, keys: string |
       try {
         // No transaction is open here: the provider's HTTP call holds no database connection.
         changes = await change(toConnection(claim.row));
+        // Checked before the write, which would fail with the claim still held until it lapses.
+        if (changes !== null) validateCredentialChanges(changes);
       } catch (error) {
-        // An error of `change` leaves as it was thrown; the claim is released for the next caller.
-        await prisma.connectorAuth.updateMany({ where: held, data: released }).catch(() => undefined);
+        // An error of `change`, or its refused changes, leaves as it was thrown; the claim is released for the next caller.
+        await releaseClaim(prisma, organizationId, connector, claim.id).catch(() => undefined);
         throw error;
       }
       return guarded("update the connection exclusively", async () => {
-        const [written] = await prisma.connectorAuth.updateManyAndReturn({
-          where: held,
-          data: changes === null ? released : { ...changedFields(organizationId, connector, changes), ...released },
-        });
-        if (written !== undefined) return toConnection(written);
+        if (changes !== null) {
+          const [written] = await prisma.connectorAuth.updateManyAndReturn({ where: held, data: { ...changedFields(organizationId, connector, changes), ...released } });
+          if (written !== undefined) return toConnection(written);
+        } else {
+          await releaseClaim(prisma, organizationId, connector, claim.id);
+        }
         const stored = await prisma.connectorAuth.findUnique({ where: key(organizationId, connector) });
         return stored ? toConnection(stored) : null;
       });
     },
     recordUse: (organizationId, connector, use) =>
       guarded("record the use of the connection", async () => {
-        await prisma.connectorAuth.updateMany({ where: { organizationId, connector }, data: { lastUsedAt: use.at, lastError: use.error } });
+        validateConnectionLookup(organizationId, connector);
+        validateConnectionUse(use);
+        // A statement of its own, so that `updatedAt` stays when the connection last changed, not when it was used.
+        await prisma.$executeRaw`UPDATE "ConnectorAuth" SET "lastUsedAt" = ${use.at}, "lastError" = ${use.error} WHERE "organizationId" = ${organizationId} AND "connector" = ${connector}`;
       }),
     delete: (organizationId, connector) =>
       guarded("delete the connection", async () => {
+        validateConnectionLookup(organizationId, connector);
         const { count } = await prisma.connectorAuth.deleteMany({ where: { organizationId, connector } });
         return count > 0;
       }),

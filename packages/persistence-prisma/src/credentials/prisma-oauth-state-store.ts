@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { OAuthCompletion, OAuthStateStore } from "@neonhub/core";
+import { type OAuthCompletion, type OAuthStateStore, validateOAuthGrantRecord, validateOAuthLookup, validateOAuthStateRecord } from "@neonhub/core";
 import type { OAuthGrant, OAuthState, PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
 import { type CredentialKeyring, createCredentialCipher } from "./credential-cipher.js";
@@ -76,6 +76,7 @@ export function createPrismaOAuthStateStore(prisma: PrismaClient, keys: string |
     currentKeyId: cipher.currentKeyId,
     create: (record) =>
       guarded("store the authorization state", async () => {
+        validateOAuthStateRecord(record);
         await prisma.oAuthState.create({
           data: {
             stateHash: hashSecret(record.state),
@@ -92,6 +93,7 @@ export function createPrismaOAuthStateStore(prisma: PrismaClient, keys: string |
       }),
     consume: (state) =>
       guarded("use the authorization state", async () => {
+        validateOAuthLookup({ state });
         const [row] = await prisma.$queryRaw<OAuthState[]>`DELETE FROM "OAuthState" WHERE "stateHash" = ${hashSecret(state)} RETURNING *`;
         if (row === undefined) return null;
         return {
@@ -108,6 +110,7 @@ export function createPrismaOAuthStateStore(prisma: PrismaClient, keys: string |
       }),
     createGrant: (record) =>
       guarded("store the authorization grant", async () => {
+        validateOAuthGrantRecord(record);
         await prisma.oAuthGrant.create({
           data: {
             grantHash: hashSecret(record.grant),
@@ -122,6 +125,7 @@ export function createPrismaOAuthStateStore(prisma: PrismaClient, keys: string |
       }),
     consumeGrant: (grant) =>
       guarded("use the authorization grant", async () => {
+        validateOAuthLookup({ grant });
         const [row] = await prisma.$queryRaw<OAuthGrant[]>`DELETE FROM "OAuthGrant" WHERE "grantHash" = ${hashSecret(grant)} RETURNING *`;
         if (row === undefined) return null;
         return {

@@ -16,10 +16,20 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
+/** Options of {@link createScratchDatabase}. */
+export interface ScratchDatabaseOptions {
+  /**
+   * An ICU locale (`en-US`) the database orders and compares texts by, as databases created with a locale do, instead
+   * of the server's default. Needs PostgreSQL 15 or later built with ICU.
+   */
+  icuLocale?: string;
+}
+
 /** Creates `neonhub_test_<random>` on the server of `serverUrl`. */
-export async function createScratchDatabase(serverUrl: string, prefix = "neonhub_test"): Promise<ScratchDatabase> {
+export async function createScratchDatabase(serverUrl: string, prefix = "neonhub_test", options: ScratchDatabaseOptions = {}): Promise<ScratchDatabase> {
   const name = `${prefix}_${randomBytes(6).toString("hex")}`;
-  await withAdmin(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+  const locale = options.icuLocale === undefined ? "" : ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${options.icuLocale.replaceAll("'", "''")}'`;
+  await withAdmin(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"${locale}`));
   const urlFor = (role?: string, password?: string) => {
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
