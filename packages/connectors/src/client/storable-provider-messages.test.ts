@@ -5,8 +5,8 @@ import { stripeConnector } from "../connectors/stripe-connector.js";
 import { type LiveHarness, startLiveHarness } from "../testing/start-live-harness.js";
 import { normalizeError } from "./normalize-error.js";
 
-// A provider's message of 299 characters and an emoji: the cut to 300 characters splits the emoji's surrogate pair.
-const CUT_MESSAGE = `${"x".repeat(299)}\uD83D\uDE00 and more`;
+// A provider's message whose 300th character is the first half of an emoji's surrogate pair.
+const CUT_MESSAGE = `${"x".repeat(297)} x\uD83D\uDE00 and more`;
 
 describe("messages made from a provider's answer are kept by every store", () => {
   let harness: LiveHarness | undefined;
@@ -22,10 +22,25 @@ describe("messages made from a provider's answer are kept by every store", () =>
     return { thrown: error.message, lastError: summary?.lastError ?? "" };
   };
 
-  it("replaces half of an emoji split by the cut with U+FFFD, in lastError as in the thrown error", async () => {
+  it("cuts a long message before the word the limit falls in, so that no emoji is split, in lastError as in the thrown error", async () => {
     const { thrown, lastError } = await refusedWith(CUT_MESSAGE);
     expect(lastError).toBe(thrown);
-    expect(lastError.endsWith(`${"x".repeat(299)}\uFFFD...`)).toBe(true);
+    expect(lastError.endsWith(`: ${"x".repeat(297)} ...`)).toBe(true);
+    expect(isStorableText(lastError)).toBe(true);
+  });
+
+  it("leaves out whole a credential the provider quoted back across the limit, which redaction finds only whole", async () => {
+    const secret = "sk_test_key_1234567";
+    // The limit of 300 characters falls inside the quoted key.
+    const { thrown, lastError } = await refusedWith(`${"y".repeat(290)} ${secret} was refused`);
+    expect(lastError).toBe(thrown);
+    expect(lastError.endsWith(`: ${"y".repeat(290)} ...`)).toBe(true);
+    expect(lastError).not.toContain("sk_test");
+  });
+
+  it("leaves out a long message with no space before the limit", async () => {
+    const { lastError } = await refusedWith(`sk_test_key_1234567${"z".repeat(400)}`);
+    expect(lastError.endsWith(": (a message of 419 characters, left out)")).toBe(true);
   });
 
   it("replaces NUL characters and unpaired surrogates of a provider's message with U+FFFD", async () => {

@@ -8,8 +8,22 @@ export const DEFAULT_RATE_LIMIT_WAIT_MS = 1_000;
 const MAX_DETAIL_LENGTH = 300;
 
 /**
- * The provider's own error message from the common body shapes, shortened, with NUL characters and unpaired surrogates
- * (its own, or a pair the cut split) replaced by U+FFFD, so that a store keeps it in a connection's `lastError`.
+ * `message` cut to at most {@link MAX_DETAIL_LENGTH} characters before a space, the word the limit falls in left out
+ * whole: a provider may quote a credential back, and redaction, which comes later and finds whole secrets only, would
+ * miss the first part of one cut in two. A message with no space before the limit is left out entirely.
+ */
+function shortened(message: string): string {
+  if (message.length <= MAX_DETAIL_LENGTH) return message;
+  let end = MAX_DETAIL_LENGTH;
+  while (end > 0 && !/\s/.test(message[end]!)) end -= 1;
+  const kept = message.slice(0, end).trimEnd();
+  return kept === "" ? `(a message of ${message.length} characters, left out)` : `${kept} ...`;
+}
+
+/**
+ * The provider's own error message from the common body shapes, shortened before a space (see {@link shortened}),
+ * with NUL characters and unpaired surrogates replaced by U+FFFD, so that a store keeps it in a connection's
+ * `lastError`.
  */
 export function providerMessage(body: unknown): string {
   let text: unknown;
@@ -26,7 +40,7 @@ export function providerMessage(body: unknown): string {
       record.title;
   }
   const message = typeof text === "string" ? text : "no error message";
-  return toStorableText(message.length > MAX_DETAIL_LENGTH ? `${message.slice(0, MAX_DETAIL_LENGTH)}...` : message);
+  return toStorableText(shortened(message));
 }
 
 /** Where a failed response came from, for the error message and details. */
