@@ -14,7 +14,7 @@ import { NEVER } from "./suspension-gate.js";
 import { checkReplayedStep, historyEnded, type StepPlace, type StepPositions } from "./step-positions.js";
 import { endNoEarlierThan } from "../util/end-no-earlier.js";
 import { ValidationError } from "../errors/errors.js";
-import { storableValueProblems } from "../util/storable-value.js";
+import { storableValueProblems, toStorableText } from "../util/storable-value.js";
 
 /** A connector or tool call: recorded as a `ToolExecution` (redacted), traced and counted. */
 export interface ToolCallTarget {
@@ -182,7 +182,9 @@ function assertStorableStepOutput(key: string, output: unknown): void {
  */
 async function recordFailure(scope: RunScope, step: Omit<JournalStep, "runId">, execution: Omit<ToolExecution, "runId"> | undefined, tool: ToolCallTarget | undefined, error: unknown, startedAt: number, cutShort: boolean): Promise<void> {
   const completedAt = endNoEarlierThan(startedAt, scope.dependencies.clock.now());
-  const redactText = tool ? tool.redactor().redactText : scope.dependencies.redactor.redactText;
+  // A handler's error may quote what it read (a text cut inside an emoji): kept with U+FFFD rather than refused.
+  const redactor = tool ? tool.redactor() : scope.dependencies.redactor;
+  const redactText = (text: string) => toStorableText(redactor.redactText(text));
   const stored: StoredError = cutShort
     ? { code: "STEP_OUTCOME_UNKNOWN", message: `The run stopped while this call was in flight: ${redactText(messageOf(error))}` }
     : { code: errorCodeOf(error), message: redactText(messageOf(error)) };

@@ -4,6 +4,7 @@ import { NeonhubError } from "../errors/neonhub-error.js";
 import type { AgentRun, StoredError } from "../model/agent-run.js";
 import type { FinalRunStatus } from "../model/run-status.js";
 import type { Redactor } from "../telemetry/redactor.js";
+import { toStorableText } from "../util/storable-value.js";
 
 /** How a failed run ends. */
 export interface FailureOutcome {
@@ -69,7 +70,7 @@ export function failureOutcome(thrown: unknown, abortReason: unknown, runId: str
   error.runId = runId;
   // Only the run's own deadline times the run out; a call that timed out (and was not retried away) fails it.
   const status: FinalRunStatus = error.code === "TIMEOUT" ? (fromRunAbort ? "TIMED_OUT" : "FAILED") : error.code === "CANCELLED" ? "CANCELLED" : "FAILED";
-  return { status, statusReason: reasonOf(error, fromRunAbort), error, stored: { code: error.code, message: redactor.redactText(error.message) } };
+  return { status, statusReason: reasonOf(error, fromRunAbort), error, stored: { code: error.code, message: toStorableText(redactor.redactText(error.message)) } };
 }
 
 /** The error a caller gets when replaying an idempotency key whose run did not complete. */
