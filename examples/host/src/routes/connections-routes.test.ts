@@ -8,9 +8,9 @@ import { createTestHost, type TestHost } from "../testing/create-test-host.js";
 
 const SLACK_TOKEN = "xoxb-canary-7f3a9c2e51d04b86";
 const STRIPE_KEY = "sk_test_canary_4c1d8e7b2a9f6350";
-const STRIPE_KEY_OF_CUT_MESSAGE = "sk_test_cut_9e2b7d4f1a6c3805";
-// 299 characters and an emoji: cutting the provider's message to 300 characters splits the emoji's surrogate pair.
-const CUT_MESSAGE = `${"x".repeat(299)}\uD83D\uDE00 and more`;
+const STRIPE_KEY_OF_UNSTORABLE_MESSAGE = "sk_test_cut_9e2b7d4f1a6c3805";
+// A provider's message holding what no store keeps: half an emoji's surrogate pair and a NUL.
+const UNSTORABLE_MESSAGE = "Invalid API Key near \uD83D and \u0000 here";
 
 describe("connection routes", () => {
   let host: TestHost;
@@ -26,7 +26,7 @@ describe("connection routes", () => {
       }
       if (request.path === "/auth.revoke") return { status: 200, json: { ok: true, revoked: true } };
       if (request.path === "/v1/balance") {
-        const message = request.headers.authorization === `Bearer ${STRIPE_KEY_OF_CUT_MESSAGE}` ? CUT_MESSAGE : "Invalid API Key provided";
+        const message = request.headers.authorization === `Bearer ${STRIPE_KEY_OF_UNSTORABLE_MESSAGE}` ? UNSTORABLE_MESSAGE : "Invalid API Key provided";
         return { status: 401, json: { error: { type: "invalid_request_error", message } } };
       }
       return { status: 404, json: {} };
@@ -115,13 +115,13 @@ describe("connection routes", () => {
     expect(listed.body).not.toContain(STRIPE_KEY);
   });
 
-  it("records a refused test whose provider message was cut inside an emoji, with U+FFFD for the half kept", async () => {
-    expect((await put(host.alpha, "stripe", { credentials: { apiKey: STRIPE_KEY_OF_CUT_MESSAGE } })).statusCode).toBe(200);
+  it("records a refused test whose provider message holds half an emoji and a NUL, with U+FFFD in their place", async () => {
+    expect((await put(host.alpha, "stripe", { credentials: { apiKey: STRIPE_KEY_OF_UNSTORABLE_MESSAGE } })).statusCode).toBe(200);
     const tested = await host.app.inject({ method: "POST", url: "/v1/connections/stripe/test", headers: host.alpha });
     expect(tested.statusCode).toBe(200);
-    expect(tested.json()).toMatchObject({ ok: false, providerStatus: 401, error: { code: "UNAUTHORIZED", message: expect.stringMatching(/x\uFFFD\.\.\.$/) } });
+    expect(tested.json()).toMatchObject({ ok: false, providerStatus: 401, error: { code: "UNAUTHORIZED", message: expect.stringMatching(/: Invalid API Key near \uFFFD and \uFFFD here$/) } });
     const listed = await host.app.inject({ method: "GET", url: "/v1/connections", headers: host.alpha });
-    expect(listed.json().connections.find((connection: { connector: string }) => connection.connector === "stripe")).toMatchObject({ status: "ERROR", lastError: expect.stringMatching(/x\uFFFD\.\.\.$/) });
+    expect(listed.json().connections.find((connection: { connector: string }) => connection.connector === "stripe")).toMatchObject({ status: "ERROR", lastError: expect.stringMatching(/: Invalid API Key near \uFFFD and \uFFFD here$/) });
     expect(await host.app.inject({ method: "DELETE", url: "/v1/connections/stripe", headers: host.alpha })).toMatchObject({ statusCode: 200 });
   });
 
