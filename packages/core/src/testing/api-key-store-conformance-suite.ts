@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { callOutcome, HOSTILE_TEXTS } from "./call-outcome.js";
 import { describe, expect, it } from "./vitest-api.js";
 import { openStoreAroundSuite, type StoreConformanceOptions } from "./store-conformance-options.js";
-import { isNeonhubError } from "../errors/neonhub-error.js";
 import type { ApiKeyStore, CreateApiKeyInput } from "../ports/api-key-store.js";
 
 /** Options of {@link runApiKeyStoreConformanceSuite}. */
@@ -20,19 +20,6 @@ export function sampleApiKeyInput(overrides: Partial<CreateApiKeyInput> = {}): C
     ...overrides,
   };
 }
-
-/** How a call ended: `refused <fields>` for a non-retryable VALIDATION_FAILED naming them, else `answered` or the error. */
-async function outcome(call: () => Promise<unknown>): Promise<string> {
-  try {
-    await call();
-    return "answered";
-  } catch (error) {
-    if (!isNeonhubError(error, "VALIDATION_FAILED") || error.isRetryable) return String(error);
-    return `refused ${((error.details?.fieldErrors ?? []) as Array<{ path: string }>).map((fieldError) => fieldError.path).join(", ")}`;
-  }
-}
-
-const HOSTILE_TEXTS = [["NUL", "a\u0000b"], ["lone surrogate", "a\uD800b"], ["lone low surrogate", "\uDC00"]] as const;
 
 /**
  * The behaviour every {@link ApiKeyStore} adapter must show. Call it at the top level of a vitest file:
@@ -101,7 +88,7 @@ export function runApiKeyStoreConformanceSuite(options: ApiKeyStoreConformanceOp
       for (const [kind, text] of HOSTILE_TEXTS) {
         for (const field of ["id", "organizationId", "userId", "name", "prefix", "keyHash", "scopes"] as const) {
           const input = sampleApiKeyInput(field === "scopes" ? { scopes: ["runs:read", `runs:${text}`] } : { [field]: `${sampleApiKeyInput()[field]}${text}` });
-          answers.push([`${field} ${kind}`, await outcome(() => store.create(input))]);
+          answers.push([`${field} ${kind}`, await callOutcome(() => store.create(input))]);
           expected.push([`${field} ${kind}`, `refused ${field === "scopes" ? "scopes.1" : field}`]);
           if (field !== "keyHash") refusedHashes.push(input.keyHash);
         }
@@ -126,7 +113,7 @@ export function runApiKeyStoreConformanceSuite(options: ApiKeyStoreConformanceOp
           ["list", "organizationId", () => store.list(replaced(input.organizationId))],
         ];
         for (const [name, field, call] of calls) {
-          answers.push([`${name} ${kind}`, await outcome(call)]);
+          answers.push([`${name} ${kind}`, await callOutcome(call)]);
           expected.push([`${name} ${kind}`, `refused ${field}`]);
         }
       }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { callOutcome, HOSTILE_TEXTS } from "./call-outcome.js";
 import { describe, expect, it } from "./vitest-api.js";
 import { openStoreAroundSuite, type StoreConformanceOptions } from "./store-conformance-options.js";
-import { isNeonhubError } from "../errors/neonhub-error.js";
 import type { ConnectionAuthType, ConnectionCredentials, ConnectionInput, ConnectionStatus, CredentialStore } from "../ports/credential-store.js";
 
 /** Options of {@link runCredentialStoreConformanceSuite}. */
@@ -36,18 +36,6 @@ const storedFrom = (input: ConnectionInput, version = 1): ConnectionCredentials 
 });
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** How a call ended: `refused <field>` for a non-retryable VALIDATION_FAILED naming the field, else what it answered. */
-async function outcome(call: () => Promise<unknown>): Promise<string> {
-  try {
-    await call();
-    return "answered";
-  } catch (error) {
-    if (!isNeonhubError(error, "VALIDATION_FAILED") || error.isRetryable) return String(error);
-    const fieldErrors = (error.details?.fieldErrors ?? []) as Array<{ path: string }>;
-    return `refused ${fieldErrors.map((fieldError) => fieldError.path).join(", ")}`;
-  }
-}
 
 /**
  * The behaviour every {@link CredentialStore} adapter must show: puts that create and replace with versions,
@@ -145,7 +133,7 @@ export function runCredentialStoreConformanceSuite(options: CredentialStoreConfo
         ["recordUse at", "at", () => store.recordUse(organizationId, connector, { at: invalid, error: null })],
       ];
       const answers: Array<[string, string]> = [];
-      for (const [name, , call] of calls) answers.push([name, await outcome(call)]);
+      for (const [name, , call] of calls) answers.push([name, await callOutcome(call)]);
       expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(calls.map(([name, field]) => [name, `refused ${field}`])));
       expect(await store.get(organizationId, connector)).toEqual(stored);
       // A refused exclusive update released the connection: the next one runs at once.
@@ -159,7 +147,7 @@ export function runCredentialStoreConformanceSuite(options: CredentialStoreConfo
       const { organizationId, connector } = input;
       const answers: Array<[string, string]> = [];
       const expected: Array<[string, string]> = [];
-      for (const [kind, text] of [["NUL", "a\u0000b"], ["lone surrogate", "a\uD800b"], ["lone low surrogate", "\uDC00"]] as const) {
+      for (const [kind, text] of HOSTILE_TEXTS) {
         const calls: Array<[string, string, () => Promise<unknown>]> = [
           ["put organizationId", "organizationId", () => store.put(sampleConnectionInput({ organizationId: `org-${text}` }))],
           ["put connector", "connector", () => store.put(sampleConnectionInput({ organizationId, connector: `acme-${text}` }))],
@@ -169,7 +157,7 @@ export function runCredentialStoreConformanceSuite(options: CredentialStoreConfo
           ["recordUse error", "error", () => store.recordUse(organizationId, connector, { at: new Date(Date.UTC(2026, 0, 3)), error: `refused ${text}` })],
         ];
         for (const [name, field, call] of calls) {
-          answers.push([`${name} ${kind}`, await outcome(call)]);
+          answers.push([`${name} ${kind}`, await callOutcome(call)]);
           expected.push([`${name} ${kind}`, `refused ${field}`]);
         }
       }
@@ -199,11 +187,11 @@ export function runCredentialStoreConformanceSuite(options: CredentialStoreConfo
         const organizationId = input.organizationId.replace("\uFFFD", replacement);
         const connector = input.connector.replace("\uFFFD", replacement);
         for (const [name, call] of [...calls(organizationId, input.connector), ["list", () => store.list(organizationId)] as const]) {
-          answers.push([`${name}(organizationId) ${kind}`, await outcome(call)]);
+          answers.push([`${name}(organizationId) ${kind}`, await callOutcome(call)]);
           expected.push([`${name}(organizationId) ${kind}`, "refused organizationId"]);
         }
         for (const [name, call] of calls(input.organizationId, connector)) {
-          answers.push([`${name}(connector) ${kind}`, await outcome(call)]);
+          answers.push([`${name}(connector) ${kind}`, await callOutcome(call)]);
           expected.push([`${name}(connector) ${kind}`, "refused connector"]);
         }
       }

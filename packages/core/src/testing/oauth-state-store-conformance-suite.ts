@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { callOutcome, HOSTILE_TEXTS } from "./call-outcome.js";
 import { describe, expect, it } from "./vitest-api.js";
 import { openStoreAroundSuite, type StoreConformanceOptions } from "./store-conformance-options.js";
-import { isNeonhubError } from "../errors/neonhub-error.js";
 import type { OAuthCompletion, OAuthGrantRecord, OAuthStateRecord, OAuthStateStore } from "../ports/oauth-state-store.js";
 
 /** Options of {@link runOAuthStateStoreConformanceSuite}. */
@@ -39,19 +39,6 @@ export function sampleOAuthGrant(overrides: Partial<OAuthGrantRecord> = {}): OAu
     ...overrides,
   };
 }
-
-/** How a call ended: `refused <fields>` for a non-retryable VALIDATION_FAILED naming them, else `answered` or the error. */
-async function outcome(call: () => Promise<unknown>): Promise<string> {
-  try {
-    await call();
-    return "answered";
-  } catch (error) {
-    if (!isNeonhubError(error, "VALIDATION_FAILED") || error.isRetryable) return String(error);
-    return `refused ${((error.details?.fieldErrors ?? []) as Array<{ path: string }>).map((fieldError) => fieldError.path).join(", ")}`;
-  }
-}
-
-const HOSTILE_TEXTS = [["NUL", "a\u0000b"], ["lone surrogate", "a\uD800b"], ["lone low surrogate", "\uDC00"]] as const;
 
 /**
  * The behaviour every {@link OAuthStateStore} adapter must show, including that of two hosts racing for one state
@@ -124,13 +111,13 @@ export function runOAuthStateStoreConformanceSuite(options: OAuthStateStoreConfo
       for (const [kind, text] of HOSTILE_TEXTS) {
         for (const field of ["state", "organizationId", "userId", "connector", "redirectUri", "returnUrl"] as const) {
           const record = sampleOAuthState({ [field]: `${sampleOAuthState()[field]}${text}` });
-          answers.push([`create ${field} ${kind}`, await outcome(() => store.create(record))]);
+          answers.push([`create ${field} ${kind}`, await callOutcome(() => store.create(record))]);
           expected.push([`create ${field} ${kind}`, `refused ${field}`]);
           if (field !== "state") refusedStates.push(record.state);
         }
         for (const field of ["grant", "organizationId", "userId", "connector"] as const) {
           const record = sampleOAuthGrant({ [field]: `${sampleOAuthGrant()[field]}${text}` });
-          answers.push([`createGrant ${field} ${kind}`, await outcome(() => store.createGrant(record))]);
+          answers.push([`createGrant ${field} ${kind}`, await callOutcome(() => store.createGrant(record))]);
           expected.push([`createGrant ${field} ${kind}`, `refused ${field}`]);
           if (field !== "grant") refusedGrants.push(record.grant);
         }
@@ -142,7 +129,7 @@ export function runOAuthStateStoreConformanceSuite(options: OAuthStateStoreConfo
 
     it("refuses a state whose completion is neither callback nor confirm, and keeps nothing", async () => {
       const record = sampleOAuthState({ completion: "redirect" as OAuthCompletion });
-      expect(await outcome(() => store.create(record))).toBe("refused completion");
+      expect(await callOutcome(() => store.create(record))).toBe("refused completion");
       expect(await store.consume(record.state)).toBeNull();
     });
 
@@ -166,9 +153,9 @@ export function runOAuthStateStoreConformanceSuite(options: OAuthStateStoreConfo
       const answers: Array<[string, string]> = [];
       const expected: Array<[string, string]> = [];
       for (const [kind, text] of HOSTILE_TEXTS) {
-        answers.push([`consume ${kind}`, await outcome(() => store.consume(state.state.replace("\uFFFD", text)))]);
+        answers.push([`consume ${kind}`, await callOutcome(() => store.consume(state.state.replace("\uFFFD", text)))]);
         expected.push([`consume ${kind}`, "refused state"]);
-        answers.push([`consumeGrant ${kind}`, await outcome(() => store.consumeGrant(grant.grant.replace("\uFFFD", text)))]);
+        answers.push([`consumeGrant ${kind}`, await callOutcome(() => store.consumeGrant(grant.grant.replace("\uFFFD", text)))]);
         expected.push([`consumeGrant ${kind}`, "refused grant"]);
       }
       expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(expected));
