@@ -159,6 +159,7 @@ export {
   storableValueProblems,
   toStorableText,
 } from "./util/storable-value.js";
+export { indexedTexts, refuseUnreadableTexts, refuseUnstorableTexts } from "./util/store-text-checks.js";
 export type {
   ConnectionAuthType,
   ConnectionCredentials,

@@ -3,7 +3,7 @@ import type { AgentSettings } from "../model/agent-settings.js";
 import type { AgentSettingsStore } from "../ports/agent-settings-store.js";
 import { validatePutAgentSettings } from "../util/validate-agent-settings.js";
 import { inJsonForm } from "./json-form.js";
-import { refuseUnreadableText } from "./refuse-unstorable-text.js";
+import { refuseUnreadableTexts } from "../util/store-text-checks.js";
 
 /** Settings a memory store keeps when `maxEntries` is not given. */
 const DEFAULT_MAX_ENTRIES = 10_000;
@@ -38,10 +38,9 @@ export function createMemoryAgentSettingsStore(options: MemoryAgentSettingsStore
     specificationVersion: "v1",
 
     async getAgentSettings(organizationId, agentName) {
-      // No stored text holds NUL or an unpaired surrogate (see `refuseUnreadableText`); here NUL also separates the
+      // No stored text holds NUL or an unpaired surrogate (see `refuseUnreadableTexts`); here NUL also separates the
       // two in the key.
-      refuseUnreadableText(organizationId, "organizationId");
-      refuseUnreadableText(agentName, "agentName");
+      refuseUnreadableTexts("agent settings", { organizationId, agentName });
       const settings = entries.get(keyOf(organizationId, agentName));
       return settings ? copy(settings) : null;
     },

@@ -14,13 +14,12 @@ import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 import { summarizeRunRecords, validateListRunsFilters, validateSummarizeRunsQuery } from "../util/run-summary.js";
 import { checkReportedMetric } from "../orchestrator/check-reported-metric.js";
 import { copyStoredError, jsonTextOf, keptValueOf, readKept } from "./json-form.js";
-import { keptError, keptText, refuseUnreadableText, refuseUnstorableText } from "./refuse-unstorable-text.js";
+import { keptError, keptText, refuseUnstorableText } from "./refuse-unstorable-text.js";
+import { refuseUnreadableTexts } from "../util/store-text-checks.js";
 
 /** Runs a memory store keeps when `maxRuns` is not given. */
 const DEFAULT_MAX_RUNS = 1_000;
 /** The texts of a run list query that PostgreSQL compares with stored texts. */
-const LIST_RUNS_TEXTS = ["organizationId", "agentName", "userId", "parentRunId", "intentContains"] as const;
-
 /** Options of {@link createMemoryRunStore}. */
 export interface MemoryRunStoreOptions {
   /**
@@ -237,9 +236,8 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
   /** {@link find} for a read, which checks nothing else before it looks the run up. */
   const findToRead = (organizationId: string, runId: string): KeptRun | undefined => {
     // No stored text holds NUL or an unpaired surrogate: a read refuses them as PostgreSQL does NUL, rather than
-    // answering "not found" (see `refuseUnreadableText`).
-    refuseUnreadableText(organizationId, "organizationId");
-    refuseUnreadableText(runId, "runId");
+    // answering "not found" (see `refuseUnreadableTexts`).
+    refuseUnreadableTexts("run", { organizationId, runId });
     return find(organizationId, runId);
   };
 
@@ -412,8 +410,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async findRunByIdempotencyKey(organizationId, key) {
-      refuseUnreadableText(organizationId, "organizationId");
-      refuseUnreadableText(key, "idempotencyKey");
+      refuseUnreadableTexts("run", { organizationId, idempotencyKey: key });
       const runId = idempotency.get(idempotencyKeyOf(organizationId, key));
       const run = runId === undefined ? undefined : byId(runId);
       return run ? copyOf(run) : null;
@@ -424,7 +421,8 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         throw new ValidationError("limit must be an integer from 1 to 500.", [{ path: "limit", message: "Must be from 1 to 500" }]);
       }
       validateListRunsFilters(query);
-      for (const field of LIST_RUNS_TEXTS) refuseUnreadableText(query[field], field);
+      const { organizationId, agentName, userId, parentRunId, intentContains } = query;
+      refuseUnreadableTexts("runs", { organizationId, agentName, userId, parentRunId, intentContains });
       const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
       const intentSearch = query.intentContains?.toLowerCase();
       const after = cursor === undefined ? undefined : { createdAt: times.of(cursor.createdAt), id: cursor.id };
@@ -451,7 +449,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
     async summarizeRuns(query) {
       validateSummarizeRunsQuery(query);
-      refuseUnreadableText(query.organizationId, "organizationId");
+      refuseUnreadableTexts("runs", { organizationId: query.organizationId });
       const since = times.of(query.since);
       const until = times.of(query.until);
       const window: Array<{ agentName: string; status: AgentRun["status"]; createdAt: Date; durationMs: number | null }> = [];
@@ -464,8 +462,7 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
 
     async summarizeAgentPeriod(query) {
       validateSummarizeAgentPeriodQuery(query);
-      refuseUnreadableText(query.organizationId, "organizationId");
-      refuseUnreadableText(query.agentName, "agentName");
+      refuseUnreadableTexts("agent's runs", { organizationId: query.organizationId, agentName: query.agentName });
       const since = times.of(query.since);
       const until = times.of(query.until);
       const period: PeriodRun[] = [];
@@ -604,14 +601,14 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
     },
 
     async getSignal(organizationId, runId, name) {
-      refuseUnreadableText(name, "name");
+      refuseUnreadableTexts("signal", { name });
       const signal = findToRead(organizationId, runId)?.signals.find((candidate) => candidate.name === name);
       return signal ? { runId, name: signal.name, payload: readKept(signal.payload, signal.payloadJson), sentBy: signal.sentBy, sentAt: times.date(signal.sentAt) } : null;
     },
 
     async listQueuedRuns(input) {
       const limit = checkQueuedRunsLimit(input.limit);
-      refuseUnreadableText(input.after?.runId, "after.runId");
+      refuseUnreadableTexts("queued runs", { "after.runId": input.after?.runId });
       const createdBefore = times.of(input.createdBefore);
       const queued: KeptRun[] = [];
       const after = input.after === undefined ? null : { createdAt: times.of(input.after.createdAt), id: input.after.runId };

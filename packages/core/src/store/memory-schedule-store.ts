@@ -4,7 +4,8 @@ import type { ScheduleStore } from "../ports/schedule-store.js";
 import { validateListDueSchedules, validateListSchedulesQuery } from "../schedules/validate-schedule-query.js";
 import { decodeCursor, encodeCursor } from "../util/run-cursor.js";
 import { inJsonForm, jsonTextOf } from "./json-form.js";
-import { refuseUnreadableText, refuseUnstorableText, refuseUnstorableTextIn } from "./refuse-unstorable-text.js";
+import { refuseUnstorableTextIn } from "./refuse-unstorable-text.js";
+import { refuseUnreadableTexts } from "../util/store-text-checks.js";
 
 /** Schedules a memory store keeps when `maxSchedules` is not given. */
 const DEFAULT_MAX_SCHEDULES = 10_000;
@@ -44,9 +45,8 @@ export function createMemoryScheduleStore(options: MemoryScheduleStoreOptions = 
   const schedules = new Map<string, Schedule>();
   const find = (organizationId: string, scheduleId: string): Schedule | undefined => {
     // No stored text holds NUL or an unpaired surrogate: a lookup refuses them as PostgreSQL does NUL, rather than
-    // answering "not found" (see `refuseUnreadableText`).
-    refuseUnreadableText(organizationId, "organizationId");
-    refuseUnreadableText(scheduleId, "id");
+    // answering "not found" (see `refuseUnreadableTexts`).
+    refuseUnreadableTexts("schedule", { organizationId, scheduleId });
     const schedule = schedules.get(scheduleId);
     return schedule?.organizationId === organizationId ? schedule : undefined;
   };
@@ -70,8 +70,7 @@ export function createMemoryScheduleStore(options: MemoryScheduleStoreOptions = 
 
     async listSchedules(query) {
       validateListSchedulesQuery(query);
-      refuseUnreadableText(query.organizationId, "organizationId");
-      refuseUnreadableText(query.agentName, "agentName");
+      refuseUnreadableTexts("schedules", { organizationId: query.organizationId, agentName: query.agentName });
       const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
       const matching = [...schedules.values()]
         .filter((schedule) => schedule.organizationId === query.organizationId && (query.agentName === undefined || schedule.agentName === query.agentName))
@@ -84,8 +83,7 @@ export function createMemoryScheduleStore(options: MemoryScheduleStoreOptions = 
 
     async updateSchedule(organizationId, scheduleId, changes) {
       // Checked before the lookup, as the database store refuses the values of an update that matches nothing too.
-      refuseUnstorableText(organizationId, "organizationId");
-      refuseUnstorableText(scheduleId, "id");
+      refuseUnreadableTexts("schedule", { organizationId, scheduleId });
       refuseUnstorableTextIn(changes, ["cron", "timeZone", "catchUp"]);
       if (changes.input !== undefined) jsonTextOf(changes.input, "input");
       const schedule = find(organizationId, scheduleId);

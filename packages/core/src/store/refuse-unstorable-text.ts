@@ -67,26 +67,6 @@ export function refuseUnstorableText(text: string | null | undefined, path: stri
 }
 
 /**
- * Refuses a text a read compares with stored texts when it holds NUL or an unpaired surrogate, which no stored text
- * can hold: PostgreSQL refuses a query holding NUL (SQLSTATE 22021), and compares an unpaired surrogate changed into
- * U+FFFD, so that it could match a text holding U+FFFD. Null and undefined pass.
- * @throws ValidationError naming `path`.
- */
-export function refuseUnreadableText(text: string | null | undefined, path: string): void {
-  if (typeof text !== "string") return;
-  if (text.includes(NUL)) {
-    throw new ValidationError(`The ${path} cannot be looked up: it holds the NUL character (U+0000), which no stored text can hold.`, [
-      { path, message: "Must not contain the NUL character (U+0000)" },
-    ]);
-  }
-  if (!(text as string & { isWellFormed(): boolean }).isWellFormed()) {
-    throw new ValidationError(`The ${path} cannot be looked up: it holds an unpaired UTF-16 surrogate, which no stored text can hold.`, [
-      { path, message: "Must not contain unpaired UTF-16 surrogates" },
-    ]);
-  }
-}
-
-/**
  * A copy of a stored error to keep: its code and message alone.
  * @throws ValidationError naming `path` when either holds NUL or an unpaired surrogate.
  */

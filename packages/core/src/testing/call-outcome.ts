@@ -13,3 +13,10 @@ export async function callOutcome(call: () => Promise<unknown>): Promise<string>
     return `refused ${((error.details?.fieldErrors ?? []) as Array<{ path: string }>).map((fieldError) => fieldError.path).join(", ")}`;
   }
 }
+
+/** The field a call's label names in parentheses, which its refusal must name: `getRun(runId)` names `runId`. */
+export function refusedField(label: string): string {
+  const field = /\(([^)]+)\)/.exec(label)?.[1];
+  if (field === undefined) throw new Error(`The call "${label}" names no field in parentheses.`);
+  return field;
+}

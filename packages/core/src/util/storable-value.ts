@@ -22,14 +22,15 @@ export const STORABLE_VALUE_LIMITS = Object.freeze({
 });
 
 
-// With the `u` flag a surrogate range matches only surrogates that are not part of a pair.
-// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for.
-const UNSTORABLE_CHARACTER = /[\u0000\uD800-\uDFFF]/u;
+const NUL = "\u0000";
+
+// Two native scans cost less than half of one regular expression over the same short text: every store call pays this.
+const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
 
 /** Why a text cannot be stored, or null when it can. */
 export function storableTextProblem(text: string): string | null {
-  if (!UNSTORABLE_CHARACTER.test(text)) return null;
-  return text.includes("\u0000") ? "Must not contain the NUL character (U+0000)" : "Must not contain unpaired UTF-16 surrogates";
+  if (text.includes(NUL)) return "Must not contain the NUL character (U+0000)";
+  return isWellFormed(text) ? null : "Must not contain unpaired UTF-16 surrogates";
 }
 
 /**
@@ -40,8 +41,8 @@ export function storableTextProblem(text: string): string | null {
  * toStorableText(`${"\uD83D\uDE00".slice(0, 1)} and \u0000`); // "\uFFFD and \uFFFD"
  */
 export function toStorableText(text: string): string {
-  if (!UNSTORABLE_CHARACTER.test(text)) return text;
-  return (text.replaceAll("\u0000", "\uFFFD") as string & { toWellFormed(): string }).toWellFormed();
+  if (storableTextProblem(text) === null) return text;
+  return (text.replaceAll(NUL, "\uFFFD") as string & { toWellFormed(): string }).toWellFormed();
 }
 
 /** True when PostgreSQL can hold the text: no NUL character and no unpaired UTF-16 surrogate. */

@@ -1,7 +1,6 @@
-import { validatePutAgentSettings, type AgentSettings, type AgentSettingsStore } from "@neonhub/core";
+import { refuseUnreadableTexts, validatePutAgentSettings, type AgentSettings, type AgentSettingsStore } from "@neonhub/core";
 import type { Prisma, PrismaClient, AgentSetting as AgentSettingRow } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
-import { refuseSurrogatesInLookup } from "../errors/refuse-unstorable-texts.js";
 
 const toAgentSettings = (row: AgentSettingRow): AgentSettings => ({
   organizationId: row.organizationId,
@@ -23,7 +22,7 @@ export function createPrismaAgentSettingsStore(prisma: PrismaClient): AgentSetti
 
     getAgentSettings: (organizationId, agentName) =>
       guarded("read the agent settings", async () => {
-        refuseSurrogatesInLookup("agent settings", { organizationId, agentName });
+        refuseUnreadableTexts("agent settings", { organizationId, agentName });
         const row = await prisma.agentSetting.findUnique({ where: { organizationId_agentName: { organizationId, agentName } } });
         return row ? toAgentSettings(row) : null;
       }),

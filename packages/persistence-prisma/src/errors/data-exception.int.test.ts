@@ -25,14 +25,21 @@ describe.skipIf(!TEST_DATABASE_URL)("values PostgreSQL refuses", () => {
     // Runs are written as a JSON array of rows, so a NUL in any of their text fields is refused as JSON.
     ["a NUL in text", () => database.runStore.createRun(runInput({ intent: "a\u0000" })), "22P05"],
     ["a year 0 bound", () => database.runStore.listRuns({ organizationId: "org-data", limit: 5, createdAfter: new Date("0000-01-01T00:00:00Z") }), "22008"],
-    ["a NUL in a filter", () => database.runStore.listRuns({ organizationId: "org-data", limit: 5, agentName: "\u0000" }), "22021"],
-    ["a NUL in an idempotency key", () => database.runStore.findRunByIdempotencyKey("org-data", "k\u0000"), "22021"],
   ])("reports %s as VALIDATION_FAILED, not retryable", async (_label, call, sqlState) => {
     const failure = await call().catch((error: unknown) => error);
     expect(isNeonhubError(failure, "VALIDATION_FAILED")).toBe(true);
     expect(failure).toMatchObject({ isRetryable: false, details: { sqlState } });
     // Driver text stays in the cause: the message names the action only.
     expect((failure as Error).message).not.toContain("Invalid `prisma");
+  });
+
+  it.each([
+    ["a NUL in a filter", () => database.runStore.listRuns({ organizationId: "org-data", limit: 5, agentName: "\u0000" }), "agentName"],
+    ["a NUL in an idempotency key", () => database.runStore.findRunByIdempotencyKey("org-data", "k\u0000"), "idempotencyKey"],
+  ])("refuses %s itself, naming the field, before PostgreSQL refuses the query", async (_label, call, path) => {
+    const failure = await call().catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: "VALIDATION_FAILED", isRetryable: false, details: { fieldErrors: [{ path }] } });
+    expect(failure).not.toHaveProperty("details.sqlState");
   });
 
   it("still reports a lost connection as STORE_UNAVAILABLE", async () => {

@@ -5,6 +5,12 @@ import {
   checkQueuedRunsLimit,
   decodeCursor,
   encodeCursor,
+  indexedTexts,
+  refuseUnreadableTexts,
+  refuseUnstorableTexts,
+  validateListRunsFilters,
+  validateSummarizeAgentPeriodQuery,
+  validateSummarizeRunsQuery,
   type AgentRun,
   type CreateRunInput,
   type CreateRunResult,
@@ -12,9 +18,6 @@ import {
   type ListRunsQuery,
   type RecordStepInput,
   type RunStore,
-  validateListRunsFilters,
-  validateSummarizeAgentPeriodQuery,
-  validateSummarizeRunsQuery,
 } from "@neonhub/core";
 import type { Prisma} from "../generated/prisma/client.js";
 import { type PrismaClient } from "../generated/prisma/client.js";
@@ -28,7 +31,6 @@ import { summarizeAgentPeriodOnPrisma } from "./summarize-agent-period.js";
 import { summarizeRunsOnPrisma } from "./summarize-runs.js";
 import { createWriteBatcher } from "./write-batcher.js";
 import { deleteEndedRuns } from "./delete-ended-runs.js";
-import { indexed, refuseSurrogatesInLookup, refuseUnstorableTexts } from "../errors/refuse-unstorable-texts.js";
 
 // Batches in flight per kind of write; the three kinds stay below the default pool of 10 connections.
 const MAX_CONCURRENT_BATCHES = 3;
@@ -89,14 +91,14 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
 
     getRun: (organizationId, runId) =>
       guarded("read the run", async () => {
-        refuseSurrogatesInLookup("run", { organizationId, runId });
+        refuseUnreadableTexts("run", { organizationId, runId });
         const row = await prisma.agentRun.findFirst({ where: { id: runId, organizationId } });
         return row ? toAgentRun(row) : null;
       }),
 
     findRunByIdempotencyKey: (organizationId, idempotencyKey) =>
       guarded("look up the idempotency key", async () => {
-        refuseSurrogatesInLookup("run", { organizationId, idempotencyKey });
+        refuseUnreadableTexts("run", { organizationId, idempotencyKey });
         const row = await prisma.agentRun.findUnique({ where: { organizationId_idempotencyKey: { organizationId, idempotencyKey } } });
         return row ? toAgentRun(row) : null;
       }),
@@ -109,7 +111,7 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
       try {
         validateListRunsFilters(query);
         const { organizationId, agentName, userId, parentRunId, intentContains } = query;
-        refuseSurrogatesInLookup("runs", { organizationId, agentName, userId, parentRunId, intentContains });
+        refuseUnreadableTexts("runs", { organizationId, agentName, userId, parentRunId, intentContains });
         where = listWhere(query);
       } catch (error) {
         return Promise.reject(error);
@@ -125,7 +127,7 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
     summarizeRuns: (query) => {
       try {
         validateSummarizeRunsQuery(query);
-        refuseSurrogatesInLookup("runs", { organizationId: query.organizationId });
+        refuseUnreadableTexts("runs", { organizationId: query.organizationId });
       } catch (error) {
         return Promise.reject(error);
       }
@@ -135,7 +137,7 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
     summarizeAgentPeriod: (query) => {
       try {
         validateSummarizeAgentPeriodQuery(query);
-        refuseSurrogatesInLookup("agent's runs", { organizationId: query.organizationId, agentName: query.agentName });
+        refuseUnreadableTexts("agent's runs", { organizationId: query.organizationId, agentName: query.agentName });
       } catch (error) {
         return Promise.reject(error);
       }
@@ -144,21 +146,21 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
 
     listToolExecutions: (organizationId, runId) =>
       guarded("list tool executions", async () => {
-        refuseSurrogatesInLookup("run's tool executions", { organizationId, runId });
+        refuseUnreadableTexts("run's tool executions", { organizationId, runId });
         const rows = await prisma.toolExecution.findMany({ where: { runId, organizationId }, orderBy: [{ startedAt: "asc" }, { sequence: "asc" }] });
         return rows.map(toToolExecution);
       }),
 
     listRunMetrics: (organizationId, runId) =>
       guarded("list run metrics", async () => {
-        refuseSurrogatesInLookup("run's metrics", { organizationId, runId });
+        refuseUnreadableTexts("run's metrics", { organizationId, runId });
         const rows = await prisma.agentRunMetric.findMany({ where: { runId, run: { organizationId } }, orderBy: { id: "asc" } });
         return rows.map((row) => ({ name: row.name, value: row.value, unit: row.unit }));
       }),
 
     listSteps: (organizationId, runId) =>
       guarded("read the run's journal", async () => {
-        refuseSurrogatesInLookup("run's journal", { organizationId, runId });
+        refuseUnreadableTexts("run's journal", { organizationId, runId });
         const rows = await prisma.runStep.findMany({ where: { runId, run: { organizationId } }, orderBy: { position: "asc" } });
         return rows.map(toJournalStep);
       }),
@@ -177,19 +179,19 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
 
     renewLeases: (input) =>
       guarded("renew run leases", () => {
-        refuseUnstorableTexts("lease renewal", { owner: input.owner, ...indexed("runs.runId", input.runs.map((run) => run.runId)) });
+        refuseUnstorableTexts("lease renewal", { owner: input.owner, ...indexedTexts("runs.runId", input.runs.map((run) => run.runId)) });
         return renewLeases(prisma, input);
       }),
 
     claimRuns: (input) =>
       guarded("claim runs to resume", () => {
-        refuseUnstorableTexts("claim", { owner: input.owner, ...indexed("agentNames", input.agentNames) });
+        refuseUnstorableTexts("claim", { owner: input.owner, ...indexedTexts("agentNames", input.agentNames) });
         return claimRuns(prisma, input);
       }),
 
     suspendRun: (input) =>
       guarded("park the waiting run", () => {
-        refuseUnstorableTexts("wait", { organizationId: input.organizationId, runId: input.runId, ...indexed("signalNames", input.signalNames) });
+        refuseUnstorableTexts("wait", { organizationId: input.organizationId, runId: input.runId, ...indexedTexts("signalNames", input.signalNames) });
         return suspendRun(prisma, input);
       }),
 
@@ -197,14 +199,14 @@ export function createRunStoreOnPrisma(prisma: PrismaClient, statements: Prepare
 
     getSignal: (organizationId, runId, name) =>
       guarded("read the signal", async () => {
-        refuseSurrogatesInLookup("signal", { organizationId, runId, name });
+        refuseUnreadableTexts("signal", { organizationId, runId, name });
         const row = await prisma.runSignal.findFirst({ where: { runId, name, run: { organizationId } } });
         return row ? toRunSignal(row) : null;
       }),
 
     listQueuedRuns: async (input) => {
       const limit = checkQueuedRunsLimit(input.limit);
-      refuseSurrogatesInLookup("queued runs", { "after.runId": input.after?.runId });
+      refuseUnreadableTexts("queued runs", { "after.runId": input.after?.runId });
       return guarded("list queued runs", async () => {
         const rows = await prisma.agentRun.findMany({
           where: {

@@ -2,6 +2,7 @@ import {
   RunNotFoundError,
   SignalConflictError,
   isFinalRunStatus,
+  refuseUnstorableTexts,
   signalAfterWaitConflict,
   timeoutAfterSignalConflict,
   type AgentRun,
@@ -9,7 +10,6 @@ import {
   type SendSignalInput,
 } from "@neonhub/core";
 import type { PreparedStatements } from "../database/prepared-statements.js";
-import { refuseUnstorableTexts } from "../errors/refuse-unstorable-texts.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { RECORD_STEPS_SQL, refusal, stepRecordRows } from "./journal-writes.js";
 import { toAgentRun, toJsonText, type AgentRunRow } from "./run-records.js";

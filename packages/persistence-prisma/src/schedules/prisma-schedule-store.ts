@@ -1,18 +1,19 @@
 import {
   CATCH_UP_POLICIES,
+  ValidationError,
   decodeCursor,
   encodeCursor,
+  refuseUnreadableTexts,
+  refuseUnstorableTexts,
   storableTextProblem,
   validateListDueSchedules,
   validateListSchedulesQuery,
-  ValidationError,
   type CatchUpPolicy,
   type Schedule,
   type ScheduleStore,
 } from "@neonhub/core";
 import { Prisma, type PrismaClient, type Schedule as ScheduleRow } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
-import { refuseSurrogatesInLookup, refuseUnstorableTexts } from "../errors/refuse-unstorable-texts.js";
 
 const toCatchUp = (value: string): CatchUpPolicy => ((CATCH_UP_POLICIES as readonly string[]).includes(value) ? (value as CatchUpPolicy) : "latest");
 
@@ -69,14 +70,14 @@ export function createPrismaScheduleStore(prisma: PrismaClient): ScheduleStore {
 
     getSchedule: (organizationId, scheduleId) =>
       guarded("read the schedule", async () => {
-        refuseSurrogatesInLookup("schedule", { organizationId, id: scheduleId });
+        refuseUnreadableTexts("schedule", { organizationId, scheduleId });
         const row = await prisma.schedule.findFirst({ where: { id: scheduleId, organizationId } });
         return row ? toSchedule(row) : null;
       }),
 
     listSchedules: async (query) => {
       validateListSchedulesQuery(query);
-      refuseSurrogatesInLookup("schedules", { organizationId: query.organizationId, agentName: query.agentName });
+      refuseUnreadableTexts("schedules", { organizationId: query.organizationId, agentName: query.agentName });
       const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
       return guarded("list schedules", async () => {
         const rows = await prisma.schedule.findMany({
@@ -98,7 +99,7 @@ export function createPrismaScheduleStore(prisma: PrismaClient): ScheduleStore {
     updateSchedule: (organizationId, scheduleId, changes) =>
       guarded("update the schedule", async () => {
         const { input, ...rest } = changes;
-        refuseSurrogatesInLookup("schedule", { organizationId, id: scheduleId });
+        refuseUnreadableTexts("schedule", { organizationId, scheduleId });
         refuseUnstorableTexts("schedule", { cron: rest.cron, timeZone: rest.timeZone, catchUp: rest.catchUp });
         const [row] = await prisma.schedule.updateManyAndReturn({
           where: { id: scheduleId, organizationId },
@@ -109,7 +110,7 @@ export function createPrismaScheduleStore(prisma: PrismaClient): ScheduleStore {
 
     deleteSchedule: (organizationId, scheduleId) =>
       guarded("delete the schedule", async () => {
-        refuseSurrogatesInLookup("schedule", { organizationId, id: scheduleId });
+        refuseUnreadableTexts("schedule", { organizationId, scheduleId });
         return (await prisma.schedule.deleteMany({ where: { id: scheduleId, organizationId } })).count > 0;
       }),
 
@@ -123,7 +124,7 @@ export function createPrismaScheduleStore(prisma: PrismaClient): ScheduleStore {
 
     claimTick: (input) =>
       guarded("claim the schedule's tick", async () => {
-        refuseSurrogatesInLookup("schedule", { organizationId: input.organizationId, id: input.scheduleId });
+        refuseUnreadableTexts("schedule", { organizationId: input.organizationId, scheduleId: input.scheduleId });
         const [row] = await prisma.schedule.updateManyAndReturn({
           where: { id: input.scheduleId, organizationId: input.organizationId, enabled: true, nextRunAt: input.dueAt, updatedAt: input.updatedAt },
           data: { nextRunAt: input.nextRunAt, ...(input.lastTickAt === null ? {} : { lastTickAt: input.lastTickAt }) },
