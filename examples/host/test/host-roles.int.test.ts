@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { isNeonhubError } from "@neonhub/core";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadHostConfig } from "../src/config/host-config.js";
 import { createHostLogger } from "../src/runtime/create-logger.js";
@@ -39,10 +40,13 @@ describe.skipIf(!baseUrl || !redisAvailable)("host roles in one process each: an
     NEONHUB_WORKER_PORT: "0",
   });
 
+  let prefix: string;
+
   beforeAll(async () => {
     scratch = await createScratchDatabase(baseUrl as string, "roles");
     redis = await startPrivateRedis();
     const shared = environment();
+    prefix = shared.NEONHUB_QUEUE_PREFIX;
     host = await startHost(loadHostConfig({ ...shared, NEONHUB_ROLE: "api" }), logger, () => undefined);
     worker = await startWorker(loadHostConfig({ ...shared, NEONHUB_ROLE: "worker" }), logger);
   });
@@ -80,6 +84,19 @@ describe.skipIf(!baseUrl || !redisAvailable)("host roles in one process each: an
     expect(health.status).toBe(200);
     expect(((await health.json()) as { checks: Record<string, unknown> }).checks).toEqual({ database: expect.anything(), clock: expect.anything(), redis: expect.anything(), queuedRuns: expect.anything() });
     expect((await fetch(`${worker.url}/v1/runs/${id}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(404);
+  });
+
+  it("keeps every key it writes in Redis under NEONHUB_QUEUE_PREFIX, the admission windows of runs included", async () => {
+    // Deployments that share a Redis are kept apart by their prefix: one's limits must not count another's runs.
+    const client = new Redis(redis.url, { lazyConnect: true });
+    try {
+      await client.connect();
+      const keys = await client.keys("*");
+      expect(keys.some((redisKey) => redisKey.startsWith(`${prefix}:admission:`))).toBe(true);
+      expect(keys.filter((redisKey) => !redisKey.startsWith(`${prefix}:`))).toEqual([]);
+    } finally {
+      client.disconnect();
+    }
   });
 
   /** Opens the API host's live stream and keeps what arrives: every run's statuses, and the raw text. */

@@ -258,15 +258,21 @@ describe("POST /v1/runs/:id/cancel", () => {
     expect(audit).toEqual([expect.objectContaining({ runId: done.id, status: "COMPLETED", userId: "user_alpha", msg: "run not cancelled: it had already ended COMPLETED" })]);
   });
 
-  it("logs who cancelled a run in an audit line", async () => {
+  it("logs who cancelled a run in an audit line, and a repeated cancel as one that changed nothing", async () => {
     const logLines: string[] = [];
     await host.app.close();
     host = await createTestHost({ logger: createHostLogger({ logLevel: "info" }, { write: (line: string) => void logLines.push(line) }) });
     const queued = (await postRun({ agent: "waiting", input: {}, async: true })).json();
     await vi.waitFor(async () => expect((await host.orchestrator.getRun("org_alpha", queued.id))?.status).toBe("RUNNING"));
     await host.app.inject({ method: "POST", url: `/v1/runs/${queued.id}/cancel`, headers: host.alpha });
+    const again = await host.app.inject({ method: "POST", url: `/v1/runs/${queued.id}/cancel`, headers: host.alpha });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ status: "CANCELLED" });
     const audit = logLines.map((line) => JSON.parse(line)).filter((entry) => entry.audit === "run.cancel");
-    expect(audit).toEqual([expect.objectContaining({ runId: queued.id, status: "CANCELLED", organizationId: "org_alpha", userId: "user_alpha", msg: "run cancelled" })]);
+    expect(audit).toEqual([
+      expect.objectContaining({ runId: queued.id, status: "CANCELLED", organizationId: "org_alpha", userId: "user_alpha", msg: "run cancelled" }),
+      expect.objectContaining({ runId: queued.id, status: "CANCELLED", userId: "user_alpha", msg: "run not cancelled: it had already ended CANCELLED" }),
+    ]);
   });
 });
 

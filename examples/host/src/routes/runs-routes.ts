@@ -196,10 +196,13 @@ export const runsRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (fasti
     },
     async (request) => {
       const caller = requireCaller(request);
-      const run = await orchestrator.cancel(caller.organizationId, request.params.id);
       // Who cancelled is kept in the log: the run record tells only that it was cancelled. A run that had already
-      // ended is answered as it is, and the log says that this cancel changed nothing.
-      const outcome = run.status === "CANCELLED" ? "run cancelled" : `run not cancelled: it had already ended ${run.status}`;
+      // ended, cancelled or not, is answered as it is, and the log says that this cancel changed nothing; the cancel
+      // still goes on, since it also cancels the open children an ended run may have left.
+      const before = await orchestrator.store.getRun(caller.organizationId, request.params.id);
+      const run = await orchestrator.cancel(caller.organizationId, request.params.id);
+      const hadEnded = before !== null && isFinalRunStatus(before.status);
+      const outcome = !hadEnded && run.status === "CANCELLED" ? "run cancelled" : `run not cancelled: it had already ended ${run.status}`;
       request.log.info({ audit: "run.cancel", runId: run.id, status: run.status, organizationId: caller.organizationId, userId: caller.userId, apiKeyId: caller.apiKeyId }, outcome);
       return toRunResource(run);
     },

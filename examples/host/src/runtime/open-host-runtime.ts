@@ -152,7 +152,8 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
       ...(config.connectorsMode === "live" && credentials ? { credentials } : {}),
     });
     closers.unshift(() => connectors.close());
-    const rateLimiter: RateLimiter | undefined = redis ? createRedisRateLimiter({ redis }) : undefined;
+    // Under the deployment's prefix, as its queues: deployments sharing a Redis must not share admission windows.
+    const rateLimiter: RateLimiter | undefined = redis ? createRedisRateLimiter({ redis, keyPrefix: `${config.queuePrefix}:admission` }) : undefined;
     const agents = [...createExampleAgents(connectors, { runs: database.runStore, settings: database.agentSettingsStore, clock: databaseClock }), ...(extensions.agents?.(connectors) ?? [])];
     // Their series start at zero, so that rates and alerts see an agent's first run and first failure.
     metrics.knowAgents(agents.map((agent) => agent.name));

@@ -99,6 +99,7 @@ describe("a base URL derived from the connection's credentials", () => {
     ["returns a relative path", "invalid_url", () => "/3.0", /not an absolute URL/],
     ["returns no string", "invalid_url", () => 6 as unknown as string, /not an absolute URL/],
     ["returns plain http to a public host", "invalid_url", (credential: Credential) => `http://${dataCenterOf(credential("apiKey"))}.api.mailer.test/3.0`, /not https:\/\//],
+    ["returns a URL holding the API key as its user name", "invalid_url", (credential: Credential) => `https://${credential("apiKey")}@${dataCenterOf(credential("apiKey"))}.api.mailer.test/3.0`, /holds a user name or password/],
   ])("fails with CONFIGURATION_INVALID naming the connector, sending nothing, when baseUrlFrom %s", async (_case, reason, derive, problem) => {
     const server = await start();
     const logger = createRecordingLogger();

@@ -1,16 +1,12 @@
 import type { ConnectionCredentials } from "@neonhub/core";
+import { baseUrlProblem } from "../sdk/base-url-problem.js";
 import { ConnectorBaseUrlError } from "../sdk/connector-base-url-error.js";
 import type { ConnectorDefinition } from "../sdk/connector-definition.js";
 
-// Plain http carries the credentials in clear, so it is only for addresses that never leave the machine.
-const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
-
 /** What is wrong with a derived base URL, or undefined when the SDK sends to it. */
 function problemOf(value: unknown): string | undefined {
-  if (typeof value !== "string" || !URL.canParse(value)) return "baseUrlFrom returned a value that is not an absolute URL";
-  const url = new URL(value);
-  if (url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOST.test(url.hostname))) return undefined;
-  return "baseUrlFrom returned a URL that is not https:// (http:// is taken only for a loopback address)";
+  const problem = baseUrlProblem(value);
+  return problem === undefined ? undefined : `baseUrlFrom returned a value that ${problem}`;
 }
 
 function derive(connector: ConnectorDefinition, connection: ConnectionCredentials): string {
@@ -30,7 +26,8 @@ function derive(connector: ConnectorDefinition, connection: ConnectionCredential
  * derives from the connection's credentials (`baseUrlFrom`), else the connector's default. An explicit setting wins
  * over the derivation, so that a gateway or a test server can stand in for every connection, and the derivation is
  * then not called.
- * @throws ConnectorBaseUrlError when `baseUrlFrom` throws or returns anything but an absolute https URL.
+ * @throws ConnectorBaseUrlError when `baseUrlFrom` throws or returns anything but an absolute https URL without a user
+ * name or password.
  */
 export function resolveBaseUrl(connector: ConnectorDefinition, connection: ConnectionCredentials | null, clientBaseUrl: string | undefined): string {
   const explicit = connection?.credentials.baseUrl ?? clientBaseUrl;

