@@ -57,6 +57,7 @@ export { ChildRunFailedError, ChildRunLimitError, LeaseLostError, NonDeterminist
 export type { ChildRunEnding } from "./errors/durable-errors.js";
 export { timeoutAfterSignalConflict, signalAfterWaitConflict } from "./errors/signal-conflicts.js";
 export { ContentRefusedError } from "./errors/content-refused-error.js";
+export { AlreadyExistsError } from "./errors/already-exists-error.js";
 export { InvalidScheduleError, ScheduleNotFoundError } from "./errors/schedule-errors.js";
 export { isTransientError } from "./errors/is-transient-error.js";
 export { fieldErrorsFromZod } from "./errors/field-errors-from-zod.js";

@@ -34,6 +34,8 @@ const MIN_KEY_LENGTH = 24;
  * Creates a key and stores only its hash. Show `key` once to its owner; it cannot be read back.
  * @throws ValidationError (`VALIDATION_FAILED`) for a missing field, unknown scope, short key, or an `expiresAt`
  * that has passed or that a store cannot hold, before anything is stored.
+ * @throws AlreadyExistsError (`ALREADY_EXISTS`, `fields` `["keyHash"]`) when the given `key` is already stored, in any
+ * organization; the stored key is kept as it was. A random key and id never collide in practice.
  */
 export async function issueApiKey(store: ApiKeyStore, input: IssueApiKeyInput, options: IssueApiKeyOptions = {}): Promise<IssuedApiKey> {
   for (const field of ["organizationId", "userId", "name"] as const) {

@@ -1,4 +1,4 @@
-import { BoundedMap, type ApiKeyRecord, type ApiKeyStore, validateApiKeyInput, validateApiKeyLookup } from "@neonhub/core";
+import { AlreadyExistsError, BoundedMap, type ApiKeyRecord, type ApiKeyStore, validateApiKeyInput, validateApiKeyLookup } from "@neonhub/core";
 
 /** Options of {@link createMemoryApiKeyStore}. */
 export interface MemoryApiKeyStoreOptions {
@@ -12,7 +12,9 @@ interface StoredKey {
 
 /** An {@link ApiKeyStore} in memory, for tests and benchmarks. */
 export function createMemoryApiKeyStore(options: MemoryApiKeyStoreOptions = {}): ApiKeyStore {
-  const byHash = new BoundedMap<string, StoredKey>(options.maxKeys ?? 10_000);
+  // The id of every key kept, so that a second key with one is refused as the database's primary key refuses it.
+  const ids = new Set<string>();
+  const byHash = new BoundedMap<string, StoredKey>(options.maxKeys ?? 10_000, (_keyHash, stored) => ids.delete(stored.record.id));
   const copy = (record: ApiKeyRecord): ApiKeyRecord => ({ ...record, scopes: [...record.scopes] });
 
   return {
@@ -20,8 +22,11 @@ export function createMemoryApiKeyStore(options: MemoryApiKeyStoreOptions = {}):
     async create(input) {
       validateApiKeyInput(input);
       const { keyHash, expiresAt, ...fields } = input;
+      const taken = [...(ids.has(input.id) ? ["id"] : []), ...(byHash.has(keyHash) ? ["keyHash"] : [])];
+      if (taken.length > 0) throw new AlreadyExistsError("API key", taken);
       const record: ApiKeyRecord = { ...fields, scopes: [...fields.scopes], createdAt: new Date(), revokedAt: null, expiresAt: expiresAt ?? null };
       byHash.set(keyHash, { record });
+      ids.add(record.id);
       return copy(record);
     },
     async findByHash(keyHash) {

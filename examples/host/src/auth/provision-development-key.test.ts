@@ -24,6 +24,14 @@ describe("provisionDevelopmentKey", () => {
     expect((await store.findByHash(hashApiKey(requested)))?.revokedAt).toBeInstanceOf(Date);
   });
 
+  it("provisions the requested key once when two hosts start at the same moment", async () => {
+    const store = createMemoryApiKeyStore();
+    const requested = "nh_requested_development_key_0123";
+    const answers = await Promise.all([provisionDevelopmentKey(store, requested), provisionDevelopmentKey(store, requested)]);
+    expect(answers.filter((issued) => issued !== null).map((issued) => issued?.key)).toEqual([requested]);
+    expect(await store.list(DEVELOPMENT_CALLER.organizationId)).toHaveLength(1);
+  });
+
   it("creates a new random key when every development key was revoked", async () => {
     const store = createMemoryApiKeyStore();
     const first = await provisionDevelopmentKey(store, null);

@@ -62,6 +62,8 @@ export const HTTP_STATUS_BY_ERROR_CODE: Readonly<Record<ErrorCode, number>> = Ob
   [ERROR_CODES.TAKEOVER_LIMIT]: 500,
   [ERROR_CODES.INVALID_SCHEDULE]: 400,
   [ERROR_CODES.SCHEDULE_NOT_FOUND]: 404,
+  // A store already holds a record with the same id or unique value; repeating the request fails the same way.
+  [ERROR_CODES.ALREADY_EXISTS]: 409,
 });
 
 const TITLE_BY_STATUS: Readonly<Record<number, string>> = Object.freeze({

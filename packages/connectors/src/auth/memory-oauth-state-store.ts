@@ -1,4 +1,5 @@
 import {
+  AlreadyExistsError,
   BoundedMap,
   ConfigurationError,
   type OAuthGrantRecord,
@@ -47,6 +48,7 @@ export function createMemoryOAuthStateStore(options: MemoryOAuthStateStoreOption
     specificationVersion: "v1",
     async create(record) {
       validateOAuthStateRecord(record);
+      if (states.has(record.state)) throw new AlreadyExistsError("authorization state", ["state"]);
       states.set(record.state, { ...record, expiresAt: new Date(record.expiresAt) });
     },
     async consume(state) {
@@ -58,6 +60,7 @@ export function createMemoryOAuthStateStore(options: MemoryOAuthStateStoreOption
     },
     async createGrant(record) {
       validateOAuthGrantRecord(record);
+      if (grants.has(record.grant)) throw new AlreadyExistsError("authorization grant", ["grant"]);
       grants.set(record.grant, copyGrant(record));
     },
     async consumeGrant(grant) {

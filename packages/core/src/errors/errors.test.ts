@@ -17,6 +17,7 @@ import {
 } from "./errors.js";
 import { ChildRunFailedError, ChildRunLimitError, LeaseLostError, NonDeterministicError, SignalConflictError, StepOutcomeUnknownError, TakeoverLimitError } from "./durable-errors.js";
 import { ContentRefusedError } from "./content-refused-error.js";
+import { AlreadyExistsError } from "./already-exists-error.js";
 import { InvalidScheduleError, ScheduleNotFoundError } from "./schedule-errors.js";
 import { isTransientError } from "./is-transient-error.js";
 import { NeonhubError, isNeonhubError } from "./neonhub-error.js";
@@ -45,6 +46,7 @@ const cases: Array<[NeonhubError, string, boolean]> = [
   [new TakeoverLimitError({ id: "run-1", agentName: "crasher", takeovers: 6 }, 5), "TAKEOVER_LIMIT", false],
   [new InvalidScheduleError("bad cron", [{ path: "cron", message: "Invalid" }]), "INVALID_SCHEDULE", false],
   [new ScheduleNotFoundError("schedule-1"), "SCHEDULE_NOT_FOUND", false],
+  [new AlreadyExistsError("API key", ["id"]), "ALREADY_EXISTS", false],
 ];
 
 describe("errors", () => {
@@ -79,6 +81,10 @@ describe("errors", () => {
     expect(validation.fieldErrors).toEqual([{ path: "a", message: "Required" }]);
     expect(validation.details).toEqual({ fieldErrors: [{ path: "a", message: "Required" }] });
     expect(new AgentNotFoundError("ghost", ["echo"]).message).toContain("echo");
+    const duplicate = new AlreadyExistsError("API key", ["id", "keyHash"]);
+    expect(duplicate.fields).toEqual(["id", "keyHash"]);
+    expect(duplicate.toJSON()).toEqual({ name: "AlreadyExistsError", code: "ALREADY_EXISTS", message: "The API key was not stored: one with the same id and keyHash is already stored.", details: { fields: ["id", "keyHash"] } });
+    expect(duplicate.isRetryable).toBe(false);
   });
 
   it("keeps the cause", () => {

@@ -39,6 +39,7 @@ export const STATUS_REASONS: Readonly<Record<ErrorCode, string>> = Object.freeze
   CONFIGURATION_INVALID: "configuration_invalid",
   INVALID_SCHEDULE: "handler_failed",
   SCHEDULE_NOT_FOUND: "handler_failed",
+  ALREADY_EXISTS: "handler_failed",
 });
 
 /** Reason of a run whose handler returned output that does not match its agent's output schema. */

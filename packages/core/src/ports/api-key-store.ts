@@ -26,6 +26,12 @@ export type CreateApiKeyInput = Omit<ApiKeyRecord, "createdAt" | "revokedAt" | "
  */
 export interface ApiKeyStore {
   readonly specificationVersion: "v1";
+  /**
+   * Stores a new key. An id and a hash are each unique across all organizations: when a key with the same id or the
+   * same hash is already stored, the store keeps that one, writes nothing and throws `AlreadyExistsError`
+   * (`ALREADY_EXISTS`, never retryable) whose `fields` name which collided (`id`, `keyHash`, or both, in that order).
+   * Of two keys created at once with the same id or hash, one is stored and the other refused so.
+   */
   create(input: CreateApiKeyInput): Promise<ApiKeyRecord>;
   /** The key with this hash, revoked, expired or not; null when none. */
   findByHash(keyHash: string): Promise<ApiKeyRecord | null>;

@@ -64,7 +64,11 @@ export interface CredentialStore {
    * code unit, as `Array.prototype.sort` does), whatever the database's collation.
    */
   list(organizationId: string): Promise<ConnectionSummary[]>;
-  /** Creates or replaces a connection (version starts again from 1 on create, is incremented on replace); clears `lastError`. */
+  /**
+   * Creates or replaces a connection (version starts again from 1 on create, is incremented on replace); clears
+   * `lastError`. A connection already stored is never a conflict here: of puts racing to create one connection, one
+   * creates it and the others replace it in turn, each with its own version.
+   */
   put(input: ConnectionInput): Promise<ConnectionCredentials>;
   /** Applies `changes` when the stored version equals `expectedVersion`; returns null when it does not. */
   update(organizationId: string, connector: string, expectedVersion: number, changes: CredentialChanges): Promise<ConnectionCredentials | null>;

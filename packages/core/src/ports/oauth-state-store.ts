@@ -40,14 +40,24 @@ export interface OAuthGrantRecord {
 
 /**
  * Pending OAuth 2.0 authorizations and the grants waiting to be confirmed. A state and a grant are each single-use:
- * `consume` and `consumeGrant` remove what they read in the same step, so two hosts cannot both use one.
+ * `consume` and `consumeGrant` remove what they read in the same step, so two hosts cannot both use one. States and
+ * grants are kept apart: a grant may have the value of a state.
  */
 export interface OAuthStateStore {
   readonly specificationVersion: "v1";
+  /**
+   * Keeps a pending authorization until it is consumed or deleted as expired. When a state of the same value is kept
+   * (expired or not), the store keeps that one, writes nothing and throws `AlreadyExistsError` (`ALREADY_EXISTS`,
+   * never retryable, `fields` `["state"]`); of two created at once with one value, one is kept.
+   */
   create(record: OAuthStateRecord): Promise<void>;
   /** Removes and returns the record of `state`, expired or not (the caller tells why it refuses); null when unknown or used. */
   consume(state: string): Promise<OAuthStateRecord | null>;
-  /** Keeps the tokens of an authorization finished with `confirm` completion until the grant is confirmed or expires. */
+  /**
+   * Keeps the tokens of an authorization finished with `confirm` completion until the grant is confirmed or expires.
+   * A grant of the same value already kept is kept, and this one refused as `create` refuses a state (`fields`
+   * `["grant"]`).
+   */
   createGrant(record: OAuthGrantRecord): Promise<void>;
   /** Removes and returns the record of `grant`, expired or not (the caller tells why it refuses); null when unknown or used. */
   consumeGrant(grant: string): Promise<OAuthGrantRecord | null>;

@@ -45,6 +45,41 @@ export function runApiKeyStoreConformanceSuite(options: ApiKeyStoreConformanceOp
       expect(await store.findByHash(randomBytes(32).toString("hex"))).toBeNull();
     });
 
+    it("refuses a second key with the same hash or the same id, in any organization, with ALREADY_EXISTS naming them, and keeps the first", async () => {
+      const first = sampleApiKeyInput();
+      const created = await store.create(first);
+      const sameHash = sampleApiKeyInput({ keyHash: first.keyHash });
+      const sameId = sampleApiKeyInput({ id: first.id });
+      const answers = {
+        "same hash": await callOutcome(() => store.create(sameHash)),
+        "same hash, same organization": await callOutcome(() => store.create(sampleApiKeyInput({ organizationId: first.organizationId, keyHash: first.keyHash }))),
+        "same id": await callOutcome(() => store.create(sameId)),
+        "same id, same organization": await callOutcome(() => store.create(sampleApiKeyInput({ organizationId: first.organizationId, id: first.id }))),
+        "the same key again": await callOutcome(() => store.create({ ...first, name: "again" })),
+      };
+      expect(answers).toEqual({
+        "same hash": "already exists keyHash",
+        "same hash, same organization": "already exists keyHash",
+        "same id": "already exists id",
+        "same id, same organization": "already exists id",
+        "the same key again": "already exists id, keyHash",
+      });
+      expect(await store.findByHash(first.keyHash)).toEqual(created);
+      expect(await store.findByHash(sameId.keyHash)).toBeNull();
+      expect(await store.list(first.organizationId)).toEqual([created]);
+      expect(await store.list(sameHash.organizationId)).toEqual([]);
+      expect(await store.list(sameId.organizationId)).toEqual([]);
+    });
+
+    it("stores one of two keys created at once with the same hash, and refuses the other with ALREADY_EXISTS", async () => {
+      const keyHash = randomBytes(32).toString("hex");
+      const inputs = [sampleApiKeyInput({ keyHash }), sampleApiKeyInput({ keyHash })];
+      const answers = await Promise.all(inputs.map((input) => callOutcome(() => store.create(input))));
+      expect([...answers].sort()).toEqual(["already exists keyHash", "answered"]);
+      const stored = inputs[answers.indexOf("answered")]!;
+      expect(await store.findByHash(keyHash)).toMatchObject({ id: stored.id, organizationId: stored.organizationId });
+    });
+
     it("keeps a key's expiry to the millisecond, and still returns the key once it has passed", async () => {
       const future = sampleApiKeyInput({ expiresAt: new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)) });
       expect((await store.create(future)).expiresAt).toEqual(future.expiresAt);

@@ -85,6 +85,16 @@ export function runCredentialStoreConformanceSuite(options: CredentialStoreConfo
       expect(await store.put(input)).toEqual({ ...storedFrom(input, 3), lastUsedAt: at });
     });
 
+    it("takes puts racing to create one connection as a create and replacements, never as a failure or a duplicate", async () => {
+      const organizationId = `org-${randomUUID()}`;
+      const inputs = Array.from({ length: 5 }, (_, index) => sampleConnectionInput({ organizationId, credentials: { accessToken: `access-${index}` } }));
+      const written = await Promise.all(inputs.map((input) => store.put(input)));
+      expect(written.map((connection) => connection.version).sort()).toEqual([1, 2, 3, 4, 5]);
+      const last = written.find((connection) => connection.version === 5);
+      expect(await store.get(organizationId, "acme")).toEqual(last);
+      expect(await store.list(organizationId)).toEqual([expect.objectContaining({ connector: "acme", version: 5 })]);
+    });
+
     it("stores a connection put without expiresAt as not expiring, also when it replaces one that expires", async () => {
       const input = sampleConnectionInput();
       await store.put(input);

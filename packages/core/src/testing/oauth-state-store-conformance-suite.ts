@@ -83,6 +83,43 @@ export function runOAuthStateStoreConformanceSuite(options: OAuthStateStoreConfo
       expect(await store.consumeGrant(secret())).toBeNull();
     });
 
+    it("refuses a second state or grant with the same value with ALREADY_EXISTS, and keeps the first", async () => {
+      const state = sampleOAuthState();
+      const grant = sampleOAuthGrant();
+      await store.create(state);
+      await store.createGrant(grant);
+      const answers = {
+        "another state, same value": await callOutcome(() => store.create(sampleOAuthState({ state: state.state }))),
+        "the same state again": await callOutcome(() => store.create(state)),
+        "an expired state, same value": await callOutcome(() => store.create(sampleOAuthState({ state: state.state, expiresAt: new Date(Date.UTC(2001, 0, 1)) }))),
+        "another grant, same value": await callOutcome(() => store.createGrant(sampleOAuthGrant({ grant: grant.grant }))),
+        "the same grant again": await callOutcome(() => store.createGrant(grant)),
+      };
+      expect(answers).toEqual({
+        "another state, same value": "already exists state",
+        "the same state again": "already exists state",
+        "an expired state, same value": "already exists state",
+        "another grant, same value": "already exists grant",
+        "the same grant again": "already exists grant",
+      });
+      expect(await store.consume(state.state)).toEqual(state);
+      expect(await store.consume(state.state)).toBeNull();
+      expect(await store.consumeGrant(grant.grant)).toEqual(grant);
+      expect(await store.consumeGrant(grant.grant)).toBeNull();
+    });
+
+    it("stores one of two states, and one of two grants, created at once with the same value, and refuses the other", async () => {
+      const shared = secret();
+      const states = [sampleOAuthState({ state: shared }), sampleOAuthState({ state: shared })];
+      const grants = [sampleOAuthGrant({ grant: shared }), sampleOAuthGrant({ grant: shared })];
+      const stateAnswers = await Promise.all(states.map((record) => callOutcome(() => store.create(record))));
+      const grantAnswers = await Promise.all(grants.map((record) => callOutcome(() => store.createGrant(record))));
+      expect([...stateAnswers].sort()).toEqual(["already exists state", "answered"]);
+      expect([...grantAnswers].sort()).toEqual(["already exists grant", "answered"]);
+      expect(await store.consume(shared)).toEqual(states[stateAnswers.indexOf("answered")]);
+      expect(await store.consumeGrant(shared)).toEqual(grants[grantAnswers.indexOf("answered")]);
+    });
+
     it("keeps grants and states apart: a grant is not a state, nor a state a grant", async () => {
       const shared = secret();
       const state = sampleOAuthState({ state: shared });

@@ -1,6 +1,7 @@
-import { type ApiKeyRecord, type ApiKeyStore, validateApiKeyInput, validateApiKeyLookup } from "@neonhub/core";
+import { AlreadyExistsError, type ApiKeyRecord, type ApiKeyStore, type CreateApiKeyInput, validateApiKeyInput, validateApiKeyLookup } from "@neonhub/core";
 import type { ApiKey, PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
+import { isUniqueViolation } from "../errors/to-store-error.js";
 
 const toRecord = (row: ApiKey): ApiKeyRecord => ({
   id: row.id,
@@ -14,6 +15,16 @@ const toRecord = (row: ApiKey): ApiKeyRecord => ({
   expiresAt: row.expiresAt,
 });
 
+/**
+ * The refusal of a key whose insert a unique index refused: the keys stored with its id or hash name the fields, as
+ * each driver adapter describes the violated index in its own way. Keys are never deleted, so one of them is there.
+ */
+async function alreadyStored(prisma: PrismaClient, input: CreateApiKeyInput, cause: unknown): Promise<AlreadyExistsError> {
+  const rows = await prisma.apiKey.findMany({ where: { OR: [{ id: input.id }, { keyHash: input.keyHash }] }, select: { id: true, keyHash: true } });
+  const fields = [...(rows.some((row) => row.id === input.id) ? ["id"] : []), ...(rows.some((row) => row.keyHash === input.keyHash) ? ["keyHash"] : [])];
+  return new AlreadyExistsError("API key", fields, { cause });
+}
+
 /** An {@link ApiKeyStore} on `ApiKey` rows; only the hash of a key is stored. */
 export function createPrismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
   return {
@@ -21,11 +32,17 @@ export function createPrismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
     create: (input) =>
       guarded("store the API key", async () => {
         validateApiKeyInput(input);
-        return toRecord(
-          await prisma.apiKey.create({
-            data: { id: input.id, organizationId: input.organizationId, userId: input.userId, name: input.name, prefix: input.prefix, scopes: input.scopes, keyHash: input.keyHash, expiresAt: input.expiresAt ?? null },
-          }),
-        );
+        try {
+          return toRecord(
+            await prisma.apiKey.create({
+              data: { id: input.id, organizationId: input.organizationId, userId: input.userId, name: input.name, prefix: input.prefix, scopes: input.scopes, keyHash: input.keyHash, expiresAt: input.expiresAt ?? null },
+            }),
+          );
+        } catch (error) {
+          // The unique indexes decide, also between two hosts creating at once: never check-then-insert.
+          if (!isUniqueViolation(error)) throw error;
+          throw await alreadyStored(prisma, input, error);
+        }
       }),
     findByHash: (keyHash) =>
       guarded("look up the API key", async () => {

@@ -1,13 +1,25 @@
 import { createHash } from "node:crypto";
-import { type OAuthCompletion, type OAuthStateStore, validateOAuthGrantRecord, validateOAuthLookup, validateOAuthStateRecord } from "@neonhub/core";
+import { AlreadyExistsError, type OAuthCompletion, type OAuthStateStore, validateOAuthGrantRecord, validateOAuthLookup, validateOAuthStateRecord } from "@neonhub/core";
 import type { OAuthGrant, OAuthState, PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
+import { isUniqueViolation } from "../errors/to-store-error.js";
 import { type CredentialKeyring, createCredentialCipher } from "./credential-cipher.js";
 import { type PendingReencryption, type PendingRows, resealPendingRows } from "./reseal-pending-rows.js";
 
 const hashSecret = (secret: string) => createHash("sha256").update(secret, "utf8").digest("hex");
 const VERIFIER_FIELD = "codeVerifier";
 const completionOf = (stored: string): OAuthCompletion => (stored === "confirm" ? "confirm" : "callback");
+
+/** Runs an insert whose one unique value is the hash of `field`: a row already kept with it refuses the record. */
+async function insertOnce(record: string, field: string, insert: () => Promise<unknown>): Promise<void> {
+  try {
+    await insert();
+  } catch (error) {
+    // The primary key decides, also between two hosts creating at once: never check-then-insert.
+    if (isUniqueViolation(error)) throw new AlreadyExistsError(record, [field], { cause: error });
+    throw error;
+  }
+}
 
 /** The result of {@link PrismaOAuthStateStore.reencrypt}. */
 export interface OAuthReencryptionResult {
@@ -77,19 +89,21 @@ export function createPrismaOAuthStateStore(prisma: PrismaClient, keys: string |
     create: (record) =>
       guarded("store the authorization state", async () => {
         validateOAuthStateRecord(record);
-        await prisma.oAuthState.create({
-          data: {
-            stateHash: hashSecret(record.state),
-            organizationId: record.organizationId,
-            userId: record.userId,
-            connector: record.connector,
-            codeVerifier: cipher.encrypt({ [VERIFIER_FIELD]: record.codeVerifier }, record.organizationId, record.connector),
-            redirectUri: record.redirectUri,
-            returnUrl: record.returnUrl,
-            completion: record.completion,
-            expiresAt: record.expiresAt,
-          },
-        });
+        await insertOnce("authorization state", "state", () =>
+          prisma.oAuthState.create({
+            data: {
+              stateHash: hashSecret(record.state),
+              organizationId: record.organizationId,
+              userId: record.userId,
+              connector: record.connector,
+              codeVerifier: cipher.encrypt({ [VERIFIER_FIELD]: record.codeVerifier }, record.organizationId, record.connector),
+              redirectUri: record.redirectUri,
+              returnUrl: record.returnUrl,
+              completion: record.completion,
+              expiresAt: record.expiresAt,
+            },
+          }),
+        );
       }),
     consume: (state) =>
       guarded("use the authorization state", async () => {
@@ -111,17 +125,19 @@ export function createPrismaOAuthStateStore(prisma: PrismaClient, keys: string |
     createGrant: (record) =>
       guarded("store the authorization grant", async () => {
         validateOAuthGrantRecord(record);
-        await prisma.oAuthGrant.create({
-          data: {
-            grantHash: hashSecret(record.grant),
-            organizationId: record.organizationId,
-            userId: record.userId,
-            connector: record.connector,
-            tokens: cipher.encrypt(record.tokens, record.organizationId, record.connector),
-            tokensExpireAt: record.tokensExpireAt,
-            expiresAt: record.expiresAt,
-          },
-        });
+        await insertOnce("authorization grant", "grant", () =>
+          prisma.oAuthGrant.create({
+            data: {
+              grantHash: hashSecret(record.grant),
+              organizationId: record.organizationId,
+              userId: record.userId,
+              connector: record.connector,
+              tokens: cipher.encrypt(record.tokens, record.organizationId, record.connector),
+              tokensExpireAt: record.tokensExpireAt,
+              expiresAt: record.expiresAt,
+            },
+          }),
+        );
       }),
     consumeGrant: (grant) =>
       guarded("use the authorization grant", async () => {

@@ -145,13 +145,6 @@ describe("errors", () => {
     }
   });
 
-  it("maps a refused write to a typed, non-retryable error with a short message", async () => {
-    const key = { id: randomUUID(), organizationId: "org", userId: "u", name: "ci", prefix: "nh_dup", keyHash: `hash-${randomUUID()}`, scopes: [] };
-    await database.apiKeyStore.create(key);
-    const failure = await database.apiKeyStore.create({ ...key, id: randomUUID() }).catch((error: unknown) => error);
-    expect(isNeonhubError(failure, "STORE_UNAVAILABLE")).toBe(true);
-    expect(failure).toMatchObject({ isRetryable: false, message: "The database refused to store the API key: a unique constraint was violated." });
-  });
   it("fails only the bad write of a batch of concurrent creates", async () => {
     const organizationId = `org-${randomUUID()}`;
     const inputs = Array.from({ length: 5 }, (_, index) => ({

@@ -27,6 +27,9 @@ const CONFLICT_SQLSTATE = /^(40001|40P01)$/;
 const CONFLICT_KINDS = new Set(["TransactionWriteConflict"]);
 const CONFLICT_PRISMA_CODES = new Set(["P2034"]);
 
+// SQLSTATE 23505 and Prisma's names for it: a row with the same unique value is already stored.
+const UNIQUE_VIOLATION_CODES = new Set(["23505", "P2002", "UniqueConstraintViolation"]);
+
 // SQLSTATE class 22 (data exception) and the driver adapter's names for it: the value itself was refused, so
 // repeating the call can never succeed.
 const DATA_EXCEPTION_SQLSTATE = /^22[0-9A-Z]{3}$/;
@@ -80,6 +83,11 @@ export function isWriteConflict(error: unknown): boolean {
 /** The SQLSTATE of a database error, when there is one. */
 export function sqlStateOf(error: unknown): string | undefined {
   return collectCodes(error).codes.find((code) => /^[0-9A-Z]{5}$/.test(code) && !code.startsWith("P"));
+}
+
+/** True when the database refused a write because a row with the same unique value is already stored. */
+export function isUniqueViolation(error: unknown): boolean {
+  return collectCodes(error).codes.some((code) => UNIQUE_VIOLATION_CODES.has(code));
 }
 
 /** True when the database refused a value as malformed or out of range (not a failure of the database). */
