@@ -6,23 +6,27 @@ import { createConnectorClient } from "../client/create-connector-client.js";
 import type { ActionDefinition, ConnectorDefinition } from "../sdk/connector-definition.js";
 import { defineConnector } from "../sdk/define-connector.js";
 import { contractCredentials } from "./contract-credentials.js";
+import { contractOptionProblems } from "./contract-option-problems.js";
 import { inputSchemaOf, outputSchemaOf, undeclaredPagingActions } from "./paging-contract.js";
 import type { ProviderAnswer, ReceivedRequest } from "./provider-server.js";
 import { type LiveHarness, type LiveHarnessOptions, startLiveHarness } from "./start-live-harness.js";
 
-/** Options of {@link runConnectorContractTests}. */
-export interface ConnectorContractOptions {
-  /** One valid input per action; every action needs one. */
-  sampleInputs: Record<string, unknown>;
+/**
+ * Options of {@link runConnectorContractTests}. `ActionName` is the connector's action names, so that for a connector
+ * made with `defineConnector` a missing sample input, or a key that names no action, is a type error.
+ */
+export interface ConnectorContractOptions<ActionName extends string = string> {
+  /** One valid input per action; every action needs one, and no other key is allowed. */
+  sampleInputs: Record<ActionName, unknown>;
   /** Inputs each action must refuse before any request. Default `null` for every action. */
-  invalidInputs?: Record<string, unknown>;
+  invalidInputs?: Partial<Record<ActionName, unknown>>;
   /** Extra credential fields of the connection (added to generated, unique secret values for the auth fields). */
   credentials?: Record<string, string>;
   /**
    * A cursor each list action accepts, for the check that it reaches the provider. Default `4711` for offset paging,
    * otherwise an opaque token; give one where the action's schema refuses those (Stripe's take a `txn_` id).
    */
-  sampleCursors?: Record<string, string>;
+  sampleCursors?: Partial<Record<ActionName, string>>;
 }
 
 const MARKER = "contract-secret-5b2f9e";
@@ -62,7 +66,12 @@ const tokenAnswer = (request: ReceivedRequest): ProviderAnswer | undefined =>
  * @example
  * runConnectorContractTests(airtableConnector, { sampleInputs: { createRecord: { baseId: "appX", table: "Leads", fields: { Name: "Ada" } } } });
  */
-export function runConnectorContractTests(connector: ConnectorDefinition, options: ConnectorContractOptions): void {
+export function runConnectorContractTests<Actions extends Record<string, ActionDefinition>>(
+  definition: ConnectorDefinition<Actions>,
+  contractOptions: ConnectorContractOptions<Extract<keyof Actions, string>>,
+): void {
+  const connector: ConnectorDefinition = definition;
+  const options: ConnectorContractOptions = contractOptions;
   const actions = Object.keys(connector.actions);
   const credentials = { ...contractCredentials(connector.auth, MARKER), ...options.credentials };
   const secrets = Object.values(credentials).filter((value) => value.length >= 4);
@@ -91,8 +100,9 @@ export function runConnectorContractTests(connector: ConnectorDefinition, option
       }
     });
 
-    it("has a sample input, accepted by its schema, for every action", () => {
-      expect(Object.keys(options.sampleInputs).sort()).toEqual([...actions].sort());
+    it("has a sample input, accepted by its schema, for every action, and options that name only its actions", () => {
+      const problems = contractOptionProblems(connector.id, actions, options);
+      expect(problems, problems.join("; ")).toEqual([]);
       for (const name of actions) expect(connector.actions[name]?.input.safeParse(options.sampleInputs[name]).success, name).toBe(true);
     });
 
