@@ -69,6 +69,7 @@ export async function startHost(
               allowInsecureOAuthRequests: config.allowInsecureOAuthRequests,
               requireConfirm: config.oauthCompletion === "confirm",
               clock: runtime.databaseClock,
+              logger,
             }),
           }
         : {}),
