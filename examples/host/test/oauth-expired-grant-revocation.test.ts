@@ -39,6 +39,7 @@ describe("The sweep of abandoned authorizations revokes at the provider the toke
       connectors: createConnectorClient({ mode: "live", environment: {}, connectors: [connector], credentials: store }),
       clock,
       logger,
+      revokeExpiredGrants: true,
       ...overrides,
     });
     host = await createTestHost({ connections });
@@ -187,9 +188,12 @@ describe("The sweep of abandoned authorizations revokes at the provider the toke
     expect(outcomes()).toEqual([["warn", "org_gamma", "failed", "TIMEOUT"]]);
   });
 
-  it("with revocation of expired grants turned off, deletes them without revoking them", async () => {
+  it.each([
+    ["by default", undefined],
+    ["turned off", false],
+  ])("with revocation of expired grants %s, deletes them without revoking them", async (_case, revokeExpiredGrants) => {
     await host.app.close();
-    await open({ revokeExpiredGrants: false });
+    await open({ revokeExpiredGrants });
     await abandonedGrant("org_gamma");
     await clock.advance(PAST_EXPIRY_MS);
     expect(await authorize(host.beta)).toBe(200);

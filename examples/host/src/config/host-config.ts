@@ -79,7 +79,7 @@ export interface HostConfig {
   oauthCompletion: "callback" | "confirm";
   /**
    * `NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS`: whether the tokens of grants nobody confirmed in time are revoked at the
-   * provider when they are swept (`true`, the default), or deleted unrevoked (`false`).
+   * provider when they are swept (`true`), or deleted unrevoked (`false`, the default).
    */
   revokeExpiredOAuthGrants: boolean;
   /** How long a looked-up API key is answered from memory (a revoked key works this long at most); 0 asks the database on every request. */
@@ -210,7 +210,7 @@ const environmentSchema = z.object({
     message: "must be a comma-separated list of absolute URLs",
   }),
   NEONHUB_OAUTH_ALLOW_HTTP: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).default("false")),
-  NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).default("true")),
+  NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).default("false")),
   NEONHUB_OAUTH_COMPLETION: z.preprocess(emptyToUndefined, z.enum(["callback", "confirm"]).default("callback")),
   NEONHUB_INSPECTOR_ASSETS_DIR: optionalText,
   NEONHUB_API_KEY_CACHE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_API_KEY_CACHE_TTL_MS)),

@@ -63,9 +63,9 @@ export interface ConnectionServiceOptions {
   /** Lets OAuth requests go to plain-HTTP endpoints; for local test servers only. */
   allowInsecureOAuthRequests?: boolean;
   /**
-   * Whether the sweep revokes at the provider the tokens of grants nobody confirmed before they expired (true by
-   * default; `NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS=false`). False deletes them unrevoked, for providers that withdraw an
-   * account's whole authorization with one token when that account is connected in several organizations.
+   * Whether the sweep revokes at the provider the tokens of grants nobody confirmed before they expired
+   * (`NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS=true`). False, the default, deletes them unrevoked: a provider that withdraws
+   * an account's whole authorization with one token would end that account's connections in other organizations.
    */
   revokeExpiredGrants?: boolean;
   /** Where the sweep reports the revocations of expired grants; never with a token. */
@@ -168,7 +168,7 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
   const expired = createExpiredAuthorizationSweep({
     states,
     revoke: createExpiredGrantRevoker({ store, connectors, oauthClients: options.oauthClients, clock, allowInsecureOAuthRequests: options.allowInsecureOAuthRequests }),
-    revokeExpiredGrants: options.revokeExpiredGrants ?? true,
+    revokeExpiredGrants: options.revokeExpiredGrants ?? false,
     logger: options.logger ?? silentLogger,
   });
   for (const [connectorId, client] of Object.entries(options.oauthClients)) {
