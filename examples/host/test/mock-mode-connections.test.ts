@@ -1,7 +1,8 @@
 import { createConnectorClient, createMemoryCredentialStore, createMemoryOAuthStateStore, slackConnector, stripeConnector } from "@neonhub/connectors";
 import { type ProviderServer, startProviderServer } from "@neonhub/connectors/testing";
-import type { CredentialStore, OAuthStateStore } from "@neonhub/core";
+import { type CredentialStore, type OAuthStateStore, systemClock } from "@neonhub/core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createExpiredGrantRevoker } from "../src/connections/expired-grant-revocation.js";
 import { createTestHost, type TestHost } from "../src/testing/create-test-host.js";
 import { createOAuthTestConnector, createOAuthTestService } from "./oauth-test-connector.js";
 
@@ -12,6 +13,7 @@ describe("Connections of a host whose connectors are in mock mode send nothing t
   let provider: ProviderServer;
   let store: CredentialStore;
   let states: OAuthStateStore;
+  let connectors: ReturnType<typeof createConnectorClient>;
   let host: TestHost;
 
   beforeAll(async () => {
@@ -24,11 +26,8 @@ describe("Connections of a host whose connectors are in mock mode send nothing t
     const connector = createOAuthTestConnector(provider.url, provider.url);
     store = createMemoryCredentialStore();
     states = createMemoryOAuthStateStore();
-    const connections = createOAuthTestService(connector, {
-      store,
-      states,
-      connectors: createConnectorClient({ mode: "mock", environment: {}, connectors: [connector, slackConnector, stripeConnector], baseUrls: { slack: provider.url, stripe: provider.url } }),
-    });
+    connectors = createConnectorClient({ mode: "mock", environment: {}, connectors: [connector, slackConnector, stripeConnector], baseUrls: { slack: provider.url, stripe: provider.url } });
+    const connections = createOAuthTestService(connector, { store, states, connectors });
     host = await createTestHost({ connections });
   });
   afterEach(() => host.app.close());
@@ -75,6 +74,28 @@ describe("Connections of a host whose connectors are in mock mode send nothing t
     expect(callback.json()).toMatchObject({ code: "OAUTH_MOCK_MODE" });
     expect(await states.consume("state-from-live-mode")).toBeNull();
     expect(await store.list("org_alpha")).toEqual([]);
+    expect(provider.requests).toEqual([]);
+  });
+
+  it("leaves a grant that expired unconfirmed in live mode kept, and would revoke its tokens without a request", async () => {
+    // As a host in live mode keeps it after a callback of confirm completion; nobody confirmed it before the restart.
+    const grant = {
+      organizationId: "org_gamma",
+      userId: "user_gamma",
+      connector: "acme-oauth",
+      tokens: OAUTH_CREDENTIALS,
+      tokensExpireAt: null,
+      expiresAt: new Date(Date.now() - 60_000),
+    };
+    await states.createGrant({ grant: "grant-from-live-mode", ...grant });
+    // The sweep runs where the code flow does, which mock mode refuses first.
+    const started = await host.app.inject({ method: "POST", url: "/v1/connections/acme-oauth/authorize", headers: host.alpha, payload: { returnUrl: "https://app.example.com/settings/acme" } });
+    expect(started.json()).toMatchObject({ code: "OAUTH_MOCK_MODE" });
+    const [kept] = await states.consumeExpiredGrants!(new Date(), 10);
+    expect(kept).toEqual(grant);
+
+    const revoke = createExpiredGrantRevoker({ store, connectors, oauthClients: { "acme-oauth": { clientId: "client-1", clientSecret: "secret-1" } }, clock: systemClock, allowInsecureOAuthRequests: true });
+    expect(await revoke(kept!)).toBe("mock_mode");
     expect(provider.requests).toEqual([]);
   });
 });

@@ -171,8 +171,14 @@ export type {
   CredentialStore,
 } from "./ports/credential-store.js";
 export { validateConnectionInput, validateConnectionLookup, validateConnectionUse, validateCredentialChanges } from "./util/validate-connection-writes.js";
-export type { OAuthCompletion, OAuthGrantRecord, OAuthStateRecord, OAuthStateStore } from "./ports/oauth-state-store.js";
-export { validateOAuthGrantRecord, validateOAuthLookup, validateOAuthStateRecord } from "./util/validate-oauth-state-writes.js";
+export type { ExpiredOAuthGrant, OAuthCompletion, OAuthGrantRecord, OAuthStateRecord, OAuthStateStore } from "./ports/oauth-state-store.js";
+export {
+  MAX_EXPIRED_GRANTS_BATCH,
+  validateConsumeExpiredGrants,
+  validateOAuthGrantRecord,
+  validateOAuthLookup,
+  validateOAuthStateRecord,
+} from "./util/validate-oauth-state-writes.js";
 export type { ApiKeyRecord, ApiKeyStore, CreateApiKeyInput } from "./ports/api-key-store.js";
 export { validateApiKeyInput, validateApiKeyLookup } from "./util/validate-api-key-writes.js";
 

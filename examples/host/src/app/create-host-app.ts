@@ -144,8 +144,14 @@ export async function createHostApp(dependencies: HostAppDependencies): Promise<
     },
     { prefix: "/v1" },
   );
-  if (dependencies.connections) await app.register(oauthCallbackRoutes, { prefix: "/v1", connections: dependencies.connections });
-  else await app.register(explainMissingConnections, { prefix: "/v1/connections" });
+  if (dependencies.connections) {
+    const connections = dependencies.connections;
+    await app.register(oauthCallbackRoutes, { prefix: "/v1", connections });
+    // The grants those revocations took are gone from the store: a host that stopped before them would leave the tokens valid.
+    app.addHook("onClose", () => connections.revocationsSettled());
+  } else {
+    await app.register(explainMissingConnections, { prefix: "/v1/connections" });
+  }
   await app.ready();
   return app;
 }

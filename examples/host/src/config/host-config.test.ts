@@ -37,6 +37,7 @@ describe("loadHostConfig", () => {
       connectorBaseUrls: {},
       allowInsecureOAuthRequests: false,
       oauthCompletion: "callback",
+      revokeExpiredOAuthGrants: false,
       inspectorAssetsDirectory: null,
       agentBreakerScope: "organization",
     });
@@ -65,6 +66,9 @@ describe("loadHostConfig", () => {
     expect(loadHostConfig({ NEONHUB_OAUTH_COMPLETION: "confirm" }).oauthCompletion).toBe("confirm");
     expect(loadHostConfig({ NEONHUB_OAUTH_COMPLETION: "" }).oauthCompletion).toBe("callback");
     expect(() => loadHostConfig({ NEONHUB_OAUTH_COMPLETION: "confirmed" })).toThrow(/NEONHUB_OAUTH_COMPLETION/);
+    expect(loadHostConfig({ NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS: "true" }).revokeExpiredOAuthGrants).toBe(true);
+    expect(loadHostConfig({ NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS: "" }).revokeExpiredOAuthGrants).toBe(false);
+    expect(() => loadHostConfig({ NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS: "no" })).toThrow(/NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS/);
     // Without a public URL there is no code flow, and nothing is added.
     expect(loadHostConfig({ NEONHUB_OAUTH_RETURN_URLS: "https://app.example.com/" }).oauthReturnUrls).toEqual(["https://app.example.com/"]);
   });

@@ -77,6 +77,11 @@ export interface HostConfig {
    * tokens unless it asks for `confirm`); `confirm` makes every authorization wait for the starter to confirm it.
    */
   oauthCompletion: "callback" | "confirm";
+  /**
+   * `NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS`: whether the tokens of grants nobody confirmed in time are revoked at the
+   * provider when they are swept (`true`), or deleted unrevoked (`false`, the default).
+   */
+  revokeExpiredOAuthGrants: boolean;
   /** How long a looked-up API key is answered from memory (a revoked key works this long at most); 0 asks the database on every request. */
   apiKeyCacheTtlMs: number;
   /** How long a run's lease lasts: a run whose host died is taken over by another once it lapses. */
@@ -205,6 +210,7 @@ const environmentSchema = z.object({
     message: "must be a comma-separated list of absolute URLs",
   }),
   NEONHUB_OAUTH_ALLOW_HTTP: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).default("false")),
+  NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).default("false")),
   NEONHUB_OAUTH_COMPLETION: z.preprocess(emptyToUndefined, z.enum(["callback", "confirm"]).default("callback")),
   NEONHUB_INSPECTOR_ASSETS_DIR: optionalText,
   NEONHUB_API_KEY_CACHE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_API_KEY_CACHE_TTL_MS)),
@@ -298,6 +304,7 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     connectorBaseUrls: connectorBaseUrls.baseUrls,
     allowInsecureOAuthRequests: values.NEONHUB_OAUTH_ALLOW_HTTP === "true",
     oauthCompletion: values.NEONHUB_OAUTH_COMPLETION,
+    revokeExpiredOAuthGrants: values.NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS === "true",
     inspectorAssetsDirectory: values.NEONHUB_INSPECTOR_ASSETS_DIR ?? null,
     agentBreakerScope: values.NEONHUB_AGENT_BREAKER_SCOPE,
   };

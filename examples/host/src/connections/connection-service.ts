@@ -4,14 +4,18 @@ import {
   type ConnectionSummary,
   ConfigurationError,
   type CredentialStore,
+  type Logger,
   type OAuthCompletion,
   type OAuthStateStore,
   isNeonhubError,
+  silentLogger,
   systemClock,
 } from "@neonhub/core";
 import { type ConnectorClient, type ConnectorDefinition, type OAuth2AuthSpec, type OAuthClientCredentials, isConnectorAuthError } from "@neonhub/connectors";
 import { CredentialsUnreadableError } from "@neonhub/persistence-prisma";
 import { ConnectionApiError } from "../http/host-error.js";
+import { createExpiredAuthorizationSweep } from "./expired-authorization-sweep.js";
+import { createExpiredGrantRevoker } from "./expired-grant-revocation.js";
 import { DEFAULT_OAUTH_GRANT_TTL_MS, newOAuthGrant } from "./oauth-grant.js";
 import { isReturnUrlAllowed } from "./return-url-allowlist.js";
 import { refuseDerivedBaseUrlOf, storeOAuthTokens } from "./store-oauth-tokens.js";
@@ -58,6 +62,14 @@ export interface ConnectionServiceOptions {
   requireConfirm?: boolean;
   /** Lets OAuth requests go to plain-HTTP endpoints; for local test servers only. */
   allowInsecureOAuthRequests?: boolean;
+  /**
+   * Whether the sweep revokes at the provider the tokens of grants nobody confirmed before they expired
+   * (`NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS=true`). False, the default, deletes them unrevoked: a provider that withdraws
+   * an account's whole authorization with one token would end that account's connections in other organizations.
+   */
+  revokeExpiredGrants?: boolean;
+  /** Where the sweep reports the revocations of expired grants; never with a token. */
+  logger?: Logger;
 }
 
 /** Who asks: the API key's organization and user. */
@@ -134,6 +146,8 @@ export interface ConnectionService {
    * A refused grant's tokens are kept nowhere and, as the callback's, not revoked at the provider.
    */
   confirm(caller: ConnectionCaller, connectorId: string, grant: string): Promise<ConnectionSummary>;
+  /** Resolves once the revocations of expired grants that sweeps started have ended (5 seconds each at most). */
+  revocationsSettled(): Promise<void>;
 }
 
 type OAuthSpec = OAuth2AuthSpec & { authorizationUrl: string };
@@ -151,6 +165,12 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
   const clock = options.clock ?? systemClock;
   const stateTtlMs = options.stateTtlMs ?? DEFAULT_OAUTH_STATE_TTL_MS;
   const grantTtlMs = options.grantTtlMs ?? DEFAULT_OAUTH_GRANT_TTL_MS;
+  const expired = createExpiredAuthorizationSweep({
+    states,
+    revoke: createExpiredGrantRevoker({ store, connectors, oauthClients: options.oauthClients, clock, allowInsecureOAuthRequests: options.allowInsecureOAuthRequests }),
+    revokeExpiredGrants: options.revokeExpiredGrants ?? false,
+    logger: options.logger ?? silentLogger,
+  });
   for (const [connectorId, client] of Object.entries(options.oauthClients)) {
     // A client of a misspelled connector would be ignored, and that connector's authorizations refused as unconfigured.
     if (!connectors.registry.has(connectorId)) {
@@ -319,8 +339,8 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
           'This host requires "completion": "confirm": the callback keeps the tokens as a grant, which the person who started the authorization confirms with POST /v1/connections/{connector}/authorize/confirm.',
         );
       }
-      // Abandoned authorizations are swept here, one indexed delete, so that nothing needs a timer.
-      await states.deleteExpired(new Date(clock.now()));
+      // Abandoned authorizations are swept here, so that nothing needs a timer; their tokens are revoked in the background.
+      await expired.sweep(new Date(clock.now()), { organizationId: caller.organizationId, connector: connector.id });
       const secrets = await newAuthorizationSecrets();
       const redirectUri = options.redirectUri as string;
       const expiresAt = new Date(clock.now() + stateTtlMs);
@@ -371,7 +391,7 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
       }
       if (pending.completion === "confirm") {
         // The code is exchanged now, while it is valid; the tokens wait for the starter's own API key.
-        await states.deleteExpired(new Date(clock.now()));
+        await expired.sweep(new Date(clock.now()), { organizationId: pending.organizationId, connector: connector.id });
         const grant = newOAuthGrant();
         await states.createGrant({
           grant,
@@ -404,6 +424,8 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
       const stored = await storeOAuthTokens(tokensTargetOf(connector, pending.organizationId), { accessToken, refreshToken: refreshToken ?? null }, pending.tokensExpireAt);
       return summaryAfterPut(pending.organizationId, stored);
     },
+
+    revocationsSettled: () => expired.settled(),
   };
 }
 

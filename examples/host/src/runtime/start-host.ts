@@ -68,7 +68,9 @@ export async function startHost(
               returnUrls: config.oauthReturnUrls,
               allowInsecureOAuthRequests: config.allowInsecureOAuthRequests,
               requireConfirm: config.oauthCompletion === "confirm",
+              revokeExpiredGrants: config.revokeExpiredOAuthGrants,
               clock: runtime.databaseClock,
+              logger,
             }),
           }
         : {}),

@@ -7,6 +7,7 @@ import {
   type OAuthStateStore,
   validateOAuthGrantRecord,
   validateOAuthLookup,
+  validateConsumeExpiredGrants,
   validateOAuthStateRecord,
 } from "@neonhub/core";
 
@@ -14,7 +15,10 @@ import {
 export interface MemoryOAuthStateStoreOptions {
   /** Most pending authorizations kept; the oldest is dropped beyond it. Default 10,000. */
   maxStates?: number;
-  /** Most grants waiting to be confirmed; the oldest is dropped beyond it. Default 10,000. */
+  /**
+   * Most grants waiting to be confirmed; the oldest are dropped beyond it. Default 10,000. A dropped grant's tokens
+   * are not handed to `consumeExpiredGrants`, so the host cannot revoke them at the provider.
+   */
   maxGrants?: number;
 }
 
@@ -69,6 +73,13 @@ export function createMemoryOAuthStateStore(options: MemoryOAuthStateStoreOption
       if (found === undefined) return null;
       grants.delete(grant);
       return found;
+    },
+    async consumeExpiredGrants(now, limit) {
+      validateConsumeExpiredGrants(now, limit);
+      const expired = [...grants.values()].filter((record) => record.expiresAt.getTime() < now.getTime());
+      const taken = expired.sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime()).slice(0, limit);
+      for (const record of taken) grants.delete(record.grant);
+      return taken.map(({ grant: _grant, ...rest }) => rest);
     },
     async deleteExpired(now) {
       return deleteExpiredOf(states, (record) => record.state, now) + deleteExpiredOf(grants, (record) => record.grant, now);

@@ -39,6 +39,13 @@ export interface OAuthGrantRecord {
 }
 
 /**
+ * A grant that expired without being confirmed, as {@link OAuthStateStore.consumeExpiredGrants} hands it over: its
+ * tokens are still valid at the provider, so the host can revoke them. The grant itself is left out (adapters may keep
+ * only its hash), since nobody can confirm it any more.
+ */
+export type ExpiredOAuthGrant = Omit<OAuthGrantRecord, "grant">;
+
+/**
  * Pending OAuth 2.0 authorizations and the grants waiting to be confirmed. A state and a grant are each single-use:
  * `consume` and `consumeGrant` remove what they read in the same step, so two hosts cannot both use one. States and
  * grants are kept apart: a grant may have the value of a state.
@@ -63,4 +70,19 @@ export interface OAuthStateStore {
   consumeGrant(grant: string): Promise<OAuthGrantRecord | null>;
   /** Removes the states and grants that expired before `now`; returns how many. */
   deleteExpired(now: Date): Promise<number>;
+  /**
+   * Removes and returns at most `limit` grants that expired before `now`, those that expired first first, with their
+   * tokens, so that the caller can revoke them at the provider; expired states stay for `deleteExpired`. Each grant is
+   * handed to one caller, even when two hosts sweep at once. An adapter that cannot open a grant's tokens any more
+   * (their key is gone) removes it all the same and leaves it out of the answer.
+   *
+   * Optional, so that adapters written before it keep working: a host finding it missing sweeps with `deleteExpired`,
+   * which deletes expired grants without giving their tokens back, so that they stay valid at the provider until they
+   * expire there. The conformance suite checks it.
+   * @param limit an integer from 1 to 1,000 (`MAX_EXPIRED_GRANTS_BATCH`).
+   * @throws ValidationError when `limit` is out of range or `now` is not a valid date, before anything is removed.
+   * @example
+   * for (const grant of await states.consumeExpiredGrants?.(new Date(), 20) ?? []) await revoke(grant.tokens);
+   */
+  consumeExpiredGrants?(now: Date, limit: number): Promise<ExpiredOAuthGrant[]>;
 }

@@ -2,13 +2,16 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { callOutcome, HOSTILE_TEXTS } from "./call-outcome.js";
 import { describe, expect, it } from "./vitest-api.js";
 import { openStoreAroundSuite, type StoreConformanceOptions } from "./store-conformance-options.js";
-import type { OAuthCompletion, OAuthGrantRecord, OAuthStateRecord, OAuthStateStore } from "../ports/oauth-state-store.js";
+import type { ExpiredOAuthGrant, OAuthCompletion, OAuthGrantRecord, OAuthStateRecord, OAuthStateStore } from "../ports/oauth-state-store.js";
 
 /** Options of {@link runOAuthStateStoreConformanceSuite}. */
 export type OAuthStateStoreConformanceOptions = StoreConformanceOptions<OAuthStateStore>;
 
 const LATER = new Date(Date.UTC(2099, 0, 1, 12, 0, 0, 7));
 const secret = () => randomBytes(32).toString("base64url");
+/** Before the expiry of any grant the other tests keep (2001 onwards), so that the sweeps below take only their own. */
+const SWEEP_CUTOFF = new Date(Date.UTC(1995, 5, 1, 12, 0, 0, 500));
+const withoutGrant = ({ grant: _grant, ...expired }: OAuthGrantRecord): ExpiredOAuthGrant => expired;
 
 /** A pending authorization; each call gets a fresh state and organization. */
 export function sampleOAuthState(overrides: Partial<OAuthStateRecord> = {}): OAuthStateRecord {
@@ -204,6 +207,64 @@ export function runOAuthStateStoreConformanceSuite(options: OAuthStateStoreConfo
       const expired = sampleOAuthGrant({ expiresAt: new Date(Date.UTC(2001, 0, 1)) });
       await store.createGrant(expired);
       expect(await store.consumeGrant(expired.grant)).toEqual(expired);
+    });
+
+    /**
+     * The store's `consumeExpiredGrants`, which the port leaves optional for adapters written before it; a test fails
+     * here, before it stores anything that could change what the other tests find.
+     */
+    const expiredGrantSweep = (): ((now: Date, limit: number) => Promise<ExpiredOAuthGrant[]>) => {
+      const consume = store.consumeExpiredGrants?.bind(store);
+      if (consume === undefined) throw new Error("The store has no consumeExpiredGrants: without it a host deletes expired grants without revoking their tokens at the provider.");
+      return consume;
+    };
+
+    it("removes and returns the grants that expired before the given instant, first expired first, at most limit at a time, with their tokens", async () => {
+      const consumeExpiredGrants = expiredGrantSweep();
+      const expiring = (ms: number, overrides: Partial<OAuthGrantRecord> = {}) => sampleOAuthGrant({ expiresAt: new Date(SWEEP_CUTOFF.getTime() - ms), ...overrides });
+      const first = expiring(3_000);
+      const second = expiring(2_000, { tokens: { accessToken: `access-${secret()}` }, tokensExpireAt: null });
+      const third = expiring(1);
+      const edge = expiring(0);
+      const expiredState = sampleOAuthState({ expiresAt: new Date(SWEEP_CUTOFF.getTime() - 60_000) });
+      for (const grant of [third, edge, first, second]) await store.createGrant(grant);
+      await store.create(expiredState);
+
+      expect(await consumeExpiredGrants(SWEEP_CUTOFF, 2)).toEqual([withoutGrant(first), withoutGrant(second)]);
+      expect(await consumeExpiredGrants(SWEEP_CUTOFF, 2)).toEqual([withoutGrant(third)]);
+      expect(await consumeExpiredGrants(SWEEP_CUTOFF, 2)).toEqual([]);
+      for (const taken of [first, second, third]) expect(await store.consumeGrant(taken.grant)).toBeNull();
+      // Neither a grant expiring at that very instant nor an expired state is taken.
+      expect(await store.consumeGrant(edge.grant)).toEqual(edge);
+      expect(await store.consume(expiredState.state)).toEqual(expiredState);
+    });
+
+    it("hands each expired grant to one of two sweeps racing for them", async () => {
+      const consumeExpiredGrants = expiredGrantSweep();
+      const expired = Array.from({ length: 6 }, (_, index) => sampleOAuthGrant({ expiresAt: new Date(SWEEP_CUTOFF.getTime() - 1_000 * (index + 1)) }));
+      for (const grant of expired) await store.createGrant(grant);
+      const answers = await Promise.all([consumeExpiredGrants(SWEEP_CUTOFF, 4), consumeExpiredGrants(SWEEP_CUTOFF, 4)]);
+      const taken = answers.flat().map((grant) => grant.organizationId);
+      expect([...taken].sort()).toEqual(expired.map((grant) => grant.organizationId).sort());
+      expect(await consumeExpiredGrants(SWEEP_CUTOFF, 4)).toEqual([]);
+    });
+
+    it("refuses a sweep of expired grants with a limit out of 1 to 1,000 or an invalid instant, and removes nothing", async () => {
+      const consumeExpiredGrants = expiredGrantSweep();
+      const expired = sampleOAuthGrant({ expiresAt: new Date(SWEEP_CUTOFF.getTime() - 1) });
+      await store.createGrant(expired);
+      const answers: Array<[string, string]> = [];
+      for (const limit of [0, -1, 1.5, Number.NaN, 1_001]) answers.push([`limit ${limit}`, await callOutcome(() => consumeExpiredGrants(SWEEP_CUTOFF, limit))]);
+      answers.push(["invalid date", await callOutcome(() => consumeExpiredGrants(new Date(Number.NaN), 10))]);
+      expect(Object.fromEntries(answers)).toEqual({
+        "limit 0": "refused limit",
+        "limit -1": "refused limit",
+        "limit 1.5": "refused limit",
+        "limit NaN": "refused limit",
+        "limit 1001": "refused limit",
+        "invalid date": "refused now",
+      });
+      expect(await consumeExpiredGrants(SWEEP_CUTOFF, 1_000)).toEqual([withoutGrant(expired)]);
     });
 
     it("deletes the states and grants that expired before the given instant, and only those", async () => {

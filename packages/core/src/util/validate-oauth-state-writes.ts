@@ -1,4 +1,4 @@
-import type { FieldError } from "../errors/errors.js";
+import { type FieldError, ValidationError } from "../errors/errors.js";
 import type { OAuthCompletion, OAuthGrantRecord, OAuthStateRecord } from "../ports/oauth-state-store.js";
 import { addTextProblems, refuseProblems } from "./store-text-checks.js";
 
@@ -43,4 +43,19 @@ export function validateOAuthLookup(texts: { state: string } | { grant: string }
   const problems: FieldError[] = [];
   addTextProblems(texts, problems);
   refuseProblems("state" in texts ? "authorization state" : "authorization grant", problems, "looked up");
+}
+
+/** The most grants one `OAuthStateStore.consumeExpiredGrants` call removes. */
+export const MAX_EXPIRED_GRANTS_BATCH = 1_000;
+
+/**
+ * Checks a `consumeExpiredGrants` call, as every adapter does before it removes anything.
+ * @throws ValidationError naming `now` when it is not a valid date, and `limit` when it is not an integer from 1 to
+ * {@link MAX_EXPIRED_GRANTS_BATCH}; never retryable.
+ */
+export function validateConsumeExpiredGrants(now: Date, limit: number): void {
+  const problems: FieldError[] = [];
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) problems.push({ path: "now", message: "Must be a valid date" });
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXPIRED_GRANTS_BATCH) problems.push({ path: "limit", message: `Must be an integer from 1 to ${MAX_EXPIRED_GRANTS_BATCH}` });
+  if (problems.length > 0) throw new ValidationError(`The sweep of expired authorization grants was refused: ${problems.map((problem) => `${problem.path} ${problem.message.toLowerCase()}`).join("; ")}.`, problems);
 }

@@ -31,6 +31,17 @@ describe("Prisma OAuth state store rows", () => {
     const otherKey = database!.createOAuthStateStore({ encryptionKey: randomBytes(32).toString("base64") });
     await expect(otherKey.consumeGrant(grant.grant)).rejects.toMatchObject({ code: "STORE_UNAVAILABLE" });
   });
+
+  it("removes an expired grant whose tokens no configured key opens, handing over the others of its batch", async () => {
+    const expiresAt = new Date(Date.UTC(1990, 0, 1));
+    const [lost, kept] = [sampleOAuthGrant({ expiresAt }), sampleOAuthGrant({ expiresAt: new Date(expiresAt.getTime() + 1) })];
+    await database!.createOAuthStateStore({ encryptionKey: randomBytes(32).toString("base64") }).createGrant(lost);
+    const store = database!.createOAuthStateStore({ encryptionKey });
+    await store.createGrant(kept);
+    const { grant: _grant, ...handedOver } = kept;
+    expect(await store.consumeExpiredGrants(new Date(Date.UTC(1990, 0, 2)), 10)).toEqual([handedOver]);
+    expect(await store.consumeExpiredGrants(new Date(Date.UTC(1990, 0, 2)), 10)).toEqual([]);
+  });
 });
 
 describe("Prisma OAuth state store key rotation on embedded PGlite", () => {

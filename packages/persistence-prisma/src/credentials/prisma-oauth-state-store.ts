@@ -1,5 +1,14 @@
 import { createHash } from "node:crypto";
-import { AlreadyExistsError, type OAuthCompletion, type OAuthStateStore, validateOAuthGrantRecord, validateOAuthLookup, validateOAuthStateRecord } from "@neonhub/core";
+import {
+  AlreadyExistsError,
+  type ExpiredOAuthGrant,
+  type OAuthCompletion,
+  type OAuthStateStore,
+  validateConsumeExpiredGrants,
+  validateOAuthGrantRecord,
+  validateOAuthLookup,
+  validateOAuthStateRecord,
+} from "@neonhub/core";
 import type { OAuthGrant, OAuthState, PrismaClient } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
 import { isUniqueViolation } from "../errors/to-store-error.js";
@@ -37,6 +46,11 @@ export interface OAuthStaleCounts {
 
 /** An {@link OAuthStateStore} on PostgreSQL, with the key rotation that operators need. */
 export interface PrismaOAuthStateStore extends OAuthStateStore {
+  /**
+   * Removes and returns expired grants, as the port describes; one `DELETE ... RETURNING` of rows locked with
+   * `SKIP LOCKED`, so that hosts sweeping at once take different rows.
+   */
+  consumeExpiredGrants(now: Date, limit: number): Promise<ExpiredOAuthGrant[]>;
   /** Id of the key new states and grants are sealed with. */
   readonly currentKeyId: string;
   /** States and grants not sealed with the current key yet, expired or not. */
@@ -153,6 +167,35 @@ export function createPrismaOAuthStateStore(prisma: PrismaClient, keys: string |
           tokensExpireAt: row.tokensExpireAt === null ? null : new Date(row.tokensExpireAt),
           expiresAt: new Date(row.expiresAt),
         };
+      }),
+    consumeExpiredGrants: (now, limit) =>
+      guarded("take expired authorization grants", async () => {
+        validateConsumeExpiredGrants(now, limit);
+        // SKIP LOCKED: a host sweeping at the same moment takes other rows instead of waiting for these.
+        const rows = await prisma.$queryRaw<OAuthGrant[]>`
+          DELETE FROM "OAuthGrant" WHERE "grantHash" IN (
+            SELECT "grantHash" FROM "OAuthGrant" WHERE "expiresAt" < ${now} ORDER BY "expiresAt", "grantHash" LIMIT ${limit} FOR UPDATE SKIP LOCKED
+          ) RETURNING *`;
+        const taken: ExpiredOAuthGrant[] = [];
+        for (const row of rows.sort((a, b) => new Date(a.expiresAt).getTime() - new Date(b.expiresAt).getTime())) {
+          let tokens: Record<string, string>;
+          try {
+            tokens = cipher.decrypt(row.tokens, row.organizationId, row.connector);
+          } catch {
+            // Tokens no configured key opens cannot be revoked by anyone; the row is gone all the same, and failing
+            // here would lose the other rows of the batch, already deleted.
+            continue;
+          }
+          taken.push({
+            organizationId: row.organizationId,
+            userId: row.userId,
+            connector: row.connector,
+            tokens,
+            tokensExpireAt: row.tokensExpireAt === null ? null : new Date(row.tokensExpireAt),
+            expiresAt: new Date(row.expiresAt),
+          });
+        }
+        return taken;
       }),
     deleteExpired: (now) =>
       guarded("delete expired authorization states and grants", async () => {
