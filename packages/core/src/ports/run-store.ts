@@ -39,7 +39,7 @@ export interface RunLease {
   expiresAt: Date;
 }
 
-/** Whether `createRun` wrote a new run or found one under the same idempotency key. */
+/** Whether `createRun` wrote a new run or found one under the same idempotency key or id. */
 export type CreateRunResult = { created: true; run: AgentRun } | { created: false; run: AgentRun };
 
 /** Moves a `QUEUED` run to `RUNNING` under an executor's lease (its fence is raised). */
@@ -311,7 +311,11 @@ export interface RunStore {
   /** Version of this port that the adapter implements. */
   readonly specificationVersion: "v2";
 
-  /** Persists a run; with an idempotency key already used in the organization, returns that run instead (atomically). */
+  /**
+   * Persists a run; with an idempotency key already used in the organization, or the id of a run the organization
+   * holds (a create retried after its answer was lost), returns that run instead (atomically), with `created` false.
+   * @throws AlreadyExistsError (`ALREADY_EXISTS`, `fields` `["id"]`) when another organization's run holds the id.
+   */
   createRun(input: CreateRunInput): Promise<CreateRunResult>;
 
   /** Moves a `QUEUED` run to `RUNNING`; returns null when it is no longer queued (for example cancelled). */

@@ -64,7 +64,11 @@ export interface ScheduleStore {
   /** Version of this port that the adapter implements. */
   readonly specificationVersion: "v1";
 
-  /** Persists a new schedule (its id is new) and returns it as stored. */
+  /**
+   * Persists a new schedule and returns it as stored.
+   * @throws AlreadyExistsError (`ALREADY_EXISTS`, `fields` `["id"]`) when a schedule of any organization has its id;
+   * that one is kept.
+   */
   createSchedule(schedule: Schedule): Promise<Schedule>;
 
   /** The schedule, or null when it does not exist in the organization. */

@@ -1,6 +1,7 @@
 import { LeaseLostError, SignalConflictError } from "../errors/durable-errors.js";
 import { timeoutAfterSignalConflict, signalAfterWaitConflict } from "../errors/signal-conflicts.js";
 import { ConfigurationError, RunNotFoundError, ValidationError } from "../errors/errors.js";
+import { AlreadyExistsError } from "../errors/already-exists-error.js";
 import type { AgentRun } from "../model/agent-run.js";
 import type { JournalStep } from "../model/journal-step.js";
 import type { RunSignal } from "../model/run-signal.js";
@@ -341,6 +342,13 @@ export function createMemoryRunStore(options: MemoryRunStoreOptions = {}): RunSt
         const existingId = idempotency.get(idempotencyKeyOf(input.organizationId, input.idempotencyKey));
         const existing = existingId === undefined ? undefined : byId(existingId);
         if (existing) return { created: false, run: copyOf(existing) };
+      }
+      // As the database's primary key: a create retried after its answer was lost finds the run it wrote, and an id
+      // is never taken over by another organization's run.
+      const sameId = byId(run.id);
+      if (sameId) {
+        if (sameId.organizationId !== run.organizationId) throw new AlreadyExistsError("run", ["id"]);
+        return { created: false, run: copyOf(sameId) };
       }
       makeRoom();
       newer.set(run.id, run);

@@ -1,4 +1,5 @@
 import { ConfigurationError, StoreUnavailableError } from "../errors/errors.js";
+import { AlreadyExistsError } from "../errors/already-exists-error.js";
 import type { Schedule } from "../model/schedule.js";
 import type { ScheduleStore } from "../ports/schedule-store.js";
 import { validateListDueSchedules, validateListSchedulesQuery } from "../schedules/validate-schedule-query.js";
@@ -58,7 +59,7 @@ export function createMemoryScheduleStore(options: MemoryScheduleStoreOptions = 
       refuseUnstorableTextIn(schedule, SCHEDULE_TEXTS);
       const kept = copy(schedule);
       if (schedules.size >= maxSchedules) throw new StoreUnavailableError(`The memory schedule store is full (${maxSchedules} schedules).`, { isRetryable: false });
-      if (schedules.has(schedule.id)) throw new StoreUnavailableError(`A schedule with id "${schedule.id}" exists already.`, { isRetryable: false });
+      if (schedules.has(schedule.id)) throw new AlreadyExistsError("schedule", ["id"]);
       schedules.set(schedule.id, kept);
       return copy(kept);
     },

@@ -218,6 +218,19 @@ export function runRunStoreConformanceSuite(options: RunStoreConformanceOptions)
       expect(await store.startRun({ organizationId: cancelled.organizationId, runId: cancelled.id, agentVersion: "1.0.0", startedAt: new Date(), traceId: null, lease })).toBeNull();
     });
 
+    it("answers a create with the id of a run its organization holds with that run, and refuses the id for another organization", async () => {
+      // A create retried after its answer was lost (the run was written) finds the run it wrote; ids are unique
+      // across organizations, so another organization's create with the id changes nothing.
+      const first = sampleRunInput({ intent: "first" });
+      expect((await store.createRun(first)).created).toBe(true);
+      const again = await store.createRun({ ...sampleRunInput({ organizationId: first.organizationId, intent: "second" }), id: first.id });
+      expect(again).toMatchObject({ created: false, run: { id: first.id, intent: "first" } });
+      const foreign = { ...sampleRunInput({ intent: "foreign" }), id: first.id };
+      expect(await callOutcome(() => store.createRun(foreign))).toBe("already exists id");
+      expect(await store.getRun(first.organizationId, first.id)).toMatchObject({ intent: "first", status: first.status });
+      expect(await store.getRun(foreign.organizationId, first.id)).toBeNull();
+    });
+
     it("returns the first run for a reused idempotency key, per organization", async () => {
       const first = sampleRunInput({ idempotencyKey: "key-1", requestHash: "hash-a" });
       expect((await store.createRun(first)).created).toBe(true);

@@ -53,6 +53,13 @@ export function runScheduleStoreConformanceSuite(options: ScheduleStoreConforman
       expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual(schedule);
     });
 
+    it("refuses a schedule whose id is taken, in its organization or another, with ALREADY_EXISTS, and keeps the first", async () => {
+      const schedule = await store.createSchedule(sampleSchedule({ agentName: "first" }));
+      expect(await callOutcome(() => store.createSchedule(sampleSchedule({ id: schedule.id, organizationId: schedule.organizationId, agentName: "second" })))).toBe("already exists id");
+      expect(await callOutcome(() => store.createSchedule(sampleSchedule({ id: schedule.id, agentName: "foreign" })))).toBe("already exists id");
+      expect(await store.getSchedule(schedule.organizationId, schedule.id)).toEqual(schedule);
+    });
+
     it("treats another organization's schedule as not found", async () => {
       const schedule = sampleSchedule();
       await store.createSchedule(schedule);

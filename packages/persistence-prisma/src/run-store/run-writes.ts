@@ -1,4 +1,4 @@
-import { LeaseLostError, RunNotFoundError, ValidationError, checkReportedMetric, isFinalRunStatus, type CreateRunInput, type CreateRunResult, type FinishRunInput, type AgentRun, type StartRunInput } from "@neonhub/core";
+import { AlreadyExistsError, LeaseLostError, RunNotFoundError, ValidationError, checkReportedMetric, isFinalRunStatus, type CreateRunInput, type CreateRunResult, type FinishRunInput, type AgentRun, type StartRunInput } from "@neonhub/core";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { PreparedStatements } from "../database/prepared-statements.js";
 import { toAgentRun, toJsonText, type AgentRunRow } from "./run-records.js";
@@ -123,7 +123,7 @@ async function findExistingForCreate(prisma: PrismaClient, input: CreateRunInput
   }
   const byId = await findRun(prisma, input.organizationId, input.id);
   if (byId) return { created: false, run: byId };
-  throw new ValidationError(`A run with id "${input.id}" already exists; run ids must be unique.`, [{ path: "id", message: "Already used" }]);
+  throw new AlreadyExistsError("run", ["id"]);
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+  AlreadyExistsError,
   CATCH_UP_POLICIES,
   ValidationError,
   decodeCursor,
@@ -14,6 +15,7 @@ import {
 } from "@neonhub/core";
 import { Prisma, type PrismaClient, type Schedule as ScheduleRow } from "../generated/prisma/client.js";
 import { guarded } from "../errors/guarded.js";
+import { isUniqueViolation } from "../errors/to-store-error.js";
 
 const toCatchUp = (value: string): CatchUpPolicy => ((CATCH_UP_POLICIES as readonly string[]).includes(value) ? (value as CatchUpPolicy) : "latest");
 
@@ -65,7 +67,13 @@ export function createPrismaScheduleStore(prisma: PrismaClient): ScheduleStore {
       guarded("create the schedule", async () => {
         const { id, organizationId, agentName, cron, timeZone, catchUp, createdBy } = schedule;
         refuseUnstorableTexts("schedule", { id, organizationId, agentName, cron, timeZone, catchUp, createdBy });
-        return toSchedule(await prisma.schedule.create({ data: { ...schedule, input: toJson(schedule.input) } }));
+        try {
+          return toSchedule(await prisma.schedule.create({ data: { ...schedule, input: toJson(schedule.input) } }));
+        } catch (error) {
+          // The primary key decides, also between two hosts creating at once: never check-then-insert.
+          if (isUniqueViolation(error)) throw new AlreadyExistsError("schedule", ["id"], { cause: error });
+          throw error;
+        }
       }),
 
     getSchedule: (organizationId, scheduleId) =>
