@@ -4,9 +4,13 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { EMBEDDED_LOCK_NAME, EMBEDDED_LOCK_STALE_MS, lockEmbeddedFolder } from "./embedded-folder-lock.js";
 
-/** Lets the file system's callbacks run: they are real I/O, which fake timers do not move. */
-const settleIo = async (until: () => boolean) => {
-  for (let turn = 0; turn < 1_000 && !until(); turn += 1) await new Promise((resolve) => setImmediate(resolve));
+/**
+ * Lets the file system's callbacks run until `until` holds: they are real I/O, which fake timers do not move. Bounded
+ * by real time, not by turns of the event loop, which a loaded machine's I/O can outlast.
+ */
+const settleIo = async (until: () => boolean | Promise<boolean>, deadlineMs = 10_000) => {
+  const deadline = performance.now() + deadlineMs;
+  while (!(await until()) && performance.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
 };
 
 describe("the claim on an embedded database's folder", () => {
@@ -26,7 +30,7 @@ describe("the claim on an embedded database's folder", () => {
     const lock = join(folder, EMBEDDED_LOCK_NAME);
     const first = (await stat(lock)).mtimeMs;
     vi.advanceTimersByTime(EMBEDDED_LOCK_STALE_MS / 2);
-    await settleIo(() => false);
+    await settleIo(async () => (await stat(lock)).mtimeMs > first);
     expect((await stat(lock)).mtimeMs).toBeGreaterThan(first);
     await expect(lockEmbeddedFolder(folder, folder, 0)).rejects.toMatchObject({ code: "CONFIGURATION_INVALID" });
     await release();
