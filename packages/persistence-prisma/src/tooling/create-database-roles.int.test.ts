@@ -4,6 +4,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openNeonhubDatabase } from "../index.js";
 import { createDatabaseRolesAt } from "./create-database-roles.js";
+import { MissingPrivilegeError } from "./missing-privilege-error.js";
+import { runRolesCommand } from "./run-roles-command.js";
 import { TEST_DATABASE_URL, createScratchDatabase, withAdmin, type ScratchDatabase } from "./scratch-database.js";
 
 if (!TEST_DATABASE_URL) console.warn("TEST_DATABASE_URL is not set: skipping the database role tests.");
@@ -86,5 +88,56 @@ describe.skipIf(!TEST_DATABASE_URL)("migration and application roles", () => {
     } finally {
       await client.end();
     }
+  });
+});
+
+describe.skipIf(!TEST_DATABASE_URL)("roles set up by a database owner without the privileges", () => {
+  const suffix = randomBytes(4).toString("hex");
+  const owner = `neonhub_owner_${suffix}`;
+  const roles = { migratorRole: `neonhub_migrator_${suffix}`, appRole: `neonhub_app_${suffix}` };
+  let scratch: ScratchDatabase;
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase(TEST_DATABASE_URL!);
+    await withAdmin(scratch.url, async (client) => {
+      await client.query(`CREATE ROLE "${owner}" LOGIN NOCREATEROLE`);
+      await client.query(`ALTER DATABASE "${scratch.name}" OWNER TO "${owner}"`);
+    });
+    // The owner migrated the database, so it owns the tables that the migration role is to take over.
+    const asOwner = await openNeonhubDatabase({ url: scratch.urlAs(owner), applyMigrations: true });
+    await asOwner.close();
+  });
+  afterAll(async () => {
+    await scratch?.drop();
+    await withAdmin(TEST_DATABASE_URL!, async (client) => {
+      for (const role of [roles.appRole, roles.migratorRole, owner]) await client.query(`DROP ROLE IF EXISTS "${role}"`);
+    });
+  });
+
+  it("names the step refused for want of CREATEROLE, and the privilege, in one line", async () => {
+    const lines: string[] = [];
+    const code = await runRolesCommand({ DATABASE_URL: scratch.urlAs(owner), NEONHUB_MIGRATOR_ROLE: roles.migratorRole, NEONHUB_APP_ROLE: roles.appRole }, {
+      log: (line) => lines.push(line),
+      error: (line) => lines.push(line),
+    });
+    expect(code).toBe(1);
+    expect(lines.at(-1)).toBe(
+      `db:roles: Could not create role "${roles.migratorRole}" as "${owner}" (permission denied to create role): that needs the CREATEROLE attribute or superuser.`,
+    );
+  });
+
+  it("names the role to be a member of when the roles exist but the owner may not act as the migration role", async () => {
+    await withAdmin(scratch.url, async (client) => {
+      for (const role of [roles.migratorRole, roles.appRole]) await client.query(`CREATE ROLE "${role}" LOGIN`);
+    });
+    const refused = createDatabaseRolesAt(scratch.urlAs(owner), roles);
+    await expect(refused).rejects.toSatisfy(MissingPrivilegeError.isInstance);
+    await expect(refused).rejects.toMatchObject({
+      code: "STORE_UNAVAILABLE",
+      isRetryable: false,
+      role: owner,
+      step: expect.stringMatching(new RegExp(`^hand table "public"\\."\\w+" to "${roles.migratorRole}"$`)),
+      privilege: expect.stringContaining(`membership in role "${roles.migratorRole}" or superuser (GRANT "${roles.migratorRole}" TO "${owner}")`),
+    });
   });
 });
