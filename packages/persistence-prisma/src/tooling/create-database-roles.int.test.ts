@@ -91,18 +91,18 @@ describe.skipIf(!TEST_DATABASE_URL)("migration and application roles", () => {
   });
 });
 
-describe.skipIf(!TEST_DATABASE_URL)("roles set up by a database owner without the privileges", () => {
+describe.skipIf(!TEST_DATABASE_URL)("roles set up by a database owner that is not a superuser", () => {
   const suffix = randomBytes(4).toString("hex");
   const owner = `neonhub_owner_${suffix}`;
   const roles = { migratorRole: `neonhub_migrator_${suffix}`, appRole: `neonhub_app_${suffix}` };
+  const otherRoles = { migratorRole: `neonhub_migrator_other_${suffix}`, appRole: `neonhub_app_other_${suffix}` };
   let scratch: ScratchDatabase;
+  const asAdmin = (statement: string) => withAdmin(scratch.url, (client) => client.query(statement));
 
   beforeAll(async () => {
     scratch = await createScratchDatabase(TEST_DATABASE_URL!);
-    await withAdmin(scratch.url, async (client) => {
-      await client.query(`CREATE ROLE "${owner}" LOGIN NOCREATEROLE`);
-      await client.query(`ALTER DATABASE "${scratch.name}" OWNER TO "${owner}"`);
-    });
+    await asAdmin(`CREATE ROLE "${owner}" LOGIN NOCREATEROLE`);
+    await asAdmin(`ALTER DATABASE "${scratch.name}" OWNER TO "${owner}"`);
     // The owner migrated the database, so it owns the tables that the migration role is to take over.
     const asOwner = await openNeonhubDatabase({ url: scratch.urlAs(owner), applyMigrations: true });
     await asOwner.close();
@@ -110,7 +110,7 @@ describe.skipIf(!TEST_DATABASE_URL)("roles set up by a database owner without th
   afterAll(async () => {
     await scratch?.drop();
     await withAdmin(TEST_DATABASE_URL!, async (client) => {
-      for (const role of [roles.appRole, roles.migratorRole, owner]) await client.query(`DROP ROLE IF EXISTS "${role}"`);
+      for (const role of [roles.appRole, roles.migratorRole, otherRoles.appRole, otherRoles.migratorRole, owner]) await client.query(`DROP ROLE IF EXISTS "${role}"`);
     });
   });
 
@@ -126,18 +126,36 @@ describe.skipIf(!TEST_DATABASE_URL)("roles set up by a database owner without th
     );
   });
 
-  it("names the role to be a member of when the roles exist but the owner may not act as the migration role", async () => {
+  it("with CREATEROLE, as a managed service's administrator has, creates the roles and makes itself a member of the migration role", async () => {
+    await asAdmin(`ALTER ROLE "${owner}" CREATEROLE`);
+    expect(await createDatabaseRolesAt(scratch.urlAs(owner), roles)).toEqual({ createdRoles: [roles.migratorRole, roles.appRole], grantedMigratorRoleTo: owner });
     await withAdmin(scratch.url, async (client) => {
-      for (const role of [roles.migratorRole, roles.appRole]) await client.query(`CREATE ROLE "${role}" LOGIN`);
+      const owners = await client.query<{ owner: string }>(`SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'`);
+      expect(owners.rows).toEqual([{ owner: roles.migratorRole }]);
     });
-    const refused = createDatabaseRolesAt(scratch.urlAs(owner), roles);
+    const database = await openNeonhubDatabase({ url: scratch.urlAs(roles.appRole) });
+    try {
+      await database.runStore.createRun(sampleRunInput());
+    } finally {
+      await database.close();
+    }
+    // Run again, it needs no new membership.
+    expect(await createDatabaseRolesAt(scratch.urlAs(owner), roles)).toEqual({ createdRoles: [], grantedMigratorRoleTo: null });
+  });
+
+  it("without CREATEROLE, refuses roles a superuser created until the superuser makes it a member of the migration role", async () => {
+    await asAdmin(`ALTER ROLE "${owner}" NOCREATEROLE`);
+    for (const role of [otherRoles.migratorRole, otherRoles.appRole]) await asAdmin(`CREATE ROLE "${role}" LOGIN`);
+    const refused = createDatabaseRolesAt(scratch.urlAs(owner), otherRoles);
     await expect(refused).rejects.toSatisfy(MissingPrivilegeError.isInstance);
     await expect(refused).rejects.toMatchObject({
       code: "STORE_UNAVAILABLE",
       isRetryable: false,
       role: owner,
-      step: expect.stringMatching(new RegExp(`^hand table "public"\\."\\w+" to "${roles.migratorRole}"$`)),
-      privilege: expect.stringContaining(`membership in role "${roles.migratorRole}" or superuser (GRANT "${roles.migratorRole}" TO "${owner}")`),
+      step: `grant role "${otherRoles.migratorRole}" to "${owner}"`,
+      privilege: expect.stringContaining(`or a superuser may run GRANT "${otherRoles.migratorRole}" TO "${owner}"`),
     });
+    await asAdmin(`GRANT "${otherRoles.migratorRole}" TO "${owner}"`);
+    expect(await createDatabaseRolesAt(scratch.urlAs(owner), otherRoles)).toEqual({ createdRoles: [], grantedMigratorRoleTo: null });
   });
 });

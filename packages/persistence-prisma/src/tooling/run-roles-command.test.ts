@@ -29,10 +29,21 @@ describe("db:roles", () => {
   it("creates the roles named in the environment and says so", async () => {
     const { lines, output } = recorder();
     const calls: unknown[] = [];
-    const code = await runRolesCommand({ ...environment, NEONHUB_APP_ROLE: "hub_app" }, output, async (...call) => void calls.push(call));
+    const code = await runRolesCommand({ ...environment, NEONHUB_APP_ROLE: "hub_app" }, output, async (...call) => {
+      calls.push(call);
+      return { createdRoles: ["neonhub_migrator", "hub_app"], grantedMigratorRoleTo: null };
+    });
     expect(code).toBe(0);
     expect(calls).toEqual([["postgres://owner@db.internal/neonhub", { migratorRole: "neonhub_migrator", migratorPassword: "m", appRole: "hub_app", appPassword: "a" }]]);
     expect(lines.log).toEqual(["Roles ready: neonhub_migrator (migrations) and hub_app (application)."]);
+  });
+
+  it("says when it made the connected role a member of the migration role, and how to undo it", async () => {
+    const { lines, output } = recorder();
+    expect(await runRolesCommand(environment, output, async () => ({ createdRoles: [], grantedMigratorRoleTo: "owner" }))).toBe(0);
+    expect(lines.log[0]).toBe(
+      "Granted neonhub_migrator to owner: handing tables to it and setting its default privileges need membership (REVOKE neonhub_migrator FROM owner undoes it).",
+    );
   });
 
   it("refuses to run without DATABASE_URL", async () => {

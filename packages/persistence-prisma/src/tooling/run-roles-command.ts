@@ -1,4 +1,4 @@
-import { createDatabaseRolesAt, type DatabaseRolesOptions } from "./create-database-roles.js";
+import { createDatabaseRolesAt, type DatabaseRolesOptions, type DatabaseRolesReport } from "./create-database-roles.js";
 import type { CommandOutput } from "./run-migrate-command.js";
 
 /**
@@ -9,7 +9,7 @@ import type { CommandOutput } from "./run-migrate-command.js";
 export async function runRolesCommand(
   environment: NodeJS.ProcessEnv,
   output: CommandOutput,
-  createRoles: (url: string, options: DatabaseRolesOptions) => Promise<void> = createDatabaseRolesAt,
+  createRoles: (url: string, options: DatabaseRolesOptions) => Promise<DatabaseRolesReport> = createDatabaseRolesAt,
 ): Promise<number> {
   const url = environment.DATABASE_URL;
   if (!url) {
@@ -23,13 +23,18 @@ export async function runRolesCommand(
     appPassword: environment.NEONHUB_APP_PASSWORD || undefined,
   };
   if (!options.migratorPassword || !options.appPassword) output.error("No password given for a role: it can log in only where the server trusts it.");
+  let report: DatabaseRolesReport;
   try {
-    await createRoles(url, options);
+    report = await createRoles(url, options);
   } catch (error) {
     // A MissingPrivilegeError already says what failed and what it needs; anything else (an unreachable server, a bad
     // URL) is told in its own words. Either way one line: a stack trace says nothing an operator can act on.
     output.error(`db:roles: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
+  }
+  if (report.grantedMigratorRoleTo !== null) {
+    const member = report.grantedMigratorRoleTo;
+    output.log(`Granted ${options.migratorRole} to ${member}: handing tables to it and setting its default privileges need membership (REVOKE ${options.migratorRole} FROM ${member} undoes it).`);
   }
   output.log(`Roles ready: ${options.migratorRole} (migrations) and ${options.appRole} (application).`);
   return 0;
