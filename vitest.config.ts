@@ -8,7 +8,7 @@ const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url))
  * a time once the rest of the suite has finished: sharing two cores with other test processes, a host can fall
  * seconds behind, which those tests would read as a fault of the code under test.
  */
-const TESTS = ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "examples/*/src/**/*.test.ts", "examples/*/test/**/*.test.ts", "examples/*/bench/**/*.test.ts", "scripts/**/*.test.ts"];
+const TESTS = ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "examples/*/src/**/*.test.ts", "examples/*/test/**/*.test.ts", "examples/*/bench/**/*.test.ts", "scripts/**/*.test.ts", "prisma/scripts/**/*.test.ts"];
 const FAULT_TESTS = ["examples/host/test/chaos.int.test.ts", "examples/host/test/durable-runs-kill.int.test.ts", "examples/host/test/separate-workers.int.test.ts"];
 
 // Workspace packages resolve to their sources, so tests never depend on a previous build.

@@ -27,7 +27,7 @@ describe("the keys command on the embedded database", () => {
     const [, id, key] = created!;
     expect(await run("list", "--org", "org_keys")).toBe(0);
     expect(last()).toContain(`${id}  ${key!.slice(0, 8)}`);
-    expect(last()).toContain("deploy  user=ops");
+    expect(last()).toContain("deploy  user=ops  scopes=runs:read,runs:write,schedules:read,schedules:write,connections:read,connections:write  created=");
     expect(last()).toContain("active");
     // The secret itself is never listed.
     expect(last()).not.toContain(key);
@@ -38,6 +38,12 @@ describe("the keys command on the embedded database", () => {
     expect(await run("revoke", "--org", "org_other", "--id", id!)).toBe(1);
     expect(await run("list", "--org", "org_empty")).toBe(0);
     expect(last()).toBe("No keys for org_empty.\n");
+  }, 60_000);
+
+  it("lists the scopes a key was created with, so that its successor can be given the same", async () => {
+    expect(await run("create", "--org", "org_scopes", "--user", "ops", "--scope", "runs:read", "--scope", "schedules:read")).toBe(0);
+    expect(await run("list", "--org", "org_scopes")).toBe(0);
+    expect(last()).toMatch(/ {2}user=ops {2}scopes=runs:read,schedules:read {2}created=/);
   }, 60_000);
 
   it("creates keys that expire, lists their expiry, marks those within 7 days for rotation and those past as expired", async () => {

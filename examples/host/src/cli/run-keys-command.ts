@@ -19,7 +19,8 @@ Scopes (repeat --scope; every scope when none is given): runs:read, runs:write, 
 connections:read, connections:write.
 
 A key never expires unless created with --expires-in (hours or days, like 12h or 90d) or --expires-at (an ISO time
-with offset, like 2027-03-01T00:00:00Z, up to 9999-12-31 UTC). list marks keys that expire within 7 days.
+with offset, like 2027-03-01T00:00:00Z, up to 9999-12-31 UTC). list shows each key's scopes (give a successor the
+same, one --scope each) and marks keys that expire within 7 days.
 
 The database is chosen as for the host: DATABASE_URL, or the embedded one in NEONHUB_DATA_DIR (./.neonhub).
 `;

@@ -64,7 +64,7 @@ export interface NeonhubDatabase {
  * process; StoreUnavailableError when the database cannot be reached.
  * @example
  * const database = await openNeonhubDatabase({ url: process.env.DATABASE_URL! });
- * if ((await database.pendingMigrations()).length > 0) throw new Error("Run `npx neonhub-migrate` first.");
+ * if ((await database.pendingMigrations()).length > 0) throw new Error("Run `npx --no-install neonhub-migrate` first.");
  * const orchestrator = createOrchestrator({ agents, store: database.runStore });
  */
 export async function openNeonhubDatabase(options: OpenNeonhubDatabaseOptions): Promise<NeonhubDatabase> {

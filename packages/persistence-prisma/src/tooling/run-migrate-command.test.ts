@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATE_USAGE, runMigrateCommand } from "./run-migrate-command.js";
 
 function recorder() {
@@ -32,4 +35,32 @@ describe("neonhub-migrate usage", () => {
     expect(lines.error.join("\n")).toContain("127.0.0.1:1/neonhub");
     expect(lines.error.join("\n")).not.toContain("s3cret");
   });
+});
+
+describe("neonhub-migrate --status on an embedded database", () => {
+  let parent: string;
+  beforeAll(async () => {
+    parent = await mkdtemp(join(tmpdir(), "neonhub-migrate-status-"));
+  });
+  afterAll(() => rm(parent, { recursive: true, force: true }));
+
+  it("reports a folder without a database with exit code 1 and leaves it without one", async () => {
+    const missing = join(parent, "missing");
+    const { lines, output } = recorder();
+    expect(await runMigrateCommand(["--status"], { NEONHUB_DATA_DIR: missing }, output)).toBe(1);
+    expect(lines.log).toEqual([`embedded database in ${missing}: no database there (the first open without --status creates it, with every migration).`]);
+    await expect(readdir(missing)).rejects.toMatchObject({ code: "ENOENT" });
+    const empty = join(parent, "empty");
+    await mkdir(empty);
+    expect(await runMigrateCommand(["--status", "--data-dir", empty], {}, output)).toBe(1);
+    expect(await readdir(empty)).toEqual([]);
+  });
+
+  it("reports a database that exists, once applying the migrations created it", async () => {
+    const dataDir = join(parent, "created");
+    const { lines, output } = recorder();
+    expect(await runMigrateCommand(["--data-dir", dataDir], {}, output)).toBe(0);
+    expect(await runMigrateCommand(["--status", "--data-dir", dataDir], {}, output)).toBe(0);
+    expect(lines.log.at(-1)).toBe(`embedded database in ${dataDir}: up to date.`);
+  }, 60_000);
 });

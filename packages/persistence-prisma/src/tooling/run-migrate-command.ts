@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { isNeonhubError } from "@neonhub/core";
 import { resolveConnection, type DatabaseConnectionOptions, type ResolvedConnection } from "../database/connection-options.js";
+import { embeddedDatabaseExists } from "../database/embedded-database-exists.js";
 import { openNeonhubDatabase } from "../database/open-neonhub-database.js";
 import { connectionFromEnvironment, describeConnection } from "./connection-from-environment.js";
 
@@ -14,12 +15,14 @@ export const MIGRATE_USAGE = `Usage: neonhub-migrate [--status] [--url <postgres
 
 Applies the committed NeonHub migrations (recorded in _prisma_migrations as \`prisma migrate deploy\` does).
 The database is --url, else DATABASE_URL, else the embedded database in --data-dir, NEONHUB_DATA_DIR or ./.neonhub.
-  --status   list pending migrations without applying them; exit code 1 when there are any
+  --status   list pending migrations without applying them; exit code 1 when there are any, or when the
+             embedded database's folder holds no database (which --status leaves uncreated)
   --help     show this text`;
 
 /**
  * The `neonhub-migrate` command: applies pending migrations, or with `--status` reports them.
- * Returns the exit code: 0 done or up to date, 1 pending migrations with `--status`, 2 bad usage or failure.
+ * Returns the exit code: 0 done or up to date, 1 pending migrations or no embedded database with `--status` (which
+ * creates none), 2 bad usage or failure.
  */
 export async function runMigrateCommand(argv: string[], environment: NodeJS.ProcessEnv, output: CommandOutput): Promise<number> {
   let connection: ResolvedConnection;
@@ -47,6 +50,12 @@ export async function runMigrateCommand(argv: string[], environment: NodeJS.Proc
     return 2;
   }
   const name = describeConnection(connection);
+  // Opening an embedded database creates it: a status check would leave an empty database behind and report every
+  // migration pending, as if the folder were the one in use.
+  if (statusOnly && connection.kind === "embedded" && !(await embeddedDatabaseExists(connection.dataDir))) {
+    output.log(`${name}: no database there (the first open without --status creates it, with every migration).`);
+    return 1;
+  }
   try {
     const database = await openNeonhubDatabase(
       connection.kind === "postgres" ? { url: connection.url, applyMigrations: false } : { embedded: { dataDir: connection.dataDir }, applyMigrations: false },
