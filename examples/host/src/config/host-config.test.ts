@@ -199,6 +199,48 @@ describe("loadHostConfig", () => {
     expect(loadHostConfig({ PORT: "", DATABASE_URL: "", REDIS_URL: "" })).toMatchObject({ port: 3000, databaseUrl: null, redisUrl: null });
   });
 
+  // Each integer variable, a value it accepts, and the setting it fills with its default.
+  const integerVariables = [
+    ["PORT", "8080", "port", 3000],
+    ["NEONHUB_WORKER_PORT", "9464", "workerPort", null],
+    ["NEONHUB_SHUTDOWN_DEADLINE_MS", "20000", "shutdownDeadlineMs", 10_000],
+    ["NEONHUB_RECONCILE_DELAY_MS", "60000", "reconcileDelayMs", 30_000],
+    ["NEONHUB_QUEUED_RUN_ALERT_MS", "120000", "queuedRunAlertMs", 300_000],
+    ["NEONHUB_RUN_RETENTION_DAYS", "90", "runRetentionDays", 30],
+    ["NEONHUB_MOCK_LATENCY_MS", "250", "mockLatencyMs", 0],
+    ["NEONHUB_API_KEY_CACHE_TTL_MS", "60000", "apiKeyCacheTtlMs", 10_000],
+    ["NEONHUB_RUN_LEASE_MS", "60000", "runLeaseMs", 30_000],
+    ["NEONHUB_MAX_RUN_TAKEOVERS", "20", "maxRunTakeovers", 5],
+    ["NEONHUB_MAX_CLOCK_SKEW_MS", "2000", "maxClockSkewMs", 5_000],
+    ["NEONHUB_SWEEP_INTERVAL_MS", "500", "sweepIntervalMs", 1_000],
+    ["NEONHUB_RUN_EVENT_STREAMS_PER_ORGANIZATION", "250", "runEventStreamsPerOrganization", 100],
+    ["NEONHUB_SCHEDULER_INTERVAL_MS", "1000", "schedulerIntervalMs", 5_000],
+  ] as const;
+
+  it("treats a blank variable as unset, and reads a value without the blanks around it", () => {
+    for (const [variable, value, setting, defaultValue] of integerVariables) {
+      for (const blank of [" ", "\t", " \n "]) expect(loadHostConfig({ [variable]: blank })[setting], `${variable}=${JSON.stringify(blank)}`).toBe(defaultValue);
+      expect(loadHostConfig({ [variable]: ` ${value}\t` })[setting], variable).toBe(Number(value));
+    }
+    expect(loadHostConfig({ DATABASE_URL: " ", REDIS_URL: "\t", NEONHUB_CONNECTORS_MODE: " ", LOG_LEVEL: " ", NEONHUB_CREDENTIALS_KEY: " " })).toMatchObject({
+      databaseUrl: null,
+      redisUrl: null,
+      connectorsMode: "mock",
+      logLevel: "info",
+      credentialsKey: null,
+    });
+    expect(loadHostConfig({ DATABASE_URL: " postgres://app@db:5432/neonhub ", LOG_LEVEL: "warn " })).toMatchObject({ databaseUrl: "postgres://app@db:5432/neonhub", logLevel: "warn" });
+  });
+
+  it("reads integer variables written as plain decimal digits only, naming each variable that is not", () => {
+    for (const [variable] of integerVariables) {
+      for (const value of ["0x10", "1e3", "+16", "16.0", "-1", "1_000", "0b1", "Infinity"]) {
+        expect(() => loadHostConfig({ [variable]: value }), `${variable}=${value}`).toThrow(expect.objectContaining({ code: "CONFIGURATION_INVALID", message: expect.stringContaining(`  ${variable}: must be`) }));
+      }
+    }
+    expect(() => loadHostConfig({ NEONHUB_API_KEY_CACHE_TTL_MS: "0x10" })).toThrow("NEONHUB_API_KEY_CACHE_TTL_MS: must be plain decimal digits, from 0 to 3600000");
+  });
+
   it("reports every invalid variable by name in one ConfigurationError", () => {
     let caught: unknown;
     try {

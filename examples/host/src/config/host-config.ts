@@ -169,11 +169,39 @@ function readConnectorBaseUrls(environment: Record<string, string | undefined>):
   return { baseUrls, problems };
 }
 
-const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
-const optionalText = z.preprocess(emptyToUndefined, z.string().trim().min(1).optional());
+/** A value is read without the blanks around it, and a blank one counts as unset, as an empty one does. */
+const blankToUndefined = (value: unknown) => (typeof value !== "string" ? value : value.trim() === "" ? undefined : value.trim());
+const optionalText = z.preprocess(blankToUndefined, z.string().min(1).optional());
+
+const PLAIN_DIGITS = /^[0-9]+$/;
+
+interface IntegerBounds {
+  min: number;
+  max: number;
+}
+
+/**
+ * Reads an integer setting written as plain decimal digits. `Number()` reads a blank value as 0 (a blank `PORT` would
+ * listen on a random port, a blank `NEONHUB_RUN_RETENTION_DAYS` keep every run) and `0x10`, `1e1` or `16.0` as
+ * numbers, so anything but digits is refused.
+ */
+const digitsToInteger = (message: string) => (value: unknown, context: z.RefinementCtx) => {
+  const text = blankToUndefined(value);
+  if (text === undefined) return undefined;
+  if (typeof text === "string" && PLAIN_DIGITS.test(text)) return Number(text);
+  context.addIssue({ code: "custom", message, input: value });
+  return z.NEVER;
+};
+const boundedInteger = (bounds: IntegerBounds, message: string) => z.number().int({ message }).min(bounds.min, { message }).max(bounds.max, { message });
+const rangeMessage = (bounds: IntegerBounds) => `must be plain decimal digits, from ${bounds.min} to ${bounds.max}`;
+/** An integer setting with a default, which a blank or unset variable gives. */
+const integerSetting = (bounds: IntegerBounds, defaultValue: number, message = rangeMessage(bounds)) =>
+  z.preprocess(digitsToInteger(message), boundedInteger(bounds, message).default(defaultValue));
+/** An integer setting without a default: undefined when the variable is blank or unset. */
+const optionalIntegerSetting = (bounds: IntegerBounds, message = rangeMessage(bounds)) => z.preprocess(digitsToInteger(message), boundedInteger(bounds, message).optional());
 const urlWithProtocols = (protocols: string[]) =>
   z.preprocess(
-    emptyToUndefined,
+    blankToUndefined,
     z
       .string()
       .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
@@ -183,57 +211,48 @@ const urlWithProtocols = (protocols: string[]) =>
   );
 
 const environmentSchema = z.object({
-  NEONHUB_ROLE: z.preprocess(emptyToUndefined, z.enum(HOST_ROLES).default("all")),
-  NEONHUB_WORKER_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65_535).optional()),
-  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65_535).default(3000)),
-  HOST: z.preprocess(emptyToUndefined, z.string().min(1).default("127.0.0.1")),
-  NEONHUB_DATA_DIR: z.preprocess(emptyToUndefined, z.string().min(1).default("./.neonhub")),
+  NEONHUB_ROLE: z.preprocess(blankToUndefined, z.enum(HOST_ROLES).default("all")),
+  NEONHUB_WORKER_PORT: optionalIntegerSetting({ min: 0, max: 65_535 }),
+  PORT: integerSetting({ min: 0, max: 65_535 }, 3000),
+  HOST: z.preprocess(blankToUndefined, z.string().min(1).default("127.0.0.1")),
+  NEONHUB_DATA_DIR: z.preprocess(blankToUndefined, z.string().min(1).default("./.neonhub")),
   DATABASE_URL: urlWithProtocols(["postgres:", "postgresql:"]),
-  NEONHUB_PG_PREPARED_STATEMENTS: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).default("true")),
+  NEONHUB_PG_PREPARED_STATEMENTS: z.preprocess(blankToUndefined, z.enum(["true", "false"]).default("true")),
   REDIS_URL: urlWithProtocols(["redis:", "rediss:"]),
-  NEONHUB_CONNECTORS_MODE: z.preprocess(emptyToUndefined, z.enum(["mock", "live"]).optional()),
-  USE_MOCK_CONNECTORS: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).optional()),
+  NEONHUB_CONNECTORS_MODE: z.preprocess(blankToUndefined, z.enum(["mock", "live"]).optional()),
+  USE_MOCK_CONNECTORS: z.preprocess(blankToUndefined, z.enum(["true", "false"]).optional()),
   NEONHUB_DEV_API_KEY: optionalText.refine((value) => value === undefined || value.length >= 24, {
     message: "must be at least 24 characters long",
   }),
-  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default("info")),
+  LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).default("info")),
   NEONHUB_CREDENTIALS_KEY: optionalText,
-  NEONHUB_SHUTDOWN_DEADLINE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(600_000).default(10_000)),
-  NEONHUB_QUEUE_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "use letters, digits, ., - and _").default("neonhub")),
-  NEONHUB_RECONCILE_DELAY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(5_000).max(86_400_000).default(DEFAULT_RECONCILE_DELAY_MS)),
-  NEONHUB_QUEUED_RUN_ALERT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(7 * 86_400_000).default(DEFAULT_QUEUED_RUN_ALERT_MS)),
-  NEONHUB_RUN_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(36_500).default(DEFAULT_RUN_RETENTION_DAYS)),
-  NEONHUB_MOCK_LATENCY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(0)),
+  NEONHUB_SHUTDOWN_DEADLINE_MS: integerSetting({ min: 0, max: 600_000 }, 10_000),
+  NEONHUB_QUEUE_PREFIX: z.preprocess(blankToUndefined, z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "use letters, digits, ., - and _").default("neonhub")),
+  NEONHUB_RECONCILE_DELAY_MS: integerSetting({ min: 5_000, max: 86_400_000 }, DEFAULT_RECONCILE_DELAY_MS),
+  NEONHUB_QUEUED_RUN_ALERT_MS: integerSetting({ min: 1_000, max: 7 * 86_400_000 }, DEFAULT_QUEUED_RUN_ALERT_MS),
+  NEONHUB_RUN_RETENTION_DAYS: integerSetting({ min: 0, max: 36_500 }, DEFAULT_RUN_RETENTION_DAYS),
+  NEONHUB_MOCK_LATENCY_MS: integerSetting({ min: 0, max: 60_000 }, 0),
   NEONHUB_CREDENTIALS_PREVIOUS_KEYS: optionalText,
   NEONHUB_PUBLIC_URL: urlWithProtocols(["https:", "http:"]),
   NEONHUB_OAUTH_RETURN_URLS: optionalText.refine((value) => value === undefined || commaList(value).every((entry) => URL.canParse(entry)), {
     message: "must be a comma-separated list of absolute URLs",
   }),
-  NEONHUB_OAUTH_ALLOW_HTTP: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).default("false")),
-  NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).default("false")),
-  NEONHUB_OAUTH_COMPLETION: z.preprocess(emptyToUndefined, z.enum(["callback", "confirm"]).default("callback")),
+  NEONHUB_OAUTH_ALLOW_HTTP: z.preprocess(blankToUndefined, z.enum(["true", "false"]).default("false")),
+  NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS: z.preprocess(blankToUndefined, z.enum(["true", "false"]).default("false")),
+  NEONHUB_OAUTH_COMPLETION: z.preprocess(blankToUndefined, z.enum(["callback", "confirm"]).default("callback")),
   NEONHUB_INSPECTOR_ASSETS_DIR: optionalText,
-  NEONHUB_API_KEY_CACHE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_API_KEY_CACHE_TTL_MS)),
-  NEONHUB_RUN_LEASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(300).max(3_600_000).default(30_000)),
-  NEONHUB_MAX_RUN_TAKEOVERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000).default(5)),
-  NEONHUB_MAX_CLOCK_SKEW_MS: z.preprocess(
-    emptyToUndefined,
-    z.coerce
-      .number({ message: "must be a positive integer of milliseconds" })
-      .int({ message: "must be a positive integer of milliseconds" })
-      .min(1, { message: "must be a positive integer of milliseconds" })
-      .optional(),
-  ),
-  NEONHUB_SWEEP_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).default(1_000)),
+  NEONHUB_API_KEY_CACHE_TTL_MS: integerSetting({ min: 0, max: 3_600_000 }, DEFAULT_API_KEY_CACHE_TTL_MS),
+  NEONHUB_RUN_LEASE_MS: integerSetting({ min: 300, max: 3_600_000 }, 30_000),
+  NEONHUB_MAX_RUN_TAKEOVERS: integerSetting({ min: 0, max: 1_000 }, 5),
+  // Its upper bound is the run lease's, checked below.
+  NEONHUB_MAX_CLOCK_SKEW_MS: optionalIntegerSetting({ min: 1, max: Number.MAX_SAFE_INTEGER }, "must be a positive integer of milliseconds"),
+  NEONHUB_SWEEP_INTERVAL_MS: integerSetting({ min: 50, max: 600_000 }, 1_000),
   // A share larger than the host's streams would be the host's limit under another name.
-  NEONHUB_RUN_EVENT_STREAMS_PER_ORGANIZATION: z.preprocess(
-    emptyToUndefined,
-    z.coerce.number().int().min(1).max(DEFAULT_MAX_EVENT_SUBSCRIBERS).default(DEFAULT_MAX_EVENT_SUBSCRIBERS_PER_ORGANIZATION),
-  ),
-  NEONHUB_SCHEDULER_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(DEFAULT_SCHEDULER_INTERVAL_MS)),
+  NEONHUB_RUN_EVENT_STREAMS_PER_ORGANIZATION: integerSetting({ min: 1, max: DEFAULT_MAX_EVENT_SUBSCRIBERS }, DEFAULT_MAX_EVENT_SUBSCRIBERS_PER_ORGANIZATION),
+  NEONHUB_SCHEDULER_INTERVAL_MS: integerSetting({ min: 0, max: 60_000 }, DEFAULT_SCHEDULER_INTERVAL_MS),
   // A host serves many organizations: one whose own provider is down must not open an agent for all of them.
   NEONHUB_AGENT_BREAKER_SCOPE: z.preprocess(
-    emptyToUndefined,
+    blankToUndefined,
     z.enum(BREAKER_SCOPES as [BreakerScope, ...BreakerScope[]], { error: `must be ${BREAKER_SCOPES.map((scope) => `"${scope}"`).join(" or ")}` }).default("organization"),
   ),
 });
