@@ -73,6 +73,25 @@ describe("loadHostConfig", () => {
     expect(loadHostConfig({ NEONHUB_OAUTH_RETURN_URLS: "https://app.example.com/" }).oauthReturnUrls).toEqual(["https://app.example.com/"]);
   });
 
+  it("refuses a public URL with a query, a fragment or user info, which would end up in the OAuth redirect URI", () => {
+    expect(loadHostConfig({ NEONHUB_PUBLIC_URL: "https://host.example.com/base/" }).publicUrl).toBe("https://host.example.com/base");
+    expect(loadHostConfig({ NEONHUB_PUBLIC_URL: "http://127.0.0.1:3000" }).publicUrl).toBe("http://127.0.0.1:3000");
+    for (const value of [
+      "https://host.example.com/base/?x=1#frag",
+      "https://host.example.com/?x=1",
+      "https://host.example.com/?",
+      "https://host.example.com/#frag",
+      "https://host.example.com#",
+      "https://user:password@host.example.com/",
+      "https://user@host.example.com",
+      "https://@host.example.com/",
+    ]) {
+      expect(() => loadHostConfig({ NEONHUB_PUBLIC_URL: value }), value).toThrow(
+        expect.objectContaining({ code: "CONFIGURATION_INVALID", message: expect.stringContaining("  NEONHUB_PUBLIC_URL: must have no query (?), fragment (#) or user info (user@)") }),
+      );
+    }
+  });
+
   it("reads a base URL per connector, and refuses one that is not an http(s) URL with the other problems", () => {
     const config = loadHostConfig({
       NEONHUB_CONNECTOR_LLM_BASE_URL: " https://llm-gateway.internal/v1 ",

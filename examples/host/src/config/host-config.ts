@@ -210,6 +210,21 @@ const urlWithProtocols = (protocols: string[]) =>
       .optional(),
   );
 
+/** User info written before the host (`https://user@host`), which the URL parser drops when it is empty (`https://@host`). */
+const USER_INFO = /^[a-z][a-z0-9+.-]*:[/\\]*[^/\\?#]*@/i;
+
+/**
+ * The OAuth redirect URI is `<public URL>/v1/oauth/callback`: after a query or a fragment the path would not be the
+ * callback's, and user info would be sent to every provider in the URI.
+ */
+const isBaseOfPaths = (value: string) => {
+  const url = new URL(value);
+  return !/[?#]/.test(url.href) && url.username === "" && url.password === "" && !USER_INFO.test(value);
+};
+const publicUrlSetting = urlWithProtocols(["https:", "http:"]).refine((value) => value === undefined || isBaseOfPaths(value), {
+  message: "must have no query (?), fragment (#) or user info (user@): the OAuth redirect URI is <NEONHUB_PUBLIC_URL>/v1/oauth/callback",
+});
+
 const environmentSchema = z.object({
   NEONHUB_ROLE: z.preprocess(blankToUndefined, z.enum(HOST_ROLES).default("all")),
   NEONHUB_WORKER_PORT: optionalIntegerSetting({ min: 0, max: 65_535 }),
@@ -233,7 +248,7 @@ const environmentSchema = z.object({
   NEONHUB_RUN_RETENTION_DAYS: integerSetting({ min: 0, max: 36_500 }, DEFAULT_RUN_RETENTION_DAYS),
   NEONHUB_MOCK_LATENCY_MS: integerSetting({ min: 0, max: 60_000 }, 0),
   NEONHUB_CREDENTIALS_PREVIOUS_KEYS: optionalText,
-  NEONHUB_PUBLIC_URL: urlWithProtocols(["https:", "http:"]),
+  NEONHUB_PUBLIC_URL: publicUrlSetting,
   NEONHUB_OAUTH_RETURN_URLS: optionalText.refine((value) => value === undefined || commaList(value).every((entry) => URL.canParse(entry)), {
     message: "must be a comma-separated list of absolute URLs",
   }),
