@@ -123,6 +123,13 @@ export interface OAuthClientConfig {
   credentialFields?: Record<string, string>;
 }
 
+/** The variable that sets a connector's OAuth client: `NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_ID` for `google-ads`. */
+export const oauthClientVariable = (connector: string): string => `NEONHUB_OAUTH_${connector.toUpperCase().replaceAll("-", "_")}_CLIENT_ID`;
+
+/** The variable that sets a credential field of a connector's OAuth client: `..._FIELD_DEVELOPER_TOKEN` for `developerToken`. */
+export const oauthFieldVariable = (connector: string, field: string): string =>
+  `NEONHUB_OAUTH_${connector.toUpperCase().replaceAll("-", "_")}_FIELD_${field.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+
 /** `DEVELOPER_TOKEN` becomes `developerToken`. */
 const camelCase = (name: string) => name.toLowerCase().replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
 
