@@ -73,6 +73,32 @@ describe("loadHostConfig", () => {
     expect(loadHostConfig({ NEONHUB_OAUTH_RETURN_URLS: "https://app.example.com/" }).oauthReturnUrls).toEqual(["https://app.example.com/"]);
   });
 
+  it("refuses an OAuth client secret or field set without its client id, naming the variable", () => {
+    expect(() =>
+      loadHostConfig({
+        NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_SECRET: "secret-1",
+        NEONHUB_OAUTH_GOOGLE_ADS_FIELD_DEVELOPER_TOKEN: "dev-token-1",
+        NEONHUB_OAUTH_X_CLIENT_ID: " ",
+        NEONHUB_OAUTH_X_CLIENT_SECRET: "secret-2",
+        NEONHUB_OAUTH_SLACK_CLIENT_ID: "slack-client",
+        NEONHUB_OAUTH_SLACK_CLIENT_SECRET: "secret-3",
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: "CONFIGURATION_INVALID",
+        message: [
+          "Invalid host configuration:",
+          "  NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_SECRET: set without NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_ID, so no OAuth client uses it",
+          "  NEONHUB_OAUTH_GOOGLE_ADS_FIELD_DEVELOPER_TOKEN: set without NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_ID, so no OAuth client adds it",
+          "  NEONHUB_OAUTH_X_CLIENT_SECRET: set without NEONHUB_OAUTH_X_CLIENT_ID, so no OAuth client uses it",
+        ].join("\n"),
+      }),
+    );
+    // A blank secret or field is unset; a client id without a secret is a public client.
+    expect(loadHostConfig({ NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_SECRET: " ", NEONHUB_OAUTH_GOOGLE_ADS_FIELD_DEVELOPER_TOKEN: "" }).oauthClients).toEqual({});
+    expect(loadHostConfig({ NEONHUB_OAUTH_X_CLIENT_ID: "x-public-client" }).oauthClients).toEqual({ x: { clientId: "x-public-client" } });
+  });
+
   it("refuses a public URL with a query, a fragment or user info, which would end up in the OAuth redirect URI", () => {
     expect(loadHostConfig({ NEONHUB_PUBLIC_URL: "https://host.example.com/base/" }).publicUrl).toBe("https://host.example.com/base");
     expect(loadHostConfig({ NEONHUB_PUBLIC_URL: "http://127.0.0.1:3000" }).publicUrl).toBe("http://127.0.0.1:3000");

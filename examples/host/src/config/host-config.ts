@@ -133,17 +133,26 @@ export const oauthFieldVariable = (connector: string, field: string): string =>
 /** `DEVELOPER_TOKEN` becomes `developerToken`. */
 const camelCase = (name: string) => name.toLowerCase().replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
 
-/** OAuth clients named in the environment: `NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_ID` configures connector `google-ads`. */
-function readOAuthClients(environment: Record<string, string | undefined>): Record<string, OAuthClientConfig> {
+const OAUTH_SECRET_VARIABLE = /^NEONHUB_OAUTH_([A-Z0-9_]+)_CLIENT_SECRET$/;
+const OAUTH_FIELD_VARIABLE = /^NEONHUB_OAUTH_([A-Z0-9_]+?)_FIELD_[A-Z0-9_]+$/;
+const isSet = (value: string | undefined): value is string => value !== undefined && value.trim() !== "";
+
+/**
+ * OAuth clients named in the environment (`NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_ID` configures connector `google-ads`), and
+ * the secrets and fields set without the client id they belong to, which no client would use.
+ */
+function readOAuthClients(environment: Record<string, string | undefined>): { clients: Record<string, OAuthClientConfig>; problems: string[] } {
   const clients: Record<string, OAuthClientConfig> = {};
+  const prefixes: string[] = [];
   for (const [name, value] of Object.entries(environment)) {
     const match = OAUTH_CLIENT_VARIABLE.exec(name);
-    if (!match?.[1] || value === undefined || value.trim() === "") continue;
+    if (!match?.[1] || !isSet(value)) continue;
     const prefix = `NEONHUB_OAUTH_${match[1]}_`;
+    prefixes.push(prefix);
     const secret = environment[`${prefix}CLIENT_SECRET`]?.trim();
     const fields: Record<string, string> = {};
     for (const [fieldVariable, fieldValue] of Object.entries(environment)) {
-      if (fieldVariable.startsWith(`${prefix}FIELD_`) && fieldValue !== undefined && fieldValue.trim() !== "") fields[camelCase(fieldVariable.slice(prefix.length + 6))] = fieldValue.trim();
+      if (fieldVariable.startsWith(`${prefix}FIELD_`) && isSet(fieldValue)) fields[camelCase(fieldVariable.slice(prefix.length + 6))] = fieldValue.trim();
     }
     clients[match[1].toLowerCase().replaceAll("_", "-")] = {
       clientId: value.trim(),
@@ -151,7 +160,19 @@ function readOAuthClients(environment: Record<string, string | undefined>): Reco
       ...(Object.keys(fields).length > 0 ? { credentialFields: fields } : {}),
     };
   }
-  return clients;
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(environment)) {
+    if (!isSet(value)) continue;
+    const secretOf = OAUTH_SECRET_VARIABLE.exec(name)?.[1];
+    if (secretOf !== undefined && !prefixes.includes(`NEONHUB_OAUTH_${secretOf}_`)) {
+      problems.push(`  ${name}: set without NEONHUB_OAUTH_${secretOf}_CLIENT_ID, so no OAuth client uses it`);
+    }
+    const fieldOf = OAUTH_FIELD_VARIABLE.exec(name)?.[1];
+    if (fieldOf !== undefined && !prefixes.some((prefix) => name.startsWith(`${prefix}FIELD_`))) {
+      problems.push(`  ${name}: set without NEONHUB_OAUTH_${fieldOf}_CLIENT_ID, so no OAuth client adds it`);
+    }
+  }
+  return { clients, problems };
 }
 
 const CONNECTOR_BASE_URL_VARIABLE = /^NEONHUB_CONNECTOR_([A-Z0-9_]+)_BASE_URL$/;
@@ -286,8 +307,9 @@ const environmentSchema = z.object({
 export function loadHostConfig(environment: Record<string, string | undefined> = process.env): HostConfig {
   const parsed = environmentSchema.safeParse(environment);
   const connectorBaseUrls = readConnectorBaseUrls(environment);
-  if (!parsed.success || connectorBaseUrls.problems.length > 0) {
-    const problems = [...(parsed.error?.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`) ?? []), ...connectorBaseUrls.problems];
+  const oauthClients = readOAuthClients(environment);
+  if (!parsed.success || connectorBaseUrls.problems.length > 0 || oauthClients.problems.length > 0) {
+    const problems = [...(parsed.error?.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`) ?? []), ...connectorBaseUrls.problems, ...oauthClients.problems];
     throw new ConfigurationError(`Invalid host configuration:\n${problems.join("\n")}`);
   }
   const values = parsed.data;
@@ -341,7 +363,7 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     publicUrl,
     // The inspector this host serves starts authorizations that come back to it.
     oauthReturnUrls: [...(publicUrl === null ? [] : [`${publicUrl}/`]), ...commaList(values.NEONHUB_OAUTH_RETURN_URLS)],
-    oauthClients: readOAuthClients(environment),
+    oauthClients: oauthClients.clients,
     connectorBaseUrls: connectorBaseUrls.baseUrls,
     allowInsecureOAuthRequests: values.NEONHUB_OAUTH_ALLOW_HTTP === "true",
     oauthCompletion: values.NEONHUB_OAUTH_COMPLETION,
