@@ -1,6 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { isNeonhubError } from "@neonhub/core";
 import { describe, expect, it } from "vitest";
 import { connectorBaseUrlVariable, loadHostConfig } from "./host-config.js";
+
+const HEX_KEY = randomBytes(32).toString("hex");
+const BASE64_KEY = randomBytes(32).toString("base64");
 
 describe("loadHostConfig", () => {
   it("fills the quick-start defaults from an empty environment", () => {
@@ -45,7 +49,7 @@ describe("loadHostConfig", () => {
 
   it("reads the connection settings: previous keys, public URL, return URLs and OAuth clients per connector", () => {
     const config = loadHostConfig({
-      NEONHUB_CREDENTIALS_PREVIOUS_KEYS: " old-1 , old-2 ",
+      NEONHUB_CREDENTIALS_PREVIOUS_KEYS: ` ${HEX_KEY} , ${BASE64_KEY} `,
       NEONHUB_PUBLIC_URL: "https://api.example.com/",
       NEONHUB_OAUTH_RETURN_URLS: "https://app.example.com/settings/,https://admin.example.com",
       NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_ID: "client-1.apps.googleusercontent.com",
@@ -54,7 +58,7 @@ describe("loadHostConfig", () => {
       NEONHUB_OAUTH_X_CLIENT_ID: "x-public-client",
     });
     expect(config).toMatchObject({
-      previousCredentialsKeys: ["old-1", "old-2"],
+      previousCredentialsKeys: [HEX_KEY, BASE64_KEY],
       publicUrl: "https://api.example.com",
       oauthReturnUrls: ["https://api.example.com/", "https://app.example.com/settings/", "https://admin.example.com"],
       oauthClients: {
@@ -97,6 +101,28 @@ describe("loadHostConfig", () => {
     // A blank secret or field is unset; a client id without a secret is a public client.
     expect(loadHostConfig({ NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_SECRET: " ", NEONHUB_OAUTH_GOOGLE_ADS_FIELD_DEVELOPER_TOKEN: "" }).oauthClients).toEqual({});
     expect(loadHostConfig({ NEONHUB_OAUTH_X_CLIENT_ID: "x-public-client" }).oauthClients).toEqual({ x: { clientId: "x-public-client" } });
+  });
+
+  it("refuses a credentials key that is not 32 bytes, naming the variable and the entry of a previous key, never a key", () => {
+    expect(loadHostConfig({ NEONHUB_CREDENTIALS_KEY: ` ${HEX_KEY} ` }).credentialsKey).toBe(HEX_KEY);
+    expect(loadHostConfig({ NEONHUB_CREDENTIALS_KEY: BASE64_KEY }).credentialsKey).toBe(BASE64_KEY);
+    let refused: unknown;
+    try {
+      loadHostConfig({ NEONHUB_CREDENTIALS_KEY: "tooshort", NEONHUB_CREDENTIALS_PREVIOUS_KEYS: `${HEX_KEY},bad,${"ab".repeat(31)}` });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({
+      code: "CONFIGURATION_INVALID",
+      message: [
+        "Invalid host configuration:",
+        "  NEONHUB_CREDENTIALS_KEY: must be 32 random bytes, as 64 hex characters or as base64 (`openssl rand -base64 32`)",
+        "  NEONHUB_CREDENTIALS_PREVIOUS_KEYS: entry 2 of 3 is not 32 random bytes, as 64 hex characters or as base64 (`openssl rand -base64 32`)",
+        "  NEONHUB_CREDENTIALS_PREVIOUS_KEYS: entry 3 of 3 is not 32 random bytes, as 64 hex characters or as base64 (`openssl rand -base64 32`)",
+      ].join("\n"),
+    });
+    expect((refused as Error).message).not.toContain("tooshort");
+    expect(() => loadHostConfig({ NEONHUB_CREDENTIALS_PREVIOUS_KEYS: "bad" })).toThrow("NEONHUB_CREDENTIALS_PREVIOUS_KEYS: entry 1 of 1 is not 32 random bytes");
   });
 
   it("refuses a public URL with a query, a fragment or user info, which would end up in the OAuth redirect URI", () => {

@@ -1,5 +1,6 @@
 import { BREAKER_SCOPES, ConfigurationError, DEFAULT_SCHEDULER_INTERVAL_MS, type BreakerScope } from "@neonhub/core";
 import { z } from "zod";
+import { encryptionKeyId } from "@neonhub/persistence-prisma";
 import { DEFAULT_RECONCILE_DELAY_MS } from "@neonhub/redis";
 import { DEFAULT_API_KEY_CACHE_TTL_MS } from "../auth/cached-api-key-store.js";
 import { DEFAULT_MAX_EVENT_SUBSCRIBERS, DEFAULT_MAX_EVENT_SUBSCRIBERS_PER_ORGANIZATION } from "../inspector/run-event-hub.js";
@@ -253,6 +254,25 @@ const publicUrlSetting = urlWithProtocols(["https:", "http:"]).refine((value) =>
   message: "must have no query (?), fragment (#) or user info (user@): the OAuth redirect URI is <NEONHUB_PUBLIC_URL>/v1/oauth/callback",
 });
 
+const KEY_FORMAT = "32 random bytes, as 64 hex characters or as base64 (`openssl rand -base64 32`)";
+/** The credential store's own reading of a key, so that the two cannot disagree on what a key is. */
+const isEncryptionKey = (value: string) => {
+  try {
+    encryptionKeyId(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const credentialsKeySetting = optionalText.refine((value) => value === undefined || isEncryptionKey(value), { message: `must be ${KEY_FORMAT}` });
+// Keys are secrets: a problem names the entry by its place, never by its value.
+const previousKeysSetting = optionalText.superRefine((value, context) => {
+  const keys = commaList(value);
+  keys.forEach((key, index) => {
+    if (!isEncryptionKey(key)) context.addIssue({ code: "custom", message: `entry ${index + 1} of ${keys.length} is not ${KEY_FORMAT}` });
+  });
+});
+
 const environmentSchema = z.object({
   NEONHUB_ROLE: z.preprocess(blankToUndefined, z.enum(HOST_ROLES).default("all")),
   NEONHUB_WORKER_PORT: optionalIntegerSetting({ min: 0, max: 65_535 }),
@@ -268,14 +288,14 @@ const environmentSchema = z.object({
     message: "must be at least 24 characters long",
   }),
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).default("info")),
-  NEONHUB_CREDENTIALS_KEY: optionalText,
+  NEONHUB_CREDENTIALS_KEY: credentialsKeySetting,
   NEONHUB_SHUTDOWN_DEADLINE_MS: integerSetting({ min: 0, max: 600_000 }, 10_000),
   NEONHUB_QUEUE_PREFIX: z.preprocess(blankToUndefined, z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "use letters, digits, ., - and _").default("neonhub")),
   NEONHUB_RECONCILE_DELAY_MS: integerSetting({ min: 5_000, max: 86_400_000 }, DEFAULT_RECONCILE_DELAY_MS),
   NEONHUB_QUEUED_RUN_ALERT_MS: integerSetting({ min: 1_000, max: 7 * 86_400_000 }, DEFAULT_QUEUED_RUN_ALERT_MS),
   NEONHUB_RUN_RETENTION_DAYS: integerSetting({ min: 0, max: 36_500 }, DEFAULT_RUN_RETENTION_DAYS),
   NEONHUB_MOCK_LATENCY_MS: integerSetting({ min: 0, max: 60_000 }, 0),
-  NEONHUB_CREDENTIALS_PREVIOUS_KEYS: optionalText,
+  NEONHUB_CREDENTIALS_PREVIOUS_KEYS: previousKeysSetting,
   NEONHUB_PUBLIC_URL: publicUrlSetting,
   NEONHUB_OAUTH_RETURN_URLS: optionalText.refine((value) => value === undefined || commaList(value).every((entry) => URL.canParse(entry)), {
     message: "must be a comma-separated list of absolute URLs",
