@@ -203,6 +203,7 @@ describe("loadHostConfig", () => {
       DATABASE_URL: "postgres://app@db:5432/neonhub",
       REDIS_URL: "redis://cache:6379",
       NEONHUB_CONNECTORS_MODE: "live",
+      NEONHUB_CREDENTIALS_KEY: HEX_KEY,
       NEONHUB_DEV_API_KEY: "nh_development_key_0123456789",
       LOG_LEVEL: "warn",
     });
@@ -323,6 +324,36 @@ describe("loadHostConfig", () => {
     const message = (caught as Error).message;
     for (const name of ["PORT", "DATABASE_URL", "NEONHUB_CONNECTORS_MODE", "LOG_LEVEL"]) expect(message).toContain(name);
     expect(message).toContain("postgres://");
+  });
+
+  it("reports the problems between variables in the same message as the invalid variables", () => {
+    let caught: unknown;
+    try {
+      loadHostConfig({
+        PORT: "eighty",
+        NEONHUB_ROLE: "worker",
+        NEONHUB_CONNECTORS_MODE: "live",
+        USE_MOCK_CONNECTORS: "true",
+        NEONHUB_RUN_LEASE_MS: "6000",
+        NEONHUB_MAX_CLOCK_SKEW_MS: "5000",
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: "CONFIGURATION_INVALID" });
+    expect((caught as Error).message.split("\n")).toEqual([
+      "Invalid host configuration:",
+      "  PORT: must be plain decimal digits, from 0 to 65535",
+      "  NEONHUB_CONNECTORS_MODE=live contradicts USE_MOCK_CONNECTORS=true",
+      "  NEONHUB_CONNECTORS_MODE=live needs NEONHUB_CREDENTIALS_KEY: live connectors read each organization's credentials with it",
+      "  NEONHUB_ROLE=worker needs REDIS_URL: queued runs go through Redis from API hosts to workers",
+      "  NEONHUB_ROLE=worker needs DATABASE_URL: the embedded database belongs to one process",
+      expect.stringMatching(/^ {2}NEONHUB_MAX_CLOCK_SKEW_MS=5000 must be below two thirds of NEONHUB_RUN_LEASE_MS=6000 /),
+    ]);
+    // A check between variables waits for the variables it reads to be valid: an invalid REDIS_URL is reported alone.
+    expect(() => loadHostConfig({ NEONHUB_ROLE: "api", REDIS_URL: "http://cache:6379" })).toThrow(
+      expect.objectContaining({ message: "Invalid host configuration:\n  REDIS_URL: must be a URL starting with redis:// or rediss://" }),
+    );
   });
 
   it("rejects a development key too short to be safe", () => {

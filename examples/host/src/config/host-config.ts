@@ -320,6 +320,67 @@ const environmentSchema = z.object({
   ),
 });
 
+type EnvironmentValues = z.output<typeof environmentSchema>;
+
+/** Values of the variables that are valid, and which those are (an unset optional one has no key in the values). */
+interface ValidValues {
+  values: Partial<EnvironmentValues>;
+  valid: ReadonlySet<string>;
+}
+
+const ENVIRONMENT_VARIABLES = Object.keys(environmentSchema.shape);
+
+/**
+ * Reads each variable on its own: with an invalid variable there is no parsed whole, and the checks between the valid
+ * ones should still report in the same message.
+ */
+function validValuesOf(environment: Record<string, string | undefined>): ValidValues {
+  const values: Record<string, unknown> = {};
+  const valid = new Set<string>();
+  for (const [name, schema] of Object.entries(environmentSchema.shape)) {
+    const result = schema.safeParse(environment[name]);
+    if (!result.success) continue;
+    values[name] = result.data;
+    valid.add(name);
+  }
+  return { values: values as Partial<EnvironmentValues>, valid };
+}
+
+const areValid = <Name extends keyof EnvironmentValues>(read: ValidValues, ...names: Name[]): read is ValidValues & { values: Pick<EnvironmentValues, Name> } =>
+  names.every((name) => read.valid.has(name));
+
+/**
+ * A lease is renewed every third of its length: a clock ahead by two thirds takes over runs whose leases are renewed.
+ * Unset, it is 5 s or a third of the lease, whichever is less, so that a short lease needs no second setting.
+ */
+const maxClockSkewOf = (values: Pick<EnvironmentValues, "NEONHUB_MAX_CLOCK_SKEW_MS" | "NEONHUB_RUN_LEASE_MS">) =>
+  values.NEONHUB_MAX_CLOCK_SKEW_MS ?? Math.min(DEFAULT_MAX_CLOCK_SKEW_MS, Math.floor(values.NEONHUB_RUN_LEASE_MS / 3));
+
+/** Problems between variables, each checked once the variables it reads are valid. */
+function problemsBetweenVariables(read: ValidValues): string[] {
+  const problems: string[] = [];
+  if (areValid(read, "NEONHUB_CONNECTORS_MODE", "USE_MOCK_CONNECTORS") && read.values.NEONHUB_CONNECTORS_MODE === "live" && read.values.USE_MOCK_CONNECTORS === "true") {
+    problems.push("  NEONHUB_CONNECTORS_MODE=live contradicts USE_MOCK_CONNECTORS=true");
+  }
+  if (areValid(read, "NEONHUB_CONNECTORS_MODE", "NEONHUB_CREDENTIALS_KEY") && read.values.NEONHUB_CONNECTORS_MODE === "live" && read.values.NEONHUB_CREDENTIALS_KEY === undefined) {
+    problems.push("  NEONHUB_CONNECTORS_MODE=live needs NEONHUB_CREDENTIALS_KEY: live connectors read each organization's credentials with it");
+  }
+  // Split processes share work through Redis and PostgreSQL; an in-process queue or an embedded database is one process's.
+  if (areValid(read, "NEONHUB_ROLE", "REDIS_URL") && read.values.NEONHUB_ROLE !== "all" && read.values.REDIS_URL === undefined) {
+    problems.push(`  NEONHUB_ROLE=${read.values.NEONHUB_ROLE} needs REDIS_URL: queued runs go through Redis from API hosts to workers`);
+  }
+  if (areValid(read, "NEONHUB_ROLE", "DATABASE_URL") && read.values.NEONHUB_ROLE === "worker" && read.values.DATABASE_URL === undefined) {
+    problems.push("  NEONHUB_ROLE=worker needs DATABASE_URL: the embedded database belongs to one process");
+  }
+  if (areValid(read, "NEONHUB_MAX_CLOCK_SKEW_MS", "NEONHUB_RUN_LEASE_MS") && 3 * maxClockSkewOf(read.values) >= 2 * read.values.NEONHUB_RUN_LEASE_MS) {
+    problems.push(
+      `  NEONHUB_MAX_CLOCK_SKEW_MS=${maxClockSkewOf(read.values)} must be below two thirds of NEONHUB_RUN_LEASE_MS=${read.values.NEONHUB_RUN_LEASE_MS} ` +
+        `(${Math.ceil((2 * read.values.NEONHUB_RUN_LEASE_MS) / 3)} ms): a host whose clock runs that far ahead would take over runs whose leases are still renewed before it stopped`,
+    );
+  }
+  return problems;
+}
+
 /**
  * Reads and validates the host's configuration. Every problem is reported at once, by variable name.
  * @throws ConfigurationError listing each invalid variable.
@@ -328,30 +389,15 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
   const parsed = environmentSchema.safeParse(environment);
   const connectorBaseUrls = readConnectorBaseUrls(environment);
   const oauthClients = readOAuthClients(environment);
-  if (!parsed.success || connectorBaseUrls.problems.length > 0 || oauthClients.problems.length > 0) {
-    const problems = [...(parsed.error?.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`) ?? []), ...connectorBaseUrls.problems, ...oauthClients.problems];
-    throw new ConfigurationError(`Invalid host configuration:\n${problems.join("\n")}`);
-  }
+  const problems = [
+    ...(parsed.error?.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`) ?? []),
+    ...connectorBaseUrls.problems,
+    ...oauthClients.problems,
+    ...problemsBetweenVariables(parsed.success ? { values: parsed.data, valid: new Set(ENVIRONMENT_VARIABLES) } : validValuesOf(environment)),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigurationError(`Invalid host configuration:\n${problems.join("\n")}`);
   const values = parsed.data;
-  if (values.NEONHUB_CONNECTORS_MODE === "live" && values.USE_MOCK_CONNECTORS === "true") {
-    throw new ConfigurationError("Invalid host configuration:\n  NEONHUB_CONNECTORS_MODE=live contradicts USE_MOCK_CONNECTORS=true");
-  }
-  // Split processes share work through Redis and PostgreSQL; an in-process queue or an embedded database is one process's.
-  if (values.NEONHUB_ROLE !== "all" && values.REDIS_URL === undefined) {
-    throw new ConfigurationError(`Invalid host configuration:\n  NEONHUB_ROLE=${values.NEONHUB_ROLE} needs REDIS_URL: queued runs go through Redis from API hosts to workers`);
-  }
-  if (values.NEONHUB_ROLE === "worker" && values.DATABASE_URL === undefined) {
-    throw new ConfigurationError("Invalid host configuration:\n  NEONHUB_ROLE=worker needs DATABASE_URL: the embedded database belongs to one process");
-  }
-  // A lease is renewed every third of its length: a clock ahead by two thirds takes over runs whose leases are renewed.
-  // Unset, it is 5 s or a third of the lease, whichever is less, so that a short lease needs no second setting.
-  const maxClockSkewMs = values.NEONHUB_MAX_CLOCK_SKEW_MS ?? Math.min(DEFAULT_MAX_CLOCK_SKEW_MS, Math.floor(values.NEONHUB_RUN_LEASE_MS / 3));
-  if (3 * maxClockSkewMs >= 2 * values.NEONHUB_RUN_LEASE_MS) {
-    throw new ConfigurationError(
-      `Invalid host configuration:\n  NEONHUB_MAX_CLOCK_SKEW_MS=${maxClockSkewMs} must be below two thirds of NEONHUB_RUN_LEASE_MS=${values.NEONHUB_RUN_LEASE_MS} ` +
-        `(${Math.ceil((2 * values.NEONHUB_RUN_LEASE_MS) / 3)} ms): a host whose clock runs that far ahead would take over runs whose leases are still renewed before it stopped`,
-    );
-  }
+  const maxClockSkewMs = maxClockSkewOf(values);
   const publicUrl = values.NEONHUB_PUBLIC_URL?.replace(/\/+$/, "") ?? null;
   return {
     role: values.NEONHUB_ROLE,
