@@ -362,6 +362,9 @@ describe("loadHostConfig", () => {
 
   it("honours USE_MOCK_CONNECTORS and refuses a contradiction with live mode", () => {
     expect(loadHostConfig({ USE_MOCK_CONNECTORS: "true" }).connectorsMode).toBe("mock");
+    // Only NEONHUB_CONNECTORS_MODE=live turns mock mode off.
+    expect(loadHostConfig({ USE_MOCK_CONNECTORS: "false" }).connectorsMode).toBe("mock");
+    expect(loadHostConfig({ USE_MOCK_CONNECTORS: "false", NEONHUB_CONNECTORS_MODE: "live", NEONHUB_CREDENTIALS_KEY: HEX_KEY }).connectorsMode).toBe("live");
     expect(() => loadHostConfig({ USE_MOCK_CONNECTORS: "true", NEONHUB_CONNECTORS_MODE: "live" })).toThrow(/contradicts/);
   });
 
