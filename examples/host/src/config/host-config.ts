@@ -1,9 +1,22 @@
 import { BREAKER_SCOPES, ConfigurationError, DEFAULT_SCHEDULER_INTERVAL_MS, type BreakerScope } from "@neonhub/core";
 import { z } from "zod";
-import { encryptionKeyId } from "@neonhub/persistence-prisma";
 import { DEFAULT_RECONCILE_DELAY_MS } from "@neonhub/redis";
 import { DEFAULT_API_KEY_CACHE_TTL_MS } from "../auth/cached-api-key-store.js";
 import { DEFAULT_MAX_EVENT_SUBSCRIBERS, DEFAULT_MAX_EVENT_SUBSCRIBERS_PER_ORGANIZATION } from "../inspector/run-event-hub.js";
+import { readOAuthClients, type OAuthClientConfig } from "./oauth-client-variables.js";
+import {
+  blankToUndefined,
+  commaList,
+  credentialsKeySetting,
+  integerSetting,
+  optionalIntegerSetting,
+  optionalText,
+  previousKeysSetting,
+  publicUrlSetting,
+  urlWithProtocols,
+} from "./setting-schemas.js";
+
+export { oauthClientVariable, oauthFieldVariable, type OAuthClientConfig } from "./oauth-client-variables.js";
 
 /** Longer than the reconciler needs to put a lost run back (its delay plus one interval), with room for a backlog. */
 const DEFAULT_QUEUED_RUN_ALERT_MS = 5 * 60_000;
@@ -113,69 +126,6 @@ export interface HostConfig {
   agentBreakerScope: BreakerScope;
 }
 
-const commaList = (value: string | undefined) => (value ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry.length > 0);
-const OAUTH_CLIENT_VARIABLE = /^NEONHUB_OAUTH_([A-Z0-9_]+)_CLIENT_ID$/;
-
-/** An OAuth client of the operator, and the credential fields the operator adds to every connection made with it. */
-export interface OAuthClientConfig {
-  clientId: string;
-  clientSecret?: string;
-  /** Added to the credentials of connections made through the code flow (`developerToken` for Google Ads). */
-  credentialFields?: Record<string, string>;
-}
-
-/** The variable that sets a connector's OAuth client: `NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_ID` for `google-ads`. */
-export const oauthClientVariable = (connector: string): string => `NEONHUB_OAUTH_${connector.toUpperCase().replaceAll("-", "_")}_CLIENT_ID`;
-
-/** The variable that sets a credential field of a connector's OAuth client: `..._FIELD_DEVELOPER_TOKEN` for `developerToken`. */
-export const oauthFieldVariable = (connector: string, field: string): string =>
-  `NEONHUB_OAUTH_${connector.toUpperCase().replaceAll("-", "_")}_FIELD_${field.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
-
-/** `DEVELOPER_TOKEN` becomes `developerToken`. */
-const camelCase = (name: string) => name.toLowerCase().replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
-
-const OAUTH_SECRET_VARIABLE = /^NEONHUB_OAUTH_([A-Z0-9_]+)_CLIENT_SECRET$/;
-const OAUTH_FIELD_VARIABLE = /^NEONHUB_OAUTH_([A-Z0-9_]+?)_FIELD_[A-Z0-9_]+$/;
-const isSet = (value: string | undefined): value is string => value !== undefined && value.trim() !== "";
-
-/**
- * OAuth clients named in the environment (`NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_ID` configures connector `google-ads`), and
- * the secrets and fields set without the client id they belong to, which no client would use.
- */
-function readOAuthClients(environment: Record<string, string | undefined>): { clients: Record<string, OAuthClientConfig>; problems: string[] } {
-  const clients: Record<string, OAuthClientConfig> = {};
-  const prefixes: string[] = [];
-  for (const [name, value] of Object.entries(environment)) {
-    const match = OAUTH_CLIENT_VARIABLE.exec(name);
-    if (!match?.[1] || !isSet(value)) continue;
-    const prefix = `NEONHUB_OAUTH_${match[1]}_`;
-    prefixes.push(prefix);
-    const secret = environment[`${prefix}CLIENT_SECRET`]?.trim();
-    const fields: Record<string, string> = {};
-    for (const [fieldVariable, fieldValue] of Object.entries(environment)) {
-      if (fieldVariable.startsWith(`${prefix}FIELD_`) && isSet(fieldValue)) fields[camelCase(fieldVariable.slice(prefix.length + 6))] = fieldValue.trim();
-    }
-    clients[match[1].toLowerCase().replaceAll("_", "-")] = {
-      clientId: value.trim(),
-      ...(secret ? { clientSecret: secret } : {}),
-      ...(Object.keys(fields).length > 0 ? { credentialFields: fields } : {}),
-    };
-  }
-  const problems: string[] = [];
-  for (const [name, value] of Object.entries(environment)) {
-    if (!isSet(value)) continue;
-    const secretOf = OAUTH_SECRET_VARIABLE.exec(name)?.[1];
-    if (secretOf !== undefined && !prefixes.includes(`NEONHUB_OAUTH_${secretOf}_`)) {
-      problems.push(`  ${name}: set without NEONHUB_OAUTH_${secretOf}_CLIENT_ID, so no OAuth client uses it`);
-    }
-    const fieldOf = OAUTH_FIELD_VARIABLE.exec(name)?.[1];
-    if (fieldOf !== undefined && !prefixes.some((prefix) => name.startsWith(`${prefix}FIELD_`))) {
-      problems.push(`  ${name}: set without NEONHUB_OAUTH_${fieldOf}_CLIENT_ID, so no OAuth client adds it`);
-    }
-  }
-  return { clients, problems };
-}
-
 const CONNECTOR_BASE_URL_VARIABLE = /^NEONHUB_CONNECTOR_([A-Z0-9_]+)_BASE_URL$/;
 
 /** The variable that sets a connector's base URL: `NEONHUB_CONNECTOR_GOOGLE_ADS_BASE_URL` for `google-ads`. */
@@ -197,81 +147,6 @@ function readConnectorBaseUrls(environment: Record<string, string | undefined>):
   }
   return { baseUrls, problems };
 }
-
-/** A value is read without the blanks around it, and a blank one counts as unset, as an empty one does. */
-const blankToUndefined = (value: unknown) => (typeof value !== "string" ? value : value.trim() === "" ? undefined : value.trim());
-const optionalText = z.preprocess(blankToUndefined, z.string().min(1).optional());
-
-const PLAIN_DIGITS = /^[0-9]+$/;
-
-interface IntegerBounds {
-  min: number;
-  max: number;
-}
-
-/**
- * Reads an integer setting written as plain decimal digits. `Number()` reads a blank value as 0 (a blank `PORT` would
- * listen on a random port, a blank `NEONHUB_RUN_RETENTION_DAYS` keep every run) and `0x10`, `1e1` or `16.0` as
- * numbers, so anything but digits is refused.
- */
-const digitsToInteger = (message: string) => (value: unknown, context: z.RefinementCtx) => {
-  const text = blankToUndefined(value);
-  if (text === undefined) return undefined;
-  if (typeof text === "string" && PLAIN_DIGITS.test(text)) return Number(text);
-  context.addIssue({ code: "custom", message, input: value });
-  return z.NEVER;
-};
-const boundedInteger = (bounds: IntegerBounds, message: string) => z.number().int({ message }).min(bounds.min, { message }).max(bounds.max, { message });
-const rangeMessage = (bounds: IntegerBounds) => `must be plain decimal digits, from ${bounds.min} to ${bounds.max}`;
-/** An integer setting with a default, which a blank or unset variable gives. */
-const integerSetting = (bounds: IntegerBounds, defaultValue: number, message = rangeMessage(bounds)) =>
-  z.preprocess(digitsToInteger(message), boundedInteger(bounds, message).default(defaultValue));
-/** An integer setting without a default: undefined when the variable is blank or unset. */
-const optionalIntegerSetting = (bounds: IntegerBounds, message = rangeMessage(bounds)) => z.preprocess(digitsToInteger(message), boundedInteger(bounds, message).optional());
-const urlWithProtocols = (protocols: string[]) =>
-  z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
-        message: `must be a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(" or ")}`,
-      })
-      .optional(),
-  );
-
-/** User info written before the host (`https://user@host`), which the URL parser drops when it is empty (`https://@host`). */
-const USER_INFO = /^[a-z][a-z0-9+.-]*:[/\\]*[^/\\?#]*@/i;
-
-/**
- * The OAuth redirect URI is `<public URL>/v1/oauth/callback`: after a query or a fragment the path would not be the
- * callback's, and user info would be sent to every provider in the URI.
- */
-const isBaseOfPaths = (value: string) => {
-  const url = new URL(value);
-  return !/[?#]/.test(url.href) && url.username === "" && url.password === "" && !USER_INFO.test(value);
-};
-const publicUrlSetting = urlWithProtocols(["https:", "http:"]).refine((value) => value === undefined || isBaseOfPaths(value), {
-  message: "must have no query (?), fragment (#) or user info (user@): the OAuth redirect URI is <NEONHUB_PUBLIC_URL>/v1/oauth/callback",
-});
-
-const KEY_FORMAT = "32 random bytes, as 64 hex characters or as base64 (`openssl rand -base64 32`)";
-/** The credential store's own reading of a key, so that the two cannot disagree on what a key is. */
-const isEncryptionKey = (value: string) => {
-  try {
-    encryptionKeyId(value);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const credentialsKeySetting = optionalText.refine((value) => value === undefined || isEncryptionKey(value), { message: `must be ${KEY_FORMAT}` });
-// Keys are secrets: a problem names the entry by its place, never by its value.
-const previousKeysSetting = optionalText.superRefine((value, context) => {
-  const keys = commaList(value);
-  keys.forEach((key, index) => {
-    if (!isEncryptionKey(key)) context.addIssue({ code: "custom", message: `entry ${index + 1} of ${keys.length} is not ${KEY_FORMAT}` });
-  });
-});
 
 const environmentSchema = z.object({
   NEONHUB_ROLE: z.preprocess(blankToUndefined, z.enum(HOST_ROLES).default("all")),
