@@ -9,5 +9,5 @@ runProcess(
     if (config.role !== "worker") throw new ConfigurationError(`NEONHUB_ROLE=${config.role} contradicts the worker entry; leave it unset or set it to worker.`);
     return startWorker(config, logger);
   },
-  { ...process.env, NEONHUB_ROLE: process.env.NEONHUB_ROLE || "worker" },
+  { ...process.env, NEONHUB_ROLE: process.env.NEONHUB_ROLE?.trim() || "worker" },
 );

@@ -97,5 +97,10 @@ describe("the host as a real process on the embedded database", { timeout: PROCE
     expect(scope.code).toBe(1);
     expect(scope.stderr).toContain('NEONHUB_AGENT_BREAKER_SCOPE: must be "agent" or "organization"');
     expect(scope.stderr).not.toMatch(/\n\s+at /);
+
+    // A blank role is unset, which the worker entry reads as a worker's.
+    const worker = await runTsx("src/worker.ts", [], { NEONHUB_DATA_DIR: dataDir, NEONHUB_ROLE: " ", REDIS_URL: "", DATABASE_URL: "" });
+    expect(worker.code).toBe(1);
+    expect(worker.stderr).toContain("NEONHUB_ROLE=worker needs REDIS_URL");
   });
 });

@@ -1,6 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { isNeonhubError } from "@neonhub/core";
 import { describe, expect, it } from "vitest";
 import { connectorBaseUrlVariable, loadHostConfig } from "./host-config.js";
+
+const HEX_KEY = randomBytes(32).toString("hex");
+const BASE64_KEY = randomBytes(32).toString("base64");
 
 describe("loadHostConfig", () => {
   it("fills the quick-start defaults from an empty environment", () => {
@@ -45,7 +49,7 @@ describe("loadHostConfig", () => {
 
   it("reads the connection settings: previous keys, public URL, return URLs and OAuth clients per connector", () => {
     const config = loadHostConfig({
-      NEONHUB_CREDENTIALS_PREVIOUS_KEYS: " old-1 , old-2 ",
+      NEONHUB_CREDENTIALS_PREVIOUS_KEYS: ` ${HEX_KEY} , ${BASE64_KEY} `,
       NEONHUB_PUBLIC_URL: "https://api.example.com/",
       NEONHUB_OAUTH_RETURN_URLS: "https://app.example.com/settings/,https://admin.example.com",
       NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_ID: "client-1.apps.googleusercontent.com",
@@ -54,7 +58,7 @@ describe("loadHostConfig", () => {
       NEONHUB_OAUTH_X_CLIENT_ID: "x-public-client",
     });
     expect(config).toMatchObject({
-      previousCredentialsKeys: ["old-1", "old-2"],
+      previousCredentialsKeys: [HEX_KEY, BASE64_KEY],
       publicUrl: "https://api.example.com",
       oauthReturnUrls: ["https://api.example.com/", "https://app.example.com/settings/", "https://admin.example.com"],
       oauthClients: {
@@ -71,6 +75,73 @@ describe("loadHostConfig", () => {
     expect(() => loadHostConfig({ NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS: "no" })).toThrow(/NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS/);
     // Without a public URL there is no code flow, and nothing is added.
     expect(loadHostConfig({ NEONHUB_OAUTH_RETURN_URLS: "https://app.example.com/" }).oauthReturnUrls).toEqual(["https://app.example.com/"]);
+  });
+
+  it("refuses an OAuth client secret or field set without its client id, naming the variable", () => {
+    expect(() =>
+      loadHostConfig({
+        NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_SECRET: "secret-1",
+        NEONHUB_OAUTH_GOOGLE_ADS_FIELD_DEVELOPER_TOKEN: "dev-token-1",
+        NEONHUB_OAUTH_X_CLIENT_ID: " ",
+        NEONHUB_OAUTH_X_CLIENT_SECRET: "secret-2",
+        NEONHUB_OAUTH_SLACK_CLIENT_ID: "slack-client",
+        NEONHUB_OAUTH_SLACK_CLIENT_SECRET: "secret-3",
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: "CONFIGURATION_INVALID",
+        message: [
+          "Invalid host configuration:",
+          "  NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_SECRET: set without NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_ID, so no OAuth client uses it",
+          "  NEONHUB_OAUTH_GOOGLE_ADS_FIELD_DEVELOPER_TOKEN: set without NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_ID, so no OAuth client adds it",
+          "  NEONHUB_OAUTH_X_CLIENT_SECRET: set without NEONHUB_OAUTH_X_CLIENT_ID, so no OAuth client uses it",
+        ].join("\n"),
+      }),
+    );
+    // A blank secret or field is unset; a client id without a secret is a public client.
+    expect(loadHostConfig({ NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_SECRET: " ", NEONHUB_OAUTH_GOOGLE_ADS_FIELD_DEVELOPER_TOKEN: "" }).oauthClients).toEqual({});
+    expect(loadHostConfig({ NEONHUB_OAUTH_X_CLIENT_ID: "x-public-client" }).oauthClients).toEqual({ x: { clientId: "x-public-client" } });
+  });
+
+  it("refuses a credentials key that is not 32 bytes, naming the variable and the entry of a previous key, never a key", () => {
+    expect(loadHostConfig({ NEONHUB_CREDENTIALS_KEY: ` ${HEX_KEY} ` }).credentialsKey).toBe(HEX_KEY);
+    expect(loadHostConfig({ NEONHUB_CREDENTIALS_KEY: BASE64_KEY }).credentialsKey).toBe(BASE64_KEY);
+    let refused: unknown;
+    try {
+      loadHostConfig({ NEONHUB_CREDENTIALS_KEY: "tooshort", NEONHUB_CREDENTIALS_PREVIOUS_KEYS: `${HEX_KEY},bad,${"ab".repeat(31)}` });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({
+      code: "CONFIGURATION_INVALID",
+      message: [
+        "Invalid host configuration:",
+        "  NEONHUB_CREDENTIALS_KEY: must be 32 random bytes, as 64 hex characters or as base64 (`openssl rand -base64 32`)",
+        "  NEONHUB_CREDENTIALS_PREVIOUS_KEYS: entry 2 of 3 is not 32 random bytes, as 64 hex characters or as base64 (`openssl rand -base64 32`)",
+        "  NEONHUB_CREDENTIALS_PREVIOUS_KEYS: entry 3 of 3 is not 32 random bytes, as 64 hex characters or as base64 (`openssl rand -base64 32`)",
+      ].join("\n"),
+    });
+    expect((refused as Error).message).not.toContain("tooshort");
+    expect(() => loadHostConfig({ NEONHUB_CREDENTIALS_PREVIOUS_KEYS: "bad" })).toThrow("NEONHUB_CREDENTIALS_PREVIOUS_KEYS: entry 1 of 1 is not 32 random bytes");
+  });
+
+  it("refuses a public URL with a query, a fragment or user info, which would end up in the OAuth redirect URI", () => {
+    expect(loadHostConfig({ NEONHUB_PUBLIC_URL: "https://host.example.com/base/" }).publicUrl).toBe("https://host.example.com/base");
+    expect(loadHostConfig({ NEONHUB_PUBLIC_URL: "http://127.0.0.1:3000" }).publicUrl).toBe("http://127.0.0.1:3000");
+    for (const value of [
+      "https://host.example.com/base/?x=1#frag",
+      "https://host.example.com/?x=1",
+      "https://host.example.com/?",
+      "https://host.example.com/#frag",
+      "https://host.example.com#",
+      "https://user:password@host.example.com/",
+      "https://user@host.example.com",
+      "https://@host.example.com/",
+    ]) {
+      expect(() => loadHostConfig({ NEONHUB_PUBLIC_URL: value }), value).toThrow(
+        expect.objectContaining({ code: "CONFIGURATION_INVALID", message: expect.stringContaining("  NEONHUB_PUBLIC_URL: must have no query (?), fragment (#) or user info (user@)") }),
+      );
+    }
   });
 
   it("reads a base URL per connector, and refuses one that is not an http(s) URL with the other problems", () => {
@@ -132,6 +203,7 @@ describe("loadHostConfig", () => {
       DATABASE_URL: "postgres://app@db:5432/neonhub",
       REDIS_URL: "redis://cache:6379",
       NEONHUB_CONNECTORS_MODE: "live",
+      NEONHUB_CREDENTIALS_KEY: HEX_KEY,
       NEONHUB_DEV_API_KEY: "nh_development_key_0123456789",
       LOG_LEVEL: "warn",
     });
@@ -199,6 +271,48 @@ describe("loadHostConfig", () => {
     expect(loadHostConfig({ PORT: "", DATABASE_URL: "", REDIS_URL: "" })).toMatchObject({ port: 3000, databaseUrl: null, redisUrl: null });
   });
 
+  // Each integer variable, a value it accepts, and the setting it fills with its default.
+  const integerVariables = [
+    ["PORT", "8080", "port", 3000],
+    ["NEONHUB_WORKER_PORT", "9464", "workerPort", null],
+    ["NEONHUB_SHUTDOWN_DEADLINE_MS", "20000", "shutdownDeadlineMs", 10_000],
+    ["NEONHUB_RECONCILE_DELAY_MS", "60000", "reconcileDelayMs", 30_000],
+    ["NEONHUB_QUEUED_RUN_ALERT_MS", "120000", "queuedRunAlertMs", 300_000],
+    ["NEONHUB_RUN_RETENTION_DAYS", "90", "runRetentionDays", 30],
+    ["NEONHUB_MOCK_LATENCY_MS", "250", "mockLatencyMs", 0],
+    ["NEONHUB_API_KEY_CACHE_TTL_MS", "60000", "apiKeyCacheTtlMs", 10_000],
+    ["NEONHUB_RUN_LEASE_MS", "60000", "runLeaseMs", 30_000],
+    ["NEONHUB_MAX_RUN_TAKEOVERS", "20", "maxRunTakeovers", 5],
+    ["NEONHUB_MAX_CLOCK_SKEW_MS", "2000", "maxClockSkewMs", 5_000],
+    ["NEONHUB_SWEEP_INTERVAL_MS", "500", "sweepIntervalMs", 1_000],
+    ["NEONHUB_RUN_EVENT_STREAMS_PER_ORGANIZATION", "250", "runEventStreamsPerOrganization", 100],
+    ["NEONHUB_SCHEDULER_INTERVAL_MS", "1000", "schedulerIntervalMs", 5_000],
+  ] as const;
+
+  it("treats a blank variable as unset, and reads a value without the blanks around it", () => {
+    for (const [variable, value, setting, defaultValue] of integerVariables) {
+      for (const blank of [" ", "\t", " \n "]) expect(loadHostConfig({ [variable]: blank })[setting], `${variable}=${JSON.stringify(blank)}`).toBe(defaultValue);
+      expect(loadHostConfig({ [variable]: ` ${value}\t` })[setting], variable).toBe(Number(value));
+    }
+    expect(loadHostConfig({ DATABASE_URL: " ", REDIS_URL: "\t", NEONHUB_CONNECTORS_MODE: " ", LOG_LEVEL: " ", NEONHUB_CREDENTIALS_KEY: " " })).toMatchObject({
+      databaseUrl: null,
+      redisUrl: null,
+      connectorsMode: "mock",
+      logLevel: "info",
+      credentialsKey: null,
+    });
+    expect(loadHostConfig({ DATABASE_URL: " postgres://app@db:5432/neonhub ", LOG_LEVEL: "warn " })).toMatchObject({ databaseUrl: "postgres://app@db:5432/neonhub", logLevel: "warn" });
+  });
+
+  it("reads integer variables written as plain decimal digits only, naming each variable that is not", () => {
+    for (const [variable] of integerVariables) {
+      for (const value of ["0x10", "1e3", "+16", "16.0", "-1", "1_000", "0b1", "Infinity"]) {
+        expect(() => loadHostConfig({ [variable]: value }), `${variable}=${value}`).toThrow(expect.objectContaining({ code: "CONFIGURATION_INVALID", message: expect.stringContaining(`  ${variable}: must be`) }));
+      }
+    }
+    expect(() => loadHostConfig({ NEONHUB_API_KEY_CACHE_TTL_MS: "0x10" })).toThrow("NEONHUB_API_KEY_CACHE_TTL_MS: must be plain decimal digits, from 0 to 3600000");
+  });
+
   it("reports every invalid variable by name in one ConfigurationError", () => {
     let caught: unknown;
     try {
@@ -212,12 +326,45 @@ describe("loadHostConfig", () => {
     expect(message).toContain("postgres://");
   });
 
+  it("reports the problems between variables in the same message as the invalid variables", () => {
+    let caught: unknown;
+    try {
+      loadHostConfig({
+        PORT: "eighty",
+        NEONHUB_ROLE: "worker",
+        NEONHUB_CONNECTORS_MODE: "live",
+        USE_MOCK_CONNECTORS: "true",
+        NEONHUB_RUN_LEASE_MS: "6000",
+        NEONHUB_MAX_CLOCK_SKEW_MS: "5000",
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: "CONFIGURATION_INVALID" });
+    expect((caught as Error).message.split("\n")).toEqual([
+      "Invalid host configuration:",
+      "  PORT: must be plain decimal digits, from 0 to 65535",
+      "  NEONHUB_CONNECTORS_MODE=live contradicts USE_MOCK_CONNECTORS=true",
+      "  NEONHUB_CONNECTORS_MODE=live needs NEONHUB_CREDENTIALS_KEY: live connectors read each organization's credentials with it",
+      "  NEONHUB_ROLE=worker needs REDIS_URL: queued runs go through Redis from API hosts to workers",
+      "  NEONHUB_ROLE=worker needs DATABASE_URL: the embedded database belongs to one process",
+      expect.stringMatching(/^ {2}NEONHUB_MAX_CLOCK_SKEW_MS=5000 must be below two thirds of NEONHUB_RUN_LEASE_MS=6000 /),
+    ]);
+    // A check between variables waits for the variables it reads to be valid: an invalid REDIS_URL is reported alone.
+    expect(() => loadHostConfig({ NEONHUB_ROLE: "api", REDIS_URL: "http://cache:6379" })).toThrow(
+      expect.objectContaining({ message: "Invalid host configuration:\n  REDIS_URL: must be a URL starting with redis:// or rediss://" }),
+    );
+  });
+
   it("rejects a development key too short to be safe", () => {
     expect(() => loadHostConfig({ NEONHUB_DEV_API_KEY: "short" })).toThrow(/NEONHUB_DEV_API_KEY/);
   });
 
   it("honours USE_MOCK_CONNECTORS and refuses a contradiction with live mode", () => {
     expect(loadHostConfig({ USE_MOCK_CONNECTORS: "true" }).connectorsMode).toBe("mock");
+    // Only NEONHUB_CONNECTORS_MODE=live turns mock mode off.
+    expect(loadHostConfig({ USE_MOCK_CONNECTORS: "false" }).connectorsMode).toBe("mock");
+    expect(loadHostConfig({ USE_MOCK_CONNECTORS: "false", NEONHUB_CONNECTORS_MODE: "live", NEONHUB_CREDENTIALS_KEY: HEX_KEY }).connectorsMode).toBe("live");
     expect(() => loadHostConfig({ USE_MOCK_CONNECTORS: "true", NEONHUB_CONNECTORS_MODE: "live" })).toThrow(/contradicts/);
   });
 

@@ -3,6 +3,20 @@ import { z } from "zod";
 import { DEFAULT_RECONCILE_DELAY_MS } from "@neonhub/redis";
 import { DEFAULT_API_KEY_CACHE_TTL_MS } from "../auth/cached-api-key-store.js";
 import { DEFAULT_MAX_EVENT_SUBSCRIBERS, DEFAULT_MAX_EVENT_SUBSCRIBERS_PER_ORGANIZATION } from "../inspector/run-event-hub.js";
+import { readOAuthClients, type OAuthClientConfig } from "./oauth-client-variables.js";
+import {
+  blankToUndefined,
+  commaList,
+  credentialsKeySetting,
+  integerSetting,
+  optionalIntegerSetting,
+  optionalText,
+  previousKeysSetting,
+  publicUrlSetting,
+  urlWithProtocols,
+} from "./setting-schemas.js";
+
+export { oauthClientVariable, oauthFieldVariable, type OAuthClientConfig } from "./oauth-client-variables.js";
 
 /** Longer than the reconciler needs to put a lost run back (its delay plus one interval), with room for a backlog. */
 const DEFAULT_QUEUED_RUN_ALERT_MS = 5 * 60_000;
@@ -112,41 +126,6 @@ export interface HostConfig {
   agentBreakerScope: BreakerScope;
 }
 
-const commaList = (value: string | undefined) => (value ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry.length > 0);
-const OAUTH_CLIENT_VARIABLE = /^NEONHUB_OAUTH_([A-Z0-9_]+)_CLIENT_ID$/;
-
-/** An OAuth client of the operator, and the credential fields the operator adds to every connection made with it. */
-export interface OAuthClientConfig {
-  clientId: string;
-  clientSecret?: string;
-  /** Added to the credentials of connections made through the code flow (`developerToken` for Google Ads). */
-  credentialFields?: Record<string, string>;
-}
-
-/** `DEVELOPER_TOKEN` becomes `developerToken`. */
-const camelCase = (name: string) => name.toLowerCase().replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
-
-/** OAuth clients named in the environment: `NEONHUB_OAUTH_GOOGLE_ADS_CLIENT_ID` configures connector `google-ads`. */
-function readOAuthClients(environment: Record<string, string | undefined>): Record<string, OAuthClientConfig> {
-  const clients: Record<string, OAuthClientConfig> = {};
-  for (const [name, value] of Object.entries(environment)) {
-    const match = OAUTH_CLIENT_VARIABLE.exec(name);
-    if (!match?.[1] || value === undefined || value.trim() === "") continue;
-    const prefix = `NEONHUB_OAUTH_${match[1]}_`;
-    const secret = environment[`${prefix}CLIENT_SECRET`]?.trim();
-    const fields: Record<string, string> = {};
-    for (const [fieldVariable, fieldValue] of Object.entries(environment)) {
-      if (fieldVariable.startsWith(`${prefix}FIELD_`) && fieldValue !== undefined && fieldValue.trim() !== "") fields[camelCase(fieldVariable.slice(prefix.length + 6))] = fieldValue.trim();
-    }
-    clients[match[1].toLowerCase().replaceAll("_", "-")] = {
-      clientId: value.trim(),
-      ...(secret ? { clientSecret: secret } : {}),
-      ...(Object.keys(fields).length > 0 ? { credentialFields: fields } : {}),
-    };
-  }
-  return clients;
-}
-
 const CONNECTOR_BASE_URL_VARIABLE = /^NEONHUB_CONNECTOR_([A-Z0-9_]+)_BASE_URL$/;
 
 /** The variable that sets a connector's base URL: `NEONHUB_CONNECTOR_GOOGLE_ADS_BASE_URL` for `google-ads`. */
@@ -169,74 +148,113 @@ function readConnectorBaseUrls(environment: Record<string, string | undefined>):
   return { baseUrls, problems };
 }
 
-const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
-const optionalText = z.preprocess(emptyToUndefined, z.string().trim().min(1).optional());
-const urlWithProtocols = (protocols: string[]) =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
-        message: `must be a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(" or ")}`,
-      })
-      .optional(),
-  );
-
 const environmentSchema = z.object({
-  NEONHUB_ROLE: z.preprocess(emptyToUndefined, z.enum(HOST_ROLES).default("all")),
-  NEONHUB_WORKER_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65_535).optional()),
-  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65_535).default(3000)),
-  HOST: z.preprocess(emptyToUndefined, z.string().min(1).default("127.0.0.1")),
-  NEONHUB_DATA_DIR: z.preprocess(emptyToUndefined, z.string().min(1).default("./.neonhub")),
+  NEONHUB_ROLE: z.preprocess(blankToUndefined, z.enum(HOST_ROLES).default("all")),
+  NEONHUB_WORKER_PORT: optionalIntegerSetting({ min: 0, max: 65_535 }),
+  PORT: integerSetting({ min: 0, max: 65_535 }, 3000),
+  HOST: z.preprocess(blankToUndefined, z.string().min(1).default("127.0.0.1")),
+  NEONHUB_DATA_DIR: z.preprocess(blankToUndefined, z.string().min(1).default("./.neonhub")),
   DATABASE_URL: urlWithProtocols(["postgres:", "postgresql:"]),
-  NEONHUB_PG_PREPARED_STATEMENTS: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).default("true")),
+  NEONHUB_PG_PREPARED_STATEMENTS: z.preprocess(blankToUndefined, z.enum(["true", "false"]).default("true")),
   REDIS_URL: urlWithProtocols(["redis:", "rediss:"]),
-  NEONHUB_CONNECTORS_MODE: z.preprocess(emptyToUndefined, z.enum(["mock", "live"]).optional()),
-  USE_MOCK_CONNECTORS: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).optional()),
+  NEONHUB_CONNECTORS_MODE: z.preprocess(blankToUndefined, z.enum(["mock", "live"]).optional()),
+  USE_MOCK_CONNECTORS: z.preprocess(blankToUndefined, z.enum(["true", "false"]).optional()),
   NEONHUB_DEV_API_KEY: optionalText.refine((value) => value === undefined || value.length >= 24, {
     message: "must be at least 24 characters long",
   }),
-  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default("info")),
-  NEONHUB_CREDENTIALS_KEY: optionalText,
-  NEONHUB_SHUTDOWN_DEADLINE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(600_000).default(10_000)),
-  NEONHUB_QUEUE_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "use letters, digits, ., - and _").default("neonhub")),
-  NEONHUB_RECONCILE_DELAY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(5_000).max(86_400_000).default(DEFAULT_RECONCILE_DELAY_MS)),
-  NEONHUB_QUEUED_RUN_ALERT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(7 * 86_400_000).default(DEFAULT_QUEUED_RUN_ALERT_MS)),
-  NEONHUB_RUN_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(36_500).default(DEFAULT_RUN_RETENTION_DAYS)),
-  NEONHUB_MOCK_LATENCY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(0)),
-  NEONHUB_CREDENTIALS_PREVIOUS_KEYS: optionalText,
-  NEONHUB_PUBLIC_URL: urlWithProtocols(["https:", "http:"]),
+  LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).default("info")),
+  NEONHUB_CREDENTIALS_KEY: credentialsKeySetting,
+  NEONHUB_SHUTDOWN_DEADLINE_MS: integerSetting({ min: 0, max: 600_000 }, 10_000),
+  NEONHUB_QUEUE_PREFIX: z.preprocess(blankToUndefined, z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "use letters, digits, ., - and _").default("neonhub")),
+  NEONHUB_RECONCILE_DELAY_MS: integerSetting({ min: 5_000, max: 86_400_000 }, DEFAULT_RECONCILE_DELAY_MS),
+  NEONHUB_QUEUED_RUN_ALERT_MS: integerSetting({ min: 1_000, max: 7 * 86_400_000 }, DEFAULT_QUEUED_RUN_ALERT_MS),
+  NEONHUB_RUN_RETENTION_DAYS: integerSetting({ min: 0, max: 36_500 }, DEFAULT_RUN_RETENTION_DAYS),
+  NEONHUB_MOCK_LATENCY_MS: integerSetting({ min: 0, max: 60_000 }, 0),
+  NEONHUB_CREDENTIALS_PREVIOUS_KEYS: previousKeysSetting,
+  NEONHUB_PUBLIC_URL: publicUrlSetting,
   NEONHUB_OAUTH_RETURN_URLS: optionalText.refine((value) => value === undefined || commaList(value).every((entry) => URL.canParse(entry)), {
     message: "must be a comma-separated list of absolute URLs",
   }),
-  NEONHUB_OAUTH_ALLOW_HTTP: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).default("false")),
-  NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).default("false")),
-  NEONHUB_OAUTH_COMPLETION: z.preprocess(emptyToUndefined, z.enum(["callback", "confirm"]).default("callback")),
+  NEONHUB_OAUTH_ALLOW_HTTP: z.preprocess(blankToUndefined, z.enum(["true", "false"]).default("false")),
+  NEONHUB_OAUTH_REVOKE_EXPIRED_GRANTS: z.preprocess(blankToUndefined, z.enum(["true", "false"]).default("false")),
+  NEONHUB_OAUTH_COMPLETION: z.preprocess(blankToUndefined, z.enum(["callback", "confirm"]).default("callback")),
   NEONHUB_INSPECTOR_ASSETS_DIR: optionalText,
-  NEONHUB_API_KEY_CACHE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_API_KEY_CACHE_TTL_MS)),
-  NEONHUB_RUN_LEASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(300).max(3_600_000).default(30_000)),
-  NEONHUB_MAX_RUN_TAKEOVERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000).default(5)),
-  NEONHUB_MAX_CLOCK_SKEW_MS: z.preprocess(
-    emptyToUndefined,
-    z.coerce
-      .number({ message: "must be a positive integer of milliseconds" })
-      .int({ message: "must be a positive integer of milliseconds" })
-      .min(1, { message: "must be a positive integer of milliseconds" })
-      .optional(),
-  ),
-  NEONHUB_SWEEP_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).default(1_000)),
+  NEONHUB_API_KEY_CACHE_TTL_MS: integerSetting({ min: 0, max: 3_600_000 }, DEFAULT_API_KEY_CACHE_TTL_MS),
+  NEONHUB_RUN_LEASE_MS: integerSetting({ min: 300, max: 3_600_000 }, 30_000),
+  NEONHUB_MAX_RUN_TAKEOVERS: integerSetting({ min: 0, max: 1_000 }, 5),
+  // Its upper bound is the run lease's, checked below.
+  NEONHUB_MAX_CLOCK_SKEW_MS: optionalIntegerSetting({ min: 1, max: Number.MAX_SAFE_INTEGER }, "must be a positive integer of milliseconds"),
+  NEONHUB_SWEEP_INTERVAL_MS: integerSetting({ min: 50, max: 600_000 }, 1_000),
   // A share larger than the host's streams would be the host's limit under another name.
-  NEONHUB_RUN_EVENT_STREAMS_PER_ORGANIZATION: z.preprocess(
-    emptyToUndefined,
-    z.coerce.number().int().min(1).max(DEFAULT_MAX_EVENT_SUBSCRIBERS).default(DEFAULT_MAX_EVENT_SUBSCRIBERS_PER_ORGANIZATION),
-  ),
-  NEONHUB_SCHEDULER_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(DEFAULT_SCHEDULER_INTERVAL_MS)),
+  NEONHUB_RUN_EVENT_STREAMS_PER_ORGANIZATION: integerSetting({ min: 1, max: DEFAULT_MAX_EVENT_SUBSCRIBERS }, DEFAULT_MAX_EVENT_SUBSCRIBERS_PER_ORGANIZATION),
+  NEONHUB_SCHEDULER_INTERVAL_MS: integerSetting({ min: 0, max: 60_000 }, DEFAULT_SCHEDULER_INTERVAL_MS),
   // A host serves many organizations: one whose own provider is down must not open an agent for all of them.
   NEONHUB_AGENT_BREAKER_SCOPE: z.preprocess(
-    emptyToUndefined,
+    blankToUndefined,
     z.enum(BREAKER_SCOPES as [BreakerScope, ...BreakerScope[]], { error: `must be ${BREAKER_SCOPES.map((scope) => `"${scope}"`).join(" or ")}` }).default("organization"),
   ),
 });
+
+type EnvironmentValues = z.output<typeof environmentSchema>;
+
+/** Values of the variables that are valid, and which those are (an unset optional one has no key in the values). */
+interface ValidValues {
+  values: Partial<EnvironmentValues>;
+  valid: ReadonlySet<string>;
+}
+
+const ENVIRONMENT_VARIABLES = Object.keys(environmentSchema.shape);
+
+/**
+ * Reads each variable on its own: with an invalid variable there is no parsed whole, and the checks between the valid
+ * ones should still report in the same message.
+ */
+function validValuesOf(environment: Record<string, string | undefined>): ValidValues {
+  const values: Record<string, unknown> = {};
+  const valid = new Set<string>();
+  for (const [name, schema] of Object.entries(environmentSchema.shape)) {
+    const result = schema.safeParse(environment[name]);
+    if (!result.success) continue;
+    values[name] = result.data;
+    valid.add(name);
+  }
+  return { values: values as Partial<EnvironmentValues>, valid };
+}
+
+const areValid = <Name extends keyof EnvironmentValues>(read: ValidValues, ...names: Name[]): read is ValidValues & { values: Pick<EnvironmentValues, Name> } =>
+  names.every((name) => read.valid.has(name));
+
+/**
+ * A lease is renewed every third of its length: a clock ahead by two thirds takes over runs whose leases are renewed.
+ * Unset, it is 5 s or a third of the lease, whichever is less, so that a short lease needs no second setting.
+ */
+const maxClockSkewOf = (values: Pick<EnvironmentValues, "NEONHUB_MAX_CLOCK_SKEW_MS" | "NEONHUB_RUN_LEASE_MS">) =>
+  values.NEONHUB_MAX_CLOCK_SKEW_MS ?? Math.min(DEFAULT_MAX_CLOCK_SKEW_MS, Math.floor(values.NEONHUB_RUN_LEASE_MS / 3));
+
+/** Problems between variables, each checked once the variables it reads are valid. */
+function problemsBetweenVariables(read: ValidValues): string[] {
+  const problems: string[] = [];
+  if (areValid(read, "NEONHUB_CONNECTORS_MODE", "USE_MOCK_CONNECTORS") && read.values.NEONHUB_CONNECTORS_MODE === "live" && read.values.USE_MOCK_CONNECTORS === "true") {
+    problems.push("  NEONHUB_CONNECTORS_MODE=live contradicts USE_MOCK_CONNECTORS=true");
+  }
+  if (areValid(read, "NEONHUB_CONNECTORS_MODE", "NEONHUB_CREDENTIALS_KEY") && read.values.NEONHUB_CONNECTORS_MODE === "live" && read.values.NEONHUB_CREDENTIALS_KEY === undefined) {
+    problems.push("  NEONHUB_CONNECTORS_MODE=live needs NEONHUB_CREDENTIALS_KEY: live connectors read each organization's credentials with it");
+  }
+  // Split processes share work through Redis and PostgreSQL; an in-process queue or an embedded database is one process's.
+  if (areValid(read, "NEONHUB_ROLE", "REDIS_URL") && read.values.NEONHUB_ROLE !== "all" && read.values.REDIS_URL === undefined) {
+    problems.push(`  NEONHUB_ROLE=${read.values.NEONHUB_ROLE} needs REDIS_URL: queued runs go through Redis from API hosts to workers`);
+  }
+  if (areValid(read, "NEONHUB_ROLE", "DATABASE_URL") && read.values.NEONHUB_ROLE === "worker" && read.values.DATABASE_URL === undefined) {
+    problems.push("  NEONHUB_ROLE=worker needs DATABASE_URL: the embedded database belongs to one process");
+  }
+  if (areValid(read, "NEONHUB_MAX_CLOCK_SKEW_MS", "NEONHUB_RUN_LEASE_MS") && 3 * maxClockSkewOf(read.values) >= 2 * read.values.NEONHUB_RUN_LEASE_MS) {
+    problems.push(
+      `  NEONHUB_MAX_CLOCK_SKEW_MS=${maxClockSkewOf(read.values)} must be below two thirds of NEONHUB_RUN_LEASE_MS=${read.values.NEONHUB_RUN_LEASE_MS} ` +
+        `(${Math.ceil((2 * read.values.NEONHUB_RUN_LEASE_MS) / 3)} ms): a host whose clock runs that far ahead would take over runs whose leases are still renewed before it stopped`,
+    );
+  }
+  return problems;
+}
 
 /**
  * Reads and validates the host's configuration. Every problem is reported at once, by variable name.
@@ -245,30 +263,16 @@ const environmentSchema = z.object({
 export function loadHostConfig(environment: Record<string, string | undefined> = process.env): HostConfig {
   const parsed = environmentSchema.safeParse(environment);
   const connectorBaseUrls = readConnectorBaseUrls(environment);
-  if (!parsed.success || connectorBaseUrls.problems.length > 0) {
-    const problems = [...(parsed.error?.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`) ?? []), ...connectorBaseUrls.problems];
-    throw new ConfigurationError(`Invalid host configuration:\n${problems.join("\n")}`);
-  }
+  const oauthClients = readOAuthClients(environment);
+  const problems = [
+    ...(parsed.error?.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`) ?? []),
+    ...connectorBaseUrls.problems,
+    ...oauthClients.problems,
+    ...problemsBetweenVariables(parsed.success ? { values: parsed.data, valid: new Set(ENVIRONMENT_VARIABLES) } : validValuesOf(environment)),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigurationError(`Invalid host configuration:\n${problems.join("\n")}`);
   const values = parsed.data;
-  if (values.NEONHUB_CONNECTORS_MODE === "live" && values.USE_MOCK_CONNECTORS === "true") {
-    throw new ConfigurationError("Invalid host configuration:\n  NEONHUB_CONNECTORS_MODE=live contradicts USE_MOCK_CONNECTORS=true");
-  }
-  // Split processes share work through Redis and PostgreSQL; an in-process queue or an embedded database is one process's.
-  if (values.NEONHUB_ROLE !== "all" && values.REDIS_URL === undefined) {
-    throw new ConfigurationError(`Invalid host configuration:\n  NEONHUB_ROLE=${values.NEONHUB_ROLE} needs REDIS_URL: queued runs go through Redis from API hosts to workers`);
-  }
-  if (values.NEONHUB_ROLE === "worker" && values.DATABASE_URL === undefined) {
-    throw new ConfigurationError("Invalid host configuration:\n  NEONHUB_ROLE=worker needs DATABASE_URL: the embedded database belongs to one process");
-  }
-  // A lease is renewed every third of its length: a clock ahead by two thirds takes over runs whose leases are renewed.
-  // Unset, it is 5 s or a third of the lease, whichever is less, so that a short lease needs no second setting.
-  const maxClockSkewMs = values.NEONHUB_MAX_CLOCK_SKEW_MS ?? Math.min(DEFAULT_MAX_CLOCK_SKEW_MS, Math.floor(values.NEONHUB_RUN_LEASE_MS / 3));
-  if (3 * maxClockSkewMs >= 2 * values.NEONHUB_RUN_LEASE_MS) {
-    throw new ConfigurationError(
-      `Invalid host configuration:\n  NEONHUB_MAX_CLOCK_SKEW_MS=${maxClockSkewMs} must be below two thirds of NEONHUB_RUN_LEASE_MS=${values.NEONHUB_RUN_LEASE_MS} ` +
-        `(${Math.ceil((2 * values.NEONHUB_RUN_LEASE_MS) / 3)} ms): a host whose clock runs that far ahead would take over runs whose leases are still renewed before it stopped`,
-    );
-  }
+  const maxClockSkewMs = maxClockSkewOf(values);
   const publicUrl = values.NEONHUB_PUBLIC_URL?.replace(/\/+$/, "") ?? null;
   return {
     role: values.NEONHUB_ROLE,
@@ -300,7 +304,7 @@ export function loadHostConfig(environment: Record<string, string | undefined> =
     publicUrl,
     // The inspector this host serves starts authorizations that come back to it.
     oauthReturnUrls: [...(publicUrl === null ? [] : [`${publicUrl}/`]), ...commaList(values.NEONHUB_OAUTH_RETURN_URLS)],
-    oauthClients: readOAuthClients(environment),
+    oauthClients: oauthClients.clients,
     connectorBaseUrls: connectorBaseUrls.baseUrls,
     allowInsecureOAuthRequests: values.NEONHUB_OAUTH_ALLOW_HTTP === "true",
     oauthCompletion: values.NEONHUB_OAUTH_COMPLETION,

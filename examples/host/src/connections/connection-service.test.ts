@@ -311,12 +311,29 @@ describe("connection service: the OAuth clients it is configured with", () => {
 
   it("refuses a client of a connector that is not registered, naming the connectors that use OAuth", () => {
     expect(serviceWith({ acme: client, acmee: client })).toThrow(
-      expect.objectContaining({ code: "CONFIGURATION_INVALID", message: 'An OAuth client is configured for "acmee", which is not a registered connector. Connectors that use OAuth 2.0: acme.' }),
+      expect.objectContaining({ code: "CONFIGURATION_INVALID", message: 'oauthClients.acmee names "acmee", which is not a registered connector. Connectors that use OAuth 2.0: acme.' }),
     );
   });
 
   it("refuses a client of a connector that does not use OAuth 2.0", () => {
-    expect(serviceWith({ keyed: client })).toThrow(expect.objectContaining({ code: "CONFIGURATION_INVALID", message: expect.stringContaining('"keyed", whose connector does not use OAuth 2.0 (auth type api_key)') }));
+    expect(serviceWith({ keyed: client })).toThrow(expect.objectContaining({ code: "CONFIGURATION_INVALID", message: expect.stringContaining('oauthClients.keyed names "keyed", whose connector does not use OAuth 2.0 (auth type api_key)') }));
+  });
+
+  it("refuses a credential field the connector does not send", () => {
+    const adsLike = defineConnector({ ...acme, id: "ads-like", auth: { ...acme.auth, credentialHeaders: { "developer-token": "developerToken" } } });
+    const store = createMemoryCredentialStore();
+    const create = () =>
+      createConnectionService({
+        store,
+        states: createMemoryOAuthStateStore(),
+        connectors: createConnectorClient({ mode: "live", environment: {}, connectors: [adsLike], credentials: store }),
+        oauthClients: { "ads-like": { ...client, credentialFields: { developerToken: "token", nope: "value" } } },
+        redirectUri: null,
+        returnUrls: [],
+      });
+    expect(create).toThrow(
+      expect.objectContaining({ code: "CONFIGURATION_INVALID", message: 'oauthClients.ads-like.credentialFields.nope sets "nope", which is not a field the ads-like connector sends (developerToken).' }),
+    );
   });
 
   it("takes a client of a registered OAuth 2.0 connector", () => {

@@ -14,6 +14,7 @@ import {
 import { type ConnectorClient, type ConnectorDefinition, type OAuth2AuthSpec, type OAuthClientCredentials, isConnectorAuthError } from "@neonhub/connectors";
 import { CredentialsUnreadableError } from "@neonhub/persistence-prisma";
 import { ConnectionApiError } from "../http/host-error.js";
+import { checkOAuthClients } from "./check-oauth-clients.js";
 import { createExpiredAuthorizationSweep } from "./expired-authorization-sweep.js";
 import { createExpiredGrantRevoker } from "./expired-grant-revocation.js";
 import { DEFAULT_OAUTH_GRANT_TTL_MS, newOAuthGrant } from "./oauth-grant.js";
@@ -162,6 +163,7 @@ const summaryOf = ({ credentials: _credentials, ...rest }: { credentials: Record
 export function createConnectionService(options: ConnectionServiceOptions): ConnectionService {
   if (options.redirectUri !== null && !URL.canParse(options.redirectUri)) throw new ConfigurationError("The OAuth redirect URI must be an absolute URL.");
   const { store, states, connectors } = options;
+  checkOAuthClients(options.oauthClients, connectors.registry);
   const clock = options.clock ?? systemClock;
   const stateTtlMs = options.stateTtlMs ?? DEFAULT_OAUTH_STATE_TTL_MS;
   const grantTtlMs = options.grantTtlMs ?? DEFAULT_OAUTH_GRANT_TTL_MS;
@@ -171,22 +173,6 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
     revokeExpiredGrants: options.revokeExpiredGrants ?? false,
     logger: options.logger ?? silentLogger,
   });
-  for (const [connectorId, client] of Object.entries(options.oauthClients)) {
-    // A client of a misspelled connector would be ignored, and that connector's authorizations refused as unconfigured.
-    if (!connectors.registry.has(connectorId)) {
-      const known = connectors.registry.list().filter((connector) => connector.auth.type === "oauth2").map((connector) => connector.id);
-      throw new ConfigurationError(`An OAuth client is configured for "${connectorId}", which is not a registered connector. Connectors that use OAuth 2.0: ${known.join(", ") || "none"}.`);
-    }
-    if (connectors.registry.get(connectorId).auth.type !== "oauth2") {
-      throw new ConfigurationError(`An OAuth client is configured for "${connectorId}", whose connector does not use OAuth 2.0 (auth type ${connectors.registry.get(connectorId).auth.type}).`);
-    }
-    const headerFields = Object.values(connectors.registry.get(connectorId).auth.credentialHeaders ?? {});
-    const unknown = Object.keys(client.credentialFields ?? {}).filter((field) => !headerFields.includes(field));
-    if (unknown.length > 0) {
-      throw new ConfigurationError(`The OAuth client of ${connectorId} sets ${unknown.join(", ")}, which is not a field the connector sends (${headerFields.join(", ") || "none"}).`);
-    }
-  }
-
   const connectorOf = (connectorId: string): ConnectorDefinition => {
     if (!connectors.registry.has(connectorId)) throw new ConnectionApiError("CONNECTOR_NOT_FOUND", `There is no connector "${connectorId}".`);
     return connectors.registry.get(connectorId);

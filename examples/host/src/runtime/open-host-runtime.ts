@@ -29,7 +29,8 @@ import { Redis } from "ioredis";
 import type { Logger as PinoLogger } from "pino";
 import { createExampleAgents } from "../agents/example-agents.js";
 import type { RunConnectors } from "../agents/run-connectors.js";
-import { connectorBaseUrlVariable, type HostConfig } from "../config/host-config.js";
+import { connectorBaseUrlVariable, oauthClientVariable, oauthFieldVariable, type HostConfig } from "../config/host-config.js";
+import { checkOAuthClients } from "../connections/check-oauth-clients.js";
 import { createRunEventHub, type RunEventHub } from "../inspector/run-event-hub.js";
 import { parseRunNote, relayRunEvents, wakeRunWaitersOnEnds, type RunNote } from "../inspector/run-event-relay.js";
 import { withRunEvents, type RunEventSink } from "../inspector/with-run-events.js";
@@ -115,6 +116,8 @@ export async function openHostRuntime(config: HostConfig, logger: PinoLogger, ex
   // Every connector the host serves is registered here, so a base URL for any other is a mistake (a misspelled id).
   const registry = createConnectorRegistry({ connectors: [...builtInConnectors, ...(extensions.connectors ?? [])] });
   checkBaseUrls(config.connectorBaseUrls, registry, connectorBaseUrlVariable);
+  // Here rather than in the connection service, which only a host with a credentials key creates.
+  checkOAuthClients(config.oauthClients, registry, { client: oauthClientVariable, field: oauthFieldVariable });
   const version = readHostVersion();
   const database = await openHostDatabase(config);
   const closers: Array<() => Promise<unknown>> = [() => database.close()];

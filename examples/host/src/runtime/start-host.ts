@@ -7,7 +7,7 @@ import { createConnectorCatalog } from "../connections/connector-catalog.js";
 import { createCachedApiKeyStore } from "../auth/cached-api-key-store.js";
 import { provisionDevelopmentKey } from "../auth/provision-development-key.js";
 import type { HostConfig } from "../config/host-config.js";
-import { locateInspectorAssets, readInspectorAssets } from "../inspector/inspector-assets.js";
+import { loadInspectorAssets } from "../inspector/inspector-assets.js";
 import { provisionDevelopmentSchedules } from "../schedules/development-schedules.js";
 import { type HostExtensions, openHostRuntime } from "./open-host-runtime.js";
 
@@ -35,6 +35,7 @@ export async function startHost(
   extensions: HostExtensions = {},
 ): Promise<RunningHost> {
   if (config.role === "worker") throw new ConfigurationError("NEONHUB_ROLE=worker serves no API: start the worker entry (`start:worker`) instead.");
+  const inspectorAssets = loadInspectorAssets(config.inspectorAssetsDirectory);
   const runtime = await openHostRuntime(config, logger, extensions);
   const { database, connectors, credentials, keys, orchestrator } = runtime;
   try {
@@ -76,7 +77,7 @@ export async function startHost(
         : {}),
       runEvents: runtime.runEvents,
       schedules: runtime.schedules,
-      inspectorAssets: readInspectorAssets(locateInspectorAssets(config.inspectorAssetsDirectory)),
+      inspectorAssets,
     });
     const url = await app.listen({ port: config.port, host: config.host });
     runtime.startBackgroundWork();
