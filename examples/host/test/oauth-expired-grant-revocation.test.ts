@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { ConnectionService, ConnectionServiceOptions } from "../src/connections/connection-service.js";
 import { EXPIRED_GRANTS_PER_SWEEP } from "../src/connections/expired-authorization-sweep.js";
 import { DEFAULT_OAUTH_GRANT_TTL_MS } from "../src/connections/oauth-grant.js";
-import { PROVIDER_REVOCATION_TIMEOUT_MS } from "../src/connections/revoke-token-within.js";
+import { PROVIDER_REVOCATION_TIMEOUT_MS } from "../src/connections/provider-deadline.js";
 import { createTestHost, type TestHost } from "../src/testing/create-test-host.js";
 import { createOAuthTestConnector, createOAuthTestService } from "./oauth-test-connector.js";
 

@@ -3,7 +3,7 @@ import { type ProviderAnswer, type ProviderServer, startProviderServer } from "@
 import type { CredentialStore } from "@neonhub/core";
 import { createManualClock, type ManualClock } from "@neonhub/core/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PROVIDER_REVOCATION_TIMEOUT_MS } from "../src/connections/revoke-token-within.js";
+import { PROVIDER_REVOCATION_TIMEOUT_MS } from "../src/connections/provider-deadline.js";
 import { createTestHost, type TestHost } from "../src/testing/create-test-host.js";
 import { createOAuthTestConnector, createOAuthTestService } from "./oauth-test-connector.js";
 

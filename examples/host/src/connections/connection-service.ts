@@ -20,9 +20,9 @@ import { createExpiredGrantRevoker } from "./expired-grant-revocation.js";
 import { DEFAULT_OAUTH_GRANT_TTL_MS, newOAuthGrant } from "./oauth-grant.js";
 import { isReturnUrlAllowed } from "./return-url-allowlist.js";
 import { refuseDerivedBaseUrlOf, storeOAuthTokens } from "./store-oauth-tokens.js";
-import { authorizationUrlOf, exchangeCode, newAuthorizationSecrets, oauthErrorCode, oauthProviderOf, type OAuthProvider } from "./oauth-provider.js";
+import { authorizationUrlOf, newAuthorizationSecrets, oauthErrorCode, oauthProviderOf, type OAuthProvider } from "./oauth-provider.js";
 import { providerRevocationOf } from "./provider-revocation.js";
-import { PROVIDER_REVOCATION_TIMEOUT_MS, revokeTokenWithin } from "./revoke-token-within.js";
+import { CODE_EXCHANGE_TIMEOUT_MS, exchangeCodeWithin, PROVIDER_REVOCATION_TIMEOUT_MS, revokeTokenWithin } from "./provider-deadline.js";
 import { validateCredentials } from "./validate-credentials.js";
 
 /**
@@ -360,7 +360,8 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
       const back = (result: Record<string, string>) => ({ location: withQuery(pending.returnUrl, { connector: connector.id, ...result }) });
       let tokens;
       try {
-        tokens = await exchangeCode(provider, parameters, { state, codeVerifier: pending.codeVerifier, redirectUri: pending.redirectUri });
+        const expected = { state, codeVerifier: pending.codeVerifier, redirectUri: pending.redirectUri };
+        tokens = await exchangeCodeWithin(provider, parameters, expected, { clock, timeoutMs: CODE_EXCHANGE_TIMEOUT_MS });
       } catch (error) {
         return back({ status: "error", error: oauthErrorCode(error) });
       }

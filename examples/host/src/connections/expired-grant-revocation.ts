@@ -2,7 +2,7 @@ import type { Clock, CredentialStore, ExpiredOAuthGrant } from "@neonhub/core";
 import type { ConnectorClient, OAuthClientCredentials } from "@neonhub/connectors";
 import { oauthProviderOf } from "./oauth-provider.js";
 import { providerRevocationOf } from "./provider-revocation.js";
-import { PROVIDER_REVOCATION_TIMEOUT_MS, revokeTokenWithin } from "./revoke-token-within.js";
+import { PROVIDER_REVOCATION_TIMEOUT_MS, revokeTokenWithin } from "./provider-deadline.js";
 
 /**
  * What became of the tokens of a grant nobody confirmed. `revoked`: the provider's RFC 7009 endpoint accepted their

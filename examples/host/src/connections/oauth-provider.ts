@@ -1,4 +1,5 @@
 import type { OAuth2AuthSpec, OAuthClientCredentials } from "@neonhub/connectors";
+import { isNeonhubError } from "@neonhub/core";
 import * as oauth from "oauth4webapi";
 
 /** A connector's authorization server and the operator's client there, as oauth4webapi takes them. */
@@ -56,9 +57,14 @@ export interface ExchangedTokens {
 
 /**
  * Checks the callback parameters (oauth4webapi validates `state`, `iss` and error answers) and exchanges the code
- * with the PKCE verifier.
+ * with the PKCE verifier; `signal` aborts the request.
  */
-export async function exchangeCode(provider: OAuthProvider, callbackParameters: URLSearchParams, expected: { state: string; codeVerifier: string; redirectUri: string }): Promise<ExchangedTokens> {
+export async function exchangeCode(
+  provider: OAuthProvider,
+  callbackParameters: URLSearchParams,
+  expected: { state: string; codeVerifier: string; redirectUri: string },
+  signal?: AbortSignal,
+): Promise<ExchangedTokens> {
   const validated = oauth.validateAuthResponse(provider.server, provider.client, callbackParameters, expected.state);
   const response = await oauth.authorizationCodeGrantRequest(
     provider.server,
@@ -67,7 +73,7 @@ export async function exchangeCode(provider: OAuthProvider, callbackParameters: 
     validated,
     expected.redirectUri,
     expected.codeVerifier,
-    provider.requestOptions,
+    { ...provider.requestOptions, ...(signal === undefined ? {} : { signal }) },
   );
   const tokens = await oauth.processAuthorizationCodeResponse(provider.server, provider.client, response);
   return {
@@ -89,6 +95,8 @@ export async function revokeToken(provider: OAuthProvider, token: string, hint: 
 
 /** The OAuth error code of an oauth4webapi failure (`invalid_grant`, `access_denied`, ...), for messages without secrets. */
 export function oauthErrorCode(error: unknown): string {
+  // The provider did not answer within the host's deadline (see provider-deadline.ts).
+  if (isNeonhubError(error, "TIMEOUT")) return "timeout";
   if (error instanceof oauth.AuthorizationResponseError || error instanceof oauth.ResponseBodyError) return error.error;
   if (error instanceof oauth.OperationProcessingError) return error.code ?? "invalid_response";
   return "request_failed";
