@@ -2,24 +2,32 @@ import { createConnectorClient, createMemoryCredentialStore, createMemoryOAuthSt
 import { type ProviderAnswer, type ProviderServer, startProviderServer } from "@neonhub/connectors/testing";
 import type { CredentialStore } from "@neonhub/core";
 import { createManualClock, type ManualClock } from "@neonhub/core/testing";
+import type { InjectOptions } from "fastify";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PROVIDER_REVOCATION_TIMEOUT_MS } from "../src/connections/provider-deadline.js";
+import { CODE_EXCHANGE_TIMEOUT_MS, PROVIDER_REVOCATION_TIMEOUT_MS } from "../src/connections/provider-deadline.js";
 import { createTestHost, type TestHost } from "../src/testing/create-test-host.js";
 import { createOAuthTestConnector, createOAuthTestService } from "./oauth-test-connector.js";
 
 const CREDENTIALS = { accessToken: "at-1", refreshToken: "1//refresh-secret-7f3a" };
+const RETURN_URL = "https://app.example.com/settings/connections";
 
-describe("Deleting or revoking a connection waits for the provider's RFC 7009 revocation endpoint 5 seconds of the host's clock at most", () => {
+describe("The host waits for a provider's OAuth endpoints a bounded time of its own clock", () => {
   let provider: ProviderServer;
   let revokeAnswer: ProviderAnswer;
   /** Called when the provider receives a revocation request. */
   let onRevocation: () => void;
+  /** Called when the provider receives a code exchange, which it never answers. */
+  let onExchange: () => void;
   let clock: ManualClock;
   let store: CredentialStore;
   let host: TestHost;
 
   beforeAll(async () => {
     provider = await startProviderServer((request) => {
+      if (request.path === "/token") {
+        onExchange();
+        return "hang";
+      }
       if (request.path !== "/revoke") return { status: 400, json: { error: "invalid_request" } };
       onRevocation();
       return revokeAnswer;
@@ -30,6 +38,7 @@ describe("Deleting or revoking a connection waits for the provider's RFC 7009 re
   beforeEach(async () => {
     revokeAnswer = "hang";
     onRevocation = () => undefined;
+    onExchange = () => undefined;
     provider.requests.length = 0;
     clock = createManualClock(Date.UTC(2026, 11, 7, 9));
     const connector = createOAuthTestConnector(provider.url, "https://api.acme.example.com");
@@ -46,28 +55,31 @@ describe("Deleting or revoking a connection waits for the provider's RFC 7009 re
   afterEach(() => host.app.close());
 
   /**
-   * Sends the request, waits until the provider holds its revocation, and checks that nothing is answered 1 ms
-   * before the deadline; answers the response once the deadline has passed.
+   * Sends the request, waits until the provider holds the call it makes (`received`), and checks that nothing is
+   * answered 1 ms before the deadline; answers the response once the deadline has passed.
    */
-  const answeredAtTheDeadline = async (method: "DELETE" | "POST", url: string) => {
-    const revocationReceived = new Promise<void>((resolve) => {
-      onRevocation = resolve;
-    });
+  const answeredAtTheDeadline = async (request: InjectOptions, received: Promise<void>, timeoutMs: number) => {
     let answered = false;
-    const answer = host.app.inject({ method, url, headers: host.alpha }).then((response) => {
+    const answer = host.app.inject(request).then((response) => {
       answered = true;
       return response;
     });
-    await revocationReceived;
-    await clock.advance(PROVIDER_REVOCATION_TIMEOUT_MS - 1);
+    await received;
+    await clock.advance(timeoutMs - 1);
     expect(answered).toBe(false);
     await clock.advance(1);
     return answer;
   };
+  const revocationAtTheDeadline = (method: "DELETE" | "POST", url: string) => {
+    const received = new Promise<void>((resolve) => {
+      onRevocation = resolve;
+    });
+    return answeredAtTheDeadline({ method, url, headers: host.alpha }, received, PROVIDER_REVOCATION_TIMEOUT_MS);
+  };
 
   it("DELETE answers revocation failed at 5,000 ms, and the connection is deleted", async () => {
     expect(PROVIDER_REVOCATION_TIMEOUT_MS).toBe(5_000);
-    const deleted = await answeredAtTheDeadline("DELETE", "/v1/connections/acme-oauth");
+    const deleted = await revocationAtTheDeadline("DELETE", "/v1/connections/acme-oauth");
     expect(deleted.statusCode).toBe(200);
     expect(deleted.json()).toEqual({ connector: "acme-oauth", deleted: true, revocation: "failed" });
     expect(await store.get("org_alpha", "acme-oauth")).toBeNull();
@@ -75,7 +87,7 @@ describe("Deleting or revoking a connection waits for the provider's RFC 7009 re
   });
 
   it("POST revoke answers revocation failed at 5,000 ms, and the connection is REVOKED", async () => {
-    const revoked = await answeredAtTheDeadline("POST", "/v1/connections/acme-oauth/revoke");
+    const revoked = await revocationAtTheDeadline("POST", "/v1/connections/acme-oauth/revoke");
     expect(revoked.statusCode).toBe(200);
     expect(revoked.json()).toEqual({ connector: "acme-oauth", status: "REVOKED", revocation: "failed" });
     expect(await store.get("org_alpha", "acme-oauth")).toMatchObject({ status: "REVOKED", credentials: CREDENTIALS });
@@ -85,5 +97,18 @@ describe("Deleting or revoking a connection waits for the provider's RFC 7009 re
     revokeAnswer = { status: 200, text: "" };
     const deleted = await host.app.inject({ method: "DELETE", url: "/v1/connections/acme-oauth", headers: host.alpha });
     expect(deleted.json()).toEqual({ connector: "acme-oauth", deleted: true, revocation: "revoked" });
+  });
+
+  it("a callback sends the person back with error=timeout when the code exchange is not answered at 10,000 ms, storing nothing", async () => {
+    expect(CODE_EXCHANGE_TIMEOUT_MS).toBe(10_000);
+    const started = await host.app.inject({ method: "POST", url: "/v1/connections/acme-oauth/authorize", headers: host.alpha, payload: { returnUrl: RETURN_URL } });
+    const state = new URL(started.json<{ authorizationUrl: string }>().authorizationUrl).searchParams.get("state") as string;
+    const received = new Promise<void>((resolve) => {
+      onExchange = resolve;
+    });
+    const callback = await answeredAtTheDeadline({ method: "GET", url: "/v1/oauth/callback", query: { code: "code-1", state } }, received, CODE_EXCHANGE_TIMEOUT_MS);
+    expect(callback.statusCode).toBe(302);
+    expect(Object.fromEntries(new URL(callback.headers.location as string).searchParams)).toEqual({ connector: "acme-oauth", status: "error", error: "timeout" });
+    expect(await store.get("org_alpha", "acme-oauth")).toMatchObject({ status: "ACTIVE", credentials: CREDENTIALS });
   });
 });
