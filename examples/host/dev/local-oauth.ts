@@ -44,14 +44,18 @@ function localOAuthConnector(serverUrl: string) {
 // Defaults for what the flow needs; a variable that is set wins. Nothing outlives the process unless a database is named.
 const environment: Record<string, string | undefined> = { ...process.env };
 const temporaryDataDirectory = environment.DATABASE_URL || environment.NEONHUB_DATA_DIR ? null : mkdtempSync(join(tmpdir(), "neonhub-local-oauth-"));
+if (temporaryDataDirectory === null && !environment.NEONHUB_CREDENTIALS_KEY) {
+  // A key made up for this run would seal connections that the named database keeps and no later run could open.
+  process.stderr.write("With DATABASE_URL or NEONHUB_DATA_DIR set, set NEONHUB_CREDENTIALS_KEY too: the connections stored outlive this run.\n");
+  process.exit(1);
+}
 const defaults: Record<string, string> = {
   NEONHUB_CONNECTORS_MODE: "live",
   NEONHUB_PUBLIC_URL: `http://127.0.0.1:${environment.PORT || "3000"}`,
   NEONHUB_OAUTH_ALLOW_HTTP: "true",
-  NEONHUB_CREDENTIALS_KEY: randomBytes(32).toString("base64"),
   NEONHUB_OAUTH_LOCAL_OAUTH_CLIENT_ID: "local-client",
   NEONHUB_OAUTH_LOCAL_OAUTH_CLIENT_SECRET: "local-secret",
-  ...(temporaryDataDirectory === null ? {} : { NEONHUB_DATA_DIR: temporaryDataDirectory }),
+  ...(temporaryDataDirectory === null ? {} : { NEONHUB_DATA_DIR: temporaryDataDirectory, NEONHUB_CREDENTIALS_KEY: randomBytes(32).toString("base64") }),
 };
 for (const [name, value] of Object.entries(defaults)) if (!environment[name]) environment[name] = value;
 // On every way out, a failed start included.

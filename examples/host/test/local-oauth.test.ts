@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "./free-port.js";
-import { type HostProcess, printedDevelopmentKey, PROCESS_TEST_TIMEOUT_MS, startHostProcess } from "./host-process.js";
+import { type HostProcess, printedDevelopmentKey, PROCESS_TEST_TIMEOUT_MS, runTsx, startHostProcess } from "./host-process.js";
 
 // `pnpm oauth:local` as docs/connections.md runs it: authorize, consent, callback, an ACTIVE connection.
 describe("the local OAuth host (dev/local-oauth.ts)", () => {
@@ -45,4 +45,10 @@ describe("the local OAuth host (dev/local-oauth.ts)", () => {
     },
     PROCESS_TEST_TIMEOUT_MS,
   );
+
+  it("refuses to make up a credentials key for a database that outlives it", async () => {
+    const ended = await runTsx("dev/local-oauth.ts", [], { DATABASE_URL: "", NEONHUB_DATA_DIR: "./.neonhub-local-oauth-kept", NEONHUB_CREDENTIALS_KEY: "" });
+    expect(ended.code).toBe(1);
+    expect(ended.stderr).toContain("set NEONHUB_CREDENTIALS_KEY too");
+  });
 });

@@ -22,7 +22,7 @@ import { isReturnUrlAllowed } from "./return-url-allowlist.js";
 import { refuseDerivedBaseUrlOf, storeOAuthTokens } from "./store-oauth-tokens.js";
 import { authorizationUrlOf, newAuthorizationSecrets, oauthErrorCode, oauthProviderOf, type OAuthProvider } from "./oauth-provider.js";
 import { providerRevocationOf } from "./provider-revocation.js";
-import { CODE_EXCHANGE_TIMEOUT_MS, exchangeCodeWithin, PROVIDER_REVOCATION_TIMEOUT_MS, revokeTokenWithin } from "./provider-deadline.js";
+import { CODE_EXCHANGE_TIMEOUT_MS, exchangeCodeWithin, PROVIDER_REVOCATION_TIMEOUT_MS, revokeGrantWithin } from "./provider-deadline.js";
 import { validateCredentials } from "./validate-credentials.js";
 
 /**
@@ -245,12 +245,7 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
       if (credentials === null || client === undefined) return "failed";
       // Built from the client alone: revoking needs no redirect URI, which a host without a public URL lacks.
       const provider = oauthProviderOf(revocation.spec, client, options.allowInsecureOAuthRequests === true);
-      const refreshToken = credentials.refreshToken;
-      // Revoking the refresh token withdraws the whole grant at providers that follow RFC 7009.
-      const deadline = { clock, timeoutMs: PROVIDER_REVOCATION_TIMEOUT_MS };
-      if (refreshToken !== undefined && refreshToken !== "") await revokeTokenWithin(provider, refreshToken, "refresh_token", deadline);
-      else await revokeTokenWithin(provider, credentials.accessToken ?? "", "access_token", deadline);
-      return "revoked";
+      return (await revokeGrantWithin(provider, credentials, { clock, timeoutMs: PROVIDER_REVOCATION_TIMEOUT_MS })) ? "revoked" : "failed";
     } catch (error) {
       // A token this host revoked before that the provider now refuses is withdrawn: an RFC 7009 endpoint would answer 200.
       if (alreadyRevoked && isConnectorAuthError(error, "unauthorized")) return "revoked";

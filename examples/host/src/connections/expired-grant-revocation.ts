@@ -2,7 +2,7 @@ import type { Clock, CredentialStore, ExpiredOAuthGrant } from "@neonhub/core";
 import type { ConnectorClient, OAuthClientCredentials } from "@neonhub/connectors";
 import { oauthProviderOf } from "./oauth-provider.js";
 import { providerRevocationOf } from "./provider-revocation.js";
-import { PROVIDER_REVOCATION_TIMEOUT_MS, revokeTokenWithin } from "./provider-deadline.js";
+import { PROVIDER_REVOCATION_TIMEOUT_MS, revokeGrantWithin } from "./provider-deadline.js";
 
 /**
  * What became of the tokens of a grant nobody confirmed. `revoked`: the provider's RFC 7009 endpoint accepted their
@@ -43,11 +43,6 @@ export function createExpiredGrantRevoker(options: ExpiredGrantRevokerOptions): 
       return "connection_kept";
     }
     const provider = oauthProviderOf(revocation.spec, client, options.allowInsecureOAuthRequests === true);
-    const deadline = { clock, timeoutMs: PROVIDER_REVOCATION_TIMEOUT_MS };
-    const { accessToken, refreshToken } = grant.tokens;
-    if (refreshToken !== undefined && refreshToken !== "") await revokeTokenWithin(provider, refreshToken, "refresh_token", deadline);
-    else if (accessToken !== undefined && accessToken !== "") await revokeTokenWithin(provider, accessToken, "access_token", deadline);
-    else return "not_offered";
-    return "revoked";
+    return (await revokeGrantWithin(provider, grant.tokens, { clock, timeoutMs: PROVIDER_REVOCATION_TIMEOUT_MS })) ? "revoked" : "not_offered";
   };
 }

@@ -49,3 +49,16 @@ export function revokeTokenWithin(provider: OAuthProvider, token: string, hint: 
 export function exchangeCodeWithin(provider: OAuthProvider, callbackParameters: URLSearchParams, expected: Parameters<typeof exchangeCode>[2], deadline: ProviderDeadline): Promise<ExchangedTokens> {
   return within("code exchange", deadline, (signal) => exchangeCode(provider, callbackParameters, expected, signal));
 }
+
+/**
+ * Revokes a grant's tokens at the provider within the deadline: its refresh token where it has one (revoking it
+ * withdraws the whole grant at providers that follow RFC 7009), else its access token. False when it holds neither,
+ * and nothing was sent.
+ */
+export async function revokeGrantWithin(provider: OAuthProvider, tokens: { accessToken?: string; refreshToken?: string }, deadline: ProviderDeadline): Promise<boolean> {
+  const { accessToken, refreshToken } = tokens;
+  if (refreshToken !== undefined && refreshToken !== "") await revokeTokenWithin(provider, refreshToken, "refresh_token", deadline);
+  else if (accessToken !== undefined && accessToken !== "") await revokeTokenWithin(provider, accessToken, "access_token", deadline);
+  else return false;
+  return true;
+}

@@ -109,9 +109,9 @@ export function defineConnector<const Actions extends Record<string, ActionDefin
   if (typeof definition.displayName !== "string" || definition.displayName.trim() === "") throw new ConfigurationError(`Connector "${id}" needs a displayName.`);
   const baseUrlRefusal = baseUrlProblem(definition.baseUrl);
   if (baseUrlRefusal !== undefined) {
-    // A URL holding a password is not repeated in the message, which may be logged.
-    const holdsPassword = typeof definition.baseUrl === "string" && URL.canParse(definition.baseUrl) && new URL(definition.baseUrl).password !== "";
-    const shown = holdsPassword ? "" : `; got "${String(definition.baseUrl)}"`;
+    // A value that may hold a credential (a user name, a password or a token before an "@") is not repeated in the
+    // message, which may be logged.
+    const shown = String(definition.baseUrl).includes("@") ? "" : `; got "${String(definition.baseUrl)}"`;
     throw new ConfigurationError(`Connector "${id}" needs an absolute https baseUrl: the one given ${baseUrlRefusal}${shown}.`);
   }
   if (!definition.auth || !AUTH_TYPES.has(definition.auth.type)) {

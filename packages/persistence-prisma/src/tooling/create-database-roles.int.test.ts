@@ -149,7 +149,7 @@ describe.skipIf(!TEST_DATABASE_URL)("roles set up by a database owner that is no
     const refused = createDatabaseRolesAt(scratch.urlAs(owner), otherRoles);
     await expect(refused).rejects.toSatisfy(MissingPrivilegeError.isInstance);
     await expect(refused).rejects.toMatchObject({
-      code: "STORE_UNAVAILABLE",
+      code: "CONFIGURATION_INVALID",
       isRetryable: false,
       role: owner,
       step: `grant role "${otherRoles.migratorRole}" to "${owner}"`,

@@ -1,13 +1,13 @@
-import { StoreUnavailableError } from "@neonhub/core";
+import { ConfigurationError } from "@neonhub/core";
 
 const BRAND = Symbol.for("@neonhub/persistence-prisma/missing-privilege");
 
 /**
- * The database refused a step of setting up the roles because the connected role lacks a privilege. Its code stays
- * `STORE_UNAVAILABLE`, not retryable: running again helps only once the privilege is granted. `step` says what was
+ * The database refused a step of setting up the roles because the connected role lacks a privilege: a setup problem,
+ * not an outage, so its code is `CONFIGURATION_INVALID`, and running again helps only once the privilege is granted. `step` says what was
  * being done, `privilege` what it needs; the message says both in one line.
  */
-export class MissingPrivilegeError extends StoreUnavailableError {
+export class MissingPrivilegeError extends ConfigurationError {
   readonly [BRAND] = true;
   /** What was being done, like `create role "neonhub_migrator"`. */
   readonly step: string;
@@ -17,7 +17,7 @@ export class MissingPrivilegeError extends StoreUnavailableError {
   readonly role: string;
 
   constructor(step: string, privilege: string, role: string, cause: { message: string }) {
-    super(`Could not ${step} as "${role}" (${cause.message}): that needs ${privilege}.`, { isRetryable: false, cause });
+    super(`Could not ${step} as "${role}" (${cause.message}): that needs ${privilege}.`, { cause });
     this.name = "MissingPrivilegeError";
     this.step = step;
     this.privilege = privilege;
