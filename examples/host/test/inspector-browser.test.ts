@@ -381,4 +381,24 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
     expect(await page.context().cookies()).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+
+  // After the test above, which finds the other organization without runs.
+  it("shows a breaker that opened after sign-in when the agents page is opened again", async () => {
+    const page = await signedInPage(otherKey);
+    await page.getByRole("link", { name: "Agents" }).click();
+    const guard = page.locator("tr[data-agent='budget-guard']");
+    await guard.getByText("closed").waitFor();
+    // Failed runs in a row (three, the default threshold) open this organization's breaker of the agent.
+    const missingCampaign = { agent: "budget-guard", intent: "guard a missing campaign", input: { customerId: "123-456-7890", campaignId: "404", budget: 100 } };
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      expect(await api("/v1/runs", { method: "POST", key: otherKey, body: missingCampaign })).toMatchObject({ status: "FAILED", error: { code: "HANDLER_FAILED" } });
+    }
+    expect(await api("/v1/runs", { method: "POST", key: otherKey, body: missingCampaign })).toMatchObject({ status: 503, code: "CIRCUIT_OPEN" });
+    await page.getByRole("link", { name: "Runs" }).click();
+    await page.getByRole("heading", { name: "Runs" }).waitFor();
+    await page.getByRole("link", { name: "Agents" }).click();
+    // Open, or half-open once its reset time has passed on a slow machine: no longer the closed of sign-in.
+    await guard.locator(".badge:not(.breaker-closed)").waitFor({ timeout: 5_000 });
+    expect(pageErrors).toEqual([]);
+  });
 });
