@@ -362,6 +362,28 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
     await screenshot(page, "inspector-agents");
   });
 
+  it("says on the agents page that the last hour is loading, then that it is unavailable when its summary fails", async () => {
+    const page = await signedInPage(DEVELOPMENT_KEY);
+    let answerSummary: () => void = () => undefined;
+    const summaryHeld = new Promise<void>((resolve) => {
+      answerSummary = resolve;
+    });
+    await page.route("**/v1/runs/summary*", async (route) => {
+      await summaryHeld;
+      await route.fulfill({ status: 503, contentType: "application/problem+json", body: JSON.stringify({ code: "UNAVAILABLE", detail: "summary down" }) });
+    });
+    await page.getByRole("link", { name: "Agents" }).click();
+    const lastHour = page.locator("tr[data-agent='seo-analyst']").locator("td:nth-child(5), td:nth-child(6), td:nth-child(7)");
+    await page.locator("tr[data-agent='seo-analyst']").waitFor();
+    // Not "0", "–", "–": that would read as an hour without runs.
+    expect(await lastHour.allTextContents()).toEqual(["…loading", "…loading", "…loading"]);
+    answerSummary();
+    await page.getByRole("alert").getByText("summary down").waitFor();
+    expect(await lastHour.allTextContents()).toEqual(["unavailable", "unavailable", "unavailable"]);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
   it("shows another organization none of these runs", async () => {
     const mine = (await api("/v1/runs?limit=1")) as { runs: Array<{ id: string }> };
     const runId = mine.runs[0]?.id as string;
