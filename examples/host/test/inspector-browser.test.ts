@@ -362,6 +362,28 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
     await screenshot(page, "inspector-agents");
   });
 
+  it("says on the agents page that the last hour is loading, then that it is unavailable when its summary fails", async () => {
+    const page = await signedInPage(DEVELOPMENT_KEY);
+    let answerSummary: () => void = () => undefined;
+    const summaryHeld = new Promise<void>((resolve) => {
+      answerSummary = resolve;
+    });
+    await page.route("**/v1/runs/summary*", async (route) => {
+      await summaryHeld;
+      await route.fulfill({ status: 503, contentType: "application/problem+json", body: JSON.stringify({ code: "UNAVAILABLE", detail: "summary down" }) });
+    });
+    await page.getByRole("link", { name: "Agents" }).click();
+    const lastHour = page.locator("tr[data-agent='seo-analyst']").locator("td:nth-child(5), td:nth-child(6), td:nth-child(7)");
+    await page.locator("tr[data-agent='seo-analyst']").waitFor();
+    // Not "0", "–", "–": that would read as an hour without runs.
+    expect(await lastHour.allTextContents()).toEqual(["…loading", "…loading", "…loading"]);
+    answerSummary();
+    await page.getByRole("alert").getByText("summary down").waitFor();
+    expect(await lastHour.allTextContents()).toEqual(["unavailable", "unavailable", "unavailable"]);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
   it("shows another organization none of these runs", async () => {
     const mine = (await api("/v1/runs?limit=1")) as { runs: Array<{ id: string }> };
     const runId = mine.runs[0]?.id as string;
@@ -379,6 +401,26 @@ describe.skipIf(!existsSync(CHROMIUM))(`the inspector in headless Chromium (${CH
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("API key").waitFor();
     expect(await page.context().cookies()).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  // After the test above, which finds the other organization without runs.
+  it("shows a breaker that opened after sign-in when the agents page is opened again", async () => {
+    const page = await signedInPage(otherKey);
+    await page.getByRole("link", { name: "Agents" }).click();
+    const guard = page.locator("tr[data-agent='budget-guard']");
+    await guard.getByText("closed").waitFor();
+    // Failed runs in a row (three, the default threshold) open this organization's breaker of the agent.
+    const missingCampaign = { agent: "budget-guard", intent: "guard a missing campaign", input: { customerId: "123-456-7890", campaignId: "404", budget: 100 } };
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      expect(await api("/v1/runs", { method: "POST", key: otherKey, body: missingCampaign })).toMatchObject({ status: "FAILED", error: { code: "HANDLER_FAILED" } });
+    }
+    expect(await api("/v1/runs", { method: "POST", key: otherKey, body: missingCampaign })).toMatchObject({ status: 503, code: "CIRCUIT_OPEN" });
+    await page.getByRole("link", { name: "Runs" }).click();
+    await page.getByRole("heading", { name: "Runs" }).waitFor();
+    await page.getByRole("link", { name: "Agents" }).click();
+    // Open, or half-open once its reset time has passed on a slow machine: no longer the closed of sign-in.
+    await guard.locator(".badge:not(.breaker-closed)").waitFor({ timeout: 5_000 });
     expect(pageErrors).toEqual([]);
   });
 });

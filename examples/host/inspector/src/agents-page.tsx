@@ -9,6 +9,17 @@ const formatLimit = (admission: Agent["admission"]): string => {
   return `${admission.limit} per ${seconds >= 60 ? `${seconds / 60} min` : `${seconds} s`} per user`;
 };
 
+/** What the last hour's cells show until the summary is there: a mark while it loads, words when it failed. */
+function SummaryPending({ failed }: { failed: boolean }) {
+  if (failed) return <>unavailable</>;
+  return (
+    <>
+      <span aria-hidden="true">…</span>
+      <span class="visually-hidden">loading</span>
+    </>
+  );
+}
+
 /** Each agent's breaker, admission limit, and how its runs of the last hour went. */
 export function AgentsPage({ agents }: { agents: Agent[] }) {
   const [summary, setSummary] = useState<RunSummary | null>(null);
@@ -37,6 +48,8 @@ export function AgentsPage({ agents }: { agents: Agent[] }) {
           {agents.map((agent) => {
             const stats = summary?.agents.find((entry) => entry.agentName === agent.name);
             const ended = stats ? stats.completed + stats.failed : 0;
+            // Without the summary, 0 runs would read as a quiet hour: the cells say it is not there yet, or failed.
+            const pending = summary ? null : <SummaryPending failed={error !== null} />;
             return (
               <tr key={agent.name} data-agent={agent.name}>
                 <th scope="row">
@@ -48,9 +61,9 @@ export function AgentsPage({ agents }: { agents: Agent[] }) {
                   <span class={`badge breaker-${agent.breakerState}`}>{agent.breakerState.replace("_", "-")}</span>
                 </td>
                 <td>{formatLimit(agent.admission)}</td>
-                <td>{stats?.total ?? 0}</td>
-                <td>{ended > 0 && stats ? `${Math.round((stats.completed / ended) * 100)}%` : "–"}</td>
-                <td>{formatDuration(stats?.p95DurationMs)}</td>
+                <td>{pending ?? stats?.total ?? 0}</td>
+                <td>{pending ?? (ended > 0 && stats ? `${Math.round((stats.completed / ended) * 100)}%` : "–")}</td>
+                <td>{pending ?? formatDuration(stats?.p95DurationMs)}</td>
               </tr>
             );
           })}

@@ -30,9 +30,21 @@ function App() {
     return () => removeEventListener("hashchange", onHash);
   }, []);
 
+  const runMatch = /^\/runs\/([A-Za-z0-9_-]{1,64})$/.exec(route);
+  const section = runMatch ? "runs" : route.split("/")[1];
+
+  // Read again each time a page is opened, so the agents page shows the breakers as they are now, not at sign-in.
   useEffect(() => {
-    if (session) api<{ agents: Agent[] }>("/v1/agents").then((answer) => setAgents(answer.agents), () => setAgents([]));
-  }, [session]);
+    if (!session) return;
+    let current = true;
+    api<{ agents: Agent[] }>("/v1/agents").then(
+      (answer) => current && setAgents(answer.agents),
+      () => current && setAgents([]),
+    );
+    return () => {
+      current = false;
+    };
+  }, [session, section]);
 
   if (session === undefined) return <main>Loading…</main>;
   if (session === null) return <SignIn onSignedIn={enter} />;
@@ -41,9 +53,6 @@ function App() {
     await api("/ui/session", { method: "DELETE" }).catch(() => undefined);
     setSession(null);
   };
-  const runMatch = /^\/runs\/([A-Za-z0-9_-]{1,64})$/.exec(route);
-  const section = runMatch ? "runs" : route.split("/")[1];
-
   return (
     <>
       <header class="top">
