@@ -20,7 +20,6 @@ import { refuseUnreadableTexts } from "../util/store-text-checks.js";
 
 /** Runs a memory store keeps when `maxRuns` is not given. */
 const DEFAULT_MAX_RUNS = 1_000;
-/** The texts of a run list query that PostgreSQL compares with stored texts. */
 /** Options of {@link createMemoryRunStore}. */
 export interface MemoryRunStoreOptions {
   /**
